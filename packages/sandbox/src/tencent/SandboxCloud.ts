@@ -1,0 +1,35 @@
+/*
+ * What the simulated TKE network controller needs from the Tencent Cloud stand-in's state.
+ * Implemented by the Tencent stand-in; called by the controller in ../controller.
+ */
+export interface SandboxCloud {
+  /** A LoadBalancer Service appeared: create a CLB the way TKE does (tags tke-createdBy-flag=yes,
+   * tke-clusterId, tke-lb-serviceuuid) with one TCP listener per port targeting the given backends. */
+  createServiceLoadBalancer(input: {
+    region: string;
+    clusterId: string;
+    serviceUid: string;
+    serviceName: string;
+    internal: boolean;
+    subnetId?: string;
+    ports: Array<{ port: number; protocol: string; nodePort?: number }>;
+    targets: Array<{ ip: string; port?: number }>;
+  }): { loadBalancerId: string; vip: string };
+  /** The Service was deleted: remove the CLB only when TKE created it (tke-createdBy-flag=yes). */
+  releaseServiceLoadBalancer(input: { region: string; loadBalancerId: string }): { deleted: boolean };
+  /** An existing CLB reused by `tke-existed-lbid`: its VIP, or undefined if unknown. */
+  describeLoadBalancerVip(input: { region: string; loadBalancerId: string }): string | undefined;
+  /** A pod asked for an EIP: allocate (or reuse by id) and bind it to the pod's ENI/private IP,
+   * tagged tke-clusterId and tke-created-eip. */
+  bindPodEip(input: {
+    region: string;
+    clusterId: string;
+    podIp: string;
+    eniId: string;
+    reuseAddressId?: string;
+    bandwidthMbps?: number;
+    internetChargeType?: string;
+  }): { addressId: string; ip: string };
+  /** Pod gone and its claim not kept: unbind (and release if TKE created it). */
+  unbindPodEip(input: { region: string; addressId: string; release: boolean }): void;
+}

@@ -1,0 +1,171 @@
+/*
+ * The inventory contract: what collectors hand to the exposure engine.
+ * Cluster collectors (live API, offline manifests) produce ClusterInventory;
+ * cloud providers produce CloudInventory. The engine is a pure function of both.
+ */
+
+/** A Kubernetes object as read from the API, reduced to what the engine needs. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    resourceVersion?: string;
+    ownerReferences?: Array<{ kind: string; name: string; uid?: string }>;
+  };
+  spec?: any;
+  status?: any;
+  /** Only for Endpoints (subsets) and ConfigMaps we read; never Secret data. */
+  subsets?: any;
+  data?: Record<string, string>;
+  type?: string;
+  webhooks?: any;
+}
+
+/** The kinds one refresh lists, each with one paged LIST. */
+export const COLLECTED_KINDS = {
+  namespaces: { group: '', versions: ['v1'], plural: 'namespaces', namespaced: false },
+  nodes: { group: '', versions: ['v1'], plural: 'nodes', namespaced: false },
+  services: { group: '', versions: ['v1'], plural: 'services', namespaced: true },
+  endpoints: { group: '', versions: ['v1'], plural: 'endpoints', namespaced: true },
+  pods: { group: '', versions: ['v1'], plural: 'pods', namespaced: true },
+  /** Metadata only: data is dropped at collection; see `certificates`. */
+  secrets: { group: '', versions: ['v1'], plural: 'secrets', namespaced: true },
+  configmaps: { group: '', versions: ['v1'], plural: 'configmaps', namespaced: true },
+  deployments: { group: 'apps', versions: ['v1'], plural: 'deployments', namespaced: true },
+  statefulsets: { group: 'apps', versions: ['v1'], plural: 'statefulsets', namespaced: true },
+  daemonsets: { group: 'apps', versions: ['v1'], plural: 'daemonsets', namespaced: true },
+  ingresses: { group: 'networking.k8s.io', versions: ['v1'], plural: 'ingresses', namespaced: true },
+  mutatingwebhookconfigurations: {
+    group: 'admissionregistration.k8s.io',
+    versions: ['v1'],
+    plural: 'mutatingwebhookconfigurations',
+    namespaced: false,
+  },
+  istioGateways: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'gateways', namespaced: true },
+  virtualServices: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'virtualservices', namespaced: true },
+  destinationRules: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'destinationrules', namespaced: true },
+  k8sGateways: { group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true },
+  httpRoutes: { group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true },
+  istioOperators: { group: 'install.istio.io', versions: ['v1alpha1'], plural: 'istiooperators', namespaced: true },
+  eipClaims: { group: 'networking.tke.cloud.tencent.com', versions: ['v1'], plural: 'eipclaims', namespaced: true },
+} as const;
+
+export type CollectedKind = keyof typeof COLLECTED_KINDS;
+
+export type CloudProviderId = 'tencent' | 'aliyun' | 'huawei' | 'generic';
+
+/** How a cluster is known to the atlas (no credentials in here: safe to store and serve). */
+export interface ClusterDescriptor {
+  /** Stable name, unique across sources. */
+  name: string;
+  title?: string;
+  /** Where it came from: 'config', 'kubernetes-config', 'catalog', 'tencent', 'manifests'. */
+  source: string;
+  provider: CloudProviderId;
+  region?: string;
+  /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
+  cloudClusterId?: string;
+  /** API server URL (not secret) or the manifest folder for offline clusters. */
+  url?: string;
+  readOnly?: boolean;
+  /** Facts a provider knows about the cluster, e.g. VPC-CNI enabled. */
+  facts?: { vpcCni?: boolean; vpcId?: string };
+}
+
+export interface CertificateInfo {
+  /** `namespace/name` of the Secret. */
+  secret: string;
+  notAfter?: string;
+  subject?: string;
+  dnsNames?: string[];
+  error?: string;
+}
+
+export interface ClusterInventory {
+  cluster: ClusterDescriptor;
+  collectedAt: string;
+  objects: Partial<Record<CollectedKind, KubeObject[]>>;
+  /** Kinds that could not be read (missing CRD, RBAC 403, ...) with the reason. */
+  unavailable: Partial<Record<CollectedKind, string>>;
+  /** Expiry of certificates in TLS Secrets named by `credentialName` (key material never kept). */
+  certificates: CertificateInfo[];
+}
+
+export interface CloudTag {
+  key: string;
+  value: string;
+}
+
+export interface CloudLoadBalancer {
+  id: string;
+  name?: string;
+  /** Public (OPEN) or internal. */
+  network: 'public' | 'internal';
+  vips: string[];
+  vpcId?: string;
+  chargeType?: string;
+  tags: CloudTag[];
+  listeners: Array<{ id: string; protocol: string; port: number; targets: Array<{ type: string; ip?: string; port: number; instanceId?: string }> }>;
+  targetCount?: number;
+  createdAt?: string;
+  /** e.g. 'clb', 'nlb', 'alb', 'elb'. */
+  kind?: string;
+}
+
+export interface CloudAddress {
+  id: string;
+  ip: string;
+  status: string;
+  /** Bound to: instance (CVM, ENI, CLB...), ENI and its private IP. */
+  instanceId?: string;
+  instanceType?: string;
+  networkInterfaceId?: string;
+  privateIp?: string;
+  chargeType?: string;
+  bandwidthMbps?: number;
+  tags: CloudTag[];
+}
+
+export interface CloudVpcEndpoint {
+  id: string;
+  vpcId?: string;
+  serviceId?: string;
+  vip?: string;
+  /** The load balancer behind the endpoint service, when known. */
+  serviceLoadBalancerId?: string;
+  state?: string;
+}
+
+export interface ManagedMesh {
+  id: string;
+  name?: string;
+  /** e.g. 'tcm', 'asm'. */
+  kind: string;
+  version?: string;
+  state?: string;
+  clusters: Array<{
+    cloudClusterId: string;
+    role: 'primary' | 'remote';
+    ingressGateways: Array<{ name: string; namespace: string; loadBalancerId?: string; vip?: string }>;
+  }>;
+}
+
+export interface CloudInventory {
+  provider: CloudProviderId;
+  /** Account label from config (never a credential). */
+  account: string;
+  region: string;
+  collectedAt: string;
+  loadBalancers: CloudLoadBalancer[];
+  addresses: CloudAddress[];
+  vpcEndpoints: CloudVpcEndpoint[];
+  meshes: ManagedMesh[];
+  /** Parts that failed, e.g. { part: 'clb', message: 'RequestLimitExceeded ...' }. */
+  errors: Array<{ part: string; message: string }>;
+}
