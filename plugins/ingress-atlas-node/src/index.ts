@@ -1,0 +1,8 @@
+/**
+ * Node-side contracts of Ingress Atlas: the inventory that collectors produce and the
+ * extension points through which modules add cluster sources and cloud providers.
+ *
+ * @packageDocumentation
+ */
+export * from './inventory';
+export * from './extensions';
