@@ -1,0 +1,297 @@
+/*
+ * The exposure model: what the engine derives from cluster and cloud inventories, and what
+ * the API, the UI, search and the CLI all read. Plain JSON, no functions, no secrets.
+ */
+
+export type CloudProvider = 'tencent' | 'aliyun' | 'huawei' | 'generic';
+
+export type NetworkReach = 'public' | 'internal';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+/** A Kubernetes object (or a cloud resource, with `cluster` unset) that something points at. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+  cluster?: string;
+  /** The id of the model node this object became, when it became one. */
+  id?: string;
+}
+
+/** How a cluster is known to the atlas. Mirrors the inventory's ClusterDescriptor. */
+export interface AtlasClusterDescriptor {
+  name: string;
+  title?: string;
+  source: string;
+  provider: CloudProvider;
+  region?: string;
+  cloudClusterId?: string;
+  url?: string;
+  readOnly?: boolean;
+  facts?: { vpcCni?: boolean; vpcId?: string };
+}
+
+export interface AtlasCluster extends AtlasClusterDescriptor {
+  /** `stale`: the last refresh failed and an older inventory is shown; `error`: nothing to show. */
+  status: 'ok' | 'stale' | 'error';
+  collectedAt?: string;
+  error?: string;
+  /** Kinds that could not be read, with the reason (missing CRD, RBAC...). */
+  unavailableKinds: Array<{ kind: string; reason: string }>;
+  /** Whether pods can get their own VPC IP (TKE VPC-CNI), from cloud facts or in-cluster signs. */
+  vpcCni?: boolean;
+}
+
+export type ControlPlaneKind = 'istiod' | 'tcm' | 'asm' | 'remote' | 'external';
+
+export interface ControlPlane {
+  id: string;
+  cluster: string;
+  kind: ControlPlaneKind;
+  /** The Istio revision (`default` when unrevisioned). */
+  revision: string;
+  /** Revision tags pointing at this revision. */
+  tags: string[];
+  version?: string;
+  /** Set when a cloud runs the control plane. */
+  managed?: 'tcm' | 'asm';
+  role: 'primary' | 'remote' | 'external';
+  namespace?: string;
+  meshId?: string;
+  network?: string;
+  /** The Istio cluster name (values.global.multiCluster.clusterName). */
+  clusterName?: string;
+  /** The cloud's mesh id (e.g. TCM mesh-...), when the cloud reports the mesh. */
+  managedMeshId?: string;
+  /** For remotes: the address of the primary's istiod they use. */
+  remotePilotAddress?: string;
+  /** For remotes: the control plane id serving this cluster, when found. */
+  primary?: string;
+  /** Gateway ids of east-west gateways of this control plane's cluster. */
+  eastWestGateways: string[];
+  /** Cluster names this control plane reads through remote secrets (names only, never data). */
+  remoteSecretLinks: string[];
+  /** SHA-256 of the root certificate in istio-ca-root-cert. */
+  rootCaFingerprint?: string;
+  /** Objects the control plane was recognised by. */
+  evidence: ObjectRef[];
+}
+
+export interface WorkloadSummary {
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod';
+  name: string;
+  namespace: string;
+  /** Desired replicas; for a DaemonSet the number of pods found. */
+  replicas: number;
+  hostNetwork: boolean;
+  dnsPolicy?: string;
+  labels: Record<string, string>;
+}
+
+export interface ServiceRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+  type?: string;
+}
+
+export type GatewayKind =
+  | 'istio'
+  | 'gateway-api'
+  | 'ingress-controller'
+  | 'front-proxy';
+
+export interface GatewayListener {
+  port: number;
+  protocol: string;
+  hosts: string[];
+  tls?: TlsInfo;
+  /** The configuration object that declared it. */
+  source: ObjectRef;
+}
+
+export interface Gateway {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  kind: GatewayKind;
+  workload?: WorkloadSummary;
+  services: ServiceRef[];
+  /** Istio Gateway / Gateway API Gateway / ingress class objects configuring it. */
+  configs: ObjectRef[];
+  listeners: GatewayListener[];
+  controlPlane?: string;
+  eastWest: boolean;
+  /** For front proxies: where they forward to. */
+  upstreams?: Array<{
+    target: string;
+    port?: number;
+    gateway?: string;
+    apiServer?: boolean;
+  }>;
+}
+
+export type EntryType =
+  | 'load-balancer'
+  | 'pod-eip'
+  | 'host-network'
+  | 'node-port'
+  | 'front-proxy'
+  | 'external-ip'
+  | 'cluster-ip';
+
+/** A cloud resource that bills, attached to an entry or found on its own. */
+export interface BillableResource {
+  provider: CloudProvider;
+  kind: 'load-balancer' | 'eip' | 'vpc-endpoint';
+  id: string;
+  network: NetworkReach;
+  /** e.g. clb, nlb, alb, elb. */
+  loadBalancerKind?: string;
+  /** For EIPs: bound to an instance or idle. */
+  bound?: boolean;
+  chargeType?: string;
+  bandwidthMbps?: number;
+  region?: string;
+}
+
+export interface Entry {
+  id: string;
+  cluster: string;
+  type: EntryType;
+  network: NetworkReach;
+  addresses: string[];
+  /** lb-..., eip-..., elb id: the cloud resource the entry is, when it is one. */
+  cloudResourceId?: string;
+  provider: CloudProvider;
+  gateway?: string;
+  service?: ServiceRef;
+  /** The pod or node the entry sits on (pod EIPs, host network). */
+  target?: ObjectRef;
+  ports: Array<{ port: number; protocol?: string; nodePort?: number }>;
+  resources: BillableResource[];
+  /** Free-form facts worth showing (e.g. `vpc endpoint vpce-...`). */
+  notes: string[];
+}
+
+export interface TlsInfo {
+  mode: string;
+  credentialName?: string;
+  certificateSource: 'secret' | 'file' | 'none';
+  /** `namespace/name` of the Secret the proxy reads. */
+  secretRef?: string;
+  notAfter?: string;
+  daysToExpiry?: number;
+}
+
+export type RouteKind = 'VirtualService' | 'HTTPRoute' | 'Ingress';
+
+export interface RouteDestination {
+  host: string;
+  port?: number;
+  service?: ServiceRef;
+}
+
+export interface Route {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  kind: RouteKind;
+  hosts: string[];
+  /** Gateway ids the route is bound to. */
+  gateways: string[];
+  tls?: TlsInfo;
+  destinations: RouteDestination[];
+}
+
+export interface WorkloadRef {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface ExposurePath {
+  id: string;
+  host: string;
+  cluster: string;
+  entry: string;
+  /** Front proxies on the way, outermost first. */
+  via: string[];
+  gateway?: string;
+  route?: string;
+  service?: ServiceRef;
+  workload?: WorkloadRef;
+  /** Reaches the Kubernetes API server. */
+  apiServer?: boolean;
+  entityRefs: string[];
+  network: NetworkReach;
+  tls: TlsInfo;
+  /** The entry's monthly cost divided over the paths through it. */
+  monthlyCostShareCny?: number;
+}
+
+export interface Finding {
+  id: string;
+  code: string;
+  severity: Severity;
+  message: string;
+  objects: ObjectRef[];
+  fix: string;
+  /** e.g. `template:default/move-gateway-to-pod-eip`, with its prefilled parameters. */
+  templateRef?: string;
+  parameters?: Record<string, string | number | boolean>;
+  /** Monthly spend the finding is about (idle resources). */
+  monthlyWasteCny?: number;
+}
+
+export interface CostPart {
+  item: string;
+  resource: string;
+  amountCny: number;
+  unitPrice: number;
+  unit: string;
+  quantity: number;
+  source: string;
+  date: string;
+}
+
+export interface Cost {
+  id: string;
+  entry?: string;
+  /** The cloud resource costed, for resources with no entry (idle, orphaned). */
+  resource?: string;
+  provider: CloudProvider;
+  state: 'in-use' | 'idle' | 'orphaned';
+  monthlyCny: number;
+  parts: CostPart[];
+  /** Items known to bill but absent from the price catalogue. */
+  unpriced: string[];
+  traffic: 'unknown' | { gbPerMonth: number; amountCny: number };
+}
+
+export interface Recommendation {
+  id: string;
+  entry: string;
+  title: string;
+  savingMonthlyCny: number;
+  caveats: string[];
+  templateRef: string;
+  parameters: Record<string, string | number | boolean>;
+}
+
+export interface AtlasModel {
+  generatedAt: string;
+  clusters: AtlasCluster[];
+  controlPlanes: ControlPlane[];
+  gateways: Gateway[];
+  entries: Entry[];
+  routes: Route[];
+  paths: ExposurePath[];
+  findings: Finding[];
+  costs: Cost[];
+  recommendations: Recommendation[];
+}

@@ -1,0 +1,25 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Read the exposure model: clusters, paths, findings, costs. */
+export const ingressAtlasReadPermission = createPermission({
+  name: 'ingress-atlas.read',
+  attributes: { action: 'read' },
+});
+
+/** Start a refresh of clusters and cloud inventories. */
+export const ingressAtlasRefreshPermission = createPermission({
+  name: 'ingress-atlas.refresh',
+  attributes: { action: 'update' },
+});
+
+/** Read raw cloud inventory (load balancers, addresses, meshes) of the configured accounts. */
+export const ingressAtlasCloudInventoryReadPermission = createPermission({
+  name: 'ingress-atlas.cloud-inventory.read',
+  attributes: { action: 'read' },
+});
+
+export const ingressAtlasPermissions = [
+  ingressAtlasReadPermission,
+  ingressAtlasRefreshPermission,
+  ingressAtlasCloudInventoryReadPermission,
+];
