@@ -9,6 +9,8 @@ export interface ClusterConnection {
   descriptor: ClusterDescriptor;
   /** A kubeconfig document (YAML), e.g. from a cloud API. */
   kubeconfig?: string;
+  /** Or a kubeconfig file on the backend host (its current context is used). */
+  kubeconfigPath?: string;
   /** Or an API server URL (descriptor.url) with a bearer token and CA. */
   auth?: { token?: string; caData?: string; skipTLSVerify?: boolean };
   /** Or folders/files of manifests, for read-only offline clusters. */

@@ -1,0 +1,31 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+
+/** A client-node KubeConfig for a live cluster connection (never logged or stored). */
+export async function kubeConfigFor(connection: ClusterConnection): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  const { name, url } = connection.descriptor;
+  if (connection.kubeconfig) {
+    kc.loadFromString(connection.kubeconfig);
+  } else if (connection.kubeconfigPath) {
+    kc.loadFromFile(connection.kubeconfigPath);
+  } else if (url) {
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name,
+          server: url,
+          caData: connection.auth?.caData,
+          skipTLSVerify: connection.auth?.skipTLSVerify ?? false,
+        },
+      ],
+      users: [{ name, token: connection.auth?.token }],
+      contexts: [{ name, cluster: name, user: name }],
+      currentContext: name,
+    });
+  } else {
+    throw new Error(`Cluster ${name} has no API server URL or kubeconfig`);
+  }
+  return kc;
+}

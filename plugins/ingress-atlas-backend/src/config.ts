@@ -1,0 +1,78 @@
+import { Config } from '@backstage/config';
+import {
+  DEFAULT_PRICES,
+  PriceOverrides,
+  mergePriceCatalogue,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+
+export interface AtlasConfig {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  concurrency: number;
+  clusterTimeoutMs: number;
+  allowInsecureHttp: boolean;
+  importKubernetesConfig: boolean;
+  catalogClusters: {
+    enabled: boolean;
+    allowedHosts: string[];
+    serviceAccountToken?: string;
+  };
+  prices: PriceOverrides;
+  prometheusUrl?: string;
+}
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 3 },
+};
+
+export function readAtlasConfig(root: Config): AtlasConfig {
+  const config = root.getOptionalConfig('ingressAtlas');
+  const refresh = config?.getOptionalConfig('refresh');
+  const concurrency = refresh?.getOptionalNumber('concurrency') ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error(
+      `Invalid ingressAtlas.refresh.concurrency: ${concurrency}; expected a positive integer`,
+    );
+  }
+  const timeoutSeconds = refresh?.getOptionalNumber('clusterTimeoutSeconds') ?? 60;
+  if (!(timeoutSeconds > 0)) {
+    throw new Error(
+      `Invalid ingressAtlas.refresh.clusterTimeoutSeconds: ${timeoutSeconds}; expected a positive number`,
+    );
+  }
+  const prices: PriceOverrides = {};
+  const pricesConfig = config?.getOptionalConfig('prices');
+  for (const provider of pricesConfig?.keys() ?? []) {
+    const items = pricesConfig!.getConfig(provider);
+    prices[provider] = Object.fromEntries(
+      items.keys().map(item => [item, items.getNumber(item)]),
+    );
+  }
+  // Fails at startup, naming the bad key, rather than at the first refresh.
+  mergePriceCatalogue(DEFAULT_PRICES, prices);
+  const catalog = config?.getOptionalConfig('catalogClusters');
+  return {
+    schedule: refresh?.has('schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          refresh.getConfig('schedule'),
+        )
+      : DEFAULT_SCHEDULE,
+    concurrency,
+    clusterTimeoutMs: timeoutSeconds * 1000,
+    allowInsecureHttp: config?.getOptionalBoolean('allowInsecureHttp') ?? false,
+    importKubernetesConfig:
+      config?.getOptionalBoolean('importKubernetesConfig') ?? true,
+    catalogClusters: {
+      enabled: catalog?.getOptionalBoolean('enabled') ?? false,
+      allowedHosts: catalog?.getOptionalStringArray('allowedHosts') ?? [],
+      serviceAccountToken: catalog?.getOptionalString('serviceAccountToken'),
+    },
+    prices,
+    prometheusUrl: config?.getOptionalString('prometheus.url'),
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * Ingress Atlas backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { ingressAtlasPlugin as default } from './plugin';

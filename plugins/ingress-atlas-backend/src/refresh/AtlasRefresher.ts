@@ -1,0 +1,133 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterConnection,
+  ClusterInventory,
+  IngressAtlasCloudProvider,
+  IngressAtlasClusterSource,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { KubeCollector } from '../collection/KubeCollector';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { mapWithConcurrency } from './mapWithConcurrency';
+
+export interface RefreshSummary {
+  clusters: Array<{ name: string; ok: boolean; requests: number; ms: number; error?: string }>;
+  cloud: Array<{ provider: string; errors: number; error?: string }>;
+  sourceErrors: Array<{ source: string; error: string }>;
+}
+
+/**
+ * Reads every cluster (bounded concurrency, a time limit each) and every cloud account,
+ * and stores each outcome. A failing cluster only marks its own snapshot stale.
+ */
+export class AtlasRefresher {
+  static create(options: {
+    logger: LoggerService;
+    store: SnapshotStore;
+    sources: IngressAtlasClusterSource[];
+    cloudProviders: IngressAtlasCloudProvider[];
+    concurrency: number;
+    clusterTimeoutMs: number;
+    readManifests: (connection: ClusterConnection) => Promise<ClusterInventory>;
+  }) {
+    return new AtlasRefresher(options);
+  }
+
+  private readonly collector = KubeCollector.create();
+
+  private constructor(
+    private readonly options: Parameters<typeof AtlasRefresher.create>[0],
+  ) {}
+
+  async refresh(): Promise<RefreshSummary> {
+    const { logger, store } = this.options;
+    const sourceErrors: RefreshSummary['sourceErrors'] = [];
+    const connections = await this.listConnections(sourceErrors);
+
+    const clusters = await mapWithConcurrency(
+      connections,
+      this.options.concurrency,
+      connection => this.refreshCluster(connection),
+    );
+    // A source that failed to answer must not make its clusters disappear.
+    if (sourceErrors.length === 0) {
+      await store.retainClusters(connections.map(c => c.descriptor.name));
+    }
+
+    const cloud: RefreshSummary['cloud'] = [];
+    for (const provider of this.options.cloudProviders) {
+      try {
+        const inventories = await provider.collectInventory();
+        await store.saveCloud(inventories);
+        cloud.push({
+          provider: provider.id,
+          errors: inventories.reduce((n, i) => n + i.errors.length, 0),
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        logger.warn('Cloud inventory failed', { provider: provider.id, error: message });
+        cloud.push({ provider: provider.id, errors: 1, error: message });
+      }
+    }
+    return { clusters, cloud, sourceErrors };
+  }
+
+  private async listConnections(sourceErrors: RefreshSummary['sourceErrors']) {
+    const byName = new Map<string, ClusterConnection>();
+    const sources: Array<{ id: string; listClusters?(): Promise<ClusterConnection[]> }> = [
+      ...this.options.sources,
+      ...this.options.cloudProviders,
+    ];
+    for (const source of sources) {
+      if (!source.listClusters) continue;
+      try {
+        for (const connection of await source.listClusters()) {
+          // The first source to name a cluster wins: explicit config before discovery.
+          if (!byName.has(connection.descriptor.name)) {
+            byName.set(connection.descriptor.name, connection);
+          }
+        }
+      } catch (error) {
+        const message = (error as Error).message;
+        this.options.logger.warn('Cluster source failed', { source: source.id, error: message });
+        sourceErrors.push({ source: source.id, error: message });
+      }
+    }
+    return [...byName.values()];
+  }
+
+  private async refreshCluster(connection: ClusterConnection) {
+    const { logger, store, clusterTimeoutMs } = this.options;
+    const name = connection.descriptor.name;
+    const started = Date.now();
+    const attemptedAt = new Date(started).toISOString();
+    const signal = AbortSignal.timeout(clusterTimeoutMs);
+    try {
+      let requests = 0;
+      let inventory;
+      if (connection.manifestPaths) {
+        inventory = await this.options.readManifests(connection);
+      } else {
+        ({ inventory, requests } = await this.collector.collect(connection, { signal }));
+      }
+      await store.saveClusterSuccess(inventory, attemptedAt);
+      const ms = Date.now() - started;
+      logger.info('Refreshed cluster', {
+        cluster: name,
+        requests,
+        ms,
+        unavailable: Object.keys(inventory.unavailable).join(',') || undefined,
+      });
+      return { name, ok: true, requests, ms };
+    } catch (error) {
+      const message = signal.aborted
+        ? `timed out after ${clusterTimeoutMs / 1000}s`
+        : (error as Error).message;
+      await store.saveClusterFailure(connection.descriptor, message, attemptedAt);
+      logger.warn('Cluster refresh failed; keeping its last snapshot', {
+        cluster: name,
+        error: message,
+      });
+      return { name, ok: false, requests: 0, ms: Date.now() - started, error: message };
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  buildTopology,
+  ingressAtlasCloudInventoryReadPermission,
+  ingressAtlasReadPermission,
+  ingressAtlasRefreshPermission,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { summarizeCost } from './service/costSummary';
+import { AtlasModelService } from './service/AtlasModelService';
+import { SnapshotStore } from './snapshots/SnapshotStore';
+
+const topologyQuery = z.object({
+  cluster: z.string().min(1).optional(),
+  namespace: z.string().min(1).optional(),
+});
+
+const findingsQuery = z.object({
+  cluster: z.string().min(1).optional(),
+  severity: z.enum(['info', 'warning', 'error']).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(
+      `Invalid ${what}: ${issue.path.join('.') || 'value'} ${issue.message}`,
+    );
+  }
+  return result.data;
+}
+
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  models: AtlasModelService;
+  store: SnapshotStore;
+  sourceErrors: () => Array<{ source: string; error: string }>;
+  triggerRefresh: () => Promise<void>;
+}): Promise<express.Router> {
+  const { httpAuth, permissions, models, store } = options;
+  const router = Router();
+  router.use(express.json());
+
+  const isAllowed = async (req: express.Request, permission: BasicPermission) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  };
+  const requirePermission = async (
+    req: express.Request,
+    permission: BasicPermission,
+  ) => {
+    if (!(await isAllowed(req, permission))) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+  };
+  const readModel = async (req: express.Request) => {
+    await requirePermission(req, ingressAtlasReadPermission);
+    return models.model();
+  };
+
+  router.get('/clusters', async (req, res) => {
+    const model = await readModel(req);
+    res.json({
+      generatedAt: model?.generatedAt,
+      clusters: model?.clusters ?? [],
+      sourceErrors: options.sourceErrors(),
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/exposure', async (req, res) => {
+    await requirePermission(req, ingressAtlasReadPermission);
+    const entityRef = stringifyEntityRef({
+      kind: req.params.kind,
+      namespace: req.params.namespace,
+      name: req.params.name,
+    });
+    res.json(await models.entityExposure(entityRef));
+  });
+
+  router.get('/topology', async (req, res) => {
+    const filter = parse(topologyQuery, req.query, 'topology query');
+    const model = await readModel(req);
+    res.json(model ? buildTopology(model, filter) : { nodes: [], edges: [] });
+  });
+
+  router.get('/findings', async (req, res) => {
+    const query = parse(findingsQuery, req.query, 'findings query');
+    const model = await readModel(req);
+    const findings = (model?.findings ?? []).filter(
+      f =>
+        (!query.severity || f.severity === query.severity) &&
+        (!query.cluster || f.objects.some(o => o.cluster === query.cluster)),
+    );
+    res.json({ findings });
+  });
+
+  router.get('/cost', async (req, res) => {
+    const model = await readModel(req);
+    res.json({
+      summary: model ? summarizeCost(model) : undefined,
+      costs: model?.costs ?? [],
+      recommendations: model?.recommendations ?? [],
+    });
+  });
+
+  router.get('/exposures', async (req, res) => {
+    const model = await readModel(req);
+    res.json({
+      generatedAt: model?.generatedAt,
+      paths: model?.paths ?? [],
+      entries: model?.entries ?? [],
+      gateways: model?.gateways ?? [],
+      routes: model?.routes ?? [],
+      costs: model?.costs ?? [],
+    });
+  });
+
+  router.get('/permissions', async (req, res) => {
+    res.json({
+      refresh: await isAllowed(req, ingressAtlasRefreshPermission),
+      cloudInventory: await isAllowed(req, ingressAtlasCloudInventoryReadPermission),
+    });
+  });
+
+  router.post('/refresh', async (req, res) => {
+    await requirePermission(req, ingressAtlasRefreshPermission);
+    await options.triggerRefresh();
+    res.status(202).json({ status: 'scheduled' });
+  });
+
+  router.get('/cloud-inventory', async (req, res) => {
+    await requirePermission(req, ingressAtlasCloudInventoryReadPermission);
+    res.json({ inventories: await store.listCloud() });
+  });
+
+  return router;
+}
