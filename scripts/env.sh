@@ -28,4 +28,10 @@ if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
   export YARN_NPM_REGISTRY_SERVER="${YARN_NPM_REGISTRY_SERVER%/}"
 fi
 export YARN_ENABLE_TELEMETRY=0
-yarn() { node "$REPO_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"; }
+# A `yarn` on PATH that runs the repository's own release (works under timeout, xargs, make).
+mkdir -p "$REPO_ROOT/.tools/bin"
+if [ ! -x "$REPO_ROOT/.tools/bin/yarn" ]; then
+  printf '#!/bin/sh\nexec node "%s/.yarn/releases/yarn-4.13.0.cjs" "$@"\n' "$REPO_ROOT" > "$REPO_ROOT/.tools/bin/yarn"
+  chmod +x "$REPO_ROOT/.tools/bin/yarn"
+fi
+export PATH="$REPO_ROOT/.tools/bin:$PATH"

@@ -1,0 +1,133 @@
+import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { SnapshotStore } from './SnapshotStore';
+
+jest.setTimeout(60_000);
+
+// PostgreSQL runs when the test script provides it (scripts/postgres.sh); SQLite always.
+const ids: TestDatabaseId[] = ['SQLITE_3'];
+if (process.env.INGRESS_ATLAS_TEST_POSTGRES) {
+  ids.push(process.env.INGRESS_ATLAS_TEST_POSTGRES as TestDatabaseId);
+}
+const databases = TestDatabases.create({ ids });
+
+function inventory(name: string, collectedAt: string): ClusterInventory {
+  return {
+    cluster: { name, source: 'config', provider: 'tencent' },
+    collectedAt,
+    objects: { services: [{ metadata: { name: 'blog', namespace: 'blog' } }] },
+    unavailable: { eipClaims: 'not served' },
+    certificates: [],
+  };
+}
+
+function model(generatedAt: string, paths: number): AtlasModel {
+  return {
+    generatedAt,
+    clusters: [],
+    controlPlanes: [],
+    gateways: [],
+    entries: [],
+    routes: [],
+    paths: Array.from({ length: paths }, (_, i) => ({
+      id: `p${i}`,
+      host: `h${i}.example.com`,
+      cluster: 'c',
+      entry: 'e',
+      via: [],
+      entityRefs: [],
+      network: 'public',
+      tls: { mode: 'NONE', certificateSource: 'none' },
+    })),
+    findings: [],
+    costs: [],
+    recommendations: [],
+  };
+}
+
+describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => {
+  async function createStore() {
+    const knex = await databases.init(databaseId);
+    return SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+  }
+
+  it('keeps the last good inventory of a cluster whose refresh failed, marked stale', async () => {
+    const store = await createStore();
+    await store.saveClusterSuccess(inventory('tke-blog', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
+    await store.saveClusterFailure(
+      { name: 'tke-blog', source: 'config', provider: 'tencent' },
+      'timed out after 30s',
+      '2026-11-22T00:05:00Z',
+    );
+    const [snapshot] = await store.listClusters();
+    expect(snapshot).toMatchObject({
+      status: 'stale',
+      error: 'timed out after 30s',
+      collectedAt: '2026-11-22T00:00:00Z',
+      attemptedAt: '2026-11-22T00:05:00Z',
+    });
+    expect(snapshot.inventory?.objects.services?.[0].metadata.name).toBe('blog');
+
+    await store.saveClusterSuccess(inventory('tke-blog', '2026-11-22T00:10:00Z'), '2026-11-22T00:10:00Z');
+    const [fresh] = await store.listClusters();
+    expect(fresh).toMatchObject({ status: 'ok', collectedAt: '2026-11-22T00:10:00Z' });
+    expect(fresh.error).toBeUndefined();
+  });
+
+  it('marks a cluster that never answered as an error, with nothing to show', async () => {
+    const store = await createStore();
+    await store.saveClusterFailure(
+      { name: 'edge', source: 'config', provider: 'tencent' },
+      'HTTP 503',
+      '2026-11-22T00:00:00Z',
+    );
+    const [snapshot] = await store.listClusters();
+    expect(snapshot).toMatchObject({ status: 'error', error: 'HTTP 503' });
+    expect(snapshot.inventory).toBeUndefined();
+  });
+
+  it('forgets clusters that are no longer configured', async () => {
+    const store = await createStore();
+    await store.saveClusterSuccess(inventory('a', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(inventory('b', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
+    await store.retainClusters(['b']);
+    expect((await store.listClusters()).map(s => s.descriptor.name)).toEqual(['b']);
+  });
+
+  it('serves the latest model whole and prunes old revisions', async () => {
+    const store = await createStore();
+    expect(await store.latestModel()).toBeUndefined();
+    let revision = 0;
+    for (let i = 1; i <= 5; i++) {
+      revision = await store.saveModel(model(`2026-11-22T00:0${i}:00Z`, i * 10));
+    }
+    const latest = await store.latestModel();
+    expect(latest?.revision).toBe(revision);
+    expect(latest?.model.generatedAt).toBe('2026-11-22T00:05:00Z');
+    expect(latest?.model.paths).toHaveLength(50);
+    expect(await store.latestModelRevision()).toBe(revision);
+  });
+
+  it('replaces a cloud inventory per provider, account and region', async () => {
+    const store = await createStore();
+    const cloud = (collectedAt: string, ids: string[]) => ({
+      provider: 'tencent' as const,
+      account: 'prod',
+      region: 'ap-guangzhou',
+      collectedAt,
+      loadBalancers: ids.map(id => ({ id, network: 'public' as const, vips: [], tags: [], listeners: [] })),
+      addresses: [],
+      vpcEndpoints: [],
+      meshes: [],
+      errors: [],
+    });
+    await store.saveCloud([cloud('t1', ['lb-1', 'lb-2'])]);
+    await store.saveCloud([cloud('t2', ['lb-2'])]);
+    const [stored] = await store.listCloud();
+    expect(stored.collectedAt).toBe('t2');
+    expect(stored.loadBalancers.map(lb => lb.id)).toEqual(['lb-2']);
+  });
+});
