@@ -1,0 +1,79 @@
+import { TencentApiError } from '../errors';
+import type { DnsRecord, TencentState } from '../state';
+import { ActionHandler, page } from './types';
+
+/** DNSPod is not regional: X-TC-Region is ignored. */
+function domainRecords(state: TencentState, domain: string): DnsRecord[] {
+  const records = state.domains[domain];
+  if (!records) {
+    throw new TencentApiError(
+      'InvalidParameterValue.DomainNotExists',
+      `Domain ${domain} does not exist.`,
+    );
+  }
+  return records;
+}
+
+const DescribeRecordList: ActionHandler = ({ state, params }) => {
+  const records = domainRecords(state, params.Domain);
+  const subdomain = params.Subdomain ?? params.SubDomain;
+  const matching = records.filter(
+    r =>
+      (!subdomain || r.Name === subdomain) &&
+      (!params.RecordType || r.Type === params.RecordType) &&
+      (!params.RecordLine || r.Line === params.RecordLine) &&
+      (!params.Keyword ||
+        r.Name.includes(params.Keyword) ||
+        r.Value.includes(params.Keyword)),
+  );
+  if (matching.length === 0 && params.ErrorOnEmpty !== 'no') {
+    throw new TencentApiError(
+      'ResourceNotFound.NoDataOfRecord',
+      'No records match.',
+    );
+  }
+  const list = page(matching, params, { defaultLimit: 100, maxLimit: 3000 });
+  return {
+    RecordCountInfo: {
+      SubdomainCount: new Set(matching.map(r => r.Name)).size,
+      ListCount: list.length,
+      TotalCount: matching.length,
+    },
+    RecordList: list,
+  };
+};
+
+/** Like the real API, an omitted TTL resets the record to 600 seconds. */
+const ModifyRecord: ActionHandler = ({ state, params }) => {
+  const record = domainRecords(state, params.Domain).find(
+    r => r.RecordId === params.RecordId,
+  );
+  if (!record) {
+    throw new TencentApiError(
+      'InvalidParameter.RecordIdInvalid',
+      `Record ${params.RecordId} does not exist.`,
+    );
+  }
+  for (const required of ['RecordType', 'RecordLine', 'Value']) {
+    if (!params[required]) {
+      throw new TencentApiError(
+        'MissingParameter',
+        `The request is missing a required parameter \`${required}\`.`,
+      );
+    }
+  }
+  Object.assign(record, {
+    Name: params.SubDomain ?? '@',
+    Type: params.RecordType,
+    Line: params.RecordLine,
+    Value: params.Value,
+    TTL: params.TTL ?? 600,
+    UpdatedOn: new Date().toISOString().replace('T', ' ').slice(0, 19),
+  });
+  return { RecordId: record.RecordId };
+};
+
+export const dnspodActions: Record<string, ActionHandler> = {
+  DescribeRecordList,
+  ModifyRecord,
+};

@@ -1,0 +1,67 @@
+import { TencentApiError } from '../errors';
+import type { ApiObject, TencentState } from '../state';
+
+export interface ActionContext {
+  state: TencentState;
+  /** X-TC-Region as sent; regional actions resolve it with `state.region()`. */
+  region?: string;
+  params: ApiObject;
+  requestId: string;
+}
+
+/** Returns the Response body without its RequestId. */
+export type ActionHandler = (ctx: ActionContext) => ApiObject;
+
+/** Offset/Limit paging with the bounds the real API enforces. */
+export function page<T>(
+  items: T[],
+  params: ApiObject,
+  limits: { defaultLimit: number; maxLimit: number },
+): T[] {
+  const offset = params.Offset ?? 0;
+  const limit = params.Limit ?? limits.defaultLimit;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new TencentApiError(
+      'InvalidParameterValue',
+      `Offset must be a non-negative integer, got ${offset}.`,
+    );
+  }
+  if (!Number.isInteger(limit) || limit < 1 || limit > limits.maxLimit) {
+    throw new TencentApiError(
+      'InvalidParameterValue',
+      `Limit must be between 1 and ${limits.maxLimit}, got ${limit}.`,
+    );
+  }
+  return items.slice(offset, offset + limit);
+}
+
+/** `Filters: [{Name, Values}]`: an item passes when each filter matches one of its values. */
+export function applyFilters<T>(
+  items: T[],
+  filters: Array<{ Name: string; Values: string[] }> | undefined,
+  fields: Record<string, (item: T) => string | string[] | undefined>,
+): T[] {
+  let result = items;
+  for (const filter of filters ?? []) {
+    const field = fields[filter.Name];
+    if (!field) {
+      throw new TencentApiError(
+        'InvalidParameter.FilterInvalidKey',
+        `Filter \`${filter.Name}\` is not supported.`,
+      );
+    }
+    result = result.filter(item => {
+      const value = field(item);
+      const values = Array.isArray(value) ? value : [value];
+      return values.some(v => v !== undefined && filter.Values.includes(v));
+    });
+  }
+  return result;
+}
+
+/** Drops the fields only the stand-in keeps (see state.ts). */
+export function withoutKeys(object: ApiObject, keys: string[]): ApiObject {
+  return Object.fromEntries(
+    Object.entries(object).filter(([key]) => !keys.includes(key)),
+  );
+}

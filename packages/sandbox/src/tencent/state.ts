@@ -1,0 +1,350 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { TencentApiError } from './errors';
+
+/*
+ * The stand-in's world, written in the API's own shapes (PascalCase fields) so the action
+ * handlers return it almost as stored. Fields only the stand-in needs are noted below and
+ * stripped before a response leaves.
+ */
+
+export type ApiObject = Record<string, any>;
+
+export interface SeedTarget {
+  Type: 'CVM' | 'ENI';
+  Port: number;
+  PrivateIpAddresses: string[];
+  InstanceId?: string;
+  EniId?: string;
+  Weight?: number;
+}
+
+export interface SeedListener extends ApiObject {
+  ListenerId: string;
+  Protocol: string;
+  Port: number;
+  /** Layer-4 listeners (TCP/UDP/TCP_SSL). */
+  Targets?: SeedTarget[];
+  /** Layer-7 listeners (HTTP/HTTPS): rules with their own targets. */
+  Rules?: Array<
+    ApiObject & {
+      LocationId: string;
+      Domain: string;
+      Url: string;
+      Targets?: SeedTarget[];
+    }
+  >;
+}
+
+export interface SeedLoadBalancer extends ApiObject {
+  LoadBalancerId: string;
+  LoadBalancerType: 'OPEN' | 'INTERNAL';
+  LoadBalancerVips: string[];
+  CreateTime: string;
+  Tags: Array<{ TagKey: string; TagValue: string }>;
+  /** Served by DescribeListeners/DescribeTargets, not DescribeLoadBalancers. */
+  Listeners: SeedListener[];
+}
+
+export interface SeedAddress extends ApiObject {
+  AddressId: string;
+  AddressIp: string;
+  AddressStatus: string;
+  TagSet: Array<{ Key: string; Value: string }>;
+}
+
+export interface SeedCluster extends ApiObject {
+  ClusterId: string;
+  ClusterName: string;
+  /** DescribeIPAMD's answer. */
+  IPAMD: ApiObject;
+  /** Where this cluster's Kubernetes API stand-in listens, and its bearer token. */
+  Sandbox: { ApiServer: string; Token: string };
+}
+
+export interface RegionState {
+  LoadBalancers: SeedLoadBalancer[];
+  Addresses: SeedAddress[];
+  Clusters: SeedCluster[];
+  Meshes: ApiObject[];
+  VpcEndPoints: ApiObject[];
+  VpcEndPointServices: ApiObject[];
+}
+
+export interface DnsRecord extends ApiObject {
+  RecordId: number;
+  Name: string;
+  Type: string;
+  Value: string;
+  Line: string;
+  TTL: number;
+}
+
+/** Figures the price inquiry actions answer with (CNY). */
+export interface SeedPrices {
+  clbInstancePerHour: number;
+  clbLcuPerHour: number;
+  eipIdlePerHour: number;
+  eipTrafficPerGb: number;
+  eipBandwidthPerMbpsHour: number;
+}
+
+export interface TencentSeed {
+  regions: Record<string, Partial<RegionState>>;
+  domains: Record<string, DnsRecord[]>;
+  prices: SeedPrices;
+}
+
+/** Regions the real API knows; those absent from the seed are empty. */
+const KNOWN_REGIONS = [
+  'ap-guangzhou',
+  'ap-shanghai',
+  'ap-nanjing',
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-chongqing',
+  'ap-hongkong',
+  'ap-singapore',
+  'ap-tokyo',
+  'ap-seoul',
+  'ap-bangkok',
+  'ap-jakarta',
+  'eu-frankfurt',
+  'na-siliconvalley',
+  'na-ashburn',
+  'sa-saopaulo',
+];
+
+function emptyRegion(): RegionState {
+  return {
+    LoadBalancers: [],
+    Addresses: [],
+    Clusters: [],
+    Meshes: [],
+    VpcEndPoints: [],
+    VpcEndPointServices: [],
+  };
+}
+
+export function newId(prefix: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = randomBytes(8);
+  return `${prefix}-${Array.from(
+    bytes,
+    b => alphabet[b % alphabet.length],
+  ).join('')}`;
+}
+
+function now(): string {
+  return new Date().toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export type TaskResult = {
+  status: 'SUCCESS' | 'FAILED';
+  loadBalancerIds?: string[];
+  message?: string;
+};
+
+/**
+ * The mutable in-memory state of one stand-in. The API handlers and the SandboxCloud
+ * facade both change it through these methods, so a change made by the simulated TKE
+ * controller is what the next Describe call sees.
+ */
+export class TencentState {
+  readonly regions: Record<string, RegionState> = {};
+  readonly domains: Record<string, DnsRecord[]>;
+  readonly prices: SeedPrices;
+  /** DeleteLoadBalancer tasks (by RequestId) and VPC tasks (by numeric TaskId). */
+  readonly tasks = new Map<string, TaskResult>();
+  #nextTaskId = 1000;
+  readonly #issuedIps: Record<string, number> = {};
+
+  static fromFile(seedFile: string): TencentState {
+    return new TencentState(
+      parse(readFileSync(seedFile, 'utf8')) as TencentSeed,
+    );
+  }
+
+  constructor(seed: TencentSeed) {
+    for (const region of KNOWN_REGIONS) {
+      this.regions[region] = emptyRegion();
+    }
+    for (const [region, content] of Object.entries(seed.regions ?? {})) {
+      this.regions[region] = { ...emptyRegion(), ...content };
+    }
+    this.domains = seed.domains ?? {};
+    this.prices = seed.prices;
+  }
+
+  /** The state of a region; unknown regions are refused like the real API does. */
+  region(name: string | undefined): RegionState {
+    if (!name) {
+      throw new TencentApiError(
+        'MissingParameter',
+        'The request is missing a required parameter `Region`.',
+      );
+    }
+    const region = this.regions[name];
+    if (!region) {
+      throw new TencentApiError(
+        'InvalidParameterValue',
+        `The value \`${name}\` of parameter \`Region\` is not valid.`,
+      );
+    }
+    return region;
+  }
+
+  recordTask(result: TaskResult, key?: string): string {
+    const id = key ?? String(this.#nextTaskId++);
+    this.tasks.set(id, result);
+    return id;
+  }
+
+  findLoadBalancer(region: RegionState, id: string): SeedLoadBalancer {
+    const lb = region.LoadBalancers.find(l => l.LoadBalancerId === id);
+    if (!lb) {
+      throw new TencentApiError(
+        'InvalidParameter.LBIdNotFound',
+        `LoadBalancer ${id} not found.`,
+      );
+    }
+    return lb;
+  }
+
+  createLoadBalancer(
+    region: RegionState,
+    input: Pick<SeedLoadBalancer, 'LoadBalancerType' | 'Tags' | 'Listeners'> &
+      ApiObject,
+  ): SeedLoadBalancer {
+    const vip = this.#issueIp(
+      input.LoadBalancerType === 'OPEN' ? '129.226' : '10.99',
+    );
+    const lb: SeedLoadBalancer = {
+      Forward: 1,
+      Status: 1,
+      ChargeType: 'POSTPAID_BY_HOUR',
+      VipIsp: input.LoadBalancerType === 'OPEN' ? 'BGP' : undefined,
+      ...input,
+      LoadBalancerId: newId('lb'),
+      LoadBalancerVips: [vip],
+      CreateTime: now(),
+    };
+    region.LoadBalancers.push(lb);
+    return lb;
+  }
+
+  deleteLoadBalancer(region: RegionState, id: string): void {
+    this.findLoadBalancer(region, id);
+    region.LoadBalancers = region.LoadBalancers.filter(
+      l => l.LoadBalancerId !== id,
+    );
+  }
+
+  findAddress(region: RegionState, id: string): SeedAddress {
+    const address = region.Addresses.find(a => a.AddressId === id);
+    if (!address) {
+      throw new TencentApiError(
+        'InvalidAddressId.NotFound',
+        `Address ${id} not found.`,
+      );
+    }
+    return address;
+  }
+
+  allocateAddress(
+    region: RegionState,
+    input: {
+      name?: string;
+      chargeType?: string;
+      bandwidthMbps?: number;
+      tags?: Array<{ Key: string; Value: string }>;
+    },
+  ): SeedAddress {
+    const address: SeedAddress = {
+      AddressId: newId('eip'),
+      AddressName: input.name,
+      AddressIp: this.#issueIp('43.139'),
+      AddressStatus: 'UNBIND',
+      AddressType: 'EIP',
+      InternetChargeType: input.chargeType ?? 'TRAFFIC_POSTPAID_BY_HOUR',
+      Bandwidth: input.bandwidthMbps ?? 1,
+      InternetServiceProvider: 'BGP',
+      TagSet: input.tags ?? [],
+      CreatedTime: now(),
+    };
+    region.Addresses.push(address);
+    return address;
+  }
+
+  associateAddress(
+    region: RegionState,
+    id: string,
+    target: {
+      instanceId?: string;
+      networkInterfaceId?: string;
+      privateIp?: string;
+    },
+  ): SeedAddress {
+    const address = this.findAddress(region, id);
+    if (address.AddressStatus !== 'UNBIND') {
+      throw new TencentApiError(
+        'InvalidAddressIdStatus.NotPermit',
+        `Address ${id} is ${address.AddressStatus}.`,
+      );
+    }
+    if (
+      !target.instanceId &&
+      !(target.networkInterfaceId && target.privateIp)
+    ) {
+      throw new TencentApiError(
+        'InvalidParameterCombination',
+        'Specify InstanceId, or NetworkInterfaceId with PrivateIpAddress.',
+      );
+    }
+    Object.assign(address, {
+      AddressStatus: 'BIND',
+      InstanceId: target.instanceId,
+      InstanceType: target.instanceId ? 'CVM' : 'ENI',
+      NetworkInterfaceId: target.networkInterfaceId,
+      PrivateAddressIp: target.privateIp,
+    });
+    return address;
+  }
+
+  disassociateAddress(region: RegionState, id: string): void {
+    const address = this.findAddress(region, id);
+    if (address.AddressStatus === 'UNBIND') {
+      throw new TencentApiError(
+        'InvalidAddressIdStatus.NotPermit',
+        `Address ${id} is not bound.`,
+      );
+    }
+    for (const key of [
+      'InstanceId',
+      'InstanceType',
+      'NetworkInterfaceId',
+      'PrivateAddressIp',
+    ]) {
+      delete address[key];
+    }
+    address.AddressStatus = 'UNBIND';
+  }
+
+  /** Addresses for new resources come from ranges the seed does not use. */
+  #issueIp(prefix: string): string {
+    const n = (this.#issuedIps[prefix] = (this.#issuedIps[prefix] ?? 0) + 1);
+    return `${prefix}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+  }
+
+  releaseAddress(region: RegionState, id: string): void {
+    const address = this.findAddress(region, id);
+    if (address.AddressStatus !== 'UNBIND') {
+      throw new TencentApiError(
+        'InvalidAddressIdStatus.NotPermit',
+        `Address ${id} is still bound; unbind it first.`,
+      );
+    }
+    region.Addresses = region.Addresses.filter(a => a !== address);
+  }
+}
