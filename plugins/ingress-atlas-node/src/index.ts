@@ -6,3 +6,4 @@
  */
 export * from './inventory';
 export * from './extensions';
+export * from './client';
