@@ -1,0 +1,619 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  Watch,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import http from 'node:http';
+import type { ClusterSpec } from '../estate';
+import { sandboxKubeconfig } from '../kubeconfig';
+import { RunningCluster, startCluster } from './startCluster';
+
+const spec: ClusterSpec = {
+  name: 'test',
+  port: 0,
+  provider: 'generic',
+  region: 'test-1',
+  podCidr: '10.1.0.0/16',
+  serviceCidr: '10.2.0.0/16',
+  nodes: [{ name: 'node-1', internalIp: '10.0.0.11' }],
+  tokens: ['admin-token', 'no-secrets-token'],
+  forbidden: [{ token: 'no-secrets-token', resource: 'secrets' }],
+};
+
+const namespaces = ['team-a', 'team-b'];
+const services = Array.from({ length: 24 }, (_, i) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {
+    name: `svc-${String(i).padStart(2, '0')}`,
+    namespace: namespaces[i % 2],
+    labels: {
+      app: `app-${i}`,
+      tier: i % 3 === 0 ? 'web' : 'backend',
+      ...(i < 4 ? { exposed: 'yes' } : {}),
+    },
+  },
+  spec: { ports: [{ port: 80 }] },
+}));
+
+let cluster: RunningCluster;
+
+function client(token = 'admin-token') {
+  const config = new KubeConfig();
+  config.loadFromString(
+    sandboxKubeconfig({ test: { url: cluster.url, token } }),
+  );
+  return {
+    core: config.makeApiClient(CoreV1Api),
+    apps: config.makeApiClient(AppsV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+    config,
+  };
+}
+
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: number; status: any }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiException) {
+      return {
+        code: error.code,
+        status:
+          typeof error.body === 'string' ? JSON.parse(error.body) : error.body,
+      };
+    }
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** A bare HTTP request, for what the typed client hides (no token, timeouts). */
+function rawGet(
+  path: string,
+  options: { token?: string; timeoutMs?: number } = {},
+) {
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const request = http.get(
+      `${cluster.url}${path}`,
+      {
+        headers: options.token
+          ? { Authorization: `Bearer ${options.token}` }
+          : {},
+        timeout: options.timeoutMs,
+      },
+      response => {
+        let body = '';
+        response.on('data', chunk => (body += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, body: JSON.parse(body) }),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}
+
+beforeEach(async () => {
+  cluster = await startCluster({
+    spec,
+    objects: [
+      ...namespaces.map(name => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      })),
+      ...services,
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'team-a' },
+        type: 'Opaque',
+        data: { password: Buffer.from('ATLAS-CANARY-test').toString('base64') },
+      },
+      {
+        apiVersion: 'networking.istio.io/v1alpha3',
+        kind: 'Gateway',
+        metadata: { name: 'public', namespace: 'team-a' },
+        spec: {
+          selector: { istio: 'ingressgateway' },
+          servers: [
+            {
+              port: { number: 80, name: 'http', protocol: 'HTTP' },
+              hosts: ['*'],
+            },
+          ],
+        },
+      },
+    ],
+  });
+});
+
+afterEach(async () => {
+  await cluster.stop();
+});
+
+describe('lists', () => {
+  it('pages through all services with limit and continue', async () => {
+    const { core } = client();
+    const names: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await core.listServiceForAllNamespaces({
+        limit: 5,
+        _continue: token,
+      });
+      names.push(
+        ...page.items.map(s => `${s.metadata!.namespace}/${s.metadata!.name}`),
+      );
+      token = page.metadata?._continue;
+      pages++;
+    } while (token);
+    // 24 services plus default/kubernetes
+    expect(names).toHaveLength(25);
+    expect(new Set(names).size).toBe(25);
+    expect(pages).toBe(5);
+    expect(names).toContain('default/kubernetes');
+  });
+
+  it('answers a garbled continue token with 400 and a compacted one with 410', async () => {
+    const { core } = client();
+    const garbled = await failure(
+      core.listServiceForAllNamespaces({ limit: 5, _continue: 'not-a-token' }),
+    );
+    expect(garbled.code).toBe(400);
+    expect(garbled.status).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'BadRequest',
+    });
+
+    const first = await core.listServiceForAllNamespaces({ limit: 5 });
+    cluster.store.compact();
+    const expired = await failure(
+      core.listServiceForAllNamespaces({
+        limit: 5,
+        _continue: first.metadata?._continue,
+      }),
+    );
+    expect(expired.code).toBe(410);
+    expect(expired.status.reason).toBe('Expired');
+  });
+
+  it('filters by label selector operators', async () => {
+    const { core } = client();
+    const names = async (labelSelector: string) =>
+      (await core.listServiceForAllNamespaces({ labelSelector })).items
+        .map(s => s.metadata!.name)
+        .sort();
+
+    expect(await names('app=app-3')).toEqual(['svc-03']);
+    expect(await names('tier!=backend,exposed')).toEqual(['svc-00', 'svc-03']);
+    expect(await names('app in (app-1, app-2)')).toEqual(['svc-01', 'svc-02']);
+    expect((await names('tier notin (backend)')).length).toBe(9); // 8 web + kubernetes (no tier label)
+    expect(await names('exposed,tier=web')).toEqual(['svc-00', 'svc-03']);
+    expect((await names('!exposed')).length).toBe(21);
+  });
+
+  it('filters by field selector on name and namespace', async () => {
+    const { core } = client();
+    const byName = await core.listServiceForAllNamespaces({
+      fieldSelector: 'metadata.name=svc-05',
+    });
+    expect(byName.items.map(s => s.metadata!.namespace)).toEqual(['team-b']);
+    const byNamespace = await core.listServiceForAllNamespaces({
+      fieldSelector: 'metadata.namespace=team-a',
+    });
+    expect(byNamespace.items).toHaveLength(12);
+    const unsupported = await failure(
+      core.listServiceForAllNamespaces({ fieldSelector: 'spec.color=red' }),
+    );
+    expect(unsupported.code).toBe(400);
+  });
+
+  it('lists one namespace with a list kind and resource version', async () => {
+    const { core } = client();
+    const list = await core.listNamespacedService({ namespace: 'team-b' });
+    expect(list.kind).toBe('ServiceList');
+    expect(list.items).toHaveLength(12);
+    expect(Number(list.metadata?.resourceVersion)).toBeGreaterThan(0);
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown kind and a missing object with 404 Status objects', async () => {
+    const { custom, core } = client();
+    const kind = await failure(
+      custom.listClusterCustomObject({
+        group: 'example.com',
+        version: 'v1',
+        plural: 'widgets',
+      }),
+    );
+    expect(kind.code).toBe(404);
+    const object = await failure(
+      core.readNamespacedService({ name: 'nope', namespace: 'team-a' }),
+    );
+    expect(object).toEqual({
+      code: 404,
+      status: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'services "nope" not found',
+        reason: 'NotFound',
+        details: { name: 'nope', kind: 'services' },
+        code: 404,
+      },
+    });
+  });
+
+  it('refuses a missing or wrong token with 401', async () => {
+    const wrong = await failure(client('guess').core.listNamespace());
+    expect(wrong.code).toBe(401);
+    const response = await rawGet('/api/v1/namespaces');
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({
+      kind: 'Status',
+      reason: 'Unauthorized',
+      code: 401,
+    });
+  });
+
+  it('forbids secrets to the token configured so, and nothing else', async () => {
+    const { core } = client('no-secrets-token');
+    const forbidden = await failure(core.listSecretForAllNamespaces());
+    expect(forbidden.code).toBe(403);
+    expect(forbidden.status.reason).toBe('Forbidden');
+    expect(forbidden.status.message).toContain(
+      'cannot list resource "secrets"',
+    );
+    expect((await core.listServiceForAllNamespaces()).items.length).toBe(25);
+    expect(
+      (await client().core.listSecretForAllNamespaces()).items,
+    ).toHaveLength(1);
+  });
+
+  it('rejects a replace with a stale resourceVersion with 409 Conflict', async () => {
+    const { core } = client();
+    const service = await core.readNamespacedService({
+      name: 'svc-00',
+      namespace: 'team-a',
+    });
+    await core.replaceNamespacedService({
+      name: 'svc-00',
+      namespace: 'team-a',
+      body: {
+        ...service,
+        metadata: { ...service.metadata, labels: { changed: 'once' } },
+      },
+    });
+    const stale = await failure(
+      core.replaceNamespacedService({
+        name: 'svc-00',
+        namespace: 'team-a',
+        body: {
+          ...service,
+          metadata: { ...service.metadata, labels: { changed: 'twice' } },
+        },
+      }),
+    );
+    expect(stale.code).toBe(409);
+    expect(stale.status.reason).toBe('Conflict');
+    const current = await core.readNamespacedService({
+      name: 'svc-00',
+      namespace: 'team-a',
+    });
+    expect(current.metadata?.labels).toEqual({ changed: 'once' });
+  });
+
+  it('reports an existing name on create as 409 AlreadyExists', async () => {
+    const { core } = client();
+    const exists = await failure(
+      core.createNamespacedService({
+        namespace: 'team-a',
+        body: { metadata: { name: 'svc-00' }, spec: { ports: [{ port: 1 }] } },
+      }),
+    );
+    expect(exists).toMatchObject({
+      code: 409,
+      status: { reason: 'AlreadyExists' },
+    });
+  });
+});
+
+describe('writes', () => {
+  it('gives created objects uid, resourceVersion, creationTimestamp and generation', async () => {
+    const { core } = client();
+    const before = cluster.store.revision;
+    const created = await core.createNamespacedConfigMap({
+      namespace: 'team-a',
+      body: { metadata: { name: 'settings' }, data: { color: 'blue' } },
+    });
+    expect(created.metadata).toMatchObject({
+      name: 'settings',
+      namespace: 'team-a',
+      generation: 1,
+    });
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number(created.metadata?.resourceVersion)).toBeGreaterThan(before);
+    expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
+  });
+
+  it('changes nothing on dryRun=All writes but answers with the would-be object', async () => {
+    const { core } = client();
+    const revision = cluster.store.revision;
+    const created = await core.createNamespacedConfigMap({
+      namespace: 'team-a',
+      body: { metadata: { name: 'dry' }, data: { a: 'b' } },
+      dryRun: 'All',
+    });
+    expect(created.metadata?.name).toBe('dry');
+    const patched = await core.patchNamespacedService(
+      {
+        name: 'svc-01',
+        namespace: 'team-b',
+        body: { metadata: { labels: { dry: 'run' } } },
+        dryRun: 'All',
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(patched.metadata?.labels?.dry).toBe('run');
+    await core.deleteNamespacedService({
+      name: 'svc-02',
+      namespace: 'team-a',
+      dryRun: 'All',
+    });
+
+    expect(cluster.store.revision).toBe(revision);
+    expect(
+      await failure(
+        core.readNamespacedConfigMap({ name: 'dry', namespace: 'team-a' }),
+      ),
+    ).toMatchObject({ code: 404 });
+    expect(
+      (
+        await core.readNamespacedService({
+          name: 'svc-01',
+          namespace: 'team-b',
+        })
+      ).metadata?.labels?.dry,
+    ).toBeUndefined();
+    expect(
+      await core.readNamespacedService({ name: 'svc-02', namespace: 'team-a' }),
+    ).toBeDefined();
+  });
+
+  it('applies merge patches, strategic merge patches (as merge) and JSON patches', async () => {
+    const { core } = client();
+    const merged = await core.patchNamespacedService(
+      {
+        name: 'svc-00',
+        namespace: 'team-a',
+        body: { metadata: { labels: { tier: null, owner: 'ops' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(merged.metadata?.labels).toEqual({
+      app: 'app-0',
+      exposed: 'yes',
+      owner: 'ops',
+    });
+
+    const strategic = await core.patchNamespacedService(
+      {
+        name: 'svc-00',
+        namespace: 'team-a',
+        body: { metadata: { annotations: { note: 'x' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    expect(strategic.metadata?.annotations).toEqual({ note: 'x' });
+
+    const jsonPatched = await core.patchNamespacedService(
+      {
+        name: 'svc-00',
+        namespace: 'team-a',
+        body: [
+          { op: 'replace', path: '/spec/ports/0/port', value: 8080 },
+          { op: 'add', path: '/metadata/labels/patched', value: 'json' },
+          { op: 'remove', path: '/metadata/annotations/note' },
+        ],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+    expect(jsonPatched.spec?.ports?.[0].port).toBe(8080);
+    expect(jsonPatched.metadata?.labels?.patched).toBe('json');
+    expect(jsonPatched.metadata?.annotations).toEqual({});
+
+    const failedTest = await failure(
+      core.patchNamespacedService(
+        {
+          name: 'svc-00',
+          namespace: 'team-a',
+          body: [{ op: 'test', path: '/spec/ports/0/port', value: 1 }],
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      ),
+    );
+    expect(failedTest.code).toBe(422);
+  });
+
+  it('bumps generation on spec changes only', async () => {
+    const { apps } = client();
+    await apps.createNamespacedDeployment({
+      namespace: 'team-a',
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1' }] },
+          },
+        },
+      },
+    });
+    const labelled = await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'team-a',
+        body: { metadata: { labels: { a: 'b' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(labelled.metadata?.generation).toBe(1);
+    const scaled = await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'team-a', body: { spec: { replicas: 3 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(scaled.metadata?.generation).toBe(2);
+  });
+
+  it('serves Istio objects through every version of their group', async () => {
+    const { custom } = client();
+    for (const version of ['v1', 'v1beta1', 'v1alpha3']) {
+      const list: any = await custom.listClusterCustomObject({
+        group: 'networking.istio.io',
+        version,
+        plural: 'gateways',
+      });
+      expect(
+        list.items.map((g: any) => [g.apiVersion, g.metadata.name]),
+      ).toEqual([[`networking.istio.io/${version}`, 'public']]);
+    }
+  });
+
+  it('answers deletes with the object or a success Status, and deletes a namespace with everything in it', async () => {
+    const { core } = client();
+    const service = await core.deleteNamespacedService({
+      name: 'svc-00',
+      namespace: 'team-a',
+    });
+    expect(service.metadata?.name).toBe('svc-00');
+    const status = await core.deleteNamespacedSecret({
+      name: 'db',
+      namespace: 'team-a',
+    });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      status: 'Success',
+      details: { name: 'db', kind: 'secrets' },
+    });
+    await core.deleteNamespace({ name: 'team-b' });
+    expect(
+      (
+        await core.listServiceForAllNamespaces({
+          fieldSelector: 'metadata.namespace=team-b',
+        })
+      ).items,
+    ).toEqual([]);
+  });
+});
+
+describe('watch', () => {
+  it('streams changes after a list resourceVersion', async () => {
+    const { core, config } = client();
+    const list = await core.listNamespacedConfigMap({ namespace: 'team-a' });
+    const events: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      void new Watch(config)
+        .watch(
+          '/api/v1/namespaces/team-a/configmaps',
+          { resourceVersion: list.metadata?.resourceVersion },
+          (type, object) => {
+            events.push(`${type} ${object.metadata.name}`);
+            if (type === 'DELETED') resolve();
+          },
+          error => (error ? reject(error) : undefined),
+        )
+        .then(request => setTimeout(() => request.abort(), 5000));
+    });
+    await new Promise(resolve => setTimeout(resolve, 100));
+    await core.createNamespacedConfigMap({
+      namespace: 'team-a',
+      body: { metadata: { name: 'watched' } },
+    });
+    await core.patchNamespacedConfigMap(
+      { name: 'watched', namespace: 'team-a', body: { data: { a: '1' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await core.deleteNamespacedConfigMap({
+      name: 'watched',
+      namespace: 'team-a',
+    });
+    await done;
+    expect(events).toEqual([
+      'ADDED watched',
+      'MODIFIED watched',
+      'DELETED watched',
+    ]);
+  });
+});
+
+describe('faults', () => {
+  it('adds latency', async () => {
+    const { core } = client();
+    cluster.faults.set({ latencyMs: 300 });
+    const started = Date.now();
+    await core.listNamespace();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('answers a configured fraction of requests with 5xx Status objects', async () => {
+    const { core } = client();
+    cluster.faults.set({ errorRate: 1, errorCode: 503 });
+    const failed = await failure(core.listNamespace());
+    expect(failed).toMatchObject({
+      code: 503,
+      status: { kind: 'Status', reason: 'ServiceUnavailable' },
+    });
+    cluster.faults.set({ errorRate: 0.5 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, () => core.listNamespace()),
+    );
+    const rejected = results.filter(r => r.status === 'rejected').length;
+    expect(rejected).toBeGreaterThan(10);
+    expect(rejected).toBeLessThan(50);
+    expect(cluster.stats.faulted.errors).toBe(1 + rejected);
+  });
+
+  it('cuts a list response off halfway, which the client reports as an error', async () => {
+    const { core } = client();
+    cluster.faults.set({ dropListRate: 1 });
+    await expect(core.listServiceForAllNamespaces()).rejects.toThrow();
+    expect(cluster.stats.faulted.drops).toBe(1);
+    cluster.faults.clear();
+    expect((await core.listServiceForAllNamespaces()).items).toHaveLength(25);
+  });
+
+  it('hangs requests until the client gives up', async () => {
+    cluster.faults.set({ hang: true });
+    await expect(
+      rawGet('/api/v1/namespaces', { token: 'admin-token', timeoutMs: 300 }),
+    ).rejects.toThrow('timed out');
+    expect(cluster.stats.faulted.hangs).toBe(1);
+  });
+
+  it('counts requests per verb', async () => {
+    const { core } = client();
+    cluster.resetStats();
+    await core.listNamespace();
+    await core.readNamespace({ name: 'team-a' });
+    await core.listServiceForAllNamespaces();
+    expect(cluster.stats).toMatchObject({
+      requests: 3,
+      byVerb: { list: 2, get: 1 },
+    });
+  });
+});

@@ -1,0 +1,268 @@
+/** One API resource as discovery advertises it. */
+export interface ResourceType {
+  group: string;
+  /** Served versions, preferred first. Objects are stored once and read through any of them. */
+  versions: string[];
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Only served on clusters with VPC-CNI (the TKE network CRDs). */
+  vpcCniOnly?: boolean;
+}
+
+export const VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
+
+export const RESOURCE_TYPES: ResourceType[] = [
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    namespaced: false,
+    shortNames: ['no'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'endpoints',
+    singular: 'endpoints',
+    kind: 'Endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'secrets',
+    singular: 'secret',
+    kind: 'Secret',
+    namespaced: true,
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    plural: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    plural: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    plural: 'daemonsets',
+    singular: 'daemonset',
+    kind: 'DaemonSet',
+    namespaced: true,
+    shortNames: ['ds'],
+    categories: ['all'],
+  },
+  {
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    plural: 'ingresses',
+    singular: 'ingress',
+    kind: 'Ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+  },
+  {
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    plural: 'ingressclasses',
+    singular: 'ingressclass',
+    kind: 'IngressClass',
+    namespaced: false,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    versions: ['v1'],
+    plural: 'mutatingwebhookconfigurations',
+    singular: 'mutatingwebhookconfiguration',
+    kind: 'MutatingWebhookConfiguration',
+    namespaced: false,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    versions: ['v1'],
+    plural: 'validatingwebhookconfigurations',
+    singular: 'validatingwebhookconfiguration',
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+  },
+  {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'gateways',
+    singular: 'gateway',
+    kind: 'Gateway',
+    namespaced: true,
+    shortNames: ['gw'],
+    categories: ['istio-io', 'networking-istio-io'],
+  },
+  {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'virtualservices',
+    singular: 'virtualservice',
+    kind: 'VirtualService',
+    namespaced: true,
+    shortNames: ['vs'],
+    categories: ['istio-io', 'networking-istio-io'],
+  },
+  {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: 'destinationrules',
+    singular: 'destinationrule',
+    kind: 'DestinationRule',
+    namespaced: true,
+    shortNames: ['dr'],
+    categories: ['istio-io', 'networking-istio-io'],
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1', 'v1beta1'],
+    plural: 'gateways',
+    singular: 'gateway',
+    kind: 'Gateway',
+    namespaced: true,
+    shortNames: ['gtw'],
+    categories: ['gateway-api'],
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    versions: ['v1', 'v1beta1'],
+    plural: 'httproutes',
+    singular: 'httproute',
+    kind: 'HTTPRoute',
+    namespaced: true,
+    categories: ['gateway-api'],
+  },
+  {
+    group: 'install.istio.io',
+    versions: ['v1alpha1'],
+    plural: 'istiooperators',
+    singular: 'istiooperator',
+    kind: 'IstioOperator',
+    namespaced: true,
+    shortNames: ['iop', 'io'],
+  },
+  {
+    group: 'networking.tke.cloud.tencent.com',
+    versions: ['v1'],
+    plural: 'eipclaims',
+    singular: 'eipclaim',
+    kind: 'EIPClaim',
+    namespaced: true,
+    shortNames: ['eipc'],
+    vpcCniOnly: true,
+  },
+];
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+/** The resource types one cluster serves. */
+export function servedResourceTypes(options: {
+  vpcCni: boolean;
+}): ResourceType[] {
+  return RESOURCE_TYPES.filter(type => !type.vpcCniOnly || options.vpcCni);
+}
+
+/** Finds the type of a manifest by its apiVersion and kind (for loading YAML). */
+export function resourceTypeOfObject(
+  types: ResourceType[],
+  apiVersion: string | undefined,
+  kind: string | undefined,
+): ResourceType | undefined {
+  const [group, version] = splitApiVersion(apiVersion ?? '');
+  return types.find(
+    type =>
+      type.group === group &&
+      type.kind === kind &&
+      type.versions.includes(version),
+  );
+}
+
+export function splitApiVersion(
+  apiVersion: string,
+): [group: string, version: string] {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0
+    ? ['', apiVersion]
+    : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
+}

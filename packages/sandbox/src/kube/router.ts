@@ -1,0 +1,725 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import YAML from 'yaml';
+import { ClusterFaults, ClusterStats } from './faults';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import {
+  ResourceType,
+  VERBS,
+  apiVersionOf,
+  splitApiVersion,
+} from './resources';
+import { parseFieldSelector, parseLabelSelector } from './selectors';
+import { KubeError, kubeErrors } from './status';
+import { KubeObject, ObjectStore, StoredEntry } from './store';
+
+/** Who may call a cluster: bearer tokens, and per-token refusals (`403 Forbidden`). */
+export interface ClusterAuth {
+  tokens: string[];
+  forbidden?: Array<{
+    token: string;
+    resource: string;
+    verbs?: string[];
+    namespace?: string;
+  }>;
+}
+
+export interface KubeApiOptions {
+  store: ObjectStore;
+  auth: ClusterAuth;
+  faults: ClusterFaults;
+  stats: ClusterStats;
+  /** e.g. `v1.26.1-tke.1`, answered on /version. */
+  kubernetesVersion: string;
+  /** Runs after every write that changed something (not for dry runs), before the answer is sent. */
+  afterWrite?: () => void;
+}
+
+interface Target {
+  type: ResourceType;
+  version: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** Everything not served below /api and /apis. */
+const UNAUTHENTICATED = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+/**
+ * The HTTP side of one cluster's API server: discovery, CRUD, lists with selectors and paging,
+ * patches, dry runs and watches, answering failures with `Status` objects.
+ */
+export function createKubeApi(options: KubeApiOptions) {
+  const { store, auth, faults, stats } = options;
+  const openResponses = new Set<ServerResponse>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    stats.requests++;
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (faults.get().hang) {
+      stats.faulted.hangs++;
+      hold(res);
+      return;
+    }
+    const { latencyMs } = faults.get();
+    if (latencyMs) {
+      await new Promise(done => setTimeout(done, latencyMs));
+    }
+    const injected = faults.pickError();
+    if (injected) {
+      stats.faulted.errors++;
+      sendStatus(
+        res,
+        new KubeError(injected.code, injected.reason, injected.message),
+      );
+      return;
+    }
+    try {
+      await route(req, res, url);
+    } catch (error) {
+      sendStatus(
+        res,
+        error instanceof KubeError
+          ? error
+          : new KubeError(
+              500,
+              'InternalError',
+              `Internal error occurred: ${(error as Error).message}`,
+            ),
+      );
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (UNAUTHENTICATED.has(url.pathname)) {
+      count('discovery');
+      if (url.pathname === '/version') {
+        sendJson(res, 200, versionInfo(options.kubernetesVersion));
+      } else {
+        send(res, 200, 'ok', 'text/plain');
+      }
+      return;
+    }
+    const token = authenticate(req);
+    const segments = url.pathname.split('/').filter(Boolean);
+    const discovery = discover(segments);
+    if (discovery !== undefined) {
+      count('discovery');
+      if (req.method !== 'GET') {
+        throw kubeErrors.methodNotAllowed(req.method ?? '');
+      }
+      sendJson(res, 200, discovery);
+      return;
+    }
+    const target = resolve(segments);
+    const verb = verbOf(req.method, target, url.searchParams);
+    count(verb);
+    authorize(token, target, verb);
+    const dryRun = parseDryRun(url.searchParams);
+    switch (verb) {
+      case 'list':
+        list(res, target, url.searchParams);
+        return;
+      case 'watch':
+        watch(req, res, target, url.searchParams);
+        return;
+      case 'get': {
+        const entry = store.getEntry(
+          target.type,
+          target.namespace ?? '',
+          target.name!,
+        );
+        if (!entry) throw kubeErrors.notFound(target.type, target.name!);
+        send(res, 200, store.serialize(target.type, entry, target.version));
+        return;
+      }
+      case 'create': {
+        const body = checkBody(await readObject(req), target);
+        const created = store.create(target.type, body, { dryRun });
+        written(dryRun);
+        sendJson(res, 201, inVersion(created, target));
+        return;
+      }
+      case 'update': {
+        const body = checkBody(await readObject(req), target);
+        const updated = store.update(target.type, body, { dryRun });
+        written(dryRun);
+        sendJson(res, 200, inVersion(updated, target));
+        return;
+      }
+      case 'patch': {
+        const current = store.get(
+          target.type,
+          target.namespace ?? '',
+          target.name!,
+        );
+        if (!current) throw kubeErrors.notFound(target.type, target.name!);
+        const patched = applyPatch(
+          current,
+          req.headers['content-type'],
+          await readBody(req),
+        );
+        const updated = store.update(target.type, checkBody(patched, target), {
+          dryRun,
+        });
+        written(dryRun);
+        sendJson(res, 200, inVersion(updated, target));
+        return;
+      }
+      case 'delete': {
+        const deleteOptions = await readDeleteOptions(req);
+        const dry = dryRun || Boolean(deleteOptions.dryRun?.includes('All'));
+        const deleted = store.delete(
+          target.type,
+          target.namespace ?? '',
+          target.name!,
+          {
+            dryRun: dry,
+            preconditions: deleteOptions.preconditions,
+          },
+        );
+        written(dry);
+        sendJson(res, 200, deleteAnswer(target, deleted));
+        return;
+      }
+      case 'deletecollection': {
+        const deleted = matchingEntries(target, url.searchParams).map(entry =>
+          store.delete(target.type, entry.namespace, entry.name, { dryRun }),
+        );
+        written(dryRun);
+        sendJson(res, 200, {
+          kind: `${target.type.kind}List`,
+          apiVersion: apiVersionOf(target.type.group, target.version),
+          metadata: { resourceVersion: String(store.revision) },
+          items: deleted.map(object => inVersion(object, target)),
+        });
+        return;
+      }
+      default:
+        throw kubeErrors.methodNotAllowed(req.method ?? '');
+    }
+  }
+
+  function count(verb: string) {
+    stats.byVerb[verb] = (stats.byVerb[verb] ?? 0) + 1;
+  }
+
+  function written(dryRun: boolean) {
+    if (!dryRun) options.afterWrite?.();
+  }
+
+  function authenticate(req: IncomingMessage): string {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!match || !auth.tokens.includes(match[1])) {
+      throw kubeErrors.unauthorized();
+    }
+    return match[1];
+  }
+
+  function authorize(token: string, target: Target, verb: string) {
+    const refused = auth.forbidden?.some(
+      rule =>
+        rule.token === token &&
+        (rule.resource === target.type.plural || rule.resource === '*') &&
+        (!rule.verbs || rule.verbs.includes(verb)) &&
+        (!rule.namespace || rule.namespace === target.namespace),
+    );
+    if (refused) {
+      const user = `system:serviceaccount:sandbox:user-${
+        auth.tokens.indexOf(token) + 1
+      }`;
+      throw kubeErrors.forbidden(target.type, verb, user, target.namespace);
+    }
+  }
+
+  /** The discovery document for /api, /apis and their groups and versions; undefined for other paths. */
+  function discover(segments: string[]): object | undefined {
+    const byGroup = new Map<string, ResourceType[]>();
+    for (const type of store.types) {
+      byGroup.set(type.group, [...(byGroup.get(type.group) ?? []), type]);
+    }
+    const groupInfo = (group: string) => {
+      const versions = [
+        ...new Set(byGroup.get(group)!.flatMap(t => t.versions)),
+      ];
+      const entries = versions.map(version => ({
+        groupVersion: `${group}/${version}`,
+        version,
+      }));
+      return { name: group, versions: entries, preferredVersion: entries[0] };
+    };
+    const resourceList = (group: string, version: string) => {
+      const types = (byGroup.get(group) ?? []).filter(t =>
+        t.versions.includes(version),
+      );
+      if (types.length === 0) {
+        throw kubeErrors.unknownResource();
+      }
+      return {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: apiVersionOf(group, version),
+        resources: types.map(t => ({
+          name: t.plural,
+          singularName: t.singular,
+          namespaced: t.namespaced,
+          kind: t.kind,
+          verbs: VERBS,
+          ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+          ...(t.categories ? { categories: t.categories } : {}),
+        })),
+      };
+    };
+    const [root, second, third] = segments;
+    if (root === 'api' && segments.length === 1) {
+      return {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [],
+      };
+    }
+    if (root === 'api' && segments.length === 2) {
+      return resourceList('', second);
+    }
+    if (root === 'apis' && segments.length === 1) {
+      return {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [...byGroup.keys()].filter(Boolean).map(groupInfo),
+      };
+    }
+    if (root === 'apis' && segments.length === 2) {
+      if (!second || !byGroup.has(second)) throw kubeErrors.unknownResource();
+      return { kind: 'APIGroup', apiVersion: 'v1', ...groupInfo(second) };
+    }
+    if (root === 'apis' && segments.length === 3) {
+      return resourceList(second, third);
+    }
+    return undefined;
+  }
+
+  function resolve(segments: string[]): Target {
+    let group: string;
+    let rest: string[];
+    let version: string;
+    if (segments[0] === 'api') {
+      [group, version, rest] = ['', segments[1], segments.slice(2)];
+    } else if (segments[0] === 'apis') {
+      [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
+    } else {
+      throw kubeErrors.unknownResource();
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const [plural, name, subresource] = rest;
+    const type = store.type(group, plural);
+    if (
+      !type ||
+      !type.versions.includes(version) ||
+      subresource !== undefined ||
+      (namespace !== undefined && !type.namespaced) ||
+      (namespace === undefined && name !== undefined && type.namespaced)
+    ) {
+      throw kubeErrors.unknownResource();
+    }
+    return { type, version, namespace, name };
+  }
+
+  function matchingEntries(
+    target: Target,
+    query: URLSearchParams,
+  ): StoredEntry[] {
+    const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+    const fields = parseFieldSelector(
+      query.get('fieldSelector') ?? undefined,
+      target.type.kind,
+    );
+    return store
+      .entries(target.type, target.namespace)
+      .filter(
+        entry =>
+          labels(entry.labels) &&
+          fields.test(
+            fields.metadataOnly
+              ? { metadata: { name: entry.name, namespace: entry.namespace } }
+              : store.parse(target.type, entry),
+          ),
+      );
+  }
+
+  function list(res: ServerResponse, target: Target, query: URLSearchParams) {
+    const limit = Number(query.get('limit') ?? 0);
+    const token = query.get('continue');
+    const page = token ? parseContinue(token) : undefined;
+    let items = matchingEntries(target, query);
+    if (page) {
+      items = items.filter(
+        entry => `${entry.namespace}/${entry.name}` > page.start,
+      );
+    }
+    const metadata: Record<string, unknown> = {
+      resourceVersion: String(page?.rv ?? store.revision),
+    };
+    if (limit > 0 && items.length > limit) {
+      const last = items[limit - 1];
+      metadata.continue = encodeContinue(
+        page?.rv ?? store.revision,
+        `${last.namespace}/${last.name}`,
+      );
+      if (!query.get('labelSelector') && !query.get('fieldSelector')) {
+        metadata.remainingItemCount = items.length - limit;
+      }
+      items = items.slice(0, limit);
+    }
+    const body = `{"kind":${JSON.stringify(
+      `${target.type.kind}List`,
+    )},"apiVersion":${JSON.stringify(
+      apiVersionOf(target.type.group, target.version),
+    )},"metadata":${JSON.stringify(metadata)},"items":[${items
+      .map(entry => store.serialize(target.type, entry, target.version))
+      .join(',')}]}`;
+    if (faults.shouldDropList()) {
+      stats.faulted.drops++;
+      // Chunked, as the API server streams large lists: the client sees the stream end without its last chunk.
+      const bytes = Buffer.from(body);
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Transfer-Encoding': 'chunked',
+      });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () =>
+        res.socket?.destroy(),
+      );
+      return;
+    }
+    send(res, 200, body);
+  }
+
+  function parseContinue(token: string): { rv: number; start: string } {
+    let decoded: { v?: string; rv?: number; start?: string };
+    try {
+      decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+    } catch {
+      throw kubeErrors.badRequest(
+        `continue key is not valid: illegal base64 data or JSON`,
+      );
+    }
+    if (
+      decoded?.v !== 'meta.k8s.io/v1' ||
+      typeof decoded.rv !== 'number' ||
+      typeof decoded.start !== 'string'
+    ) {
+      throw kubeErrors.badRequest(
+        'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+      );
+    }
+    if (decoded.rv <= store.compactedRevision) {
+      throw kubeErrors.expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
+    return {
+      rv: decoded.rv,
+      start: decoded.start.endsWith('\u0000')
+        ? decoded.start.slice(0, -1)
+        : decoded.start,
+    };
+  }
+
+  function watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    query: URLSearchParams,
+  ) {
+    const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+    const fields = parseFieldSelector(
+      query.get('fieldSelector') ?? undefined,
+      target.type.kind,
+    );
+    const matches = (entry: StoredEntry) =>
+      (target.namespace === undefined ||
+        entry.namespace === target.namespace) &&
+      labels(entry.labels) &&
+      fields.test(store.parse(target.type, entry));
+    const write = (type: string, entry: StoredEntry) => {
+      if (matches(entry)) {
+        res.write(
+          `{"type":"${type}","object":${store.serialize(
+            target.type,
+            entry,
+            target.version,
+          )}}\n`,
+        );
+      }
+    };
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
+    const since = query.get('resourceVersion');
+    if (!since || since === '0') {
+      store
+        .entries(target.type, target.namespace)
+        .forEach(entry => write('ADDED', entry));
+    } else {
+      const events = store.eventsSince(Number(since));
+      if (!events) {
+        const gone = kubeErrors.expired(
+          `too old resource version: ${since} (${store.revision})`,
+        );
+        res.end(
+          `{"type":"ERROR","object":${JSON.stringify({
+            ...gone.toStatus(),
+            reason: 'Expired',
+          })}}\n`,
+        );
+        return;
+      }
+      events
+        .filter(e => e.resource === target.type)
+        .forEach(e => write(e.type, e.entry));
+    }
+    const unsubscribe = store.subscribe(event => {
+      if (event.resource === target.type) write(event.type, event.entry);
+    });
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
+    const timer =
+      timeoutSeconds > 0
+        ? setTimeout(() => res.end(), timeoutSeconds * 1000)
+        : undefined;
+    hold(res, () => {
+      unsubscribe();
+      clearTimeout(timer);
+    });
+    req.on('close', () => res.end());
+  }
+
+  /** Keeps a response open (watches, hung requests) until the client leaves or the server stops. */
+  function hold(res: ServerResponse, cleanup?: () => void) {
+    openResponses.add(res);
+    res.on('close', () => {
+      openResponses.delete(res);
+      cleanup?.();
+    });
+  }
+
+  return {
+    handle: (req: IncomingMessage, res: ServerResponse) =>
+      void handle(req, res),
+    /** Ends watches and hung requests. */
+    close() {
+      for (const res of openResponses) {
+        res.socket?.destroy();
+      }
+    },
+  };
+}
+
+function verbOf(
+  method: string | undefined,
+  target: Target,
+  query: URLSearchParams,
+): string {
+  const watching = ['1', 'true'].includes(query.get('watch') ?? '');
+  switch (method) {
+    case 'GET':
+      if (target.name) return 'get';
+      return watching ? 'watch' : 'list';
+    case 'POST':
+      return target.name ? 'unsupported' : 'create';
+    case 'PUT':
+      return target.name ? 'update' : 'unsupported';
+    case 'PATCH':
+      return target.name ? 'patch' : 'unsupported';
+    case 'DELETE':
+      return target.name ? 'delete' : 'deletecollection';
+    default:
+      return 'unsupported';
+  }
+}
+
+function parseDryRun(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  if (values.some(v => v !== 'All')) {
+    throw kubeErrors.badRequest(
+      `Invalid dry run value: dryRun=${values.join(
+        ',',
+      )}; supported values: "All"`,
+    );
+  }
+  return values.length > 0;
+}
+
+/** Checks what the URL says against the body, like the API server does before storing. */
+function checkBody(body: KubeObject, target: Target): KubeObject {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw kubeErrors.badRequest('the body must be a JSON object');
+  }
+  const expected = apiVersionOf(target.type.group, target.version);
+  if (body.apiVersion) {
+    const [group, version] = splitApiVersion(body.apiVersion);
+    if (
+      group !== target.type.group ||
+      !target.type.versions.includes(version)
+    ) {
+      throw kubeErrors.badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${expected})`,
+      );
+    }
+  }
+  if (body.kind && body.kind !== target.type.kind) {
+    throw kubeErrors.badRequest(
+      `the kind in the data (${body.kind}) does not match the expected kind (${target.type.kind})`,
+    );
+  }
+  body.metadata ??= {} as KubeObject['metadata'];
+  if (target.name && body.metadata.name && body.metadata.name !== target.name) {
+    throw kubeErrors.badRequest(
+      `the name of the object (${body.metadata.name}) does not match the name on the URL (${target.name})`,
+    );
+  }
+  if (target.name) body.metadata.name = target.name;
+  if (target.type.namespaced) {
+    if (
+      body.metadata.namespace &&
+      target.namespace &&
+      body.metadata.namespace !== target.namespace
+    ) {
+      throw kubeErrors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    body.metadata.namespace = target.namespace ?? body.metadata.namespace;
+  }
+  return body;
+}
+
+function applyPatch(
+  current: KubeObject,
+  contentType: string | undefined,
+  body: string,
+): KubeObject {
+  const mediaType = (contentType ?? '').split(';')[0].trim();
+  const patch = parseJson(body);
+  switch (mediaType) {
+    case 'application/merge-patch+json':
+      return mergePatch(current, patch);
+    case 'application/strategic-merge-patch+json':
+      return strategicMergePatch(current, patch);
+    case 'application/json-patch+json':
+      return jsonPatch(current, patch);
+    default:
+      throw kubeErrors.unsupportedMediaType(mediaType);
+  }
+}
+
+/** Kinds whose delete answers with the deleted object (as in the API's OpenAPI spec); the rest answer a Status. */
+const DELETE_RETURNS_OBJECT = new Set(['Pod', 'Service', 'ServiceAccount']);
+
+function deleteAnswer(target: Target, deleted: KubeObject): object {
+  if (target.type.group === '' && DELETE_RETURNS_OBJECT.has(target.type.kind)) {
+    return inVersion(deleted, target);
+  }
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: deleted.metadata.name,
+      ...(target.type.group ? { group: target.type.group } : {}),
+      kind: target.type.plural,
+      uid: deleted.metadata.uid,
+    },
+  };
+}
+
+function inVersion(object: KubeObject, target: Target): KubeObject {
+  return {
+    ...object,
+    apiVersion: apiVersionOf(target.type.group, target.version),
+  };
+}
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(
+    JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${start}\u0000` }),
+  ).toString('base64');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readObject(req: IncomingMessage): Promise<KubeObject> {
+  const body = await readBody(req);
+  return /yaml/.test(req.headers['content-type'] ?? '')
+    ? YAML.parse(body)
+    : parseJson(body);
+}
+
+async function readDeleteOptions(
+  req: IncomingMessage,
+): Promise<{
+  dryRun?: string[];
+  preconditions?: { resourceVersion?: string; uid?: string };
+}> {
+  const body = await readBody(req);
+  return body.trim() ? parseJson(body) : {};
+}
+
+function parseJson(body: string): any {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw kubeErrors.badRequest(
+      `the body of the request could not be decoded: ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
+function versionInfo(gitVersion: string) {
+  const [, major = '1', minor = '0'] = /^v?(\d+)\.(\d+)/.exec(gitVersion) ?? [];
+  return {
+    major,
+    minor,
+    gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.22.12',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: string,
+  contentType = 'application/json',
+) {
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, code: number, body: object) {
+  send(res, code, JSON.stringify(body));
+}
+
+function sendStatus(res: ServerResponse, error: KubeError) {
+  if (!res.headersSent) {
+    sendJson(res, error.code, error.toStatus());
+  }
+}

@@ -1,0 +1,129 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NetworkController } from '../controller/NetworkController';
+import { ClusterSpec, DEFAULT_TOKEN, clusterBasics } from '../estate';
+import type { SandboxCloud } from '../tencent/SandboxCloud';
+import { ClusterFaults, ClusterStats, emptyStats } from './faults';
+import { resourceTypeOfObject, servedResourceTypes } from './resources';
+import { createKubeApi } from './router';
+import { KubeObject, ObjectStore } from './store';
+
+export interface RunningCluster {
+  name: string;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** A token every cluster accepts for everything. */
+  token: string;
+  spec: ClusterSpec;
+  store: ObjectStore;
+  faults: ClusterFaults;
+  stats: ClusterStats;
+  controller: NetworkController;
+  resetStats(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts one cluster's API server on 127.0.0.1 with its objects loaded and the controller run once. */
+export async function startCluster(options: {
+  spec: ClusterSpec;
+  objects: KubeObject[];
+  cloud?: SandboxCloud;
+  /** Overrides spec.port; 0 picks a free port. */
+  port?: number;
+}): Promise<RunningCluster> {
+  const { spec, cloud } = options;
+  const store = new ObjectStore(
+    servedResourceTypes({ vpcCni: Boolean(spec.vpcCni) }),
+  );
+  loadObjects(store, spec, [...clusterBasics(spec), ...options.objects]);
+  const controller = new NetworkController({ store, cluster: spec, cloud });
+  controller.reconcile();
+
+  const faults = new ClusterFaults();
+  const stats = emptyStats();
+  const tokens = spec.tokens ?? [DEFAULT_TOKEN];
+  const api = createKubeApi({
+    store,
+    auth: { tokens, forbidden: spec.forbidden },
+    faults,
+    stats,
+    kubernetesVersion: spec.kubernetesVersion ?? 'v1.30.0',
+    afterWrite: () => controller.reconcile(),
+  });
+  const server = http.createServer(api.handle);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? spec.port, '127.0.0.1', () => resolve());
+  }).catch(error => {
+    throw new Error(
+      `Cluster ${spec.name} cannot listen on 127.0.0.1:${
+        options.port ?? spec.port
+      }: ${error.message}`,
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    name: spec.name,
+    url: `http://127.0.0.1:${port}`,
+    token: tokens[0],
+    spec: { ...spec, port },
+    store,
+    faults,
+    stats,
+    controller,
+    resetStats: () => Object.assign(stats, emptyStats()),
+    stop: () =>
+      new Promise<void>(resolve => {
+        api.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Namespaces first, then everything else in file order; a manifest replaces a built-in object of the same name. */
+function loadObjects(
+  store: ObjectStore,
+  spec: ClusterSpec,
+  objects: KubeObject[],
+) {
+  const ordered = [
+    ...objects.filter(o => o.kind === 'Namespace'),
+    ...objects.filter(o => o.kind !== 'Namespace'),
+  ];
+  for (const object of ordered) {
+    const where = `${object.apiVersion} ${object.kind} ${
+      object.metadata?.namespace ?? ''
+    }/${object.metadata?.name}`;
+    const type = resourceTypeOfObject(
+      store.types,
+      object.apiVersion,
+      object.kind,
+    );
+    if (!type) {
+      throw new Error(
+        `Cluster ${spec.name}: ${where} is not a kind this cluster serves`,
+      );
+    }
+    try {
+      const exists = store.getEntry(
+        type,
+        object.metadata.namespace ?? 'default',
+        object.metadata.name,
+      );
+      if (exists) {
+        store.update(type, object);
+      } else {
+        store.create(type, object, { keepMetadata: true });
+      }
+    } catch (error) {
+      throw new Error(
+        `Cluster ${spec.name}: cannot load ${where}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+}

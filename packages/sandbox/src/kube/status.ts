@@ -1,0 +1,126 @@
+/** A failure answered as a Kubernetes `Status` object, the way the API server does. */
+export class KubeError extends Error {
+  readonly code: number;
+  readonly reason: string;
+  readonly details?: { name?: string; group?: string; kind?: string };
+
+  constructor(
+    code: number,
+    reason: string,
+    message: string,
+    details?: { name?: string; group?: string; kind?: string },
+  ) {
+    super(message);
+    this.code = code;
+    this.reason = reason;
+    this.details = details;
+  }
+
+  toStatus() {
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details ? { details: this.details } : {}),
+      code: this.code,
+    };
+  }
+}
+
+/** `services`, or `gateways.networking.istio.io` for named groups, as the API server names them. */
+export function qualifiedResource(type: {
+  group: string;
+  plural: string;
+}): string {
+  return type.group ? `${type.plural}.${type.group}` : type.plural;
+}
+
+type Type = { group: string; plural: string };
+
+export const kubeErrors = {
+  notFound: (type: Type, name: string) =>
+    new KubeError(
+      404,
+      'NotFound',
+      `${qualifiedResource(type)} "${name}" not found`,
+      {
+        name,
+        group: type.group || undefined,
+        kind: type.plural,
+      },
+    ),
+  unknownResource: () =>
+    new KubeError(
+      404,
+      'NotFound',
+      'the server could not find the requested resource',
+    ),
+  alreadyExists: (type: Type, name: string) =>
+    new KubeError(
+      409,
+      'AlreadyExists',
+      `${qualifiedResource(type)} "${name}" already exists`,
+      {
+        name,
+        group: type.group || undefined,
+        kind: type.plural,
+      },
+    ),
+  conflict: (type: Type, name: string) =>
+    new KubeError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(
+        type,
+      )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      { name, group: type.group || undefined, kind: type.plural },
+    ),
+  badRequest: (message: string) => new KubeError(400, 'BadRequest', message),
+  invalid: (type: Type & { kind: string }, name: string, message: string) =>
+    new KubeError(
+      422,
+      'Invalid',
+      `${type.kind} "${name}" is invalid: ${message}`,
+      {
+        name,
+        group: type.group || undefined,
+        kind: type.kind,
+      },
+    ),
+  unprocessable: (message: string) =>
+    new KubeError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: ${message}`,
+    ),
+  expired: (message: string) => new KubeError(410, 'Expired', message),
+  unauthorized: () => new KubeError(401, 'Unauthorized', 'Unauthorized'),
+  forbidden: (type: Type, verb: string, user: string, namespace?: string) =>
+    new KubeError(
+      403,
+      'Forbidden',
+      `${qualifiedResource(
+        type,
+      )} is forbidden: User "${user}" cannot ${verb} resource "${
+        type.plural
+      }" in API group "${type.group}" ${
+        namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
+      }`,
+      { group: type.group || undefined, kind: type.plural },
+    ),
+  methodNotAllowed: (method: string) =>
+    new KubeError(
+      405,
+      'MethodNotAllowed',
+      `the server does not allow this method on the requested resource (${method})`,
+    ),
+  unsupportedMediaType: (contentType: string) =>
+    new KubeError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${contentType})`,
+    ),
+};
