@@ -1,0 +1,204 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CloudInventory,
+  ClusterConnection,
+  IngressAtlasCloudProvider,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { ClbInventory } from './clb/ClbInventory';
+import type { RetryOptions } from './client/retry';
+import { describeError } from './client/retry';
+import { TencentClients } from './client/TencentClients';
+import type { TencentAccount } from './config';
+import { TencentPriceInquiry } from './pricing/TencentPriceInquiry';
+import { TcmMeshes } from './tcm/TcmMeshes';
+import { TkeCluster, TkeClusters } from './tke/TkeClusters';
+import { VpcInventory } from './vpc/VpcInventory';
+
+interface AccountReaders {
+  account: TencentAccount;
+  clb: ClbInventory;
+  vpc: VpcInventory;
+  tcm: TcmMeshes;
+  tke: TkeClusters;
+  prices: TencentPriceInquiry;
+}
+
+/**
+ * The atlas's view of Tencent Cloud: TKE clusters to read, and per account and region the
+ * CLBs, EIPs, VPC endpoints and TCM meshes. A failure is kept to its account, region and part.
+ */
+export class TencentCloudProvider implements IngressAtlasCloudProvider {
+  readonly id = 'tencent';
+  readonly #accounts: AccountReaders[];
+  readonly #logger: LoggerService;
+
+  static create(options: {
+    accounts: TencentAccount[];
+    logger: LoggerService;
+    retry?: Partial<RetryOptions>;
+  }) {
+    return new TencentCloudProvider(options);
+  }
+
+  private constructor(options: {
+    accounts: TencentAccount[];
+    logger: LoggerService;
+    retry?: Partial<RetryOptions>;
+  }) {
+    this.#logger = options.logger;
+    this.#accounts = options.accounts.map(account => {
+      const clients = TencentClients.create({
+        account,
+        logger: options.logger,
+        retry: options.retry,
+      });
+      return {
+        account,
+        clb: ClbInventory.create({ clients }),
+        vpc: VpcInventory.create({ clients }),
+        tcm: TcmMeshes.create({ clients }),
+        tke: TkeClusters.create({
+          clients,
+          logger: options.logger,
+          kubeconfigAccess: account.kubeconfigAccess,
+        }),
+        prices: TencentPriceInquiry.create({ clients, logger: options.logger }),
+      };
+    });
+  }
+
+  /**
+   * Throws when a region cannot be listed, so the refresh keeps that region's clusters
+   * rather than taking their absence for deletion.
+   */
+  async listClusters(): Promise<ClusterConnection[]> {
+    const readers = this.#accounts.filter(
+      r => r.account.kubeconfigAccess !== 'none',
+    );
+    const listed = await Promise.all(
+      readers.flatMap(({ account, tke }) =>
+        account.regions.map(async region => {
+          try {
+            return { clusters: await tke.list(region) };
+          } catch (error) {
+            return {
+              failure: `${account.name}/${region}: ${describeError(error)}`,
+            };
+          }
+        }),
+      ),
+    );
+    const failures = listed.flatMap(l => (l.failure ? [l.failure] : []));
+    if (failures.length > 0) {
+      throw new Error(`Could not list TKE clusters of ${failures.join('; ')}`);
+    }
+    return withUniqueNames(listed.flatMap(l => l.clusters ?? []));
+  }
+
+  async collectInventory(): Promise<CloudInventory[]> {
+    return Promise.all(
+      this.#accounts.flatMap(readers =>
+        readers.account.regions.map(region => this.#collect(readers, region)),
+      ),
+    );
+  }
+
+  /** Hourly prices keyed like the price catalogue; items whose inquiry failed are left out. */
+  async inquirePrices(): Promise<Record<string, number>> {
+    const first = this.#accounts[0];
+    if (!first) {
+      return {};
+    }
+    const { clbInstancePerHour, eipIdlePerHour } = await first.prices.inquire(
+      first.account.regions[0],
+    );
+    return {
+      ...(clbInstancePerHour !== undefined
+        ? { loadBalancer: clbInstancePerHour }
+        : {}),
+      ...(eipIdlePerHour !== undefined ? { eipUnbound: eipIdlePerHour } : {}),
+    };
+  }
+
+  async #collect(
+    readers: AccountReaders,
+    region: string,
+  ): Promise<CloudInventory> {
+    const started = Date.now();
+    const account = readers.account.name;
+    const inventory: CloudInventory = {
+      provider: 'tencent',
+      account,
+      region,
+      collectedAt: new Date(started).toISOString(),
+      loadBalancers: [],
+      addresses: [],
+      vpcEndpoints: [],
+      meshes: [],
+      errors: [],
+    };
+    const part = async (name: string, read: () => Promise<void>) => {
+      try {
+        await read();
+      } catch (error) {
+        const message = describeError(error);
+        inventory.errors.push({ part: name, message });
+        this.#logger.warn('Could not read part of a Tencent Cloud inventory', {
+          account,
+          region,
+          part: name,
+          error: message,
+        });
+      }
+    };
+
+    await Promise.all([
+      part('clb', async () => {
+        const { loadBalancers, errors } = await readers.clb.list(region);
+        inventory.loadBalancers = loadBalancers;
+        inventory.errors.push(
+          ...errors.map(message => ({ part: 'clb', message })),
+        );
+      }),
+      part('eip', async () => {
+        inventory.addresses = await readers.vpc.listAddresses(region);
+      }),
+      part('vpc-endpoints', async () => {
+        inventory.vpcEndpoints = await readers.vpc.listEndpoints(region);
+      }),
+      part('tcm', async () => {
+        inventory.meshes = await readers.tcm.list(region);
+      }),
+    ]);
+
+    this.#logger.info('Collected Tencent Cloud inventory', {
+      account,
+      region,
+      loadBalancers: inventory.loadBalancers.length,
+      addresses: inventory.addresses.length,
+      vpcEndpoints: inventory.vpcEndpoints.length,
+      meshes: inventory.meshes.length,
+      errors: inventory.errors.length,
+      ms: Date.now() - started,
+    });
+    return inventory;
+  }
+}
+
+/** Cluster names must be unique across sources; a name used twice gets the cluster id appended. */
+function withUniqueNames(clusters: TkeCluster[]): ClusterConnection[] {
+  const counts = new Map<string, number>();
+  clusters.forEach(c =>
+    counts.set(c.descriptor.name, (counts.get(c.descriptor.name) ?? 0) + 1),
+  );
+  return clusters.map(({ descriptor, kubeconfig }) => ({
+    descriptor:
+      counts.get(descriptor.name)! > 1
+        ? {
+            ...descriptor,
+            name: `${descriptor.name}-${descriptor.cloudClusterId}`,
+          }
+        : descriptor,
+    kubeconfig,
+  }));
+}

@@ -1,0 +1,133 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
+import { tcm } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm';
+import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
+import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
+import { DefaultCredentialProvider } from 'tencentcloud-sdk-nodejs/tencentcloud/common';
+import type { ClientConfig } from 'tencentcloud-sdk-nodejs/tencentcloud/common/interface';
+import type { TencentAccount } from '../config';
+import { RetryOptions, withRetry } from './retry';
+
+export type ClbClient = InstanceType<typeof clb.v20180317.Client>;
+export type VpcClient = InstanceType<typeof vpc.v20170312.Client>;
+export type TkeClient = InstanceType<typeof tke.v20180525.Client>;
+export type TcmClient = InstanceType<typeof tcm.v20210413.Client>;
+
+const REQUEST_TIMEOUT_SECONDS = 30;
+
+/**
+ * SDK clients of one account, per product and region, and the retrying call every
+ * concern goes through. Holds the account's credentials; nothing here logs them.
+ */
+export class TencentClients {
+  readonly account: string;
+  readonly #credential: ClientConfig['credential'];
+  readonly #endpoint?: string;
+  readonly #logger: LoggerService;
+  readonly #retry: RetryOptions;
+  readonly #clients = new Map<string, unknown>();
+
+  static create(options: {
+    account: TencentAccount;
+    logger: LoggerService;
+    retry?: Partial<RetryOptions>;
+  }) {
+    return new TencentClients(options);
+  }
+
+  private constructor(options: {
+    account: TencentAccount;
+    logger: LoggerService;
+    retry?: Partial<RetryOptions>;
+  }) {
+    const { account } = options;
+    this.account = account.name;
+    this.#credential = account.credentials
+      ? { ...account.credentials }
+      : new DefaultCredentialProvider();
+    this.#endpoint = account.endpoint;
+    this.#logger = options.logger;
+    this.#retry = { attempts: 4, baseDelayMs: 500, ...options.retry };
+  }
+
+  clb(region: string): ClbClient {
+    return this.#client(
+      'clb',
+      region,
+      config => new clb.v20180317.Client(config),
+    );
+  }
+
+  vpc(region: string): VpcClient {
+    return this.#client(
+      'vpc',
+      region,
+      config => new vpc.v20170312.Client(config),
+    );
+  }
+
+  tke(region: string): TkeClient {
+    return this.#client(
+      'tke',
+      region,
+      config => new tke.v20180525.Client(config),
+    );
+  }
+
+  tcm(region: string): TcmClient {
+    return this.#client(
+      'tcm',
+      region,
+      config => new tcm.v20210413.Client(config),
+    );
+  }
+
+  /** Runs one API call, retrying throttling, 5xx and network failures with backoff. */
+  call<T>(
+    call: { action: string; region: string },
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    return withRetry(fn, this.#retry, (attempt, error, delayMs) =>
+      this.#logger.debug('Retrying Tencent Cloud call', {
+        account: this.account,
+        ...call,
+        attempt,
+        delayMs,
+        error: error.message,
+      }),
+    );
+  }
+
+  #client<T>(
+    product: string,
+    region: string,
+    create: (config: ClientConfig) => T,
+  ): T {
+    const key = `${product}/${region}`;
+    if (!this.#clients.has(key)) {
+      this.#clients.set(
+        key,
+        create({
+          credential: this.#credential,
+          region,
+          profile: this.#profile(product),
+        }),
+      );
+    }
+    return this.#clients.get(key) as T;
+  }
+
+  #profile(product: string): ClientConfig['profile'] {
+    if (!this.#endpoint) {
+      return { httpProfile: { reqTimeout: REQUEST_TIMEOUT_SECONDS } };
+    }
+    const url = new URL(this.#endpoint.replace('{product}', product));
+    return {
+      httpProfile: {
+        endpoint: url.host,
+        protocol: `${url.protocol}//`,
+        reqTimeout: REQUEST_TIMEOUT_SECONDS,
+      },
+    };
+  }
+}

@@ -1,0 +1,68 @@
+export interface RetryOptions {
+  /** Tries in total, the first included. */
+  attempts: number;
+  /** Delay before the first retry; doubled for each further one, with jitter. */
+  baseDelayMs: number;
+}
+
+/**
+ * What the SDK throws. Several copies of its exception class can be loaded, so errors
+ * are recognised by their fields rather than with instanceof.
+ */
+interface SdkError {
+  message: string;
+  code?: string;
+  httpCode?: number;
+  requestId?: string;
+}
+
+function asSdkError(error: unknown): SdkError {
+  return typeof error === 'object' && error !== null
+    ? (error as SdkError)
+    : { message: String(error) };
+}
+
+/** Throttling, server errors and failures to reach the API at all are worth another try. */
+export function isRetryable(error: unknown): boolean {
+  const { code, httpCode } = asSdkError(error);
+  if (code) {
+    return code.startsWith('RequestLimitExceeded') || code === 'InternalError';
+  }
+  if (httpCode) {
+    return httpCode >= 500 || httpCode === 429;
+  }
+  return true;
+}
+
+/** A short description of a failed call, safe to log and to show: codes and messages only. */
+export function describeError(error: unknown): string {
+  const { code, httpCode, message } = asSdkError(error);
+  if (code) {
+    return `${code}: ${message}`;
+  }
+  if (httpCode) {
+    return `HTTP ${httpCode} ${message}`.trim();
+  }
+  return message;
+}
+
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  options: RetryOptions,
+  onRetry?: (attempt: number, error: Error, delayMs: number) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= options.attempts || !isRetryable(error)) {
+        throw error;
+      }
+      const delayMs = Math.round(
+        options.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2),
+      );
+      onRetry?.(attempt, new Error(describeError(error)), delayMs);
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+    }
+  }
+}

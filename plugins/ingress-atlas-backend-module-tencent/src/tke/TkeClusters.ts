@@ -1,0 +1,140 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ClusterDescriptor } from '@ingress-atlas/plugin-ingress-atlas-node';
+import type { Cluster } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke/v20180525/tke_models';
+import { parse } from 'yaml';
+import type { KubeconfigAccess } from '../config';
+import { readAllPages } from '../client/paging';
+import { describeError } from '../client/retry';
+import type { TencentClients } from '../client/TencentClients';
+
+export interface TkeCluster {
+  descriptor: ClusterDescriptor;
+  /** Credentials to the cluster: kept in memory, never logged, stored or served. */
+  kubeconfig?: string;
+}
+
+/** The API server of a kubeconfig's current context (not secret). */
+function serverOf(kubeconfig: string): string | undefined {
+  const doc = parse(kubeconfig) ?? {};
+  const context = doc.contexts?.find(
+    (c: any) => c.name === doc['current-context'],
+  )?.context;
+  const cluster =
+    doc.clusters?.find((c: any) => c.name === context?.cluster) ??
+    doc.clusters?.[0];
+  return typeof cluster?.cluster?.server === 'string'
+    ? cluster.cluster.server
+    : undefined;
+}
+
+/** Lists the TKE clusters of a region with their VPC-CNI state and, if asked, a kubeconfig. */
+export class TkeClusters {
+  readonly #clients: TencentClients;
+  readonly #logger: LoggerService;
+  readonly #kubeconfigAccess: KubeconfigAccess;
+
+  static create(options: {
+    clients: TencentClients;
+    logger: LoggerService;
+    kubeconfigAccess: KubeconfigAccess;
+  }) {
+    return new TkeClusters(options);
+  }
+
+  private constructor(options: {
+    clients: TencentClients;
+    logger: LoggerService;
+    kubeconfigAccess: KubeconfigAccess;
+  }) {
+    this.#clients = options.clients;
+    this.#logger = options.logger;
+    this.#kubeconfigAccess = options.kubeconfigAccess;
+  }
+
+  async list(region: string): Promise<TkeCluster[]> {
+    const client = this.#clients.tke(region);
+    const clusters = await readAllPages<Cluster>(async (offset, limit) => {
+      const response = await this.#clients.call(
+        { action: 'DescribeClusters', region },
+        () => client.DescribeClusters({ Offset: offset, Limit: limit }),
+      );
+      return { items: response.Clusters, total: response.TotalCount };
+    });
+
+    const result: TkeCluster[] = [];
+    for (const cluster of clusters) {
+      const kubeconfig = await this.#kubeconfig(region, cluster.ClusterId!);
+      result.push({
+        descriptor: {
+          name: cluster.ClusterName || cluster.ClusterId!,
+          title: cluster.ClusterName,
+          source: 'tencent',
+          provider: 'tencent',
+          region,
+          cloudClusterId: cluster.ClusterId,
+          url: kubeconfig ? serverOf(kubeconfig) : undefined,
+          facts: {
+            vpcCni: await this.#vpcCni(region, cluster.ClusterId!),
+            vpcId: cluster.ClusterNetworkSettings?.VpcId,
+          },
+        },
+        kubeconfig,
+      });
+    }
+    return result;
+  }
+
+  /** Unknown (undefined) when DescribeIPAMD fails: the engine must not assume either way. */
+  async #vpcCni(
+    region: string,
+    ClusterId: string,
+  ): Promise<boolean | undefined> {
+    try {
+      const ipamd = await this.#clients.call(
+        { action: 'DescribeIPAMD', region },
+        () => this.#clients.tke(region).DescribeIPAMD({ ClusterId }),
+      );
+      return ipamd.EnableIPAMD === true && ipamd.DisableVpcCniMode !== true;
+    } catch (error) {
+      this.#logger.debug('Could not read the VPC-CNI state of a TKE cluster', {
+        account: this.#clients.account,
+        region,
+        cluster: ClusterId,
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
+  /**
+   * Without a kubeconfig the cluster is still listed: the refresh then records it as failed
+   * and keeps its last snapshot, instead of forgetting it.
+   */
+  async #kubeconfig(
+    region: string,
+    ClusterId: string,
+  ): Promise<string | undefined> {
+    if (this.#kubeconfigAccess === 'none') {
+      return undefined;
+    }
+    try {
+      const { Kubeconfig } = await this.#clients.call(
+        { action: 'DescribeClusterKubeconfig', region },
+        () =>
+          this.#clients.tke(region).DescribeClusterKubeconfig({
+            ClusterId,
+            IsExtranet: this.#kubeconfigAccess === 'extranet',
+          }),
+      );
+      return Kubeconfig || undefined;
+    } catch (error) {
+      this.#logger.warn('Could not get the kubeconfig of a TKE cluster', {
+        account: this.#clients.account,
+        region,
+        cluster: ClusterId,
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+}
