@@ -16,15 +16,9 @@ export interface SandboxCloud {
     targets: Array<{ ip: string; port?: number }>;
   }): { loadBalancerId: string; vip: string };
   /** The Service was deleted: remove the CLB only when TKE created it (tke-createdBy-flag=yes). */
-  releaseServiceLoadBalancer(input: {
-    region: string;
-    loadBalancerId: string;
-  }): { deleted: boolean };
+  releaseServiceLoadBalancer(input: { region: string; loadBalancerId: string }): { deleted: boolean };
   /** An existing CLB reused by `tke-existed-lbid`: its VIP, or undefined if unknown. */
-  describeLoadBalancerVip(input: {
-    region: string;
-    loadBalancerId: string;
-  }): string | undefined;
+  describeLoadBalancerVip(input: { region: string; loadBalancerId: string }): string | undefined;
   /** A pod asked for an EIP: allocate (or reuse by id) and bind it to the pod's ENI/private IP,
    * tagged tke-clusterId and tke-created-eip. */
   bindPodEip(input: {
@@ -37,9 +31,5 @@ export interface SandboxCloud {
     internetChargeType?: string;
   }): { addressId: string; ip: string };
   /** Pod gone and its claim not kept: unbind (and release if TKE created it). */
-  unbindPodEip(input: {
-    region: string;
-    addressId: string;
-    release: boolean;
-  }): void;
+  unbindPodEip(input: { region: string; addressId: string; release: boolean }): void;
 }
