@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
 import { dnspod } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod';
@@ -148,6 +149,32 @@ describe('Tencent Cloud API stand-in', () => {
     await expect(unknownId.DescribeAddresses({})).rejects.toMatchObject({
       code: 'AuthFailure.SecretIdNotFound',
     });
+  });
+
+  it('verifies requests signed for a product host name', async () => {
+    // The SDK takes the credential scope's service from the endpoint's first label.
+    const agent = new Agent({
+      lookup: (_hostname, options, callback) =>
+        options.all
+          ? (callback as any)(null, [{ address: '127.0.0.1', family: 4 }])
+          : callback(null, '127.0.0.1', 4),
+    });
+    const client = new clb.v20180317.Client({
+      credential,
+      region: 'ap-guangzhou',
+      profile: {
+        httpProfile: {
+          endpoint: `clb.sandbox.test:${new URL(server.url).port}`,
+          protocol: 'http://',
+          agent,
+        },
+      },
+    });
+
+    await expect(client.DescribeLoadBalancers({})).resolves.toMatchObject({
+      TotalCount: 2,
+    });
+    agent.destroy();
   });
 
   it('refuses a request whose timestamp is too old', async () => {
