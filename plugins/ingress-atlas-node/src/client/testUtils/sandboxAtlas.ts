@@ -13,7 +13,8 @@ import type {
 const GENERATED_AT = '2026-11-22T08:00:00.000Z';
 
 const cluster = (
-  descriptor: Omit<AtlasCluster, 'status' | 'unavailableKinds'>,
+  descriptor: Omit<AtlasCluster, 'status' | 'unavailableKinds'> &
+    Partial<AtlasCluster>,
 ): AtlasCluster => ({
   status: 'ok',
   collectedAt: GENERATED_AT,

@@ -1,0 +1,218 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  DocumentCollatorFactory,
+  IndexableDocument,
+} from '@backstage/plugin-search-common';
+import {
+  BillableResource,
+  Entry,
+  ExposurePath,
+  Gateway,
+  NetworkReach,
+  TlsInfo,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ExposuresResponse,
+  IngressAtlasApi,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { Readable } from 'node:stream';
+import { readCollatorConfig } from './config';
+
+/** One exposed host as its owning entity sees it. */
+export interface IngressAtlasDocument extends IndexableDocument {
+  host: string;
+  /** The entity whose Ingress tab the result links to; also what search authorizes on. */
+  entityRef: string;
+  clusters: string[];
+  /** `public` when any path to the host is. */
+  network: NetworkReach;
+  addresses: string[];
+  /** CLB, EIP, SLB, ELB... ids the host is reached through. */
+  cloudResourceIds: string[];
+  /** This host's share of what its entries cost a month, when priced. */
+  monthlyCostCny?: number;
+}
+
+/**
+ * Indexes every exposed host: one document per host and owning entity, linking to that
+ * entity's Ingress tab. Hosts no catalog entity owns are left out, as search results are
+ * authorized through the owner.
+ */
+export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
+  readonly type = 'ingress-atlas';
+  readonly visibilityPermission = catalogEntityReadPermission;
+
+  readonly #atlas: IngressAtlasApi;
+  readonly #logger: LoggerService;
+  readonly #locationTemplate: string;
+
+  static fromConfig(
+    config: Config,
+    options: { atlas: IngressAtlasApi; logger: LoggerService },
+  ) {
+    const { locationTemplate } = readCollatorConfig(config);
+    return new IngressAtlasCollatorFactory({ ...options, locationTemplate });
+  }
+
+  private constructor(options: {
+    atlas: IngressAtlasApi;
+    logger: LoggerService;
+    locationTemplate: string;
+  }) {
+    this.#atlas = options.atlas;
+    this.#logger = options.logger;
+    this.#locationTemplate = options.locationTemplate;
+  }
+
+  async getCollator(): Promise<Readable> {
+    return Readable.from(this.#execute());
+  }
+
+  async *#execute(): AsyncGenerator<IngressAtlasDocument> {
+    const exposures = await this.#atlas.getExposures();
+    const byOwnedHost = new Map<string, ExposurePath[]>();
+    const unowned = new Set<string>();
+    for (const path of exposures.paths) {
+      if (path.entityRefs.length === 0) unowned.add(path.host);
+      for (const entityRef of path.entityRefs) {
+        const key = JSON.stringify([path.host, entityRef]);
+        byOwnedHost.set(key, [...(byOwnedHost.get(key) ?? []), path]);
+      }
+    }
+    if (unowned.size > 0) {
+      this.#logger.info('Not indexing exposed hosts no catalog entity owns', {
+        hosts: [...unowned].sort().join(', '),
+      });
+    }
+    const keys = [...byOwnedHost.keys()].sort();
+    for (const key of keys) {
+      const [host, entityRef] = JSON.parse(key) as [string, string];
+      yield this.#document(host, entityRef, byOwnedHost.get(key)!, exposures);
+    }
+  }
+
+  #document(
+    host: string,
+    entityRef: string,
+    paths: ExposurePath[],
+    exposures: ExposuresResponse,
+  ): IngressAtlasDocument {
+    const entries = unique(paths.map(p => p.entry))
+      .map(id => exposures.entries.find(e => e.id === id))
+      .filter((e): e is Entry => Boolean(e));
+    const gatewayName = (id: string) => {
+      const gateway = exposures.gateways.find(g => g.id === id);
+      return gateway ? describeGateway(gateway) : id;
+    };
+    const clusters = unique(paths.map(p => p.cluster));
+    const network = paths.some(p => p.network === 'public') ? 'public' : 'internal';
+    const shares = paths
+      .map(p => p.monthlyCostShareCny)
+      .filter((c): c is number => c !== undefined);
+    const monthlyCostCny = shares.length ? round(sum(shares)) : undefined;
+    const entriesCost = round(
+      sum(
+        entries.map(
+          e => exposures.costs.find(c => c.entry === e.id)?.monthlyCny ?? 0,
+        ),
+      ),
+    );
+
+    const lines = [
+      `${host} is reachable ${network === 'public' ? 'from the internet' : 'inside the network'} on ${clusters.join(', ')}.`,
+      ...entries.map(e => `Entry: ${describeEntry(e)}.`),
+      ...unique(paths.flatMap(p => p.via)).map(
+        id => `Through front proxy ${gatewayName(id)}.`,
+      ),
+      ...unique(paths.flatMap(p => (p.gateway ? [p.gateway] : []))).map(
+        id => `Gateway: ${gatewayName(id)}.`,
+      ),
+      ...unique(paths.map(p => describeTls(p.tls))).map(tls => `TLS: ${tls}.`),
+      ...(paths.some(p => p.apiServer)
+        ? ['Reaches the Kubernetes API server.']
+        : []),
+      monthlyCostCny !== undefined
+        ? `Monthly cost: ${monthlyCostCny} CNY (share of entries costing ${entriesCost} CNY).`
+        : 'Monthly cost: not priced.',
+    ];
+
+    return {
+      title: host,
+      text: lines.join('\n'),
+      location: this.#location(entityRef),
+      authorization: { resourceRef: entityRef },
+      host,
+      entityRef,
+      clusters,
+      network,
+      addresses: unique(entries.flatMap(e => e.addresses)),
+      cloudResourceIds: unique(entries.flatMap(cloudResourceIdsOf)),
+      ...(monthlyCostCny !== undefined ? { monthlyCostCny } : {}),
+    };
+  }
+
+  #location(entityRef: string): string {
+    const ref = parseEntityRef(entityRef);
+    return this.#locationTemplate
+      .replace(':namespace', encodeURIComponent(ref.namespace))
+      .replace(':kind', encodeURIComponent(ref.kind))
+      .replace(':name', encodeURIComponent(ref.name))
+      .toLocaleLowerCase('en-US');
+  }
+}
+
+function describeGateway(gateway: Gateway): string {
+  return `${gateway.namespace}/${gateway.name} (${gateway.kind}) on ${gateway.cluster}`;
+}
+
+function cloudResourceIdsOf(entry: Entry): string[] {
+  return unique([
+    ...(entry.cloudResourceId ? [entry.cloudResourceId] : []),
+    ...entry.resources.map(r => r.id),
+  ]);
+}
+
+const RESOURCE_KINDS: Record<BillableResource['kind'], string> = {
+  'load-balancer': 'load balancer',
+  eip: 'EIP',
+  'vpc-endpoint': 'VPC endpoint',
+};
+
+function describeEntry(entry: Entry): string {
+  const resources = entry.resources.map(
+    r => `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_KINDS[r.kind]} ${r.id}`,
+  );
+  const addresses = entry.addresses.join(', ') || 'no address';
+  const on = resources.join(', ') || entry.cloudResourceId;
+  return `${addresses}${on ? ` on ${on}` : ''} (${entry.type}, ${entry.network})`;
+}
+
+function describeTls(tls: TlsInfo): string {
+  if (tls.mode === 'none') return 'none, plain HTTP';
+  const parts = [tls.mode];
+  if (tls.credentialName) parts.push(`certificate ${tls.credentialName}`);
+  if (tls.notAfter) {
+    const days = tls.daysToExpiry;
+    let when = '';
+    if (days !== undefined) {
+      when = days < 0 ? ` (expired ${-days} days ago)` : ` (in ${days} days)`;
+    }
+    parts.push(`expires ${tls.notAfter.slice(0, 10)}${when}`);
+  }
+  return parts.join(', ');
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
