@@ -1,0 +1,84 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  Finding,
+  Topology,
+  TopologyFilter,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ClustersResponse,
+  CostResponse,
+  EntityExposure,
+  FindingsFilter,
+  IngressAtlasApi,
+  IngressAtlasPermissions,
+} from './IngressAtlasApi';
+
+/** Talks to the ingress-atlas backend with the user's Backstage token. */
+export class IngressAtlasClient implements IngressAtlasApi {
+  readonly #discoveryApi: DiscoveryApi;
+  readonly #fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.#discoveryApi = options.discoveryApi;
+    this.#fetchApi = options.fetchApi;
+  }
+
+  getClusters(): Promise<ClustersResponse> {
+    return this.#get('/clusters');
+  }
+
+  getEntityExposure(entity: CompoundEntityRef): Promise<EntityExposure> {
+    const path = [entity.kind, entity.namespace, entity.name]
+      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+      .join('/');
+    return this.#get(`/entities/${path}/exposure`);
+  }
+
+  getTopology(filter: TopologyFilter = {}): Promise<Topology> {
+    return this.#get(`/topology${query({ ...filter })}`);
+  }
+
+  getFindings(filter: FindingsFilter = {}): Promise<{ findings: Finding[] }> {
+    return this.#get(`/findings${query({ ...filter })}`);
+  }
+
+  getCost(): Promise<CostResponse> {
+    return this.#get('/cost');
+  }
+
+  getPermissions(): Promise<IngressAtlasPermissions> {
+    return this.#get('/permissions');
+  }
+
+  async refresh(): Promise<void> {
+    const res = await this.#fetchApi.fetch(await this.#url('/refresh'), {
+      method: 'POST',
+    });
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+  }
+
+  async #get<T>(path: string): Promise<T> {
+    const res = await this.#fetchApi.fetch(await this.#url(path));
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return res.json();
+  }
+
+  async #url(path: string) {
+    return `${await this.#discoveryApi.getBaseUrl('ingress-atlas')}${path}`;
+  }
+}
+
+function query(params: Record<string, string | undefined>) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value) search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

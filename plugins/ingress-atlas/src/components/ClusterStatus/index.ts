@@ -1,0 +1,5 @@
+export {
+  ClusterProblems,
+  ClusterStatusLabel,
+  SnapshotTime,
+} from './ClusterStatus';

@@ -1,0 +1,108 @@
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { InfoCard } from '@backstage/core-components';
+import { Cost, Entry } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { EntityExposure } from '../../api';
+import { describeEntry } from '../../utils/describe';
+import { formatCny, formatMonthlyCny } from '../../utils/format';
+import { RecommendationList } from './RecommendationList';
+
+function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
+  return (
+    <Box mb={3}>
+      <Typography variant="subtitle1">
+        {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
+        <strong>{formatMonthlyCny(cost.monthlyCny)}</strong>
+        {cost.state !== 'in-use' && ` (${cost.state})`}
+      </Typography>
+      <Table
+        size="small"
+        aria-label={`Cost of ${cost.entry ?? cost.resource ?? cost.id}`}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell>Item</TableCell>
+            <TableCell>Resource</TableCell>
+            <TableCell align="right">Quantity</TableCell>
+            <TableCell align="right">Unit price (CNY)</TableCell>
+            <TableCell align="right">Monthly (CNY)</TableCell>
+            <TableCell>Price source</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {cost.parts.map(part => (
+            <TableRow key={`${part.item}-${part.resource}`}>
+              <TableCell>{part.item}</TableCell>
+              <TableCell>{part.resource}</TableCell>
+              <TableCell align="right">
+                {formatCny(part.quantity)} {part.unit}
+              </TableCell>
+              <TableCell align="right">{part.unitPrice}</TableCell>
+              <TableCell align="right">{formatCny(part.amountCny)}</TableCell>
+              <TableCell>
+                {part.source} ({part.date})
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <Typography variant="caption" color="textSecondary" component="div">
+        Traffic:{' '}
+        {cost.traffic === 'unknown'
+          ? 'not measured, not included'
+          : `${formatCny(cost.traffic.gbPerMonth)} GB/month, ${formatMonthlyCny(
+              cost.traffic.amountCny,
+            )}`}
+      </Typography>
+      {cost.unpriced.length > 0 && (
+        <Alert severity="info">
+          Bills but has no price in the catalogue: {cost.unpriced.join(', ')}
+        </Alert>
+      )}
+    </Box>
+  );
+}
+
+/** What the entity's entries cost, item by item, and what the recommendations would save. */
+export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
+  const entries = new Map(exposure.entries.map(e => [e.id, e]));
+  const costByEntry = new Map(
+    exposure.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
+  );
+  return (
+    <InfoCard title="Cost">
+      {exposure.costs.length === 0 ? (
+        <Typography variant="body2">
+          None of this entity's entries is a billable cloud resource the atlas
+          knows of. Cloud accounts are configured under{' '}
+          <code>ingressAtlas.providers</code>.
+        </Typography>
+      ) : (
+        exposure.costs.map(cost => (
+          <CostTable
+            key={cost.id}
+            cost={cost}
+            entry={cost.entry ? entries.get(cost.entry) : undefined}
+          />
+        ))
+      )}
+      {exposure.recommendations.length > 0 && (
+        <>
+          <Typography variant="h6" gutterBottom>
+            Recommendations
+          </Typography>
+          <RecommendationList
+            recommendations={exposure.recommendations}
+            currentMonthlyCny={id => costByEntry.get(id)}
+          />
+        </>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,98 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  Bar,
+  BarChart,
+  Cell,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatCny, formatMonthlyCny } from '../../utils/format';
+
+/**
+ * Monthly amounts per key as horizontal bars, with the figures listed under the chart so
+ * they can be read exactly (and by screen readers).
+ */
+export function CostChart({
+  title,
+  amounts,
+  labels = {},
+}: {
+  title: string;
+  amounts: Record<string, number>;
+  labels?: Record<string, string>;
+}) {
+  const theme = useTheme();
+  const data = Object.entries(amounts)
+    .map(([key, amount]) => ({ key, name: labels[key] ?? key, amount }))
+    .sort((a, b) => b.amount - a.amount);
+  if (data.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Nothing billed.
+      </Typography>
+    );
+  }
+  const palette = [
+    theme.palette.primary.main,
+    theme.palette.secondary.main,
+    theme.palette.info.main,
+    theme.palette.success.main,
+    theme.palette.warning.main,
+  ];
+  return (
+    <Box>
+      <Box height={Math.max(120, data.length * 36 + 40)} aria-hidden>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart
+            data={data}
+            layout="vertical"
+            margin={{ left: 8, right: 24 }}
+          >
+            <XAxis
+              type="number"
+              stroke={theme.palette.text.secondary}
+              tickFormatter={value => formatCny(Number(value))}
+            />
+            <YAxis
+              type="category"
+              dataKey="name"
+              width={120}
+              stroke={theme.palette.text.secondary}
+            />
+            <Tooltip
+              formatter={value => formatMonthlyCny(Number(value))}
+              contentStyle={{
+                background: theme.palette.background.paper,
+                borderColor: theme.palette.divider,
+                color: theme.palette.text.primary,
+              }}
+              cursor={{ fill: theme.palette.action.hover }}
+            />
+            <Bar dataKey="amount" name={title} isAnimationActive={false}>
+              {data.map((entry, i) => (
+                <Cell key={entry.key} fill={palette[i % palette.length]} />
+              ))}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </Box>
+      <Box
+        component="ul"
+        p={0}
+        m={0}
+        style={{ listStyle: 'none' }}
+        aria-label={title}
+      >
+        {data.map(entry => (
+          <Typography component="li" variant="body2" key={entry.key}>
+            {entry.name}: {formatMonthlyCny(entry.amount)}
+          </Typography>
+        ))}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,167 @@
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import {
+  Content,
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { Cost } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CostResponse } from '../../api';
+import { useIngressAtlas } from '../../hooks';
+import { ENTRY_TYPE_LABELS } from '../../utils/describe';
+import { formatMonthlyCny } from '../../utils/format';
+import { RecommendationList } from '../CostBreakdown';
+import { CostChart } from './CostChart';
+
+const TOP_SAVINGS = 10;
+
+function Figure({ label, amount }: { label: string; amount: number }) {
+  return (
+    <InfoCard>
+      <Typography variant="overline" color="textSecondary">
+        {label}
+      </Typography>
+      <Typography variant="h4" component="p">
+        {formatMonthlyCny(amount)}
+      </Typography>
+    </InfoCard>
+  );
+}
+
+function IdleResources({ costs }: { costs: Cost[] }) {
+  const idle = costs
+    .filter(c => c.state !== 'in-use')
+    .sort((a, b) => b.monthlyCny - a.monthlyCny);
+  if (idle.length === 0) {
+    return (
+      <Typography variant="body2">
+        No idle or orphaned load balancer or address: nothing bills for nothing.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="Idle and orphaned resources">
+      <TableHead>
+        <TableRow>
+          <TableCell>Resource</TableCell>
+          <TableCell>Provider</TableCell>
+          <TableCell>State</TableCell>
+          <TableCell align="right">Monthly</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {idle.map(cost => (
+          <TableRow key={cost.id}>
+            <TableCell>{cost.resource ?? cost.entry ?? cost.id}</TableCell>
+            <TableCell>{cost.provider}</TableCell>
+            <TableCell>{cost.state}</TableCell>
+            <TableCell align="right">
+              {formatMonthlyCny(cost.monthlyCny)}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function CostDetails({ cost }: { cost: CostResponse }) {
+  const { summary } = cost;
+  const byEntry = new Map(
+    cost.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
+  );
+  const top = [...cost.recommendations]
+    .sort((a, b) => b.savingMonthlyCny - a.savingMonthlyCny)
+    .slice(0, TOP_SAVINGS);
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={4}>
+        <Figure label="Ingress spend" amount={summary.totalMonthlyCny} />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <Figure label="Idle waste" amount={summary.idleWasteMonthlyCny} />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <Figure
+          label="Possible saving"
+          amount={summary.potentialSavingMonthlyCny}
+        />
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="By cluster">
+          <CostChart
+            title="Monthly cost by cluster"
+            amounts={summary.byCluster}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="By provider">
+          <CostChart
+            title="Monthly cost by provider"
+            amounts={summary.byProvider}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={4}>
+        <InfoCard title="By entry type">
+          <CostChart
+            title="Monthly cost by entry type"
+            amounts={summary.byEntryType}
+            labels={{ ...ENTRY_TYPE_LABELS }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={7}>
+        <InfoCard title="Top savings">
+          {top.length === 0 ? (
+            <Typography variant="body2">
+              No recommendation: every entry is already the cheapest fit the
+              atlas knows.
+            </Typography>
+          ) : (
+            <RecommendationList
+              recommendations={top}
+              currentMonthlyCny={id => byEntry.get(id)}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <InfoCard title="Idle and orphaned resources">
+          <IdleResources costs={cost.costs} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
+
+/** What ingress costs across clusters and clouds, where money idles and what to save. */
+export function CostOverview() {
+  const { value, loading, error } = useIngressAtlas(api => api.getCost());
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.costs.length === 0) {
+    return (
+      <Content>
+        <EmptyState
+          missing="data"
+          title="No billable ingress resources found"
+          description="Ingress Atlas prices load balancers, EIPs and VPC endpoints it finds through the cloud accounts configured under ingressAtlas.providers (for Tencent Cloud: credentials and regions). Configure one, then refresh."
+        />
+      </Content>
+    );
+  }
+  return (
+    <Content>
+      <CostDetails cost={value} />
+    </Content>
+  );
+}

@@ -1,0 +1,125 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { EntityIngressAtlasCard } from './EntityIngressAtlasCard';
+import {
+  blogEntity,
+  blogExposure,
+  staleEdge,
+  tcmFinding,
+} from '../../testUtils/fixtures';
+import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+
+const EXPOSURE = '*/api/ingress-atlas/entities/component/default/blog/exposure';
+
+describe('EntityIngressAtlasCard', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('shows how the blog is reached, what it costs and its worst finding', async () => {
+    server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(await screen.findByText('blog.example.com')).toBeInTheDocument();
+    expect(screen.getByText('Public hosts')).toBeInTheDocument();
+    expect(screen.queryByText('Internal hosts')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/CLB lb-blog0001 · 129\.204\.10\.11 \(public\)/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('istio-system/istio-ingressgateway (istio, tke-blog)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'SIMPLE, certificate from Secret istio-system/blog-cert, expires in 45 days',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('144 CNY/month')).toBeInTheDocument();
+
+    const banner = screen.getByTestId('finding-banner');
+    expect(within(banner).getByText(tcmFinding.message)).toBeInTheDocument();
+    expect(
+      within(banner).getByText(/Fix: Install a self-managed istiod/),
+    ).toBeInTheDocument();
+
+    expect(
+      screen.getByRole('link', { name: /All paths, costs and fixes/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
+  });
+
+  it('marks data from a cluster whose last refresh failed as stale, with the snapshot time', async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          paths: [{ ...blogExposure.paths[0], cluster: 'edge' }],
+          clusters: [staleEdge],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByText('Stale data from cluster edge'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Showing the snapshot from 2026-11-20/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /The last refresh failed: connect ECONNREFUSED 127\.0\.0\.1:6444/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says what to configure when no path leads to the entity', async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          paths: [],
+          entries: [],
+          gateways: [],
+          routes: [],
+          findings: [],
+          costs: [],
+          recommendations: [],
+          clusters: [],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByText('No exposure path found for this entity'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('ingressAtlas.clusters')).toBeInTheDocument();
+  });
+
+  it('shows the backend error instead of an empty card', async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'Access denied to ingress-atlas.read',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByText(/Access denied to ingress-atlas\.read/),
+    ).toBeInTheDocument();
+  });
+});

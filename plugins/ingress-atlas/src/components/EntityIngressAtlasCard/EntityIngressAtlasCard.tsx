@@ -1,0 +1,220 @@
+import { ReactNode } from 'react';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Skeleton from '@material-ui/lab/Skeleton';
+import Alert from '@material-ui/lab/Alert';
+import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import {
+  entityRouteParams,
+  entityRouteRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { EntityExposure } from '../../api';
+import { useEntityExposure } from '../../hooks';
+import {
+  describeEntry,
+  describeGateway,
+  describeTls,
+  EXPIRY_WARNING_DAYS,
+} from '../../utils/describe';
+import { formatMonthlyCny } from '../../utils/format';
+import { FindingBanner } from '../FindingsList';
+import { ClusterProblems } from '../ClusterStatus';
+import { NoExposure } from './NoExposure';
+
+const useStyles = makeStyles(theme => ({
+  rows: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(110px, max-content) 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(1),
+    margin: 0,
+  },
+  term: {
+    color: theme.palette.text.secondary,
+    fontWeight: 500,
+  },
+  definition: {
+    margin: 0,
+    overflowWrap: 'anywhere',
+  },
+  chips: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5),
+  },
+  warning: {
+    color: theme.palette.warning.main,
+  },
+  error: {
+    color: theme.palette.error.main,
+  },
+}));
+
+/** How the entity is reached: hosts, entries, gateways, TLS and what it costs. */
+export function EntityIngressAtlasCard() {
+  const { entity } = useEntity();
+  const entityLink = useRouteRef(entityRouteRef);
+  const { value, loading, error } = useEntityExposure();
+  const tabLink = `${entityLink(entityRouteParams(entity))}/ingress`;
+
+  let content: ReactNode;
+  if (loading) {
+    content = (
+      <Box aria-label="Loading ingress" role="progressbar">
+        {[0, 1, 2, 3].map(i => (
+          <Skeleton key={i} height={28} />
+        ))}
+      </Box>
+    );
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!value || value.paths.length === 0) {
+    content = (
+      <>
+        <ClusterProblems clusters={value?.clusters ?? []} />
+        <NoExposure />
+      </>
+    );
+  } else {
+    content = <ExposureSummary exposure={value} />;
+  }
+
+  return (
+    <InfoCard
+      title="Ingress"
+      subheader="How this entity is reached, and what it costs"
+      deepLink={
+        value && value.paths.length > 0
+          ? { title: 'All paths, costs and fixes', link: tabLink }
+          : undefined
+      }
+    >
+      {content}
+    </InfoCard>
+  );
+}
+
+function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
+  const classes = useStyles();
+  const hosts = (network: 'public' | 'internal') => [
+    ...new Set(
+      exposure.paths.filter(p => p.network === network).map(p => p.host),
+    ),
+  ];
+  const publicHosts = hosts('public');
+  const internalHosts = hosts('internal');
+  const gatewaysById = new Map(exposure.gateways.map(g => [g.id, g]));
+  const entryIds = new Set(exposure.paths.map(p => p.entry));
+  const entries = exposure.entries.filter(e => entryIds.has(e.id));
+  const proxies = [...new Set(exposure.paths.flatMap(p => p.via))]
+    .map(id => gatewaysById.get(id))
+    .filter(Boolean);
+  const gateways = [
+    ...new Set(exposure.paths.map(p => p.gateway).filter(Boolean)),
+  ]
+    .map(id => gatewaysById.get(id!)!)
+    .filter(Boolean);
+  const tls = [
+    ...new Map(exposure.paths.map(p => [describeTls(p.tls), p.tls])).entries(),
+  ];
+  const costed = exposure.paths.filter(
+    p => p.monthlyCostShareCny !== undefined,
+  );
+  const costShare = costed.reduce(
+    (sum, p) => sum + (p.monthlyCostShareCny ?? 0),
+    0,
+  );
+
+  const row = (term: string, definition: ReactNode) => (
+    <>
+      <Typography component="dt" variant="body2" className={classes.term}>
+        {term}
+      </Typography>
+      <Typography component="dd" variant="body2" className={classes.definition}>
+        {definition}
+      </Typography>
+    </>
+  );
+  const hostChips = (list: string[]) => (
+    <span className={classes.chips}>
+      {list.map(host => (
+        <Chip key={host} label={host} size="small" />
+      ))}
+    </span>
+  );
+
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <FindingBanner findings={exposure.findings} />
+      <ClusterProblems clusters={exposure.clusters} />
+      <dl className={classes.rows}>
+        {publicHosts.length > 0 && row('Public hosts', hostChips(publicHosts))}
+        {internalHosts.length > 0 &&
+          row('Internal hosts', hostChips(internalHosts))}
+        {row(
+          entries.length === 1 ? 'Entry' : 'Entries',
+          entries.map(entry => (
+            <div key={entry.id}>
+              {describeEntry(entry)} ({entry.network})
+              {entry.notes.length > 0 && (
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="div"
+                >
+                  {entry.notes.join('; ')}
+                </Typography>
+              )}
+            </div>
+          )),
+        )}
+        {proxies.length > 0 &&
+          row(
+            'Proxy',
+            proxies.map(p => <div key={p!.id}>{describeGateway(p!)}</div>),
+          )}
+        {gateways.length > 0 &&
+          row(
+            gateways.length === 1 ? 'Gateway' : 'Gateways',
+            gateways.map(g => <div key={g.id}>{describeGateway(g)}</div>),
+          )}
+        {row(
+          'TLS',
+          tls.map(([text, info]) => (
+            <div
+              key={text}
+              className={
+                info.daysToExpiry === undefined
+                  ? undefined
+                  : info.daysToExpiry < 0
+                  ? classes.error
+                  : info.daysToExpiry <= EXPIRY_WARNING_DAYS
+                  ? classes.warning
+                  : undefined
+              }
+            >
+              {text}
+            </div>
+          )),
+        )}
+        {row(
+          'Monthly cost share',
+          costed.length > 0 ? (
+            <strong>{formatMonthlyCny(costShare)}</strong>
+          ) : (
+            'not priced (no billable entry found)'
+          ),
+        )}
+      </dl>
+      {exposure.generatedAt === undefined && (
+        <Alert severity="info">
+          The atlas has not finished its first refresh.
+        </Alert>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityIngressAtlasCard } from './EntityIngressAtlasCard';

@@ -1,0 +1,69 @@
+import { useMemo } from 'react';
+import Grid from '@material-ui/core/Grid';
+import {
+  Content,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { EntityExposure } from '../../api';
+import { useEntityExposure } from '../../hooks';
+import { ClusterProblems } from '../ClusterStatus';
+import { FindingsList } from '../FindingsList';
+import { ExposurePathsTable } from '../ExposurePathsTable';
+import { CostBreakdown } from '../CostBreakdown';
+import { TopologyGraph } from '../TopologyGraph';
+import { NoExposure } from '../EntityIngressAtlasCard/NoExposure';
+import { entityGraph } from './entityGraph';
+
+/** The entity's Ingress tab: paths, findings, cost and its own topology. */
+export function EntityIngressAtlasContent() {
+  const { value, loading, error } = useEntityExposure();
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.paths.length === 0) {
+    return (
+      <Content>
+        <ClusterProblems clusters={value?.clusters ?? []} />
+        <InfoCard title="Ingress">
+          <NoExposure />
+        </InfoCard>
+      </Content>
+    );
+  }
+  return <ExposureDetails exposure={value} />;
+}
+
+function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
+  const graph = useMemo(() => entityGraph(exposure), [exposure]);
+  return (
+    <Grid container spacing={3}>
+      {exposure.clusters.some(c => c.status !== 'ok') && (
+        <Grid item xs={12}>
+          <ClusterProblems clusters={exposure.clusters} />
+        </Grid>
+      )}
+      {exposure.findings.length > 0 && (
+        <Grid item xs={12}>
+          <InfoCard title="Findings">
+            <FindingsList findings={exposure.findings} />
+          </InfoCard>
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <ExposurePathsTable exposure={exposure} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <CostBreakdown exposure={exposure} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <InfoCard
+          title="Topology"
+          subheader="Host → entry → gateway → route → Service → workload"
+        >
+          <TopologyGraph graph={graph} height={480} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityIngressAtlasContent } from './EntityIngressAtlasContent';

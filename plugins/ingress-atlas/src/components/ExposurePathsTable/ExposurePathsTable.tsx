@@ -1,0 +1,101 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { EntityExposure } from '../../api';
+import {
+  describeEntry,
+  describeTls,
+  ENTRY_TYPE_LABELS,
+} from '../../utils/describe';
+import { formatMonthlyCny } from '../../utils/format';
+
+interface PathRow {
+  id: string;
+  host: string;
+  network: string;
+  cluster: string;
+  entryType: string;
+  entry: string;
+  via: string;
+  gateway: string;
+  route: string;
+  service: string;
+  workload: string;
+  tls: string;
+  cost?: number;
+}
+
+const columns: TableColumn<PathRow>[] = [
+  { title: 'Host', field: 'host', defaultSort: 'asc', highlight: true },
+  { title: 'Network', field: 'network' },
+  { title: 'Cluster', field: 'cluster' },
+  { title: 'Entry type', field: 'entryType' },
+  { title: 'Entry', field: 'entry' },
+  { title: 'Via', field: 'via' },
+  { title: 'Gateway', field: 'gateway' },
+  { title: 'Route', field: 'route' },
+  { title: 'Service', field: 'service' },
+  { title: 'Workload', field: 'workload' },
+  { title: 'TLS', field: 'tls' },
+  {
+    title: 'Cost share',
+    field: 'cost',
+    type: 'numeric',
+    render: row => (row.cost === undefined ? '' : formatMonthlyCny(row.cost)),
+  },
+];
+
+/** Every way into the entity, one row per host and entry, sortable and filterable. */
+export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
+  const entries = new Map(exposure.entries.map(e => [e.id, e]));
+  const gateways = new Map(exposure.gateways.map(g => [g.id, g]));
+  const routes = new Map(exposure.routes.map(r => [r.id, r]));
+  const gatewayName = (id?: string) => {
+    const gateway = id ? gateways.get(id) : undefined;
+    return gateway ? `${gateway.namespace}/${gateway.name}` : id ?? '';
+  };
+
+  const rows: PathRow[] = exposure.paths.map(path => {
+    const entry = entries.get(path.entry);
+    const route = path.route ? routes.get(path.route) : undefined;
+    return {
+      id: path.id,
+      host: path.host,
+      network: path.network,
+      cluster: path.cluster,
+      entryType: entry ? ENTRY_TYPE_LABELS[entry.type] : '',
+      entry: entry ? describeEntry(entry) : path.entry,
+      via: path.via.map(gatewayName).join(' → '),
+      gateway: gatewayName(path.gateway),
+      route: route ? `${route.kind} ${route.namespace}/${route.name}` : '',
+      service: path.apiServer
+        ? 'Kubernetes API server'
+        : path.service
+        ? `${path.service.namespace}/${path.service.name}`
+        : '',
+      workload: path.workload
+        ? `${path.workload.kind} ${path.workload.namespace}/${path.workload.name}`
+        : '',
+      tls: describeTls(path.tls),
+      cost: path.monthlyCostShareCny,
+    };
+  });
+
+  return (
+    <Table<PathRow>
+      title="Exposure paths"
+      subtitle="Every host that reaches this entity, and what it passes through"
+      columns={columns}
+      data={rows}
+      options={{
+        search: true,
+        paging: rows.length > 10,
+        pageSize: 10,
+        padding: 'dense',
+      }}
+      filters={[
+        { column: 'Network', type: 'select' },
+        { column: 'Cluster', type: 'multiple-select' },
+        { column: 'Entry type', type: 'multiple-select' },
+      ]}
+    />
+  );
+}

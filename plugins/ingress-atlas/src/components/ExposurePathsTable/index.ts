@@ -1,0 +1,1 @@
+export { ExposurePathsTable } from './ExposurePathsTable';

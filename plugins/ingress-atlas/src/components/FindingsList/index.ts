@@ -1,0 +1,6 @@
+export {
+  FindingBanner,
+  FindingsList,
+  FindingsTable,
+  describeObject,
+} from './FindingsList';

@@ -1,0 +1,1 @@
+export { IngressAtlasPage } from './IngressAtlasPage';

@@ -1,0 +1,25 @@
+import { LinkButton } from '@backstage/core-components';
+import { TemplateParameters, templateName, useTemplateLink } from '../../hooks';
+
+/** Opens a scaffolder template with the parameters the atlas worked out filled in. */
+export function TemplateButton({
+  templateRef,
+  parameters,
+  label,
+}: {
+  templateRef: string;
+  parameters?: TemplateParameters;
+  label?: string;
+}) {
+  const templateLink = useTemplateLink();
+  return (
+    <LinkButton
+      to={templateLink(templateRef, parameters)}
+      variant="outlined"
+      color="primary"
+      size="small"
+    >
+      {label ?? `Open template ${templateName(templateRef)}`}
+    </LinkButton>
+  );
+}

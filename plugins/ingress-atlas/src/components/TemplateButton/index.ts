@@ -1,0 +1,1 @@
+export { TemplateButton } from './TemplateButton';

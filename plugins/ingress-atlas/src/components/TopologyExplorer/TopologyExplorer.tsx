@@ -1,0 +1,205 @@
+import { useMemo, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControl from '@material-ui/core/FormControl';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import FormGroup from '@material-ui/core/FormGroup';
+import FormLabel from '@material-ui/core/FormLabel';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import {
+  CodeSnippet,
+  Content,
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import {
+  Topology,
+  TopologyNodeType,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { useIngressAtlas } from '../../hooks';
+import { ClusterProblems } from '../ClusterStatus';
+import { Graph, NODE_TYPE_LABELS, TopologyGraph } from '../TopologyGraph';
+
+const NODE_TYPES: TopologyNodeType[] = [
+  'cluster',
+  'controlPlane',
+  'entry',
+  'gateway',
+  'route',
+  'service',
+  'workload',
+];
+
+const ALL = '';
+
+function withoutTypes(topology: Topology, hidden: Set<string>): Graph {
+  if (hidden.size === 0) return topology;
+  const nodes = topology.nodes.filter(n => !hidden.has(n.type));
+  const kept = new Set(nodes.map(n => n.id));
+  return {
+    nodes,
+    edges: topology.edges.filter(e => kept.has(e.source) && kept.has(e.target)),
+  };
+}
+
+/**
+ * The mesh topology of every cluster: control planes (TCM-managed ones included), revisions,
+ * gateways, east-west links and remotes, entries, routes, Services and workloads, with
+ * filters by cluster, namespace and node type.
+ */
+export function TopologyExplorer() {
+  const [cluster, setCluster] = useState(ALL);
+  const [namespace, setNamespace] = useState(ALL);
+  const [hidden, setHidden] = useState<Set<string>>(new Set());
+
+  const clusters = useIngressAtlas(api => api.getClusters());
+  const scope = useIngressAtlas(
+    api => api.getTopology({ cluster: cluster || undefined }),
+    [cluster],
+  );
+  const narrowed = useIngressAtlas(
+    api =>
+      namespace
+        ? api.getTopology({ cluster: cluster || undefined, namespace })
+        : Promise.resolve(undefined),
+    [cluster, namespace],
+  );
+  const topology = namespace ? narrowed.value : scope.value;
+  const loading = scope.loading || (namespace !== ALL && narrowed.loading);
+  const error = scope.error ?? narrowed.error;
+
+  const namespaces = useMemo(
+    () =>
+      [
+        ...new Set(
+          (scope.value?.nodes ?? [])
+            .map(n => n.namespace)
+            .filter((ns): ns is string => !!ns),
+        ),
+      ].sort(),
+    [scope.value],
+  );
+  const graph = useMemo(
+    () => topology && withoutTypes(topology, hidden),
+    [topology, hidden],
+  );
+
+  const toggleType = (type: string) => {
+    const next = new Set(hidden);
+    if (next.has(type)) next.delete(type);
+    else next.add(type);
+    setHidden(next);
+  };
+
+  let body;
+  if (error) {
+    body = <ResponseErrorPanel error={error} />;
+  } else if (loading || !graph) {
+    body = <Progress />;
+  } else if (topology?.nodes.length === 0) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={
+          cluster || namespace
+            ? 'Nothing matches these filters'
+            : 'No topology yet'
+        }
+        description={
+          cluster || namespace
+            ? 'Clear the cluster or namespace filter to see more.'
+            : 'Ingress Atlas draws the clusters listed under ingressAtlas.clusters in app-config.yaml once a refresh has read them.'
+        }
+        action={
+          cluster || namespace ? undefined : (
+            <CodeSnippet
+              language="yaml"
+              text={
+                'ingressAtlas:\n  clusters:\n    - name: my-cluster\n      url: https://...\n      provider: tencent'
+              }
+            />
+          )
+        }
+      />
+    );
+  } else {
+    body = <TopologyGraph graph={graph} height="70vh" />;
+  }
+
+  return (
+    <Content>
+      <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+        <ClusterProblems clusters={clusters.value?.clusters ?? []} />
+        <InfoCard title="Mesh topology">
+          <Box
+            display="flex"
+            flexWrap="wrap"
+            alignItems="flex-end"
+            mb={2}
+            style={{ gap: 24 }}
+          >
+            <FormControl style={{ minWidth: 200 }}>
+              <InputLabel id="topology-cluster">Cluster</InputLabel>
+              <Select
+                labelId="topology-cluster"
+                value={cluster}
+                displayEmpty
+                onChange={e => {
+                  setCluster(e.target.value as string);
+                  setNamespace(ALL);
+                }}
+              >
+                <MenuItem value={ALL}>All clusters</MenuItem>
+                {(clusters.value?.clusters ?? []).map(c => (
+                  <MenuItem key={c.name} value={c.name}>
+                    {c.title ?? c.name}
+                    {c.status !== 'ok' ? ` (${c.status})` : ''}
+                  </MenuItem>
+                ))}
+              </Select>
+            </FormControl>
+            <FormControl style={{ minWidth: 200 }}>
+              <InputLabel id="topology-namespace">Namespace</InputLabel>
+              <Select
+                labelId="topology-namespace"
+                value={namespace}
+                displayEmpty
+                onChange={e => setNamespace(e.target.value as string)}
+              >
+                <MenuItem value={ALL}>All namespaces</MenuItem>
+                {namespaces.map(ns => (
+                  <MenuItem key={ns} value={ns}>
+                    {ns}
+                  </MenuItem>
+                ))}
+              </Select>
+            </FormControl>
+            <FormControl component="fieldset">
+              <FormLabel component="legend">Node types</FormLabel>
+              <FormGroup row>
+                {NODE_TYPES.map(type => (
+                  <FormControlLabel
+                    key={type}
+                    control={
+                      <Checkbox
+                        size="small"
+                        checked={!hidden.has(type)}
+                        onChange={() => toggleType(type)}
+                      />
+                    }
+                    label={NODE_TYPE_LABELS[type]}
+                  />
+                ))}
+              </FormGroup>
+            </FormControl>
+          </Box>
+          {body}
+        </InfoCard>
+      </Box>
+    </Content>
+  );
+}

@@ -1,0 +1,1 @@
+export { TopologyExplorer } from './TopologyExplorer';

@@ -1,0 +1,318 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Background,
+  Controls,
+  Edge,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import Box from '@material-ui/core/Box';
+import Paper from '@material-ui/core/Paper';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import Autocomplete, {
+  createFilterOptions,
+} from '@material-ui/lab/Autocomplete';
+import Alert from '@material-ui/lab/Alert';
+import { Progress } from '@backstage/core-components';
+import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
+import { useGraphColours } from './colours';
+import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
+import { TopologyLegend } from './TopologyLegend';
+import {
+  CROSS_CLUSTER_EDGES,
+  Graph,
+  GraphNode,
+  NODE_TYPE_LABELS,
+  SEVERITY_LABELS,
+} from './types';
+
+const nodeTypes = { topology: TopologyNodeView };
+
+export interface TopologyGraphProps {
+  graph: Graph;
+  height?: number | string;
+  /** Reports how long the layout took, once per graph. */
+  onLayout?: (info: { nodes: number; edges: number; ms: number }) => void;
+}
+
+interface Layout {
+  graph: Graph;
+  positions: Positions;
+  ms: number;
+}
+
+/**
+ * Draws a topology left to right with zoom, pan, a minimap, search-to-node and a legend.
+ * Meant for up to a few thousand nodes: the layout runs once per graph and nodes outside the
+ * viewport are not rendered.
+ */
+export function TopologyGraph(props: TopologyGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function GraphCanvas({ graph, height = 640, onLayout }: TopologyGraphProps) {
+  const [layout, setLayout] = useState<Layout>();
+  const [layoutError, setLayoutError] = useState<Error>();
+  const [selectedId, setSelectedId] = useState<string>();
+
+  useEffect(() => {
+    let cancelled = false;
+    const started = performance.now();
+    setLayoutError(undefined);
+    layoutGraph(graph).then(
+      positions => {
+        if (cancelled) return;
+        const ms = performance.now() - started;
+        setLayout({ graph, positions, ms });
+        onLayout?.({
+          nodes: graph.nodes.length,
+          edges: graph.edges.length,
+          ms,
+        });
+      },
+      error => !cancelled && setLayoutError(error),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [graph, onLayout]);
+
+  if (layoutError) {
+    return (
+      <Alert severity="error">
+        Could not lay out the graph: {layoutError.message}
+      </Alert>
+    );
+  }
+  if (!layout || layout.graph !== graph) {
+    return (
+      <Box
+        height={height}
+        display="flex"
+        flexDirection="column"
+        justifyContent="center"
+      >
+        <Progress />
+        <Typography variant="body2" color="textSecondary" align="center">
+          Laying out {graph.nodes.length.toLocaleString('en-US')} nodes…
+        </Typography>
+      </Box>
+    );
+  }
+  return (
+    <>
+      <Box height={height} border={1} borderColor="divider" borderRadius={4}>
+        <FlowView
+          layout={layout}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+        />
+      </Box>
+      <TopologyLegend graph={graph} />
+    </>
+  );
+}
+
+function FlowView({
+  layout,
+  selectedId,
+  onSelect,
+}: {
+  layout: Layout;
+  selectedId?: string;
+  onSelect: (id?: string) => void;
+}) {
+  const theme = useTheme();
+  const colours = useGraphColours();
+  const { setCenter } = useReactFlow();
+  const { graph, positions } = layout;
+
+  const nodes = useMemo<TopologyFlowNode[]>(
+    () =>
+      graph.nodes.map(node => ({
+        id: node.id,
+        type: 'topology',
+        position: positions.get(node.id) ?? { x: 0, y: 0 },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        draggable: false,
+        connectable: false,
+        data: {
+          node,
+          colour: colours.nodeType[node.type],
+          severityColour: node.severity
+            ? colours.severity[node.severity]
+            : undefined,
+          background: colours.nodeBackground,
+          text: colours.text,
+          subtleText: colours.subtleText,
+          highlightColour: colours.highlight,
+          highlighted: node.id === selectedId,
+        },
+      })),
+    [graph, positions, colours, selectedId],
+  );
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      graph.edges.map(edge => {
+        const crossCluster = CROSS_CLUSTER_EDGES.has(edge.type);
+        const touchesSelection =
+          edge.source === selectedId || edge.target === selectedId;
+        return {
+          id: edge.id,
+          source: edge.source,
+          target: edge.target,
+          selectable: false,
+          style: {
+            stroke: touchesSelection
+              ? colours.highlight
+              : crossCluster
+              ? colours.crossClusterEdge
+              : colours.edge,
+            strokeWidth: touchesSelection ? 2.5 : 1,
+            strokeDasharray: crossCluster ? '6 4' : undefined,
+            opacity: touchesSelection || crossCluster ? 1 : 0.55,
+          },
+        };
+      }),
+    [graph, colours, selectedId],
+  );
+
+  const focus = (node: GraphNode | null) => {
+    onSelect(node?.id);
+    const position = node && positions.get(node.id);
+    if (position) {
+      setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, {
+        zoom: 1.2,
+        duration: 400,
+      });
+    }
+  };
+  const selected = graph.nodes.find(n => n.id === selectedId);
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
+      fitView
+      fitViewOptions={{ padding: 0.05 }}
+      minZoom={0.02}
+      maxZoom={2}
+      onlyRenderVisibleElements
+      nodesDraggable={false}
+      nodesConnectable={false}
+      onNodeClick={(_, node) => onSelect(node.id)}
+      onPaneClick={() => onSelect(undefined)}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      <Controls showInteractive={false} />
+      <MiniMap
+        pannable
+        zoomable
+        nodeColor={node =>
+          colours.nodeType[(node as TopologyFlowNode).data.node.type]
+        }
+        nodeStrokeWidth={0}
+      />
+      <Panel position="top-left">
+        <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
+      </Panel>
+      {selected && (
+        <Panel position="top-right">
+          <NodeDetails node={selected} graph={graph} />
+        </Panel>
+      )}
+    </ReactFlow>
+  );
+}
+
+const filterNodes = createFilterOptions<GraphNode>({
+  limit: 50,
+  stringify: node =>
+    [node.label, node.cluster, node.namespace, node.detail, node.type].join(
+      ' ',
+    ),
+});
+
+function NodeSearch({
+  nodes,
+  value,
+  onChange,
+}: {
+  nodes: GraphNode[];
+  value?: GraphNode;
+  onChange: (node: GraphNode | null) => void;
+}) {
+  return (
+    <Paper>
+      <Autocomplete
+        size="small"
+        style={{ width: 320 }}
+        options={nodes}
+        value={value ?? null}
+        filterOptions={filterNodes}
+        getOptionLabel={node => node.label}
+        getOptionSelected={(option, selected) => option.id === selected.id}
+        onChange={(_, node) => onChange(node)}
+        renderOption={node => (
+          <Box>
+            <Typography variant="body2">{node.label}</Typography>
+            <Typography variant="caption" color="textSecondary">
+              {[NODE_TYPE_LABELS[node.type], node.cluster, node.detail]
+                .filter(Boolean)
+                .join(' · ')}
+            </Typography>
+          </Box>
+        )}
+        renderInput={params => (
+          <TextField
+            {...params}
+            label={`Find a node (${nodes.length.toLocaleString('en-US')})`}
+            variant="outlined"
+          />
+        )}
+      />
+    </Paper>
+  );
+}
+
+function NodeDetails({ node, graph }: { node: GraphNode; graph: Graph }) {
+  const incoming = graph.edges.filter(e => e.target === node.id).length;
+  const outgoing = graph.edges.filter(e => e.source === node.id).length;
+  const rows: Array<[string, string | undefined]> = [
+    ['Type', NODE_TYPE_LABELS[node.type]],
+    ['Cluster', node.cluster],
+    ['Namespace', node.namespace],
+    ['Detail', node.detail],
+    ['Worst finding', node.severity && SEVERITY_LABELS[node.severity]],
+    ['Links', `${incoming} in, ${outgoing} out`],
+  ];
+  return (
+    <Paper style={{ padding: 12, maxWidth: 320 }} aria-label="Selected node">
+      <Typography variant="subtitle2" gutterBottom>
+        {node.label}
+      </Typography>
+      {rows
+        .filter(([, value]) => value)
+        .map(([label, value]) => (
+          <Typography key={label} variant="body2">
+            <strong>{label}:</strong> {value}
+          </Typography>
+        ))}
+    </Paper>
+  );
+}

@@ -1,0 +1,106 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { useGraphColours } from './colours';
+import {
+  CROSS_CLUSTER_EDGES,
+  Graph,
+  GraphNodeType,
+  NODE_TYPE_LABELS,
+  SEVERITY_LABELS,
+} from './types';
+
+const TYPE_ORDER: GraphNodeType[] = [
+  'host',
+  'cluster',
+  'controlPlane',
+  'entry',
+  'gateway',
+  'route',
+  'service',
+  'workload',
+];
+
+/** Explains colours and line styles, counting what the graph holds of each. */
+export function TopologyLegend({ graph }: { graph: Graph }) {
+  const colours = useGraphColours();
+  const counts = new Map<string, number>();
+  for (const node of graph.nodes) {
+    counts.set(node.type, (counts.get(node.type) ?? 0) + 1);
+  }
+  const severities = (['error', 'warning', 'info'] as Severity[]).filter(s =>
+    graph.nodes.some(n => n.severity === s),
+  );
+  const crossCluster = graph.edges.some(e => CROSS_CLUSTER_EDGES.has(e.type));
+
+  return (
+    <Box
+      component="ul"
+      aria-label="Legend"
+      display="flex"
+      flexWrap="wrap"
+      p={0}
+      mt={1}
+      mb={0}
+      style={{ listStyle: 'none', gap: 16 }}
+    >
+      {TYPE_ORDER.filter(type => counts.has(type)).map(type => (
+        <LegendItem key={type}>
+          <Swatch colour={colours.nodeType[type]} />
+          {NODE_TYPE_LABELS[type]} ({counts.get(type)})
+        </LegendItem>
+      ))}
+      {severities.map(severity => (
+        <LegendItem key={severity}>
+          <Swatch colour="transparent" border={colours.severity[severity]} />
+          {SEVERITY_LABELS[severity]} finding
+        </LegendItem>
+      ))}
+      {crossCluster && (
+        <LegendItem>
+          <svg width={28} height={10} aria-hidden>
+            <line
+              x1={0}
+              y1={5}
+              x2={28}
+              y2={5}
+              stroke={colours.crossClusterEdge}
+              strokeWidth={2}
+              strokeDasharray="6 4"
+            />
+          </svg>
+          East-west, remote or proxy link
+        </LegendItem>
+      )}
+    </Box>
+  );
+}
+
+function LegendItem({ children }: { children: React.ReactNode }) {
+  return (
+    <Typography
+      component="li"
+      variant="caption"
+      style={{ display: 'flex', alignItems: 'center', gap: 6 }}
+    >
+      {children}
+    </Typography>
+  );
+}
+
+function Swatch({ colour, border }: { colour: string; border?: string }) {
+  return (
+    <span
+      aria-hidden
+      style={{
+        display: 'inline-block',
+        width: 14,
+        height: 14,
+        borderRadius: 3,
+        background: colour,
+        border: border ? `3px solid ${border}` : undefined,
+        boxSizing: 'border-box',
+      }}
+    />
+  );
+}

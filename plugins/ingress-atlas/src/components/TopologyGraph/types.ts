@@ -1,0 +1,44 @@
+import {
+  Severity,
+  TopologyEdge,
+  TopologyNode,
+  TopologyNodeType,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+
+/** The topology's node types plus the DNS hosts an entity is reached by. */
+export type GraphNodeType = TopologyNodeType | 'host';
+
+export type GraphNode = Omit<TopologyNode, 'type'> & { type: GraphNodeType };
+
+export type GraphEdge = Pick<TopologyEdge, 'id' | 'source' | 'target'> & {
+  type: TopologyEdge['type'] | 'resolves-to';
+};
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export const NODE_TYPE_LABELS: Record<GraphNodeType, string> = {
+  host: 'Host',
+  cluster: 'Cluster',
+  controlPlane: 'Control plane',
+  entry: 'Entry',
+  gateway: 'Gateway',
+  route: 'Route',
+  service: 'Service',
+  workload: 'Workload',
+};
+
+export const SEVERITY_LABELS: Record<Severity, string> = {
+  error: 'Error',
+  warning: 'Warning',
+  info: 'Info',
+};
+
+/** Links between clusters and meshes, drawn dashed. */
+export const CROSS_CLUSTER_EDGES: ReadonlySet<GraphEdge['type']> = new Set([
+  'remote-of',
+  'reads',
+  'proxies-to',
+]);

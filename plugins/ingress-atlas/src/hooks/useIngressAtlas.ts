@@ -1,0 +1,14 @@
+import { DependencyList } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useApi } from '@backstage/core-plugin-api';
+import { IngressAtlasApi, ingressAtlasApiRef } from '../api';
+
+/** Loads something from the ingress-atlas backend, with loading, error and retry. */
+export function useIngressAtlas<T>(
+  load: (api: IngressAtlasApi) => Promise<T>,
+  deps: DependencyList = [],
+) {
+  const api = useApi(ingressAtlasApiRef);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useAsyncRetry(() => load(api), [api, ...deps]);
+}

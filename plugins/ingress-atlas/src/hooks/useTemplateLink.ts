@@ -1,0 +1,40 @@
+import { useCallback } from 'react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { scaffolderTemplateRouteRef } from '../routes';
+
+export type TemplateParameters = Record<string, string | number | boolean>;
+
+/**
+ * Builds links to a scaffolder template with its form filled in: the scaffolder reads the
+ * `formData` query parameter as the initial form state.
+ */
+export function useTemplateLink() {
+  const selectedTemplate = useRouteRef(scaffolderTemplateRouteRef);
+  return useCallback(
+    (templateRef: string, parameters?: TemplateParameters) => {
+      const { namespace, name } = parseEntityRef(templateRef, {
+        defaultKind: 'template',
+        defaultNamespace: 'default',
+      });
+      const base =
+        selectedTemplate?.({ namespace, templateName: name }) ??
+        `/create/templates/${encodeURIComponent(
+          namespace,
+        )}/${encodeURIComponent(name)}`;
+      if (!parameters || Object.keys(parameters).length === 0) return base;
+      const query = new URLSearchParams({
+        formData: JSON.stringify(parameters),
+      });
+      return `${base}?${query}`;
+    },
+    [selectedTemplate],
+  );
+}
+
+export function templateName(templateRef: string) {
+  return parseEntityRef(templateRef, {
+    defaultKind: 'template',
+    defaultNamespace: 'default',
+  }).name;
+}

@@ -1,0 +1,29 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import ingressAtlasPlugin from '../alpha';
+
+/**
+ * Renders an element in a test app with the real plugin installed, so API calls go through
+ * the plugin's own client, discovery and fetch to the msw server.
+ */
+export function renderWithPlugin(
+  element: JSX.Element,
+  options: { entity?: Entity; path?: string } = {},
+) {
+  return renderInTestApp(
+    options.entity ? (
+      <EntityProvider entity={options.entity}>{element}</EntityProvider>
+    ) : (
+      element
+    ),
+    {
+      features: [ingressAtlasPlugin],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      initialRouteEntries: options.path ? [options.path] : undefined,
+    },
+  );
+}
