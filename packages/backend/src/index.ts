@@ -52,5 +52,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // ingress atlas
 backend.add(import('@ingress-atlas/plugin-ingress-atlas-backend'));
+backend.add(import('@ingress-atlas/plugin-ingress-atlas-backend-module-tencent'));
 
 backend.start();

@@ -169,6 +169,10 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
       part('tcm', async () => {
         inventory.meshes = await readers.tcm.list(region);
       }),
+      part('tke', async () => {
+        const clusters = await readers.tke.list(region, { kubeconfigs: false });
+        inventory.clusters = clusters.map(c => c.descriptor);
+      }),
     ]);
 
     this.#logger.info('Collected Tencent Cloud inventory', {

@@ -166,6 +166,8 @@ export interface CloudInventory {
   addresses: CloudAddress[];
   vpcEndpoints: CloudVpcEndpoint[];
   meshes: ManagedMesh[];
+  /** Clusters the cloud knows in this region, with their facts (e.g. VPC-CNI); no credentials. */
+  clusters?: ClusterDescriptor[];
   /** Parts that failed, e.g. { part: 'clb', message: 'RequestLimitExceeded ...' }. */
   errors: Array<{ part: string; message: string }>;
 }

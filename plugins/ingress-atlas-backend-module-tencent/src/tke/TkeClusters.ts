@@ -51,7 +51,11 @@ export class TkeClusters {
     this.#kubeconfigAccess = options.kubeconfigAccess;
   }
 
-  async list(region: string): Promise<TkeCluster[]> {
+  /** Clusters of a region; `kubeconfigs: false` reads only their facts (no credentials). */
+  async list(
+    region: string,
+    options: { kubeconfigs?: boolean } = {},
+  ): Promise<TkeCluster[]> {
     const client = this.#clients.tke(region);
     const clusters = await readAllPages<Cluster>(async (offset, limit) => {
       const response = await this.#clients.call(
@@ -63,7 +67,10 @@ export class TkeClusters {
 
     const result: TkeCluster[] = [];
     for (const cluster of clusters) {
-      const kubeconfig = await this.#kubeconfig(region, cluster.ClusterId!);
+      const kubeconfig =
+        options.kubeconfigs === false
+          ? undefined
+          : await this.#kubeconfig(region, cluster.ClusterId!);
       result.push({
         descriptor: {
           name: cluster.ClusterName || cluster.ClusterId!,
