@@ -18,8 +18,18 @@ export const ingressAtlasCloudInventoryReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Change clusters and cloud resources through the scaffolder actions: move gateways, delete
+ * load balancers, repoint DNS records, install or join a mesh.
+ */
+export const ingressAtlasMigratePermission = createPermission({
+  name: 'ingress-atlas.migrate',
+  attributes: { action: 'update' },
+});
+
 export const ingressAtlasPermissions = [
   ingressAtlasReadPermission,
   ingressAtlasRefreshPermission,
   ingressAtlasCloudInventoryReadPermission,
+  ingressAtlasMigratePermission,
 ];

@@ -1,0 +1,113 @@
+import type {
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import type { z as zod } from 'zod/v3';
+import type { ClusterConnection, ClusterDirectory } from '../clusters';
+import type { ReachabilityProbe } from '../reachability';
+import { TencentCloud } from '../tencent';
+
+type Zod = typeof zod;
+
+/** What every action is created with. */
+export interface ActionOptions {
+  clusters: ClusterDirectory;
+  permissions: PermissionsService;
+  /** How gateway addresses are probed before traffic is moved onto them. Default: TCP connect. */
+  probe?: ReachabilityProbe;
+}
+
+/** Marks objects an action created, with what they replace (`Deployment/<name>`). */
+export const MIGRATED_FROM_ANNOTATION = 'ingress-atlas.io/migrated-from';
+/** Marks objects an action created. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'ingress-atlas';
+
+/**
+ * Collects the checks made before a change. Every check runs, so the user sees all problems
+ * at once; `done()` refuses before anything was changed if one failed.
+ */
+export class Preflight {
+  readonly #what: string;
+  readonly #logger: LoggerService;
+  readonly #problems: string[] = [];
+
+  constructor(what: string, logger: LoggerService) {
+    this.#what = what;
+    this.#logger = logger;
+  }
+
+  pass(check: string): void {
+    this.#logger.info(`Preflight ok: ${check}`);
+  }
+
+  fail(problem: string): void {
+    this.#logger.error(`Preflight failed: ${problem}`);
+    this.#problems.push(problem);
+  }
+
+  check(ok: boolean, passed: string, failed: string): boolean {
+    if (ok) {
+      this.pass(passed);
+    } else {
+      this.fail(failed);
+    }
+    return ok;
+  }
+
+  warn(message: string): void {
+    this.#logger.warn(message);
+  }
+
+  done(): void {
+    if (this.#problems.length > 0) {
+      throw new ConflictError(
+        `Refusing to ${this.#what}; nothing was changed. ${this.#problems.join('; ')}`,
+      );
+    }
+  }
+}
+
+/** The Tencent Cloud clients for a cluster's account, if one covers its region. */
+export function tencentCloudOf(cluster: ClusterConnection): TencentCloud | undefined {
+  return cluster.tencent ? new TencentCloud(cluster.tencent) : undefined;
+}
+
+/** A checkpoint key: unique per action, target and step within a task. */
+export function checkpointKey(...parts: string[]): string {
+  return ['ingress-atlas', ...parts].join('.');
+}
+
+export const clusterInput = (z: Zod) =>
+  z.string({
+    description: 'The cluster to change: a name from ingressAtlas.clusters in the backend config',
+  });
+
+export const namespaceInput = (z: Zod) =>
+  z
+    .string({ description: 'Namespace of the gateway. Default: istio-system' })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .optional();
+
+export const timeoutInput = (z: Zod, defaultSeconds: number) =>
+  z
+    .number({
+      description: `How long to wait for the cluster and cloud to settle, in seconds. Default: ${defaultSeconds}`,
+    })
+    .int()
+    .min(1)
+    .max(3600)
+    .optional();
+
+export const changedOutput = (z: Zod) =>
+  z.boolean({ description: 'Whether this run changed anything' });
+
+export const diffOutput = (z: Zod) =>
+  z.string({ description: 'Unified diff of the changes (Secret values redacted)' });
+
+export const backupOutput = (z: Zod) =>
+  z.string({
+    description:
+      'Manifests of what was removed or replaced, as YAML (Secret values redacted); empty when nothing was',
+  });

@@ -1,0 +1,250 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { stringify } from 'yaml';
+import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
+import { diffText } from '../manifests';
+import { requireMigratePermission } from '../permissions';
+import { TencentCloud, describeTencentError } from '../tencent';
+import {
+  ActionOptions,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  checkpointKey,
+  diffOutput,
+} from './common';
+import { examples } from './dnsCutover.examples';
+
+/** DNSPod's name for the default resolution line. */
+const DEFAULT_LINE = '默认';
+const HOSTNAME = /^(?=.{1,253}\.?$)([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/i;
+
+function validateValue(type: string, value: string): void {
+  const ok =
+    type === 'A'
+      ? isIPv4(value)
+      : type === 'AAAA'
+      ? isIPv6(value)
+      : HOSTNAME.test(value);
+  if (!ok) {
+    throw new InputError(
+      `value "${value}" is not a valid target for a ${type} record`,
+    );
+  }
+}
+
+/** How a record reads in diffs and backups: one line, zone-file style. */
+function recordLine(record: { name: string; domain: string; ttl?: number; type: string; line: string; value: string }) {
+  const fqdn = record.name === '@' ? record.domain : `${record.name}.${record.domain}`;
+  return `${fqdn}. ${record.ttl ?? ''} IN ${record.type} ${record.value} ; line ${record.line}\n`;
+}
+
+/** Points a DNSPod record at a new address, keeping the old value for a rollback. */
+export function createDnsCutoverAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:dns:cutover',
+    description:
+      'Points a DNSPod record at a new address (DescribeRecordList, then ModifyRecord with the TTL sent every time); outputs the previous value for a rollback.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        domain: z =>
+          z.string({ description: 'The DNSPod domain, e.g. example.com' }).min(1),
+        subDomain: z =>
+          z
+            .string({ description: 'The record name within the domain, e.g. blog; @ for the apex' })
+            .min(1),
+        value: z =>
+          z.string({ description: 'The new address (an IP for A/AAAA, a host name for CNAME)' }).min(1),
+        recordType: z =>
+          z
+            .enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' })
+            .optional(),
+        ttl: z =>
+          z
+            .number({
+              description:
+                'TTL in seconds, sent with every change (DNSPod resets an omitted TTL). Default: the current TTL, or 600',
+            })
+            .int()
+            .min(1)
+            .max(604800)
+            .optional(),
+        recordLine: z =>
+          z
+            .string({ description: `Resolution line. Default: ${DEFAULT_LINE} (the default line)` })
+            .optional(),
+        account: z =>
+          z
+            .string({
+              description:
+                'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
+            })
+            .optional(),
+      },
+      output: {
+        recordId: z => z.number({ description: 'The DNSPod record id' }),
+        previousValue: z => z.string({ description: 'The value before the cutover' }),
+        previousTtl: z => z.number({ description: 'The TTL before the cutover' }),
+        value: z => z.string({ description: 'The value now' }),
+        ttl: z => z.number({ description: 'The TTL now' }),
+        rollback: z =>
+          z
+            .object({
+              domain: z.string(),
+              subDomain: z.string(),
+              recordType: z.string(),
+              recordLine: z.string(),
+              value: z.string(),
+              ttl: z.number(),
+            })
+            .describe('Input for this action that restores the previous value'),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        domain,
+        subDomain,
+        value,
+        recordType = 'A',
+        recordLine: line = DEFAULT_LINE,
+      } = ctx.input;
+      validateValue(recordType, value);
+      const dryRun = Boolean(ctx.isDryRun);
+      await requireMigratePermission(ctx, permissions);
+      const account = clusters.tencentAccount({ name: ctx.input.account });
+      if (!account) {
+        throw new InputError(
+          'No Tencent Cloud account is configured in ingressAtlas.providers.tencent',
+        );
+      }
+      const dnspod = new TencentCloud(account).dnspod();
+      const fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
+      const preflight = new Preflight(
+        `point ${fqdn} (${recordType}, line ${line}) at ${value}`,
+        ctx.logger,
+      );
+
+      let records: RecordListItem[];
+      try {
+        ({ RecordList: records = [] } = await dnspod.DescribeRecordList({
+          Domain: domain,
+          Subdomain: subDomain,
+          RecordType: recordType,
+          RecordLine: line,
+          ErrorOnEmpty: 'no',
+        }));
+      } catch (error) {
+        throw new InputError(
+          `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(error)}`,
+        );
+      }
+      const matching = records.filter(r => r.Name === subDomain);
+      preflight.check(
+        matching.length === 1,
+        `one ${recordType} record ${fqdn} on line ${line}: ${matching[0]?.Value} (TTL ${matching[0]?.TTL}, id ${matching[0]?.RecordId})`,
+        matching.length === 0
+          ? `there is no ${recordType} record ${fqdn} on line ${line} to move; create it in DNSPod first`
+          : `${matching.length} ${recordType} records ${fqdn} exist on line ${line} (${matching
+              .map(r => r.Value)
+              .join(', ')}); this action moves exactly one`,
+      );
+      preflight.done();
+
+      const record = matching[0];
+      const current = {
+        recordId: record.RecordId!,
+        value: record.Value!,
+        ttl: record.TTL ?? 600,
+        ...(record.Status && { status: record.Status }),
+        ...(record.Weight !== undefined && { weight: record.Weight }),
+      };
+      // A resumed task finds the record already moved: the value before the task is kept.
+      const previous = dryRun
+        ? current
+        : await ctx.checkpoint({
+            key: checkpointKey('dns.cutover', domain, subDomain, recordType, line, 'previous'),
+            fn: async () => current,
+          });
+      const ttl = ctx.input.ttl ?? previous.ttl;
+      const before = recordLine({ name: subDomain, domain, ttl: current.ttl, type: recordType, line, value: current.value });
+      const after = recordLine({ name: subDomain, domain, ttl, type: recordType, line, value });
+      const unchanged = current.value === value && current.ttl === ttl;
+      const diff = unchanged ? '' : diffText(`DNSPod ${fqdn}`, before, after);
+
+      ctx.output('recordId', current.recordId);
+      ctx.output('previousValue', previous.value);
+      ctx.output('previousTtl', previous.ttl);
+      ctx.output('rollback', {
+        domain,
+        subDomain,
+        recordType,
+        recordLine: line,
+        value: previous.value,
+        ttl: previous.ttl,
+      });
+      ctx.output('diff', diff);
+      ctx.output(
+        'backup',
+        stringify({
+          domain,
+          subDomain,
+          type: recordType,
+          line,
+          ...previous,
+        }),
+      );
+
+      if (unchanged) {
+        ctx.logger.info(`Nothing to change: ${fqdn} already points at ${value} with TTL ${ttl}`);
+        ctx.output('value', value);
+        ctx.output('ttl', ttl);
+        ctx.output('changed', previous.value !== value || previous.ttl !== ttl);
+        return;
+      }
+      if (dryRun) {
+        ctx.logger.info(
+          `Dry run: ${fqdn} would move from ${current.value} to ${value} (TTL ${ttl}); DNSPod has no dry-run mode, so the record was read and not modified`,
+        );
+        ctx.output('value', current.value);
+        ctx.output('ttl', current.ttl);
+        ctx.output('changed', false);
+        return;
+      }
+
+      await ctx.checkpoint({
+        key: checkpointKey('dns.cutover', domain, subDomain, recordType, line, 'modify-record'),
+        fn: async () => {
+          try {
+            await dnspod.ModifyRecord({
+              Domain: domain,
+              SubDomain: subDomain,
+              RecordId: current.recordId,
+              RecordType: recordType,
+              RecordLine: line,
+              Value: value,
+              TTL: ttl,
+              ...(current.status && { Status: current.status }),
+              ...(current.weight !== undefined && { Weight: current.weight }),
+            });
+          } catch (error) {
+            throw new Error(`ModifyRecord for ${fqdn} failed: ${describeTencentError(error)}`);
+          }
+          ctx.logger.info(
+            `Moved ${fqdn} from ${current.value} to ${value} (TTL ${ttl}); resolvers may serve the old address for up to ${current.ttl}s`,
+            { recordId: current.recordId },
+          );
+        },
+      });
+      ctx.output('value', value);
+      ctx.output('ttl', ttl);
+      ctx.output('changed', true);
+    },
+  });
+}

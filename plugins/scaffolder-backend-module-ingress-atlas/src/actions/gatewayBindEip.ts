@@ -1,0 +1,479 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { ClusterConnection } from '../clusters';
+import {
+  KubeObject,
+  createObject,
+  deleteObject,
+  listObjects,
+  readObject,
+  replaceObject,
+  selects,
+} from '../kube';
+import { diffObjects, manifestOf, toYaml } from '../manifests';
+import { requireMigratePermission } from '../permissions';
+import {
+  TKE,
+  allBound,
+  describeAddresses,
+  eipQuota,
+  podEips,
+  vpcCniState,
+  waitForPodEips,
+} from '../tke';
+import {
+  ActionOptions,
+  MIGRATED_FROM_ANNOTATION,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  checkpointKey,
+  clusterInput,
+  diffOutput,
+  namespaceInput,
+  tencentCloudOf,
+  timeoutInput,
+} from './common';
+import { examples } from './gatewayBindEip.examples';
+
+type NetworkMode = 'tke-route-eni' | 'tke-direct-eni';
+type Retire = 'delete' | 'scale-to-zero';
+
+interface StatefulSetOptions {
+  replicas: number;
+  serviceName: string;
+  networkMode: NetworkMode;
+  eipAttributes: Record<string, string>;
+  eipIds?: string[];
+}
+
+/**
+ * The gateway as a StatefulSet: same labels, selector and pod template, plus what TKE needs to
+ * give each pod an EIP that survives restarts (a stable pod name keeps the EIP claim).
+ */
+export function statefulSetFor(
+  deployment: KubeObject,
+  options: StatefulSetOptions,
+): KubeObject {
+  const { name, namespace, labels } = deployment.metadata!;
+  const template = structuredClone(deployment.spec.template);
+  template.metadata = template.metadata ?? {};
+  template.metadata.annotations = {
+    ...template.metadata.annotations,
+    [TKE.networks]: options.networkMode,
+    [TKE.eipAttributes]: JSON.stringify(options.eipAttributes),
+    [TKE.eipClaimDeletePolicy]: 'Never',
+    [TKE.vpcIpClaimDeletePolicy]: 'Never',
+    ...(options.eipIds?.length && { [TKE.eipIdList]: options.eipIds.join(',') }),
+  };
+  const containers: KubeObject[] = template.spec.containers;
+  const gateway =
+    containers.find(c => c.name === 'istio-proxy') ?? containers[0];
+  const eni =
+    options.networkMode === 'tke-direct-eni'
+      ? TKE.directEniResource
+      : TKE.eniIpResource;
+  const extra = { [eni]: '1', [TKE.eipResource]: '1' };
+  gateway.resources = {
+    ...gateway.resources,
+    requests: { ...gateway.resources?.requests, ...extra },
+    limits: { ...gateway.resources?.limits, ...extra },
+  };
+  const { minReadySeconds, revisionHistoryLimit } = deployment.spec;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name,
+      namespace,
+      ...(labels && { labels }),
+      annotations: { [MIGRATED_FROM_ANNOTATION]: `Deployment/${name}` },
+    },
+    spec: {
+      replicas: options.replicas,
+      serviceName: options.serviceName,
+      selector: deployment.spec.selector,
+      podManagementPolicy: 'Parallel',
+      updateStrategy: { type: 'RollingUpdate' },
+      ...(minReadySeconds !== undefined && { minReadySeconds }),
+      ...(revisionHistoryLimit !== undefined && { revisionHistoryLimit }),
+      template,
+    },
+  };
+}
+
+function isRetired(deployment: KubeObject | undefined, retire: Retire): boolean {
+  return (
+    !deployment || (retire === 'scale-to-zero' && deployment.spec?.replicas === 0)
+  );
+}
+
+async function retireDeployment(
+  cluster: ClusterConnection,
+  deployment: KubeObject,
+  retire: Retire,
+  dryRun: boolean,
+): Promise<void> {
+  const { name, namespace } = deployment.metadata!;
+  if (retire === 'delete') {
+    await deleteObject(
+      cluster,
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: name! },
+      { dryRun },
+    );
+  } else {
+    await replaceObject(cluster, scaledToZero(deployment), { dryRun });
+  }
+}
+
+function scaledToZero(deployment: KubeObject): KubeObject {
+  const { status: _status, ...rest } = deployment;
+  return { ...rest, spec: { ...deployment.spec, replicas: 0 } };
+}
+
+/** The Service that selects the gateway's pods: the StatefulSet's governing Service. */
+async function gatewayServiceName(
+  cluster: ClusterConnection,
+  deployment: KubeObject,
+): Promise<string | undefined> {
+  const services = await listObjects(cluster, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    namespace: deployment.metadata!.namespace,
+  });
+  const podLabels = deployment.spec?.template?.metadata?.labels;
+  return services.find(s => selects(s.spec?.selector, podLabels))?.metadata
+    ?.name;
+}
+
+/**
+ * Moves an ingress gateway from a Deployment behind a CLB to a StatefulSet whose pods carry
+ * their own EIPs (TKE VPC-CNI), then retires the Deployment.
+ */
+export function createGatewayBindEipAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:gateway:bind-eip',
+    description:
+      'Turns an ingress gateway Deployment into a StatefulSet whose pods each get an elastic IP (TKE VPC-CNI), waits for the EIPs, then retires the Deployment.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: namespaceInput,
+        gateway: z =>
+          z
+            .string({
+              description:
+                'Name of the gateway Deployment (the StatefulSet gets the same name). Default: istio-ingressgateway',
+            })
+            .optional(),
+        serviceName: z =>
+          z
+            .string({
+              description:
+                "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
+            })
+            .optional(),
+        replicas: z =>
+          z
+            .number({
+              description:
+                "Pods (and so EIPs). Default: the Deployment's replicas, at least 1",
+            })
+            .int()
+            .min(1)
+            .max(20)
+            .optional(),
+        networkMode: z =>
+          z
+            .enum(['tke-route-eni', 'tke-direct-eni'], {
+              description: 'VPC-CNI mode of the pods. Default: tke-route-eni',
+            })
+            .optional(),
+        bandwidthMbps: z =>
+          z
+            .number({ description: 'EIP bandwidth cap in Mbps. Default: 100' })
+            .int()
+            .min(1)
+            .max(10000)
+            .optional(),
+        isp: z =>
+          z
+            .string({ description: 'EIP line (ISP). Default: BGP' })
+            .optional(),
+        internetChargeType: z =>
+          z
+            .enum(
+              [
+                'TRAFFIC_POSTPAID_BY_HOUR',
+                'BANDWIDTH_POSTPAID_BY_HOUR',
+                'BANDWIDTH_PACKAGE',
+              ],
+              { description: 'EIP billing. Default: the ipamd default' },
+            )
+            .optional(),
+        eipIds: z =>
+          z
+            .array(z.string().regex(/^eip-[a-z0-9]+$/), {
+              description:
+                'Existing EIPs to reuse (one per pod) instead of allocating new ones',
+            })
+            .optional(),
+        retire: z =>
+          z
+            .enum(['delete', 'scale-to-zero'], {
+              description:
+                'What happens to the Deployment once the EIPs answer. Default: delete (its manifest is kept in the backup output)',
+            })
+            .optional(),
+        timeoutSeconds: z => timeoutInput(z, 300),
+      },
+      output: {
+        statefulSet: z =>
+          z.string({ description: 'The StatefulSet, as namespace/name' }),
+        publicIps: z =>
+          z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
+        addresses: z =>
+          z.array(
+            z.object({
+              pod: z.string(),
+              ip: z.string(),
+              addressId: z.string().optional(),
+              status: z.string().optional(),
+            }),
+            { description: 'Each pod with its EIP and its DescribeAddresses state' },
+          ),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace = 'istio-system',
+        gateway = 'istio-ingressgateway',
+        networkMode = 'tke-route-eni',
+        retire = 'delete',
+        timeoutSeconds = 300,
+      } = ctx.input;
+      const dryRun = Boolean(ctx.isDryRun);
+      await requireMigratePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const cloud = tencentCloudOf(cluster);
+      const key = (step: string) =>
+        checkpointKey('gateway.bind-eip', clusterName, namespace, gateway, step);
+      const target = `${namespace}/${gateway}`;
+
+      const [deployment, existing] = await Promise.all([
+        readObject(cluster, {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace,
+          name: gateway,
+        }),
+        readObject(cluster, {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          namespace,
+          name: gateway,
+        }),
+      ]);
+      const ours =
+        existing?.metadata?.annotations?.[MIGRATED_FROM_ANNOTATION] ===
+        `Deployment/${gateway}`;
+      const retired = isRetired(deployment, retire);
+
+      const preflight = new Preflight(
+        `move gateway ${target} on cluster ${clusterName} to pod EIPs`,
+        ctx.logger,
+      );
+      let desired: KubeObject | undefined;
+      if (!existing || !retired) {
+        preflight.check(
+          cluster.provider === 'tencent',
+          `cluster ${clusterName} is a TKE cluster`,
+          `cluster ${clusterName} is on ${cluster.provider}, and pod EIPs are a TKE feature`,
+        );
+        preflight.check(
+          Boolean(deployment || existing),
+          `Deployment ${target} found`,
+          `there is no Deployment ${target} on cluster ${clusterName}`,
+        );
+        if (existing) {
+          preflight.check(
+            ours,
+            `StatefulSet ${target} was created by an earlier run; it is kept`,
+            `a StatefulSet ${target} exists that this action did not create (no ${MIGRATED_FROM_ANNOTATION} annotation)`,
+          );
+        }
+        const vpcCni = await vpcCniState(cluster, cloud);
+        preflight.check(
+          vpcCni.enabled,
+          `VPC-CNI is on (${vpcCni.evidence})`,
+          `VPC-CNI is off on cluster ${clusterName} (${vpcCni.evidence}): pods cannot get ENI IPs, so they cannot get EIPs. Enable VPC-CNI for the cluster first`,
+        );
+        if (!existing && deployment) {
+          const replicas =
+            ctx.input.replicas ?? Math.max(deployment.spec?.replicas ?? 1, 1);
+          const serviceName =
+            ctx.input.serviceName ?? (await gatewayServiceName(cluster, deployment));
+          preflight.check(
+            Boolean(serviceName),
+            `StatefulSet serviceName: ${serviceName}`,
+            `no Service in ${namespace} selects the pods of Deployment ${target}; set serviceName`,
+          );
+          if (ctx.input.eipIds) {
+            preflight.check(
+              ctx.input.eipIds.length === replicas,
+              `reusing EIPs ${ctx.input.eipIds.join(', ')}`,
+              `eipIds lists ${ctx.input.eipIds.length} EIPs for ${replicas} pods`,
+            );
+          } else if (cloud && cluster.region) {
+            const quota = await eipQuota(cloud, cluster.region);
+            if (quota.available === undefined) {
+              preflight.warn(
+                `EIP quota not checked (${quota.evidence}); an exhausted quota shows as FailedAllocateEIP events on the pods`,
+              );
+            } else {
+              preflight.check(
+                quota.available >= replicas,
+                `EIP quota allows ${replicas} more (${quota.evidence})`,
+                `the EIP quota allows ${quota.available} more EIPs in ${cluster.region} and ${replicas} are needed (${quota.evidence})`,
+              );
+            }
+          } else {
+            preflight.warn(
+              `EIP quota not checked: no Tencent Cloud account covers region ${cluster.region ?? '(unset)'} of cluster ${clusterName}`,
+            );
+          }
+          desired = statefulSetFor(deployment, {
+            replicas,
+            serviceName: serviceName ?? gateway,
+            networkMode,
+            eipAttributes: {
+              Bandwidth: String(ctx.input.bandwidthMbps ?? 100),
+              ISP: ctx.input.isp ?? 'BGP',
+              ...(ctx.input.internetChargeType && {
+                InternetChargeType: ctx.input.internetChargeType,
+              }),
+            },
+            eipIds: ctx.input.eipIds,
+          });
+        }
+      }
+      preflight.done();
+
+      const diff = [
+        desired ? diffObjects(undefined, desired) : '',
+        deployment && !retired
+          ? diffObjects(
+              deployment,
+              retire === 'delete' ? undefined : scaledToZero(deployment),
+            )
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+      ctx.output('statefulSet', target);
+      ctx.output('diff', diff);
+
+      if (dryRun) {
+        if (desired) {
+          await createObject(cluster, desired, { dryRun: true });
+        }
+        if (deployment && !retired) {
+          await retireDeployment(cluster, deployment, retire, true);
+        }
+        ctx.logger.info(
+          diff
+            ? `Dry run: the API server of ${clusterName} accepted every change with dryRun=All; nothing was changed`
+            : `Dry run: nothing to change`,
+          { cluster: clusterName, namespace, gateway },
+        );
+        ctx.output('publicIps', []);
+        ctx.output('addresses', []);
+        ctx.output('changed', false);
+        ctx.output('backup', '');
+        return;
+      }
+
+      const backup = await ctx.checkpoint({
+        key: key('backup'),
+        fn: async () =>
+          deployment && !retired ? toYaml([manifestOf(deployment)]) : '',
+      });
+      ctx.output('backup', backup);
+
+      if (desired) {
+        const statefulSet = desired;
+        await ctx.checkpoint({
+          key: key('create-statefulset'),
+          fn: async () => {
+            await createObject(cluster, statefulSet, { dryRun: false });
+            ctx.logger.info(`Created StatefulSet ${target}`, {
+              cluster: clusterName,
+              replicas: statefulSet.spec.replicas,
+            });
+          },
+        });
+      }
+      const statefulSet = (existing ?? desired)!;
+      let eips = await podEips(cluster, statefulSet);
+      if (!allBound(statefulSet, eips)) {
+        eips = await waitForPodEips(cluster, statefulSet, {
+          timeoutSeconds,
+          logger: ctx.logger,
+          signal: ctx.signal,
+        });
+      }
+      const publicIps = eips.map(e => e.ip!);
+      ctx.logger.info(`Gateway pods have their EIPs: ${publicIps.join(', ')}`, {
+        cluster: clusterName,
+        statefulSet: target,
+      });
+
+      if (deployment && !retired) {
+        await ctx.checkpoint({
+          key: key('retire-deployment'),
+          fn: async () => {
+            await retireDeployment(cluster, deployment, retire, false);
+            ctx.logger.info(
+              retire === 'delete'
+                ? `Deleted Deployment ${target}; its manifest is in the backup output`
+                : `Scaled Deployment ${target} to 0 replicas`,
+              { cluster: clusterName },
+            );
+          },
+        });
+      }
+
+      const addresses =
+        cloud && cluster.region
+          ? await describeAddresses(cloud, cluster.region, publicIps)
+          : [];
+      ctx.output('publicIps', publicIps);
+      ctx.output(
+        'addresses',
+        eips.map(e => {
+          const address = addresses.find(a => a.ip === e.ip);
+          return {
+            pod: e.pod,
+            ip: e.ip!,
+            ...(address?.addressId && { addressId: address.addressId }),
+            ...(address?.status && { status: address.status }),
+          };
+        }),
+      );
+      const changed = Boolean(desired) || Boolean(backup);
+      ctx.output('changed', changed);
+      if (!changed) {
+        ctx.logger.info(
+          `Nothing to change: ${target} already runs as a StatefulSet with pod EIPs ${publicIps.join(', ')}`,
+          { cluster: clusterName },
+        );
+      }
+    },
+  });
+}

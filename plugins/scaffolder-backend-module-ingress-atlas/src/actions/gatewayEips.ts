@@ -1,0 +1,89 @@
+import type { ClusterConnection } from '../clusters';
+import { KubeObject } from '../kube';
+import type { ReachabilityProbe } from '../reachability';
+import { allBound, describeAddresses, podEips } from '../tke';
+import type { TencentCloud } from '../tencent';
+import { Preflight } from './common';
+
+export interface GatewayEip {
+  pod: string;
+  ip: string;
+  addressId?: string;
+  status?: string;
+}
+
+/**
+ * Checks that a gateway answers on its pod EIPs before anything depends on them: every pod is
+ * ready with `eip-public-ip`, DescribeAddresses reports each address bound, and (unless
+ * skipped) each address accepts connections on `ports`. Problems go to `preflight`.
+ */
+export async function checkGatewayEips(options: {
+  cluster: ClusterConnection;
+  cloud?: TencentCloud;
+  statefulSet: KubeObject | undefined;
+  ports: number[];
+  probe?: ReachabilityProbe;
+  preflight: Preflight;
+}): Promise<GatewayEip[]> {
+  const { cluster, cloud, statefulSet, ports, probe, preflight } = options;
+  if (!statefulSet) {
+    preflight.fail(
+      'the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first',
+    );
+    return [];
+  }
+  const name = `${statefulSet.metadata!.namespace}/${statefulSet.metadata!.name}`;
+  const eips = await podEips(cluster, statefulSet);
+  if (
+    !preflight.check(
+      allBound(statefulSet, eips),
+      `every pod of StatefulSet ${name} is ready with an EIP (${eips.map(e => `${e.pod} ${e.ip}`).join(', ')})`,
+      `not every pod of StatefulSet ${name} is ready with an EIP (${
+        eips.map(e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`).join('; ') ||
+        'no pods'
+      })`,
+    )
+  ) {
+    return [];
+  }
+  const ips = eips.map(e => e.ip!);
+  let result: GatewayEip[] = eips.map(e => ({ pod: e.pod, ip: e.ip! }));
+  if (!cloud || !cluster.region) {
+    preflight.fail(
+      `no Tencent Cloud account covers region ${cluster.region ?? '(unset)'} of cluster ${cluster.name}, so DescribeAddresses cannot confirm that ${ips.join(', ')} are bound`,
+    );
+  } else {
+    const addresses = await describeAddresses(cloud, cluster.region, ips);
+    result = result.map(r => {
+      const address = addresses.find(a => a.ip === r.ip);
+      return { ...r, addressId: address?.addressId, status: address?.status };
+    });
+    for (const address of addresses) {
+      preflight.check(
+        address.bound,
+        `EIP ${address.ip} (${address.addressId}) is ${address.status}`,
+        address.addressId
+          ? `EIP ${address.ip} (${address.addressId}) is ${address.status}, not bound`
+          : `DescribeAddresses does not know ${address.ip}`,
+      );
+    }
+  }
+  if (!probe) {
+    preflight.warn(
+      `Reachability check skipped (checkReachability: false): ${ips.join(', ')} were not probed on port(s) ${ports.join(', ')}; ` +
+        'relying on the pod annotation and DescribeAddresses. Check from outside before relying on these addresses',
+    );
+    return result;
+  }
+  for (const ip of ips) {
+    for (const port of ports) {
+      const answer = await probe({ address: ip, port });
+      preflight.check(
+        answer.reachable,
+        `${ip}:${port} answers (${answer.detail})`,
+        `${ip}:${port} does not answer (${answer.detail})`,
+      );
+    }
+  }
+  return result;
+}

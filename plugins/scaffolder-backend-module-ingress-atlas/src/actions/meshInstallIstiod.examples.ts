@@ -1,0 +1,48 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import * as yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Write the manifests of a self-managed primary into the workspace, for a pull request',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'istiod',
+          action: 'ingress-atlas:mesh:install-istiod',
+          name: 'Prepare the Istio control plane',
+          input: {
+            cluster: 'tke-saas-primary',
+            meshId: 'saas-mesh',
+            network: 'net-primary',
+            revision: '1-18-5',
+            tag: '1.18.5',
+            eastWestSubnetId: 'subnet-saas0001',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Apply them as well, reusing an existing internal CLB for the east-west gateway',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'istiod',
+          action: 'ingress-atlas:mesh:install-istiod',
+          name: 'Install the Istio control plane',
+          input: {
+            cluster: 'tke-saas-primary',
+            meshId: 'saas-mesh',
+            network: 'net-primary',
+            clusterName: 'cls-saas0001',
+            eastWestLoadBalancerId: 'lb-saasew01',
+            path: 'clusters/saas-primary/istio',
+            apply: true,
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,230 @@
+import { stringify } from 'yaml';
+import type { KubeObject } from './kube';
+import { TKE } from './tke';
+
+/** Served by every Istio from 1.5 on; `v1` only from 1.22. */
+export const ISTIO_NETWORKING = 'networking.istio.io/v1beta1';
+export const ISTIO_OPERATOR = 'install.istio.io/v1alpha1';
+export const ISTIO_NAMESPACE = 'istio-system';
+export const EAST_WEST_LABEL = { istio: 'eastwestgateway' };
+
+export interface MeshIdentity {
+  meshId: string;
+  /** The cluster's name inside the mesh (on TKE, its cluster id). */
+  clusterName: string;
+  network: string;
+  /** Control-plane revision, e.g. 1-18-5; unset for the default revision. */
+  revision?: string;
+  /** Istio version tag of the images, e.g. 1.18.5. */
+  tag?: string;
+  hub?: string;
+}
+
+/** Where the east-west gateway's internal CLB comes from on TKE: a subnet, or an existing CLB. */
+export interface InternalLoadBalancer {
+  subnetId?: string;
+  loadBalancerId?: string;
+}
+
+function operator(
+  name: string,
+  identity: Pick<MeshIdentity, 'revision' | 'tag' | 'hub'>,
+  spec: Record<string, unknown>,
+): KubeObject {
+  return {
+    apiVersion: ISTIO_OPERATOR,
+    kind: 'IstioOperator',
+    metadata: { name, namespace: ISTIO_NAMESPACE },
+    spec: {
+      ...(identity.revision && { revision: identity.revision }),
+      ...(identity.hub && { hub: identity.hub }),
+      ...(identity.tag && { tag: identity.tag }),
+      ...spec,
+    },
+  };
+}
+
+/** A primary control plane that also serves remote clusters (istiod reached through the east-west gateway). */
+export function primaryOperator(identity: MeshIdentity): KubeObject {
+  return operator('primary', identity, {
+    values: {
+      global: {
+        meshID: identity.meshId,
+        multiCluster: { clusterName: identity.clusterName },
+        network: identity.network,
+        externalIstiod: true,
+      },
+      // Releases before 1.19 read the env var; later ones derive it from global.externalIstiod.
+      pilot: { env: { EXTERNAL_ISTIOD: true } },
+    },
+  });
+}
+
+/** The east-west gateway, on an internal CLB: remote clusters reach istiod and services through it. */
+export function eastWestGatewayOperator(
+  identity: MeshIdentity,
+  lb: InternalLoadBalancer,
+): KubeObject {
+  const serviceAnnotations = {
+    ...(lb.loadBalancerId && { [TKE.existedLbId]: lb.loadBalancerId }),
+    ...(lb.subnetId && { [TKE.internalSubnetId]: lb.subnetId }),
+  };
+  return operator('eastwest', identity, {
+    profile: 'empty',
+    components: {
+      ingressGateways: [
+        {
+          name: 'istio-eastwestgateway',
+          enabled: true,
+          label: {
+            ...EAST_WEST_LABEL,
+            app: 'istio-eastwestgateway',
+            'topology.istio.io/network': identity.network,
+          },
+          k8s: {
+            env: [
+              {
+                name: 'ISTIO_META_REQUESTED_NETWORK_VIEW',
+                value: identity.network,
+              },
+            ],
+            serviceAnnotations,
+            service: {
+              ports: [
+                { name: 'status-port', port: 15021, targetPort: 15021 },
+                { name: 'tls', port: 15443, targetPort: 15443 },
+                { name: 'tls-istiod', port: 15012, targetPort: 15012 },
+                { name: 'tls-webhook', port: 15017, targetPort: 15017 },
+              ],
+            },
+          },
+        },
+      ],
+    },
+    values: {
+      gateways: { 'istio-ingressgateway': { injectionTemplate: 'gateway' } },
+      global: { network: identity.network },
+    },
+  });
+}
+
+/** istiod's discovery (15012) and webhook (15017) ports, passed through the east-west gateway. */
+export function exposeIstiod(revision?: string): KubeObject[] {
+  const istiod = `${revision ? `istiod-${revision}` : 'istiod'}.${ISTIO_NAMESPACE}.svc.cluster.local`;
+  const server = (name: string, number: number) => ({
+    port: { name, number, protocol: 'tls' },
+    tls: { mode: 'PASSTHROUGH' },
+    hosts: ['*'],
+  });
+  const route = (port: number, targetPort: number) => ({
+    match: [{ port, sniHosts: ['*'] }],
+    route: [{ destination: { host: istiod, port: { number: targetPort } } }],
+  });
+  return [
+    {
+      apiVersion: ISTIO_NETWORKING,
+      kind: 'Gateway',
+      metadata: { name: 'istiod-gateway', namespace: ISTIO_NAMESPACE },
+      spec: {
+        selector: EAST_WEST_LABEL,
+        servers: [
+          server('tls-istiod', 15012),
+          server('tls-istiodwebhook', 15017),
+        ],
+      },
+    },
+    {
+      apiVersion: ISTIO_NETWORKING,
+      kind: 'VirtualService',
+      metadata: { name: 'istiod-vs', namespace: ISTIO_NAMESPACE },
+      spec: {
+        hosts: ['*'],
+        gateways: ['istiod-gateway'],
+        tls: [route(15012, 15012), route(15017, 443)],
+      },
+    },
+  ];
+}
+
+/** Services of this network, reachable from other networks by SNI (mTLS end to end). */
+export function exposeServices(): KubeObject {
+  return {
+    apiVersion: ISTIO_NETWORKING,
+    kind: 'Gateway',
+    metadata: { name: 'cross-network-gateway', namespace: ISTIO_NAMESPACE },
+    spec: {
+      selector: EAST_WEST_LABEL,
+      servers: [
+        {
+          port: { number: 15443, name: 'tls', protocol: 'TLS' },
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+          hosts: ['*.local'],
+        },
+      ],
+    },
+  };
+}
+
+/** A member cluster without istiod: its proxies and webhook use the primary's, through the east-west gateway. */
+export function remoteOperator(
+  identity: MeshIdentity & { remotePilotAddress: string },
+): KubeObject {
+  return operator('remote', identity, {
+    profile: 'remote',
+    values: {
+      global: {
+        meshID: identity.meshId,
+        multiCluster: { clusterName: identity.clusterName },
+        network: identity.network,
+        remotePilotAddress: identity.remotePilotAddress,
+      },
+    },
+  });
+}
+
+export const REMOTE_SECRET_LABEL = 'istio/multiCluster';
+export const REMOTE_SECRET_CLUSTER_ANNOTATION = 'networking.istio.io/cluster';
+
+/**
+ * What `istioctl create-remote-secret` makes: a Secret in the primary holding a kubeconfig for
+ * the member cluster. Holds a token: never log, output or diff its data.
+ */
+export function remoteSecret(options: {
+  clusterName: string;
+  server: string;
+  caData?: string;
+  token: string;
+  insecureSkipTlsVerify?: boolean;
+}): KubeObject {
+  const { clusterName } = options;
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: clusterName,
+        cluster: {
+          server: options.server,
+          ...(options.caData && { 'certificate-authority-data': options.caData }),
+          ...(options.insecureSkipTlsVerify && { 'insecure-skip-tls-verify': true }),
+        },
+      },
+    ],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    'current-context': clusterName,
+    users: [{ name: clusterName, user: { token: options.token } }],
+    preferences: {},
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: `istio-remote-secret-${clusterName}`,
+      namespace: ISTIO_NAMESPACE,
+      labels: { [REMOTE_SECRET_LABEL]: 'true' },
+      annotations: { [REMOTE_SECRET_CLUSTER_ANNOTATION]: clusterName },
+    },
+    stringData: { [clusterName]: stringify(kubeconfig) },
+  };
+}

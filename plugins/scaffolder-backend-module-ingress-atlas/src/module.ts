@@ -1,0 +1,29 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createIngressAtlasActions } from './actions';
+import { ClusterDirectory } from './clusters';
+
+/**
+ * Scaffolder actions that move gateways, load balancers, DNS records and meshes on the
+ * clusters of `ingressAtlas.clusters`.
+ */
+export const scaffolderModuleIngressAtlas = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'ingress-atlas',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+      },
+      async init({ scaffolder, config, permissions }) {
+        const clusters = ClusterDirectory.fromConfig(config);
+        scaffolder.addActions(...createIngressAtlasActions({ clusters, permissions }));
+      },
+    });
+  },
+});
