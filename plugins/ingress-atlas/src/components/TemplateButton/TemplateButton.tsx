@@ -14,6 +14,8 @@ export function TemplateButton({
   const templateLink = useTemplateLink();
   return (
     <LinkButton
+      // It navigates: announce it as a link, not as an action.
+      role="link"
       to={templateLink(templateRef, parameters)}
       variant="outlined"
       color="primary"

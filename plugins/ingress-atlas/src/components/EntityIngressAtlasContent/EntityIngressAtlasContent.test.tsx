@@ -1,0 +1,134 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { EntityIngressAtlasContent } from './EntityIngressAtlasContent';
+import {
+  blogEntity,
+  blogExposure,
+  podEipRecommendation,
+  tcmFinding,
+} from '../../testUtils/fixtures';
+import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+
+const EXPOSURE = '*/api/ingress-atlas/entities/component/default/blog/exposure';
+
+function formDataOf(href: string | null) {
+  const url = new URL(href!, 'http://portal.test');
+  return {
+    path: url.pathname,
+    formData: JSON.parse(url.searchParams.get('formData')!),
+  };
+}
+
+describe('EntityIngressAtlasContent', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
+  });
+
+  it('lists the exposure paths with entry, gateway, route, workload and TLS', async () => {
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    expect(await screen.findByText('Exposure paths')).toBeInTheDocument();
+    const row = screen.getByRole('row', { name: /^blog\.example\.com/ });
+    expect(within(row).getByText('public')).toBeInTheDocument();
+    expect(
+      within(row).getByText('CLB lb-blog0001 · 129.204.10.11'),
+    ).toBeInTheDocument();
+    expect(
+      within(row).getByText('istio-system/istio-ingressgateway'),
+    ).toBeInTheDocument();
+    expect(
+      within(row).getByText('VirtualService blog/blog'),
+    ).toBeInTheDocument();
+    expect(within(row).getByText('Deployment blog/blog')).toBeInTheDocument();
+    expect(within(row).getByText('144 CNY/month')).toBeInTheDocument();
+  });
+
+  it('breaks the cost down and opens the pod-EIP template with its parameters filled in', async () => {
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    const costTable = await screen.findByRole('table', {
+      name: 'Cost of entry:tke-blog/lb-blog0001',
+    });
+    expect(within(costTable).getByText('CLB instance')).toBeInTheDocument();
+    expect(within(costTable).getByText('720 hour')).toBeInTheDocument();
+
+    const recommendation = screen.getByTestId(
+      `recommendation-${podEipRecommendation.id}`,
+    );
+    expect(
+      within(recommendation).getByText(podEipRecommendation.title),
+    ).toBeInTheDocument();
+    expect(
+      within(recommendation).getByText('144 CNY/month'),
+    ).toBeInTheDocument();
+    expect(
+      within(recommendation).getByText(
+        /What if: 144 → 0 CNY\/month for this entry/,
+      ),
+    ).toBeInTheDocument();
+
+    const link = within(recommendation).getByRole('link', {
+      name: 'Open template move-gateway-to-pod-eip',
+    });
+    expect(formDataOf(link.getAttribute('href'))).toEqual({
+      path: '/create/templates/default/move-gateway-to-pod-eip',
+      formData: podEipRecommendation.parameters,
+    });
+  });
+
+  it('shows the TCM finding with its fix and migration template', async () => {
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    const finding = (await screen.findByText(tcmFinding.message)).closest(
+      '[role="alert"]',
+    )!;
+    expect(
+      within(finding as HTMLElement).getByText(`Fix: ${tcmFinding.fix}`),
+    ).toBeInTheDocument();
+    const link = within(finding as HTMLElement).getByRole('link', {
+      name: 'Open template migrate-tcm-to-istiod',
+    });
+    expect(formDataOf(link.getAttribute('href')).formData).toEqual({
+      cluster: 'tke-blog',
+      meshId: 'mesh-blog0001',
+    });
+  });
+
+  it("draws the entity's own topology from host to workload", async () => {
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    const legend = await screen.findByRole('list', { name: 'Legend' });
+    for (const item of [
+      'Host (1)',
+      'Cluster (1)',
+      'Entry (1)',
+      'Gateway (1)',
+      'Route (1)',
+      'Service (1)',
+      'Workload (1)',
+    ]) {
+      expect(within(legend).getByText(item)).toBeInTheDocument();
+    }
+    expect(
+      await screen.findByTestId('topology-node-host:blog.example.com'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByTestId(
+        'topology-node-workload:tke-blog/blog/Deployment/blog',
+      ),
+    ).toBeInTheDocument();
+  });
+});
