@@ -1,0 +1,114 @@
+import {
+  AtlasCluster,
+  AtlasModel,
+  CloudProvider,
+  DEFAULT_PRICES,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { runAnalyzers } from './analyzers';
+import { classifyEntries } from './classify/classifyEntries';
+import { CloudIndex } from './cloud/CloudIndex';
+import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
+import { linkControlPlanes } from './controlPlanes/linkControlPlanes';
+import { buildCosts } from './cost/costs';
+import { recommendPodEips } from './cost/recommendations';
+import { detectGateways } from './gateways/detectGateways';
+import { GatewaySet } from './gateways/GatewaySet';
+import { ClusterObjects } from './kube/ClusterObjects';
+import { detectVpcCni } from './kube/clusterFacts';
+import { buildPaths } from './paths/buildPaths';
+import { buildRoutes } from './routes/buildRoutes';
+import { AnalyzeInput, EngineContext } from './types';
+
+function resolveNow(input: AnalyzeInput): Date {
+  if (input.now) return new Date(input.now);
+  const times = [...input.clusters, ...(input.clouds ?? [])]
+    .map(i => Date.parse(i.collectedAt))
+    .filter(t => !Number.isNaN(t));
+  return new Date(times.length ? Math.max(...times) : 0);
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+
+/**
+ * The exposure engine: from cluster and cloud inventories to the exposure model. Pure: no IO,
+ * no clock (time comes from `now` or the inputs), the same inputs give the same model.
+ */
+export function analyze(input: AnalyzeInput): AtlasModel {
+  const context: EngineContext = {
+    now: resolveNow(input),
+    prices: input.prices ?? DEFAULT_PRICES,
+    clusters: input.clusters.map(inventory => new ClusterObjects(inventory)),
+    cloud: new CloudIndex(input.clouds ?? []),
+    entities: input.entities ?? [],
+  };
+  const { now, prices, clusters, cloud } = context;
+
+  const atlasClusters: AtlasCluster[] = clusters.map(objects => {
+    const { cluster, collectedAt, unavailable } = objects.inventory;
+    const state = input.clusterStates?.[cluster.name];
+    return {
+      ...cluster,
+      provider: cluster.provider as CloudProvider,
+      status: state?.status ?? 'ok',
+      collectedAt,
+      error: state?.error,
+      unavailableKinds: Object.entries(unavailable).map(([kind, reason]) => ({
+        kind,
+        reason: reason ?? '',
+      })),
+      vpcCni: detectVpcCni(objects),
+    };
+  });
+
+  const gatewaySets = new Map<string, GatewaySet>();
+  const controlPlanes = [];
+  const entries = [];
+  const routes = [];
+  for (const objects of clusters) {
+    const planes = detectControlPlanes(objects, cloud);
+    const set = detectGateways(objects, planes, now);
+    gatewaySets.set(objects.name, set);
+    controlPlanes.push(...planes);
+    entries.push(...classifyEntries(objects, cloud, set));
+    routes.push(...buildRoutes(objects, set, now));
+  }
+  const gateways = [...gatewaySets.values()].flatMap(set => set.all());
+  linkControlPlanes(controlPlanes, clusters, entries);
+
+  const costs = buildCosts({
+    entries,
+    cloud,
+    clusters,
+    prices,
+    trafficGbPerMonth: input.trafficGbPerMonth,
+  });
+  const paths = buildPaths({
+    clusters,
+    controlPlanes,
+    gateways,
+    routes,
+    entries,
+    costs,
+    entities: context.entities,
+  });
+  const recommendations = recommendPodEips({
+    entries,
+    gateways,
+    clusters: atlasClusters,
+    costs,
+    prices,
+  });
+
+  const model = {
+    clusters: atlasClusters.sort((a, b) => a.name.localeCompare(b.name)),
+    controlPlanes: controlPlanes.sort(byId),
+    gateways: gateways.sort(byId),
+    entries: entries.sort(byId),
+    routes: routes.sort(byId),
+    paths: paths.sort(byId),
+    costs: costs.sort(byId),
+    recommendations: recommendations.sort(byId),
+  };
+  const findings = runAnalyzers({ ...context, model, gatewaySets });
+  return { generatedAt: now.toISOString(), ...model, findings };
+}

@@ -1,0 +1,37 @@
+import { Analyzer, finding, gatewayRef } from './types';
+
+/**
+ * A gateway on the host network with the default DNS policy resolves names with the node's
+ * resolver: it cannot find istiod (or the Services it forwards to) and fails to start.
+ */
+export const hostNetworkDnsPolicy: Analyzer = {
+  codes: ['HOSTNETWORK_DNS_POLICY'],
+  analyze: ({ model }) =>
+    model.gateways
+      .filter(
+        g =>
+          g.workload?.hostNetwork &&
+          g.workload.dnsPolicy !== 'ClusterFirstWithHostNet' &&
+          (g.kind !== 'front-proxy' ||
+            (g.upstreams ?? []).some(u =>
+              /[a-z]/i.test(u.target.split(':')[0]),
+            )),
+      )
+      .map(g =>
+        finding({
+          code: 'HOSTNETWORK_DNS_POLICY',
+          severity: 'error',
+          message: `${g.workload!.kind} ${g.namespace}/${g.name} in ${
+            g.cluster
+          } runs on the host network with dnsPolicy ${
+            g.workload!.dnsPolicy ?? 'ClusterFirst (default)'
+          }: it cannot resolve in-cluster names such as ${
+            g.kind === 'front-proxy'
+              ? (g.upstreams ?? [])[0]?.target
+              : 'istiod.istio-system.svc'
+          }`,
+          objects: [gatewayRef(g)],
+          fix: 'Set spec.template.spec.dnsPolicy: ClusterFirstWithHostNet on the workload.',
+        }),
+      ),
+};

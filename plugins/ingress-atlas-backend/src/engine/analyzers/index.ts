@@ -1,0 +1,57 @@
+import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { apiServerPublic } from './apiServerPublic';
+import { certExpiring } from './certExpiring';
+import { clbToPodEipSaving } from './clbToPodEipSaving';
+import { credentialSecret } from './credentialSecret';
+import { gatewayPlaintext } from './gatewayPlaintext';
+import { gatewaySelectorNoWorkload } from './gatewaySelectorNoWorkload';
+import { hostNetworkDnsPolicy } from './hostNetworkDnsPolicy';
+import { hostPortConflict } from './hostPortConflict';
+import { idleResources } from './idleResources';
+import { mixedRootCa } from './mixedRootCa';
+import { podEipNotStable } from './podEipNotStable';
+import { serviceBypassesMesh } from './serviceBypassesMesh';
+import { singleReplicaPublicLb } from './singleReplicaPublicLb';
+import { tcmManaged } from './tcmManaged';
+import { Analyzer, AnalyzerContext } from './types';
+import { vsMissingGateway } from './vsMissingGateway';
+
+export type { Analyzer, AnalyzerContext } from './types';
+
+/** Every analyzer the engine runs, in the order their findings are listed. */
+export const ANALYZERS: Analyzer[] = [
+  apiServerPublic,
+  gatewaySelectorNoWorkload,
+  vsMissingGateway,
+  credentialSecret,
+  certExpiring,
+  hostNetworkDnsPolicy,
+  hostPortConflict,
+  mixedRootCa,
+  tcmManaged,
+  singleReplicaPublicLb,
+  podEipNotStable,
+  gatewayPlaintext,
+  serviceBypassesMesh,
+  idleResources,
+  clbToPodEipSaving,
+];
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+
+export function runAnalyzers(
+  context: AnalyzerContext,
+  analyzers = ANALYZERS,
+): Finding[] {
+  const findings = new Map<string, Finding>();
+  for (const analyzer of analyzers) {
+    for (const f of analyzer.analyze(context)) {
+      if (!findings.has(f.id)) findings.set(f.id, f);
+    }
+  }
+  return [...findings.values()].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.id.localeCompare(b.id),
+  );
+}

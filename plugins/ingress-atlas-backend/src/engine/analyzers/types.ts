@@ -1,0 +1,65 @@
+import {
+  AtlasModel,
+  Finding,
+  ObjectRef,
+  Severity,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { GatewaySet } from '../gateways/GatewaySet';
+import { EngineContext } from '../types';
+
+export interface AnalyzerContext extends EngineContext {
+  model: Omit<AtlasModel, 'findings' | 'generatedAt'>;
+  gatewaySets: Map<string, GatewaySet>;
+}
+
+/** One check over the model; its codes are stable and documented in the findings table. */
+export interface Analyzer {
+  codes: string[];
+  analyze(context: AnalyzerContext): Finding[];
+}
+
+function refKey(ref: ObjectRef): string {
+  return (
+    ref.id ??
+    [ref.cluster, ref.kind, ref.namespace, ref.name].filter(Boolean).join('/')
+  );
+}
+
+export function finding(options: {
+  code: string;
+  severity: Severity;
+  message: string;
+  objects: ObjectRef[];
+  fix: string;
+  templateRef?: string;
+  parameters?: Finding['parameters'];
+  monthlyWasteCny?: number;
+}): Finding {
+  return {
+    id: `${options.code}:${options.objects.map(refKey)[0] ?? ''}`,
+    ...options,
+  };
+}
+
+export const TEMPLATES = {
+  exposeServiceThroughMesh: 'template:default/expose-service-through-mesh',
+  moveGatewayToPodEip: 'template:default/move-gateway-to-pod-eip',
+  migrateTcmToIstiod: 'template:default/migrate-tcm-to-istiod',
+  enableGatewayHttps: 'template:default/enable-gateway-https',
+};
+
+export function gatewayRef(gateway: {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  workload?: { kind: string };
+}): ObjectRef {
+  return {
+    kind: gateway.workload?.kind ?? 'Gateway',
+    name: gateway.name,
+    namespace: gateway.namespace,
+    cluster: gateway.cluster,
+    id: gateway.id,
+  };
+}

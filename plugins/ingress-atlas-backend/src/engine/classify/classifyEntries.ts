@@ -1,0 +1,102 @@
+import {
+  CloudProvider,
+  Entry,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CloudIndex } from '../cloud/CloudIndex';
+import { ClusterObjects } from '../kube/ClusterObjects';
+import { GatewaySet } from '../gateways/GatewaySet';
+import { ids } from '../types';
+import { networkOfAddresses } from './loadBalancers';
+import { hostNetworkEntries, podEipEntries } from './podEntries';
+import { serviceEntries } from './serviceEntries';
+
+/** Every way into one cluster, each tied to the gateway (or Service) it reaches. */
+export function classifyEntries(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+  gateways: GatewaySet,
+): Entry[] {
+  const entries = [
+    ...serviceEntries(objects, cloud, gateways),
+    ...hostNetworkEntries(objects, cloud, gateways),
+    ...podEipEntries(objects, cloud, gateways),
+  ];
+  const provider = objects.inventory.cluster.provider as CloudProvider;
+
+  // Ingress controllers the cloud runs: the address the Ingress reports is the entry.
+  for (const [gatewayId, reported] of gateways.statusAddresses) {
+    const addresses = [...reported];
+    if (addresses.length === 0) continue;
+    const located = addresses
+      .map(vip => cloud.loadBalancerByVip(vip))
+      .find(Boolean);
+    const network = located?.item.network ?? networkOfAddresses(addresses);
+    entries.push({
+      id: `${gatewayId.replace(/^gateway:/, 'entry:')}`,
+      cluster: objects.name,
+      type: 'load-balancer',
+      network,
+      addresses,
+      cloudResourceId: located?.item.id,
+      provider,
+      gateway: gatewayId,
+      ports: [],
+      resources: located
+        ? [
+            {
+              provider,
+              kind: 'load-balancer',
+              id: located.item.id,
+              network,
+              loadBalancerKind: located.item.kind,
+              region: located.region,
+            },
+          ]
+        : [],
+      notes: ['address reported by the Ingress'],
+    });
+  }
+
+  // A gateway with no way in from outside is still reachable inside the cluster.
+  const proxied = new Set(
+    gateways
+      .all()
+      .flatMap(g => (g.upstreams ?? []).map(u => u.gateway).filter(Boolean)),
+  );
+  for (const gateway of gateways.all()) {
+    if (entries.some(e => e.gateway === gateway.id) || proxied.has(gateway.id))
+      continue;
+    for (const ref of gateway.services) {
+      const service = objects.get('services', ref.namespace, ref.name);
+      const clusterIp = service?.spec?.clusterIP;
+      if (
+        !service ||
+        !clusterIp ||
+        clusterIp === 'None' ||
+        ref.type !== 'ClusterIP'
+      )
+        continue;
+      entries.push({
+        id: ids.entry(
+          objects.name,
+          'cluster-ip',
+          `${ref.namespace}/${ref.name}`,
+        ),
+        cluster: objects.name,
+        type: 'cluster-ip',
+        network: 'internal',
+        addresses: [clusterIp],
+        provider,
+        gateway: gateway.id,
+        service: ref,
+        ports: (service.spec?.ports ?? []).map((p: any) => ({
+          port: Number(p.port),
+          protocol: p.protocol,
+        })),
+        resources: [],
+        notes: [],
+      });
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,75 @@
+import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { NetworkReach } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CloudIndex } from '../cloud/CloudIndex';
+import { isPrivateAddress } from '../kube/addresses';
+
+/** Annotations naming the cloud load balancer a Service uses (read-only id first, then reuse). */
+const LOAD_BALANCER_ID_ANNOTATIONS = [
+  'service.kubernetes.io/loadbalance-id',
+  'service.kubernetes.io/tke-existed-lbid',
+  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id',
+  'kubernetes.io/elb.id',
+];
+
+/** Annotations asking the cloud for an internal load balancer. */
+const INTERNAL_ANNOTATIONS: Array<{ key: string; value?: RegExp }> = [
+  { key: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid' },
+  {
+    key: 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type',
+    value: /^intranet$/i,
+  },
+  { key: 'kubernetes.io/elb.autocreate', value: /"type"\s*:\s*"inner"/ },
+  {
+    key: 'service.beta.kubernetes.io/aws-load-balancer-internal',
+    value: /^true$/i,
+  },
+  { key: 'networking.gke.io/load-balancer-type', value: /^internal$/i },
+];
+
+export function loadBalancerAddresses(service: KubeObject): string[] {
+  return (service.status?.loadBalancer?.ingress ?? [])
+    .map((i: any) => i.ip ?? i.hostname)
+    .filter(Boolean);
+}
+
+/**
+ * The cloud load balancer behind a LoadBalancer Service: by the id the cloud controller
+ * annotates, then by VIP, then by TKE's `tke-lb-serviceuuid` tag.
+ */
+export function joinLoadBalancer(service: KubeObject, cloud: CloudIndex) {
+  const annotations = service.metadata.annotations ?? {};
+  const annotated = LOAD_BALANCER_ID_ANNOTATIONS.map(k => annotations[k]).find(
+    Boolean,
+  );
+  const located =
+    cloud.loadBalancer(annotated) ??
+    loadBalancerAddresses(service)
+      .map(vip => cloud.loadBalancerByVip(vip))
+      .find(Boolean) ??
+    (service.metadata.uid
+      ? cloud.loadBalancerByTag('tke-lb-serviceuuid', service.metadata.uid)
+      : undefined);
+  return { id: located?.item.id ?? annotated, located };
+}
+
+export function loadBalancerNetwork(
+  service: KubeObject,
+  cloudNetwork: NetworkReach | undefined,
+  addresses: string[],
+): NetworkReach {
+  if (cloudNetwork) return cloudNetwork;
+  const annotations = service.metadata.annotations ?? {};
+  const internal = INTERNAL_ANNOTATIONS.some(
+    ({ key, value }) =>
+      annotations[key] !== undefined &&
+      (!value || value.test(annotations[key])),
+  );
+  if (internal) return 'internal';
+  if (addresses.length > 0 && addresses.every(isPrivateAddress))
+    return 'internal';
+  return 'public';
+}
+
+export function networkOfAddresses(addresses: string[]): NetworkReach {
+  return addresses.some(a => !isPrivateAddress(a)) ? 'public' : 'internal';
+}

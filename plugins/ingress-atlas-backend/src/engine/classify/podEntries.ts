@@ -1,0 +1,224 @@
+import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudProvider,
+  Entry,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CloudIndex } from '../cloud/CloudIndex';
+import {
+  ClusterObjects,
+  nodeAddresses,
+  Workload,
+} from '../kube/ClusterObjects';
+import { GatewaySet } from '../gateways/GatewaySet';
+import { ids } from '../types';
+import { networkOfAddresses } from './loadBalancers';
+
+export const EIP_PUBLIC_IP = 'tke.cloud.tencent.com/eip-public-ip';
+export const EIP_ATTRIBUTES = 'tke.cloud.tencent.com/eip-attributes';
+export const EIP_RESOURCE = 'tke.cloud.tencent.com/eip';
+
+function containerPorts(
+  workload: Workload,
+  hostNetwork: boolean,
+): Entry['ports'] {
+  return (workload.podSpec?.containers ?? []).flatMap((c: any) =>
+    (c.ports ?? [])
+      .filter((p: any) => hostNetwork || p.hostPort)
+      .map((p: any) => ({
+        port: Number(hostNetwork ? p.hostPort ?? p.containerPort : p.hostPort),
+        protocol: p.protocol ?? 'TCP',
+      })),
+  );
+}
+
+function instanceIdOf(node: KubeObject): string | undefined {
+  // e.g. qcloud:///800002/ins-abc, alicloud://cn-hangzhou.i-xyz
+  return node.spec?.providerID?.split(/[/.]/).pop();
+}
+
+/** Public addresses of a node: its ExternalIP, else an EIP bound to it. */
+function publicAddressesOf(node: KubeObject, cloud: CloudIndex): string[] {
+  const { external, internal } = nodeAddresses(node);
+  if (external.length > 0) return external;
+  const eip =
+    cloud.address({ instanceId: instanceIdOf(node) }) ??
+    internal.map(ip => cloud.address({ privateIp: ip })).find(Boolean);
+  return eip ? [eip.item.ip] : [];
+}
+
+/** Pods on the host network (or with host ports): reachable at their nodes' addresses. */
+export function hostNetworkEntries(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+  gateways: GatewaySet,
+): Entry[] {
+  const entries: Entry[] = [];
+  for (const workload of objects.workloads) {
+    const hostNetwork = workload.podSpec?.hostNetwork === true;
+    const ports = containerPorts(workload, hostNetwork);
+    const gateway = gateways.byWorkload(workload);
+    // Node agents (CNI, kube-proxy) run on the host network too; they are not ways in.
+    const exposes =
+      gateway || (ports.length > 0 && workload.namespace !== 'kube-system');
+    if (!(hostNetwork || ports.length > 0) || !exposes) continue;
+    const nodes = objects.nodesOf(workload);
+    const publicAddresses = nodes.flatMap(n => publicAddressesOf(n, cloud));
+    const addresses =
+      publicAddresses.length > 0
+        ? publicAddresses
+        : nodes.flatMap(n => nodeAddresses(n).internal);
+    const type =
+      gateway?.kind === 'front-proxy' ? 'front-proxy' : 'host-network';
+    entries.push({
+      id: ids.entry(
+        objects.name,
+        type,
+        `${workload.namespace}/${workload.name}`,
+      ),
+      cluster: objects.name,
+      type,
+      network: networkOfAddresses(addresses),
+      addresses: [...new Set(addresses)],
+      provider: objects.inventory.cluster.provider as CloudProvider,
+      gateway: gateway?.id,
+      target: {
+        kind: workload.kind,
+        name: workload.name,
+        namespace: workload.namespace,
+        cluster: objects.name,
+      },
+      ports,
+      resources: [],
+      notes: [
+        hostNetwork ? 'host network' : 'host ports',
+        ...(nodes.length
+          ? [`nodes ${nodes.map(n => n.metadata.name).join(', ')}`]
+          : []),
+      ],
+    });
+  }
+  return entries;
+}
+
+function eipAttributes(annotations: Record<string, string>): {
+  chargeType?: string;
+  bandwidth?: number;
+} {
+  try {
+    const parsed = JSON.parse(annotations[EIP_ATTRIBUTES] ?? '{}');
+    const bandwidth = Number(
+      parsed.Bandwidth ?? parsed.InternetMaxBandwidthOut,
+    );
+    return {
+      chargeType: parsed.InternetChargeType,
+      bandwidth:
+        Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+export function requestsEip(workload: Workload): boolean {
+  const containers = workload.podSpec?.containers ?? [];
+  return (
+    workload.templateAnnotations[EIP_ATTRIBUTES] !== undefined ||
+    containers.some(
+      (c: any) =>
+        c.resources?.requests?.[EIP_RESOURCE] ||
+        c.resources?.limits?.[EIP_RESOURCE],
+    )
+  );
+}
+
+/**
+ * Pods with their own EIP (TKE VPC-CNI): one entry per pod that has one, or one pending entry
+ * for a workload that asks for EIPs when no pod shows an address (e.g. offline manifests).
+ */
+export function podEipEntries(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+  gateways: GatewaySet,
+): Entry[] {
+  const entries: Entry[] = [];
+  const provider = objects.inventory.cluster.provider as CloudProvider;
+  for (const workload of objects.workloads) {
+    const withEip = workload.pods.filter(
+      p => p.metadata.annotations?.[EIP_PUBLIC_IP],
+    );
+    if (withEip.length === 0 && !requestsEip(workload)) continue;
+    const gateway = gateways.byWorkload(workload)?.id;
+    const attributes = eipAttributes(workload.templateAnnotations);
+    const ports = (workload.podSpec?.containers ?? []).flatMap((c: any) =>
+      (c.ports ?? []).map((p: any) => ({
+        port: Number(p.containerPort),
+        protocol: p.protocol ?? 'TCP',
+      })),
+    );
+    const base = {
+      cluster: objects.name,
+      type: 'pod-eip' as const,
+      network: 'public' as const,
+      provider,
+      gateway,
+      ports,
+    };
+
+    for (const pod of withEip) {
+      const ip = pod.metadata.annotations![EIP_PUBLIC_IP];
+      const address =
+        cloud.address({ ip }) ??
+        cloud.address({ privateIp: pod.status?.podIP });
+      entries.push({
+        ...base,
+        id: ids.entry(
+          objects.name,
+          'pod-eip',
+          `${workload.namespace}/${pod.metadata.name}`,
+        ),
+        addresses: [ip],
+        cloudResourceId: address?.item.id,
+        target: {
+          kind: 'Pod',
+          name: pod.metadata.name,
+          namespace: workload.namespace,
+          cluster: objects.name,
+        },
+        resources: [
+          {
+            provider,
+            kind: 'eip',
+            id: address?.item.id ?? `eip ${ip}`,
+            network: 'public',
+            bound: true,
+            chargeType: address?.item.chargeType ?? attributes.chargeType,
+            bandwidthMbps: address?.item.bandwidthMbps ?? attributes.bandwidth,
+          },
+        ],
+        notes: [],
+      });
+    }
+    if (withEip.length === 0) {
+      entries.push({
+        ...base,
+        id: ids.entry(
+          objects.name,
+          'pod-eip',
+          `${workload.namespace}/${workload.name}`,
+        ),
+        addresses: [],
+        target: {
+          kind: workload.kind,
+          name: workload.name,
+          namespace: workload.namespace,
+          cluster: objects.name,
+        },
+        resources: [],
+        notes: [
+          `${workload.replicas} pod EIP(s) requested; no address assigned yet`,
+        ],
+      });
+    }
+  }
+  return entries;
+}

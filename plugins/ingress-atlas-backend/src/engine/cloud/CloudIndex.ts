@@ -1,0 +1,81 @@
+import {
+  CloudAddress,
+  CloudInventory,
+  CloudLoadBalancer,
+  CloudProviderId,
+  CloudVpcEndpoint,
+  ManagedMesh,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+
+export interface Located<T> {
+  item: T;
+  provider: CloudProviderId;
+  region: string;
+  account: string;
+}
+
+/** Every cloud inventory, indexed by the keys clusters refer to cloud resources with. */
+export class CloudIndex {
+  readonly loadBalancers: Located<CloudLoadBalancer>[];
+  readonly addresses: Located<CloudAddress>[];
+  readonly vpcEndpoints: Located<CloudVpcEndpoint>[];
+  readonly meshes: Located<ManagedMesh>[];
+
+  constructor(clouds: CloudInventory[]) {
+    const flatten = <T>(pick: (c: CloudInventory) => T[]) =>
+      clouds.flatMap(c =>
+        pick(c).map(item => ({
+          item,
+          provider: c.provider,
+          region: c.region,
+          account: c.account,
+        })),
+      );
+    this.loadBalancers = flatten(c => c.loadBalancers);
+    this.addresses = flatten(c => c.addresses);
+    this.vpcEndpoints = flatten(c => c.vpcEndpoints);
+    this.meshes = flatten(c => c.meshes);
+  }
+
+  loadBalancer(id: string | undefined) {
+    return id ? this.loadBalancers.find(l => l.item.id === id) : undefined;
+  }
+
+  loadBalancerByVip(vip: string) {
+    return this.loadBalancers.find(l => l.item.vips.includes(vip));
+  }
+
+  loadBalancerByTag(key: string, value: string) {
+    return this.loadBalancers.find(l =>
+      l.item.tags.some(t => t.key === key && t.value === value),
+    );
+  }
+
+  address(where: { ip?: string; privateIp?: string; instanceId?: string }) {
+    return this.addresses.find(
+      a =>
+        (where.ip !== undefined && a.item.ip === where.ip) ||
+        (where.privateIp !== undefined &&
+          a.item.privateIp === where.privateIp) ||
+        (where.instanceId !== undefined &&
+          a.item.instanceId === where.instanceId),
+    );
+  }
+
+  vpcEndpointsFor(loadBalancerId: string) {
+    return this.vpcEndpoints.filter(
+      e => e.item.serviceLoadBalancerId === loadBalancerId,
+    );
+  }
+
+  /** The managed meshes (TCM, ASM) a cloud cluster belongs to. */
+  meshesOf(cloudClusterId: string | undefined) {
+    if (!cloudClusterId) return [];
+    return this.meshes.flatMap(m => {
+      const member = m.item.clusters.find(
+        c => c.cloudClusterId === cloudClusterId,
+      );
+      return member ? [{ mesh: m, member }] : [];
+    });
+  }
+}

@@ -1,0 +1,318 @@
+import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  ControlPlane,
+  ObjectRef,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { ClusterObjects, refOf } from '../kube/ClusterObjects';
+import { CloudIndex } from '../cloud/CloudIndex';
+import { ids } from '../types';
+import {
+  istioValues,
+  revisionOf,
+  versionFromImage,
+  versionFromRevision,
+} from './istioValues';
+import { Managed, managedMarker } from './managedMarkers';
+import { rootCaFingerprint } from './rootCa';
+
+const ISTIOD_NAME = /^istiod(-(.+))?$/;
+const INJECTOR_NAME = /^istio-sidecar-injector(-(.+))?$/;
+const TAG_WEBHOOK = /^istio-revision-tag-(.+)$/;
+
+function isIstiodDeployment(d: KubeObject) {
+  return (
+    d.metadata.labels?.app === 'istiod' || ISTIOD_NAME.test(d.metadata.name)
+  );
+}
+
+function revisionFromName(name: string, pattern: RegExp) {
+  return name.match(pattern)?.[2];
+}
+
+/**
+ * Finds the control planes serving one cluster: istiod revisions running in it, control planes
+ * a cloud runs for it (TCM, ASM), remote and external ones, with their tags and settings.
+ * Cross-cluster links (remote -> primary) are made later, once every cluster is known.
+ */
+export function detectControlPlanes(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+): ControlPlane[] {
+  const cluster = objects.name;
+  const planes = new Map<string, ControlPlane>();
+  const add = (
+    revision: string,
+    init: Pick<ControlPlane, 'kind' | 'role'> & Partial<ControlPlane>,
+    evidence: ObjectRef[],
+  ) => {
+    const existing = planes.get(revision);
+    if (existing) {
+      existing.evidence.push(...evidence);
+      return existing;
+    }
+    const plane: ControlPlane = {
+      id: ids.controlPlane(cluster, revision),
+      cluster,
+      revision,
+      tags: [],
+      eastWestGateways: [],
+      remoteSecretLinks: [],
+      evidence,
+      ...init,
+    };
+    planes.set(revision, plane);
+    return plane;
+  };
+
+  // 1. istiod running in the cluster.
+  const istiods = new Map<string, KubeObject>();
+  for (const d of objects.list('deployments').filter(isIstiodDeployment)) {
+    const revision =
+      revisionOf(d) ??
+      revisionFromName(d.metadata.name, ISTIOD_NAME) ??
+      'default';
+    istiods.set(revision, d);
+    const image = d.spec?.template?.spec?.containers?.[0]?.image;
+    add(
+      revision,
+      {
+        kind: 'istiod',
+        role: 'primary',
+        namespace: d.metadata.namespace,
+        version:
+          versionFromImage(image) ??
+          d.metadata.labels?.['operator.istio.io/version'],
+      },
+      [refOf(d, cluster, 'Deployment')],
+    );
+  }
+
+  // 2. Control planes a cloud runs: the cloud's mesh list is authoritative, in-cluster marks otherwise.
+  const marked = new Map<string, { managed: Managed; evidence: ObjectRef[] }>();
+  const unrevisioned: Array<{ managed: Managed; ref: ObjectRef }> = [];
+  for (const [kind, list] of Object.entries(objects.inventory.objects)) {
+    for (const object of list ?? []) {
+      const managed = managedMarker(object);
+      if (!managed || kind === 'secrets') continue;
+      const revision =
+        revisionOf(object) ??
+        (kind === 'services'
+          ? revisionFromName(object.metadata.name, ISTIOD_NAME)
+          : undefined);
+      if (!revision) {
+        unrevisioned.push({ managed, ref: refOf(object, cluster) });
+        continue;
+      }
+      const entry = marked.get(revision) ?? { managed, evidence: [] };
+      entry.evidence.push(refOf(object, cluster));
+      marked.set(revision, entry);
+    }
+  }
+  // Gateways and Services a cloud installs often carry no revision: they belong to its one.
+  for (const { managed, ref } of unrevisioned) {
+    const revision =
+      [...marked.keys()].find(r => marked.get(r)!.managed === managed) ??
+      'default';
+    const entry = marked.get(revision) ?? { managed, evidence: [] };
+    entry.evidence.push(ref);
+    marked.set(revision, entry);
+  }
+  const meshes = cloud.meshesOf(objects.inventory.cluster.cloudClusterId);
+  for (const { mesh, member } of meshes) {
+    const managed: Managed = mesh.item.kind === 'asm' ? 'asm' : 'tcm';
+    const revision =
+      [...marked.keys()].find(r => marked.get(r)?.managed === managed) ??
+      mesh.item.version?.replace(/\./g, '-') ??
+      'default';
+    if (istiods.has(revision)) continue;
+    add(
+      revision,
+      {
+        kind: managed,
+        managed,
+        role: member.role,
+        namespace: 'istio-system',
+        version: mesh.item.version,
+        managedMeshId: mesh.item.id,
+      },
+      [
+        { kind: 'ManagedMesh', name: mesh.item.id },
+        ...(marked.get(revision)?.evidence ?? []),
+      ],
+    );
+    marked.delete(revision);
+  }
+  for (const [revision, { managed, evidence }] of marked) {
+    if (istiods.has(revision)) continue;
+    add(
+      revision,
+      {
+        kind: managed,
+        managed,
+        role: 'primary',
+        namespace: 'istio-system',
+        version: versionFromRevision(revision),
+      },
+      evidence,
+    );
+  }
+
+  // 3. Remotes: istiod reached through a selector-less Service (+ Endpoints) or a remote profile.
+  for (const service of objects.list('services')) {
+    const revision =
+      revisionFromName(service.metadata.name, ISTIOD_NAME) ?? 'default';
+    const isRemoteService =
+      (service.metadata.name === 'istiod' ||
+        service.metadata.name.startsWith('istiod-')) &&
+      !service.spec?.selector &&
+      !managedMarker(service);
+    if (
+      !isRemoteService ||
+      planes.has(revision === 'remote' ? 'default' : revision)
+    )
+      continue;
+    const endpoints = objects.get(
+      'endpoints',
+      service.metadata.namespace,
+      service.metadata.name,
+    );
+    const address =
+      service.spec?.externalName ??
+      endpoints?.subsets?.[0]?.addresses?.[0]?.ip ??
+      endpoints?.subsets?.[0]?.addresses?.[0]?.hostname;
+    add(
+      revision === 'remote' ? 'default' : revision,
+      {
+        kind: 'remote',
+        role: 'remote',
+        namespace: service.metadata.namespace,
+        remotePilotAddress: address,
+      },
+      [
+        refOf(service, cluster, 'Service'),
+        ...(endpoints ? [refOf(endpoints, cluster, 'Endpoints')] : []),
+      ],
+    );
+  }
+  for (const iop of objects.list('istioOperators')) {
+    if (iop.spec?.profile !== 'remote') continue;
+    const revision = iop.spec?.revision || 'default';
+    const plane = add(
+      revision,
+      { kind: 'remote', role: 'remote', namespace: iop.metadata.namespace },
+      [refOf(iop, cluster, 'IstioOperator')],
+    );
+    plane.remotePilotAddress ??= iop.spec?.values?.global?.remotePilotAddress;
+  }
+
+  // 4. Injectors whose istiod is nowhere in the cluster: an external control plane.
+  for (const webhook of objects.list('mutatingwebhookconfigurations')) {
+    const name = webhook.metadata.name;
+    if (!INJECTOR_NAME.test(name)) continue;
+    const revision =
+      revisionOf(webhook) ?? revisionFromName(name, INJECTOR_NAME) ?? 'default';
+    if (planes.has(revision)) {
+      planes
+        .get(revision)!
+        .evidence.push(refOf(webhook, cluster, 'MutatingWebhookConfiguration'));
+      continue;
+    }
+    add(
+      revision,
+      {
+        kind: 'external',
+        role: 'external',
+        version: versionFromRevision(revision),
+      },
+      [refOf(webhook, cluster, 'MutatingWebhookConfiguration')],
+    );
+  }
+
+  // 5. Revision tags.
+  for (const webhook of objects.list('mutatingwebhookconfigurations')) {
+    const tag =
+      webhook.metadata.labels?.['istio.io/tag'] ??
+      webhook.metadata.name.match(TAG_WEBHOOK)?.[1];
+    const revision = revisionOf(webhook);
+    if (!tag || !revision || !webhook.metadata.name.match(TAG_WEBHOOK))
+      continue;
+    const plane = planes.get(revision);
+    if (plane && !plane.tags.includes(tag)) plane.tags.push(tag);
+  }
+
+  // 6. Settings, root of trust and remote-secret links.
+  for (const plane of planes.values()) {
+    const namespace = plane.namespace ?? 'istio-system';
+    const values = istioValues(
+      objects,
+      namespace,
+      plane.revision,
+      istiods.get(plane.revision),
+    );
+    plane.meshId ??= values.meshId;
+    plane.network ??= values.network;
+    plane.clusterName ??= values.clusterName;
+    plane.remotePilotAddress ??=
+      plane.kind === 'remote' ? values.remotePilotAddress : undefined;
+    plane.rootCaFingerprint = rootCaFingerprint(
+      rootCertOf(objects, plane, namespace),
+    );
+    if (plane.role !== 'remote') {
+      plane.remoteSecretLinks = remoteSecretClusters(objects);
+    }
+    plane.evidence = uniqueRefs(plane.evidence);
+  }
+  return [...planes.values()];
+}
+
+/**
+ * Clusters named by `istioctl create-remote-secret` Secrets. Only the name is read: the data is
+ * a kubeconfig and never reaches the engine.
+ */
+export function remoteSecretClusters(objects: ClusterObjects): string[] {
+  return objects
+    .list('secrets')
+    .filter(s => s.metadata.labels?.['istio/multiCluster'] === 'true')
+    .map(
+      s =>
+        s.metadata.annotations?.['networking.istio.io/cluster'] ??
+        s.metadata.name.replace(/^istio-remote-secret-/, ''),
+    )
+    .sort();
+}
+
+function uniqueRefs(refs: ObjectRef[]): ObjectRef[] {
+  const seen = new Set<string>();
+  return refs.filter(ref => {
+    const key = `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The root certificate a control plane distributes: in its own namespace, else in a namespace
+ * injected by its revision (or a tag of it), else the only one in the cluster.
+ */
+function rootCertOf(
+  objects: ClusterObjects,
+  plane: ControlPlane,
+  namespace: string,
+) {
+  const roots = objects
+    .list('configmaps')
+    .filter(c => c.metadata.name === 'istio-ca-root-cert');
+  const revisions = [plane.revision, ...plane.tags];
+  const injected = (ns?: string) =>
+    revisions.includes(
+      objects.get('namespaces', undefined, ns ?? '')?.metadata.labels?.[
+        'istio.io/rev'
+      ] ?? '',
+    );
+  return (
+    roots.find(c => c.metadata.namespace === namespace) ??
+    roots.find(c => injected(c.metadata.namespace)) ??
+    (roots.length === 1 ? roots[0] : undefined)
+  );
+}

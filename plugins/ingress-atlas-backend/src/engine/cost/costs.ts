@@ -1,0 +1,145 @@
+import { CloudLoadBalancer } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  BillableResource,
+  CloudProvider,
+  Cost,
+  Entry,
+  monthlyCost,
+  PriceCatalogue,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CloudIndex, Located } from '../cloud/CloudIndex';
+import { ClusterObjects } from '../kube/ClusterObjects';
+
+const TKE_CLUSTER_TAG = 'tke-clusterId';
+const TKE_SERVICE_TAG = 'tke-lb-serviceuuid';
+
+/**
+ * Why a load balancer no entry uses costs money for nothing: `orphaned` when it belongs to a
+ * cluster we read and its Service is gone; `idle` when it has no listeners or no targets.
+ * Anything else serves something outside the atlas and is left alone.
+ */
+export function unusedLoadBalancerState(
+  lb: CloudLoadBalancer,
+  clusters: ClusterObjects[],
+): 'idle' | 'orphaned' | undefined {
+  const clusterTag = lb.tags.find(t => t.key === TKE_CLUSTER_TAG)?.value;
+  const owner = clusters.find(
+    c => clusterTag && c.inventory.cluster.cloudClusterId === clusterTag,
+  );
+  if (owner && !owner.inventory.unavailable.services) {
+    const serviceUid = lb.tags.find(t => t.key === TKE_SERVICE_TAG)?.value;
+    const serviceExists = owner
+      .list('services')
+      .some(
+        s =>
+          (serviceUid && s.metadata.uid === serviceUid) ||
+          Object.values(s.metadata.annotations ?? {}).includes(lb.id),
+      );
+    if (!serviceExists) return 'orphaned';
+  }
+  const hasTargets =
+    lb.targetCount !== undefined
+      ? lb.targetCount > 0
+      : lb.listeners.some(l => l.targets.length > 0);
+  if (lb.listeners.length === 0 || !hasTargets) return 'idle';
+  return undefined;
+}
+
+function loadBalancerResource(
+  located: Located<CloudLoadBalancer>,
+): BillableResource {
+  return {
+    provider: located.provider as CloudProvider,
+    kind: 'load-balancer',
+    id: located.item.id,
+    network: located.item.network,
+    loadBalancerKind: located.item.kind,
+    chargeType: located.item.chargeType,
+    region: located.region,
+  };
+}
+
+/**
+ * Monthly costs: one per entry with billable resources (each resource counted once, on the
+ * first entry that uses it), plus idle and orphaned cloud resources no entry uses.
+ */
+export function buildCosts(options: {
+  entries: Entry[];
+  cloud: CloudIndex;
+  clusters: ClusterObjects[];
+  prices: PriceCatalogue;
+  trafficGbPerMonth?: Record<string, number>;
+}): Cost[] {
+  const { entries, cloud, clusters, prices, trafficGbPerMonth = {} } = options;
+  const costs: Cost[] = [];
+  const costed = new Set<string>();
+
+  for (const entry of entries) {
+    const resources = entry.resources.filter(r => !costed.has(r.id));
+    if (resources.length === 0) continue;
+    resources.forEach(r => costed.add(r.id));
+    const traffic =
+      trafficGbPerMonth[entry.id] ??
+      (entry.cloudResourceId
+        ? trafficGbPerMonth[entry.cloudResourceId]
+        : undefined);
+    costs.push({
+      id: `cost:${entry.id}`,
+      entry: entry.id,
+      provider: entry.provider,
+      state: 'in-use',
+      ...monthlyCost({ ...entry, resources }, prices, {
+        trafficGbPerMonth: traffic,
+      }),
+    });
+  }
+
+  const used = new Set([
+    ...costed,
+    ...entries.map(e => e.cloudResourceId).filter((id): id is string => !!id),
+  ]);
+  for (const located of cloud.loadBalancers) {
+    if (used.has(located.item.id)) continue;
+    const state = unusedLoadBalancerState(located.item, clusters);
+    if (!state) continue;
+    const resource = loadBalancerResource(located);
+    costs.push({
+      id: `cost:${located.item.id}`,
+      resource: located.item.id,
+      provider: resource.provider,
+      state,
+      ...monthlyCost(
+        {
+          id: located.item.id,
+          provider: resource.provider,
+          resources: [resource],
+        },
+        prices,
+      ),
+    });
+  }
+  for (const located of cloud.addresses) {
+    if (used.has(located.item.id) || located.item.status !== 'UNBIND') continue;
+    const provider = located.provider as CloudProvider;
+    const resource: BillableResource = {
+      provider,
+      kind: 'eip',
+      id: located.item.id,
+      network: 'public',
+      bound: false,
+      chargeType: located.item.chargeType,
+      region: located.region,
+    };
+    costs.push({
+      id: `cost:${located.item.id}`,
+      resource: located.item.id,
+      provider,
+      state: 'idle',
+      ...monthlyCost(
+        { id: located.item.id, provider, resources: [resource] },
+        prices,
+      ),
+    });
+  }
+  return costs;
+}

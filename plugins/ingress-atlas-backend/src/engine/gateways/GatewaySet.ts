@@ -1,0 +1,139 @@
+import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  Gateway,
+  GatewayKind,
+  ObjectRef,
+  ServiceRef,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ClusterObjects,
+  summarizeWorkload,
+  Workload,
+} from '../kube/ClusterObjects';
+import { ids } from '../types';
+
+export function serviceRef(cluster: string, service: KubeObject): ServiceRef {
+  return {
+    cluster,
+    namespace: service.metadata.namespace ?? 'default',
+    name: service.metadata.name,
+    type: service.spec?.type ?? 'ClusterIP',
+  };
+}
+
+/**
+ * The gateways of one cluster as they are discovered: one per proxy workload (several
+ * configuration objects may configure the same proxy), or per configuration object when
+ * its proxy is not in the inventory.
+ */
+export class GatewaySet {
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #workloads = new Map<string, Workload>();
+  readonly #bindings = new Map<string, string[]>();
+  /** Addresses an Ingress reports for a controller that is not in the cluster (cloud-run). */
+  readonly statusAddresses = new Map<string, Set<string>>();
+
+  constructor(private readonly objects: ClusterObjects) {}
+
+  forWorkload(workload: Workload, kind: GatewayKind): Gateway {
+    const id = ids.gateway(
+      this.objects.name,
+      workload.namespace,
+      workload.name,
+    );
+    let gateway = this.#gateways.get(id);
+    if (!gateway) {
+      gateway = {
+        id,
+        cluster: this.objects.name,
+        namespace: workload.namespace,
+        name: workload.name,
+        kind,
+        workload: summarizeWorkload(workload),
+        services: this.objects
+          .servicesSelecting(workload)
+          .map(s => serviceRef(this.objects.name, s)),
+        configs: [],
+        listeners: [],
+        eastWest: false,
+      };
+      this.#gateways.set(id, gateway);
+      this.#workloads.set(id, workload);
+    }
+    return gateway;
+  }
+
+  forConfig(
+    namespace: string,
+    name: string,
+    kind: GatewayKind,
+    id = ids.gateway(this.objects.name, namespace, name),
+  ): Gateway {
+    let gateway = this.#gateways.get(id);
+    if (!gateway) {
+      gateway = {
+        id,
+        cluster: this.objects.name,
+        namespace,
+        name,
+        kind,
+        services: [],
+        configs: [],
+        listeners: [],
+        eastWest: false,
+      };
+      this.#gateways.set(id, gateway);
+    }
+    return gateway;
+  }
+
+  addConfig(gateway: Gateway, ref: ObjectRef) {
+    const known = gateway.configs.some(
+      c =>
+        c.kind === ref.kind &&
+        c.namespace === ref.namespace &&
+        c.name === ref.name,
+    );
+    if (!known) gateway.configs.push(ref);
+  }
+
+  /** Records that routes attaching to `configKey` (e.g. `istio/ns/name`) reach `gateway`. */
+  bind(configKey: string, gateway: Gateway) {
+    const bound = this.#bindings.get(configKey) ?? [];
+    if (!bound.includes(gateway.id)) bound.push(gateway.id);
+    this.#bindings.set(configKey, bound);
+  }
+
+  bound(configKey: string): string[] {
+    return this.#bindings.get(configKey) ?? [];
+  }
+
+  hasConfig(configKey: string): boolean {
+    return this.#bindings.has(configKey);
+  }
+
+  workloadOf(gatewayId: string): Workload | undefined {
+    return this.#workloads.get(gatewayId);
+  }
+
+  byService(service: KubeObject | undefined): Gateway | undefined {
+    if (!service) return undefined;
+    return this.all().find(g =>
+      g.services.some(
+        s =>
+          s.namespace === service.metadata.namespace &&
+          s.name === service.metadata.name,
+      ),
+    );
+  }
+
+  byWorkload(workload: Workload): Gateway | undefined {
+    return this.#gateways.get(
+      ids.gateway(this.objects.name, workload.namespace, workload.name),
+    );
+  }
+
+  all(): Gateway[] {
+    return [...this.#gateways.values()];
+  }
+}

@@ -1,0 +1,3 @@
+export { analyze } from './analyze';
+export type { AnalyzeInput, CatalogEntityLite } from './types';
+export { ANALYZERS } from './analyzers';

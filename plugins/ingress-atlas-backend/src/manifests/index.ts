@@ -1,0 +1,9 @@
+export { ManifestError, parseManifests } from './parseManifests';
+export { collectedKindOf, inferProvider, toInventory } from './toInventory';
+export type { ManifestObjects } from './toInventory';
+export {
+  loadManifestCluster,
+  manifestFiles,
+  readManifestInventory,
+  readObjects,
+} from './readManifests';

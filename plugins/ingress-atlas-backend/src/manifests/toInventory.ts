@@ -1,0 +1,138 @@
+import {
+  CertificateInfo,
+  ClusterDescriptor,
+  ClusterInventory,
+  COLLECTED_KINDS,
+  CollectedKind,
+  KubeObject,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { certificateOf, secretMetadataOnly } from '../collection/certificates';
+
+function groupOf(apiVersion: string | undefined): string {
+  const parts = (apiVersion ?? 'v1').split('/');
+  return parts.length === 2 ? parts[0] : '';
+}
+
+/** The collected kind an object belongs to, by API group and kind (any served version). */
+export function collectedKindOf(object: KubeObject): CollectedKind | undefined {
+  const group = groupOf(object.apiVersion);
+  return (Object.keys(COLLECTED_KINDS) as CollectedKind[]).find(
+    k =>
+      COLLECTED_KINDS[k].kind === object.kind &&
+      COLLECTED_KINDS[k].group === group,
+  );
+}
+
+function withoutNoise(object: KubeObject): KubeObject {
+  const { managedFields: _managed, ...metadata } =
+    object.metadata as KubeObject['metadata'] & {
+      managedFields?: unknown;
+    };
+  if (
+    metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']
+  ) {
+    // kubectl copies the whole object here; for a Secret that includes its data.
+    const {
+      'kubectl.kubernetes.io/last-applied-configuration': _last,
+      ...rest
+    } = metadata.annotations;
+    metadata.annotations = rest;
+  }
+  return { ...object, metadata };
+}
+
+/**
+ * A Secret's certificate is read for its expiry and the Secret is cut down to metadata: key
+ * material and any other data never leave this function.
+ */
+function reduceSecret(
+  secret: KubeObject & { stringData?: Record<string, string> },
+) {
+  const pem = secret.stringData?.['tls.crt'];
+  const withData = pem
+    ? {
+        ...secret,
+        data: {
+          ...secret.data,
+          'tls.crt': Buffer.from(pem).toString('base64'),
+        },
+      }
+    : secret;
+  return {
+    certificate: certificateOf(withData),
+    secret: secretMetadataOnly(secret),
+  };
+}
+
+/** Providers recognisable from the annotations their cloud controllers read and write. */
+const PROVIDER_MARKS: Array<[ClusterDescriptor['provider'], RegExp]> = [
+  [
+    'tencent',
+    /(^|\.)(tke\.cloud\.tencent\.com|cloud\.tencent\.com)\/|^service\.kubernetes\.io\/(loadbalance-id|tke-|qcloud-)/,
+  ],
+  ['aliyun', /alibaba-cloud|alibabacloud\.com|aliyun/],
+  ['huawei', /^kubernetes\.io\/elb\.|huaweicloud/],
+];
+
+export function inferProvider(
+  objects: KubeObject[],
+): ClusterDescriptor['provider'] {
+  for (const [provider, pattern] of PROVIDER_MARKS) {
+    if (
+      objects.some(o =>
+        Object.keys(o.metadata.annotations ?? {}).some(k => pattern.test(k)),
+      )
+    ) {
+      return provider;
+    }
+  }
+  return 'generic';
+}
+
+export interface ManifestObjects {
+  inventory: ClusterInventory;
+  /** Objects of kinds the atlas does not read, by `apiVersion kind`. */
+  skipped: Record<string, number>;
+}
+
+/** Builds an inventory from parsed objects as a live collection would have read them. */
+export function toInventory(
+  objects: KubeObject[],
+  descriptor: ClusterDescriptor,
+  collectedAt: string,
+): ManifestObjects {
+  const byKind: ClusterInventory['objects'] = {};
+  const certificates: CertificateInfo[] = [];
+  const skipped: Record<string, number> = {};
+  for (const raw of objects) {
+    const kind = collectedKindOf(raw);
+    if (!kind) {
+      const key = `${raw.apiVersion ?? ''} ${raw.kind}`.trim();
+      skipped[key] = (skipped[key] ?? 0) + 1;
+      continue;
+    }
+    let object = withoutNoise(raw);
+    if (COLLECTED_KINDS[kind].namespaced && !object.metadata.namespace) {
+      object = {
+        ...object,
+        metadata: { ...object.metadata, namespace: 'default' },
+      };
+    }
+    if (kind === 'secrets') {
+      const { certificate, secret } = reduceSecret(object);
+      if (certificate) certificates.push(certificate);
+      object = secret;
+    }
+    (byKind[kind] ??= []).push(object);
+  }
+  return {
+    inventory: {
+      cluster: descriptor,
+      collectedAt,
+      objects: byKind,
+      unavailable: {},
+      certificates,
+    },
+    skipped,
+  };
+}
