@@ -25,6 +25,9 @@ backend.add(
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(
+  import('@ingress-atlas/plugin-catalog-backend-module-ingress-atlas'),
+);
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -39,6 +42,7 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@ingress-atlas/plugin-search-backend-module-ingress-atlas'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));

@@ -1,0 +1,350 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ResourceEntity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  ANNOTATION_KUBERNETES_API_SERVER,
+  ANNOTATION_KUBERNETES_AUTH_PROVIDER,
+} from '@backstage/plugin-kubernetes-common';
+import {
+  AtlasCluster,
+  BillableResource,
+  CloudProvider,
+  Gateway,
+  NetworkReach,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  CloudInventory,
+  CloudTag,
+  ExposuresResponse,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { ownerRef } from '../config';
+import { entityName } from './entityName';
+
+/** The atlas cluster a Resource stands for. */
+export const ANNOTATION_ATLAS_CLUSTER = 'ingress-atlas.io/cluster';
+/** The atlas gateway id (`gateway:<cluster>/<namespace>/<name>`) of an ingress-gateway Resource. */
+export const ANNOTATION_ATLAS_GATEWAY = 'ingress-atlas.io/gateway';
+/** The cloud id (lb-..., eip-...) of a load-balancer or elastic-ip Resource. */
+export const ANNOTATION_CLOUD_RESOURCE_ID = 'ingress-atlas.io/cloud-resource-id';
+
+/** Prefix of the `backstage.io/managed-by-location` of everything emitted here. */
+export const LOCATION_PREFIX = 'ingress-atlas:';
+
+const RESOURCE_TYPES: Record<BillableResource['kind'], string> = {
+  'load-balancer': 'load-balancer',
+  eip: 'elastic-ip',
+  'vpc-endpoint': 'vpc-endpoint',
+};
+
+interface CloudResource {
+  id: string;
+  provider: CloudProvider;
+  kind: BillableResource['kind'];
+  network?: NetworkReach;
+  region?: string;
+  loadBalancerKind?: string;
+  name?: string;
+  addresses: Set<string>;
+  tags: CloudTag[];
+  /** Components reached through it without a gateway (pod EIPs, NodePorts...). */
+  serves: Set<string>;
+}
+
+export interface AtlasEntitiesOptions {
+  clusters: AtlasCluster[];
+  exposures: ExposuresResponse;
+  cloud: CloudInventory[];
+  owner: string;
+  ownerTag: string;
+  clusterAuthProvider: string;
+}
+
+/**
+ * The Resources the catalog gets from the atlas: clusters, the gateways in them and the cloud
+ * load balancers and EIPs in front of those. A gateway depends on its cluster and on what
+ * fronts it, and is a dependency of the components whose hosts it serves.
+ */
+export function atlasEntities(options: AtlasEntitiesOptions): {
+  entities: ResourceEntity[];
+  warnings: string[];
+} {
+  const { exposures, owner } = options;
+  const warnings: string[] = [];
+  const resourceRef = (name: string) =>
+    stringifyEntityRef({ kind: 'resource', namespace: 'default', name });
+
+  const clusterRefs = new Map<string, string>();
+  const clusterEntities: ResourceEntity[] = [];
+  for (const cluster of options.clusters) {
+    // Clusters the atlas found in the catalog are already there; emitting them again
+    // would conflict with their own location.
+    if (cluster.source === 'catalog') {
+      clusterRefs.set(cluster.name, resourceRef(cluster.name));
+      continue;
+    }
+    const name = entityName(cluster.name);
+    clusterRefs.set(cluster.name, resourceRef(name));
+    const apiServer = /^https?:\/\//.test(cluster.url ?? '') ? cluster.url : undefined;
+    clusterEntities.push(
+      resource({
+        name,
+        title: cluster.title ?? (name === cluster.name ? undefined : cluster.name),
+        description: describeCluster(cluster),
+        location: `cluster/${cluster.name}`,
+        annotations: {
+          [ANNOTATION_ATLAS_CLUSTER]: cluster.name,
+          ...(apiServer && {
+            [ANNOTATION_KUBERNETES_API_SERVER]: apiServer,
+            [ANNOTATION_KUBERNETES_AUTH_PROVIDER]: options.clusterAuthProvider,
+          }),
+        },
+        labels: { provider: cluster.provider, region: cluster.region },
+        spec: { type: 'kubernetes-cluster', owner },
+      }),
+    );
+  }
+  const clusterRef = (cluster: string) =>
+    clusterRefs.get(cluster) ?? resourceRef(entityName(cluster));
+
+  const resources = collectCloudResources(options);
+  const gatewayName = (gateway: Gateway) =>
+    entityName(`${gateway.cluster}-${gateway.namespace}-${gateway.name}`);
+  const servedBy = new Map<string, Set<string>>();
+  const hostsOf = new Map<string, Set<string>>();
+  for (const path of exposures.paths) {
+    for (const gateway of [...path.via, ...(path.gateway ? [path.gateway] : [])]) {
+      addAll(servedBy, gateway, path.entityRefs);
+      addAll(hostsOf, gateway, [path.host]);
+    }
+    const entry = exposures.entries.find(e => e.id === path.entry);
+    if (entry && !entry.gateway) {
+      for (const r of entry.resources) {
+        path.entityRefs.forEach(ref => resources.get(r.id)?.serves.add(ref));
+      }
+    }
+  }
+  const frontedBy = new Map<string, Set<string>>();
+  for (const entry of exposures.entries) {
+    if (entry.gateway) {
+      addAll(
+        frontedBy,
+        entry.gateway,
+        entry.resources.map(r => resourceRef(entityName(r.id))),
+      );
+    }
+  }
+
+  const gatewayEntities = exposures.gateways.map(gateway =>
+    resource({
+      name: gatewayName(gateway),
+      description: describeGateway(gateway, hostsOf.get(gateway.id)),
+      location: `cluster/${gateway.cluster}`,
+      annotations: {
+        [ANNOTATION_ATLAS_CLUSTER]: gateway.cluster,
+        [ANNOTATION_ATLAS_GATEWAY]: gateway.id,
+      },
+      labels: {},
+      spec: {
+        type: 'ingress-gateway',
+        owner,
+        dependsOn: sorted([clusterRef(gateway.cluster), ...(frontedBy.get(gateway.id) ?? [])]),
+        dependencyOf: sorted(servedBy.get(gateway.id) ?? []),
+      },
+    }),
+  );
+
+  const cloudEntities = [...resources.values()].map(r => {
+    const tagged = r.tags.find(t => t.key === options.ownerTag)?.value;
+    let resourceOwner = owner;
+    if (tagged) {
+      try {
+        resourceOwner = ownerRef(tagged, `${options.ownerTag} tag of ${r.id}`);
+      } catch (error) {
+        warnings.push((error as Error).message);
+      }
+    }
+    const cost = costOf(r.id, exposures);
+    return resource({
+      name: entityName(r.id),
+      title: r.name,
+      description: describeCloudResource(r, cost),
+      location: `cloud/${r.provider}/${r.region ?? 'unknown'}`,
+      annotations: { [ANNOTATION_CLOUD_RESOURCE_ID]: r.id },
+      labels: {
+        provider: r.provider,
+        region: r.region,
+        network: r.network,
+        state: cost?.state,
+      },
+      spec: {
+        type: RESOURCE_TYPES[r.kind],
+        owner: resourceOwner,
+        dependencyOf: sorted(r.serves),
+      },
+    });
+  });
+
+  const byName = (a: ResourceEntity, b: ResourceEntity) =>
+    a.metadata.name.localeCompare(b.metadata.name);
+  return {
+    entities: [
+      ...clusterEntities.sort(byName),
+      ...gatewayEntities.sort(byName),
+      ...cloudEntities.sort(byName),
+    ],
+    warnings,
+  };
+}
+
+function collectCloudResources(options: AtlasEntitiesOptions) {
+  const resources = new Map<string, CloudResource>();
+  const merge = (
+    found: Pick<CloudResource, 'id' | 'provider' | 'kind'> &
+      Partial<Omit<CloudResource, 'addresses' | 'serves'>> & { addresses: string[] },
+  ) => {
+    const known = resources.get(found.id) ?? {
+      ...found,
+      tags: [],
+      addresses: new Set<string>(),
+      serves: new Set<string>(),
+    };
+    known.network ??= found.network;
+    known.region ??= found.region;
+    known.loadBalancerKind ??= found.loadBalancerKind;
+    known.name ??= found.name;
+    if (found.tags?.length) known.tags = found.tags;
+    found.addresses.forEach(a => known.addresses.add(a));
+    resources.set(found.id, known);
+  };
+  for (const entry of options.exposures.entries) {
+    for (const r of entry.resources) {
+      merge({
+        ...r,
+        addresses: r.id === entry.cloudResourceId ? entry.addresses : [],
+      });
+    }
+  }
+  for (const inventory of options.cloud) {
+    const { provider, region } = inventory;
+    for (const lb of inventory.loadBalancers) {
+      merge({
+        id: lb.id,
+        provider,
+        kind: 'load-balancer',
+        network: lb.network,
+        region,
+        loadBalancerKind: lb.kind,
+        name: lb.name,
+        tags: lb.tags,
+        addresses: lb.vips,
+      });
+    }
+    for (const address of inventory.addresses) {
+      merge({
+        id: address.id,
+        provider,
+        kind: 'eip',
+        network: 'public',
+        region,
+        tags: address.tags,
+        addresses: [address.ip],
+      });
+    }
+  }
+  return resources;
+}
+
+function costOf(resourceId: string, exposures: ExposuresResponse) {
+  const entry = exposures.entries.find(e => e.cloudResourceId === resourceId);
+  return exposures.costs.find(
+    c => c.resource === resourceId || (entry && c.entry === entry.id),
+  );
+}
+
+function resource(options: {
+  name: string;
+  title?: string;
+  description: string;
+  location: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string | undefined>;
+  spec: ResourceEntity['spec'] & { dependencyOf?: string[] };
+}): ResourceEntity {
+  const location = `${LOCATION_PREFIX}${options.location}`;
+  const labels = Object.fromEntries(
+    Object.entries(options.labels)
+      .filter((e): e is [string, string] => Boolean(e[1]))
+      .map(([key, value]) => [`ingress-atlas.io/${key}`, value]),
+  );
+  const spec = Object.fromEntries(
+    Object.entries(options.spec).filter(
+      ([, value]) => !(Array.isArray(value) && value.length === 0),
+    ),
+  ) as ResourceEntity['spec'];
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: options.name,
+      ...(options.title && { title: options.title }),
+      description: options.description,
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        ...options.annotations,
+      },
+      ...(Object.keys(labels).length > 0 && { labels }),
+    },
+    spec,
+  };
+}
+
+const PROVIDERS: Record<CloudProvider, string> = {
+  tencent: 'Tencent Cloud',
+  aliyun: 'Alibaba Cloud',
+  huawei: 'Huawei Cloud',
+  generic: 'Kubernetes',
+};
+
+function describeCluster(cluster: AtlasCluster): string {
+  const where = [cluster.cloudClusterId, cluster.region].filter(Boolean).join(' in ');
+  return `${PROVIDERS[cluster.provider]} cluster ${cluster.name}${where ? ` (${where})` : ''}, known to Ingress Atlas from ${cluster.source}.`;
+}
+
+function describeGateway(gateway: Gateway, hosts: Set<string> | undefined): string {
+  const what = gateway.eastWest
+    ? 'East-west gateway'
+    : `${gateway.kind === 'front-proxy' ? 'Front proxy' : `Ingress gateway (${gateway.kind})`}`;
+  const serving = hosts?.size ? `, serving ${sorted(hosts).join(', ')}` : '';
+  return `${what} ${gateway.namespace}/${gateway.name} on ${gateway.cluster}${serving}.`;
+}
+
+function describeCloudResource(
+  r: CloudResource,
+  cost: ReturnType<typeof costOf>,
+): string {
+  const kind =
+    r.kind === 'load-balancer'
+      ? (r.loadBalancerKind ?? 'load balancer').toUpperCase()
+      : RESOURCE_TYPES[r.kind].replace('elastic-ip', 'EIP');
+  const network = r.network ? `${r.network === 'public' ? 'Public' : 'Internal'} ` : '';
+  const addresses = r.addresses.size ? ` (${sorted(r.addresses).join(', ')})` : '';
+  const region = r.region ? ` in ${r.region}` : '';
+  const state = cost
+    ? `; ${cost.state}, ${cost.monthlyCny} CNY/month`
+    : '';
+  return `${network}${PROVIDERS[r.provider]} ${kind} ${r.id}${addresses}${region}${state}.`;
+}
+
+function addAll<K, V>(map: Map<K, Set<V>>, key: K, values: Iterable<V>) {
+  const set = map.get(key) ?? new Set<V>();
+  for (const value of values) set.add(value);
+  map.set(key, set);
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
