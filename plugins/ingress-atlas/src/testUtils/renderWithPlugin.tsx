@@ -12,7 +12,7 @@ import ingressAtlasPlugin from '../alpha';
  */
 export function renderWithPlugin(
   element: JSX.Element,
-  options: { entity?: Entity; path?: string } = {},
+  options: { entity?: Entity; path?: string; apis?: readonly any[] } = {},
 ) {
   return renderInTestApp(
     options.entity ? (
@@ -24,6 +24,7 @@ export function renderWithPlugin(
       features: [ingressAtlasPlugin],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       initialRouteEntries: options.path ? [options.path] : undefined,
+      apis: options.apis ?? [],
     },
   );
 }

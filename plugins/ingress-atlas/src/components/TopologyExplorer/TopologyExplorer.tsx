@@ -22,7 +22,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useIngressAtlas } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
-import { Graph, NODE_TYPE_LABELS, TopologyGraph } from '../TopologyGraph';
+import { Graph, NODE_TYPE_PLURALS, TopologyGraph } from '../TopologyGraph';
 
 const NODE_TYPES: TopologyNodeType[] = [
   'cluster',
@@ -179,7 +179,7 @@ export function TopologyExplorer() {
               </Select>
             </FormControl>
             <FormControl component="fieldset">
-              <FormLabel component="legend">Node types</FormLabel>
+              <FormLabel component="legend">Show</FormLabel>
               <FormGroup row>
                 {NODE_TYPES.map(type => (
                   <FormControlLabel
@@ -191,7 +191,7 @@ export function TopologyExplorer() {
                         onChange={() => toggleType(type)}
                       />
                     }
-                    label={NODE_TYPE_LABELS[type]}
+                    label={NODE_TYPE_PLURALS[type]}
                   />
                 ))}
               </FormGroup>

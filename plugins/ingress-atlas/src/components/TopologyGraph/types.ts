@@ -30,6 +30,17 @@ export const NODE_TYPE_LABELS: Record<GraphNodeType, string> = {
   workload: 'Workload',
 };
 
+export const NODE_TYPE_PLURALS: Record<GraphNodeType, string> = {
+  host: 'Hosts',
+  cluster: 'Clusters',
+  controlPlane: 'Control planes',
+  entry: 'Entries',
+  gateway: 'Gateways',
+  route: 'Routes',
+  service: 'Services',
+  workload: 'Workloads',
+};
+
 export const SEVERITY_LABELS: Record<Severity, string> = {
   error: 'Error',
   warning: 'Warning',

@@ -1,0 +1,96 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { CostOverview } from './CostOverview';
+import { costResponse, podEipRecommendation } from '../../testUtils/fixtures';
+import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+
+const COST = '*/api/ingress-atlas/cost';
+
+describe('CostOverview', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('shows spend, idle waste and savings by cluster, provider and entry type', async () => {
+    server.use(http.get(COST, () => HttpResponse.json(costResponse)));
+
+    await renderWithPlugin(<CostOverview />);
+
+    expect(await screen.findByText('Ingress spend')).toBeInTheDocument();
+    expect(screen.getByText('288 CNY/month')).toBeInTheDocument();
+    expect(screen.getByText('Idle waste').nextSibling).toHaveTextContent(
+      '144 CNY/month',
+    );
+    expect(screen.getByText('Possible saving').nextSibling).toHaveTextContent(
+      '144 CNY/month',
+    );
+
+    const byCluster = screen.getByRole('list', {
+      name: 'Monthly cost by cluster',
+    });
+    expect(
+      within(byCluster).getByText('tke-blog: 144 CNY/month'),
+    ).toBeInTheDocument();
+    const byProvider = screen.getByRole('list', {
+      name: 'Monthly cost by provider',
+    });
+    expect(
+      within(byProvider).getByText('tencent: 288 CNY/month'),
+    ).toBeInTheDocument();
+    const byType = screen.getByRole('list', {
+      name: 'Monthly cost by entry type',
+    });
+    expect(
+      within(byType).getByText('Load balancer: 144 CNY/month'),
+    ).toBeInTheDocument();
+
+    const idle = screen.getByRole('table', {
+      name: 'Idle and orphaned resources',
+    });
+    expect(within(idle).getByText('lb-idle0001')).toBeInTheDocument();
+
+    const saving = screen.getByTestId(
+      `recommendation-${podEipRecommendation.id}`,
+    );
+    expect(
+      within(saving).getByText(podEipRecommendation.title),
+    ).toBeInTheDocument();
+    expect(
+      within(saving).getByRole('link', {
+        name: 'Open template move-gateway-to-pod-eip',
+      }),
+    ).toHaveAttribute(
+      'href',
+      expect.stringContaining(
+        '/create/templates/default/move-gateway-to-pod-eip?formData=',
+      ),
+    );
+  });
+
+  it('says which config prices resources when nothing is billed', async () => {
+    server.use(
+      http.get(COST, () =>
+        HttpResponse.json({
+          summary: {
+            totalMonthlyCny: 0,
+            idleWasteMonthlyCny: 0,
+            potentialSavingMonthlyCny: 0,
+            byCluster: {},
+            byProvider: {},
+            byEntryType: {},
+          },
+          costs: [],
+          recommendations: [],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<CostOverview />);
+
+    expect(
+      await screen.findByText('No billable ingress resources found'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/ingressAtlas\.providers/)).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,140 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { mockApis } from '@backstage/frontend-test-utils';
+import { IngressAtlasPage } from './IngressAtlasPage';
+import { FindingsOverview } from './FindingsOverview';
+import { clustersResponse, tcmFinding } from '../../testUtils/fixtures';
+import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+
+const API = '*/api/ingress-atlas';
+
+describe('IngressAtlasPage', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const given = (permissions: { refresh: boolean }) =>
+    server.use(
+      http.get(`${API}/clusters`, () => HttpResponse.json(clustersResponse)),
+      http.get(`${API}/permissions`, () =>
+        HttpResponse.json({ ...permissions, cloudInventory: false }),
+      ),
+    );
+
+  it("shows every cluster's freshness, and one cluster's error without hiding the others", async () => {
+    given({ refresh: false });
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    const row = async (name: string) =>
+      within(
+        await screen.findByRole('row', { name: new RegExp(`^${name}\\b`) }),
+      );
+    expect((await row('tke-blog')).getByText('Up to date')).toBeInTheDocument();
+    expect(
+      (await row('tke-saas-primary')).getByText('Up to date'),
+    ).toBeInTheDocument();
+
+    const edge = await row('edge');
+    expect(edge.getByText('Stale')).toBeInTheDocument();
+    expect(
+      edge.getByText(/^2026-11-20 \d\d:\d\d \(\d+ days? ago\)$/),
+    ).toBeInTheDocument();
+    expect(
+      edge.getByText('connect ECONNREFUSED 127.0.0.1:6444'),
+    ).toBeInTheDocument();
+
+    const huawei = await row('huawei-cce');
+    expect(huawei.getByText('Unavailable')).toBeInTheDocument();
+    expect(
+      huawei.getByText(
+        'Unauthorized: the service account token was rejected (401)',
+      ),
+    ).toBeInTheDocument();
+
+    expect(
+      screen.getByText('Stale data from cluster edge'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Cluster huawei-cce could not be read'),
+    ).toBeInTheDocument();
+    for (const tab of ['Clusters', 'Topology', 'Cost', 'Findings']) {
+      expect(screen.getByRole('tab', { name: tab })).toBeInTheDocument();
+    }
+  });
+
+  it('offers a refresh only to users allowed to refresh', async () => {
+    given({ refresh: false });
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    expect(
+      await screen.findByRole('row', { name: /^tke-blog\b/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Refresh now' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('schedules a refresh and says so', async () => {
+    given({ refresh: true });
+    let refreshed = 0;
+    server.use(
+      http.post(`${API}/refresh`, () => {
+        refreshed += 1;
+        return HttpResponse.json({ status: 'scheduled' }, { status: 202 });
+      }),
+    );
+
+    const alertApi = mockApis.alert();
+    await renderWithPlugin(<IngressAtlasPage />, { apis: [alertApi] });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Refresh now' }),
+    );
+
+    await waitFor(() => expect(refreshed).toBe(1));
+    const alert = await alertApi.waitForAlert(a => a.severity === 'success');
+    expect(alert.message).toMatch(/^Refresh scheduled/);
+  });
+
+  it('says where clusters are configured when there are none', async () => {
+    server.use(
+      http.get(`${API}/clusters`, () =>
+        HttpResponse.json({ clusters: [], sourceErrors: [] }),
+      ),
+      http.get(`${API}/permissions`, () =>
+        HttpResponse.json({ refresh: false, cloudInventory: false }),
+      ),
+    );
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    expect(
+      await screen.findByText('No clusters configured'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/ingressAtlas\.clusters in app-config\.yaml/),
+    ).toBeInTheDocument();
+  });
+
+  it('lists all findings with their fixes', async () => {
+    server.use(
+      http.get(`${API}/findings`, () =>
+        HttpResponse.json({ findings: [tcmFinding] }),
+      ),
+    );
+
+    await renderWithPlugin(<FindingsOverview />);
+
+    const row = await screen.findByRole('row', { name: /^warning/ });
+    expect(within(row).getByText(tcmFinding.message)).toBeInTheDocument();
+    expect(within(row).getByText(tcmFinding.fix)).toBeInTheDocument();
+    expect(
+      within(row).getByRole('link', {
+        name: 'Open template migrate-tcm-to-istiod',
+      }),
+    ).toBeInTheDocument();
+  });
+});

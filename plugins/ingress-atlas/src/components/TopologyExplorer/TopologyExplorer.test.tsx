@@ -1,0 +1,91 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { TopologyExplorer } from './TopologyExplorer';
+import { clustersResponse, meshTopology } from '../../testUtils/fixtures';
+import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+
+const API = '*/api/ingress-atlas';
+
+describe('TopologyExplorer', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  let queries: string[];
+
+  beforeEach(() => {
+    queries = [];
+    server.use(
+      http.get(`${API}/clusters`, () => HttpResponse.json(clustersResponse)),
+      http.get(`${API}/topology`, ({ request }) => {
+        const url = new URL(request.url);
+        queries.push(url.search);
+        const cluster = url.searchParams.get('cluster');
+        return HttpResponse.json(
+          cluster
+            ? {
+                nodes: meshTopology.nodes.filter(n => n.cluster === cluster),
+                edges: meshTopology.edges.filter(e =>
+                  meshTopology.nodes.some(
+                    n => n.id === e.source && n.cluster === cluster,
+                  ),
+                ),
+              }
+            : meshTopology,
+        );
+      }),
+    );
+  });
+
+  it('draws control planes, the TCM-managed one flagged, and the remote cluster link', async () => {
+    await renderWithPlugin(<TopologyExplorer />);
+
+    const legend = await screen.findByRole('list', { name: 'Legend' });
+    expect(within(legend).getByText('Cluster (3)')).toBeInTheDocument();
+    expect(within(legend).getByText('Control plane (2)')).toBeInTheDocument();
+    expect(within(legend).getByText('Warning finding')).toBeInTheDocument();
+    expect(
+      within(legend).getByText('East-west, remote or proxy link'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByTestId(
+        'topology-node-controlplane:tke-blog/istio-system/1-10-3',
+      ),
+    ).toHaveAttribute('title', expect.stringContaining('tcm 1-10-3'));
+    expect(
+      screen.getByText('Stale data from cluster edge'),
+    ).toBeInTheDocument();
+  });
+
+  it('narrows to one cluster through the API and hides node types on request', async () => {
+    await renderWithPlugin(<TopologyExplorer />);
+    await screen.findByRole('list', { name: 'Legend' });
+
+    await userEvent.click(screen.getByLabelText('Cluster'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'tke-blog' }),
+    );
+
+    await waitFor(() => expect(queries).toContain('?cluster=tke-blog'));
+    const legend = await screen.findByRole('list', { name: 'Legend' });
+    await waitFor(() =>
+      expect(within(legend).getByText('Cluster (1)')).toBeInTheDocument(),
+    );
+
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Control planes' }),
+    );
+
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('list', { name: 'Legend' })).queryByText(
+          /Control plane/,
+        ),
+      ).not.toBeInTheDocument(),
+    );
+    expect(screen.getByRole('list', { name: 'Legend' })).toHaveTextContent(
+      'Gateway (1)',
+    );
+  });
+});
