@@ -225,6 +225,8 @@ export function remoteSecret(options: {
       labels: { [REMOTE_SECRET_LABEL]: 'true' },
       annotations: { [REMOTE_SECRET_CLUSTER_ANNOTATION]: clusterName },
     },
-    stringData: { [clusterName]: stringify(kubeconfig) },
+    data: {
+      [clusterName]: Buffer.from(stringify(kubeconfig), 'utf8').toString('base64'),
+    },
   };
 }

@@ -4,7 +4,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stringify } from 'yaml';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
 import { diffText } from '../manifests';
-import { requireMigratePermission } from '../permissions';
+import { requirePermission } from '../permissions';
 import { TencentCloud, describeTencentError } from '../tencent';
 import {
   ActionOptions,
@@ -117,7 +117,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       } = ctx.input;
       validateValue(recordType, value);
       const dryRun = Boolean(ctx.isDryRun);
-      await requireMigratePermission(ctx, permissions);
+      await requirePermission(ctx, permissions);
       const account = clusters.tencentAccount({ name: ctx.input.account });
       if (!account) {
         throw new InputError(

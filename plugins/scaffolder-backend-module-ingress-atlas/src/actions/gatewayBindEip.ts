@@ -10,7 +10,7 @@ import {
   selects,
 } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
-import { requireMigratePermission } from '../permissions';
+import { requirePermission } from '../permissions';
 import {
   TKE,
   allBound,
@@ -259,7 +259,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
         timeoutSeconds = 300,
       } = ctx.input;
       const dryRun = Boolean(ctx.isDryRun);
-      await requireMigratePermission(ctx, permissions);
+      await requirePermission(ctx, permissions);
       const cluster = await clusters.connect(clusterName);
       const cloud = tencentCloudOf(cluster);
       const key = (step: string) =>

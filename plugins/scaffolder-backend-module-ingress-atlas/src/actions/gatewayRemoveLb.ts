@@ -6,7 +6,7 @@ import {
 import type { ClusterConnection } from '../clusters';
 import { KubeObject, deleteObject, readObject, selects, sleep } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
-import { requireMigratePermission } from '../permissions';
+import { requirePermission } from '../permissions';
 import { tcpProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { TKE, podEips } from '../tke';
@@ -176,7 +176,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       } = ctx.input;
       const gatewayName = ctx.input.gateway ?? serviceName;
       const dryRun = Boolean(ctx.isDryRun);
-      await requireMigratePermission(ctx, permissions);
+      await requirePermission(ctx, permissions);
       const cluster = await clusters.connect(clusterName);
       const cloud = tencentCloudOf(cluster);
       const target = `${namespace}/${serviceName}`;

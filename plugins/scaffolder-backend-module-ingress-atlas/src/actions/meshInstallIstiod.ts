@@ -9,7 +9,7 @@ import {
   primaryOperator,
 } from '../istio';
 import { toYaml } from '../manifests';
-import { requireMigratePermission } from '../permissions';
+import { requirePermission } from '../permissions';
 import {
   applyPlans,
   checkKindsServed,
@@ -127,7 +127,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
     async handler(ctx) {
       const { cluster: clusterName, meshId, network, apply = false } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
-      await requireMigratePermission(ctx, permissions);
+      await requirePermission(ctx, permissions);
       const cluster = await clusters.connect(clusterName);
       const identity = {
         meshId,

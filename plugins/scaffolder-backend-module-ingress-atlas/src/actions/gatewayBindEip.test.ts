@@ -1,0 +1,171 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CheckpointStore,
+  TestWorld,
+  actionContext,
+  startWorld,
+} from '../__testUtils__/sandbox';
+import { createGatewayBindEipAction } from './gatewayBindEip';
+
+const input = {
+  cluster: 'tke-blog',
+  namespace: 'istio-system',
+  gateway: 'istio-ingressgateway',
+  timeoutSeconds: 20,
+};
+
+describe('ingress-atlas:gateway:bind-eip', () => {
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    world = await startWorld(['tke-blog', 'edge']);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const statefulSet = () =>
+    world.object('tke-blog', 'apps', 'statefulsets', 'istio-system', 'istio-ingressgateway');
+  const deployment = () =>
+    world.object('tke-blog', 'apps', 'deployments', 'istio-system', 'istio-ingressgateway');
+
+  it('leaves a StatefulSet whose pods hold bound EIPs, and a second run changes nothing', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const first = actionContext(input);
+    await action.handler(first.ctx);
+
+    const sts = statefulSet()!;
+    expect(sts).toBeDefined();
+    expect(deployment()).toBeUndefined();
+    const podAnnotations = sts.spec.template.metadata.annotations;
+    expect(podAnnotations).toMatchObject({
+      'tke.cloud.tencent.com/networks': 'tke-route-eni',
+      'tke.cloud.tencent.com/eip-claim-delete-policy': 'Never',
+      'tke.cloud.tencent.com/vpc-ip-claim-delete-policy': 'Never',
+    });
+    expect(JSON.parse(podAnnotations['tke.cloud.tencent.com/eip-attributes'])).toEqual({
+      Bandwidth: '100',
+      ISP: 'BGP',
+    });
+    const resources = sts.spec.template.spec.containers[0].resources;
+    for (const kind of ['requests', 'limits']) {
+      expect(resources[kind]).toMatchObject({
+        'tke.cloud.tencent.com/eni-ip': '1',
+        'tke.cloud.tencent.com/eip': '1',
+      });
+    }
+
+    const { publicIps, changed, backup } = first.recorded.outputs as {
+      publicIps: string[];
+      changed: boolean;
+      backup: string;
+    };
+    expect(changed).toBe(true);
+    expect(publicIps.length).toBeGreaterThan(0);
+    expect(backup).toContain('kind: Deployment');
+    expect(backup).toContain('name: istio-ingressgateway');
+    const { AddressSet = [] } = await world
+      .vpc('ap-guangzhou')
+      .DescribeAddresses({ Filters: [{ Name: 'address-ip', Values: publicIps }] });
+    expect(AddressSet.map(a => a.AddressStatus)).toEqual(publicIps.map(() => 'BIND'));
+
+    const revision = world.cluster('tke-blog').store.revision;
+    const second = actionContext(input);
+    await action.handler(second.ctx);
+    expect(second.recorded.outputs.changed).toBe(false);
+    expect(second.recorded.outputs.publicIps).toEqual(publicIps);
+    expect(second.recorded.logs.join('\n')).toContain('Nothing to change');
+    expect(world.cluster('tke-blog').store.revision).toBe(revision);
+  });
+
+  it('asks the API server for a dry run, shows the diff and changes nothing', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const cluster = world.cluster('tke-blog');
+    const revision = cluster.store.revision;
+    cluster.resetStats();
+
+    const { ctx, recorded } = actionContext(input, { dryRun: true });
+    await action.handler(ctx);
+
+    expect(cluster.store.revision).toBe(revision);
+    expect(statefulSet()).toBeUndefined();
+    expect(deployment()).toBeDefined();
+    expect(cluster.stats.byVerb.create).toBe(1);
+    expect(cluster.stats.byVerb.delete).toBe(1);
+    const diff = recorded.outputs.diff as string;
+    expect(diff).toContain('+kind: StatefulSet');
+    expect(diff).toContain('+        tke.cloud.tencent.com/eip-claim-delete-policy: Never');
+    expect(diff).toContain('-kind: Deployment');
+    expect(recorded.outputs.changed).toBe(false);
+  });
+
+  it('refuses before any change on a cluster without VPC-CNI', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const edge = world.cluster('edge');
+    const revision = edge.store.revision;
+    edge.resetStats();
+
+    const { ctx, recorded } = actionContext({ ...input, cluster: 'edge' });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /Refusing to move gateway istio-system\/istio-ingressgateway on cluster edge.*nothing was changed.*VPC-CNI is off on cluster edge/,
+    );
+    expect(edge.store.revision).toBe(revision);
+    expect(edge.stats.byVerb.create ?? 0).toBe(0);
+    expect(edge.stats.byVerb.delete ?? 0).toBe(0);
+    expect(recorded.logs.join('\n')).toContain('Preflight failed: VPC-CNI is off');
+  });
+
+  it('does not repeat a checkpointed step when the task resumes', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const checkpoints = new CheckpointStore();
+    const original = checkpoints.checkpoint;
+    let crash = true;
+    checkpoints.checkpoint = async opts => {
+      const result = await original(opts);
+      if (crash && opts.key.endsWith('.retire-deployment')) {
+        throw new Error('worker lost');
+      }
+      return result;
+    };
+
+    const first = actionContext(input, { checkpoints });
+    await expect(action.handler(first.ctx)).rejects.toThrow('worker lost');
+    expect(deployment()).toBeUndefined();
+    const uid = statefulSet()!.metadata.uid;
+
+    crash = false;
+    const resumed = actionContext(input, { checkpoints });
+    await action.handler(resumed.ctx);
+
+    expect(checkpoints.runs.filter(k => k.endsWith('.create-statefulset'))).toHaveLength(1);
+    expect(checkpoints.runs.filter(k => k.endsWith('.retire-deployment'))).toHaveLength(1);
+    expect(statefulSet()!.metadata.uid).toBe(uid);
+    expect(resumed.recorded.outputs.changed).toBe(true);
+    expect(resumed.recorded.outputs.backup).toContain('kind: Deployment');
+    expect(resumed.recorded.logs.join('\n')).not.toContain('Created StatefulSet');
+  });
+
+  it('refuses users without the migrate permission', async () => {
+    const action = createGatewayBindEipAction({
+      ...world.options,
+      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+    });
+    const revision = world.cluster('tke-blog').store.revision;
+    const { ctx } = actionContext(input);
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('ingress-atlas.migrate'),
+    });
+    expect(world.cluster('tke-blog').store.revision).toBe(revision);
+  });
+
+  it('names the clusters it knows when asked for another', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const { ctx } = actionContext({ ...input, cluster: 'nope' });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'Unknown cluster "nope"; configured clusters: tke-blog, edge',
+    );
+  });
+});

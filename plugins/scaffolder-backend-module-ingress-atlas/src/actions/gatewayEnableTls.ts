@@ -1,0 +1,208 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { ClusterConnection } from '../clusters';
+import { KubeObject, listObjects, readObject, selects } from '../kube';
+import { ISTIO_NETWORKING } from '../istio';
+import { requirePermission } from '../permissions';
+import { applyPlans, planBackup, planDiff, planObjects } from './applyObjects';
+import {
+  ActionOptions,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+  namespaceInput,
+} from './common';
+import { examples } from './gatewayEnableTls.examples';
+
+interface Server {
+  port: { number: number; name: string; protocol: string };
+  hosts: string[];
+  tls?: Record<string, unknown>;
+}
+
+/** Whether an Istio server host entry (`[namespace/]host`, wildcards allowed) covers `host`. */
+export function hostMatches(entry: string, host: string): boolean {
+  const pattern = entry.includes('/') ? entry.split('/')[1] : entry;
+  if (pattern === '*' || pattern === host) {
+    return true;
+  }
+  return pattern.startsWith('*.') && host.endsWith(pattern.slice(1));
+}
+
+/** The gateway workload (Deployment, StatefulSet or DaemonSet) and its pod labels. */
+export async function gatewayWorkload(
+  cluster: ClusterConnection,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) {
+    const workload = await readObject(cluster, { apiVersion: 'apps/v1', kind, namespace, name });
+    if (workload) {
+      return workload;
+    }
+  }
+  return undefined;
+}
+
+function serverName(host: string): string {
+  return `https-${host.replace(/^\*\./, 'wildcard-').replace(/[^a-z0-9-]/gi, '-')}`.slice(0, 63);
+}
+
+/**
+ * Adds an HTTPS server for a host to the Istio Gateway that serves it, with a certificate from
+ * a TLS Secret next to the gateway workload, and redirects HTTP to it.
+ */
+export function createGatewayEnableTlsAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:gateway:enable-tls',
+    description:
+      'Adds an HTTPS server (TLS SIMPLE with credentialName) for a host to the Istio Gateway that serves it over HTTP, and redirects HTTP to HTTPS.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: namespaceInput,
+        gateway: z =>
+          z
+            .string({ description: 'The gateway workload. Default: istio-ingressgateway' })
+            .optional(),
+        host: z => z.string({ description: 'The host to serve over HTTPS, e.g. blog.example.com' }).min(1),
+        credentialName: z =>
+          z
+            .string({
+              description:
+                'A Secret of type kubernetes.io/tls in the namespace of the gateway workload (not of the Gateway object)',
+            })
+            .min(1),
+        httpsRedirect: z =>
+          z.boolean({ description: 'Redirect HTTP to HTTPS for the host. Default: true' }).optional(),
+      },
+      output: {
+        gatewayConfig: z => z.string({ description: 'The Istio Gateway changed, as namespace/name' }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace = 'istio-system',
+        gateway = 'istio-ingressgateway',
+        host,
+        credentialName,
+        httpsRedirect = true,
+      } = ctx.input;
+      await requirePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const preflight = new Preflight(
+        `enable HTTPS for ${host} on gateway ${namespace}/${gateway} of cluster ${clusterName}`,
+        ctx.logger,
+      );
+
+      const workload = await gatewayWorkload(cluster, namespace, gateway);
+      const podLabels = workload?.spec?.template?.metadata?.labels;
+      let config: KubeObject | undefined;
+      if (
+        preflight.check(
+          Boolean(workload),
+          `gateway workload ${workload?.kind} ${namespace}/${gateway} found`,
+          `there is no gateway workload ${namespace}/${gateway} on cluster ${clusterName}`,
+        )
+      ) {
+        const configs = (
+          await listObjects(cluster, { apiVersion: ISTIO_NETWORKING, kind: 'Gateway' })
+        ).filter(
+          g =>
+            selects(g.spec?.selector, podLabels) &&
+            (g.spec?.servers ?? []).some((s: Server) => s.hosts?.some(h => hostMatches(h, host))),
+        );
+        const names = configs.map(c => `${c.metadata!.namespace}/${c.metadata!.name}`);
+        if (
+          preflight.check(
+            configs.length === 1,
+            `Istio Gateway ${names[0]} serves ${host}`,
+            configs.length === 0
+              ? `no Istio Gateway selecting ${namespace}/${gateway} serves ${host}`
+              : `${configs.length} Istio Gateways serve ${host} on ${namespace}/${gateway} (${names.join(', ')}); change them by hand`,
+          )
+        ) {
+          config = configs[0];
+        }
+      }
+      const secret = await readObject(cluster, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace,
+        name: credentialName,
+      });
+      const keys = Object.keys(secret?.data ?? {});
+      preflight.check(
+        secret?.type === 'kubernetes.io/tls' && keys.includes('tls.crt') && keys.includes('tls.key'),
+        `Secret ${namespace}/${credentialName} is a TLS Secret`,
+        secret
+          ? `Secret ${namespace}/${credentialName} is of type ${secret.type} with keys ${keys.join(', ') || '(none)'}; a kubernetes.io/tls Secret with tls.crt and tls.key is needed`
+          : `there is no Secret ${namespace}/${credentialName}: the certificate must live in the namespace of the gateway workload`,
+      );
+      preflight.done();
+
+      const servers: Server[] = structuredClone(config!.spec.servers);
+      const hostEntry =
+        servers.flatMap(s => s.hosts).find(h => hostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*')) ??
+        host;
+      const https = servers.find(
+        s =>
+          ['HTTPS', 'TLS'].includes(s.port.protocol.toUpperCase()) &&
+          s.hosts.some(h => hostMatches(h, host)),
+      );
+      if (https) {
+        ctx.logger.info(`The Gateway already has an HTTPS server for ${host} (${https.port.name})`);
+      } else {
+        servers.push({
+          port: { number: 443, name: serverName(host), protocol: 'HTTPS' },
+          hosts: [hostEntry],
+          tls: { mode: 'SIMPLE', credentialName },
+        });
+      }
+      if (httpsRedirect) {
+        for (const server of servers.filter(
+          s => s.port.protocol.toUpperCase() === 'HTTP' && s.hosts.some(h => hostMatches(h, host)),
+        )) {
+          if (server.hosts.every(h => hostMatches(h, host))) {
+            server.tls = { ...server.tls, httpsRedirect: true };
+          } else {
+            ctx.logger.warn(
+              `HTTP server ${server.port.name} also serves ${server.hosts.join(', ')}: not redirecting it, as that would redirect those hosts too`,
+            );
+          }
+        }
+      }
+      const { status: _status, ...live } = config!;
+      const desired: KubeObject = { ...live, spec: { ...config!.spec, servers } };
+      delete desired.metadata!.resourceVersion;
+      const service = (
+        await listObjects(cluster, { apiVersion: 'v1', kind: 'Service', namespace })
+      ).find(s => selects(s.spec?.selector, podLabels));
+      if (service && !(service.spec?.ports ?? []).some((p: { port: number }) => p.port === 443)) {
+        ctx.logger.warn(
+          `Service ${namespace}/${service.metadata!.name} of the gateway has no port 443: add it, or the HTTPS server is unreachable`,
+        );
+      }
+
+      const plans = await planObjects(cluster, [desired]);
+      const keyPrefix = ['gateway.enable-tls', clusterName, namespace, gateway, host];
+      ctx.output('gatewayConfig', `${config!.metadata!.namespace}/${config!.metadata!.name}`);
+      ctx.output('diff', planDiff(plans));
+      ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
+      await applyPlans(ctx, cluster, plans, keyPrefix);
+      const changed = plans.some(p => p.action !== 'unchanged');
+      ctx.output('changed', changed && !ctx.isDryRun);
+      if (!changed) {
+        ctx.logger.info(`Nothing to change: ${host} is already served over HTTPS`);
+      }
+    },
+  });
+}

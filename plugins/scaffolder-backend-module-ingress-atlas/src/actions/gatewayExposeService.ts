@@ -1,0 +1,211 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubeObject, listObjects, readObject } from '../kube';
+import { ISTIO_NETWORKING } from '../istio';
+import { requirePermission } from '../permissions';
+import { applyPlans, planBackup, planDiff, planObjects } from './applyObjects';
+import {
+  ActionOptions,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+} from './common';
+import { gatewayWorkload, hostMatches } from './gatewayEnableTls';
+import { examples } from './gatewayExposeService.examples';
+
+/** The Istio Gateway and VirtualService that publish a Service under a host through an ingress gateway. */
+export function exposureObjects(options: {
+  namespace: string;
+  service: string;
+  port: number;
+  host: string;
+  selector: Record<string, string>;
+  credentialName?: string;
+}): KubeObject[] {
+  const { namespace, service, port, host, selector, credentialName } = options;
+  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
+  const gatewayName = `${service}-gateway`;
+  return [
+    {
+      apiVersion: ISTIO_NETWORKING,
+      kind: 'Gateway',
+      metadata: { name: gatewayName, namespace, labels },
+      spec: {
+        selector,
+        servers: [
+          {
+            port: { number: 80, name: 'http', protocol: 'HTTP' },
+            hosts: [host],
+            ...(credentialName && { tls: { httpsRedirect: true } }),
+          },
+          ...(credentialName
+            ? [
+                {
+                  port: { number: 443, name: 'https', protocol: 'HTTPS' },
+                  hosts: [host],
+                  tls: { mode: 'SIMPLE', credentialName },
+                },
+              ]
+            : []),
+        ],
+      },
+    },
+    {
+      apiVersion: ISTIO_NETWORKING,
+      kind: 'VirtualService',
+      metadata: { name: service, namespace, labels },
+      spec: {
+        hosts: [host],
+        gateways: [gatewayName],
+        http: [
+          {
+            route: [
+              {
+                destination: {
+                  host: `${service}.${namespace}.svc.cluster.local`,
+                  port: { number: port },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/** Publishes a Service under a host through the mesh's ingress gateway. */
+export function createGatewayExposeServiceAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:gateway:expose-service',
+    description:
+      'Publishes a Service under a host through an Istio ingress gateway: an Istio Gateway (HTTP, and HTTPS when a certificate is given) and a VirtualService routing to the Service.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: z => z.string({ description: 'Namespace of the Service' }).min(1),
+        service: z => z.string({ description: 'The Service to publish' }).min(1),
+        port: z =>
+          z.number({ description: "The Service port to route to. Default: the Service's first port" }).int().optional(),
+        host: z => z.string({ description: 'The public host, e.g. app.example.com' }).min(1),
+        gateway: z =>
+          z.string({ description: 'The ingress gateway workload. Default: istio-ingressgateway' }).optional(),
+        gatewayNamespace: z =>
+          z.string({ description: 'Namespace of the gateway workload. Default: istio-system' }).optional(),
+        credentialName: z =>
+          z
+            .string({
+              description:
+                'TLS Secret in the gateway namespace: serve HTTPS and redirect HTTP. Default: HTTP only',
+            })
+            .optional(),
+      },
+      output: {
+        url: z => z.string({ description: 'Where the Service answers once DNS points at the gateway' }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace,
+        service: serviceName,
+        host,
+        gateway = 'istio-ingressgateway',
+        gatewayNamespace = 'istio-system',
+        credentialName,
+      } = ctx.input;
+      await requirePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const preflight = new Preflight(
+        `expose ${namespace}/${serviceName} as ${host} on cluster ${clusterName}`,
+        ctx.logger,
+      );
+      const service = await readObject(cluster, {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace,
+        name: serviceName,
+      });
+      const ports: number[] = (service?.spec?.ports ?? []).map((p: { port: number }) => p.port);
+      const port = ctx.input.port ?? ports[0];
+      if (
+        preflight.check(
+          Boolean(service),
+          `Service ${namespace}/${serviceName} found`,
+          `there is no Service ${namespace}/${serviceName} on cluster ${clusterName}`,
+        )
+      ) {
+        preflight.check(
+          ports.includes(port),
+          `Service port ${port}`,
+          `Service ${namespace}/${serviceName} has no port ${port} (ports: ${ports.join(', ') || 'none'})`,
+        );
+      }
+      const workload = await gatewayWorkload(cluster, gatewayNamespace, gateway);
+      const selector = workload?.spec?.template?.metadata?.labels?.istio
+        ? { istio: workload.spec.template.metadata.labels.istio }
+        : workload?.spec?.selector?.matchLabels;
+      preflight.check(
+        Boolean(workload && selector),
+        `ingress gateway ${gatewayNamespace}/${gateway} found`,
+        `there is no ingress gateway workload ${gatewayNamespace}/${gateway} on cluster ${clusterName}`,
+      );
+      if (credentialName) {
+        const secret = await readObject(cluster, {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: gatewayNamespace,
+          name: credentialName,
+        });
+        preflight.check(
+          secret?.type === 'kubernetes.io/tls',
+          `TLS Secret ${gatewayNamespace}/${credentialName} found`,
+          `there is no TLS Secret ${gatewayNamespace}/${credentialName}: it must be in the namespace of the gateway workload`,
+        );
+      }
+      const objects = exposureObjects({
+        namespace,
+        service: serviceName,
+        port,
+        host,
+        selector: selector ?? {},
+        credentialName,
+      });
+      const others = (
+        await listObjects(cluster, { apiVersion: ISTIO_NETWORKING, kind: 'VirtualService' })
+      ).filter(
+        vs =>
+          !(vs.metadata?.namespace === namespace && vs.metadata?.name === serviceName) &&
+          (vs.spec?.hosts ?? []).some((h: string) => hostMatches(h, host) && h !== '*') &&
+          (vs.spec?.gateways ?? []).length > 0,
+      );
+      preflight.check(
+        others.length === 0,
+        `no other VirtualService routes ${host} from a gateway`,
+        `${host} is already routed by ${others.map(vs => `VirtualService ${vs.metadata!.namespace}/${vs.metadata!.name}`).join(', ')}`,
+      );
+      preflight.done();
+
+      const plans = await planObjects(cluster, objects);
+      const keyPrefix = ['gateway.expose-service', clusterName, namespace, serviceName];
+      ctx.output('url', `${credentialName ? 'https' : 'http'}://${host}/`);
+      ctx.output('diff', planDiff(plans));
+      ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
+      await applyPlans(ctx, cluster, plans, keyPrefix);
+      const changed = plans.some(p => p.action !== 'unchanged');
+      ctx.output('changed', changed && !ctx.isDryRun);
+      if (!changed) {
+        ctx.logger.info(`Nothing to change: ${host} already routes to ${namespace}/${serviceName}`);
+      }
+    },
+  });
+}

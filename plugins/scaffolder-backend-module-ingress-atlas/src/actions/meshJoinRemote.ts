@@ -1,0 +1,207 @@
+import { isIP } from 'node:net';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { validateApiUrl } from '../clusters';
+import type { ClusterConnection } from '../clusters';
+import { listObjects, readObject } from '../kube';
+import {
+  ISTIO_NAMESPACE,
+  remoteOperator,
+  remoteSecret,
+} from '../istio';
+import { toYaml } from '../manifests';
+import { requirePermission } from '../permissions';
+import {
+  applyPlans,
+  checkKindsServed,
+  planBackup,
+  planDiff,
+  planObjects,
+} from './applyObjects';
+import {
+  ActionOptions,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+} from './common';
+import { examples } from './meshJoinRemote.examples';
+import { writeWorkspaceFiles } from './workspace';
+
+const READER_ACCOUNT = 'istio-reader-service-account';
+
+/**
+ * The token of the member's istio-reader service account, from its token Secret. Returned to
+ * the caller only to be written into the remote secret: never logged or output.
+ */
+async function readerToken(cluster: ClusterConnection): Promise<string | undefined> {
+  const secrets = await listObjects(cluster, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: ISTIO_NAMESPACE,
+  });
+  const secret = secrets.find(
+    s =>
+      s.type === 'kubernetes.io/service-account-token' &&
+      s.metadata?.annotations?.['kubernetes.io/service-account.name'] === READER_ACCOUNT &&
+      s.data?.token,
+  );
+  return secret && Buffer.from(secret.data.token, 'base64').toString('utf8');
+}
+
+/** The address of the primary's east-west gateway (its internal CLB). */
+async function eastWestAddress(cluster: ClusterConnection): Promise<string | undefined> {
+  const service = await readObject(cluster, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    namespace: ISTIO_NAMESPACE,
+    name: 'istio-eastwestgateway',
+  });
+  const ingress = service?.status?.loadBalancer?.ingress?.[0];
+  return ingress?.ip ?? ingress?.hostname;
+}
+
+/**
+ * Joins a member cluster to a primary's mesh: a remote-profile IstioOperator for the member,
+ * and the remote secret that lets the primary's istiod read the member.
+ */
+export function createMeshJoinRemoteAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:mesh:join-remote',
+    description:
+      "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator into the workspace and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown).",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        primaryCluster: z =>
+          z.string({ description: 'The cluster running istiod, from ingressAtlas.clusters' }).min(1),
+        meshId: z => z.string({ description: 'values.global.meshID of the primary' }).min(1),
+        network: z => z.string({ description: "The member's network name" }).min(1),
+        clusterName: z =>
+          z
+            .string({
+              description:
+                "The member's name in the mesh. Default: its cloudClusterId, else its name",
+            })
+            .optional(),
+        remotePilotAddress: z =>
+          z
+            .string({
+              description:
+                "Address of the primary's east-west gateway. Default: the address of istio-system/istio-eastwestgateway in the primary",
+            })
+            .optional(),
+        memberApiServer: z =>
+          z
+            .string({
+              description:
+                "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
+            })
+            .optional(),
+        revision: z => z.string({ description: 'Control-plane revision of the primary' }).optional(),
+        path: z =>
+          z.string({ description: 'Folder in the workspace for the files. Default: istio/<cluster>' }).optional(),
+        apply: z =>
+          z
+            .boolean({ description: 'Also apply the IstioOperator to the member. Default: false' })
+            .optional(),
+      },
+      output: {
+        files: z => z.array(z.string(), { description: 'Files written, relative to the workspace' }),
+        secretName: z => z.string({ description: 'The remote secret in the primary' }),
+        remotePilotAddress: z => z.string({ description: 'Where the member reaches istiod' }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const { cluster: memberName, primaryCluster, meshId, network, apply = false } = ctx.input;
+      const dir = ctx.input.path ?? `istio/${memberName}`;
+      await requirePermission(ctx, permissions);
+      const [member, primary] = await Promise.all([
+        clusters.connect(memberName),
+        clusters.connect(primaryCluster),
+      ]);
+      const clusterName = ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
+      const preflight = new Preflight(
+        `join cluster ${memberName} to the mesh of ${primaryCluster}`,
+        ctx.logger,
+      );
+      preflight.check(
+        memberName !== primaryCluster,
+        'member and primary differ',
+        'the member cluster is the primary itself',
+      );
+      const pilot = ctx.input.remotePilotAddress ?? (await eastWestAddress(primary));
+      preflight.check(
+        Boolean(pilot),
+        `istiod is reached through ${pilot}`,
+        `${primaryCluster} has no address on istio-system/istio-eastwestgateway; install its east-west gateway first or set remotePilotAddress`,
+      );
+      if (pilot && !isIP(pilot)) {
+        preflight.warn(`${pilot} is a host name: the member will resolve it through DNS`);
+      }
+      const server = ctx.input.memberApiServer
+        ? validateApiUrl(ctx.input.memberApiServer, 'memberApiServer').toString().replace(/\/$/, '')
+        : member.server;
+      const token = await readerToken(member);
+      preflight.check(
+        Boolean(token),
+        `token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}`,
+        `${memberName} has no token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), then add a kubernetes.io/service-account-token Secret for it`,
+      );
+      const identity = { meshId, network, clusterName, revision: ctx.input.revision };
+      const operator = remoteOperator({ ...identity, remotePilotAddress: pilot ?? '' });
+      const secret = token
+        ? remoteSecret({
+            clusterName,
+            server,
+            caData: member.credentials().caData,
+            token,
+          })
+        : undefined;
+      if (secret) {
+        await checkKindsServed(primary, [secret], preflight);
+      }
+      if (apply) {
+        preflight.check(
+          member.hasCredentials,
+          `cluster ${memberName} has credentials`,
+          `cluster ${memberName} has no credentials in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
+        );
+        await checkKindsServed(member, [operator], preflight);
+      }
+      preflight.done();
+
+      const files = await writeWorkspaceFiles(
+        ctx.workspacePath,
+        [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
+        ctx.logger,
+      );
+      ctx.output('files', files.map(f => f.path));
+      ctx.output('secretName', secret!.metadata!.name!);
+      ctx.output('remotePilotAddress', pilot!);
+
+      const secretPlans = await planObjects(primary, [secret!]);
+      const memberPlans = apply ? await planObjects(member, [operator]) : [];
+      const plans = [...secretPlans, ...memberPlans];
+      ctx.output('diff', planDiff(plans));
+      ctx.output(
+        'backup',
+        await planBackup(ctx, plans, ['mesh.join-remote', primaryCluster, memberName]),
+      );
+      await applyPlans(ctx, primary, secretPlans, ['mesh.join-remote', primaryCluster, memberName]);
+      await applyPlans(ctx, member, memberPlans, ['mesh.join-remote', memberName]);
+      const changed =
+        files.some(f => f.status !== 'unchanged') || plans.some(p => p.action !== 'unchanged');
+      ctx.output('changed', changed && !ctx.isDryRun);
+      if (!changed) {
+        ctx.logger.info(`Nothing to change: ${memberName} already joins the mesh of ${primaryCluster}`);
+      }
+    },
+  });
+}
