@@ -86,3 +86,8 @@ export default createFrontendPlugin({
   routes: { root: rootRouteRef, entityContent: entityContentRouteRef },
   externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
 });
+
+export {
+  ingressAtlasSearchResultListItem,
+  ingressAtlasSearchResultType,
+} from './components/IngressAtlasSearchResultListItem';
