@@ -7,7 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { IngressAtlasClient } from './IngressAtlasClient';
-import { blogExposure, meshTopology } from '../testUtils/fixtures';
+import { blogExposure, meshTopology } from '../__testUtils__/fixtures';
 
 const BASE = 'http://backstage.test/api/ingress-atlas';
 

@@ -3,8 +3,11 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { CostOverview } from './CostOverview';
-import { costResponse, podEipRecommendation } from '../../testUtils/fixtures';
-import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+import {
+  costResponse,
+  podEipRecommendation,
+} from '../../__testUtils__/fixtures';
+import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const COST = '*/api/ingress-atlas/cost';
 

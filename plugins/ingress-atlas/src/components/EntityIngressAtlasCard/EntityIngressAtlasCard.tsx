@@ -129,6 +129,10 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
     0,
   );
 
+  const expiryClass = (days?: number) => {
+    if (days === undefined || days > EXPIRY_WARNING_DAYS) return undefined;
+    return days < 0 ? classes.error : classes.warning;
+  };
   const row = (term: string, definition: ReactNode) => (
     <>
       <Typography component="dt" variant="body2" className={classes.term}>
@@ -185,18 +189,7 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
         {row(
           'TLS',
           tls.map(([text, info]) => (
-            <div
-              key={text}
-              className={
-                info.daysToExpiry === undefined
-                  ? undefined
-                  : info.daysToExpiry < 0
-                  ? classes.error
-                  : info.daysToExpiry <= EXPIRY_WARNING_DAYS
-                  ? classes.warning
-                  : undefined
-              }
-            >
+            <div key={text} className={expiryClass(info.daysToExpiry)}>
               {text}
             </div>
           )),

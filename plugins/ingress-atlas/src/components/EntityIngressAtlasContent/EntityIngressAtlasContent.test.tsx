@@ -8,8 +8,8 @@ import {
   blogExposure,
   podEipRecommendation,
   tcmFinding,
-} from '../../testUtils/fixtures';
-import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+} from '../../__testUtils__/fixtures';
+import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const EXPOSURE = '*/api/ingress-atlas/entities/component/default/blog/exposure';
 

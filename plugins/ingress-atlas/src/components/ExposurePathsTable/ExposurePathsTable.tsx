@@ -1,4 +1,5 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import { ExposurePath } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
 import {
   describeEntry,
@@ -43,6 +44,11 @@ const columns: TableColumn<PathRow>[] = [
   },
 ];
 
+function describeTarget(path: ExposurePath) {
+  if (path.apiServer) return 'Kubernetes API server';
+  return path.service ? `${path.service.namespace}/${path.service.name}` : '';
+}
+
 /** Every way into the entity, one row per host and entry, sortable and filterable. */
 export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
   const entries = new Map(exposure.entries.map(e => [e.id, e]));
@@ -66,11 +72,7 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
       via: path.via.map(gatewayName).join(' → '),
       gateway: gatewayName(path.gateway),
       route: route ? `${route.kind} ${route.namespace}/${route.name}` : '',
-      service: path.apiServer
-        ? 'Kubernetes API server'
-        : path.service
-        ? `${path.service.namespace}/${path.service.name}`
-        : '',
+      service: describeTarget(path),
       workload: path.workload
         ? `${path.workload.kind} ${path.workload.namespace}/${path.workload.name}`
         : '',

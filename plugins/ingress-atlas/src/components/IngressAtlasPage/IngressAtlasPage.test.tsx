@@ -6,8 +6,8 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { IngressAtlasPage } from './IngressAtlasPage';
 import { FindingsOverview } from './FindingsOverview';
-import { clustersResponse, tcmFinding } from '../../testUtils/fixtures';
-import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+import { clustersResponse, tcmFinding } from '../../__testUtils__/fixtures';
+import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const API = '*/api/ingress-atlas';
 

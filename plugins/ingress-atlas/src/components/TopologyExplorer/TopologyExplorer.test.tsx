@@ -4,8 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { TopologyExplorer } from './TopologyExplorer';
-import { clustersResponse, meshTopology } from '../../testUtils/fixtures';
-import { renderWithPlugin } from '../../testUtils/renderWithPlugin';
+import { clustersResponse, meshTopology } from '../../__testUtils__/fixtures';
+import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const API = '*/api/ingress-atlas';
 

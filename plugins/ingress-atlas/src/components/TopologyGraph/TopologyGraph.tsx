@@ -169,17 +169,17 @@ function FlowView({
         const crossCluster = CROSS_CLUSTER_EDGES.has(edge.type);
         const touchesSelection =
           edge.source === selectedId || edge.target === selectedId;
+        const edgeColour = (selected: boolean, cross: boolean) => {
+          if (selected) return colours.highlight;
+          return cross ? colours.crossClusterEdge : colours.edge;
+        };
         return {
           id: edge.id,
           source: edge.source,
           target: edge.target,
           selectable: false,
           style: {
-            stroke: touchesSelection
-              ? colours.highlight
-              : crossCluster
-              ? colours.crossClusterEdge
-              : colours.edge,
+            stroke: edgeColour(touchesSelection, crossCluster),
             strokeWidth: touchesSelection ? 2.5 : 1,
             strokeDasharray: crossCluster ? '6 4' : undefined,
             opacity: touchesSelection || crossCluster ? 1 : 0.55,
