@@ -32,6 +32,8 @@ export interface ClusterSpec {
   nodes: NodeSpec[];
   /** Where the `kubernetes` Service's Endpoints point (the managed control plane). */
   apiServer?: { ip: string; port: number };
+  /** Fixed pod IPs by `namespace/workload`, handed to its pods in order (as the cloud's records expect them). */
+  podIps?: Record<string, string[]>;
   /** Outside Tencent: the address the cloud gives each LoadBalancer Service, by `namespace/name`. */
   loadBalancers?: Record<string, string>;
   tokens?: ClusterAuth['tokens'];

@@ -4,3 +4,20 @@
  * @packageDocumentation
  */
 export * from './tencent';
+export {
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from './startSandbox';
+export { startCluster, type RunningCluster } from './kube/startCluster';
+export type { FaultSettings, ClusterStats } from './kube/faults';
+export type { KubeObject } from './kube/store';
+export {
+  loadEstates,
+  readManifests,
+  type ClusterSpec,
+  type EstateFile,
+  type NodeSpec,
+} from './estate';
+export { sandboxKubeconfig } from './kubeconfig';
+export { generateEstate, type ScaleOptions } from './scale/generateEstate';

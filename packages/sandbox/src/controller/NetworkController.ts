@@ -3,6 +3,7 @@ import type { ResourceType } from '../kube/resources';
 import { KubeObject, ObjectStore, now } from '../kube/store';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
 import { AddressPool, stableNumber, stableSuffix, stableUid } from './naming';
+import { injectSidecar } from './sidecarInjection';
 
 export const TKE = {
   eipAttributes: 'tke.cloud.tencent.com/eip-attributes',
@@ -302,7 +303,7 @@ export class NetworkController {
       if (!pod.status?.phase) {
         this.#store.update(
           this.#types.pods,
-          this.#start(pod, ipPool, hostPorts),
+          this.#start(injectSidecar(this.#store, pod), ipPool, hostPorts),
         );
       }
     }
@@ -345,7 +346,13 @@ export class NetworkController {
       };
     }
     this.#reserveHostPorts(hostPorts, node.name, spec);
-    const podIp = spec.hostNetwork ? node.internalIp : ipPool.next();
+    const pinned =
+      this.#cluster.podIps?.[
+        `${pod.metadata.namespace}/${workloadNameOf(pod)}`
+      ];
+    const podIp = spec.hostNetwork
+      ? node.internalIp
+      : pinned?.find(ip => ipPool.claim(ip)) ?? ipPool.next();
     const condition = (type: string) => ({
       type,
       status: 'True',
@@ -649,6 +656,7 @@ export class NetworkController {
       return;
     }
     const directAccess = annotations[TKE.directAccess] === 'true';
+    const pods = this.#selectedPods(service);
     try {
       const { loadBalancerId, vip } = this.#cloud.createServiceLoadBalancer({
         region,
@@ -657,13 +665,19 @@ export class NetworkController {
         serviceName: `${service.metadata.namespace}/${service.metadata.name}`,
         internal: Boolean(annotations[TKE.internalSubnet]),
         subnetId: annotations[TKE.internalSubnet],
+        // targetPort is more than SandboxCloud asks for: with direct access each listener
+        // needs its own pod port, which one port per target cannot say.
         ports: (service.spec.ports ?? []).map((p: any) => ({
           port: p.port,
           protocol: p.protocol ?? 'TCP',
           nodePort: p.nodePort,
+          targetPort: pods[0] ? resolveTargetPort(p, pods[0]) : undefined,
         })),
         targets: directAccess
-          ? this.#selectedPods(service).map(pod => ({ ip: pod.status.podIP }))
+          ? pods.map(pod => ({
+              ip: pod.status.podIP,
+              port: resolveTargetPort(service.spec.ports?.[0] ?? {}, pod),
+            }))
           : this.#cluster.nodes.map(node => ({ ip: node.internalIp })),
       });
       annotations[TKE.loadBalancerId] = loadBalancerId;
@@ -870,6 +884,15 @@ export class NetworkController {
   }
 }
 
+/** The Deployment, StatefulSet or DaemonSet a pod belongs to, by name. */
+function workloadNameOf(pod: KubeObject): string | undefined {
+  const owner = pod.metadata.ownerReferences?.find(ref => ref.controller);
+  if (!owner) return undefined;
+  return owner.kind === 'ReplicaSet'
+    ? owner.name.replace(/-[^-]+$/, '')
+    : owner.name;
+}
+
 function templateHash(workload: KubeObject): string {
   return stableSuffix(JSON.stringify(workload.spec?.template ?? {}), 10);
 }
@@ -903,13 +926,7 @@ function endpointSubsets(service: KubeObject, pods: KubeObject[]) {
   const groups = new Map<string, Subset>();
   for (const pod of pods) {
     const ports = (service.spec.ports ?? []).flatMap((port: any) => {
-      const target = port.targetPort ?? port.port;
-      const number =
-        typeof target === 'number'
-          ? target
-          : (pod.spec?.containers ?? [])
-              .flatMap((c: any) => c.ports ?? [])
-              .find((p: any) => p.name === target)?.containerPort;
+      const number = resolveTargetPort(port, pod);
       return number
         ? [
             {
@@ -940,6 +957,17 @@ function endpointSubsets(service: KubeObject, pods: KubeObject[]) {
       addresses: group.addresses.sort((a, b) => a.ip.localeCompare(b.ip)),
       ports: group.ports,
     }));
+}
+
+/** A Service port's targetPort as a number, looking up named ports in the pod's containers. */
+function resolveTargetPort(port: any, pod: KubeObject): number | undefined {
+  const target = port.targetPort ?? port.port;
+  if (typeof target === 'number') {
+    return target;
+  }
+  return (pod.spec?.containers ?? [])
+    .flatMap((c: any) => c.ports ?? [])
+    .find((p: any) => p.name === target)?.containerPort;
 }
 
 function freeNodePort(used: Set<number>, seed: string): number {

@@ -40,6 +40,15 @@ export class AddressPool {
     this.#used = new Set(used);
   }
 
+  /** Takes a given address if it is free. */
+  claim(address: string): boolean {
+    if (this.#used.has(address)) {
+      return false;
+    }
+    this.#used.add(address);
+    return true;
+  }
+
   next(): string | undefined {
     for (; this.#cursor < this.#size - 1; this.#cursor++) {
       const address = toAddress(this.#base + this.#cursor);

@@ -664,9 +664,7 @@ async function readObject(req: IncomingMessage): Promise<KubeObject> {
     : parseJson(body);
 }
 
-async function readDeleteOptions(
-  req: IncomingMessage,
-): Promise<{
+async function readDeleteOptions(req: IncomingMessage): Promise<{
   dryRun?: string[];
   preconditions?: { resourceVersion?: string; uid?: string };
 }> {

@@ -1,0 +1,502 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  V1Service,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import path from 'node:path';
+import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
+import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
+import type { ClusterSpec } from '../estate';
+import { RunningCluster, startCluster } from '../kube/startCluster';
+import { sandboxKubeconfig } from '../kubeconfig';
+import { TencentCloudServer, startTencentCloudServer } from '../tencent';
+
+const SEED = path.resolve(
+  __dirname,
+  '../../../../examples/sandbox/cloud/tencent.yaml',
+);
+const credential = {
+  secretId: 'AKIDSANDBOX00000000000000000000000000',
+  secretKey: 'sandbox-secret-key-0000000000000000',
+};
+
+const tke: ClusterSpec = {
+  name: 'tke-test',
+  port: 0,
+  provider: 'tencent',
+  region: 'ap-guangzhou',
+  cloudClusterId: 'cls-test0001',
+  vpcCni: true,
+  podCidr: '10.0.64.0/24',
+  serviceCidr: '172.18.0.0/22',
+  nodes: [
+    { name: '10.0.0.21', internalIp: '10.0.0.21', labels: { role: 'app' } },
+    { name: '10.0.0.22', internalIp: '10.0.0.22', labels: { role: 'app' } },
+    { name: '10.0.0.23', internalIp: '10.0.0.23', labels: { role: 'edge' } },
+  ],
+};
+
+const namespace = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: 'apps' },
+};
+
+let cloud: TencentCloudServer;
+let cluster: RunningCluster;
+let core: CoreV1Api;
+let apps: AppsV1Api;
+let custom: CustomObjectsApi;
+
+async function start(spec: ClusterSpec) {
+  cluster = await startCluster({
+    spec,
+    objects: [namespace],
+    cloud: spec.provider === 'tencent' ? cloud.cloud : undefined,
+  });
+  const config = new KubeConfig();
+  config.loadFromString(
+    sandboxKubeconfig({
+      [spec.name]: { url: cluster.url, token: cluster.token },
+    }),
+  );
+  core = config.makeApiClient(CoreV1Api);
+  apps = config.makeApiClient(AppsV1Api);
+  custom = config.makeApiClient(CustomObjectsApi);
+}
+
+function tencent<T>(Client: new (config: any) => T): T {
+  return new Client({
+    credential,
+    region: 'ap-guangzhou',
+    profile: {
+      httpProfile: {
+        endpoint: cloud.url.replace('http://', ''),
+        protocol: 'http://',
+        reqTimeout: 5,
+      },
+    },
+  });
+}
+
+async function addressOf(ip: string) {
+  const { AddressSet } = await tencent(vpc.v20170312.Client).DescribeAddresses({
+    Filters: [{ Name: 'address-ip', Values: [ip] }],
+  });
+  return AddressSet?.[0];
+}
+
+async function loadBalancer(id: string) {
+  const { LoadBalancerSet } = await tencent(
+    clb.v20180317.Client,
+  ).DescribeLoadBalancers({ LoadBalancerIds: [id] });
+  return LoadBalancerSet?.[0];
+}
+
+function deployment(
+  name: string,
+  replicas: number,
+  podSpec: object = {},
+  annotations?: Record<string, string>,
+) {
+  return {
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: {
+          labels: { app: name },
+          ...(annotations ? { annotations } : {}),
+        },
+        spec: {
+          containers: [
+            {
+              name,
+              image: `example/${name}:1`,
+              ports: [{ name: 'http', containerPort: 8080 }],
+            },
+          ],
+          ...podSpec,
+        },
+      },
+    },
+  };
+}
+
+const EIP_ANNOTATIONS = {
+  'tke.cloud.tencent.com/networks': 'tke-route-eni',
+  'tke.cloud.tencent.com/eip-attributes': '{"Bandwidth":"100","ISP":"BGP"}',
+};
+
+beforeEach(async () => {
+  cloud = await startTencentCloudServer({
+    seedFile: SEED,
+    credentials: [credential],
+  });
+});
+
+afterEach(async () => {
+  await cluster?.stop();
+  await cloud.stop();
+});
+
+describe('workloads', () => {
+  beforeEach(() => start(tke));
+
+  it('runs Deployment, StatefulSet and DaemonSet pods with real-looking names, IPs and status', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('web', 2),
+    });
+    const db = deployment('db', 2);
+    await apps.createNamespacedStatefulSet({
+      namespace: 'apps',
+      body: { ...db, spec: { ...db.spec, serviceName: 'db' } },
+    });
+    const agent = deployment('agent', 1, {
+      hostNetwork: true,
+      nodeSelector: { role: 'app' },
+    });
+    const { replicas: _replicas, ...agentSpec } = agent.spec;
+    await apps.createNamespacedDaemonSet({
+      namespace: 'apps',
+      body: { ...agent, spec: agentSpec },
+    });
+
+    const pods = (await core.listNamespacedPod({ namespace: 'apps' })).items;
+    const names = pods.map(p => p.metadata!.name!).sort();
+    expect(names.filter(n => n.startsWith('web-'))).toEqual([
+      expect.stringMatching(/^web-[b-z2-9]{10}-[b-z2-9]{5}$/),
+      expect.stringMatching(/^web-[b-z2-9]{10}-[b-z2-9]{5}$/),
+    ]);
+    expect(names.filter(n => n.startsWith('db-'))).toEqual(['db-0', 'db-1']);
+    const agents = pods.filter(p => p.metadata!.name!.startsWith('agent-'));
+    expect(agents.map(p => [p.spec!.nodeName, p.status!.podIP]).sort()).toEqual(
+      [
+        ['10.0.0.21', '10.0.0.21'],
+        ['10.0.0.22', '10.0.0.22'],
+      ],
+    );
+    for (const pod of pods.filter(p => !p.spec!.hostNetwork)) {
+      expect(pod.status).toMatchObject({
+        phase: 'Running',
+        podIP: expect.stringMatching(/^10\.0\.64\.\d+$/),
+      });
+      expect(
+        pod.status!.conditions!.find(c => c.type === 'Ready')!.status,
+      ).toBe('True');
+      expect(tke.nodes.map(n => n.name)).toContain(pod.spec!.nodeName);
+    }
+    const web = await apps.readNamespacedDeployment({
+      name: 'web',
+      namespace: 'apps',
+    });
+    expect(web.status).toMatchObject({
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+    });
+  });
+
+  it('keeps Endpoints in sync with the pods a Service selects', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('web', 2),
+    });
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          selector: { app: 'web' },
+          ports: [{ name: 'http', port: 80, targetPort: 'http' as any }],
+        },
+      },
+    });
+    const addresses = async () =>
+      (
+        await core.readNamespacedEndpoints({ name: 'web', namespace: 'apps' })
+      ).subsets?.flatMap(s => s.addresses ?? []) ?? [];
+    expect(await addresses()).toHaveLength(2);
+    expect(
+      (await core.readNamespacedEndpoints({ name: 'web', namespace: 'apps' }))
+        .subsets![0].ports,
+    ).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+
+    await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: 'apps', body: { spec: { replicas: 3 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const pods = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=web',
+      })
+    ).items;
+    expect((await addresses()).map(a => a.ip).sort()).toEqual(
+      pods.map(p => p.status!.podIP).sort(),
+    );
+    expect(pods).toHaveLength(3);
+
+    await core.deleteNamespacedService({ name: 'web', namespace: 'apps' });
+    await expect(
+      core.readNamespacedEndpoints({ name: 'web', namespace: 'apps' }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('leaves pods Pending when no node fits, and replaces pods of a changed template', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('nowhere', 1, { nodeSelector: { role: 'gpu' } }),
+    });
+    const [pending] = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=nowhere',
+      })
+    ).items;
+    expect(pending.status?.phase).toBe('Pending');
+    expect(pending.status?.podIP).toBeUndefined();
+
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'nowhere',
+        namespace: 'apps',
+        body: {
+          spec: { template: { spec: { nodeSelector: { role: 'edge' } } } },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const [moved] = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=nowhere',
+      })
+    ).items;
+    expect(moved.metadata?.name).not.toBe(pending.metadata?.name);
+    expect(moved.spec?.nodeName).toBe('10.0.0.23');
+  });
+});
+
+describe('pod EIPs on VPC-CNI', () => {
+  beforeEach(() => start(tke));
+
+  it('binds an EIP to a pod that asks for one, and releases it with the pod', async () => {
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
+    });
+    const [pod] = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=gw',
+      })
+    ).items;
+    const ip =
+      pod.metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+
+    const claim: any = await custom.getNamespacedCustomObject({
+      group: 'networking.tke.cloud.tencent.com',
+      version: 'v1',
+      namespace: 'apps',
+      plural: 'eipclaims',
+      name: pod.metadata!.name!,
+    });
+    expect(claim.status).toMatchObject({
+      phase: 'Bound',
+      ip,
+      podIp: pod.status!.podIP,
+    });
+    expect(await addressOf(ip!)).toMatchObject({
+      AddressStatus: 'BIND',
+      PrivateAddressIp: pod.status!.podIP,
+      Bandwidth: 100,
+      TagSet: expect.arrayContaining([
+        { Key: 'tke-clusterId', Value: 'cls-test0001' },
+      ]),
+    });
+
+    await apps.deleteNamespacedDeployment({ name: 'gw', namespace: 'apps' });
+    expect(await addressOf(ip!)).toBeUndefined();
+    await expect(
+      custom.getNamespacedCustomObject({
+        group: 'networking.tke.cloud.tencent.com',
+        version: 'v1',
+        namespace: 'apps',
+        plural: 'eipclaims',
+        name: pod.metadata!.name!,
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('keeps the EIP of a StatefulSet pod with delete policy Never across restarts', async () => {
+    const annotations = {
+      ...EIP_ANNOTATIONS,
+      'tke.cloud.tencent.com/eip-claim-delete-policy': 'Never',
+    };
+    const body = deployment('edge', 1, {}, annotations);
+    await apps.createNamespacedStatefulSet({
+      namespace: 'apps',
+      body: { ...body, spec: { ...body.spec, serviceName: 'edge' } },
+    });
+    const ipOf = async () =>
+      (await core.readNamespacedPod({ name: 'edge-0', namespace: 'apps' }))
+        .metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
+    const first = await ipOf();
+    expect(first).toBeDefined();
+
+    await core.deleteNamespacedPod({ name: 'edge-0', namespace: 'apps' });
+    expect(await ipOf()).toBe(first);
+
+    await apps.patchNamespacedStatefulSet(
+      { name: 'edge', namespace: 'apps', body: { spec: { replicas: 0 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(await addressOf(first!)).toMatchObject({ AddressStatus: 'UNBIND' });
+  });
+
+  it('serves no EIPClaim kind on a cluster without VPC-CNI', async () => {
+    await cluster.stop();
+    await start({ ...tke, name: 'tke-gr', vpcCni: false });
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
+    });
+    const [pod] = (await core.listNamespacedPod({ namespace: 'apps' })).items;
+    expect(
+      pod.metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'],
+    ).toBeUndefined();
+    await expect(
+      custom.listClusterCustomObject({
+        group: 'networking.tke.cloud.tencent.com',
+        version: 'v1',
+        plural: 'eipclaims',
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+  });
+});
+
+describe('LoadBalancer Services', () => {
+  const lbService = (
+    name: string,
+    annotations: Record<string, string> = {},
+  ): V1Service => ({
+    metadata: { name, annotations },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { app: name },
+      ports: [{ name: 'https', port: 443, targetPort: 8443 as any }],
+    },
+  });
+
+  it('gets a CLB from TKE, public or internal, which goes away with the Service', async () => {
+    await start(tke);
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: lbService('public'),
+    });
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: lbService('private', {
+        'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid':
+          'subnet-gz000011',
+      }),
+    });
+    const publicService = await core.readNamespacedService({
+      name: 'public',
+      namespace: 'apps',
+    });
+    const id =
+      publicService.metadata?.annotations?.[
+        'service.kubernetes.io/loadbalance-id'
+      ];
+    expect(id).toMatch(/^lb-/);
+    const lb = await loadBalancer(id!);
+    expect(lb).toMatchObject({
+      LoadBalancerType: 'OPEN',
+      Tags: expect.arrayContaining([
+        { TagKey: 'tke-createdBy-flag', TagValue: 'yes' },
+      ]),
+    });
+    expect(publicService.status?.loadBalancer?.ingress).toEqual([
+      { ip: lb!.LoadBalancerVips![0] },
+    ]);
+    expect(publicService.spec?.ports?.[0].nodePort).toBeGreaterThanOrEqual(
+      30000,
+    );
+
+    const privateService = await core.readNamespacedService({
+      name: 'private',
+      namespace: 'apps',
+    });
+    const internal = await loadBalancer(
+      privateService.metadata!.annotations![
+        'service.kubernetes.io/loadbalance-id'
+      ],
+    );
+    expect(internal?.LoadBalancerType).toBe('INTERNAL');
+
+    await core.deleteNamespacedService({ name: 'public', namespace: 'apps' });
+    expect(await loadBalancer(id!)).toBeUndefined();
+  });
+
+  it('reuses an existing CLB named by tke-existed-lbid and never deletes it', async () => {
+    await start(tke);
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: lbService('reuse', {
+        'service.kubernetes.io/tke-existed-lbid': 'lb-idle0001',
+      }),
+    });
+    const service = await core.readNamespacedService({
+      name: 'reuse',
+      namespace: 'apps',
+    });
+    expect(
+      service.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'],
+    ).toBe('lb-idle0001');
+    expect(service.status?.loadBalancer?.ingress).toEqual([
+      { ip: '129.204.10.99' },
+    ]);
+    await core.deleteNamespacedService({ name: 'reuse', namespace: 'apps' });
+    expect(await loadBalancer('lb-idle0001')).toBeDefined();
+  });
+
+  it('outside Tencent, gets the address the estate lists and calls no cloud', async () => {
+    await start({
+      ...tke,
+      name: 'aliyun-test',
+      provider: 'aliyun',
+      vpcCni: false,
+      loadBalancers: { 'apps/shop': '47.98.1.2' },
+    });
+    const before = (
+      await tencent(clb.v20180317.Client).DescribeLoadBalancers({})
+    ).TotalCount;
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: lbService('shop'),
+    });
+    const service = await core.readNamespacedService({
+      name: 'shop',
+      namespace: 'apps',
+    });
+    expect(service.status?.loadBalancer?.ingress).toEqual([
+      { ip: '47.98.1.2' },
+    ]);
+    expect(
+      service.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'],
+    ).toBeUndefined();
+    expect(
+      (await tencent(clb.v20180317.Client).DescribeLoadBalancers({}))
+        .TotalCount,
+    ).toBe(before);
+  });
+});
