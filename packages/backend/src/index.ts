@@ -10,6 +10,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(
+  import('@ingress-atlas/plugin-scaffolder-backend-module-ingress-atlas'),
+);
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
