@@ -239,6 +239,19 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     expect(mutations).toEqual([]);
   });
 
+  it('keeps the catalog as it is before the atlas has finished its first refresh', async () => {
+    const atlas = createIngressAtlasTestPlugin({
+      responses: {
+        '/clusters': { clusters: [], sourceErrors: [] },
+        '/exposures': { paths: [], entries: [], gateways: [], routes: [], costs: [] },
+        '/cloud-inventory': { inventories: [] },
+      },
+    });
+    const { mutations } = await emit({ atlas });
+
+    expect(mutations).toEqual([]);
+  });
+
   it('refuses a bad owner at startup, naming the key', async () => {
     await expect(
       emit({ config: { ingressAtlas: { catalog: { owner: 'group:' } } } }),

@@ -2,6 +2,7 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   EntityProvider,
   EntityProviderConnection,
@@ -67,6 +68,11 @@ export class IngressAtlasEntityProvider implements EntityProvider {
       this.#atlas.getExposures(),
       this.#atlas.getCloudInventory(),
     ]);
+    if (!exposures.generatedAt) {
+      throw new ServiceUnavailableError(
+        'Ingress Atlas has not finished its first refresh; keeping the catalog as it is',
+      );
+    }
     const { entities, warnings } = atlasEntities({
       ...this.#config,
       clusters,

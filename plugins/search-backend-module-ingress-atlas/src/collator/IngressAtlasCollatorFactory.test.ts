@@ -159,6 +159,18 @@ describe('IngressAtlasCollatorFactory', () => {
     await expect(collate({ atlas })).rejects.toThrow('Request failed with 503');
   });
 
+  it('does not index before the atlas has finished its first refresh', async () => {
+    const atlas = createIngressAtlasTestPlugin({
+      responses: {
+        '/exposures': { paths: [], entries: [], gateways: [], routes: [], costs: [] },
+      },
+    });
+
+    await expect(collate({ atlas })).rejects.toThrow(
+      'Ingress Atlas has not finished its first refresh',
+    );
+  });
+
   it('refuses an invalid schedule at startup, naming the key', async () => {
     await expect(
       collate({

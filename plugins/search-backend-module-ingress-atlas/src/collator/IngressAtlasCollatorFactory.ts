@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   DocumentCollatorFactory,
@@ -73,6 +74,12 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
 
   async *#execute(): AsyncGenerator<IngressAtlasDocument> {
     const exposures = await this.#atlas.getExposures();
+    if (!exposures.generatedAt) {
+      // Indexing nothing would wipe the results until the next run.
+      throw new ServiceUnavailableError(
+        'Ingress Atlas has not finished its first refresh; not indexing yet',
+      );
+    }
     const byOwnedHost = new Map<string, ExposurePath[]>();
     const unowned = new Set<string>();
     for (const path of exposures.paths) {
