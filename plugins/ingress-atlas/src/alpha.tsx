@@ -56,7 +56,6 @@ const entityIngressAtlasContent = EntityContentBlueprint.make({
   params: {
     path: '/ingress',
     title: 'Ingress',
-    group: 'deployment',
     routeRef: entityContentRouteRef,
     filter: ingressAtlasEntityFilter,
     loader: () =>

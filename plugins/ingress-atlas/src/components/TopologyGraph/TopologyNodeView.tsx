@@ -83,7 +83,8 @@ export const TopologyNodeView = memo(
         title={`${node.label}\n${meta.join(' · ')}`}
         data-testid={`topology-node-${node.id}`}
         style={{
-          background: data.background,
+          // Zoomed out, a node is a box in its type's colour: the estate reads as a map.
+          background: showText ? data.background : data.colour,
           color: data.text,
           borderColor: borderColour,
           borderWidth: data.highlighted || node.severity ? 3 : 1,

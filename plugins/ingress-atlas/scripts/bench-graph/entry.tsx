@@ -1,0 +1,58 @@
+import { useCallback, useMemo } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ThemeProvider } from '@material-ui/core/styles';
+import CssBaseline from '@material-ui/core/CssBaseline';
+import { darkTheme, lightTheme } from '@backstage/theme';
+import { TopologyGraph } from '../../src/components/TopologyGraph';
+import { syntheticTopology } from './syntheticTopology';
+
+declare global {
+  interface Window {
+    benchResult?: Record<string, number>;
+  }
+}
+
+const params = new URLSearchParams(window.location.search);
+const nodeCount = Number(params.get('nodes') ?? 2000);
+const edgeCount = Number(params.get('edges') ?? 3000);
+const theme = params.get('theme') === 'dark' ? darkTheme : lightTheme;
+
+const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
+
+function Bench({ started }: { started: number }) {
+  const graph = useMemo(() => syntheticTopology(nodeCount, edgeCount), []);
+  const onLayout = useCallback(
+    async ({ ms }: { ms: number }) => {
+      const laidOut = performance.now();
+      // Rendered once React Flow has measured the nodes and fitted the view.
+      while (
+        document.querySelectorAll('.react-flow__node').length === 0 ||
+        !document.querySelector('.react-flow__renderer')
+      ) {
+        await nextFrame();
+      }
+      await nextFrame();
+      await nextFrame();
+      const rendered = performance.now();
+      window.benchResult = {
+        nodes: graph.nodes.length,
+        edges: graph.edges.length,
+        layoutMs: ms,
+        renderMs: rendered - laidOut,
+        totalMs: rendered - started,
+        domNodes: document.querySelectorAll('.react-flow__node').length,
+        domEdges: document.querySelectorAll('.react-flow__edge').length,
+      };
+    },
+    [graph, started],
+  );
+  return <TopologyGraph graph={graph} height="95vh" onLayout={onLayout} />;
+}
+
+const started = performance.now();
+createRoot(document.getElementById('root')!).render(
+  <ThemeProvider theme={theme}>
+    <CssBaseline />
+    <Bench started={started} />
+  </ThemeProvider>,
+);
