@@ -1,0 +1,46 @@
+import { test, expect } from '@playwright/test';
+import { SCREENSHOTS, signInAsGuest } from './helpers';
+
+// The collator and the entity provider run on schedules after the atlas's first refresh;
+// the sandbox config runs them every few seconds, so results show up within a few minutes.
+const INDEXED_WITHIN = 180_000;
+
+test.setTimeout(INDEXED_WITHIN + 60_000);
+
+test('a guest finds blog.example.com in search and lands on its Ingress tab', async ({ page }) => {
+  await signInAsGuest(page);
+
+  const result = page.getByRole('link', { name: 'blog.example.com', exact: true });
+  await expect(async () => {
+    await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
+    await expect(result).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
+
+  await expect(page.getByText('Exposed hosts').first()).toBeVisible();
+  await expect(page.getByText(/129\.204\.10\.11/).first()).toBeVisible();
+  await expect(page.getByText(/lb-blog0001/).first()).toBeVisible();
+  await expect(page.getByText('Cluster: tke-blog')).toBeVisible();
+  expect(await page.content()).not.toContain('ATLAS-CANARY-');
+  await page.screenshot({ path: `${SCREENSHOTS}/search-blog-host.png`, fullPage: true });
+
+  await result.click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/blog\/ingress$/);
+  await expect(page.getByRole('heading', { name: 'blog' }).first()).toBeVisible();
+});
+
+test('the blog gateway is a catalog Resource depending on its cluster and serving the blog', async ({ page }) => {
+  await signInAsGuest(page);
+
+  const gateway = '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway';
+  await expect(async () => {
+    await page.goto(gateway);
+    await expect(
+      page.getByRole('heading', { name: 'tke-blog-istio-system-istio-ingressgateway' }).first(),
+    ).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
+
+  await expect(page.getByText('ingress-gateway').first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'tke-blog', exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'blog', exact: true }).first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/catalog-blog-gateway.png`, fullPage: true });
+});
