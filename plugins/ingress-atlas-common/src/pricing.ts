@@ -245,7 +245,8 @@ export function resourceMonthlyCost(
   const table = prices[resource.provider] ?? {};
   switch (resource.kind) {
     case 'load-balancer': {
-      const item = LOAD_BALANCER_ITEMS[resource.loadBalancerKind ?? ''] ?? 'loadBalancer';
+      const item =
+        LOAD_BALANCER_ITEMS[resource.loadBalancerKind ?? ''] ?? 'loadBalancer';
       const instance = hourly(resource, table[item], item);
       const publicIp =
         resource.network === 'public' && table.loadBalancerPublicIp

@@ -7,3 +7,4 @@ export {
   readManifestInventory,
   readObjects,
 } from './readManifests';
+export { ESTATES_FILE, isEstatesFolder, loadEstates } from './estates';

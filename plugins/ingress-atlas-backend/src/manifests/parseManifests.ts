@@ -13,6 +13,11 @@ export class ManifestError extends Error {
   }
 }
 
+/** The parser's message without the position it appends (the error carries it already). */
+export function yamlMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
 function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -38,7 +43,7 @@ export function parseManifests(
       throw new ManifestError(
         file,
         line,
-        `invalid YAML: ${error.message.split('\n')[0]}`,
+        `invalid YAML: ${yamlMessage(error.message)}`,
       );
     }
     const start = document.contents?.range?.[0] ?? 0;

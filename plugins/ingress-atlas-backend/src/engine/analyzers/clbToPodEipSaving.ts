@@ -31,9 +31,7 @@ export const clbToPodEipSaving: Analyzer = {
                 ]
               : []),
           ],
-          fix: `Give the gateway pods their own EIPs and drop the CLB. Caveats: ${r.caveats.join(
-            ' ',
-          )}`,
+          fix: 'Give the gateway pods their own EIPs (VPC-CNI), point DNS at them and remove the CLB; see the caveats: address stability, DNS, per-GB traffic.',
           templateRef: r.templateRef,
           parameters: r.parameters,
         });

@@ -292,8 +292,8 @@ function uniqueRefs(refs: ObjectRef[]): ObjectRef[] {
 }
 
 /**
- * The root certificate a control plane distributes: in its own namespace, else in a namespace
- * injected by its revision (or a tag of it), else the only one in the cluster.
+ * The root certificate a control plane distributes: in a namespace it injects (by revision or
+ * tag), else in its own namespace, else the only one in the cluster.
  */
 function rootCertOf(
   objects: ClusterObjects,
@@ -304,15 +304,17 @@ function rootCertOf(
     .list('configmaps')
     .filter(c => c.metadata.name === 'istio-ca-root-cert');
   const revisions = [plane.revision, ...plane.tags];
-  const injected = (ns?: string) =>
-    revisions.includes(
-      objects.get('namespaces', undefined, ns ?? '')?.metadata.labels?.[
-        'istio.io/rev'
-      ] ?? '',
-    );
+  const injected = (ns?: string) => {
+    const labels =
+      objects.get('namespaces', undefined, ns ?? '')?.metadata.labels ?? {};
+    return labels['istio.io/rev']
+      ? revisions.includes(labels['istio.io/rev'])
+      : revisions.includes('default') &&
+          labels['istio-injection'] === 'enabled';
+  };
   return (
-    roots.find(c => c.metadata.namespace === namespace) ??
     roots.find(c => injected(c.metadata.namespace)) ??
+    roots.find(c => c.metadata.namespace === namespace) ??
     (roots.length === 1 ? roots[0] : undefined)
   );
 }

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const FIXTURES = path.resolve(__dirname, '../engine/__fixtures__');
+
+/** Runs the CLI exactly as `yarn ingress-atlas` does (the root package.json script). */
+function cli(...args: string[]) {
+  const script: string = require(path.join(REPO_ROOT, 'package.json')).scripts[
+    'ingress-atlas'
+  ];
+  const [command, ...scriptArgs] = script.split(' ');
+  expect(command).toBe('node');
+  const result = spawnSync(process.execPath, [...scriptArgs, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, INIT_CWD: FIXTURES },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('ingress-atlas analyze', () => {
+  it('prints the paths, costs and findings of a cluster, and fails on errors by default', () => {
+    const { code, stdout } = cli(
+      'analyze',
+      '-f',
+      'tke-blog',
+      '--cluster-name',
+      'tke-blog',
+      '--now',
+      '2026-11-21',
+    );
+    expect(stdout).toMatch(
+      /blog\.example\.com\s+public\s+load-balancer 129\.204\.10\.11 lb-blog0001/,
+    );
+    expect(stdout).toContain('tcm 1.10.3 (1-10-3)');
+    expect(stdout).toContain('saves 144.00 CNY/month');
+    expect(stdout).toContain('[CREDENTIAL_SECRET_WRONG_NAMESPACE]');
+    expect(stdout).toContain(
+      'template: template:default/migrate-tcm-to-istiod',
+    );
+    expect(code).toBe(79);
+  });
+
+  it('exits by the --fail-on threshold, like istioctl analyze', () => {
+    const saas = ['analyze', '-f', 'tke-saas-primary', '--now', '2026-11-21'];
+    expect(cli(...saas).code).toBe(0);
+    expect(cli(...saas, '--fail-on', 'warning').code).toBe(79);
+    expect(cli(...saas, '--fail-on', 'none').code).toBe(0);
+    // Nineteen days later the certificate has expired: an error.
+    expect(
+      cli('analyze', '-f', 'tke-saas-primary', '--now', '2026-12-11').code,
+    ).toBe(79);
+  });
+
+  it('writes the model as JSON', () => {
+    const { code, stdout } = cli(
+      'analyze',
+      '-f',
+      'huawei-cce',
+      '-o',
+      'json',
+      '--fail-on',
+      'none',
+      '--now',
+      '2026-11-21',
+    );
+    expect(code).toBe(0);
+    const model = JSON.parse(stdout);
+    expect(model.clusters).toEqual([
+      expect.objectContaining({ name: 'huawei-cce', provider: 'huawei' }),
+    ]);
+    expect(model.findings.map((f: any) => f.code)).toContain(
+      'APISERVER_PUBLIC',
+    );
+  });
+
+  it('names the file and line of bad YAML and exits 65', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-cli-'));
+    try {
+      const file = path.join(dir, 'gateway.yaml');
+      await fs.writeFile(
+        file,
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels: app: b\n',
+      );
+      const { code, stderr, stdout } = cli('analyze', '-f', file);
+      expect(code).toBe(65);
+      expect(stderr).toBe(
+        `Error: ${file}:5: invalid YAML: Nested mappings are not allowed in compact mappings\n`,
+      );
+      expect(stdout).toBe('');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad usage with exit 64', () => {
+    expect(cli('analyze').code).toBe(64);
+    expect(cli('analyze', '-f', 'edge', '-o', 'yaml').stderr).toContain(
+      '-o must be table or json',
+    );
+    expect(cli('inspect').code).toBe(64);
+  });
+
+  it('never prints secret data', () => {
+    const all = [
+      'tke-blog',
+      'tke-saas-primary',
+      'tke-saas-remote',
+      'edge',
+      'aliyun-asm',
+      'huawei-cce',
+      'misconfigured',
+    ];
+    for (const output of ['table', 'json']) {
+      for (const dir of all) {
+        const { stdout, stderr } = cli(
+          'analyze',
+          '-f',
+          dir,
+          '-o',
+          output,
+          '--fail-on',
+          'none',
+        );
+        const printed = stdout + stderr;
+        expect(printed.length).toBeGreaterThan(100);
+        expect(printed).not.toContain('ATLAS-CANARY');
+        expect(printed).not.toContain(
+          Buffer.from('ATLAS-CANARY').toString('base64').slice(0, 12),
+        );
+      }
+    }
+  });
+});

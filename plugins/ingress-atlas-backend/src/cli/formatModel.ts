@@ -1,0 +1,229 @@
+import {
+  AtlasModel,
+  ExposurePath,
+  Finding,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { renderTable } from './table';
+
+const short = (id: string | undefined) =>
+  (id ?? '').replace(/^[a-zA-Z]+:[^/]+\//, '');
+
+function money(amount: number | undefined) {
+  return amount === undefined ? '' : amount.toFixed(2);
+}
+
+function controlPlaneSummary(model: AtlasModel, cluster: string) {
+  return model.controlPlanes
+    .filter(p => p.cluster === cluster)
+    .map(p =>
+      `${p.kind} ${p.version ?? ''} (${p.revision}${
+        p.tags.length ? `, tags ${p.tags.join(',')}` : ''
+      })`.replace(/ +/g, ' '),
+    )
+    .join('; ');
+}
+
+function pathTarget(p: ExposurePath): string {
+  if (p.apiServer) return 'Kubernetes API server';
+  if (p.workload) {
+    const cluster =
+      p.workload.cluster === p.cluster ? '' : `${p.workload.cluster}:`;
+    return `${cluster}${p.workload.namespace}/${p.workload.name} (${p.workload.kind})`;
+  }
+  return p.service ? `service ${p.service.namespace}/${p.service.name}` : '';
+}
+
+function findingLines(f: Finding): string[] {
+  const lines = [
+    `${f.severity.toUpperCase().padEnd(7)} [${f.code}] ${f.message}`,
+    `        fix: ${f.fix}`,
+  ];
+  if (f.templateRef) {
+    const params = Object.entries(f.parameters ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    lines.push(
+      `        template: ${f.templateRef}${params ? ` (${params})` : ''}`,
+    );
+  }
+  return lines;
+}
+
+/** The model as readable text: clusters, control planes, paths, costs, recommendations, findings. */
+export function formatModel(model: AtlasModel): string {
+  const sections: string[] = [];
+  const section = (title: string, body: string) =>
+    sections.push(`${title}\n${body}`);
+
+  section(
+    'CLUSTERS',
+    renderTable(
+      ['NAME', 'PROVIDER', 'REGION', 'STATUS', 'CONTROL PLANES'],
+      model.clusters.map(c => [
+        c.name,
+        c.provider,
+        c.region ?? '',
+        c.status,
+        controlPlaneSummary(model, c.name) || '-',
+      ]),
+    ),
+  );
+
+  if (model.controlPlanes.length) {
+    section(
+      'CONTROL PLANES',
+      renderTable(
+        [
+          'CLUSTER',
+          'KIND',
+          'ROLE',
+          'REVISION',
+          'VERSION',
+          'MESH',
+          'NETWORK',
+          'LINKS',
+        ],
+        model.controlPlanes.map(p => [
+          p.cluster,
+          p.managed ? `${p.kind} (managed)` : p.kind,
+          p.role,
+          p.revision,
+          p.version ?? '',
+          p.meshId ?? p.managedMeshId ?? '',
+          p.network ?? '',
+          [
+            ...(p.primary ? [`primary ${short(p.primary)}`] : []),
+            ...(p.remoteSecretLinks.length
+              ? [`reads ${p.remoteSecretLinks.join(',')}`]
+              : []),
+            ...(p.eastWestGateways.length
+              ? [`east-west ${p.eastWestGateways.map(short).join(',')}`]
+              : []),
+          ].join('; '),
+        ]),
+      ),
+    );
+  }
+
+  const entries = new Map(model.entries.map(e => [e.id, e]));
+  const routes = new Map(model.routes.map(r => [r.id, r]));
+  section(
+    'EXPOSURE PATHS',
+    model.paths.length === 0
+      ? '(none)'
+      : renderTable(
+          [
+            'HOST',
+            'NETWORK',
+            'ENTRY',
+            'VIA',
+            'GATEWAY',
+            'ROUTE',
+            'TARGET',
+            'TLS',
+            'CNY/MONTH',
+            'OWNERS',
+          ],
+          model.paths.map(p => {
+            const entry = entries.get(p.entry);
+            const route = p.route ? routes.get(p.route) : undefined;
+            const target = pathTarget(p);
+            const tls =
+              p.tls.mode === 'NONE'
+                ? 'none'
+                : `${p.tls.mode} ${p.tls.certificateSource}${
+                    p.tls.secretRef ? ` ${p.tls.secretRef}` : ''
+                  }${
+                    p.tls.daysToExpiry !== undefined
+                      ? ` (${p.tls.daysToExpiry}d)`
+                      : ''
+                  }`;
+            return [
+              p.host,
+              p.network,
+              `${entry?.type ?? ''} ${[
+                ...(entry?.addresses ?? []),
+                entry?.cloudResourceId ?? '',
+              ]
+                .filter(Boolean)
+                .join(' ')}`.trim(),
+              p.via.map(short).join(' > '),
+              short(p.gateway),
+              route ? `${route.kind} ${route.namespace}/${route.name}` : '',
+              target,
+              tls,
+              money(p.monthlyCostShareCny),
+              p.entityRefs.join(', '),
+            ];
+          }),
+        ),
+  );
+
+  if (model.costs.length) {
+    section(
+      'COSTS (CNY/MONTH, 720 h; traffic not included unless known)',
+      renderTable(
+        ['RESOURCE', 'STATE', 'CNY/MONTH', 'PARTS'],
+        model.costs.map(c => [
+          c.entry ? short(c.entry) : c.resource ?? '',
+          c.state,
+          money(c.monthlyCny),
+          [
+            ...c.parts.map(
+              p =>
+                `${p.item} ${p.resource} ${p.unitPrice} ${p.unit} x ${p.quantity}`,
+            ),
+            ...c.unpriced.map(u => `unpriced: ${u}`),
+          ].join('; '),
+        ]),
+      ),
+    );
+  }
+
+  if (model.recommendations.length) {
+    section(
+      'RECOMMENDATIONS',
+      model.recommendations
+        .map(
+          r =>
+            `${r.title}: saves ${money(
+              r.savingMonthlyCny,
+            )} CNY/month\n  template: ${r.templateRef}\n${r.caveats
+              .map(c => `  - ${c}`)
+              .join('\n')}`,
+        )
+        .join('\n'),
+    );
+  }
+
+  section(
+    'FINDINGS',
+    model.findings.length
+      ? model.findings.flatMap(findingLines).join('\n')
+      : 'No findings.',
+  );
+
+  const count = (s: string) =>
+    model.findings.filter(f => f.severity === s).length;
+  const inUse = model.costs
+    .filter(c => c.state === 'in-use')
+    .reduce((n, c) => n + c.monthlyCny, 0);
+  const wasted = model.costs
+    .filter(c => c.state !== 'in-use')
+    .reduce((n, c) => n + c.monthlyCny, 0);
+  const saving = model.recommendations.reduce(
+    (n, r) => n + r.savingMonthlyCny,
+    0,
+  );
+  sections.push(
+    `${model.clusters.length} cluster(s), ${
+      model.paths.length
+    } path(s); ${count('error')} error(s), ${count(
+      'warning',
+    )} warning(s), ${count('info')} info. ` +
+      `Monthly: ${money(inUse)} CNY in use, ${money(wasted)} CNY idle, ${money(
+        saving,
+      )} CNY possible saving.`,
+  );
+  return `${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,129 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import {
+  CloudInventory,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { CatalogEntityLite } from '../engine';
+import {
+  isEstatesFolder,
+  loadEstates,
+  loadManifestCluster,
+  ManifestError,
+  parseManifests,
+} from '../manifests';
+import { ESTATES_FILE } from '../manifests/estates';
+
+export interface CliInputs {
+  clusters: ClusterInventory[];
+  clouds: CloudInventory[];
+  entities: CatalogEntityLite[];
+  /** Kinds the atlas does not read, with how many objects of each were skipped. */
+  skipped: Record<string, number>;
+}
+
+async function readYamlDocuments(file: string): Promise<any[]> {
+  let text;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new ManifestError(file, undefined, 'cannot be read');
+  }
+  return parseManifestsOrData(text, file);
+}
+
+function parseManifestsOrData(text: string, file: string): any[] {
+  const documents = parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const d of list) {
+    if (d.errors.length) parseManifests(text, file); // throws with file and line
+  }
+  return list
+    .map(d => d.toJS())
+    .flatMap(v => (Array.isArray(v) ? v : [v]))
+    .filter(Boolean);
+}
+
+/**
+ * What `analyze` reads: each -f path is an estates folder (estates.yaml + a folder per
+ * cluster), or files and folders of one cluster's manifests. Clouds and entities are optional.
+ */
+export async function loadInputs(options: {
+  paths: string[];
+  clusterName?: string;
+  provider?: ClusterInventory['cluster']['provider'];
+  cloudFiles?: string[];
+  entitiesFiles?: string[];
+}): Promise<CliInputs> {
+  const clusters: ClusterInventory[] = [];
+  const skipped: Record<string, number> = {};
+  const addSkipped = (s: Record<string, number>) => {
+    for (const [k, n] of Object.entries(s)) skipped[k] = (skipped[k] ?? 0) + n;
+  };
+
+  const plain: string[] = [];
+  for (const p of options.paths) {
+    if (await isEstatesFolder(p)) {
+      for (const loaded of await loadEstates(p)) {
+        clusters.push(loaded.inventory);
+        addSkipped(loaded.skipped);
+      }
+    } else {
+      plain.push(p);
+    }
+  }
+  if (plain.length) {
+    const loaded = await loadManifestCluster(
+      plain,
+      {
+        ...(options.clusterName ? { name: options.clusterName } : {}),
+        ...(options.provider ? { provider: options.provider } : {}),
+      },
+      { exclude: [ESTATES_FILE] },
+    );
+    clusters.push(loaded.inventory);
+    addSkipped(loaded.skipped);
+  }
+
+  const clouds: CloudInventory[] = [];
+  for (const file of options.cloudFiles ?? []) {
+    for (const doc of await readYamlDocuments(file)) {
+      if (!doc.provider || !Array.isArray(doc.loadBalancers)) {
+        throw new ManifestError(
+          file,
+          undefined,
+          'expected cloud inventories (provider, region, loadBalancers, addresses, ...)',
+        );
+      }
+      clouds.push({
+        account: 'file',
+        region: '',
+        collectedAt: '',
+        addresses: [],
+        vpcEndpoints: [],
+        meshes: [],
+        errors: [],
+        ...doc,
+      });
+    }
+  }
+
+  const entities: CatalogEntityLite[] = [];
+  for (const file of options.entitiesFiles ?? []) {
+    for (const doc of await readYamlDocuments(file)) {
+      if (!doc?.kind || !doc?.metadata?.name) continue;
+      entities.push({
+        ref: `${String(doc.kind).toLowerCase()}:${
+          doc.metadata.namespace ?? 'default'
+        }/${doc.metadata.name}`,
+        annotations: doc.metadata.annotations ?? {},
+      });
+    }
+  }
+  return { clusters, clouds, entities, skipped };
+}
+
+export function resolveFrom(base: string, p: string): string {
+  return path.resolve(base, p);
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { loadManifestCluster } from '../../manifests';
+import { analyze } from '../analyze';
+import { ANALYZERS } from '.';
+
+describe('analyzers on a misconfigured cluster', () => {
+  let model: AtlasModel;
+  beforeAll(async () => {
+    const { inventory } = await loadManifestCluster(
+      [path.resolve(__dirname, '../__fixtures__/misconfigured')],
+      { name: 'misconfigured', provider: 'tencent' },
+      { collectedAt: '2026-11-21T00:00:00Z' },
+    );
+    model = analyze({ clusters: [inventory] });
+  });
+  const codes = () => model.findings.map(f => f.code);
+  const one = (code: string) => {
+    const found = model.findings.filter(f => f.code === code);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  it('flags a Gateway whose selector matches no pods', () => {
+    expect(one('GATEWAY_SELECTOR_NO_WORKLOAD')).toMatchObject({
+      severity: 'error',
+      objects: [
+        {
+          kind: 'Gateway',
+          namespace: 'apps',
+          name: 'public-gateway',
+          cluster: 'misconfigured',
+        },
+      ],
+    });
+  });
+
+  it('flags a VirtualService bound to a Gateway that does not exist', () => {
+    expect(one('VS_MISSING_GATEWAY').message).toContain(
+      'istio-system/orders-gateway',
+    );
+  });
+
+  it('flags two Gateways declaring one host and port on the same proxy', () => {
+    expect(one('HOST_PORT_CONFLICT')).toMatchObject({
+      severity: 'error',
+      message: expect.stringContaining('shop.example.com:443'),
+    });
+  });
+
+  it('flags pod EIPs on a Deployment without the keep policy', () => {
+    expect(one('POD_EIP_NOT_STABLE')).toMatchObject({
+      templateRef: 'template:default/move-gateway-to-pod-eip',
+      message: expect.stringContaining('Deployment istio-system/eip-gateway'),
+    });
+    expect(model.entries.find(e => e.type === 'pod-eip')?.addresses).toEqual([
+      '118.24.0.7',
+    ]);
+  });
+
+  it('flags namespaces trusting different root CAs', () => {
+    expect(one('MIXED_ROOT_CA').message).toContain('2 different root CAs');
+    const planes = model.controlPlanes.map(p => [p.revision, p.tags]);
+    expect(planes).toEqual([
+      ['1-22-1', ['canary']],
+      ['default', []],
+    ]);
+  });
+
+  it('finds nothing to say about the clean parts', () => {
+    expect(codes()).not.toContain('CREDENTIAL_SECRET_MISSING');
+    expect(codes()).not.toContain('HOSTNETWORK_DNS_POLICY');
+    expect(codes()).not.toContain('APISERVER_PUBLIC');
+  });
+
+  it('uses stable codes, each claimed by one analyzer', () => {
+    const all = ANALYZERS.flatMap(a => a.codes);
+    expect(new Set(all).size).toBe(all.length);
+    for (const f of model.findings) expect(all).toContain(f.code);
+  });
+});

@@ -1,0 +1,190 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  loadManifestCluster,
+  ManifestError,
+  parseManifests,
+  toInventory,
+} from '.';
+import { loadEstates } from './estates';
+
+const FIXTURES = path.resolve(__dirname, '../engine/__fixtures__');
+
+describe('manifests', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-manifests-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads kubectl List dumps and multi-document files into the collected kinds', async () => {
+    const { inventory, skipped } = await loadManifestCluster(
+      [path.join(FIXTURES, 'tke-saas-primary')],
+      { name: 'p' },
+    );
+    expect(
+      inventory.objects.istioGateways?.map(g => g.metadata.name).sort(),
+    ).toEqual(['cross-network-gateway', 'istiod-gateway', 'saas-gateway']);
+    expect(inventory.objects.istioOperators).toHaveLength(1);
+    expect(inventory.objects.virtualServices).toHaveLength(2);
+    expect(inventory.objects.k8sGateways).toBeUndefined();
+    expect(skipped).toEqual({});
+    // TKE annotations tell the provider when none is given.
+    expect(inventory.cluster).toMatchObject({
+      name: 'p',
+      provider: 'tencent',
+      source: 'manifests',
+      readOnly: true,
+    });
+  });
+
+  it('tells Istio and Gateway API Gateways apart by API group, and skips unknown kinds', () => {
+    const objects = parseManifests(
+      [
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: Gateway',
+        'metadata: { name: web }',
+        'spec: { gatewayClassName: istio }',
+        '---',
+        'apiVersion: networking.istio.io/v1',
+        'kind: Gateway',
+        'metadata: { name: web, namespace: istio-system }',
+        '---',
+        'apiVersion: cert-manager.io/v1',
+        'kind: Certificate',
+        'metadata: { name: web }',
+      ].join('\n'),
+      'mixed.yaml',
+    ).map(o => o.object);
+    const { inventory, skipped } = toInventory(
+      objects,
+      { name: 'c', source: 'manifests', provider: 'generic' },
+      '2026-01-01T00:00:00Z',
+    );
+    expect(inventory.objects.k8sGateways?.[0].metadata).toMatchObject({
+      name: 'web',
+      namespace: 'default',
+    });
+    expect(inventory.objects.istioGateways?.[0].metadata).toMatchObject({
+      name: 'web',
+      namespace: 'istio-system',
+    });
+    expect(skipped).toEqual({ 'cert-manager.io/v1 Certificate': 1 });
+  });
+
+  it('keeps certificate expiry and drops every byte of Secret data, last-applied copies included', async () => {
+    const { inventory } = await loadManifestCluster(
+      [path.join(FIXTURES, 'tke-saas-primary'), path.join(FIXTURES, 'edge')],
+      { name: 'x' },
+    );
+    expect(inventory.certificates).toEqual([
+      expect.objectContaining({
+        secret: 'istio-system/saas-tls',
+        notAfter: '2026-12-10T00:00:00.000Z',
+        dnsNames: ['app.saas.example.com'],
+      }),
+    ]);
+    const secrets = inventory.objects.secrets ?? [];
+    expect(secrets.map(s => s.metadata.name).sort()).toEqual([
+      'edge-basic-auth',
+      'istio-remote-secret-tke-saas-remote',
+      'saas-tls',
+    ]);
+    expect(
+      secrets.find(
+        s => s.metadata.name === 'istio-remote-secret-tke-saas-remote',
+      )?.metadata,
+    ).toMatchObject({
+      labels: { 'istio/multiCluster': 'true' },
+      annotations: { 'networking.istio.io/cluster': 'tke-saas-remote' },
+    });
+    const json = JSON.stringify(inventory);
+    expect(json).not.toContain('ATLAS-CANARY');
+    expect(json).not.toContain(
+      Buffer.from('ATLAS-CANARY').toString('base64').slice(0, 12),
+    );
+    expect(
+      secrets.every(
+        s => s.data === undefined && (s as any).stringData === undefined,
+      ),
+    ).toBe(true);
+  });
+
+  it('reads a certificate given as stringData', async () => {
+    const { inventory } = await loadManifestCluster(
+      [path.join(FIXTURES, 'misconfigured')],
+      { name: 'm' },
+    );
+    expect(inventory.certificates.map(c => c.secret)).toEqual([
+      'istio-system/shop-tls',
+    ]);
+    expect(JSON.stringify(inventory)).not.toContain('ATLAS-CANARY');
+  });
+
+  it('names the file and line of bad YAML', async () => {
+    const file = path.join(dir, 'broken.yaml');
+    await fs.writeFile(
+      file,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: Service\nmetadata: { name: [unclosed\n',
+    );
+    await expect(loadManifestCluster([dir])).rejects.toThrow(ManifestError);
+    await expect(loadManifestCluster([dir])).rejects.toThrow(
+      `${file}:9: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
+  });
+
+  it('names the file and line of an object without a name', async () => {
+    const file = path.join(dir, 'nameless.yaml');
+    await fs.writeFile(
+      file,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n',
+    );
+    await expect(loadManifestCluster([file])).rejects.toThrow(
+      `${file}:5: an object without kind or metadata.name (kind ConfigMap)`,
+    );
+  });
+
+  it('names a path that does not exist', async () => {
+    await expect(loadManifestCluster([path.join(dir, 'nope')])).rejects.toThrow(
+      `${path.join(dir, 'nope')}: no such file or directory`,
+    );
+  });
+
+  it('reads an estates folder with the nodes and load balancer addresses it describes', async () => {
+    await fs.mkdir(path.join(dir, 'edge'));
+    await fs.writeFile(
+      path.join(dir, 'estates.yaml'),
+      [
+        'clusters:',
+        '  - name: edge',
+        '    provider: tencent',
+        '    region: ap-guangzhou',
+        '    cloudClusterId: cls-edge0001',
+        '    vpcCni: false',
+        '    nodes: [{ name: 10.0.1.11, internalIp: 10.0.1.11, externalIp: 43.136.0.11, labels: { role: edge-gateway } }]',
+        '    loadBalancers: { web/web: 1.2.3.4 }',
+      ].join('\n'),
+    );
+    await fs.writeFile(
+      path.join(dir, 'edge', 'web.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: web }\nspec: { type: LoadBalancer }\n',
+    );
+    const [edge] = await loadEstates(dir);
+    expect(edge.inventory.cluster).toMatchObject({
+      name: 'edge',
+      provider: 'tencent',
+      cloudClusterId: 'cls-edge0001',
+      facts: { vpcCni: false },
+    });
+    expect(edge.inventory.objects.nodes?.[0].status.addresses).toEqual([
+      { type: 'InternalIP', address: '10.0.1.11' },
+      { type: 'ExternalIP', address: '43.136.0.11' },
+    ]);
+    expect(
+      edge.inventory.objects.services?.[0].status.loadBalancer.ingress,
+    ).toEqual([{ ip: '1.2.3.4' }]);
+  });
+});

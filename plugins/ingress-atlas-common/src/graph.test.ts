@@ -1,0 +1,214 @@
+import { buildTopology } from './graph';
+import { AtlasModel } from './model';
+
+const model: AtlasModel = {
+  generatedAt: '2026-11-21T00:00:00.000Z',
+  clusters: [
+    {
+      name: 'a',
+      source: 'config',
+      provider: 'tencent',
+      status: 'ok',
+      unavailableKinds: [],
+    },
+    {
+      name: 'b',
+      source: 'config',
+      provider: 'tencent',
+      status: 'ok',
+      unavailableKinds: [],
+    },
+  ],
+  controlPlanes: [
+    {
+      id: 'cp:a',
+      cluster: 'a',
+      kind: 'istiod',
+      revision: 'default',
+      tags: [],
+      role: 'primary',
+      eastWestGateways: [],
+      remoteSecretLinks: ['b'],
+      evidence: [],
+    },
+    {
+      id: 'cp:b',
+      cluster: 'b',
+      kind: 'remote',
+      revision: 'default',
+      tags: [],
+      role: 'remote',
+      primary: 'cp:a',
+      eastWestGateways: [],
+      remoteSecretLinks: [],
+      evidence: [],
+    },
+  ],
+  gateways: [
+    {
+      id: 'gw:a',
+      cluster: 'a',
+      namespace: 'istio-system',
+      name: 'ingress',
+      kind: 'istio',
+      services: [],
+      configs: [],
+      listeners: [],
+      eastWest: false,
+      controlPlane: 'cp:a',
+    },
+  ],
+  entries: [
+    {
+      id: 'en:a',
+      cluster: 'a',
+      type: 'load-balancer',
+      network: 'public',
+      addresses: ['1.2.3.4'],
+      provider: 'tencent',
+      gateway: 'gw:a',
+      ports: [],
+      resources: [],
+      notes: [],
+    },
+  ],
+  routes: [
+    {
+      id: 'rt:shop',
+      cluster: 'a',
+      namespace: 'shop',
+      name: 'shop',
+      kind: 'VirtualService',
+      hosts: ['shop.example.com'],
+      gateways: ['gw:a'],
+      destinations: [
+        {
+          host: 'shop',
+          service: { cluster: 'a', namespace: 'shop', name: 'shop' },
+        },
+      ],
+    },
+    {
+      id: 'rt:blog',
+      cluster: 'a',
+      namespace: 'blog',
+      name: 'blog',
+      kind: 'VirtualService',
+      hosts: ['blog.example.com'],
+      gateways: ['gw:a'],
+      destinations: [
+        {
+          host: 'blog',
+          service: { cluster: 'a', namespace: 'blog', name: 'blog' },
+        },
+      ],
+    },
+  ],
+  paths: [
+    {
+      id: 'p1',
+      host: 'shop.example.com',
+      cluster: 'a',
+      entry: 'en:a',
+      via: [],
+      gateway: 'gw:a',
+      route: 'rt:shop',
+      service: { cluster: 'a', namespace: 'shop', name: 'shop' },
+      workload: {
+        cluster: 'b',
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'shop',
+      },
+      entityRefs: [],
+      network: 'public',
+      tls: { mode: 'NONE', certificateSource: 'none' },
+    },
+    {
+      id: 'p2',
+      host: 'blog.example.com',
+      cluster: 'a',
+      entry: 'en:a',
+      via: [],
+      gateway: 'gw:a',
+      route: 'rt:blog',
+      service: { cluster: 'a', namespace: 'blog', name: 'blog' },
+      workload: {
+        cluster: 'a',
+        kind: 'Deployment',
+        namespace: 'blog',
+        name: 'blog',
+      },
+      entityRefs: [],
+      network: 'public',
+      tls: { mode: 'NONE', certificateSource: 'none' },
+    },
+  ],
+  findings: [
+    {
+      id: 'f1',
+      code: 'X',
+      severity: 'warning',
+      message: '',
+      fix: '',
+      objects: [{ kind: 'Gateway', name: 'ingress', id: 'gw:a' }],
+    },
+    {
+      id: 'f2',
+      code: 'Y',
+      severity: 'error',
+      message: '',
+      fix: '',
+      objects: [{ kind: 'Gateway', name: 'ingress', id: 'gw:a' }],
+    },
+  ],
+  costs: [],
+  recommendations: [],
+};
+
+describe('buildTopology', () => {
+  it('connects clusters, control planes, gateways, entries, routes, services and workloads', () => {
+    const { nodes, edges } = buildTopology(model);
+    expect(new Set(nodes.map(n => n.type))).toEqual(
+      new Set([
+        'cluster',
+        'controlPlane',
+        'gateway',
+        'entry',
+        'route',
+        'service',
+        'workload',
+      ]),
+    );
+    const edge = (type: string) =>
+      edges
+        .filter(e => e.type === type)
+        .map(e => `${e.source} -> ${e.target}`)
+        .sort();
+    expect(edge('remote-of')).toEqual(['cp:b -> cp:a']);
+    expect(edge('reads')).toEqual(['cp:a -> cluster:b']);
+    expect(edge('controls')).toEqual(['cp:a -> gw:a']);
+    expect(edge('forwards-to')).toEqual(['en:a -> gw:a']);
+    expect(edge('selects')).toEqual([
+      'service:a/blog/blog -> workload:a/blog/Deployment/blog',
+      'service:a/shop/shop -> workload:b/shop/Deployment/shop',
+    ]);
+    expect(nodes.find(n => n.id === 'gw:a')?.severity).toBe('error');
+  });
+
+  it('keeps only what lies on paths through a namespace', () => {
+    const { nodes } = buildTopology(model, { namespace: 'blog' });
+    const ids = nodes.map(n => n.id);
+    expect(ids).toContain('rt:blog');
+    expect(ids).toContain('gw:a');
+    expect(ids).toContain('en:a');
+    expect(ids).not.toContain('rt:shop');
+    expect(ids).not.toContain('service:a/shop/shop');
+  });
+
+  it('keeps one cluster', () => {
+    const { nodes, edges } = buildTopology(model, { cluster: 'b' });
+    expect(nodes.map(n => n.id).sort()).toEqual(['cluster:b', 'cp:b']);
+    expect(edges.map(e => e.type)).toEqual(['hosts']);
+  });
+});
