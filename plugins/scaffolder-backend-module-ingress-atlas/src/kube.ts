@@ -30,7 +30,14 @@ export function kubeError(error: unknown, what: string): Error {
   if (status === undefined) {
     return new Error(`${what} failed: ${(error as Error)?.message ?? error}`);
   }
-  const body = (error as { body?: unknown }).body;
+  let body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      // not a Status: the HTTP code is all there is
+    }
+  }
   const message =
     typeof body === 'object' && body && 'message' in body
       ? String((body as { message: unknown }).message)

@@ -29,7 +29,7 @@ function validateValue(type: string, value: string): void {
       : HOSTNAME.test(value);
   if (!ok) {
     throw new InputError(
-      `value "${value}" is not a valid target for a ${type} record`,
+      `value "${value}" is not a valid ${type} record target`,
     );
   }
 }

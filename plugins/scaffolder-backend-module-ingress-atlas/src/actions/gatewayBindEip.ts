@@ -72,6 +72,12 @@ export function statefulSetFor(
     options.networkMode === 'tke-direct-eni'
       ? TKE.directEniResource
       : TKE.eniIpResource;
+  const owner = (gateway.env ?? []).find(
+    (e: { name: string }) => e.name === 'ISTIO_META_OWNER',
+  );
+  if (owner?.value) {
+    owner.value = owner.value.replace('/deployments/', '/statefulsets/');
+  }
   const extra = { [eni]: '1', [TKE.eipResource]: '1' };
   gateway.resources = {
     ...gateway.resources,
@@ -346,6 +352,27 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           } else {
             preflight.warn(
               `EIP quota not checked: no Tencent Cloud account covers region ${cluster.region ?? '(unset)'} of cluster ${clusterName}`,
+            );
+          }
+          if (
+            deployment.metadata?.labels?.['install.operator.istio.io/owning-resource'] === 'tcm'
+          ) {
+            preflight.warn(
+              `TCM manages Deployment ${target}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
+            );
+          }
+          const service = serviceName
+            ? await readObject(cluster, { apiVersion: 'v1', kind: 'Service', namespace, name: serviceName })
+            : undefined;
+          const remapped = (service?.spec?.ports ?? []).filter(
+            (p: { port: number; targetPort?: number | string }) =>
+              p.targetPort !== undefined && p.targetPort !== p.port,
+          );
+          if (remapped.length > 0) {
+            preflight.warn(
+              `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${serviceName} maps ${remapped
+                .map((p: { port: number; targetPort: number | string }) => `${p.port}->${p.targetPort}`)
+                .join(', ')}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
             );
           }
           desired = statefulSetFor(deployment, {

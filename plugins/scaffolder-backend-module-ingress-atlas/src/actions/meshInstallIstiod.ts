@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ClusterConnection } from '../clusters';
-import { listObjects } from '../kube';
+import { listObjects, readObject } from '../kube';
 import {
   ISTIO_NAMESPACE,
   eastWestGatewayOperator,
@@ -165,6 +165,16 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           `cluster ${clusterName} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
         );
         await checkKindsServed(cluster, objects, preflight);
+        const namespace = await readObject(cluster, {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: ISTIO_NAMESPACE,
+        });
+        preflight.check(
+          Boolean(namespace),
+          `namespace ${ISTIO_NAMESPACE} exists`,
+          `namespace ${ISTIO_NAMESPACE} does not exist on cluster ${clusterName}`,
+        );
         const managed = await tcmManagedObjects(cluster);
         preflight.check(
           managed.length === 0,

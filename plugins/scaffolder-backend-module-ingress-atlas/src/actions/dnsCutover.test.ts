@@ -1,0 +1,123 @@
+import {
+  CheckpointStore,
+  TestWorld,
+  actionContext,
+  startWorld,
+} from '../__testUtils__/sandbox';
+import { createDnsCutoverAction } from './dnsCutover';
+
+describe('ingress-atlas:dns:cutover', () => {
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    world = await startWorld(['tke-blog']);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const blogRecord = async () => {
+    const { RecordList = [] } = await world.dnspod().DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+      RecordType: 'A',
+    });
+    return RecordList.find(r => r.Name === 'blog')!;
+  };
+
+  const input = {
+    domain: 'example.com',
+    subDomain: 'blog',
+    value: '203.0.113.10',
+  };
+
+  it('moves the record, keeps its TTL and outputs the old value; a second run changes nothing', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const first = actionContext(input);
+    await action.handler(first.ctx);
+
+    const record = await blogRecord();
+    expect(record.Value).toBe('203.0.113.10');
+    expect(record.TTL).toBe(600);
+    expect(first.recorded.outputs).toMatchObject({
+      previousValue: '129.204.10.11',
+      previousTtl: 600,
+      value: '203.0.113.10',
+      ttl: 600,
+      changed: true,
+      rollback: {
+        domain: 'example.com',
+        subDomain: 'blog',
+        recordType: 'A',
+        value: '129.204.10.11',
+        ttl: 600,
+      },
+    });
+    expect(first.recorded.outputs.diff).toContain(
+      '-blog.example.com. 600 IN A 129.204.10.11',
+    );
+    expect(first.recorded.outputs.diff).toContain(
+      '+blog.example.com. 600 IN A 203.0.113.10',
+    );
+
+    const second = actionContext(input);
+    await action.handler(second.ctx);
+    expect(second.recorded.outputs.changed).toBe(false);
+    expect(second.recorded.logs.join('\n')).toContain('Nothing to change');
+    expect((await blogRecord()).UpdatedOn).toBe(record.UpdatedOn);
+  });
+
+  it('sends the requested TTL', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const { ctx } = actionContext({ ...input, ttl: 60 });
+    await action.handler(ctx);
+    const record = await blogRecord();
+    expect(record.TTL).toBe(60);
+    expect(record.Value).toBe('203.0.113.10');
+  });
+
+  it('changes nothing on a dry run', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const { ctx, recorded } = actionContext(input, { dryRun: true });
+    await action.handler(ctx);
+    expect((await blogRecord()).Value).toBe('129.204.10.11');
+    expect(recorded.outputs.diff).toContain('+blog.example.com. 600 IN A 203.0.113.10');
+    expect(recorded.outputs.changed).toBe(false);
+  });
+
+  it('still reports the value from before the task when it resumes after the change', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const checkpoints = new CheckpointStore();
+    const original = checkpoints.checkpoint;
+    checkpoints.checkpoint = async opts => {
+      const result = await original(opts);
+      if (opts.key.endsWith('.modify-record')) {
+        checkpoints.checkpoint = original;
+        throw new Error('worker lost');
+      }
+      return result;
+    };
+    await expect(action.handler(actionContext(input, { checkpoints }).ctx)).rejects.toThrow(
+      'worker lost',
+    );
+    expect((await blogRecord()).Value).toBe('203.0.113.10');
+
+    const resumed = actionContext(input, { checkpoints });
+    await action.handler(resumed.ctx);
+    expect(resumed.recorded.outputs.previousValue).toBe('129.204.10.11');
+    expect(resumed.recorded.outputs.changed).toBe(true);
+    expect(checkpoints.runs.filter(k => k.endsWith('.modify-record'))).toHaveLength(1);
+  });
+
+  it('refuses a record that does not exist, and a value that is not an address', async () => {
+    const action = createDnsCutoverAction(world.options);
+    await expect(
+      action.handler(actionContext({ ...input, subDomain: 'nope' }).ctx),
+    ).rejects.toThrow(/there is no A record nope\.example\.com on line 默认/);
+    await expect(
+      action.handler(actionContext({ ...input, value: 'not-an-ip' }).ctx),
+    ).rejects.toThrow('value "not-an-ip" is not a valid A record target');
+    expect((await blogRecord()).Value).toBe('129.204.10.11');
+  });
+});

@@ -1,0 +1,163 @@
+import { promises as fs } from 'node:fs';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parseAllDocuments } from 'yaml';
+import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import { createMeshInstallIstiodAction } from './meshInstallIstiod';
+
+const input = {
+  cluster: 'tke-saas-primary',
+  meshId: 'saas-mesh',
+  network: 'net-primary',
+  revision: '1-18-5',
+  tag: '1.18.5',
+  eastWestSubnetId: 'subnet-saas0001',
+};
+
+describe('ingress-atlas:mesh:install-istiod', () => {
+  const workspace = createMockDirectory();
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    workspace.clear();
+    world = await startWorld(['tke-saas-primary', 'tke-blog']);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const documents = async (file: string) =>
+    parseAllDocuments(
+      await fs.readFile(workspace.resolve(`istio/tke-saas-primary/${file}`), 'utf8'),
+    ).map(d => d.toJS());
+
+  it('writes the primary, east-west gateway and istiod exposure for a pull request', async () => {
+    const action = createMeshInstallIstiodAction(world.options);
+    const revision = world.cluster('tke-saas-primary').store.revision;
+    const { ctx, recorded } = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(ctx);
+
+    expect(recorded.outputs.files).toEqual([
+      'istio/tke-saas-primary/primary.yaml',
+      'istio/tke-saas-primary/eastwest-gateway.yaml',
+      'istio/tke-saas-primary/expose-istiod.yaml',
+      'istio/tke-saas-primary/expose-services.yaml',
+      'istio/tke-saas-primary/README.md',
+    ]);
+    expect(recorded.outputs.applied).toBe(false);
+    expect(world.cluster('tke-saas-primary').store.revision).toBe(revision);
+
+    const [primary] = await documents('primary.yaml');
+    expect(primary).toMatchObject({
+      apiVersion: 'install.istio.io/v1alpha1',
+      kind: 'IstioOperator',
+      spec: {
+        revision: '1-18-5',
+        tag: '1.18.5',
+        values: {
+          global: {
+            meshID: 'saas-mesh',
+            multiCluster: { clusterName: 'cls-saas0001' },
+            network: 'net-primary',
+            externalIstiod: true,
+          },
+          pilot: { env: { EXTERNAL_ISTIOD: true } },
+        },
+      },
+    });
+
+    const [eastWest] = await documents('eastwest-gateway.yaml');
+    const gateway = eastWest.spec.components.ingressGateways[0];
+    expect(gateway).toMatchObject({
+      name: 'istio-eastwestgateway',
+      label: { istio: 'eastwestgateway', 'topology.istio.io/network': 'net-primary' },
+      k8s: {
+        env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: 'net-primary' }],
+        serviceAnnotations: {
+          'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid': 'subnet-saas0001',
+        },
+      },
+    });
+    expect(gateway.k8s.service.ports.map((p: { port: number }) => p.port)).toEqual([
+      15021, 15443, 15012, 15017,
+    ]);
+
+    const [istiodGateway, istiodVs] = await documents('expose-istiod.yaml');
+    expect(istiodGateway).toMatchObject({
+      kind: 'Gateway',
+      metadata: { name: 'istiod-gateway', namespace: 'istio-system' },
+      spec: {
+        selector: { istio: 'eastwestgateway' },
+        servers: [
+          { port: { name: 'tls-istiod', number: 15012, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+          { port: { name: 'tls-istiodwebhook', number: 15017, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+        ],
+      },
+    });
+    expect(istiodVs.spec.tls).toEqual([
+      {
+        match: [{ port: 15012, sniHosts: ['*'] }],
+        route: [{ destination: { host: 'istiod-1-18-5.istio-system.svc.cluster.local', port: { number: 15012 } } }],
+      },
+      {
+        match: [{ port: 15017, sniHosts: ['*'] }],
+        route: [{ destination: { host: 'istiod-1-18-5.istio-system.svc.cluster.local', port: { number: 443 } } }],
+      },
+    ]);
+    const [crossNetwork] = await documents('expose-services.yaml');
+    expect(crossNetwork.spec.servers).toEqual([
+      { port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] },
+    ]);
+
+    const again = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+  });
+
+  it('refuses a TKE east-west gateway without an internal CLB', async () => {
+    const action = createMeshInstallIstiodAction(world.options);
+    const { eastWestSubnetId: _, ...withoutLb } = input;
+    await expect(
+      action.handler(actionContext(withoutLb, { workspacePath: workspace.path }).ctx),
+    ).rejects.toThrow(/needs eastWestSubnetId or eastWestLoadBalancerId/);
+  });
+
+  it('applies the manifests when asked, shows a dry run first, and a second run changes nothing', async () => {
+    const action = createMeshInstallIstiodAction(world.options);
+    const cluster = world.cluster('tke-saas-primary');
+    const revision = cluster.store.revision;
+
+    const dry = actionContext({ ...input, apply: true }, { dryRun: true, workspacePath: workspace.path });
+    await action.handler(dry.ctx);
+    expect(cluster.store.revision).toBe(revision);
+    expect(dry.recorded.outputs.diff).toContain('+  name: istiod-gateway');
+
+    const run = actionContext({ ...input, apply: true }, { workspacePath: workspace.path });
+    await action.handler(run.ctx);
+    expect(run.recorded.outputs).toMatchObject({ applied: true, changed: true });
+    expect(world.object('tke-saas-primary', 'networking.istio.io', 'gateways', 'istio-system', 'istiod-gateway')).toBeDefined();
+    expect(world.object('tke-saas-primary', 'networking.istio.io', 'virtualservices', 'istio-system', 'istiod-vs')).toBeDefined();
+    expect(world.object('tke-saas-primary', 'install.istio.io', 'istiooperators', 'istio-system', 'primary')).toBeDefined();
+
+    const applied = cluster.store.revision;
+    const again = actionContext({ ...input, apply: true }, { workspacePath: workspace.path });
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+    expect(cluster.store.revision).toBe(applied);
+  });
+
+  it('refuses to apply on a cluster whose mesh TCM manages', async () => {
+    const action = createMeshInstallIstiodAction(world.options);
+    const cluster = world.cluster('tke-blog');
+    const revision = cluster.store.revision;
+    await expect(
+      action.handler(
+        actionContext(
+          { ...input, cluster: 'tke-blog', apply: true },
+          { workspacePath: workspace.path },
+        ).ctx,
+      ),
+    ).rejects.toThrow(/cluster tke-blog runs a TCM-managed mesh/);
+    expect(cluster.store.revision).toBe(revision);
+  });
+});
