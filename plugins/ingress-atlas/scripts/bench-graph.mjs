@@ -4,6 +4,7 @@
 //
 //   node plugins/ingress-atlas/scripts/bench-graph.mjs [--nodes 2000] [--edges 3000]
 //     [--runs 3] [--theme light|dark] [--screenshot file.png]
+/* eslint-disable no-console */ // A command-line tool: printing is its output.
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -13,6 +13,10 @@ import { IngressAtlasClient, ingressAtlasApiRef } from './api';
 import { ingressAtlasEntityFilter } from './conditions';
 import { IngressAtlasIcon } from './components/IngressAtlasIcon';
 import {
+  ingressAtlasSearchResultListItem,
+  ingressAtlasSearchResultType,
+} from './components/IngressAtlasSearchResultListItem';
+import {
   entityContentRouteRef,
   rootRouteRef,
   scaffolderTemplateRouteRef,
@@ -81,12 +85,9 @@ export default createFrontendPlugin({
     ingressAtlasPage,
     entityIngressAtlasCard,
     entityIngressAtlasContent,
+    ingressAtlasSearchResultListItem,
+    ingressAtlasSearchResultType,
   ],
   routes: { root: rootRouteRef, entityContent: entityContentRouteRef },
   externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
 });
-
-export {
-  ingressAtlasSearchResultListItem,
-  ingressAtlasSearchResultType,
-} from './components/IngressAtlasSearchResultListItem';
