@@ -107,8 +107,14 @@ export async function loadEstates(
   const loaded: ManifestObjects[] = [];
   for (const spec of estates.clusters) {
     if (options.only && !options.only.includes(spec.name)) continue;
+    const folder = path.join(dir, spec.name);
+    // A cluster without a folder has no manifests yet, as the sandbox serves it.
+    const exists = await fs.stat(folder).then(
+      () => true,
+      () => false,
+    );
     const result = await loadManifestCluster(
-      [path.join(dir, spec.name)],
+      exists ? [folder] : [],
       {
         name: spec.name,
         provider: spec.provider,

@@ -43,9 +43,12 @@ export const credentialSecret: Analyzer = {
                   ', ',
                 )}`,
                 objects: objectsRefs,
-                fix: `Create secret ${name} in namespace ${namespace} (the gateway workload's namespace), e.g. by issuing the certificate there; Istio does not read it from ${elsewhere.join(
-                  ', ',
-                )}.`,
+                fix:
+                  gateway.kind === 'ingress-controller'
+                    ? `Create secret ${name} in namespace ${namespace}, the Ingress's own namespace.`
+                    : `Create secret ${name} in namespace ${namespace} (the gateway workload's namespace), e.g. by issuing the certificate there; Istio does not read it from ${elsewhere.join(
+                        ', ',
+                      )}.`,
               })
             : finding({
                 code: 'CREDENTIAL_SECRET_MISSING',

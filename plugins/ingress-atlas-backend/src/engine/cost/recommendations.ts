@@ -9,6 +9,14 @@ import {
   roundCny,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
+function vpcCniCaveat(vpcCni: boolean | undefined): string {
+  if (vpcCni === false)
+    return 'VPC-CNI is off on this cluster: pods need VPC IPs to hold EIPs, so enable it first.';
+  const needs =
+    'tke-eni-ipamd needs the CAM role IPAMDofTKE_QCSRole to allocate EIPs.';
+  return vpcCni ? needs : `The cluster needs VPC-CNI; ${needs}`;
+}
+
 export const MOVE_GATEWAY_TO_POD_EIP =
   'template:default/move-gateway-to-pod-eip';
 
@@ -67,11 +75,8 @@ export function recommendPodEips(options: {
       `Traffic is billed per GB on each EIP${
         trafficPrice !== undefined ? ` (${trafficPrice} CNY/GB)` : ''
       }; the saving leaves traffic out.`,
-      'The cluster needs VPC-CNI and the CAM role IPAMDofTKE_QCSRole for tke-eni-ipamd to allocate EIPs.',
+      vpcCniCaveat(cluster?.vpcCni),
     ];
-    if (cluster?.vpcCni === false) {
-      caveats.unshift('VPC-CNI is off on this cluster: enable it first.');
-    }
     recommendations.push({
       id: `recommendation:pod-eip:${entry.id}`,
       entry: entry.id,

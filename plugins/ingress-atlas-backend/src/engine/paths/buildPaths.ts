@@ -43,6 +43,16 @@ export function buildPaths(input: PathInput): ExposurePath[] {
   const gateways = new Map(input.gateways.map(g => [g.id, g]));
   const planes = new Map(input.controlPlanes.map(p => [p.id, p]));
   const paths: ExposurePath[] = [];
+  const pathIds = new Set<string>();
+  const routesByGateway = new Map<string, Route[]>();
+  for (const route of input.routes) {
+    for (const gatewayId of route.gateways) {
+      routesByGateway.set(gatewayId, [
+        ...(routesByGateway.get(gatewayId) ?? []),
+        route,
+      ]);
+    }
+  }
 
   const targetsOf = (
     service: ServiceRef | undefined,
@@ -114,7 +124,8 @@ export function buildPaths(input: PathInput): ExposurePath[] {
         ? `${rest.workload.cluster}/${rest.workload.namespace}/${rest.workload.name}`
         : rest.service?.name ?? '',
     ].join('|');
-    if (paths.some(p => p.id === id)) return;
+    if (pathIds.has(id)) return;
+    pathIds.add(id);
     paths.push({
       id,
       host,
@@ -159,9 +170,7 @@ export function buildPaths(input: PathInput): ExposurePath[] {
       }
       return;
     }
-    for (const route of input.routes.filter(r =>
-      r.gateways.includes(gatewayId),
-    )) {
+    for (const route of routesByGateway.get(gatewayId) ?? []) {
       const destinations = route.destinations.length
         ? route.destinations
         : [undefined];
@@ -228,9 +237,11 @@ function hostsOfEntry(
 }
 
 function shareCosts(paths: ExposurePath[], costs: Cost[]) {
+  const byEntry = new Map<string, ExposurePath[]>();
+  for (const path of paths)
+    byEntry.set(path.entry, [...(byEntry.get(path.entry) ?? []), path]);
   for (const cost of costs) {
-    if (!cost.entry) continue;
-    const through = paths.filter(p => p.entry === cost.entry);
+    const through = cost.entry ? byEntry.get(cost.entry) ?? [] : [];
     for (const path of through) {
       path.monthlyCostShareCny = roundCny(cost.monthlyCny / through.length);
     }
