@@ -53,7 +53,7 @@ async function emit(
       }),
     ],
   });
-  expect(providers.map(p => p.getProviderName())).toEqual(['ingress-atlas']);
+  expect(providers.map(p => p.getProviderName())).toEqual(['IngressAtlasEntityProvider']);
   const mutations: EntityProviderMutation[] = [];
   await providers[0].connect({
     applyMutation: async mutation => {
@@ -62,8 +62,8 @@ async function emit(
     refresh: async () => {},
   });
   const tasks = await scheduler.getScheduledTasks();
-  expect(tasks.map(t => t.id)).toEqual(['ingress-atlas:refresh']);
-  await scheduler.triggerTask('ingress-atlas:refresh');
+  expect(tasks.map(t => t.id)).toEqual(['IngressAtlasEntityProvider:refresh']);
+  await scheduler.triggerTask('IngressAtlasEntityProvider:refresh');
   const entities = mutations.flatMap(m =>
     m.type === 'full' ? m.entities.map(d => d.entity) : [],
   );
@@ -105,7 +105,7 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     expect(mutations[0].type).toBe('full');
     expect(
       mutations[0].type === 'full' &&
-        mutations[0].entities.every(d => d.locationKey === 'ingress-atlas'),
+        mutations[0].entities.every(d => d.locationKey === 'IngressAtlasEntityProvider'),
     ).toBe(true);
     expect(requests.map(r => `${r.subject} ${r.path}`).sort()).toEqual([
       'plugin:catalog /cloud-inventory',

@@ -11,7 +11,7 @@ import { IngressAtlasApi } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { EntityProviderConfig } from '../config';
 import { atlasEntities } from './atlasEntities';
 
-const PROVIDER_NAME = 'ingress-atlas';
+const PROVIDER_NAME = 'IngressAtlasEntityProvider';
 
 /**
  * Keeps the catalog's Resources for clusters, ingress gateways, load balancers and EIPs in
