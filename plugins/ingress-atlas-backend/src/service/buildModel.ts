@@ -1,15 +1,18 @@
 import {
-  AtlasCluster,
   AtlasModel,
   PriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  ClusterInventory,
+  CloudInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyze, CatalogEntityLite } from '../engine';
 import { ClusterSnapshot } from '../snapshots/SnapshotStore';
 
 /**
- * Runs the engine over the stored snapshots and stamps each cluster with the outcome of its
- * latest refresh, so a stale or failed cluster shows its error next to its last good data.
+ * Runs the engine over the stored snapshots. Each cluster carries the outcome of its latest
+ * refresh (a stale one shows its error next to its last good data; one never read shows only
+ * its error), and the facts its cloud reports (e.g. VPC-CNI) when its own config has none.
  */
 export function buildModel(input: {
   snapshots: ClusterSnapshot[];
@@ -18,24 +21,41 @@ export function buildModel(input: {
   entities: CatalogEntityLite[];
   now: Date;
 }): AtlasModel {
+  const cloudFacts = new Map(
+    input.clouds
+      .flatMap(cloud => cloud.clusters ?? [])
+      .filter(c => c.cloudClusterId && c.facts)
+      .map(c => [c.cloudClusterId!, c.facts!]),
+  );
+  const withFacts = (inventory: ClusterInventory): ClusterInventory => {
+    const { cloudClusterId, facts } = inventory.cluster;
+    const known = cloudClusterId ? cloudFacts.get(cloudClusterId) : undefined;
+    return known
+      ? { ...inventory, cluster: { ...inventory.cluster, facts: { ...known, ...facts } } }
+      : inventory;
+  };
+
   const model = analyze({
-    clusters: input.snapshots.flatMap(s => (s.inventory ? [s.inventory] : [])),
+    clusters: input.snapshots.flatMap(s => (s.inventory ? [withFacts(s.inventory)] : [])),
     clouds: input.clouds,
     prices: input.prices,
     entities: input.entities,
     now: input.now,
+    clusterStates: Object.fromEntries(
+      input.snapshots
+        .filter(s => s.status !== 'ok')
+        .map(s => [s.descriptor.name, { status: s.status as 'stale' | 'error', error: s.error }]),
+    ),
   });
-  const analysed = new Map(model.clusters.map(c => [c.name, c]));
-  model.clusters = input.snapshots.map((snapshot): AtlasCluster => {
-    const cluster = analysed.get(snapshot.descriptor.name);
-    return {
-      ...snapshot.descriptor,
-      unavailableKinds: [],
-      ...cluster,
-      status: snapshot.status,
-      error: snapshot.error,
-      collectedAt: snapshot.collectedAt,
-    };
-  });
+  for (const snapshot of input.snapshots) {
+    if (!snapshot.inventory) {
+      model.clusters.push({
+        ...snapshot.descriptor,
+        status: 'error',
+        error: snapshot.error,
+        unavailableKinds: [],
+      });
+    }
+  }
   return model;
 }
