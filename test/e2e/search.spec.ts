@@ -7,10 +7,15 @@ const INDEXED_WITHIN = 180_000;
 
 test.setTimeout(INDEXED_WITHIN + 60_000);
 
-test('a guest finds blog.example.com in search and lands on its Ingress tab', async ({ page }) => {
+test('a guest finds blog.example.com in search and lands on its Ingress tab', async ({
+  page,
+}) => {
   await signInAsGuest(page);
 
-  const result = page.getByRole('link', { name: 'blog.example.com', exact: true });
+  const result = page.getByRole('link', {
+    name: 'blog.example.com',
+    exact: true,
+  });
   await expect(async () => {
     await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
     await expect(result).toBeVisible({ timeout: 10_000 });
@@ -21,26 +26,45 @@ test('a guest finds blog.example.com in search and lands on its Ingress tab', as
   await expect(page.getByText(/lb-blog0001/).first()).toBeVisible();
   await expect(page.getByText('Cluster: tke-blog')).toBeVisible();
   expect(await page.content()).not.toContain('ATLAS-CANARY-');
-  await page.screenshot({ path: `${SCREENSHOTS}/search-blog-host.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/search-blog-host.png`,
+    fullPage: true,
+  });
 
   await result.click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/blog\/ingress$/);
-  await expect(page.getByRole('heading', { name: 'blog' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'blog' }).first(),
+  ).toBeVisible();
 });
 
-test('the blog gateway is a catalog Resource depending on its cluster and serving the blog', async ({ page }) => {
+test('the blog gateway is a catalog Resource depending on its cluster and serving the blog', async ({
+  page,
+}) => {
   await signInAsGuest(page);
 
-  const gateway = '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway';
+  const gateway =
+    '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway';
   await expect(async () => {
     await page.goto(gateway);
     await expect(
-      page.getByRole('heading', { name: 'tke-blog-istio-system-istio-ingressgateway' }).first(),
+      page
+        .getByRole('heading', {
+          name: 'tke-blog-istio-system-istio-ingressgateway',
+        })
+        .first(),
     ).toBeVisible({ timeout: 10_000 });
   }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
 
   await expect(page.getByText('ingress-gateway').first()).toBeVisible();
-  await expect(page.getByRole('link', { name: 'tke-blog', exact: true }).first()).toBeVisible();
-  await expect(page.getByRole('link', { name: 'blog', exact: true }).first()).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/catalog-blog-gateway.png`, fullPage: true });
+  await expect(
+    page.getByRole('link', { name: 'tke-blog', exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'blog', exact: true }).first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${SCREENSHOTS}/catalog-blog-gateway.png`,
+    fullPage: true,
+  });
 });

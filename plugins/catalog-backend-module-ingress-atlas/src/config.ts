@@ -22,7 +22,8 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 
 export function readEntityProviderConfig(root: Config): EntityProviderConfig {
   const config = root.getOptionalConfig(CONFIG_KEY);
-  const owner = config?.getOptionalString('owner') ?? 'group:default/platform-team';
+  const owner =
+    config?.getOptionalString('owner') ?? 'group:default/platform-team';
   let schedule = DEFAULT_SCHEDULE;
   if (config?.has('schedule')) {
     try {
@@ -30,7 +31,9 @@ export function readEntityProviderConfig(root: Config): EntityProviderConfig {
         config.getConfig('schedule'),
       );
     } catch (error) {
-      throw new Error(`Invalid ${CONFIG_KEY}.schedule: ${(error as Error).message}`);
+      throw new Error(
+        `Invalid ${CONFIG_KEY}.schedule: ${(error as Error).message}`,
+      );
     }
   }
   return {
@@ -46,7 +49,10 @@ export function readEntityProviderConfig(root: Config): EntityProviderConfig {
 export function ownerRef(value: string, what: string): string {
   try {
     return stringifyEntityRef(
-      parseEntityRef(value.trim(), { defaultKind: 'group', defaultNamespace: 'default' }),
+      parseEntityRef(value.trim(), {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
     );
   } catch (error) {
     throw new Error(`Invalid ${what} '${value}': ${(error as Error).message}`);

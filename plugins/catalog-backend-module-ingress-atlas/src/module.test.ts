@@ -2,10 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_LOCATION,
   Entity,
@@ -53,7 +50,9 @@ async function emit(
       }),
     ],
   });
-  expect(providers.map(p => p.getProviderName())).toEqual(['IngressAtlasEntityProvider']);
+  expect(providers.map(p => p.getProviderName())).toEqual([
+    'IngressAtlasEntityProvider',
+  ]);
   const mutations: EntityProviderMutation[] = [];
   await providers[0].connect({
     applyMutation: async mutation => {
@@ -85,7 +84,9 @@ async function relationsOf(entities: Entity[]) {
         if (result.type === 'relation') {
           const { source, type, target } = result.relation;
           relations.push(
-            `${stringifyEntityRef(source)} ${type} ${stringifyEntityRef(target)}`,
+            `${stringifyEntityRef(source)} ${type} ${stringifyEntityRef(
+              target,
+            )}`,
           );
         }
       },
@@ -105,7 +106,9 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     expect(mutations[0].type).toBe('full');
     expect(
       mutations[0].type === 'full' &&
-        mutations[0].entities.every(d => d.locationKey === 'IngressAtlasEntityProvider'),
+        mutations[0].entities.every(
+          d => d.locationKey === 'IngressAtlasEntityProvider',
+        ),
     ).toBe(true);
     expect(requests.map(r => `${r.subject} ${r.path}`).sort()).toEqual([
       'plugin:catalog /cloud-inventory',
@@ -153,7 +156,8 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
           'Tencent Cloud cluster tke-blog (cls-blog0001 in ap-guangzhou), known to Ingress Atlas from config.',
         annotations: {
           'backstage.io/managed-by-location': 'ingress-atlas:cluster/tke-blog',
-          'backstage.io/managed-by-origin-location': 'ingress-atlas:cluster/tke-blog',
+          'backstage.io/managed-by-origin-location':
+            'ingress-atlas:cluster/tke-blog',
           'ingress-atlas.io/cluster': 'tke-blog',
           'kubernetes.io/api-server': 'http://127.0.0.1:6441',
           'kubernetes.io/auth-provider': 'serviceAccount',
@@ -163,18 +167,24 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
           'ingress-atlas.io/region': 'ap-guangzhou',
         },
       },
-      spec: { type: 'kubernetes-cluster', owner: 'group:default/platform-team' },
+      spec: {
+        type: 'kubernetes-cluster',
+        owner: 'group:default/platform-team',
+      },
     });
     const offline = byName(entities, 'offline-lab');
     expect(offline.metadata.title).toBe('Offline Lab');
-    expect(offline.metadata.annotations).not.toHaveProperty('kubernetes.io/api-server');
+    expect(offline.metadata.annotations).not.toHaveProperty(
+      'kubernetes.io/api-server',
+    );
   });
 
   it('relates cluster -> gateway -> component, and load balancer -> gateway', async () => {
     const { entities } = await emit();
     const relations = await relationsOf(entities);
 
-    const gateway = 'resource:default/tke-blog-istio-system-istio-ingressgateway';
+    const gateway =
+      'resource:default/tke-blog-istio-system-istio-ingressgateway';
     expect(relations).toEqual(
       expect.arrayContaining([
         `resource:default/tke-blog dependencyOf ${gateway}`,
@@ -191,7 +201,10 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     );
     // Nobody owns legacy.example.com: no relation to a made-up component.
     expect(relations.filter(r => r.includes('legacy'))).toEqual([]);
-    expect(byName(entities, 'tke-blog-istio-system-istio-ingressgateway').metadata.description).toBe(
+    expect(
+      byName(entities, 'tke-blog-istio-system-istio-ingressgateway').metadata
+        .description,
+    ).toBe(
       'Ingress gateway (istio) istio-system/istio-ingressgateway on tke-blog, serving blog.example.com, legacy.example.com.',
     );
   });
@@ -203,9 +216,13 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
 
     expect(
       Object.fromEntries(
-        ['lb-blog0001', 'eip-edge0001', 'lb-idle0001', 'tke-blog', 'edge-edge-proxy-envoy-front'].map(
-          name => [name, byName(entities, name).spec?.owner],
-        ),
+        [
+          'lb-blog0001',
+          'eip-edge0001',
+          'lb-idle0001',
+          'tke-blog',
+          'edge-edge-proxy-envoy-front',
+        ].map(name => [name, byName(entities, name).spec?.owner]),
       ),
     ).toEqual({
       'lb-blog0001': 'group:default/blog-team',
@@ -225,14 +242,21 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     expect(entities.map(e => e.metadata.name)).not.toContain('lab-gke');
     expect(
       entities.filter(
-        e => !e.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith('ingress-atlas:'),
+        e =>
+          !e.metadata.annotations?.[ANNOTATION_LOCATION]?.startsWith(
+            'ingress-atlas:',
+          ),
       ),
     ).toEqual([]);
   });
 
   it('leaves the catalog as it was when the atlas cannot be read', async () => {
     const atlas = createIngressAtlasTestPlugin({
-      failWith: { status: 503, name: 'ServiceUnavailableError', message: 'not refreshed yet' },
+      failWith: {
+        status: 503,
+        name: 'ServiceUnavailableError',
+        message: 'not refreshed yet',
+      },
     });
     const { mutations } = await emit({ atlas });
 
@@ -243,7 +267,13 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     const atlas = createIngressAtlasTestPlugin({
       responses: {
         '/clusters': { clusters: [], sourceErrors: [] },
-        '/exposures': { paths: [], entries: [], gateways: [], routes: [], costs: [] },
+        '/exposures': {
+          paths: [],
+          entries: [],
+          gateways: [],
+          routes: [],
+          costs: [],
+        },
         '/cloud-inventory': { inventories: [] },
       },
     });

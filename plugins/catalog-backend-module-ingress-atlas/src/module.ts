@@ -21,7 +21,8 @@ export const catalogModuleIngressAtlasEntityProvider = createBackendModule({
         atlas: ingressAtlasClientServiceRef,
       },
       async init({ catalog, config, logger, scheduler, atlas }) {
-        const { schedule, ...providerConfig } = readEntityProviderConfig(config);
+        const { schedule, ...providerConfig } =
+          readEntityProviderConfig(config);
         catalog.addEntityProvider(
           IngressAtlasEntityProvider.create({
             atlas,

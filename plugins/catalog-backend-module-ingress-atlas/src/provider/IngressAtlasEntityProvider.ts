@@ -84,13 +84,20 @@ export class IngressAtlasEntityProvider implements EntityProvider {
     }
     await this.#connection.applyMutation({
       type: 'full',
-      entities: entities.map(entity => ({ entity, locationKey: PROVIDER_NAME })),
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: PROVIDER_NAME,
+      })),
     });
-    const count = (type: string) => entities.filter(e => e.spec.type === type).length;
+    const count = (type: string) =>
+      entities.filter(e => e.spec.type === type).length;
     this.#logger.info('Emitted Ingress Atlas entities', {
       clusters: count('kubernetes-cluster'),
       gateways: count('ingress-gateway'),
-      cloudResources: entities.length - count('kubernetes-cluster') - count('ingress-gateway'),
+      cloudResources:
+        entities.length -
+        count('kubernetes-cluster') -
+        count('ingress-gateway'),
     });
   }
 }

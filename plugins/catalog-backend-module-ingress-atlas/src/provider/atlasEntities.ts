@@ -28,7 +28,8 @@ export const ANNOTATION_ATLAS_CLUSTER = 'ingress-atlas.io/cluster';
 /** The atlas gateway id (`gateway:<cluster>/<namespace>/<name>`) of an ingress-gateway Resource. */
 export const ANNOTATION_ATLAS_GATEWAY = 'ingress-atlas.io/gateway';
 /** The cloud id (lb-..., eip-...) of a load-balancer or elastic-ip Resource. */
-export const ANNOTATION_CLOUD_RESOURCE_ID = 'ingress-atlas.io/cloud-resource-id';
+export const ANNOTATION_CLOUD_RESOURCE_ID =
+  'ingress-atlas.io/cloud-resource-id';
 
 /** Prefix of the `backstage.io/managed-by-location` of everything emitted here. */
 export const LOCATION_PREFIX = 'ingress-atlas:';
@@ -87,11 +88,14 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     }
     const name = entityName(cluster.name);
     clusterRefs.set(cluster.name, resourceRef(name));
-    const apiServer = /^https?:\/\//.test(cluster.url ?? '') ? cluster.url : undefined;
+    const apiServer = /^https?:\/\//.test(cluster.url ?? '')
+      ? cluster.url
+      : undefined;
     clusterEntities.push(
       resource({
         name,
-        title: cluster.title ?? (name === cluster.name ? undefined : cluster.name),
+        title:
+          cluster.title ?? (name === cluster.name ? undefined : cluster.name),
         description: describeCluster(cluster),
         location: `cluster/${cluster.name}`,
         annotations: {
@@ -115,7 +119,10 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
   const servedBy = new Map<string, Set<string>>();
   const hostsOf = new Map<string, Set<string>>();
   for (const path of exposures.paths) {
-    for (const gateway of [...path.via, ...(path.gateway ? [path.gateway] : [])]) {
+    for (const gateway of [
+      ...path.via,
+      ...(path.gateway ? [path.gateway] : []),
+    ]) {
       addAll(servedBy, gateway, path.entityRefs);
       addAll(hostsOf, gateway, [path.host]);
     }
@@ -150,7 +157,10 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
       spec: {
         type: 'ingress-gateway',
         owner,
-        dependsOn: sorted([clusterRef(gateway.cluster), ...(frontedBy.get(gateway.id) ?? [])]),
+        dependsOn: sorted([
+          clusterRef(gateway.cluster),
+          ...(frontedBy.get(gateway.id) ?? []),
+        ]),
         dependencyOf: sorted(servedBy.get(gateway.id) ?? []),
       },
     }),
@@ -203,7 +213,9 @@ function collectCloudResources(options: AtlasEntitiesOptions) {
   const resources = new Map<string, CloudResource>();
   const merge = (
     found: Pick<CloudResource, 'id' | 'provider' | 'kind'> &
-      Partial<Omit<CloudResource, 'addresses' | 'serves'>> & { addresses: string[] },
+      Partial<Omit<CloudResource, 'addresses' | 'serves'>> & {
+        addresses: string[];
+      },
   ) => {
     const known = resources.get(found.id) ?? {
       ...found,
@@ -310,14 +322,25 @@ const PROVIDERS: Record<CloudProvider, string> = {
 };
 
 function describeCluster(cluster: AtlasCluster): string {
-  const where = [cluster.cloudClusterId, cluster.region].filter(Boolean).join(' in ');
-  return `${PROVIDERS[cluster.provider]} cluster ${cluster.name}${where ? ` (${where})` : ''}, known to Ingress Atlas from ${cluster.source}.`;
+  const where = [cluster.cloudClusterId, cluster.region]
+    .filter(Boolean)
+    .join(' in ');
+  return `${PROVIDERS[cluster.provider]} cluster ${cluster.name}${
+    where ? ` (${where})` : ''
+  }, known to Ingress Atlas from ${cluster.source}.`;
 }
 
-function describeGateway(gateway: Gateway, hosts: Set<string> | undefined): string {
+function describeGateway(
+  gateway: Gateway,
+  hosts: Set<string> | undefined,
+): string {
   const what = gateway.eastWest
     ? 'East-west gateway'
-    : `${gateway.kind === 'front-proxy' ? 'Front proxy' : `Ingress gateway (${gateway.kind})`}`;
+    : `${
+        gateway.kind === 'front-proxy'
+          ? 'Front proxy'
+          : `Ingress gateway (${gateway.kind})`
+      }`;
   const serving = hosts?.size ? `, serving ${sorted(hosts).join(', ')}` : '';
   return `${what} ${gateway.namespace}/${gateway.name} on ${gateway.cluster}${serving}.`;
 }
@@ -330,13 +353,17 @@ function describeCloudResource(
     r.kind === 'load-balancer'
       ? (r.loadBalancerKind ?? 'load balancer').toUpperCase()
       : RESOURCE_TYPES[r.kind].replace('elastic-ip', 'EIP');
-  const network = r.network ? `${r.network === 'public' ? 'Public' : 'Internal'} ` : '';
-  const addresses = r.addresses.size ? ` (${sorted(r.addresses).join(', ')})` : '';
-  const region = r.region ? ` in ${r.region}` : '';
-  const state = cost
-    ? `; ${cost.state}, ${cost.monthlyCny} CNY/month`
+  const network = r.network
+    ? `${r.network === 'public' ? 'Public' : 'Internal'} `
     : '';
-  return `${network}${PROVIDERS[r.provider]} ${kind} ${r.id}${addresses}${region}${state}.`;
+  const addresses = r.addresses.size
+    ? ` (${sorted(r.addresses).join(', ')})`
+    : '';
+  const region = r.region ? ` in ${r.region}` : '';
+  const state = cost ? `; ${cost.state}, ${cost.monthlyCny} CNY/month` : '';
+  return `${network}${PROVIDERS[r.provider]} ${kind} ${
+    r.id
+  }${addresses}${region}${state}.`;
 }
 
 function addAll<K, V>(map: Map<K, Set<V>>, key: K, values: Iterable<V>) {

@@ -10,7 +10,9 @@ import {
 } from './testUtils';
 
 /** Boots a backend with a plugin that depends on the client, and hands the client out. */
-async function clientIn(features: Array<ReturnType<typeof createBackendPlugin>>) {
+async function clientIn(
+  features: Array<ReturnType<typeof createBackendPlugin>>,
+) {
   let client: IngressAtlasApi | undefined;
   await startTestBackend({
     features: [
@@ -46,7 +48,11 @@ describe('ingressAtlasClientServiceRef', () => {
 
   it('throws the backend error with its status and message', async () => {
     const atlas = createIngressAtlasTestPlugin({
-      failWith: { status: 503, name: 'ServiceUnavailableError', message: 'The atlas has not been refreshed yet' },
+      failWith: {
+        status: 503,
+        name: 'ServiceUnavailableError',
+        message: 'The atlas has not been refreshed yet',
+      },
     });
     const client = await clientIn([atlas.plugin]);
 

@@ -1,4 +1,7 @@
-export { IngressAtlasClient, ingressAtlasClientServiceRef } from './IngressAtlasClient';
+export {
+  IngressAtlasClient,
+  ingressAtlasClientServiceRef,
+} from './IngressAtlasClient';
 export type {
   CloudInventoryResponse,
   ClustersResponse,

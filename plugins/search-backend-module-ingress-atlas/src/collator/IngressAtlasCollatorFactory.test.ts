@@ -1,7 +1,4 @@
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { TestPipeline } from '@backstage/plugin-search-backend-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import type { JsonObject } from '@backstage/types';
@@ -46,7 +43,10 @@ async function collate(
     await factories[0].getCollator(),
   ).execute();
   if (error) throw error;
-  return { documents: documents as IngressAtlasDocument[], requests: atlas.requests };
+  return {
+    documents: documents as IngressAtlasDocument[],
+    requests: atlas.requests,
+  };
 }
 
 describe('IngressAtlasCollatorFactory', () => {
@@ -56,12 +56,30 @@ describe('IngressAtlasCollatorFactory', () => {
     expect(
       documents.map(d => [d.title, d.location, d.authorization?.resourceRef]),
     ).toEqual([
-      ['app.saas.example.com', '/catalog/default/component/saas-api/ingress', 'component:default/saas-api'],
-      ['blog.example.com', '/catalog/default/component/blog/ingress', 'component:default/blog'],
-      ['edge.example.com', '/catalog/default/component/edge-web/ingress', 'component:default/edge-web'],
-      ['shop.example.cn', '/catalog/default/component/shop/ingress', 'component:default/shop'],
+      [
+        'app.saas.example.com',
+        '/catalog/default/component/saas-api/ingress',
+        'component:default/saas-api',
+      ],
+      [
+        'blog.example.com',
+        '/catalog/default/component/blog/ingress',
+        'component:default/blog',
+      ],
+      [
+        'edge.example.com',
+        '/catalog/default/component/edge-web/ingress',
+        'component:default/edge-web',
+      ],
+      [
+        'shop.example.cn',
+        '/catalog/default/component/shop/ingress',
+        'component:default/shop',
+      ],
     ]);
-    expect(requests).toEqual([{ path: '/exposures', subject: 'plugin:search' }]);
+    expect(requests).toEqual([
+      { path: '/exposures', subject: 'plugin:search' },
+    ]);
   });
 
   it('describes how a host is reached: addresses, cloud ids, gateway, cluster, TLS and cost', async () => {
@@ -88,8 +106,12 @@ describe('IngressAtlasCollatorFactory', () => {
     });
 
     const edge = documents.find(d => d.title === 'edge.example.com')!;
-    expect(edge.text).toContain('Entry: 43.138.0.21 on EIP eip-edge0001 (front-proxy, public).');
-    expect(edge.text).toContain('Through front proxy edge-proxy/envoy-front (front-proxy) on edge.');
+    expect(edge.text).toContain(
+      'Entry: 43.138.0.21 on EIP eip-edge0001 (front-proxy, public).',
+    );
+    expect(edge.text).toContain(
+      'Through front proxy edge-proxy/envoy-front (front-proxy) on edge.',
+    );
     expect(edge.text).toContain('TLS: none, plain HTTP.');
 
     const shop = documents.find(d => d.title === 'shop.example.cn')!;
@@ -101,7 +123,9 @@ describe('IngressAtlasCollatorFactory', () => {
   it('leaves out hosts no catalog entity owns', async () => {
     const { documents } = await collate();
 
-    expect(sandboxExposures.paths.map(p => p.host)).toContain('legacy.example.com');
+    expect(sandboxExposures.paths.map(p => p.host)).toContain(
+      'legacy.example.com',
+    );
     expect(documents.map(d => d.title)).not.toContain('legacy.example.com');
   });
 
@@ -110,14 +134,26 @@ describe('IngressAtlasCollatorFactory', () => {
       ...sandboxExposures,
       paths: sandboxExposures.paths.map(p =>
         p.host === 'app.saas.example.com'
-          ? { ...p, entityRefs: ['component:default/saas-api', 'Component:Billing/Invoices'] }
+          ? {
+              ...p,
+              entityRefs: [
+                'component:default/saas-api',
+                'Component:Billing/Invoices',
+              ],
+            }
           : p,
       ),
     };
     const { documents } = await collate({
-      atlas: createIngressAtlasTestPlugin({ responses: { '/exposures': shared } }),
+      atlas: createIngressAtlasTestPlugin({
+        responses: { '/exposures': shared },
+      }),
       config: {
-        search: { collators: { ingressAtlas: { locationTemplate: '/hosts/:kind/:namespace/:name' } } },
+        search: {
+          collators: {
+            ingressAtlas: { locationTemplate: '/hosts/:kind/:namespace/:name' },
+          },
+        },
       },
     });
 
@@ -144,7 +180,9 @@ describe('IngressAtlasCollatorFactory', () => {
         : value,
     );
     const { documents } = await collate({
-      atlas: createIngressAtlasTestPlugin({ responses: { '/exposures': leaky } }),
+      atlas: createIngressAtlasTestPlugin({
+        responses: { '/exposures': leaky },
+      }),
     });
 
     expect(documents).toHaveLength(4);
@@ -153,7 +191,11 @@ describe('IngressAtlasCollatorFactory', () => {
 
   it('fails the indexing run when the atlas cannot be read, instead of indexing nothing', async () => {
     const atlas = createIngressAtlasTestPlugin({
-      failWith: { status: 503, name: 'ServiceUnavailableError', message: 'not refreshed yet' },
+      failWith: {
+        status: 503,
+        name: 'ServiceUnavailableError',
+        message: 'not refreshed yet',
+      },
     });
 
     await expect(collate({ atlas })).rejects.toThrow('Request failed with 503');
@@ -162,7 +204,13 @@ describe('IngressAtlasCollatorFactory', () => {
   it('does not index before the atlas has finished its first refresh', async () => {
     const atlas = createIngressAtlasTestPlugin({
       responses: {
-        '/exposures': { paths: [], entries: [], gateways: [], routes: [], costs: [] },
+        '/exposures': {
+          paths: [],
+          entries: [],
+          gateways: [],
+          routes: [],
+          costs: [],
+        },
       },
     });
 
@@ -174,7 +222,11 @@ describe('IngressAtlasCollatorFactory', () => {
   it('refuses an invalid schedule at startup, naming the key', async () => {
     await expect(
       collate({
-        config: { search: { collators: { ingressAtlas: { schedule: { frequency: 'often' } } } } },
+        config: {
+          search: {
+            collators: { ingressAtlas: { schedule: { frequency: 'often' } } },
+          },
+        },
       }),
     ).rejects.toThrow('Invalid search.collators.ingressAtlas.schedule');
   });

@@ -115,7 +115,9 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       return gateway ? describeGateway(gateway) : id;
     };
     const clusters = unique(paths.map(p => p.cluster));
-    const network = paths.some(p => p.network === 'public') ? 'public' : 'internal';
+    const network = paths.some(p => p.network === 'public')
+      ? 'public'
+      : 'internal';
     const shares = paths
       .map(p => p.monthlyCostShareCny)
       .filter((c): c is number => c !== undefined);
@@ -129,7 +131,9 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
     );
 
     const lines = [
-      `${host} is reachable ${network === 'public' ? 'from the internet' : 'inside the network'} on ${clusters.join(', ')}.`,
+      `${host} is reachable ${
+        network === 'public' ? 'from the internet' : 'inside the network'
+      } on ${clusters.join(', ')}.`,
       ...entries.map(e => `Entry: ${describeEntry(e)}.`),
       ...unique(paths.flatMap(p => p.via)).map(
         id => `Through front proxy ${gatewayName(id)}.`,
@@ -190,11 +194,14 @@ const RESOURCE_KINDS: Record<BillableResource['kind'], string> = {
 
 function describeEntry(entry: Entry): string {
   const resources = entry.resources.map(
-    r => `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_KINDS[r.kind]} ${r.id}`,
+    r =>
+      `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_KINDS[r.kind]} ${r.id}`,
   );
   const addresses = entry.addresses.join(', ') || 'no address';
   const on = resources.join(', ') || entry.cloudResourceId;
-  return `${addresses}${on ? ` on ${on}` : ''} (${entry.type}, ${entry.network})`;
+  return `${addresses}${on ? ` on ${on}` : ''} (${entry.type}, ${
+    entry.network
+  })`;
 }
 
 function describeTls(tls: TlsInfo): string {

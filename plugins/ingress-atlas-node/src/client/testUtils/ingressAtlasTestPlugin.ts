@@ -50,7 +50,10 @@ export function createIngressAtlasTestPlugin(
             httpAuth
               .credentials(req, { allow: ['service'] })
               .then(credentials => {
-                requests.push({ path: req.path, subject: credentials.principal.subject });
+                requests.push({
+                  path: req.path,
+                  subject: credentials.principal.subject,
+                });
                 const { failWith } = options;
                 if (failWith) {
                   res.status(failWith.status).json({

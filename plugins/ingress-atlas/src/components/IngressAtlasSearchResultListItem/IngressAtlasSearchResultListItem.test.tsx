@@ -36,15 +36,18 @@ describe('IngressAtlasSearchResultListItem', () => {
   it('links the host to its owner’s Ingress tab and says how it is reached', async () => {
     await renderInTestApp(<IngressAtlasSearchResultListItem result={blog} />);
 
-    expect(screen.getByRole('link', { name: 'blog.example.com' })).toHaveAttribute(
-      'href',
-      '/catalog/default/component/blog/ingress',
-    );
-    expect(screen.getByText(/129\.204\.10\.11 on CLB lb-blog0001/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'blog.example.com' }),
+    ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
+    expect(
+      screen.getByText(/129\.204\.10\.11 on CLB lb-blog0001/),
+    ).toBeInTheDocument();
     expect(screen.getByText('Public')).toBeInTheDocument();
     expect(screen.getByText('Cluster: tke-blog')).toBeInTheDocument();
     expect(screen.getByText('45.6 CNY/month')).toBeInTheDocument();
-    expect(screen.getByText('Owner entity: component:default/blog')).toBeInTheDocument();
+    expect(
+      screen.getByText('Owner entity: component:default/blog'),
+    ).toBeInTheDocument();
   });
 
   it('marks the matched words of the host', async () => {
@@ -68,7 +71,9 @@ describe('search extensions', () => {
   it('adds "Exposed hosts" to the result type filter', () => {
     const tester = createExtensionTester(ingressAtlasSearchResultType);
 
-    expect(tester.get(SearchFilterResultTypeBlueprint.dataRefs.resultType)).toMatchObject({
+    expect(
+      tester.get(SearchFilterResultTypeBlueprint.dataRefs.resultType),
+    ).toMatchObject({
       value: 'ingress-atlas',
       name: 'Exposed hosts',
     });
@@ -80,6 +85,8 @@ describe('search extensions', () => {
     ).get(SearchResultListItemBlueprint.dataRefs.item);
 
     expect(predicate?.({ type: 'ingress-atlas', document: blog })).toBe(true);
-    expect(predicate?.({ type: 'software-catalog', document: blog })).toBe(false);
+    expect(predicate?.({ type: 'software-catalog', document: blog })).toBe(
+      false,
+    );
   });
 });
