@@ -69,13 +69,17 @@ export function validateApiUrl(
     throw new InputError(`${what}: "${raw}" is not a valid URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`${what}: protocol ${url.protocol} is not allowed; use https`);
+    throw new InputError(
+      `${what}: protocol ${url.protocol} is not allowed; use https`,
+    );
   }
   if (url.username || url.password) {
     throw new InputError(`${what}: credentials in the URL are not allowed`);
   }
   if (url.search || url.hash) {
-    throw new InputError(`${what}: query strings and fragments are not allowed`);
+    throw new InputError(
+      `${what}: query strings and fragments are not allowed`,
+    );
   }
   if (
     url.protocol === 'http:' &&
@@ -109,11 +113,16 @@ export class ClusterDirectory {
       }
       const url = c.getOptionalString('url');
       if (url) {
-        validateApiUrl(url, `ingressAtlas.clusters[${index}].url`, allowInsecureHttp);
+        validateApiUrl(
+          url,
+          `ingressAtlas.clusters[${index}].url`,
+          allowInsecureHttp,
+        );
       }
       clusters.set(name, {
         name,
-        provider: (c.getOptionalString('provider') ?? 'generic') as CloudProvider,
+        provider: (c.getOptionalString('provider') ??
+          'generic') as CloudProvider,
         region: c.getOptionalString('region'),
         cloudClusterId: c.getOptionalString('cloudClusterId'),
         url,
@@ -159,12 +168,17 @@ export class ClusterDirectory {
   }
 
   /** The Tencent account named `name`, or the first one covering `region`. */
-  tencentAccount(options: { name?: string; region?: string }): TencentAccount | undefined {
+  tencentAccount(options: {
+    name?: string;
+    region?: string;
+  }): TencentAccount | undefined {
     if (options.name) {
       const account = this.#tencent.find(a => a.name === options.name);
       if (!account) {
         throw new InputError(
-          `Unknown Tencent Cloud account "${options.name}"; configured accounts: ${
+          `Unknown Tencent Cloud account "${
+            options.name
+          }"; configured accounts: ${
             this.#tencent.map(a => a.name).join(', ') || 'none'
           }`,
         );
@@ -238,7 +252,9 @@ export class ClusterDirectory {
 function currentServer(kc: KubeConfig, name: string): string {
   const server = kc.getCurrentCluster()?.server;
   if (!server) {
-    throw new InputError(`Cluster "${name}": its kubeconfig has no current cluster`);
+    throw new InputError(
+      `Cluster "${name}": its kubeconfig has no current cluster`,
+    );
   }
   return server;
 }

@@ -110,7 +110,9 @@ export function eastWestGatewayOperator(
 
 /** istiod's discovery (15012) and webhook (15017) ports, passed through the east-west gateway. */
 export function exposeIstiod(revision?: string): KubeObject[] {
-  const istiod = `${revision ? `istiod-${revision}` : 'istiod'}.${ISTIO_NAMESPACE}.svc.cluster.local`;
+  const istiod = `${
+    revision ? `istiod-${revision}` : 'istiod'
+  }.${ISTIO_NAMESPACE}.svc.cluster.local`;
   const server = (name: string, number: number) => ({
     port: { name, number, protocol: 'tls' },
     tls: { mode: 'PASSTHROUGH' },
@@ -205,12 +207,21 @@ export function remoteSecret(options: {
         name: clusterName,
         cluster: {
           server: options.server,
-          ...(options.caData && { 'certificate-authority-data': options.caData }),
-          ...(options.insecureSkipTlsVerify && { 'insecure-skip-tls-verify': true }),
+          ...(options.caData && {
+            'certificate-authority-data': options.caData,
+          }),
+          ...(options.insecureSkipTlsVerify && {
+            'insecure-skip-tls-verify': true,
+          }),
         },
       },
     ],
-    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    contexts: [
+      {
+        name: clusterName,
+        context: { cluster: clusterName, user: clusterName },
+      },
+    ],
     'current-context': clusterName,
     users: [{ name: clusterName, user: { token: options.token } }],
     preferences: {},
@@ -226,7 +237,9 @@ export function remoteSecret(options: {
       annotations: { [REMOTE_SECRET_CLUSTER_ANNOTATION]: clusterName },
     },
     data: {
-      [clusterName]: Buffer.from(stringify(kubeconfig), 'utf8').toString('base64'),
+      [clusterName]: Buffer.from(stringify(kubeconfig), 'utf8').toString(
+        'base64',
+      ),
     },
   };
 }

@@ -75,7 +75,10 @@ export async function readObject(
     if (httpStatusOf(error) === 404) {
       return undefined;
     }
-    throw kubeError(error, `Reading ${describeRef(ref)} on cluster ${cluster.name}`);
+    throw kubeError(
+      error,
+      `Reading ${describeRef(ref)} on cluster ${cluster.name}`,
+    );
   }
 }
 
@@ -104,7 +107,9 @@ export async function listObjects(
   } catch (error) {
     throw kubeError(
       error,
-      `Listing ${query.kind} in ${query.namespace ?? 'all namespaces'} on cluster ${cluster.name}`,
+      `Listing ${query.kind} in ${
+        query.namespace ?? 'all namespaces'
+      } on cluster ${cluster.name}`,
     );
   }
 }
@@ -127,7 +132,10 @@ export async function servesKind(
     if (httpStatusOf(error) === 404) {
       return false;
     }
-    throw kubeError(error, `Discovering ${apiVersion} on cluster ${cluster.name}`);
+    throw kubeError(
+      error,
+      `Discovering ${apiVersion} on cluster ${cluster.name}`,
+    );
   }
 }
 
@@ -153,7 +161,9 @@ export async function createObject(
   } catch (error) {
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(object)} on cluster ${cluster.name}`,
+      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
+        object,
+      )} on cluster ${cluster.name}`,
     );
   }
 }
@@ -176,7 +186,9 @@ export async function replaceObject(
   } catch (error) {
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of replacing' : 'Replacing'} ${describeObject(object)} on cluster ${cluster.name}`,
+      `${dryRun ? 'Dry run of replacing' : 'Replacing'} ${describeObject(
+        object,
+      )} on cluster ${cluster.name}`,
     );
   }
 }
@@ -202,7 +214,9 @@ export async function deleteObject(
     }
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of deleting' : 'Deleting'} ${describeRef(ref)} on cluster ${cluster.name}`,
+      `${dryRun ? 'Dry run of deleting' : 'Deleting'} ${describeRef(
+        ref,
+      )} on cluster ${cluster.name}`,
     );
   }
 }
@@ -270,7 +284,9 @@ export function selects(
   if (!selector || Object.keys(selector).length === 0) {
     return false;
   }
-  return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+  return Object.entries(selector).every(
+    ([key, value]) => labels?.[key] === value,
+  );
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -279,14 +295,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new Error('Cancelled'));
       return;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(new Error('Cancelled'));
     };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

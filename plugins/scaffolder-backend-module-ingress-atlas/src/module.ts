@@ -22,7 +22,9 @@ export const scaffolderModuleIngressAtlas = createBackendModule({
       },
       async init({ scaffolder, config, permissions }) {
         const clusters = ClusterDirectory.fromConfig(config);
-        scaffolder.addActions(...createIngressAtlasActions({ clusters, permissions }));
+        scaffolder.addActions(
+          ...createIngressAtlasActions({ clusters, permissions }),
+        );
       },
     });
   },

@@ -23,7 +23,9 @@ export async function requirePermission(
   });
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError(
-      `${ctx.user?.ref ?? 'This user'} may not do this: permission ${permission.name} was denied`,
+      `${ctx.user?.ref ?? 'This user'} may not do this: permission ${
+        permission.name
+      } was denied`,
     );
   }
 }

@@ -20,7 +20,9 @@ export function tcpProbe(timeoutMs = 5000): ReachabilityProbe {
       };
       socket.setTimeout(timeoutMs);
       socket.once('connect', () => done(true, 'TCP connection accepted'));
-      socket.once('timeout', () => done(false, `no answer within ${timeoutMs} ms`));
+      socket.once('timeout', () =>
+        done(false, `no answer within ${timeoutMs} ms`),
+      );
       socket.once('error', error => done(false, error.message));
       socket.connect(port, address);
     });

@@ -16,7 +16,8 @@ export const TKE = {
   eipResource: 'tke.cloud.tencent.com/eip',
   existedLbId: 'service.kubernetes.io/tke-existed-lbid',
   loadBalancerId: 'service.kubernetes.io/loadbalance-id',
-  internalSubnetId: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
+  internalSubnetId:
+    'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
 } as const;
 
 /** Address states in which an EIP is attached and routes traffic. */
@@ -43,7 +44,10 @@ export async function vpcCniState(
     name: 'tke-eni-ipamd',
   });
   if (ipamd) {
-    return { enabled: true, evidence: 'Deployment kube-system/tke-eni-ipamd runs' };
+    return {
+      enabled: true,
+      evidence: 'Deployment kube-system/tke-eni-ipamd runs',
+    };
   }
   if (!cloud || !cluster.region || !cluster.cloudClusterId) {
     return {
@@ -64,7 +68,9 @@ export async function vpcCniState(
   } catch (error) {
     return {
       enabled: false,
-      evidence: `no Deployment kube-system/tke-eni-ipamd, and DescribeIPAMD failed: ${describeTencentError(error)}`,
+      evidence: `no Deployment kube-system/tke-eni-ipamd, and DescribeIPAMD failed: ${describeTencentError(
+        error,
+      )}`,
     };
   }
 }
@@ -75,7 +81,10 @@ export interface EipQuota {
   evidence: string;
 }
 
-export async function eipQuota(cloud: TencentCloud, region: string): Promise<EipQuota> {
+export async function eipQuota(
+  cloud: TencentCloud,
+  region: string,
+): Promise<EipQuota> {
   try {
     const { QuotaSet = [] } = await cloud.vpc(region).DescribeAddressQuota();
     const total = QuotaSet.find(q => q.QuotaId === 'TOTAL_EIP_QUOTA');
@@ -85,10 +94,14 @@ export async function eipQuota(cloud: TencentCloud, region: string): Promise<Eip
     const available = total.QuotaLimit - (total.QuotaCurrent ?? 0);
     return {
       available,
-      evidence: `${total.QuotaCurrent ?? 0} of ${total.QuotaLimit} EIPs in use in ${region}`,
+      evidence: `${total.QuotaCurrent ?? 0} of ${
+        total.QuotaLimit
+      } EIPs in use in ${region}`,
     };
   } catch (error) {
-    return { evidence: `DescribeAddressQuota failed: ${describeTencentError(error)}` };
+    return {
+      evidence: `DescribeAddressQuota failed: ${describeTencentError(error)}`,
+    };
   }
 }
 
@@ -128,9 +141,7 @@ export async function podEips(
 export function allBound(statefulSet: KubeObject, eips: PodEip[]): boolean {
   const replicas = statefulSet.spec?.replicas ?? 1;
   return (
-    replicas > 0 &&
-    eips.length >= replicas &&
-    eips.every(e => e.ready && e.ip)
+    replicas > 0 && eips.length >= replicas && eips.every(e => e.ready && e.ip)
   );
 }
 
@@ -158,12 +169,20 @@ export async function waitForPodEips(
       return last;
     }
     const progress = last
-      .map(e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP yet'}`)
+      .map(
+        e =>
+          `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${
+            e.ip ?? 'no EIP yet'
+          }`,
+      )
       .join('; ');
     if (progress !== reported) {
-      options.logger.info(`Waiting for pod EIPs of StatefulSet ${namespace}/${name}`, {
-        pods: progress || 'no pods yet',
-      });
+      options.logger.info(
+        `Waiting for pod EIPs of StatefulSet ${namespace}/${name}`,
+        {
+          pods: progress || 'no pods yet',
+        },
+      );
       reported = progress;
     }
     if (Date.now() >= deadline) {
@@ -171,12 +190,21 @@ export async function waitForPodEips(
     }
     await sleep(options.intervalMs ?? 1000, options.signal);
   }
-  const events = await eipEvents(cluster, namespace!, last.map(e => e.pod));
+  const events = await eipEvents(
+    cluster,
+    namespace!,
+    last.map(e => e.pod),
+  );
+  const pods =
+    last
+      .map(
+        e =>
+          `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`,
+      )
+      .join('; ') || 'no pods';
+  const eventText = events.length ? `; events: ${events.join('; ')}` : '';
   throw new Error(
-    `Timed out after ${options.timeoutSeconds}s waiting for pod EIPs of StatefulSet ${namespace}/${name} ` +
-      `(${last.map(e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`).join('; ') || 'no pods'})` +
-      (events.length ? `; events: ${events.join('; ')}` : '') +
-      '. The Deployment was left serving traffic.',
+    `Timed out after ${options.timeoutSeconds}s waiting for pod EIPs of StatefulSet ${namespace}/${name} (${pods})${eventText}. The Deployment was left serving traffic.`,
   );
 }
 

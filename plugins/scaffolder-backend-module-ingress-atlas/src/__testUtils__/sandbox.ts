@@ -17,7 +17,10 @@ import { Client as DnspodClient } from 'tencentcloud-sdk-nodejs/tencentcloud/ser
 import type { ActionOptions } from '../actions/common';
 import { ClusterDirectory } from '../clusters';
 
-export const ESTATES_DIR = path.resolve(__dirname, '../../../../examples/sandbox');
+export const ESTATES_DIR = path.resolve(
+  __dirname,
+  '../../../../examples/sandbox',
+);
 export const SANDBOX_CREDENTIALS = {
   secretId: 'AKIDSANDBOX00000000000000000000000000',
   secretKey: 'sandbox-secret-key-0000000000000000',
@@ -34,13 +37,23 @@ export interface TestWorld {
   /** The running stand-in of a cluster (its store is what the API server serves). */
   cluster(name: string): RunningCluster;
   /** An object as the stand-in stores it, or undefined. */
-  object(cluster: string, group: string, plural: string, namespace: string, name: string): KubeObject | undefined;
+  object(
+    cluster: string,
+    group: string,
+    plural: string,
+    namespace: string,
+    name: string,
+  ): KubeObject | undefined;
   stop(): Promise<void>;
 }
 
 /** The sandbox on free ports, and the backend config that points the actions at it. */
 export async function startWorld(clusters?: string[]): Promise<TestWorld> {
-  const sandbox = await startSandbox({ estatesDir: ESTATES_DIR, clusters, basePort: 0 });
+  const sandbox = await startSandbox({
+    estatesDir: ESTATES_DIR,
+    clusters,
+    basePort: 0,
+  });
   const cloudUrl = sandbox.cloud!.url;
   const config = new ConfigReader({
     ingressAtlas: {
@@ -85,7 +98,8 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
       new ClbClient({ credential: SANDBOX_CREDENTIALS, region, profile }),
     vpc: region =>
       new VpcClient({ credential: SANDBOX_CREDENTIALS, region, profile }),
-    dnspod: () => new DnspodClient({ credential: SANDBOX_CREDENTIALS, profile }),
+    dnspod: () =>
+      new DnspodClient({ credential: SANDBOX_CREDENTIALS, profile }),
     cluster,
     object(clusterName, group, plural, namespace, name) {
       const { store } = cluster(clusterName);
@@ -102,12 +116,11 @@ export interface Recorded {
 }
 
 function recordingLogger(logs: string[], fields: object = {}): LoggerService {
-  const log =
-    (level: string) => (message: string, meta?: Error | object) => {
-      logs.push(
-        `${level} ${message} ${JSON.stringify({ ...fields, ...(meta ?? {}) })}`,
-      );
-    };
+  const log = (level: string) => (message: string, meta?: Error | object) => {
+    logs.push(
+      `${level} ${message} ${JSON.stringify({ ...fields, ...(meta ?? {}) })}`,
+    );
+  };
   return {
     error: log('error'),
     warn: log('warn'),

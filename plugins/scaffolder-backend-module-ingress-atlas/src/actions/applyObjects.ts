@@ -64,7 +64,9 @@ export function planDiff(plans: ObjectPlan[]): string {
       const diff = diffObjects(p.live, p.desired);
       return diff.includes('@@')
         ? diff
-        : `# ${describeObject(p.desired)}: only redacted Secret values change\n`;
+        : `# ${describeObject(
+            p.desired,
+          )}: only redacted Secret values change\n`;
     })
     .join('\n');
 }
@@ -107,7 +109,9 @@ export async function applyPlans(
     const write = async () => {
       await createOrReplaceObject(cluster, plan.desired, plan.live, { dryRun });
       ctx.logger.info(
-        `${dryRun ? 'Dry run accepted: ' : ''}${plan.action === 'create' ? 'Created' : 'Replaced'} ${what}`,
+        `${dryRun ? 'Dry run accepted: ' : ''}${
+          plan.action === 'create' ? 'Created' : 'Replaced'
+        } ${what}`,
         { cluster: cluster.name },
       );
     };

@@ -63,14 +63,18 @@ export class Preflight {
   done(): void {
     if (this.#problems.length > 0) {
       throw new ConflictError(
-        `Refusing to ${this.#what}; nothing was changed. ${this.#problems.join('; ')}`,
+        `Refusing to ${this.#what}; nothing was changed. ${this.#problems.join(
+          '; ',
+        )}`,
       );
     }
   }
 }
 
 /** The Tencent Cloud clients for a cluster's account, if one covers its region. */
-export function tencentCloudOf(cluster: ClusterConnection): TencentCloud | undefined {
+export function tencentCloudOf(
+  cluster: ClusterConnection,
+): TencentCloud | undefined {
   return cluster.tencent ? new TencentCloud(cluster.tencent) : undefined;
 }
 
@@ -81,13 +85,17 @@ export function checkpointKey(...parts: string[]): string {
 
 export const clusterInput = (z: Zod) =>
   z.string({
-    description: 'The cluster to change: a name from ingressAtlas.clusters in the backend config',
+    description:
+      'The cluster to change: a name from ingressAtlas.clusters in the backend config',
   });
 
 export const namespaceInput = (z: Zod) =>
   z
     .string({ description: 'Namespace of the gateway. Default: istio-system' })
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .regex(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      'must be a Kubernetes namespace name',
+    )
     .optional();
 
 export const timeoutInput = (z: Zod, defaultSeconds: number) =>
@@ -104,7 +112,9 @@ export const changedOutput = (z: Zod) =>
   z.boolean({ description: 'Whether this run changed anything' });
 
 export const diffOutput = (z: Zod) =>
-  z.string({ description: 'Unified diff of the changes (Secret values redacted)' });
+  z.string({
+    description: 'Unified diff of the changes (Secret values redacted)',
+  });
 
 export const backupOutput = (z: Zod) =>
   z.string({

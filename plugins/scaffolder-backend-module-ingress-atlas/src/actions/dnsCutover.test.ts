@@ -82,7 +82,9 @@ describe('ingress-atlas:dns:cutover', () => {
     const { ctx, recorded } = actionContext(input, { dryRun: true });
     await action.handler(ctx);
     expect((await blogRecord()).Value).toBe('129.204.10.11');
-    expect(recorded.outputs.diff).toContain('+blog.example.com. 600 IN A 203.0.113.10');
+    expect(recorded.outputs.diff).toContain(
+      '+blog.example.com. 600 IN A 203.0.113.10',
+    );
     expect(recorded.outputs.changed).toBe(false);
   });
 
@@ -98,16 +100,18 @@ describe('ingress-atlas:dns:cutover', () => {
       }
       return result;
     };
-    await expect(action.handler(actionContext(input, { checkpoints }).ctx)).rejects.toThrow(
-      'worker lost',
-    );
+    await expect(
+      action.handler(actionContext(input, { checkpoints }).ctx),
+    ).rejects.toThrow('worker lost');
     expect((await blogRecord()).Value).toBe('203.0.113.10');
 
     const resumed = actionContext(input, { checkpoints });
     await action.handler(resumed.ctx);
     expect(resumed.recorded.outputs.previousValue).toBe('129.204.10.11');
     expect(resumed.recorded.outputs.changed).toBe(true);
-    expect(checkpoints.runs.filter(k => k.endsWith('.modify-record'))).toHaveLength(1);
+    expect(
+      checkpoints.runs.filter(k => k.endsWith('.modify-record')),
+    ).toHaveLength(1);
   });
 
   it('refuses a record that does not exist, and a value that is not an address', async () => {

@@ -18,16 +18,16 @@ import { examples } from './dnsCutover.examples';
 
 /** DNSPod's name for the default resolution line. */
 const DEFAULT_LINE = '默认';
-const HOSTNAME = /^(?=.{1,253}\.?$)([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.?$/i;
 
 function validateValue(type: string, value: string): void {
-  const ok =
-    type === 'A'
-      ? isIPv4(value)
-      : type === 'AAAA'
-      ? isIPv6(value)
-      : HOSTNAME.test(value);
-  if (!ok) {
+  const valid: Record<string, (v: string) => boolean> = {
+    A: isIPv4,
+    AAAA: isIPv6,
+    CNAME: v => HOSTNAME.test(v),
+  };
+  if (!valid[type]?.(value)) {
     throw new InputError(
       `value "${value}" is not a valid ${type} record target`,
     );
@@ -35,9 +35,19 @@ function validateValue(type: string, value: string): void {
 }
 
 /** How a record reads in diffs and backups: one line, zone-file style. */
-function recordLine(record: { name: string; domain: string; ttl?: number; type: string; line: string; value: string }) {
-  const fqdn = record.name === '@' ? record.domain : `${record.name}.${record.domain}`;
-  return `${fqdn}. ${record.ttl ?? ''} IN ${record.type} ${record.value} ; line ${record.line}\n`;
+function recordLine(record: {
+  name: string;
+  domain: string;
+  ttl?: number;
+  type: string;
+  line: string;
+  value: string;
+}) {
+  const fqdn =
+    record.name === '@' ? record.domain : `${record.name}.${record.domain}`;
+  return `${fqdn}. ${record.ttl ?? ''} IN ${record.type} ${
+    record.value
+  } ; line ${record.line}\n`;
 }
 
 /** Points a DNSPod record at a new address, keeping the old value for a rollback. */
@@ -52,13 +62,23 @@ export function createDnsCutoverAction(options: ActionOptions) {
     schema: {
       input: {
         domain: z =>
-          z.string({ description: 'The DNSPod domain, e.g. example.com' }).min(1),
+          z
+            .string({ description: 'The DNSPod domain, e.g. example.com' })
+            .min(1),
         subDomain: z =>
           z
-            .string({ description: 'The record name within the domain, e.g. blog; @ for the apex' })
+            .string({
+              description:
+                'The record name within the domain, e.g. blog; @ for the apex',
+            })
             .min(1),
         value: z =>
-          z.string({ description: 'The new address (an IP for A/AAAA, a host name for CNAME)' }).min(1),
+          z
+            .string({
+              description:
+                'The new address (an IP for A/AAAA, a host name for CNAME)',
+            })
+            .min(1),
         recordType: z =>
           z
             .enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' })
@@ -75,7 +95,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
             .optional(),
         recordLine: z =>
           z
-            .string({ description: `Resolution line. Default: ${DEFAULT_LINE} (the default line)` })
+            .string({
+              description: `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
+            })
             .optional(),
         account: z =>
           z
@@ -87,8 +109,10 @@ export function createDnsCutoverAction(options: ActionOptions) {
       },
       output: {
         recordId: z => z.number({ description: 'The DNSPod record id' }),
-        previousValue: z => z.string({ description: 'The value before the cutover' }),
-        previousTtl: z => z.number({ description: 'The TTL before the cutover' }),
+        previousValue: z =>
+          z.string({ description: 'The value before the cutover' }),
+        previousTtl: z =>
+          z.number({ description: 'The TTL before the cutover' }),
         value: z => z.string({ description: 'The value now' }),
         ttl: z => z.number({ description: 'The TTL now' }),
         rollback: z =>
@@ -142,7 +166,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
         }));
       } catch (error) {
         throw new InputError(
-          `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(error)}`,
+          `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(
+            error,
+          )}`,
         );
       }
       const matching = records.filter(r => r.Name === subDomain);
@@ -151,7 +177,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
         `one ${recordType} record ${fqdn} on line ${line}: ${matching[0]?.Value} (TTL ${matching[0]?.TTL}, id ${matching[0]?.RecordId})`,
         matching.length === 0
           ? `there is no ${recordType} record ${fqdn} on line ${line} to move; create it in DNSPod first`
-          : `${matching.length} ${recordType} records ${fqdn} exist on line ${line} (${matching
+          : `${
+              matching.length
+            } ${recordType} records ${fqdn} exist on line ${line} (${matching
               .map(r => r.Value)
               .join(', ')}); this action moves exactly one`,
       );
@@ -169,12 +197,33 @@ export function createDnsCutoverAction(options: ActionOptions) {
       const previous = dryRun
         ? current
         : await ctx.checkpoint({
-            key: checkpointKey('dns.cutover', domain, subDomain, recordType, line, 'previous'),
+            key: checkpointKey(
+              'dns.cutover',
+              domain,
+              subDomain,
+              recordType,
+              line,
+              'previous',
+            ),
             fn: async () => current,
           });
       const ttl = ctx.input.ttl ?? previous.ttl;
-      const before = recordLine({ name: subDomain, domain, ttl: current.ttl, type: recordType, line, value: current.value });
-      const after = recordLine({ name: subDomain, domain, ttl, type: recordType, line, value });
+      const before = recordLine({
+        name: subDomain,
+        domain,
+        ttl: current.ttl,
+        type: recordType,
+        line,
+        value: current.value,
+      });
+      const after = recordLine({
+        name: subDomain,
+        domain,
+        ttl,
+        type: recordType,
+        line,
+        value,
+      });
       const unchanged = current.value === value && current.ttl === ttl;
       const diff = unchanged ? '' : diffText(`DNSPod ${fqdn}`, before, after);
 
@@ -202,7 +251,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
       );
 
       if (unchanged) {
-        ctx.logger.info(`Nothing to change: ${fqdn} already points at ${value} with TTL ${ttl}`);
+        ctx.logger.info(
+          `Nothing to change: ${fqdn} already points at ${value} with TTL ${ttl}`,
+        );
         ctx.output('value', value);
         ctx.output('ttl', ttl);
         ctx.output('changed', previous.value !== value || previous.ttl !== ttl);
@@ -219,7 +270,14 @@ export function createDnsCutoverAction(options: ActionOptions) {
       }
 
       await ctx.checkpoint({
-        key: checkpointKey('dns.cutover', domain, subDomain, recordType, line, 'modify-record'),
+        key: checkpointKey(
+          'dns.cutover',
+          domain,
+          subDomain,
+          recordType,
+          line,
+          'modify-record',
+        ),
         fn: async () => {
           try {
             await dnspod.ModifyRecord({
@@ -234,7 +292,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
               ...(current.weight !== undefined && { Weight: current.weight }),
             });
           } catch (error) {
-            throw new Error(`ModifyRecord for ${fqdn} failed: ${describeTencentError(error)}`);
+            throw new Error(
+              `ModifyRecord for ${fqdn} failed: ${describeTencentError(error)}`,
+            );
           }
           ctx.logger.info(
             `Moved ${fqdn} from ${current.value} to ${value} (TTL ${ttl}); resolvers may serve the old address for up to ${current.ttl}s`,

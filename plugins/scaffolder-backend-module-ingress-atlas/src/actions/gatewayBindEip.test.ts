@@ -27,9 +27,21 @@ describe('ingress-atlas:gateway:bind-eip', () => {
   });
 
   const statefulSet = () =>
-    world.object('tke-blog', 'apps', 'statefulsets', 'istio-system', 'istio-ingressgateway');
+    world.object(
+      'tke-blog',
+      'apps',
+      'statefulsets',
+      'istio-system',
+      'istio-ingressgateway',
+    );
   const deployment = () =>
-    world.object('tke-blog', 'apps', 'deployments', 'istio-system', 'istio-ingressgateway');
+    world.object(
+      'tke-blog',
+      'apps',
+      'deployments',
+      'istio-system',
+      'istio-ingressgateway',
+    );
 
   it('leaves a StatefulSet whose pods hold bound EIPs, and a second run changes nothing', async () => {
     const action = createGatewayBindEipAction(world.options);
@@ -45,7 +57,9 @@ describe('ingress-atlas:gateway:bind-eip', () => {
       'tke.cloud.tencent.com/eip-claim-delete-policy': 'Never',
       'tke.cloud.tencent.com/vpc-ip-claim-delete-policy': 'Never',
     });
-    expect(JSON.parse(podAnnotations['tke.cloud.tencent.com/eip-attributes'])).toEqual({
+    expect(
+      JSON.parse(podAnnotations['tke.cloud.tencent.com/eip-attributes']),
+    ).toEqual({
       Bandwidth: '100',
       ISP: 'BGP',
     });
@@ -68,8 +82,12 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     expect(backup).toContain('name: istio-ingressgateway');
     const { AddressSet = [] } = await world
       .vpc('ap-guangzhou')
-      .DescribeAddresses({ Filters: [{ Name: 'address-ip', Values: publicIps }] });
-    expect(AddressSet.map(a => a.AddressStatus)).toEqual(publicIps.map(() => 'BIND'));
+      .DescribeAddresses({
+        Filters: [{ Name: 'address-ip', Values: publicIps }],
+      });
+    expect(AddressSet.map(a => a.AddressStatus)).toEqual(
+      publicIps.map(() => 'BIND'),
+    );
 
     const revision = world.cluster('tke-blog').store.revision;
     const second = actionContext(input);
@@ -96,7 +114,9 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     expect(cluster.stats.byVerb.delete).toBe(1);
     const diff = recorded.outputs.diff as string;
     expect(diff).toContain('+kind: StatefulSet');
-    expect(diff).toContain('+        tke.cloud.tencent.com/eip-claim-delete-policy: Never');
+    expect(diff).toContain(
+      '+        tke.cloud.tencent.com/eip-claim-delete-policy: Never',
+    );
     expect(diff).toContain('-kind: Deployment');
     expect(recorded.outputs.changed).toBe(false);
   });
@@ -114,7 +134,9 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     expect(edge.store.revision).toBe(revision);
     expect(edge.stats.byVerb.create ?? 0).toBe(0);
     expect(edge.stats.byVerb.delete ?? 0).toBe(0);
-    expect(recorded.logs.join('\n')).toContain('Preflight failed: VPC-CNI is off');
+    expect(recorded.logs.join('\n')).toContain(
+      'Preflight failed: VPC-CNI is off',
+    );
   });
 
   it('does not repeat a checkpointed step when the task resumes', async () => {
@@ -139,12 +161,18 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     const resumed = actionContext(input, { checkpoints });
     await action.handler(resumed.ctx);
 
-    expect(checkpoints.runs.filter(k => k.endsWith('.create-statefulset'))).toHaveLength(1);
-    expect(checkpoints.runs.filter(k => k.endsWith('.retire-deployment'))).toHaveLength(1);
+    expect(
+      checkpoints.runs.filter(k => k.endsWith('.create-statefulset')),
+    ).toHaveLength(1);
+    expect(
+      checkpoints.runs.filter(k => k.endsWith('.retire-deployment')),
+    ).toHaveLength(1);
     expect(statefulSet()!.metadata.uid).toBe(uid);
     expect(resumed.recorded.outputs.changed).toBe(true);
     expect(resumed.recorded.outputs.backup).toContain('kind: Deployment');
-    expect(resumed.recorded.logs.join('\n')).not.toContain('Created StatefulSet');
+    expect(resumed.recorded.logs.join('\n')).not.toContain(
+      'Created StatefulSet',
+    );
   });
 
   it('refuses users without the migrate permission', async () => {

@@ -63,7 +63,9 @@ export function statefulSetFor(
     [TKE.eipAttributes]: JSON.stringify(options.eipAttributes),
     [TKE.eipClaimDeletePolicy]: 'Never',
     [TKE.vpcIpClaimDeletePolicy]: 'Never',
-    ...(options.eipIds?.length && { [TKE.eipIdList]: options.eipIds.join(',') }),
+    ...(options.eipIds?.length && {
+      [TKE.eipIdList]: options.eipIds.join(','),
+    }),
   };
   const containers: KubeObject[] = template.spec.containers;
   const gateway =
@@ -107,9 +109,13 @@ export function statefulSetFor(
   };
 }
 
-function isRetired(deployment: KubeObject | undefined, retire: Retire): boolean {
+function isRetired(
+  deployment: KubeObject | undefined,
+  retire: Retire,
+): boolean {
   return (
-    !deployment || (retire === 'scale-to-zero' && deployment.spec?.replicas === 0)
+    !deployment ||
+    (retire === 'scale-to-zero' && deployment.spec?.replicas === 0)
   );
 }
 
@@ -205,9 +211,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .max(10000)
             .optional(),
         isp: z =>
-          z
-            .string({ description: 'EIP line (ISP). Default: BGP' })
-            .optional(),
+          z.string({ description: 'EIP line (ISP). Default: BGP' }).optional(),
         internetChargeType: z =>
           z
             .enum(
@@ -248,7 +252,10 @@ export function createGatewayBindEipAction(options: ActionOptions) {
               addressId: z.string().optional(),
               status: z.string().optional(),
             }),
-            { description: 'Each pod with its EIP and its DescribeAddresses state' },
+            {
+              description:
+                'Each pod with its EIP and its DescribeAddresses state',
+            },
           ),
         changed: changedOutput,
         diff: diffOutput,
@@ -269,7 +276,13 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       const cluster = await clusters.connect(clusterName);
       const cloud = tencentCloudOf(cluster);
       const key = (step: string) =>
-        checkpointKey('gateway.bind-eip', clusterName, namespace, gateway, step);
+        checkpointKey(
+          'gateway.bind-eip',
+          clusterName,
+          namespace,
+          gateway,
+          step,
+        );
       const target = `${namespace}/${gateway}`;
 
       const [deployment, existing] = await Promise.all([
@@ -324,7 +337,8 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           const replicas =
             ctx.input.replicas ?? Math.max(deployment.spec?.replicas ?? 1, 1);
           const serviceName =
-            ctx.input.serviceName ?? (await gatewayServiceName(cluster, deployment));
+            ctx.input.serviceName ??
+            (await gatewayServiceName(cluster, deployment));
           preflight.check(
             Boolean(serviceName),
             `StatefulSet serviceName: ${serviceName}`,
@@ -351,18 +365,27 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             }
           } else {
             preflight.warn(
-              `EIP quota not checked: no Tencent Cloud account covers region ${cluster.region ?? '(unset)'} of cluster ${clusterName}`,
+              `EIP quota not checked: no Tencent Cloud account covers region ${
+                cluster.region ?? '(unset)'
+              } of cluster ${clusterName}`,
             );
           }
           if (
-            deployment.metadata?.labels?.['install.operator.istio.io/owning-resource'] === 'tcm'
+            deployment.metadata?.labels?.[
+              'install.operator.istio.io/owning-resource'
+            ] === 'tcm'
           ) {
             preflight.warn(
               `TCM manages Deployment ${target}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
             );
           }
           const service = serviceName
-            ? await readObject(cluster, { apiVersion: 'v1', kind: 'Service', namespace, name: serviceName })
+            ? await readObject(cluster, {
+                apiVersion: 'v1',
+                kind: 'Service',
+                namespace,
+                name: serviceName,
+              })
             : undefined;
           const remapped = (service?.spec?.ports ?? []).filter(
             (p: { port: number; targetPort?: number | string }) =>
@@ -371,8 +394,13 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           if (remapped.length > 0) {
             preflight.warn(
               `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${serviceName} maps ${remapped
-                .map((p: { port: number; targetPort: number | string }) => `${p.port}->${p.targetPort}`)
-                .join(', ')}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
+                .map(
+                  (p: { port: number; targetPort: number | string }) =>
+                    `${p.port}->${p.targetPort}`,
+                )
+                .join(
+                  ', ',
+                )}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
             );
           }
           desired = statefulSetFor(deployment, {
@@ -497,7 +525,9 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       ctx.output('changed', changed);
       if (!changed) {
         ctx.logger.info(
-          `Nothing to change: ${target} already runs as a StatefulSet with pod EIPs ${publicIps.join(', ')}`,
+          `Nothing to change: ${target} already runs as a StatefulSet with pod EIPs ${publicIps.join(
+            ', ',
+          )}`,
           { cluster: clusterName },
         );
       }

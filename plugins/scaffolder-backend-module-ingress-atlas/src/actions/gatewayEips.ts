@@ -32,15 +32,25 @@ export async function checkGatewayEips(options: {
     );
     return [];
   }
-  const name = `${statefulSet.metadata!.namespace}/${statefulSet.metadata!.name}`;
+  const name = `${statefulSet.metadata!.namespace}/${
+    statefulSet.metadata!.name
+  }`;
   const eips = await podEips(cluster, statefulSet);
   if (
     !preflight.check(
       allBound(statefulSet, eips),
-      `every pod of StatefulSet ${name} is ready with an EIP (${eips.map(e => `${e.pod} ${e.ip}`).join(', ')})`,
+      `every pod of StatefulSet ${name} is ready with an EIP (${eips
+        .map(e => `${e.pod} ${e.ip}`)
+        .join(', ')})`,
       `not every pod of StatefulSet ${name} is ready with an EIP (${
-        eips.map(e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`).join('; ') ||
-        'no pods'
+        eips
+          .map(
+            e =>
+              `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${
+                e.ip ?? 'no EIP'
+              }`,
+          )
+          .join('; ') || 'no pods'
       })`,
     )
   ) {
@@ -50,7 +60,11 @@ export async function checkGatewayEips(options: {
   let result: GatewayEip[] = eips.map(e => ({ pod: e.pod, ip: e.ip! }));
   if (!cloud || !cluster.region) {
     preflight.fail(
-      `no Tencent Cloud account covers region ${cluster.region ?? '(unset)'} of cluster ${cluster.name}, so DescribeAddresses cannot confirm that ${ips.join(', ')} are bound`,
+      `no Tencent Cloud account covers region ${
+        cluster.region ?? '(unset)'
+      } of cluster ${
+        cluster.name
+      }, so DescribeAddresses cannot confirm that ${ips.join(', ')} are bound`,
     );
   } else {
     const addresses = await describeAddresses(cloud, cluster.region, ips);
@@ -70,7 +84,9 @@ export async function checkGatewayEips(options: {
   }
   if (!probe) {
     preflight.warn(
-      `Reachability check skipped (checkReachability: false): ${ips.join(', ')} were not probed on port(s) ${ports.join(', ')}; ` +
+      `Reachability check skipped (checkReachability: false): ${ips.join(
+        ', ',
+      )} were not probed on port(s) ${ports.join(', ')}; ` +
         'relying on the pod annotation and DescribeAddresses. Check from outside before relying on these addresses',
     );
     return result;

@@ -37,7 +37,12 @@ export async function gatewayWorkload(
   name: string,
 ): Promise<KubeObject | undefined> {
   for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) {
-    const workload = await readObject(cluster, { apiVersion: 'apps/v1', kind, namespace, name });
+    const workload = await readObject(cluster, {
+      apiVersion: 'apps/v1',
+      kind,
+      namespace,
+      name,
+    });
     if (workload) {
       return workload;
     }
@@ -46,7 +51,9 @@ export async function gatewayWorkload(
 }
 
 function serverName(host: string): string {
-  return `https-${host.replace(/^\*\./, 'wildcard-').replace(/[^a-z0-9-]/gi, '-')}`.slice(0, 63);
+  return `https-${host
+    .replace(/^\*\./, 'wildcard-')
+    .replace(/[^a-z0-9-]/gi, '-')}`.slice(0, 63);
 }
 
 /**
@@ -67,9 +74,18 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         namespace: namespaceInput,
         gateway: z =>
           z
-            .string({ description: 'The gateway workload. Default: istio-ingressgateway' })
+            .string({
+              description:
+                'The gateway workload. Default: istio-ingressgateway',
+            })
             .optional(),
-        host: z => z.string({ description: 'The host to serve over HTTPS, e.g. blog.example.com' }).min(1),
+        host: z =>
+          z
+            .string({
+              description:
+                'The host to serve over HTTPS, e.g. blog.example.com',
+            })
+            .min(1),
         credentialName: z =>
           z
             .string({
@@ -78,10 +94,17 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
             })
             .min(1),
         httpsRedirect: z =>
-          z.boolean({ description: 'Redirect HTTP to HTTPS for the host. Default: true' }).optional(),
+          z
+            .boolean({
+              description: 'Redirect HTTP to HTTPS for the host. Default: true',
+            })
+            .optional(),
       },
       output: {
-        gatewayConfig: z => z.string({ description: 'The Istio Gateway changed, as namespace/name' }),
+        gatewayConfig: z =>
+          z.string({
+            description: 'The Istio Gateway changed, as namespace/name',
+          }),
         changed: changedOutput,
         diff: diffOutput,
         backup: backupOutput,
@@ -114,20 +137,31 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         )
       ) {
         const configs = (
-          await listObjects(cluster, { apiVersion: ISTIO_NETWORKING, kind: 'Gateway' })
+          await listObjects(cluster, {
+            apiVersion: ISTIO_NETWORKING,
+            kind: 'Gateway',
+          })
         ).filter(
           g =>
             selects(g.spec?.selector, podLabels) &&
-            (g.spec?.servers ?? []).some((s: Server) => s.hosts?.some(h => hostMatches(h, host))),
+            (g.spec?.servers ?? []).some((s: Server) =>
+              s.hosts?.some(h => hostMatches(h, host)),
+            ),
         );
-        const names = configs.map(c => `${c.metadata!.namespace}/${c.metadata!.name}`);
+        const names = configs.map(
+          c => `${c.metadata!.namespace}/${c.metadata!.name}`,
+        );
         if (
           preflight.check(
             configs.length === 1,
             `Istio Gateway ${names[0]} serves ${host}`,
             configs.length === 0
               ? `no Istio Gateway selecting ${namespace}/${gateway} serves ${host}`
-              : `${configs.length} Istio Gateways serve ${host} on ${namespace}/${gateway} (${names.join(', ')}); change them by hand`,
+              : `${
+                  configs.length
+                } Istio Gateways serve ${host} on ${namespace}/${gateway} (${names.join(
+                  ', ',
+                )}); change them by hand`,
           )
         ) {
           config = configs[0];
@@ -141,25 +175,36 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       });
       const keys = Object.keys(secret?.data ?? {});
       preflight.check(
-        secret?.type === 'kubernetes.io/tls' && keys.includes('tls.crt') && keys.includes('tls.key'),
+        secret?.type === 'kubernetes.io/tls' &&
+          keys.includes('tls.crt') &&
+          keys.includes('tls.key'),
         `Secret ${namespace}/${credentialName} is a TLS Secret`,
         secret
-          ? `Secret ${namespace}/${credentialName} is of type ${secret.type} with keys ${keys.join(', ') || '(none)'}; a kubernetes.io/tls Secret with tls.crt and tls.key is needed`
+          ? `Secret ${namespace}/${credentialName} is of type ${
+              secret.type
+            } with keys ${
+              keys.join(', ') || '(none)'
+            }; a kubernetes.io/tls Secret with tls.crt and tls.key is needed`
           : `there is no Secret ${namespace}/${credentialName}: the certificate must live in the namespace of the gateway workload`,
       );
       preflight.done();
 
       const servers: Server[] = structuredClone(config!.spec.servers);
       const hostEntry =
-        servers.flatMap(s => s.hosts).find(h => hostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*')) ??
-        host;
+        servers
+          .flatMap(s => s.hosts)
+          .find(
+            h => hostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*'),
+          ) ?? host;
       const https = servers.find(
         s =>
           ['HTTPS', 'TLS'].includes(s.port.protocol.toUpperCase()) &&
           s.hosts.some(h => hostMatches(h, host)),
       );
       if (https) {
-        ctx.logger.info(`The Gateway already has an HTTPS server for ${host} (${https.port.name})`);
+        ctx.logger.info(
+          `The Gateway already has an HTTPS server for ${host} (${https.port.name})`,
+        );
       } else {
         servers.push({
           port: { number: 443, name: serverName(host), protocol: 'HTTPS' },
@@ -169,39 +214,68 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       }
       if (httpsRedirect) {
         for (const server of servers.filter(
-          s => s.port.protocol.toUpperCase() === 'HTTP' && s.hosts.some(h => hostMatches(h, host)),
+          s =>
+            s.port.protocol.toUpperCase() === 'HTTP' &&
+            s.hosts.some(h => hostMatches(h, host)),
         )) {
           if (server.hosts.every(h => hostMatches(h, host))) {
             server.tls = { ...server.tls, httpsRedirect: true };
           } else {
             ctx.logger.warn(
-              `HTTP server ${server.port.name} also serves ${server.hosts.join(', ')}: not redirecting it, as that would redirect those hosts too`,
+              `HTTP server ${server.port.name} also serves ${server.hosts.join(
+                ', ',
+              )}: not redirecting it, as that would redirect those hosts too`,
             );
           }
         }
       }
       const { status: _status, ...live } = config!;
-      const desired: KubeObject = { ...live, spec: { ...config!.spec, servers } };
+      const desired: KubeObject = {
+        ...live,
+        spec: { ...config!.spec, servers },
+      };
       delete desired.metadata!.resourceVersion;
       const service = (
-        await listObjects(cluster, { apiVersion: 'v1', kind: 'Service', namespace })
+        await listObjects(cluster, {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace,
+        })
       ).find(s => selects(s.spec?.selector, podLabels));
-      if (service && !(service.spec?.ports ?? []).some((p: { port: number }) => p.port === 443)) {
+      if (
+        service &&
+        !(service.spec?.ports ?? []).some(
+          (p: { port: number }) => p.port === 443,
+        )
+      ) {
         ctx.logger.warn(
-          `Service ${namespace}/${service.metadata!.name} of the gateway has no port 443: add it, or the HTTPS server is unreachable`,
+          `Service ${namespace}/${
+            service.metadata!.name
+          } of the gateway has no port 443: add it, or the HTTPS server is unreachable`,
         );
       }
 
       const plans = await planObjects(cluster, [desired]);
-      const keyPrefix = ['gateway.enable-tls', clusterName, namespace, gateway, host];
-      ctx.output('gatewayConfig', `${config!.metadata!.namespace}/${config!.metadata!.name}`);
+      const keyPrefix = [
+        'gateway.enable-tls',
+        clusterName,
+        namespace,
+        gateway,
+        host,
+      ];
+      ctx.output(
+        'gatewayConfig',
+        `${config!.metadata!.namespace}/${config!.metadata!.name}`,
+      );
       ctx.output('diff', planDiff(plans));
       ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
       await applyPlans(ctx, cluster, plans, keyPrefix);
       const changed = plans.some(p => p.action !== 'unchanged');
       ctx.output('changed', changed && !ctx.isDryRun);
       if (!changed) {
-        ctx.logger.info(`Nothing to change: ${host} is already served over HTTPS`);
+        ctx.logger.info(
+          `Nothing to change: ${host} is already served over HTTPS`,
+        );
       }
     },
   });

@@ -3,7 +3,8 @@ import * as yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Publish the blog Service as blog.example.com through the mesh gateway',
+    description:
+      'Publish the blog Service as www.blog.example.com through the mesh gateway',
     example: yaml.stringify({
       steps: [
         {
@@ -14,7 +15,7 @@ export const examples: TemplateExample[] = [
             cluster: 'tke-blog',
             namespace: 'blog',
             service: 'blog',
-            host: 'blog.example.com',
+            host: 'www.blog.example.com',
           },
         },
       ],

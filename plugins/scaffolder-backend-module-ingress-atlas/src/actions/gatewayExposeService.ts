@@ -27,7 +27,13 @@ export function exposureObjects(options: {
 }): KubeObject[] {
   const { namespace, service, port, host, selector, credentialName } = options;
   const labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
-  const gatewayName = `${service}-gateway`;
+  // Named after the host: one pair per published host, never clashing with a team's own objects.
+  const name = host
+    .replace(/^\*\./, 'wildcard.')
+    .replace(/\./g, '-')
+    .toLowerCase()
+    .slice(0, 55);
+  const gatewayName = `${name}-gateway`;
   return [
     {
       apiVersion: ISTIO_NETWORKING,
@@ -56,7 +62,7 @@ export function exposureObjects(options: {
     {
       apiVersion: ISTIO_NETWORKING,
       kind: 'VirtualService',
-      metadata: { name: service, namespace, labels },
+      metadata: { name, namespace, labels },
       spec: {
         hosts: [host],
         gateways: [gatewayName],
@@ -89,15 +95,36 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
-        namespace: z => z.string({ description: 'Namespace of the Service' }).min(1),
-        service: z => z.string({ description: 'The Service to publish' }).min(1),
+        namespace: z =>
+          z.string({ description: 'Namespace of the Service' }).min(1),
+        service: z =>
+          z.string({ description: 'The Service to publish' }).min(1),
         port: z =>
-          z.number({ description: "The Service port to route to. Default: the Service's first port" }).int().optional(),
-        host: z => z.string({ description: 'The public host, e.g. app.example.com' }).min(1),
+          z
+            .number({
+              description:
+                "The Service port to route to. Default: the Service's first port",
+            })
+            .int()
+            .optional(),
+        host: z =>
+          z
+            .string({ description: 'The public host, e.g. app.example.com' })
+            .min(1),
         gateway: z =>
-          z.string({ description: 'The ingress gateway workload. Default: istio-ingressgateway' }).optional(),
+          z
+            .string({
+              description:
+                'The ingress gateway workload. Default: istio-ingressgateway',
+            })
+            .optional(),
         gatewayNamespace: z =>
-          z.string({ description: 'Namespace of the gateway workload. Default: istio-system' }).optional(),
+          z
+            .string({
+              description:
+                'Namespace of the gateway workload. Default: istio-system',
+            })
+            .optional(),
         credentialName: z =>
           z
             .string({
@@ -107,7 +134,11 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
             .optional(),
       },
       output: {
-        url: z => z.string({ description: 'Where the Service answers once DNS points at the gateway' }),
+        url: z =>
+          z.string({
+            description:
+              'Where the Service answers once DNS points at the gateway',
+          }),
         changed: changedOutput,
         diff: diffOutput,
         backup: backupOutput,
@@ -135,7 +166,9 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         namespace,
         name: serviceName,
       });
-      const ports: number[] = (service?.spec?.ports ?? []).map((p: { port: number }) => p.port);
+      const ports: number[] = (service?.spec?.ports ?? []).map(
+        (p: { port: number }) => p.port,
+      );
       const port = ctx.input.port ?? ports[0];
       if (
         preflight.check(
@@ -147,10 +180,16 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         preflight.check(
           ports.includes(port),
           `Service port ${port}`,
-          `Service ${namespace}/${serviceName} has no port ${port} (ports: ${ports.join(', ') || 'none'})`,
+          `Service ${namespace}/${serviceName} has no port ${port} (ports: ${
+            ports.join(', ') || 'none'
+          })`,
         );
       }
-      const workload = await gatewayWorkload(cluster, gatewayNamespace, gateway);
+      const workload = await gatewayWorkload(
+        cluster,
+        gatewayNamespace,
+        gateway,
+      );
       const selector = workload?.spec?.template?.metadata?.labels?.istio
         ? { istio: workload.spec.template.metadata.labels.istio }
         : workload?.spec?.selector?.matchLabels;
@@ -181,22 +220,48 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         credentialName,
       });
       const others = (
-        await listObjects(cluster, { apiVersion: ISTIO_NETWORKING, kind: 'VirtualService' })
+        await listObjects(cluster, {
+          apiVersion: ISTIO_NETWORKING,
+          kind: 'VirtualService',
+        })
       ).filter(
         vs =>
-          !(vs.metadata?.namespace === namespace && vs.metadata?.name === serviceName) &&
-          (vs.spec?.hosts ?? []).some((h: string) => hostMatches(h, host) && h !== '*') &&
+          vs.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
+          (vs.spec?.hosts ?? []).some(
+            (h: string) => hostMatches(h, host) && h !== '*',
+          ) &&
           (vs.spec?.gateways ?? []).length > 0,
       );
       preflight.check(
         others.length === 0,
         `no other VirtualService routes ${host} from a gateway`,
-        `${host} is already routed by ${others.map(vs => `VirtualService ${vs.metadata!.namespace}/${vs.metadata!.name}`).join(', ')}`,
+        `${host} is already routed by ${others
+          .map(
+            vs =>
+              `VirtualService ${vs.metadata!.namespace}/${vs.metadata!.name}`,
+          )
+          .join(', ')}`,
       );
+      const plans = await planObjects(cluster, objects);
+      for (const plan of plans.filter(p => p.live)) {
+        preflight.check(
+          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+          `${plan.desired.kind} ${namespace}/${
+            plan.desired.metadata!.name
+          } was created by an earlier run`,
+          `${plan.desired.kind} ${namespace}/${
+            plan.desired.metadata!.name
+          } exists and is not managed by ${MANAGED_BY}`,
+        );
+      }
       preflight.done();
 
-      const plans = await planObjects(cluster, objects);
-      const keyPrefix = ['gateway.expose-service', clusterName, namespace, serviceName];
+      const keyPrefix = [
+        'gateway.expose-service',
+        clusterName,
+        namespace,
+        serviceName,
+      ];
       ctx.output('url', `${credentialName ? 'https' : 'http'}://${host}/`);
       ctx.output('diff', planDiff(plans));
       ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
@@ -204,7 +269,9 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
       const changed = plans.some(p => p.action !== 'unchanged');
       ctx.output('changed', changed && !ctx.isDryRun);
       if (!changed) {
-        ctx.logger.info(`Nothing to change: ${host} already routes to ${namespace}/${serviceName}`);
+        ctx.logger.info(
+          `Nothing to change: ${host} already routes to ${namespace}/${serviceName}`,
+        );
       }
     },
   });

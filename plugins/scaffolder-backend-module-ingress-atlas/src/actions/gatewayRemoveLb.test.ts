@@ -8,7 +8,11 @@ const gateway = {
   namespace: 'istio-system',
   gateway: 'istio-ingressgateway',
 };
-const input = { ...gateway, service: 'istio-ingressgateway', checkReachability: false };
+const input = {
+  ...gateway,
+  service: 'istio-ingressgateway',
+  checkReachability: false,
+};
 
 describe('ingress-atlas:gateway:remove-lb', () => {
   let world: TestWorld;
@@ -22,7 +26,13 @@ describe('ingress-atlas:gateway:remove-lb', () => {
   });
 
   const service = () =>
-    world.object('tke-blog', '', 'services', 'istio-system', 'istio-ingressgateway');
+    world.object(
+      'tke-blog',
+      '',
+      'services',
+      'istio-system',
+      'istio-ingressgateway',
+    );
   const loadBalancers = async () => {
     const { LoadBalancerSet = [] } = await world
       .clb('ap-guangzhou')
@@ -30,7 +40,9 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     return LoadBalancerSet;
   };
   const bindEip = async () =>
-    createGatewayBindEipAction(world.options).handler(actionContext(gateway).ctx);
+    createGatewayBindEipAction(world.options).handler(
+      actionContext(gateway).ctx,
+    );
 
   it('refuses while the gateway has no pod EIPs, and changes nothing', async () => {
     const action = createGatewayRemoveLbAction(world.options);
@@ -56,7 +68,9 @@ describe('ingress-atlas:gateway:remove-lb', () => {
       changed: true,
     });
     expect(recorded.outputs.backup).toContain('kind: Service');
-    expect(recorded.outputs.backup).toContain('service.kubernetes.io/loadbalance-id: lb-blog0001');
+    expect(recorded.outputs.backup).toContain(
+      'service.kubernetes.io/loadbalance-id: lb-blog0001',
+    );
     expect(recorded.logs.join('\n')).toContain(
       'Reachability check skipped (checkReachability: false)',
     );
@@ -108,7 +122,10 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     const annotations = { ...live.metadata.annotations };
     delete annotations['service.kubernetes.io/loadbalance-id'];
     annotations['service.kubernetes.io/tke-existed-lbid'] = 'lb-idle0001';
-    store.update(type, { ...live, metadata: { ...live.metadata, annotations } });
+    store.update(type, {
+      ...live,
+      metadata: { ...live.metadata, annotations },
+    });
 
     const { ctx, recorded } = actionContext(input);
     await createGatewayRemoveLbAction(world.options).handler(ctx);

@@ -39,17 +39,26 @@ async function loadBalancerFacts(
   cloud: TencentCloud | undefined,
   service: KubeObject,
 ): Promise<LoadBalancerFacts> {
-  const annotations: Record<string, string> = service.metadata?.annotations ?? {};
+  const annotations: Record<string, string> =
+    service.metadata?.annotations ?? {};
   const reused = annotations[TKE.existedLbId];
   const id = annotations[TKE.loadBalancerId] ?? reused;
-  const vip: string | undefined = service.status?.loadBalancer?.ingress?.[0]?.ip;
+  const vip: string | undefined =
+    service.status?.loadBalancer?.ingress?.[0]?.ip;
   const warnings: string[] = [];
-  let facts: { id?: string; createdByTke: boolean } = { id, createdByTke: !reused };
+  let facts: { id?: string; createdByTke: boolean } = {
+    id,
+    createdByTke: !reused,
+  };
   if (cloud && cluster.region) {
     try {
-      const { LoadBalancerSet = [] } = await cloud.clb(cluster.region).DescribeLoadBalancers(
-        id ? { LoadBalancerIds: [id] } : { LoadBalancerVips: vip ? [vip] : [] },
-      );
+      const { LoadBalancerSet = [] } = await cloud
+        .clb(cluster.region)
+        .DescribeLoadBalancers(
+          id
+            ? { LoadBalancerIds: [id] }
+            : { LoadBalancerVips: vip ? [vip] : [] },
+        );
       const lb = LoadBalancerSet[0];
       if (lb) {
         facts = {
@@ -62,7 +71,9 @@ async function loadBalancerFacts(
         };
       }
     } catch (error) {
-      warnings.push(`DescribeLoadBalancers failed: ${describeTencentError(error)}`);
+      warnings.push(
+        `DescribeLoadBalancers failed: ${describeTencentError(error)}`,
+      );
     }
   }
   if (reused) {
@@ -77,12 +88,18 @@ async function loadBalancerFacts(
   if (!facts.id) {
     warnings.push('The CLB behind the Service could not be identified');
   }
-  const saving = facts.createdByTke && facts.id
-    ? resourceMonthlyCost(
-        { provider: 'tencent', kind: 'load-balancer', id: facts.id, network: 'public' },
-        DEFAULT_PRICES,
-      ).parts.reduce((sum, part) => sum + part.amountCny, 0)
-    : 0;
+  const saving =
+    facts.createdByTke && facts.id
+      ? resourceMonthlyCost(
+          {
+            provider: 'tencent',
+            kind: 'load-balancer',
+            id: facts.id,
+            network: 'public',
+          },
+          DEFAULT_PRICES,
+        ).parts.reduce((sum, part) => sum + part.amountCny, 0)
+      : 0;
   return {
     id: facts.id,
     deletedWithService: facts.createdByTke,
@@ -133,7 +150,8 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         service: z =>
           z
             .string({
-              description: 'The LoadBalancer Service to delete. Default: istio-ingressgateway',
+              description:
+                'The LoadBalancer Service to delete. Default: istio-ingressgateway',
             })
             .optional(),
         gateway: z =>
@@ -154,13 +172,26 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       },
       output: {
         loadBalancerId: z =>
-          z.string({ description: 'The CLB that was behind the Service, if known' }).optional(),
+          z
+            .string({
+              description: 'The CLB that was behind the Service, if known',
+            })
+            .optional(),
         loadBalancerDeleted: z =>
-          z.boolean({ description: 'Whether the CLB is gone from DescribeLoadBalancers' }),
+          z.boolean({
+            description: 'Whether the CLB is gone from DescribeLoadBalancers',
+          }),
         monthlySavingCny: z =>
-          z.number({ description: 'What the deleted CLB cost per month (0 when it survives)' }),
-        publicIps: z => z.array(z.string(), { description: 'The EIPs now serving the gateway' }),
-        warnings: z => z.array(z.string(), { description: 'Things to follow up by hand' }),
+          z.number({
+            description:
+              'What the deleted CLB cost per month (0 when it survives)',
+          }),
+        publicIps: z =>
+          z.array(z.string(), {
+            description: 'The EIPs now serving the gateway',
+          }),
+        warnings: z =>
+          z.array(z.string(), { description: 'Things to follow up by hand' }),
         changed: changedOutput,
         diff: diffOutput,
         backup: backupOutput,
@@ -181,8 +212,19 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       const cloud = tencentCloudOf(cluster);
       const target = `${namespace}/${serviceName}`;
       const key = (step: string) =>
-        checkpointKey('gateway.remove-lb', clusterName, namespace, serviceName, step);
-      const serviceRef = { apiVersion: 'v1', kind: 'Service', namespace, name: serviceName };
+        checkpointKey(
+          'gateway.remove-lb',
+          clusterName,
+          namespace,
+          serviceName,
+          step,
+        );
+      const serviceRef = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace,
+        name: serviceName,
+      };
 
       const [service, statefulSet] = await Promise.all([
         readObject(cluster, serviceRef),
@@ -210,14 +252,19 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           cluster,
           cloud,
           statefulSet,
-          ports: (service.spec?.ports ?? []).map((p: { port: number }) => p.port),
+          ports: (service.spec?.ports ?? []).map(
+            (p: { port: number }) => p.port,
+          ),
           probe: checkReachability ? defaultProbe : undefined,
           preflight,
         });
         publicIps = eips.map(e => e.ip);
         if (statefulSet) {
           preflight.check(
-            selects(service.spec?.selector, statefulSet.spec?.template?.metadata?.labels),
+            selects(
+              service.spec?.selector,
+              statefulSet.spec?.template?.metadata?.labels,
+            ),
             `Service ${target} selects the pods of StatefulSet ${namespace}/${gatewayName}`,
             `Service ${target} does not select the pods of StatefulSet ${namespace}/${gatewayName}: they are not the same gateway`,
           );
@@ -229,7 +276,9 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         }
         facts = await loadBalancerFacts(cluster, cloud, service);
       } else if (statefulSet) {
-        publicIps = (await podEips(cluster, statefulSet)).flatMap(e => (e.ip ? [e.ip] : []));
+        publicIps = (await podEips(cluster, statefulSet)).flatMap(e =>
+          e.ip ? [e.ip] : [],
+        );
       }
       ctx.output('publicIps', publicIps);
       preflight.done();
@@ -301,7 +350,9 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           ctx.signal,
         );
         if (gone) {
-          ctx.logger.info(`CLB ${deleted.id} is gone from DescribeLoadBalancers`);
+          ctx.logger.info(
+            `CLB ${deleted.id} is gone from DescribeLoadBalancers`,
+          );
         } else {
           warnings.push(
             `CLB ${deleted.id} was still listed ${timeoutSeconds}s after the Service was deleted; check it in the console`,

@@ -31,10 +31,17 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         cluster: clusterInput,
         namespace: namespaceInput,
         gateway: z =>
-          z.string({ description: 'The gateway StatefulSet. Default: istio-ingressgateway' }).optional(),
+          z
+            .string({
+              description:
+                'The gateway StatefulSet. Default: istio-ingressgateway',
+            })
+            .optional(),
         ports: z =>
           z
-            .array(z.number().int().min(1).max(65535), { description: 'Ports to probe. Default: 80 and 443' })
+            .array(z.number().int().min(1).max(65535), {
+              description: 'Ports to probe. Default: 80 and 443',
+            })
             .optional(),
         checkReachability: z =>
           z
@@ -45,7 +52,8 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
             .optional(),
       },
       output: {
-        publicIps: z => z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
+        publicIps: z =>
+          z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
         addresses: z =>
           z.array(
             z.object({
@@ -86,7 +94,10 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         preflight,
       });
       preflight.done();
-      ctx.output('publicIps', eips.map(e => e.ip));
+      ctx.output(
+        'publicIps',
+        eips.map(e => e.ip),
+      );
       ctx.output(
         'addresses',
         eips.map(e => ({

@@ -28,13 +28,18 @@ describe('ingress-atlas:mesh:install-istiod', () => {
 
   const documents = async (file: string) =>
     parseAllDocuments(
-      await fs.readFile(workspace.resolve(`istio/tke-saas-primary/${file}`), 'utf8'),
+      await fs.readFile(
+        workspace.resolve(`istio/tke-saas-primary/${file}`),
+        'utf8',
+      ),
     ).map(d => d.toJS());
 
   it('writes the primary, east-west gateway and istiod exposure for a pull request', async () => {
     const action = createMeshInstallIstiodAction(world.options);
     const revision = world.cluster('tke-saas-primary').store.revision;
-    const { ctx, recorded } = actionContext(input, { workspacePath: workspace.path });
+    const { ctx, recorded } = actionContext(input, {
+      workspacePath: workspace.path,
+    });
     await action.handler(ctx);
 
     expect(recorded.outputs.files).toEqual([
@@ -70,17 +75,23 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     const gateway = eastWest.spec.components.ingressGateways[0];
     expect(gateway).toMatchObject({
       name: 'istio-eastwestgateway',
-      label: { istio: 'eastwestgateway', 'topology.istio.io/network': 'net-primary' },
+      label: {
+        istio: 'eastwestgateway',
+        'topology.istio.io/network': 'net-primary',
+      },
       k8s: {
-        env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: 'net-primary' }],
+        env: [
+          { name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: 'net-primary' },
+        ],
         serviceAnnotations: {
-          'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid': 'subnet-saas0001',
+          'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid':
+            'subnet-saas0001',
         },
       },
     });
-    expect(gateway.k8s.service.ports.map((p: { port: number }) => p.port)).toEqual([
-      15021, 15443, 15012, 15017,
-    ]);
+    expect(
+      gateway.k8s.service.ports.map((p: { port: number }) => p.port),
+    ).toEqual([15021, 15443, 15012, 15017]);
 
     const [istiodGateway, istiodVs] = await documents('expose-istiod.yaml');
     expect(istiodGateway).toMatchObject({
@@ -89,24 +100,50 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       spec: {
         selector: { istio: 'eastwestgateway' },
         servers: [
-          { port: { name: 'tls-istiod', number: 15012, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
-          { port: { name: 'tls-istiodwebhook', number: 15017, protocol: 'tls' }, tls: { mode: 'PASSTHROUGH' }, hosts: ['*'] },
+          {
+            port: { name: 'tls-istiod', number: 15012, protocol: 'tls' },
+            tls: { mode: 'PASSTHROUGH' },
+            hosts: ['*'],
+          },
+          {
+            port: { name: 'tls-istiodwebhook', number: 15017, protocol: 'tls' },
+            tls: { mode: 'PASSTHROUGH' },
+            hosts: ['*'],
+          },
         ],
       },
     });
     expect(istiodVs.spec.tls).toEqual([
       {
         match: [{ port: 15012, sniHosts: ['*'] }],
-        route: [{ destination: { host: 'istiod-1-18-5.istio-system.svc.cluster.local', port: { number: 15012 } } }],
+        route: [
+          {
+            destination: {
+              host: 'istiod-1-18-5.istio-system.svc.cluster.local',
+              port: { number: 15012 },
+            },
+          },
+        ],
       },
       {
         match: [{ port: 15017, sniHosts: ['*'] }],
-        route: [{ destination: { host: 'istiod-1-18-5.istio-system.svc.cluster.local', port: { number: 443 } } }],
+        route: [
+          {
+            destination: {
+              host: 'istiod-1-18-5.istio-system.svc.cluster.local',
+              port: { number: 443 },
+            },
+          },
+        ],
       },
     ]);
     const [crossNetwork] = await documents('expose-services.yaml');
     expect(crossNetwork.spec.servers).toEqual([
-      { port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] },
+      {
+        port: { number: 15443, name: 'tls', protocol: 'TLS' },
+        tls: { mode: 'AUTO_PASSTHROUGH' },
+        hosts: ['*.local'],
+      },
     ]);
 
     const again = actionContext(input, { workspacePath: workspace.path });
@@ -118,7 +155,9 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     const action = createMeshInstallIstiodAction(world.options);
     const { eastWestSubnetId: _, ...withoutLb } = input;
     await expect(
-      action.handler(actionContext(withoutLb, { workspacePath: workspace.path }).ctx),
+      action.handler(
+        actionContext(withoutLb, { workspacePath: workspace.path }).ctx,
+      ),
     ).rejects.toThrow(/needs eastWestSubnetId or eastWestLoadBalancerId/);
   });
 
@@ -127,20 +166,58 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     const cluster = world.cluster('tke-saas-primary');
     const revision = cluster.store.revision;
 
-    const dry = actionContext({ ...input, apply: true }, { dryRun: true, workspacePath: workspace.path });
+    const dry = actionContext(
+      { ...input, apply: true },
+      { dryRun: true, workspacePath: workspace.path },
+    );
     await action.handler(dry.ctx);
     expect(cluster.store.revision).toBe(revision);
-    expect(dry.recorded.outputs.diff).toContain('+  name: istiod-gateway');
+    expect(dry.recorded.outputs.diff).toContain(
+      '+++ IstioOperator istio-system/primary',
+    );
 
-    const run = actionContext({ ...input, apply: true }, { workspacePath: workspace.path });
+    const run = actionContext(
+      { ...input, apply: true },
+      { workspacePath: workspace.path },
+    );
     await action.handler(run.ctx);
-    expect(run.recorded.outputs).toMatchObject({ applied: true, changed: true });
-    expect(world.object('tke-saas-primary', 'networking.istio.io', 'gateways', 'istio-system', 'istiod-gateway')).toBeDefined();
-    expect(world.object('tke-saas-primary', 'networking.istio.io', 'virtualservices', 'istio-system', 'istiod-vs')).toBeDefined();
-    expect(world.object('tke-saas-primary', 'install.istio.io', 'istiooperators', 'istio-system', 'primary')).toBeDefined();
+    expect(run.recorded.outputs).toMatchObject({
+      applied: true,
+      changed: true,
+    });
+    expect(
+      world.object(
+        'tke-saas-primary',
+        'networking.istio.io',
+        'gateways',
+        'istio-system',
+        'istiod-gateway',
+      ),
+    ).toBeDefined();
+    expect(
+      world.object(
+        'tke-saas-primary',
+        'networking.istio.io',
+        'virtualservices',
+        'istio-system',
+        'istiod-vs',
+      ),
+    ).toBeDefined();
+    expect(
+      world.object(
+        'tke-saas-primary',
+        'install.istio.io',
+        'istiooperators',
+        'istio-system',
+        'primary',
+      ),
+    ).toBeDefined();
 
     const applied = cluster.store.revision;
-    const again = actionContext({ ...input, apply: true }, { workspacePath: workspace.path });
+    const again = actionContext(
+      { ...input, apply: true },
+      { workspacePath: workspace.path },
+    );
     await action.handler(again.ctx);
     expect(again.recorded.outputs.changed).toBe(false);
     expect(cluster.store.revision).toBe(applied);

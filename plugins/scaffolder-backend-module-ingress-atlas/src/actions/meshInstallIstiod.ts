@@ -32,7 +32,9 @@ import { writeWorkspaceFiles } from './workspace';
 const OWNING_RESOURCE = 'install.operator.istio.io/owning-resource';
 
 /** Objects in istio-system that the managed mesh (TCM) installed, if any. */
-export async function tcmManagedObjects(cluster: ClusterConnection): Promise<string[]> {
+export async function tcmManagedObjects(
+  cluster: ClusterConnection,
+): Promise<string[]> {
   const found: string[] = [];
   for (const kind of ['Deployment', 'Service']) {
     const objects = await listObjects(cluster, {
@@ -53,7 +55,10 @@ export async function tcmManagedObjects(cluster: ClusterConnection): Promise<str
   return found;
 }
 
-const README = (cluster: string, dir: string) => `# Istio control plane for ${cluster}
+const README = (
+  cluster: string,
+  dir: string,
+) => `# Istio control plane for ${cluster}
 
 Self-managed primary with an east-west gateway on an internal CLB.
 
@@ -80,9 +85,19 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
-        meshId: z => z.string({ description: 'values.global.meshID, shared by every cluster of the mesh' }).min(1),
+        meshId: z =>
+          z
+            .string({
+              description:
+                'values.global.meshID, shared by every cluster of the mesh',
+            })
+            .min(1),
         network: z =>
-          z.string({ description: "values.global.network: this cluster's network name" }).min(1),
+          z
+            .string({
+              description: "values.global.network: this cluster's network name",
+            })
+            .min(1),
         clusterName: z =>
           z
             .string({
@@ -92,47 +107,80 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
             .optional(),
         revision: z =>
           z
-            .string({ description: 'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)' })
+            .string({
+              description:
+                'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)',
+            })
             .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
             .optional(),
-        tag: z => z.string({ description: 'Istio image tag, e.g. 1.18.5' }).optional(),
-        hub: z => z.string({ description: 'Image registry, e.g. a mirror in the same region' }).optional(),
+        tag: z =>
+          z.string({ description: 'Istio image tag, e.g. 1.18.5' }).optional(),
+        hub: z =>
+          z
+            .string({
+              description: 'Image registry, e.g. a mirror in the same region',
+            })
+            .optional(),
         eastWestSubnetId: z =>
           z
-            .string({ description: 'Subnet for the internal CLB of the east-west gateway' })
+            .string({
+              description:
+                'Subnet for the internal CLB of the east-west gateway',
+            })
             .regex(/^subnet-[a-z0-9]+$/)
             .optional(),
         eastWestLoadBalancerId: z =>
           z
-            .string({ description: 'Existing internal CLB to reuse for the east-west gateway' })
+            .string({
+              description:
+                'Existing internal CLB to reuse for the east-west gateway',
+            })
             .regex(/^lb-[a-z0-9]+$/)
             .optional(),
         path: z =>
           z
-            .string({ description: 'Folder in the workspace for the files. Default: istio/<cluster>' })
+            .string({
+              description:
+                'Folder in the workspace for the files. Default: istio/<cluster>',
+            })
             .optional(),
         apply: z =>
           z
-            .boolean({ description: 'Also apply the manifests to the cluster. Default: false (files only)' })
+            .boolean({
+              description:
+                'Also apply the manifests to the cluster. Default: false (files only)',
+            })
             .optional(),
       },
       output: {
-        files: z => z.array(z.string(), { description: 'Files written, relative to the workspace' }),
-        applied: z => z.boolean({ description: 'Whether the manifests were applied to the cluster' }),
+        files: z =>
+          z.array(z.string(), {
+            description: 'Files written, relative to the workspace',
+          }),
+        applied: z =>
+          z.boolean({
+            description: 'Whether the manifests were applied to the cluster',
+          }),
         changed: changedOutput,
         diff: diffOutput,
         backup: backupOutput,
       },
     },
     async handler(ctx) {
-      const { cluster: clusterName, meshId, network, apply = false } = ctx.input;
+      const {
+        cluster: clusterName,
+        meshId,
+        network,
+        apply = false,
+      } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
       await requirePermission(ctx, permissions);
       const cluster = await clusters.connect(clusterName);
       const identity = {
         meshId,
         network,
-        clusterName: ctx.input.clusterName ?? cluster.cloudClusterId ?? clusterName,
+        clusterName:
+          ctx.input.clusterName ?? cluster.cloudClusterId ?? clusterName,
         revision: ctx.input.revision,
         tag: ctx.input.tag,
         hub: ctx.input.hub,
@@ -144,7 +192,9 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       );
       if (cluster.provider === 'tencent') {
         preflight.check(
-          Boolean(ctx.input.eastWestSubnetId || ctx.input.eastWestLoadBalancerId),
+          Boolean(
+            ctx.input.eastWestSubnetId || ctx.input.eastWestLoadBalancerId,
+          ),
           'the east-west gateway gets an internal CLB',
           'on TKE the east-west gateway needs eastWestSubnetId or eastWestLoadBalancerId, or it would get a public CLB',
         );
@@ -179,7 +229,9 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         preflight.check(
           managed.length === 0,
           `no TCM-managed control plane on cluster ${clusterName}`,
-          `cluster ${clusterName} runs a TCM-managed mesh (${managed.join(', ')}); a second control plane with another root CA cannot share its data plane. Install on a new cluster and move traffic with DNS`,
+          `cluster ${clusterName} runs a TCM-managed mesh (${managed.join(
+            ', ',
+          )}); a second control plane with another root CA cannot share its data plane. Install on a new cluster and move traffic with DNS`,
         );
       }
       preflight.done();
@@ -195,7 +247,10 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         ],
         ctx.logger,
       );
-      ctx.output('files', files.map(f => f.path));
+      ctx.output(
+        'files',
+        files.map(f => f.path),
+      );
       const filesChanged = files.some(f => f.status !== 'unchanged');
 
       if (!apply) {
@@ -216,9 +271,14 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
       await applyPlans(ctx, cluster, plans, keyPrefix);
       ctx.output('applied', !ctx.isDryRun);
-      ctx.output('changed', !ctx.isDryRun && (filesChanged || pending.length > 0));
+      ctx.output(
+        'changed',
+        !ctx.isDryRun && (filesChanged || pending.length > 0),
+      );
       if (pending.length === 0) {
-        ctx.logger.info(`Nothing to change on cluster ${clusterName}: every manifest is applied`);
+        ctx.logger.info(
+          `Nothing to change on cluster ${clusterName}: every manifest is applied`,
+        );
       }
     },
   });

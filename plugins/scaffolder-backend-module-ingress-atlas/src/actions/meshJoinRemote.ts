@@ -3,11 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { validateApiUrl } from '../clusters';
 import type { ClusterConnection } from '../clusters';
 import { listObjects, readObject } from '../kube';
-import {
-  ISTIO_NAMESPACE,
-  remoteOperator,
-  remoteSecret,
-} from '../istio';
+import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
 import { toYaml } from '../manifests';
 import { requirePermission } from '../permissions';
 import {
@@ -34,7 +30,9 @@ const READER_ACCOUNT = 'istio-reader-service-account';
  * The token of the member's istio-reader service account, from its token Secret. Returned to
  * the caller only to be written into the remote secret: never logged or output.
  */
-async function readerToken(cluster: ClusterConnection): Promise<string | undefined> {
+async function readerToken(
+  cluster: ClusterConnection,
+): Promise<string | undefined> {
   const secrets = await listObjects(cluster, {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -43,14 +41,17 @@ async function readerToken(cluster: ClusterConnection): Promise<string | undefin
   const secret = secrets.find(
     s =>
       s.type === 'kubernetes.io/service-account-token' &&
-      s.metadata?.annotations?.['kubernetes.io/service-account.name'] === READER_ACCOUNT &&
+      s.metadata?.annotations?.['kubernetes.io/service-account.name'] ===
+        READER_ACCOUNT &&
       s.data?.token,
   );
   return secret && Buffer.from(secret.data.token, 'base64').toString('utf8');
 }
 
 /** The address of the primary's east-west gateway (its internal CLB). */
-async function eastWestAddress(cluster: ClusterConnection): Promise<string | undefined> {
+async function eastWestAddress(
+  cluster: ClusterConnection,
+): Promise<string | undefined> {
   const service = await readObject(cluster, {
     apiVersion: 'v1',
     kind: 'Service',
@@ -77,9 +78,18 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       input: {
         cluster: clusterInput,
         primaryCluster: z =>
-          z.string({ description: 'The cluster running istiod, from ingressAtlas.clusters' }).min(1),
-        meshId: z => z.string({ description: 'values.global.meshID of the primary' }).min(1),
-        network: z => z.string({ description: "The member's network name" }).min(1),
+          z
+            .string({
+              description:
+                'The cluster running istiod, from ingressAtlas.clusters',
+            })
+            .min(1),
+        meshId: z =>
+          z
+            .string({ description: 'values.global.meshID of the primary' })
+            .min(1),
+        network: z =>
+          z.string({ description: "The member's network name" }).min(1),
         clusterName: z =>
           z
             .string({
@@ -101,32 +111,55 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
                 "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
             })
             .optional(),
-        revision: z => z.string({ description: 'Control-plane revision of the primary' }).optional(),
+        revision: z =>
+          z
+            .string({ description: 'Control-plane revision of the primary' })
+            .optional(),
         path: z =>
-          z.string({ description: 'Folder in the workspace for the files. Default: istio/<cluster>' }).optional(),
+          z
+            .string({
+              description:
+                'Folder in the workspace for the files. Default: istio/<cluster>',
+            })
+            .optional(),
         apply: z =>
           z
-            .boolean({ description: 'Also apply the IstioOperator to the member. Default: false' })
+            .boolean({
+              description:
+                'Also apply the IstioOperator to the member. Default: false',
+            })
             .optional(),
       },
       output: {
-        files: z => z.array(z.string(), { description: 'Files written, relative to the workspace' }),
-        secretName: z => z.string({ description: 'The remote secret in the primary' }),
-        remotePilotAddress: z => z.string({ description: 'Where the member reaches istiod' }),
+        files: z =>
+          z.array(z.string(), {
+            description: 'Files written, relative to the workspace',
+          }),
+        secretName: z =>
+          z.string({ description: 'The remote secret in the primary' }),
+        remotePilotAddress: z =>
+          z.string({ description: 'Where the member reaches istiod' }),
         changed: changedOutput,
         diff: diffOutput,
         backup: backupOutput,
       },
     },
     async handler(ctx) {
-      const { cluster: memberName, primaryCluster, meshId, network, apply = false } = ctx.input;
+      const {
+        cluster: memberName,
+        primaryCluster,
+        meshId,
+        network,
+        apply = false,
+      } = ctx.input;
       const dir = ctx.input.path ?? `istio/${memberName}`;
       await requirePermission(ctx, permissions);
       const [member, primary] = await Promise.all([
         clusters.connect(memberName),
         clusters.connect(primaryCluster),
       ]);
-      const clusterName = ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
+      const clusterName =
+        ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
       const preflight = new Preflight(
         `join cluster ${memberName} to the mesh of ${primaryCluster}`,
         ctx.logger,
@@ -136,17 +169,22 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         'member and primary differ',
         'the member cluster is the primary itself',
       );
-      const pilot = ctx.input.remotePilotAddress ?? (await eastWestAddress(primary));
+      const pilot =
+        ctx.input.remotePilotAddress ?? (await eastWestAddress(primary));
       preflight.check(
         Boolean(pilot),
         `istiod is reached through ${pilot}`,
         `${primaryCluster} has no address on istio-system/istio-eastwestgateway; install its east-west gateway first or set remotePilotAddress`,
       );
       if (pilot && !isIP(pilot)) {
-        preflight.warn(`${pilot} is a host name: the member will resolve it through DNS`);
+        preflight.warn(
+          `${pilot} is a host name: the member will resolve it through DNS`,
+        );
       }
       const server = ctx.input.memberApiServer
-        ? validateApiUrl(ctx.input.memberApiServer, 'memberApiServer').toString().replace(/\/$/, '')
+        ? validateApiUrl(ctx.input.memberApiServer, 'memberApiServer')
+            .toString()
+            .replace(/\/$/, '')
         : member.server;
       const token = await readerToken(member);
       preflight.check(
@@ -154,8 +192,16 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         `token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}`,
         `${memberName} has no token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), then add a kubernetes.io/service-account-token Secret for it`,
       );
-      const identity = { meshId, network, clusterName, revision: ctx.input.revision };
-      const operator = remoteOperator({ ...identity, remotePilotAddress: pilot ?? '' });
+      const identity = {
+        meshId,
+        network,
+        clusterName,
+        revision: ctx.input.revision,
+      };
+      const operator = remoteOperator({
+        ...identity,
+        remotePilotAddress: pilot ?? '',
+      });
       const secret = token
         ? remoteSecret({
             clusterName,
@@ -182,7 +228,10 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
         ctx.logger,
       );
-      ctx.output('files', files.map(f => f.path));
+      ctx.output(
+        'files',
+        files.map(f => f.path),
+      );
       ctx.output('secretName', secret!.metadata!.name!);
       ctx.output('remotePilotAddress', pilot!);
 
@@ -192,15 +241,29 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       ctx.output('diff', planDiff(plans));
       ctx.output(
         'backup',
-        await planBackup(ctx, plans, ['mesh.join-remote', primaryCluster, memberName]),
+        await planBackup(ctx, plans, [
+          'mesh.join-remote',
+          primaryCluster,
+          memberName,
+        ]),
       );
-      await applyPlans(ctx, primary, secretPlans, ['mesh.join-remote', primaryCluster, memberName]);
-      await applyPlans(ctx, member, memberPlans, ['mesh.join-remote', memberName]);
+      await applyPlans(ctx, primary, secretPlans, [
+        'mesh.join-remote',
+        primaryCluster,
+        memberName,
+      ]);
+      await applyPlans(ctx, member, memberPlans, [
+        'mesh.join-remote',
+        memberName,
+      ]);
       const changed =
-        files.some(f => f.status !== 'unchanged') || plans.some(p => p.action !== 'unchanged');
+        files.some(f => f.status !== 'unchanged') ||
+        plans.some(p => p.action !== 'unchanged');
       ctx.output('changed', changed && !ctx.isDryRun);
       if (!changed) {
-        ctx.logger.info(`Nothing to change: ${memberName} already joins the mesh of ${primaryCluster}`);
+        ctx.logger.info(
+          `Nothing to change: ${memberName} already joins the mesh of ${primaryCluster}`,
+        );
       }
     },
   });

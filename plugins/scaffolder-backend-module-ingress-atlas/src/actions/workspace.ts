@@ -17,17 +17,19 @@ export async function writeWorkspaceFiles(
   workspacePath: string,
   files: WorkspaceFile[],
   logger: LoggerService,
-): Promise<Array<{ path: string; status: 'created' | 'updated' | 'unchanged' }>> {
+): Promise<
+  Array<{ path: string; status: 'created' | 'updated' | 'unchanged' }>
+> {
   const results = [];
   for (const file of files) {
     const target = resolveSafeChildPath(workspacePath, file.path);
     const current = await fs.readFile(target, 'utf8').catch(() => undefined);
-    const status =
-      current === undefined
-        ? 'created'
-        : current === file.content
-        ? 'unchanged'
-        : 'updated';
+    let status: 'created' | 'updated' | 'unchanged' = 'updated';
+    if (current === undefined) {
+      status = 'created';
+    } else if (current === file.content) {
+      status = 'unchanged';
+    }
     if (status !== 'unchanged') {
       await fs.mkdir(dirname(target), { recursive: true });
       await fs.writeFile(target, file.content, 'utf8');

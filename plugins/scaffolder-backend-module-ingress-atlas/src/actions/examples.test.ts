@@ -1,0 +1,90 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import type {
+  TemplateAction,
+  TemplateExample,
+} from '@backstage/plugin-scaffolder-node';
+import { parse } from 'yaml';
+import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import type { ReachabilityProbe } from '../reachability';
+import { ActionOptions } from './common';
+import { examples as dnsCutover } from './dnsCutover.examples';
+import { examples as gatewayBindEip } from './gatewayBindEip.examples';
+import { examples as gatewayEnableTls } from './gatewayEnableTls.examples';
+import { examples as gatewayExposeService } from './gatewayExposeService.examples';
+import { examples as gatewayRemoveLb } from './gatewayRemoveLb.examples';
+import { examples as gatewayVerifyEip } from './gatewayVerifyEip.examples';
+import { examples as meshInstallIstiod } from './meshInstallIstiod.examples';
+import { examples as meshJoinRemote } from './meshJoinRemote.examples';
+import { createIngressAtlasActions } from '.';
+
+/** Public addresses of the sandbox cannot be dialled: the probe stands in for the internet. */
+const reachable: ReachabilityProbe = async () => ({
+  reachable: true,
+  detail: 'answered (test probe)',
+});
+
+const bindBlogGateway = {
+  action: 'ingress-atlas:gateway:bind-eip',
+  input: {
+    cluster: 'tke-blog',
+    namespace: 'istio-system',
+    gateway: 'istio-ingressgateway',
+  },
+};
+
+/** What must have happened before an example makes sense. */
+const before: Record<string, Array<typeof bindBlogGateway>> = {
+  'ingress-atlas:gateway:remove-lb': [bindBlogGateway],
+  'ingress-atlas:gateway:verify-eip': [bindBlogGateway],
+};
+
+const all: Array<[string, TemplateExample[]]> = [
+  ['ingress-atlas:gateway:bind-eip', gatewayBindEip],
+  ['ingress-atlas:gateway:verify-eip', gatewayVerifyEip],
+  ['ingress-atlas:gateway:remove-lb', gatewayRemoveLb],
+  ['ingress-atlas:dns:cutover', dnsCutover],
+  ['ingress-atlas:mesh:install-istiod', meshInstallIstiod],
+  ['ingress-atlas:mesh:join-remote', meshJoinRemote],
+  ['ingress-atlas:gateway:enable-tls', gatewayEnableTls],
+  ['ingress-atlas:gateway:expose-service', gatewayExposeService],
+];
+const cases = all.flatMap(([id, list]) =>
+  list.map(example => [id, example.description, example] as const),
+);
+
+describe('action examples', () => {
+  const workspace = createMockDirectory();
+  let world: TestWorld;
+  let actions: Map<string, TemplateAction<any, any, any>>;
+
+  beforeEach(async () => {
+    workspace.clear();
+    world = await startWorld([
+      'tke-blog',
+      'tke-saas-primary',
+      'tke-saas-remote',
+    ]);
+    const options: ActionOptions = { ...world.options, probe: reachable };
+    actions = new Map(createIngressAtlasActions(options).map(a => [a.id, a]));
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('covers every action', () => {
+    expect(all.map(([id]) => id).sort()).toEqual([...actions.keys()].sort());
+  });
+
+  it.each(cases)('%s: %s', async (id, _description, example) => {
+    const steps: Array<{ action: string; input: Record<string, unknown> }> =
+      parse(example.example).steps;
+    for (const step of [...(before[id] ?? []), ...steps]) {
+      expect(step.action).toBe(steps.includes(step) ? id : step.action);
+      const { ctx } = actionContext(step.input, {
+        workspacePath: workspace.path,
+      });
+      await actions.get(step.action)!.handler(ctx);
+    }
+  });
+});
