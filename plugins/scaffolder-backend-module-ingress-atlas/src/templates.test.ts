@@ -1,0 +1,203 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { createTemplateRenderer } from 'nunjitsu';
+import { parse } from 'yaml';
+import { TestWorld, actionContext, startWorld } from './__testUtils__/sandbox';
+import { createIngressAtlasActions } from './actions';
+
+const TEMPLATES_DIR = path.resolve(__dirname, '../../../examples/templates');
+
+interface Template {
+  metadata: { name: string };
+  spec: {
+    parameters: Array<{ properties: Record<string, { default?: unknown }> }>;
+    steps: Array<{
+      id: string;
+      action: string;
+      if?: string;
+      input: Record<string, unknown>;
+    }>;
+    output: unknown;
+  };
+}
+
+async function loadTemplate(name: string): Promise<Template> {
+  return parse(
+    await fs.readFile(path.join(TEMPLATES_DIR, `${name}.yaml`), 'utf8'),
+  );
+}
+
+/** The parameters the atlas puts in `/create/templates/default/<name>?formData=...` links. */
+const LINKED_PARAMETERS: Record<string, string[]> = {
+  'move-gateway-to-pod-eip': [
+    'cluster',
+    'namespace',
+    'gateway',
+    'service',
+    'loadBalancerId',
+    'replicas',
+    'host',
+    'dnsDomain',
+    'dnsSubDomain',
+  ],
+  'expose-service-through-mesh': ['cluster', 'namespace', 'service', 'host'],
+  'migrate-tcm-to-istiod': ['cluster', 'revision', 'currentVersion', 'meshId'],
+  'enable-gateway-https': [
+    'cluster',
+    'namespace',
+    'gateway',
+    'host',
+    'credentialName',
+  ],
+};
+
+describe('templates', () => {
+  const workspace = createMockDirectory();
+  let world: TestWorld;
+  let actions: Map<string, TemplateAction<any, any, any>>;
+
+  beforeEach(async () => {
+    workspace.clear();
+    world = await startWorld(['tke-blog', 'tke-saas-primary']);
+    actions = new Map(
+      createIngressAtlasActions(world.options).map(a => [a.id, a]),
+    );
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it.each(Object.entries(LINKED_PARAMETERS))(
+    '%s takes the linked parameters and feeds only inputs the actions know',
+    async (name, linked) => {
+      const template = await loadTemplate(name);
+      expect(template.metadata.name).toBe(name);
+      const declared = template.spec.parameters.flatMap(p =>
+        Object.keys(p.properties),
+      );
+      expect(declared).toEqual(expect.arrayContaining(linked));
+      for (const step of template.spec.steps.filter(s =>
+        s.action.startsWith('ingress-atlas:'),
+      )) {
+        const action = actions.get(step.action);
+        expect(action).toBeDefined();
+        const known = Object.keys((action!.schema?.input as any).properties);
+        expect(known).toEqual(expect.arrayContaining(Object.keys(step.input)));
+      }
+    },
+  );
+
+  /** Runs a template's steps the way the scaffolder does: render `if` and inputs, then the action. */
+  async function runTemplate(name: string, formData: Record<string, unknown>) {
+    const template = await loadTemplate(name);
+    const defaults = Object.fromEntries(
+      template.spec.parameters.flatMap(p =>
+        Object.entries(p.properties)
+          .filter(([, schema]) => schema.default !== undefined)
+          .map(([key, schema]) => [key, schema.default]),
+      ),
+    );
+    const renderer = createTemplateRenderer();
+    const context = {
+      parameters: { ...defaults, ...formData },
+      steps: {} as Record<string, unknown>,
+    };
+    const render = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value), (_key, v) =>
+        typeof v === 'string'
+          ? renderer.renderValue(v, renderer.prepareContext(context))
+          : v,
+      );
+    for (const step of template.spec.steps) {
+      if (step.if && !render(step.if)) {
+        continue;
+      }
+      const { ctx, recorded } = actionContext(
+        render(step.input) as Record<string, unknown>,
+        {
+          workspacePath: workspace.path,
+        },
+      );
+      await actions.get(step.action)!.handler(ctx);
+      context.steps[step.id] = { output: recorded.outputs };
+    }
+    return render(template.spec.output) as {
+      text: Array<{ title: string; content: string }>;
+    };
+  }
+
+  it('move-gateway-to-pod-eip moves the blog gateway, its DNS and its CLB in one run', async () => {
+    const output = await runTemplate('move-gateway-to-pod-eip', {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+      host: 'blog.example.com',
+      dnsDomain: 'example.com',
+      dnsSubDomain: 'blog',
+      checkReachability: false,
+    });
+
+    const pod = world.object(
+      'tke-blog',
+      '',
+      'pods',
+      'istio-system',
+      'istio-ingressgateway-0',
+    )!;
+    const eip =
+      pod.metadata.annotations!['tke.cloud.tencent.com/eip-public-ip'];
+    const { RecordList = [] } = await world
+      .dnspod()
+      .DescribeRecordList({
+        Domain: 'example.com',
+        Subdomain: 'blog',
+        RecordType: 'A',
+      });
+    expect(RecordList.map(r => r.Value)).toEqual([eip]);
+    expect(
+      world.object(
+        'tke-blog',
+        '',
+        'services',
+        'istio-system',
+        'istio-ingressgateway',
+      ),
+    ).toBeUndefined();
+    const { TotalCount } = await world
+      .clb('ap-guangzhou')
+      .DescribeLoadBalancers({ LoadBalancerIds: ['lb-blog0001'] });
+    expect(TotalCount).toBe(0);
+
+    const text = output.text.map(t => t.content).join('\n');
+    expect(text).toContain(`The gateway now answers on **${eip}**`);
+    expect(text).toContain('Monthly saving from the deleted CLB: **144 CNY**');
+    expect(text).toContain('pointed at `129.204.10.11`');
+    expect(text).toContain('kind: Deployment');
+  });
+
+  it('migrate-tcm-to-istiod writes the new control plane for a pull request, leaving clusters alone', async () => {
+    const revision = world.cluster('tke-saas-primary').store.revision;
+    const output = await runTemplate('migrate-tcm-to-istiod', {
+      cluster: 'tke-blog',
+      revision: '1-18-5',
+      currentVersion: '1.10.3',
+      meshId: 'mesh-blog0001',
+      targetCluster: 'tke-saas-primary',
+      eastWestSubnetId: 'subnet-saas0001',
+    });
+    expect(world.cluster('tke-saas-primary').store.revision).toBe(revision);
+    const primary = parse(
+      await fs.readFile(
+        workspace.resolve('istio/tke-saas-primary/primary.yaml'),
+        'utf8',
+      ),
+    );
+    expect(primary.spec.values.global.meshID).toBe('mesh-blog0001');
+    expect(output.text[0].content).toContain(
+      'istio/tke-saas-primary/primary.yaml',
+    );
+  });
+});
