@@ -41,7 +41,8 @@ export interface CostSummary {
 }
 
 export interface CostResponse {
-  summary: CostSummary;
+  /** Absent until the first refresh has built a model. */
+  summary?: CostSummary;
   costs: Cost[];
   recommendations: Recommendation[];
 }

@@ -13,7 +13,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { Cost } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CostResponse } from '../../api';
+import { CostResponse, CostSummary } from '../../api';
 import { useIngressAtlas } from '../../hooks';
 import { ENTRY_TYPE_LABELS } from '../../utils/describe';
 import { formatMonthlyCny } from '../../utils/format';
@@ -72,8 +72,13 @@ function IdleResources({ costs }: { costs: Cost[] }) {
   );
 }
 
-function CostDetails({ cost }: { cost: CostResponse }) {
-  const { summary } = cost;
+function CostDetails({
+  cost,
+  summary,
+}: {
+  cost: CostResponse;
+  summary: CostSummary;
+}) {
   const byEntry = new Map(
     cost.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
@@ -148,7 +153,7 @@ export function CostOverview() {
   const { value, loading, error } = useIngressAtlas(api => api.getCost());
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!value || value.costs.length === 0) {
+  if (!value?.summary || value.costs.length === 0) {
     return (
       <Content>
         <EmptyState
@@ -161,7 +166,7 @@ export function CostOverview() {
   }
   return (
     <Content>
-      <CostDetails cost={value} />
+      <CostDetails cost={value} summary={value.summary} />
     </Content>
   );
 }

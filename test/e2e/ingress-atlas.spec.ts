@@ -1,0 +1,131 @@
+import { Page, test, expect } from '@playwright/test';
+import { SCREENSHOTS, signInAsGuest } from './helpers';
+
+// The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
+const REFRESHED_WITHIN = 120_000;
+
+test.setTimeout(REFRESHED_WITHIN + 120_000);
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`in the ${theme} theme`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.addInitScript(
+        mode => window.localStorage.setItem('theme', mode),
+        theme,
+      );
+      await signInAsGuest(page);
+    });
+
+    test('the blog card shows how it is reached, what it costs and its worst finding', async ({
+      page,
+    }) => {
+      const card = await openBlogCard(page);
+
+      await expect(card.getByText('blog.example.com')).toBeVisible();
+      await expect(
+        card.getByText(/CLB lb-blog0001 · 129\.204\.10\.11 \(public\)/),
+      ).toBeVisible();
+      await expect(card.getByText('144 CNY/month')).toBeVisible();
+      await expect(card.getByRole('alert').first()).toContainText(/TCM/);
+      expect(await page.content()).not.toContain('ATLAS-CANARY-');
+      await page.screenshot({
+        path: `${SCREENSHOTS}/ingress-card-${theme}.png`,
+        fullPage: true,
+      });
+
+      await card
+        .getByRole('link', { name: /All paths, costs and fixes/ })
+        .click();
+      await expect(page).toHaveURL(
+        /\/catalog\/default\/component\/blog\/ingress$/,
+      );
+    });
+
+    test("the blog's Ingress tab lists paths, cost, fixes and its topology", async ({
+      page,
+    }) => {
+      await openBlogCard(page);
+      await page.getByRole('tab', { name: 'Ingress' }).click();
+
+      await expect(page.getByText('Exposure paths')).toBeVisible();
+      await expect(
+        page.getByRole('row', { name: /^blog\.example\.com/ }).first(),
+      ).toBeVisible();
+      const template = page.getByRole('link', {
+        name: 'Open template move-gateway-to-pod-eip',
+      });
+      await expect(template.first()).toBeVisible();
+      const href = await template.first().getAttribute('href');
+      const formData = JSON.parse(
+        new URL(href!, 'http://portal').searchParams.get('formData')!,
+      );
+      expect(JSON.stringify(formData)).toContain('lb-blog0001');
+      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      expect(await page.content()).not.toContain('ATLAS-CANARY-');
+      await page.screenshot({
+        path: `${SCREENSHOTS}/ingress-tab-${theme}.png`,
+        fullPage: true,
+      });
+    });
+
+    test('the Ingress Atlas page shows every cluster, the mesh and the cost', async ({
+      page,
+    }) => {
+      await page.getByRole('link', { name: 'Ingress Atlas' }).click();
+      await expect(page).toHaveURL(/\/ingress-atlas$/);
+      for (const cluster of [
+        'tke-blog',
+        'tke-saas-primary',
+        'tke-saas-remote',
+        'edge',
+        'aliyun-asm',
+        'huawei-cce',
+      ]) {
+        await expect(
+          page.getByRole('row', { name: new RegExp(`^${cluster}\\b`) }),
+        ).toBeVisible({
+          timeout: REFRESHED_WITHIN,
+        });
+      }
+      await page.screenshot({
+        path: `${SCREENSHOTS}/atlas-clusters-${theme}.png`,
+        fullPage: true,
+      });
+
+      await page.getByRole('tab', { name: 'Topology' }).click();
+      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      const legend = page.getByRole('list', { name: 'Legend' });
+      await expect(legend).toContainText('Control plane');
+      await page.getByLabel(/Find a node/).fill('tcm');
+      await page.getByRole('option').first().click();
+      await expect(page.getByLabel('Selected node')).toBeVisible();
+      await page.screenshot({
+        path: `${SCREENSHOTS}/atlas-topology-${theme}.png`,
+      });
+
+      await page.getByRole('tab', { name: 'Cost' }).click();
+      await expect(page.getByText('Ingress spend')).toBeVisible();
+      await expect(
+        page.getByRole('table', { name: 'Idle and orphaned resources' }),
+      ).toContainText('lb-idle0001');
+      await page.screenshot({
+        path: `${SCREENSHOTS}/atlas-cost-${theme}.png`,
+        fullPage: true,
+      });
+    });
+  });
+}
+
+/** Opens the blog component, waiting for the atlas's first refresh to reach it. */
+async function openBlogCard(page: Page) {
+  const card = page.locator('.MuiCard-root', {
+    has: page.getByText('How this entity is reached'),
+  });
+  await expect(async () => {
+    await page.goto('/catalog/default/component/blog');
+    await expect(card.getByText('blog.example.com')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
+  return card;
+}
