@@ -51,7 +51,14 @@ async function main() {
       : undefined,
   });
   if (values.kubeconfig) {
-    fs.writeFileSync(values.kubeconfig, sandboxKubeconfig(sandbox.clusters), {
+    // HTTPS, so kubectl sends the token.
+    const servers = Object.fromEntries(
+      Object.entries(sandbox.clusters).map(([name, c]) => [
+        name,
+        { url: c.httpsUrl, token: c.token },
+      ]),
+    );
+    fs.writeFileSync(values.kubeconfig, sandboxKubeconfig(servers), {
       mode: 0o600,
     });
   }
@@ -66,7 +73,7 @@ async function main() {
       `${values.kubeconfig ? ` kubeconfig=${values.kubeconfig}` : ''}\n`,
   );
   const stop = () => {
-    sandbox.stop().then(() => process.exit(0));
+    void sandbox.stop().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

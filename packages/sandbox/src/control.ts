@@ -59,6 +59,18 @@ export async function startControlServer(options: {
   ): Promise<unknown> {
     const [, resource, name] = path.split('/');
     switch (`${method} /${resource}`) {
+      case 'GET /':
+        return {
+          clusters: clusters.map(c => c.name),
+          routes: [
+            'GET /clusters',
+            'GET /stats',
+            'POST /stats/reset',
+            'GET|POST|DELETE /faults/<cluster|*>',
+            'POST /compact/<cluster|*>',
+            'POST|DELETE /cloud/faults',
+          ],
+        };
       case 'GET /clusters':
         return clusters.map(c => ({
           name: c.name,

@@ -21,7 +21,8 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  clusters: Record<string, { url: string; token: string }>;
+  /** `url` is plain HTTP; `httpsUrl` is the same server over TLS (self-signed), which kubectl needs. */
+  clusters: Record<string, { url: string; httpsUrl: string; token: string }>;
   /** The running clusters, for in-process tests (store, faults, stats, controller). */
   running: RunningCluster[];
   cloud?: TencentCloudServer;
@@ -85,7 +86,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     return {
       clusters: Object.fromEntries(
-        running.map(c => [c.name, { url: c.url, token: c.token }]),
+        running.map(c => [
+          c.name,
+          { url: c.url, httpsUrl: c.httpsUrl, token: c.token },
+        ]),
       ),
       running,
       cloud,

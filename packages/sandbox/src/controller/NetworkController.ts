@@ -17,6 +17,9 @@ export const TKE = {
   directAccess: 'service.cloud.tencent.com/direct-access',
 } as const;
 
+/** Per node: host ports in use (hostNetwork or hostPort) and how many pods run there. */
+type NodeUsage = Map<string, { hostPorts: Set<number>; pods: number }>;
+
 type Workload = {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   object: KubeObject;
@@ -246,7 +249,10 @@ export class NetworkController {
   /** `<prefix>-<5 chars>`, stable across restarts, and never a name a deleted pod had. */
   #newPodName(namespace: string, prefix: string): string {
     for (let n = 0; ; n++) {
-      const name = `${prefix}-${stableSuffix(`${prefix}/${n}`, 5)}`;
+      const name = `${prefix}-${stableSuffix(
+        `${this.#cluster.name}/${prefix}/${n}`,
+        5,
+      )}`;
       if (!this.#usedPodNames.has(`${namespace}/${name}`)) {
         this.#usedPodNames.add(`${namespace}/${name}`);
         return name;
@@ -295,15 +301,15 @@ export class NetworkController {
         .filter(p => !p.spec?.hostNetwork && p.status?.podIP)
         .map(p => p.status.podIP),
     );
-    const hostPorts = new Map<string, Set<number>>();
+    const usage: NodeUsage = new Map();
     for (const pod of pods.filter(p => p.spec?.nodeName)) {
-      this.#reserveHostPorts(hostPorts, pod.spec.nodeName, pod.spec);
+      this.#place(usage, pod.spec.nodeName, pod.spec);
     }
     for (const pod of pods) {
       if (!pod.status?.phase) {
         this.#store.update(
           this.#types.pods,
-          this.#start(injectSidecar(this.#store, pod), ipPool, hostPorts),
+          this.#start(injectSidecar(this.#store, pod), ipPool, usage),
         );
       }
     }
@@ -315,15 +321,11 @@ export class NetworkController {
   }
 
   /** Schedules a new pod on a node (or leaves it Pending) and reports it running. */
-  #start(
-    pod: KubeObject,
-    ipPool: AddressPool,
-    hostPorts: Map<string, Set<number>>,
-  ): KubeObject {
+  #start(pod: KubeObject, ipPool: AddressPool, usage: NodeUsage): KubeObject {
     const spec = pod.spec ?? {};
     const node = spec.nodeName
       ? this.#cluster.nodes.find(n => n.name === spec.nodeName)
-      : this.#schedule(pod, hostPorts);
+      : this.#schedule(pod, usage);
     const startTime = now();
     if (!node) {
       return {
@@ -345,7 +347,7 @@ export class NetworkController {
         },
       };
     }
-    this.#reserveHostPorts(hostPorts, node.name, spec);
+    this.#place(usage, node.name, spec);
     const pinned =
       this.#cluster.podIps?.[
         `${pod.metadata.namespace}/${workloadNameOf(pod)}`
@@ -393,22 +395,25 @@ export class NetworkController {
     };
   }
 
-  #schedule(
-    pod: KubeObject,
-    hostPorts: Map<string, Set<number>>,
-  ): NodeSpec | undefined {
+  /** Fitting nodes with free host ports; the least busy wins, ties broken by a hash of the pod's name. */
+  #schedule(pod: KubeObject, usage: NodeUsage): NodeSpec | undefined {
     const candidates = this.#cluster.nodes.filter(
       node =>
         this.#fits(pod.spec ?? {}, node) &&
-        !this.#portsTaken(hostPorts, node.name, pod.spec ?? {}),
+        !this.#portsTaken(usage, node.name, pod.spec ?? {}),
     );
     if (candidates.length === 0) {
       return undefined;
     }
-    return candidates[
+    const start =
       stableNumber(`${pod.metadata.namespace}/${pod.metadata.name}`) %
-        candidates.length
-    ];
+      candidates.length;
+    const rotated = [...candidates.slice(start), ...candidates.slice(0, start)];
+    return rotated.reduce((best, node) =>
+      (usage.get(node.name)?.pods ?? 0) < (usage.get(best.name)?.pods ?? 0)
+        ? node
+        : best,
+    );
   }
 
   /** nodeSelector, required node affinity and taints/tolerations, as the scheduler checks them. */
@@ -464,25 +469,21 @@ export class NetworkController {
     );
   }
 
-  #portsTaken(
-    hostPorts: Map<string, Set<number>>,
-    nodeName: string,
-    podSpec: any,
-  ): boolean {
-    const taken = hostPorts.get(nodeName);
+  #portsTaken(usage: NodeUsage, nodeName: string, podSpec: any): boolean {
+    const taken = usage.get(nodeName)?.hostPorts;
     return Boolean(
       taken && this.#hostPortsOf(podSpec).some(port => taken.has(port)),
     );
   }
 
-  #reserveHostPorts(
-    hostPorts: Map<string, Set<number>>,
-    nodeName: string,
-    podSpec: any,
-  ) {
-    const taken = hostPorts.get(nodeName) ?? new Set<number>();
-    this.#hostPortsOf(podSpec).forEach(port => taken.add(port));
-    hostPorts.set(nodeName, taken);
+  #place(usage: NodeUsage, nodeName: string, podSpec: any) {
+    const node = usage.get(nodeName) ?? {
+      hostPorts: new Set<number>(),
+      pods: 0,
+    };
+    this.#hostPortsOf(podSpec).forEach(port => node.hostPorts.add(port));
+    node.pods++;
+    usage.set(nodeName, node);
   }
 
   /** What tke-eni-ipamd does for a pod that asks for an EIP. */

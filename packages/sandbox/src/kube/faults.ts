@@ -15,7 +15,7 @@ export interface FaultSettings {
 export interface ClusterStats {
   /** Every HTTP request the cluster received, discovery included. */
   requests: number;
-  /** Requests per verb: list, watch, get, create, update, patch, delete, deletecollection, discovery. */
+  /** Served requests per verb: list, watch, get, create, update, patch, delete, deletecollection, discovery. */
   byVerb: Record<string, number>;
   /** Requests answered by an injected fault instead of being served. */
   faulted: { errors: number; drops: number; hangs: number };

@@ -1,17 +1,21 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import net, { AddressInfo } from 'node:net';
 import { NetworkController } from '../controller/NetworkController';
 import { ClusterSpec, DEFAULT_TOKEN, clusterBasics } from '../estate';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
 import { ClusterFaults, ClusterStats, emptyStats } from './faults';
 import { resourceTypeOfObject, servedResourceTypes } from './resources';
 import { createKubeApi } from './router';
+import { SERVING_CERTIFICATE, SERVING_KEY } from './servingCertificate';
 import { KubeObject, ObjectStore } from './store';
 
 export interface RunningCluster {
   name: string;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`; the same port also speaks HTTPS. */
   url: string;
+  /** `https://127.0.0.1:<port>` (self-signed): kubectl only sends tokens over TLS. */
+  httpsUrl: string;
   /** A token every cluster accepts for everything. */
   token: string;
   spec: ClusterSpec;
@@ -50,12 +54,10 @@ export async function startCluster(options: {
     kubernetesVersion: spec.kubernetesVersion ?? 'v1.30.0',
     afterWrite: () => controller.reconcile(),
   });
-  const server = http.createServer(api.handle);
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? spec.port, '127.0.0.1', () => resolve());
-  }).catch(error => {
+  const { server, stop } = await listenHttpAndHttps(
+    api.handle,
+    options.port ?? spec.port,
+  ).catch(error => {
     throw new Error(
       `Cluster ${spec.name} cannot listen on 127.0.0.1:${
         options.port ?? spec.port
@@ -67,6 +69,7 @@ export async function startCluster(options: {
   return {
     name: spec.name,
     url: `http://127.0.0.1:${port}`,
+    httpsUrl: `https://127.0.0.1:${port}`,
     token: tokens[0],
     spec: { ...spec, port },
     store,
@@ -74,11 +77,44 @@ export async function startCluster(options: {
     stats,
     controller,
     resetStats: () => Object.assign(stats, emptyStats()),
+    stop: async () => {
+      api.close();
+      await stop();
+    },
+  };
+}
+
+/**
+ * One port for both protocols: a connection whose first byte starts a TLS handshake goes to
+ * the HTTPS server, anything else to the HTTP server.
+ */
+async function listenHttpAndHttps(handler: http.RequestListener, port: number) {
+  const plain = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  const secure = https.createServer(
+    { cert: SERVING_CERTIFICATE, key: SERVING_KEY, keepAliveTimeout: 30_000 },
+    handler,
+  );
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.once('data', first => {
+      socket.pause();
+      socket.unshift(first);
+      (first[0] === 0x16 ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    server,
     stop: () =>
       new Promise<void>(resolve => {
-        api.close();
         server.close(() => resolve());
-        server.closeAllConnections();
+        sockets.forEach(socket => socket.destroy());
       }),
   };
 }
