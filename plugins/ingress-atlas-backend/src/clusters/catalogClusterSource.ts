@@ -1,4 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClusterConnection,
@@ -31,7 +32,9 @@ export function catalogClusterSource(options: {
       const connections: ClusterConnection[] = [];
       for (const entity of items) {
         const url = entity.metadata.annotations?.[API_SERVER];
-        if (!url) continue;
+        // Clusters the atlas itself published to the catalog are already known to it.
+        const managedBy = entity.metadata.annotations?.[ANNOTATION_LOCATION] ?? '';
+        if (!url || managedBy.startsWith('ingress-atlas:')) continue;
         try {
           validateClusterUrl(url, {
             allowInsecureHttp: options.allowInsecureHttp,

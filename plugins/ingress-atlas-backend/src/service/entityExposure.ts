@@ -67,6 +67,9 @@ function exposureOf(
       workloads.add(objectKey(w.kind, w.cluster, w.namespace, w.name));
     }
   }
+  // The control planes of the gateways on the way matter too (e.g. a TCM-managed mesh).
+  const gateways = model.gateways.filter(g => ids.has(g.id));
+  gateways.forEach(g => g.controlPlane && ids.add(g.controlPlane));
   const concerns = (finding: Finding) =>
     finding.objects.some(
       o =>
@@ -78,7 +81,7 @@ function exposureOf(
     generatedAt: model.generatedAt,
     paths,
     entries: model.entries.filter(e => ids.has(e.id)),
-    gateways: model.gateways.filter(g => ids.has(g.id)),
+    gateways,
     routes: model.routes.filter(r => ids.has(r.id)),
     findings: model.findings.filter(concerns),
     costs: model.costs.filter(c => c.entry !== undefined && ids.has(c.entry)),
