@@ -93,6 +93,10 @@ try {
         throw new Error(`${error.message}\n${errors.join('\n')}`);
       });
     results.push(result);
+    if (args.screenshot && run === 1) {
+      await page.screenshot({ path: args.screenshot });
+      console.log(`screenshot: ${args.screenshot}`);
+    }
     console.log(
       `run ${run}: ${result.nodes} nodes / ${
         result.edges
@@ -102,9 +106,27 @@ try {
         result.domNodes
       } nodes, ${result.domEdges} edges in the DOM)`,
     );
+    // Search-to-node: pick a node from the search box and wait until its label is drawn.
+    const searchStarted = performance.now();
+    await page.getByLabel(/Find a node/).fill('istio-system/gw-3');
+    await page.getByRole('option').first().click();
+    await page
+      .getByLabel('Selected node')
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.react-flow__node', { hasText: 'istio-system/gw-3' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    const searchMs = performance.now() - searchStarted;
+    result.searchMs = searchMs;
+    console.log(
+      `run ${run}: search to node ${Math.round(searchMs)} ms (includes typing)`,
+    );
     if (args.screenshot && run === 1) {
-      await page.screenshot({ path: args.screenshot });
-      console.log(`screenshot: ${args.screenshot}`);
+      await page.waitForTimeout(600);
+      const focused = args.screenshot.replace(/(\.png)?$/, '-focus.png');
+      await page.screenshot({ path: focused });
+      console.log(`screenshot: ${focused}`);
     }
     await page.close();
   }
@@ -119,7 +141,7 @@ try {
       'layoutMs',
     )} ms, render ${median('renderMs')} ms, layout+render ${median(
       'totalMs',
-    )} ms`,
+    )} ms, search to node ${median('searchMs')} ms`,
   );
 } finally {
   await browser.close();
