@@ -25,9 +25,9 @@ export function ClusterStatusLabel({ cluster }: { cluster: AtlasCluster }) {
 export function SnapshotTime({ collectedAt }: { collectedAt?: string }) {
   if (!collectedAt) return <>never collected</>;
   return (
-    <>
+    <time dateTime={collectedAt} title={collectedAt}>
       {formatTimestamp(collectedAt)} ({formatAge(collectedAt)})
-    </>
+    </time>
   );
 }
 
