@@ -108,7 +108,7 @@ describe('templates', () => {
     const render = (value: unknown): unknown =>
       JSON.parse(JSON.stringify(value), (_key, v) =>
         typeof v === 'string'
-          ? renderer.renderValue(v, renderer.prepareContext(context))
+          ? renderer.renderValue(v, renderer.prepareContext(context as any))
           : v,
       );
     for (const step of template.spec.steps) {
@@ -149,13 +149,11 @@ describe('templates', () => {
     )!;
     const eip =
       pod.metadata.annotations!['tke.cloud.tencent.com/eip-public-ip'];
-    const { RecordList = [] } = await world
-      .dnspod()
-      .DescribeRecordList({
-        Domain: 'example.com',
-        Subdomain: 'blog',
-        RecordType: 'A',
-      });
+    const { RecordList = [] } = await world.dnspod().DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+      RecordType: 'A',
+    });
     expect(RecordList.map(r => r.Value)).toEqual([eip]);
     expect(
       world.object(

@@ -229,12 +229,18 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           }
         }
       }
-      const { status: _status, ...live } = config!;
+      const {
+        name,
+        namespace: configNamespace,
+        labels,
+        annotations,
+      } = config!.metadata!;
       const desired: KubeObject = {
-        ...live,
+        apiVersion: ISTIO_NETWORKING,
+        kind: 'Gateway',
+        metadata: { name, namespace: configNamespace, labels, annotations },
         spec: { ...config!.spec, servers },
       };
-      delete desired.metadata!.resourceVersion;
       const service = (
         await listObjects(cluster, {
           apiVersion: 'v1',

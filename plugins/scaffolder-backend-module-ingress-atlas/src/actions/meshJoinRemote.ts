@@ -27,12 +27,13 @@ import { writeWorkspaceFiles } from './workspace';
 const READER_ACCOUNT = 'istio-reader-service-account';
 
 /**
- * The token of the member's istio-reader service account, from its token Secret. Returned to
- * the caller only to be written into the remote secret: never logged or output.
+ * The token of the member's istio-reader service account and the CA that signed its API
+ * server, from the account's token Secret (what istioctl create-remote-secret reads). Returned
+ * only to be written into the remote secret: never logged or output.
  */
-async function readerToken(
+async function readerCredentials(
   cluster: ClusterConnection,
-): Promise<string | undefined> {
+): Promise<{ token: string; caData?: string } | undefined> {
   const secrets = await listObjects(cluster, {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -45,7 +46,12 @@ async function readerToken(
         READER_ACCOUNT &&
       s.data?.token,
   );
-  return secret && Buffer.from(secret.data.token, 'base64').toString('utf8');
+  return (
+    secret && {
+      token: Buffer.from(secret.data.token, 'base64').toString('utf8'),
+      caData: secret.data['ca.crt'],
+    }
+  );
 }
 
 /** The address of the primary's east-west gateway (its internal CLB). */
@@ -186,9 +192,9 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
             .toString()
             .replace(/\/$/, '')
         : member.server;
-      const token = await readerToken(member);
+      const reader = await readerCredentials(member);
       preflight.check(
-        Boolean(token),
+        Boolean(reader),
         `token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}`,
         `${memberName} has no token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), then add a kubernetes.io/service-account-token Secret for it`,
       );
@@ -202,12 +208,12 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         ...identity,
         remotePilotAddress: pilot ?? '',
       });
-      const secret = token
+      const secret = reader
         ? remoteSecret({
             clusterName,
             server,
-            caData: member.credentials().caData,
-            token,
+            caData: reader.caData ?? member.credentials().caData,
+            token: reader.token,
           })
         : undefined;
       if (secret) {

@@ -1,0 +1,88 @@
+import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import { createGatewayEnableTlsAction } from './gatewayEnableTls';
+
+const input = {
+  cluster: 'tke-blog',
+  namespace: 'istio-system',
+  gateway: 'istio-ingressgateway',
+  host: 'blog.example.com',
+  credentialName: 'blog-tls',
+};
+
+describe('ingress-atlas:gateway:enable-tls', () => {
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    world = await startWorld(['tke-blog']);
+    // The blog as a team would have it before: plain HTTP only.
+    const { store } = world.cluster('tke-blog');
+    const type = store.type('networking.istio.io', 'gateways')!;
+    const gateway = store.get(type, 'blog', 'blog-gateway')!;
+    gateway.spec.servers = gateway.spec.servers.filter(
+      (s: { port: { protocol: string } }) => s.port.protocol === 'HTTP',
+    );
+    store.update(type, gateway);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const blogGateway = () =>
+    world.object(
+      'tke-blog',
+      'networking.istio.io',
+      'gateways',
+      'blog',
+      'blog-gateway',
+    )!;
+
+  it('adds an HTTPS server with the certificate and redirects HTTP; a second run changes nothing', async () => {
+    const action = createGatewayEnableTlsAction(world.options);
+    const { ctx, recorded } = actionContext(input);
+    await action.handler(ctx);
+
+    const servers = blogGateway().spec.servers;
+    expect(servers).toEqual([
+      {
+        port: { number: 80, name: 'http-blog', protocol: 'HTTP' },
+        hosts: ['blog.example.com'],
+        tls: { httpsRedirect: true },
+      },
+      {
+        port: {
+          number: 443,
+          name: 'https-blog-example-com',
+          protocol: 'HTTPS',
+        },
+        hosts: ['blog.example.com'],
+        tls: { mode: 'SIMPLE', credentialName: 'blog-tls' },
+      },
+    ]);
+    expect(recorded.outputs.gatewayConfig).toBe('blog/blog-gateway');
+    expect(recorded.outputs.changed).toBe(true);
+    expect(recorded.outputs.backup).toContain('name: blog-gateway');
+    expect(recorded.outputs.diff).toContain(
+      '+        credentialName: blog-tls',
+    );
+
+    const revision = world.cluster('tke-blog').store.revision;
+    const again = actionContext(input);
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+    expect(world.cluster('tke-blog').store.revision).toBe(revision);
+  });
+
+  it('refuses a certificate that is not a TLS Secret next to the gateway workload', async () => {
+    const action = createGatewayEnableTlsAction(world.options);
+    const revision = world.cluster('tke-blog').store.revision;
+    await expect(
+      action.handler(
+        actionContext({ ...input, credentialName: 'blog-db' }).ctx,
+      ),
+    ).rejects.toThrow(
+      'there is no Secret istio-system/blog-db: the certificate must live in the namespace of the gateway workload',
+    );
+    expect(world.cluster('tke-blog').store.revision).toBe(revision);
+  });
+});

@@ -1,0 +1,106 @@
+import { promises as fs } from 'node:fs';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { parse } from 'yaml';
+import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import { createMeshJoinRemoteAction } from './meshJoinRemote';
+
+const input = {
+  cluster: 'tke-saas-remote',
+  primaryCluster: 'tke-saas-primary',
+  meshId: 'saas-mesh',
+  network: 'net-remote',
+};
+
+describe('ingress-atlas:mesh:join-remote', () => {
+  const workspace = createMockDirectory();
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    workspace.clear();
+    world = await startWorld(['tke-saas-primary', 'tke-saas-remote']);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const decode = (value: string) =>
+    Buffer.from(value, 'base64').toString('utf8');
+
+  it("writes the remote profile and gives the primary a kubeconfig with the member's reader token", async () => {
+    const action = createMeshJoinRemoteAction(world.options);
+    const { ctx, recorded } = actionContext(input, {
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx);
+
+    expect(recorded.outputs).toMatchObject({
+      secretName: 'istio-remote-secret-cls-saas0002',
+      remotePilotAddress: '10.20.0.50',
+      changed: true,
+    });
+    const secret = world.object(
+      'tke-saas-primary',
+      '',
+      'secrets',
+      'istio-system',
+      'istio-remote-secret-cls-saas0002',
+    )!;
+    expect(secret.metadata.labels).toEqual({ 'istio/multiCluster': 'true' });
+    expect(secret.metadata.annotations).toEqual({
+      'networking.istio.io/cluster': 'cls-saas0002',
+    });
+    const kubeconfig = parse(decode(secret.data['cls-saas0002']));
+    const reader = world.object(
+      'tke-saas-remote',
+      '',
+      'secrets',
+      'istio-system',
+      'istio-reader-service-account-istio-remote-secret-token',
+    )!;
+    expect(kubeconfig.users[0].user.token).toBe(decode(reader.data.token));
+    expect(kubeconfig.clusters[0].cluster).toEqual({
+      server: world.cluster('tke-saas-remote').url,
+      'certificate-authority-data': reader.data['ca.crt'],
+    });
+    expect(recorded.outputs.diff).toContain('+  cls-saas0002: <redacted>');
+
+    const [remote] = [
+      parse(
+        await fs.readFile(
+          workspace.resolve('istio/tke-saas-remote/remote.yaml'),
+          'utf8',
+        ),
+      ),
+    ];
+    expect(remote.spec).toMatchObject({
+      profile: 'remote',
+      values: {
+        global: {
+          meshID: 'saas-mesh',
+          multiCluster: { clusterName: 'cls-saas0002' },
+          network: 'net-remote',
+          remotePilotAddress: '10.20.0.50',
+        },
+      },
+    });
+
+    const revision = world.cluster('tke-saas-primary').store.revision;
+    const again = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+    expect(world.cluster('tke-saas-primary').store.revision).toBe(revision);
+  });
+
+  it('refuses to join a cluster to itself', async () => {
+    const action = createMeshJoinRemoteAction(world.options);
+    await expect(
+      action.handler(
+        actionContext(
+          { ...input, cluster: 'tke-saas-primary' },
+          { workspacePath: workspace.path },
+        ).ctx,
+      ),
+    ).rejects.toThrow(/the member cluster is the primary itself/);
+  });
+});
