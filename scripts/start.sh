@@ -6,9 +6,9 @@ source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 bash scripts/bootstrap.sh
 
-node --require @backstage/cli/config/nodeTransform.cjs packages/sandbox/src/cli.ts &
+yarn sandbox &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT INT TERM
-node scripts/wait-for.mjs http://127.0.0.1:6490/healthz 60
+node scripts/wait-for.mjs http://127.0.0.1:6490/ 60
 
 yarn start "$@"

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import fetch from 'node-fetch';
 import {
   COLLECTED_KINDS,
   ClusterConnection,
@@ -125,7 +126,6 @@ class ApiClient {
   }
 
   private async get(path: string): Promise<{ status: number; body: any }> {
-    const { default: fetch } = await import('node-fetch');
     const init = await this.kc.applyToFetchOptions({});
     this.requests += 1;
     let response;

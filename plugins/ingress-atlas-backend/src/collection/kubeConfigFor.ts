@@ -1,9 +1,8 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** A client-node KubeConfig for a live cluster connection (never logged or stored). */
 export async function kubeConfigFor(connection: ClusterConnection): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   const { name, url } = connection.descriptor;
   if (connection.kubeconfig) {

@@ -1,0 +1,261 @@
+import {
+  createServiceFactory,
+  coreServices,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Sandbox, startSandbox } from '@ingress-atlas/sandbox';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
+import { ingressAtlasPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const estatesDir = path.join(repoRoot, 'examples/sandbox');
+
+const clusterFacts: Record<string, { provider: string; region: string; cloudClusterId: string }> = {
+  'tke-blog': { provider: 'tencent', region: 'ap-guangzhou', cloudClusterId: 'cls-blog0001' },
+  'tke-saas-primary': { provider: 'tencent', region: 'ap-shanghai', cloudClusterId: 'cls-saas0001' },
+  'tke-saas-remote': { provider: 'tencent', region: 'ap-shanghai', cloudClusterId: 'cls-saas0002' },
+  edge: { provider: 'tencent', region: 'ap-guangzhou', cloudClusterId: 'cls-edge0001' },
+  'aliyun-asm': { provider: 'aliyun', region: 'cn-hangzhou', cloudClusterId: 'c-asm0001' },
+  'huawei-cce': { provider: 'huawei', region: 'cn-north-4', cloudClusterId: 'cce-0001' },
+};
+
+/** Every value held in a Secret of the estates, raw and decoded: none may ever leave the backend. */
+function secretValues(): string[] {
+  const values: string[] = [];
+  for (const dir of fs.readdirSync(estatesDir, { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const file of fs.readdirSync(path.join(estatesDir, dir.name))) {
+      if (!file.endsWith('.yaml')) continue;
+      const text = fs.readFileSync(path.join(estatesDir, dir.name, file), 'utf8');
+      for (const doc of parseAllDocuments(text)) {
+        const object = doc.toJS();
+        if (object?.kind !== 'Secret') continue;
+        for (const value of Object.values<string>(object.data ?? {})) {
+          values.push(value, Buffer.from(value, 'base64').toString('utf8'));
+        }
+        for (const value of Object.values<string>(object.stringData ?? {})) {
+          values.push(value);
+        }
+      }
+    }
+  }
+  // Short values (a namespace name in a service-account Secret) are ordinary words elsewhere.
+  return values.filter(v => v.length >= 20);
+}
+
+function demoEntities() {
+  const text = fs.readFileSync(path.join(repoRoot, 'examples/entities.yaml'), 'utf8');
+  return parseAllDocuments(text).map(d => d.toJS());
+}
+
+describe('ingress-atlas backend on the sandbox', () => {
+  let sandbox: Sandbox;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const logs: string[] = [];
+  const responses: string[] = [];
+
+  const capturingLogger = (): LoggerService => {
+    const logger: LoggerService = {
+      error: (message, meta) => logs.push(`${message} ${JSON.stringify(meta ?? {})}`),
+      warn: (message, meta) => logs.push(`${message} ${JSON.stringify(meta ?? {})}`),
+      info: (message, meta) => logs.push(`${message} ${JSON.stringify(meta ?? {})}`),
+      debug: (message, meta) => logs.push(`${message} ${JSON.stringify(meta ?? {})}`),
+      child: () => logger,
+    };
+    return logger;
+  };
+
+  const get = async (url: string, auth = mockCredentials.user.header()) => {
+    const response = await request(backend.server).get(url).set('Authorization', auth);
+    responses.push(response.text);
+    return response;
+  };
+
+  const refreshAndWait = async () => {
+    const before = (await get('/api/ingress-atlas/clusters')).body.generatedAt;
+    const response = await request(backend.server)
+      .post('/api/ingress-atlas/refresh')
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(202);
+    for (let i = 0; i < 200; i++) {
+      const { generatedAt } = (await get('/api/ingress-atlas/clusters')).body;
+      if (generatedAt && generatedAt !== before) return;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error(`the refresh did not finish; logs:\n${logs.slice(-15).join('\n')}`);
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ estatesDir, basePort: 0 });
+    backend = await startTestBackend({
+      features: [
+        ingressAtlasPlugin,
+        tencentModule,
+        catalogServiceMock.factory({ entities: demoEntities() }),
+        createServiceFactory({
+          service: coreServices.rootLogger,
+          deps: {},
+          factory: capturingLogger,
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            ingressAtlas: {
+              refresh: {
+                schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+                clusterTimeoutSeconds: 5,
+              },
+              clusters: Object.entries(sandbox.clusters).map(([name, { url }]) => ({
+                name,
+                url,
+                // One identity that may not read Secrets: that kind alone must go missing.
+                serviceAccountToken:
+                  name === 'huawei-cce' ? 'sandbox-token-no-secrets' : 'sandbox-token',
+                ...clusterFacts[name],
+              })),
+              importKubernetesConfig: false,
+              providers: {
+                tencent: [
+                  {
+                    name: 'sandbox',
+                    regions: ['ap-guangzhou', 'ap-shanghai'],
+                    endpoint: sandbox.cloud!.url,
+                    kubeconfigAccess: 'none',
+                    credentials: {
+                      secretId: 'AKIDSANDBOX00000000000000000000000000',
+                      secretKey: 'sandbox-secret-key-0000000000000000',
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+    });
+    await refreshAndWait();
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await sandbox?.stop();
+  });
+
+  it('shows how blog is reachable, what it costs and what to change', async () => {
+    const { body } = await get('/api/ingress-atlas/entities/component/default/blog/exposure');
+    const [path0] = body.paths;
+    expect(path0).toMatchObject({
+      host: 'blog.example.com',
+      cluster: 'tke-blog',
+      network: 'public',
+      tls: { mode: 'SIMPLE', credentialName: 'blog-tls', certificateSource: 'secret' },
+      monthlyCostShareCny: 144,
+    });
+    const entry = body.entries.find((e: any) => e.id === path0.entry);
+    expect(entry).toMatchObject({
+      type: 'load-balancer',
+      cloudResourceId: 'lb-blog0001',
+      addresses: ['129.204.10.11'],
+    });
+    expect(body.costs.map((c: any) => c.monthlyCny)).toEqual([144]);
+    expect(body.recommendations[0]).toMatchObject({
+      savingMonthlyCny: 144,
+      templateRef: 'template:default/move-gateway-to-pod-eip',
+      parameters: { cluster: 'tke-blog', gateway: 'istio-ingressgateway' },
+    });
+    const codes = body.findings.map((f: any) => f.code);
+    expect(codes).toEqual(
+      expect.arrayContaining(['TCM_MANAGED', 'CLB_TO_POD_EIP_SAVING', 'SINGLE_REPLICA_PUBLIC_LB']),
+    );
+  });
+
+  it('reports idle cloud resources with their monthly waste', async () => {
+    const { body } = await get('/api/ingress-atlas/findings');
+    const idle = body.findings.filter((f: any) => /^IDLE_/.test(f.code));
+    const byObject = Object.fromEntries(idle.map((f: any) => [f.objects[0].name, f]));
+    expect(byObject['lb-idle0001']).toMatchObject({ code: 'IDLE_LOAD_BALANCER', monthlyWasteCny: 144 });
+    expect(byObject['eip-idle0001']).toMatchObject({ code: 'IDLE_EIP', monthlyWasteCny: 144 });
+
+    const cost = await get('/api/ingress-atlas/cost');
+    expect(cost.body.summary.idleWasteMonthlyCny).toBeGreaterThanOrEqual(288);
+    expect(cost.body.summary.byProvider.tencent).toBeGreaterThan(0);
+  });
+
+  it('marks a kind it may not read as unavailable and goes on', async () => {
+    const { body } = await get('/api/ingress-atlas/clusters');
+    const huawei = body.clusters.find((c: any) => c.name === 'huawei-cce');
+    expect(huawei.status).toBe('ok');
+    expect(huawei.unavailableKinds).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'secrets', reason: expect.stringMatching(/^forbidden/) })]),
+    );
+    const aliyun = body.clusters.find((c: any) => c.name === 'aliyun-asm');
+    expect(aliyun.unavailableKinds.map((k: any) => k.kind)).toContain('eipClaims');
+  });
+
+  it('answers from the stored model without calling any cluster', async () => {
+    const before = sandbox.running.map(c => c.stats.requests);
+    for (let i = 0; i < 20; i++) {
+      await get('/api/ingress-atlas/entities/component/default/blog/exposure');
+      await get('/api/ingress-atlas/topology');
+    }
+    expect(sandbox.running.map(c => c.stats.requests)).toEqual(before);
+  });
+
+  it('keeps a failing cluster stale with its error while the others stay fresh', async () => {
+    const edge = sandbox.running.find(c => c.name === 'edge')!;
+    edge.faults.set({ errorRate: 1, errorCode: 503 });
+    try {
+      await refreshAndWait();
+      const { body } = await get('/api/ingress-atlas/clusters');
+      const status = Object.fromEntries(body.clusters.map((c: any) => [c.name, c.status]));
+      expect(status).toEqual({
+        'aliyun-asm': 'ok',
+        edge: 'stale',
+        'huawei-cce': 'ok',
+        'tke-blog': 'ok',
+        'tke-saas-primary': 'ok',
+        'tke-saas-remote': 'ok',
+      });
+      expect(body.clusters.find((c: any) => c.name === 'edge').error).toMatch(/503/);
+      const edgeWeb = await get('/api/ingress-atlas/entities/component/default/edge-web/exposure');
+      expect(edgeWeb.body.paths.map((p: any) => p.host)).toContain('edge.example.com');
+    } finally {
+      edge.faults.set({ errorRate: null, errorCode: null });
+    }
+  });
+
+  it('refuses callers without credentials and names a bad query parameter', async () => {
+    const anonymous = await request(backend.server)
+      .get('/api/ingress-atlas/clusters')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    const invalidQuery = await get('/api/ingress-atlas/findings?severity=fatal');
+    expect(invalidQuery.status).toBe(400);
+    expect(invalidQuery.body.error.message).toMatch(/severity/);
+  });
+
+  it('never lets secret data out, in responses or logs', async () => {
+    await get('/api/ingress-atlas/exposures');
+    await get('/api/ingress-atlas/cloud-inventory');
+    for (const name of ['blog', 'saas-api', 'edge-web', 'shop', 'cce-api-proxy']) {
+      await get(`/api/ingress-atlas/entities/component/default/${name}/exposure`);
+    }
+    const everything = [...responses, ...logs].join('\n');
+    expect(everything).not.toContain('ATLAS-CANARY-');
+    expect(everything).not.toContain('sandbox-secret-key-0000000000000000');
+    expect(everything).not.toContain('sandbox-token');
+    const leaked = secretValues().filter(value => everything.includes(value));
+    expect(leaked).toEqual([]);
+  });
+});
