@@ -36,6 +36,7 @@ function nodeObject(node: EstateNode): KubeObject {
     metadata: {
       name: node.name,
       labels: {
+        'kubernetes.io/hostname': node.name,
         ...(node.zone ? { 'topology.kubernetes.io/zone': node.zone } : {}),
         ...(node.instanceType
           ? { 'node.kubernetes.io/instance-type': node.instanceType }

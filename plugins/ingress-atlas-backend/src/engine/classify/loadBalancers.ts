@@ -1,5 +1,8 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { NetworkReach } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  BillableResource,
+  NetworkReach,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
 import { isPrivateAddress } from '../kube/addresses';
 
@@ -10,6 +13,9 @@ const LOAD_BALANCER_ID_ANNOTATIONS = [
   'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id',
   'kubernetes.io/elb.id',
 ];
+
+/** Labels cloud controllers set with the load balancer id (Aliyun's CCM uses a label). */
+const LOAD_BALANCER_ID_LABELS = ['service.k8s.alibaba/loadbalancer-id'];
 
 /** Annotations asking the cloud for an internal load balancer. */
 const INTERNAL_ANNOTATIONS: Array<{ key: string; value?: RegExp }> = [
@@ -38,9 +44,10 @@ export function loadBalancerAddresses(service: KubeObject): string[] {
  */
 export function joinLoadBalancer(service: KubeObject, cloud: CloudIndex) {
   const annotations = service.metadata.annotations ?? {};
-  const annotated = LOAD_BALANCER_ID_ANNOTATIONS.map(k => annotations[k]).find(
-    Boolean,
-  );
+  const labels = service.metadata.labels ?? {};
+  const annotated =
+    LOAD_BALANCER_ID_ANNOTATIONS.map(k => annotations[k]).find(Boolean) ??
+    LOAD_BALANCER_ID_LABELS.map(k => labels[k]).find(Boolean);
   const located =
     cloud.loadBalancer(annotated) ??
     loadBalancerAddresses(service)
@@ -72,4 +79,38 @@ export function loadBalancerNetwork(
 
 export function networkOfAddresses(addresses: string[]): NetworkReach {
   return addresses.some(a => !isPrivateAddress(a)) ? 'public' : 'internal';
+}
+
+/**
+ * The EIP a Huawei ELB was created with (`kubernetes.io/elb.autocreate` type public): billed
+ * apart from the ELB, by bandwidth or by traffic.
+ */
+export function autocreatedEip(
+  service: KubeObject,
+  loadBalancerId: string | undefined,
+): BillableResource | undefined {
+  const raw = service.metadata.annotations?.['kubernetes.io/elb.autocreate'];
+  if (!raw) return undefined;
+  let spec: any;
+  try {
+    spec = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (spec?.type !== 'public') return undefined;
+  const mbps = Number(spec.bandwidth_size);
+  return {
+    provider: 'huawei',
+    kind: 'eip',
+    id: `EIP of ELB ${
+      loadBalancerId ?? `${service.metadata.namespace}/${service.metadata.name}`
+    }`,
+    network: 'public',
+    bound: true,
+    chargeType:
+      spec.bandwidth_chargemode === 'bandwidth'
+        ? 'BANDWIDTH_POSTPAID_BY_HOUR'
+        : 'TRAFFIC_POSTPAID_BY_HOUR',
+    bandwidthMbps: Number.isFinite(mbps) ? mbps : undefined,
+  };
 }

@@ -31,6 +31,19 @@ function containerPorts(
   );
 }
 
+/** Virtual IPs keepalived moves between the pods' nodes (the HA pattern for host-network proxies). */
+function keepalivedVips(workload: Workload): string[] {
+  const values: string[] = (workload.podSpec?.containers ?? []).flatMap(
+    (c: any) =>
+      (c.env ?? [])
+        .filter((e: any) => e.name === 'KEEPALIVED_VIRTUAL_IPS' && e.value)
+        .map((e: any) => String(e.value)),
+  );
+  return [
+    ...new Set(values.flatMap(v => v.match(/\d+\.\d+\.\d+\.\d+/g) ?? [])),
+  ];
+}
+
 function instanceIdOf(node: KubeObject): string | undefined {
   // e.g. qcloud:///800002/ins-abc, alicloud://cn-hangzhou.i-xyz
   return node.spec?.providerID?.split(/[/.]/).pop();
@@ -69,6 +82,12 @@ export function hostNetworkEntries(
         : nodes.flatMap(n => nodeAddresses(n).internal);
     const type =
       gateway?.kind === 'front-proxy' ? 'front-proxy' : 'host-network';
+    // Behind keepalived, traffic arrives at the VIP (and an EIP bound to it), not the nodes.
+    const vips = keepalivedVips(workload);
+    const vipEips = vips
+      .map(vip => cloud.address({ privateIp: vip })?.item.ip)
+      .filter((ip): ip is string => !!ip);
+    const reachable = vips.length > 0 ? [...vipEips, ...vips] : addresses;
     entries.push({
       id: ids.entry(
         objects.name,
@@ -77,8 +96,8 @@ export function hostNetworkEntries(
       ),
       cluster: objects.name,
       type,
-      network: networkOfAddresses(addresses),
-      addresses: [...new Set(addresses)],
+      network: networkOfAddresses(reachable),
+      addresses: [...new Set(reachable)],
       provider: objects.inventory.cluster.provider as CloudProvider,
       gateway: gateway?.id,
       target: {
@@ -91,6 +110,9 @@ export function hostNetworkEntries(
       resources: [],
       notes: [
         hostNetwork ? 'host network' : 'host ports',
+        ...(vips.length
+          ? [`keepalived VIP ${vips.join(', ')} (an HAVIP on a Tencent VPC)`]
+          : []),
         ...(nodes.length
           ? [`nodes ${nodes.map(n => n.metadata.name).join(', ')}`]
           : []),

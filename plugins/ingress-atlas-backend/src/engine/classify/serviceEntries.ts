@@ -9,6 +9,7 @@ import { ClusterObjects, nodeAddresses } from '../kube/ClusterObjects';
 import { GatewaySet, serviceRef } from '../gateways/GatewaySet';
 import { ids } from '../types';
 import {
+  autocreatedEip,
   joinLoadBalancer,
   loadBalancerAddresses,
   loadBalancerNetwork,
@@ -68,6 +69,19 @@ export function serviceEntries(
           chargeType: located?.item.chargeType,
           region: located?.region ?? objects.inventory.cluster.region,
         });
+      }
+      const eip = autocreatedEip(service, id);
+      if (eip) {
+        resources.push(eip);
+        notes.push(
+          `created with a public EIP (${
+            eip.bandwidthMbps ?? '?'
+          } Mbit/s, billed by ${
+            eip.chargeType === 'BANDWIDTH_POSTPAID_BY_HOUR'
+              ? 'bandwidth'
+              : 'traffic'
+          })`,
+        );
       }
       for (const endpoint of id ? cloud.vpcEndpointsFor(id) : []) {
         resources.push({

@@ -252,6 +252,7 @@ export function detectControlPlanes(
     plane.meshId ??= values.meshId;
     plane.network ??= values.network;
     plane.clusterName ??= values.clusterName;
+    plane.version ??= values.version;
     plane.remotePilotAddress ??=
       plane.kind === 'remote' ? values.remotePilotAddress : undefined;
     plane.rootCaFingerprint = rootCaFingerprint(

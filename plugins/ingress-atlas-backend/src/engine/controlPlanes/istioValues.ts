@@ -9,6 +9,8 @@ export interface IstioValues {
   profile?: string;
   remotePilotAddress?: string;
   externalIstiod?: boolean;
+  /** The proxy image tag the injector uses, i.e. the control plane's version. */
+  version?: string;
 }
 
 export function revisionOf(object: KubeObject): string | undefined {
@@ -38,6 +40,7 @@ function fromGlobal(global: any, profile?: string): IstioValues {
     profile,
     remotePilotAddress: global.remotePilotAddress,
     externalIstiod: global.externalIstiod === true,
+    version: versionFromTag(global.tag),
   };
 }
 
@@ -93,6 +96,7 @@ export function istioValues(
     profile: fromIop.profile,
     remotePilotAddress:
       fromIop.remotePilotAddress ?? fromInjector.remotePilotAddress,
+    version: fromIop.version ?? fromInjector.version,
     externalIstiod:
       fromIop.externalIstiod ||
       iop?.spec?.values?.pilot?.env?.EXTERNAL_ISTIOD === true ||
@@ -100,12 +104,18 @@ export function istioValues(
   };
 }
 
+/** `1.22.6.41-g1b4a7e1d-aliyun` -> `1.22.6`. */
+export function versionFromTag(tag: unknown): string | undefined {
+  return typeof tag === 'string'
+    ? tag.match(/^\d+\.\d+(\.\d+)?/)?.[0]
+    : undefined;
+}
+
 /** `docker.io/istio/pilot:1.18.5-distroless` -> `1.18.5`. */
 export function versionFromImage(
   image: string | undefined,
 ): string | undefined {
-  const tag = image?.split('@')[0].split(':')[1];
-  return tag?.match(/^\d+\.\d+(\.\d+)?/)?.[0];
+  return versionFromTag(image?.split('@')[0].split(':')[1]);
 }
 
 /** Revisions are often the version with dashes (`1-10-3`). */

@@ -1,0 +1,288 @@
+import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { analyze } from './analyze';
+import { canariesIn } from './__testUtils__/canary';
+import { demoEntities } from './__testUtils__/fixtureEstates';
+import {
+  sandboxClusters,
+  sandboxTencentCloud,
+} from './__testUtils__/sandboxEstates';
+
+/**
+ * The sandbox estates (examples/sandbox) read offline through the manifest loader, with the
+ * Tencent Cloud inventory the real provider collects from the API stand-in.
+ */
+describe('analyze on the sandbox estates', () => {
+  let model: AtlasModel;
+  beforeAll(async () => {
+    model = analyze({
+      clusters: await sandboxClusters(),
+      clouds: await sandboxTencentCloud(),
+      entities: await demoEntities(),
+      now: '2026-11-22T00:00:00Z',
+    });
+  });
+
+  const paths = (host: string) => model.paths.filter(p => p.host === host);
+  const entryOf = (path: { entry: string }) =>
+    model.entries.find(e => e.id === path.entry)!;
+  const plane = (cluster: string) =>
+    model.controlPlanes.filter(p => p.cluster === cluster);
+  const findings = (code: string) =>
+    model.findings.filter(f => f.code === code);
+  const clustersOf = (code: string) =>
+    findings(code).map(
+      f => f.objects.find(o => o.cluster)?.cluster ?? f.objects[0].name,
+    );
+
+  it('reads all six clusters', () => {
+    expect(model.clusters.map(c => [c.name, c.provider])).toEqual([
+      ['aliyun-asm', 'aliyun'],
+      ['edge', 'tencent'],
+      ['huawei-cce', 'huawei'],
+      ['tke-blog', 'tencent'],
+      ['tke-saas-primary', 'tencent'],
+      ['tke-saas-remote', 'tencent'],
+    ]);
+  });
+
+  describe('tke-blog', () => {
+    it('runs Istio 1.10.3 under TCM, as the mesh list and the installed objects say', () => {
+      expect(plane('tke-blog')).toEqual([
+        expect.objectContaining({
+          kind: 'tcm',
+          managed: 'tcm',
+          revision: '1-10-3',
+          version: '1.10.3',
+          managedMeshId: 'mesh-blog0001',
+        }),
+      ]);
+      expect(findings('TCM_MANAGED')).toEqual([
+        expect.objectContaining({
+          templateRef: 'template:default/migrate-tcm-to-istiod',
+          parameters: expect.objectContaining({ cluster: 'tke-blog' }),
+        }),
+      ]);
+    });
+
+    it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month, which pod EIPs would save', () => {
+      const [path] = paths('blog.example.com');
+      expect(path).toMatchObject({
+        network: 'public',
+        gateway: 'gateway:tke-blog/istio-system/istio-ingressgateway',
+        workload: {
+          cluster: 'tke-blog',
+          kind: 'Deployment',
+          namespace: 'blog',
+          name: 'blog',
+        },
+        entityRefs: ['component:default/blog'],
+        tls: {
+          mode: 'SIMPLE',
+          certificateSource: 'secret',
+          secretRef: 'istio-system/blog-tls',
+        },
+        monthlyCostShareCny: 144,
+      });
+      expect(entryOf(path)).toMatchObject({
+        cloudResourceId: 'lb-blog0001',
+        addresses: ['129.204.10.11'],
+      });
+      const saving = findings('CLB_TO_POD_EIP_SAVING').find(
+        f => f.parameters?.cluster === 'tke-blog',
+      );
+      expect(saving).toMatchObject({
+        templateRef: 'template:default/move-gateway-to-pod-eip',
+        parameters: {
+          cluster: 'tke-blog',
+          namespace: 'istio-system',
+          gateway: 'istio-ingressgateway',
+          loadBalancerId: 'lb-blog0001',
+          replicas: 1,
+        },
+      });
+      expect(saving?.message).toContain('saves 144 CNY/month');
+      expect(clustersOf('SINGLE_REPLICA_PUBLIC_LB')).toEqual(['tke-blog']);
+    });
+
+    it('reports the idle CLB and the unbound EIP left in its region', () => {
+      expect(
+        findings('IDLE_LOAD_BALANCER').map(f => [
+          f.objects[0].name,
+          f.monthlyWasteCny,
+        ]),
+      ).toEqual([['lb-idle0001', 144]]);
+      expect(
+        findings('IDLE_EIP').map(f => [f.objects[0].name, f.monthlyWasteCny]),
+      ).toEqual([['eip-idle0001', 144]]);
+      expect(findings('ORPHAN_LOAD_BALANCER')).toEqual([]);
+    });
+  });
+
+  describe('tke-saas', () => {
+    it('has a primary istiod with an east-west gateway on lb-saasew01 and a remote secret for the remote', () => {
+      const [primary] = plane('tke-saas-primary');
+      expect(primary).toMatchObject({
+        kind: 'istiod',
+        role: 'primary',
+        version: '1.18.5',
+        meshId: 'saas-mesh',
+        network: 'net-primary',
+        remoteSecretLinks: ['tke-saas-remote'],
+        eastWestGateways: [
+          'gateway:tke-saas-primary/istio-system/istio-eastwestgateway',
+        ],
+      });
+      const eastWest = model.entries.find(
+        e => e.gateway === primary.eastWestGateways[0],
+      );
+      expect(eastWest).toMatchObject({
+        network: 'internal',
+        addresses: ['10.20.0.50'],
+        cloudResourceId: 'lb-saasew01',
+      });
+    });
+
+    it('has a remote whose istiod is the primary one, through the east-west address', () => {
+      expect(plane('tke-saas-remote')).toEqual([
+        expect.objectContaining({
+          kind: 'remote',
+          role: 'remote',
+          primary: 'controlPlane:tke-saas-primary/default',
+          remotePilotAddress: '10.20.0.50',
+          meshId: 'saas-mesh',
+          network: 'net-remote',
+        }),
+      ]);
+    });
+
+    it('reaches saas-api in both clusters from app.saas.example.com, with a certificate expiring soon', () => {
+      expect(
+        paths('app.saas.example.com')
+          .map(
+            p => `${p.workload?.cluster}/${p.workload?.name} ${p.entityRefs}`,
+          )
+          .sort(),
+      ).toEqual([
+        'tke-saas-primary/saas-api component:default/saas-api',
+        'tke-saas-remote/saas-api component:default/saas-api',
+      ]);
+      expect(findings('CERT_EXPIRING')).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          message: expect.stringContaining('istio-system/saas-api-tls'),
+        }),
+      ]);
+      expect(
+        findings('GATEWAY_SELECTOR_NO_WORKLOAD').map(f => f.objects[0].name),
+      ).toEqual(['saas-admin-gateway']);
+      expect(findings('MIXED_ROOT_CA')).toEqual([]);
+    });
+  });
+
+  describe('edge', () => {
+    it('serves edge.example.com from the gateway nodes on the host network and through the front proxy', () => {
+      const byType = Object.fromEntries(
+        paths('edge.example.com').map(p => [
+          entryOf(p).type,
+          { entry: entryOf(p), path: p },
+        ]),
+      );
+      expect(byType['host-network'].entry).toMatchObject({
+        network: 'public',
+        addresses: ['203.0.113.21', '203.0.113.22'],
+      });
+      expect(byType['front-proxy'].entry).toMatchObject({
+        addresses: ['10.1.0.100'],
+      });
+      expect(byType['front-proxy'].path.via).toEqual([
+        'gateway:edge/front-proxy/front-envoy',
+      ]);
+      expect(
+        Object.values(byType).every(({ path }) =>
+          path.entityRefs.includes('component:default/edge-web'),
+        ),
+      ).toBe(true);
+    });
+
+    it('flags the legacy hostNetwork gateway without ClusterFirstWithHostNet, and the dangling canary route', () => {
+      expect(
+        findings('HOSTNETWORK_DNS_POLICY').map(f => f.objects[0].id),
+      ).toEqual(['gateway:edge/istio-system/legacy-gateway']);
+      expect(
+        findings('VS_MISSING_GATEWAY').map(f => f.objects[0].name),
+      ).toEqual(['edge-web-canary']);
+    });
+  });
+
+  describe('aliyun-asm', () => {
+    it('runs Istio 1.22.6 under ASM, with file certificates on its gateway', () => {
+      expect(plane('aliyun-asm')).toEqual([
+        expect.objectContaining({
+          kind: 'asm',
+          managed: 'asm',
+          version: '1.22.6',
+          meshId: 'c-asm0001',
+        }),
+      ]);
+      expect(paths('admin.shop.example.cn')[0]).toMatchObject({
+        tls: { certificateSource: 'file' },
+        entityRefs: ['component:default/shop'],
+      });
+    });
+
+    it('serves shop.example.cn through both the ASM gateway and the nginx Ingress', () => {
+      const gateways = paths('shop.example.cn').map(
+        p => `${p.gateway} ${model.routes.find(r => r.id === p.route)?.kind}`,
+      );
+      expect(gateways.sort()).toEqual([
+        'gateway:aliyun-asm/istio-system/istio-ingressgateway VirtualService',
+        'gateway:aliyun-asm/kube-system/nginx-ingress-controller Ingress',
+      ]);
+      expect(findings('HOST_PORT_CONFLICT').map(f => f.message)).toEqual([
+        expect.stringContaining('shop.example.cn:80 in aliyun-asm'),
+      ]);
+      expect(
+        findings('CREDENTIAL_SECRET_WRONG_NAMESPACE').map(f => f.objects[0]),
+      ).toEqual([
+        {
+          kind: 'Secret',
+          namespace: 'istio-system',
+          name: 'shop-tls',
+          cluster: 'aliyun-asm',
+        },
+      ]);
+      // 0.147 CNY/h instance + 0.02 CNY/h public IP over 720 h, for each SLB.
+      expect(
+        model.costs.filter(c => c.provider === 'aliyun').map(c => c.monthlyCny),
+      ).toEqual([120.24, 120.24]);
+    });
+  });
+
+  describe('huawei-cce', () => {
+    it('exposes the API server to the internet through the nginx stream proxy on the ELB', () => {
+      const [path] = model.paths.filter(p => p.cluster === 'huawei-cce');
+      expect(path).toMatchObject({
+        apiServer: true,
+        network: 'public',
+        gateway: 'gateway:huawei-cce/api-proxy/apiserver-proxy',
+        entityRefs: ['component:default/cce-api-proxy'],
+      });
+      expect(entryOf(path)).toMatchObject({
+        addresses: ['121.36.50.10'],
+        cloudResourceId: '4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07',
+      });
+      expect(findings('APISERVER_PUBLIC')).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          message: expect.stringContaining(
+            'huawei-cce is reachable from the internet at 121.36.50.10',
+          ),
+        }),
+      ]);
+    });
+  });
+
+  it('carries no secret data from any estate', () => {
+    expect(canariesIn(JSON.stringify(model))).toEqual([]);
+  });
+});
