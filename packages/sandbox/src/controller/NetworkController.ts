@@ -17,6 +17,20 @@ export const TKE = {
   directAccess: 'service.cloud.tencent.com/direct-access',
 } as const;
 
+/** Kinds whose changes the controller has nothing to do about. */
+const IGNORED_KINDS = new Set([
+  'Secret',
+  'ServiceAccount',
+  'Gateway',
+  'VirtualService',
+  'DestinationRule',
+  'HTTPRoute',
+  'IstioOperator',
+  'Ingress',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+]);
+
 /** Per node: host ports in use (hostNetwork or hostPort) and how many pods run there. */
 type NodeUsage = Map<string, { hostPorts: Set<number>; pods: number }>;
 
@@ -36,6 +50,7 @@ export class NetworkController {
   readonly #cloud?: SandboxCloud;
   readonly #deleted: KubeObject[] = [];
   readonly #usedPodNames = new Set<string>();
+  #dirty = true;
   readonly #types: Record<
     | 'pods'
     | 'services'
@@ -72,6 +87,9 @@ export class NetworkController {
       'eipclaims',
     );
     this.#store.subscribe(event => {
+      if (!IGNORED_KINDS.has(event.resource.kind)) {
+        this.#dirty = true;
+      }
       if (
         event.type === 'DELETED' &&
         (event.resource === this.#types.pods ||
@@ -82,7 +100,11 @@ export class NetworkController {
     });
   }
 
+  /** Brings pods, Services and Endpoints in line with the objects; does nothing when none it reads changed. */
   reconcile(): void {
+    if (!this.#dirty) {
+      return;
+    }
     // Cloud resources of deleted pods are released before a replacement with the same name
     // (a StatefulSet pod) can claim them again.
     this.#cleanUpDeleted();
@@ -92,6 +114,7 @@ export class NetworkController {
     this.#syncServices();
     this.#syncEndpoints();
     this.#syncWorkloadStatus();
+    this.#dirty = false;
   }
 
   // Workloads -> pods
@@ -580,8 +603,8 @@ export class NetworkController {
       ),
     );
     for (const service of services) {
-      const next = structuredClone(service);
-      const spec = (next.spec ??= {});
+      const before = JSON.stringify(service);
+      const spec = (service.spec ??= {});
       spec.type ??= 'ClusterIP';
       if (spec.type !== 'ExternalName' && !spec.clusterIP) {
         spec.clusterIP = clusterIps.next();
@@ -597,15 +620,12 @@ export class NetworkController {
           }
         }
       }
-      this.#syncLoadBalancer(next);
-      if (
-        !service.metadata.annotations &&
-        Object.keys(next.metadata.annotations ?? {}).length === 0
-      ) {
-        delete next.metadata.annotations;
+      this.#syncLoadBalancer(service);
+      if (Object.keys(service.metadata.annotations ?? {}).length === 0) {
+        delete service.metadata.annotations;
       }
-      if (JSON.stringify(next) !== JSON.stringify(service)) {
-        this.#store.update(this.#types.services, next);
+      if (JSON.stringify(service) !== before) {
+        this.#store.update(this.#types.services, service);
       }
     }
   }

@@ -53,7 +53,8 @@ export interface WriteOptions {
   keepMetadata?: boolean;
 }
 
-const HISTORY_LIMIT = 10000;
+/** Watch events kept for resuming watches (between this and twice as many). */
+const HISTORY_LIMIT = 1000;
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export function now(): string {
@@ -158,8 +159,9 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const object = structuredClone(input);
-    const metadata = (object.metadata ??= {} as KubeObject['metadata']);
+    // Only top-level fields and metadata change here; the stored copy is the serialized text.
+    const object: KubeObject = { ...input, metadata: { ...input.metadata } };
+    const metadata = object.metadata;
     if (!metadata.name && metadata.generateName) {
       metadata.name = `${metadata.generateName}${randomSuffix()}`;
     }
@@ -189,7 +191,7 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const object = structuredClone(input);
+    const object: KubeObject = { ...input, metadata: { ...input.metadata } };
     const metadata = object.metadata;
     const namespace = this.#namespaceOf(type, metadata?.namespace);
     const current = metadata?.name
@@ -305,7 +307,7 @@ export class ObjectStore {
 
   #emit(event: StoreEvent) {
     this.#history.push(event);
-    if (this.#history.length > HISTORY_LIMIT) {
+    if (this.#history.length > 2 * HISTORY_LIMIT) {
       this.#history.splice(0, this.#history.length - HISTORY_LIMIT);
     }
     for (const listener of this.#listeners) {
