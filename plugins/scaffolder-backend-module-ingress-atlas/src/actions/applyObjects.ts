@@ -136,3 +136,24 @@ export async function applyPlans(
     });
   }
 }
+
+/**
+ * The whole change of a plan: diff, backup and outputs `diff`, `backup` and `changed`, then
+ * the writes. Returns whether anything needed to change.
+ */
+export async function carryOut(
+  ctx: Pick<
+    ActionContext<any, any>,
+    'checkpoint' | 'logger' | 'isDryRun' | 'output'
+  >,
+  cluster: ClusterConnection,
+  plans: ObjectPlan[],
+  keyPrefix: string[],
+): Promise<boolean> {
+  ctx.output('diff', planDiff(plans));
+  ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
+  await applyPlans(ctx, cluster, plans, keyPrefix);
+  const changed = plans.some(p => p.action !== 'unchanged');
+  ctx.output('changed', changed && !ctx.isDryRun);
+  return changed;
+}

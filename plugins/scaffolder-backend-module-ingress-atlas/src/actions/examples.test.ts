@@ -7,10 +7,13 @@ import { parse } from 'yaml';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
 import type { ReachabilityProbe } from '../reachability';
 import { ActionOptions } from './common';
+import { examples as clusterApiProxy } from './clusterApiProxy.examples';
 import { examples as dnsCutover } from './dnsCutover.examples';
 import { examples as gatewayBindEip } from './gatewayBindEip.examples';
 import { examples as gatewayEnableTls } from './gatewayEnableTls.examples';
 import { examples as gatewayExposeService } from './gatewayExposeService.examples';
+import { examples as gatewayFrontProxy } from './gatewayFrontProxy.examples';
+import { examples as gatewayHostNetwork } from './gatewayHostNetwork.examples';
 import { examples as gatewayRemoveLb } from './gatewayRemoveLb.examples';
 import { examples as gatewayVerifyEip } from './gatewayVerifyEip.examples';
 import { examples as meshInstallIstiod } from './meshInstallIstiod.examples';
@@ -47,6 +50,9 @@ const all: Array<[string, TemplateExample[]]> = [
   ['ingress-atlas:mesh:join-remote', meshJoinRemote],
   ['ingress-atlas:gateway:enable-tls', gatewayEnableTls],
   ['ingress-atlas:gateway:expose-service', gatewayExposeService],
+  ['ingress-atlas:gateway:host-network', gatewayHostNetwork],
+  ['ingress-atlas:gateway:front-proxy', gatewayFrontProxy],
+  ['ingress-atlas:cluster:api-proxy', clusterApiProxy],
 ];
 const cases = all.flatMap(([id, list]) =>
   list.map(example => [id, example.description, example] as const),
@@ -63,6 +69,7 @@ describe('action examples', () => {
       'tke-blog',
       'tke-saas-primary',
       'tke-saas-remote',
+      'edge',
     ]);
     const options: ActionOptions = { ...world.options, probe: reachable };
     actions = new Map(createIngressAtlasActions(options).map(a => [a.id, a]));

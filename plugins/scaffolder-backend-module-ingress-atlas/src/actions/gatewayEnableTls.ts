@@ -3,7 +3,7 @@ import type { ClusterConnection } from '../clusters';
 import { KubeObject, listObjects, readObject, selects } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { requirePermission } from '../permissions';
-import { applyPlans, planBackup, planDiff, planObjects } from './applyObjects';
+import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
   Preflight,
@@ -273,11 +273,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         'gatewayConfig',
         `${config!.metadata!.namespace}/${config!.metadata!.name}`,
       );
-      ctx.output('diff', planDiff(plans));
-      ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
-      await applyPlans(ctx, cluster, plans, keyPrefix);
-      const changed = plans.some(p => p.action !== 'unchanged');
-      ctx.output('changed', changed && !ctx.isDryRun);
+      const changed = await carryOut(ctx, cluster, plans, keyPrefix);
       if (!changed) {
         ctx.logger.info(
           `Nothing to change: ${host} is already served over HTTPS`,

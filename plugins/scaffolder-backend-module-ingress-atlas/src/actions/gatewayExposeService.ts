@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { requirePermission } from '../permissions';
-import { applyPlans, planBackup, planDiff, planObjects } from './applyObjects';
+import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
@@ -263,11 +263,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         serviceName,
       ];
       ctx.output('url', `${credentialName ? 'https' : 'http'}://${host}/`);
-      ctx.output('diff', planDiff(plans));
-      ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
-      await applyPlans(ctx, cluster, plans, keyPrefix);
-      const changed = plans.some(p => p.action !== 'unchanged');
-      ctx.output('changed', changed && !ctx.isDryRun);
+      const changed = await carryOut(ctx, cluster, plans, keyPrefix);
       if (!changed) {
         ctx.logger.info(
           `Nothing to change: ${host} already routes to ${namespace}/${serviceName}`,

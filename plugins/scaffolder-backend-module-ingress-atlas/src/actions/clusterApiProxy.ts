@@ -1,0 +1,276 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  DEFAULT_PRICES,
+  HOURS_PER_MONTH,
+  resourceMonthlyCost,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { KubeObject } from '../kube';
+import { requirePermission } from '../permissions';
+import { TKE } from '../tke';
+import { carryOut, planObjects } from './applyObjects';
+import {
+  ActionOptions,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+} from './common';
+import { examples } from './clusterApiProxy.examples';
+
+const PROXY_PORT = 6443;
+
+const NGINX_CONF = `events {}
+stream {
+  server {
+    listen ${PROXY_PORT};
+    proxy_pass kubernetes.default.svc.cluster.local:443;
+  }
+}
+`;
+
+export function apiProxyObjects(options: {
+  namespace: string;
+  name: string;
+  image: string;
+  serviceAnnotations: Record<string, string>;
+  sourceRanges?: string[];
+}): KubeObject[] {
+  const { namespace, name, image, serviceAnnotations, sourceRanges } = options;
+  const labels = { app: name, [MANAGED_BY_LABEL]: MANAGED_BY };
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels },
+      data: { 'nginx.conf': NGINX_CONF },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'nginx',
+                image,
+                ports: [{ containerPort: PROXY_PORT, protocol: 'TCP' }],
+                volumeMounts: [
+                  {
+                    name: 'config',
+                    mountPath: '/etc/nginx/nginx.conf',
+                    subPath: 'nginx.conf',
+                  },
+                ],
+              },
+            ],
+            volumes: [{ name: 'config', configMap: { name } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        namespace,
+        labels,
+        ...(Object.keys(serviceAnnotations).length && {
+          annotations: serviceAnnotations,
+        }),
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { app: name },
+        ports: [
+          { name: 'https', port: 443, targetPort: PROXY_PORT, protocol: 'TCP' },
+        ],
+        ...(sourceRanges?.length && { loadBalancerSourceRanges: sourceRanges }),
+      },
+    },
+  ];
+}
+
+/**
+ * An nginx stream proxy to the cluster's own API server behind a load balancer, for tools in
+ * another VPC (reached through a VPC endpoint or peering). Internal unless asked otherwise.
+ */
+export function createClusterApiProxyAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:cluster:api-proxy',
+    description:
+      "Puts an nginx stream proxy to the cluster's API server behind an internal load balancer (for access from another VPC through an endpoint). Refuses a public load balancer unless allowPublic is true, and states what the load balancer costs.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: z =>
+          z
+            .string({
+              description: 'Namespace of the proxy. Default: kube-api-proxy',
+            })
+            .optional(),
+        name: z =>
+          z
+            .string({
+              description: 'Name of the proxy. Default: kube-api-proxy',
+            })
+            .optional(),
+        subnetId: z =>
+          z
+            .string({ description: 'On TKE: the subnet of the internal CLB' })
+            .regex(/^subnet-[a-z0-9]+$/)
+            .optional(),
+        public: z =>
+          z
+            .boolean({
+              description:
+                'A public load balancer: exposes the API server to the internet. Default: false',
+            })
+            .optional(),
+        allowPublic: z =>
+          z
+            .boolean({
+              description:
+                'Required, as well as public, for a public load balancer',
+            })
+            .optional(),
+        sourceRanges: z =>
+          z
+            .array(z.string(), {
+              description:
+                'loadBalancerSourceRanges: the CIDRs allowed to connect',
+            })
+            .optional(),
+        image: z =>
+          z
+            .string({ description: 'nginx image. Default: nginx:1.25-alpine' })
+            .optional(),
+      },
+      output: {
+        service: z =>
+          z.string({
+            description: 'The load balancer Service, as namespace/name',
+          }),
+        monthlyCostCny: z =>
+          z.number({
+            description:
+              'What the load balancer costs per month at catalogue prices',
+          }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace = 'kube-api-proxy',
+        name = 'kube-api-proxy',
+        public: isPublic = false,
+        allowPublic = false,
+        image = 'nginx:1.25-alpine',
+        subnetId,
+        sourceRanges,
+      } = ctx.input;
+      await requirePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const preflight = new Preflight(
+        `put the API server of cluster ${clusterName} behind ${
+          isPublic ? 'a public' : 'an internal'
+        } load balancer`,
+        ctx.logger,
+      );
+      if (isPublic) {
+        preflight.check(
+          allowPublic,
+          'a public load balancer was explicitly allowed',
+          `a public load balancer would expose the API server of ${clusterName} to the internet; set allowPublic: true if that is intended, and restrict sourceRanges`,
+        );
+        if (!sourceRanges?.length) {
+          preflight.warn(
+            'No sourceRanges: any address on the internet can reach the API server',
+          );
+        }
+      } else if (cluster.provider === 'tencent') {
+        preflight.check(
+          Boolean(subnetId),
+          `internal CLB in ${subnetId}`,
+          'on TKE an internal CLB needs subnetId; without it TKE creates a public one',
+        );
+      }
+      const serviceAnnotations: Record<string, string> =
+        !isPublic && cluster.provider === 'tencent' && subnetId
+          ? { [TKE.internalSubnetId]: subnetId }
+          : {};
+      const plans = await planObjects(
+        cluster,
+        apiProxyObjects({
+          namespace,
+          name,
+          image,
+          serviceAnnotations,
+          sourceRanges,
+        }),
+      );
+      for (const plan of plans.filter(
+        p => p.live && p.desired.kind !== 'Namespace',
+      )) {
+        preflight.check(
+          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+          `${plan.desired.kind} ${namespace}/${name} was created by an earlier run`,
+          `${plan.desired.kind} ${namespace}/${name} exists and is not managed by ${MANAGED_BY}`,
+        );
+      }
+      preflight.done();
+
+      const cost = resourceMonthlyCost(
+        {
+          provider: cluster.provider,
+          kind: 'load-balancer',
+          id: `${namespace}/${name}`,
+          network: isPublic ? 'public' : 'internal',
+        },
+        DEFAULT_PRICES,
+      );
+      const monthly = cost.parts.reduce((sum, part) => sum + part.amountCny, 0);
+      const vpcEndpoint = DEFAULT_PRICES.huawei?.vpcEndpoint;
+      const prices =
+        cost.parts
+          .map(
+            p => `${p.item} ${p.unitPrice} ${p.unit}, ${p.source}, ${p.date}`,
+          )
+          .join('; ') || `no ${cluster.provider} price in the catalogue`;
+      const endpointNote = vpcEndpoint
+        ? `; each VPC endpoint reaching it adds about ${Math.round(
+            vpcEndpoint.amount * HOURS_PER_MONTH,
+          )} CNY/month (${vpcEndpoint.source})`
+        : '';
+      ctx.logger.info(
+        `The load balancer costs about ${monthly} CNY/month (${prices})${endpointNote}`,
+      );
+      ctx.output('service', `${namespace}/${name}`);
+      ctx.output('monthlyCostCny', monthly);
+      const changed = await carryOut(ctx, cluster, plans, [
+        'cluster.api-proxy',
+        clusterName,
+        namespace,
+        name,
+      ]);
+      if (!changed) {
+        ctx.logger.info(`Nothing to change: ${namespace}/${name} is in place`);
+      }
+    },
+  });
+}

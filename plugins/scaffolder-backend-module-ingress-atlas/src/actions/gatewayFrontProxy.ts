@@ -1,0 +1,282 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { stringify } from 'yaml';
+import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
+import { requirePermission } from '../permissions';
+import { carryOut, planObjects } from './applyObjects';
+import {
+  ActionOptions,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+} from './common';
+import { examples } from './gatewayFrontProxy.examples';
+
+/** Envoy forwarding each port, as raw TCP, to the same port of the upstream. */
+export function envoyConfig(upstream: string, ports: number[]): string {
+  return stringify({
+    static_resources: {
+      listeners: ports.map(port => ({
+        name: `tcp-${port}`,
+        address: { socket_address: { address: '0.0.0.0', port_value: port } },
+        filter_chains: [
+          {
+            filters: [
+              {
+                name: 'envoy.filters.network.tcp_proxy',
+                typed_config: {
+                  '@type':
+                    'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+                  stat_prefix: `tcp_${port}`,
+                  cluster: `upstream-${port}`,
+                },
+              },
+            ],
+          },
+        ],
+      })),
+      clusters: ports.map(port => ({
+        name: `upstream-${port}`,
+        type: 'STRICT_DNS',
+        connect_timeout: '5s',
+        load_assignment: {
+          cluster_name: `upstream-${port}`,
+          endpoints: [
+            {
+              lb_endpoints: [
+                {
+                  endpoint: {
+                    address: {
+                      socket_address: { address: upstream, port_value: port },
+                    },
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      })),
+    },
+  });
+}
+
+export function frontProxyObjects(options: {
+  namespace: string;
+  name: string;
+  nodeSelector: Record<string, string>;
+  upstream: string;
+  ports: number[];
+  image: string;
+}): KubeObject[] {
+  const { namespace, name, nodeSelector, upstream, ports, image } = options;
+  const labels = { app: name, [MANAGED_BY_LABEL]: MANAGED_BY };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace, labels },
+      data: { 'envoy.yaml': envoyConfig(upstream, ports) },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name, namespace, labels },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels },
+          spec: {
+            hostNetwork: true,
+            // Host-network pods resolve through the node otherwise, and the upstream is a cluster name.
+            dnsPolicy: 'ClusterFirstWithHostNet',
+            nodeSelector,
+            containers: [
+              {
+                name: 'envoy',
+                image,
+                args: ['-c', '/etc/envoy/envoy.yaml'],
+                ports: ports.map(port => ({
+                  containerPort: port,
+                  hostPort: port,
+                  protocol: 'TCP',
+                })),
+                volumeMounts: [{ name: 'config', mountPath: '/etc/envoy' }],
+              },
+            ],
+            volumes: [{ name: 'config', configMap: { name } }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** Envoy on dedicated host-network nodes, passing 80/443 through to the mesh's ingress gateway. */
+export function createGatewayFrontProxyAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:gateway:front-proxy',
+    description:
+      "Runs Envoy (tcp_proxy) on the host network of dedicated nodes, forwarding ports such as 80/443 to the ingress gateway's Service, so the nodes' public IPs become the entry without a load balancer.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: z =>
+          z
+            .string({
+              description: 'Namespace of the proxy. Default: front-proxy',
+            })
+            .optional(),
+        name: z =>
+          z
+            .string({
+              description: 'Name of the proxy. Default: tcp-front-proxy',
+            })
+            .optional(),
+        nodeSelector: z =>
+          z.record(z.string(), {
+            description: 'Labels of the dedicated proxy nodes',
+          }),
+        upstream: z =>
+          z
+            .string({
+              description:
+                'Where to forward: a Service name. Default: istio-ingressgateway.istio-system.svc.cluster.local',
+            })
+            .optional(),
+        ports: z =>
+          z
+            .array(z.number().int().min(1).max(65535), {
+              description: 'Ports to forward. Default: 80 and 443',
+            })
+            .optional(),
+        image: z =>
+          z
+            .string({
+              description: 'Envoy image. Default: envoyproxy/envoy:v1.29.1',
+            })
+            .optional(),
+      },
+      output: {
+        nodeAddresses: z =>
+          z.array(z.string(), {
+            description:
+              'Addresses of the proxy nodes (point DNS at their public IPs)',
+          }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace = 'front-proxy',
+        name = 'tcp-front-proxy',
+        nodeSelector,
+        upstream = 'istio-ingressgateway.istio-system.svc.cluster.local',
+        ports = [80, 443],
+        image = 'envoyproxy/envoy:v1.29.1',
+      } = ctx.input;
+      await requirePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const preflight = new Preflight(
+        `run front proxy ${namespace}/${name} on cluster ${clusterName}`,
+        ctx.logger,
+      );
+      const selector = labelSelectorOf(nodeSelector);
+      const nodes = selector
+        ? await listObjects(cluster, {
+            apiVersion: 'v1',
+            kind: 'Node',
+            labelSelector: selector,
+          })
+        : [];
+      preflight.check(
+        nodes.length > 0,
+        `${nodes.length} proxy node(s) match ${selector}`,
+        `no node matches ${selector || 'an empty nodeSelector'}`,
+      );
+      const [service, serviceNamespace] = upstream.split('.');
+      if (upstream.includes('.svc')) {
+        const target = await readObject(cluster, {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: serviceNamespace,
+          name: service,
+        });
+        const served: number[] = (target?.spec?.ports ?? []).map(
+          (p: { port: number }) => p.port,
+        );
+        preflight.check(
+          Boolean(target) && ports.every(p => served.includes(p)),
+          `upstream Service ${serviceNamespace}/${service} serves ${ports.join(
+            ', ',
+          )}`,
+          target
+            ? `upstream Service ${serviceNamespace}/${service} serves ${served.join(
+                ', ',
+              )}, not all of ${ports.join(', ')}`
+            : `there is no upstream Service ${serviceNamespace}/${service}`,
+        );
+      }
+      const plans = await planObjects(
+        cluster,
+        frontProxyObjects({
+          namespace,
+          name,
+          nodeSelector,
+          upstream,
+          ports,
+          image,
+        }),
+      );
+      for (const plan of plans.filter(
+        p => p.live && p.desired.kind !== 'Namespace',
+      )) {
+        preflight.check(
+          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+          `${plan.desired.kind} ${namespace}/${name} was created by an earlier run`,
+          `${plan.desired.kind} ${namespace}/${name} exists and is not managed by ${MANAGED_BY}`,
+        );
+      }
+      preflight.done();
+
+      const addresses = nodes.flatMap(n =>
+        (n.status?.addresses ?? [])
+          .filter((a: { type: string }) =>
+            ['ExternalIP', 'InternalIP'].includes(a.type),
+          )
+          .map(
+            (a: { type: string; address: string }) =>
+              `${n.metadata!.name} ${a.type} ${a.address}`,
+          ),
+      );
+      ctx.output('nodeAddresses', addresses);
+      ctx.logger.info(
+        'One proxy node is a single point of failure: for a shared address, run keepalived with an HAVIP (which can carry an EIP) across the proxy nodes',
+      );
+      const changed = await carryOut(ctx, cluster, plans, [
+        'gateway.front-proxy',
+        clusterName,
+        namespace,
+        name,
+      ]);
+      if (!changed) {
+        ctx.logger.info(
+          `Nothing to change: front proxy ${namespace}/${name} is in place`,
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,24 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import * as yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Run the legacy gateway on the edge nodes, with the DNS policy a host-network gateway needs',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'host-network',
+          action: 'ingress-atlas:gateway:host-network',
+          name: 'Gateway on the host network',
+          input: {
+            cluster: 'edge',
+            namespace: 'istio-system',
+            gateway: 'legacy-gateway',
+            nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+          },
+        },
+      ],
+    }),
+  },
+];

@@ -1,0 +1,161 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
+import { requirePermission } from '../permissions';
+import { carryOut, planObjects } from './applyObjects';
+import {
+  ActionOptions,
+  Preflight,
+  backupOutput,
+  changedOutput,
+  clusterInput,
+  diffOutput,
+  namespaceInput,
+} from './common';
+import { examples } from './gatewayHostNetwork.examples';
+
+/**
+ * The gateway Deployment on the host network of dedicated nodes. One pod per node and port:
+ * the rollout replaces pods one at a time instead of surging, or the new pod cannot bind.
+ */
+export function hostNetworkDeployment(
+  deployment: KubeObject,
+  nodeSelector: Record<string, string>,
+): KubeObject {
+  const { name, namespace, labels, annotations } = deployment.metadata!;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels, annotations },
+    spec: {
+      ...deployment.spec,
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+      },
+      template: {
+        ...deployment.spec.template,
+        spec: {
+          ...deployment.spec.template.spec,
+          hostNetwork: true,
+          // Without it the gateway resolves names through the node and cannot find istiod.
+          dnsPolicy: 'ClusterFirstWithHostNet',
+          nodeSelector,
+        },
+      },
+    },
+  };
+}
+
+/** Runs a gateway on the host network of dedicated nodes, reached on the nodes' own (elastic) IPs. */
+export function createGatewayHostNetworkAction(options: ActionOptions) {
+  const { clusters, permissions } = options;
+  return createTemplateAction({
+    id: 'ingress-atlas:gateway:host-network',
+    description:
+      'Runs a gateway Deployment on the host network of dedicated nodes (dnsPolicy ClusterFirstWithHostNet, one pod per node), so it answers on the nodes’ own IPs without a load balancer.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: clusterInput,
+        namespace: namespaceInput,
+        gateway: z =>
+          z
+            .string({
+              description:
+                'The gateway Deployment. Default: istio-ingressgateway',
+            })
+            .optional(),
+        nodeSelector: z =>
+          z.record(z.string(), {
+            description:
+              'Labels of the dedicated gateway nodes, e.g. {"node-role/ingress": "true"}',
+          }),
+      },
+      output: {
+        nodes: z =>
+          z.array(z.string(), {
+            description: 'Nodes the gateway pods can run on',
+          }),
+        changed: changedOutput,
+        diff: diffOutput,
+        backup: backupOutput,
+      },
+    },
+    async handler(ctx) {
+      const {
+        cluster: clusterName,
+        namespace = 'istio-system',
+        gateway = 'istio-ingressgateway',
+        nodeSelector,
+      } = ctx.input;
+      await requirePermission(ctx, permissions);
+      const cluster = await clusters.connect(clusterName);
+      const target = `${namespace}/${gateway}`;
+      const preflight = new Preflight(
+        `move gateway ${target} on cluster ${clusterName} to the host network`,
+        ctx.logger,
+      );
+      const deployment = await readObject(cluster, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace,
+        name: gateway,
+      });
+      preflight.check(
+        Boolean(deployment),
+        `Deployment ${target} found`,
+        `there is no Deployment ${target} on cluster ${clusterName}`,
+      );
+      preflight.check(
+        Object.keys(nodeSelector).length > 0,
+        `node selector ${labelSelectorOf(nodeSelector)}`,
+        'nodeSelector is empty: host-network gateways belong on dedicated nodes',
+      );
+      const nodes = Object.keys(nodeSelector).length
+        ? await listObjects(cluster, {
+            apiVersion: 'v1',
+            kind: 'Node',
+            labelSelector: labelSelectorOf(nodeSelector),
+          })
+        : [];
+      const replicas = deployment?.spec?.replicas ?? 1;
+      preflight.check(
+        nodes.length >= replicas,
+        `${nodes.length} node(s) match for ${replicas} pod(s)`,
+        `${nodes.length} node(s) match ${labelSelectorOf(
+          nodeSelector,
+        )} and ${replicas} pod(s) need one each`,
+      );
+      preflight.done();
+
+      const ports = (deployment!.spec.template.spec.containers ?? []).flatMap(
+        (c: { ports?: Array<{ containerPort: number }> }) =>
+          (c.ports ?? []).map(p => p.containerPort),
+      );
+      ctx.logger.warn(
+        `On the host network the gateway listens on the nodes' ports ${ports.join(
+          ', ',
+        )}: clients and DNS must use the nodes' public IPs on those ports, and no other pod on those nodes may use them`,
+      );
+      ctx.output(
+        'nodes',
+        nodes.map(n => n.metadata!.name!),
+      );
+      const plans = await planObjects(cluster, [
+        hostNetworkDeployment(deployment!, nodeSelector),
+      ]);
+      const changed = await carryOut(ctx, cluster, plans, [
+        'gateway.host-network',
+        clusterName,
+        namespace,
+        gateway,
+      ]);
+      if (!changed) {
+        ctx.logger.info(
+          `Nothing to change: ${target} already runs on the host network`,
+        );
+      }
+    },
+  });
+}
