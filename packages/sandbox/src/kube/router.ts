@@ -11,6 +11,7 @@ import {
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { KubeError, kubeErrors } from './status';
 import { KubeObject, ObjectStore, StoredEntry } from './store';
+import { toTable, wantsTable } from './tables';
 
 /** Who may call a cluster: bearer tokens, and per-token refusals (`403 Forbidden`). */
 export interface ClusterAuth {
@@ -117,7 +118,7 @@ export function createKubeApi(options: KubeApiOptions) {
     const dryRun = parseDryRun(url.searchParams);
     switch (verb) {
       case 'list':
-        list(res, target, url.searchParams);
+        list(res, target, url.searchParams, wantsTable(req.headers.accept));
         return;
       case 'watch':
         watch(req, res, target, url.searchParams);
@@ -129,6 +130,17 @@ export function createKubeApi(options: KubeApiOptions) {
           target.name!,
         );
         if (!entry) throw kubeErrors.notFound(target.type, target.name!);
+        if (wantsTable(req.headers.accept)) {
+          const object = store.parse(target.type, entry, target.version);
+          sendJson(
+            res,
+            200,
+            toTable(target.type.kind, [object], {
+              resourceVersion: object.metadata.resourceVersion,
+            }),
+          );
+          return;
+        }
         send(res, 200, store.serialize(target.type, entry, target.version));
         return;
       }
@@ -349,7 +361,12 @@ export function createKubeApi(options: KubeApiOptions) {
       );
   }
 
-  function list(res: ServerResponse, target: Target, query: URLSearchParams) {
+  function list(
+    res: ServerResponse,
+    target: Target,
+    query: URLSearchParams,
+    asTable: boolean,
+  ) {
     const limit = Number(query.get('limit') ?? 0);
     const token = query.get('continue');
     const page = token ? parseContinue(token) : undefined;
@@ -373,13 +390,21 @@ export function createKubeApi(options: KubeApiOptions) {
       }
       items = items.slice(0, limit);
     }
-    const body = `{"kind":${JSON.stringify(
-      `${target.type.kind}List`,
-    )},"apiVersion":${JSON.stringify(
-      apiVersionOf(target.type.group, target.version),
-    )},"metadata":${JSON.stringify(metadata)},"items":[${items
-      .map(entry => store.serialize(target.type, entry, target.version))
-      .join(',')}]}`;
+    const body = asTable
+      ? JSON.stringify(
+          toTable(
+            target.type.kind,
+            items.map(entry => store.parse(target.type, entry, target.version)),
+            metadata,
+          ),
+        )
+      : `{"kind":${JSON.stringify(
+          `${target.type.kind}List`,
+        )},"apiVersion":${JSON.stringify(
+          apiVersionOf(target.type.group, target.version),
+        )},"metadata":${JSON.stringify(metadata)},"items":[${items
+          .map(entry => store.serialize(target.type, entry, target.version))
+          .join(',')}]}`;
     if (faults.shouldDropList()) {
       stats.faulted.drops++;
       // Chunked, as the API server streams large lists: the client sees the stream end without its last chunk.
