@@ -62,10 +62,13 @@ function virtualServiceRoute(
   );
   // Without gateways a VirtualService only steers traffic inside the mesh.
   if (references.length === 0) return undefined;
-  const gatewayIds = references.flatMap(r => {
-    const { namespace: ns, name } = gatewayReference(r, namespace);
-    return set.bound(istioConfigKey(ns, name));
-  });
+  const configs = references.map(r => ({
+    kind: 'Gateway',
+    ...gatewayReference(r, namespace),
+  }));
+  const gatewayIds = configs.flatMap(c =>
+    set.bound(istioConfigKey(c.namespace, c.name)),
+  );
   const hosts: string[] = (vs.spec?.hosts ?? []).map((h: string) =>
     h.toLowerCase(),
   );
@@ -82,7 +85,7 @@ function virtualServiceRoute(
     kind: 'VirtualService',
     hosts,
     gateways: [...new Set(gatewayIds)],
-    tls: routeTls(gatewaysById(set, gatewayIds), hosts),
+    tls: routeTls(gatewaysById(set, gatewayIds), hosts, configs),
     destinations: uniqueDestinations(
       routes
         .flatMap((r: any) => r.route ?? [])
@@ -104,15 +107,30 @@ function httpRoute(
   route: KubeObject,
 ): Route {
   const namespace = route.metadata.namespace ?? 'default';
-  const gatewayIds = (route.spec?.parentRefs ?? [])
+  const configs: Array<{ kind: string; namespace: string; name: string }> = (
+    route.spec?.parentRefs ?? []
+  )
     .filter((p: any) => (p.kind ?? 'Gateway') === 'Gateway')
-    .flatMap((p: any) =>
-      set.bound(gatewayApiConfigKey(p.namespace ?? namespace, p.name)),
-    );
+    .map((p: any) => ({
+      kind: 'Gateway',
+      namespace: p.namespace ?? namespace,
+      name: p.name,
+    }));
+  const gatewayIds = configs.flatMap(c =>
+    set.bound(gatewayApiConfigKey(c.namespace, c.name)),
+  );
   const gateways = gatewaysById(set, gatewayIds);
+  const listenerHosts = gateways
+    .flatMap(g => g.listeners)
+    .filter(l =>
+      configs.some(
+        c => c.namespace === l.source.namespace && c.name === l.source.name,
+      ),
+    )
+    .flatMap(l => l.hosts);
   const hosts: string[] = route.spec?.hostnames?.length
     ? route.spec.hostnames.map((h: string) => h.toLowerCase())
-    : [...new Set(gateways.flatMap(g => g.listeners.flatMap(l => l.hosts)))];
+    : [...new Set(listenerHosts)];
   return {
     id: ids.route(objects.name, 'HTTPRoute', namespace, route.metadata.name),
     cluster: objects.name,
@@ -121,7 +139,7 @@ function httpRoute(
     kind: 'HTTPRoute',
     hosts: hosts.length ? hosts : ['*'],
     gateways: [...new Set<string>(gatewayIds)],
-    tls: routeTls(gateways, hosts),
+    tls: routeTls(gateways, hosts, configs),
     destinations: uniqueDestinations(
       (route.spec?.rules ?? [])
         .flatMap((r: any) => r.backendRefs ?? [])
