@@ -1,5 +1,7 @@
 import {
   AtlasModel,
+  Cost,
+  Entry,
   ExposurePath,
   Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -21,6 +23,15 @@ function controlPlaneSummary(model: AtlasModel, cluster: string) {
       })`.replace(/ +/g, ' '),
     )
     .join('; ');
+}
+
+function costLabel(cost: Cost, entries: Map<string, Entry>): string {
+  const entry = cost.entry ? entries.get(cost.entry) : undefined;
+  if (!entry) return cost.resource ?? '';
+  const what = entry.service
+    ? `${entry.service.namespace}/${entry.service.name}`
+    : short(entry.id);
+  return `${entry.cluster} ${entry.type} ${what}`;
 }
 
 function pathTarget(p: ExposurePath): string {
@@ -113,6 +124,7 @@ export function formatModel(model: AtlasModel): string {
       ? '(none)'
       : renderTable(
           [
+            'CLUSTER',
             'HOST',
             'NETWORK',
             'ENTRY',
@@ -139,6 +151,7 @@ export function formatModel(model: AtlasModel): string {
                       : ''
                   }`;
             return [
+              p.cluster,
               p.host,
               p.network,
               `${entry?.type ?? ''} ${[
@@ -165,7 +178,7 @@ export function formatModel(model: AtlasModel): string {
       renderTable(
         ['RESOURCE', 'STATE', 'CNY/MONTH', 'PARTS'],
         model.costs.map(c => [
-          c.entry ? short(c.entry) : c.resource ?? '',
+          costLabel(c, entries),
           c.state,
           money(c.monthlyCny),
           [
