@@ -91,7 +91,11 @@ describe('templates', () => {
   );
 
   /** Runs a template's steps the way the scaffolder does: render `if` and inputs, then the action. */
-  async function runTemplate(name: string, formData: Record<string, unknown>) {
+  async function runTemplate(
+    name: string,
+    formData: Record<string, unknown>,
+    dryRun = false,
+  ) {
     const template = await loadTemplate(name);
     const defaults = Object.fromEntries(
       template.spec.parameters.flatMap(p =>
@@ -117,9 +121,7 @@ describe('templates', () => {
       }
       const { ctx, recorded } = actionContext(
         render(step.input) as Record<string, unknown>,
-        {
-          workspacePath: workspace.path,
-        },
+        { workspacePath: workspace.path, dryRun },
       );
       await actions.get(step.action)!.handler(ctx);
       context.steps[step.id] = { output: recorded.outputs };
@@ -174,6 +176,31 @@ describe('templates', () => {
     expect(text).toContain('Monthly saving from the deleted CLB: **144 CNY**');
     expect(text).toContain('pointed at `129.204.10.11`');
     expect(text).toContain('kind: Deployment');
+  });
+
+  it('move-gateway-to-pod-eip runs dry from start to end without changing anything', async () => {
+    const cluster = world.cluster('tke-blog');
+    const revision = cluster.store.revision;
+    const output = await runTemplate(
+      'move-gateway-to-pod-eip',
+      {
+        cluster: 'tke-blog',
+        namespace: 'istio-system',
+        gateway: 'istio-ingressgateway',
+        dnsDomain: 'example.com',
+        dnsSubDomain: 'blog',
+        checkReachability: false,
+      },
+      true,
+    );
+    expect(cluster.store.revision).toBe(revision);
+    const { TotalCount } = await world
+      .clb('ap-guangzhou')
+      .DescribeLoadBalancers({ LoadBalancerIds: ['lb-blog0001'] });
+    expect(TotalCount).toBe(1);
+    expect(output.text[0].content).toContain(
+      'Monthly saving from the deleted CLB: **144 CNY**',
+    );
   });
 
   it('migrate-tcm-to-istiod writes the new control plane for a pull request, leaving clusters alone', async () => {

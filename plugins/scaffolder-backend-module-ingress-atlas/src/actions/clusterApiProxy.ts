@@ -191,6 +191,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
           isPublic ? 'a public' : 'an internal'
         } load balancer`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       if (isPublic) {
         preflight.check(

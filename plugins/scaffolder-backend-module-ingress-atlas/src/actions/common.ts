@@ -33,9 +33,16 @@ export class Preflight {
   readonly #logger: LoggerService;
   readonly #problems: string[] = [];
 
-  constructor(what: string, logger: LoggerService) {
+  readonly #dryRun: boolean;
+
+  constructor(
+    what: string,
+    logger: LoggerService,
+    options: { dryRun?: boolean } = {},
+  ) {
     this.#what = what;
     this.#logger = logger;
+    this.#dryRun = Boolean(options.dryRun);
   }
 
   pass(check: string): void {
@@ -54,6 +61,21 @@ export class Preflight {
       this.fail(failed);
     }
     return ok;
+  }
+
+  /**
+   * A problem that an earlier step of the same task is expected to solve (the EIPs that
+   * bind-eip creates). A dry run of that step changes nothing, so on a dry run this is a
+   * warning; on a real run it refuses like any other.
+   */
+  failUnlessDryRun(problem: string): void {
+    if (this.#dryRun) {
+      this.#logger.warn(
+        `Dry run: a real run would refuse now, unless an earlier step changes it: ${problem}`,
+      );
+    } else {
+      this.fail(problem);
+    }
   }
 
   warn(message: string): void {

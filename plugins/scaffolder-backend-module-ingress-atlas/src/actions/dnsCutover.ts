@@ -153,6 +153,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       const preflight = new Preflight(
         `point ${fqdn} (${recordType}, line ${line}) at ${value}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
 
       let records: RecordListItem[];

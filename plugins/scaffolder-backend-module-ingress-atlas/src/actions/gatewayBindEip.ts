@@ -307,6 +307,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       const preflight = new Preflight(
         `move gateway ${target} on cluster ${clusterName} to pod EIPs`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       let desired: KubeObject | undefined;
       if (!existing || !retired) {

@@ -27,7 +27,7 @@ export async function checkGatewayEips(options: {
 }): Promise<GatewayEip[]> {
   const { cluster, cloud, statefulSet, ports, probe, preflight } = options;
   if (!statefulSet) {
-    preflight.fail(
+    preflight.failUnlessDryRun(
       'the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first',
     );
     return [];
@@ -36,26 +36,22 @@ export async function checkGatewayEips(options: {
     statefulSet.metadata!.name
   }`;
   const eips = await podEips(cluster, statefulSet);
-  if (
-    !preflight.check(
-      allBound(statefulSet, eips),
-      `every pod of StatefulSet ${name} is ready with an EIP (${eips
-        .map(e => `${e.pod} ${e.ip}`)
-        .join(', ')})`,
-      `not every pod of StatefulSet ${name} is ready with an EIP (${
-        eips
-          .map(
-            e =>
-              `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${
-                e.ip ?? 'no EIP'
-              }`,
-          )
-          .join('; ') || 'no pods'
-      })`,
+  const podStates = eips
+    .map(
+      e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`,
     )
-  ) {
+    .join('; ');
+  if (!allBound(statefulSet, eips)) {
+    preflight.failUnlessDryRun(
+      `not every pod of StatefulSet ${name} is ready with an EIP (${
+        podStates || 'no pods'
+      })`,
+    );
     return [];
   }
+  preflight.pass(
+    `every pod of StatefulSet ${name} is ready with an EIP (${podStates})`,
+  );
   const ips = eips.map(e => e.ip!);
   let result: GatewayEip[] = eips.map(e => ({ pod: e.pod, ip: e.ip! }));
   if (!cloud || !cluster.region) {

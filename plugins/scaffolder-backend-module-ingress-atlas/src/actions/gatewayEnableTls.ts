@@ -124,6 +124,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       const preflight = new Preflight(
         `enable HTTPS for ${host} on gateway ${namespace}/${gateway} of cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
 
       const workload = await gatewayWorkload(cluster, namespace, gateway);

@@ -159,6 +159,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
       const preflight = new Preflight(
         `expose ${namespace}/${serviceName} as ${host} on cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       const service = await readObject(cluster, {
         apiVersion: 'v1',

@@ -193,6 +193,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
       const preflight = new Preflight(
         `run front proxy ${namespace}/${name} on cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       const selector = labelSelectorOf(nodeSelector);
       const nodes = selector

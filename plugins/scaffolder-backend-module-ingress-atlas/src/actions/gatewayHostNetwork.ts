@@ -95,6 +95,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
       const preflight = new Preflight(
         `move gateway ${target} on cluster ${clusterName} to the host network`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       const deployment = await readObject(cluster, {
         apiVersion: 'apps/v1',

@@ -239,6 +239,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       const preflight = new Preflight(
         `delete the load balancer Service ${target} on cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       let facts: LoadBalancerFacts | undefined;
       let publicIps: string[] = [];

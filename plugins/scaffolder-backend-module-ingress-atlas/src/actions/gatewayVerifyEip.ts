@@ -78,6 +78,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
       const preflight = new Preflight(
         `trust the EIPs of gateway ${namespace}/${gateway} on cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       const statefulSet = await readObject(cluster, {
         apiVersion: 'apps/v1',

@@ -189,6 +189,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       const preflight = new Preflight(
         `install istiod on cluster ${clusterName}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       if (cluster.provider === 'tencent') {
         preflight.check(

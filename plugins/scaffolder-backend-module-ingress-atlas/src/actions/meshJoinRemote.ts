@@ -169,6 +169,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       const preflight = new Preflight(
         `join cluster ${memberName} to the mesh of ${primaryCluster}`,
         ctx.logger,
+        { dryRun: ctx.isDryRun },
       );
       preflight.check(
         memberName !== primaryCluster,
