@@ -16,6 +16,7 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   ingressAtlasCloudInventoryReadPermission,
+  ingressAtlasMigratePermission,
   ingressAtlasRefreshPermission,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
@@ -36,8 +37,8 @@ export class IngressAtlasPolicy implements PermissionPolicy {
     const restricted = [
       ingressAtlasRefreshPermission,
       ingressAtlasCloudInventoryReadPermission,
-    ].some(permission => isPermission(request.permission, permission)) ||
-      request.permission.name.startsWith('ingress-atlas.migrate');
+      ingressAtlasMigratePermission,
+    ].some(permission => isPermission(request.permission, permission));
     if (!restricted) return { result: AuthorizeResult.ALLOW };
     if (!user) return { result: AuthorizeResult.DENY };
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(user.credentials);

@@ -17,7 +17,7 @@ import { parseAllDocuments } from 'yaml';
 import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
 import { ingressAtlasPlugin } from './plugin';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const estatesDir = path.join(repoRoot, 'examples/sandbox');
@@ -89,7 +89,7 @@ describe('ingress-atlas backend on the sandbox', () => {
       .post('/api/ingress-atlas/refresh')
       .set('Authorization', mockCredentials.user.header());
     expect(response.status).toBe(202);
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
       const { generatedAt } = (await get('/api/ingress-atlas/clusters')).body;
       if (generatedAt && generatedAt !== before) return;
       await new Promise(r => setTimeout(r, 100));

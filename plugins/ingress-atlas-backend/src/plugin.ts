@@ -30,6 +30,16 @@ import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const REFRESH_TASK_ID = 'ingress-atlas:refresh';
 
+function withTimeout<T>(promise: Promise<T> | undefined, ms: number) {
+  if (!promise) return undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}
+
 /**
  * Ingress Atlas backend: discovers clusters and cloud accounts, stores their snapshots,
  * analyses exposure and serves it.
@@ -118,7 +128,8 @@ export const ingressAtlasPlugin = createBackendPlugin({
           const inquired: Record<string, Record<string, number>> = {};
           for (const provider of cloudProviders) {
             try {
-              const prices = await provider.inquirePrices?.();
+              // Price APIs only refine the catalogue: they may not hold up a refresh.
+              const prices = await withTimeout(provider.inquirePrices?.(), 15_000);
               if (prices) inquired[provider.id] = prices;
             } catch (error) {
               logger.debug('Price inquiry failed; using the catalogue', {
@@ -132,6 +143,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
             inquired,
             { source: 'provider price API', date: new Date().toISOString().slice(0, 10) },
           );
+          logger.debug('Analysing the stored snapshots');
           const model = buildModel({
             snapshots: await store.listClusters(),
             clouds: await store.listCloud(),
