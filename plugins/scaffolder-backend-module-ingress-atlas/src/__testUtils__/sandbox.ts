@@ -147,7 +147,8 @@ export class CheckpointStore {
     }
     this.runs.push(opts.key);
     const result = await opts.fn();
-    this.results.set(opts.key, JSON.parse(JSON.stringify(result ?? null)));
+    // As the scaffolder stores it: an empty result becomes {}.
+    this.results.set(opts.key, JSON.parse(JSON.stringify(result ?? {})));
     return result;
   };
 }

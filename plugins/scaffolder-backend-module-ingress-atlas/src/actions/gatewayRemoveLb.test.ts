@@ -1,4 +1,9 @@
-import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import {
+  CheckpointStore,
+  TestWorld,
+  actionContext,
+  startWorld,
+} from '../__testUtils__/sandbox';
 import type { ReachabilityProbe } from '../reachability';
 import { createGatewayBindEipAction } from './gatewayBindEip';
 import { createGatewayRemoveLbAction } from './gatewayRemoveLb';
@@ -79,6 +84,35 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     await action.handler(again.ctx);
     expect(again.recorded.outputs.changed).toBe(false);
     expect(again.recorded.logs.join('\n')).toContain('Nothing to change');
+  });
+
+  it('reports the deleted load balancer when the task resumes after the deletion', async () => {
+    await bindEip();
+    const action = createGatewayRemoveLbAction(world.options);
+    const checkpoints = new CheckpointStore();
+    const original = checkpoints.checkpoint;
+    checkpoints.checkpoint = async opts => {
+      const result = await original(opts);
+      if (opts.key.endsWith('.delete-service')) {
+        checkpoints.checkpoint = original;
+        throw new Error('worker lost');
+      }
+      return result;
+    };
+    await expect(
+      action.handler(actionContext(input, { checkpoints }).ctx),
+    ).rejects.toThrow('worker lost');
+    expect(service()).toBeUndefined();
+
+    const resumed = actionContext(input, { checkpoints });
+    await action.handler(resumed.ctx);
+    expect(resumed.recorded.outputs).toMatchObject({
+      loadBalancerId: 'lb-blog0001',
+      loadBalancerDeleted: true,
+      monthlySavingCny: 144,
+      changed: true,
+    });
+    expect(resumed.recorded.outputs.backup).toContain('kind: Service');
   });
 
   it('probes every EIP on every Service port, and refuses when one does not answer', async () => {

@@ -316,7 +316,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         key: key('delete-service'),
         fn: async () => {
           if (!service || !facts) {
-            return null;
+            return { deleted: false };
           }
           await deleteObject(cluster, serviceRef, { dryRun: false });
           ctx.logger.info(
@@ -324,6 +324,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
             { cluster: clusterName, loadBalancerId: facts.id },
           );
           return {
+            deleted: true,
             id: facts.id ?? null,
             deletedWithService: facts.deletedWithService,
             monthlySavingCny: facts.monthlySavingCny,
@@ -331,7 +332,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           };
         },
       });
-      if (!deleted) {
+      if (!deleted.deleted) {
         ctx.logger.info(`Nothing to change: Service ${target} is already gone`);
         ctx.output('loadBalancerDeleted', false);
         ctx.output('monthlySavingCny', 0);
