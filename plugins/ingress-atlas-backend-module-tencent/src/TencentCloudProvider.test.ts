@@ -246,6 +246,7 @@ describe('TencentCloudProvider', () => {
       'clb',
       'eip',
       'tcm',
+      'tke',
       'vpc-endpoints',
     ]);
     expect(
