@@ -9,6 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { certificateOf, secretMetadataOnly } from './certificates';
 import { kubeConfigFor } from './kubeConfigFor';
+import { withoutNoise } from './withoutNoise';
 
 const PAGE_SIZE = 500;
 
@@ -172,13 +173,7 @@ function describe(status: number, body: any): string {
 }
 
 function trim(item: any, kind: string, apiVersion: string): KubeObject {
-  const { managedFields: _managed, ...metadata } = item.metadata ?? {};
-  if (metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']) {
-    const { 'kubectl.kubernetes.io/last-applied-configuration': _last, ...rest } =
-      metadata.annotations;
-    metadata.annotations = rest;
-  }
-  return { ...item, apiVersion, kind, metadata };
+  return { ...withoutNoise(item), apiVersion, kind };
 }
 
 function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { CertificateInfo, KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { withoutNoise } from './withoutNoise';
 
 /**
  * Reads the public certificate of a TLS Secret (never the key) for its expiry and names.
@@ -36,18 +37,8 @@ export function secretMetadataOnly(secret: KubeObject): KubeObject {
       namespace: secret.metadata.namespace,
       uid: secret.metadata.uid,
       labels: secret.metadata.labels,
-      annotations: withoutLastApplied(secret.metadata.annotations),
+      annotations: withoutNoise(secret).metadata.annotations,
       creationTimestamp: secret.metadata.creationTimestamp,
     },
   };
-}
-
-// kubectl apply copies the whole object, data included, into this annotation.
-function withoutLastApplied(annotations?: Record<string, string>) {
-  if (!annotations) return undefined;
-  const {
-    'kubectl.kubernetes.io/last-applied-configuration': _dropped,
-    ...rest
-  } = annotations;
-  return rest;
 }

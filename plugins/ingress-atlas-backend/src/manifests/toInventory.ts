@@ -7,6 +7,7 @@ import {
   KubeObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { certificateOf, secretMetadataOnly } from '../collection/certificates';
+import { withoutNoise } from '../collection/withoutNoise';
 
 function groupOf(apiVersion: string | undefined): string {
   const parts = (apiVersion ?? 'v1').split('/');
@@ -21,24 +22,6 @@ export function collectedKindOf(object: KubeObject): CollectedKind | undefined {
       COLLECTED_KINDS[k].kind === object.kind &&
       COLLECTED_KINDS[k].group === group,
   );
-}
-
-function withoutNoise(object: KubeObject): KubeObject {
-  const { managedFields: _managed, ...metadata } =
-    object.metadata as KubeObject['metadata'] & {
-      managedFields?: unknown;
-    };
-  if (
-    metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']
-  ) {
-    // kubectl copies the whole object here; for a Secret that includes its data.
-    const {
-      'kubectl.kubernetes.io/last-applied-configuration': _last,
-      ...rest
-    } = metadata.annotations;
-    metadata.annotations = rest;
-  }
-  return { ...object, metadata };
 }
 
 /**
