@@ -1,0 +1,329 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import YAML from 'yaml';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** The Component both plugins are asked about; present in every generated cluster. */
+export const BENCH_APP = 'app-7';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+/**
+ * Writes the config layered over app-config.yaml: both the Kubernetes plugin and the atlas
+ * read the benchmark's clusters, and nothing else (arrays replace those of app-config.yaml).
+ */
+export function writeBenchConfig(options: {
+  dir: string;
+  port: number;
+  clusters: Record<string, { url: string; token: string }>;
+  refreshConcurrency?: number;
+  /** SQLite files in this folder instead of in-memory databases. */
+  sqliteDirectory?: string;
+}): string {
+  const { dir, port, clusters, refreshConcurrency, sqliteDirectory } = options;
+  const entitiesFile = path.join(dir, 'entities.yaml');
+  fs.writeFileSync(
+    entitiesFile,
+    YAML.stringify({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: BENCH_APP,
+        annotations: {
+          'backstage.io/kubernetes-id': BENCH_APP,
+          // The generated objects carry `app` labels, not `backstage.io/kubernetes-id`; both
+          // plugins give this selector precedence over the id.
+          'backstage.io/kubernetes-label-selector': `app=${BENCH_APP}`,
+        },
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'platform-team',
+      },
+    }),
+  );
+  const names = Object.keys(clusters);
+  const config = {
+    backend: {
+      baseUrl: `http://127.0.0.1:${port}`,
+      listen: { port, host: '127.0.0.1' },
+      database: {
+        client: 'better-sqlite3',
+        connection: sqliteDirectory
+          ? { directory: sqliteDirectory }
+          : ':memory:',
+      },
+    },
+    auth: {
+      providers: {
+        guest: {
+          userEntityRef: 'user:default/guest',
+          // No User entity in this catalog: the guest is signed in with these refs, which the
+          // policy needs for `ingress-atlas.refresh`.
+          ownershipEntityRefs: [
+            'user:default/guest',
+            'group:default/platform-team',
+          ],
+          dangerouslyAllowOutsideDevelopment: true,
+        },
+      },
+    },
+    catalog: {
+      locations: [{ type: 'file', target: entitiesFile }],
+    },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: names.map(name => ({
+            name,
+            url: clusters[name].url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: clusters[name].token,
+            skipTLSVerify: true,
+            skipMetricsLookup: true,
+          })),
+        },
+      ],
+    },
+    // Indexing and catalog ingestion of the atlas run later than the benchmark does, so that
+    // they do not add load while it measures.
+    search: { collators: { ingressAtlas: { schedule: later() } } },
+    ingressAtlas: {
+      importKubernetesConfig: false,
+      catalog: { schedule: later() },
+      refresh: {
+        schedule: {
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 5 },
+        },
+        clusterTimeoutSeconds: 300,
+        ...(refreshConcurrency ? { concurrency: refreshConcurrency } : {}),
+      },
+      clusters: names.map(name => ({
+        name,
+        url: clusters[name].url,
+        serviceAccountToken: clusters[name].token,
+        provider: 'generic',
+      })),
+      providers: { tencent: [] },
+    },
+  };
+  const file = path.join(dir, 'app-config.bench.yaml');
+  fs.writeFileSync(file, YAML.stringify(config), { mode: 0o600 });
+  return file;
+}
+
+function later() {
+  return {
+    frequency: { hours: 24 },
+    timeout: { minutes: 10 },
+    initialDelay: { hours: 12 },
+  };
+}
+
+/** A log line of the backend (production format: one JSON object per line). */
+export interface LogLine {
+  at: number;
+  message: string;
+  plugin?: string;
+  [key: string]: unknown;
+}
+
+export interface RunningBackend {
+  url: string;
+  pid: number;
+  logs: LogLine[];
+  /** RSS samples of the backend process since it was spawned. */
+  memory: MemorySampler;
+  /** Waits for a log line matching `test` that arrives after `since` (ms epoch). */
+  waitForLog(
+    test: (line: LogLine) => boolean,
+    since: number,
+    timeoutMs: number,
+  ): Promise<LogLine>;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs packages/backend/src/index.ts the way `backstage-cli package start` does (the same
+ * transform of the sources on load), but without its file watcher, which would restart the
+ * backend whenever a file of the repository changes, and with NODE_ENV=production.
+ */
+export async function startBackend(options: {
+  port: number;
+  configFile: string;
+  logFile: string;
+  nodeArgs?: string[];
+}): Promise<RunningBackend> {
+  const { port, configFile, logFile } = options;
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ...(options.nodeArgs ?? []),
+      'src/index.ts',
+      '--config',
+      path.join(REPO_ROOT, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: path.join(REPO_ROOT, 'packages/backend'),
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const memory = sampleMemory(child.pid!);
+  const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  const out = fs.createWriteStream(logFile);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    readline.createInterface({ input: stream }).on('line', text => {
+      out.write(`${text}\n`);
+      try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed.message === 'string') {
+          logs.push({ ...parsed, at: Date.now() });
+          waiters.forEach(wake => wake());
+        }
+      } catch {
+        // Not a log line (e.g. a stack trace); it is in the log file.
+      }
+    });
+  }
+  let exitCode: number | null = null;
+  child.once('exit', code => {
+    exitCode = code ?? -1;
+    waiters.forEach(wake => wake());
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const backend: RunningBackend = {
+    url,
+    pid: child.pid!,
+    logs,
+    memory,
+    exited: () => exitCode !== null,
+    waitForLog: (test, since, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logs.find(line => line.at >= since && test(line));
+          if (found || exitCode !== null) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            if (found) resolve(found);
+            else
+              reject(
+                new Error(
+                  `The backend exited (code ${exitCode}); see ${logFile}`,
+                ),
+              );
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `No matching backend log line within ${timeoutMs} ms; see ${logFile}`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    stop: async () => {
+      memory.stop();
+      await stopChild(child);
+      out.end();
+    },
+  };
+
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (exitCode !== null) {
+      throw new Error(
+        `The backend exited during startup (code ${exitCode}); see ${logFile}`,
+      );
+    }
+    const ready = await fetch(`${url}/.backstage/health/v1/readiness`)
+      .then(res => res.ok)
+      .catch(() => false);
+    if (ready) return backend;
+    if (Date.now() > deadline) {
+      await backend.stop();
+      throw new Error(`The backend was not ready within 180 s; see ${logFile}`);
+    }
+    await sleep(250);
+  }
+}
+
+export async function stopChild(
+  child: ChildProcess,
+  graceMs = 15_000,
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Resident memory of one process, from /proc (bytes). */
+export function readMemory(
+  pid: number,
+): { rss: number; hwm: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(
+        new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0,
+      ) * 1024;
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+export type MemorySampler = ReturnType<typeof sampleMemory>;
+
+/** Samples a process's RSS every `everyMs`; `peakBetween(a, b)` is the highest sample taken in [a, b]. */
+export function sampleMemory(pid: number, everyMs = 100) {
+  const samples: Array<{ at: number; rss: number }> = [];
+  const take = () => {
+    const memory = readMemory(pid);
+    if (memory) samples.push({ at: Date.now(), rss: memory.rss });
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    peakBetween: (from: number, to = Infinity) =>
+      samples
+        .filter(s => s.at >= from && s.at <= to)
+        .reduce((max, s) => Math.max(max, s.rss), 0),
+    lastBefore: (at: number) => samples.filter(s => s.at < at).pop()?.rss ?? 0,
+    hwm: () => readMemory(pid)?.hwm ?? 0,
+    stop: () => clearInterval(timer),
+  };
+}
+
+export const sleep = (ms: number) =>
+  new Promise(resolve => setTimeout(resolve, ms));

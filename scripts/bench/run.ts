@@ -1,0 +1,666 @@
+/*
+ * Benchmarks the atlas against Backstage's Kubernetes plugin on a generated estate:
+ *
+ *   yarn bench [--clusters 20] [--services 5000] [--latency 100] [--concurrency 10]
+ *              [--requests 200] [--refresh-concurrency N] [--sqlite-on-disk] [--cpu-prof]
+ *
+ * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
+ * backend on free ports, then measures the atlas's first refresh (wall time, requests per
+ * cluster, peak RSS), the entity view of both plugins (p50/p99 at concurrency C over N
+ * requests, cluster requests per view) and the atlas's entity view at 100 concurrent
+ * requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
+ * --cpu-prof also writes a CPU profile of the backend next to it (see profile.ts);
+ * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
+ * backend's own memory from the database's.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  BENCH_APP,
+  LogLine,
+  RunningBackend,
+  freePort,
+  sleep,
+  startBackend,
+  stopChild,
+  writeBenchConfig,
+} from './backend';
+import { Call, LatencySummary, loadUntil, measure, summarize } from './load';
+import type { SandboxReady } from './sandboxProcess';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const ENTITY_REF = `component:default/${BENCH_APP}`;
+const DURING_REFRESH_CONCURRENCY = 100;
+const TARGETS = {
+  p99Ratio: 20,
+  clusterRequestsRatio: 100,
+  refreshMs: 60_000,
+  rssBytes: 1.5 * 1024 ** 3,
+  duringRefreshP99Ms: 50,
+};
+
+interface Options {
+  clusters: number;
+  services: number;
+  latencyMs: number;
+  concurrency: number;
+  requests: number;
+  refreshConcurrency?: number;
+  sqliteOnDisk: boolean;
+  cpuProf: boolean;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      clusters: { type: 'string', default: '20' },
+      services: { type: 'string', default: '5000' },
+      latency: { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '10' },
+      requests: { type: 'string', default: '200' },
+      'refresh-concurrency': { type: 'string' },
+      'sqlite-on-disk': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+    },
+  });
+  const number = (name: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
+    }
+    return n;
+  };
+  return {
+    clusters: number('clusters', values.clusters, 1),
+    services: number('services', values.services, 1),
+    latencyMs: number('latency', values.latency, 0),
+    concurrency: number('concurrency', values.concurrency, 1),
+    requests: number('requests', values.requests, 1),
+    refreshConcurrency:
+      values['refresh-concurrency'] === undefined
+        ? undefined
+        : number('refresh-concurrency', values['refresh-concurrency'], 1),
+    sqliteOnDisk: values['sqlite-on-disk']!,
+    cpuProf: values['cpu-prof']!,
+  };
+}
+
+/** Everything started, stopped in reverse order once, whatever ends the run. */
+const cleanups: Array<() => Promise<void>> = [];
+let cleaning: Promise<void> | undefined;
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) {
+      await fn().catch(error => console.error(`Cleanup failed: ${error}`));
+    }
+  })();
+  return cleaning;
+}
+
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
+
+async function startSandboxProcess(options: Options) {
+  const child: ChildProcess = fork(
+    path.join(__dirname, 'sandboxProcess.ts'),
+    [
+      String(options.clusters),
+      String(options.services),
+      String(options.latencyMs),
+    ],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '--max-old-space-size=16384',
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  cleanups.push(() => stopChild(child));
+  const ready = await new Promise<SandboxReady>((resolve, reject) => {
+    child.on('message', (message: any) => {
+      if (message?.type === 'ready') resolve(message);
+      if (message?.type === 'error')
+        reject(new Error(`Sandbox failed: ${message.message}`));
+    });
+    child.once('exit', code =>
+      reject(new Error(`The sandbox exited (code ${code})`)),
+    );
+  });
+  const controlGet = async (route: string) =>
+    (await fetch(`${ready.controlUrl}${route}`)).json();
+  return {
+    ...ready,
+    pid: child.pid!,
+    stats: async (): Promise<Stats> => controlGet('/stats'),
+  };
+}
+
+interface Stats {
+  clusters: Record<
+    string,
+    { requests: number; byVerb: Record<string, number> }
+  >;
+  totalClusterRequests: number;
+}
+
+function requestsPerCluster(before: Stats, after: Stats) {
+  const per = Object.keys(after.clusters).map(
+    name =>
+      after.clusters[name].requests - (before.clusters[name]?.requests ?? 0),
+  );
+  return {
+    total: per.reduce((s, n) => s + n, 0),
+    min: Math.min(...per),
+    max: Math.max(...per),
+    mean: Math.round((per.reduce((s, n) => s + n, 0) / per.length) * 10) / 10,
+  };
+}
+
+async function guestToken(backend: RunningBackend): Promise<string> {
+  const res = await fetch(
+    `${backend.url}/api/auth/guest/refresh?env=development`,
+    {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    },
+  );
+  if (!res.ok)
+    throw new Error(
+      `Guest sign-in failed: HTTP ${res.status} ${await res.text()}`,
+    );
+  const body: any = await res.json();
+  return body.backstageIdentity.token;
+}
+
+async function getJson(url: string, token: string): Promise<any> {
+  const res = await fetch(url, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!res.ok)
+    throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** The refresh that logged "Refreshed the atlas" at `done`, reconstructed from the backend's logs. */
+function refreshTiming(backend: RunningBackend, done: LogLine) {
+  const ms = Number(done.ms);
+  const startedAt = done.at - ms;
+  const clusterLines = backend.logs.filter(
+    l =>
+      l.message === 'Refreshed cluster' && l.at >= startedAt && l.at <= done.at,
+  );
+  const failed = backend.logs.filter(
+    l =>
+      l.message.startsWith('Cluster refresh failed') &&
+      l.at >= startedAt &&
+      l.at <= done.at,
+  );
+  const collectedAt = Math.max(startedAt, ...clusterLines.map(l => l.at));
+  return {
+    wallMs: ms,
+    startedAt,
+    finishedAt: done.at,
+    /** From the refresh's start until the last cluster was read and stored. */
+    collectionMs: collectedAt - startedAt,
+    /** Reading snapshots back, analysing, and storing and indexing the model. */
+    modelMs: done.at - collectedAt,
+    clustersOk: clusterLines.length,
+    clustersFailed: failed.map(l => `${l.cluster}: ${l.error}`),
+    perClusterMs: {
+      min: Math.min(...clusterLines.map(l => Number(l.ms))),
+      max: Math.max(...clusterLines.map(l => Number(l.ms))),
+    },
+    paths: done.paths,
+    findings: done.findings,
+  };
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
+
+async function main() {
+  const options = readOptions();
+  const loadAverageAtStart = loadAverage();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = path.join(REPO_ROOT, 'test-results/bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ingress-atlas-bench-'));
+  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  log(
+    `Sandbox: ${options.clusters} clusters x ${options.services} Services, ${options.latencyMs} ms per request`,
+  );
+  const sandbox = await startSandboxProcess(options);
+  log(`Sandbox ready in ${sandbox.startMs} ms (${sandbox.objects} objects)`);
+
+  const port = await freePort();
+  const configFile = writeBenchConfig({
+    dir: tmp,
+    port,
+    clusters: sandbox.clusters,
+    refreshConcurrency: options.refreshConcurrency,
+    sqliteDirectory: options.sqliteOnDisk ? path.join(tmp, 'db') : undefined,
+  });
+  const logFile = path.join(outDir, `${stamp}.backend.log`);
+  const profileDir = path.join(outDir, `${stamp}.cpuprofile`);
+  log(
+    `Starting the backend on :${port} (log: ${path.relative(
+      REPO_ROOT,
+      logFile,
+    )})`,
+  );
+  const backendStarted = Date.now();
+  const backend = await startBackend({
+    port,
+    configFile,
+    logFile,
+    nodeArgs: options.cpuProf
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+      : [],
+  });
+  cleanups.push(() => backend.stop());
+  const readyMs = Date.now() - backendStarted;
+  log(`Backend ready in ${readyMs} ms (pid ${backend.pid})`);
+
+  let token = await guestToken(backend);
+  const api = `${backend.url}/api/ingress-atlas`;
+
+  // 1. The first refresh.
+  const firstDone = await backend.waitForLog(
+    l => l.message === 'Refreshed the atlas',
+    0,
+    60 * 60_000,
+  );
+  const generatedAt = await waitFor(
+    'generatedAt in GET /clusters',
+    async () =>
+      (
+        await getJson(`${api}/clusters`, token)
+      ).generatedAt as string | undefined,
+    60_000,
+  );
+  const firstRefresh = refreshTiming(backend, firstDone);
+  const clusterList = (await getJson(`${api}/clusters`, token))
+    .clusters as Array<{
+    name: string;
+    status: string;
+  }>;
+  const afterRefresh = await sandbox.stats();
+  const refreshRequests = requestsPerCluster(
+    { clusters: {}, totalClusterRequests: 0 },
+    afterRefresh,
+  );
+  const refreshPeakRss = backend.memory.peakBetween(
+    firstRefresh.startedAt,
+    firstRefresh.finishedAt,
+  );
+  const hwmAfterRefresh = backend.memory.hwm();
+  log(
+    `First refresh: ${firstRefresh.wallMs} ms, ${
+      refreshRequests.mean
+    } requests per cluster, peak RSS ${mib(refreshPeakRss)} MiB`,
+  );
+
+  // The entity view is only worth timing once the refresh knew the entity.
+  const exposureUrl = `${api}/entities/component/default/${BENCH_APP}/exposure`;
+  let exposure = await getJson(exposureUrl, token);
+  let refreshedForEntity = false;
+  if (exposure.paths.length === 0) {
+    log(
+      'The first refresh ran before the catalog had the entity; refreshing again',
+    );
+    await waitFor(
+      'the entity in the catalog',
+      async () =>
+        (await fetch(
+          `${backend.url}/api/catalog/entities/by-name/component/default/${BENCH_APP}`,
+          {
+            headers: { Authorization: `Bearer ${token}` },
+          },
+        ).then(r => r.ok)) || undefined,
+      120_000,
+    );
+    const since = Date.now();
+    await triggerRefresh(api, token);
+    await backend.waitForLog(
+      l => l.message === 'Refreshed the atlas',
+      since,
+      60 * 60_000,
+    );
+    exposure = await getJson(exposureUrl, token);
+    refreshedForEntity = true;
+  }
+  const entity = await getJson(
+    `${backend.url}/api/catalog/entities/by-name/component/default/${BENCH_APP}`,
+    token,
+  );
+
+  // 2. The entity view of each plugin.
+  token = await guestToken(backend);
+  const ours: Call = {
+    url: exposureUrl,
+    init: () => ({ headers: { Authorization: `Bearer ${token}` } }),
+  };
+  const kubernetes: Call = {
+    url: `${backend.url}/api/kubernetes/services/${BENCH_APP}`,
+    init: () => ({
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ entity, auth: {} }),
+    }),
+  };
+  const kubernetesSample: any = await (
+    await fetch(kubernetes.url, kubernetes.init())
+  ).json();
+  const kubernetesObjects = (kubernetesSample.items ?? []).reduce(
+    (sum: number, item: any) =>
+      sum +
+      (item.resources ?? []).reduce(
+        (n: number, r: any) => n + (r.resources?.length ?? 0),
+        0,
+      ),
+    0,
+  );
+  const kubernetesErrors: string[] = (kubernetesSample.items ?? []).flatMap(
+    (item: any) =>
+      (item.errors ?? []).map((e: any) =>
+        `${e.errorType} ${e.statusCode ?? ''} ${e.resourcePath ?? ''}`.trim(),
+      ),
+  );
+
+  const view = async (name: string, call: Call, warmUp: number) => {
+    await measure(call, { concurrency: options.concurrency, count: warmUp });
+    const before = await sandbox.stats();
+    log(
+      `${name}: ${options.requests} requests at concurrency ${options.concurrency}`,
+    );
+    const latency = await measure(call, {
+      concurrency: options.concurrency,
+      count: options.requests,
+    });
+    const after = await sandbox.stats();
+    const requests = requestsPerCluster(before, after);
+    return {
+      latency,
+      clusterRequestsPerView:
+        Math.round((requests.total / options.requests) * 10) / 10,
+    };
+  };
+  const oursView = await view('Ingress Atlas exposure', ours, 20);
+  const kubernetesView = await view(
+    'Kubernetes objects-by-entity',
+    kubernetes,
+    3,
+  );
+
+  // 3. The atlas's entity view at 100 concurrent requests while a refresh runs.
+  token = await guestToken(backend);
+  const before = exposure.generatedAt;
+  const triggeredAt = Date.now();
+  await triggerRefresh(api, token);
+  log(
+    `Refresh triggered; ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests until it ends`,
+  );
+  const underLoad = await loadUntil(ours, {
+    concurrency: DURING_REFRESH_CONCURRENCY,
+    done: body => JSON.parse(body).generatedAt !== before,
+    maxMs: 30 * 60_000,
+    maxCount: 5_000_000,
+  });
+  const secondDone = await backend.waitForLog(
+    l => l.message === 'Refreshed the atlas',
+    triggeredAt,
+    60_000,
+  );
+  const secondRefresh = refreshTiming(backend, secondDone);
+  const inWindow = underLoad.samples.filter(
+    s => s.at >= secondRefresh.startedAt && s.at <= secondRefresh.finishedAt,
+  );
+  const duringRefresh = summarize(
+    inWindow,
+    secondRefresh.finishedAt - secondRefresh.startedAt,
+  );
+  const duringPeakRss = backend.memory.peakBetween(
+    secondRefresh.startedAt,
+    secondRefresh.finishedAt,
+  );
+
+  // 4. Report.
+  const ratio = (a: number, b: number) =>
+    b === 0 ? (a === 0 ? 1 : Infinity) : Math.round((a / b) * 10) / 10;
+  const p99Ratio = ratio(kubernetesView.latency.p99Ms, oursView.latency.p99Ms);
+  const requestsRatio = ratio(
+    kubernetesView.clusterRequestsPerView,
+    oursView.clusterRequestsPerView,
+  );
+  const result = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+      node: process.version,
+      loadAverageAtStart,
+      loadAverageAtEnd: loadAverage(),
+    },
+    options,
+    sandbox: { objects: sandbox.objects, startMs: sandbox.startMs },
+    backend: {
+      readyMs,
+      rssBeforeRefreshMiB: mib(
+        backend.memory.lastBefore(firstRefresh.startedAt),
+      ),
+      hwmAfterFirstRefreshMiB: mib(hwmAfterRefresh),
+      logFile: path.relative(REPO_ROOT, logFile),
+      /** The refreshes as ms since the backend was spawned, for profile.ts --from/--to. */
+      refreshWindowsMs: [firstRefresh, secondRefresh].map(r => [
+        r.startedAt - backendStarted,
+        r.finishedAt - backendStarted,
+      ]),
+    },
+    firstRefresh: {
+      ...firstRefresh,
+      generatedAt,
+      clusterStatuses: countBy(clusterList.map(c => c.status)),
+      requestsPerCluster: refreshRequests,
+      peakRssMiB: mib(refreshPeakRss),
+    },
+    entity: {
+      ref: ENTITY_REF,
+      refreshedForEntity,
+      atlasPaths: exposure.paths.length,
+      atlasClusters: exposure.clusters.length,
+      atlasBytesByField: Object.fromEntries(
+        Object.entries(exposure).map(([key, value]) => [
+          key,
+          Buffer.byteLength(JSON.stringify(value) ?? ''),
+        ]),
+      ),
+      atlasCountsByField: Object.fromEntries(
+        Object.entries(exposure)
+          .filter(([, value]) => Array.isArray(value))
+          .map(([key, value]) => [key, (value as unknown[]).length]),
+      ),
+      kubernetesObjects,
+      kubernetesErrors: kubernetesErrors.length,
+      kubernetesErrorKinds: [...new Set(kubernetesErrors)],
+    },
+    atlasView: oursView,
+    kubernetesView,
+    duringRefresh: {
+      concurrency: DURING_REFRESH_CONCURRENCY,
+      finished: underLoad.finished,
+      latency: duringRefresh,
+      allRequests: underLoad.samples.length,
+      refresh: secondRefresh,
+      peakRssMiB: mib(duringPeakRss),
+    },
+    targets: {
+      p99Ratio: {
+        value: p99Ratio,
+        target: `>= ${TARGETS.p99Ratio}`,
+        met: p99Ratio >= TARGETS.p99Ratio,
+      },
+      clusterRequestsRatio: {
+        value: requestsRatio,
+        target: `>= ${TARGETS.clusterRequestsRatio}`,
+        met: requestsRatio >= TARGETS.clusterRequestsRatio,
+      },
+      refreshMs: {
+        value: firstRefresh.wallMs,
+        target: `< ${TARGETS.refreshMs}`,
+        met: firstRefresh.wallMs < TARGETS.refreshMs,
+      },
+      refreshPeakRssMiB: {
+        value: mib(refreshPeakRss),
+        target: `< ${mib(TARGETS.rssBytes)}`,
+        met: refreshPeakRss < TARGETS.rssBytes,
+      },
+      duringRefreshP99Ms: {
+        value: duringRefresh.p99Ms,
+        target: `< ${TARGETS.duringRefreshP99Ms}`,
+        met: duringRefresh.p99Ms < TARGETS.duringRefreshP99Ms,
+      },
+    },
+  };
+  const jsonFile = path.join(outDir, `${stamp}.json`);
+  fs.writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  printReport(result, oursView.latency, kubernetesView.latency);
+  process.stdout.write(`\nWritten: ${path.relative(REPO_ROOT, jsonFile)}\n`);
+  if (options.cpuProf) {
+    process.stdout.write(
+      `CPU profile (written when the backend stops): ${path.relative(
+        REPO_ROOT,
+        profileDir,
+      )}/\n`,
+    );
+  }
+}
+
+async function triggerRefresh(api: string, token: string) {
+  const res = await fetch(`${api}/refresh`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (res.status !== 202) {
+    throw new Error(`POST /refresh: HTTP ${res.status} ${await res.text()}`);
+  }
+}
+
+function loadAverage() {
+  return os.loadavg().map(n => Math.round(n * 100) / 100);
+}
+
+function countBy(values: string[]) {
+  const counts: Record<string, number> = {};
+  values.forEach(v => (counts[v] = (counts[v] ?? 0) + 1));
+  return counts;
+}
+
+function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
+  const o = result.options as Options;
+  const r = result.firstRefresh;
+  const rows: Array<[string, string]> = [
+    [
+      'estate',
+      `${o.clusters} clusters x ${o.services} Services, ${o.latencyMs} ms per API request (${result.sandbox.objects} objects)`,
+    ],
+    [
+      'first refresh',
+      `${(r.wallMs / 1000).toFixed(1)} s (collection ${(
+        r.collectionMs / 1000
+      ).toFixed(1)} s, model ${(r.modelMs / 1000).toFixed(
+        1,
+      )} s), clusters ${JSON.stringify(r.clusterStatuses)}`,
+    ],
+    [
+      'requests per cluster',
+      `${r.requestsPerCluster.mean} (min ${r.requestsPerCluster.min}, max ${r.requestsPerCluster.max})`,
+    ],
+    [
+      'backend RSS',
+      `before the refresh ${result.backend.rssBeforeRefreshMiB} MiB, peak during refresh ${r.peakRssMiB} MiB, VmHWM ${result.backend.hwmAfterFirstRefreshMiB} MiB`,
+    ],
+    [
+      'entity',
+      `${result.entity.ref}: atlas ${result.entity.atlasPaths} paths in ${
+        result.entity.atlasClusters
+      } clusters; Kubernetes plugin ${
+        result.entity.kubernetesObjects
+      } objects, ${result.entity.kubernetesErrors} errors${
+        result.entity.kubernetesErrorKinds.length
+          ? ` (${result.entity.kubernetesErrorKinds.join(', ')})`
+          : ''
+      }`,
+    ],
+    [
+      `atlas view (c=${o.concurrency}, n=${o.requests})`,
+      latencyText(ours, result.atlasView.clusterRequestsPerView),
+    ],
+    [
+      `Kubernetes view (c=${o.concurrency}, n=${o.requests})`,
+      latencyText(kube, result.kubernetesView.clusterRequestsPerView),
+    ],
+    [
+      `atlas view during refresh (c=${DURING_REFRESH_CONCURRENCY})`,
+      `${latencyText(result.duringRefresh.latency)}; refresh took ${(
+        result.duringRefresh.refresh.wallMs / 1000
+      ).toFixed(1)} s, peak RSS ${result.duringRefresh.peakRssMiB} MiB`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write('\n');
+  rows.forEach(([k, v]) => process.stdout.write(`${k.padEnd(width)}  ${v}\n`));
+  process.stdout.write('\nTargets\n');
+  for (const [name, t] of Object.entries<any>(result.targets)) {
+    process.stdout.write(
+      `  ${t.met ? 'met   ' : 'MISSED'}  ${name.padEnd(22)} ${String(
+        t.value,
+      ).padStart(10)}  (target ${t.target})\n`,
+    );
+  }
+}
+
+function latencyText(l: LatencySummary, perView?: number) {
+  return (
+    `p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms, ${
+      l.requestsPerSecond
+    } req/s, ${l.requests} requests, ${l.errors} errors, ${Math.round(
+      l.responseBytes / 1024,
+    )} KiB` +
+    (perView === undefined ? '' : `, ${perView} cluster requests per view`)
+  );
+}
+
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+main()
+  .then(cleanup, async error => {
+    console.error(error);
+    process.exitCode = 1;
+    await cleanup();
+  })
+  .then(() => process.exit());
