@@ -8,6 +8,9 @@ import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
+import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
+import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
+import { inCidr } from './ipv4';
 import { sandboxKubeconfig } from './kubeconfig';
 import { Sandbox, startSandbox } from './startSandbox';
 
@@ -53,6 +56,22 @@ function istio(cluster: string, plural: string) {
       plural,
     })
     .then((list: any) => list.items as any[]);
+}
+
+function tencent<T>(Client: new (config: any) => T, region: string): T {
+  return new Client({
+    credential: {
+      secretId: 'AKIDSANDBOX00000000000000000000000000',
+      secretKey: 'sandbox-secret-key-0000000000000000',
+    },
+    region,
+    profile: {
+      httpProfile: {
+        endpoint: sandbox.cloud!.url.replace('http://', ''),
+        protocol: 'http://',
+      },
+    },
+  });
 }
 
 function control(method: string, route: string, body?: object) {
@@ -150,6 +169,21 @@ describe('the demo estates', () => {
     ]);
   });
 
+  it('reach the primary east-west CLB from the remote over peered VPCs, through no VPC endpoint', async () => {
+    const { LoadBalancerSet } = await tencent(
+      clb.v20180317.Client,
+      'ap-shanghai',
+    ).DescribeLoadBalancers({ LoadBalancerVips: ['10.20.0.50'] });
+    expect(LoadBalancerSet?.map(lb => [lb.LoadBalancerId, lb.VpcId])).toEqual([
+      ['lb-saasew01', 'vpc-sh000001'],
+    ]);
+    const { EndPointSet } = await tencent(
+      vpc.v20170312.Client,
+      'ap-shanghai',
+    ).DescribeVpcEndPoint({});
+    expect(EndPointSet).toEqual([]);
+  });
+
   it('gives the remote east-west gateway an internal CLB from the cloud stand-in', async () => {
     const { core } = clients('tke-saas-remote');
     const service = await core.readNamespacedService({
@@ -158,28 +192,75 @@ describe('the demo estates', () => {
     });
     const id =
       service.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'];
-    const client = new clb.v20180317.Client({
-      credential: {
-        secretId: 'AKIDSANDBOX00000000000000000000000000',
-        secretKey: 'sandbox-secret-key-0000000000000000',
-      },
-      region: 'ap-shanghai',
-      profile: {
-        httpProfile: {
-          endpoint: sandbox.cloud!.url.replace('http://', ''),
-          protocol: 'http://',
-        },
-      },
-    });
-    const { LoadBalancerSet } = await client.DescribeLoadBalancers({
-      LoadBalancerIds: [id!],
-    });
-    expect(LoadBalancerSet?.[0]).toMatchObject({
+    const { LoadBalancerSet } = await tencent(
+      clb.v20180317.Client,
+      'ap-shanghai',
+    ).DescribeLoadBalancers({ LoadBalancerIds: [id!] });
+    const [lb] = LoadBalancerSet!;
+    expect(lb).toMatchObject({
       LoadBalancerType: 'INTERNAL',
+      VpcId: 'vpc-sh000002',
+      SubnetId: 'subnet-sh000021',
       Tags: expect.arrayContaining([
         { TagKey: 'tke-clusterId', TagValue: 'cls-saas0002' },
       ]),
     });
+    expect(service.status?.loadBalancer?.ingress).toEqual([
+      { ip: lb.LoadBalancerVips![0] },
+    ]);
+    expect(inCidr('10.30.0.0/24', lb.LoadBalancerVips![0])).toBe(true);
+  });
+
+  it('agree with the cloud seed: node counts, and the pods and ports each seeded CLB targets', async () => {
+    const tencentClusters = sandbox.running.filter(
+      c => c.spec.provider === 'tencent',
+    );
+    for (const { name, spec } of tencentClusters) {
+      const { Clusters } = await tencent(
+        tke.v20180525.Client,
+        spec.region,
+      ).DescribeClusters({ ClusterIds: [spec.cloudClusterId!] });
+      expect([name, Clusters?.[0].ClusterNodeNum]).toEqual([
+        name,
+        spec.nodes.length,
+      ]);
+
+      const { core } = clients(name);
+      const services = (await core.listServiceForAllNamespaces()).items.filter(
+        s =>
+          s.spec?.type === 'LoadBalancer' &&
+          s.metadata?.annotations?.[
+            'service.cloud.tencent.com/direct-access'
+          ] === 'true',
+      );
+      for (const service of services) {
+        const id =
+          service.metadata!.annotations![
+            'service.kubernetes.io/loadbalance-id'
+          ];
+        const endpoints = await core.readNamespacedEndpoints({
+          name: service.metadata!.name!,
+          namespace: service.metadata!.namespace!,
+        });
+        const { Listeners } = await tencent(
+          clb.v20180317.Client,
+          spec.region,
+        ).DescribeTargets({ LoadBalancerId: id });
+        for (const port of service.spec!.ports!) {
+          const expected = (endpoints.subsets ?? []).flatMap(subset => {
+            const podPort = subset.ports!.find(p => p.name === port.name)!.port;
+            return subset.addresses!.map(a => `${a.ip}:${podPort}`);
+          });
+          const listener = Listeners!.find(l => l.Port === port.port);
+          expect([
+            `${name} ${id} ${port.port}`,
+            listener?.Targets?.map(
+              t => `${t.PrivateIpAddresses}:${t.Port}`,
+            ).sort(),
+          ]).toEqual([`${name} ${id} ${port.port}`, expected.sort()]);
+        }
+      }
+    }
   });
 
   it('serves EIPClaims only on VPC-CNI clusters', async () => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
 import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
 import type { ClusterSpec } from '../estate';
+import { inCidr } from '../ipv4';
 import { RunningCluster, startCluster } from '../kube/startCluster';
 import { sandboxKubeconfig } from '../kubeconfig';
 import { TencentCloudServer, startTencentCloudServer } from '../tencent';
@@ -88,6 +89,20 @@ async function addressOf(ip: string) {
     Filters: [{ Name: 'address-ip', Values: [ip] }],
   });
   return AddressSet?.[0];
+}
+
+async function listenersOf(loadBalancerId: string) {
+  const { Listeners } = await tencent(clb.v20180317.Client).DescribeTargets({
+    LoadBalancerId: loadBalancerId,
+  });
+  return Listeners!.map(l => ({
+    port: l.Port,
+    targets: l.Targets!.map(t => ({
+      type: t.Type,
+      eniId: t.EniId,
+      address: `${t.PrivateIpAddresses}:${t.Port}`,
+    })),
+  }));
 }
 
 async function loadBalancer(id: string) {
@@ -362,6 +377,65 @@ describe('pod EIPs on VPC-CNI', () => {
     expect(await addressOf(first!)).toMatchObject({ AddressStatus: 'UNBIND' });
   });
 
+  it('puts a pod on the ENI the cloud already records for its IP', async () => {
+    await cluster.stop();
+    await start({
+      ...tke,
+      cloudClusterId: 'cls-blog0001',
+      podCidr: '10.0.1.0/24',
+      podIps: { 'apps/gw': ['10.0.1.20'] },
+    });
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
+    });
+    const [pod] = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=gw',
+      })
+    ).items;
+    expect(pod.status?.podIP).toBe('10.0.1.20');
+    const claim: any = await custom.getNamespacedCustomObject({
+      group: 'networking.tke.cloud.tencent.com',
+      version: 'v1',
+      namespace: 'apps',
+      plural: 'eipclaims',
+      name: pod.metadata!.name!,
+    });
+    // lb-blog0001 of the seed targets 10.0.1.20 on eni-blog0001.
+    expect(claim.status.eniId).toBe('eni-blog0001');
+    expect(
+      await addressOf(
+        pod.metadata!.annotations!['tke.cloud.tencent.com/eip-public-ip'],
+      ),
+    ).toMatchObject({ NetworkInterfaceId: 'eni-blog0001' });
+  });
+
+  it('leaves a pod without an EIP, and says why, when the region quota is used up', async () => {
+    cloud.state.regions['ap-guangzhou'].AddressQuotaLimits.TOTAL_EIP_QUOTA = 3;
+    await apps.createNamespacedDeployment({
+      namespace: 'apps',
+      body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
+    });
+    const [pod] = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=gw',
+      })
+    ).items;
+    expect(
+      pod.metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'],
+    ).toBeUndefined();
+    expect(cluster.controller.errors).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^FailedAllocateEIP apps/${pod.metadata!.name}: .*3 of its 3 EIPs`,
+        ),
+      ),
+    );
+  });
+
   it('serves no EIPClaim kind on a cluster without VPC-CNI', async () => {
     await cluster.stop();
     await start({ ...tke, name: 'tke-gr', vpcCni: false });
@@ -441,10 +515,74 @@ describe('LoadBalancer Services', () => {
         'service.kubernetes.io/loadbalance-id'
       ],
     );
-    expect(internal?.LoadBalancerType).toBe('INTERNAL');
+    expect(internal).toMatchObject({
+      LoadBalancerType: 'INTERNAL',
+      VpcId: 'vpc-gz000001',
+      SubnetId: 'subnet-gz000011',
+    });
+    expect(inCidr('10.0.1.0/24', internal!.LoadBalancerVips![0])).toBe(true);
+    expect(privateService.status?.loadBalancer?.ingress).toEqual([
+      { ip: internal!.LoadBalancerVips![0] },
+    ]);
 
     await core.deleteNamespacedService({ name: 'public', namespace: 'apps' });
     expect(await loadBalancer(id!)).toBeUndefined();
+  });
+
+  it('with direct access, targets each pod on the targetPort of each Service port', async () => {
+    await start(tke);
+    const web = deployment('web', 2);
+    web.spec.template.spec.containers[0].ports.push({
+      name: 'https',
+      containerPort: 8443,
+    });
+    await apps.createNamespacedDeployment({ namespace: 'apps', body: web });
+    await core.createNamespacedService({
+      namespace: 'apps',
+      body: {
+        metadata: {
+          name: 'web',
+          annotations: { 'service.cloud.tencent.com/direct-access': 'true' },
+        },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { app: 'web' },
+          ports: [
+            { name: 'http', port: 80, targetPort: 'http' as any },
+            { name: 'https', port: 443, targetPort: 8443 as any },
+          ],
+        },
+      },
+    });
+    const service = await core.readNamespacedService({
+      name: 'web',
+      namespace: 'apps',
+    });
+    const pods = (
+      await core.listNamespacedPod({
+        namespace: 'apps',
+        labelSelector: 'app=web',
+      })
+    ).items;
+    const listeners = await listenersOf(
+      service.metadata!.annotations!['service.kubernetes.io/loadbalance-id'],
+    );
+    const podIps = pods.map(p => p.status!.podIP!).sort();
+
+    expect(
+      listeners.map(l => [l.port, l.targets.map(t => t.address).sort()]),
+    ).toEqual([
+      [80, podIps.map(ip => `${ip}:8080`)],
+      [443, podIps.map(ip => `${ip}:8443`)],
+    ]);
+    expect(listeners.flatMap(l => l.targets)).toEqual(
+      Array(4).fill(
+        expect.objectContaining({
+          type: 'ENI',
+          eniId: expect.stringMatching(/^eni-[b-z2-9]{8}$/),
+        }),
+      ),
+    );
   });
 
   it('reuses an existing CLB named by tke-existed-lbid and never deletes it', async () => {

@@ -2,7 +2,8 @@ import type { ClusterSpec, NodeSpec } from '../estate';
 import type { ResourceType } from '../kube/resources';
 import { KubeObject, ObjectStore, now } from '../kube/store';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
-import { AddressPool, stableNumber, stableSuffix, stableUid } from './naming';
+import { AddressPool } from '../ipv4';
+import { stableNumber, stableSuffix, stableUid } from './naming';
 import { injectSidecar } from './sidecarInjection';
 
 export const TKE = {
@@ -532,7 +533,7 @@ export class NetworkController {
     const bandwidth = Number(
       attributes.Bandwidth ?? attributes.InternetMaxBandwidthOut,
     );
-    const eniId = eniIdOf(this.#cluster, pod.spec.nodeName);
+    const eniId = this.#eniOf(pod);
     try {
       const { addressId, ip } = this.#cloud.bindPodEip({
         region: this.#cluster.region,
@@ -686,18 +687,16 @@ export class NetworkController {
         serviceName: `${service.metadata.namespace}/${service.metadata.name}`,
         internal: Boolean(annotations[TKE.internalSubnet]),
         subnetId: annotations[TKE.internalSubnet],
-        // targetPort is more than SandboxCloud asks for: with direct access each listener
-        // needs its own pod port, which one port per target cannot say.
         ports: (service.spec.ports ?? []).map((p: any) => ({
           port: p.port,
           protocol: p.protocol ?? 'TCP',
           nodePort: p.nodePort,
-          targetPort: pods[0] ? resolveTargetPort(p, pods[0]) : undefined,
+          targetPort: resolveTargetPort(p, pods[0]),
         })),
         targets: directAccess
           ? pods.map(pod => ({
               ip: pod.status.podIP,
-              port: resolveTargetPort(service.spec.ports?.[0] ?? {}, pod),
+              eniId: this.#eniOf(pod),
             }))
           : this.#cluster.nodes.map(node => ({ ip: node.internalIp })),
       });
@@ -710,6 +709,17 @@ export class NetworkController {
         }: ${(error as Error).message}`,
       );
     }
+  }
+
+  /** The ENI a VPC-CNI pod's IP sits on: the one the cloud records for it, else its node's. */
+  #eniOf(pod: KubeObject): string {
+    return (
+      this.#cloud?.eniOf({
+        region: this.#cluster.region,
+        clusterId: this.#cluster.cloudClusterId ?? this.#cluster.name,
+        privateIp: pod.status.podIP,
+      }) ?? eniIdOf(this.#cluster, pod.spec.nodeName)
+    );
   }
 
   #releaseLoadBalancer(service: KubeObject) {
@@ -981,12 +991,12 @@ function endpointSubsets(service: KubeObject, pods: KubeObject[]) {
 }
 
 /** A Service port's targetPort as a number, looking up named ports in the pod's containers. */
-function resolveTargetPort(port: any, pod: KubeObject): number | undefined {
+function resolveTargetPort(port: any, pod?: KubeObject): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') {
     return target;
   }
-  return (pod.spec?.containers ?? [])
+  return (pod?.spec?.containers ?? [])
     .flatMap((c: any) => c.ports ?? [])
     .find((p: any) => p.name === target)?.containerPort;
 }
@@ -1000,8 +1010,8 @@ function freeNodePort(used: Set<number>, seed: string): number {
   return port;
 }
 
-/** The ENI a VPC-CNI pod's IP sits on: one per node in this simulation. */
-export function eniIdOf(cluster: ClusterSpec, nodeName: string): string {
+/** The ENI of a node's pods when the cloud records none: one per node in this simulation. */
+function eniIdOf(cluster: ClusterSpec, nodeName: string): string {
   return `eni-${stableSuffix(`${cluster.name}/${nodeName}`, 8)}`;
 }
 

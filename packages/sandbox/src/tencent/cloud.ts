@@ -1,5 +1,5 @@
 import type { SandboxCloud } from './SandboxCloud';
-import { newId, SeedTarget, TencentState } from './state';
+import { newId, RegionState, SeedTarget, TencentState } from './state';
 
 /** What the simulated TKE controller does to the cloud, applied to the stand-in's state. */
 export function createSandboxCloud(state: TencentState): SandboxCloud {
@@ -19,17 +19,15 @@ export function createSandboxCloud(state: TencentState): SandboxCloud {
           vip: existing.LoadBalancerVips[0],
         };
       }
-      const cluster = region.Clusters.find(
-        c => c.ClusterId === input.clusterId,
-      );
+      const subnet = region.Subnets.find(s => s.SubnetId === input.subnetId);
       const lb = state.createLoadBalancer(region, {
         LoadBalancerName: `${input.clusterId}_${input.serviceName.replace(
           '/',
           '_',
         )}`,
         LoadBalancerType: input.internal ? 'INTERNAL' : 'OPEN',
-        VpcId: cluster?.ClusterNetworkSettings?.VpcId,
-        SubnetId: input.subnetId,
+        VpcId: vpcOf(region, input.clusterId) ?? subnet?.VpcId,
+        SubnetId: input.internal ? input.subnetId : undefined,
         NetworkAttributes: input.internal
           ? undefined
           : {
@@ -46,14 +44,22 @@ export function createSandboxCloud(state: TencentState): SandboxCloud {
           ListenerName: `TCP_${port.port}`,
           Protocol: port.protocol.toUpperCase(),
           Port: port.port,
-          // A target with its own port is a pod reached directly (VPC-CNI); otherwise a node's NodePort.
           Targets: input.targets.map(
-            (target): SeedTarget => ({
-              Type: target.port !== undefined ? 'ENI' : 'CVM',
-              Port: target.port ?? port.nodePort ?? port.port,
-              PrivateIpAddresses: [target.ip],
-              Weight: 10,
-            }),
+            (target): SeedTarget =>
+              target.eniId
+                ? {
+                    Type: 'ENI',
+                    Port: port.targetPort ?? port.port,
+                    PrivateIpAddresses: [target.ip],
+                    EniId: target.eniId,
+                    Weight: 10,
+                  }
+                : {
+                    Type: 'CVM',
+                    Port: port.nodePort ?? port.port,
+                    PrivateIpAddresses: [target.ip],
+                    Weight: 10,
+                  },
           ),
         })),
       });
@@ -82,6 +88,12 @@ export function createSandboxCloud(state: TencentState): SandboxCloud {
         .region(region)
         .LoadBalancers.find(l => l.LoadBalancerId === loadBalancerId)
         ?.LoadBalancerVips[0];
+    },
+
+    eniOf({ region, clusterId, privateIp }) {
+      const regionState = state.region(region);
+      const vpcId = vpcOf(regionState, clusterId);
+      return vpcId ? state.eniOf(regionState, vpcId, privateIp) : undefined;
     },
 
     bindPodEip(input) {
@@ -124,4 +136,9 @@ export function createSandboxCloud(state: TencentState): SandboxCloud {
       }
     },
   };
+}
+
+function vpcOf(region: RegionState, clusterId: string): string | undefined {
+  return region.Clusters.find(c => c.ClusterId === clusterId)
+    ?.ClusterNetworkSettings?.VpcId;
 }

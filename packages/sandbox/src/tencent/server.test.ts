@@ -1,10 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { resolve as resolvePath } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
 import { dnspod } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod';
 import { tcm } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm';
 import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
 import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
+import { parse, stringify } from 'yaml';
+import { inCidr } from '../ipv4';
 import { startTencentCloudServer, TencentCloudServer } from './index';
 
 const SEED = resolvePath(
@@ -356,20 +360,256 @@ describe('Tencent Cloud API stand-in', () => {
 
   it('serves VPC endpoints with the CLB behind their service', async () => {
     const client = new vpc.v20170312.Client(clientConfig('ap-shanghai'));
+    // The saas VPCs are peered, so the seed has no endpoint; add one in front of an API proxy.
+    await expect(client.DescribeVpcEndPoint({})).resolves.toMatchObject({
+      TotalCount: 0,
+    });
+    const proxy = server.cloud.createServiceLoadBalancer({
+      region: 'ap-shanghai',
+      clusterId: 'cls-saas0002',
+      serviceUid: 'uid-api-proxy',
+      serviceName: 'kube-api-proxy/kube-api-proxy',
+      internal: true,
+      subnetId: 'subnet-sh000021',
+      ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
+      targets: [{ ip: '10.30.0.11' }],
+    });
+    const region = server.state.regions['ap-shanghai'];
+    region.VpcEndPointServices.push({
+      EndPointServiceId: 'vpcsvc-api00001',
+      VpcId: 'vpc-sh000002',
+      ServiceVip: proxy.vip,
+      ServiceInstanceId: proxy.loadBalancerId,
+      ServiceType: 'CLB',
+    });
+    region.VpcEndPoints.push({
+      EndPointId: 'vpce-api00001',
+      VpcId: 'vpc-sh000001',
+      EndPointServiceId: 'vpcsvc-api00001',
+      ServiceVip: proxy.vip,
+      EndPointVip: '10.20.0.60',
+      State: 'ACTIVE',
+    });
+
     const endpoints = await client.DescribeVpcEndPoint({});
     expect(endpoints.EndPointSet).toEqual([
       expect.objectContaining({
-        EndPointId: 'vpce-saasrm01',
-        EndPointServiceId: 'vpcsvc-saasew01',
+        EndPointId: 'vpce-api00001',
+        EndPointServiceId: 'vpcsvc-api00001',
+        EndPointVip: '10.20.0.60',
       }),
     ]);
     const services = await client.DescribeVpcEndPointService({
-      EndPointServiceIds: ['vpcsvc-saasew01'],
+      EndPointServiceIds: ['vpcsvc-api00001'],
     });
     expect(services.EndPointServiceSet![0]).toMatchObject({
-      ServiceInstanceId: 'lb-saasew01',
+      ServiceInstanceId: proxy.loadBalancerId,
       EndPointCount: 1,
     });
+  });
+
+  it("gives an internal CLB a free address of its subnet, or of its cluster's VPC", async () => {
+    const internal = (
+      clusterId: string,
+      subnetId?: string,
+      region = 'ap-shanghai',
+    ) =>
+      server.cloud.createServiceLoadBalancer({
+        region,
+        clusterId,
+        serviceUid: `uid-${clusterId}-${subnetId}-${Math.random()}`,
+        serviceName: 'istio-system/istio-eastwestgateway',
+        internal: true,
+        subnetId,
+        ports: [{ port: 15443, protocol: 'TCP', nodePort: 32443 }],
+        targets: [],
+      });
+    const client = new clb.v20180317.Client(clientConfig('ap-shanghai'));
+
+    const first = internal('cls-saas0002', 'subnet-sh000021');
+    const second = internal('cls-saas0002', 'subnet-sh000021');
+    expect(inCidr('10.30.0.0/24', first.vip)).toBe(true);
+    expect(inCidr('10.30.0.0/24', second.vip)).toBe(true);
+    expect(second.vip).not.toBe(first.vip);
+    const { LoadBalancerSet } = await client.DescribeLoadBalancers({
+      LoadBalancerIds: [first.loadBalancerId],
+    });
+    expect(LoadBalancerSet![0]).toMatchObject({
+      LoadBalancerType: 'INTERNAL',
+      VpcId: 'vpc-sh000002',
+      SubnetId: 'subnet-sh000021',
+      LoadBalancerVips: [first.vip],
+    });
+
+    // A subnet the seed does not list is some subnet of the cluster's VPC.
+    const unlisted = internal('cls-saas0001', 'subnet-unlisted');
+    expect(inCidr('10.20.0.0/16', unlisted.vip)).toBe(true);
+    expect(unlisted.vip).not.toBe('10.20.0.50');
+
+    expect(() => internal('cls-saas0001', 'subnet-sh000021')).toThrow(
+      'Subnet subnet-sh000021 belongs to vpc-sh000002, not to vpc-sh000001.',
+    );
+    expect(() => internal('cls-unknown', undefined, 'ap-guangzhou')).toThrow(
+      /needs a known subnet or VPC/,
+    );
+  });
+
+  it('targets pods directly on the targetPort of each listener, on their ENIs', async () => {
+    const { loadBalancerId } = server.cloud.createServiceLoadBalancer({
+      region: 'ap-guangzhou',
+      clusterId: 'cls-blog0001',
+      serviceUid: 'uid-direct',
+      serviceName: 'apps/web',
+      internal: false,
+      ports: [
+        { port: 80, protocol: 'TCP', nodePort: 30080, targetPort: 8080 },
+        { port: 443, protocol: 'TCP', nodePort: 30443, targetPort: 8443 },
+      ],
+      targets: [
+        { ip: '10.0.1.21', eniId: 'eni-aaaa0001' },
+        { ip: '10.0.1.22', eniId: 'eni-aaaa0002' },
+      ],
+    });
+    const client = new clb.v20180317.Client(clientConfig('ap-guangzhou'));
+
+    const { Listeners } = await client.DescribeTargets({
+      LoadBalancerId: loadBalancerId,
+    });
+
+    expect(
+      Listeners!.map(l => [
+        l.Port,
+        l.Targets!.map(
+          t => `${t.Type} ${t.EniId} ${t.PrivateIpAddresses}:${t.Port}`,
+        ),
+      ]),
+    ).toEqual([
+      [
+        80,
+        ['ENI eni-aaaa0001 10.0.1.21:8080', 'ENI eni-aaaa0002 10.0.1.22:8080'],
+      ],
+      [
+        443,
+        ['ENI eni-aaaa0001 10.0.1.21:8443', 'ENI eni-aaaa0002 10.0.1.22:8443'],
+      ],
+    ]);
+  });
+
+  it('knows the ENIs its CLB targets name, in their own VPC only', () => {
+    expect(
+      server.cloud.eniOf({
+        region: 'ap-guangzhou',
+        clusterId: 'cls-blog0001',
+        privateIp: '10.0.1.20',
+      }),
+    ).toBe('eni-blog0001');
+    expect(
+      server.cloud.eniOf({
+        region: 'ap-guangzhou',
+        clusterId: 'cls-edge0001',
+        privateIp: '10.0.1.20',
+      }),
+    ).toBeUndefined();
+  });
+
+  it('counts EIPs against the region quota and refuses allocations beyond it', async () => {
+    const client = new vpc.v20170312.Client(clientConfig('ap-guangzhou'));
+    const quota = async () =>
+      Object.fromEntries(
+        (await client.DescribeAddressQuota()).QuotaSet!.map(q => [
+          q.QuotaId,
+          [q.QuotaCurrent, q.QuotaLimit],
+        ]),
+      );
+    expect(await quota()).toEqual({
+      TOTAL_EIP_QUOTA: [3, 20],
+      DAILY_EIP_APPLY: [0, 40],
+    });
+
+    const { AddressSet } = await client.AllocateAddresses({ AddressCount: 17 });
+    expect(await quota()).toEqual({
+      TOTAL_EIP_QUOTA: [20, 20],
+      DAILY_EIP_APPLY: [17, 40],
+    });
+    await expect(
+      client.AllocateAddresses({ AddressCount: 1 }),
+    ).rejects.toMatchObject({ code: 'AddressQuotaLimitExceeded' });
+    expect(() =>
+      server.cloud.bindPodEip({
+        region: 'ap-guangzhou',
+        clusterId: 'cls-blog0001',
+        podIp: '10.0.1.20',
+        eniId: 'eni-blog0001',
+      }),
+    ).toThrow(expect.objectContaining({ code: 'AddressQuotaLimitExceeded' }));
+
+    await client.ReleaseAddresses({ AddressIds: [AddressSet![0]] });
+    await expect(
+      client.AllocateAddresses({ AddressCount: 1 }),
+    ).resolves.toMatchObject({ AddressSet: [expect.stringMatching(/^eip-/)] });
+    expect(await quota()).toEqual({
+      TOTAL_EIP_QUOTA: [20, 20],
+      DAILY_EIP_APPLY: [18, 40],
+    });
+    // Other regions keep their own count.
+    await expect(
+      new vpc.v20170312.Client(
+        clientConfig('ap-shanghai'),
+      ).DescribeAddressQuota(),
+    ).resolves.toMatchObject({
+      QuotaSet: [
+        { QuotaId: 'TOTAL_EIP_QUOTA', QuotaCurrent: 0, QuotaLimit: 20 },
+        { QuotaId: 'DAILY_EIP_APPLY', QuotaCurrent: 0, QuotaLimit: 40 },
+      ],
+    });
+  });
+
+  it('takes EIP quota limits from the seed', async () => {
+    const seed = parse(readFileSync(SEED, 'utf8'));
+    seed.regions['ap-guangzhou'].AddressQuotaLimits = {
+      TOTAL_EIP_QUOTA: 5,
+      DAILY_EIP_APPLY: 3,
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
+    const seedFile = join(dir, 'tencent.yaml');
+    writeFileSync(seedFile, stringify(seed));
+    const limited = await startTencentCloudServer({
+      seedFile,
+      credentials: [credential],
+    });
+    try {
+      const client = new vpc.v20170312.Client({
+        ...clientConfig('ap-guangzhou'),
+        profile: {
+          httpProfile: {
+            endpoint: limited.url.replace('http://', ''),
+            protocol: 'http://',
+          },
+        },
+      });
+      await expect(
+        client.AllocateAddresses({ AddressCount: 3 }),
+      ).rejects.toMatchObject({ code: 'AddressQuotaLimitExceeded' });
+      const { AddressSet } = await client.AllocateAddresses({
+        AddressCount: 2,
+      });
+      await client.ReleaseAddresses({ AddressIds: AddressSet! });
+      await client.AllocateAddresses({ AddressCount: 1 });
+      await expect(
+        client.AllocateAddresses({ AddressCount: 1 }),
+      ).rejects.toMatchObject({
+        code: 'AddressQuotaLimitExceeded.DailyAllocate',
+      });
+      await expect(client.DescribeAddressQuota()).resolves.toMatchObject({
+        QuotaSet: [
+          { QuotaId: 'TOTAL_EIP_QUOTA', QuotaCurrent: 4, QuotaLimit: 5 },
+          { QuotaId: 'DAILY_EIP_APPLY', QuotaCurrent: 3, QuotaLimit: 3 },
+        ],
+      });
+    } finally {
+      await limited.stop();
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('serves TKE clusters, their VPC-CNI state and a kubeconfig for the Kubernetes stand-in', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { AddressPool } from '../ipv4';
 import { TencentApiError } from './errors';
 
 /*
@@ -37,10 +38,20 @@ export interface SeedListener extends ApiObject {
   >;
 }
 
+/** A listener's backends, its rules' included. */
+export function listenerTargets(listener: SeedListener): SeedTarget[] {
+  return [
+    ...(listener.Targets ?? []),
+    ...(listener.Rules ?? []).flatMap(rule => rule.Targets ?? []),
+  ];
+}
+
 export interface SeedLoadBalancer extends ApiObject {
   LoadBalancerId: string;
   LoadBalancerType: 'OPEN' | 'INTERNAL';
   LoadBalancerVips: string[];
+  VpcId?: string;
+  SubnetId?: string;
   CreateTime: string;
   Tags: Array<{ TagKey: string; TagValue: string }>;
   /** Served by DescribeListeners/DescribeTargets, not DescribeLoadBalancers. */
@@ -63,13 +74,37 @@ export interface SeedCluster extends ApiObject {
   Sandbox: { ApiServer: string; Token: string };
 }
 
+/** DescribeVpcs / DescribeSubnets shapes: where internal CLBs take their VIPs. */
+export interface SeedVpc extends ApiObject {
+  VpcId: string;
+  CidrBlock: string;
+}
+
+export interface SeedSubnet extends ApiObject {
+  SubnetId: string;
+  VpcId: string;
+  CidrBlock: string;
+}
+
+export type AddressQuotaId = 'TOTAL_EIP_QUOTA' | 'DAILY_EIP_APPLY';
+
+/** What a new account gets in each region. */
+const DEFAULT_ADDRESS_QUOTA: Record<AddressQuotaId, number> = {
+  TOTAL_EIP_QUOTA: 20,
+  DAILY_EIP_APPLY: 40,
+};
+
 export interface RegionState {
   LoadBalancers: SeedLoadBalancer[];
   Addresses: SeedAddress[];
   Clusters: SeedCluster[];
   Meshes: ApiObject[];
+  Vpcs: SeedVpc[];
+  Subnets: SeedSubnet[];
   VpcEndPoints: ApiObject[];
   VpcEndPointServices: ApiObject[];
+  /** DescribeAddressQuota's limits; the seed may lower or raise the defaults. */
+  AddressQuotaLimits: Record<AddressQuotaId, number>;
 }
 
 export interface DnsRecord extends ApiObject {
@@ -122,8 +157,11 @@ function emptyRegion(): RegionState {
     Addresses: [],
     Clusters: [],
     Meshes: [],
+    Vpcs: [],
+    Subnets: [],
     VpcEndPoints: [],
     VpcEndPointServices: [],
+    AddressQuotaLimits: { ...DEFAULT_ADDRESS_QUOTA },
   };
 }
 
@@ -159,6 +197,10 @@ export class TencentState {
   readonly tasks = new Map<string, TaskResult>();
   #nextTaskId = 1000;
   readonly #issuedIps: Record<string, number> = {};
+  readonly #allocatedToday = new Map<
+    RegionState,
+    { day: string; count: number }
+  >();
 
   static fromFile(seedFile: string): TencentState {
     return new TencentState(
@@ -171,7 +213,15 @@ export class TencentState {
       this.regions[region] = emptyRegion();
     }
     for (const [region, content] of Object.entries(seed.regions ?? {})) {
-      this.regions[region] = { ...emptyRegion(), ...content };
+      const empty = emptyRegion();
+      this.regions[region] = {
+        ...empty,
+        ...content,
+        AddressQuotaLimits: {
+          ...empty.AddressQuotaLimits,
+          ...content.AddressQuotaLimits,
+        },
+      };
     }
     this.domains = seed.domains ?? {};
     this.prices = seed.prices;
@@ -214,12 +264,16 @@ export class TencentState {
 
   createLoadBalancer(
     region: RegionState,
-    input: Pick<SeedLoadBalancer, 'LoadBalancerType' | 'Tags' | 'Listeners'> &
+    input: Pick<
+      SeedLoadBalancer,
+      'LoadBalancerType' | 'Tags' | 'Listeners' | 'VpcId' | 'SubnetId'
+    > &
       ApiObject,
   ): SeedLoadBalancer {
-    const vip = this.#issueIp(
-      input.LoadBalancerType === 'OPEN' ? '129.226' : '10.99',
-    );
+    const vip =
+      input.LoadBalancerType === 'OPEN'
+        ? this.#issueIp('129.226')
+        : this.#internalVip(region, input.VpcId, input.SubnetId);
     const lb: SeedLoadBalancer = {
       Forward: 1,
       Status: 1,
@@ -232,6 +286,70 @@ export class TencentState {
     };
     region.LoadBalancers.push(lb);
     return lb;
+  }
+
+  /**
+   * A free address of the subnet, or of the VPC when the seed does not know the subnet. Taken
+   * from the top of the block: the stand-in knows no CVMs, and the estates number their nodes
+   * and pods from the bottom.
+   */
+  #internalVip(
+    region: RegionState,
+    vpcId: string | undefined,
+    subnetId: string | undefined,
+  ): string {
+    const subnet = region.Subnets.find(s => s.SubnetId === subnetId);
+    if (subnet && vpcId && subnet.VpcId !== vpcId) {
+      throw new TencentApiError(
+        'InvalidParameterValue',
+        `Subnet ${subnetId} belongs to ${subnet.VpcId}, not to ${vpcId}.`,
+      );
+    }
+    const cidr =
+      subnet?.CidrBlock ?? region.Vpcs.find(v => v.VpcId === vpcId)?.CidrBlock;
+    if (!cidr) {
+      throw new TencentApiError(
+        'InvalidParameterValue',
+        `An internal load balancer needs a known subnet or VPC (got subnet ${
+          subnetId ?? 'none'
+        }, VPC ${vpcId ?? 'none'}).`,
+      );
+    }
+    const vip = new AddressPool(cidr, this.#privateIpsInUse(region)).highest();
+    if (!vip) {
+      throw new TencentApiError(
+        'ResourceInsufficient',
+        `No free address left in ${cidr}.`,
+      );
+    }
+    return vip;
+  }
+
+  #privateIpsInUse(region: RegionState): string[] {
+    return [
+      ...region.LoadBalancers.flatMap(lb => [
+        ...lb.LoadBalancerVips,
+        ...lb.Listeners.flatMap(listenerTargets).flatMap(
+          t => t.PrivateIpAddresses,
+        ),
+      ]),
+      ...region.Addresses.flatMap(a =>
+        a.PrivateAddressIp ? [a.PrivateAddressIp] : [],
+      ),
+      ...region.VpcEndPoints.map(e => e.EndPointVip),
+    ];
+  }
+
+  /** The ENI the cloud's records put a private IP of the VPC on (CLB targets name their ENIs). */
+  eniOf(region: RegionState, vpcId: string, privateIp: string) {
+    return region.LoadBalancers.filter(lb => lb.VpcId === vpcId)
+      .flatMap(lb => lb.Listeners.flatMap(listenerTargets))
+      .find(
+        t =>
+          t.Type === 'ENI' &&
+          t.EniId &&
+          t.PrivateIpAddresses.includes(privateIp),
+      )?.EniId;
   }
 
   deleteLoadBalancer(region: RegionState, id: string): void {
@@ -261,6 +379,8 @@ export class TencentState {
       tags?: Array<{ Key: string; Value: string }>;
     },
   ): SeedAddress {
+    this.checkAddressQuota(region, 1);
+    this.#allocationsToday(region).count++;
     const address: SeedAddress = {
       AddressId: newId('eip'),
       AddressName: input.name,
@@ -275,6 +395,54 @@ export class TencentState {
     };
     region.Addresses.push(address);
     return address;
+  }
+
+  /** DescribeAddressQuota's QuotaSet: EIPs held in the region, and allocated today. */
+  addressQuota(region: RegionState): Array<{
+    QuotaId: AddressQuotaId;
+    QuotaCurrent: number;
+    QuotaLimit: number;
+  }> {
+    return [
+      {
+        QuotaId: 'TOTAL_EIP_QUOTA',
+        QuotaCurrent: region.Addresses.length,
+        QuotaLimit: region.AddressQuotaLimits.TOTAL_EIP_QUOTA,
+      },
+      {
+        QuotaId: 'DAILY_EIP_APPLY',
+        QuotaCurrent: this.#allocationsToday(region).count,
+        QuotaLimit: region.AddressQuotaLimits.DAILY_EIP_APPLY,
+      },
+    ];
+  }
+
+  /** Refuses `count` more EIPs when either quota would be exceeded, as AllocateAddresses does. */
+  checkAddressQuota(region: RegionState, count: number): void {
+    const [total, daily] = this.addressQuota(region);
+    if (total.QuotaCurrent + count > total.QuotaLimit) {
+      throw new TencentApiError(
+        'AddressQuotaLimitExceeded',
+        `The account holds ${total.QuotaCurrent} of its ${total.QuotaLimit} EIPs in this region; ${count} more exceed the quota.`,
+      );
+    }
+    if (daily.QuotaCurrent + count > daily.QuotaLimit) {
+      throw new TencentApiError(
+        'AddressQuotaLimitExceeded.DailyAllocate',
+        `${daily.QuotaCurrent} of the ${daily.QuotaLimit} EIP allocations allowed today in this region are used; ${count} more exceed the quota.`,
+      );
+    }
+  }
+
+  /** Daily quotas restart at midnight Beijing time. */
+  #allocationsToday(region: RegionState): { day: string; count: number } {
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    let today = this.#allocatedToday.get(region);
+    if (today?.day !== day) {
+      today = { day, count: 0 };
+      this.#allocatedToday.set(region, today);
+    }
+    return today;
   }
 
   associateAddress(

@@ -1,17 +1,15 @@
 import { TencentApiError } from '../errors';
-import type { SeedListener, SeedLoadBalancer, SeedTarget } from '../state';
+import {
+  listenerTargets,
+  type SeedListener,
+  type SeedLoadBalancer,
+  type SeedTarget,
+} from '../state';
 import { ActionHandler, applyFilters, page, withoutKeys } from './types';
-
-function targetsOf(listener: SeedListener): SeedTarget[] {
-  return [
-    ...(listener.Targets ?? []),
-    ...(listener.Rules ?? []).flatMap(rule => rule.Targets ?? []),
-  ];
-}
 
 function targetCount(lb: SeedLoadBalancer): number {
   return lb.Listeners.reduce(
-    (sum, listener) => sum + targetsOf(listener).length,
+    (sum, listener) => sum + listenerTargets(listener).length,
     0,
   );
 }

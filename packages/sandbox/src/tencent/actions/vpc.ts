@@ -49,6 +49,7 @@ const AllocateAddresses: ActionHandler = ({ state, region, params }) => {
       'AddressCount must be between 1 and 100.',
     );
   }
+  state.checkAddressQuota(regionState, count);
   const addresses = Array.from({ length: count }, () =>
     state.allocateAddress(regionState, {
       name: params.AddressName,
@@ -62,6 +63,10 @@ const AllocateAddresses: ActionHandler = ({ state, region, params }) => {
     TaskId: state.recordTask({ status: 'SUCCESS' }),
   };
 };
+
+const DescribeAddressQuota: ActionHandler = ({ state, region }) => ({
+  QuotaSet: state.addressQuota(state.region(region)),
+});
 
 const AssociateAddress: ActionHandler = ({ state, region, params }) => {
   state.associateAddress(state.region(region), params.AddressId, {
@@ -205,6 +210,7 @@ const DescribeVpcEndPointService: ActionHandler = ({
 export const vpcActions: Record<string, ActionHandler> = {
   DescribeAddresses,
   AllocateAddresses,
+  DescribeAddressQuota,
   AssociateAddress,
   DisassociateAddress,
   ReleaseAddresses,
