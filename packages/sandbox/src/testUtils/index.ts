@@ -1,0 +1,11 @@
+/**
+ * The real Ingress Atlas backend on the sandbox, for tests of the plugins that read it.
+ *
+ * @packageDocumentation
+ */
+export {
+  startSandboxAtlas,
+  usersOnlyPermissions,
+  type SandboxAtlas,
+  type SandboxAtlasOptions,
+} from './startSandboxAtlas';
