@@ -2,7 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   ANNOTATION_LOCATION,
   Entity,
@@ -15,24 +15,32 @@ import {
   EntityProviderMutation,
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
-import type { JsonObject } from '@backstage/types';
-import { createIngressAtlasTestPlugin } from '@ingress-atlas/plugin-ingress-atlas-node/testUtils';
+import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
+import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
+import {
+  SandboxAtlas,
+  SandboxAtlasOptions,
+  startSandboxAtlas,
+  usersOnlyPermissions,
+} from '@ingress-atlas/sandbox/testUtils';
 import catalogModule from '.';
 
+jest.setTimeout(180_000);
+
+const TASK_ID = 'IngressAtlasEntityProvider:refresh';
+
 /**
- * Boots a backend with the catalog module and a stand-in ingress-atlas plugin answering over
- * HTTP, connects the provider the way the catalog does and runs its scheduled refresh.
+ * Starts the real ingress-atlas backend on the sandbox with the catalog module, and connects
+ * the provider the module registered the way the catalog does. `emit()` runs its scheduled
+ * refresh and returns the entities of the last full mutation.
  */
-async function emit(
-  options: {
-    atlas?: ReturnType<typeof createIngressAtlasTestPlugin>;
-    config?: JsonObject;
-  } = {},
+async function startAtlasWithProvider(
+  options: Partial<SandboxAtlasOptions<any[]>> = {},
 ) {
-  const atlas = options.atlas ?? createIngressAtlasTestPlugin();
   const scheduler = mockServices.scheduler();
   const providers: EntityProvider[] = [];
-  await startTestBackend({
+  const atlas = await startSandboxAtlas({
+    ...options,
     extensionPoints: [
       [
         catalogProcessingExtensionPoint,
@@ -40,14 +48,15 @@ async function emit(
       ],
     ],
     features: [
+      ingressAtlasPlugin,
+      tencentModule,
       catalogModule,
-      atlas.plugin,
-      mockServices.rootConfig.factory({ data: options.config ?? {} }),
       createServiceFactory({
         service: coreServices.scheduler,
         deps: {},
         factory: () => scheduler,
       }),
+      ...(options.features ?? []),
     ],
   });
   expect(providers.map(p => p.getProviderName())).toEqual([
@@ -60,13 +69,12 @@ async function emit(
     },
     refresh: async () => {},
   });
-  const tasks = await scheduler.getScheduledTasks();
-  expect(tasks.map(t => t.id)).toEqual(['IngressAtlasEntityProvider:refresh']);
-  await scheduler.triggerTask('IngressAtlasEntityProvider:refresh');
-  const entities = mutations.flatMap(m =>
-    m.type === 'full' ? m.entities.map(d => d.entity) : [],
-  );
-  return { mutations, entities, requests: atlas.requests };
+  const emit = async () => {
+    await scheduler.triggerTask(TASK_ID);
+    const last = mutations[mutations.length - 1];
+    return last?.type === 'full' ? last.entities.map(d => d.entity) : [];
+  };
+  return { atlas, scheduler, mutations, emit };
 }
 
 /** The relations the catalog derives from the entities, as `source type target` lines. */
@@ -98,55 +106,79 @@ async function relationsOf(entities: Entity[]) {
 const byName = (entities: Entity[], name: string) =>
   entities.find(e => e.metadata.name === name)!;
 
-describe('catalogModuleIngressAtlasEntityProvider', () => {
-  it('replaces all its entities on each refresh, reading the atlas as the catalog plugin', async () => {
-    const { mutations, requests } = await emit();
+describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
+  let started: Awaited<ReturnType<typeof startAtlasWithProvider>>;
+  let entities: Entity[];
 
-    expect(mutations).toHaveLength(1);
-    expect(mutations[0].type).toBe('full');
+  beforeAll(async () => {
+    started = await startAtlasWithProvider();
+    entities = await started.emit();
+  });
+
+  afterAll(() => started?.atlas.stop());
+
+  it('replaces all its entities on each refresh, from its own scheduled task', async () => {
     expect(
-      mutations[0].type === 'full' &&
-        mutations[0].entities.every(
+      (await started.scheduler.getScheduledTasks()).map(t => t.id),
+    ).toContain(TASK_ID);
+    expect(started.mutations).toHaveLength(1);
+    expect(started.mutations[0].type).toBe('full');
+    expect(
+      started.mutations[0].type === 'full' &&
+        started.mutations[0].entities.every(
           d => d.locationKey === 'IngressAtlasEntityProvider',
         ),
     ).toBe(true);
-    expect(requests.map(r => `${r.subject} ${r.path}`).sort()).toEqual([
-      'plugin:catalog /cloud-inventory',
-      'plugin:catalog /clusters',
-      'plugin:catalog /exposures',
-    ]);
   });
 
-  it('emits clusters, gateways, load balancers and EIPs as Resources with stable names', async () => {
-    const { entities } = await emit();
+  it('emits clusters, gateways, load balancers and EIPs as Resources with stable names', () => {
+    const lines = entities.map(e => `${e.spec?.type} ${e.metadata.name}`);
+    const clusters = lines.filter(l => l.startsWith('kubernetes-cluster '));
+    const gateways = lines.filter(l => l.startsWith('ingress-gateway '));
+    const cloud = lines.slice(clusters.length + gateways.length);
 
-    expect(entities.map(e => `${e.spec?.type} ${e.metadata.name}`)).toEqual([
+    expect(clusters).toEqual([
       'kubernetes-cluster aliyun-asm',
       'kubernetes-cluster edge',
       'kubernetes-cluster huawei-cce',
-      'kubernetes-cluster offline-lab',
       'kubernetes-cluster tke-blog',
       'kubernetes-cluster tke-saas-primary',
       'kubernetes-cluster tke-saas-remote',
+    ]);
+    expect(
+      lines.slice(clusters.length, clusters.length + gateways.length),
+    ).toEqual([
       'ingress-gateway aliyun-asm-istio-system-istio-ingressgateway',
-      'ingress-gateway edge-edge-proxy-envoy-front',
+      'ingress-gateway aliyun-asm-kube-system-nginx-ingress-controller',
+      'ingress-gateway edge-front-proxy-front-envoy',
       'ingress-gateway edge-istio-system-istio-ingressgateway',
+      'ingress-gateway edge-istio-system-legacy-gateway',
+      'ingress-gateway huawei-cce-api-proxy-apiserver-proxy',
       'ingress-gateway tke-blog-istio-system-istio-ingressgateway',
       'ingress-gateway tke-saas-primary-istio-system-istio-eastwestgateway',
       'ingress-gateway tke-saas-primary-istio-system-istio-ingressgateway',
-      'elastic-ip eip-edge0001',
-      'elastic-ip eip-idle0001',
-      'load-balancer lb-blog0001',
-      'load-balancer lb-bp1shop0001',
-      'load-balancer lb-idle0001',
-      'load-balancer lb-saas0001',
-      'load-balancer lb-saasew01',
+      'ingress-gateway tke-saas-remote-istio-system-istio-eastwestgateway',
     ]);
+    // Load balancers the sandbox creates on start get new ids each time: only the seeded ones.
+    expect(cloud).toEqual(
+      expect.arrayContaining([
+        'load-balancer 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07',
+        'elastic-ip eip-edge0001',
+        'elastic-ip eip-edge0002',
+        'elastic-ip eip-idle0001',
+        'load-balancer lb-blog0001',
+        'load-balancer lb-bp1asmgw001',
+        'load-balancer lb-bp1ingress01',
+        'load-balancer lb-idle0001',
+        'load-balancer lb-saas0001',
+        'load-balancer lb-saasew01',
+      ]),
+    );
+    const names = cloud.map(l => l.split(' ')[1]);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
   });
 
-  it('annotates clusters for the Kubernetes plugin', async () => {
-    const { entities } = await emit();
-
+  it('annotates clusters for the Kubernetes plugin', () => {
     expect(byName(entities, 'tke-blog')).toEqual({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
@@ -159,7 +191,8 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
           'backstage.io/managed-by-origin-location':
             'ingress-atlas:cluster/tke-blog',
           'ingress-atlas.io/cluster': 'tke-blog',
-          'kubernetes.io/api-server': 'http://127.0.0.1:6441',
+          'kubernetes.io/api-server':
+            started.atlas.sandbox.clusters['tke-blog'].url,
           'kubernetes.io/auth-provider': 'serviceAccount',
         },
         labels: {
@@ -172,15 +205,9 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
         owner: 'group:default/platform-team',
       },
     });
-    const offline = byName(entities, 'offline-lab');
-    expect(offline.metadata.title).toBe('Offline Lab');
-    expect(offline.metadata.annotations).not.toHaveProperty(
-      'kubernetes.io/api-server',
-    );
   });
 
   it('relates cluster -> gateway -> component, and load balancer -> gateway', async () => {
-    const { entities } = await emit();
     const relations = await relationsOf(entities);
 
     const gateway =
@@ -193,53 +220,24 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
         `component:default/blog dependsOn ${gateway}`,
         `resource:default/lb-blog0001 dependencyOf ${gateway}`,
         `${gateway} ownedBy group:default/platform-team`,
-        // The edge host goes through a front proxy on an EIP, then the hostNetwork gateway.
-        'resource:default/eip-edge0001 dependencyOf resource:default/edge-edge-proxy-envoy-front',
-        'resource:default/edge-edge-proxy-envoy-front dependencyOf component:default/edge-web',
+        // The edge host goes through a front proxy, then the hostNetwork gateway.
+        'resource:default/edge-front-proxy-front-envoy dependencyOf component:default/edge-web',
         'resource:default/edge-istio-system-istio-ingressgateway dependencyOf component:default/edge-web',
       ]),
     );
-    // Nobody owns legacy.example.com: no relation to a made-up component.
-    expect(relations.filter(r => r.includes('legacy'))).toEqual([]);
+    // The east-west gateways serve no component: no relation to a made-up one.
     expect(
-      byName(entities, 'tke-blog-istio-system-istio-ingressgateway').metadata
-        .description,
-    ).toBe(
-      'Ingress gateway (istio) istio-system/istio-ingressgateway on tke-blog, serving blog.example.com, legacy.example.com.',
+      relations.filter(r => /eastwestgateway dependencyOf component:/.test(r)),
+    ).toEqual([]);
+    expect(byName(entities, gateway.split('/')[1]).metadata.description).toBe(
+      'Ingress gateway (istio) istio-system/istio-ingressgateway on tke-blog, serving blog.example.com.',
+    );
+    expect(byName(entities, 'lb-blog0001').metadata.description).toBe(
+      'Public Tencent Cloud CLB lb-blog0001 (129.204.10.11) in ap-guangzhou; in-use, 144 CNY/month.',
     );
   });
 
-  it('takes owners from cloud tags, else from config', async () => {
-    const { entities } = await emit({
-      config: { ingressAtlas: { catalog: { owner: 'sre' } } },
-    });
-
-    expect(
-      Object.fromEntries(
-        [
-          'lb-blog0001',
-          'eip-edge0001',
-          'lb-idle0001',
-          'tke-blog',
-          'edge-edge-proxy-envoy-front',
-        ].map(name => [name, byName(entities, name).spec?.owner]),
-      ),
-    ).toEqual({
-      'lb-blog0001': 'group:default/blog-team',
-      'eip-edge0001': 'group:default/edge-ops',
-      'lb-idle0001': 'group:default/sre',
-      'tke-blog': 'group:default/sre',
-      'edge-edge-proxy-envoy-front': 'group:default/sre',
-    });
-    expect(byName(entities, 'lb-idle0001').metadata.description).toBe(
-      'Public Tencent Cloud CLB lb-idle0001 (129.204.10.99) in ap-guangzhou; idle, 14.4 CNY/month.',
-    );
-  });
-
-  it('does not re-emit clusters the atlas found in the catalog, and marks what it emits as its own', async () => {
-    const { entities } = await emit();
-
-    expect(entities.map(e => e.metadata.name)).not.toContain('lab-gke');
+  it('marks everything it emits as its own', () => {
     expect(
       entities.filter(
         e =>
@@ -250,41 +248,132 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     ).toEqual([]);
   });
 
-  it('leaves the catalog as it was when the atlas cannot be read', async () => {
-    const atlas = createIngressAtlasTestPlugin({
-      failWith: {
-        status: 503,
-        name: 'ServiceUnavailableError',
-        message: 'not refreshed yet',
+  it('never puts secret data from the clusters into the catalog', () => {
+    expect(JSON.stringify(entities)).not.toContain('ATLAS-CANARY-');
+  });
+});
+
+describe('catalogModuleIngressAtlasEntityProvider', () => {
+  let atlas: SandboxAtlas | undefined;
+
+  afterEach(async () => {
+    await atlas?.stop();
+    atlas = undefined;
+  });
+
+  it('takes owners from cloud tags, else from config', async () => {
+    const started = await startAtlasWithProvider({
+      config: { ingressAtlas: { catalog: { owner: 'sre', ownerTag: 'team' } } },
+    });
+    atlas = started.atlas;
+    const entities = await started.emit();
+
+    expect(
+      Object.fromEntries(
+        [
+          'lb-saasew01',
+          'eip-edge0001',
+          'lb-idle0001',
+          'tke-blog',
+          'edge-front-proxy-front-envoy',
+        ].map(name => [name, byName(entities, name).spec?.owner]),
+      ),
+    ).toEqual({
+      'lb-saasew01': 'group:default/saas',
+      'eip-edge0001': 'group:default/edge',
+      'lb-idle0001': 'group:default/sre',
+      'tke-blog': 'group:default/sre',
+      'edge-front-proxy-front-envoy': 'group:default/sre',
+    });
+    expect(byName(entities, 'lb-idle0001').metadata.description).toBe(
+      'Public Tencent Cloud CLB lb-idle0001 (129.204.10.99) in ap-guangzhou; idle, 144 CNY/month.',
+    );
+  });
+
+  it('does not re-emit clusters the atlas found in the catalog', async () => {
+    const started = await startAtlasWithProvider({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Resource',
+          metadata: {
+            name: 'lab-gke',
+            annotations: { 'kubernetes.io/api-server': 'https://127.0.0.1:1' },
+          },
+          spec: { type: 'kubernetes-cluster', owner: 'platform-team' },
+        },
+      ],
+      config: {
+        ingressAtlas: {
+          catalogClusters: { enabled: true, allowedHosts: ['127.0.0.1'] },
+        },
       },
     });
-    const { mutations } = await emit({ atlas });
+    atlas = started.atlas;
+    const entities = await started.emit();
 
-    expect(mutations).toEqual([]);
+    const { clusters } = await atlas.get('/clusters');
+    expect(
+      clusters.find((c: { name: string }) => c.name === 'lab-gke'),
+    ).toMatchObject({
+      source: 'catalog',
+    });
+    expect(entities.map(e => e.metadata.name)).not.toContain('lab-gke');
+    expect(entities.map(e => e.metadata.name)).toContain('tke-blog');
+  });
+
+  it('keeps the Resources of a cluster that stopped answering, from its last snapshot', async () => {
+    const started = await startAtlasWithProvider();
+    atlas = started.atlas;
+    atlas.sandbox.running
+      .find(c => c.name === 'edge')!
+      .faults.set({ errorRate: 1 });
+    await atlas.refresh();
+    const { clusters } = await atlas.get('/clusters');
+    expect(
+      clusters.find((c: { name: string }) => c.name === 'edge'),
+    ).toMatchObject({
+      status: 'stale',
+    });
+
+    const entities = await started.emit();
+    expect(entities.map(e => e.metadata.name)).toEqual(
+      expect.arrayContaining([
+        'edge',
+        'edge-istio-system-istio-ingressgateway',
+      ]),
+    );
+    expect(await relationsOf(entities)).toContain(
+      'resource:default/edge-istio-system-istio-ingressgateway dependencyOf component:default/edge-web',
+    );
+  });
+
+  it('leaves the catalog as it was when the atlas refuses it', async () => {
+    const started = await startAtlasWithProvider({
+      features: [usersOnlyPermissions()],
+    });
+    atlas = started.atlas;
+    await started.emit();
+
+    expect(started.mutations).toEqual([]);
   });
 
   it('keeps the catalog as it is before the atlas has finished its first refresh', async () => {
-    const atlas = createIngressAtlasTestPlugin({
-      responses: {
-        '/clusters': { clusters: [], sourceErrors: [] },
-        '/exposures': {
-          paths: [],
-          entries: [],
-          gateways: [],
-          routes: [],
-          costs: [],
-        },
-        '/cloud-inventory': { inventories: [] },
-      },
+    const started = await startAtlasWithProvider({
+      waitForFirstRefresh: false,
     });
-    const { mutations } = await emit({ atlas });
+    atlas = started.atlas;
+    await started.emit();
 
-    expect(mutations).toEqual([]);
+    expect(started.mutations).toEqual([]);
   });
 
   it('refuses a bad owner at startup, naming the key', async () => {
     await expect(
-      emit({ config: { ingressAtlas: { catalog: { owner: 'group:' } } } }),
+      startAtlasWithProvider({
+        waitForFirstRefresh: false,
+        config: { ingressAtlas: { catalog: { owner: 'group:' } } },
+      }),
     ).rejects.toThrow("Invalid ingressAtlas.catalog.owner 'group:'");
   });
 });

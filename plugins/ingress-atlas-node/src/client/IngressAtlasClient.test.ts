@@ -1,74 +1,118 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { ResponseError } from '@backstage/errors';
+import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
+import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
+import {
+  SandboxAtlas,
+  SandboxAtlasOptions,
+  startSandboxAtlas,
+  usersOnlyPermissions,
+} from '@ingress-atlas/sandbox/testUtils';
 import { IngressAtlasApi } from './types';
 import { ingressAtlasClientServiceRef } from './IngressAtlasClient';
-import {
-  createIngressAtlasTestPlugin,
-  sandboxClusters,
-  sandboxExposures,
-} from './testUtils';
 
-/** Boots a backend with a plugin that depends on the client, and hands the client out. */
-async function clientIn(
-  features: Array<ReturnType<typeof createBackendPlugin>>,
-) {
+jest.setTimeout(180_000);
+
+/** A plugin that depends on the client, handing it out to the test. */
+function probe() {
   let client: IngressAtlasApi | undefined;
-  await startTestBackend({
-    features: [
-      ...features,
-      createBackendPlugin({
-        pluginId: 'probe',
-        register(env) {
-          env.registerInit({
-            deps: { atlas: ingressAtlasClientServiceRef },
-            async init({ atlas }) {
-              client = atlas;
-            },
-          });
+  const plugin = createBackendPlugin({
+    pluginId: 'probe',
+    register(env) {
+      env.registerInit({
+        deps: { atlas: ingressAtlasClientServiceRef },
+        async init({ atlas }) {
+          client = atlas;
         },
-      }),
+      });
+    },
+  });
+  return { plugin, client: () => client! };
+}
+
+/** The real ingress-atlas backend on the sandbox, next to the probe plugin. */
+async function startAtlasWithClient(
+  options: Partial<SandboxAtlasOptions<any[]>> = {},
+) {
+  const { plugin, client } = probe();
+  const atlas = await startSandboxAtlas({
+    ...options,
+    features: [
+      ingressAtlasPlugin,
+      tencentModule,
+      plugin,
+      ...(options.features ?? []),
     ],
   });
-  return client!;
+  return { atlas, client: client() };
 }
 
 describe('ingressAtlasClientServiceRef', () => {
-  it('reads exposures and clusters as the calling plugin', async () => {
-    const atlas = createIngressAtlasTestPlugin();
-    const client = await clientIn([atlas.plugin]);
+  let atlas: SandboxAtlas | undefined;
 
-    await expect(client.getExposures()).resolves.toEqual(sandboxExposures);
-    await expect(client.getClusters()).resolves.toEqual(sandboxClusters);
-    expect(atlas.requests).toEqual([
-      { path: '/exposures', subject: 'plugin:probe' },
-      { path: '/clusters', subject: 'plugin:probe' },
+  afterEach(async () => {
+    await atlas?.stop();
+    atlas = undefined;
+  });
+
+  it('reads exposures, clusters and cloud inventory as the calling plugin', async () => {
+    const started = await startAtlasWithClient();
+    atlas = started.atlas;
+    const { client } = started;
+
+    const exposures = await client.getExposures();
+    expect(exposures).toEqual(await atlas.get('/exposures'));
+    expect(exposures.generatedAt).toBeDefined();
+    expect(
+      exposures.paths.find(p => p.host === 'blog.example.com'),
+    ).toMatchObject({
+      cluster: 'tke-blog',
+      network: 'public',
+      entityRefs: ['component:default/blog'],
+      monthlyCostShareCny: 144,
+    });
+
+    const { clusters } = await client.getClusters();
+    expect(clusters.map(c => [c.name, c.status])).toEqual([
+      ['aliyun-asm', 'ok'],
+      ['edge', 'ok'],
+      ['huawei-cce', 'ok'],
+      ['tke-blog', 'ok'],
+      ['tke-saas-primary', 'ok'],
+      ['tke-saas-remote', 'ok'],
     ]);
+
+    const { inventories } = await client.getCloudInventory();
+    const guangzhou = inventories.find(i => i.region === 'ap-guangzhou')!;
+    expect(guangzhou.loadBalancers.map(lb => lb.id)).toEqual(
+      expect.arrayContaining(['lb-blog0001', 'lb-idle0001']),
+    );
+    expect(guangzhou.addresses.map(a => a.id)).toContain('eip-idle0001');
   });
 
   it('throws the backend error with its status and message', async () => {
-    const atlas = createIngressAtlasTestPlugin({
-      failWith: {
-        status: 503,
-        name: 'ServiceUnavailableError',
-        message: 'The atlas has not been refreshed yet',
-      },
+    const started = await startAtlasWithClient({
+      features: [usersOnlyPermissions()],
     });
-    const client = await clientIn([atlas.plugin]);
+    atlas = started.atlas;
 
-    const error = await client.getExposures().catch(e => e);
+    const error = await started.client.getExposures().catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
-    expect(error.statusCode).toBe(503);
+    expect(error.statusCode).toBe(403);
     expect(error.cause).toMatchObject({
-      name: 'ServiceUnavailableError',
-      message: 'The atlas has not been refreshed yet',
+      name: 'NotAllowedError',
+      message: 'Missing permission ingress-atlas.read',
     });
   });
 
   it('fails clearly when the ingress-atlas backend is not installed', async () => {
-    const client = await clientIn([]);
+    const { plugin, client } = probe();
+    await startTestBackend({ features: [plugin] });
 
-    const error = await client.getClusters().catch(e => e);
+    const error = await client()
+      .getClusters()
+      .catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(404);
   });
