@@ -126,11 +126,48 @@ describe('TencentCloudProvider', () => {
     expect(
       shanghai.loadBalancers.find(lb => lb.id === 'lb-saasew01'),
     ).toMatchObject({ network: 'internal' });
+    expect(shanghai.vpcEndpoints).toEqual([]);
+  });
+
+  it('reads VPC endpoints with the load balancer behind their endpoint service', async () => {
+    // An API server reached from another VPC: endpoint -> endpoint service -> internal CLB.
+    const proxy = server.cloud.createServiceLoadBalancer({
+      region: 'ap-shanghai',
+      clusterId: 'cls-saas0002',
+      serviceUid: 'uid-api-proxy',
+      serviceName: 'kube-api-proxy/kube-api-proxy',
+      internal: true,
+      subnetId: 'subnet-sh000021',
+      ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
+      targets: [{ ip: '10.30.0.11' }],
+    });
+    const region = server.state.regions['ap-shanghai'];
+    region.VpcEndPointServices.push({
+      EndPointServiceId: 'vpcsvc-api00001',
+      VpcId: 'vpc-sh000002',
+      ServiceVip: proxy.vip,
+      ServiceInstanceId: proxy.loadBalancerId,
+      ServiceType: 'CLB',
+    });
+    region.VpcEndPoints.push({
+      EndPointId: 'vpce-api00001',
+      VpcId: 'vpc-sh000001',
+      EndPointServiceId: 'vpcsvc-api00001',
+      ServiceVip: proxy.vip,
+      EndPointVip: '10.20.0.60',
+      State: 'ACTIVE',
+    });
+
+    const provider = TencentCloudProvider.create({
+      accounts: [account()],
+      logger: captureLogs().logger,
+    });
+    const [, shanghai] = await provider.collectInventory();
     expect(shanghai.vpcEndpoints).toEqual([
       expect.objectContaining({
-        id: 'vpce-saasrm01',
-        serviceLoadBalancerId: 'lb-saasew01',
-        vip: '10.30.0.40',
+        id: 'vpce-api00001',
+        serviceLoadBalancerId: proxy.loadBalancerId,
+        vip: '10.20.0.60',
       }),
     ]);
   });
@@ -213,7 +250,7 @@ describe('TencentCloudProvider', () => {
       },
     ]);
     expect(shanghai.loadBalancers).toEqual([]);
-    expect(shanghai.vpcEndpoints).toHaveLength(1);
+    expect(shanghai.vpcEndpoints).toEqual([]);
     expect(server.faults.requestCount('DescribeLoadBalancers')).toBe(4);
   });
 
