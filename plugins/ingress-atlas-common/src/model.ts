@@ -176,7 +176,11 @@ export interface Entry {
   notes: string[];
 }
 
+/** The TLS mode of a listener or path that serves plain HTTP. */
+export const PLAINTEXT_TLS_MODE = 'NONE';
+
 export interface TlsInfo {
+  /** An Istio TLS mode (SIMPLE, MUTUAL, PASSTHROUGH, ...) or {@link PLAINTEXT_TLS_MODE}. */
   mode: string;
   credentialName?: string;
   certificateSource: 'secret' | 'file' | 'none';

@@ -4,6 +4,7 @@ import {
   Entry,
   ExposurePath,
   Finding,
+  PLAINTEXT_TLS_MODE,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { renderTable } from './table';
 
@@ -141,7 +142,7 @@ export function formatModel(model: AtlasModel): string {
             const route = p.route ? routes.get(p.route) : undefined;
             const target = pathTarget(p);
             const tls =
-              p.tls.mode === 'NONE'
+              p.tls.mode === PLAINTEXT_TLS_MODE
                 ? 'none'
                 : `${p.tls.mode} ${p.tls.certificateSource}${
                     p.tls.secretRef ? ` ${p.tls.secretRef}` : ''

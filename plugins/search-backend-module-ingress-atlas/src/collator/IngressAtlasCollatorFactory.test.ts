@@ -177,7 +177,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
   });
 
   // The engine marks plain HTTP with Istio's `NONE`, which the collator does not recognise yet.
-  it.failing('says when a host is served over plain HTTP', () => {
+  it('says when a host is served over plain HTTP', () => {
     const legacy = documents.find(d => d.title === 'legacy.edge.example.com')!;
     expect(legacy.text).toContain('TLS: none, plain HTTP.');
   });

@@ -13,6 +13,7 @@ import {
   ExposurePath,
   Gateway,
   NetworkReach,
+  PLAINTEXT_TLS_MODE,
   TlsInfo,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
@@ -205,7 +206,7 @@ function describeEntry(entry: Entry): string {
 }
 
 function describeTls(tls: TlsInfo): string {
-  if (tls.mode === 'none') return 'none, plain HTTP';
+  if (tls.mode === PLAINTEXT_TLS_MODE) return 'none, plain HTTP';
   const parts = [tls.mode];
   if (tls.credentialName) parts.push(`certificate ${tls.credentialName}`);
   if (tls.notAfter) {

@@ -1,3 +1,4 @@
+import { PLAINTEXT_TLS_MODE } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding, TEMPLATES } from './types';
 
 /** A public host a gateway serves over plain HTTP only. */
@@ -15,7 +16,7 @@ export const gatewayPlaintext: Analyzer = {
         path.apiServer
       )
         continue;
-      if (path.tls.mode !== 'NONE' || path.host === '*') continue;
+      if (path.tls.mode !== PLAINTEXT_TLS_MODE || path.host === '*') continue;
       const key = `${gateway.id}|${path.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
