@@ -46,7 +46,7 @@ const ingressAtlasPage = PageBlueprint.make({
 const entityIngressAtlasCard = EntityCardBlueprint.make({
   name: 'ingress',
   params: {
-    type: 'content',
+    type: 'info',
     filter: ingressAtlasEntityFilter,
     loader: () =>
       import('./components/EntityIngressAtlasCard').then(m => (

@@ -40,9 +40,6 @@ describe('EntityIngressAtlasCard', () => {
 
     const banner = screen.getByTestId('finding-banner');
     expect(within(banner).getByText(tcmFinding.message)).toBeInTheDocument();
-    expect(
-      within(banner).getByText(/Fix: Install a self-managed istiod/),
-    ).toBeInTheDocument();
 
     expect(
       screen.getByRole('link', { name: /All paths, costs and fixes/ }),

@@ -53,10 +53,10 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
       <Grid item xs={12}>
         <ExposurePathsTable exposure={exposure} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <CostBreakdown exposure={exposure} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <InfoCard
           title="Topology"
           subheader="Host → entry → gateway → route → Service → workload"

@@ -24,22 +24,40 @@ interface PathRow {
   cost?: number;
 }
 
+const lines = (...parts: string[]) =>
+  parts.filter(Boolean).map(part => <div key={part}>{part}</div>);
+
 const columns: TableColumn<PathRow>[] = [
-  { title: 'Host', field: 'host', defaultSort: 'asc', highlight: true },
+  {
+    title: 'Host',
+    field: 'host',
+    defaultSort: 'asc',
+    highlight: true,
+    cellStyle: { whiteSpace: 'nowrap' },
+  },
   { title: 'Network', field: 'network' },
   { title: 'Cluster', field: 'cluster' },
-  { title: 'Entry type', field: 'entryType' },
-  { title: 'Entry', field: 'entry' },
+  {
+    title: 'Entry',
+    field: 'entry',
+    render: row => lines(row.entryType, row.entry),
+  },
+  { title: 'Entry type', field: 'entryType', hidden: true },
   { title: 'Via', field: 'via' },
   { title: 'Gateway', field: 'gateway' },
-  { title: 'Route', field: 'route' },
-  { title: 'Service', field: 'service' },
-  { title: 'Workload', field: 'workload' },
+  {
+    title: 'Route → Service → workload',
+    field: 'route',
+    render: row => lines(row.route, row.service, row.workload),
+  },
+  { title: 'Service', field: 'service', hidden: true },
+  { title: 'Workload', field: 'workload', hidden: true },
   { title: 'TLS', field: 'tls' },
   {
     title: 'Cost share',
     field: 'cost',
     type: 'numeric',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row => (row.cost === undefined ? '' : formatMonthlyCny(row.cost)),
   },
 ];

@@ -17,7 +17,7 @@ export function describeObject(object: ObjectRef) {
   }`;
 }
 
-/** The most severe finding, as a banner; the count of the others below it. */
+/** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
   const worst = mostSevere(findings);
   if (!worst) return null;
@@ -25,7 +25,6 @@ export function FindingBanner({ findings }: { findings: Finding[] }) {
   return (
     <Alert severity={worst.severity} data-testid="finding-banner">
       <AlertTitle>{worst.message}</AlertTitle>
-      <Typography variant="body2">Fix: {worst.fix}</Typography>
       {others > 0 && (
         <Typography variant="body2">
           {others} more finding{others === 1 ? '' : 's'} on the Ingress tab.

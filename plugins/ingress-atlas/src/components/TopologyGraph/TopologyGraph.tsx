@@ -207,6 +207,7 @@ function FlowView({
       edges={edges}
       nodeTypes={nodeTypes}
       colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
+      style={{ background: theme.palette.background.default }}
       fitView
       fitViewOptions={{ padding: 0.05 }}
       minZoom={0.02}

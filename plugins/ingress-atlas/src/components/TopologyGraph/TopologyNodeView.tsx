@@ -61,7 +61,7 @@ const useStyles = makeStyles({
 
 // Below this zoom the text is unreadable anyway; drawing only coloured boxes keeps 2,000
 // nodes smooth while panning.
-const TEXT_MIN_ZOOM = 0.35;
+const TEXT_MIN_ZOOM = 0.3;
 
 export const TopologyNodeView = memo(
   ({ data }: NodeProps<TopologyFlowNode>) => {
