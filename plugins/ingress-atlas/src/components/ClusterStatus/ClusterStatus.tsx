@@ -31,40 +31,89 @@ export function SnapshotTime({ collectedAt }: { collectedAt?: string }) {
   );
 }
 
+function StaleDetail({ cluster }: { cluster: AtlasCluster }) {
+  return (
+    <>
+      Showing the snapshot from{' '}
+      <SnapshotTime collectedAt={cluster.collectedAt} />.
+      {cluster.error && <> The last refresh failed: {cluster.error}</>}
+    </>
+  );
+}
+
+function ErrorDetail({ cluster }: { cluster: AtlasCluster }) {
+  return (
+    <>
+      {cluster.error ?? 'No inventory has been collected yet.'} Nothing from
+      this cluster is shown.
+    </>
+  );
+}
+
+const name = (cluster: AtlasCluster) => cluster.title ?? cluster.name;
+
+function ProblemAlert({
+  clusters,
+  status,
+}: {
+  clusters: AtlasCluster[];
+  status: 'stale' | 'error';
+}) {
+  const Detail = status === 'stale' ? StaleDetail : ErrorDetail;
+  const severity = status === 'stale' ? 'warning' : 'error';
+  if (clusters.length === 1) {
+    const [cluster] = clusters;
+    return (
+      <Alert
+        severity={severity}
+        data-testid={`cluster-problem-${cluster.name}`}
+      >
+        <AlertTitle>
+          {status === 'stale'
+            ? `Stale data from cluster ${name(cluster)}`
+            : `Cluster ${name(cluster)} could not be read`}
+        </AlertTitle>
+        <Typography variant="body2">
+          <Detail cluster={cluster} />
+        </Typography>
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity={severity}>
+      <AlertTitle>
+        {status === 'stale'
+          ? `Stale data from ${clusters.length} clusters`
+          : `${clusters.length} clusters could not be read`}
+      </AlertTitle>
+      <Box component="ul" m={0} pl={2}>
+        {clusters.map(cluster => (
+          <Typography
+            component="li"
+            variant="body2"
+            key={cluster.name}
+            data-testid={`cluster-problem-${cluster.name}`}
+          >
+            <strong>{name(cluster)}</strong>: <Detail cluster={cluster} />
+          </Typography>
+        ))}
+      </Box>
+    </Alert>
+  );
+}
+
 /**
- * One alert per cluster whose data is old or missing, so a user knows which part of what
- * they see to doubt; the rest of the page still shows the other clusters.
+ * Says which clusters' data is old or missing, so a user knows which part of what they see
+ * to doubt; the rest of the page still shows the other clusters.
  */
 export function ClusterProblems({ clusters }: { clusters: AtlasCluster[] }) {
-  const troubled = clusters.filter(c => c.status !== 'ok');
-  if (troubled.length === 0) return null;
+  const stale = clusters.filter(c => c.status === 'stale');
+  const failed = clusters.filter(c => c.status === 'error');
+  if (stale.length === 0 && failed.length === 0) return null;
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
-      {troubled.map(cluster => (
-        <Alert
-          key={cluster.name}
-          severity={cluster.status === 'stale' ? 'warning' : 'error'}
-          data-testid={`cluster-problem-${cluster.name}`}
-        >
-          <AlertTitle>
-            {cluster.status === 'stale'
-              ? `Stale data from cluster ${cluster.title ?? cluster.name}`
-              : `Cluster ${cluster.title ?? cluster.name} could not be read`}
-          </AlertTitle>
-          {cluster.status === 'stale' ? (
-            <Typography variant="body2">
-              Showing the snapshot from{' '}
-              <SnapshotTime collectedAt={cluster.collectedAt} />.
-              {cluster.error && <> The last refresh failed: {cluster.error}</>}
-            </Typography>
-          ) : (
-            <Typography variant="body2">
-              {cluster.error ?? 'No inventory has been collected yet.'} Nothing
-              from this cluster is shown.
-            </Typography>
-          )}
-        </Alert>
-      ))}
+      {failed.length > 0 && <ProblemAlert clusters={failed} status="error" />}
+      {stale.length > 0 && <ProblemAlert clusters={stale} status="stale" />}
     </Box>
   );
 }

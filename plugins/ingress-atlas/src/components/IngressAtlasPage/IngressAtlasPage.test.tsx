@@ -6,7 +6,12 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { IngressAtlasPage } from './IngressAtlasPage';
 import { FindingsOverview } from './FindingsOverview';
-import { clustersResponse, tcmFinding } from '../../__testUtils__/fixtures';
+import {
+  clustersResponse,
+  staleEdge,
+  tcmFinding,
+  tkeBlog,
+} from '../../__testUtils__/fixtures';
 import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const API = '*/api/ingress-atlas';
@@ -63,6 +68,43 @@ describe('IngressAtlasPage', () => {
     for (const tab of ['Clusters', 'Topology', 'Cost', 'Findings']) {
       expect(screen.getByRole('tab', { name: tab })).toBeInTheDocument();
     }
+  });
+
+  it('groups several stale clusters into one warning that names each', async () => {
+    server.use(
+      http.get(`${API}/clusters`, () =>
+        HttpResponse.json({
+          ...clustersResponse,
+          clusters: [
+            tkeBlog,
+            staleEdge,
+            {
+              ...staleEdge,
+              name: 'aliyun-asm',
+              error: 'connect ECONNREFUSED 127.0.0.1:6445',
+            },
+          ],
+        }),
+      ),
+      http.get(`${API}/permissions`, () =>
+        HttpResponse.json({ refresh: false, cloudInventory: false }),
+      ),
+    );
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    expect(
+      await screen.findByText('Stale data from 2 clusters'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cluster-problem-edge')).toHaveTextContent(
+      /^edge: Showing the snapshot from 2026-11-20 .*connect ECONNREFUSED 127\.0\.0\.1:6444$/,
+    );
+    expect(screen.getByTestId('cluster-problem-aliyun-asm')).toHaveTextContent(
+      /connect ECONNREFUSED 127\.0\.0\.1:6445$/,
+    );
+    expect(
+      await screen.findByRole('row', { name: /^tke-blog\b/ }),
+    ).toHaveTextContent('Up to date');
   });
 
   it('offers a refresh only to users allowed to refresh', async () => {
