@@ -143,7 +143,9 @@ export function TopologyExplorer() {
             style={{ gap: 24 }}
           >
             <FormControl style={{ minWidth: 200 }}>
-              <InputLabel id="topology-cluster">Cluster</InputLabel>
+              <InputLabel id="topology-cluster" shrink>
+                Cluster
+              </InputLabel>
               <Select
                 labelId="topology-cluster"
                 value={cluster}
@@ -163,7 +165,9 @@ export function TopologyExplorer() {
               </Select>
             </FormControl>
             <FormControl style={{ minWidth: 200 }}>
-              <InputLabel id="topology-namespace">Namespace</InputLabel>
+              <InputLabel id="topology-namespace" shrink>
+                Namespace
+              </InputLabel>
               <Select
                 labelId="topology-namespace"
                 value={namespace}
