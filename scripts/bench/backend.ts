@@ -305,20 +305,40 @@ export function readMemory(
 
 export type MemorySampler = ReturnType<typeof sampleMemory>;
 
-/** Samples a process's RSS every `everyMs`; `peakBetween(a, b)` is the highest sample taken in [a, b]. */
+/**
+ * Samples a process's RSS every `everyMs`. `peakBetween(a, b)` is the highest RSS in [a, b]:
+ * the highest sample, or the kernel's high-water mark (VmHWM) when that rose in the window,
+ * which also catches peaks shorter than the sampling interval.
+ */
 export function sampleMemory(pid: number, everyMs = 100) {
-  const samples: Array<{ at: number; rss: number }> = [];
+  const samples: Array<{ at: number; rss: number; hwm: number }> = [];
   const take = () => {
     const memory = readMemory(pid);
-    if (memory) samples.push({ at: Date.now(), rss: memory.rss });
+    if (memory) samples.push({ at: Date.now(), ...memory });
   };
   take();
   const timer = setInterval(take, everyMs);
   return {
-    peakBetween: (from: number, to = Infinity) =>
-      samples
+    peakBetween: (from: number, to: number) => {
+      const sampled = samples
         .filter(s => s.at >= from && s.at <= to)
-        .reduce((max, s) => Math.max(max, s.rss), 0),
+        .reduce((max, s) => Math.max(max, s.rss), 0);
+      const hwmBefore = samples.filter(s => s.at < from).pop()?.hwm ?? 0;
+      const hwmAfter =
+        samples.find(s => s.at > to)?.hwm ?? readMemory(pid)?.hwm ?? 0;
+      return Math.max(sampled, hwmAfter > hwmBefore ? hwmAfter : 0);
+    },
+    /** One sample per `everyMs` in [from, to], as [at, rss]. */
+    timeline: (from: number, to: number, stepMs: number) => {
+      const picked: Array<[number, number]> = [];
+      for (const s of samples) {
+        const last = picked[picked.length - 1];
+        if (s.at >= from && s.at <= to && (!last || s.at - last[0] >= stepMs)) {
+          picked.push([s.at, s.rss]);
+        }
+      }
+      return picked;
+    },
     lastBefore: (at: number) => samples.filter(s => s.at < at).pop()?.rss ?? 0,
     hwm: () => readMemory(pid)?.hwm ?? 0,
     stop: () => clearInterval(timer),

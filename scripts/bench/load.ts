@@ -45,7 +45,10 @@ async function timedCall(call: Call, keepBody = false): Promise<Timed> {
       ms: performance.now() - started,
       ok: false,
       bytes: 0,
-      body: String(error),
+      // fetch() reports "fetch failed"; what failed is in the cause.
+      body: `${error}${
+        (error as Error).cause ? `: ${(error as Error).cause}` : ''
+      }`,
     };
   }
 }

@@ -487,6 +487,13 @@ async function main() {
       clusterStatuses: countBy(clusterList.map(c => c.status)),
       requestsPerCluster: refreshRequests,
       peakRssMiB: mib(refreshPeakRss),
+      /** [seconds since the refresh started, RSS MiB], one a second. */
+      rssTimeline: backend.memory
+        .timeline(firstRefresh.startedAt, firstRefresh.finishedAt, 1000)
+        .map(([at, rss]) => [
+          Math.round((at - firstRefresh.startedAt) / 100) / 10,
+          mib(rss),
+        ]),
     },
     entity: {
       ref: ENTITY_REF,
