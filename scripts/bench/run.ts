@@ -449,6 +449,16 @@ async function main() {
     secondRefresh.finishedAt,
   );
 
+  // The whole model, as the search collator and the catalog provider read it.
+  const wholeStarted = performance.now();
+  const whole = await fetch(`${api}/exposures`, ours.init());
+  const wholeBytes = Buffer.byteLength(await whole.text());
+  const wholeModel = {
+    status: whole.status,
+    ms: Math.round(performance.now() - wholeStarted),
+    mib: Math.round((wholeBytes / 1024 ** 2) * 10) / 10,
+  };
+
   // 4. Report.
   const ratio = (a: number, b: number) =>
     b === 0 ? (a === 0 ? 1 : Infinity) : Math.round((a / b) * 10) / 10;
@@ -517,6 +527,7 @@ async function main() {
     },
     atlasView: oursView,
     kubernetesView,
+    exposuresEndpoint: wholeModel,
     duringRefresh: {
       concurrency: DURING_REFRESH_CONCURRENCY,
       finished: underLoad.finished,
@@ -636,6 +647,10 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       `${latencyText(result.duringRefresh.latency)}; refresh took ${(
         result.duringRefresh.refresh.wallMs / 1000
       ).toFixed(1)} s, peak RSS ${result.duringRefresh.peakRssMiB} MiB`,
+    ],
+    [
+      'GET /exposures (whole model)',
+      `HTTP ${result.exposuresEndpoint.status}, ${result.exposuresEndpoint.ms} ms, ${result.exposuresEndpoint.mib} MiB`,
     ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
