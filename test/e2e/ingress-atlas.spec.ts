@@ -45,7 +45,7 @@ for (const theme of ['light', 'dark'] as const) {
       page,
     }) => {
       await openBlogCard(page);
-      await page.getByRole('tab', { name: 'Ingress' }).click();
+      await page.getByRole('link', { name: 'Ingress', exact: true }).click();
 
       await expect(page.getByText('Exposure paths')).toBeVisible();
       await expect(
