@@ -3,6 +3,7 @@
  *
  *   yarn bench [--clusters 20] [--services 5000] [--latency 100] [--concurrency 10]
  *              [--requests 200] [--refresh-concurrency N] [--sqlite-on-disk] [--cpu-prof]
+ *              [--backend-node-args="--trace-gc ..."]
  *
  * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
  * backend on free ports, then measures the atlas's first refresh (wall time, requests per
@@ -51,6 +52,7 @@ interface Options {
   refreshConcurrency?: number;
   sqliteOnDisk: boolean;
   cpuProf: boolean;
+  backendNodeArgs: string[];
 }
 
 function readOptions(): Options {
@@ -64,6 +66,7 @@ function readOptions(): Options {
       'refresh-concurrency': { type: 'string' },
       'sqlite-on-disk': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      'backend-node-args': { type: 'string', default: '' },
     },
   });
   const number = (name: string, value: string | undefined, min: number) => {
@@ -85,6 +88,7 @@ function readOptions(): Options {
         : number('refresh-concurrency', values['refresh-concurrency'], 1),
     sqliteOnDisk: values['sqlite-on-disk']!,
     cpuProf: values['cpu-prof']!,
+    backendNodeArgs: values['backend-node-args']!.split(' ').filter(Boolean),
   };
 }
 
@@ -275,9 +279,12 @@ async function main() {
     port,
     configFile,
     logFile,
-    nodeArgs: options.cpuProf
-      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
-      : [],
+    nodeArgs: [
+      ...(options.cpuProf
+        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+        : []),
+      ...options.backendNodeArgs,
+    ],
   });
   cleanups.push(() => backend.stop());
   const readyMs = Date.now() - backendStarted;
@@ -398,14 +405,18 @@ async function main() {
     log(
       `${name}: ${options.requests} requests at concurrency ${options.concurrency}`,
     );
+    const started = Date.now();
     const latency = await measure(call, {
       concurrency: options.concurrency,
       count: options.requests,
     });
+    const finished = Date.now();
     const after = await sandbox.stats();
     const requests = requestsPerCluster(before, after);
     return {
       latency,
+      /** ms since the backend was spawned, for profile.ts and --trace-gc output. */
+      windowMs: [started - backendStarted, finished - backendStarted],
       clusterRequestsPerView:
         Math.round((requests.total / options.requests) * 10) / 10,
     };
