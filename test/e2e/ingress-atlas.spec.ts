@@ -1,5 +1,5 @@
 import { Page, test, expect } from '@playwright/test';
-import { SCREENSHOTS } from './helpers';
+import { SCREENSHOTS, sidebarLink, signInAsGuest } from './helpers';
 
 // The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
 const REFRESHED_WITHIN = 120_000;
@@ -13,7 +13,7 @@ for (const theme of ['light', 'dark'] as const) {
         mode => window.localStorage.setItem('theme', mode),
         theme,
       );
-      await enterAsGuest(page);
+      await signInAsGuest(page);
     });
 
     test('the blog card shows how it is reached, what it costs and its worst finding', async ({
@@ -130,18 +130,3 @@ async function openBlogCard(page: Page) {
   return card;
 }
 
-/**
- * Signs in with the guest provider. Waits for a sidebar link rather than the sidebar `nav`,
- * whose own box has no height (its content is positioned fixed).
- */
-async function enterAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(sidebarLink(page, 'Ingress Atlas')).toBeVisible();
-}
-
-function sidebarLink(page: Page, name: string) {
-  return page
-    .getByRole('navigation', { name: 'sidebar nav' })
-    .getByRole('link', { name, exact: true });
-}
