@@ -226,6 +226,31 @@ describe('lists', () => {
     expect(list.items).toHaveLength(12);
     expect(Number(list.metadata?.resourceVersion)).toBeGreaterThan(0);
   });
+
+  it("serves the kinds Backstage's Kubernetes plugin lists per entity, empty and discoverable", async () => {
+    const selector = 'labelSelector=app%3Dapp-1';
+    for (const path of [
+      '/api/v1/limitranges',
+      '/api/v1/resourcequotas',
+      '/apis/apps/v1/replicasets',
+      '/apis/autoscaling/v2/horizontalpodautoscalers',
+      '/apis/autoscaling/v1/horizontalpodautoscalers',
+      '/apis/batch/v1/jobs',
+      '/apis/batch/v1/cronjobs',
+    ]) {
+      const { status, body } = await rawGet(`${path}?${selector}`, {
+        token: 'admin-token',
+      });
+      expect([path, status, body.items]).toEqual([path, 200, []]);
+    }
+    const { body: groups } = await rawGet('/apis', { token: 'admin-token' });
+    const autoscaling = groups.groups.find((g: any) => g.name === 'autoscaling');
+    expect(autoscaling.preferredVersion.version).toBe('v2');
+    const { body: batch } = await rawGet('/apis/batch/v1', {
+      token: 'admin-token',
+    });
+    expect(batch.resources.map((r: any) => r.name)).toEqual(['jobs', 'cronjobs']);
+  });
 });
 
 describe('errors', () => {
