@@ -1,4 +1,4 @@
-import { BillableResource } from './model';
+import { BillableResource, CloudProvider } from './model';
 import {
   DEFAULT_PRICES,
   HOURS_PER_MONTH,
@@ -7,19 +7,44 @@ import {
   resourceMonthlyCost,
 } from './pricing';
 
-const clb: BillableResource = {
-  provider: 'tencent',
+const loadBalancer = (
+  provider: CloudProvider,
+  more: Partial<BillableResource> = {},
+): BillableResource => ({
+  provider,
   kind: 'load-balancer',
-  id: 'lb-blog0001',
+  id: 'lb-1',
   network: 'public',
-};
+  ...more,
+});
+
+const eip = (more: Partial<BillableResource> = {}): BillableResource => ({
+  provider: 'tencent',
+  kind: 'eip',
+  id: 'eip-1',
+  network: 'public',
+  bound: true,
+  ...more,
+});
+
+/** The monthly cost of an entry with these resources, at catalogue prices. */
+const costOf = (...resources: BillableResource[]) =>
+  monthlyCost(
+    { id: 'e', provider: resources[0].provider, resources },
+    DEFAULT_PRICES,
+  );
+
+const amounts = (resource: BillableResource) =>
+  resourceMonthlyCost(resource, DEFAULT_PRICES).parts.map(p => [
+    p.item,
+    p.amountCny,
+  ]);
 
 describe('pricing', () => {
   it('prices a Tencent CLB at 0.2 CNY/h over a 720-hour month', () => {
     expect(HOURS_PER_MONTH).toBe(720);
-    const cost = monthlyCost(
-      { id: 'e', provider: 'tencent', resources: [clb] },
-      DEFAULT_PRICES,
+    const cost = costOf(
+      loadBalancer('tencent', { id: 'lb-blog0001', loadBalancerKind: 'clb' }),
     );
     expect(cost.monthlyCny).toBe(144);
     expect(cost.parts).toEqual([
@@ -36,91 +61,66 @@ describe('pricing', () => {
     expect(cost.traffic).toBe('unknown');
   });
 
-  it('adds the public IP fee to an Aliyun CLB', () => {
-    const cost = monthlyCost(
-      {
-        id: 'e',
-        provider: 'aliyun',
-        resources: [{ ...clb, provider: 'aliyun', id: 'lb-shop' }],
-      },
-      DEFAULT_PRICES,
-    );
+  it('prices Aliyun load balancers by kind: the public IP fee is a CLB one', () => {
     // 0.147 * 720 + 0.02 * 720
-    expect(cost.monthlyCny).toBe(120.24);
+    expect(
+      amounts(loadBalancer('aliyun', { loadBalancerKind: 'clb' })),
+    ).toEqual([
+      ['loadBalancer', 105.84],
+      ['loadBalancerPublicIp', 14.4],
+    ]);
+    expect(
+      amounts(loadBalancer('aliyun', { loadBalancerKind: 'nlb' })),
+    ).toEqual([['networkLoadBalancer', 105.84]]);
+    expect(
+      amounts(loadBalancer('aliyun', { loadBalancerKind: 'alb' })),
+    ).toEqual([['applicationLoadBalancer', 105.84]]);
+    expect(
+      amounts(
+        loadBalancer('aliyun', {
+          loadBalancerKind: 'clb',
+          network: 'internal',
+        }),
+      ),
+    ).toEqual([['loadBalancer', 105.84]]);
   });
 
   it('charges an unbound EIP and not a traffic-billed bound one', () => {
-    const idle = resourceMonthlyCost(
-      {
-        provider: 'tencent',
-        kind: 'eip',
-        id: 'eip-idle0001',
-        network: 'public',
-        bound: false,
-      },
-      DEFAULT_PRICES,
-    );
-    expect(idle.parts[0].amountCny).toBe(144);
-    const bound = resourceMonthlyCost(
-      {
-        provider: 'tencent',
-        kind: 'eip',
-        id: 'eip-1',
-        network: 'public',
-        bound: true,
-        chargeType: 'TRAFFIC_POSTPAID_BY_HOUR',
-      },
-      DEFAULT_PRICES,
-    );
-    expect(bound.parts).toEqual([]);
-    expect(bound.unpriced).toEqual([]);
+    expect(amounts(eip({ bound: false }))).toEqual([['eipUnbound', 144]]);
+    expect(
+      resourceMonthlyCost(
+        eip({ chargeType: 'TRAFFIC_POSTPAID_BY_HOUR' }),
+        DEFAULT_PRICES,
+      ),
+    ).toEqual({ parts: [], unpriced: [] });
   });
 
   it('tiers hourly EIP bandwidth at 5 Mbps', () => {
-    const cost = resourceMonthlyCost(
-      {
-        provider: 'tencent',
-        kind: 'eip',
-        id: 'eip-2',
-        network: 'public',
-        bound: true,
-        chargeType: 'BANDWIDTH_POSTPAID_BY_HOUR',
-        bandwidthMbps: 10,
-      },
-      DEFAULT_PRICES,
-    );
     // 5 * 0.063 * 720 + 5 * 0.25 * 720
-    expect(cost.parts.map(p => p.amountCny)).toEqual([226.8, 900]);
+    expect(
+      amounts(
+        eip({ chargeType: 'BANDWIDTH_POSTPAID_BY_HOUR', bandwidthMbps: 10 }),
+      ),
+    ).toEqual([
+      ['eipBandwidthUpTo5Mbps', 226.8],
+      ['eipBandwidthAbove5Mbps', 900],
+    ]);
   });
 
   it('prices a Huawei VPC endpoint at 2.4 CNY a day', () => {
-    const cost = resourceMonthlyCost(
-      {
+    expect(
+      amounts({
         provider: 'huawei',
         kind: 'vpc-endpoint',
         id: 'vpce-1',
         network: 'internal',
-      },
-      DEFAULT_PRICES,
-    );
-    expect(cost.parts[0].amountCny).toBe(72);
+      }),
+    ).toEqual([['vpcEndpoint', 72]]);
   });
 
   it('names what it cannot price instead of guessing', () => {
-    const cost = monthlyCost(
-      {
-        id: 'e',
-        provider: 'huawei',
-        resources: [
-          {
-            provider: 'huawei',
-            kind: 'load-balancer',
-            id: 'elb-1',
-            network: 'public',
-          },
-        ],
-      },
-      DEFAULT_PRICES,
+    const cost = costOf(
+      loadBalancer('huawei', { id: 'elb-1', loadBalancerKind: 'elb' }),
     );
     expect(cost.monthlyCny).toBe(0);
     expect(cost.unpriced).toEqual(['huawei loadBalancer (elb-1)']);
@@ -128,7 +128,11 @@ describe('pricing', () => {
 
   it('adds traffic when the monthly volume is known', () => {
     const cost = monthlyCost(
-      { id: 'e', provider: 'tencent', resources: [clb] },
+      {
+        id: 'e',
+        provider: 'tencent',
+        resources: [loadBalancer('tencent')],
+      },
       DEFAULT_PRICES,
       { trafficGbPerMonth: 100 },
     );

@@ -13,7 +13,7 @@ export const HOURS_PER_MONTH = 720;
 export const PRICE_ITEMS = {
   /** Instance fee of a classic load balancer (Tencent CLB, Aliyun CLB, Huawei ELB). */
   loadBalancer: 'CNY/hour',
-  /** Fee for the public IP of a public load balancer, where billed apart. */
+  /** Fee for the public IP of a public classic load balancer, where billed apart (Aliyun CLB). */
   loadBalancerPublicIp: 'CNY/hour',
   networkLoadBalancer: 'CNY/hour',
   applicationLoadBalancer: 'CNY/hour',
@@ -190,7 +190,10 @@ export function roundCny(amount: number): number {
   return Math.round(amount * 100) / 100;
 }
 
+/** The catalogue item of each kind of load balancer; a kind not listed is priced as a classic one. */
 const LOAD_BALANCER_ITEMS: Record<string, PriceItem> = {
+  clb: 'loadBalancer',
+  elb: 'loadBalancer',
   nlb: 'networkLoadBalancer',
   alb: 'applicationLoadBalancer',
 };
@@ -248,8 +251,11 @@ export function resourceMonthlyCost(
       const item =
         LOAD_BALANCER_ITEMS[resource.loadBalancerKind ?? ''] ?? 'loadBalancer';
       const instance = hourly(resource, table[item], item);
+      // Only a classic load balancer bills its public IP apart; NLB and ALB bill EIPs of their own.
       const publicIp =
-        resource.network === 'public' && table.loadBalancerPublicIp
+        item === 'loadBalancer' &&
+        resource.network === 'public' &&
+        table.loadBalancerPublicIp
           ? hourly(resource, table.loadBalancerPublicIp, 'loadBalancerPublicIp')
           : { parts: [], unpriced: [] };
       return combine(instance, publicIp);
