@@ -142,6 +142,20 @@ describe('analyze on the sandbox estates', () => {
       });
     });
 
+    it("keys the remote's east-west CLB, which no cloud inventory lists, by its Service", () => {
+      const eastWest = model.entries.find(
+        e =>
+          e.cluster === 'tke-saas-remote' &&
+          e.service?.name === 'istio-eastwestgateway',
+      );
+      expect(eastWest?.resources.map(r => r.id)).toEqual([
+        'service-tke-saas-remote-istio-system-istio-eastwestgateway-clb',
+      ]);
+      expect(model.costs.find(c => c.entry === eastWest?.id)?.monthlyCny).toBe(
+        144,
+      );
+    });
+
     it('has a remote whose istiod is the primary one, through the east-west address', () => {
       expect(plane('tke-saas-remote')).toEqual([
         expect.objectContaining({
@@ -191,6 +205,17 @@ describe('analyze on the sandbox estates', () => {
         network: 'public',
         addresses: ['203.0.113.21', '203.0.113.22'],
       });
+      // The node EIPs bill by traffic: no fixed fee, and no traffic figures without metrics.
+      expect(
+        byType['host-network'].entry.resources.map(r => [r.id, r.chargeType]),
+      ).toEqual([
+        ['eip-edge0001', 'TRAFFIC_POSTPAID_BY_HOUR'],
+        ['eip-edge0002', 'TRAFFIC_POSTPAID_BY_HOUR'],
+      ]);
+      expect(
+        model.costs.find(c => c.entry === byType['host-network'].entry.id),
+      ).toMatchObject({ state: 'in-use', monthlyCny: 0, traffic: 'unknown' });
+      expect(byType['host-network'].path.monthlyCostShareCny).toBe(0);
       expect(byType['front-proxy'].entry).toMatchObject({
         addresses: ['10.1.0.100'],
       });
@@ -251,7 +276,14 @@ describe('analyze on the sandbox estates', () => {
           cluster: 'aliyun-asm',
         },
       ]);
-      // 0.147 CNY/h instance + 0.02 CNY/h public IP over 720 h, for each SLB.
+      // CLBs, as the Services ask for no other kind: 0.147 CNY/h instance + 0.02 CNY/h
+      // public IP over 720 h, for each.
+      expect(
+        model.entries
+          .filter(e => e.provider === 'aliyun')
+          .flatMap(e => e.resources)
+          .map(r => `${r.loadBalancerKind} ${r.id}`),
+      ).toEqual(['clb lb-bp1asmgw001', 'clb lb-bp1ingress01']);
       expect(
         model.costs.filter(c => c.provider === 'aliyun').map(c => c.monthlyCny),
       ).toEqual([120.24, 120.24]);
@@ -267,9 +299,24 @@ describe('analyze on the sandbox estates', () => {
         gateway: 'gateway:huawei-cce/api-proxy/apiserver-proxy',
         entityRefs: ['component:default/cce-api-proxy'],
       });
-      expect(entryOf(path)).toMatchObject({
+      const entry = entryOf(path);
+      expect(entry).toMatchObject({
         addresses: ['121.36.50.10'],
         cloudResourceId: '4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07',
+      });
+      expect(
+        entry.resources.map(r => `${r.loadBalancerKind ?? r.kind} ${r.id}`),
+      ).toEqual([
+        'elb 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07',
+        'eip elb-4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07-eip',
+      ]);
+      // The EIP bills by traffic; the catalogue has no figure for the ELB.
+      expect(model.costs.find(c => c.entry === entry.id)).toMatchObject({
+        monthlyCny: 0,
+        unpriced: [
+          'huawei loadBalancer (4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07)',
+        ],
+        traffic: 'unknown',
       });
       expect(findings('APISERVER_PUBLIC')).toEqual([
         expect.objectContaining({

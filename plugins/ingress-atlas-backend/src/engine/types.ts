@@ -48,3 +48,22 @@ export const ids = {
   route: (cluster: string, kind: string, namespace: string, name: string) =>
     `route:${cluster}/${kind}/${namespace}/${name}`,
 };
+
+/**
+ * Keys for billable resources whose cloud id is not known (no cloud inventory, or not created
+ * yet): stable from one refresh to the next and shaped like ids, `<owner>-<resource kind>`,
+ * so they can name catalog entities. What they stand for is said in the entry's notes.
+ */
+export const resourceKeys = {
+  serviceLoadBalancer: (
+    cluster: string,
+    namespace: string,
+    name: string,
+    kind = 'lb',
+  ) => `service-${cluster}-${namespace}-${name}-${kind}`,
+  /** The EIP created with a load balancer (`elb-<id>`, or the key of one without an id). */
+  loadBalancerEip: (loadBalancer: string) => `${loadBalancer}-eip`,
+  podEip: (cluster: string, namespace: string, pod: string) =>
+    `pod-${cluster}-${namespace}-${pod}-eip`,
+  nodeEip: (cluster: string, node: string) => `node-${cluster}-${node}-eip`,
+};

@@ -53,8 +53,11 @@ describe('analyzers on a misconfigured cluster', () => {
       templateRef: 'template:default/move-gateway-to-pod-eip',
       message: expect.stringContaining('Deployment istio-system/eip-gateway'),
     });
-    expect(model.entries.find(e => e.type === 'pod-eip')?.addresses).toEqual([
-      '118.24.0.7',
+    const entry = model.entries.find(e => e.type === 'pod-eip');
+    expect(entry?.addresses).toEqual(['118.24.0.7']);
+    // No cloud inventory names the EIP: it is keyed by its pod.
+    expect(entry?.resources.map(r => r.id)).toEqual([
+      'pod-misconfigured-istio-system-eip-gateway-7c9d8-abcde-eip',
     ]);
   });
 

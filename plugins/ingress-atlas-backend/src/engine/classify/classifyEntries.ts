@@ -1,12 +1,14 @@
 import {
+  BillableResource,
   CloudProvider,
   Entry,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
+import { loadBalancerResource } from '../cloud/resources';
 import { ClusterObjects } from '../kube/ClusterObjects';
 import { GatewaySet } from '../gateways/GatewaySet';
 import { ids } from '../types';
-import { networkOfAddresses } from './loadBalancers';
+import { loadBalancerOfHostname, networkOfAddresses } from './loadBalancers';
 import { hostNetworkEntries, podEipEntries } from './podEntries';
 import { serviceEntries } from './serviceEntries';
 
@@ -31,28 +33,28 @@ export function classifyEntries(
       .map(vip => cloud.loadBalancerByVip(vip))
       .find(Boolean);
     const network = located?.item.network ?? networkOfAddresses(addresses);
+    const named = located ? undefined : loadBalancerOfHostname(addresses);
+    const resource: BillableResource | undefined = located
+      ? loadBalancerResource(located)
+      : named && {
+          provider,
+          kind: 'load-balancer',
+          id: named.id,
+          network,
+          loadBalancerKind: named.kind,
+          region: objects.inventory.cluster.region,
+        };
     entries.push({
       id: `${gatewayId.replace(/^gateway:/, 'entry:')}`,
       cluster: objects.name,
       type: 'load-balancer',
       network,
       addresses,
-      cloudResourceId: located?.item.id,
+      cloudResourceId: resource?.id,
       provider,
       gateway: gatewayId,
       ports: [],
-      resources: located
-        ? [
-            {
-              provider,
-              kind: 'load-balancer',
-              id: located.item.id,
-              network,
-              loadBalancerKind: located.item.kind,
-              region: located.region,
-            },
-          ]
-        : [],
+      resources: resource ? [resource] : [],
       notes: ['address reported by the Ingress'],
     });
   }

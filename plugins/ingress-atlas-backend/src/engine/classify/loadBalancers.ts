@@ -1,16 +1,22 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   BillableResource,
+  CloudProvider,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
 import { isPrivateAddress } from '../kube/addresses';
+import { resourceKeys } from '../types';
+
+const ALIYUN_ANNOTATION =
+  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
+const ALIYUN_NLB_CLASS = 'alibabacloud.com/nlb';
 
 /** Annotations naming the cloud load balancer a Service uses (read-only id first, then reuse). */
 const LOAD_BALANCER_ID_ANNOTATIONS = [
   'service.kubernetes.io/loadbalance-id',
   'service.kubernetes.io/tke-existed-lbid',
-  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id',
+  `${ALIYUN_ANNOTATION}id`,
   'kubernetes.io/elb.id',
 ];
 
@@ -21,7 +27,7 @@ const LOAD_BALANCER_ID_LABELS = ['service.k8s.alibaba/loadbalancer-id'];
 const INTERNAL_ANNOTATIONS: Array<{ key: string; value?: RegExp }> = [
   { key: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid' },
   {
-    key: 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type',
+    key: `${ALIYUN_ANNOTATION}address-type`,
     value: /^intranet$/i,
   },
   { key: 'kubernetes.io/elb.autocreate', value: /"type"\s*:\s*"inner"/ },
@@ -82,13 +88,58 @@ export function networkOfAddresses(addresses: string[]): NetworkReach {
 }
 
 /**
+ * The kind of load balancer the cloud gives a Service (clb, nlb, alb, elb), read from the
+ * cluster objects for when the cloud inventory does not say. Aliyun's controller makes a CLB
+ * unless the Service asks for an NLB (its load balancer class, or the NLB-only zone maps); a
+ * reused one tells its kind by its id.
+ */
+export function loadBalancerKind(
+  service: KubeObject,
+  provider: CloudProvider,
+  id: string | undefined,
+): string | undefined {
+  switch (provider) {
+    case 'tencent':
+      return 'clb';
+    case 'huawei':
+      return 'elb';
+    case 'aliyun': {
+      const prefix = id?.match(/^(nlb|alb)-/)?.[1];
+      if (prefix) return prefix;
+      const annotations = service.metadata.annotations ?? {};
+      return service.spec?.loadBalancerClass === ALIYUN_NLB_CLASS ||
+        annotations[`${ALIYUN_ANNOTATION}zone-maps`] !== undefined
+        ? 'nlb'
+        : 'clb';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The load balancer an Aliyun ALB or NLB address names (e.g.
+ * `alb-xyz.cn-hangzhou.alb.aliyuncs.com`): the cloud's ALB Ingress reports no IP, only that.
+ */
+export function loadBalancerOfHostname(
+  addresses: string[],
+): { id: string; kind: string } | undefined {
+  for (const address of addresses) {
+    const match = address.match(/^((alb|nlb)-[a-z0-9]+)\.[a-z0-9-]+\.\2\./);
+    if (match) return { id: match[1], kind: match[2] };
+  }
+  return undefined;
+}
+
+/**
  * The EIP a Huawei ELB was created with (`kubernetes.io/elb.autocreate` type public): billed
- * apart from the ELB, by bandwidth or by traffic.
+ * apart from the ELB, by bandwidth or by traffic. The cloud inventory does not list it, so it
+ * takes a key from its ELB's.
  */
 export function autocreatedEip(
   service: KubeObject,
-  loadBalancerId: string | undefined,
-): BillableResource | undefined {
+  loadBalancerKey: string,
+): { resource: BillableResource; note: string } | undefined {
   const raw = service.metadata.annotations?.['kubernetes.io/elb.autocreate'];
   if (!raw) return undefined;
   let spec: any;
@@ -99,18 +150,22 @@ export function autocreatedEip(
   }
   if (spec?.type !== 'public') return undefined;
   const mbps = Number(spec.bandwidth_size);
-  return {
+  const byBandwidth = spec.bandwidth_chargemode === 'bandwidth';
+  const resource: BillableResource = {
     provider: 'huawei',
     kind: 'eip',
-    id: `EIP of ELB ${
-      loadBalancerId ?? `${service.metadata.namespace}/${service.metadata.name}`
-    }`,
+    id: resourceKeys.loadBalancerEip(loadBalancerKey),
     network: 'public',
     bound: true,
-    chargeType:
-      spec.bandwidth_chargemode === 'bandwidth'
-        ? 'BANDWIDTH_POSTPAID_BY_HOUR'
-        : 'TRAFFIC_POSTPAID_BY_HOUR',
+    chargeType: byBandwidth
+      ? 'BANDWIDTH_POSTPAID_BY_HOUR'
+      : 'TRAFFIC_POSTPAID_BY_HOUR',
     bandwidthMbps: Number.isFinite(mbps) ? mbps : undefined,
+  };
+  return {
+    resource,
+    note: `${resource.id}: the public EIP the ELB was created with (${
+      resource.bandwidthMbps ?? '?'
+    } Mbit/s, billed by ${byBandwidth ? 'bandwidth' : 'traffic'})`,
   };
 }

@@ -1,17 +1,15 @@
-import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { CloudAddress } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   CloudProvider,
   Entry,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudIndex } from '../cloud/CloudIndex';
-import {
-  ClusterObjects,
-  nodeAddresses,
-  Workload,
-} from '../kube/ClusterObjects';
+import { CloudIndex, Located } from '../cloud/CloudIndex';
+import { addressResource, isBound } from '../cloud/resources';
+import { ClusterObjects, Workload } from '../kube/ClusterObjects';
 import { GatewaySet } from '../gateways/GatewaySet';
-import { ids } from '../types';
+import { ids, resourceKeys } from '../types';
 import { networkOfAddresses } from './loadBalancers';
+import { NodePublicIps, nodePublicIps } from './nodePublicIps';
 
 export const EIP_PUBLIC_IP = 'tke.cloud.tencent.com/eip-public-ip';
 export const EIP_ATTRIBUTES = 'tke.cloud.tencent.com/eip-attributes';
@@ -44,19 +42,22 @@ function keepalivedVips(workload: Workload): string[] {
   ];
 }
 
-function instanceIdOf(node: KubeObject): string | undefined {
-  // e.g. qcloud:///800002/ins-abc, alicloud://cn-hangzhou.i-xyz
-  return node.spec?.providerID?.split(/[/.]/).pop();
-}
-
-/** Public addresses of a node: its ExternalIP, else an EIP bound to it. */
-function publicAddressesOf(node: KubeObject, cloud: CloudIndex): string[] {
-  const { external, internal } = nodeAddresses(node);
-  if (external.length > 0) return external;
-  const eip =
-    cloud.address({ instanceId: instanceIdOf(node) }) ??
-    internal.map(ip => cloud.address({ privateIp: ip })).find(Boolean);
-  return eip ? [eip.item.ip] : [];
+/** The keepalived VIPs, and the EIPs bound to them in front. */
+function vipAddresses(
+  vips: string[],
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+): NodePublicIps {
+  const eips = vips
+    .map(vip =>
+      cloud.address({ privateIp: vip }, objects.inventory.cluster.region),
+    )
+    .filter((l): l is Located<CloudAddress> => !!l && isBound(l.item));
+  return {
+    addresses: [...eips.map(l => l.item.ip), ...vips],
+    resources: eips.map(addressResource),
+    notes: [],
+  };
 }
 
 /** Pods on the host network (or with host ports): reachable at their nodes' addresses. */
@@ -75,19 +76,14 @@ export function hostNetworkEntries(
       gateway || (ports.length > 0 && workload.namespace !== 'kube-system');
     if (!(hostNetwork || ports.length > 0) || !exposes) continue;
     const nodes = objects.nodesOf(workload);
-    const publicAddresses = nodes.flatMap(n => publicAddressesOf(n, cloud));
-    const addresses =
-      publicAddresses.length > 0
-        ? publicAddresses
-        : nodes.flatMap(n => nodeAddresses(n).internal);
     const type =
       gateway?.kind === 'front-proxy' ? 'front-proxy' : 'host-network';
     // Behind keepalived, traffic arrives at the VIP (and an EIP bound to it), not the nodes.
     const vips = keepalivedVips(workload);
-    const vipEips = vips
-      .map(vip => cloud.address({ privateIp: vip })?.item.ip)
-      .filter((ip): ip is string => !!ip);
-    const reachable = vips.length > 0 ? [...vipEips, ...vips] : addresses;
+    const { addresses, resources, notes } =
+      vips.length > 0
+        ? vipAddresses(vips, objects, cloud)
+        : nodePublicIps(objects, nodes, cloud);
     entries.push({
       id: ids.entry(
         objects.name,
@@ -96,8 +92,8 @@ export function hostNetworkEntries(
       ),
       cluster: objects.name,
       type,
-      network: networkOfAddresses(reachable),
-      addresses: [...new Set(reachable)],
+      network: networkOfAddresses(addresses),
+      addresses: [...new Set(addresses)],
       provider: objects.inventory.cluster.provider as CloudProvider,
       gateway: gateway?.id,
       target: {
@@ -107,7 +103,7 @@ export function hostNetworkEntries(
         cluster: objects.name,
       },
       ports,
-      resources: [],
+      resources,
       notes: [
         hostNetwork ? 'host network' : 'host ports',
         ...(vips.length
@@ -116,6 +112,7 @@ export function hostNetworkEntries(
         ...(nodes.length
           ? [`nodes ${nodes.map(n => n.metadata.name).join(', ')}`]
           : []),
+        ...notes,
       ],
     });
   }
@@ -190,7 +187,15 @@ export function podEipEntries(
       const ip = pod.metadata.annotations![EIP_PUBLIC_IP];
       const address =
         cloud.address({ ip }) ??
-        cloud.address({ privateIp: pod.status?.podIP });
+        cloud.address(
+          { privateIp: pod.status?.podIP },
+          objects.inventory.cluster.region,
+        );
+      const key = resourceKeys.podEip(
+        objects.name,
+        workload.namespace,
+        pod.metadata.name,
+      );
       entries.push({
         ...base,
         id: ids.entry(
@@ -208,16 +213,17 @@ export function podEipEntries(
         },
         resources: [
           {
-            provider,
-            kind: 'eip',
-            id: address?.item.id ?? `eip ${ip}`,
-            network: 'public',
+            ...(address
+              ? addressResource(address)
+              : { provider, kind: 'eip', id: key, network: 'public' }),
             bound: true,
             chargeType: address?.item.chargeType ?? attributes.chargeType,
             bandwidthMbps: address?.item.bandwidthMbps ?? attributes.bandwidth,
           },
         ],
-        notes: [],
+        notes: address
+          ? []
+          : [`${key}: the pod's EIP ${ip}, not in the cloud inventory`],
       });
     }
     if (withEip.length === 0) {

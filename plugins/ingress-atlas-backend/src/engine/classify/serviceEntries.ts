@@ -5,16 +5,19 @@ import {
   Entry,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
-import { ClusterObjects, nodeAddresses } from '../kube/ClusterObjects';
+import { ClusterObjects } from '../kube/ClusterObjects';
 import { GatewaySet, serviceRef } from '../gateways/GatewaySet';
-import { ids } from '../types';
+import { loadBalancerResource } from '../cloud/resources';
+import { ids, resourceKeys } from '../types';
 import {
   autocreatedEip,
   joinLoadBalancer,
   loadBalancerAddresses,
+  loadBalancerKind,
   loadBalancerNetwork,
   networkOfAddresses,
 } from './loadBalancers';
+import { nodePublicIps } from './nodePublicIps';
 
 function ports(service: KubeObject): Entry['ports'] {
   return (service.spec?.ports ?? []).map((p: any) => ({
@@ -57,31 +60,47 @@ export function serviceEntries(
         located?.item.network,
         addresses,
       );
+      const kind =
+        located?.item.kind ?? loadBalancerKind(service, provider, id);
       const resources: BillableResource[] = [];
       const notes: string[] = [];
+      const loadBalancerKey =
+        id ??
+        resourceKeys.serviceLoadBalancer(
+          cluster,
+          service.metadata.namespace!,
+          service.metadata.name,
+          kind,
+        );
       if (provider !== 'generic') {
         resources.push({
-          provider,
-          kind: 'load-balancer',
-          id: id ?? `service ${key}`,
+          ...(located
+            ? loadBalancerResource(located)
+            : {
+                provider,
+                kind: 'load-balancer',
+                id: loadBalancerKey,
+                network,
+                region: objects.inventory.cluster.region,
+              }),
           network,
-          loadBalancerKind: located?.item.kind,
-          chargeType: located?.item.chargeType,
-          region: located?.region ?? objects.inventory.cluster.region,
+          loadBalancerKind: kind,
         });
+        if (!id) {
+          notes.push(
+            `${loadBalancerKey}: ${
+              kind?.toUpperCase() ?? 'load balancer'
+            } known only from the Service (no id annotated or found in the cloud inventory)`,
+          );
+        }
       }
-      const eip = autocreatedEip(service, id);
+      const eip = autocreatedEip(
+        service,
+        id ? `${kind ?? 'lb'}-${id}` : loadBalancerKey,
+      );
       if (eip) {
-        resources.push(eip);
-        notes.push(
-          `created with a public EIP (${
-            eip.bandwidthMbps ?? '?'
-          } Mbit/s, billed by ${
-            eip.chargeType === 'BANDWIDTH_POSTPAID_BY_HOUR'
-              ? 'bandwidth'
-              : 'traffic'
-          })`,
-        );
+        resources.push(eip.resource);
+        notes.push(eip.note);
       }
       for (const endpoint of id ? cloud.vpcEndpointsFor(id) : []) {
         resources.push({
@@ -117,18 +136,19 @@ export function serviceEntries(
     }
 
     if (type === 'NodePort') {
-      const nodes = objects.list('nodes').map(nodeAddresses);
-      const external = nodes.flatMap(n => n.external);
-      const addresses =
-        external.length > 0 ? external : nodes.flatMap(n => n.internal);
+      const { addresses, resources, notes } = nodePublicIps(
+        objects,
+        objects.list('nodes'),
+        cloud,
+      );
       entries.push({
         ...base,
         id: ids.entry(cluster, 'node-port', key),
         type: 'node-port',
         network: networkOfAddresses(addresses),
         addresses,
-        resources: [],
-        notes: [],
+        resources,
+        notes,
       });
     }
 

@@ -51,14 +51,22 @@ export class CloudIndex {
     );
   }
 
-  address(where: { ip?: string; privateIp?: string; instanceId?: string }) {
+  /**
+   * The EIP at a public IP, or bound to a private IP or an instance. Private IPs repeat from
+   * one VPC to the next, so those match only in the cluster's region, when it is known.
+   */
+  address(
+    where: { ip?: string; privateIp?: string; instanceId?: string },
+    region?: string,
+  ) {
     return this.addresses.find(
       a =>
         (where.ip !== undefined && a.item.ip === where.ip) ||
-        (where.privateIp !== undefined &&
-          a.item.privateIp === where.privateIp) ||
-        (where.instanceId !== undefined &&
-          a.item.instanceId === where.instanceId),
+        ((!region || !a.region || a.region === region) &&
+          ((where.privateIp !== undefined &&
+            a.item.privateIp === where.privateIp) ||
+            (where.instanceId !== undefined &&
+              a.item.instanceId === where.instanceId))),
     );
   }
 

@@ -1,13 +1,16 @@
 import { CloudLoadBalancer } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
-  BillableResource,
-  CloudProvider,
   Cost,
   Entry,
   monthlyCost,
   PriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudIndex, Located } from '../cloud/CloudIndex';
+import { CloudIndex } from '../cloud/CloudIndex';
+import {
+  addressResource,
+  isBound,
+  loadBalancerResource,
+} from '../cloud/resources';
 import { ClusterObjects } from '../kube/ClusterObjects';
 
 const TKE_CLUSTER_TAG = 'tke-clusterId';
@@ -43,20 +46,6 @@ export function unusedLoadBalancerState(
       : lb.listeners.some(l => l.targets.length > 0);
   if (lb.listeners.length === 0 || !hasTargets) return 'idle';
   return undefined;
-}
-
-function loadBalancerResource(
-  located: Located<CloudLoadBalancer>,
-): BillableResource {
-  return {
-    provider: located.provider as CloudProvider,
-    kind: 'load-balancer',
-    id: located.item.id,
-    network: located.item.network,
-    loadBalancerKind: located.item.kind,
-    chargeType: located.item.chargeType,
-    region: located.region,
-  };
 }
 
 /**
@@ -119,17 +108,9 @@ export function buildCosts(options: {
     });
   }
   for (const located of cloud.addresses) {
-    if (used.has(located.item.id) || located.item.status !== 'UNBIND') continue;
-    const provider = located.provider as CloudProvider;
-    const resource: BillableResource = {
-      provider,
-      kind: 'eip',
-      id: located.item.id,
-      network: 'public',
-      bound: false,
-      chargeType: located.item.chargeType,
-      region: located.region,
-    };
+    if (used.has(located.item.id) || isBound(located.item)) continue;
+    const resource = addressResource(located);
+    const provider = resource.provider;
     costs.push({
       id: `cost:${located.item.id}`,
       resource: located.item.id,
