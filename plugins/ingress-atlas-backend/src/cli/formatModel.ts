@@ -1,5 +1,6 @@
 import {
   AtlasModel,
+  BillableResource,
   Cost,
   Entry,
   ExposurePath,
@@ -29,10 +30,48 @@ function controlPlaneSummary(model: AtlasModel, cluster: string) {
 function costLabel(cost: Cost, entries: Map<string, Entry>): string {
   const entry = cost.entry ? entries.get(cost.entry) : undefined;
   if (!entry) return cost.resource ?? '';
-  const what = entry.service
-    ? `${entry.service.namespace}/${entry.service.name}`
-    : short(entry.id);
+  const owner = entry.service ?? entry.target;
+  const what = owner ? `${owner.namespace}/${owner.name}` : short(entry.id);
   return `${entry.cluster} ${entry.type} ${what}`;
+}
+
+const RESOURCE_LABELS: Record<BillableResource['kind'], string> = {
+  'load-balancer': 'LB',
+  eip: 'EIP',
+  'vpc-endpoint': 'VPC endpoint',
+};
+
+/** `load-balancer 47.98.120.31 CLB lb-bp1asmgw001`, `host-network 203.0.113.21 EIP eip-edge0001`. */
+function entryLabel(entry: Entry | undefined): string {
+  if (!entry) return '';
+  const resources = entry.resources.map(
+    r =>
+      `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_LABELS[r.kind]} ${r.id}`,
+  );
+  return [
+    entry.type,
+    ...entry.addresses,
+    resources.join(', ') || entry.cloudResourceId,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function costParts(cost: Cost): string {
+  const parts = [
+    ...cost.parts.map(
+      p => `${p.item} ${p.resource} ${p.unitPrice} ${p.unit} x ${p.quantity}`,
+    ),
+    ...cost.unpriced.map(u => `unpriced: ${u}`),
+  ];
+  if (cost.traffic !== 'unknown') {
+    parts.push(
+      `traffic ${cost.traffic.gbPerMonth} GB ${cost.traffic.amountCny} CNY`,
+    );
+  } else if (parts.length === 0) {
+    parts.push('no fixed fee; billed by traffic, volume unknown');
+  }
+  return parts.join('; ');
 }
 
 function pathTarget(p: ExposurePath): string {
@@ -155,12 +194,7 @@ export function formatModel(model: AtlasModel): string {
               p.cluster,
               p.host,
               p.network,
-              `${entry?.type ?? ''} ${[
-                ...(entry?.addresses ?? []),
-                entry?.cloudResourceId ?? '',
-              ]
-                .filter(Boolean)
-                .join(' ')}`.trim(),
+              entryLabel(entry),
               p.via.map(short).join(' > '),
               short(p.gateway),
               route ? `${route.kind} ${route.namespace}/${route.name}` : '',
@@ -182,13 +216,7 @@ export function formatModel(model: AtlasModel): string {
           costLabel(c, entries),
           c.state,
           money(c.monthlyCny),
-          [
-            ...c.parts.map(
-              p =>
-                `${p.item} ${p.resource} ${p.unitPrice} ${p.unit} x ${p.quantity}`,
-            ),
-            ...c.unpriced.map(u => `unpriced: ${u}`),
-          ].join('; '),
+          costParts(c),
         ]),
       ),
     );
