@@ -7,6 +7,8 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Clusters refreshed at once. Default 4. */
       concurrency?: number;
+      /** Kinds listed at once per cluster (one paged LIST each). Default 4. */
+      kindConcurrency?: number;
       /** Per-cluster time limit in seconds. Default 60. */
       clusterTimeoutSeconds?: number;
     };

@@ -12,6 +12,7 @@ import {
 export interface AtlasConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   concurrency: number;
+  kindConcurrency: number;
   clusterTimeoutMs: number;
   allowInsecureHttp: boolean;
   importKubernetesConfig: boolean;
@@ -33,12 +34,17 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 export function readAtlasConfig(root: Config): AtlasConfig {
   const config = root.getOptionalConfig('ingressAtlas');
   const refresh = config?.getOptionalConfig('refresh');
-  const concurrency = refresh?.getOptionalNumber('concurrency') ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(
-      `Invalid ingressAtlas.refresh.concurrency: ${concurrency}; expected a positive integer`,
-    );
-  }
+  const positiveInteger = (key: string, fallback: number) => {
+    const value = refresh?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(
+        `Invalid ingressAtlas.refresh.${key}: ${value}; expected a positive integer`,
+      );
+    }
+    return value;
+  };
+  const concurrency = positiveInteger('concurrency', 4);
+  const kindConcurrency = positiveInteger('kindConcurrency', 4);
   const timeoutSeconds = refresh?.getOptionalNumber('clusterTimeoutSeconds') ?? 60;
   if (!(timeoutSeconds > 0)) {
     throw new Error(
@@ -63,6 +69,7 @@ export function readAtlasConfig(root: Config): AtlasConfig {
         )
       : DEFAULT_SCHEDULE,
     concurrency,
+    kindConcurrency,
     clusterTimeoutMs: timeoutSeconds * 1000,
     allowInsecureHttp: config?.getOptionalBoolean('allowInsecureHttp') ?? false,
     importKubernetesConfig:

@@ -117,6 +117,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
           sources: [...builtInSources, ...sources],
           cloudProviders,
           concurrency: atlasConfig.concurrency,
+          kindConcurrency: atlasConfig.kindConcurrency,
           clusterTimeoutMs: atlasConfig.clusterTimeoutMs,
           readManifests: readManifestInventory,
         });

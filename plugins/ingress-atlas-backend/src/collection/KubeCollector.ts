@@ -7,6 +7,7 @@ import {
   CollectedKind,
   KubeObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { mapWithConcurrency } from '../refresh/mapWithConcurrency';
 import { certificateOf, secretMetadataOnly } from './certificates';
 import { kubeConfigFor } from './kubeConfigFor';
 import { withoutNoise } from './withoutNoise';
@@ -22,15 +23,16 @@ interface KindOutcome {
 }
 
 /**
- * Reads one live cluster: one discovery request, then one paged LIST per kind. A kind that is
- * not served (missing CRD) or forbidden (RBAC) is marked unavailable and the rest goes on.
+ * Reads one live cluster: one discovery request, then one paged LIST per kind, a few kinds at
+ * a time. A kind that is not served (missing CRD) or forbidden (RBAC) is marked unavailable
+ * and the rest goes on.
  */
 export class KubeCollector {
-  static create() {
-    return new KubeCollector();
+  static create(options: { kindConcurrency?: number } = {}) {
+    return new KubeCollector(options.kindConcurrency ?? 4);
   }
 
-  private constructor() {}
+  private constructor(private readonly kindConcurrency: number) {}
 
   async collect(
     connection: ClusterConnection,
@@ -44,13 +46,21 @@ export class KubeCollector {
     const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal);
 
     const served = await client.servedGroupVersions();
+    const kinds = Object.keys(COLLECTED_KINDS) as CollectedKind[];
+    const outcomes = await mapWithConcurrency(kinds, this.kindConcurrency, kind =>
+      client.listKind(kind, served).catch(error => {
+        // One failed kind fails the cluster: the kinds still in flight need not finish.
+        client.abort();
+        throw error;
+      }),
+    );
     const objects: ClusterInventory['objects'] = {};
     const unavailable: ClusterInventory['unavailable'] = {};
-    for (const kind of Object.keys(COLLECTED_KINDS) as CollectedKind[]) {
-      const outcome = await client.listKind(kind, served);
+    kinds.forEach((kind, index) => {
+      const outcome = outcomes[index];
       if (outcome.unavailable) unavailable[kind] = outcome.unavailable;
       else objects[kind] = outcome.items;
-    }
+    });
 
     const certificates = (objects.secrets ?? [])
       .map(certificateOf)
@@ -74,12 +84,21 @@ export class KubeCollector {
 
 class ApiClient {
   requests = 0;
+  private readonly failed = new AbortController();
+  private readonly signal: AbortSignal;
 
   constructor(
     private readonly kc: KubeConfig,
     private readonly server: string,
-    private readonly signal: AbortSignal,
-  ) {}
+    private readonly timeout: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([timeout, this.failed.signal]);
+  }
+
+  /** Cancels the requests in flight, once the cluster's refresh has failed anyway. */
+  abort() {
+    this.failed.abort();
+  }
 
   async servedGroupVersions(): Promise<Set<string>> {
     const { status, body } = await this.get('/apis');
@@ -139,7 +158,7 @@ class ApiClient {
         signal: this.signal as any,
       });
     } catch (error) {
-      if (this.signal.aborted) {
+      if (this.timeout.aborted) {
         throw new ClusterCollectionError('timed out');
       }
       throw new ClusterCollectionError(`request failed: ${(error as Error).message}`);

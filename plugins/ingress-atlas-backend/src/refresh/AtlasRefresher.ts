@@ -26,17 +26,20 @@ export class AtlasRefresher {
     sources: IngressAtlasClusterSource[];
     cloudProviders: IngressAtlasCloudProvider[];
     concurrency: number;
+    kindConcurrency: number;
     clusterTimeoutMs: number;
     readManifests: (connection: ClusterConnection) => Promise<ClusterInventory>;
   }) {
     return new AtlasRefresher(options);
   }
 
-  private readonly collector = KubeCollector.create();
+  private readonly collector: KubeCollector;
 
   private constructor(
     private readonly options: Parameters<typeof AtlasRefresher.create>[0],
-  ) {}
+  ) {
+    this.collector = KubeCollector.create({ kindConcurrency: options.kindConcurrency });
+  }
 
   async refresh(): Promise<RefreshSummary> {
     const { logger, store } = this.options;

@@ -1,0 +1,89 @@
+import { ClusterSpec, RunningCluster, startCluster } from '@ingress-atlas/sandbox';
+import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { KubeCollector } from './KubeCollector';
+
+const spec: ClusterSpec = {
+  name: 'test',
+  port: 0,
+  provider: 'generic',
+  region: 'test-1',
+  podCidr: '10.1.0.0/16',
+  serviceCidr: '10.2.0.0/16',
+  nodes: [{ name: 'node-1', internalIp: '10.0.0.11' }],
+  tokens: ['sandbox-token'],
+};
+
+describe('KubeCollector', () => {
+  let cluster: RunningCluster;
+  let connection: ClusterConnection;
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      spec,
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        ...Array.from({ length: 3 }, (_, i) => ({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `svc-${i}`, namespace: 'shop' },
+          spec: { selector: { app: `svc-${i}` }, ports: [{ port: 80 }] },
+        })),
+      ],
+    });
+    connection = {
+      descriptor: { name: 'test', source: 'config', provider: 'generic', url: cluster.url },
+      auth: { token: 'sandbox-token' },
+    };
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  const collectTimed = async (kindConcurrency: number) => {
+    const before = cluster.stats.requests;
+    const started = Date.now();
+    const { inventory, requests } = await KubeCollector.create({ kindConcurrency }).collect(
+      connection,
+      { signal: AbortSignal.timeout(30_000) },
+    );
+    return {
+      ms: Date.now() - started,
+      requests,
+      served: cluster.stats.requests - before,
+      services: inventory.objects.services?.map(s => s.metadata.name),
+      kinds: [...Object.keys(inventory.objects), ...Object.keys(inventory.unavailable)].sort(),
+    };
+  };
+
+  it('lists several kinds at once, with one LIST per kind, and reads the same inventory', async () => {
+    cluster.faults.set({ latencyMs: 150 });
+    try {
+      const oneByOne = await collectTimed(1);
+      const fourAtOnce = await collectTimed(4);
+      expect(fourAtOnce.services).toEqual(['kubernetes', 'svc-0', 'svc-1', 'svc-2']);
+      expect(fourAtOnce.kinds).toEqual(oneByOne.kinds);
+      expect(fourAtOnce.requests).toBe(oneByOne.requests);
+      expect(fourAtOnce.served).toBe(fourAtOnce.requests);
+      // Every request waits 150 ms: one by one takes (1 + kinds) x 150 ms, four at once about a quarter.
+      expect(oneByOne.ms).toBeGreaterThan(oneByOne.requests * 150);
+      expect(fourAtOnce.ms).toBeLessThan(oneByOne.ms / 2);
+    } finally {
+      cluster.faults.set({ latencyMs: null });
+    }
+  });
+
+  it('fails the whole cluster when listing a kind fails', async () => {
+    // Discovery is answered; every list response is cut off halfway.
+    cluster.faults.set({ dropListRate: 1 });
+    try {
+      await expect(
+        KubeCollector.create({ kindConcurrency: 4 }).collect(connection, {
+          signal: AbortSignal.timeout(30_000),
+        }),
+      ).rejects.toThrow(/^(reading|request failed).*/);
+    } finally {
+      cluster.faults.set({ dropListRate: null });
+    }
+  });
+});
