@@ -109,8 +109,16 @@ export async function loadInputs(options: {
     }
   }
 
+  const entities = await readEntities(options.entitiesFiles ?? []);
+  return { clusters, clouds, entities, skipped };
+}
+
+/** Catalog entities from catalog-info YAML files, reduced to what mapping paths needs. */
+export async function readEntities(
+  files: string[],
+): Promise<CatalogEntityLite[]> {
   const entities: CatalogEntityLite[] = [];
-  for (const file of options.entitiesFiles ?? []) {
+  for (const file of files) {
     for (const doc of await readYamlDocuments(file)) {
       if (!doc?.kind || !doc?.metadata?.name) continue;
       entities.push({
@@ -121,7 +129,7 @@ export async function loadInputs(options: {
       });
     }
   }
-  return { clusters, clouds, entities, skipped };
+  return entities;
 }
 
 export function resolveFrom(base: string, p: string): string {

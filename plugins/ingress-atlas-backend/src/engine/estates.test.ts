@@ -65,10 +65,13 @@ describe('analyze on the sandbox estates', () => {
     });
 
     it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month, which pod EIPs would save', () => {
-      const [path] = paths('blog.example.com');
+      const [path, ...others] = paths('blog.example.com');
+      expect(others).toEqual([]);
       expect(path).toMatchObject({
         network: 'public',
         gateway: 'gateway:tke-blog/istio-system/istio-ingressgateway',
+        route: 'route:tke-blog/VirtualService/blog/blog',
+        service: { namespace: 'blog', name: 'blog' },
         workload: {
           cluster: 'tke-blog',
           kind: 'Deployment',
@@ -84,6 +87,8 @@ describe('analyze on the sandbox estates', () => {
         monthlyCostShareCny: 144,
       });
       expect(entryOf(path)).toMatchObject({
+        type: 'load-balancer',
+        network: 'public',
         cloudResourceId: 'lb-blog0001',
         addresses: ['129.204.10.11'],
       });
@@ -127,6 +132,7 @@ describe('analyze on the sandbox estates', () => {
         version: '1.18.5',
         meshId: 'saas-mesh',
         network: 'net-primary',
+        clusterName: 'cls-saas0001',
         remoteSecretLinks: ['tke-saas-remote'],
         eastWestGateways: [
           'gateway:tke-saas-primary/istio-system/istio-eastwestgateway',
@@ -140,6 +146,10 @@ describe('analyze on the sandbox estates', () => {
         addresses: ['10.20.0.50'],
         cloudResourceId: 'lb-saasew01',
       });
+      expect(
+        model.gateways.find(g => g.id === primary.eastWestGateways[0])
+          ?.eastWest,
+      ).toBe(true);
     });
 
     it("keys the remote's east-west CLB, which no cloud inventory lists, by its Service", () => {

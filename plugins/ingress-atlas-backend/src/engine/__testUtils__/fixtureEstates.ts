@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   CloudInventory,
+  CloudLoadBalancer,
   ClusterDescriptor,
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { readEntities } from '../../cli/loadInputs';
 import { loadManifestCluster } from '../../manifests';
 import { CatalogEntityLite } from '../types';
 
@@ -67,13 +68,14 @@ export async function fixtureClusters(): Promise<ClusterInventory[]> {
   return clusters;
 }
 
-/** The cloud side of the fixture world, as the providers' collectors report it. */
-export function fixtureClouds(): CloudInventory[] {
-  const tencent = (
-    region: string,
-    rest: Partial<CloudInventory>,
-  ): CloudInventory => ({
-    provider: 'tencent',
+/** A cloud inventory as a provider reports it; only what a test sets differs from empty. */
+export function cloudInventory(
+  provider: CloudProvider,
+  region: string,
+  rest: Partial<CloudInventory> = {},
+): CloudInventory {
+  return {
+    provider,
     account: 'sandbox',
     region,
     collectedAt: COLLECTED_AT,
@@ -83,39 +85,54 @@ export function fixtureClouds(): CloudInventory[] {
     meshes: [],
     errors: [],
     ...rest,
-  });
-  const listener = (port: number, ip: string) => ({
-    id: `lbl-${port}`,
-    protocol: 'TCP',
-    port,
-    targets: [{ type: 'ENI', ip, port }],
-  });
+  };
+}
+
+/** A CLB with TCP listeners forwarding to one ENI IP each. */
+function clb(
+  id: string,
+  vip: string,
+  options: {
+    network?: CloudLoadBalancer['network'];
+    tags?: Record<string, string>;
+    listeners?: Array<[port: number, targetIp: string]>;
+  } = {},
+): CloudLoadBalancer {
+  return {
+    id,
+    kind: 'clb',
+    network: options.network ?? 'public',
+    vips: [vip],
+    tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({
+      key,
+      value,
+    })),
+    listeners: (options.listeners ?? []).map(([port, ip]) => ({
+      id: `lbl-${port}`,
+      protocol: 'TCP',
+      port,
+      targets: [{ type: 'ENI', ip, port }],
+    })),
+  };
+}
+
+/** The cloud side of the fixture world, as the providers' collectors report it. */
+export function fixtureClouds(): CloudInventory[] {
   return [
-    tencent('ap-guangzhou', {
+    cloudInventory('tencent', 'ap-guangzhou', {
       loadBalancers: [
-        {
-          id: 'lb-blog0001',
-          network: 'public',
-          vips: ['129.204.10.11'],
-          tags: [
-            { key: 'tke-createdBy-flag', value: 'yes' },
-            { key: 'tke-clusterId', value: 'cls-blog0001' },
-            {
-              key: 'tke-lb-serviceuuid',
-              value: '7d1c7a52-0000-4000-8000-000000000001',
-            },
+        clb('lb-blog0001', '129.204.10.11', {
+          tags: {
+            'tke-createdBy-flag': 'yes',
+            'tke-clusterId': 'cls-blog0001',
+            'tke-lb-serviceuuid': '7d1c7a52-0000-4000-8000-000000000001',
+          },
+          listeners: [
+            [80, '10.1.0.31'],
+            [443, '10.1.0.31'],
           ],
-          listeners: [listener(80, '10.1.0.31'), listener(443, '10.1.0.31')],
-          kind: 'clb',
-        },
-        {
-          id: 'lb-idle0001',
-          network: 'public',
-          vips: ['129.204.10.99'],
-          tags: [],
-          listeners: [],
-          kind: 'clb',
-        },
+        }),
+        clb('lb-idle0001', '129.204.10.99'),
       ],
       addresses: [
         {
@@ -150,45 +167,28 @@ export function fixtureClouds(): CloudInventory[] {
         },
       ],
     }),
-    tencent('ap-shanghai', {
+    cloudInventory('tencent', 'ap-shanghai', {
       loadBalancers: [
-        {
-          id: 'lb-saas0001',
-          network: 'public',
-          vips: ['129.204.20.21'],
-          tags: [{ key: 'tke-clusterId', value: 'cls-saas0001' }],
-          listeners: [listener(443, '10.20.1.5')],
-          kind: 'clb',
-        },
-        {
-          id: 'lb-saasew01',
+        clb('lb-saas0001', '129.204.20.21', {
+          tags: { 'tke-clusterId': 'cls-saas0001' },
+          listeners: [[443, '10.20.1.5']],
+        }),
+        clb('lb-saasew01', '10.20.0.50', {
           network: 'internal',
-          vips: ['10.20.0.50'],
-          tags: [{ key: 'tke-clusterId', value: 'cls-saas0001' }],
-          listeners: [listener(15443, '10.20.1.6')],
-          kind: 'clb',
-        },
+          tags: { 'tke-clusterId': 'cls-saas0001' },
+          listeners: [[15443, '10.20.1.6']],
+        }),
         // A CLB TKE made for a Service of the primary that has since been deleted.
-        {
-          id: 'lb-saasold1',
-          network: 'public',
-          vips: ['129.204.20.99'],
-          tags: [
-            { key: 'tke-clusterId', value: 'cls-saas0001' },
-            { key: 'tke-lb-serviceuuid', value: 'gone-0000' },
-          ],
-          listeners: [listener(80, '10.20.1.7')],
-          kind: 'clb',
-        },
+        clb('lb-saasold1', '129.204.20.99', {
+          tags: {
+            'tke-clusterId': 'cls-saas0001',
+            'tke-lb-serviceuuid': 'gone-0000',
+          },
+          listeners: [[80, '10.20.1.7']],
+        }),
       ],
     }),
-    {
-      provider: 'huawei',
-      account: 'sandbox',
-      region: 'cn-north-4',
-      collectedAt: COLLECTED_AT,
-      loadBalancers: [],
-      addresses: [],
+    cloudInventory('huawei', 'cn-north-4', {
       vpcEndpoints: [
         {
           id: 'vpce-cce0001',
@@ -199,25 +199,11 @@ export function fixtureClouds(): CloudInventory[] {
           state: 'accepted',
         },
       ],
-      meshes: [],
-      errors: [],
-    },
+    }),
   ];
 }
 
-/** The demo catalog entities (examples/entities.yaml), reduced as the backend reads them. */
-export async function demoEntities(): Promise<CatalogEntityLite[]> {
-  const text = await fs.readFile(
-    path.join(REPO_ROOT, 'examples/entities.yaml'),
-    'utf8',
-  );
-  return parseAllDocuments(text)
-    .map(d => d.toJS())
-    .filter(e => e?.metadata?.annotations)
-    .map(e => ({
-      ref: `${String(e.kind).toLowerCase()}:${
-        e.metadata.namespace ?? 'default'
-      }/${e.metadata.name}`,
-      annotations: e.metadata.annotations,
-    }));
+/** The demo catalog entities (examples/entities.yaml), read as the CLI reads them. */
+export function demoEntities(): Promise<CatalogEntityLite[]> {
+  return readEntities([path.join(REPO_ROOT, 'examples/entities.yaml')]);
 }

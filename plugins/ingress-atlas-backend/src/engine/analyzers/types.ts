@@ -2,7 +2,6 @@ import {
   AtlasModel,
   Finding,
   ObjectRef,
-  Severity,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { GatewaySet } from '../gateways/GatewaySet';
 import { EngineContext } from '../types';
@@ -25,16 +24,7 @@ function refKey(ref: ObjectRef): string {
   );
 }
 
-export function finding(options: {
-  code: string;
-  severity: Severity;
-  message: string;
-  objects: ObjectRef[];
-  fix: string;
-  templateRef?: string;
-  parameters?: Finding['parameters'];
-  monthlyWasteCny?: number;
-}): Finding {
+export function finding(options: Omit<Finding, 'id'>): Finding {
   return {
     id: `${options.code}:${options.objects.map(refKey)[0] ?? ''}`,
     ...options,

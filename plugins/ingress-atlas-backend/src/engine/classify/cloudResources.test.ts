@@ -4,14 +4,12 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   CloudAddress,
-  CloudInventory,
   ClusterInventory,
   KubeObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { toInventory } from '../../manifests';
 import { analyze } from '../analyze';
-
-const COLLECTED_AT = '2026-11-21T00:00:00.000Z';
+import { cloudInventory, COLLECTED_AT } from '../__testUtils__/fixtureEstates';
 
 function cluster(
   name: string,
@@ -24,23 +22,6 @@ function cluster(
     { name, source: 'manifests', provider, region },
     COLLECTED_AT,
   ).inventory;
-}
-
-function tencentCloud(
-  region: string,
-  addresses: CloudAddress[],
-): CloudInventory {
-  return {
-    provider: 'tencent',
-    account: 'test',
-    region,
-    collectedAt: COLLECTED_AT,
-    loadBalancers: [],
-    addresses,
-    vpcEndpoints: [],
-    meshes: [],
-    errors: [],
-  };
 }
 
 const node = (
@@ -243,21 +224,29 @@ describe('cloud resources behind entries', () => {
     });
     const clouds = [
       // The same private IP in another region's VPC: not the node's.
-      tencentCloud('ap-shanghai', [
-        eip({ id: 'eip-sh0001', ip: '119.28.9.9', privateIp: '10.1.0.13' }),
-      ]),
-      tencentCloud('ap-guangzhou', [
-        eip({
-          id: 'eip-edge0001',
-          ip: '203.0.113.21',
-          privateIp: '10.1.0.11',
-          chargeType: 'BANDWIDTH_POSTPAID_BY_HOUR',
-          bandwidthMbps: 10,
-        }),
-        // The node still reports it, but the cloud has it bound to nothing.
-        eip({ id: 'eip-edge0002', ip: '203.0.113.22', status: 'UNBIND' }),
-        eip({ id: 'eip-edge0003', ip: '119.28.0.13', privateIp: '10.1.0.13' }),
-      ]),
+      cloudInventory('tencent', 'ap-shanghai', {
+        addresses: [
+          eip({ id: 'eip-sh0001', ip: '119.28.9.9', privateIp: '10.1.0.13' }),
+        ],
+      }),
+      cloudInventory('tencent', 'ap-guangzhou', {
+        addresses: [
+          eip({
+            id: 'eip-edge0001',
+            ip: '203.0.113.21',
+            privateIp: '10.1.0.11',
+            chargeType: 'BANDWIDTH_POSTPAID_BY_HOUR',
+            bandwidthMbps: 10,
+          }),
+          // The node still reports it, but the cloud has it bound to nothing.
+          eip({ id: 'eip-edge0002', ip: '203.0.113.22', status: 'UNBIND' }),
+          eip({
+            id: 'eip-edge0003',
+            ip: '119.28.0.13',
+            privateIp: '10.1.0.13',
+          }),
+        ],
+      }),
     ];
 
     it('costs the EIPs bound to the nodes a host-network gateway runs on, and leaves an unbound one idle', () => {

@@ -8,34 +8,41 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Located } from './CloudIndex';
 
+/** What every billable resource the cloud reports carries: where it is and its id. */
+function identity(found: Located<{ id: string }>) {
+  return {
+    provider: found.provider as CloudProvider,
+    id: found.item.id,
+    region: found.region,
+  };
+}
+
 /** A load balancer the cloud reports, as the model bills it. */
 export function loadBalancerResource(
-  located: Located<CloudLoadBalancer>,
+  lb: Located<CloudLoadBalancer>,
 ): BillableResource {
+  const { network, kind, chargeType } = lb.item;
   return {
-    provider: located.provider as CloudProvider,
+    ...identity(lb),
     kind: 'load-balancer',
-    id: located.item.id,
-    network: located.item.network,
-    loadBalancerKind: located.item.kind,
-    chargeType: located.item.chargeType,
-    region: located.region,
+    network,
+    loadBalancerKind: kind,
+    chargeType,
   };
 }
 
 /** An elastic IP the cloud reports, as the model bills it: idle while bound to nothing. */
 export function addressResource(
-  located: Located<CloudAddress>,
+  address: Located<CloudAddress>,
 ): BillableResource {
+  const { chargeType, bandwidthMbps } = address.item;
   return {
-    provider: located.provider as CloudProvider,
+    ...identity(address),
     kind: 'eip',
-    id: located.item.id,
     network: 'public',
-    bound: isBound(located.item),
-    chargeType: located.item.chargeType,
-    bandwidthMbps: located.item.bandwidthMbps,
-    region: located.region,
+    bound: isBound(address.item),
+    chargeType,
+    bandwidthMbps,
   };
 }
 
