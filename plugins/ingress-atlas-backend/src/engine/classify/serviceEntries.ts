@@ -73,19 +73,18 @@ export function serviceEntries(
           kind,
         );
       if (provider !== 'generic') {
-        resources.push({
-          ...(located
-            ? loadBalancerResource(located)
+        resources.push(
+          located
+            ? { ...loadBalancerResource(located), loadBalancerKind: kind }
             : {
                 provider,
                 kind: 'load-balancer',
                 id: loadBalancerKey,
                 network,
+                loadBalancerKind: kind,
                 region: objects.inventory.cluster.region,
-              }),
-          network,
-          loadBalancerKind: kind,
-        });
+              },
+        );
         if (!id) {
           notes.push(
             `${loadBalancerKey}: ${
