@@ -4,10 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   buildTopology,
   ingressAtlasCloudInventoryReadPermission,
@@ -19,6 +16,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { summarizeCost } from './service/costSummary';
 import { AtlasModelService } from './service/AtlasModelService';
+import { PermissionDecisionCache } from './service/PermissionDecisionCache';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const topologyQuery = z.object({
@@ -54,13 +52,9 @@ export async function createRouter(options: {
   const router = Router();
   router.use(express.json());
 
-  const isAllowed = async (req: express.Request, permission: BasicPermission) => {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    return decision.result === AuthorizeResult.ALLOW;
-  };
+  const decisions = PermissionDecisionCache.create({ permissions });
+  const isAllowed = async (req: express.Request, permission: BasicPermission) =>
+    decisions.isAllowed(await httpAuth.credentials(req), permission);
   const requirePermission = async (
     req: express.Request,
     permission: BasicPermission,

@@ -1,0 +1,75 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * Remembers the decisions on basic permissions for a few seconds, per principal (a user's
+ * entity ref, a service's subject) and permission: a page that sends many requests costs one
+ * permission check, and a change of policy or group membership shows within `ttlMs`. At most
+ * `maxEntries` decisions are kept; the oldest go first. Callers without a user or service
+ * principal are always asked about.
+ */
+export class PermissionDecisionCache {
+  static create(options: {
+    permissions: PermissionsService;
+    ttlMs?: number;
+    maxEntries?: number;
+    now?: () => number;
+  }) {
+    return new PermissionDecisionCache(
+      options.permissions,
+      options.ttlMs ?? 5_000,
+      options.maxEntries ?? 10_000,
+      options.now ?? Date.now,
+    );
+  }
+
+  readonly #decisions = new Map<string, { expiresAt: number; allowed: Promise<boolean> }>();
+
+  private constructor(
+    private readonly permissions: PermissionsService,
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number,
+  ) {}
+
+  async isAllowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<boolean> {
+    const principal = principalKey(credentials);
+    if (!principal) return this.ask(credentials, permission);
+    const key = `${principal}\n${permission.name}`;
+    const cached = this.#decisions.get(key);
+    if (cached && cached.expiresAt > this.now()) return cached.allowed;
+
+    // Concurrent requests of one principal share one check.
+    const allowed = this.ask(credentials, permission);
+    this.#decisions.delete(key);
+    this.#decisions.set(key, { expiresAt: this.now() + this.ttlMs, allowed });
+    if (this.#decisions.size > this.maxEntries) {
+      this.#decisions.delete(this.#decisions.keys().next().value!);
+    }
+    allowed.catch(() => {
+      if (this.#decisions.get(key)?.allowed === allowed) this.#decisions.delete(key);
+    });
+    return allowed;
+  }
+
+  private async ask(credentials: BackstageCredentials, permission: BasicPermission) {
+    const [decision] = await this.permissions.authorize([{ permission }], { credentials });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+}
+
+function principalKey({ principal }: BackstageCredentials): string | undefined {
+  const p = principal as { type?: string; userEntityRef?: string; subject?: string };
+  if (p.type === 'user' && p.userEntityRef) return `user:${p.userEntityRef}`;
+  if (p.type === 'service' && p.subject) return `service:${p.subject}`;
+  return undefined;
+}
