@@ -22,66 +22,6 @@ interface KindOutcome {
   unavailable?: string;
 }
 
-/**
- * Reads one live cluster: one discovery request, then one paged LIST per kind, a few kinds at
- * a time. A kind that is not served (missing CRD) or forbidden (RBAC) is marked unavailable
- * and the rest goes on.
- */
-export class KubeCollector {
-  static create(options: { kindConcurrency?: number } = {}) {
-    return new KubeCollector(options.kindConcurrency ?? 4);
-  }
-
-  private constructor(private readonly kindConcurrency: number) {}
-
-  async collect(
-    connection: ClusterConnection,
-    options: { signal: AbortSignal; now?: () => Date },
-  ): Promise<{ inventory: ClusterInventory; requests: number }> {
-    const kc = await kubeConfigFor(connection);
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) {
-      throw new ClusterCollectionError('the kubeconfig has no current cluster');
-    }
-    const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal);
-
-    const served = await client.servedGroupVersions();
-    const kinds = Object.keys(COLLECTED_KINDS) as CollectedKind[];
-    const outcomes = await mapWithConcurrency(kinds, this.kindConcurrency, kind =>
-      client.listKind(kind, served).catch(error => {
-        // One failed kind fails the cluster: the kinds still in flight need not finish.
-        client.abort();
-        throw error;
-      }),
-    );
-    const objects: ClusterInventory['objects'] = {};
-    const unavailable: ClusterInventory['unavailable'] = {};
-    kinds.forEach((kind, index) => {
-      const outcome = outcomes[index];
-      if (outcome.unavailable) unavailable[kind] = outcome.unavailable;
-      else objects[kind] = outcome.items;
-    });
-
-    const certificates = (objects.secrets ?? [])
-      .map(certificateOf)
-      .filter(cert => cert !== undefined);
-    objects.secrets = objects.secrets?.map(secretMetadataOnly);
-    objects.endpoints = onlySelectorless(objects.endpoints, objects.services);
-    objects.configmaps = objects.configmaps?.filter(isRelevantConfigMap);
-
-    return {
-      inventory: {
-        cluster: connection.descriptor,
-        collectedAt: (options.now?.() ?? new Date()).toISOString(),
-        objects,
-        unavailable,
-        certificates,
-      },
-      requests: client.requests,
-    };
-  }
-}
-
 class ApiClient {
   requests = 0;
   private readonly failed = new AbortController();
@@ -185,9 +125,70 @@ class ApiClient {
   }
 }
 
+/**
+ * Reads one live cluster: one discovery request, then one paged LIST per kind, a few kinds at
+ * a time. A kind that is not served (missing CRD) or forbidden (RBAC) is marked unavailable
+ * and the rest goes on.
+ */
+export class KubeCollector {
+  static create(options: { kindConcurrency?: number } = {}) {
+    return new KubeCollector(options.kindConcurrency ?? 4);
+  }
+
+  private constructor(private readonly kindConcurrency: number) {}
+
+  async collect(
+    connection: ClusterConnection,
+    options: { signal: AbortSignal; now?: () => Date },
+  ): Promise<{ inventory: ClusterInventory; requests: number }> {
+    const kc = await kubeConfigFor(connection);
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) {
+      throw new ClusterCollectionError('the kubeconfig has no current cluster');
+    }
+    const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal);
+
+    const served = await client.servedGroupVersions();
+    const kinds = Object.keys(COLLECTED_KINDS) as CollectedKind[];
+    const outcomes = await mapWithConcurrency(kinds, this.kindConcurrency, kind =>
+      client.listKind(kind, served).catch(error => {
+        // One failed kind fails the cluster: the kinds still in flight need not finish.
+        client.abort();
+        throw error;
+      }),
+    );
+    const objects: ClusterInventory['objects'] = {};
+    const unavailable: ClusterInventory['unavailable'] = {};
+    kinds.forEach((kind, index) => {
+      const outcome = outcomes[index];
+      if (outcome.unavailable) unavailable[kind] = outcome.unavailable;
+      else objects[kind] = outcome.items;
+    });
+
+    const certificates = (objects.secrets ?? [])
+      .map(certificateOf)
+      .filter(cert => cert !== undefined);
+    objects.secrets = objects.secrets?.map(secretMetadataOnly);
+    objects.endpoints = onlySelectorless(objects.endpoints, objects.services);
+    objects.configmaps = objects.configmaps?.filter(isRelevantConfigMap);
+
+    return {
+      inventory: {
+        cluster: connection.descriptor,
+        collectedAt: (options.now?.() ?? new Date()).toISOString(),
+        objects,
+        unavailable,
+        certificates,
+      },
+      requests: client.requests,
+    };
+  }
+}
+
 function describe(status: number, body: any): string {
   const message = typeof body?.message === 'string' ? body.message : undefined;
-  const reason = status === 403 ? 'forbidden' : status === 404 ? 'not found' : `HTTP ${status}`;
+  const reasons: Record<number, string> = { 403: 'forbidden', 404: 'not found' };
+  const reason = reasons[status] ?? `HTTP ${status}`;
   return message ? `${reason}: ${message}` : reason;
 }
 

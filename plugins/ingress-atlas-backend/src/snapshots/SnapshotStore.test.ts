@@ -1,7 +1,14 @@
 import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { gunzipJson, gzipJson } from './compression';
 import { SnapshotStore } from './SnapshotStore';
+
+const migrationsDir = resolvePackagePath(
+  '@ingress-atlas/plugin-ingress-atlas-backend',
+  'migrations',
+);
 
 jest.setTimeout(60_000);
 
@@ -102,23 +109,69 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect(await store.latestModel()).toBeUndefined();
     let revision = 0;
     for (let i = 1; i <= 5; i++) {
-      revision = await store.saveModel(model(`2026-11-22T00:0${i}:00Z`, i * 10));
+      const saved = model(`2026-11-22T00:0${i}:00Z`, i * 10);
+      revision = await store.saveModel({
+        generatedAt: saved.generatedAt,
+        modelGz: await gzipJson(saved),
+      });
     }
     const latest = await store.latestModel();
     expect(latest?.revision).toBe(revision);
-    expect(latest?.model.generatedAt).toBe('2026-11-22T00:05:00Z');
-    expect(latest?.model.paths).toHaveLength(50);
+    expect(latest?.generatedAt).toBe('2026-11-22T00:05:00Z');
+    const stored = await gunzipJson<AtlasModel>(latest!.modelGz);
+    expect(stored.generatedAt).toBe('2026-11-22T00:05:00Z');
+    expect(stored.paths).toHaveLength(50);
     expect(await store.latestModelRevision()).toBe(revision);
+  });
+
+  it('keeps the snapshots and models stored as text before compression', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.up({ directory: migrationsDir, name: '20261122000000_init.js' });
+    const old = inventory('tke-blog', '2026-11-22T00:00:00Z');
+    await knex('cluster_snapshots').insert({
+      cluster: 'tke-blog',
+      descriptor: JSON.stringify(old.cluster),
+      inventory: JSON.stringify(old),
+      status: 'ok',
+      collected_at: old.collectedAt,
+      attempted_at: old.collectedAt,
+    });
+    await knex('models').insert({
+      model: JSON.stringify(model('2026-11-22T00:00:00Z', 3)),
+      generated_at: '2026-11-22T00:00:00Z',
+    });
+
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const [snapshot] = await store.listClusters();
+    expect(snapshot).toMatchObject({ status: 'ok', inventory: old });
+    const latest = await store.latestModel();
+    expect((await gunzipJson<AtlasModel>(latest!.modelGz)).paths).toHaveLength(3);
+  });
+
+  it('keeps inventories compressed, a fraction of their JSON', async () => {
+    const store = await createStore();
+    const large = inventory('tke-blog', '2026-11-22T00:00:00Z');
+    large.objects.services = Array.from({ length: 2000 }, (_, i) => ({
+      metadata: { name: `svc-${i}`, namespace: 'shop', labels: { app: `app-${i}` } },
+      spec: { selector: { app: `app-${i}` }, ports: [{ port: 80, targetPort: 8080 }] },
+    }));
+    await store.saveClusterSuccess(large, '2026-11-22T00:00:00Z');
+    const [stored] = await store.listStoredClusters();
+    expect(stored.inventoryGz!.byteLength).toBeLessThan(JSON.stringify(large).length / 5);
+    const [snapshot] = await store.listClusters();
+    expect(snapshot.inventory).toEqual(large);
   });
 
   it('replaces a cloud inventory per provider, account and region', async () => {
     const store = await createStore();
-    const cloud = (collectedAt: string, ids: string[]) => ({
+    const cloud = (collectedAt: string, lbIds: string[]) => ({
       provider: 'tencent' as const,
       account: 'prod',
       region: 'ap-guangzhou',
       collectedAt,
-      loadBalancers: ids.map(id => ({ id, network: 'public' as const, vips: [], tags: [], listeners: [] })),
+      loadBalancers: lbIds.map(id => ({ id, network: 'public' as const, vips: [], tags: [], listeners: [] })),
       addresses: [],
       vpcEndpoints: [],
       meshes: [],
