@@ -235,6 +235,56 @@ describe('ingress-atlas backend on the sandbox', () => {
     }
   });
 
+  it('serves an entity view serialized once, gzip-compressed, and 304 when the client has it', async () => {
+    const url = '/api/ingress-atlas/entities/component/default/blog/exposure';
+    const first = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('Accept-Encoding', 'gzip');
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.body.paths[0].host).toBe('blog.example.com');
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+
+    const plain = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.etag).toBe(etag);
+    expect(plain.body).toEqual(first.body);
+
+    const again = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+
+    // Without permission, no view, whatever the client holds.
+    const refused = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.none.header())
+      .set('If-None-Match', etag);
+    expect(refused.status).toBe(401);
+
+    // A new model is a new view.
+    await refreshAndWait();
+    const after = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('If-None-Match', etag);
+    expect(after.status).toBe(200);
+    expect(after.headers.etag).not.toBe(etag);
+    expect(after.body.generatedAt).not.toBe(first.body.generatedAt);
+  });
+
+  it('analyses in a worker thread, not in the thread that answers requests', async () => {
+    expect(logs.join('\n')).not.toMatch(/No worker thread for the analysis/);
+    expect(logs.join('\n')).toMatch(/Refreshed the atlas/);
+  });
+
   it('refuses callers without credentials and names a bad query parameter', async () => {
     const anonymous = await request(backend.server)
       .get('/api/ingress-atlas/clusters')

@@ -23,8 +23,8 @@ import { readAtlasConfig } from './config';
 import { readManifestInventory } from './manifests';
 import { AtlasRefresher, RefreshSummary } from './refresh/AtlasRefresher';
 import { createRouter } from './router';
+import { AnalysisRunner } from './service/AnalysisRunner';
 import { AtlasModelService } from './service/AtlasModelService';
-import { buildModel } from './service/buildModel';
 import { readCatalogEntities } from './service/readCatalogEntities';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
@@ -110,7 +110,8 @@ export const ingressAtlasPlugin = createBackendPlugin({
         ];
 
         const store = await SnapshotStore.create({ database });
-        const models = AtlasModelService.create({ store, logger });
+        const analysis = AnalysisRunner.create({ logger });
+        const models = AtlasModelService.create({ store, analysis, logger });
         const refresher = AtlasRefresher.create({
           logger,
           store,
@@ -145,19 +146,20 @@ export const ingressAtlasPlugin = createBackendPlugin({
             { source: 'provider price API', date: new Date().toISOString().slice(0, 10) },
           );
           logger.debug('Analysing the stored snapshots');
-          const model = buildModel({
-            snapshots: await store.listClusters(),
+          const analysed = await analysis.run({
+            kind: 'analyze',
+            snapshots: await store.listStoredClusters(),
             clouds: await store.listCloud(),
             prices,
             entities: await readCatalogEntities({ catalog, auth }),
-            now: new Date(),
+            now: new Date().toISOString(),
           });
-          await models.publish(model);
+          await models.publish(analysed);
           logger.info('Refreshed the atlas', {
             clusters: lastSummary.clusters.length,
             failed: lastSummary.clusters.filter(c => !c.ok).length,
-            paths: model.paths.length,
-            findings: model.findings.length,
+            paths: analysed.model.paths.length,
+            findings: analysed.model.findings.length,
             ms: Date.now() - started,
           });
         };

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { summarizeCost } from './service/costSummary';
 import { AtlasModelService } from './service/AtlasModelService';
 import { PermissionDecisionCache } from './service/PermissionDecisionCache';
+import { SerializedJson } from './service/serializedJson';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const topologyQuery = z.object({
@@ -38,6 +39,26 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
     );
   }
   return result.data;
+}
+
+/**
+ * Sends a body serialized in advance: 304 when the client has it already, gzip when the
+ * client takes it (the compression middleware leaves an encoded body alone).
+ */
+function sendSerialized(req: express.Request, res: express.Response, body: SerializedJson) {
+  res.setHeader('ETag', body.etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const bytes = gzip ? body.gzip : body.json;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', bytes.byteLength);
+  res.end(bytes);
 }
 
 export async function createRouter(options: {
@@ -84,7 +105,7 @@ export async function createRouter(options: {
       namespace: req.params.namespace,
       name: req.params.name,
     });
-    res.json(await models.entityExposure(entityRef));
+    sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
   router.get('/topology', async (req, res) => {

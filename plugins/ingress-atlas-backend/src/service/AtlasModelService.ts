@@ -1,12 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { EntityExposure, emptyExposure, indexByEntity } from './entityExposure';
+import { AnalysedModel, AnalysisRunner } from './AnalysisRunner';
+import { emptyExposure } from './entityExposure';
+import { SerializedJson, serializeJson } from './serializedJson';
 
-interface Loaded {
+interface Loaded extends AnalysedModel {
   revision: number;
-  model: AtlasModel;
-  byEntity: Map<string, EntityExposure>;
 }
 
 /** How long a replica serves its in-memory model before checking the store for a newer one. */
@@ -14,12 +14,17 @@ const RECHECK_MS = 5_000;
 
 /**
  * Serves the analysed model from the store. Requests never touch clusters: they read an
- * in-memory copy of the latest stored model, re-checked against the store every few seconds
- * so that every backend replica follows the one that refreshed.
+ * in-memory copy of the latest stored model, with each entity's view serialized in advance,
+ * re-checked against the store every few seconds so that every backend replica follows the
+ * one that refreshed.
  */
 export class AtlasModelService {
-  static create(options: { store: SnapshotStore; logger: LoggerService }) {
-    return new AtlasModelService(options.store, options.logger);
+  static create(options: {
+    store: SnapshotStore;
+    analysis: AnalysisRunner;
+    logger: LoggerService;
+  }) {
+    return new AtlasModelService(options.store, options.analysis, options.logger);
   }
 
   #loaded?: Loaded;
@@ -28,6 +33,7 @@ export class AtlasModelService {
 
   private constructor(
     private readonly store: SnapshotStore,
+    private readonly analysis: AnalysisRunner,
     private readonly logger: LoggerService,
   ) {}
 
@@ -36,18 +42,26 @@ export class AtlasModelService {
     return (await this.load())?.model;
   }
 
-  async entityExposure(entityRef: string): Promise<EntityExposure> {
+  /** The entity's view as a response body, serialized when the model was published. */
+  async entityExposure(entityRef: string): Promise<SerializedJson> {
     const loaded = await this.load();
     return (
-      loaded?.byEntity.get(entityRef) ??
-      emptyExposure(entityRef, loaded?.model.generatedAt)
+      loaded?.exposures.get(entityRef) ??
+      serializeJson(emptyExposure(entityRef, loaded?.model.generatedAt))
     );
   }
 
-  /** Stores a freshly built model and serves it at once. */
-  async publish(model: AtlasModel) {
-    const revision = await this.store.saveModel(model);
-    this.#loaded = { revision, model, byEntity: indexByEntity(model) };
+  /** Stores a freshly analysed model and serves it at once. */
+  async publish(analysed: AnalysedModel) {
+    if (!analysed.modelGz) {
+      throw new Error('Only a freshly analysed model can be published');
+    }
+    const revision = await this.store.saveModel({
+      generatedAt: analysed.model.generatedAt,
+      modelGz: analysed.modelGz,
+    });
+    // The stored copy is not needed in memory.
+    this.#loaded = { ...analysed, modelGz: undefined, revision };
     this.#checkedAt = Date.now();
   }
 
@@ -68,7 +82,11 @@ export class AtlasModelService {
       if (revision !== undefined && revision !== this.#loaded?.revision) {
         const latest = await this.store.latestModel();
         if (latest) {
-          this.#loaded = { ...latest, byEntity: indexByEntity(latest.model) };
+          const analysed = await this.analysis.run({ kind: 'load', modelGz: latest.modelGz });
+          // A refresh of this replica may have published a newer one meanwhile.
+          if (!this.#loaded || this.#loaded.revision < latest.revision) {
+            this.#loaded = { ...analysed, revision: latest.revision };
+          }
         }
       }
       this.#checkedAt = Date.now();

@@ -7,8 +7,8 @@ import {
   ClusterInventory,
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
+import { gunzipJson, gzipJson } from './compression';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -25,6 +25,18 @@ export interface ClusterSnapshot {
   error?: string;
   collectedAt?: string;
   attemptedAt: string;
+}
+
+/** A snapshot as stored: its inventory still gzip-compressed JSON, to be parsed where it is used. */
+export type StoredClusterSnapshot = Omit<ClusterSnapshot, 'inventory'> & {
+  inventoryGz?: Uint8Array;
+};
+
+/** An analysed model as stored: gzip-compressed JSON. */
+export interface StoredModel {
+  revision: number;
+  generatedAt: string;
+  modelGz: Uint8Array;
 }
 
 const MODELS_KEPT = 3;
@@ -50,7 +62,7 @@ export class SnapshotStore {
       .insert({
         cluster: inventory.cluster.name,
         descriptor: JSON.stringify(inventory.cluster),
-        inventory: JSON.stringify(inventory),
+        inventory_gz: await gzipJson(inventory),
         status: 'ok',
         error: null,
         collected_at: inventory.collectedAt,
@@ -69,13 +81,13 @@ export class SnapshotStore {
     await this.#db.transaction(async tx => {
       const existing = await tx('cluster_snapshots')
         .where({ cluster: descriptor.name })
-        .first('inventory');
-      const status: SnapshotStatus = existing?.inventory ? 'stale' : 'error';
+        .first('inventory_gz');
+      const status: SnapshotStatus = existing?.inventory_gz ? 'stale' : 'error';
       await tx('cluster_snapshots')
         .insert({
           cluster: descriptor.name,
           descriptor: JSON.stringify(descriptor),
-          inventory: existing?.inventory ?? null,
+          inventory_gz: existing?.inventory_gz ?? null,
           status,
           error,
           attempted_at: attemptedAt,
@@ -90,16 +102,29 @@ export class SnapshotStore {
     await this.#db('cluster_snapshots').whereNotIn('cluster', names).delete();
   }
 
-  async listClusters(): Promise<ClusterSnapshot[]> {
+  /** The snapshots with their inventories still compressed, for the analysis to parse. */
+  async listStoredClusters(): Promise<StoredClusterSnapshot[]> {
     const rows = await this.#db('cluster_snapshots').orderBy('cluster');
     return rows.map(row => ({
       descriptor: JSON.parse(row.descriptor),
-      inventory: row.inventory ? JSON.parse(row.inventory) : undefined,
+      inventoryGz: row.inventory_gz ?? undefined,
       status: row.status,
       error: row.error ?? undefined,
       collectedAt: row.collected_at ?? undefined,
       attemptedAt: row.attempted_at,
     }));
+  }
+
+  async listClusters(): Promise<ClusterSnapshot[]> {
+    const stored = await this.listStoredClusters();
+    return Promise.all(
+      stored.map(async ({ inventoryGz, ...snapshot }) => ({
+        ...snapshot,
+        inventory: inventoryGz
+          ? await gunzipJson<ClusterInventory>(inventoryGz)
+          : undefined,
+      })),
+    );
   }
 
   async saveCloud(inventories: CloudInventory[]) {
@@ -122,10 +147,11 @@ export class SnapshotStore {
     return rows.map(row => JSON.parse(row.inventory));
   }
 
-  async saveModel(model: AtlasModel): Promise<number> {
+  /** Stores a model (gzip of its JSON) as the latest revision; returns that revision. */
+  async saveModel(model: { generatedAt: string; modelGz: Uint8Array }): Promise<number> {
     return this.#db.transaction(async tx => {
       const [inserted] = await tx('models').insert(
-        { model: JSON.stringify(model), generated_at: model.generatedAt },
+        { model_gz: Buffer.from(model.modelGz), generated_at: model.generatedAt },
         ['revision'],
       );
       const revision = typeof inserted === 'object' ? inserted.revision : inserted;
@@ -139,10 +165,14 @@ export class SnapshotStore {
     return row?.revision ? Number(row.revision) : undefined;
   }
 
-  async latestModel(): Promise<{ revision: number; model: AtlasModel } | undefined> {
+  async latestModel(): Promise<StoredModel | undefined> {
     const row = await this.#db('models').orderBy('revision', 'desc').first();
     return row
-      ? { revision: Number(row.revision), model: JSON.parse(row.model) }
+      ? {
+          revision: Number(row.revision),
+          generatedAt: row.generated_at,
+          modelGz: row.model_gz,
+        }
       : undefined;
   }
 }

@@ -1,0 +1,76 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { gzipJson } from '../snapshots/compression';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { AnalysisRunner } from './AnalysisRunner';
+import { AtlasModelService } from './AtlasModelService';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+function model(generatedAt: string): AtlasModel {
+  return {
+    generatedAt,
+    clusters: [],
+    controlPlanes: [],
+    gateways: [],
+    entries: [],
+    routes: [],
+    paths: [
+      {
+        id: 'path:blog',
+        host: 'blog.example.com',
+        cluster: 'tke-blog',
+        entry: 'entry:lb-blog0001',
+        via: [],
+        entityRefs: ['component:default/blog'],
+        network: 'public',
+        tls: { mode: 'SIMPLE', certificateSource: 'secret' },
+      },
+    ],
+    findings: [],
+    costs: [],
+    recommendations: [],
+  };
+}
+
+describe('AtlasModelService', () => {
+  it('serves, on another replica, the model one replica stored, read in a worker thread', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const logger = mockServices.logger.mock();
+    const analysis = AnalysisRunner.create({ logger });
+    const refreshing = AtlasModelService.create({ store, analysis, logger });
+    const stored = model('2026-11-22T00:00:00Z');
+    await refreshing.publish({
+      model: stored,
+      exposures: new Map(),
+      modelGz: await gzipJson(stored),
+    });
+
+    const other = AtlasModelService.create({ store, analysis, logger });
+    const body = await other.entityExposure('component:default/blog');
+    const view = JSON.parse(Buffer.from(body.json).toString());
+    expect(view).toMatchObject({
+      entityRef: 'component:default/blog',
+      generatedAt: '2026-11-22T00:00:00Z',
+      paths: [{ host: 'blog.example.com' }],
+    });
+    expect(body.etag).toMatch(/^W\/"/);
+    expect((await other.model())?.paths).toHaveLength(1);
+
+    const nothing = await other.entityExposure('component:default/unknown');
+    expect(JSON.parse(Buffer.from(nothing.json).toString())).toMatchObject({
+      entityRef: 'component:default/unknown',
+      generatedAt: '2026-11-22T00:00:00Z',
+      paths: [],
+    });
+    expect(logger.debug).not.toHaveBeenCalledWith(
+      expect.stringMatching(/No worker thread/),
+      expect.anything(),
+    );
+  });
+});

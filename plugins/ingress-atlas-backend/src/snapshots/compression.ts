@@ -1,0 +1,74 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+
+const gunzip = promisify(zlib.gunzip);
+
+/** Array items serialized per chunk: small enough that no chunk holds the event loop for long. */
+const ITEMS_PER_CHUNK = 200;
+
+/**
+ * The JSON text of a value in pieces: arrays and plain objects down to `depth` levels are
+ * written item by item, anything deeper with JSON.stringify. Joined, the pieces equal
+ * JSON.stringify(value).
+ */
+export function* jsonChunks(value: unknown, depth = 3): Generator<string> {
+  if (depth > 0 && Array.isArray(value)) {
+    yield '[';
+    for (let start = 0; start < value.length; start += ITEMS_PER_CHUNK) {
+      const items = value
+        .slice(start, start + ITEMS_PER_CHUNK)
+        .map(item => JSON.stringify(item) ?? 'null');
+      yield `${start > 0 ? ',' : ''}${items.join(',')}`;
+    }
+    yield ']';
+  } else if (depth > 0 && isPlainObject(value)) {
+    yield '{';
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
+        continue;
+      }
+      yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+      first = false;
+      yield* jsonChunks(item, depth - 1);
+    }
+    yield '}';
+  } else {
+    yield JSON.stringify(value) ?? 'null';
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && !('toJSON' in value);
+}
+
+/**
+ * gzip of the JSON of a value, written piece by piece into zlib (which compresses on the
+ * thread pool), so that neither a whole JSON string nor a long serialization is ever needed.
+ */
+export async function gzipJson(value: unknown): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  await pipeline(
+    Readable.from(jsonChunks(value)),
+    zlib.createGzip(),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        parts.push(chunk);
+        done();
+      },
+    }),
+  );
+  return Buffer.concat(parts);
+}
+
+export async function gunzipJson<T>(data: Uint8Array): Promise<T> {
+  return JSON.parse((await gunzip(data)).toString('utf8'));
+}
+
+export function gunzipJsonSync<T>(data: Uint8Array): T {
+  return JSON.parse(zlib.gunzipSync(data).toString('utf8'));
+}
