@@ -122,7 +122,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       expect.stringMatching(
         /^TLS: SIMPLE, certificate blog-tls, expires 2027-11-01 \(in \d+ days\)\.$/,
       ),
-      'Monthly cost: 144 CNY (share of entries costing 144 CNY).',
+      'Monthly cost: 144 CNY (share of entries costing 144 CNY), plus traffic of unknown volume.',
     ]);
     expect(blog).toMatchObject({
       host: 'blog.example.com',
@@ -138,24 +138,27 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     const edge = documents.find(d => d.title === 'edge.example.com')!;
     expect(edge.text).toContain('Entry: 10.1.0.100 (front-proxy, internal).');
     expect(edge.text).toContain(
-      'Entry: 203.0.113.22, 203.0.113.21 (host-network, public).',
+      'Entry: 203.0.113.22, 203.0.113.21 on EIP eip-edge0002, EIP eip-edge0001 (host-network, public).',
     );
     expect(edge.text).toContain(
       'Through front proxy front-proxy/front-envoy (front-proxy) on edge.',
     );
-    expect(edge.text).toContain('Monthly cost: not priced.');
-    expect(edge.monthlyCostCny).toBeUndefined();
+    // The node EIPs bill by traffic only, and no metrics tell the volume.
+    expect(edge.text).toContain(
+      'Monthly cost: no fixed fee, plus traffic of unknown volume.',
+    );
+    expect(edge.monthlyCostCny).toBe(0);
 
     // Two entries and two gateways; its cost is its share of both load balancers.
     const shop = documents.find(d => d.title === 'shop.example.cn')!;
     expect(shop.text).toContain(
-      'Entry: 47.98.120.40 on load balancer lb-bp1ingress01 (load-balancer, public).',
+      'Entry: 47.98.120.40 on CLB lb-bp1ingress01 (load-balancer, public).',
     );
     expect(shop.text).toContain(
       'Gateway: kube-system/nginx-ingress-controller (ingress-controller) on aliyun-asm.',
     );
     expect(shop.text).toContain(
-      'Monthly cost: 160.32 CNY (share of entries costing 240.48 CNY).',
+      'Monthly cost: 160.32 CNY (share of entries costing 240.48 CNY), plus traffic of unknown volume.',
     );
     expect(shop.cloudResourceIds).toEqual([
       'lb-bp1asmgw001',

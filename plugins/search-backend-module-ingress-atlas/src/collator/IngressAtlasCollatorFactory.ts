@@ -123,13 +123,11 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       .map(p => p.monthlyCostShareCny)
       .filter((c): c is number => c !== undefined);
     const monthlyCostCny = shares.length ? round(sum(shares)) : undefined;
-    const entriesCost = round(
-      sum(
-        entries.map(
-          e => exposures.costs.find(c => c.entry === e.id)?.monthlyCny ?? 0,
-        ),
-      ),
+    const entryCosts = entries.flatMap(e =>
+      exposures.costs.filter(c => c.entry === e.id),
     );
+    const entriesCost = round(sum(entryCosts.map(c => c.monthlyCny)));
+    const trafficUnknown = entryCosts.some(c => c.traffic === 'unknown');
 
     const lines = [
       `${host} is reachable ${
@@ -146,9 +144,7 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       ...(paths.some(p => p.apiServer)
         ? ['Reaches the Kubernetes API server.']
         : []),
-      monthlyCostCny !== undefined
-        ? `Monthly cost: ${monthlyCostCny} CNY (share of entries costing ${entriesCost} CNY).`
-        : 'Monthly cost: not priced.',
+      describeCost(monthlyCostCny, entriesCost, trafficUnknown),
     ];
 
     return {
@@ -203,6 +199,19 @@ function describeEntry(entry: Entry): string {
   return `${addresses}${on ? ` on ${on}` : ''} (${entry.type}, ${
     entry.network
   })`;
+}
+
+function describeCost(
+  share: number | undefined,
+  entriesCost: number,
+  trafficUnknown: boolean,
+): string {
+  if (share === undefined) return 'Monthly cost: not priced.';
+  const traffic = trafficUnknown ? ', plus traffic of unknown volume' : '';
+  if (share === 0) {
+    return `Monthly cost: no fixed fee${traffic || ', and no known traffic charge'}.`;
+  }
+  return `Monthly cost: ${share} CNY (share of entries costing ${entriesCost} CNY)${traffic}.`;
 }
 
 function describeTls(tls: TlsInfo): string {
