@@ -17,7 +17,14 @@ const nodeCount = Number(params.get('nodes') ?? 2000);
 const edgeCount = Number(params.get('edges') ?? 3000);
 const theme = params.get('theme') === 'dark' ? darkTheme : lightTheme;
 
-const drawnEdges = () => document.querySelectorAll('.react-flow__edge').length;
+/** Curves in the edge layer's paths: each starts with a move-to. */
+const drawnEdges = () =>
+  Array.from(
+    document.querySelectorAll('[data-testid="topology-edges"] path'),
+  ).reduce(
+    (sum, path) => sum + (path.getAttribute('d')?.match(/M/g)?.length ?? 0),
+    0,
+  );
 
 const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
 

@@ -58,6 +58,36 @@ describe('TopologyExplorer', () => {
     ).toBeInTheDocument();
   });
 
+  it('draws the links, the remote cluster one dashed, and highlights the links of a node found by search', async () => {
+    await renderWithPlugin(<TopologyExplorer />);
+    await screen.findByRole('list', { name: 'Legend' });
+    const curves = (style: string) =>
+      screen
+        .getByTestId(`topology-edges-${style}`)
+        .getAttribute('d')!
+        .split('M')
+        .filter(Boolean).length;
+
+    expect(curves('plain')).toBe(6);
+    expect(curves('cross-cluster')).toBe(1);
+    expect(curves('selected')).toBe(0);
+
+    await userEvent.type(
+      screen.getByLabelText(/Find a node/),
+      'tke-saas-remote',
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: /tke-saas-remote/ }),
+    );
+
+    expect(
+      within(screen.getByLabelText('Selected node')).getByText('1 in, 0 out'),
+    ).toBeInTheDocument();
+    expect(curves('selected-cross-cluster')).toBe(1);
+    expect(curves('cross-cluster')).toBe(0);
+    expect(curves('plain')).toBe(6);
+  });
+
   it('narrows to one cluster through the API and hides node types on request', async () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });

@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from 'react';
 import {
   Background,
   Controls,
-  Edge,
   MiniMap,
   Panel,
   ReactFlow,
@@ -22,15 +21,14 @@ import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
 import { useGraphColours } from './colours';
-import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
-import { TopologyLegend } from './TopologyLegend';
 import {
-  CROSS_CLUSTER_EDGES,
-  Graph,
-  GraphNode,
-  NODE_TYPE_LABELS,
-  SEVERITY_LABELS,
-} from './types';
+  TopologyFlowNode,
+  TopologyNodeView,
+  TopologyNodeViewProvider,
+} from './TopologyNodeView';
+import { TopologyLegend } from './TopologyLegend';
+import { EdgeLayer } from './EdgeLayer';
+import { Graph, GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
 
 const nodeTypes = { topology: TopologyNodeView };
 
@@ -137,14 +135,17 @@ function FlowView({
   const { setCenter } = useReactFlow();
   const { graph, positions } = layout;
 
-  const nodes = useMemo<TopologyFlowNode[]>(
+  const laidOutNodes = useMemo<TopologyFlowNode[]>(
     () =>
       graph.nodes.map(node => ({
         id: node.id,
         type: 'topology',
         position: positions.get(node.id) ?? { x: 0, y: 0 },
+        // Known size: React Flow shows the nodes and fits the view on its first render
+        // instead of after measuring each of them.
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
         draggable: false,
         connectable: false,
         data: {
@@ -157,36 +158,22 @@ function FlowView({
           text: colours.text,
           subtleText: colours.subtleText,
           highlightColour: colours.highlight,
-          highlighted: node.id === selectedId,
+          highlighted: false,
         },
       })),
-    [graph, positions, colours, selectedId],
+    [graph, positions, colours],
   );
-
-  const edges = useMemo<Edge[]>(
+  // Only the selected node changes on selection, so React Flow re-renders one node, not all.
+  const nodes = useMemo(
     () =>
-      graph.edges.map(edge => {
-        const crossCluster = CROSS_CLUSTER_EDGES.has(edge.type);
-        const touchesSelection =
-          edge.source === selectedId || edge.target === selectedId;
-        const edgeColour = (selected: boolean, cross: boolean) => {
-          if (selected) return colours.highlight;
-          return cross ? colours.crossClusterEdge : colours.edge;
-        };
-        return {
-          id: edge.id,
-          source: edge.source,
-          target: edge.target,
-          selectable: false,
-          style: {
-            stroke: edgeColour(touchesSelection, crossCluster),
-            strokeWidth: touchesSelection ? 2.5 : 1,
-            strokeDasharray: crossCluster ? '6 4' : undefined,
-            opacity: touchesSelection || crossCluster ? 1 : 0.55,
-          },
-        };
-      }),
-    [graph, colours, selectedId],
+      selectedId
+        ? laidOutNodes.map(node =>
+            node.id === selectedId
+              ? { ...node, data: { ...node.data, highlighted: true } }
+              : node,
+          )
+        : laidOutNodes,
+    [laidOutNodes, selectedId],
   );
 
   const focus = (node: GraphNode | null) => {
@@ -202,42 +189,49 @@ function FlowView({
   const selected = graph.nodes.find(n => n.id === selectedId);
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
-      style={{ background: theme.palette.background.default }}
-      fitView
-      fitViewOptions={{ padding: 0.05 }}
-      minZoom={0.02}
-      maxZoom={2}
-      onlyRenderVisibleElements
-      nodesDraggable={false}
-      nodesConnectable={false}
-      onNodeClick={(_, node) => onSelect(node.id)}
-      onPaneClick={() => onSelect(undefined)}
-      proOptions={{ hideAttribution: true }}
-    >
-      <Background />
-      <Controls showInteractive={false} />
-      <MiniMap
-        pannable
-        zoomable
-        nodeColor={node =>
-          colours.nodeType[(node as TopologyFlowNode).data.node.type]
-        }
-        nodeStrokeWidth={0}
-      />
-      <Panel position="top-left">
-        <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
-      </Panel>
-      {selected && (
-        <Panel position="top-right">
-          <NodeDetails node={selected} graph={graph} />
+    <TopologyNodeViewProvider>
+      <ReactFlow
+        nodes={nodes}
+        nodeTypes={nodeTypes}
+        colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
+        style={{ background: theme.palette.background.default }}
+        fitView
+        fitViewOptions={{ padding: 0.05 }}
+        minZoom={0.02}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        onNodeClick={(_, node) => onSelect(node.id)}
+        onPaneClick={() => onSelect(undefined)}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+        <EdgeLayer
+          edges={graph.edges}
+          positions={positions}
+          selectedId={selectedId}
+          colours={colours}
+        />
+        <Controls showInteractive={false} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={node =>
+            colours.nodeType[(node as TopologyFlowNode).data.node.type]
+          }
+          nodeStrokeWidth={0}
+        />
+        <Panel position="top-left">
+          <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
         </Panel>
-      )}
-    </ReactFlow>
+        {selected && (
+          <Panel position="top-right">
+            <NodeDetails node={selected} graph={graph} />
+          </Panel>
+        )}
+      </ReactFlow>
+    </TopologyNodeViewProvider>
   );
 }
 
