@@ -3,35 +3,16 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+## Ingress Atlas
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+Which service is reachable from where, through what, and at what cost, across the
+Kubernetes and Istio estates on Tencent Cloud, Alibaba Cloud and Huawei Cloud.
 
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+- **[Ingress Atlas](/ingress-atlas)**: every cluster's state, findings, the mesh topology
+  and the monthly cost of load balancers and EIPs
+- **[Catalog](/catalog)**: a component's *Ingress* tab lists how it is exposed, what that
+  costs and what to fix
+- **[Create](/create)**: migration templates, such as moving a gateway from a CLB to pod EIPs
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
@@ -39,7 +20,7 @@ const gettingStartedWidget = HomePageWidgetBlueprint.make({
   params: {
     name: 'GettingStarted',
     title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    description: 'Where to find ingress paths, findings, costs and migrations',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),
