@@ -68,7 +68,8 @@ describe('TopologyExplorer', () => {
         .split('M')
         .filter(Boolean).length;
 
-    expect(curves('plain')).toBe(6);
+    // React Flow mounts the layer the edges are drawn in after the nodes.
+    await waitFor(() => expect(curves('plain')).toBe(6));
     expect(curves('cross-cluster')).toBe(1);
     expect(curves('selected')).toBe(0);
 
