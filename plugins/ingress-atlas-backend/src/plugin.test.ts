@@ -280,6 +280,23 @@ describe('ingress-atlas backend on the sandbox', () => {
     expect(after.body.generatedAt).not.toBe(first.body.generatedAt);
   });
 
+  it('serves all exposures compressed, and plain to a client that takes no gzip', async () => {
+    const url = '/api/ingress-atlas/exposures';
+    const gzipped = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('Accept-Encoding', 'gzip');
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.body.paths.map((p: any) => p.host)).toContain('blog.example.com');
+    const plain = await request(backend.server)
+      .get(url)
+      .set('Authorization', mockCredentials.user.header())
+      .set('Accept-Encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(plain.text)).toEqual(gzipped.body);
+  });
+
   it('analyses in a worker thread, not in the thread that answers requests', async () => {
     expect(logs.join('\n')).not.toMatch(/No worker thread for the analysis/);
     expect(logs.join('\n')).toMatch(/Refreshed the atlas/);

@@ -69,6 +69,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
@@ -81,6 +82,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         config,
         database,
         scheduler,
+        lifecycle,
         httpRouter,
         httpAuth,
         auth,
@@ -111,6 +113,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
 
         const store = await SnapshotStore.create({ database });
         const analysis = AnalysisRunner.create({ logger });
+        lifecycle.addShutdownHook(() => analysis.stop());
         const models = AtlasModelService.create({ store, analysis, logger });
         const refresher = AtlasRefresher.create({
           logger,
@@ -146,8 +149,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
             { source: 'provider price API', date: new Date().toISOString().slice(0, 10) },
           );
           logger.debug('Analysing the stored snapshots');
-          const analysed = await analysis.run({
-            kind: 'analyze',
+          const analysed = await analysis.analyze({
             snapshots: await store.listStoredClusters(),
             clouds: await store.listCloud(),
             prices,

@@ -12,6 +12,9 @@ import {
   ingressAtlasRefreshPermission,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import express from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { summarizeCost } from './service/costSummary';
@@ -45,7 +48,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * Sends a body serialized in advance: 304 when the client has it already, gzip when the
  * client takes it (the compression middleware leaves an encoded body alone).
  */
-function sendSerialized(req: express.Request, res: express.Response, body: SerializedJson) {
+async function sendSerialized(
+  req: express.Request,
+  res: express.Response,
+  body: SerializedJson,
+) {
   res.setHeader('ETag', body.etag);
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('Vary', 'Accept-Encoding');
@@ -53,12 +60,17 @@ function sendSerialized(req: express.Request, res: express.Response, body: Seria
     res.status(304).end();
     return;
   }
-  const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
-  const bytes = gzip ? body.gzip : body.json;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  if (gzip) res.setHeader('Content-Encoding', 'gzip');
-  res.setHeader('Content-Length', bytes.byteLength);
-  res.end(bytes);
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', body.gzip.byteLength);
+    res.end(body.gzip);
+  } else if (body.json) {
+    res.setHeader('Content-Length', body.json.byteLength);
+    res.end(body.json);
+  } else {
+    await pipeline(Readable.from([body.gzip]), zlib.createGunzip(), res);
+  }
 }
 
 export async function createRouter(options: {
@@ -105,7 +117,7 @@ export async function createRouter(options: {
       namespace: req.params.namespace,
       name: req.params.name,
     });
-    sendSerialized(req, res, await models.entityExposure(entityRef));
+    await sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
   router.get('/topology', async (req, res) => {
@@ -135,15 +147,8 @@ export async function createRouter(options: {
   });
 
   router.get('/exposures', async (req, res) => {
-    const model = await readModel(req);
-    res.json({
-      generatedAt: model?.generatedAt,
-      paths: model?.paths ?? [],
-      entries: model?.entries ?? [],
-      gateways: model?.gateways ?? [],
-      routes: model?.routes ?? [],
-      costs: model?.costs ?? [],
-    });
+    await requirePermission(req, ingressAtlasReadPermission);
+    await sendSerialized(req, res, await models.allExposures());
   });
 
   router.get('/permissions', async (req, res) => {

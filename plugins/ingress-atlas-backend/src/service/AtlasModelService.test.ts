@@ -1,9 +1,10 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { gzipJson } from '../snapshots/compression';
+import { gunzipJson, gzipJson } from '../snapshots/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from './AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';
+import { serializeJson } from './serializedJson';
 
 jest.setTimeout(60_000);
 
@@ -48,12 +49,13 @@ describe('AtlasModelService', () => {
     await refreshing.publish({
       model: stored,
       exposures: new Map(),
+      allExposures: serializeJson({}),
       modelGz: await gzipJson(stored),
     });
 
     const other = AtlasModelService.create({ store, analysis, logger });
     const body = await other.entityExposure('component:default/blog');
-    const view = JSON.parse(Buffer.from(body.json).toString());
+    const view = await gunzipJson(body.gzip);
     expect(view).toMatchObject({
       entityRef: 'component:default/blog',
       generatedAt: '2026-11-22T00:00:00Z',
@@ -61,9 +63,13 @@ describe('AtlasModelService', () => {
     });
     expect(body.etag).toMatch(/^W\/"/);
     expect((await other.model())?.paths).toHaveLength(1);
+    expect(await gunzipJson((await other.allExposures()).gzip)).toMatchObject({
+      generatedAt: '2026-11-22T00:00:00Z',
+      paths: [{ host: 'blog.example.com' }],
+    });
 
     const nothing = await other.entityExposure('component:default/unknown');
-    expect(JSON.parse(Buffer.from(nothing.json).toString())).toMatchObject({
+    expect(JSON.parse(Buffer.from(nothing.json!).toString())).toMatchObject({
       entityRef: 'component:default/unknown',
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [],

@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { AnalysedModel, AnalysisRunner } from './AnalysisRunner';
+import { AnalysedModel, AnalysisRunner, LoadedModel } from './AnalysisRunner';
 import { emptyExposure } from './entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
 
-interface Loaded extends AnalysedModel {
+interface Loaded extends LoadedModel {
   revision: number;
 }
 
@@ -51,18 +51,28 @@ export class AtlasModelService {
     );
   }
 
-  /** Stores a freshly analysed model and serves it at once. */
-  async publish(analysed: AnalysedModel) {
-    if (!analysed.modelGz) {
-      throw new Error('Only a freshly analysed model can be published');
-    }
+  /** `GET /exposures`, serialized when the model was loaded. */
+  async allExposures(): Promise<SerializedJson> {
+    const loaded = await this.load();
+    if (loaded) return loaded.allExposures;
+    return serializeJson({ paths: [], entries: [], gateways: [], routes: [], costs: [] });
+  }
+
+  /** Stores a freshly analysed model and serves it. */
+  async publish({ modelGz, ...loaded }: AnalysedModel) {
     const revision = await this.store.saveModel({
-      generatedAt: analysed.model.generatedAt,
-      modelGz: analysed.modelGz,
+      generatedAt: loaded.model.generatedAt,
+      modelGz,
     });
-    // The stored copy is not needed in memory.
-    this.#loaded = { ...analysed, modelGz: undefined, revision };
-    this.#checkedAt = Date.now();
+    this.serve(revision, loaded);
+  }
+
+  private serve(revision: number, loaded: LoadedModel) {
+    // A newer revision may have been served meanwhile, e.g. by a refresh while reloading.
+    if (!this.#loaded || this.#loaded.revision < revision) {
+      this.#loaded = { ...loaded, revision };
+      this.#checkedAt = Date.now();
+    }
   }
 
   private async load(): Promise<Loaded | undefined> {
@@ -82,11 +92,7 @@ export class AtlasModelService {
       if (revision !== undefined && revision !== this.#loaded?.revision) {
         const latest = await this.store.latestModel();
         if (latest) {
-          const analysed = await this.analysis.run({ kind: 'load', modelGz: latest.modelGz });
-          // A refresh of this replica may have published a newer one meanwhile.
-          if (!this.#loaded || this.#loaded.revision < latest.revision) {
-            this.#loaded = { ...analysed, revision: latest.revision };
-          }
+          this.serve(latest.revision, await this.analysis.load(latest.modelGz));
         }
       }
       this.#checkedAt = Date.now();

@@ -3,13 +3,13 @@ import {
   PriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CatalogEntityLite } from '../engine';
 import { gunzipJsonSync, gzipJson } from '../snapshots/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
-import { SerializedJson, serializeJson } from './serializedJson';
+import { SerializedJson, serializeGzippedJson, serializeJson } from './serializedJson';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
@@ -17,7 +17,12 @@ import { SerializedJson, serializeJson } from './serializedJson';
  */
 export const ANALYSIS_JOB_MODULE = __filename;
 
-/** Analyse stored snapshots into a new model, or load a model another replica stored. */
+/**
+ * `analyze`: stored snapshots into a new model, to be stored (compressed) and served.
+ * `load`: a stored model, to be served.
+ * Serving takes the model itself, sent in pieces, and the responses that are the same for
+ * every caller, serialized.
+ */
 export type AnalysisJob =
   | {
       kind: 'analyze';
@@ -31,13 +36,12 @@ export type AnalysisJob =
 
 type ModelField = keyof AtlasModel;
 
-/** What a job reports, in order: the model in pieces, the serialized entity views, the end. */
 export type AnalysisMessage =
   | { type: 'ready' }
   | { type: 'model'; field: ModelField; value: unknown }
   | { type: 'items'; field: ModelField; items: unknown[] }
   | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
-  | { type: 'done'; modelGz?: Uint8Array }
+  | { type: 'done'; allExposures: SerializedJson; modelGz?: Uint8Array }
   | { type: 'error'; message: string; stack?: string };
 
 /** Sends one message; resolves once the receiver is ready for the next. */
@@ -48,28 +52,28 @@ const ITEMS_PER_MESSAGE = 1_000;
 const EXPOSURES_PER_MESSAGE = 50;
 
 export async function runAnalysisJob(job: AnalysisJob, post: Post): Promise<void> {
-  let model: AtlasModel;
-  let modelGz: Uint8Array | undefined;
-  if (job.kind === 'analyze') {
-    const snapshots = job.snapshots.map(({ inventoryGz, ...snapshot }) => ({
-      ...snapshot,
-      inventory: inventoryGz ? gunzipJsonSync<any>(inventoryGz) : undefined,
-    }));
-    job.snapshots = [];
-    model = buildModel({
-      snapshots,
-      clouds: job.clouds,
-      prices: job.prices,
-      entities: job.entities,
-      now: new Date(job.now),
-    });
-    // The inventories are not needed any more: let them go before the model is written.
-    snapshots.length = 0;
-    modelGz = await gzipJson(model);
-  } else {
-    model = gunzipJsonSync<AtlasModel>(job.modelGz);
+  if (job.kind === 'load') {
+    await serve(gunzipJsonSync<AtlasModel>(job.modelGz), post);
+    return;
   }
+  const snapshots = job.snapshots.map(({ inventoryGz, ...snapshot }) => ({
+    ...snapshot,
+    inventory: inventoryGz ? gunzipJsonSync<any>(inventoryGz) : undefined,
+  }));
+  job.snapshots = [];
+  const model = buildModel({
+    snapshots,
+    clouds: job.clouds,
+    prices: job.prices,
+    entities: job.entities,
+    now: new Date(job.now),
+  });
+  // The inventories go before the model is written and sent.
+  snapshots.length = 0;
+  await serve(model, post, await gzipJson(model));
+}
 
+async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
   for (const [field, value] of Object.entries(model) as Array<[ModelField, unknown]>) {
     if (!Array.isArray(value)) {
       await post({ type: 'model', field, value });
@@ -90,28 +94,39 @@ export async function runAnalysisJob(job: AnalysisJob, post: Post): Promise<void
     }
   }
   if (batch.length) await post({ type: 'exposures', exposures: batch });
-  await post({ type: 'done', modelGz });
+
+  const { generatedAt, paths, entries, gateways, routes, costs } = model;
+  await post({
+    type: 'done',
+    allExposures: await serializeGzippedJson({ generatedAt, paths, entries, gateways, routes, costs }),
+    modelGz,
+  });
 }
 
-/** The worker thread's side: runs the job it was started with and reports to its parent. */
-export function runAnalysisJobInWorker() {
+/**
+ * The worker thread's side: runs the jobs its parent sends, one at a time, and reports each
+ * one's outcome. One long-lived thread reuses the memory it grew to for the next job.
+ */
+export function serveAnalysisJobs() {
   const port = parentPort!;
   const waiting: Array<() => void> = [];
-  port.on('message', message => {
-    if (message === 'next') waiting.shift()?.();
-  });
   const post: Post = message =>
     new Promise(resolve => {
       waiting.push(resolve);
       port.postMessage(message);
     });
+  port.on('message', message => {
+    if (message === 'next') {
+      waiting.shift()?.();
+      return;
+    }
+    runAnalysisJob(message as AnalysisJob, post).catch((error: Error) =>
+      port.postMessage({
+        type: 'error',
+        message: error.message,
+        stack: error.stack,
+      } satisfies AnalysisMessage),
+    );
+  });
   port.postMessage({ type: 'ready' } satisfies AnalysisMessage);
-  // The parent ends this thread once it has the outcome.
-  runAnalysisJob(workerData.job, post).catch((error: Error) =>
-    port.postMessage({
-      type: 'error',
-      message: error.message,
-      stack: error.stack,
-    } satisfies AnalysisMessage),
-  );
 }

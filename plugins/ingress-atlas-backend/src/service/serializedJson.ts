@@ -1,19 +1,29 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
+import { gzipJson } from '../snapshots/compression';
 
-/** A response body serialized once and served many times, plain and gzip-compressed. */
+/**
+ * A response body serialized once and served many times, gzip-compressed and, when small
+ * enough to keep twice, plain.
+ */
 export interface SerializedJson {
-  json: Uint8Array;
   gzip: Uint8Array;
+  json?: Uint8Array;
   /** Weak: the plain and the compressed body are the same representation. */
   etag: string;
 }
 
+function etagOf(bytes: Uint8Array) {
+  return `W/"${createHash('sha1').update(bytes).digest('base64url')}"`;
+}
+
 export function serializeJson(value: unknown): SerializedJson {
   const json = Buffer.from(JSON.stringify(value));
-  return {
-    json,
-    gzip: zlib.gzipSync(json),
-    etag: `W/"${createHash('sha1').update(json).digest('base64url')}"`,
-  };
+  return { json, gzip: zlib.gzipSync(json), etag: etagOf(json) };
+}
+
+/** For large bodies: only the compressed form is kept. */
+export async function serializeGzippedJson(value: unknown): Promise<SerializedJson> {
+  const gzip = await gzipJson(value);
+  return { gzip, etag: etagOf(gzip) };
 }
