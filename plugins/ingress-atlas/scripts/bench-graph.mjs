@@ -189,7 +189,7 @@ try {
         result.renderCpuMs,
       )}), total ${Math.round(result.totalMs)} ms (${result.domNodes} nodes, ${
         result.domEdges
-      } edges in the DOM)`,
+      } edges drawn)`,
     );
     // Search-to-node: pick a node from the search box and wait until its label is drawn.
     const searchStarted = performance.now();

@@ -28,3 +28,17 @@ class DOMMatrixReadOnly {
   }
 }
 (globalThis as any).DOMMatrixReadOnly ??= DOMMatrixReadOnly;
+
+// Nor sizes: React Flow's pane gets the size of the graph box on a desktop screen, so that a
+// graph is fitted to it as in a browser. Everything else keeps jsdom's zero.
+for (const [name, size] of [
+  ['offsetWidth', 1200],
+  ['offsetHeight', 640],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, name, {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('react-flow__renderer') ? size : 0;
+    },
+  });
+}

@@ -17,14 +17,19 @@ const nodeCount = Number(params.get('nodes') ?? 2000);
 const edgeCount = Number(params.get('edges') ?? 3000);
 const theme = params.get('theme') === 'dark' ? darkTheme : lightTheme;
 
-/** Curves in the edge layer's paths: each starts with a move-to. */
-const drawnEdges = () =>
+/** Shapes in the graph layer's paths whose test id starts so: each starts with a move-to. */
+const drawn = (testIdPrefix: string) =>
   Array.from(
-    document.querySelectorAll('[data-testid="topology-edges"] path'),
+    document.querySelectorAll(`[data-testid^="${testIdPrefix}"]`),
   ).reduce(
     (sum, path) => sum + (path.getAttribute('d')?.match(/M/g)?.length ?? 0),
     0,
   );
+/** Nodes drawn by React Flow (zoomed in) or as boxes in the graph layer (zoomed out). */
+const drawnNodes = () =>
+  document.querySelectorAll('.react-flow__node').length +
+  drawn('topology-boxes-');
+const drawnEdges = () => drawn('topology-edges-');
 
 const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
 
@@ -36,7 +41,7 @@ function Bench({ started }: { started: number }) {
       performance.mark('graph:laid-out');
       // Rendered once nodes and edges are drawn.
       while (
-        document.querySelectorAll('.react-flow__node').length === 0 ||
+        drawnNodes() === 0 ||
         (graph.edges.length > 0 && drawnEdges() === 0) ||
         !document.querySelector('.react-flow__renderer')
       ) {
@@ -52,7 +57,7 @@ function Bench({ started }: { started: number }) {
         layoutMs: ms,
         renderMs: rendered - laidOut,
         totalMs: rendered - started,
-        domNodes: document.querySelectorAll('.react-flow__node').length,
+        domNodes: drawnNodes(),
         domEdges: drawnEdges(),
       };
     },

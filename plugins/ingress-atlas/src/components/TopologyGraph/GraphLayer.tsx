@@ -2,30 +2,30 @@ import { memo, useMemo } from 'react';
 import { getBezierPath, Position, ViewportPortal } from '@xyflow/react';
 import { GraphColours } from './colours';
 import { NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
-import { CROSS_CLUSTER_EDGES, GraphEdge } from './types';
+import { CROSS_CLUSTER_EDGES, Graph, GraphNodeType } from './types';
 
 const DASHES = '6 4';
 
+export interface GraphLayerProps {
+  graph: Graph;
+  positions: Positions;
+  selectedId?: string;
+  colours: GraphColours;
+  /** Draws the nodes too, as boxes in their type's colour, while they are too small to read. */
+  nodeBoxes: boolean;
+}
+
 /**
- * Draws every edge of the graph as one SVG path per style (plain or cross-cluster, touching the
- * selected node or not) instead of one React Flow edge each: nodes never move once laid out, and
- * thousands of edge components were half of the graph's first render.
+ * Draws the graph as a few SVG paths rather than thousands of React Flow elements: every edge,
+ * one path per style (plain or cross-cluster, touching the selected node or not), and zoomed
+ * out every node, one path per node type, so that the estate reads as a map. Nodes never move
+ * once laid out; per-element components were most of the first render of a large estate.
  */
-export const EdgeLayer = memo(
-  ({
-    edges,
-    positions,
-    selectedId,
-    colours,
-  }: {
-    edges: GraphEdge[];
-    positions: Positions;
-    selectedId?: string;
-    colours: GraphColours;
-  }) => {
+export const GraphLayer = memo(
+  ({ graph, positions, selectedId, colours, nodeBoxes }: GraphLayerProps) => {
     const curves = useMemo(() => {
       const curve = new Map<string, string>();
-      for (const edge of edges) {
+      for (const edge of graph.edges) {
         const source = positions.get(edge.source);
         const target = positions.get(edge.target);
         if (!source || !target || edge.source === edge.target) continue;
@@ -40,14 +40,14 @@ export const EdgeLayer = memo(
         curve.set(edge.id, path);
       }
       return curve;
-    }, [edges, positions]);
+    }, [graph.edges, positions]);
 
-    const paths = useMemo(() => {
+    const edgePaths = useMemo(() => {
       const plain: string[] = [];
       const crossCluster: string[] = [];
       const selected: string[] = [];
       const selectedCrossCluster: string[] = [];
-      for (const edge of edges) {
+      for (const edge of graph.edges) {
         const path = curves.get(edge.id);
         if (!path) continue;
         const touchesSelection =
@@ -62,12 +62,37 @@ export const EdgeLayer = memo(
       return [plain, crossCluster, selected, selectedCrossCluster].map(p =>
         p.join(' '),
       );
-    }, [edges, curves, selectedId]);
+    }, [graph.edges, curves, selectedId]);
+
+    const boxes = useMemo(() => {
+      if (!nodeBoxes) return undefined;
+      const byType = new Map<GraphNodeType, string[]>();
+      const outlines = new Map<string, string[]>();
+      const add = <K,>(map: Map<K, string[]>, key: K, box: string) => {
+        const boxesOfKey = map.get(key);
+        if (boxesOfKey) boxesOfKey.push(box);
+        else map.set(key, [box]);
+      };
+      for (const node of graph.nodes) {
+        const position = positions.get(node.id);
+        if (!position) continue;
+        const box = `M${position.x} ${
+          position.y
+        }h${NODE_WIDTH}v${NODE_HEIGHT}h${-NODE_WIDTH}Z`;
+        add(byType, node.type, box);
+        if (node.id === selectedId) {
+          add(outlines, colours.highlight, box);
+        } else if (node.severity) {
+          add(outlines, colours.severity[node.severity], box);
+        }
+      }
+      return { byType: [...byType], outlines: [...outlines] };
+    }, [graph.nodes, positions, colours, selectedId, nodeBoxes]);
 
     return (
       <ViewportPortal>
         <svg
-          data-testid="topology-edges"
+          data-testid="topology-layer"
           width={1}
           height={1}
           style={{
@@ -79,33 +104,52 @@ export const EdgeLayer = memo(
         >
           <path
             data-testid="topology-edges-plain"
-            d={paths[0]}
+            d={edgePaths[0]}
             fill="none"
             stroke={colours.edge}
             strokeOpacity={0.55}
           />
           <path
             data-testid="topology-edges-cross-cluster"
-            d={paths[1]}
+            d={edgePaths[1]}
             fill="none"
             stroke={colours.crossClusterEdge}
             strokeDasharray={DASHES}
           />
           <path
             data-testid="topology-edges-selected"
-            d={paths[2]}
+            d={edgePaths[2]}
             fill="none"
             stroke={colours.highlight}
             strokeWidth={2.5}
           />
           <path
             data-testid="topology-edges-selected-cross-cluster"
-            d={paths[3]}
+            d={edgePaths[3]}
             fill="none"
             stroke={colours.highlight}
             strokeWidth={2.5}
             strokeDasharray={DASHES}
           />
+          {boxes?.byType.map(([type, paths]) => (
+            <path
+              key={type}
+              data-testid={`topology-boxes-${type}`}
+              d={paths.join(' ')}
+              fill={colours.nodeType[type]}
+            />
+          ))}
+          {/* Outlines keep their width on screen: findings and the selection show at any zoom. */}
+          {boxes?.outlines.map(([colour, paths]) => (
+            <path
+              key={colour}
+              d={paths.join(' ')}
+              fill="none"
+              stroke={colour}
+              strokeWidth={2}
+              vectorEffect="non-scaling-stroke"
+            />
+          ))}
         </svg>
       </ViewportPortal>
     );

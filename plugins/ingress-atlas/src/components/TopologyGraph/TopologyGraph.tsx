@@ -7,6 +7,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Box from '@material-ui/core/Box';
@@ -21,16 +22,17 @@ import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
 import { useGraphColours } from './colours';
-import {
-  TopologyFlowNode,
-  TopologyNodeView,
-  TopologyNodeViewProvider,
-} from './TopologyNodeView';
+import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
 import { TopologyLegend } from './TopologyLegend';
-import { EdgeLayer } from './EdgeLayer';
+import { GraphLayer } from './GraphLayer';
 import { Graph, GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
 
 const nodeTypes = { topology: TopologyNodeView };
+
+// Below this zoom node text is unreadable: the graph layer draws the nodes as coloured boxes
+// instead, and React Flow renders none of them.
+const READABLE_ZOOM = 0.3;
+const MIN_ZOOM = 0.02;
 
 export interface TopologyGraphProps {
   graph: Graph;
@@ -47,8 +49,8 @@ interface Layout {
 
 /**
  * Draws a topology left to right with zoom, pan, a minimap, search-to-node and a legend.
- * Meant for up to a few thousand nodes: the layout runs once per graph and nodes outside the
- * viewport are not rendered.
+ * Meant for up to a few thousand nodes: the layout runs once per graph, edges and zoomed-out
+ * nodes are a few SVG paths, and readable nodes outside the viewport are not rendered.
  */
 export function TopologyGraph(props: TopologyGraphProps) {
   return (
@@ -132,7 +134,7 @@ function FlowView({
 }) {
   const theme = useTheme();
   const colours = useGraphColours();
-  const { setCenter } = useReactFlow();
+  const { setCenter, screenToFlowPosition } = useReactFlow();
   const { graph, positions } = layout;
 
   const laidOutNodes = useMemo<TopologyFlowNode[]>(
@@ -163,18 +165,35 @@ function FlowView({
       })),
     [graph, positions, colours],
   );
-  // Only the selected node changes on selection, so React Flow re-renders one node, not all.
-  const nodes = useMemo(
-    () =>
-      selectedId
-        ? laidOutNodes.map(node =>
-            node.id === selectedId
-              ? { ...node, data: { ...node.data, highlighted: true } }
-              : node,
-          )
-        : laidOutNodes,
-    [laidOutNodes, selectedId],
+  const hiddenNodes = useMemo(
+    () => laidOutNodes.map(node => ({ ...node, hidden: true })),
+    [laidOutNodes],
   );
+  const readable = useStore(s => s.transform[2] >= READABLE_ZOOM);
+  // Only the selected node changes on selection, so React Flow re-renders one node, not all.
+  const nodes = useMemo(() => {
+    if (!readable) return hiddenNodes;
+    return selectedId
+      ? laidOutNodes.map(node =>
+          node.id === selectedId
+            ? { ...node, data: { ...node.data, highlighted: true } }
+            : node,
+        )
+      : laidOutNodes;
+  }, [laidOutNodes, hiddenNodes, readable, selectedId]);
+
+  // Zoomed out, the nodes are boxes in the graph layer, not React Flow nodes with a click handler.
+  const nodeAt = (point: { x: number; y: number }) =>
+    graph.nodes.find(node => {
+      const position = positions.get(node.id);
+      return (
+        position &&
+        point.x >= position.x &&
+        point.x <= position.x + NODE_WIDTH &&
+        point.y >= position.y &&
+        point.y <= position.y + NODE_HEIGHT
+      );
+    });
 
   const focus = (node: GraphNode | null) => {
     onSelect(node?.id);
@@ -189,31 +208,41 @@ function FlowView({
   const selected = graph.nodes.find(n => n.id === selectedId);
 
   return (
-    <TopologyNodeViewProvider>
-      <ReactFlow
-        nodes={nodes}
-        nodeTypes={nodeTypes}
-        colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
-        style={{ background: theme.palette.background.default }}
-        fitView
-        fitViewOptions={{ padding: 0.05 }}
-        minZoom={0.02}
-        maxZoom={2}
-        onlyRenderVisibleElements
-        nodesDraggable={false}
-        nodesConnectable={false}
-        onNodeClick={(_, node) => onSelect(node.id)}
-        onPaneClick={() => onSelect(undefined)}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background />
-        <EdgeLayer
-          edges={graph.edges}
-          positions={positions}
-          selectedId={selectedId}
-          colours={colours}
-        />
-        <Controls showInteractive={false} />
+    <ReactFlow
+      nodes={nodes}
+      nodeTypes={nodeTypes}
+      colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
+      style={{ background: theme.palette.background.default }}
+      // Start zoomed out so that nothing is rendered as a React Flow node before the view is
+      // fitted to the graph.
+      defaultViewport={{ x: 0, y: 0, zoom: MIN_ZOOM }}
+      fitView
+      fitViewOptions={{ padding: 0.05, includeHiddenNodes: true }}
+      minZoom={MIN_ZOOM}
+      maxZoom={2}
+      onlyRenderVisibleElements
+      nodesDraggable={false}
+      nodesConnectable={false}
+      onNodeClick={(_, node) => onSelect(node.id)}
+      onPaneClick={event =>
+        onSelect(
+          nodeAt(screenToFlowPosition({ x: event.clientX, y: event.clientY }))
+            ?.id,
+        )
+      }
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      <GraphLayer
+        graph={graph}
+        positions={positions}
+        selectedId={selectedId}
+        colours={colours}
+        nodeBoxes={!readable}
+      />
+      <Controls showInteractive={false} />
+      {/* Zoomed out, the graph is its own map. */}
+      {readable && (
         <MiniMap
           pannable
           zoomable
@@ -222,16 +251,16 @@ function FlowView({
           }
           nodeStrokeWidth={0}
         />
-        <Panel position="top-left">
-          <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
+      )}
+      <Panel position="top-left">
+        <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
+      </Panel>
+      {selected && (
+        <Panel position="top-right">
+          <NodeDetails node={selected} graph={graph} />
         </Panel>
-        {selected && (
-          <Panel position="top-right">
-            <NodeDetails node={selected} graph={graph} />
-          </Panel>
-        )}
-      </ReactFlow>
-    </TopologyNodeViewProvider>
+      )}
+    </ReactFlow>
   );
 }
 

@@ -1,5 +1,5 @@
-import { createContext, memo, ReactNode, useContext, useMemo } from 'react';
-import { NodeProps, Node, useStore } from '@xyflow/react';
+import { memo } from 'react';
+import { NodeProps, Node } from '@xyflow/react';
 import { makeStyles } from '@material-ui/core/styles';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
@@ -55,39 +55,9 @@ const useStyles = makeStyles({
   },
 });
 
-// Below this zoom the text is unreadable anyway; drawing only coloured boxes keeps 2,000
-// nodes smooth while panning.
-const TEXT_MIN_ZOOM = 0.3;
-
-interface NodeViewSettings {
-  classes: ReturnType<typeof useStyles>;
-  showText: boolean;
-}
-
-const NodeViewContext = createContext<NodeViewSettings | undefined>(undefined);
-
-/**
- * What every node needs to draw itself, looked up once for the whole graph rather than by
- * each of thousands of nodes.
- */
-export function TopologyNodeViewProvider({
-  children,
-}: {
-  children: ReactNode;
-}) {
-  const classes = useStyles();
-  const showText = useStore(s => s.transform[2] >= TEXT_MIN_ZOOM);
-  const settings = useMemo(() => ({ classes, showText }), [classes, showText]);
-  return (
-    <NodeViewContext.Provider value={settings}>
-      {children}
-    </NodeViewContext.Provider>
-  );
-}
-
 export const TopologyNodeView = memo(
   ({ data }: NodeProps<TopologyFlowNode>) => {
-    const { classes, showText } = useContext(NodeViewContext)!;
+    const classes = useStyles();
     const { node } = data;
     const borderColour = data.highlighted
       ? data.highlightColour
@@ -104,27 +74,19 @@ export const TopologyNodeView = memo(
         title={`${node.label}\n${meta.join(' · ')}`}
         data-testid={`topology-node-${node.id}`}
         style={{
-          // Zoomed out, a node is a box in its type's colour: the estate reads as a map.
-          background: showText ? data.background : data.colour,
+          background: data.background,
           color: data.text,
           borderColor: borderColour,
           borderWidth: data.highlighted || node.severity ? 3 : 1,
         }}
       >
-        {showText && (
-          <>
-            <div
-              className={classes.strip}
-              style={{ background: data.colour }}
-            />
-            <div className={classes.body}>
-              <div className={classes.type} style={{ color: data.subtleText }}>
-                {meta.join(' · ')}
-              </div>
-              <div className={classes.label}>{node.label}</div>
-            </div>
-          </>
-        )}
+        <div className={classes.strip} style={{ background: data.colour }} />
+        <div className={classes.body}>
+          <div className={classes.type} style={{ color: data.subtleText }}>
+            {meta.join(' · ')}
+          </div>
+          <div className={classes.label}>{node.label}</div>
+        </div>
       </div>
     );
   },

@@ -1,0 +1,71 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { TopologyGraph } from './TopologyGraph';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { Graph } from './types';
+
+const services = Array.from({ length: 150 }, (_, i) => ({
+  id: `service:tke-shop/shop/svc-${i}`,
+  type: 'service' as const,
+  label: `shop/svc-${i}`,
+  cluster: 'tke-shop',
+  namespace: 'shop',
+}));
+
+/** One cluster with a tall column of Services: fitted to the view, it is far too small to read. */
+const estate: Graph = {
+  nodes: [
+    {
+      id: 'cluster:tke-shop',
+      type: 'cluster',
+      label: 'tke-shop',
+      cluster: 'tke-shop',
+    },
+    ...services,
+  ],
+  edges: services.map(service => ({
+    id: `hosts:${service.id}`,
+    source: 'cluster:tke-shop',
+    target: service.id,
+    type: 'hosts' as const,
+  })),
+};
+
+const shapes = (testId: string) =>
+  screen.getByTestId(testId).getAttribute('d')!.split('M').filter(Boolean);
+
+describe('TopologyGraph', () => {
+  it('draws a large estate zoomed out as a map of boxes, and a click on a box selects its node', async () => {
+    await renderInTestApp(<TopologyGraph graph={estate} />);
+
+    await waitFor(() =>
+      expect(shapes('topology-boxes-service')).toHaveLength(150),
+    );
+    expect(shapes('topology-boxes-cluster')).toHaveLength(1);
+    expect(shapes('topology-edges-plain')).toHaveLength(150);
+    expect(
+      screen.queryByTestId('topology-node-cluster:tke-shop'),
+    ).not.toBeInTheDocument();
+
+    const [x, y] = shapes('topology-boxes-cluster')[0]
+      .match(/^([-\d.]+) ([-\d.]+)/)!
+      .slice(1)
+      .map(Number);
+    const [, translateX, translateY, zoom] = document
+      .querySelector<HTMLElement>('.react-flow__viewport')!
+      .style.transform.match(
+        /translate\(([-\d.]+)px, ?([-\d.]+)px\) scale\(([\d.]+)\)/,
+      )!
+      .map(Number);
+    fireEvent.click(document.querySelector('.react-flow__pane')!, {
+      clientX: (x + NODE_WIDTH / 2) * zoom + translateX,
+      clientY: (y + NODE_HEIGHT / 2) * zoom + translateY,
+    });
+
+    const details = await screen.findByLabelText('Selected node');
+    expect(details).toHaveTextContent('Type: Cluster');
+    expect(details).toHaveTextContent('Cluster: tke-shop');
+    expect(details).toHaveTextContent('Links: 0 in, 150 out');
+    expect(shapes('topology-edges-selected')).toHaveLength(150);
+  });
+});
