@@ -14,7 +14,9 @@ case "${1:-}" in
       [ "$(id -u)" = 0 ] && chown postgres "$PGDIR"
       as_pg "$BIN/initdb" -D "$PGDIR" -U postgres --auth=trust >/dev/null
     fi
-    as_pg "$BIN/pg_ctl" -D "$PGDIR" -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" -l "$PGDIR/log" -w start >/dev/null
+    if ! as_pg "$BIN/pg_ctl" -D "$PGDIR" status >/dev/null 2>&1; then
+      as_pg "$BIN/pg_ctl" -D "$PGDIR" -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" -l "$PGDIR/log" -w start >/dev/null
+    fi
     echo "postgresql://postgres@127.0.0.1:$PGPORT"
     ;;
   stop)
