@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import {
   ANALYSIS_JOB_MODULE,
   AnalysisJob,
   AnalysisMessage,
-  runAnalysisJob,
+  serveAnalysisJobs,
 } from './analysisJob';
 import { SerializedJson } from './serializedJson';
 
@@ -37,7 +37,7 @@ if (workerData.module.endsWith('.ts') && !require.extensions['.ts']) {
     paths: [path.dirname(workerData.module)],
   }));
 }
-require(workerData.module).serveAnalysisJobs();
+require(workerData.module).serveAnalysisJobs(require('node:worker_threads').parentPort);
 `;
 
 class WorkerStartError extends Error {}
@@ -83,9 +83,11 @@ class Outcome {
   }
 }
 
+/** Where jobs run: a worker thread, or this thread through a message channel. */
 interface Running {
-  worker: Worker;
+  port: Pick<Worker, 'postMessage' | 'ref' | 'unref'>;
   ready: Promise<void>;
+  stop(): Promise<unknown>;
   /** The job in progress: where its messages and failures go. */
   current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
 }
@@ -94,7 +96,7 @@ interface Running {
  * Parses, analyses and serializes in a worker thread, so that the backend keeps answering
  * requests meanwhile. One long-lived worker runs the jobs one after another: a V8 isolate
  * keeps the memory it grew to, so a worker per job would add up. Where no worker can start,
- * jobs run in the backend's own thread.
+ * jobs run in the backend's own thread, in the same pieces.
  */
 export class AnalysisRunner {
   static create(options: { logger: LoggerService; useWorker?: boolean }) {
@@ -124,7 +126,7 @@ export class AnalysisRunner {
   async stop() {
     const running = this.#running;
     this.#running = undefined;
-    await running?.worker.terminate();
+    await running?.stop();
   }
 
   private run(job: AnalysisJob): Promise<Outcome> {
@@ -134,35 +136,26 @@ export class AnalysisRunner {
   }
 
   private async runNow(job: AnalysisJob): Promise<Outcome> {
-    if (this.useWorker) {
-      try {
-        return await this.inWorker(job);
-      } catch (error) {
-        if (!(error instanceof WorkerStartError)) throw error;
-        this.useWorker = false;
-        this.logger.debug('No worker thread for the analysis; running it in the main thread', {
-          error: error.message,
-        });
-      }
+    let running = this.#running ?? this.start();
+    try {
+      await running.ready;
+    } catch (error) {
+      if (!(error instanceof WorkerStartError)) throw error;
+      this.useWorker = false;
+      this.logger.debug('No worker thread for the analysis; running it in the main thread', {
+        error: error.message,
+      });
+      running = this.start();
     }
-    const outcome = new Outcome();
-    await runAnalysisJob(job, async message => {
-      outcome.take(message);
-    });
-    return outcome;
-  }
-
-  private async inWorker(job: AnalysisJob): Promise<Outcome> {
-    const running = this.#running ?? this.startWorker();
-    await running.ready;
+    const { port } = running;
     // Held open while it works, not while it idles.
-    running.worker.ref();
+    port.ref();
     return new Promise<Outcome>((resolve, reject) => {
       const outcome = new Outcome();
       running.current = {
         take: message => {
-          // Requests waiting on this thread go first; then the worker sends the next piece.
-          setImmediate(() => running.worker.postMessage('next'));
+          // Requests waiting on this thread go first; then the next piece is sent.
+          setImmediate(() => port.postMessage('next'));
           if (outcome.take(message)) {
             running.current = undefined;
             resolve(outcome);
@@ -173,8 +166,13 @@ export class AnalysisRunner {
           reject(error);
         },
       };
-      running.worker.postMessage(job);
-    }).finally(() => running.worker.unref());
+      port.postMessage(job);
+    }).finally(() => port.unref());
+  }
+
+  private start(): Running {
+    this.#running = this.useWorker ? this.startWorker() : startInThisThread();
+    return this.#running;
   }
 
   private startWorker(): Running {
@@ -185,17 +183,17 @@ export class AnalysisRunner {
       // 20 clusters x 5,000 Services, for no measurable time.
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
-    // An idle worker must not keep the backend from exiting.
     worker.unref();
     let started = false;
     let markReady: () => void;
     let failStart: (error: Error) => void;
     const running: Running = {
-      worker,
+      port: worker,
       ready: new Promise<void>((resolve, reject) => {
         markReady = resolve;
         failStart = reject;
       }),
+      stop: () => worker.terminate(),
     };
     const fail = (error: Error) => {
       if (this.#running === running) this.#running = undefined;
@@ -207,17 +205,40 @@ export class AnalysisRunner {
       if (message.type === 'ready') {
         started = true;
         markReady();
-      } else if (message.type === 'error') {
-        const error = new Error(`Analysis failed: ${message.message}`);
-        error.stack = message.stack;
-        running.current?.fail(error);
       } else {
-        running.current?.take(message);
+        receive(running, message);
       }
     });
     worker.on('error', (error: Error) => fail(error));
     worker.on('exit', code => fail(new Error(`The analysis worker stopped (exit code ${code})`)));
-    this.#running = running;
     return running;
+  }
+}
+
+function startInThisThread(): Running {
+  const { port1, port2 } = new MessageChannel();
+  const running: Running = {
+    port: port1,
+    ready: Promise.resolve(),
+    stop: async () => {
+      port1.close();
+      port2.close();
+    },
+  };
+  port1.on('message', (message: AnalysisMessage) => receive(running, message));
+  port1.unref();
+  serveAnalysisJobs(port2);
+  port2.unref();
+  return running;
+}
+
+function receive(running: Running, message: AnalysisMessage) {
+  if (message.type === 'ready') return;
+  if (message.type === 'error') {
+    const error = new Error(`Analysis failed: ${message.message}`);
+    error.stack = message.stack;
+    running.current?.fail(error);
+  } else {
+    running.current?.take(message);
   }
 }

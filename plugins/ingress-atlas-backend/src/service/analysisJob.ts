@@ -3,7 +3,7 @@ import {
   PriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite } from '../engine';
 import { gunzipJsonSync, gzipJson } from '../snapshots/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
@@ -104,11 +104,10 @@ async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
 }
 
 /**
- * The worker thread's side: runs the jobs its parent sends, one at a time, and reports each
- * one's outcome. One long-lived thread reuses the memory it grew to for the next job.
+ * The side that runs jobs (a worker thread, or this thread as a fallback): runs the jobs sent
+ * to `port`, one at a time, and reports each one's outcome there.
  */
-export function serveAnalysisJobs() {
-  const port = parentPort!;
+export function serveAnalysisJobs(port: MessagePort) {
   const waiting: Array<() => void> = [];
   const post: Post = message =>
     new Promise(resolve => {
