@@ -55,7 +55,7 @@ class Outcome {
         this.#model[message.field] = message.value;
         return false;
       case 'items':
-        for (const item of message.items) this.#model[message.field].push(item);
+        for (const item of JSON.parse(message.json)) this.#model[message.field].push(item);
         return false;
       case 'exposures':
         for (const [entityRef, body] of message.exposures) {
@@ -131,7 +131,11 @@ export class AnalysisRunner {
 
   private run(job: AnalysisJob): Promise<Outcome> {
     const result = this.#queue.then(() => this.runNow(job));
-    this.#queue = result.catch(() => undefined);
+    // The queue must not hold on to an outcome (a whole model) once it is handed over.
+    this.#queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
