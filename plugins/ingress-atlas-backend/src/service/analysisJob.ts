@@ -49,7 +49,7 @@ export type AnalysisMessage =
 export type Post = (message: AnalysisMessage) => Promise<void>;
 
 // Pieces small enough to be taken in without holding the receiver's event loop for long.
-const ITEMS_PER_MESSAGE = 1_000;
+const ITEMS_PER_MESSAGE = 150;
 const EXPOSURES_PER_MESSAGE = 50;
 
 export async function runAnalysisJob(job: AnalysisJob, post: Post): Promise<void> {

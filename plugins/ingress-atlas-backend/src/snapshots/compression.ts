@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 const gunzip = promisify(zlib.gunzip);
 
 /** Array items serialized per chunk: small enough that no chunk holds the event loop for long. */
-const ITEMS_PER_CHUNK = 200;
+const ITEMS_PER_CHUNK = 100;
 
 /**
  * The JSON text of a value in pieces: arrays and plain objects down to `depth` levels are
