@@ -148,12 +148,12 @@ async function waitForFirstRefresh(request: APIRequestContext) {
   const headers = {
     Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
   };
-  const atlas = async (path: string) => {
-    const response = await request.get(`${BACKEND}/api/ingress-atlas${path}`, {
-      headers,
-    });
-    return response.ok() ? response.json() : undefined;
-  };
+  // A backend still starting, or restarting, refuses connections: that is one more try.
+  const atlas = (path: string) =>
+    request.get(`${BACKEND}/api/ingress-atlas${path}`, { headers }).then(
+      response => (response.ok() ? response.json() : undefined),
+      () => undefined,
+    );
   await expect
     .poll(
       async () => {
