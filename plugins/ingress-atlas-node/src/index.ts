@@ -7,3 +7,4 @@
 export * from './inventory';
 export * from './extensions';
 export * from './client';
+export { mapWithConcurrency } from './mapWithConcurrency';

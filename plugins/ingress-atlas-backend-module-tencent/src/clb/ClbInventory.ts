@@ -1,10 +1,13 @@
-import type { CloudLoadBalancer } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudLoadBalancer,
+  mapWithConcurrency,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import type {
   Backend,
   ListenerBackend,
   LoadBalancer,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_models';
-import { mapConcurrently, readAllPages } from '../client/paging';
+import { readAllPages } from '../client/paging';
 import { describeError } from '../client/retry';
 import type { TencentClients } from '../client/TencentClients';
 
@@ -72,7 +75,7 @@ export class ClbInventory {
     );
 
     const errors: string[] = [];
-    const loadBalancers = await mapConcurrently(
+    const loadBalancers = await mapWithConcurrency(
       instances,
       CONCURRENCY,
       async instance => {

@@ -6,8 +6,8 @@ import {
   ClusterInventory,
   CollectedKind,
   KubeObject,
+  mapWithConcurrency,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { mapWithConcurrency } from '../refresh/mapWithConcurrency';
 import { certificateOf, secretMetadataOnly } from './certificates';
 import { kubeConfigFor } from './kubeConfigFor';
 import { withoutNoise } from './withoutNoise';

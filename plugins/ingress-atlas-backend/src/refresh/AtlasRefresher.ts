@@ -4,10 +4,10 @@ import {
   ClusterInventory,
   IngressAtlasCloudProvider,
   IngressAtlasClusterSource,
+  mapWithConcurrency,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { KubeCollector } from '../collection/KubeCollector';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { mapWithConcurrency } from './mapWithConcurrency';
 
 export interface RefreshSummary {
   clusters: Array<{ name: string; ok: boolean; requests: number; ms: number; error?: string }>;
