@@ -147,36 +147,29 @@ export interface WriteOptions {
 export async function createObject(
   cluster: ClusterConnection,
   object: KubeObject,
-  { dryRun }: WriteOptions,
+  options: WriteOptions,
 ): Promise<KubeObject> {
-  try {
-    return plain(
-      await cluster.objects.create(
-        object,
-        undefined,
-        dryRun ? DRY_RUN_ALL : undefined,
-        FIELD_MANAGER,
-      ),
-    );
-  } catch (error) {
-    throw kubeError(
-      error,
-      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
-        object,
-      )} on cluster ${cluster.name}`,
-    );
-  }
+  return writeObject(cluster, object, options, 'create');
 }
 
 /** Replaces `object`; its metadata.resourceVersion (when set) guards against lost updates. */
 export async function replaceObject(
   cluster: ClusterConnection,
   object: KubeObject,
+  options: WriteOptions,
+): Promise<KubeObject> {
+  return writeObject(cluster, object, options, 'replace');
+}
+
+async function writeObject(
+  cluster: ClusterConnection,
+  object: KubeObject,
   { dryRun }: WriteOptions,
+  verb: 'create' | 'replace',
 ): Promise<KubeObject> {
   try {
     return plain(
-      await cluster.objects.replace(
+      await cluster.objects[verb](
         object,
         undefined,
         dryRun ? DRY_RUN_ALL : undefined,
@@ -184,9 +177,10 @@ export async function replaceObject(
       ),
     );
   } catch (error) {
+    const doing = verb === 'create' ? 'Creating' : 'Replacing';
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of replacing' : 'Replacing'} ${describeObject(
+      `${dryRun ? `Dry run of ${doing.toLowerCase()}` : doing} ${describeObject(
         object,
       )} on cluster ${cluster.name}`,
     );
