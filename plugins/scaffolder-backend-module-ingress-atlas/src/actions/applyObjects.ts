@@ -8,7 +8,12 @@ import {
   servesKind,
 } from '../kube';
 import { describeObject, diffObjects, manifestOf, toYaml } from '../manifests';
-import { Preflight, checkpointKey } from './common';
+import {
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  Preflight,
+  checkpointKey,
+} from './common';
 
 export interface ObjectPlan {
   desired: KubeObject;
@@ -53,6 +58,26 @@ export async function checkKindsServed(
       await servesKind(cluster, apiVersion, kind),
       `cluster ${cluster.name} serves ${apiVersion} ${kind}`,
       `cluster ${cluster.name} does not serve ${apiVersion} ${kind} (its CRD is not installed)`,
+    );
+  }
+}
+
+/** Adds a failure for every object that exists already and was not created by an earlier run. */
+export function checkManagedByUs(
+  plans: ObjectPlan[],
+  preflight: Preflight,
+): void {
+  for (const { desired, live } of plans) {
+    if (!live || desired.kind === 'Namespace') {
+      continue;
+    }
+    const what = `${desired.kind} ${desired.metadata!.namespace}/${
+      desired.metadata!.name
+    }`;
+    preflight.check(
+      live.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+      `${what} was created by an earlier run`,
+      `${what} exists and is not managed by ${MANAGED_BY}`,
     );
   }
 }

@@ -7,7 +7,7 @@ import {
 import { KubeObject } from '../kube';
 import { requirePermission } from '../permissions';
 import { TKE } from '../tke';
-import { carryOut, planObjects } from './applyObjects';
+import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
@@ -225,15 +225,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
           sourceRanges,
         }),
       );
-      for (const plan of plans.filter(
-        p => p.live && p.desired.kind !== 'Namespace',
-      )) {
-        preflight.check(
-          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-          `${plan.desired.kind} ${namespace}/${name} was created by an earlier run`,
-          `${plan.desired.kind} ${namespace}/${name} exists and is not managed by ${MANAGED_BY}`,
-        );
-      }
+      checkManagedByUs(plans, preflight);
       preflight.done();
 
       const cost = resourceMonthlyCost(

@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { requirePermission } from '../permissions';
-import { carryOut, planObjects } from './applyObjects';
+import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
@@ -244,17 +244,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
           .join(', ')}`,
       );
       const plans = await planObjects(cluster, objects);
-      for (const plan of plans.filter(p => p.live)) {
-        preflight.check(
-          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-          `${plan.desired.kind} ${namespace}/${
-            plan.desired.metadata!.name
-          } was created by an earlier run`,
-          `${plan.desired.kind} ${namespace}/${
-            plan.desired.metadata!.name
-          } exists and is not managed by ${MANAGED_BY}`,
-        );
-      }
+      checkManagedByUs(plans, preflight);
       preflight.done();
 
       const keyPrefix = [

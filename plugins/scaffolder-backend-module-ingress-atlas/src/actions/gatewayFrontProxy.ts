@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stringify } from 'yaml';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
 import { requirePermission } from '../permissions';
-import { carryOut, planObjects } from './applyObjects';
+import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
@@ -242,15 +242,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
           image,
         }),
       );
-      for (const plan of plans.filter(
-        p => p.live && p.desired.kind !== 'Namespace',
-      )) {
-        preflight.check(
-          plan.live!.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-          `${plan.desired.kind} ${namespace}/${name} was created by an earlier run`,
-          `${plan.desired.kind} ${namespace}/${name} exists and is not managed by ${MANAGED_BY}`,
-        );
-      }
+      checkManagedByUs(plans, preflight);
       preflight.done();
 
       const addresses = nodes.flatMap(n =>
