@@ -111,6 +111,13 @@ export const clusterInput = (z: Zod) =>
       'The cluster to change: a name from ingressAtlas.clusters in the backend config',
   });
 
+/** The ingress gateway an Istio installation creates unless told otherwise. */
+export const DEFAULT_GATEWAY = 'istio-ingressgateway';
+
+/** The gateway to change; `what` names the kind of object it is for this action. */
+export const gatewayInput = (what: string) => (z: Zod) =>
+  z.string({ description: `${what}. Default: ${DEFAULT_GATEWAY}` }).optional();
+
 export const namespaceInput = (z: Zod) =>
   z
     .string({ description: 'Namespace of the gateway. Default: istio-system' })

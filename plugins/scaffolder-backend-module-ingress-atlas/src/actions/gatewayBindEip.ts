@@ -22,6 +22,7 @@ import {
 } from '../tke';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   MIGRATED_FROM_ANNOTATION,
   Preflight,
   backupOutput,
@@ -29,6 +30,7 @@ import {
   checkpointKey,
   clusterInput,
   diffOutput,
+  gatewayInput,
   namespaceInput,
   tencentCloudOf,
   timeoutInput,
@@ -173,13 +175,9 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
-        gateway: z =>
-          z
-            .string({
-              description:
-                'Name of the gateway Deployment (the StatefulSet gets the same name). Default: istio-ingressgateway',
-            })
-            .optional(),
+        gateway: gatewayInput(
+          'Name of the gateway Deployment (the StatefulSet gets the same name)',
+        ),
         serviceName: z =>
           z
             .string({
@@ -266,7 +264,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       const {
         cluster: clusterName,
         namespace = 'istio-system',
-        gateway = 'istio-ingressgateway',
+        gateway = DEFAULT_GATEWAY,
         networkMode = 'tke-route-eni',
         retire = 'delete',
         timeoutSeconds = 300,

@@ -6,11 +6,13 @@ import { requirePermission } from '../permissions';
 import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   Preflight,
   backupOutput,
   changedOutput,
   clusterInput,
   diffOutput,
+  gatewayInput,
   namespaceInput,
 } from './common';
 import { examples } from './gatewayEnableTls.examples';
@@ -72,13 +74,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
-        gateway: z =>
-          z
-            .string({
-              description:
-                'The gateway workload. Default: istio-ingressgateway',
-            })
-            .optional(),
+        gateway: gatewayInput('The gateway workload'),
         host: z =>
           z
             .string({
@@ -114,7 +110,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       const {
         cluster: clusterName,
         namespace = 'istio-system',
-        gateway = 'istio-ingressgateway',
+        gateway = DEFAULT_GATEWAY,
         host,
         credentialName,
         httpsRedirect = true,

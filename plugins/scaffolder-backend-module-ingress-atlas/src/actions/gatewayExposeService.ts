@@ -5,6 +5,7 @@ import { requirePermission } from '../permissions';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   Preflight,
@@ -12,6 +13,7 @@ import {
   changedOutput,
   clusterInput,
   diffOutput,
+  gatewayInput,
 } from './common';
 import { gatewayWorkload, hostMatches } from './gatewayEnableTls';
 import { examples } from './gatewayExposeService.examples';
@@ -111,13 +113,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
           z
             .string({ description: 'The public host, e.g. app.example.com' })
             .min(1),
-        gateway: z =>
-          z
-            .string({
-              description:
-                'The ingress gateway workload. Default: istio-ingressgateway',
-            })
-            .optional(),
+        gateway: gatewayInput('The ingress gateway workload'),
         gatewayNamespace: z =>
           z
             .string({
@@ -150,7 +146,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         namespace,
         service: serviceName,
         host,
-        gateway = 'istio-ingressgateway',
+        gateway = DEFAULT_GATEWAY,
         gatewayNamespace = 'istio-system',
         credentialName,
       } = ctx.input;

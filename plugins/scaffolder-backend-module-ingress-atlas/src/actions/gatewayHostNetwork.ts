@@ -4,11 +4,13 @@ import { requirePermission } from '../permissions';
 import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   Preflight,
   backupOutput,
   changedOutput,
   clusterInput,
   diffOutput,
+  gatewayInput,
   namespaceInput,
 } from './common';
 import { examples } from './gatewayHostNetwork.examples';
@@ -59,13 +61,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
-        gateway: z =>
-          z
-            .string({
-              description:
-                'The gateway Deployment. Default: istio-ingressgateway',
-            })
-            .optional(),
+        gateway: gatewayInput('The gateway Deployment'),
         nodeSelector: z =>
           z.record(z.string(), {
             description:
@@ -86,7 +82,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
       const {
         cluster: clusterName,
         namespace = 'istio-system',
-        gateway = 'istio-ingressgateway',
+        gateway = DEFAULT_GATEWAY,
         nodeSelector,
       } = ctx.input;
       await requirePermission(ctx, permissions);

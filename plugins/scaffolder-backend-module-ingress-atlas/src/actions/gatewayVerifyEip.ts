@@ -5,8 +5,10 @@ import { requirePermission } from '../permissions';
 import { tcpProbe } from '../reachability';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   Preflight,
   clusterInput,
+  gatewayInput,
   namespaceInput,
   tencentCloudOf,
 } from './common';
@@ -30,13 +32,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
-        gateway: z =>
-          z
-            .string({
-              description:
-                'The gateway StatefulSet. Default: istio-ingressgateway',
-            })
-            .optional(),
+        gateway: gatewayInput('The gateway StatefulSet'),
         ports: z =>
           z
             .array(z.number().int().min(1).max(65535), {
@@ -69,7 +65,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
       const {
         cluster: clusterName,
         namespace = 'istio-system',
-        gateway = 'istio-ingressgateway',
+        gateway = DEFAULT_GATEWAY,
         ports = [80, 443],
         checkReachability = true,
       } = ctx.input;
