@@ -151,6 +151,19 @@ export class CheckpointStore {
     this.results.set(opts.key, JSON.parse(JSON.stringify(result ?? {})));
     return result;
   };
+
+  /** The worker stops once, with 'worker lost', right after the step whose key ends with `keySuffix`. */
+  loseWorkerAfter(keySuffix: string): void {
+    const checkpoint = this.checkpoint;
+    this.checkpoint = async opts => {
+      const result = await checkpoint(opts);
+      if (opts.key.endsWith(keySuffix)) {
+        this.checkpoint = checkpoint;
+        throw new Error('worker lost');
+      }
+      return result;
+    };
+  }
 }
 
 export function actionContext<TInput extends Record<string, any>>(

@@ -91,15 +91,7 @@ describe('ingress-atlas:dns:cutover', () => {
   it('still reports the value from before the task when it resumes after the change', async () => {
     const action = createDnsCutoverAction(world.options);
     const checkpoints = new CheckpointStore();
-    const original = checkpoints.checkpoint;
-    checkpoints.checkpoint = async opts => {
-      const result = await original(opts);
-      if (opts.key.endsWith('.modify-record')) {
-        checkpoints.checkpoint = original;
-        throw new Error('worker lost');
-      }
-      return result;
-    };
+    checkpoints.loseWorkerAfter('.modify-record');
     await expect(
       action.handler(actionContext(input, { checkpoints }).ctx),
     ).rejects.toThrow('worker lost');

@@ -142,22 +142,13 @@ describe('ingress-atlas:gateway:bind-eip', () => {
   it('does not repeat a checkpointed step when the task resumes', async () => {
     const action = createGatewayBindEipAction(world.options);
     const checkpoints = new CheckpointStore();
-    const original = checkpoints.checkpoint;
-    let crash = true;
-    checkpoints.checkpoint = async opts => {
-      const result = await original(opts);
-      if (crash && opts.key.endsWith('.retire-deployment')) {
-        throw new Error('worker lost');
-      }
-      return result;
-    };
+    checkpoints.loseWorkerAfter('.retire-deployment');
 
     const first = actionContext(input, { checkpoints });
     await expect(action.handler(first.ctx)).rejects.toThrow('worker lost');
     expect(deployment()).toBeUndefined();
     const uid = statefulSet()!.metadata.uid;
 
-    crash = false;
     const resumed = actionContext(input, { checkpoints });
     await action.handler(resumed.ctx);
 

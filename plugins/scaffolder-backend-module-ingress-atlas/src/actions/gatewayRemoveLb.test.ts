@@ -90,15 +90,7 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     await bindEip();
     const action = createGatewayRemoveLbAction(world.options);
     const checkpoints = new CheckpointStore();
-    const original = checkpoints.checkpoint;
-    checkpoints.checkpoint = async opts => {
-      const result = await original(opts);
-      if (opts.key.endsWith('.delete-service')) {
-        checkpoints.checkpoint = original;
-        throw new Error('worker lost');
-      }
-      return result;
-    };
+    checkpoints.loseWorkerAfter('.delete-service');
     await expect(
       action.handler(actionContext(input, { checkpoints }).ctx),
     ).rejects.toThrow('worker lost');
