@@ -13,10 +13,8 @@ import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
 } from './common';
 import { examples } from './clusterApiProxy.examples';
 
@@ -168,9 +166,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
             description:
               'What the load balancer costs per month at catalogue prices',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

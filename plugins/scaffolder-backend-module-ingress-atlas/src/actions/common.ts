@@ -137,16 +137,17 @@ export const timeoutInput = (z: Zod, defaultSeconds: number) =>
     .max(3600)
     .optional();
 
-export const changedOutput = (z: Zod) =>
-  z.boolean({ description: 'Whether this run changed anything' });
-
-export const diffOutput = (z: Zod) =>
-  z.string({
-    description: 'Unified diff of the changes (Secret values redacted)',
-  });
-
-export const backupOutput = (z: Zod) =>
-  z.string({
-    description:
-      'Manifests of what was removed or replaced, as YAML (Secret values redacted); empty when nothing was',
-  });
+/** What every action that changes something reports. */
+export const changeOutputs = {
+  changed: (z: Zod) =>
+    z.boolean({ description: 'Whether this run changed anything' }),
+  diff: (z: Zod) =>
+    z.string({
+      description: 'Unified diff of the changes (Secret values redacted)',
+    }),
+  backup: (z: Zod) =>
+    z.string({
+      description:
+        'Manifests of what was removed or replaced, as YAML (Secret values redacted); empty when nothing was',
+    }),
+};

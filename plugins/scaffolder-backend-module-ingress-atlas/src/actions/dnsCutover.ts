@@ -9,10 +9,8 @@ import { TencentCloud, describeTencentError } from '../tencent';
 import {
   ActionOptions,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   checkpointKey,
-  diffOutput,
 } from './common';
 import { examples } from './dnsCutover.examples';
 
@@ -126,9 +124,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
               ttl: z.number(),
             })
             .describe('Input for this action that restores the previous value'),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

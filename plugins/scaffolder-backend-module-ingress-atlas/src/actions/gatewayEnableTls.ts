@@ -8,10 +8,8 @@ import {
   ActionOptions,
   DEFAULT_GATEWAY,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
   gatewayInput,
   namespaceInput,
 } from './common';
@@ -101,9 +99,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           z.string({
             description: 'The Istio Gateway changed, as namespace/name',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

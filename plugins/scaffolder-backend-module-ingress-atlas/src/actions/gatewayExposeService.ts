@@ -9,10 +9,8 @@ import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
   gatewayInput,
 } from './common';
 import { gatewayWorkload, hostMatches } from './gatewayEnableTls';
@@ -135,9 +133,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
             description:
               'Where the Service answers once DNS points at the gateway',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

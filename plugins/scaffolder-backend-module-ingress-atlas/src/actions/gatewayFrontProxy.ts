@@ -8,10 +8,8 @@ import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
 } from './common';
 import { examples } from './gatewayFrontProxy.examples';
 
@@ -173,9 +171,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
             description:
               'Addresses of the proxy nodes (point DNS at their public IPs)',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

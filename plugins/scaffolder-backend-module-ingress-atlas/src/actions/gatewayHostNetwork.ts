@@ -6,10 +6,8 @@ import {
   ActionOptions,
   DEFAULT_GATEWAY,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
   gatewayInput,
   namespaceInput,
 } from './common';
@@ -73,9 +71,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
           z.array(z.string(), {
             description: 'Nodes the gateway pods can run on',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

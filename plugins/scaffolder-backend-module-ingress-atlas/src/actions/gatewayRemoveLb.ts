@@ -13,11 +13,9 @@ import { TKE, podEips } from '../tke';
 import {
   ActionOptions,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   checkpointKey,
   clusterInput,
-  diffOutput,
   namespaceInput,
   tencentCloudOf,
   timeoutInput,
@@ -192,9 +190,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           }),
         warnings: z =>
           z.array(z.string(), { description: 'Things to follow up by hand' }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

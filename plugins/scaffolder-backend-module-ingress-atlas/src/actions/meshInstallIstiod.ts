@@ -20,10 +20,8 @@ import {
 import {
   ActionOptions,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
 } from './common';
 import { examples } from './meshInstallIstiod.examples';
 import { writeWorkspaceFiles } from './workspace';
@@ -161,9 +159,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           z.boolean({
             description: 'Whether the manifests were applied to the cluster',
           }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {

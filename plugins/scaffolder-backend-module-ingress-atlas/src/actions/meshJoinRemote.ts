@@ -16,10 +16,8 @@ import {
 import {
   ActionOptions,
   Preflight,
-  backupOutput,
-  changedOutput,
+  changeOutputs,
   clusterInput,
-  diffOutput,
 } from './common';
 import { examples } from './meshJoinRemote.examples';
 import { writeWorkspaceFiles } from './workspace';
@@ -145,9 +143,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
           z.string({ description: 'The remote secret in the primary' }),
         remotePilotAddress: z =>
           z.string({ description: 'Where the member reaches istiod' }),
-        changed: changedOutput,
-        diff: diffOutput,
-        backup: backupOutput,
+        ...changeOutputs,
       },
     },
     async handler(ctx) {
