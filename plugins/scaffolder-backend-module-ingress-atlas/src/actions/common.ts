@@ -8,7 +8,7 @@ import type { ClusterConnection, ClusterDirectory } from '../clusters';
 import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud } from '../tencent';
 
-type Zod = typeof zod;
+export type Zod = typeof zod;
 
 /** What every action is created with. */
 export interface ActionOptions {

@@ -33,6 +33,7 @@ import {
   tencentCloudOf,
   timeoutInput,
 } from './common';
+import { gatewayEipOutputs } from './gatewayEips';
 import { examples } from './gatewayBindEip.examples';
 
 type NetworkMode = 'tke-route-eni' | 'tke-direct-eni';
@@ -238,21 +239,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       output: {
         statefulSet: z =>
           z.string({ description: 'The StatefulSet, as namespace/name' }),
-        publicIps: z =>
-          z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
-        addresses: z =>
-          z.array(
-            z.object({
-              pod: z.string(),
-              ip: z.string(),
-              addressId: z.string().optional(),
-              status: z.string().optional(),
-            }),
-            {
-              description:
-                'Each pod with its EIP and its DescribeAddresses state',
-            },
-          ),
+        ...gatewayEipOutputs,
         ...changeOutputs,
       },
     },

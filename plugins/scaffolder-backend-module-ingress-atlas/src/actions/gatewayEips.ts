@@ -3,7 +3,7 @@ import { KubeObject } from '../kube';
 import type { ReachabilityProbe } from '../reachability';
 import { allBound, describeAddresses, podEips } from '../tke';
 import type { TencentCloud } from '../tencent';
-import { Preflight } from './common';
+import { Preflight, Zod } from './common';
 
 export interface GatewayEip {
   pod: string;
@@ -11,6 +11,24 @@ export interface GatewayEip {
   addressId?: string;
   status?: string;
 }
+
+/** How the actions that bind or check gateway EIPs report them. */
+export const gatewayEipOutputs = {
+  publicIps: (z: Zod) =>
+    z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
+  addresses: (z: Zod) =>
+    z.array(
+      z.object({
+        pod: z.string(),
+        ip: z.string(),
+        addressId: z.string().optional(),
+        status: z.string().optional(),
+      }),
+      {
+        description: 'Each pod with its EIP and its DescribeAddresses state',
+      },
+    ),
+};
 
 /**
  * Checks that a gateway answers on its pod EIPs before anything depends on them: every pod is

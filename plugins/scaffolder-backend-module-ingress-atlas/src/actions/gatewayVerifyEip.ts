@@ -12,7 +12,7 @@ import {
   namespaceInput,
   tencentCloudOf,
 } from './common';
-import { checkGatewayEips } from './gatewayEips';
+import { checkGatewayEips, gatewayEipOutputs } from './gatewayEips';
 import { examples } from './gatewayVerifyEip.examples';
 
 /**
@@ -48,17 +48,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
             .optional(),
       },
       output: {
-        publicIps: z =>
-          z.array(z.string(), { description: 'The EIPs of the gateway pods' }),
-        addresses: z =>
-          z.array(
-            z.object({
-              pod: z.string(),
-              ip: z.string(),
-              addressId: z.string().optional(),
-              status: z.string().optional(),
-            }),
-          ),
+        ...gatewayEipOutputs,
       },
     },
     async handler(ctx) {
