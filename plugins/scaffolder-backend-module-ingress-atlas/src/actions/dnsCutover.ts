@@ -183,6 +183,8 @@ export function createDnsCutoverAction(options: ActionOptions) {
       preflight.done();
 
       const record = matching[0];
+      const stepKey = (step: string) =>
+        checkpointKey('dns.cutover', domain, subDomain, recordType, line, step);
       const current = {
         recordId: record.RecordId!,
         value: record.Value!,
@@ -194,14 +196,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       const previous = dryRun
         ? current
         : await ctx.checkpoint({
-            key: checkpointKey(
-              'dns.cutover',
-              domain,
-              subDomain,
-              recordType,
-              line,
-              'previous',
-            ),
+            key: stepKey('previous'),
             fn: async () => current,
           });
       const ttl = ctx.input.ttl ?? previous.ttl;
@@ -267,14 +262,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       }
 
       await ctx.checkpoint({
-        key: checkpointKey(
-          'dns.cutover',
-          domain,
-          subDomain,
-          recordType,
-          line,
-          'modify-record',
-        ),
+        key: stepKey('modify-record'),
         fn: async () => {
           try {
             await dnspod.ModifyRecord({
