@@ -57,12 +57,10 @@ test('the blog gateway is a catalog Resource depending on its cluster and servin
   }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
 
   await expect(page.getByText('ingress-gateway').first()).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'tke-blog', exact: true }).first(),
-  ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'blog', exact: true }).first(),
-  ).toBeVisible();
+  // The Relations card draws the gateway between its cluster and the component it serves.
+  const relations = page.locator('article', { hasText: 'Relations' });
+  await expect(relations.getByText('tke-blog', { exact: true }).first()).toBeVisible();
+  await expect(relations.getByText('blog', { exact: true }).first()).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/catalog-blog-gateway.png`,
     fullPage: true,
