@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { startTencentCloudServer } from '@ingress-atlas/sandbox';
+import { addApiProxyEndpoint, startTencentCloudServer } from '@ingress-atlas/sandbox';
 import { resolve as resolvePath } from 'node:path';
 import type { TencentAccount } from './config';
 import { TencentCloudProvider } from './TencentCloudProvider';
@@ -130,33 +130,7 @@ describe('TencentCloudProvider', () => {
   });
 
   it('reads VPC endpoints with the load balancer behind their endpoint service', async () => {
-    // An API server reached from another VPC: endpoint -> endpoint service -> internal CLB.
-    const proxy = server.cloud.createServiceLoadBalancer({
-      region: 'ap-shanghai',
-      clusterId: 'cls-saas0002',
-      serviceUid: 'uid-api-proxy',
-      serviceName: 'kube-api-proxy/kube-api-proxy',
-      internal: true,
-      subnetId: 'subnet-sh000021',
-      ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
-      targets: [{ ip: '10.30.0.11' }],
-    });
-    const region = server.state.regions['ap-shanghai'];
-    region.VpcEndPointServices.push({
-      EndPointServiceId: 'vpcsvc-api00001',
-      VpcId: 'vpc-sh000002',
-      ServiceVip: proxy.vip,
-      ServiceInstanceId: proxy.loadBalancerId,
-      ServiceType: 'CLB',
-    });
-    region.VpcEndPoints.push({
-      EndPointId: 'vpce-api00001',
-      VpcId: 'vpc-sh000001',
-      EndPointServiceId: 'vpcsvc-api00001',
-      ServiceVip: proxy.vip,
-      EndPointVip: '10.20.0.60',
-      State: 'ACTIVE',
-    });
+    const proxy = addApiProxyEndpoint(server);
 
     const provider = TencentCloudProvider.create({
       accounts: [account()],

@@ -18,6 +18,7 @@ export type { SandboxCloud } from './SandboxCloud';
 export type { TencentCredential } from './signature';
 export { TencentFaults, type FaultMatch } from './faults';
 export { TencentState } from './state';
+export { addApiProxyEndpoint } from './apiProxyEndpoint';
 
 /** Actions per API version, as the gateway routes X-TC-Version + X-TC-Action. */
 const ACTIONS_BY_VERSION: Record<

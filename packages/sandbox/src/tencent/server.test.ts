@@ -9,6 +9,7 @@ import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
 import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
 import { parse, stringify } from 'yaml';
 import { inCidr } from '../ipv4';
+import { addApiProxyEndpoint } from './apiProxyEndpoint';
 import { startTencentCloudServer, TencentCloudServer } from './index';
 
 const SEED = resolvePath(
@@ -364,32 +365,7 @@ describe('Tencent Cloud API stand-in', () => {
     await expect(client.DescribeVpcEndPoint({})).resolves.toMatchObject({
       TotalCount: 0,
     });
-    const proxy = server.cloud.createServiceLoadBalancer({
-      region: 'ap-shanghai',
-      clusterId: 'cls-saas0002',
-      serviceUid: 'uid-api-proxy',
-      serviceName: 'kube-api-proxy/kube-api-proxy',
-      internal: true,
-      subnetId: 'subnet-sh000021',
-      ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
-      targets: [{ ip: '10.30.0.11' }],
-    });
-    const region = server.state.regions['ap-shanghai'];
-    region.VpcEndPointServices.push({
-      EndPointServiceId: 'vpcsvc-api00001',
-      VpcId: 'vpc-sh000002',
-      ServiceVip: proxy.vip,
-      ServiceInstanceId: proxy.loadBalancerId,
-      ServiceType: 'CLB',
-    });
-    region.VpcEndPoints.push({
-      EndPointId: 'vpce-api00001',
-      VpcId: 'vpc-sh000001',
-      EndPointServiceId: 'vpcsvc-api00001',
-      ServiceVip: proxy.vip,
-      EndPointVip: '10.20.0.60',
-      State: 'ACTIVE',
-    });
+    const proxy = addApiProxyEndpoint(server);
 
     const endpoints = await client.DescribeVpcEndPoint({});
     expect(endpoints.EndPointSet).toEqual([
