@@ -112,6 +112,25 @@ async function loadBalancer(id: string) {
   return LoadBalancerSet?.[0];
 }
 
+async function podsOf(app: string) {
+  return (
+    await core.listNamespacedPod({
+      namespace: 'apps',
+      labelSelector: `app=${app}`,
+    })
+  ).items;
+}
+
+function eipClaim(name: string): Promise<any> {
+  return custom.getNamespacedCustomObject({
+    group: 'networking.tke.cloud.tencent.com',
+    version: 'v1',
+    namespace: 'apps',
+    plural: 'eipclaims',
+    name,
+  });
+}
+
 function deployment(
   name: string,
   replicas: number,
@@ -247,12 +266,7 @@ describe('workloads', () => {
       { name: 'web', namespace: 'apps', body: { spec: { replicas: 3 } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    const pods = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=web',
-      })
-    ).items;
+    const pods = await podsOf('web');
     expect((await addresses()).map(a => a.ip).sort()).toEqual(
       pods.map(p => p.status!.podIP).sort(),
     );
@@ -269,12 +283,7 @@ describe('workloads', () => {
       namespace: 'apps',
       body: deployment('nowhere', 1, { nodeSelector: { role: 'gpu' } }),
     });
-    const [pending] = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=nowhere',
-      })
-    ).items;
+    const [pending] = await podsOf('nowhere');
     expect(pending.status?.phase).toBe('Pending');
     expect(pending.status?.podIP).toBeUndefined();
 
@@ -288,12 +297,7 @@ describe('workloads', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    const [moved] = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=nowhere',
-      })
-    ).items;
+    const [moved] = await podsOf('nowhere');
     expect(moved.metadata?.name).not.toBe(pending.metadata?.name);
     expect(moved.spec?.nodeName).toBe('10.0.0.23');
   });
@@ -307,23 +311,12 @@ describe('pod EIPs on VPC-CNI', () => {
       namespace: 'apps',
       body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
     });
-    const [pod] = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=gw',
-      })
-    ).items;
+    const [pod] = await podsOf('gw');
     const ip =
       pod.metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
-    const claim: any = await custom.getNamespacedCustomObject({
-      group: 'networking.tke.cloud.tencent.com',
-      version: 'v1',
-      namespace: 'apps',
-      plural: 'eipclaims',
-      name: pod.metadata!.name!,
-    });
+    const claim = await eipClaim(pod.metadata!.name!);
     expect(claim.status).toMatchObject({
       phase: 'Bound',
       ip,
@@ -340,15 +333,9 @@ describe('pod EIPs on VPC-CNI', () => {
 
     await apps.deleteNamespacedDeployment({ name: 'gw', namespace: 'apps' });
     expect(await addressOf(ip!)).toBeUndefined();
-    await expect(
-      custom.getNamespacedCustomObject({
-        group: 'networking.tke.cloud.tencent.com',
-        version: 'v1',
-        namespace: 'apps',
-        plural: 'eipclaims',
-        name: pod.metadata!.name!,
-      }),
-    ).rejects.toMatchObject({ code: 404 });
+    await expect(eipClaim(pod.metadata!.name!)).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('keeps the EIP of a StatefulSet pod with delete policy Never across restarts', async () => {
@@ -389,20 +376,9 @@ describe('pod EIPs on VPC-CNI', () => {
       namespace: 'apps',
       body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
     });
-    const [pod] = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=gw',
-      })
-    ).items;
+    const [pod] = await podsOf('gw');
     expect(pod.status?.podIP).toBe('10.0.1.20');
-    const claim: any = await custom.getNamespacedCustomObject({
-      group: 'networking.tke.cloud.tencent.com',
-      version: 'v1',
-      namespace: 'apps',
-      plural: 'eipclaims',
-      name: pod.metadata!.name!,
-    });
+    const claim = await eipClaim(pod.metadata!.name!);
     // lb-blog0001 of the seed targets 10.0.1.20 on eni-blog0001.
     expect(claim.status.eniId).toBe('eni-blog0001');
     expect(
@@ -418,12 +394,7 @@ describe('pod EIPs on VPC-CNI', () => {
       namespace: 'apps',
       body: deployment('gw', 1, {}, EIP_ANNOTATIONS),
     });
-    const [pod] = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=gw',
-      })
-    ).items;
+    const [pod] = await podsOf('gw');
     expect(
       pod.metadata?.annotations?.['tke.cloud.tencent.com/eip-public-ip'],
     ).toBeUndefined();
@@ -558,12 +529,7 @@ describe('LoadBalancer Services', () => {
       name: 'web',
       namespace: 'apps',
     });
-    const pods = (
-      await core.listNamespacedPod({
-        namespace: 'apps',
-        labelSelector: 'app=web',
-      })
-    ).items;
+    const pods = await podsOf('web');
     const listeners = await listenersOf(
       service.metadata!.annotations!['service.kubernetes.io/loadbalance-id'],
     );
