@@ -99,31 +99,25 @@ function CostDetails({
           amount={summary.potentialSavingMonthlyCny}
         />
       </Grid>
-      <Grid item xs={12} md={4}>
-        <InfoCard title="By cluster">
-          <CostChart
-            title="Monthly cost by cluster"
-            amounts={summary.byCluster}
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <InfoCard title="By provider">
-          <CostChart
-            title="Monthly cost by provider"
-            amounts={summary.byProvider}
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <InfoCard title="By entry type">
-          <CostChart
-            title="Monthly cost by entry type"
-            amounts={summary.byEntryType}
-            labels={{ ...ENTRY_TYPE_LABELS }}
-          />
-        </InfoCard>
-      </Grid>
+      {[
+        { by: 'cluster', amounts: summary.byCluster },
+        { by: 'provider', amounts: summary.byProvider },
+        {
+          by: 'entry type',
+          amounts: summary.byEntryType,
+          labels: ENTRY_TYPE_LABELS,
+        },
+      ].map(({ by, amounts, labels }) => (
+        <Grid item xs={12} md={4} key={by}>
+          <InfoCard title={`By ${by}`}>
+            <CostChart
+              title={`Monthly cost by ${by}`}
+              amounts={amounts}
+              labels={labels}
+            />
+          </InfoCard>
+        </Grid>
+      ))}
       <Grid item xs={12} lg={7}>
         <InfoCard title="Top savings">
           {top.length === 0 ? (
