@@ -86,4 +86,16 @@ describe('KubeCollector', () => {
       cluster.faults.set({ dropListRate: null });
     }
   });
+
+  it('names a kubeconfig that is not valid YAML without quoting it', async () => {
+    const kubeconfig = 'users:\n- name: a\n  user:\n    token: ATLAS-CANARY-kc\n   bad: [\n';
+    const failure = KubeCollector.create().collect(
+      { descriptor: { name: 'broken', source: 'config', provider: 'generic' }, kubeconfig },
+      { signal: AbortSignal.timeout(30_000) },
+    );
+    await expect(failure).rejects.toThrow(
+      'The kubeconfig of cluster broken could not be read: bad indentation of a mapping entry (line 5)',
+    );
+    await expect(failure).rejects.not.toThrow(/ATLAS-CANARY/);
+  });
 });

@@ -5,10 +5,13 @@ import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 export async function kubeConfigFor(connection: ClusterConnection): Promise<KubeConfig> {
   const kc = new KubeConfig();
   const { name, url } = connection.descriptor;
-  if (connection.kubeconfig) {
-    kc.loadFromString(connection.kubeconfig);
-  } else if (connection.kubeconfigPath) {
-    kc.loadFromFile(connection.kubeconfigPath);
+  if (connection.kubeconfig || connection.kubeconfigPath) {
+    try {
+      if (connection.kubeconfig) kc.loadFromString(connection.kubeconfig);
+      else kc.loadFromFile(connection.kubeconfigPath!);
+    } catch (error) {
+      throw new Error(`The kubeconfig of cluster ${name} could not be read: ${reasonOf(error)}`);
+    }
   } else if (url) {
     kc.loadFromOptions({
       clusters: [
@@ -30,4 +33,17 @@ export async function kubeConfigFor(connection: ClusterConnection): Promise<Kube
     throw new Error(`Cluster ${name} has no API server URL or kubeconfig`);
   }
   return kc;
+}
+
+// YAML parse errors quote the lines around the fault, which may hold a token or key.
+function reasonOf(error: unknown): string {
+  const { reason, mark, code, message } = error as {
+    reason?: string;
+    mark?: { line: number };
+    code?: string;
+    message?: string;
+  };
+  if (reason) return mark ? `${reason} (line ${mark.line + 1})` : reason;
+  // File system errors name only the path.
+  return code && message ? message : 'not a valid kubeconfig';
 }
