@@ -1,5 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { addApiProxyEndpoint, startTencentCloudServer } from '@ingress-atlas/sandbox';
+import {
+  addApiProxyEndpoint,
+  startTencentCloudServer,
+} from '@ingress-atlas/sandbox';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
 import type { TencentAccount } from './config';
 import { TencentCloudProvider } from './TencentCloudProvider';
@@ -320,6 +325,51 @@ describe('TencentCloudProvider', () => {
       logger,
     });
     await expect(none.listClusters()).resolves.toEqual([]);
+  });
+
+  it('lists a cluster whose kubeconfig is not YAML without it, and quotes none of it', async () => {
+    const token = 'ATLAS-CANARY-broken-kubeconfig';
+    // Forwards to the stand-in, spoiling the kubeconfigs it answers with.
+    const proxy = createServer(async (req, res) => {
+      const body: Buffer[] = [];
+      for await (const chunk of req) body.push(chunk);
+      const upstream = await fetch(`${server.url}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(body),
+      });
+      const json = await upstream.json();
+      if (json.Response?.Kubeconfig) {
+        json.Response.Kubeconfig = `users:\n- token: ${token}\n  : [unclosed`;
+      }
+      res.writeHead(upstream.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
+    const { port } = proxy.address() as AddressInfo;
+    const { logger, text } = captureLogs();
+    const provider = TencentCloudProvider.create({
+      accounts: [
+        account({
+          regions: ['ap-guangzhou'],
+          endpoint: `http://127.0.0.1:${port}`,
+        }),
+      ],
+      logger,
+    });
+
+    try {
+      const clusters = await provider.listClusters();
+
+      expect(clusters.map(c => [c.descriptor.name, c.kubeconfig])).toEqual([
+        ['tke-blog', undefined],
+        ['edge', undefined],
+      ]);
+      expect(text()).toContain('returned a kubeconfig that is not YAML');
+      expect(text()).not.toContain(token);
+    } finally {
+      await new Promise(r => proxy.close(r));
+    }
   });
 
   it('asks the price APIs and leaves out what they could not answer', async () => {

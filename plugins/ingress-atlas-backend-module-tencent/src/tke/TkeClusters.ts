@@ -13,9 +13,19 @@ export interface TkeCluster {
   kubeconfig?: string;
 }
 
-/** The API server of a kubeconfig's current context (not secret). */
+/**
+ * The API server of a kubeconfig's current context (not secret). A parse error quotes the
+ * lines around it, tokens included, so it is turned into one that quotes nothing.
+ */
 function serverOf(kubeconfig: string): string | undefined {
-  const doc = parse(kubeconfig) ?? {};
+  let doc: any;
+  try {
+    doc = parse(kubeconfig) ?? {};
+  } catch {
+    throw new Error(
+      'DescribeClusterKubeconfig returned a kubeconfig that is not YAML',
+    );
+  }
   const context = doc.contexts?.find(
     (c: any) => c.name === doc['current-context'],
   )?.context;
@@ -67,7 +77,7 @@ export class TkeClusters {
 
     const result: TkeCluster[] = [];
     for (const cluster of clusters) {
-      const kubeconfig =
+      const access =
         options.kubeconfigs === false
           ? undefined
           : await this.#kubeconfig(region, cluster.ClusterId!);
@@ -79,13 +89,13 @@ export class TkeClusters {
           provider: 'tencent',
           region,
           cloudClusterId: cluster.ClusterId,
-          url: kubeconfig ? serverOf(kubeconfig) : undefined,
+          url: access?.server,
           facts: {
             vpcCni: await this.#vpcCni(region, cluster.ClusterId!),
             vpcId: cluster.ClusterNetworkSettings?.VpcId,
           },
         },
-        kubeconfig,
+        kubeconfig: access?.kubeconfig,
       });
     }
     return result;
@@ -120,7 +130,7 @@ export class TkeClusters {
   async #kubeconfig(
     region: string,
     ClusterId: string,
-  ): Promise<string | undefined> {
+  ): Promise<{ kubeconfig: string; server?: string } | undefined> {
     if (this.#kubeconfigAccess === 'none') {
       return undefined;
     }
@@ -133,7 +143,10 @@ export class TkeClusters {
             IsExtranet: this.#kubeconfigAccess === 'extranet',
           }),
       );
-      return Kubeconfig || undefined;
+      if (!Kubeconfig) {
+        return undefined;
+      }
+      return { kubeconfig: Kubeconfig, server: serverOf(Kubeconfig) };
     } catch (error) {
       this.#logger.warn('Could not get the kubeconfig of a TKE cluster', {
         account: this.#clients.account,
