@@ -1,10 +1,37 @@
-import { memo, useMemo } from 'react';
+import { memo, SVGProps, useMemo } from 'react';
 import { getBezierPath, Position, ViewportPortal } from '@xyflow/react';
 import { GraphColours } from './colours';
 import { NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
 import { CROSS_CLUSTER_EDGES, Graph, GraphNodeType } from './types';
 
 const DASHES = '6 4';
+
+/** Edge path styles, indexed by (touches the selection ? 2 : 0) + (crosses clusters ? 1 : 0). */
+const EDGE_STYLES: Array<{
+  testId: string;
+  style: (colours: GraphColours) => SVGProps<SVGPathElement>;
+}> = [
+  {
+    testId: 'topology-edges-plain',
+    style: c => ({ stroke: c.edge, strokeOpacity: 0.55 }),
+  },
+  {
+    testId: 'topology-edges-cross-cluster',
+    style: c => ({ stroke: c.crossClusterEdge, strokeDasharray: DASHES }),
+  },
+  {
+    testId: 'topology-edges-selected',
+    style: c => ({ stroke: c.highlight, strokeWidth: 2.5 }),
+  },
+  {
+    testId: 'topology-edges-selected-cross-cluster',
+    style: c => ({
+      stroke: c.highlight,
+      strokeWidth: 2.5,
+      strokeDasharray: DASHES,
+    }),
+  },
+];
 
 export interface GraphLayerProps {
   graph: Graph;
@@ -43,25 +70,16 @@ export const GraphLayer = memo(
     }, [graph.edges, positions]);
 
     const edgePaths = useMemo(() => {
-      const plain: string[] = [];
-      const crossCluster: string[] = [];
-      const selected: string[] = [];
-      const selectedCrossCluster: string[] = [];
+      const paths = EDGE_STYLES.map((): string[] => []);
       for (const edge of graph.edges) {
         const path = curves.get(edge.id);
         if (!path) continue;
         const touchesSelection =
           edge.source === selectedId || edge.target === selectedId;
         const cross = CROSS_CLUSTER_EDGES.has(edge.type);
-        if (touchesSelection) {
-          (cross ? selectedCrossCluster : selected).push(path);
-        } else {
-          (cross ? crossCluster : plain).push(path);
-        }
+        paths[(touchesSelection ? 2 : 0) + (cross ? 1 : 0)].push(path);
       }
-      return [plain, crossCluster, selected, selectedCrossCluster].map(p =>
-        p.join(' '),
-      );
+      return paths.map(p => p.join(' '));
     }, [graph.edges, curves, selectedId]);
 
     const boxes = useMemo(() => {
@@ -102,35 +120,15 @@ export const GraphLayer = memo(
             pointerEvents: 'none',
           }}
         >
-          <path
-            data-testid="topology-edges-plain"
-            d={edgePaths[0]}
-            fill="none"
-            stroke={colours.edge}
-            strokeOpacity={0.55}
-          />
-          <path
-            data-testid="topology-edges-cross-cluster"
-            d={edgePaths[1]}
-            fill="none"
-            stroke={colours.crossClusterEdge}
-            strokeDasharray={DASHES}
-          />
-          <path
-            data-testid="topology-edges-selected"
-            d={edgePaths[2]}
-            fill="none"
-            stroke={colours.highlight}
-            strokeWidth={2.5}
-          />
-          <path
-            data-testid="topology-edges-selected-cross-cluster"
-            d={edgePaths[3]}
-            fill="none"
-            stroke={colours.highlight}
-            strokeWidth={2.5}
-            strokeDasharray={DASHES}
-          />
+          {EDGE_STYLES.map(({ testId, style }, i) => (
+            <path
+              key={testId}
+              data-testid={testId}
+              d={edgePaths[i]}
+              fill="none"
+              {...style(colours)}
+            />
+          ))}
           {boxes?.byType.map(([type, paths]) => (
             <path
               key={type}
