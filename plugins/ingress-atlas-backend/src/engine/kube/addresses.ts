@@ -20,10 +20,3 @@ export function isPrivateAddress(address: string): boolean {
     lower.startsWith('fe80:')
   );
 }
-
-export function isIpAddress(value: string): boolean {
-  return (
-    /^\d+\.\d+\.\d+\.\d+$/.test(value) ||
-    (value.includes(':') && /^[0-9a-f:]+$/i.test(value))
-  );
-}
