@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
   CloudInventory,
@@ -130,8 +129,4 @@ export async function readEntities(
     }
   }
   return entities;
-}
-
-export function resolveFrom(base: string, p: string): string {
-  return path.resolve(base, p);
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AtlasModel,
@@ -6,7 +7,7 @@ import {
 import { analyze } from '../engine';
 import { ManifestError } from '../manifests';
 import { formatModel } from './formatModel';
-import { loadInputs, resolveFrom } from './loadInputs';
+import { loadInputs } from './loadInputs';
 
 /** Exit codes, as istioctl analyze uses them. */
 export const EXIT = {
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     const paths = [...(values.filename ?? []), ...positionals].map(p =>
-      resolveFrom(io.cwd, p),
+      path.resolve(io.cwd, p),
     );
     if (paths.length === 0)
       throw new UsageError('give at least one -f <file|dir>');
@@ -116,8 +117,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       paths,
       clusterName: values['cluster-name'],
       provider: values.provider as any,
-      cloudFiles: values.cloud?.map(p => resolveFrom(io.cwd, p)),
-      entitiesFiles: values.entities?.map(p => resolveFrom(io.cwd, p)),
+      cloudFiles: values.cloud?.map(p => path.resolve(io.cwd, p)),
+      entitiesFiles: values.entities?.map(p => path.resolve(io.cwd, p)),
     });
     const model = analyze({
       clusters: inputs.clusters,
