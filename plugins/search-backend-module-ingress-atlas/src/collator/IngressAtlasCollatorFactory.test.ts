@@ -179,7 +179,6 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     expect(documents.map(d => d.title)).not.toContain('*');
   });
 
-  // The engine marks plain HTTP with Istio's `NONE`, which the collator does not recognise yet.
   it('says when a host is served over plain HTTP', () => {
     const legacy = documents.find(d => d.title === 'legacy.edge.example.com')!;
     expect(legacy.text).toContain('TLS: none, plain HTTP.');
