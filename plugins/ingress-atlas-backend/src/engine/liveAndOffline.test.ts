@@ -1,6 +1,6 @@
 import { startSandbox, Sandbox } from '@ingress-atlas/sandbox';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { CloudInventory, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { KubeCollector } from '../collection/KubeCollector';
 import { analyze } from './analyze';
 import { canariesIn } from './__testUtils__/canary';
@@ -22,6 +22,7 @@ describe('live collection and offline manifests', () => {
   let sandbox: Sandbox;
   let live: AtlasModel;
   let offline: AtlasModel;
+  let collected: ClusterInventory[];
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -31,7 +32,7 @@ describe('live collection and offline manifests', () => {
     });
     const manifests = await sandboxClusters();
     const collector = KubeCollector.create();
-    const collected = [];
+    collected = [];
     for (const inventory of manifests) {
       const { url } = sandbox.clusters[inventory.cluster.name];
       const result = await collector.collect(
@@ -67,7 +68,9 @@ describe('live collection and offline manifests', () => {
     expect(live.paths.length).toBeGreaterThanOrEqual(12);
   });
 
-  it('keeps no secret data from the live clusters either', () => {
+  it('keeps no secret data from the live clusters either, in the stored inventories or the model', () => {
+    expect(collected.flatMap(i => i.objects.secrets ?? []).length).toBeGreaterThan(10);
+    expect(canariesIn(JSON.stringify(collected))).toEqual([]);
     expect(canariesIn(JSON.stringify(live))).toEqual([]);
   });
 });
