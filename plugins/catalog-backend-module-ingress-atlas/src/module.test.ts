@@ -261,11 +261,17 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     atlas = undefined;
   });
 
+  /** Starts an atlas that afterEach stops. */
+  async function start(options?: Parameters<typeof startAtlasWithProvider>[0]) {
+    const started = await startAtlasWithProvider(options);
+    atlas = started.atlas;
+    return started;
+  }
+
   it('takes owners from cloud tags, else from config', async () => {
-    const started = await startAtlasWithProvider({
+    const started = await start({
       config: { ingressAtlas: { catalog: { owner: 'sre', ownerTag: 'team' } } },
     });
-    atlas = started.atlas;
     const entities = await started.emit();
 
     expect(
@@ -291,7 +297,7 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
   });
 
   it('does not re-emit clusters the atlas found in the catalog', async () => {
-    const started = await startAtlasWithProvider({
+    const started = await start({
       entities: [
         {
           apiVersion: 'backstage.io/v1alpha1',
@@ -309,10 +315,9 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
         },
       },
     });
-    atlas = started.atlas;
     const entities = await started.emit();
 
-    const { clusters } = await atlas.get('/clusters');
+    const { clusters } = await started.atlas.get('/clusters');
     expect(
       clusters.find((c: { name: string }) => c.name === 'lab-gke'),
     ).toMatchObject({
@@ -323,13 +328,12 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
   });
 
   it('keeps the Resources of a cluster that stopped answering, from its last snapshot', async () => {
-    const started = await startAtlasWithProvider();
-    atlas = started.atlas;
-    atlas.sandbox.running
+    const started = await start();
+    started.atlas.sandbox.running
       .find(c => c.name === 'edge')!
       .faults.set({ errorRate: 1 });
-    await atlas.refresh();
-    const { clusters } = await atlas.get('/clusters');
+    await started.atlas.refresh();
+    const { clusters } = await started.atlas.get('/clusters');
     expect(
       clusters.find((c: { name: string }) => c.name === 'edge'),
     ).toMatchObject({
@@ -349,20 +353,18 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
   });
 
   it('leaves the catalog as it was when the atlas refuses it', async () => {
-    const started = await startAtlasWithProvider({
+    const started = await start({
       features: [usersOnlyPermissions()],
     });
-    atlas = started.atlas;
     await started.emit();
 
     expect(started.mutations).toEqual([]);
   });
 
   it('keeps the catalog as it is before the atlas has finished its first refresh', async () => {
-    const started = await startAtlasWithProvider({
+    const started = await start({
       waitForFirstRefresh: false,
     });
-    atlas = started.atlas;
     await started.emit();
 
     expect(started.mutations).toEqual([]);

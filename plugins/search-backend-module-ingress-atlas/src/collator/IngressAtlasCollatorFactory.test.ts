@@ -197,8 +197,15 @@ describe('IngressAtlasCollatorFactory', () => {
     atlas = undefined;
   });
 
+  /** Starts an atlas that afterEach stops. */
+  async function start(options?: Parameters<typeof startAtlasWithCollator>[0]) {
+    const started = await startAtlasWithCollator(options);
+    atlas = started.atlas;
+    return started;
+  }
+
   it('indexes a host once per owner, at the configured location', async () => {
-    const started = await startAtlasWithCollator({
+    const started = await start({
       // A second team claims the saas host through the hosts annotation.
       entities: [
         {
@@ -220,7 +227,6 @@ describe('IngressAtlasCollatorFactory', () => {
         },
       },
     });
-    atlas = started.atlas;
     const documents = await collate(started.factory);
 
     expect(
@@ -234,14 +240,13 @@ describe('IngressAtlasCollatorFactory', () => {
   });
 
   it('keeps indexing the hosts of a cluster that stopped answering, from its last snapshot', async () => {
-    const started = await startAtlasWithCollator();
-    atlas = started.atlas;
-    atlas.sandbox.running
+    const started = await start();
+    started.atlas.sandbox.running
       .find(c => c.name === 'edge')!
       .faults.set({ errorRate: 1 });
-    await atlas.refresh();
+    await started.atlas.refresh();
 
-    const { clusters } = await atlas.get('/clusters');
+    const { clusters } = await started.atlas.get('/clusters');
     expect(
       clusters.find((c: { name: string }) => c.name === 'edge'),
     ).toMatchObject({
@@ -254,10 +259,9 @@ describe('IngressAtlasCollatorFactory', () => {
   });
 
   it('fails the indexing run when the atlas refuses it, instead of indexing nothing', async () => {
-    const started = await startAtlasWithCollator({
+    const started = await start({
       features: [usersOnlyPermissions()],
     });
-    atlas = started.atlas;
 
     await expect(collate(started.factory)).rejects.toThrow(
       'Request failed with 403',
@@ -265,10 +269,9 @@ describe('IngressAtlasCollatorFactory', () => {
   });
 
   it('does not index before the atlas has finished its first refresh', async () => {
-    const started = await startAtlasWithCollator({
+    const started = await start({
       waitForFirstRefresh: false,
     });
-    atlas = started.atlas;
 
     await expect(collate(started.factory)).rejects.toThrow(
       'Ingress Atlas has not finished its first refresh',
