@@ -8,7 +8,7 @@ import {
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Knex } from 'knex';
-import { gunzipJson, gzipJson } from './compression';
+import { gzipJson } from './compression';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -113,18 +113,6 @@ export class SnapshotStore {
       collectedAt: row.collected_at ?? undefined,
       attemptedAt: row.attempted_at,
     }));
-  }
-
-  async listClusters(): Promise<ClusterSnapshot[]> {
-    const stored = await this.listStoredClusters();
-    return Promise.all(
-      stored.map(async ({ inventoryGz, ...snapshot }) => ({
-        ...snapshot,
-        inventory: inventoryGz
-          ? await gunzipJson<ClusterInventory>(inventoryGz)
-          : undefined,
-      })),
-    );
   }
 
   async saveCloud(inventories: CloudInventory[]) {
