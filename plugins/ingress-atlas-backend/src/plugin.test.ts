@@ -189,7 +189,13 @@ describe('ingress-atlas backend on the sandbox', () => {
 
     const cost = await get('/api/ingress-atlas/cost');
     expect(cost.body.summary.idleWasteMonthlyCny).toBeGreaterThanOrEqual(288);
-    expect(cost.body.summary.byProvider.tencent).toBeGreaterThan(0);
+    const { summary, costs } = cost.body;
+    const sum = (amounts: number[]) => amounts.reduce((a, b) => a + b, 0);
+    expect(summary.totalMonthlyCny).toBeCloseTo(sum(costs.map((c: any) => c.monthlyCny)), 2);
+    expect(sum(Object.values<number>(summary.byProvider))).toBeCloseTo(summary.totalMonthlyCny, 2);
+    expect(sum(Object.values<number>(summary.byCluster))).toBeCloseTo(summary.totalMonthlyCny, 2);
+    expect(summary.byCluster['tke-blog']).toBeGreaterThanOrEqual(144);
+    expect(summary.byProvider.tencent).toBeGreaterThanOrEqual(summary.byCluster['tke-blog'] + 288);
   });
 
   it('marks a kind it may not read as unavailable and goes on', async () => {
