@@ -10,11 +10,8 @@
 //   node plugins/ingress-atlas/scripts/bench-entity-tab.mjs [--portal http://localhost:3000]
 //     [--entity blog] [--host blog.example.com] [--runs 5]
 /* eslint-disable no-console */ // A command-line tool: printing is its output.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, withChromium } from './bench.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,67 +73,52 @@ async function signIn(page) {
     .waitFor({ timeout: 60_000 });
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'bench-entity-tab-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  viewport: { width: 1440, height: 900 },
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-try {
-  const page = await browser.newPage();
-  await signIn(page);
-  const results = [];
-  for (let run = 1; run <= Number(args.runs); run++) {
-    const openApi = exposureTiming(page);
-    await page.goto(`${overview}/ingress`, { waitUntil: 'commit' });
-    const [headerMs, openMs] = await Promise.all([
-      headerShown(page, args.entity),
-      tableShown(page, args.host),
-    ]);
-    const openApiMs = await openApi;
+await withChromium(
+  'bench-entity-tab',
+  { width: 1440, height: 900 },
+  async browser => {
+    const page = await browser.newPage();
+    await signIn(page);
+    const results = [];
+    for (let run = 1; run <= Number(args.runs); run++) {
+      const openApi = exposureTiming(page);
+      await page.goto(`${overview}/ingress`, { waitUntil: 'commit' });
+      const [headerMs, openMs] = await Promise.all([
+        headerShown(page, args.entity),
+        tableShown(page, args.host),
+      ]);
+      const openApiMs = await openApi;
 
-    await page.goto(overview);
-    const tab = page.getByRole('link', { name: 'Ingress', exact: true });
-    await tab.waitFor({ timeout: 60_000 });
-    await page.waitForLoadState('networkidle');
-    const switchApi = exposureTiming(page);
-    const clicked = await page.evaluate(() => performance.now());
-    await tab.click();
-    const switchMs = (await tableShown(page, args.host)) - clicked;
-    const switchApiMs = await switchApi;
+      await page.goto(overview);
+      const tab = page.getByRole('link', { name: 'Ingress', exact: true });
+      await tab.waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('networkidle');
+      const switchApi = exposureTiming(page);
+      const clicked = await page.evaluate(() => performance.now());
+      await tab.click();
+      const switchMs = (await tableShown(page, args.host)) - clicked;
+      const switchApiMs = await switchApi;
 
-    results.push({ headerMs, openMs, openApiMs, switchMs, switchApiMs });
+      results.push({ headerMs, openMs, openApiMs, switchMs, switchApiMs });
+      console.log(
+        `run ${run}: open ${Math.round(
+          openMs,
+        )} ms (entity header at ${Math.round(
+          headerMs,
+        )} ms, exposure API ${Math.round(
+          openApiMs,
+        )} ms), tab switch ${Math.round(
+          switchMs,
+        )} ms (exposure API ${Math.round(switchApiMs)} ms)`,
+      );
+    }
+    const middle = key => median(results.map(r => r[key]));
     console.log(
-      `run ${run}: open ${Math.round(openMs)} ms (entity header at ${Math.round(
-        headerMs,
-      )} ms, exposure API ${Math.round(openApiMs)} ms), tab switch ${Math.round(
-        switchMs,
-      )} ms (exposure API ${Math.round(switchApiMs)} ms)`,
+      `median of ${results.length}: open ${middle(
+        'openMs',
+      )} ms (entity header at ${middle('headerMs')} ms), tab switch ${middle(
+        'switchMs',
+      )} ms, exposure API ${middle('switchApiMs')} ms`,
     );
-  }
-  const median = key =>
-    Math.round(
-      results.map(r => r[key]).sort((a, b) => a - b)[
-        Math.floor(results.length / 2)
-      ],
-    );
-  console.log(
-    `median of ${results.length}: open ${median(
-      'openMs',
-    )} ms (entity header at ${median('headerMs')} ms), tab switch ${median(
-      'switchMs',
-    )} ms, exposure API ${median('switchApiMs')} ms`,
-  );
-} finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+  },
+);
