@@ -15,6 +15,7 @@ import {
   Preflight,
   changeOutputs,
   clusterInput,
+  proxyInputs,
 } from './common';
 import { examples } from './clusterApiProxy.examples';
 
@@ -98,6 +99,8 @@ export function apiProxyObjects(options: {
   ];
 }
 
+const API_PROXY = { namespace: 'kube-api-proxy', name: 'kube-api-proxy' };
+
 /**
  * An nginx stream proxy to the cluster's own API server behind a load balancer, for tools in
  * another VPC (reached through a VPC endpoint or peering). Internal unless asked otherwise.
@@ -113,18 +116,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
-        namespace: z =>
-          z
-            .string({
-              description: 'Namespace of the proxy. Default: kube-api-proxy',
-            })
-            .optional(),
-        name: z =>
-          z
-            .string({
-              description: 'Name of the proxy. Default: kube-api-proxy',
-            })
-            .optional(),
+        ...proxyInputs(API_PROXY),
         subnetId: z =>
           z
             .string({ description: 'On TKE: the subnet of the internal CLB' })
@@ -172,8 +164,8 @@ export function createClusterApiProxyAction(options: ActionOptions) {
     async handler(ctx) {
       const {
         cluster: clusterName,
-        namespace = 'kube-api-proxy',
-        name = 'kube-api-proxy',
+        namespace = API_PROXY.namespace,
+        name = API_PROXY.name,
         public: isPublic = false,
         allowPublic = false,
         image = 'nginx:1.25-alpine',

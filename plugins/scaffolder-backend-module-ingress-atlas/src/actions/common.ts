@@ -111,6 +111,20 @@ export const clusterInput = (z: Zod) =>
       'The cluster to change: a name from ingressAtlas.clusters in the backend config',
   });
 
+/** Where a proxy an action deploys lives, with the defaults the action falls back to. */
+export const proxyInputs = (defaults: { namespace: string; name: string }) => ({
+  namespace: (z: Zod) =>
+    z
+      .string({
+        description: `Namespace of the proxy. Default: ${defaults.namespace}`,
+      })
+      .optional(),
+  name: (z: Zod) =>
+    z
+      .string({ description: `Name of the proxy. Default: ${defaults.name}` })
+      .optional(),
+});
+
 /** The ingress gateway an Istio installation creates unless told otherwise. */
 export const DEFAULT_GATEWAY = 'istio-ingressgateway';
 

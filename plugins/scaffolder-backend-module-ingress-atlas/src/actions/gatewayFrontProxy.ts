@@ -10,6 +10,7 @@ import {
   Preflight,
   changeOutputs,
   clusterInput,
+  proxyInputs,
 } from './common';
 import { examples } from './gatewayFrontProxy.examples';
 
@@ -117,6 +118,8 @@ export function frontProxyObjects(options: {
   ];
 }
 
+const FRONT_PROXY = { namespace: 'front-proxy', name: 'tcp-front-proxy' };
+
 /** Envoy on dedicated host-network nodes, passing 80/443 through to the mesh's ingress gateway. */
 export function createGatewayFrontProxyAction(options: ActionOptions) {
   const { clusters, permissions } = options;
@@ -129,18 +132,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
     schema: {
       input: {
         cluster: clusterInput,
-        namespace: z =>
-          z
-            .string({
-              description: 'Namespace of the proxy. Default: front-proxy',
-            })
-            .optional(),
-        name: z =>
-          z
-            .string({
-              description: 'Name of the proxy. Default: tcp-front-proxy',
-            })
-            .optional(),
+        ...proxyInputs(FRONT_PROXY),
         nodeSelector: z =>
           z.record(z.string(), {
             description: 'Labels of the dedicated proxy nodes',
@@ -177,8 +169,8 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
     async handler(ctx) {
       const {
         cluster: clusterName,
-        namespace = 'front-proxy',
-        name = 'tcp-front-proxy',
+        namespace = FRONT_PROXY.namespace,
+        name = FRONT_PROXY.name,
         nodeSelector,
         upstream = 'istio-ingressgateway.istio-system.svc.cluster.local',
         ports = [80, 443],
