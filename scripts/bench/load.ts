@@ -1,7 +1,18 @@
-/** One HTTP call to time: a fresh RequestInit each time (bodies are single-use). */
+import http from 'node:http';
+import zlib from 'node:zlib';
+
+/**
+ * One HTTP call to time. The client is plain `node:http` with keep-alive and asks for gzip as
+ * a browser does; it times each response to its last byte and does not decompress or parse
+ * it (on this machine the client shares the CPU with the backend, and parsing every body
+ * would measure the client): what a body holds is checked once per distinct ETag, see
+ * {@link decodeJson}.
+ */
 export interface Call {
   url: string;
-  init: () => RequestInit;
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
 }
 
 export interface LatencySummary {
@@ -13,7 +24,7 @@ export interface LatencySummary {
   maxMs: number;
   meanMs: number;
   requestsPerSecond: number;
-  /** Bytes of the last successful response body. */
+  /** Bytes on the wire of the last successful response body. */
   responseBytes: number;
 }
 
@@ -23,35 +34,91 @@ export interface Timed {
   ms: number;
   ok: boolean;
   bytes: number;
-  body?: string;
+  /** For failures: what failed. */
+  error?: string;
 }
 
-async function timedCall(call: Call, keepBody = false): Promise<Timed> {
+interface Received extends Timed {
+  etag?: string;
+  encoding?: string;
+  body?: Buffer;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+
+function timedCall(call: Call): Promise<Received> {
   const at = Date.now();
   const started = performance.now();
-  try {
-    const res = await fetch(call.url, call.init());
-    const body = await res.text();
-    return {
-      at,
-      ms: performance.now() - started,
-      ok: res.ok,
-      bytes: Buffer.byteLength(body),
-      body: keepBody || !res.ok ? body : undefined,
-    };
-  } catch (error) {
-    return {
-      at,
-      ms: performance.now() - started,
-      ok: false,
-      bytes: 0,
-      // fetch() reports "fetch failed"; what failed is in the cause.
-      body: `${error}${
-        (error as Error).cause ? `: ${(error as Error).cause}` : ''
-      }`,
-    };
-  }
+  return new Promise(resolve => {
+    const failed = (error: string) =>
+      resolve({ at, ms: performance.now() - started, ok: false, bytes: 0, error });
+    const req = http.request(
+      call.url,
+      {
+        agent,
+        method: call.method ?? 'GET',
+        headers: { 'Accept-Encoding': 'gzip', ...call.headers },
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', error => failed(String(error)));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const ok = res.statusCode! >= 200 && res.statusCode! < 300;
+          resolve({
+            at,
+            ms: performance.now() - started,
+            ok,
+            bytes: body.byteLength,
+            etag: res.headers.etag,
+            encoding: res.headers['content-encoding'],
+            body,
+            error: ok
+              ? undefined
+              : `HTTP ${res.statusCode}: ${decode(res.headers['content-encoding'], body).slice(0, 300)}`,
+          });
+        });
+      },
+    );
+    req.on('error', error => failed(String(error)));
+    req.end(call.body);
+  });
 }
+
+function decode(encoding: string | undefined, body: Buffer): string {
+  return (encoding === 'gzip' ? zlib.gunzipSync(body) : body).toString('utf8');
+}
+
+/**
+ * Parses a response body once per ETag (a body without an ETag every time), and checks
+ * that every body under one ETag has the same length.
+ */
+export function decodeJson() {
+  const seen = new Map<string, { bytes: number; value: unknown }>();
+  return (received: Received): unknown => {
+    const known = received.etag ? seen.get(received.etag) : undefined;
+    if (known) {
+      if (known.bytes !== received.bytes) {
+        throw new Error(
+          `Two bodies of ${known.bytes} and ${received.bytes} bytes under ETag ${received.etag}`,
+        );
+      }
+      return known.value;
+    }
+    const value = JSON.parse(decode(received.encoding, received.body!));
+    if (received.etag) seen.set(received.etag, { bytes: received.bytes, value });
+    return value;
+  };
+}
+
+const withoutBody = ({ at, ms, ok, bytes, error }: Received): Timed => ({
+  at,
+  ms,
+  ok,
+  bytes,
+  error,
+});
 
 /** `count` calls, at most `concurrency` in flight. */
 export async function measure(
@@ -64,7 +131,7 @@ export async function measure(
   const worker = async () => {
     while (issued < options.count) {
       issued += 1;
-      results.push(await timedCall(call));
+      results.push(withoutBody(await timedCall(call)));
     }
   };
   await Promise.all(
@@ -77,19 +144,21 @@ export async function measure(
 }
 
 /**
- * Keeps `concurrency` calls in flight until `done(body)` holds for a response, or until the
- * time or count limit is reached (whichever first).
+ * Keeps `concurrency` calls in flight until `done` holds for the parsed body of a response,
+ * or until the time or count limit is reached (whichever first). Each distinct body is
+ * parsed once (see {@link decodeJson}).
  */
 export async function loadUntil(
   call: Call,
   options: {
     concurrency: number;
-    done: (body: string) => boolean;
+    done: (body: any) => boolean;
     maxMs: number;
     maxCount: number;
   },
 ): Promise<{ samples: Timed[]; finished: boolean }> {
   const results: Timed[] = [];
+  const json = decodeJson();
   let finished = false;
   const started = performance.now();
   const stop = () =>
@@ -98,10 +167,9 @@ export async function loadUntil(
     performance.now() - started > options.maxMs;
   const worker = async () => {
     while (!stop()) {
-      const result = await timedCall(call, true);
-      if (result.ok && result.body && options.done(result.body))
-        finished = true;
-      results.push({ ...result, body: result.ok ? undefined : result.body });
+      const result = await timedCall(call);
+      if (result.ok && options.done(json(result))) finished = true;
+      results.push(withoutBody(result));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
@@ -132,6 +200,26 @@ export function summarize(
     meanMs: round(sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1)),
     requestsPerSecond: round((results.length / elapsedMs) * 1000),
     responseBytes: ok[ok.length - 1]?.bytes ?? 0,
-    firstError: results.find(r => !r.ok)?.body?.slice(0, 300),
+    firstError: results.find(r => !r.ok)?.error,
   };
+}
+
+/** Requests, p50 and p99 per window of `everyMs`, by when the requests were sent. */
+export function latencyTimeline(samples: Timed[], from: number, everyMs: number) {
+  const windows = new Map<number, number[]>();
+  for (const sample of samples) {
+    const index = Math.floor((sample.at - from) / everyMs);
+    windows.set(index, [...(windows.get(index) ?? []), sample.ms]);
+  }
+  return [...windows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, ms]) => {
+      const sorted = ms.sort((a, b) => a - b);
+      return {
+        atS: (index * everyMs) / 1000,
+        requests: sorted.length,
+        p50Ms: Math.round(percentile(sorted, 50)),
+        p99Ms: Math.round(percentile(sorted, 99)),
+      };
+    });
 }

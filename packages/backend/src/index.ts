@@ -1,6 +1,10 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { cachingAuthServiceFactory } from './verifiedTokenCache';
 
 const backend = createBackend();
+
+// Verifies each user token's signature once, not on every request (see verifiedTokenCache.ts).
+backend.add(cachingAuthServiceFactory());
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

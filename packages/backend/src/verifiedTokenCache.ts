@@ -1,0 +1,76 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  ServiceFactory,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+
+/** How long a verified user token is taken as verified, at most (and never past its expiry). */
+const MAX_AGE_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Remembers the credentials of user tokens it has verified, until the token expires or for
+ * a minute, whichever comes first: a portal page makes many requests with one token, and
+ * checking its signature each time is the largest part of serving a small response.
+ * The same token string gives the same credentials; a token that fails verification is
+ * never remembered; service and plugin tokens are verified every time.
+ */
+export function withVerifiedTokenCache(
+  auth: AuthService,
+  options: { now?: () => number } = {},
+): AuthService {
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, { credentials: BackstageCredentials; until: number }>();
+  return {
+    async authenticate(token, authOptions) {
+      const key = `${authOptions?.allowLimitedAccess ? 'limited' : 'full'} ${token}`;
+      const hit = verified.get(key);
+      if (hit && hit.until > now()) return hit.credentials;
+      verified.delete(key);
+      const credentials = await auth.authenticate(token, authOptions);
+      if (auth.isPrincipal(credentials, 'user') && credentials.expiresAt) {
+        if (verified.size >= MAX_ENTRIES) {
+          verified.delete(verified.keys().next().value!);
+        }
+        verified.set(key, {
+          credentials,
+          until: Math.min(credentials.expiresAt.getTime(), now() + MAX_AGE_MS),
+        });
+      }
+      return credentials;
+    },
+    isPrincipal: ((credentials, type) =>
+      auth.isPrincipal(credentials, type)) as AuthService['isPrincipal'],
+    getNoneCredentials: () => auth.getNoneCredentials(),
+    getOwnServiceCredentials: () => auth.getOwnServiceCredentials(),
+    getPluginRequestToken: request => auth.getPluginRequestToken(request),
+    getLimitedUserToken: credentials => auth.getLimitedUserToken(credentials),
+    listPublicServiceKeys: () => auth.listPublicServiceKeys(),
+  };
+}
+
+/**
+ * Backstage's own auth service, wrapped in {@link withVerifiedTokenCache}. The default factory
+ * keeps its dependencies and function at run time; where a future version does not, the
+ * default service is used as it is.
+ */
+export function cachingAuthServiceFactory(): ServiceFactory<AuthService, 'plugin'> {
+  const defaults = authServiceFactory as unknown as {
+    deps?: Record<string, any>;
+    factory?: (deps: any, context: any) => Promise<AuthService>;
+  };
+  if (!defaults.deps || typeof defaults.factory !== 'function') {
+    return authServiceFactory;
+  }
+  const { deps, factory } = defaults;
+  return createServiceFactory({
+    service: coreServices.auth,
+    deps: deps as {},
+    async factory(resolved, context?: unknown) {
+      return withVerifiedTokenCache(await factory(resolved, context));
+    },
+  });
+}
