@@ -6,7 +6,8 @@ import {
   IngressAtlasClusterSource,
   mapWithConcurrency,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { KubeCollector } from '../collection/KubeCollector';
+import { CollectionRunner } from '../collection/CollectionRunner';
+import { compressInventory } from '../collection/collectionJob';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 
 export interface RefreshSummary {
@@ -33,12 +34,16 @@ export class AtlasRefresher {
     return new AtlasRefresher(options);
   }
 
-  private readonly collector: KubeCollector;
+  private readonly collector: CollectionRunner;
 
   private constructor(
     private readonly options: Parameters<typeof AtlasRefresher.create>[0],
   ) {
-    this.collector = KubeCollector.create({ kindConcurrency: options.kindConcurrency });
+    this.collector = CollectionRunner.create({
+      logger: options.logger,
+      kindConcurrency: options.kindConcurrency,
+      timeoutMs: options.clusterTimeoutMs,
+    });
   }
 
   async refresh(): Promise<RefreshSummary> {
@@ -50,7 +55,7 @@ export class AtlasRefresher {
       connections,
       this.options.concurrency,
       connection => this.refreshCluster(connection),
-    );
+    ).finally(() => this.collector.stop());
     // A source that failed to answer must not make its clusters disappear.
     if (sourceErrors.length === 0) {
       await store.retainClusters(connections.map(c => c.descriptor.name));
@@ -99,18 +104,17 @@ export class AtlasRefresher {
   }
 
   private async refreshCluster(connection: ClusterConnection) {
-    const { logger, store, clusterTimeoutMs } = this.options;
+    const { logger, store } = this.options;
     const name = connection.descriptor.name;
     const started = Date.now();
     const attemptedAt = new Date(started).toISOString();
-    const signal = AbortSignal.timeout(clusterTimeoutMs);
     try {
       let requests = 0;
       let inventory;
       if (connection.manifestPaths) {
-        inventory = await this.options.readManifests(connection);
+        inventory = await compressInventory(await this.options.readManifests(connection));
       } else {
-        ({ inventory, requests } = await this.collector.collect(connection, { signal }));
+        ({ inventory, requests } = await this.collector.collect(connection));
       }
       await store.saveClusterSuccess(inventory, attemptedAt);
       const ms = Date.now() - started;
@@ -118,13 +122,11 @@ export class AtlasRefresher {
         cluster: name,
         requests,
         ms,
-        unavailable: Object.keys(inventory.unavailable).join(',') || undefined,
+        unavailable: inventory.unavailable.join(',') || undefined,
       });
       return { name, ok: true, requests, ms };
     } catch (error) {
-      const message = signal.aborted
-        ? `timed out after ${clusterTimeoutMs / 1000}s`
-        : (error as Error).message;
+      const message = (error as Error).message;
       await store.saveClusterFailure(connection.descriptor, message, attemptedAt);
       logger.warn('Cluster refresh failed; keeping its last snapshot', {
         cluster: name,

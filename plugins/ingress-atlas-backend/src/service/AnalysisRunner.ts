@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { startWorkerThread } from './workerThread';
 import {
   ANALYSIS_JOB_MODULE,
   AnalysisJob,
@@ -22,30 +23,6 @@ export interface LoadedModel {
 export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
 }
-
-/**
- * Runs in the worker thread. On Linux a thread has a nice value of its own: the worker lowers
- * its priority, so that the thread answering requests goes first while an analysis runs
- * (elsewhere it keeps the process's). From source (`.ts`), the worker needs the same
- * on-the-fly transform as the backend: `backstage-cli package start` passes it on through
- * the inherited `--require`, jest does not, so it is registered here when missing. Once
- * built, the module is plain JavaScript.
- */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const path = require('node:path');
-try {
-  const os = require('node:os');
-  const thread = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  os.setPriority(thread, os.constants.priority.PRIORITY_BELOW_NORMAL);
-} catch {}
-if (workerData.module.endsWith('.ts') && !require.extensions['.ts']) {
-  require(require.resolve('@backstage/cli/config/nodeTransform.cjs', {
-    paths: [path.dirname(workerData.module)],
-  }));
-}
-require(workerData.module).serveAnalysisJobs(require('node:worker_threads').parentPort);
-`;
 
 class WorkerStartError extends Error {}
 
@@ -187,14 +164,13 @@ export class AnalysisRunner {
   }
 
   private startWorker(): Running {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module: ANALYSIS_JOB_MODULE },
+    const worker = startWorkerThread({
+      module: ANALYSIS_JOB_MODULE,
+      serve: 'serveAnalysisJobs',
       // A small young generation: about 150 MiB less memory at the peak of an analysis of
       // 20 clusters x 5,000 Services, for no measurable time.
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
-    worker.unref();
     let started = false;
     let markReady: () => void;
     let failStart: (error: Error) => void;

@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { compressInventory } from '../collection/collectionJob';
 import { gunzipJson, gzipJson } from './compression';
 import { SnapshotStore } from './SnapshotStore';
 
@@ -73,7 +74,7 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
 
   it('keeps the last good inventory of a cluster whose refresh failed, marked stale', async () => {
     const store = await createStore();
-    await store.saveClusterSuccess(inventory('tke-blog', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(await compressInventory(inventory('tke-blog', '2026-11-22T00:00:00Z')), '2026-11-22T00:00:00Z');
     await store.saveClusterFailure(
       { name: 'tke-blog', source: 'config', provider: 'tencent' },
       'timed out after 30s',
@@ -88,7 +89,7 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     });
     expect(snapshot.inventory?.objects.services?.[0].metadata.name).toBe('blog');
 
-    await store.saveClusterSuccess(inventory('tke-blog', '2026-11-22T00:10:00Z'), '2026-11-22T00:10:00Z');
+    await store.saveClusterSuccess(await compressInventory(inventory('tke-blog', '2026-11-22T00:10:00Z')), '2026-11-22T00:10:00Z');
     const [fresh] = await listClusters(store);
     expect(fresh).toMatchObject({ status: 'ok', collectedAt: '2026-11-22T00:10:00Z' });
     expect(fresh.error).toBeUndefined();
@@ -108,8 +109,8 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
 
   it('forgets clusters that are no longer configured', async () => {
     const store = await createStore();
-    await store.saveClusterSuccess(inventory('a', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
-    await store.saveClusterSuccess(inventory('b', '2026-11-22T00:00:00Z'), '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(await compressInventory(inventory('a', '2026-11-22T00:00:00Z')), '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(await compressInventory(inventory('b', '2026-11-22T00:00:00Z')), '2026-11-22T00:00:00Z');
     await store.retainClusters(['b']);
     expect((await listClusters(store)).map(s => s.descriptor.name)).toEqual(['b']);
   });
@@ -167,7 +168,7 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
       metadata: { name: `svc-${i}`, namespace: 'shop', labels: { app: `app-${i}` } },
       spec: { selector: { app: `app-${i}` }, ports: [{ port: 80, targetPort: 8080 }] },
     }));
-    await store.saveClusterSuccess(large, '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(await compressInventory(large), '2026-11-22T00:00:00Z');
     const [stored] = await store.listStoredClusters();
     expect(stored.inventoryGz!.byteLength).toBeLessThan(JSON.stringify(large).length / 5);
     const [snapshot] = await listClusters(store);

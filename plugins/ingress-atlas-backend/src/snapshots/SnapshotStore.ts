@@ -8,7 +8,7 @@ import {
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Knex } from 'knex';
-import { gzipJson } from './compression';
+import type { CompressedInventory } from '../collection/collectionJob';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -57,12 +57,12 @@ export class SnapshotStore {
     this.#db = db;
   }
 
-  async saveClusterSuccess(inventory: ClusterInventory, attemptedAt: string) {
+  async saveClusterSuccess(inventory: CompressedInventory, attemptedAt: string) {
     await this.#db('cluster_snapshots')
       .insert({
         cluster: inventory.cluster.name,
         descriptor: JSON.stringify(inventory.cluster),
-        inventory_gz: await gzipJson(inventory),
+        inventory_gz: Buffer.from(inventory.inventoryGz),
         status: 'ok',
         error: null,
         collected_at: inventory.collectedAt,

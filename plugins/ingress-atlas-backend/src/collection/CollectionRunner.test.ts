@@ -1,0 +1,103 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ClusterConnection, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { ClusterSpec, RunningCluster, startCluster } from '@ingress-atlas/sandbox';
+import { gunzipJson } from '../snapshots/compression';
+import { CollectionRunner } from './CollectionRunner';
+
+const spec: ClusterSpec = {
+  name: 'test',
+  port: 0,
+  provider: 'generic',
+  region: 'test-1',
+  podCidr: '10.1.0.0/16',
+  serviceCidr: '10.2.0.0/16',
+  nodes: [{ name: 'node-1', internalIp: '10.0.0.11' }],
+  tokens: ['sandbox-token'],
+};
+
+jest.setTimeout(60_000);
+
+describe('CollectionRunner', () => {
+  let cluster: RunningCluster;
+  const connection = (): ClusterConnection => ({
+    descriptor: { name: 'test', source: 'config', provider: 'generic', url: cluster.url },
+    auth: { token: 'sandbox-token' },
+  });
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      spec,
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'shop-tls', namespace: 'shop' },
+          type: 'kubernetes.io/tls',
+          data: { 'tls.key': Buffer.from('ATLAS-CANARY-key').toString('base64') },
+        },
+        ...Array.from({ length: 3 }, (_, i) => ({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `svc-${i}`, namespace: 'shop' },
+          spec: { selector: { app: `svc-${i}` }, ports: [{ port: 80 }] },
+        })),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  const read = async (useWorker: boolean) => {
+    const logger = mockServices.logger.mock();
+    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 30_000, useWorker });
+    try {
+      const { inventory, requests } = await runner.collect(connection());
+      const decompressed = await gunzipJson<ClusterInventory>(inventory.inventoryGz);
+      return { inventory, decompressed, requests, logger };
+    } finally {
+      await runner.stop();
+    }
+  };
+
+  it('reads a cluster in a worker thread into the same compressed inventory as in this thread', async () => {
+    const inWorker = await read(true);
+    const here = await read(false);
+
+    // The worker started: nothing fell back to this thread.
+    expect(inWorker.logger.debug).not.toHaveBeenCalled();
+    expect(inWorker.requests).toBe(here.requests);
+    expect(inWorker.inventory.cluster.name).toBe('test');
+    expect(inWorker.decompressed.objects.services?.map(s => s.metadata.name)).toEqual([
+      'kubernetes',
+      'svc-0',
+      'svc-1',
+      'svc-2',
+    ]);
+    expect({ ...inWorker.decompressed, collectedAt: '' }).toEqual({
+      ...here.decompressed,
+      collectedAt: '',
+    });
+    expect(inWorker.inventory.unavailable).toEqual(Object.keys(inWorker.decompressed.unavailable));
+    // Secrets leave the worker as metadata only.
+    expect(JSON.stringify(inWorker.decompressed)).not.toContain(
+      Buffer.from('ATLAS-CANARY-key').toString('base64'),
+    );
+  });
+
+  it('names a cluster that answers too slowly, and reads it again once it answers', async () => {
+    const logger = mockServices.logger.mock();
+    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 500 });
+    cluster.faults.set({ latencyMs: 2_000 });
+    try {
+      await expect(runner.collect(connection())).rejects.toThrow('timed out after 0.5s');
+    } finally {
+      cluster.faults.set({ latencyMs: null });
+    }
+    const { inventory } = await runner.collect(connection());
+    expect(inventory.cluster.name).toBe('test');
+    await runner.stop();
+  });
+});

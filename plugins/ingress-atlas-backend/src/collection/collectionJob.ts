@@ -1,0 +1,74 @@
+import {
+  ClusterConnection,
+  ClusterDescriptor,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import type { MessagePort } from 'node:worker_threads';
+import { gzipJson } from '../snapshots/compression';
+import { KubeCollector } from './KubeCollector';
+
+/**
+ * This module's file, for a worker thread to load: `src/...ts` when running from source,
+ * `dist/...cjs.js` once built.
+ */
+export const COLLECTION_JOB_MODULE = __filename;
+
+/** A cluster's inventory as stored: gzip of its JSON, with what the refresh logs of it. */
+export interface CompressedInventory {
+  cluster: ClusterDescriptor;
+  collectedAt: string;
+  /** The kinds that could not be read. */
+  unavailable: string[];
+  inventoryGz: Uint8Array;
+}
+
+export interface CollectionJob {
+  id: number;
+  connection: ClusterConnection;
+  timeoutMs: number;
+  kindConcurrency: number;
+}
+
+export type CollectionOutcome =
+  | { id: number; inventory: CompressedInventory; requests: number }
+  | { id: number; error: string };
+
+export async function compressInventory(
+  inventory: ClusterInventory,
+): Promise<CompressedInventory> {
+  return {
+    cluster: inventory.cluster,
+    collectedAt: inventory.collectedAt,
+    unavailable: Object.keys(inventory.unavailable),
+    inventoryGz: await gzipJson(inventory),
+  };
+}
+
+/**
+ * Reads one live cluster and compresses what it read: the list pages are parsed and
+ * dropped where this runs (a worker thread), and only the compressed inventory leaves it.
+ */
+export async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
+  const signal = AbortSignal.timeout(job.timeoutMs);
+  try {
+    const { inventory, requests } = await KubeCollector.create({
+      kindConcurrency: job.kindConcurrency,
+    }).collect(job.connection, { signal });
+    return { id: job.id, inventory: await compressInventory(inventory), requests };
+  } catch (error) {
+    return {
+      id: job.id,
+      error: signal.aborted
+        ? `timed out after ${job.timeoutMs / 1000}s`
+        : (error as Error).message,
+    };
+  }
+}
+
+/** The worker's side: runs each job sent to `port` (several at once) and posts its outcome. */
+export function serveCollectionJobs(port: MessagePort) {
+  port.on('message', (job: CollectionJob) => {
+    void runCollectionJob(job).then(outcome => port.postMessage(outcome));
+  });
+  port.postMessage({ ready: true });
+}
