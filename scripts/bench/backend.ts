@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import net from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import YAML from 'yaml';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -171,6 +171,7 @@ export async function startBackend(options: {
   nodeArgs?: string[];
 }): Promise<RunningBackend> {
   const { port, configFile, logFile } = options;
+  const logFd = fs.openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
     [
@@ -186,30 +187,29 @@ export async function startBackend(options: {
     {
       cwd: path.join(REPO_ROOT, 'packages/backend'),
       env: { ...process.env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Straight into the log file: a write to a pipe blocks the backend on Linux until the
+      // reader (this process, also the load's client) drains it.
+      stdio: ['ignore', logFd, logFd],
     },
   );
   const memory = sampleMemory(child.pid!);
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
-  const out = fs.createWriteStream(logFile);
-  for (const stream of [child.stdout!, child.stderr!]) {
-    readline.createInterface({ input: stream }).on('line', text => {
-      out.write(`${text}\n`);
-      // The backend logs every request it answers: thousands a second under load, kept in
-      // the log file only, not parsed by this process, which is also the load's client.
-      if (text.includes('"type":"incomingRequest"')) return;
-      try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed.message === 'string') {
-          logs.push({ ...parsed, at: Date.now() });
-          waiters.forEach(wake => wake());
-        }
-      } catch {
-        // Not a log line (e.g. a stack trace); it is in the log file.
+  const take = (text: string) => {
+    // The backend logs every request it answers: thousands a second under load, left in
+    // the log file, not parsed here.
+    if (text.includes('"type":"incomingRequest"')) return;
+    try {
+      const parsed = JSON.parse(text);
+      if (parsed && typeof parsed.message === 'string') {
+        logs.push({ ...parsed, at: Date.now() });
+        waiters.forEach(wake => wake());
       }
-    });
-  }
+    } catch {
+      // Not a log line (e.g. a stack trace); it is in the log file.
+    }
+  };
+  const tail = tailLines(logFile, LOG_POLL_MS, take);
   let exitCode: number | null = null;
   child.once('exit', code => {
     exitCode = code ?? -1;
@@ -253,7 +253,8 @@ export async function startBackend(options: {
     stop: async () => {
       memory.stop();
       await stopChild(child);
-      out.end();
+      tail.stop();
+      fs.closeSync(logFd);
     },
   };
 
@@ -350,3 +351,33 @@ export function sampleMemory(pid: number, everyMs = 100) {
 
 export const sleep = (ms: number) =>
   new Promise(resolve => setTimeout(resolve, ms));
+
+/** How often the log file is read for new lines: the error of the times taken from it. */
+const LOG_POLL_MS = 50;
+
+/** Calls `onLine` with each complete line appended to `file`, reading it every `everyMs`. */
+function tailLines(file: string, everyMs: number, onLine: (line: string) => void) {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(1024 * 1024);
+  let position = 0;
+  let partial = '';
+  const decoder = new StringDecoder('utf8');
+  const read = () => {
+    for (;;) {
+      const bytes = fs.readSync(fd, buffer, 0, buffer.length, position);
+      if (bytes === 0) return;
+      position += bytes;
+      const lines = (partial + decoder.write(buffer.subarray(0, bytes))).split('\n');
+      partial = lines.pop()!;
+      lines.forEach(onLine);
+    }
+  };
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      fs.closeSync(fd);
+    },
+  };
+}
