@@ -125,6 +125,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
           clusterTimeoutMs: atlasConfig.clusterTimeoutMs,
           readManifests: readManifestInventory,
         });
+        lifecycle.addShutdownHook(() => refresher.stop());
 
         let lastSummary: RefreshSummary | undefined;
         const refresh = async () => {

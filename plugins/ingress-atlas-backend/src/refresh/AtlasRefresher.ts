@@ -46,6 +46,14 @@ export class AtlasRefresher {
     });
   }
 
+  #stopped = false;
+
+  /** When the backend shuts down: ends the worker that reads clusters, and reads no more. */
+  async stop() {
+    this.#stopped = true;
+    await this.collector.stop();
+  }
+
   async refresh(): Promise<RefreshSummary> {
     const { logger, store } = this.options;
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
@@ -111,7 +119,9 @@ export class AtlasRefresher {
     try {
       let requests = 0;
       let inventory;
-      if (connection.manifestPaths) {
+      if (this.#stopped) {
+        throw new Error('the backend is shutting down');
+      } else if (connection.manifestPaths) {
         inventory = await compressInventory(await this.options.readManifests(connection));
       } else {
         ({ inventory, requests } = await this.collector.collect(connection));
