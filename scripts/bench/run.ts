@@ -251,6 +251,19 @@ function refreshTiming(backend: RunningBackend, done: LogLine) {
   };
 }
 
+/** [seconds since the refresh started, RSS MiB], one a second. */
+function rssTimeline(
+  backend: RunningBackend,
+  refresh: { startedAt: number; finishedAt: number },
+) {
+  return backend.memory
+    .timeline(refresh.startedAt, refresh.finishedAt, 1000)
+    .map(([at, rss]) => [
+      Math.round((at - refresh.startedAt) / 100) / 10,
+      mib(rss),
+    ]);
+}
+
 const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
 
 async function main() {
@@ -521,13 +534,7 @@ async function main() {
       clusterStatuses: countBy(clusterList.map(c => c.status)),
       requestsPerCluster: refreshRequests,
       peakRssMiB: mib(refreshPeakRss),
-      /** [seconds since the refresh started, RSS MiB], one a second. */
-      rssTimeline: backend.memory
-        .timeline(firstRefresh.startedAt, firstRefresh.finishedAt, 1000)
-        .map(([at, rss]) => [
-          Math.round((at - firstRefresh.startedAt) / 100) / 10,
-          mib(rss),
-        ]),
+      rssTimeline: rssTimeline(backend, firstRefresh),
     },
     entity: {
       ref: ENTITY_REF,
@@ -559,6 +566,7 @@ async function main() {
       allRequests: underLoad.samples.length,
       refresh: secondRefresh,
       peakRssMiB: mib(duringPeakRss),
+      rssTimeline: rssTimeline(backend, secondRefresh),
       /** By second since the refresh started: requests sent, their p50 and p99. */
       timeline: latencyTimeline(inWindow, secondRefresh.startedAt, 1000),
     },
