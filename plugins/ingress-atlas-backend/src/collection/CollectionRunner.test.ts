@@ -1,49 +1,26 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterConnection, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { ClusterSpec, RunningCluster, startCluster } from '@ingress-atlas/sandbox';
+import { RunningCluster } from '@ingress-atlas/sandbox';
 import { gunzipJson } from '../snapshots/compression';
 import { CollectionRunner } from './CollectionRunner';
-
-const spec: ClusterSpec = {
-  name: 'test',
-  port: 0,
-  provider: 'generic',
-  region: 'test-1',
-  podCidr: '10.1.0.0/16',
-  serviceCidr: '10.2.0.0/16',
-  nodes: [{ name: 'node-1', internalIp: '10.0.0.11' }],
-  tokens: ['sandbox-token'],
-};
+import { startTestCluster } from './testCluster';
 
 jest.setTimeout(60_000);
 
 describe('CollectionRunner', () => {
   let cluster: RunningCluster;
-  const connection = (): ClusterConnection => ({
-    descriptor: { name: 'test', source: 'config', provider: 'generic', url: cluster.url },
-    auth: { token: 'sandbox-token' },
-  });
+  let connection: ClusterConnection;
 
   beforeAll(async () => {
-    cluster = await startCluster({
-      spec,
-      objects: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name: 'shop-tls', namespace: 'shop' },
-          type: 'kubernetes.io/tls',
-          data: { 'tls.key': Buffer.from('ATLAS-CANARY-key').toString('base64') },
-        },
-        ...Array.from({ length: 3 }, (_, i) => ({
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: `svc-${i}`, namespace: 'shop' },
-          spec: { selector: { app: `svc-${i}` }, ports: [{ port: 80 }] },
-        })),
-      ],
-    });
+    ({ cluster, connection } = await startTestCluster([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'shop-tls', namespace: 'shop' },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.key': Buffer.from('ATLAS-CANARY-key').toString('base64') },
+      },
+    ]));
   });
 
   afterAll(async () => {
@@ -54,7 +31,7 @@ describe('CollectionRunner', () => {
     const logger = mockServices.logger.mock();
     const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 30_000, useWorker });
     try {
-      const { inventory, requests } = await runner.collect(connection());
+      const { inventory, requests } = await runner.collect(connection);
       const decompressed = await gunzipJson<ClusterInventory>(inventory.inventoryGz);
       return { inventory, decompressed, requests, logger };
     } finally {
@@ -92,11 +69,11 @@ describe('CollectionRunner', () => {
     const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 500 });
     cluster.faults.set({ latencyMs: 2_000 });
     try {
-      await expect(runner.collect(connection())).rejects.toThrow('timed out after 0.5s');
+      await expect(runner.collect(connection)).rejects.toThrow('timed out after 0.5s');
     } finally {
       cluster.faults.set({ latencyMs: null });
     }
-    const { inventory } = await runner.collect(connection());
+    const { inventory } = await runner.collect(connection);
     expect(inventory.cluster.name).toBe('test');
     await runner.stop();
   });

@@ -1,39 +1,14 @@
-import { ClusterSpec, RunningCluster, startCluster } from '@ingress-atlas/sandbox';
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { RunningCluster } from '@ingress-atlas/sandbox';
 import { KubeCollector } from './KubeCollector';
-
-const spec: ClusterSpec = {
-  name: 'test',
-  port: 0,
-  provider: 'generic',
-  region: 'test-1',
-  podCidr: '10.1.0.0/16',
-  serviceCidr: '10.2.0.0/16',
-  nodes: [{ name: 'node-1', internalIp: '10.0.0.11' }],
-  tokens: ['sandbox-token'],
-};
+import { startTestCluster } from './testCluster';
 
 describe('KubeCollector', () => {
   let cluster: RunningCluster;
   let connection: ClusterConnection;
 
   beforeAll(async () => {
-    cluster = await startCluster({
-      spec,
-      objects: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
-        ...Array.from({ length: 3 }, (_, i) => ({
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name: `svc-${i}`, namespace: 'shop' },
-          spec: { selector: { app: `svc-${i}` }, ports: [{ port: 80 }] },
-        })),
-      ],
-    });
-    connection = {
-      descriptor: { name: 'test', source: 'config', provider: 'generic', url: cluster.url },
-      auth: { token: 'sandbox-token' },
-    };
+    ({ cluster, connection } = await startTestCluster());
   });
 
   afterAll(async () => {
