@@ -10,6 +10,7 @@ import {
   ingressAtlasCloudInventoryReadPermission,
   ingressAtlasReadPermission,
   ingressAtlasRefreshPermission,
+  summarizeCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import express from 'express';
 import { Readable } from 'node:stream';
@@ -17,7 +18,6 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { summarizeCost } from './service/costSummary';
 import { AtlasModelService } from './service/AtlasModelService';
 import { PermissionDecisionCache } from './service/PermissionDecisionCache';
 import { SerializedJson } from './service/serializedJson';

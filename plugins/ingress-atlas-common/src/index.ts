@@ -8,4 +8,5 @@ export * from './model';
 export * from './annotations';
 export * from './permissions';
 export * from './pricing';
+export * from './costSummary';
 export * from './graph';

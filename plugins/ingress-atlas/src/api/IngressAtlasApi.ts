@@ -4,6 +4,7 @@ import {
   AtlasCluster,
   AtlasModel,
   Cost,
+  CostSummary,
   Finding,
   Recommendation,
   Severity,
@@ -30,15 +31,6 @@ export type EntityExposure = Pick<
   | 'recommendations'
   | 'clusters'
 > & { entityRef: string; generatedAt?: string };
-
-export interface CostSummary {
-  totalMonthlyCny: number;
-  idleWasteMonthlyCny: number;
-  potentialSavingMonthlyCny: number;
-  byCluster: Record<string, number>;
-  byProvider: Record<string, number>;
-  byEntryType: Record<string, number>;
-}
 
 export interface CostResponse {
   /** Absent until the first refresh has built a model. */

@@ -1,5 +1,7 @@
-import { AtlasModel, roundCny } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { AtlasModel } from './model';
+import { roundCny } from './pricing';
 
+/** `GET /cost`'s summary: monthly totals of the model's costs, CNY. */
 export interface CostSummary {
   totalMonthlyCny: number;
   idleWasteMonthlyCny: number;
