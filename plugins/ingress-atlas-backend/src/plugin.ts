@@ -21,7 +21,7 @@ import {
 } from './clusters/configClusterSource';
 import { readAtlasConfig } from './config';
 import { readManifestInventory } from './manifests';
-import { AtlasRefresher, RefreshSummary } from './refresh/AtlasRefresher';
+import { AtlasRefresher } from './refresh/AtlasRefresher';
 import { createRouter } from './router';
 import { AnalysisRunner } from './service/AnalysisRunner';
 import { AtlasModelService } from './service/AtlasModelService';
@@ -127,10 +127,9 @@ export const ingressAtlasPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(() => refresher.stop());
 
-        let lastSummary: RefreshSummary | undefined;
         const refresh = async () => {
           const started = Date.now();
-          lastSummary = await refresher.refresh();
+          const summary = await refresher.refresh();
           const inquired: Record<string, Record<string, number>> = {};
           for (const provider of cloudProviders) {
             try {
@@ -157,10 +156,10 @@ export const ingressAtlasPlugin = createBackendPlugin({
             entities: await readCatalogEntities({ catalog, auth }),
             now: new Date().toISOString(),
           });
-          await models.publish(analysed);
+          await models.publish(analysed, summary.sourceErrors);
           logger.info('Refreshed the atlas', {
-            clusters: lastSummary.clusters.length,
-            failed: lastSummary.clusters.filter(c => !c.ok).length,
+            clusters: summary.clusters.length,
+            failed: summary.clusters.filter(c => !c.ok).length,
             paths: analysed.model.paths.length,
             findings: analysed.model.findings.length,
             ms: Date.now() - started,
@@ -176,7 +175,6 @@ export const ingressAtlasPlugin = createBackendPlugin({
             permissions,
             models,
             store,
-            sourceErrors: () => lastSummary?.sourceErrors ?? [],
             triggerRefresh: () => scheduler.triggerTask(REFRESH_TASK_ID),
           }),
         );

@@ -78,7 +78,6 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   models: AtlasModelService;
   store: SnapshotStore;
-  sourceErrors: () => Array<{ source: string; error: string }>;
   triggerRefresh: () => Promise<void>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, models, store } = options;
@@ -106,7 +105,7 @@ export async function createRouter(options: {
     res.json({
       generatedAt: model?.generatedAt,
       clusters: model?.clusters ?? [],
-      sourceErrors: options.sourceErrors(),
+      sourceErrors: await models.sourceErrors(),
     });
   });
 

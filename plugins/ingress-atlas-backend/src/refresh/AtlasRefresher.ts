@@ -8,12 +8,12 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CollectionRunner } from '../collection/CollectionRunner';
 import { compressInventory } from '../collection/collectionJob';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 
 export interface RefreshSummary {
   clusters: Array<{ name: string; ok: boolean; requests: number; ms: number; error?: string }>;
   cloud: Array<{ provider: string; errors: number; error?: string }>;
-  sourceErrors: Array<{ source: string; error: string }>;
+  sourceErrors: SourceError[];
 }
 
 /**

@@ -37,7 +37,7 @@ function model(generatedAt: string): AtlasModel {
 }
 
 describe('AtlasModelService', () => {
-  it('serves, on another replica, the model one replica stored, read in a worker thread', async () => {
+  it('serves, on another replica, the model one replica stored (read in a worker thread) and its source errors', async () => {
     const knex = await databases.init('SQLITE_3');
     const store = await SnapshotStore.create({
       database: mockServices.database({ knex, migrations: { skip: false } }),
@@ -46,12 +46,16 @@ describe('AtlasModelService', () => {
     const analysis = AnalysisRunner.create({ logger });
     const refreshing = AtlasModelService.create({ store, analysis, logger });
     const stored = model('2026-11-22T00:00:00Z');
-    await refreshing.publish({
-      model: stored,
-      exposures: new Map(),
-      allExposures: serializeJson({}),
-      modelGz: await gzipJson(stored),
-    });
+    const sourceErrors = [{ source: 'catalog', error: 'the catalog answered HTTP 503' }];
+    await refreshing.publish(
+      {
+        model: stored,
+        exposures: new Map(),
+        allExposures: serializeJson({}),
+        modelGz: await gzipJson(stored),
+      },
+      sourceErrors,
+    );
 
     const other = AtlasModelService.create({ store, analysis, logger });
     const body = await other.entityExposure('component:default/blog');
@@ -63,6 +67,8 @@ describe('AtlasModelService', () => {
     });
     expect(body.etag).toMatch(/^W\/"/);
     expect((await other.model())?.paths).toHaveLength(1);
+    // The sources that failed in that refresh show on every replica, not only the one that ran it.
+    expect(await other.sourceErrors()).toEqual(sourceErrors);
     expect(await gunzipJson((await other.allExposures()).gzip)).toMatchObject({
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [{ host: 'blog.example.com' }],

@@ -1,12 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 import { AnalysedModel, AnalysisRunner, LoadedModel } from './AnalysisRunner';
 import { emptyExposure } from './entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
 
 interface Loaded extends LoadedModel {
   revision: number;
+  /** The cluster sources that failed in the refresh that made the model. */
+  sourceErrors: SourceError[];
 }
 
 /** How long a replica serves its in-memory model before checking the store for a newer one. */
@@ -58,19 +60,25 @@ export class AtlasModelService {
     return serializeJson({ paths: [], entries: [], gateways: [], routes: [], costs: [] });
   }
 
-  /** Stores a freshly analysed model and serves it. */
-  async publish({ modelGz, ...loaded }: AnalysedModel) {
+  /** The cluster sources that failed in the refresh that made the latest model. */
+  async sourceErrors(): Promise<SourceError[]> {
+    return (await this.load())?.sourceErrors ?? [];
+  }
+
+  /** Stores a freshly analysed model, with the sources that failed, and serves it. */
+  async publish({ modelGz, ...loaded }: AnalysedModel, sourceErrors: SourceError[]) {
     const revision = await this.store.saveModel({
       generatedAt: loaded.model.generatedAt,
       modelGz,
+      sourceErrors,
     });
-    this.serve(revision, loaded);
+    this.serve({ ...loaded, revision, sourceErrors });
   }
 
-  private serve(revision: number, loaded: LoadedModel) {
+  private serve(loaded: Loaded) {
     // A newer revision may have been served meanwhile, e.g. by a refresh while reloading.
-    if (!this.#loaded || this.#loaded.revision < revision) {
-      this.#loaded = { ...loaded, revision };
+    if (!this.#loaded || this.#loaded.revision < loaded.revision) {
+      this.#loaded = loaded;
       this.#checkedAt = Date.now();
     }
   }
@@ -92,7 +100,11 @@ export class AtlasModelService {
       if (revision !== undefined && revision !== this.#loaded?.revision) {
         const latest = await this.store.latestModel();
         if (latest) {
-          this.serve(latest.revision, await this.analysis.load(latest.modelGz));
+          this.serve({
+            ...(await this.analysis.load(latest.modelGz)),
+            revision: latest.revision,
+            sourceErrors: latest.sourceErrors,
+          });
         }
       }
       this.#checkedAt = Date.now();

@@ -124,11 +124,13 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
       revision = await store.saveModel({
         generatedAt: saved.generatedAt,
         modelGz: await gzipJson(saved),
+        sourceErrors: [{ source: 'catalog', error: `attempt ${i} failed` }],
       });
     }
     const latest = await store.latestModel();
     expect(latest?.revision).toBe(revision);
     expect(latest?.generatedAt).toBe('2026-11-22T00:05:00Z');
+    expect(latest?.sourceErrors).toEqual([{ source: 'catalog', error: 'attempt 5 failed' }]);
     const stored = await gunzipJson<AtlasModel>(latest!.modelGz);
     expect(stored.generatedAt).toBe('2026-11-22T00:05:00Z');
     expect(stored.paths).toHaveLength(50);

@@ -32,11 +32,18 @@ export type StoredClusterSnapshot = Omit<ClusterSnapshot, 'inventory'> & {
   inventoryGz?: Uint8Array;
 };
 
-/** An analysed model as stored: gzip-compressed JSON. */
+/** A cluster source (config, catalog, a cloud account) that failed to list its clusters. */
+export interface SourceError {
+  source: string;
+  error: string;
+}
+
+/** An analysed model as stored: gzip-compressed JSON, with the sources that failed. */
 export interface StoredModel {
   revision: number;
   generatedAt: string;
   modelGz: Uint8Array;
+  sourceErrors: SourceError[];
 }
 
 const MODELS_KEPT = 3;
@@ -136,10 +143,14 @@ export class SnapshotStore {
   }
 
   /** Stores a model (gzip of its JSON) as the latest revision; returns that revision. */
-  async saveModel(model: { generatedAt: string; modelGz: Uint8Array }): Promise<number> {
+  async saveModel(model: Omit<StoredModel, 'revision'>): Promise<number> {
     return this.#db.transaction(async tx => {
       const [inserted] = await tx('models').insert(
-        { model_gz: Buffer.from(model.modelGz), generated_at: model.generatedAt },
+        {
+          model_gz: Buffer.from(model.modelGz),
+          generated_at: model.generatedAt,
+          source_errors: JSON.stringify(model.sourceErrors),
+        },
         ['revision'],
       );
       const revision = typeof inserted === 'object' ? inserted.revision : inserted;
@@ -160,6 +171,7 @@ export class SnapshotStore {
           revision: Number(row.revision),
           generatedAt: row.generated_at,
           modelGz: row.model_gz,
+          sourceErrors: row.source_errors ? JSON.parse(row.source_errors) : [],
         }
       : undefined;
   }
