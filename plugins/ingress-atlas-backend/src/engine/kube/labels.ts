@@ -100,8 +100,12 @@ export function matchesLabelSelectorQuery(
   query: string,
   labels: Labels,
 ): boolean {
+  return labelSelectorQueryMatcher(query)(labels);
+}
+
+/** A label selector query parsed once, as a test of labels; throws if the query is invalid. */
+export function labelSelectorQueryMatcher(query: string): (labels: Labels) => boolean {
   const requirements = parseLabelSelectorQuery(query);
-  return (
-    requirements.length > 0 && requirements.every(req => meets(req, labels))
-  );
+  return labels =>
+    requirements.length > 0 && requirements.every(req => meets(req, labels));
 }

@@ -13,7 +13,7 @@ import { serviceRef } from '../gateways/GatewaySet';
 import { PLAINTEXT } from '../gateways/tls';
 import { roundCny } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CatalogEntityLite } from '../types';
-import { entityRefsFor, Labelled } from './entities';
+import { entityMatcher, Labelled } from './entities';
 
 const EXTERNAL_DNS_HOSTNAME = 'external-dns.alpha.kubernetes.io/hostname';
 
@@ -43,6 +43,7 @@ export function buildPaths(input: PathInput): ExposurePath[] {
   const gateways = new Map(input.gateways.map(g => [g.id, g]));
   const planes = new Map(input.controlPlanes.map(p => [p.id, p]));
   const paths: ExposurePath[] = [];
+  const entityRefsFor = entityMatcher(input.entities);
   const pathIds = new Set<string>();
   const routesByGateway = new Map<string, Route[]>();
   for (const route of input.routes) {
@@ -137,7 +138,7 @@ export function buildPaths(input: PathInput): ExposurePath[] {
       service: rest.service,
       workload: rest.workload,
       apiServer: rest.apiServer,
-      entityRefs: entityRefsFor(input.entities, labelled, host),
+      entityRefs: entityRefsFor(labelled, host),
       network: entry.network,
       tls: rest.tls ?? PLAINTEXT,
     });

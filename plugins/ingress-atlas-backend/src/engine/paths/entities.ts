@@ -5,51 +5,79 @@ import {
   KUBERNETES_NAMESPACE_ANNOTATION,
   parseHostsAnnotation,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { matchesLabelSelectorQuery } from '../kube/labels';
+import { Labels, labelSelectorQueryMatcher } from '../kube/labels';
 import { hostMatches } from '../routes/hosts';
 import { CatalogEntityLite } from '../types';
 
 /** Labels of an object on a path (workload pods, Service), with its namespace. */
 export interface Labelled {
   namespace: string;
-  labels: Record<string, string> | undefined;
+  labels: Labels;
 }
 
-function selects(entity: CatalogEntityLite, objects: Labelled[]): boolean {
-  const annotations = entity.annotations ?? {};
-  const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION];
-  const candidates = objects.filter(
-    o => !namespace || o.namespace === namespace,
-  );
-  // As Backstage's kubernetes plugin: a label selector, else `backstage.io/kubernetes-id=<id>`.
-  const selector = annotations[KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION];
-  if (selector) {
-    try {
-      return candidates.some(o =>
-        matchesLabelSelectorQuery(selector, o.labels),
-      );
-    } catch {
-      return false;
+interface Claim {
+  ref: string;
+  /** `backstage.io/kubernetes-namespace`: the entity's objects are in this namespace only. */
+  namespace?: string;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Which catalog entities own a path: those whose Kubernetes annotations select an object on
+ * it, as Backstage's Kubernetes plugin does (a label selector, else
+ * `backstage.io/kubernetes-id=<id>`, within `backstage.io/kubernetes-namespace` if set), and
+ * those that claim its host. The entities are indexed once (ids and exact hosts by value,
+ * selectors parsed), so that each of the many paths costs lookups, not a pass over the catalog.
+ */
+export function entityMatcher(
+  entities: CatalogEntityLite[],
+): (objects: Labelled[], host: string) => string[] {
+  const byId = new Map<string, Claim[]>();
+  const bySelector: Array<Claim & { matches: (labels: Labels) => boolean }> = [];
+  const byHost = new Map<string, string[]>();
+  const byHostPattern: Array<{ ref: string; pattern: string }> = [];
+  for (const entity of entities) {
+    const annotations = entity.annotations ?? {};
+    const claim = { ref: entity.ref, namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION] };
+    const selector = annotations[KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION];
+    const id = annotations[KUBERNETES_ANNOTATION];
+    if (selector) {
+      try {
+        bySelector.push({ ...claim, matches: labelSelectorQueryMatcher(selector) });
+      } catch {
+        // An invalid selector selects nothing (and the id is not a fallback for it).
+      }
+    } else if (id) {
+      push(byId, id, claim);
+    }
+    for (const host of parseHostsAnnotation(annotations[INGRESS_ATLAS_HOSTS_ANNOTATION])) {
+      if (host.includes('*')) byHostPattern.push({ ref: entity.ref, pattern: host });
+      else push(byHost, host, entity.ref);
     }
   }
-  const id = annotations[KUBERNETES_ANNOTATION];
-  return !!id && candidates.some(o => o.labels?.[KUBERNETES_ANNOTATION] === id);
-}
 
-/** Catalog entities owning a path: by their Kubernetes annotations, or by the hosts they claim. */
-export function entityRefsFor(
-  entities: CatalogEntityLite[],
-  objects: Labelled[],
-  host: string,
-): string[] {
-  return entities
-    .filter(
-      entity =>
-        selects(entity, objects) ||
-        parseHostsAnnotation(
-          entity.annotations?.[INGRESS_ATLAS_HOSTS_ANNOTATION],
-        ).some(h => hostMatches(h, host)),
-    )
-    .map(entity => entity.ref)
-    .sort();
+  return (objects, host) => {
+    const refs = new Set<string>();
+    const inNamespace = (claim: Claim, object: Labelled) =>
+      !claim.namespace || claim.namespace === object.namespace;
+    for (const object of objects) {
+      const id = object.labels?.[KUBERNETES_ANNOTATION];
+      for (const claim of (id && byId.get(id)) || []) {
+        if (inNamespace(claim, object)) refs.add(claim.ref);
+      }
+      for (const claim of bySelector) {
+        if (inNamespace(claim, object) && claim.matches(object.labels)) refs.add(claim.ref);
+      }
+    }
+    byHost.get(host.toLowerCase())?.forEach(ref => refs.add(ref));
+    for (const { ref, pattern } of byHostPattern) {
+      if (hostMatches(pattern, host)) refs.add(ref);
+    }
+    return [...refs].sort();
+  };
 }
