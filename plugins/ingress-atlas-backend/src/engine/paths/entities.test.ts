@@ -1,6 +1,7 @@
+import { CatalogEntityLite } from '../types';
 import { entityMatcher } from './entities';
 
-const entities = [
+const entities: CatalogEntityLite[] = [
   { ref: 'component:default/blog', annotations: { 'backstage.io/kubernetes-id': 'blog' } },
   {
     ref: 'component:default/blog-staging',
