@@ -8,6 +8,7 @@ import {
   CollectionOutcome,
   CompressedInventory,
   runCollectionJob,
+  serveCollectionJobs,
 } from './collectionJob';
 
 /**
@@ -71,7 +72,7 @@ export class CollectionRunner {
     const started = new Promise<Worker | undefined>(resolve => {
       const worker = startWorkerThread({
         module: COLLECTION_JOB_MODULE,
-        serve: 'serveCollectionJobs',
+        serve: serveCollectionJobs,
         // As for the analysis: a small young generation keeps the peak memory down.
         resourceLimits: { maxYoungGenerationSizeMb: 16 },
       });

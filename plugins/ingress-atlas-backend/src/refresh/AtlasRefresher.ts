@@ -35,6 +35,7 @@ export class AtlasRefresher {
   }
 
   private readonly collector: CollectionRunner;
+  #stopped = false;
 
   private constructor(
     private readonly options: Parameters<typeof AtlasRefresher.create>[0],
@@ -45,8 +46,6 @@ export class AtlasRefresher {
       timeoutMs: options.clusterTimeoutMs,
     });
   }
-
-  #stopped = false;
 
   /** When the backend shuts down: ends the worker that reads clusters, and reads no more. */
   async stop() {

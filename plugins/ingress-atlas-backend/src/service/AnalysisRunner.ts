@@ -166,7 +166,7 @@ export class AnalysisRunner {
   private startWorker(): Running {
     const worker = startWorkerThread({
       module: ANALYSIS_JOB_MODULE,
-      serve: 'serveAnalysisJobs',
+      serve: serveAnalysisJobs,
       // A small young generation: about 150 MiB less memory at the peak of an analysis of
       // 20 clusters x 5,000 Services, for no measurable time.
       resourceLimits: { maxYoungGenerationSizeMb: 16 },

@@ -1,4 +1,4 @@
-import { ResourceLimits, Worker } from 'node:worker_threads';
+import { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
 
 /**
  * Runs in a worker thread: calls `serve(parentPort)` of `module`. On Linux a thread has a nice
@@ -26,16 +26,17 @@ require(workerData.module)[workerData.serve](parentPort);
 
 /**
  * A worker thread, at a lower priority than the backend's own thread, that serves jobs with
- * the function `serve` exported by `module` (a module's `__filename`).
+ * `serve`, a function exported under its own name by `module` (that module's `__filename`).
+ * Passing the function, not its name, keeps it in a built package.
  */
 export function startWorkerThread(options: {
   module: string;
-  serve: string;
+  serve: (port: MessagePort) => void;
   resourceLimits?: ResourceLimits;
 }): Worker {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { module: options.module, serve: options.serve },
+    workerData: { module: options.module, serve: options.serve.name },
     resourceLimits: options.resourceLimits,
   });
   worker.unref();
