@@ -18,9 +18,9 @@ import {
 import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
 import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
 import {
-  SandboxAtlas,
   SandboxAtlasOptions,
   startSandboxAtlas,
+  stoppedAfterEach,
   usersOnlyPermissions,
 } from '@ingress-atlas/sandbox/testUtils';
 import catalogModule from '.';
@@ -254,19 +254,7 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
 });
 
 describe('catalogModuleIngressAtlasEntityProvider', () => {
-  let atlas: SandboxAtlas | undefined;
-
-  afterEach(async () => {
-    await atlas?.stop();
-    atlas = undefined;
-  });
-
-  /** Starts an atlas that afterEach stops. */
-  async function start(options?: Parameters<typeof startAtlasWithProvider>[0]) {
-    const started = await startAtlasWithProvider(options);
-    atlas = started.atlas;
-    return started;
-  }
+  const start = stoppedAfterEach(startAtlasWithProvider);
 
   it('takes owners from cloud tags, else from config', async () => {
     const started = await start({

@@ -5,6 +5,7 @@
  */
 export {
   startSandboxAtlas,
+  stoppedAfterEach,
   usersOnlyPermissions,
   type SandboxAtlas,
   type SandboxAtlasOptions,

@@ -96,6 +96,25 @@ export async function startSandboxAtlas<TExtensionPoints extends any[]>(
 }
 
 /**
+ * For a describe block whose tests each start their own atlas: wraps `start` so that the atlas
+ * it started is stopped after each test.
+ */
+export function stoppedAfterEach<TArgs extends any[], TStarted extends { atlas: SandboxAtlas }>(
+  start: (...args: TArgs) => Promise<TStarted>,
+): (...args: TArgs) => Promise<TStarted> {
+  let running: SandboxAtlas | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  return async (...args) => {
+    const started = await start(...args);
+    running = started.atlas;
+    return started;
+  };
+}
+
+/**
  * Permissions granting users everything and other plugins nothing, so that a plugin reading
  * the atlas as itself is refused while tests can still refresh it as a user.
  */

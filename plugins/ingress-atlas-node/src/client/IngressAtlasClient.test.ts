@@ -4,9 +4,9 @@ import { ResponseError } from '@backstage/errors';
 import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
 import tencentModule from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
 import {
-  SandboxAtlas,
   SandboxAtlasOptions,
   startSandboxAtlas,
+  stoppedAfterEach,
   usersOnlyPermissions,
 } from '@ingress-atlas/sandbox/testUtils';
 import { IngressAtlasApi } from './types';
@@ -49,17 +49,10 @@ async function startAtlasWithClient(
 }
 
 describe('ingressAtlasClientServiceRef', () => {
-  let atlas: SandboxAtlas | undefined;
-
-  afterEach(async () => {
-    await atlas?.stop();
-    atlas = undefined;
-  });
+  const start = stoppedAfterEach(startAtlasWithClient);
 
   it('reads exposures, clusters and cloud inventory as the calling plugin', async () => {
-    const started = await startAtlasWithClient();
-    atlas = started.atlas;
-    const { client } = started;
+    const { atlas, client } = await start();
 
     const exposures = await client.getExposures();
     expect(exposures).toEqual(await atlas.get('/exposures'));
@@ -92,10 +85,7 @@ describe('ingressAtlasClientServiceRef', () => {
   });
 
   it('throws the backend error with its status and message', async () => {
-    const started = await startAtlasWithClient({
-      features: [usersOnlyPermissions()],
-    });
-    atlas = started.atlas;
+    const started = await start({ features: [usersOnlyPermissions()] });
 
     const error = await started.client.getExposures().catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);

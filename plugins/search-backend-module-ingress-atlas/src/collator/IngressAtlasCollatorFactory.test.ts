@@ -7,6 +7,7 @@ import {
   SandboxAtlas,
   SandboxAtlasOptions,
   startSandboxAtlas,
+  stoppedAfterEach,
   usersOnlyPermissions,
 } from '@ingress-atlas/sandbox/testUtils';
 import searchModule from '..';
@@ -190,19 +191,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
 });
 
 describe('IngressAtlasCollatorFactory', () => {
-  let atlas: SandboxAtlas | undefined;
-
-  afterEach(async () => {
-    await atlas?.stop();
-    atlas = undefined;
-  });
-
-  /** Starts an atlas that afterEach stops. */
-  async function start(options?: Parameters<typeof startAtlasWithCollator>[0]) {
-    const started = await startAtlasWithCollator(options);
-    atlas = started.atlas;
-    return started;
-  }
+  const start = stoppedAfterEach(startAtlasWithCollator);
 
   it('indexes a host once per owner, at the configured location', async () => {
     const started = await start({
