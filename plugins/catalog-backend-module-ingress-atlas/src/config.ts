@@ -1,7 +1,5 @@
-import {
-  SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { readOptionalSchedule } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 
@@ -24,18 +22,7 @@ export function readEntityProviderConfig(root: Config): EntityProviderConfig {
   const config = root.getOptionalConfig(CONFIG_KEY);
   const owner =
     config?.getOptionalString('owner') ?? 'group:default/platform-team';
-  let schedule = DEFAULT_SCHEDULE;
-  if (config?.has('schedule')) {
-    try {
-      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('schedule'),
-      );
-    } catch (error) {
-      throw new Error(
-        `Invalid ${CONFIG_KEY}.schedule: ${(error as Error).message}`,
-      );
-    }
-  }
+  const schedule = readOptionalSchedule(config, CONFIG_KEY, DEFAULT_SCHEDULE);
   return {
     owner: ownerRef(owner, `${CONFIG_KEY}.owner`),
     ownerTag: config?.getOptionalString('ownerTag') ?? 'owner',

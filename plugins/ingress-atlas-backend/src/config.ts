@@ -4,10 +4,8 @@ import {
   PriceOverrides,
   mergePriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import {
-  SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { readOptionalSchedule } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 export interface AtlasConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
@@ -63,11 +61,7 @@ export function readAtlasConfig(root: Config): AtlasConfig {
   mergePriceCatalogue(DEFAULT_PRICES, prices);
   const catalog = config?.getOptionalConfig('catalogClusters');
   return {
-    schedule: refresh?.has('schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          refresh.getConfig('schedule'),
-        )
-      : DEFAULT_SCHEDULE,
+    schedule: readOptionalSchedule(refresh, 'ingressAtlas.refresh', DEFAULT_SCHEDULE),
     concurrency,
     kindConcurrency,
     clusterTimeoutMs: timeoutSeconds * 1000,

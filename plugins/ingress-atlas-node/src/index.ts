@@ -8,3 +8,4 @@ export * from './inventory';
 export * from './extensions';
 export * from './client';
 export { mapWithConcurrency } from './mapWithConcurrency';
+export { readOptionalSchedule } from './schedule';

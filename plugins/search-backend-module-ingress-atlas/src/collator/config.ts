@@ -1,7 +1,5 @@
-import {
-  SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { readOptionalSchedule } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Config } from '@backstage/config';
 
 const CONFIG_KEY = 'search.collators.ingressAtlas';
@@ -22,18 +20,7 @@ const DEFAULTS: IngressAtlasCollatorConfig = {
 
 export function readCollatorConfig(root: Config): IngressAtlasCollatorConfig {
   const config = root.getOptionalConfig(CONFIG_KEY);
-  let schedule = DEFAULTS.schedule;
-  if (config?.has('schedule')) {
-    try {
-      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('schedule'),
-      );
-    } catch (error) {
-      throw new Error(
-        `Invalid ${CONFIG_KEY}.schedule: ${(error as Error).message}`,
-      );
-    }
-  }
+  const schedule = readOptionalSchedule(config, CONFIG_KEY, DEFAULTS.schedule);
   const locationTemplate =
     config?.getOptionalString('locationTemplate') ?? DEFAULTS.locationTemplate;
   return { schedule, locationTemplate };
