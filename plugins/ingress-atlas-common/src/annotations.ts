@@ -18,6 +18,13 @@ export const KUBERNETES_NAMESPACE_ANNOTATION =
  */
 export const INGRESS_ATLAS_HOSTS_ANNOTATION = 'ingress-atlas.io/hosts';
 
+/** An entity with any of these annotations can own exposure paths (and shows the Ingress card). */
+export const OWNERSHIP_ANNOTATIONS = [
+  KUBERNETES_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
+  INGRESS_ATLAS_HOSTS_ANNOTATION,
+];
+
 /** Reads the hosts annotation into a list; blank entries are dropped. */
 export function parseHostsAnnotation(value: string | undefined): string[] {
   if (!value) return [];

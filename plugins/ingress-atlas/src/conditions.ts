@@ -1,35 +1,17 @@
 import { Entity } from '@backstage/catalog-model';
 import { FilterPredicate } from '@backstage/filter-predicates';
-import {
-  INGRESS_ATLAS_HOSTS_ANNOTATION,
-  KUBERNETES_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
-
-const ANNOTATIONS = [
-  KUBERNETES_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
-  INGRESS_ATLAS_HOSTS_ANNOTATION,
-];
+import { OWNERSHIP_ANNOTATIONS } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /** Entities the atlas can match to workloads or hosts: those it shows a card and tab for. */
 export const ingressAtlasEntityFilter: FilterPredicate = {
-  $any: [
-    { [`metadata.annotations.${KUBERNETES_ANNOTATION}`]: { $exists: true } },
-    {
-      [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${INGRESS_ATLAS_HOSTS_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-  ],
+  $any: OWNERSHIP_ANNOTATIONS.map(
+    // A computed key is typed `string`, which could start with `$`; these never do.
+    annotation =>
+      ({ [`metadata.annotations.${annotation}`]: { $exists: true } }) as FilterPredicate,
+  ),
 };
 
 /** For `EntitySwitch` in apps on the legacy frontend system. */
 export function isIngressAtlasAvailable(entity: Entity): boolean {
-  return ANNOTATIONS.some(a => Boolean(entity.metadata.annotations?.[a]));
+  return OWNERSHIP_ANNOTATIONS.some(a => Boolean(entity.metadata.annotations?.[a]));
 }

@@ -2,18 +2,8 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import {
-  INGRESS_ATLAS_HOSTS_ANNOTATION,
-  KUBERNETES_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { OWNERSHIP_ANNOTATIONS } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CatalogEntityLite } from '../engine';
-
-const ANNOTATIONS = [
-  KUBERNETES_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
-  INGRESS_ATLAS_HOSTS_ANNOTATION,
-];
 
 /** The catalog entities that can own exposure: those annotated for Kubernetes or for us. */
 export async function readCatalogEntities(options: {
@@ -22,7 +12,7 @@ export async function readCatalogEntities(options: {
 }): Promise<CatalogEntityLite[]> {
   const { items } = await options.catalog.getEntities(
     {
-      filter: ANNOTATIONS.map(annotation => ({
+      filter: OWNERSHIP_ANNOTATIONS.map(annotation => ({
         [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
       })),
       fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'],
