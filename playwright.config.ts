@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+// Shared with the frontend's bench scripts.
+import chromium from './test/chromium.json';
 
 /**
  * Browser tests against the running sandbox portal (started by scripts/e2e.sh), in
@@ -17,17 +19,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     viewport: { width: 1440, height: 900 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: process.env.CHROMIUM_PATH ?? chromium.executablePath,
+      args: chromium.args,
     },
   },
 });

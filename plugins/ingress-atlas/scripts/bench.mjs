@@ -1,5 +1,7 @@
-// What the bench scripts share: Debian's Chromium, headless, in a throw-away profile; medians.
-import { chromium } from 'playwright-core';
+// What the bench scripts share: Debian's Chromium, headless (launched as the browser tests do,
+// test/chromium.json), in a throw-away profile; medians.
+import { chromium as playwright } from 'playwright-core';
+import chromium from '../../../test/chromium.json' with { type: 'json' };
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +9,10 @@ import { join } from 'node:path';
 /** Runs `run` with a fresh browser context, then closes it and deletes its profile. */
 export async function withChromium(name, viewport, run) {
   const profile = mkdtempSync(join(tmpdir(), `${name}-`));
-  const browser = await chromium.launchPersistentContext(profile, {
+  const browser = await playwright.launchPersistentContext(profile, {
     viewport,
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: process.env.CHROMIUM_PATH ?? chromium.executablePath,
+    args: chromium.args,
   });
   try {
     return await run(browser);
