@@ -1,6 +1,6 @@
 import {
   matchesLabelSelector,
-  matchesLabelSelectorQuery,
+  labelSelectorQueryMatcher,
   matchesSelector,
 } from './labels';
 
@@ -39,15 +39,15 @@ describe('labels', () => {
 
   it('reads Backstage label selector queries', () => {
     expect(
-      matchesLabelSelectorQuery('app=blog,tier in (web, api),!legacy', labels),
+      labelSelectorQueryMatcher('app=blog,tier in (web, api),!legacy')(labels),
     ).toBe(true);
-    expect(matchesLabelSelectorQuery('app==blog,tier!=web', labels)).toBe(
+    expect(labelSelectorQueryMatcher('app==blog,tier!=web')(labels)).toBe(
       false,
     );
     expect(
-      matchesLabelSelectorQuery('backstage.io/kubernetes-id', labels),
+      labelSelectorQueryMatcher('backstage.io/kubernetes-id')(labels),
     ).toBe(true);
-    expect(() => matchesLabelSelectorQuery('app = = blog', labels)).toThrow(
+    expect(() => labelSelectorQueryMatcher('app = = blog')(labels)).toThrow(
       "Invalid label selector 'app = = blog'",
     );
   });

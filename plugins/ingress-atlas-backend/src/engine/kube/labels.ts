@@ -80,7 +80,7 @@ const QUERY_TERMS: Array<
  * Parses a label selector query (`app=blog,tier in (web,api),!legacy`), the syntax of
  * Backstage's `backstage.io/kubernetes-label-selector` annotation.
  */
-export function parseLabelSelectorQuery(
+function parseLabelSelectorQuery(
   query: string,
 ): LabelSelectorRequirement[] {
   // Split on commas outside parentheses.
@@ -94,13 +94,6 @@ export function parseLabelSelectorQuery(
     }
     throw new Error(`Invalid label selector '${query}'`);
   });
-}
-
-export function matchesLabelSelectorQuery(
-  query: string,
-  labels: Labels,
-): boolean {
-  return labelSelectorQueryMatcher(query)(labels);
 }
 
 /** A label selector query parsed once, as a test of labels; throws if the query is invalid. */
