@@ -14,8 +14,8 @@ import {
 /**
  * Reads live clusters in a worker thread, so that parsing their list pages never holds the
  * thread that answers requests (nor fills its heap). The worker starts with the first cluster
- * of a refresh and ends with {@link CollectionRunner.stop}, taking its memory with it. Where
- * no worker starts, clusters are read in this thread.
+ * of a refresh and ends with {@link CollectionRunner.stop}, taking its memory with it; it never
+ * holds the process open by itself. Where no worker starts, clusters are read in this thread.
  */
 export class CollectionRunner {
   static create(options: {
@@ -51,7 +51,6 @@ export class CollectionRunner {
     const outcome = worker
       ? await new Promise<CollectionOutcome>(resolve => {
           this.#pending.set(job.id, resolve);
-          worker.ref();
           worker.postMessage(job);
         })
       : await runCollectionJob(job);
@@ -85,7 +84,6 @@ export class CollectionRunner {
         }
         this.#pending.get(message.id)?.(message);
         this.#pending.delete(message.id);
-        if (this.#pending.size === 0) worker.unref();
       });
       const fail = (error: Error) => {
         if (this.#worker === started) this.#worker = undefined;
