@@ -13,6 +13,8 @@ fi
 # One install at a time, even when several commands start together.
 exec 9>"$REPO_ROOT/.tools/install.lock"
 flock 9
-echo "[bootstrap] yarn install (node $(node -v))" >&2
-yarn install
+echo "[bootstrap] yarn install --immutable (node $(node -v))" >&2
+# Installs exactly what yarn.lock records and fails instead of rewriting it: what is tested is
+# what is committed. After changing a package.json, run `yarn install` and commit yarn.lock.
+yarn install --immutable
 echo "$want" > "$stamp"
