@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** Bad input in a manifest file, with where it is. */
@@ -13,6 +13,13 @@ export class ManifestError extends Error {
   }
 }
 
+/** A document of a manifest file that is not a Kubernetes object, and why it was left out. */
+export interface SkippedDocument {
+  file: string;
+  line: number;
+  reason: string;
+}
+
 /** The parser's message without the position it appends (the error carries it already). */
 export function yamlMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -23,19 +30,140 @@ function isObject(value: unknown): value is Record<string, any> {
 }
 
 /**
- * Parses one file of Kubernetes YAML or JSON: multi-document GitOps files and
- * `kubectl get -o yaml` List dumps alike. Returns the objects with the line each starts on.
+ * The name `istioctl install` stores an IstioOperator under (`installed-state[-<revision>]`):
+ * the file given to `istioctl install -f` needs no name, and often has none.
+ */
+function istioOperatorName(object: Record<string, any>): string {
+  const revision = object.spec?.revision;
+  return typeof revision === 'string' && revision
+    ? `installed-state-${revision}`
+    : 'installed-state';
+}
+
+/**
+ * Why a document is not a Kubernetes object, or undefined when it is one. Files in GitOps
+ * repositories hold Helm values, kustomization.yaml, Envoy bootstraps and kubeconfigs next to
+ * manifests; those have no apiVersion and kind, or (kustomize, kubeconfig) no metadata.
+ */
+function notAnObject(value: unknown): string | undefined {
+  if (!isObject(value)) {
+    return `not a Kubernetes object (a ${
+      Array.isArray(value) ? 'sequence' : typeof value
+    }, not a mapping)`;
+  }
+  if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
+    return 'not a Kubernetes object (no apiVersion and kind)';
+  }
+  if (
+    value.metadata === undefined &&
+    !isList(value) &&
+    value.kind !== 'IstioOperator'
+  ) {
+    return `not a Kubernetes object (${value.apiVersion} ${value.kind} has no metadata)`;
+  }
+  return undefined;
+}
+
+function isList(value: Record<string, any>): boolean {
+  return /List$/.test(String(value.kind ?? '')) && Array.isArray(value.items);
+}
+
+const FLOW_OPEN = new Set(['[', '{']);
+const FLOW_CLOSE = new Set([']', '}']);
+const BLOCK_SCALAR = /(^|[\s:-])[|>][+-]?\d*\s*(#.*)?$/;
+
+/**
+ * go-yaml, which kubectl uses, accepts flow collections (`[...]`, `{...}`) whose continuation
+ * lines are indented no deeper than the key that opens them; YAML 1.2 and the `yaml` package
+ * do not. This indents such lines one column deeper than their block so the document reads as
+ * go-yaml reads it. Only spaces are added: line numbers stay right.
+ */
+export function indentFlowContinuations(text: string): string {
+  const lines = text.split('\n');
+  let depth = 0;
+  let blockIndent = 0;
+  let quote: string | undefined;
+  let scalarIndent: number | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const indent = line.length - line.trimStart().length;
+    if (scalarIndent !== undefined) {
+      if (line.trim() === '' || indent > scalarIndent) continue;
+      scalarIndent = undefined;
+    }
+    if (depth > 0 && quote === undefined && indent <= blockIndent) {
+      lines[i] = `${' '.repeat(blockIndent + 1 - indent)}${line}`;
+    }
+    // The key owning the flow starts after any `- ` of the sequences it sits in.
+    if (depth === 0) blockIndent = line.match(/^\s*(?:-\s+)*/)![0].length;
+    for (let c = 0; c < line.length; c++) {
+      const ch = line[c];
+      if (quote) {
+        if (ch === '\\' && quote === '"') c++;
+        else if (ch === quote) quote = undefined;
+      } else if (ch === '"' || ch === "'") {
+        // A quote inside a plain scalar (`it's`) does not open a string.
+        if (depth > 0 || /[\s:\-[{,]/.test(line[c - 1] ?? ' ')) quote = ch;
+      } else if (ch === '#' && /\s/.test(line[c - 1] ?? ' ')) {
+        break;
+      } else if (
+        FLOW_OPEN.has(ch) &&
+        (depth > 0 || /[\s:-]/.test(line[c - 1] ?? ' '))
+      ) {
+        depth++;
+      } else if (FLOW_CLOSE.has(ch) && depth > 0) {
+        depth--;
+      }
+    }
+    if (depth === 0 && quote === undefined && BLOCK_SCALAR.test(line)) {
+      scalarIndent = indent;
+    }
+  }
+  return lines.join('\n');
+}
+
+function parseDocuments(text: string) {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  return {
+    lineCounter,
+    documents: (Array.isArray(documents)
+      ? documents
+      : [documents]) as Document.Parsed[],
+  };
+}
+
+function hasFlowIndentError(documents: Document.Parsed[]): boolean {
+  return documents.some(d =>
+    d.errors.some(
+      e =>
+        e.code === 'BAD_INDENT' && /^Flow (sequence|mapping)/.test(e.message),
+    ),
+  );
+}
+
+/**
+ * Parses one file of Kubernetes YAML or JSON as kubectl reads it: multi-document GitOps
+ * files, `kubectl get -o yaml` List dumps, a byte-order mark, CRLF line ends, go-yaml's
+ * looser flow indentation. Returns the objects with the line each starts on. A document that
+ * is not a Kubernetes object is passed to `onSkip` with its line; invalid YAML throws.
  */
 export function parseManifests(
   text: string,
   file: string,
+  onSkip: (skipped: SkippedDocument) => void = () => {},
 ): Array<{ object: KubeObject; line: number }> {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  const documentList = Array.isArray(documents) ? documents : [documents];
+  let parsed = parseDocuments(text.replace(/^\uFEFF/, ''));
+  if (hasFlowIndentError(parsed.documents)) {
+    const relaxed = parseDocuments(
+      indentFlowContinuations(text.replace(/^\uFEFF/, '')),
+    );
+    if (relaxed.documents.every(d => d.errors.length === 0)) parsed = relaxed;
+  }
+  const { documents, lineCounter } = parsed;
   const found: Array<{ object: KubeObject; line: number }> = [];
 
-  for (const document of documentList) {
+  for (const document of documents) {
     const [error] = document.errors;
     if (error) {
       const line =
@@ -50,18 +178,17 @@ export function parseManifests(
     const line = lineCounter.linePos(start).line;
     const value = document.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue;
-    if (!isObject(value)) {
-      throw new ManifestError(
-        file,
-        line,
-        'expected a Kubernetes object (a mapping)',
-      );
+    const reason = notAnObject(value);
+    if (reason) {
+      onSkip({ file, line, reason });
+      continue;
     }
-    const items =
-      Array.isArray(value.items) && /List$/.test(String(value.kind ?? ''))
-        ? value.items
-        : [value];
+    const items: unknown[] = isList(value) ? value.items : [value];
     for (const item of items) {
+      if (isObject(item) && item.kind === 'IstioOperator') {
+        item.metadata = isObject(item.metadata) ? item.metadata : {};
+        item.metadata.name ||= istioOperatorName(item);
+      }
       if (
         !isObject(item) ||
         typeof item.kind !== 'string' ||

@@ -6,7 +6,11 @@ import {
   ClusterInventory,
   KubeObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { ManifestError, parseManifests } from './parseManifests';
+import {
+  ManifestError,
+  parseManifests,
+  SkippedDocument,
+} from './parseManifests';
 import { inferProvider, ManifestObjects, toInventory } from './toInventory';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -40,15 +44,16 @@ export async function manifestFiles(
   return files;
 }
 
-/** Reads every object in the given files and folders. */
+/** Reads every object in the given files and folders; documents that are not objects go to `onSkip`. */
 export async function readObjects(
   paths: string[],
   exclude: string[] = [],
+  onSkip?: (skipped: SkippedDocument) => void,
 ): Promise<KubeObject[]> {
   const objects: KubeObject[] = [];
   for (const file of await manifestFiles(paths, exclude)) {
     const text = await fs.readFile(file, 'utf8');
-    objects.push(...parseManifests(text, file).map(o => o.object));
+    objects.push(...parseManifests(text, file, onSkip).map(o => o.object));
   }
   return objects;
 }
@@ -62,8 +67,11 @@ export async function loadManifestCluster(
   descriptor: Partial<ClusterDescriptor> = {},
   options: { collectedAt?: string; exclude?: string[] } = {},
 ): Promise<ManifestObjects> {
-  const objects = await readObjects(paths, options.exclude);
-  return toInventory(
+  const documents: SkippedDocument[] = [];
+  const objects = await readObjects(paths, options.exclude, d =>
+    documents.push(d),
+  );
+  const result = toInventory(
     objects,
     {
       source: 'manifests',
@@ -76,6 +84,10 @@ export async function loadManifestCluster(
     },
     options.collectedAt ?? new Date().toISOString(),
   );
+  for (const d of documents) {
+    result.skipped[`${d.file}:${d.line} ${d.reason}`] = 1;
+  }
+  return result;
 }
 
 /** For the refresher: a cluster configured with `manifestPaths`. */

@@ -74,7 +74,7 @@ export function inferProvider(
 
 export interface ManifestObjects {
   inventory: ClusterInventory;
-  /** Objects of kinds the atlas does not read, by `apiVersion kind`. */
+  /** Objects of kinds the atlas does not read, by `apiVersion kind`; documents that are not objects, by `file:line reason`. */
   skipped: Record<string, number>;
 }
 
