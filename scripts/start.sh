@@ -11,4 +11,4 @@ sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT INT TERM
 node scripts/wait-for.mjs http://127.0.0.1:6490/ 60
 
-yarn start "$@"
+yarn start --config "$REPO_ROOT/app-config.yaml" --config "$REPO_ROOT/app-config.sandbox.yaml" "$@"

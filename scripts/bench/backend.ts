@@ -19,8 +19,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Writes the config layered over app-config.yaml: both the Kubernetes plugin and the atlas
- * read the benchmark's clusters, and nothing else (arrays replace those of app-config.yaml).
+ * Writes the config layered over app-config.yaml and app-config.sandbox.yaml: both the Kubernetes plugin and the atlas
+ * read the benchmark's clusters, and nothing else (arrays replace those of app-config.sandbox.yaml).
  */
 export function writeBenchConfig(options: {
   dir: string;
@@ -181,6 +181,8 @@ export async function startBackend(options: {
       'src/index.ts',
       '--config',
       path.join(REPO_ROOT, 'app-config.yaml'),
+      '--config',
+      path.join(REPO_ROOT, 'app-config.sandbox.yaml'),
       '--config',
       configFile,
     ],

@@ -6,7 +6,7 @@ import {
 import {
   AuthorizeResult,
   PolicyDecision,
-  isPermission,
+  isResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -15,18 +15,40 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
-  ingressAtlasCloudInventoryReadPermission,
-  ingressAtlasMigratePermission,
-  ingressAtlasRefreshPermission,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import { ingressAtlasReadPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 
-/** Members of this group may refresh the atlas, read cloud inventory and run migrations. */
-const PLATFORM_TEAM = 'group:default/platform-team';
+/** Members of this group may do everything, other users what {@link EVERYONE_MAY} lists. */
+export const PLATFORM_TEAM = 'group:default/platform-team';
 
 /**
- * Everybody signed in may read; the operations that cost API calls or expose account-wide
- * inventory are kept to the platform team.
+ * What a signed-in user outside the platform team may do: read the catalog, the atlas and the
+ * Kubernetes plugin's views of workloads, and look at templates. Everything else is denied by
+ * default, including permissions of plugins added later: changing clusters (the Kubernetes
+ * proxy holds the clusters' tokens and passes any request on, Secrets included), changing the
+ * catalog (deleting entities, registering locations), running templates and migrations,
+ * refreshing the atlas and reading account-wide cloud inventory.
  */
+export const EVERYONE_MAY: ReadonlySet<string> = new Set([
+  'catalog.entity.read',
+  'catalog.entity.refresh',
+  'catalog.entity.validate',
+  'catalog.location.read',
+  'kubernetes.clusters.read',
+  'kubernetes.resources.read',
+  ingressAtlasReadPermission.name,
+  'scaffolder.template.parameter.read',
+  'scaffolder.template.step.read',
+]);
+
+/** Permissions a user outside the platform team holds on their own scaffolder tasks only. */
+export const OWN_TASKS_ONLY: ReadonlySet<string> = new Set([
+  'scaffolder.task.read',
+  'scaffolder.task.cancel',
+]);
+
 export class IngressAtlasPolicy implements PermissionPolicy {
   constructor(private readonly userInfo: UserInfoService) {}
 
@@ -34,19 +56,26 @@ export class IngressAtlasPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const restricted = [
-      ingressAtlasRefreshPermission,
-      ingressAtlasCloudInventoryReadPermission,
-      ingressAtlasMigratePermission,
-    ].some(permission => isPermission(request.permission, permission));
-    if (!restricted) return { result: AuthorizeResult.ALLOW };
     if (!user) return { result: AuthorizeResult.DENY };
-    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(user.credentials);
-    return {
-      result: ownershipEntityRefs.includes(PLATFORM_TEAM)
-        ? AuthorizeResult.ALLOW
-        : AuthorizeResult.DENY,
-    };
+    const { userEntityRef, ownershipEntityRefs } =
+      await this.userInfo.getUserInfo(user.credentials);
+    if (ownershipEntityRefs.includes(PLATFORM_TEAM)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    const { permission } = request;
+    if (EVERYONE_MAY.has(permission.name)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      OWN_TASKS_ONLY.has(permission.name) &&
+      isResourcePermission(permission, 'scaffolder-task')
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({ createdBy: [userEntityRef] }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
   }
 }
 
