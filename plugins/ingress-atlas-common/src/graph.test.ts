@@ -64,6 +64,7 @@ const model: AtlasModel = {
       cluster: 'a',
       type: 'load-balancer',
       network: 'public',
+      networkReason: 'reported address 1.2.3.4 is public',
       addresses: ['1.2.3.4'],
       provider: 'tencent',
       gateway: 'gw:a',

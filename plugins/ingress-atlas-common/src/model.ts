@@ -5,7 +5,24 @@
 
 export type CloudProvider = 'tencent' | 'aliyun' | 'huawei' | 'generic';
 
-export type NetworkReach = 'public' | 'internal';
+/**
+ * Who can reach an entry: the internet, only the VPC (or peered networks), or `unknown` when
+ * the input does not tell (e.g. an existing load balancer reused by id, with no cloud inventory).
+ */
+export type NetworkReach = 'public' | 'internal' | 'unknown';
+
+/** How a network reach is described to a person. */
+export const NETWORK_REACH_LABELS: Record<NetworkReach, string> = {
+  public: 'Public',
+  internal: 'Internal',
+  unknown: 'Network unknown',
+};
+
+/** The widest of several reaches: public over unknown over internal. */
+export function widestReach(reaches: NetworkReach[]): NetworkReach {
+  if (reaches.includes('public')) return 'public';
+  return reaches.includes('unknown') ? 'unknown' : 'internal';
+}
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -37,6 +54,8 @@ export interface AtlasCluster extends AtlasClusterDescriptor {
   status: 'ok' | 'stale' | 'error';
   collectedAt?: string;
   error?: string;
+  /** Set when the cluster's objects were read but could not be analysed (status `error`). */
+  analysisError?: string;
   /** Kinds that could not be read, with the reason (missing CRD, RBAC...). */
   unavailableKinds: Array<{ kind: string; reason: string }>;
   /** Whether pods can get their own VPC IP (TKE VPC-CNI), from cloud facts or in-cluster signs. */
@@ -162,6 +181,8 @@ export interface Entry {
   cluster: string;
   type: EntryType;
   network: NetworkReach;
+  /** Why the entry has that network: the annotation, the cloud inventory, a provider's documented default... */
+  networkReason: string;
   addresses: string[];
   /** lb-..., eip-..., elb id: the cloud resource the entry is, when it is one. */
   cloudResourceId?: string;

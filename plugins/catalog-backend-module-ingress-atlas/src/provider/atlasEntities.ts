@@ -13,6 +13,7 @@ import {
   BillableResource,
   CloudProvider,
   Gateway,
+  NETWORK_REACH_LABELS,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
@@ -353,9 +354,7 @@ function describeCloudResource(
     r.kind === 'load-balancer'
       ? (r.loadBalancerKind ?? 'load balancer').toUpperCase()
       : RESOURCE_TYPES[r.kind].replace('elastic-ip', 'EIP');
-  const network = r.network
-    ? `${r.network === 'public' ? 'Public' : 'Internal'} `
-    : '';
+  const network = r.network ? `${NETWORK_REACH_LABELS[r.network]} ` : '';
   const addresses = r.addresses.size
     ? ` (${sorted(r.addresses).join(', ')})`
     : '';

@@ -109,6 +109,7 @@ export const blogEntry: Entry = {
   cluster: 'tke-blog',
   type: 'load-balancer',
   network: 'public',
+  networkReason: 'cloud inventory: lb-blog0001 is public',
   addresses: ['129.204.10.11'],
   cloudResourceId: 'lb-blog0001',
   provider: 'tencent',

@@ -14,6 +14,7 @@ import {
   Gateway,
   NetworkReach,
   PLAINTEXT_TLS_MODE,
+  widestReach,
   TlsInfo,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
@@ -116,9 +117,7 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       return gateway ? describeGateway(gateway) : id;
     };
     const clusters = unique(paths.map(p => p.cluster));
-    const network = paths.some(p => p.network === 'public')
-      ? 'public'
-      : 'internal';
+    const network = widestReach(paths.map(p => p.network));
     const shares = paths
       .map(p => p.monthlyCostShareCny)
       .filter((c): c is number => c !== undefined);
@@ -130,9 +129,9 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
     const trafficUnknown = entryCosts.some(c => c.traffic === 'unknown');
 
     const lines = [
-      `${host} is reachable ${
-        network === 'public' ? 'from the internet' : 'inside the network'
-      } on ${clusters.join(', ')}.`,
+      `${host} is reachable ${REACHABLE_FROM[network]} on ${clusters.join(
+        ', ',
+      )}.`,
       ...entries.map(e => `Entry: ${describeEntry(e)}.`),
       ...unique(paths.flatMap(p => p.via)).map(
         id => `Through front proxy ${gatewayName(id)}.`,
@@ -189,6 +188,12 @@ const RESOURCE_KINDS: Record<BillableResource['kind'], string> = {
   'vpc-endpoint': 'VPC endpoint',
 };
 
+const REACHABLE_FROM: Record<NetworkReach, string> = {
+  public: 'from the internet',
+  internal: 'inside the network',
+  unknown: 'from a network the inventory does not tell',
+};
+
 function describeEntry(entry: Entry): string {
   const resources = entry.resources.map(
     r =>
@@ -209,7 +214,9 @@ function describeCost(
   if (share === undefined) return 'Monthly cost: not priced.';
   const traffic = trafficUnknown ? ', plus traffic of unknown volume' : '';
   if (share === 0) {
-    return `Monthly cost: no fixed fee${traffic || ', and no known traffic charge'}.`;
+    return `Monthly cost: no fixed fee${
+      traffic || ', and no known traffic charge'
+    }.`;
   }
   return `Monthly cost: ${share} CNY (share of entries costing ${entriesCost} CNY)${traffic}.`;
 }

@@ -1,4 +1,17 @@
+import { Entry } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding, gatewayRef } from './types';
+
+/**
+ * A load balancer by what a person can find it by: its cloud id, its address, else the
+ * Service it was created for (offline manifests often have neither id nor address).
+ */
+function entryName(entry: Entry): string {
+  if (entry.cloudResourceId) return entry.cloudResourceId;
+  if (entry.addresses[0]) return entry.addresses[0];
+  return entry.service
+    ? `of Service ${entry.service.namespace}/${entry.service.name}`
+    : entry.id;
+}
 
 /** A public load balancer in front of a single gateway pod: one restart takes the site down. */
 export const singleReplicaPublicLb: Analyzer = {
@@ -21,11 +34,11 @@ export const singleReplicaPublicLb: Analyzer = {
         finding({
           code: 'SINGLE_REPLICA_PUBLIC_LB',
           severity: 'warning',
-          message: `Public load balancer ${
-            entry.cloudResourceId ?? entry.addresses[0] ?? ''
-          } in ${entry.cluster} sends all traffic to one replica of ${
-            gateway.namespace
-          }/${gateway.name}`,
+          message: `Public load balancer ${entryName(entry)} in ${
+            entry.cluster
+          } sends all traffic to one replica of ${gateway.namespace}/${
+            gateway.name
+          }`,
           objects: [
             gatewayRef(gateway),
             {

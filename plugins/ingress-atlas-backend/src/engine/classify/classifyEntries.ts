@@ -8,7 +8,7 @@ import { loadBalancerResource } from '../cloud/resources';
 import { ClusterObjects } from '../kube/ClusterObjects';
 import { GatewaySet } from '../gateways/GatewaySet';
 import { ids } from '../types';
-import { loadBalancerOfHostname, networkOfAddresses } from './loadBalancers';
+import { loadBalancerOfHostname, reachOfAddresses } from './loadBalancers';
 import { hostNetworkEntries, podEipEntries } from './podEntries';
 import { serviceEntries } from './serviceEntries';
 
@@ -32,7 +32,13 @@ export function classifyEntries(
     const located = addresses
       .map(vip => cloud.loadBalancerByVip(vip))
       .find(Boolean);
-    const network = located?.item.network ?? networkOfAddresses(addresses);
+    const reach = located
+      ? {
+          network: located.item.network,
+          reason: `cloud inventory: ${located.item.id} is ${located.item.network}`,
+        }
+      : reachOfAddresses(addresses, 'address the Ingress reports');
+    const network = reach.network;
     const named = located ? undefined : loadBalancerOfHostname(addresses);
     const resource: BillableResource | undefined = located
       ? loadBalancerResource(located)
@@ -49,6 +55,7 @@ export function classifyEntries(
       cluster: objects.name,
       type: 'load-balancer',
       network,
+      networkReason: reach.reason,
       addresses,
       cloudResourceId: resource?.id,
       provider,
@@ -87,6 +94,7 @@ export function classifyEntries(
         cluster: objects.name,
         type: 'cluster-ip',
         network: 'internal',
+        networkReason: 'a cluster IP is reached only inside the cluster',
         addresses: [clusterIp],
         provider,
         gateway: gateway.id,

@@ -23,21 +23,6 @@ const LOAD_BALANCER_ID_ANNOTATIONS = [
 /** Labels cloud controllers set with the load balancer id (Aliyun's CCM uses a label). */
 const LOAD_BALANCER_ID_LABELS = ['service.k8s.alibaba/loadbalancer-id'];
 
-/** Annotations asking the cloud for an internal load balancer. */
-const INTERNAL_ANNOTATIONS: Array<{ key: string; value?: RegExp }> = [
-  { key: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid' },
-  {
-    key: `${ALIYUN_ANNOTATION}address-type`,
-    value: /^intranet$/i,
-  },
-  { key: 'kubernetes.io/elb.autocreate', value: /"type"\s*:\s*"inner"/ },
-  {
-    key: 'service.beta.kubernetes.io/aws-load-balancer-internal',
-    value: /^true$/i,
-  },
-  { key: 'networking.gke.io/load-balancer-type', value: /^internal$/i },
-];
-
 export function loadBalancerAddresses(service: KubeObject): string[] {
   return (service.status?.loadBalancer?.ingress ?? [])
     .map((i: any) => i.ip ?? i.hostname)
@@ -65,26 +50,211 @@ export function joinLoadBalancer(service: KubeObject, cloud: CloudIndex) {
   return { id: located?.item.id ?? annotated, located };
 }
 
-export function loadBalancerNetwork(
-  service: KubeObject,
-  cloudNetwork: NetworkReach | undefined,
-  addresses: string[],
-): NetworkReach {
-  if (cloudNetwork) return cloudNetwork;
-  const annotations = service.metadata.annotations ?? {};
-  const internal = INTERNAL_ANNOTATIONS.some(
-    ({ key, value }) =>
-      annotations[key] !== undefined &&
-      (!value || value.test(annotations[key])),
-  );
-  if (internal) return 'internal';
-  if (addresses.length > 0 && addresses.every(isPrivateAddress))
-    return 'internal';
-  return 'public';
+/** A network and why: what every entry carries. */
+export interface Reach {
+  network: NetworkReach;
+  reason: string;
 }
 
-export function networkOfAddresses(addresses: string[]): NetworkReach {
-  return addresses.some(a => !isPrivateAddress(a)) ? 'public' : 'internal';
+/**
+ * Annotations that set the network of the load balancer a cloud controller creates, each with
+ * the values meaning internal (and, where the provider has one, public).
+ */
+const NETWORK_ANNOTATIONS: Array<{
+  key: string;
+  internal: (value: string) => boolean;
+  public?: (value: string) => boolean;
+}> = [
+  // TKE: an internal CLB in that subnet.
+  {
+    key: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
+    internal: () => true,
+  },
+  {
+    key: `${ALIYUN_ANNOTATION}address-type`,
+    internal: v => /^intranet$/i.test(v),
+    public: v => /^internet$/i.test(v),
+  },
+  // Huawei CCE: an ELB created with the Service; `inner` has no EIP, `public` gets one.
+  {
+    key: 'kubernetes.io/elb.autocreate',
+    internal: v => /"type"\s*:\s*"inner"/.test(v),
+    public: v => /"type"\s*:\s*"public"/.test(v),
+  },
+  // AWS load balancer controller; `internet-facing` is the only other value.
+  {
+    key: 'service.beta.kubernetes.io/aws-load-balancer-scheme',
+    internal: v => /^internal$/i.test(v),
+    public: v => /^internet-facing$/i.test(v),
+  },
+  // The in-tree AWS provider treats any value but "false" as internal.
+  {
+    key: 'service.beta.kubernetes.io/aws-load-balancer-internal',
+    internal: v => v !== '' && v !== 'false',
+  },
+  {
+    key: 'service.beta.kubernetes.io/azure-load-balancer-internal',
+    internal: v => /^true$/i.test(v),
+  },
+  {
+    key: 'networking.gke.io/load-balancer-type',
+    internal: v => /^internal$/i.test(v),
+  },
+  // GKE's older spelling, still honoured.
+  {
+    key: 'cloud.google.com/load-balancer-type',
+    internal: v => /^internal$/i.test(v),
+  },
+];
+
+/** Annotations that attach a Service to a load balancer that already exists, by its id. */
+const REUSED_LOAD_BALANCER_ANNOTATIONS = [
+  'service.kubernetes.io/tke-existed-lbid',
+  `${ALIYUN_ANNOTATION}id`,
+  'kubernetes.io/elb.id',
+];
+
+/**
+ * The AWS load balancer controller's class, and the `aws-load-balancer-type` values that hand
+ * a Service to it: unlike the in-tree provider, it creates NLBs `internal` unless the scheme
+ * annotation says `internet-facing` (its documented default).
+ */
+const AWS_LBC_CLASS = 'service.k8s.aws/nlb';
+const AWS_LBC_TYPES = ['external', 'nlb-ip'];
+
+/** Load balancer classes whose network is known here; for the rest their controller decides. */
+const KNOWN_CLASSES = [AWS_LBC_CLASS, ALIYUN_NLB_CLASS];
+
+const PROVIDER_DEFAULTS: Record<CloudProvider, string> = {
+  tencent: 'TKE creates a public CLB unless an internal subnet is annotated',
+  aliyun:
+    "Aliyun's cloud controller creates an internet-facing load balancer unless address-type is intranet",
+  huawei: 'CCE creates a public ELB unless the ELB is created inner',
+  generic:
+    'cloud controllers create an internet-facing load balancer for a LoadBalancer Service unless an internal annotation says otherwise',
+};
+
+function isIp(address: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(address) || address.includes(':');
+}
+
+/** Who can reach a set of addresses: public if any is public, internal if all are private. */
+export function reachOfAddresses(addresses: string[], what: string): Reach {
+  const ips = addresses.filter(isIp);
+  const open = ips.find(a => !isPrivateAddress(a));
+  if (open) return { network: 'public', reason: `${what} ${open} is public` };
+  if (ips.length > 0) {
+    return {
+      network: 'internal',
+      reason: `${what} ${ips.join(', ')} ${
+        ips.length > 1 ? 'are' : 'is'
+      } private`,
+    };
+  }
+  return { network: 'unknown', reason: `no ${what} in the input` };
+}
+
+/** AWS names internal ELBs and NLBs `internal-...`. */
+function awsInternalHostname(addresses: string[]): string | undefined {
+  return addresses.find(a =>
+    /^internal-.*\.elb\.([a-z0-9-]+\.)?amazonaws\.com$/.test(a),
+  );
+}
+
+/**
+ * The network of a LoadBalancer Service's load balancer, and why: the cloud inventory; an
+ * annotation choosing the network; the address the cloud reported; a reused load balancer
+ * (unknown without inventory); a non-default controller; the provider's documented default.
+ * Source ranges narrow a public load balancer, and the reason says so.
+ */
+export function loadBalancerReach(
+  service: KubeObject,
+  provider: CloudProvider,
+  located: { id: string; network: NetworkReach } | undefined,
+  addresses: string[],
+): Reach {
+  const reach = unnarrowedReach(service, provider, located, addresses);
+  const ranges: string[] = service.spec?.loadBalancerSourceRanges ?? [];
+  const open = ranges.some(r => r === '0.0.0.0/0' || r === '::/0');
+  if (reach.network === 'public' && ranges.length > 0 && !open) {
+    return {
+      network: 'public',
+      reason: `${reach.reason}; only ${ranges.join(
+        ', ',
+      )} may connect (loadBalancerSourceRanges)`,
+    };
+  }
+  return reach;
+}
+
+function unnarrowedReach(
+  service: KubeObject,
+  provider: CloudProvider,
+  located: { id: string; network: NetworkReach } | undefined,
+  addresses: string[],
+): Reach {
+  if (located) {
+    return {
+      network: located.network,
+      reason: `cloud inventory: ${located.id} is ${located.network}`,
+    };
+  }
+  const annotations = service.metadata.annotations ?? {};
+  for (const rule of NETWORK_ANNOTATIONS) {
+    const value = annotations[rule.key];
+    if (value === undefined) continue;
+    if (rule.internal(String(value))) {
+      return {
+        network: 'internal',
+        reason: `annotation ${rule.key}: ${value}`,
+      };
+    }
+    if (rule.public?.(String(value))) {
+      return { network: 'public', reason: `annotation ${rule.key}: ${value}` };
+    }
+  }
+  const awsInternal = awsInternalHostname(addresses);
+  if (awsInternal) {
+    return {
+      network: 'internal',
+      reason: `reported address ${awsInternal}: AWS names internal load balancers internal-...`,
+    };
+  }
+  if (addresses.some(isIp)) {
+    return reachOfAddresses(addresses, 'reported address');
+  }
+  const reused = REUSED_LOAD_BALANCER_ANNOTATIONS.find(k => annotations[k]);
+  if (reused) {
+    return {
+      network: 'unknown',
+      reason: `existing load balancer ${annotations[reused]} (${reused}), no cloud inventory`,
+    };
+  }
+  const loadBalancerClass: string | undefined = service.spec?.loadBalancerClass;
+  if (
+    loadBalancerClass === AWS_LBC_CLASS ||
+    AWS_LBC_TYPES.includes(
+      annotations['service.beta.kubernetes.io/aws-load-balancer-type'],
+    )
+  ) {
+    return {
+      network: 'internal',
+      reason:
+        'default: the AWS load balancer controller creates internal NLBs unless aws-load-balancer-scheme is internet-facing',
+    };
+  }
+  if (loadBalancerClass && !KNOWN_CLASSES.includes(loadBalancerClass)) {
+    return {
+      network: 'unknown',
+      reason: `load balancer class ${loadBalancerClass}: its controller decides the network`,
+    };
+  }
+  return {
+    network: 'public',
+    reason: `default: ${
+      PROVIDER_DEFAULTS[provider] ?? PROVIDER_DEFAULTS.generic
+    }`,
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { addressResource, isBound } from '../cloud/resources';
 import { ClusterObjects, Workload } from '../kube/ClusterObjects';
 import { GatewaySet } from '../gateways/GatewaySet';
 import { ids, resourceKeys } from '../types';
-import { networkOfAddresses } from './loadBalancers';
+import { reachOfAddresses } from './loadBalancers';
 import { NodePublicIps, nodePublicIps } from './nodePublicIps';
 
 export const EIP_PUBLIC_IP = 'tke.cloud.tencent.com/eip-public-ip';
@@ -84,6 +84,10 @@ export function hostNetworkEntries(
       vips.length > 0
         ? vipAddresses(vips, objects, cloud)
         : nodePublicIps(objects, nodes, cloud);
+    const reach = reachOfAddresses(
+      addresses,
+      vips.length > 0 ? 'keepalived VIP address' : 'node address',
+    );
     entries.push({
       id: ids.entry(
         objects.name,
@@ -92,7 +96,8 @@ export function hostNetworkEntries(
       ),
       cluster: objects.name,
       type,
-      network: networkOfAddresses(addresses),
+      network: reach.network,
+      networkReason: reach.reason,
       addresses: [...new Set(addresses)],
       provider: objects.inventory.cluster.provider as CloudProvider,
       gateway: gateway?.id,
@@ -178,6 +183,7 @@ export function podEipEntries(
       cluster: objects.name,
       type: 'pod-eip' as const,
       network: 'public' as const,
+      networkReason: 'an EIP is a public address bound to the pod',
       provider,
       gateway,
       ports,

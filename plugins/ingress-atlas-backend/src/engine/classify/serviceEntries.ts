@@ -14,8 +14,8 @@ import {
   joinLoadBalancer,
   loadBalancerAddresses,
   loadBalancerKind,
-  loadBalancerNetwork,
-  networkOfAddresses,
+  loadBalancerReach,
+  reachOfAddresses,
 } from './loadBalancers';
 import { nodePublicIps } from './nodePublicIps';
 
@@ -55,11 +55,13 @@ export function serviceEntries(
         for (const vip of located.item.vips)
           if (!addresses.includes(vip)) addresses.push(vip);
       }
-      const network = loadBalancerNetwork(
+      const reach = loadBalancerReach(
         service,
-        located?.item.network,
+        provider,
+        located && { id: located.item.id, network: located.item.network },
         addresses,
       );
+      const network = reach.network;
       const kind =
         located?.item.kind ?? loadBalancerKind(service, provider, id);
       const resources: BillableResource[] = [];
@@ -127,6 +129,7 @@ export function serviceEntries(
         id: ids.entry(cluster, 'load-balancer', key),
         type: 'load-balancer',
         network,
+        networkReason: reach.reason,
         addresses,
         cloudResourceId: id,
         resources,
@@ -140,11 +143,13 @@ export function serviceEntries(
         objects.list('nodes'),
         cloud,
       );
+      const reach = reachOfAddresses(addresses, 'node address');
       entries.push({
         ...base,
         id: ids.entry(cluster, 'node-port', key),
         type: 'node-port',
-        network: networkOfAddresses(addresses),
+        network: reach.network,
+        networkReason: reach.reason,
         addresses,
         resources,
         notes,
@@ -153,11 +158,13 @@ export function serviceEntries(
 
     const externalIps: string[] = service.spec?.externalIPs ?? [];
     if (externalIps.length > 0) {
+      const reach = reachOfAddresses(externalIps, 'external IP');
       entries.push({
         ...base,
         id: ids.entry(cluster, 'external-ip', key),
         type: 'external-ip',
-        network: networkOfAddresses(externalIps),
+        network: reach.network,
+        networkReason: reach.reason,
         addresses: externalIps,
         resources: [],
         notes: [],

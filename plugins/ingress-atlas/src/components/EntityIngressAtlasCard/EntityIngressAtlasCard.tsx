@@ -12,6 +12,7 @@ import {
   entityRouteRef,
   useEntity,
 } from '@backstage/plugin-catalog-react';
+import { NetworkReach } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
 import { useEntityExposure } from '../../hooks';
 import {
@@ -100,13 +101,14 @@ export function EntityIngressAtlasCard() {
 
 function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   const classes = useStyles();
-  const hosts = (network: 'public' | 'internal') => [
+  const hosts = (network: NetworkReach) => [
     ...new Set(
       exposure.paths.filter(p => p.network === network).map(p => p.host),
     ),
   ];
   const publicHosts = hosts('public');
   const internalHosts = hosts('internal');
+  const unknownHosts = hosts('unknown');
   const gatewaysById = new Map(exposure.gateways.map(g => [g.id, g]));
   const entryIds = new Set(exposure.paths.map(p => p.entry));
   const entries = exposure.entries.filter(e => entryIds.has(e.id));
@@ -159,20 +161,20 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
         {publicHosts.length > 0 && row('Public hosts', hostChips(publicHosts))}
         {internalHosts.length > 0 &&
           row('Internal hosts', hostChips(internalHosts))}
+        {unknownHosts.length > 0 &&
+          row('Hosts on an unknown network', hostChips(unknownHosts))}
         {row(
           entries.length === 1 ? 'Entry' : 'Entries',
           entries.map(entry => (
             <div key={entry.id}>
               {describeEntry(entry)} ({entry.network})
-              {entry.notes.length > 0 && (
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  component="div"
-                >
-                  {entry.notes.join('; ')}
-                </Typography>
-              )}
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {[entry.networkReason, ...entry.notes].join('; ')}
+              </Typography>
             </div>
           )),
         )}

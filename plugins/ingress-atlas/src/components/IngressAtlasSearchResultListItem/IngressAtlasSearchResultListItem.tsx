@@ -11,6 +11,10 @@ import {
 } from '@backstage/plugin-search-common';
 import { HighlightedSearchResultText } from '@backstage/plugin-search-react';
 import { ReactNode } from 'react';
+import {
+  NETWORK_REACH_LABELS,
+  NetworkReach,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { formatMonthlyCny } from '../../utils/format';
 
 /** The fields the `ingress-atlas` collator puts on a document, beside title, text and location. */
@@ -18,7 +22,7 @@ export interface IngressAtlasSearchDocument extends SearchDocument {
   host?: string;
   entityRef?: string;
   clusters?: string[];
-  network?: 'public' | 'internal';
+  network?: NetworkReach;
   monthlyCostCny?: number;
 }
 
@@ -90,10 +94,7 @@ export function IngressAtlasSearchResultListItem(
         />
         <Box>
           {result.network && (
-            <Chip
-              label={result.network === 'public' ? 'Public' : 'Internal'}
-              size="small"
-            />
+            <Chip label={NETWORK_REACH_LABELS[result.network]} size="small" />
           )}
           {result.clusters?.map(cluster => (
             <Chip key={cluster} label={`Cluster: ${cluster}`} size="small" />
