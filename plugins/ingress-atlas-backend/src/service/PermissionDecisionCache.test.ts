@@ -42,6 +42,20 @@ describe('PermissionDecisionCache', () => {
     expect(permissions.authorize).toHaveBeenCalledTimes(5);
   });
 
+  it('asks again for a fresh token of the same user (e.g. after joining a group)', async () => {
+    const { permissions, cache } = setup({ ttlMs: 5_000 });
+    const token = (expiresAt: number) => ({
+      ...mockCredentials.user('user:default/alice'),
+      expiresAt: new Date(expiresAt),
+    });
+    permissions.authorize.mockResolvedValueOnce([{ result: AuthorizeResult.DENY }]);
+    expect(await cache.isAllowed(token(3_600_000), refresh)).toBe(false);
+    expect(await cache.isAllowed(token(3_600_000), refresh)).toBe(false);
+    permissions.authorize.mockResolvedValueOnce([{ result: AuthorizeResult.ALLOW }]);
+    expect(await cache.isAllowed(token(3_700_000), refresh)).toBe(true);
+    expect(permissions.authorize).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps a refusal too, and forgets a failed check at once', async () => {
     const { permissions, cache } = setup();
     const alice = mockCredentials.user('user:default/alice');

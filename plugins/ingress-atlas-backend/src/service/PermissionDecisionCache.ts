@@ -8,9 +8,10 @@ import {
 } from '@backstage/plugin-permission-common';
 
 /**
- * Remembers the decisions on basic permissions for a few seconds, per principal (a user's
- * entity ref, a service's subject) and permission: a page that sends many requests costs one
- * permission check, and a change of policy or group membership shows within `ttlMs`. At most
+ * Remembers the decisions on basic permissions for a few seconds, per token (a user's entity
+ * ref or a service's subject, with the token's expiry) and permission: a page that sends many
+ * requests costs one permission check, a fresh token (new group membership, signed in again)
+ * is asked about at once, and a change of policy shows within `ttlMs`. At most
  * `maxEntries` decisions are kept; the oldest go first. Callers without a user or service
  * principal are always asked about.
  */
@@ -67,9 +68,14 @@ export class PermissionDecisionCache {
   }
 }
 
-function principalKey({ principal }: BackstageCredentials): string | undefined {
+/**
+ * Tokens of one principal differ in their expiry (issued at another time), so the principal and
+ * the expiry tell tokens apart without keeping the token itself.
+ */
+function principalKey({ principal, expiresAt }: BackstageCredentials): string | undefined {
   const p = principal as { type?: string; userEntityRef?: string; subject?: string };
-  if (p.type === 'user' && p.userEntityRef) return `user:${p.userEntityRef}`;
-  if (p.type === 'service' && p.subject) return `service:${p.subject}`;
+  const token = `@${expiresAt?.getTime() ?? ''}`;
+  if (p.type === 'user' && p.userEntityRef) return `user:${p.userEntityRef}${token}`;
+  if (p.type === 'service' && p.subject) return `service:${p.subject}${token}`;
   return undefined;
 }
