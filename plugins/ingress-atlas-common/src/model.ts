@@ -130,12 +130,23 @@ export interface GatewayListener {
   source: ObjectRef;
 }
 
+/**
+ * How the atlas knows a gateway: its proxy is in the inventory (`observed`, the default), only
+ * configuration names it (`declared`: an Istio Gateway whose workload is not in the input, the
+ * gateways an IstioOperator installs), or it is what a controller provisions (`inferred`).
+ */
+export type GatewayOrigin = 'observed' | 'declared' | 'inferred';
+
 export interface Gateway {
   id: string;
   cluster: string;
   namespace: string;
   name: string;
   kind: GatewayKind;
+  /** Absent means `observed`. */
+  origin?: GatewayOrigin;
+  /** For declared and inferred gateways: the object and rule they come from. */
+  originNote?: string;
   workload?: WorkloadSummary;
   services: ServiceRef[];
   /** Istio Gateway / Gateway API Gateway / ingress class objects configuring it. */

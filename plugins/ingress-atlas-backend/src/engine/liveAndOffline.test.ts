@@ -1,6 +1,9 @@
 import { startSandbox, Sandbox } from '@ingress-atlas/sandbox';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudInventory, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudInventory,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { KubeCollector } from '../collection/KubeCollector';
 import { analyze } from './analyze';
 import { canariesIn } from './__testUtils__/canary';
@@ -62,14 +65,17 @@ describe('live collection and offline manifests', () => {
     const planes = (m: AtlasModel) =>
       m.controlPlanes.map(({ evidence: _e, ...plane }) => plane);
     expect(planes(live)).toEqual(planes(offline));
-    expect(live.findings.map(f => f.id)).toEqual(
-      offline.findings.map(f => f.id),
+    // Same findings; severities may differ where only a live cluster can tell (a missing workload).
+    expect(live.findings.map(f => f.id).sort()).toEqual(
+      offline.findings.map(f => f.id).sort(),
     );
     expect(live.paths.length).toBeGreaterThanOrEqual(12);
   });
 
   it('keeps no secret data from the live clusters either, in the stored inventories or the model', () => {
-    expect(collected.flatMap(i => i.objects.secrets ?? []).length).toBeGreaterThan(10);
+    expect(
+      collected.flatMap(i => i.objects.secrets ?? []).length,
+    ).toBeGreaterThan(10);
     expect(canariesIn(JSON.stringify(collected))).toEqual([]);
     expect(canariesIn(JSON.stringify(live))).toEqual([]);
   });

@@ -1,4 +1,7 @@
+import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { refOf, ClusterObjects, Workload } from '../kube/ClusterObjects';
+import { serviceRef } from './GatewaySet';
 import { GatewaySet } from './GatewaySet';
 import { tlsInfo } from './tls';
 
@@ -24,6 +27,48 @@ export function isIstioGatewayWorkload(workload: Workload): boolean {
   );
 }
 
+/**
+ * Services whose pods would carry a Gateway's selector: every label of the selector is in the
+ * Service's selector, so any pod the Service selects has them too.
+ */
+function servicesFor(
+  objects: ClusterObjects,
+  selector: Record<string, string> | undefined,
+): KubeObject[] {
+  const wanted = Object.entries(selector ?? {});
+  if (wanted.length === 0) return [];
+  return objects
+    .list('services')
+    .filter(s => wanted.every(([k, v]) => s.spec?.selector?.[k] === v));
+}
+
+function addServers(
+  gateway: Gateway,
+  config: KubeObject,
+  objects: ClusterObjects,
+  now: Date,
+  workloadNamespace: string,
+) {
+  for (const server of config.spec?.servers ?? []) {
+    const protocol = String(server.port?.protocol ?? 'HTTP').toUpperCase();
+    gateway.listeners.push({
+      port: Number(server.port?.number),
+      protocol,
+      hosts: (server.hosts ?? []).map(bareHost),
+      // Istio reads credentialName from the gateway workload's namespace, not the config's.
+      tls: TLS_PROTOCOLS.includes(protocol)
+        ? tlsInfo(objects, now, {
+            mode: server.tls?.mode,
+            credentialName: server.tls?.credentialName,
+            serverCertificate: server.tls?.serverCertificate,
+            secretNamespace: workloadNamespace,
+          })
+        : undefined,
+      source: refOf(config, objects.name, 'Gateway'),
+    });
+  }
+}
+
 /** Gateways configured by Istio `Gateway` objects, matched to proxies by their selector. */
 export function addIstioGateways(
   set: GatewaySet,
@@ -33,28 +78,30 @@ export function addIstioGateways(
   for (const config of objects.list('istioGateways')) {
     const namespace = config.metadata.namespace ?? 'default';
     const key = istioConfigKey(namespace, config.metadata.name);
-    for (const workload of objects.workloadsMatching(config.spec?.selector)) {
+    const workloads = objects.workloadsMatching(config.spec?.selector);
+    for (const workload of workloads) {
       const gateway = set.forWorkload(workload, 'istio');
       set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
       set.bind(key, gateway);
-      for (const server of config.spec?.servers ?? []) {
-        const protocol = String(server.port?.protocol ?? 'HTTP').toUpperCase();
-        gateway.listeners.push({
-          port: Number(server.port?.number),
-          protocol,
-          hosts: (server.hosts ?? []).map(bareHost),
-          // Istio reads credentialName from the gateway workload's namespace, not the config's.
-          tls: TLS_PROTOCOLS.includes(protocol)
-            ? tlsInfo(objects, now, {
-                mode: server.tls?.mode,
-                credentialName: server.tls?.credentialName,
-                serverCertificate: server.tls?.serverCertificate,
-                secretNamespace: workload.namespace,
-              })
-            : undefined,
-          source: refOf(config, objects.name, 'Gateway'),
-        });
-      }
+      addServers(gateway, config, objects, now, workload.namespace);
+    }
+    if (workloads.length === 0) {
+      // The proxy may be in another file or cluster: its servers are still declared. Gateways
+      // with the same selector configure the same proxy, named after its Service when known.
+      const selector = config.spec?.selector ?? {};
+      const services = servicesFor(objects, selector);
+      const label = Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const proxyNamespace = services[0]?.metadata.namespace ?? namespace;
+      const proxyName = services[0]?.metadata.name ?? `selector:${label}`;
+      const gateway = set.forConfig(proxyNamespace, proxyName, 'istio');
+      gateway.origin = 'declared';
+      gateway.originNote = `no workload in the input carries the selector ${label} of Gateway ${namespace}/${config.metadata.name}`;
+      gateway.services = services.map(s => serviceRef(objects.name, s));
+      set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
+      set.bind(key, gateway);
+      addServers(gateway, config, objects, now, proxyNamespace);
     }
   }
   for (const workload of objects.workloads.filter(isIstioGatewayWorkload)) {
