@@ -111,7 +111,7 @@ describe('the demo estates', () => {
       gateway.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'],
     ).toBe('lb-blog0001');
     expect(gateway.status?.loadBalancer?.ingress).toEqual([
-      { ip: '129.204.10.11' },
+      { ip: '198.51.100.11' },
     ]);
     const pods = (await core.listNamespacedPod({ namespace: 'istio-system' }))
       .items;
@@ -410,7 +410,7 @@ describe('the demo estates', () => {
         ).type,
       ).toBe('public');
       expect(service.status?.loadBalancer?.ingress).toEqual([
-        { ip: '121.36.50.10' },
+        { ip: '192.0.2.50' },
       ]);
       const config = await core.readNamespacedConfigMap({
         name: 'apiserver-proxy',

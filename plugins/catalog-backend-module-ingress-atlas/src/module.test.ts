@@ -233,7 +233,7 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
       'Ingress gateway (istio) istio-system/istio-ingressgateway on tke-blog, serving blog.example.com.',
     );
     expect(byName(entities, 'lb-blog0001').metadata.description).toBe(
-      'Public Tencent Cloud CLB lb-blog0001 (129.204.10.11) in ap-guangzhou; in-use, 144 CNY/month.',
+      'Public Tencent Cloud CLB lb-blog0001 (198.51.100.11) in ap-guangzhou; in-use, 144 CNY/month.',
     );
   });
 
@@ -280,7 +280,7 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
       'edge-front-proxy-front-envoy': 'group:default/sre',
     });
     expect(byName(entities, 'lb-idle0001').metadata.description).toBe(
-      'Public Tencent Cloud CLB lb-idle0001 (129.204.10.99) in ap-guangzhou; idle, 144 CNY/month.',
+      'Public Tencent Cloud CLB lb-idle0001 (198.51.100.99) in ap-guangzhou; idle, 144 CNY/month.',
     );
   });
 

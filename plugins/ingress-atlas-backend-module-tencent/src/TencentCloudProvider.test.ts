@@ -6,7 +6,7 @@ import {
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve as resolvePath } from 'node:path';
-import type { TencentAccount } from './config';
+import type { TencentAccount } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { TencentCloudProvider } from './TencentCloudProvider';
 
 const SEED = resolvePath(
@@ -81,7 +81,7 @@ describe('TencentCloudProvider', () => {
     const blog = guangzhou.loadBalancers.find(lb => lb.id === 'lb-blog0001')!;
     expect(blog).toMatchObject({
       network: 'public',
-      vips: ['129.204.10.11'],
+      vips: ['198.51.100.11'],
       kind: 'clb',
       targetCount: 3,
     });
@@ -120,7 +120,7 @@ describe('TencentCloudProvider', () => {
                 name: 'istio-ingressgateway',
                 namespace: 'istio-system',
                 loadBalancerId: 'lb-blog0001',
-                vip: '129.204.10.11',
+                vip: '198.51.100.11',
               },
             ],
           },

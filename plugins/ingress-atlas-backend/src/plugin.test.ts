@@ -166,7 +166,7 @@ describe('ingress-atlas backend on the sandbox', () => {
     expect(entry).toMatchObject({
       type: 'load-balancer',
       cloudResourceId: 'lb-blog0001',
-      addresses: ['129.204.10.11'],
+      addresses: ['198.51.100.11'],
     });
     expect(body.costs.map((c: any) => c.monthlyCny)).toEqual([144]);
     expect(body.recommendations[0]).toMatchObject({

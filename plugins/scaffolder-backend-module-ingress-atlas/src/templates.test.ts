@@ -9,10 +9,17 @@ import { createIngressAtlasActions } from './actions';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../examples/templates');
 
+interface ParameterSchema {
+  type?: string;
+  default?: unknown;
+  pattern?: string;
+  maxLength?: number;
+}
+
 interface Template {
   metadata: { name: string };
   spec: {
-    parameters: Array<{ properties: Record<string, { default?: unknown }> }>;
+    parameters: Array<{ properties: Record<string, ParameterSchema> }>;
     steps: Array<{
       id: string;
       action: string;
@@ -87,6 +94,62 @@ describe('templates', () => {
         const known = Object.keys((action!.schema?.input as any).properties);
         expect(known).toEqual(expect.arrayContaining(Object.keys(step.input)));
       }
+    },
+  );
+
+  it.each(Object.keys(LINKED_PARAMETERS))(
+    '%s refuses in its form what its actions refuse: same pattern and maxLength for each string fed to them',
+    async name => {
+      const template = await loadTemplate(name);
+      const parameters = Object.assign(
+        {},
+        ...template.spec.parameters.map(p => p.properties),
+      ) as Record<string, ParameterSchema>;
+      const mismatches: string[] = [];
+      let checked = 0;
+      for (const step of template.spec.steps.filter(s =>
+        s.action.startsWith('ingress-atlas:'),
+      )) {
+        const fields = (actions.get(step.action)!.schema?.input as any)
+          .properties as Record<string, ParameterSchema>;
+        for (const [field, value] of Object.entries(step.input)) {
+          const fed = /^\$\{\{\s*parameters\.(\w+)\s*\}\}$/.exec(String(value));
+          const wanted = fields[field];
+          if (!fed || wanted?.type !== 'string' || !wanted.pattern) {
+            continue;
+          }
+          checked++;
+          const declared = parameters[fed[1]];
+          if (
+            declared?.pattern !== wanted.pattern ||
+            declared?.maxLength !== wanted.maxLength
+          ) {
+            mismatches.push(
+              `parameter ${fed[1]} (${step.action} ${field}): pattern ${declared?.pattern} maxLength ${declared?.maxLength}; wanted pattern ${wanted.pattern} maxLength ${wanted.maxLength}`,
+            );
+          }
+          // The form refuses the values the action refuses; the scaffolder answers 400.
+          for (const bad of [
+            '..',
+            '../x',
+            'a;b',
+            'a\u0000b',
+            'x'.repeat(300),
+          ]) {
+            if (
+              declared?.pattern &&
+              new RegExp(declared.pattern, 'u').test(bad) &&
+              bad.length <= (declared.maxLength ?? Infinity)
+            ) {
+              mismatches.push(
+                `parameter ${fed[1]} accepts ${JSON.stringify(bad)}`,
+              );
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
+      expect(mismatches).toEqual([]);
     },
   );
 
@@ -174,7 +237,7 @@ describe('templates', () => {
     const text = output.text.map(t => t.content).join('\n');
     expect(text).toContain(`The gateway now answers on **${eip}**`);
     expect(text).toContain('Monthly saving from the deleted CLB: **144 CNY**');
-    expect(text).toContain('pointed at `129.204.10.11`');
+    expect(text).toContain('pointed at `198.51.100.11`');
     expect(text).toContain('kind: Deployment');
   });
 

@@ -567,7 +567,7 @@ describe('LoadBalancer Services', () => {
       service.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'],
     ).toBe('lb-idle0001');
     expect(service.status?.loadBalancer?.ingress).toEqual([
-      { ip: '129.204.10.99' },
+      { ip: '198.51.100.99' },
     ]);
     await core.deleteNamespacedService({ name: 'reuse', namespace: 'apps' });
     expect(await loadBalancer('lb-idle0001')).toBeDefined();
@@ -579,7 +579,7 @@ describe('LoadBalancer Services', () => {
       name: 'aliyun-test',
       provider: 'aliyun',
       vpcCni: false,
-      loadBalancers: { 'apps/shop': '47.98.1.2' },
+      loadBalancers: { 'apps/shop': '203.0.113.102' },
     });
     const before = (
       await tencent(clb.v20180317.Client).DescribeLoadBalancers({})
@@ -593,7 +593,7 @@ describe('LoadBalancer Services', () => {
       namespace: 'apps',
     });
     expect(service.status?.loadBalancer?.ingress).toEqual([
-      { ip: '47.98.1.2' },
+      { ip: '203.0.113.102' },
     ]);
     expect(
       service.metadata?.annotations?.['service.kubernetes.io/loadbalance-id'],

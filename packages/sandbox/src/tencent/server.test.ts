@@ -58,7 +58,7 @@ describe('Tencent Cloud API stand-in', () => {
     )!;
     expect(blog).toMatchObject({
       LoadBalancerType: 'OPEN',
-      LoadBalancerVips: ['129.204.10.11'],
+      LoadBalancerVips: ['198.51.100.11'],
       TargetCount: 3,
     });
     expect(blog.Tags).toEqual(
@@ -657,7 +657,7 @@ describe('Tencent Cloud API stand-in', () => {
       Subdomain: 'blog',
     });
     expect(blog.RecordList).toEqual([
-      expect.objectContaining({ Value: '129.204.10.11', TTL: 600 }),
+      expect.objectContaining({ Value: '198.51.100.11', TTL: 600 }),
     ]);
     expect(blog.RecordCountInfo).toMatchObject({ TotalCount: 1 });
 

@@ -272,7 +272,7 @@ export class TencentState {
   ): SeedLoadBalancer {
     const vip =
       input.LoadBalancerType === 'OPEN'
-        ? this.#issueIp('129.226')
+        ? this.#issueIp('198.51.100', 200)
         : this.#internalVip(region, input.VpcId, input.SubnetId);
     const lb: SeedLoadBalancer = {
       Forward: 1,
@@ -384,7 +384,7 @@ export class TencentState {
     const address: SeedAddress = {
       AddressId: newId('eip'),
       AddressName: input.name,
-      AddressIp: this.#issueIp('43.139'),
+      AddressIp: this.#issueIp('192.0.2', 200),
       AddressStatus: 'UNBIND',
       AddressType: 'EIP',
       InternetChargeType: input.chargeType ?? 'TRAFFIC_POSTPAID_BY_HOUR',
@@ -500,9 +500,14 @@ export class TencentState {
   }
 
   /** Addresses for new resources come from ranges the seed does not use. */
-  #issueIp(prefix: string): string {
+  /**
+   * Public addresses come from the documentation ranges (RFC 5737), which nobody routes: a
+   * probe of a sandbox address never reaches a real host. The seeds use the low part of each
+   * /24, issued addresses `first` to 254, then again from `first`.
+   */
+  #issueIp(prefix: string, first: number): string {
     const n = (this.#issuedIps[prefix] = (this.#issuedIps[prefix] ?? 0) + 1);
-    return `${prefix}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+    return `${prefix}.${first + ((n - 1) % (255 - first))}`;
   }
 
   releaseAddress(region: RegionState, id: string): void {

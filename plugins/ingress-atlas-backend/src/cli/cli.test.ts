@@ -35,7 +35,7 @@ describe('ingress-atlas analyze', () => {
       '2026-11-21',
     );
     expect(stdout).toMatch(
-      /blog\.example\.com\s+public\s+load-balancer 129\.204\.10\.11 CLB lb-blog0001/,
+      /blog\.example\.com\s+public\s+load-balancer 198\.51\.100\.11 CLB lb-blog0001/,
     );
     expect(stdout).toContain('tcm 1.10.3 (1-10-3)');
     expect(stdout).toContain('saves 144.00 CNY/month');
@@ -121,9 +121,9 @@ describe('ingress-atlas analyze', () => {
     expect(stdout).toMatch(/blog\.example\.com .*component:default\/blog/);
     expect(stdout).toContain('[APISERVER_PUBLIC] The API server of huawei-cce');
     // Load balancer kinds from the Services; node IPs keyed by node, as no cloud is given.
-    expect(stdout).toContain('load-balancer 47.98.120.31 CLB lb-bp1asmgw001');
+    expect(stdout).toContain('load-balancer 203.0.113.131 CLB lb-bp1asmgw001');
     expect(stdout).toContain(
-      'load-balancer 121.36.50.10 ELB 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07, EIP elb-4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07-eip',
+      'load-balancer 192.0.2.50 ELB 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07, EIP elb-4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07-eip',
     );
     expect(stdout).toMatch(
       /edge host-network istio-system\/istio-ingressgateway +in-use +0\.00 +no fixed fee; billed by traffic, volume unknown/,

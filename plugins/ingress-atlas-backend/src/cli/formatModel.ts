@@ -41,7 +41,7 @@ const RESOURCE_LABELS: Record<BillableResource['kind'], string> = {
   'vpc-endpoint': 'VPC endpoint',
 };
 
-/** `load-balancer 47.98.120.31 CLB lb-bp1asmgw001`, `host-network 203.0.113.21 EIP eip-edge0001`. */
+/** `load-balancer 203.0.113.131 CLB lb-bp1asmgw001`, `host-network 203.0.113.21 EIP eip-edge0001`. */
 function entryLabel(entry: Entry | undefined): string {
   if (!entry) return '';
   const resources = entry.resources.map(
@@ -55,6 +55,20 @@ function entryLabel(entry: Entry | undefined): string {
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+/** `80/TCP, 443/TCP`, with the node port when there is one (`80:30080/TCP`). */
+function portList(entry: Entry): string {
+  return (
+    entry.ports
+      .map(
+        p =>
+          `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${
+            p.protocol ?? 'TCP'
+          }`,
+      )
+      .join(', ') || '-'
+  );
 }
 
 function costParts(cost: Cost): string {
@@ -158,6 +172,49 @@ export function formatModel(model: AtlasModel): string {
 
   const entries = new Map(model.entries.map(e => [e.id, e]));
   const routes = new Map(model.routes.map(r => [r.id, r]));
+  const gateways = new Map(model.gateways.map(g => [g.id, g]));
+  const pathCount = new Map<string, number>();
+  for (const p of model.paths) {
+    pathCount.set(p.entry, (pathCount.get(p.entry) ?? 0) + 1);
+  }
+  // Every way in, routed or not: a public load balancer with no route is the riskiest kind.
+  section(
+    'ENTRIES',
+    model.entries.length === 0
+      ? '(none)'
+      : renderTable(
+          [
+            'CLUSTER',
+            'ENTRY',
+            'NETWORK',
+            'PORTS',
+            'GATEWAY',
+            'PATHS',
+            'WHY THIS NETWORK',
+          ],
+          model.entries.map(e => {
+            const gateway = e.gateway ? gateways.get(e.gateway) : undefined;
+            const owner = e.service ?? e.target;
+            return [
+              e.cluster,
+              [entryLabel(e), owner ? `(${owner.namespace}/${owner.name})` : '']
+                .filter(Boolean)
+                .join(' '),
+              e.network,
+              portList(e),
+              gateway
+                ? `${short(gateway.id)}${
+                    gateway.origin && gateway.origin !== 'observed'
+                      ? ` (${gateway.origin})`
+                      : ''
+                  }`
+                : '',
+              String(pathCount.get(e.id) ?? 0),
+              e.networkReason,
+            ];
+          }),
+        ),
+  );
   section(
     'EXPOSURE PATHS',
     model.paths.length === 0
@@ -258,7 +315,7 @@ export function formatModel(model: AtlasModel): string {
     0,
   );
   sections.push(
-    `${model.clusters.length} cluster(s), ${
+    `${model.clusters.length} cluster(s), ${model.entries.length} entry(ies), ${
       model.paths.length
     } path(s); ${count('error')} error(s), ${count(
       'warning',

@@ -143,10 +143,10 @@ describe('analyze', () => {
         ]),
       ).toEqual(
         expect.arrayContaining([
-          ['host-network', ['43.136.0.11'], []],
+          ['host-network', ['192.0.2.11'], []],
           [
             'front-proxy',
-            ['43.136.0.21'],
+            ['192.0.2.21'],
             ['gateway:edge/edge-proxy/envoy-front'],
           ],
         ]),
@@ -229,7 +229,7 @@ describe('analyze', () => {
       });
       expect(entry(path.entry)).toMatchObject({
         cloudResourceId: 'elb-cce0001',
-        addresses: ['121.36.0.8'],
+        addresses: ['192.0.2.8'],
       });
       const cost = model.costs.find(c => c.entry === path.entry);
       expect(cost).toMatchObject({

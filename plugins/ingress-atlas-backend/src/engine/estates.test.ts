@@ -90,7 +90,7 @@ describe('analyze on the sandbox estates', () => {
         type: 'load-balancer',
         network: 'public',
         cloudResourceId: 'lb-blog0001',
-        addresses: ['129.204.10.11'],
+        addresses: ['198.51.100.11'],
       });
       const saving = findings('CLB_TO_POD_EIP_SAVING').find(
         f => f.parameters?.cluster === 'tke-blog',
@@ -311,7 +311,7 @@ describe('analyze on the sandbox estates', () => {
       });
       const entry = entryOf(path);
       expect(entry).toMatchObject({
-        addresses: ['121.36.50.10'],
+        addresses: ['192.0.2.50'],
         cloudResourceId: '4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07',
       });
       expect(
@@ -332,7 +332,7 @@ describe('analyze on the sandbox estates', () => {
         expect.objectContaining({
           severity: 'error',
           message: expect.stringContaining(
-            'huawei-cce is reachable from the internet at 121.36.50.10',
+            'huawei-cce is reachable from the internet at 192.0.2.50',
           ),
         }),
       ]);

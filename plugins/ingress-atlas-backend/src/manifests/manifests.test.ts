@@ -176,8 +176,8 @@ describe('manifests', () => {
         '    region: ap-guangzhou',
         '    cloudClusterId: cls-edge0001',
         '    vpcCni: false',
-        '    nodes: [{ name: 10.0.1.11, internalIp: 10.0.1.11, externalIp: 43.136.0.11, labels: { role: edge-gateway } }]',
-        '    loadBalancers: { web/web: 1.2.3.4 }',
+        '    nodes: [{ name: 10.0.1.11, internalIp: 10.0.1.11, externalIp: 192.0.2.11, labels: { role: edge-gateway } }]',
+        '    loadBalancers: { web/web: 192.0.2.4 }',
       ].join('\n'),
     );
     await fs.writeFile(
@@ -193,10 +193,10 @@ describe('manifests', () => {
     });
     expect(edge.inventory.objects.nodes?.[0].status.addresses).toEqual([
       { type: 'InternalIP', address: '10.0.1.11' },
-      { type: 'ExternalIP', address: '43.136.0.11' },
+      { type: 'ExternalIP', address: '192.0.2.11' },
     ]);
     expect(
       edge.inventory.objects.services?.[0].status.loadBalancer.ingress,
-    ).toEqual([{ ip: '1.2.3.4' }]);
+    ).toEqual([{ ip: '192.0.2.4' }]);
   });
 });

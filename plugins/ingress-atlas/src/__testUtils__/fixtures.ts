@@ -110,7 +110,7 @@ export const blogEntry: Entry = {
   type: 'load-balancer',
   network: 'public',
   networkReason: 'cloud inventory: lb-blog0001 is public',
-  addresses: ['129.204.10.11'],
+  addresses: ['198.51.100.11'],
   cloudResourceId: 'lb-blog0001',
   provider: 'tencent',
   gateway: blogGateway.id,
@@ -330,7 +330,7 @@ export const meshTopology: Topology = {
     {
       id: blogEntry.id,
       type: 'entry',
-      label: 'load-balancer 129.204.10.11',
+      label: 'load-balancer 198.51.100.11',
       cluster: 'tke-blog',
       detail: 'public',
     },

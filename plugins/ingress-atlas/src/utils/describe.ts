@@ -23,7 +23,7 @@ const LOAD_BALANCER_NAMES: Record<CloudProvider, string> = {
   generic: 'Load balancer',
 };
 
-/** `CLB lb-blog0001 · 129.204.10.11`, `Node IPs 10.0.0.4, 10.0.0.5`, `EIP eip-1 · 1.2.3.4`. */
+/** `CLB lb-blog0001 · 198.51.100.11`, `Node IPs 10.0.0.4, 10.0.0.5`, `EIP eip-1 · 192.0.2.4`. */
 export function describeEntry(entry: Entry): string {
   const addresses = entry.addresses.join(', ');
   const eips = entry.resources.filter(r => r.kind === 'eip').map(r => r.id);

@@ -41,7 +41,7 @@ describe('ingress-atlas:dns:cutover', () => {
     expect(record.Value).toBe('203.0.113.10');
     expect(record.TTL).toBe(600);
     expect(first.recorded.outputs).toMatchObject({
-      previousValue: '129.204.10.11',
+      previousValue: '198.51.100.11',
       previousTtl: 600,
       value: '203.0.113.10',
       ttl: 600,
@@ -50,12 +50,12 @@ describe('ingress-atlas:dns:cutover', () => {
         domain: 'example.com',
         subDomain: 'blog',
         recordType: 'A',
-        value: '129.204.10.11',
+        value: '198.51.100.11',
         ttl: 600,
       },
     });
     expect(first.recorded.outputs.diff).toContain(
-      '-blog.example.com. 600 IN A 129.204.10.11',
+      '-blog.example.com. 600 IN A 198.51.100.11',
     );
     expect(first.recorded.outputs.diff).toContain(
       '+blog.example.com. 600 IN A 203.0.113.10',
@@ -81,7 +81,7 @@ describe('ingress-atlas:dns:cutover', () => {
     const action = createDnsCutoverAction(world.options);
     const { ctx, recorded } = actionContext(input, { dryRun: true });
     await action.handler(ctx);
-    expect((await blogRecord()).Value).toBe('129.204.10.11');
+    expect((await blogRecord()).Value).toBe('198.51.100.11');
     expect(recorded.outputs.diff).toContain(
       '+blog.example.com. 600 IN A 203.0.113.10',
     );
@@ -99,7 +99,7 @@ describe('ingress-atlas:dns:cutover', () => {
 
     const resumed = actionContext(input, { checkpoints });
     await action.handler(resumed.ctx);
-    expect(resumed.recorded.outputs.previousValue).toBe('129.204.10.11');
+    expect(resumed.recorded.outputs.previousValue).toBe('198.51.100.11');
     expect(resumed.recorded.outputs.changed).toBe(true);
     expect(
       checkpoints.runs.filter(k => k.endsWith('.modify-record')),
@@ -114,6 +114,6 @@ describe('ingress-atlas:dns:cutover', () => {
     await expect(
       action.handler(actionContext({ ...input, value: 'not-an-ip' }).ctx),
     ).rejects.toThrow('value "not-an-ip" is not a valid A record target');
-    expect((await blogRecord()).Value).toBe('129.204.10.11');
+    expect((await blogRecord()).Value).toBe('198.51.100.11');
   });
 });

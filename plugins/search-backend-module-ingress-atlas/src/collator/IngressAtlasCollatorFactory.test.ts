@@ -71,7 +71,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       documents.map(d => [d.title, d.location, d.authorization?.resourceRef]),
     ).toEqual([
       [
-        '121.36.50.10',
+        '192.0.2.50',
         '/catalog/default/component/cce-api-proxy/ingress',
         'component:default/cce-api-proxy',
       ],
@@ -118,7 +118,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     const lines = blog.text.split('\n');
     expect(lines).toEqual([
       'blog.example.com is reachable from the internet on tke-blog.',
-      'Entry: 129.204.10.11 on CLB lb-blog0001 (load-balancer, public).',
+      'Entry: 198.51.100.11 on CLB lb-blog0001 (load-balancer, public).',
       'Gateway: istio-system/istio-ingressgateway (istio) on tke-blog.',
       expect.stringMatching(
         /^TLS: SIMPLE, certificate blog-tls, expires 2027-11-01 \(in \d+ days\)\.$/,
@@ -130,7 +130,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       entityRef: 'component:default/blog',
       clusters: ['tke-blog'],
       network: 'public',
-      addresses: ['129.204.10.11'],
+      addresses: ['198.51.100.11'],
       cloudResourceIds: ['lb-blog0001'],
       monthlyCostCny: 144,
     });
@@ -153,7 +153,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     // Two entries and two gateways; its cost is its share of both load balancers.
     const shop = documents.find(d => d.title === 'shop.example.cn')!;
     expect(shop.text).toContain(
-      'Entry: 47.98.120.40 on CLB lb-bp1ingress01 (load-balancer, public).',
+      'Entry: 203.0.113.140 on CLB lb-bp1ingress01 (load-balancer, public).',
     );
     expect(shop.text).toContain(
       'Gateway: kube-system/nginx-ingress-controller (ingress-controller) on aliyun-asm.',
@@ -166,7 +166,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       'lb-bp1ingress01',
     ]);
 
-    const apiProxy = documents.find(d => d.title === '121.36.50.10')!;
+    const apiProxy = documents.find(d => d.title === '192.0.2.50')!;
     expect(apiProxy.text).toContain('Reaches the Kubernetes API server.');
   });
 

@@ -121,7 +121,7 @@ export function fixtureClouds(): CloudInventory[] {
   return [
     cloudInventory('tencent', 'ap-guangzhou', {
       loadBalancers: [
-        clb('lb-blog0001', '129.204.10.11', {
+        clb('lb-blog0001', '198.51.100.11', {
           tags: {
             'tke-createdBy-flag': 'yes',
             'tke-clusterId': 'cls-blog0001',
@@ -132,7 +132,7 @@ export function fixtureClouds(): CloudInventory[] {
             [443, '10.1.0.31'],
           ],
         }),
-        clb('lb-idle0001', '129.204.10.99'),
+        clb('lb-idle0001', '198.51.100.99'),
       ],
       addresses: [
         {
@@ -159,7 +159,7 @@ export function fixtureClouds(): CloudInventory[] {
                   name: 'istio-ingressgateway',
                   namespace: 'istio-system',
                   loadBalancerId: 'lb-blog0001',
-                  vip: '129.204.10.11',
+                  vip: '198.51.100.11',
                 },
               ],
             },
@@ -169,7 +169,7 @@ export function fixtureClouds(): CloudInventory[] {
     }),
     cloudInventory('tencent', 'ap-shanghai', {
       loadBalancers: [
-        clb('lb-saas0001', '129.204.20.21', {
+        clb('lb-saas0001', '198.51.100.121', {
           tags: { 'tke-clusterId': 'cls-saas0001' },
           listeners: [[443, '10.20.1.5']],
         }),
@@ -179,7 +179,7 @@ export function fixtureClouds(): CloudInventory[] {
           listeners: [[15443, '10.20.1.6']],
         }),
         // A CLB TKE made for a Service of the primary that has since been deleted.
-        clb('lb-saasold1', '129.204.20.99', {
+        clb('lb-saasold1', '198.51.100.122', {
           tags: {
             'tke-clusterId': 'cls-saas0001',
             'tke-lb-serviceuuid': 'gone-0000',

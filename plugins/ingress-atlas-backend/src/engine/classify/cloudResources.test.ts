@@ -80,7 +80,7 @@ describe('cloud resources behind entries', () => {
                   'slb.s1.small',
               },
             },
-            { status: reported({ ip: '47.98.0.1' }) },
+            { status: reported({ ip: '203.0.113.101' }) },
           ),
           service(
             'network',
@@ -226,7 +226,7 @@ describe('cloud resources behind entries', () => {
       // The same private IP in another region's VPC: not the node's.
       cloudInventory('tencent', 'ap-shanghai', {
         addresses: [
-          eip({ id: 'eip-sh0001', ip: '119.28.9.9', privateIp: '10.1.0.13' }),
+          eip({ id: 'eip-sh0001', ip: '192.0.2.9', privateIp: '10.1.0.13' }),
         ],
       }),
       cloudInventory('tencent', 'ap-guangzhou', {
@@ -242,7 +242,7 @@ describe('cloud resources behind entries', () => {
           eip({ id: 'eip-edge0002', ip: '203.0.113.22', status: 'UNBIND' }),
           eip({
             id: 'eip-edge0003',
-            ip: '119.28.0.13',
+            ip: '192.0.2.13',
             privateIp: '10.1.0.13',
           }),
         ],
@@ -289,7 +289,7 @@ describe('cloud resources behind entries', () => {
       expect(entry.addresses).toEqual([
         '203.0.113.21',
         '203.0.113.22',
-        '119.28.0.13',
+        '192.0.2.13',
       ]);
       expect(entry.resources.map(r => r.id)).toEqual([
         'eip-edge0001',

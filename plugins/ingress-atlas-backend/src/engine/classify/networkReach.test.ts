@@ -114,12 +114,12 @@ describe('public, internal or unknown, with the reason', () => {
         { 'service.kubernetes.io/tke-existed-lbid': 'lb-abc' },
         {
           provider: 'tencent',
-          status: { loadBalancer: { ingress: [{ ip: '129.204.10.11' }] } },
+          status: { loadBalancer: { ingress: [{ ip: '198.51.100.11' }] } },
         },
       ),
     ).toEqual({
       network: 'public',
-      reason: 'reported address 129.204.10.11 is public',
+      reason: 'reported address 198.51.100.11 is public',
     });
   });
 

@@ -38,7 +38,7 @@ describe('EntityIngressAtlasContent', () => {
     const row = screen.getByRole('row', { name: /^blog\.example\.com/ });
     expect(within(row).getByText('public')).toBeInTheDocument();
     expect(
-      within(row).getByText('CLB lb-blog0001 · 129.204.10.11'),
+      within(row).getByText('CLB lb-blog0001 · 198.51.100.11'),
     ).toBeInTheDocument();
     expect(
       within(row).getByText('istio-system/istio-ingressgateway'),

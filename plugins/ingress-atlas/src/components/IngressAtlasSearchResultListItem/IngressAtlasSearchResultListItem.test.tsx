@@ -21,7 +21,7 @@ const blog: IngressAtlasSearchDocument = {
   title: 'blog.example.com',
   text: [
     'blog.example.com is reachable from the internet on tke-blog.',
-    'Entry: 129.204.10.11 on CLB lb-blog0001 (load-balancer, public).',
+    'Entry: 198.51.100.11 on CLB lb-blog0001 (load-balancer, public).',
     'Gateway: istio-system/istio-ingressgateway (istio) on tke-blog.',
   ].join('\n'),
   location: '/catalog/default/component/blog/ingress',
@@ -40,7 +40,7 @@ describe('IngressAtlasSearchResultListItem', () => {
       screen.getByRole('link', { name: 'blog.example.com' }),
     ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
     expect(
-      screen.getByText(/129\.204\.10\.11 on CLB lb-blog0001/),
+      screen.getByText(/198\.51\.100\.11 on CLB lb-blog0001/),
     ).toBeInTheDocument();
     expect(screen.getByText('Public')).toBeInTheDocument();
     expect(screen.getByText('Cluster: tke-blog')).toBeInTheDocument();
