@@ -95,6 +95,21 @@ export interface ClusterInventory {
   unavailable: Partial<Record<CollectedKind, string>>;
   /** Expiry of certificates in TLS Secrets named by `credentialName` (key material never kept). */
   certificates: CertificateInfo[];
+  /** Objects left out because a field the engine reads has the wrong type. */
+  rejected?: RejectedObject[];
+}
+
+/**
+ * An object left out of the atlas because a field the engine reads has the wrong type (as
+ * `kubectl apply --validate=false` lets through): reported instead of read.
+ */
+export interface RejectedObject {
+  kind: string;
+  apiVersion?: string;
+  namespace?: string;
+  name?: string;
+  /** What is wrong, e.g. `{ field: 'spec.hosts', problem: 'is a number, not a list' }`. */
+  problems: Array<{ field: string; problem: string }>;
 }
 
 export interface CloudTag {

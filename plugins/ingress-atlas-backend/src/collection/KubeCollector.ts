@@ -7,9 +7,11 @@ import {
   CollectedKind,
   KubeObject,
   mapWithConcurrency,
+  RejectedObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { certificateOf, secretMetadataOnly } from './certificates';
 import { kubeConfigFor } from './kubeConfigFor';
+import { admitObject } from './objectShapes';
 import { withoutNoise } from './withoutNoise';
 
 const PAGE_SIZE = 500;
@@ -19,6 +21,7 @@ export class ClusterCollectionError extends Error {}
 
 interface KindOutcome {
   items?: KubeObject[];
+  rejected?: RejectedObject[];
   unavailable?: string;
 }
 
@@ -63,7 +66,9 @@ class ApiClient {
       };
     }
     const base = spec.group ? `/apis/${spec.group}/${version}` : `/api/${version}`;
+    const apiVersion = spec.group ? `${spec.group}/${version}` : version;
     const items: KubeObject[] = [];
+    const rejected: RejectedObject[] = [];
     let continueToken: string | undefined;
     do {
       const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
@@ -78,11 +83,16 @@ class ApiClient {
         );
       }
       for (const item of body.items ?? []) {
-        items.push(trim(item, spec.kind, spec.group ? `${spec.group}/${version}` : version));
+        const admitted = admitObject(kind, item);
+        if ('rejected' in admitted) {
+          rejected.push({ ...admitted.rejected, apiVersion });
+        } else {
+          items.push(trim(admitted.object, spec.kind, apiVersion));
+        }
       }
       continueToken = body.metadata?.continue || undefined;
     } while (continueToken);
-    return { items };
+    return { items, rejected };
   }
 
   private async get(path: string): Promise<{ status: number; body: any }> {
@@ -159,10 +169,12 @@ export class KubeCollector {
     );
     const objects: ClusterInventory['objects'] = {};
     const unavailable: ClusterInventory['unavailable'] = {};
+    const rejected: RejectedObject[] = [];
     kinds.forEach((kind, index) => {
       const outcome = outcomes[index];
       if (outcome.unavailable) unavailable[kind] = outcome.unavailable;
       else objects[kind] = outcome.items;
+      rejected.push(...(outcome.rejected ?? []));
     });
 
     const certificates = (objects.secrets ?? [])
@@ -179,6 +191,7 @@ export class KubeCollector {
         objects,
         unavailable,
         certificates,
+        rejected,
       },
       requests: client.requests,
     };

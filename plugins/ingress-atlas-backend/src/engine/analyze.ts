@@ -4,6 +4,7 @@ import {
   CloudProvider,
   DEFAULT_PRICES,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { runAnalyzers } from './analyzers';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
@@ -29,11 +30,51 @@ function resolveNow(input: AnalyzeInput): Date {
 
 const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
 
+/** What a person reads when a cluster's objects stopped the analysis. */
+function analysisFailure(error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  return `The atlas could not analyse this cluster's objects, so nothing from it is shown; an object it does not understand is the likely cause (internal error: ${detail}).`;
+}
+
 /**
  * The exposure engine: from cluster and cloud inventories to the exposure model. Pure: no IO,
  * no clock (time comes from `now` or the inputs), the same inputs give the same model.
+ *
+ * A cluster whose objects make the analysis fail is left out and marked with the failure, so
+ * that one cluster never keeps the others from being analysed.
  */
 export function analyze(input: AnalyzeInput): AtlasModel {
+  try {
+    return analyzeClusters(input, new Map());
+  } catch (error) {
+    const failed = new Map<string, string>();
+    for (const inventory of input.clusters) {
+      try {
+        analyzeClusters({ ...input, clusters: [inventory] }, new Map());
+      } catch (alone) {
+        failed.set(inventory.cluster.name, analysisFailure(alone));
+      }
+    }
+    // No cluster fails alone: the failure is in what they share, which no cluster can be blamed for.
+    if (failed.size === 0) throw error;
+    return analyzeClusters(
+      {
+        ...input,
+        clusters: input.clusters.filter(i => !failed.has(i.cluster.name)),
+      },
+      new Map(
+        input.clusters
+          .filter(i => failed.has(i.cluster.name))
+          .map(i => [i, failed.get(i.cluster.name)!]),
+      ),
+    );
+  }
+}
+
+function analyzeClusters(
+  input: AnalyzeInput,
+  failed: Map<ClusterInventory, string>,
+): AtlasModel {
   const context: EngineContext = {
     now: resolveNow(input),
     prices: input.prices ?? DEFAULT_PRICES,
@@ -59,6 +100,18 @@ export function analyze(input: AnalyzeInput): AtlasModel {
       vpcCni: detectVpcCni(objects),
     };
   });
+  for (const [{ cluster, collectedAt }, analysisError] of failed) {
+    const state = input.clusterStates?.[cluster.name];
+    atlasClusters.push({
+      ...cluster,
+      provider: cluster.provider as CloudProvider,
+      status: 'error',
+      collectedAt,
+      error: state?.error,
+      analysisError,
+      unavailableKinds: [],
+    });
+  }
 
   const gatewaySets = new Map<string, GatewaySet>();
   const controlPlanes = [];

@@ -5,8 +5,10 @@ import {
   COLLECTED_KINDS,
   CollectedKind,
   KubeObject,
+  RejectedObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { certificateOf, secretMetadataOnly } from '../collection/certificates';
+import { admitObject } from '../collection/objectShapes';
 import { withoutNoise } from '../collection/withoutNoise';
 
 function groupOf(apiVersion: string | undefined): string {
@@ -87,6 +89,7 @@ export function toInventory(
   const byKind: ClusterInventory['objects'] = {};
   const certificates: CertificateInfo[] = [];
   const skipped: Record<string, number> = {};
+  const rejected: RejectedObject[] = [];
   for (const raw of objects) {
     const kind = collectedKindOf(raw);
     if (!kind) {
@@ -94,7 +97,18 @@ export function toInventory(
       skipped[key] = (skipped[key] ?? 0) + 1;
       continue;
     }
-    let object = withoutNoise(raw);
+    const admitted = admitObject(kind, raw);
+    if ('rejected' in admitted) {
+      const { namespace } = admitted.rejected;
+      rejected.push({
+        ...admitted.rejected,
+        // Where kubectl would apply it.
+        namespace:
+          namespace ?? (COLLECTED_KINDS[kind].namespaced ? 'default' : undefined),
+      });
+      continue;
+    }
+    let object = withoutNoise(admitted.object);
     if (COLLECTED_KINDS[kind].namespaced && !object.metadata.namespace) {
       object = {
         ...object,
@@ -115,6 +129,7 @@ export function toInventory(
       objects: byKind,
       unavailable: {},
       certificates,
+      rejected,
     },
     skipped,
   };

@@ -8,6 +8,7 @@ import { gatewaySelectorNoWorkload } from './gatewaySelectorNoWorkload';
 import { hostNetworkDnsPolicy } from './hostNetworkDnsPolicy';
 import { hostPortConflict } from './hostPortConflict';
 import { idleResources } from './idleResources';
+import { malformedObject } from './malformedObject';
 import { mixedRootCa } from './mixedRootCa';
 import { podEipNotStable } from './podEipNotStable';
 import { serviceBypassesMesh } from './serviceBypassesMesh';
@@ -20,6 +21,7 @@ export type { Analyzer, AnalyzerContext } from './types';
 
 /** Every analyzer the engine runs, in the order their findings are listed. */
 export const ANALYZERS: Analyzer[] = [
+  malformedObject,
   apiServerPublic,
   gatewaySelectorNoWorkload,
   vsMissingGateway,

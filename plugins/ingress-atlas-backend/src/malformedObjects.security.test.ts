@@ -1,0 +1,307 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { RunningCluster } from '@ingress-atlas/sandbox';
+import {
+  SandboxAtlas,
+  startSandboxAtlas,
+} from '@ingress-atlas/sandbox/testUtils';
+import { ingressAtlasPlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * Objects Kubernetes stores when schema validation is skipped (`kubectl apply --validate=false`,
+ * CRDs that preserve unknown fields), each with the field at fault. The first seven stopped the
+ * whole analysis with a TypeError; the others were read wrongly or not at all, without a word.
+ */
+const MALFORMED = [
+  {
+    case: 'Ingress rules as a string',
+    object: ingress('rules-string', { rules: 'a.example.com' }),
+    field: 'spec.rules',
+  },
+  {
+    case: 'Ingress paths as a string',
+    object: ingress('paths-string', {
+      rules: [{ host: 'a.example.com', http: { paths: '/' } }],
+    }),
+    field: 'spec.rules[0].http.paths',
+  },
+  {
+    case: 'Service ports as a string',
+    object: service('ports-string', { spec: { type: 'LoadBalancer', ports: '80' } }),
+    field: 'spec.ports',
+  },
+  {
+    case: 'Service status.loadBalancer.ingress as a string',
+    object: service('lb-ingress-string', {
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+      status: { loadBalancer: { ingress: '192.0.2.99' } },
+    }),
+    field: 'status.loadBalancer.ingress',
+  },
+  {
+    case: 'VirtualService hosts as a number',
+    object: virtualService('hosts-number', { hosts: 7, gateways: ['gw'] }),
+    field: 'spec.hosts',
+  },
+  {
+    case: 'VirtualService http as an object',
+    object: virtualService('http-object', {
+      hosts: ['a.example.com'],
+      gateways: ['gw'],
+      http: { route: [{ destination: { host: 'web' } }] },
+    }),
+    field: 'spec.http',
+  },
+  {
+    case: 'HTTPRoute parentRefs as a string',
+    object: httpRoute('parentrefs-string', { parentRefs: 'gw' }),
+    field: 'spec.parentRefs',
+  },
+  {
+    case: 'Ingress tls as a string',
+    object: ingress('tls-string', { tls: 'a-tls', rules: [] }),
+    field: 'spec.tls',
+  },
+  {
+    case: 'HTTPRoute hostnames as a string',
+    object: httpRoute('hostnames-string', {
+      parentRefs: [{ name: 'gw' }],
+      hostnames: 'a.example.com',
+    }),
+    field: 'spec.hostnames',
+  },
+  {
+    case: 'HTTPRoute rules as a string',
+    object: httpRoute('route-rules-string', { parentRefs: [{ name: 'gw' }], rules: 'web' }),
+    field: 'spec.rules',
+  },
+  {
+    case: 'VirtualService gateways as a string',
+    object: virtualService('gateways-string', { hosts: ['a.example.com'], gateways: 'gw' }),
+    field: 'spec.gateways',
+  },
+  {
+    case: 'Service externalIPs as a string',
+    object: service('external-ips-string', {
+      spec: { externalIPs: '192.0.2.98', ports: [{ port: 80 }] },
+    }),
+    field: 'spec.externalIPs',
+  },
+  {
+    case: 'Deployment container ports as a string',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'container-ports-string', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: {
+          metadata: { labels: { app: 'x' } },
+          spec: { containers: [{ name: 'x', image: 'x', ports: '8080' }] },
+        },
+      },
+    },
+    field: 'spec.template.spec.containers[0].ports',
+  },
+  {
+    case: 'Istio Gateway servers as a string',
+    object: {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'servers-string', namespace: 'shop' },
+      spec: { selector: { istio: 'ingressgateway' }, servers: 'a.example.com' },
+    },
+    field: 'spec.servers',
+  },
+];
+
+function service(name: string, body: object) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, ...body };
+}
+
+function ingress(name: string, spec: object) {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: 'shop' },
+    spec,
+  };
+}
+
+function virtualService(name: string, spec: object) {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name, namespace: 'shop' },
+    spec,
+  };
+}
+
+function httpRoute(name: string, spec: object) {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace: 'shop' },
+    spec,
+  };
+}
+
+/** A well-formed neighbour of every malformed object: a public web Service and its route. */
+const WELL_FORMED = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'nginx' }] },
+      },
+    },
+  },
+  service('web', {
+    spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] },
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
+  }),
+  ingress('web', {
+    rules: [
+      {
+        host: 'web.example.com',
+        http: {
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: 'web', port: { number: 80 } } },
+            },
+          ],
+        },
+      },
+    ],
+  }),
+];
+
+/** Runs the CLI exactly as `yarn ingress-atlas` does (the root package.json script). */
+function cli(...args: string[]) {
+  const script: string = require(path.join(REPO_ROOT, 'package.json')).scripts[
+    'ingress-atlas'
+  ];
+  const [, ...scriptArgs] = script.split(' ');
+  const result = spawnSync(process.execPath, [...scriptArgs, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('one malformed object', () => {
+  describe('in manifests: ingress-atlas analyze -f', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-malformed-'));
+    });
+    afterAll(async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    it.each(MALFORMED)(
+      '$case: is left out with a finding naming it and $field; the rest is analysed',
+      async ({ object, field }) => {
+        const cluster = object.metadata.name;
+        const folder = path.join(dir, cluster);
+        await fs.mkdir(folder, { recursive: true });
+        await fs.writeFile(
+          path.join(folder, 'all.json'),
+          JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...WELL_FORMED, object] }),
+        );
+
+        const { code, stdout, stderr } = cli('analyze', '-f', folder, '-o', 'json', '--fail-on', 'none');
+
+        expect(stderr).not.toMatch(/TypeError|is not a function|is not iterable/);
+        expect(code).toBe(0);
+        const model: AtlasModel = JSON.parse(stdout);
+        const malformed = model.findings.filter(f => f.code === 'MALFORMED_OBJECT');
+        expect(malformed).toHaveLength(1);
+        expect(malformed[0].message).toContain(`${object.kind} shop/${object.metadata.name}`);
+        expect(malformed[0].message).toContain(field);
+        expect(malformed[0].objects[0]).toMatchObject({
+          kind: object.kind,
+          namespace: 'shop',
+          name: object.metadata.name,
+          cluster,
+        });
+        expect(model.entries.map(e => e.id)).toContain(
+          `entry:${cluster}/load-balancer/shop/web`,
+        );
+        expect(model.routes.map(r => r.id)).toContain(`route:${cluster}/Ingress/shop/web`);
+      },
+    );
+  });
+
+  describe('in a live cluster', () => {
+    let atlas: SandboxAtlas;
+    let edge: RunningCluster;
+
+    beforeAll(async () => {
+      // Without the cloud module: what is read from the clusters is what is at stake here.
+      atlas = await startSandboxAtlas({ features: [ingressAtlasPlugin] });
+      edge = atlas.sandbox.running.find(c => c.name === 'edge')!;
+    });
+    afterAll(async () => {
+      await atlas?.stop();
+    });
+
+    const store = (object: any) => {
+      const [group] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [''];
+      // Straight into the API server's storage, as etcd holds what skipped validation.
+      edge.store.create(edge.store.typeOfKind(group, object.kind)!, object);
+    };
+
+    it('skips each one with a finding naming it and the field, and analyses everything else', async () => {
+      const before = await atlas.get('/exposures');
+      const { clusters: clustersBefore } = await atlas.get('/clusters');
+      store({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+      MALFORMED.forEach(({ object }) => store(object));
+
+      await atlas.refresh();
+
+      const { clusters } = await atlas.get('/clusters');
+      expect(clusters.map((c: any) => [c.name, c.status, c.analysisError])).toEqual(
+        clustersBefore.map((c: any) => [c.name, 'ok', undefined]),
+      );
+      for (const cluster of clusters) {
+        const earlier = clustersBefore.find((c: any) => c.name === cluster.name);
+        expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(Date.parse(earlier.collectedAt));
+      }
+      const { findings } = await atlas.get('/findings?cluster=edge');
+      for (const { object, field } of MALFORMED) {
+        const found = findings.filter(
+          (f: any) =>
+            f.code === 'MALFORMED_OBJECT' &&
+            f.objects[0].kind === object.kind &&
+            f.objects[0].name === object.metadata.name,
+        );
+        expect(found).toHaveLength(1);
+        expect(found[0].message).toContain(`${object.kind} shop/${object.metadata.name} in edge`);
+        expect(found[0].message).toContain(field);
+      }
+      // The rest of edge, and the other clusters, look as they did.
+      const after = await atlas.get('/exposures');
+      for (const part of ['paths', 'entries', 'gateways', 'routes'] as const) {
+        expect(after[part].map((x: any) => x.id).sort()).toEqual(
+          before[part].map((x: any) => x.id).sort(),
+        );
+      }
+    });
+  });
+});
