@@ -32,7 +32,7 @@ for (const theme of ['light', 'dark'] as const) {
 
       await expect(card.getByText('blog.example.com')).toBeVisible();
       await expect(
-        card.getByText(/CLB lb-blog0001 · 129\.204\.10\.11 \(public\)/),
+        card.getByText(/CLB lb-blog0001 · 198\.51\.100\.11 \(public\)/),
       ).toBeVisible();
       await expect(card.getByText('144 CNY/month')).toBeVisible();
       await expect(card.getByTestId('finding-banner')).toContainText(

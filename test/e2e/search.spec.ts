@@ -22,7 +22,7 @@ test('a guest finds blog.example.com in search and lands on its Ingress tab', as
   }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
 
   await expect(page.getByText('Exposed hosts').first()).toBeVisible();
-  await expect(page.getByText(/129\.204\.10\.11/).first()).toBeVisible();
+  await expect(page.getByText(/198\.51\.100\.11/).first()).toBeVisible();
   await expect(page.getByText(/lb-blog0001/).first()).toBeVisible();
   await expect(page.getByText('Cluster: tke-blog')).toBeVisible();
   expect(await page.content()).not.toContain('ATLAS-CANARY-');

@@ -74,7 +74,7 @@ if (!available) {
   it('lists the Services of the estate', async () => {
     const output = await kubectl(['--context', 'tke-blog', 'get', 'svc', '-A']);
     expect(output).toMatch(
-      /istio-system\s+istio-ingressgateway\s+LoadBalancer\s+\S+\s+129\.204\.10\.11\s+15021:30521\/TCP,80:30080\/TCP,443:30443\/TCP/,
+      /istio-system\s+istio-ingressgateway\s+LoadBalancer\s+\S+\s+198\.51\.100\.11\s+15021:30521\/TCP,80:30080\/TCP,443:30443\/TCP/,
     );
     expect(output).toMatch(/blog\s+blog/);
     expect(output).toMatch(/default\s+kubernetes/);

@@ -26,7 +26,7 @@ describe('EntityIngressAtlasCard', () => {
     expect(screen.getByText('Public hosts')).toBeInTheDocument();
     expect(screen.queryByText('Internal hosts')).not.toBeInTheDocument();
     expect(
-      screen.getByText(/CLB lb-blog0001 · 129\.204\.10\.11 \(public\)/),
+      screen.getByText(/CLB lb-blog0001 · 198\.51\.100\.11 \(public\)/),
     ).toBeInTheDocument();
     expect(
       screen.getByText('istio-system/istio-ingressgateway (istio, tke-blog)'),
