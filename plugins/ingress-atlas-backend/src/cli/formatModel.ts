@@ -315,7 +315,7 @@ export function formatModel(model: AtlasModel): string {
     0,
   );
   sections.push(
-    `${model.clusters.length} cluster(s), ${model.entries.length} entry(ies), ${
+    `${model.clusters.length} cluster(s), ${
       model.paths.length
     } path(s); ${count('error')} error(s), ${count(
       'warning',

@@ -1,4 +1,5 @@
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { adminPortPublic } from './adminPortPublic';
 import { apiServerPublic } from './apiServerPublic';
 import { certExpiring } from './certExpiring';
 import { clbToPodEipSaving } from './clbToPodEipSaving';
@@ -23,6 +24,7 @@ export type { Analyzer, AnalyzerContext } from './types';
 export const ANALYZERS: Analyzer[] = [
   malformedObject,
   apiServerPublic,
+  adminPortPublic,
   gatewaySelectorNoWorkload,
   vsMissingGateway,
   credentialSecret,

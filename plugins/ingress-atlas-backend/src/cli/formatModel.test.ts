@@ -1,0 +1,50 @@
+import { analyzeYaml } from '../engine/__testUtils__/analyzeYaml';
+import { formatModel } from './formatModel';
+
+describe('formatModel', () => {
+  it('lists every entry, those without routes too, with network, ports and reason', () => {
+    const model = analyzeYaml(`
+apiVersion: v1
+kind: Service
+metadata:
+  name: grafana
+  namespace: monitoring
+spec:
+  type: LoadBalancer
+  selector:
+    app: grafana
+  ports:
+  - port: 3000
+    protocol: TCP
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+  namespace: default
+  annotations:
+    service.kubernetes.io/tke-existed-lbid: lb-0123abcd
+spec:
+  type: LoadBalancer
+  ports:
+  - port: 8443
+`);
+    expect(model.routes).toEqual([]);
+    const text = formatModel(model);
+    const entries = text.slice(
+      text.indexOf('ENTRIES\n'),
+      text.indexOf('\n\nEXPOSURE PATHS'),
+    );
+    const lines = entries.split('\n');
+    expect(lines[1]).toMatch(
+      /^CLUSTER +ENTRY +NETWORK +PORTS +GATEWAY +PATHS +WHY THIS NETWORK$/,
+    );
+    expect(lines[2]).toMatch(
+      /^c +load-balancer lb-0123abcd \(default\/legacy\) +unknown +8443\/TCP +1 +existing load balancer lb-0123abcd \(service.kubernetes.io\/tke-existed-lbid\), no cloud inventory$/,
+    );
+    expect(lines[3]).toMatch(
+      /^c +load-balancer \(monitoring\/grafana\) +public +3000\/TCP +1 +default: /,
+    );
+    expect(text).toContain('[ADMIN_PORT_PUBLIC]');
+  });
+});
