@@ -1,5 +1,9 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
+/*
+ * The backend's own settings. The clusters, cloud accounts and prices it shares with the
+ * scaffolder actions are declared in @ingress-atlas/plugin-ingress-atlas-node.
+ */
 export interface Config {
   ingressAtlas?: {
     /** How often the atlas refreshes all clusters and cloud accounts. Default: every 5 minutes. */
@@ -13,31 +17,6 @@ export interface Config {
       clusterTimeoutSeconds?: number;
     };
     /**
-     * Allow plain-http API server URLs on hosts other than loopback. Default false.
-     */
-    allowInsecureHttp?: boolean;
-    /** Clusters read by the atlas in addition to the ones other sources contribute. */
-    clusters?: Array<{
-      /** Unique, stable name. */
-      name: string;
-      title?: string;
-      /** API server URL (https; http only on loopback unless allowInsecureHttp). */
-      url?: string;
-      /** @visibility secret */
-      serviceAccountToken?: string;
-      /** PEM CA bundle, base64-encoded as in a kubeconfig. */
-      caData?: string;
-      skipTLSVerify?: boolean;
-      /** Path to a kubeconfig file on the backend host (its current context is used). */
-      kubeconfigPath?: string;
-      /** Folders or files of manifests: an offline, read-only cluster. */
-      manifests?: string[];
-      provider?: 'tencent' | 'aliyun' | 'huawei' | 'generic';
-      region?: string;
-      /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
-      cloudClusterId?: string;
-    }>;
-    /**
      * Also read the clusters configured for Backstage's Kubernetes plugin
      * (`kubernetes.clusterLocatorMethods` of type `config` with a service-account token). Default true.
      */
@@ -49,13 +28,6 @@ export interface Config {
       allowedHosts?: string[];
       /** @visibility secret */
       serviceAccountToken?: string;
-    };
-    /**
-     * Price overrides per provider and item, e.g. `tencent: { loadBalancer: 0.2 }`
-     * (CNY per hour; items: loadBalancer, eipUnbound, eipTraffic, vpcEndpoint, ...).
-     */
-    prices?: {
-      [provider: string]: { [item: string]: number };
     };
     /** Optional Prometheus with Istio metrics, for traffic-based cost. */
     prometheus?: {

@@ -1,14 +1,14 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  CloudInventory,
-  ClusterConnection,
-  IngressAtlasCloudProvider,
+import {
+  type CloudInventory,
+  type ClusterConnection,
+  type IngressAtlasCloudProvider,
+  type RetryOptions,
+  describeTencentError,
+  TencentClients,
+  type TencentAccount,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ClbInventory } from './clb/ClbInventory';
-import type { RetryOptions } from './client/retry';
-import { describeError } from './client/retry';
-import { TencentClients } from './client/TencentClients';
-import type { TencentAccount } from './config';
 import { TencentPriceInquiry } from './pricing/TencentPriceInquiry';
 import { TcmMeshes } from './tcm/TcmMeshes';
 import { TkeCluster, TkeClusters } from './tke/TkeClusters';
@@ -82,7 +82,9 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
             return { clusters: await tke.list(region) };
           } catch (error) {
             return {
-              failure: `${account.name}/${region}: ${describeError(error)}`,
+              failure: `${account.name}/${region}: ${describeTencentError(
+                error,
+              )}`,
             };
           }
         }),
@@ -141,7 +143,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
       try {
         await read();
       } catch (error) {
-        const message = describeError(error);
+        const message = describeTencentError(error);
         inventory.errors.push({ part: name, message });
         this.#logger.warn('Could not read part of a Tencent Cloud inventory', {
           account,

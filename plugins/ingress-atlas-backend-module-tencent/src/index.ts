@@ -6,4 +6,3 @@
  */
 export { ingressAtlasModuleTencent as default } from './module';
 export { TencentCloudProvider } from './TencentCloudProvider';
-export { readTencentAccounts, type TencentAccount } from './config';

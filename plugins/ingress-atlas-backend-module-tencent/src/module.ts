@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { ingressAtlasCloudProvidersExtensionPoint } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { readTencentAccounts } from './config';
+import {
+  ingressAtlasCloudProvidersExtensionPoint,
+  readTencentAccounts,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { TencentCloudProvider } from './TencentCloudProvider';
 
 /** Adds Tencent Cloud (TKE, CLB, EIP, VPC endpoints, TCM, prices) to the Ingress Atlas. */

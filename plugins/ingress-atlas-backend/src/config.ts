@@ -1,11 +1,11 @@
 import { Config } from '@backstage/config';
-import {
-  DEFAULT_PRICES,
-  PriceOverrides,
-  mergePriceCatalogue,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { PriceOverrides } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import { readOptionalSchedule } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  readAllowInsecureHttp,
+  readOptionalSchedule,
+  readPriceOverrides,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 
 export interface AtlasConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
@@ -49,23 +49,13 @@ export function readAtlasConfig(root: Config): AtlasConfig {
       `Invalid ingressAtlas.refresh.clusterTimeoutSeconds: ${timeoutSeconds}; expected a positive number`,
     );
   }
-  const prices: PriceOverrides = {};
-  const pricesConfig = config?.getOptionalConfig('prices');
-  for (const provider of pricesConfig?.keys() ?? []) {
-    const items = pricesConfig!.getConfig(provider);
-    prices[provider] = Object.fromEntries(
-      items.keys().map(item => [item, items.getNumber(item)]),
-    );
-  }
-  // Fails at startup, naming the bad key, rather than at the first refresh.
-  mergePriceCatalogue(DEFAULT_PRICES, prices);
   const catalog = config?.getOptionalConfig('catalogClusters');
   return {
     schedule: readOptionalSchedule(refresh, 'ingressAtlas.refresh', DEFAULT_SCHEDULE),
     concurrency,
     kindConcurrency,
     clusterTimeoutMs: timeoutSeconds * 1000,
-    allowInsecureHttp: config?.getOptionalBoolean('allowInsecureHttp') ?? false,
+    allowInsecureHttp: readAllowInsecureHttp(root),
     importKubernetesConfig:
       config?.getOptionalBoolean('importKubernetesConfig') ?? true,
     catalogClusters: {
@@ -73,7 +63,7 @@ export function readAtlasConfig(root: Config): AtlasConfig {
       allowedHosts: catalog?.getOptionalStringArray('allowedHosts') ?? [],
       serviceAccountToken: catalog?.getOptionalString('serviceAccountToken'),
     },
-    prices,
+    prices: readPriceOverrides(root),
     prometheusUrl: config?.getOptionalString('prometheus.url'),
   };
 }

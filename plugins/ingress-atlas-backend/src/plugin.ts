@@ -94,7 +94,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(ingressAtlasPermissions);
 
         const builtInSources = [
-          configClusterSource(config, atlasConfig),
+          configClusterSource(config),
           ...(atlasConfig.importKubernetesConfig
             ? [kubernetesConfigClusterSource(config, atlasConfig)]
             : []),

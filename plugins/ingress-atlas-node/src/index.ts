@@ -1,11 +1,15 @@
 /**
- * Node-side contracts of Ingress Atlas: the inventory that collectors produce and the
- * extension points through which modules add cluster sources and cloud providers.
+ * Node-side contracts of Ingress Atlas: the inventory that collectors produce, the
+ * extension points through which modules add cluster sources and cloud providers, and the
+ * one reader of the clusters, cloud accounts and prices that the backend, its modules and
+ * the scaffolder actions share.
  *
  * @packageDocumentation
  */
 export * from './inventory';
 export * from './extensions';
 export * from './client';
+export * from './config';
+export * from './tencent';
 export { mapWithConcurrency } from './mapWithConcurrency';
 export { readOptionalSchedule } from './schedule';

@@ -7,6 +7,6 @@
 export { scaffolderModuleIngressAtlas as default } from './module';
 export * from './actions';
 export { ClusterDirectory } from './clusters';
-export type { ClusterConnection, TencentAccount } from './clusters';
+export type { ConnectedCluster } from './clusters';
 export { tcpProbe } from './reachability';
 export type { ReachabilityProbe } from './reachability';

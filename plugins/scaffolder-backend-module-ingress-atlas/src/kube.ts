@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ClusterConnection } from './clusters';
+import type { ConnectedCluster } from './clusters';
 import { describeObject } from './manifests';
 
 /** Any Kubernetes object, as JSON. */
@@ -66,7 +66,7 @@ function describeRef(ref: ObjectRef): string {
 
 /** The object, or undefined when it does not exist. */
 export async function readObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   ref: ObjectRef,
 ): Promise<KubeObject | undefined> {
   try {
@@ -83,7 +83,7 @@ export async function readObject(
 }
 
 export async function listObjects(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   query: {
     apiVersion: string;
     kind: string;
@@ -116,7 +116,7 @@ export async function listObjects(
 
 /** Whether the cluster serves `kind` in `apiVersion` (CRDs installed, API enabled). */
 export async function servesKind(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   apiVersion: string,
   kind: string,
 ): Promise<boolean> {
@@ -145,7 +145,7 @@ export interface WriteOptions {
 }
 
 export async function createObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   object: KubeObject,
   options: WriteOptions,
 ): Promise<KubeObject> {
@@ -154,7 +154,7 @@ export async function createObject(
 
 /** Replaces `object`; its metadata.resourceVersion (when set) guards against lost updates. */
 export async function replaceObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   object: KubeObject,
   options: WriteOptions,
 ): Promise<KubeObject> {
@@ -162,7 +162,7 @@ export async function replaceObject(
 }
 
 async function writeObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   object: KubeObject,
   { dryRun }: WriteOptions,
   verb: 'create' | 'replace',
@@ -189,7 +189,7 @@ async function writeObject(
 
 /** Deletes an object; one already gone counts as deleted. */
 export async function deleteObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   ref: ObjectRef,
   { dryRun }: WriteOptions,
 ): Promise<void> {
@@ -217,7 +217,7 @@ export async function deleteObject(
 
 /** Creates the object, or replaces the live one (keeping its resourceVersion). */
 export async function createOrReplaceObject(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   desired: KubeObject,
   live: KubeObject | undefined,
   options: WriteOptions,

@@ -1,64 +1,72 @@
-import { Client as ClbClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_client';
-import { Client as DnspodClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_client';
-import { Client as TkeClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke/v20180525/tke_client';
-import { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
-import type { ClientConfig } from 'tencentcloud-sdk-nodejs/tencentcloud/common/interface';
-import type { TencentAccount } from './clusters';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClbClient,
+  DnspodClient,
+  TencentAccount,
+  TencentClients,
+  TkeClient,
+  VpcClient,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 
-/** Signed clients for one Tencent Cloud account, one per product and region. */
+export { describeTencentError } from '@ingress-atlas/plugin-ingress-atlas-node';
+
+/** Calls that only read: retried on any transient failure. Others only when throttled. */
+const READ_ONLY_ACTION = /^(Describe|Inquiry|Get|Check)/;
+
+/**
+ * The Tencent Cloud clients of one account for the actions: the same clients, credential
+ * chain and retry as the Tencent module's, with every API call going through the retry.
+ */
 export class TencentCloud {
   readonly account: string;
-  readonly #config: (region?: string) => ClientConfig;
+  readonly #clients: TencentClients;
 
-  constructor(account: TencentAccount) {
+  constructor(account: TencentAccount, logger?: LoggerService) {
     this.account = account.name;
-    this.#config = region => ({
-      credential: { secretId: account.secretId, secretKey: account.secretKey },
-      region,
-      profile: {
-        language: 'en-US',
-        httpProfile: {
-          reqTimeout: 30,
-          ...(account.endpoint && {
-            endpoint: account.endpoint.host,
-            protocol: account.endpoint.protocol,
-          }),
-        },
-      },
-    });
+    this.#clients = TencentClients.create({ account, logger });
   }
 
   clb(region: string): ClbClient {
-    return new ClbClient(this.#config(region));
+    return this.#retrying(this.#clients.clb(region), region);
   }
 
   vpc(region: string): VpcClient {
-    return new VpcClient(this.#config(region));
+    return this.#retrying(this.#clients.vpc(region), region);
   }
 
   tke(region: string): TkeClient {
-    return new TkeClient(this.#config(region));
+    return this.#retrying(this.#clients.tke(region), region);
   }
 
   /** DNSPod is not regional. */
   dnspod(): DnspodClient {
-    return new DnspodClient(this.#config());
+    return this.#retrying(this.#clients.dnspod(), '');
   }
-}
 
-/**
- * The error code of a failed call (`ResourceNotFound.NoDataOfRecord`, ...). Checked by field,
- * not `instanceof`: several copies of the SDK's exception class may be loaded.
- */
-export function tencentErrorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** A one-line description of a failed call, without request payloads. */
-export function describeTencentError(error: unknown): string {
-  const e = error as { code?: string; message?: string; requestId?: string };
-  return [e.code, e.message, e.requestId && `request ${e.requestId}`]
-    .filter(Boolean)
-    .join(': ');
+  // The SDK names API actions in PascalCase (DescribeAddresses, ModifyRecord); its own
+  // helpers are camelCase and pass through untouched.
+  #retrying<T extends object>(client: T, region: string): T {
+    const clients = this.#clients;
+    return new Proxy(client, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (
+          typeof value !== 'function' ||
+          typeof property !== 'string' ||
+          !/^[A-Z]/.test(property)
+        ) {
+          return value;
+        }
+        return (...args: unknown[]) =>
+          clients.call(
+            {
+              action: property,
+              region,
+              idempotent: READ_ONLY_ACTION.test(property),
+            },
+            () => value.apply(target, args),
+          );
+      },
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ClusterConnection } from './clusters';
+import type { ConnectedCluster } from './clusters';
 import { KubeObject, listObjects, readObject, sleep } from './kube';
 import { TencentCloud, describeTencentError } from './tencent';
 
@@ -34,7 +34,7 @@ export interface VpcCniState {
  * IPAMD is on for the cluster.
  */
 export async function vpcCniState(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   cloud: TencentCloud | undefined,
 ): Promise<VpcCniState> {
   const ipamd = await readObject(cluster, {
@@ -114,7 +114,7 @@ export interface PodEip {
 
 /** The pods of a StatefulSet (by ordinal name) and the EIPs ipamd gave them. */
 export async function podEips(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   statefulSet: KubeObject,
 ): Promise<PodEip[]> {
   const { name, namespace } = statefulSet.metadata!;
@@ -150,7 +150,7 @@ export function allBound(statefulSet: KubeObject, eips: PodEip[]): boolean {
  * names the pods still waiting and any FailedAllocateEIP events.
  */
 export async function waitForPodEips(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   statefulSet: KubeObject,
   options: {
     timeoutSeconds: number;
@@ -209,7 +209,7 @@ export async function waitForPodEips(
 }
 
 async function eipEvents(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   namespace: string,
   pods: string[],
 ): Promise<string[]> {

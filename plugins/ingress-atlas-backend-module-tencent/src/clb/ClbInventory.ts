@@ -1,6 +1,8 @@
 import {
   CloudLoadBalancer,
   mapWithConcurrency,
+  describeTencentError,
+  type TencentClients,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type {
   Backend,
@@ -8,8 +10,6 @@ import type {
   LoadBalancer,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_models';
 import { readAllPages } from '../client/paging';
-import { describeError } from '../client/retry';
-import type { TencentClients } from '../client/TencentClients';
 
 /** CLB's API allows 20 calls a second per action; a few in flight stays well below it. */
 const CONCURRENCY = 4;
@@ -83,9 +83,9 @@ export class ClbInventory {
           return await this.#describe(region, instance);
         } catch (error) {
           errors.push(
-            `${instance.LoadBalancerId}: listeners unavailable: ${describeError(
-              error,
-            )}`,
+            `${
+              instance.LoadBalancerId
+            }: listeners unavailable: ${describeTencentError(error)}`,
           );
           return undefined;
         }

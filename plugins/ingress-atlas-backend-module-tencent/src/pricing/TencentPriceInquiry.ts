@@ -1,6 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { describeError } from '../client/retry';
-import type { TencentClients } from '../client/TencentClients';
+import {
+  describeTencentError,
+  type TencentClients,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** Hourly list prices (CNY) from the price inquiry actions; absent when an inquiry failed. */
 export interface TencentHourlyPrices {
@@ -84,7 +86,7 @@ export class TencentPriceInquiry {
         account: this.#clients.account,
         region,
         action,
-        error: describeError(error),
+        error: describeTencentError(error),
       });
       return undefined;
     }

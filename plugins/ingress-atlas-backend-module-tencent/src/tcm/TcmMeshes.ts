@@ -1,7 +1,9 @@
-import type { ManagedMesh } from '@ingress-atlas/plugin-ingress-atlas-node';
+import type {
+  ManagedMesh,
+  TencentClients,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { Mesh } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm/v20210413/tcm_models';
 import { readAllPages } from '../client/paging';
-import type { TencentClients } from '../client/TencentClients';
 
 function toManagedMesh(mesh: Mesh): ManagedMesh {
   return {

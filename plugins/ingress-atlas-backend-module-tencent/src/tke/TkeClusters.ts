@@ -1,11 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ClusterDescriptor } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  type ClusterDescriptor,
+  type KubeconfigAccess,
+  describeTencentError,
+  type TencentClients,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { Cluster } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke/v20180525/tke_models';
 import { parse } from 'yaml';
-import type { KubeconfigAccess } from '../config';
 import { readAllPages } from '../client/paging';
-import { describeError } from '../client/retry';
-import type { TencentClients } from '../client/TencentClients';
 
 export interface TkeCluster {
   descriptor: ClusterDescriptor;
@@ -117,7 +119,7 @@ export class TkeClusters {
         account: this.#clients.account,
         region,
         cluster: ClusterId,
-        error: describeError(error),
+        error: describeTencentError(error),
       });
       return undefined;
     }
@@ -152,7 +154,7 @@ export class TkeClusters {
         account: this.#clients.account,
         region,
         cluster: ClusterId,
-        error: describeError(error),
+        error: describeTencentError(error),
       });
       return undefined;
     }

@@ -1,6 +1,7 @@
 import type {
   CloudAddress,
   CloudVpcEndpoint,
+  TencentClients,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type {
   Address,
@@ -8,7 +9,6 @@ import type {
   EndPointService,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_models';
 import { readAllPages } from '../client/paging';
-import type { TencentClients } from '../client/TencentClients';
 
 /** Reads the EIPs and VPC endpoints of a region. */
 export class VpcInventory {

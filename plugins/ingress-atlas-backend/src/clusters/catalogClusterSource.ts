@@ -4,8 +4,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClusterConnection,
   IngressAtlasClusterSource,
+  validateClusterUrl,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { validateClusterUrl } from './validateClusterUrl';
 
 const API_SERVER = 'kubernetes.io/api-server';
 const API_SERVER_CA = 'kubernetes.io/api-server-certificate-authority';

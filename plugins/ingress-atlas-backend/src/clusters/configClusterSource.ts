@@ -1,70 +1,14 @@
 import { Config } from '@backstage/config';
 import {
   ClusterConnection,
-  CloudProviderId,
   IngressAtlasClusterSource,
+  readConfigClusters,
+  validateClusterUrl,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { validateClusterUrl } from './validateClusterUrl';
-
-const PROVIDERS: CloudProviderId[] = ['tencent', 'aliyun', 'huawei', 'generic'];
-
-function readProvider(config: Config, key: string): CloudProviderId {
-  const value = config.getOptionalString(key) ?? 'generic';
-  if (!PROVIDERS.includes(value as CloudProviderId)) {
-    throw new Error(
-      `Invalid ${key} "${value}"; expected one of ${PROVIDERS.join(', ')}`,
-    );
-  }
-  return value as CloudProviderId;
-}
 
 /** Clusters listed under `ingressAtlas.clusters`. Read and validated once, at startup. */
-export function configClusterSource(
-  root: Config,
-  options: { allowInsecureHttp: boolean },
-): IngressAtlasClusterSource {
-  const connections = (root.getOptionalConfigArray('ingressAtlas.clusters') ?? []).map(
-    (config, index): ClusterConnection => {
-      const where = `ingressAtlas.clusters[${index}]`;
-      const name = config.getString('name');
-      const url = config.getOptionalString('url');
-      const kubeconfigPath = config.getOptionalString('kubeconfigPath');
-      const manifests = config.getOptionalStringArray('manifests');
-      const ways = [url, kubeconfigPath, manifests].filter(Boolean).length;
-      if (ways !== 1) {
-        throw new Error(
-          `${where} (${name}) needs exactly one of url, kubeconfigPath or manifests`,
-        );
-      }
-      if (url) {
-        validateClusterUrl(url, {
-          allowInsecureHttp: options.allowInsecureHttp,
-          what: `${where}.url`,
-        });
-      }
-      return {
-        descriptor: {
-          name,
-          title: config.getOptionalString('title'),
-          source: manifests ? 'manifests' : 'config',
-          provider: readProvider(config, 'provider'),
-          region: config.getOptionalString('region'),
-          cloudClusterId: config.getOptionalString('cloudClusterId'),
-          url: url ?? manifests?.join(', '),
-          readOnly: Boolean(manifests),
-        },
-        kubeconfigPath,
-        auth: url
-          ? {
-              token: config.getOptionalString('serviceAccountToken'),
-              caData: config.getOptionalString('caData'),
-              skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
-            }
-          : undefined,
-        manifestPaths: manifests,
-      };
-    },
-  );
+export function configClusterSource(root: Config): IngressAtlasClusterSource {
+  const connections = readConfigClusters(root);
   return { id: 'config', listClusters: async () => connections };
 }
 

@@ -1,5 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  ClusterConnection,
+  skipsTlsVerify,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** A client-node KubeConfig for a live cluster connection (never logged or stored). */
 export async function kubeConfigFor(connection: ClusterConnection): Promise<KubeConfig> {
@@ -19,10 +22,7 @@ export async function kubeConfigFor(connection: ClusterConnection): Promise<Kube
           name,
           server: url,
           caData: connection.auth?.caData,
-          // client-node refuses plain http unless told TLS checks are off; such URLs were
-          // already limited to loopback (or explicitly allowed) by validateClusterUrl.
-          skipTLSVerify:
-            connection.auth?.skipTLSVerify ?? url.startsWith('http:'),
+          skipTLSVerify: skipsTlsVerify(url, connection.auth),
         },
       ],
       users: [{ name, token: connection.auth?.token }],

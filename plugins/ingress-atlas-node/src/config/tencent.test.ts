@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
-import { readTencentAccounts } from './config';
+import { readTencentAccounts } from './tencent';
 
 function read(tencent: JsonValue) {
   return readTencentAccounts(

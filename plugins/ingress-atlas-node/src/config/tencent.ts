@@ -1,12 +1,20 @@
 import type { Config } from '@backstage/config';
+import { readAllowInsecureHttp } from './clusters';
+import { validateClusterUrl } from './validateClusterUrl';
 
+/** Which kubeconfig of a TKE cluster the atlas fetches: the VPC one, the public one, or none. */
 export type KubeconfigAccess = 'intranet' | 'extranet' | 'none';
 
-/** One configured Tencent Cloud account. `credentials` must never be logged or returned. */
+/**
+ * One account of `ingressAtlas.providers.tencent`, read by the Tencent module and the
+ * scaffolder actions alike. `credentials` must never be logged or returned.
+ */
 export interface TencentAccount {
   name: string;
   regions: string[];
+  /** Absent: the SDK's default chain (environment, profile file, CVM or TKE role). */
   credentials?: { secretId: string; secretKey: string; token?: string };
+  /** An http(s) origin; `{product}` stands for the product's host label (`clb`, `vpc`, ...). */
   endpoint?: string;
   kubeconfigAccess: KubeconfigAccess;
 }
@@ -22,21 +30,22 @@ function invalid(key: string, problem: string): Error {
 function readEndpoint(
   value: string | undefined,
   key: string,
+  allowInsecureHttp: boolean,
 ): string | undefined {
   if (value === undefined) {
     return undefined;
   }
+  // Credentials are sent there: the same rules as for an API server, and an origin only.
   let url: URL;
   try {
-    url = new URL(value.replace('{product}', 'clb'));
-  } catch {
-    throw invalid(key, `'${value}' is not a URL`);
+    url = validateClusterUrl(value.replace('{product}', 'clb'), {
+      allowInsecureHttp,
+      what: key,
+    });
+  } catch (error) {
+    throw invalid(key, (error as Error).message);
   }
-  if (
-    !['http:', 'https:'].includes(url.protocol) ||
-    url.pathname !== '/' ||
-    url.search
-  ) {
+  if (url.pathname !== '/') {
     throw invalid(
       key,
       `'${value}' must be an http(s) origin such as https://clb.internal.tencentcloudapi.com`,
@@ -47,6 +56,7 @@ function readEndpoint(
 
 /** Reads `ingressAtlas.providers.tencent`; throws naming the first bad key. */
 export function readTencentAccounts(config: Config): TencentAccount[] {
+  const allowInsecureHttp = readAllowInsecureHttp(config);
   const entries = config.getOptionalConfigArray(KEY) ?? [];
   const accounts = entries.map((entry, index): TencentAccount => {
     const at = (key: string) => `${KEY}[${index}].${key}`;
@@ -88,6 +98,7 @@ export function readTencentAccounts(config: Config): TencentAccount[] {
       endpoint: readEndpoint(
         entry.getOptionalString('endpoint'),
         at('endpoint'),
+        allowInsecureHttp,
       ),
       kubeconfigAccess,
     };

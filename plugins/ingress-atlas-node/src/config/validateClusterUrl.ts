@@ -10,7 +10,11 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
  */
 export function validateClusterUrl(
   raw: string,
-  options: { allowInsecureHttp: boolean; allowedHosts?: string[]; what: string },
+  options: {
+    allowInsecureHttp: boolean;
+    allowedHosts?: string[];
+    what: string;
+  },
 ): URL {
   let url: URL;
   try {
@@ -24,10 +28,14 @@ export function validateClusterUrl(
     );
   }
   if (url.username || url.password) {
-    throw new InputError(`${options.what}: credentials in the URL are not allowed`);
+    throw new InputError(
+      `${options.what}: credentials in the URL are not allowed`,
+    );
   }
   if (url.search || url.hash) {
-    throw new InputError(`${options.what}: query strings and fragments are not allowed`);
+    throw new InputError(
+      `${options.what}: query strings and fragments are not allowed`,
+    );
   }
   const host = url.hostname.toLowerCase();
   if (

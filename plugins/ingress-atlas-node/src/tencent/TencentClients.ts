@@ -1,35 +1,38 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
+import { dnspod } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod';
 import { tcm } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm';
 import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
 import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
 import { DefaultCredentialProvider } from 'tencentcloud-sdk-nodejs/tencentcloud/common';
 import type { ClientConfig } from 'tencentcloud-sdk-nodejs/tencentcloud/common/interface';
 import type { TencentAccount } from '../config';
-import { RetryOptions, withRetry } from './retry';
+import { RetryOptions, isRetryable, withRetry } from './retry';
 
 export type ClbClient = InstanceType<typeof clb.v20180317.Client>;
 export type VpcClient = InstanceType<typeof vpc.v20170312.Client>;
 export type TkeClient = InstanceType<typeof tke.v20180525.Client>;
 export type TcmClient = InstanceType<typeof tcm.v20210413.Client>;
+export type DnspodClient = InstanceType<typeof dnspod.v20210323.Client>;
 
 const REQUEST_TIMEOUT_SECONDS = 30;
 
 /**
  * SDK clients of one account, per product and region, and the retrying call every
- * concern goes through. Holds the account's credentials; nothing here logs them.
+ * concern goes through: the Tencent module's reads and the scaffolder actions' changes.
+ * Holds the account's credentials (or the SDK's default chain); nothing here logs them.
  */
 export class TencentClients {
   readonly account: string;
   readonly #credential: ClientConfig['credential'];
   readonly #endpoint?: string;
-  readonly #logger: LoggerService;
+  readonly #logger?: LoggerService;
   readonly #retry: RetryOptions;
   readonly #clients = new Map<string, unknown>();
 
   static create(options: {
     account: TencentAccount;
-    logger: LoggerService;
+    logger?: LoggerService;
     retry?: Partial<RetryOptions>;
   }) {
     return new TencentClients(options);
@@ -37,7 +40,7 @@ export class TencentClients {
 
   private constructor(options: {
     account: TencentAccount;
-    logger: LoggerService;
+    logger?: LoggerService;
     retry?: Partial<RetryOptions>;
   }) {
     const { account } = options;
@@ -82,19 +85,37 @@ export class TencentClients {
     );
   }
 
-  /** Runs one API call, retrying throttling, 5xx and network failures with backoff. */
+  /** DNSPod is not regional. */
+  dnspod(): DnspodClient {
+    return this.#client(
+      'dnspod',
+      '',
+      config => new dnspod.v20210323.Client(config),
+    );
+  }
+
+  /**
+   * Runs one API call, retrying throttling, 5xx and network failures with backoff. A call
+   * that changes something (`idempotent: false`) is retried only when throttled: the API
+   * refused it unread, whereas after a 5xx or a lost connection it may have been carried out.
+   */
   call<T>(
-    call: { action: string; region: string },
+    call: { action: string; region: string; idempotent?: boolean },
     fn: () => Promise<T>,
   ): Promise<T> {
-    return withRetry(fn, this.#retry, (attempt, error, delayMs) =>
-      this.#logger.debug('Retrying Tencent Cloud call', {
-        account: this.account,
-        ...call,
-        attempt,
-        delayMs,
-        error: error.message,
-      }),
+    const { idempotent = true, ...fields } = call;
+    const retryable = idempotent ? isRetryable : isThrottled;
+    return withRetry(
+      fn,
+      { ...this.#retry, retryable },
+      (attempt, error, delayMs) =>
+        this.#logger?.debug('Retrying Tencent Cloud call', {
+          account: this.account,
+          ...fields,
+          attempt,
+          delayMs,
+          error: error.message,
+        }),
     );
   }
 
@@ -109,7 +130,7 @@ export class TencentClients {
         key,
         create({
           credential: this.#credential,
-          region,
+          region: region || undefined,
           profile: this.#profile(product),
         }),
       );
@@ -118,11 +139,16 @@ export class TencentClients {
   }
 
   #profile(product: string): ClientConfig['profile'] {
+    // Error messages are shown to users and logged: in English, as the rest of the atlas.
     if (!this.#endpoint) {
-      return { httpProfile: { reqTimeout: REQUEST_TIMEOUT_SECONDS } };
+      return {
+        language: 'en-US',
+        httpProfile: { reqTimeout: REQUEST_TIMEOUT_SECONDS },
+      };
     }
     const url = new URL(this.#endpoint.replace('{product}', product));
     return {
+      language: 'en-US',
       httpProfile: {
         endpoint: url.host,
         protocol: `${url.protocol}//`,
@@ -130,4 +156,9 @@ export class TencentClients {
       },
     };
   }
+}
+
+function isThrottled(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('RequestLimitExceeded');
 }

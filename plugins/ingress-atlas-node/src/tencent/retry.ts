@@ -3,6 +3,8 @@ export interface RetryOptions {
   attempts: number;
   /** Delay before the first retry; doubled for each further one, with jitter. */
   baseDelayMs: number;
+  /** Which failures are worth another try. Default {@link isRetryable}. */
+  retryable?: (error: unknown) => boolean;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function withRetry<T>(
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= options.attempts || !isRetryable(error)) {
+      const retryable = options.retryable ?? isRetryable;
+      if (attempt >= options.attempts || !retryable(error)) {
         throw error;
       }
       const delayMs = Math.round(

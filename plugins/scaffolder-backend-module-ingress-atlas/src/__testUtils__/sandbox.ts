@@ -69,6 +69,7 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
         tencent: [
           {
             name: 'sandbox',
+            regions: ['ap-guangzhou', 'ap-shanghai'],
             endpoint: cloudUrl,
             credentials: SANDBOX_CREDENTIALS,
           },

@@ -1,6 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  DEFAULT_PRICES,
   HOURS_PER_MONTH,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -223,10 +222,10 @@ export function createClusterApiProxyAction(options: ActionOptions) {
           id: `${namespace}/${name}`,
           network: isPublic ? 'public' : 'internal',
         },
-        DEFAULT_PRICES,
+        options.clusters.prices,
       );
       const monthly = cost.parts.reduce((sum, part) => sum + part.amountCny, 0);
-      const vpcEndpoint = DEFAULT_PRICES.huawei?.vpcEndpoint;
+      const vpcEndpoint = options.clusters.prices.huawei?.vpcEndpoint;
       const prices =
         cost.parts
           .map(

@@ -4,7 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
-import type { ClusterConnection, ClusterDirectory } from '../clusters';
+import type { ConnectedCluster, ClusterDirectory } from '../clusters';
 import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud } from '../tencent';
 
@@ -95,7 +95,7 @@ export class Preflight {
 
 /** The Tencent Cloud clients for a cluster's account, if one covers its region. */
 export function tencentCloudOf(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
 ): TencentCloud | undefined {
   return cluster.tencent ? new TencentCloud(cluster.tencent) : undefined;
 }

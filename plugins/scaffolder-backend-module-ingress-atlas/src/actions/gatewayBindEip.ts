@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
   createObject,
@@ -121,7 +121,7 @@ function isRetired(
 }
 
 async function retireDeployment(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   deployment: KubeObject,
   retire: Retire,
   dryRun: boolean,
@@ -145,7 +145,7 @@ function scaledToZero(deployment: KubeObject): KubeObject {
 
 /** The Service that selects the gateway's pods: the StatefulSet's governing Service. */
 async function gatewayServiceName(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   deployment: KubeObject,
 ): Promise<string | undefined> {
   const services = await listObjects(cluster, {

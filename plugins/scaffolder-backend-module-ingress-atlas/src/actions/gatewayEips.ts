@@ -1,4 +1,4 @@
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import { KubeObject } from '../kube';
 import type { ReachabilityProbe } from '../reachability';
 import { allBound, describeAddresses, podEips } from '../tke';
@@ -36,7 +36,7 @@ export const gatewayEipOutputs = {
  * skipped) each address accepts connections on `ports`. Problems go to `preflight`.
  */
 export async function checkGatewayEips(options: {
-  cluster: ClusterConnection;
+  cluster: ConnectedCluster;
   cloud?: TencentCloud;
   statefulSet: KubeObject | undefined;
   ports: number[];

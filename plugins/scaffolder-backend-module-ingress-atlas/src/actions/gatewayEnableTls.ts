@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject, selects } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { requirePermission } from '../permissions';
@@ -32,7 +32,7 @@ export function hostMatches(entry: string, host: string): boolean {
 
 /** The gateway workload (Deployment, StatefulSet or DaemonSet) and its pod labels. */
 export async function gatewayWorkload(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   namespace: string,
   name: string,
 ): Promise<KubeObject | undefined> {

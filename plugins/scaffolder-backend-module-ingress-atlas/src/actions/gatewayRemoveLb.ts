@@ -1,9 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  DEFAULT_PRICES,
+  PriceCatalogue,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import { KubeObject, deleteObject, readObject, selects, sleep } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import { requirePermission } from '../permissions';
@@ -33,9 +33,10 @@ interface LoadBalancerFacts {
 
 /** The CLB behind a Service, and whether deleting the Service deletes (and stops paying for) it. */
 async function loadBalancerFacts(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   cloud: TencentCloud | undefined,
   service: KubeObject,
+  prices: PriceCatalogue,
 ): Promise<LoadBalancerFacts> {
   const annotations: Record<string, string> =
     service.metadata?.annotations ?? {};
@@ -95,7 +96,7 @@ async function loadBalancerFacts(
             id: facts.id,
             network: 'public',
           },
-          DEFAULT_PRICES,
+          prices,
         ).parts.reduce((sum, part) => sum + part.amountCny, 0)
       : 0;
   return {
@@ -271,7 +272,12 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
             );
           }
         }
-        facts = await loadBalancerFacts(cluster, cloud, service);
+        facts = await loadBalancerFacts(
+          cluster,
+          cloud,
+          service,
+          options.clusters.prices,
+        );
       } else if (statefulSet) {
         publicIps = (await podEips(cluster, statefulSet)).flatMap(e =>
           e.ip ? [e.ip] : [],

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import {
   ISTIO_NAMESPACE,
@@ -31,7 +31,7 @@ const OWNING_RESOURCE = 'install.operator.istio.io/owning-resource';
 
 /** Objects in istio-system that the managed mesh (TCM) installed, if any. */
 export async function tcmManagedObjects(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
 ): Promise<string[]> {
   const found: string[] = [];
   for (const kind of ['Deployment', 'Service']) {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { validateApiUrl } from '../clusters';
-import type { ClusterConnection } from '../clusters';
+import { validateClusterUrl } from '@ingress-atlas/plugin-ingress-atlas-node';
+import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
 import { toYaml } from '../manifests';
@@ -30,7 +30,7 @@ const READER_ACCOUNT = 'istio-reader-service-account';
  * only to be written into the remote secret: never logged or output.
  */
 async function readerCredentials(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
 ): Promise<{ token: string; caData?: string } | undefined> {
   const secrets = await listObjects(cluster, {
     apiVersion: 'v1',
@@ -54,7 +54,7 @@ async function readerCredentials(
 
 /** The address of the primary's east-west gateway (its internal CLB). */
 async function eastWestAddress(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
 ): Promise<string | undefined> {
   const service = await readObject(cluster, {
     apiVersion: 'v1',
@@ -185,7 +185,10 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         );
       }
       const server = ctx.input.memberApiServer
-        ? validateApiUrl(ctx.input.memberApiServer, 'memberApiServer')
+        ? validateClusterUrl(ctx.input.memberApiServer, {
+            allowInsecureHttp: false,
+            what: 'memberApiServer',
+          })
             .toString()
             .replace(/\/$/, '')
         : member.server;

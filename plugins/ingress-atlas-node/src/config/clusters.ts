@@ -1,0 +1,87 @@
+import type { Config } from '@backstage/config';
+import type { ClusterConnection } from '../extensions';
+import type { CloudProviderId } from '../inventory';
+import { validateClusterUrl } from './validateClusterUrl';
+
+const KEY = 'ingressAtlas.clusters';
+const PROVIDERS: CloudProviderId[] = ['tencent', 'aliyun', 'huawei', 'generic'];
+
+/** `ingressAtlas.allowInsecureHttp`: plain http to hosts other than loopback. Default false. */
+export function readAllowInsecureHttp(config: Config): boolean {
+  return config.getOptionalBoolean('ingressAtlas.allowInsecureHttp') ?? false;
+}
+
+function readProvider(config: Config, key: string): CloudProviderId {
+  const value = config.getOptionalString('provider') ?? 'generic';
+  if (!PROVIDERS.includes(value as CloudProviderId)) {
+    throw new Error(
+      `Invalid ${key} "${value}"; expected one of ${PROVIDERS.join(', ')}`,
+    );
+  }
+  return value as CloudProviderId;
+}
+
+/**
+ * Reads `ingressAtlas.clusters`, for the atlas that reads them and the actions that change
+ * them. Throws at startup, naming the bad key. Tokens stay in the returned connections only.
+ */
+export function readConfigClusters(root: Config): ClusterConnection[] {
+  const allowInsecureHttp = readAllowInsecureHttp(root);
+  const names = new Set<string>();
+  return (root.getOptionalConfigArray(KEY) ?? []).map(
+    (config, index): ClusterConnection => {
+      const where = `${KEY}[${index}]`;
+      const name = config.getString('name');
+      if (names.has(name)) {
+        throw new Error(`${where}.name: cluster "${name}" is configured twice`);
+      }
+      names.add(name);
+      const url = config.getOptionalString('url');
+      const kubeconfigPath = config.getOptionalString('kubeconfigPath');
+      const manifests = config.getOptionalStringArray('manifests');
+      const ways = [url, kubeconfigPath, manifests].filter(Boolean).length;
+      if (ways !== 1) {
+        throw new Error(
+          `${where} (${name}) needs exactly one of url, kubeconfigPath or manifests`,
+        );
+      }
+      if (url) {
+        validateClusterUrl(url, { allowInsecureHttp, what: `${where}.url` });
+      }
+      return {
+        descriptor: {
+          name,
+          title: config.getOptionalString('title'),
+          source: manifests ? 'manifests' : 'config',
+          provider: readProvider(config, `${where}.provider`),
+          region: config.getOptionalString('region'),
+          cloudClusterId: config.getOptionalString('cloudClusterId'),
+          url: url ?? manifests?.join(', '),
+          readOnly: Boolean(manifests),
+        },
+        kubeconfigPath,
+        auth: url
+          ? {
+              token: config.getOptionalString('serviceAccountToken'),
+              caData: config.getOptionalString('caData'),
+              skipTLSVerify:
+                config.getOptionalBoolean('skipTLSVerify') ?? false,
+            }
+          : undefined,
+        manifestPaths: manifests,
+      };
+    },
+  );
+}
+
+/**
+ * Whether a client skips TLS verification for a connection: when configured, and always for
+ * plain http, which has no TLS to verify (Kubernetes clients refuse http otherwise). Such URLs
+ * were limited to loopback, or explicitly allowed, by {@link validateClusterUrl}.
+ */
+export function skipsTlsVerify(
+  url: string,
+  auth: ClusterConnection['auth'],
+): boolean {
+  return Boolean(auth?.skipTLSVerify) || url.startsWith('http:');
+}
