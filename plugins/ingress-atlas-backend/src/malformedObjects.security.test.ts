@@ -153,6 +153,18 @@ function httpRoute(name: string, spec: object) {
   };
 }
 
+/**
+ * Well-formed as a Kubernetes object, yet the analysis used to stop on it: a front proxy's Envoy
+ * bootstrap whose listeners are not a list. Any input the engine trips over would do; this one
+ * stands for those not yet known.
+ */
+const UNANALYSABLE = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'front-proxy-config', namespace: 'shop' },
+  data: { 'envoy.yaml': 'static_resources:\n  listeners: 5 # tcp_proxy\n' },
+};
+
 /** A well-formed neighbour of every malformed object: a public web Service and its route. */
 const WELL_FORMED = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
@@ -246,31 +258,47 @@ describe('one malformed object', () => {
         expect(model.routes.map(r => r.id)).toContain(`route:${cluster}/Ingress/shop/web`);
       },
     );
+
+    it('says in words which cluster could not be analysed, and exits as for bad input', async () => {
+      const folder = path.join(dir, 'unanalysable');
+      await fs.mkdir(folder, { recursive: true });
+      await fs.writeFile(
+        path.join(folder, 'all.json'),
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...WELL_FORMED, UNANALYSABLE] }),
+      );
+
+      const { code, stderr } = cli('analyze', '-f', folder, '--fail-on', 'none');
+
+      expect(stderr).toMatch(/^Error: cluster unanalysable: The atlas could not analyse this cluster's objects/m);
+      expect(code).toBe(65);
+    });
   });
 
   describe('in a live cluster', () => {
     let atlas: SandboxAtlas;
     let edge: RunningCluster;
+    const typeOf = (object: any) =>
+      edge.store.typeOfKind(
+        object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '',
+        object.kind,
+      )!;
 
     beforeAll(async () => {
       // Without the cloud module: what is read from the clusters is what is at stake here.
       atlas = await startSandboxAtlas({ features: [ingressAtlasPlugin] });
       edge = atlas.sandbox.running.find(c => c.name === 'edge')!;
+      store(WELL_FORMED[0]);
     });
     afterAll(async () => {
       await atlas?.stop();
     });
 
-    const store = (object: any) => {
-      const [group] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [''];
-      // Straight into the API server's storage, as etcd holds what skipped validation.
-      edge.store.create(edge.store.typeOfKind(group, object.kind)!, object);
-    };
+    // Straight into the API server's storage, as etcd holds what skipped validation.
+    const store = (object: any) => edge.store.create(typeOf(object), object);
 
     it('skips each one with a finding naming it and the field, and analyses everything else', async () => {
       const before = await atlas.get('/exposures');
       const { clusters: clustersBefore } = await atlas.get('/clusters');
-      store({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
       MALFORMED.forEach(({ object }) => store(object));
 
       await atlas.refresh();
@@ -301,6 +329,34 @@ describe('one malformed object', () => {
         expect(after[part].map((x: any) => x.id).sort()).toEqual(
           before[part].map((x: any) => x.id).sort(),
         );
+      }
+    });
+
+    it('shows a cluster whose objects stop the analysis as failed, and still publishes the others', async () => {
+      const { clusters: clustersBefore } = await atlas.get('/clusters');
+      const before = await atlas.get('/exposures');
+      store(UNANALYSABLE);
+      try {
+        await atlas.refresh();
+
+        const { clusters } = await atlas.get('/clusters');
+        const failed = clusters.find((c: any) => c.name === 'edge');
+        expect(failed).toMatchObject({ status: 'error' });
+        expect(failed.analysisError).toMatch(
+          /^The atlas could not analyse this cluster's objects, so nothing from it is shown/,
+        );
+        for (const cluster of clusters.filter((c: any) => c.name !== 'edge')) {
+          const earlier = clustersBefore.find((c: any) => c.name === cluster.name);
+          expect(cluster.status).toBe('ok');
+          expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(Date.parse(earlier.collectedAt));
+        }
+        const after = await atlas.get('/exposures');
+        const ids = (model: any, keep: (cluster: string) => boolean) =>
+          model.paths.filter((p: any) => keep(p.cluster)).map((p: any) => p.id).sort();
+        expect(ids(after, c => c === 'edge')).toEqual([]);
+        expect(ids(after, c => c !== 'edge')).toEqual(ids(before, c => c !== 'edge'));
+      } finally {
+        edge.store.delete(typeOf(UNANALYSABLE), 'shop', UNANALYSABLE.metadata.name);
       }
     });
   });

@@ -140,6 +140,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         );
       }
     }
+    const unanalysed = model.clusters.filter(c => c.analysisError);
+    for (const cluster of unanalysed) {
+      io.stderr(`Error: cluster ${cluster.name}: ${cluster.analysisError}\n`);
+    }
+    if (unanalysed.length > 0) return EXIT.badInput;
     return failing(model, values['fail-on']!) ? EXIT.findings : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

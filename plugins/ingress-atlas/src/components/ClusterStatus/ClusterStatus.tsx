@@ -11,6 +11,7 @@ import { AtlasCluster } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { formatAge, formatTimestamp } from '../../utils/format';
 
 export function ClusterStatusLabel({ cluster }: { cluster: AtlasCluster }) {
+  if (cluster.analysisError) return <StatusError>Analysis failed</StatusError>;
   switch (cluster.status) {
     case 'ok':
       return <StatusOK>Up to date</StatusOK>;
@@ -42,6 +43,14 @@ function StaleDetail({ cluster }: { cluster: AtlasCluster }) {
 }
 
 function ErrorDetail({ cluster }: { cluster: AtlasCluster }) {
+  if (cluster.analysisError) {
+    return (
+      <>
+        {cluster.analysisError}
+        {cluster.error && <> The last refresh failed too: {cluster.error}</>}
+      </>
+    );
+  }
   return (
     <>
       {cluster.error ?? 'No inventory has been collected yet.'} Nothing from
@@ -49,6 +58,11 @@ function ErrorDetail({ cluster }: { cluster: AtlasCluster }) {
     </>
   );
 }
+
+const failureTitle = (cluster: AtlasCluster) =>
+  cluster.analysisError
+    ? `Cluster ${name(cluster)} could not be analysed`
+    : `Cluster ${name(cluster)} could not be read`;
 
 const name = (cluster: AtlasCluster) => cluster.title ?? cluster.name;
 
@@ -71,7 +85,7 @@ function ProblemAlert({
         <AlertTitle>
           {status === 'stale'
             ? `Stale data from cluster ${name(cluster)}`
-            : `Cluster ${name(cluster)} could not be read`}
+            : failureTitle(cluster)}
         </AlertTitle>
         <Typography variant="body2">
           <Detail cluster={cluster} />
@@ -84,7 +98,7 @@ function ProblemAlert({
       <AlertTitle>
         {status === 'stale'
           ? `Stale data from ${clusters.length} clusters`
-          : `${clusters.length} clusters could not be read`}
+          : `${clusters.length} clusters could not be read or analysed`}
       </AlertTitle>
       <Box component="ul" m={0} pl={2}>
         {clusters.map(cluster => (

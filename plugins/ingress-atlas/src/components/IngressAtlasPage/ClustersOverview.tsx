@@ -64,6 +64,11 @@ const columns: TableColumn<AtlasCluster>[] = [
     sorting: false,
     render: c => (
       <>
+        {c.analysisError && (
+          <Typography variant="body2" color="error">
+            {c.analysisError}
+          </Typography>
+        )}
         {c.error && (
           <Typography variant="body2" color="error">
             {c.error}

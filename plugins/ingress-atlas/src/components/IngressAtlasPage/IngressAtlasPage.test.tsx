@@ -107,6 +107,33 @@ describe('IngressAtlasPage', () => {
     ).toHaveTextContent('Up to date');
   });
 
+  it('says which cluster could not be analysed, and still lists the others', async () => {
+    const analysisError =
+      "The atlas could not analyse this cluster's objects, so nothing from it is shown; an object it does not understand is the likely cause (internal error: number 5 is not iterable).";
+    server.use(
+      http.get(`${API}/clusters`, () =>
+        HttpResponse.json({
+          ...clustersResponse,
+          clusters: [tkeBlog, { ...tkeBlog, name: 'edge', status: 'error', analysisError }],
+        }),
+      ),
+      http.get(`${API}/permissions`, () =>
+        HttpResponse.json({ refresh: false, cloudInventory: false }),
+      ),
+    );
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    const edge = within(await screen.findByRole('row', { name: /^edge\b/ }));
+    expect(edge.getByText('Analysis failed')).toBeInTheDocument();
+    expect(edge.getByText(analysisError)).toBeInTheDocument();
+    expect(screen.getByText('Cluster edge could not be analysed')).toBeInTheDocument();
+    expect(screen.getByTestId('cluster-problem-edge')).toHaveTextContent(analysisError);
+    expect(
+      await screen.findByRole('row', { name: /^tke-blog\b/ }),
+    ).toHaveTextContent('Up to date');
+  });
+
   it('offers a refresh only to users allowed to refresh', async () => {
     given({ refresh: false });
 
