@@ -122,6 +122,8 @@ export type GatewayKind =
   | 'front-proxy';
 
 export interface GatewayListener {
+  /** The listener's name (Gateway API) or server port name (Istio), which routes may target. */
+  name?: string;
   port: number;
   protocol: string;
   hosts: string[];
@@ -222,7 +224,13 @@ export interface TlsInfo {
   daysToExpiry?: number;
 }
 
-export type RouteKind = 'VirtualService' | 'HTTPRoute' | 'Ingress';
+export type RouteKind =
+  | 'VirtualService'
+  | 'HTTPRoute'
+  | 'GRPCRoute'
+  | 'TLSRoute'
+  | 'TCPRoute'
+  | 'Ingress';
 
 export interface RouteDestination {
   host: string;

@@ -40,7 +40,11 @@ export const COLLECTED_KINDS = {
   deployments: { kind: 'Deployment', group: 'apps', versions: ['v1'], plural: 'deployments', namespaced: true },
   statefulsets: { kind: 'StatefulSet', group: 'apps', versions: ['v1'], plural: 'statefulsets', namespaced: true },
   daemonsets: { kind: 'DaemonSet', group: 'apps', versions: ['v1'], plural: 'daemonsets', namespaced: true },
-  ingresses: { kind: 'Ingress', group: 'networking.k8s.io', versions: ['v1'], plural: 'ingresses', namespaced: true },
+  /** `extensions/v1beta1` Ingresses in manifests are read as these too (no cluster serves that group since 1.22). */
+  ingresses: { kind: 'Ingress', group: 'networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'ingresses', namespaced: true },
+  ingressClasses: { kind: 'IngressClass', group: 'networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'ingressclasses', namespaced: false },
+  /** Aliyun's ALB Ingress controller: an IngressClass's parameters name one; it says Internet or Intranet. */
+  albConfigs: { kind: 'AlbConfig', group: 'alibabacloud.com', versions: ['v1'], plural: 'albconfigs', namespaced: false },
   mutatingwebhookconfigurations: { kind: 'MutatingWebhookConfiguration',
     group: 'admissionregistration.k8s.io',
     versions: ['v1'],
@@ -50,8 +54,12 @@ export const COLLECTED_KINDS = {
   istioGateways: { kind: 'Gateway', group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'gateways', namespaced: true },
   virtualServices: { kind: 'VirtualService', group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'virtualservices', namespaced: true },
   destinationRules: { kind: 'DestinationRule', group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'destinationrules', namespaced: true },
-  k8sGateways: { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'gateways', namespaced: true },
-  httpRoutes: { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes', namespaced: true },
+  k8sGateways: { kind: 'Gateway', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], plural: 'gateways', namespaced: true },
+  httpRoutes: { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], plural: 'httproutes', namespaced: true },
+  grpcRoutes: { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], plural: 'grpcroutes', namespaced: true },
+  tlsRoutes: { kind: 'TLSRoute', group: 'gateway.networking.k8s.io', versions: ['v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true },
+  tcpRoutes: { kind: 'TCPRoute', group: 'gateway.networking.k8s.io', versions: ['v1alpha2'], plural: 'tcproutes', namespaced: true },
+  referenceGrants: { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], plural: 'referencegrants', namespaced: true },
   istioOperators: { kind: 'IstioOperator', group: 'install.istio.io', versions: ['v1alpha1'], plural: 'istiooperators', namespaced: true },
   eipClaims: { kind: 'EIPClaim', group: 'networking.tke.cloud.tencent.com', versions: ['v1'], plural: 'eipclaims', namespaced: true },
 } as const;

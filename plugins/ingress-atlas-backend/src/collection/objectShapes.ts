@@ -265,6 +265,9 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
     }),
     status: loadBalancerStatus,
   },
+  // Read defensively by the engine (gateways/gatewayApi.ts, routes/, classify/ingresses).
+  ingressClasses: {},
+  albConfigs: {},
   mutatingwebhookconfigurations: {},
   istioGateways: {
     spec: mapping({
@@ -322,6 +325,10 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
       ),
     }),
   },
+  grpcRoutes: {},
+  tlsRoutes: {},
+  tcpRoutes: {},
+  referenceGrants: {},
   istioOperators: {
     spec: mapping({
       profile: text,

@@ -18,7 +18,10 @@ function groupOf(apiVersion: string | undefined): string {
 
 /** The collected kind an object belongs to, by API group and kind (any served version). */
 export function collectedKindOf(object: KubeObject): CollectedKind | undefined {
-  const group = groupOf(object.apiVersion);
+  let group = groupOf(object.apiVersion);
+  // Ingresses written for Kubernetes before 1.22 carry the group they were served under then.
+  if (object.kind === 'Ingress' && group === 'extensions')
+    group = 'networking.k8s.io';
   return (Object.keys(COLLECTED_KINDS) as CollectedKind[]).find(
     k =>
       COLLECTED_KINDS[k].kind === object.kind &&
@@ -104,7 +107,8 @@ export function toInventory(
         ...admitted.rejected,
         // Where kubectl would apply it.
         namespace:
-          namespace ?? (COLLECTED_KINDS[kind].namespaced ? 'default' : undefined),
+          namespace ??
+          (COLLECTED_KINDS[kind].namespaced ? 'default' : undefined),
       });
       continue;
     }

@@ -37,7 +37,11 @@ export function serviceEntries(
   const provider = objects.inventory.cluster.provider as CloudProvider;
   const entries: Entry[] = [];
 
-  for (const service of objects.list('services')) {
+  const services = [
+    ...objects.list('services').map(service => ({ service, note: undefined })),
+    ...gateways.provisioned,
+  ];
+  for (const { service, note: provisioned } of services) {
     const type = service.spec?.type ?? 'ClusterIP';
     const key = `${service.metadata.namespace}/${service.metadata.name}`;
     const base = {
@@ -65,7 +69,7 @@ export function serviceEntries(
       const kind =
         located?.item.kind ?? loadBalancerKind(service, provider, id);
       const resources: BillableResource[] = [];
-      const notes: string[] = [];
+      const notes: string[] = provisioned ? [provisioned] : [];
       const loadBalancerKey =
         id ??
         resourceKeys.serviceLoadBalancer(
@@ -152,7 +156,7 @@ export function serviceEntries(
         networkReason: reach.reason,
         addresses,
         resources,
-        notes,
+        notes: provisioned ? [provisioned, ...notes] : notes,
       });
     }
 

@@ -32,6 +32,12 @@ export class GatewaySet {
   readonly #bindings = new Map<string, string[]>();
   /** Addresses an Ingress reports for a controller that is not in the cluster (cloud-run). */
   readonly statusAddresses = new Map<string, Set<string>>();
+  /**
+   * Services that are not in the input but that a controller creates for a gateway declared in
+   * it (Istio's `<name>-istio` for a Gateway API Gateway, the Services an IstioOperator
+   * installs): classified as entries like the Services read, with the note saying where from.
+   */
+  readonly provisioned: Array<{ service: KubeObject; note: string }> = [];
 
   constructor(private readonly objects: ClusterObjects) {}
 

@@ -52,6 +52,7 @@ function addServers(
   for (const server of config.spec?.servers ?? []) {
     const protocol = String(server.port?.protocol ?? 'HTTP').toUpperCase();
     gateway.listeners.push({
+      name: server.port?.name,
       port: Number(server.port?.number),
       protocol,
       hosts: (server.hosts ?? []).map(bareHost),

@@ -1,4 +1,7 @@
-import { PLAINTEXT_TLS_MODE, TlsInfo } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  PLAINTEXT_TLS_MODE,
+  TlsInfo,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -9,7 +12,10 @@ const NO_CERTIFICATE_MODES = [
   'ISTIO_MUTUAL',
 ];
 
-export const PLAINTEXT: TlsInfo = { mode: PLAINTEXT_TLS_MODE, certificateSource: 'none' };
+export const PLAINTEXT: TlsInfo = {
+  mode: PLAINTEXT_TLS_MODE,
+  certificateSource: 'none',
+};
 
 /**
  * What a listener terminates TLS with: a Secret (with its certificate's expiry when it was

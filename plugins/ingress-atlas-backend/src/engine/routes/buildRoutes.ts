@@ -3,6 +3,7 @@ import {
   Gateway,
   Route,
   RouteDestination,
+  RouteKind,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
 import { GatewaySet, serviceRef } from '../gateways/GatewaySet';
@@ -12,6 +13,11 @@ import { ingressConfigKey } from '../gateways/ingressControllers';
 import { tlsInfo } from '../gateways/tls';
 import { ids } from '../types';
 import { routeTls } from './routeTls';
+import {
+  attachments,
+  backendRefs,
+  GATEWAY_API_ROUTE_KINDS,
+} from './gatewayApiRoutes';
 
 /** `gw` or `ns/gw` as a VirtualService names its gateways, resolved against its namespace. */
 export function gatewayReference(reference: string, fromNamespace: string) {
@@ -101,56 +107,42 @@ function virtualServiceRoute(
   };
 }
 
-function httpRoute(
+/** A Gateway API route (HTTP, GRPC, TLS, TCP) on the listeners it attaches to. */
+function gatewayApiRoute(
   objects: ClusterObjects,
   set: GatewaySet,
   route: KubeObject,
+  kind: RouteKind,
 ): Route {
   const namespace = route.metadata.namespace ?? 'default';
-  const configs: Array<{ kind: string; namespace: string; name: string }> = (
-    route.spec?.parentRefs ?? []
-  )
-    .filter((p: any) => (p.kind ?? 'Gateway') === 'Gateway')
-    .map((p: any) => ({
-      kind: 'Gateway',
-      namespace: p.namespace ?? namespace,
-      name: p.name,
-    }));
+  const attached = attachments(objects, route, kind);
+  const configs = attached.map(a => ({
+    kind: 'Gateway',
+    namespace: a.gatewayNamespace,
+    name: a.gatewayName,
+  }));
   const gatewayIds = configs.flatMap(c =>
     set.bound(gatewayApiConfigKey(c.namespace, c.name)),
   );
   const gateways = gatewaysById(set, gatewayIds);
-  const listenerHosts = gateways
-    .flatMap(g => g.listeners)
-    .filter(l =>
-      configs.some(
-        c => c.namespace === l.source.namespace && c.name === l.source.name,
-      ),
-    )
-    .flatMap(l => l.hosts);
-  const hosts: string[] = route.spec?.hostnames?.length
-    ? route.spec.hostnames.map((h: string) => h.toLowerCase())
-    : [...new Set(listenerHosts)];
+  const hosts = [
+    ...new Set(attached.flatMap(a => a.listeners.flatMap(l => l.hosts))),
+  ];
   return {
-    id: ids.route(objects.name, 'HTTPRoute', namespace, route.metadata.name),
+    id: ids.route(objects.name, kind, namespace, route.metadata.name),
     cluster: objects.name,
     namespace,
     name: route.metadata.name,
-    kind: 'HTTPRoute',
+    kind,
     hosts: hosts.length ? hosts : ['*'],
     gateways: [...new Set<string>(gatewayIds)],
     tls: routeTls(gateways, hosts, configs),
+    // A backend in another namespace without a ReferenceGrant is refused by the gateway.
     destinations: uniqueDestinations(
-      (route.spec?.rules ?? [])
-        .flatMap((r: any) => r.backendRefs ?? [])
-        .filter((b: any) => (b.kind ?? 'Service') === 'Service')
-        .map((b: any) =>
-          destination(
-            objects,
-            `${b.name}.${b.namespace ?? namespace}`,
-            namespace,
-            b.port,
-          ),
+      backendRefs(objects, route, kind)
+        .filter(b => b.permitted)
+        .map(b =>
+          destination(objects, `${b.name}.${b.namespace}`, namespace, b.port),
         ),
     ),
   };
@@ -207,7 +199,7 @@ function ingressRoute(
   };
 }
 
-/** Every route bound to a gateway: VirtualServices, HTTPRoutes and Ingresses. */
+/** Every route bound to a gateway: VirtualServices, Gateway API routes and Ingresses. */
 export function buildRoutes(
   objects: ClusterObjects,
   set: GatewaySet,
@@ -218,7 +210,13 @@ export function buildRoutes(
       .list('virtualServices')
       .map(vs => virtualServiceRoute(objects, set, vs))
       .filter((r): r is Route => !!r),
-    ...objects.list('httpRoutes').map(r => httpRoute(objects, set, r)),
+    ...(
+      Object.entries(GATEWAY_API_ROUTE_KINDS) as Array<
+        [keyof typeof GATEWAY_API_ROUTE_KINDS, RouteKind]
+      >
+    ).flatMap(([collected, kind]) =>
+      objects.list(collected).map(r => gatewayApiRoute(objects, set, r, kind)),
+    ),
     ...objects.list('ingresses').map(i => ingressRoute(objects, set, i, now)),
   ];
 }
