@@ -4,6 +4,8 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
   PatchStrategy,
   Watch,
   setHeaderOptions,
@@ -244,12 +246,17 @@ describe('lists', () => {
       expect([path, status, body.items]).toEqual([path, 200, []]);
     }
     const { body: groups } = await rawGet('/apis', { token: 'admin-token' });
-    const autoscaling = groups.groups.find((g: any) => g.name === 'autoscaling');
+    const autoscaling = groups.groups.find(
+      (g: any) => g.name === 'autoscaling',
+    );
     expect(autoscaling.preferredVersion.version).toBe('v2');
     const { body: batch } = await rawGet('/apis/batch/v1', {
       token: 'admin-token',
     });
-    expect(batch.resources.map((r: any) => r.name)).toEqual(['jobs', 'cronjobs']);
+    expect(batch.resources.map((r: any) => r.name)).toEqual([
+      'jobs',
+      'cronjobs',
+    ]);
   });
 });
 
@@ -640,5 +647,167 @@ describe('faults', () => {
       requests: 3,
       byVerb: { list: 2, get: 1 },
     });
+  });
+});
+
+describe('server-side apply', () => {
+  const gatewayRef = {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'team-a' },
+  };
+  const https = {
+    port: { number: 443, name: 'https', protocol: 'HTTPS' },
+    hosts: ['*'],
+    tls: { mode: 'SIMPLE', credentialName: 'cert' },
+  };
+  const objects = () => KubernetesObjectApi.makeApiClient(client().config);
+  const apply = (
+    body: KubernetesObject & Record<string, unknown>,
+    options: { manager?: string; force?: boolean; dryRun?: boolean } = {},
+  ) =>
+    objects().patch(
+      body,
+      undefined,
+      options.dryRun ? 'All' : undefined,
+      options.manager ?? 'ingress-atlas',
+      options.force,
+      PatchStrategy.ServerSideApply,
+    );
+
+  /** The Gateway as another controller left it: finalizer, owner, its own label and annotation. */
+  async function foreignMetadata() {
+    await objects().patch(
+      {
+        ...gatewayRef,
+        metadata: {
+          ...gatewayRef.metadata,
+          finalizers: ['example.com/keep'],
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              name: 'owner',
+              uid: '6b1e2f8a-0000-4000-8000-000000000001',
+            },
+          ],
+          labels: { 'team.example.com/owner': 'web' },
+          annotations: { 'team.example.com/note': 'keep me' },
+        },
+      },
+      undefined,
+      undefined,
+      'other-controller',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+  }
+
+  it('creates an object and records its manager', async () => {
+    const created: any = await apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'applied', namespace: 'team-b' },
+      data: { a: '1' },
+    });
+    expect(created.metadata?.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'ingress-atlas',
+        operation: 'Apply',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { 'f:a': {} } },
+      }),
+    ]);
+  });
+
+  it('refuses to change a field another manager owns unless forced, and then keeps what it does not name', async () => {
+    const config = {
+      ...gatewayRef,
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 80, name: 'http', protocol: 'HTTP' },
+            hosts: ['*'],
+          },
+          https,
+        ],
+      },
+    };
+    const conflict = await failure(apply(config));
+    expect(conflict.code).toBe(409);
+    expect(conflict.status.reason).toBe('Conflict');
+    expect(conflict.status.message).toContain(
+      'conflict with "before-first-apply": .spec.servers',
+    );
+
+    await foreignMetadata();
+
+    const applied: any = await apply(config, { force: true });
+    expect(applied.spec.servers).toEqual(config.spec.servers);
+    expect(applied.metadata.finalizers).toEqual(['example.com/keep']);
+    expect(applied.metadata.ownerReferences).toHaveLength(1);
+    expect(applied.metadata.labels).toEqual({
+      'team.example.com/owner': 'web',
+    });
+    expect(applied.metadata.annotations).toEqual({
+      'team.example.com/note': 'keep me',
+    });
+    const managers = applied.metadata.managedFields.map(
+      (m: { manager: string; operation: string }) =>
+        `${m.manager} ${m.operation}`,
+    );
+    expect(managers).toEqual(
+      expect.arrayContaining([
+        'other-controller Update',
+        'ingress-atlas Apply',
+      ]),
+    );
+  });
+
+  it('removes a field its manager applied before and no longer names, not fields of others', async () => {
+    const first: any = await apply({
+      ...gatewayRef,
+      metadata: { ...gatewayRef.metadata, labels: { ours: 'yes' } },
+    });
+    expect(first.metadata.labels).toEqual({ ours: 'yes' });
+    await foreignMetadata();
+    const second: any = await apply(gatewayRef);
+    expect(second.metadata.labels).toEqual({ 'team.example.com/owner': 'web' });
+    expect(second.spec.servers).toHaveLength(1);
+  });
+
+  it('needs a field manager, takes force only with apply, and stores nothing on a dry run', async () => {
+    const missing = await failure(
+      objects().patch(
+        gatewayRef,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+    expect(missing.code).toBe(400);
+    expect(missing.status.message).toContain('fieldManager');
+    const forcedMerge = await failure(
+      objects().patch(
+        gatewayRef,
+        undefined,
+        undefined,
+        'x',
+        true,
+        PatchStrategy.MergePatch,
+      ),
+    );
+    expect(forcedMerge.code).toBe(422);
+
+    const revision = cluster.store.revision;
+    const dry: any = await apply(
+      { ...gatewayRef, spec: { servers: [https] } },
+      { force: true, dryRun: true },
+    );
+    expect(dry.spec.servers).toEqual([https]);
+    expect(cluster.store.revision).toBe(revision);
   });
 });

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { ClusterFaults, ClusterStats } from './faults';
+import {
+  checkFieldManager,
+  defaultManager,
+  recordUpdate,
+  serverSideApply,
+} from './managedFields';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import {
   ResourceType,
@@ -116,6 +122,15 @@ export function createKubeApi(options: KubeApiOptions) {
     count(verb);
     authorize(token, target, verb);
     const dryRun = parseDryRun(url.searchParams);
+    const fieldManager = url.searchParams.get('fieldManager');
+    const applying =
+      verb === 'patch' && mediaTypeOf(req.headers['content-type']) === APPLY;
+    if (['create', 'update', 'patch'].includes(verb)) {
+      checkFieldManager(fieldManager, applying);
+    }
+    const force = parseForce(url.searchParams, applying);
+    const manager = fieldManager ?? defaultManager(req.headers['user-agent']);
+    const apiVersion = apiVersionOf(target.type.group, target.version);
     switch (verb) {
       case 'list':
         list(res, target, url.searchParams, wantsTable(req.headers.accept));
@@ -146,14 +161,27 @@ export function createKubeApi(options: KubeApiOptions) {
       }
       case 'create': {
         const body = checkBody(await readObject(req), target);
-        const created = store.create(target.type, body, { dryRun });
+        const created = store.create(
+          target.type,
+          recordUpdate({ live: undefined, next: body, manager, apiVersion }),
+          { dryRun },
+        );
         written(dryRun);
         sendJson(res, 201, inVersion(created, target));
         return;
       }
       case 'update': {
         const body = checkBody(await readObject(req), target);
-        const updated = store.update(target.type, body, { dryRun });
+        const live = store.get(
+          target.type,
+          target.namespace ?? '',
+          body.metadata?.name ?? '',
+        );
+        const updated = store.update(
+          target.type,
+          live ? recordUpdate({ live, next: body, manager, apiVersion }) : body,
+          { dryRun },
+        );
         written(dryRun);
         sendJson(res, 200, inVersion(updated, target));
         return;
@@ -164,15 +192,45 @@ export function createKubeApi(options: KubeApiOptions) {
           target.namespace ?? '',
           target.name!,
         );
+        if (applying) {
+          const config = checkApplyConfiguration(
+            YAML.parse(await readBody(req)),
+            target,
+          );
+          const next = serverSideApply({
+            live: current,
+            config,
+            manager,
+            force,
+            apiVersion,
+            describe: `${target.type.kind} ${target.name}`,
+          });
+          if (config.metadata.resourceVersion) {
+            next.metadata.resourceVersion = config.metadata.resourceVersion;
+          }
+          const stored = current
+            ? store.update(target.type, next, { dryRun })
+            : store.create(target.type, next, { dryRun });
+          written(dryRun);
+          sendJson(res, current ? 200 : 201, inVersion(stored, target));
+          return;
+        }
         if (!current) throw kubeErrors.notFound(target.type, target.name!);
         const patched = applyPatch(
           current,
           req.headers['content-type'],
           await readBody(req),
         );
-        const updated = store.update(target.type, checkBody(patched, target), {
-          dryRun,
-        });
+        const updated = store.update(
+          target.type,
+          recordUpdate({
+            live: current,
+            next: checkBody(patched, target),
+            manager,
+            apiVersion,
+          }),
+          { dryRun },
+        );
         written(dryRun);
         sendJson(res, 200, inVersion(updated, target));
         return;
@@ -626,8 +684,47 @@ function applyPatch(
   contentType: string | undefined,
   body: string,
 ): KubeObject {
-  const mediaType = (contentType ?? '').split(';')[0].trim();
+  const mediaType = mediaTypeOf(contentType);
   const patch = parseJson(body);
+/** Server-side apply's media type; the body is YAML (or JSON, which is YAML too). */
+const APPLY = 'application/apply-patch+yaml';
+
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim();
+}
+
+function parseForce(query: URLSearchParams, applying: boolean): boolean {
+  const value = query.get('force');
+  if (value === null) return false;
+  if (!applying) {
+    throw kubeErrors.unprocessable(
+      'force: Forbidden: may not be specified for non-apply patch',
+    );
+  }
+  if (!['true', 'false'].includes(value)) {
+    throw kubeErrors.badRequest(`force: invalid boolean value "${value}"`);
+  }
+  return value === 'true';
+}
+
+/** An apply configuration names what it is: apiVersion, kind and metadata.name are required. */
+function checkApplyConfiguration(body: KubeObject, target: Target): KubeObject {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw kubeErrors.badRequest('the body must be a YAML or JSON object');
+  }
+  if (!body.apiVersion || !body.kind) {
+    throw kubeErrors.badRequest(
+      "error decoding YAML: Object 'Kind' is missing or 'apiVersion' is missing in apply configuration",
+    );
+  }
+  if (!body.metadata?.name) {
+    throw kubeErrors.badRequest(
+      'metadata.name is required in an apply configuration',
+    );
+  }
+  return checkBody(body, target);
+}
+
   switch (mediaType) {
     case 'application/merge-patch+json':
       return mergePatch(current, patch);
