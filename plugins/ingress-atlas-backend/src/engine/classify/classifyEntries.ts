@@ -25,19 +25,23 @@ export function classifyEntries(
   ];
   const provider = objects.inventory.cluster.provider as CloudProvider;
 
-  // Ingress controllers the cloud runs: the address the Ingress reports is the entry.
-  for (const [gatewayId, reported] of gateways.statusAddresses) {
-    const addresses = [...reported];
-    if (addresses.length === 0) continue;
+  // Ingress controllers the cloud runs: the load balancer it creates (or the address the
+  // Ingress reports) is the entry.
+  for (const [gatewayId, known] of gateways.cloudIngresses) {
+    const addresses = [...known.addresses];
+    if (addresses.length === 0 && !known.reach) continue;
     const located = addresses
       .map(vip => cloud.loadBalancerByVip(vip))
       .find(Boolean);
+    const reported = reachOfAddresses(addresses, 'address the Ingress reports');
     const reach = located
       ? {
           network: located.item.network,
           reason: `cloud inventory: ${located.item.id} is ${located.item.network}`,
         }
-      : reachOfAddresses(addresses, 'address the Ingress reports');
+      : reported.network !== 'unknown'
+      ? reported
+      : known.reach ?? reported;
     const network = reach.network;
     const named = located ? undefined : loadBalancerOfHostname(addresses);
     const resource: BillableResource | undefined = located
@@ -60,9 +64,17 @@ export function classifyEntries(
       cloudResourceId: resource?.id,
       provider,
       gateway: gatewayId,
-      ports: [],
+      ports: [...known.ports]
+        .sort((a, b) => a - b)
+        .map(port => ({ port, protocol: 'TCP' })),
       resources: resource ? [resource] : [],
-      notes: ['address reported by the Ingress'],
+      notes: [
+        addresses.length
+          ? 'address reported by the Ingress'
+          : `inferred: the ${
+              known.loadBalancerKind?.toUpperCase() ?? 'load balancer'
+            } the cloud's Ingress controller creates (no address reported yet)`,
+      ],
     });
   }
 

@@ -2,6 +2,7 @@ import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   Gateway,
   GatewayKind,
+  NetworkReach,
   ObjectRef,
   ServiceRef,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -30,8 +31,20 @@ export class GatewaySet {
   readonly #gateways = new Map<string, Gateway>();
   readonly #workloads = new Map<string, Workload>();
   readonly #bindings = new Map<string, string[]>();
-  /** Addresses an Ingress reports for a controller that is not in the cluster (cloud-run). */
-  readonly statusAddresses = new Map<string, Set<string>>();
+  /**
+   * Ingress gateways a controller outside the cluster runs (a cloud's ALB/CLB/ELB Ingress), by
+   * gateway id: the addresses their Ingresses report, their ports, and, when the controller is
+   * known, the network it gives the load balancer and why.
+   */
+  readonly cloudIngresses = new Map<
+    string,
+    {
+      addresses: Set<string>;
+      ports: Set<number>;
+      reach?: { network: NetworkReach; reason: string };
+      loadBalancerKind?: string;
+    }
+  >();
   /**
    * Services that are not in the input but that a controller creates for a gateway declared in
    * it (Istio's `<name>-istio` for a Gateway API Gateway, the Services an IstioOperator

@@ -1,20 +1,37 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  CloudProvider,
+  Gateway,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects, refOf, Workload } from '../kube/ClusterObjects';
 import { ids } from '../types';
 import { GatewaySet } from './GatewaySet';
 import { tlsInfo } from './tls';
+import { cloudIngressController } from './cloudIngresses';
 
 export function ingressConfigKey(namespace: string, name: string) {
   return `ingress/${namespace}/${name}`;
 }
 
-export function ingressClassOf(ingress: KubeObject): string | undefined {
+const DEFAULT_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+
+/** An Ingress's class: its field, the older annotation, else the IngressClass marked default. */
+export function ingressClassOf(
+  ingress: KubeObject,
+  objects?: ClusterObjects,
+): string | undefined {
   return (
     ingress.spec?.ingressClassName ??
-    ingress.metadata.annotations?.['kubernetes.io/ingress.class']
+    ingress.metadata.annotations?.['kubernetes.io/ingress.class'] ??
+    objects
+      ?.list('ingressClasses')
+      .find(c => c.metadata.annotations?.[DEFAULT_CLASS] === 'true')?.metadata
+      .name
   );
 }
+
+/** ingress-nginx's controller class when it is started without --controller-class. */
+const NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 
 function containerArgs(workload: Workload): string[] {
   return (workload.podSpec?.containers ?? []).flatMap((c: any) => [
@@ -69,18 +86,45 @@ export function ingressController(
       if (workload) return workload;
     }
   }
-  const ingressClass = ingressClassOf(ingress);
-  if (ingressClass === 'istio') {
+  const ingressClass = ingressClassOf(ingress, objects);
+  // The IngressClass names the controller; a controller started with that class serves it.
+  const controllerName = ingressClass
+    ? objects.get('ingressClasses', undefined, ingressClass)?.spec?.controller
+    : undefined;
+  if (
+    controllerName === 'istio.io/ingress-controller' ||
+    ingressClass === 'istio'
+  ) {
     return objects.workloads.find(
       w => w.templateLabels.istio === 'ingressgateway',
     );
   }
   const controllers = objects.workloads.filter(looksLikeIngressController);
-  return (
-    (ingressClass
-      ? controllers.find(w => servesClass(w, ingressClass))
-      : undefined) ?? (controllers.length === 1 ? controllers[0] : undefined)
-  );
+  const byController =
+    controllerName &&
+    controllers.find(
+      w =>
+        servesClass(w, controllerName) ||
+        (controllerName === NGINX_CONTROLLER &&
+          !containerArgs(w).some(a => a.startsWith('--controller-class='))),
+    );
+  if (byController) return byController;
+  if (ingressClass && controllers.some(w => servesClass(w, ingressClass))) {
+    return controllers.find(w => servesClass(w, ingressClass));
+  }
+  // A class a cloud serves is not the lone in-cluster controller's.
+  if (
+    cloudIngressController(
+      ingressClass,
+      controllerName
+        ? { metadata: { name: '' }, spec: { controller: controllerName } }
+        : undefined,
+      objects.inventory.cluster.provider as CloudProvider,
+    )
+  ) {
+    return undefined;
+  }
+  return controllers.length === 1 ? controllers[0] : undefined;
 }
 
 /** Gateways serving Ingress objects, with the listeners the Ingresses ask for. */
@@ -91,7 +135,8 @@ export function addIngressControllers(
 ) {
   for (const ingress of objects.list('ingresses')) {
     const namespace = ingress.metadata.namespace ?? 'default';
-    const ingressClass = ingressClassOf(ingress) ?? 'default';
+    const named = ingressClassOf(ingress, objects);
+    const ingressClass = named ?? 'default';
     const controller = ingressController(objects, ingress);
     let gateway: Gateway;
     if (controller) {
@@ -99,18 +144,48 @@ export function addIngressControllers(
         set.byWorkload(controller) ??
         set.forWorkload(controller, 'ingress-controller');
     } else {
-      // A controller outside the cluster (a cloud's ALB/ELB ingress): known only by its class.
-      gateway = set.forConfig(
-        '',
-        `ingress-class-${ingressClass}`,
-        'ingress-controller',
-        ids.gateway(objects.name, 'ingress-class', ingressClass),
+      // A controller outside the cluster (a cloud's ALB/CLB/ELB Ingress).
+      const classObject = named
+        ? objects.get('ingressClasses', undefined, named)
+        : undefined;
+      const cloud = cloudIngressController(
+        named,
+        classObject,
+        objects.inventory.cluster.provider as CloudProvider,
       );
-      const reported = set.statusAddresses.get(gateway.id) ?? new Set<string>();
-      for (const i of ingress.status?.loadBalancer?.ingress ?? []) {
-        if (i.ip ?? i.hostname) reported.add(i.ip ?? i.hostname);
+      const key = cloud?.loadBalancerKey(ingress, ingressClass);
+      gateway =
+        cloud && key && !key.startsWith('class/')
+          ? set.forConfig(
+              namespace,
+              `ingress-${key.replace(/\//g, '-')}`,
+              'ingress-controller',
+              ids.gateway(objects.name, 'ingress', key),
+            )
+          : set.forConfig(
+              '',
+              `ingress-class-${ingressClass}`,
+              'ingress-controller',
+              ids.gateway(objects.name, 'ingress-class', ingressClass),
+            );
+      const known = set.cloudIngresses.get(gateway.id) ?? {
+        addresses: new Set<string>(),
+        ports: new Set<number>(),
+      };
+      if (cloud && !known.reach) {
+        gateway.origin = 'inferred';
+        gateway.originNote = `${
+          cloud.name
+        } creates a ${cloud.loadBalancerKind.toUpperCase()} for Ingress class ${ingressClass}`;
+        known.reach = cloud.reach(ingress, objects, classObject);
+        known.loadBalancerKind = cloud.loadBalancerKind;
       }
-      set.statusAddresses.set(gateway.id, reported);
+      for (const i of ingress.status?.loadBalancer?.ingress ?? []) {
+        if (i.ip ?? i.hostname) known.addresses.add(i.ip ?? i.hostname);
+      }
+      known.ports.add(80);
+      if ((ingress.spec?.tls ?? []).length > 0) known.ports.add(443);
+      set.cloudIngresses.set(gateway.id, known);
     }
     set.addConfig(gateway, {
       kind: 'IngressClass',

@@ -168,10 +168,26 @@ function ingressRoute(
   );
   const backends = [
     ...(ingress.spec?.defaultBackend ? [ingress.spec.defaultBackend] : []),
+    // Ingresses before networking.k8s.io/v1 name `backend` and `serviceName`/`servicePort`.
+    ...(ingress.spec?.backend ? [ingress.spec.backend] : []),
     ...(ingress.spec?.rules ?? []).flatMap((r: any) =>
       (r.http?.paths ?? []).map((p: any) => p.backend),
     ),
-  ].filter((b: any) => b?.service?.name);
+  ]
+    .map((b: any) =>
+      b?.serviceName
+        ? {
+            service: {
+              name: b.serviceName,
+              port:
+                typeof b.servicePort === 'number'
+                  ? { number: b.servicePort }
+                  : { name: b.servicePort },
+            },
+          }
+        : b,
+    )
+    .filter((b: any) => b?.service?.name);
   return {
     id: ids.route(objects.name, 'Ingress', namespace, ingress.metadata.name),
     cluster: objects.name,
