@@ -679,13 +679,6 @@ function checkBody(body: KubeObject, target: Target): KubeObject {
   return body;
 }
 
-function applyPatch(
-  current: KubeObject,
-  contentType: string | undefined,
-  body: string,
-): KubeObject {
-  const mediaType = mediaTypeOf(contentType);
-  const patch = parseJson(body);
 /** Server-side apply's media type; the body is YAML (or JSON, which is YAML too). */
 const APPLY = 'application/apply-patch+yaml';
 
@@ -725,6 +718,13 @@ function checkApplyConfiguration(body: KubeObject, target: Target): KubeObject {
   return checkBody(body, target);
 }
 
+function applyPatch(
+  current: KubeObject,
+  contentType: string | undefined,
+  body: string,
+): KubeObject {
+  const mediaType = mediaTypeOf(contentType);
+  const patch = parseJson(body);
   switch (mediaType) {
     case 'application/merge-patch+json':
       return mergePatch(current, patch);
