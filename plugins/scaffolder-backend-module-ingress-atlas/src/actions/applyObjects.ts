@@ -1,5 +1,5 @@
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
-import type { ClusterConnection } from '../clusters';
+import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
   containsAll,
@@ -23,7 +23,7 @@ export interface ObjectPlan {
 
 /** Compares each desired object with the live one: create, replace, or leave alone. */
 export async function planObjects(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   desired: KubeObject[],
 ): Promise<ObjectPlan[]> {
   return Promise.all(
@@ -47,7 +47,7 @@ export async function planObjects(
 
 /** Adds a failure for every kind the cluster does not serve (a CRD missing, an API off). */
 export async function checkKindsServed(
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   objects: KubeObject[],
   preflight: Preflight,
 ): Promise<void> {
@@ -124,7 +124,7 @@ export async function planBackup(
  */
 export async function applyPlans(
   ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'logger' | 'isDryRun'>,
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   plans: ObjectPlan[],
   keyPrefix: string[],
 ): Promise<void> {
@@ -171,7 +171,7 @@ export async function carryOut(
     ActionContext<any, any>,
     'checkpoint' | 'logger' | 'isDryRun' | 'output'
   >,
-  cluster: ClusterConnection,
+  cluster: ConnectedCluster,
   plans: ObjectPlan[],
   keyPrefix: string[],
 ): Promise<boolean> {

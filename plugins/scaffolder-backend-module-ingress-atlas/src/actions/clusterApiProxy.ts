@@ -1,10 +1,8 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   HOURS_PER_MONTH,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject } from '../kube';
-import { requirePermission } from '../permissions';
 import { TKE } from '../tke';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
@@ -16,6 +14,8 @@ import {
   clusterInput,
   proxyInputs,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './clusterApiProxy.examples';
 
 const PROXY_PORT = 6443;
@@ -105,13 +105,11 @@ const API_PROXY = { namespace: 'kube-api-proxy', name: 'kube-api-proxy' };
  * another VPC (reached through a VPC endpoint or peering). Internal unless asked otherwise.
  */
 export function createClusterApiProxyAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:cluster:api-proxy',
     description:
       "Puts an nginx stream proxy to the cluster's API server behind an internal load balancer (for access from another VPC through an endpoint). Refuses a public load balancer unless allowPublic is true, and states what the load balancer costs.",
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
@@ -119,7 +117,9 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         subnetId: z =>
           z
             .string({ description: 'On TKE: the subnet of the internal CLB' })
-            .regex(/^subnet-[a-z0-9]+$/)
+            .regex(/^subnet-[a-z0-9]{1,32}$/, {
+              message: 'must be a subnet id such as subnet-abc123',
+            })
             .optional(),
         public: z =>
           z
@@ -137,15 +137,18 @@ export function createClusterApiProxyAction(options: ActionOptions) {
             .optional(),
         sourceRanges: z =>
           z
-            .array(z.string(), {
+            .array(checkedString(z, 'cidr', 'A CIDR'), {
               description:
                 'loadBalancerSourceRanges: the CIDRs allowed to connect',
             })
+            .max(64)
             .optional(),
         image: z =>
-          z
-            .string({ description: 'nginx image. Default: nginx:1.25-alpine' })
-            .optional(),
+          checkedString(
+            z,
+            'image',
+            'nginx image. Default: nginx:1.25-alpine',
+          ).default('nginx:1.25-alpine'),
       },
       output: {
         service: z =>
@@ -160,19 +163,17 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = API_PROXY.namespace,
-        name = API_PROXY.name,
+        namespace,
+        name,
         public: isPublic = false,
         allowPublic = false,
-        image = 'nginx:1.25-alpine',
+        image,
         subnetId,
         sourceRanges,
       } = ctx.input;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const preflight = new Preflight(
         `put the API server of cluster ${clusterName} behind ${
           isPublic ? 'a public' : 'an internal'

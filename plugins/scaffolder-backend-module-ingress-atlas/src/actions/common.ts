@@ -7,6 +7,7 @@ import type { z as zod } from 'zod/v3';
 import type { ConnectedCluster, ClusterDirectory } from '../clusters';
 import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud } from '../tencent';
+import { checkedString } from './inputs';
 
 export type Zod = typeof zod;
 
@@ -106,23 +107,26 @@ export function checkpointKey(...parts: string[]): string {
 }
 
 export const clusterInput = (z: Zod) =>
-  z.string({
-    description:
-      'The cluster to change: a name from ingressAtlas.clusters in the backend config',
-  });
+  checkedString(
+    z,
+    'configName',
+    'The cluster to change: a name from ingressAtlas.clusters in the backend config',
+  );
 
 /** Where a proxy an action deploys lives, with the defaults the action falls back to. */
 export const proxyInputs = (defaults: { namespace: string; name: string }) => ({
   namespace: (z: Zod) =>
-    z
-      .string({
-        description: `Namespace of the proxy. Default: ${defaults.namespace}`,
-      })
-      .optional(),
+    checkedString(
+      z,
+      'dnsLabel',
+      `Namespace of the proxy. Default: ${defaults.namespace}`,
+    ).default(defaults.namespace),
   name: (z: Zod) =>
-    z
-      .string({ description: `Name of the proxy. Default: ${defaults.name}` })
-      .optional(),
+    checkedString(
+      z,
+      'dnsLabel',
+      `Name of the proxy. Default: ${defaults.name}`,
+    ).default(defaults.name),
 });
 
 /** The ingress gateway an Istio installation creates unless told otherwise. */
@@ -130,16 +134,16 @@ export const DEFAULT_GATEWAY = 'istio-ingressgateway';
 
 /** The gateway to change; `what` names the kind of object it is for this action. */
 export const gatewayInput = (what: string) => (z: Zod) =>
-  z.string({ description: `${what}. Default: ${DEFAULT_GATEWAY}` }).optional();
+  checkedString(z, 'dnsLabel', `${what}. Default: ${DEFAULT_GATEWAY}`).default(
+    DEFAULT_GATEWAY,
+  );
 
 export const namespaceInput = (z: Zod) =>
-  z
-    .string({ description: 'Namespace of the gateway. Default: istio-system' })
-    .regex(
-      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-      'must be a Kubernetes namespace name',
-    )
-    .optional();
+  checkedString(
+    z,
+    'dnsLabel',
+    'Namespace of the gateway. Default: istio-system',
+  ).default('istio-system');
 
 export const timeoutInput = (z: Zod, defaultSeconds: number) =>
   z
@@ -149,7 +153,7 @@ export const timeoutInput = (z: Zod, defaultSeconds: number) =>
     .int()
     .min(1)
     .max(3600)
-    .optional();
+    .default(defaultSeconds);
 
 /** What every action that changes something reports. */
 export const changeOutputs = {

@@ -1,10 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stringify } from 'yaml';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
 import { diffText } from '../manifests';
-import { requirePermission } from '../permissions';
 import { TencentCloud, describeTencentError } from '../tencent';
 import {
   ActionOptions,
@@ -12,6 +10,8 @@ import {
   changeOutputs,
   checkpointKey,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './dnsCutover.examples';
 
 /** DNSPod's name for the default resolution line. */
@@ -27,7 +27,7 @@ function validateValue(type: string, value: string): void {
   };
   if (!valid[type]?.(value)) {
     throw new InputError(
-      `value "${value}" is not a valid ${type} record target`,
+      `Invalid input to ingress-atlas:dns:cutover: value "${value}" is not a valid ${type} record target`,
     );
   }
 }
@@ -50,37 +50,35 @@ function recordLine(record: {
 
 /** Points a DNSPod record at a new address, keeping the old value for a rollback. */
 export function createDnsCutoverAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:dns:cutover',
     description:
       'Points a DNSPod record at a new address (DescribeRecordList, then ModifyRecord with the TTL sent every time); outputs the previous value for a rollback.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         domain: z =>
-          z
-            .string({ description: 'The DNSPod domain, e.g. example.com' })
-            .min(1),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'The DNSPod domain, e.g. example.com',
+          ),
         subDomain: z =>
-          z
-            .string({
-              description:
-                'The record name within the domain, e.g. blog; @ for the apex',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'subDomain',
+            'The record name within the domain, e.g. blog; @ for the apex',
+          ),
         value: z =>
-          z
-            .string({
-              description:
-                'The new address (an IP for A/AAAA, a host name for CNAME)',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'address',
+            'The new address (an IP for A/AAAA, a host name for CNAME)',
+          ),
         recordType: z =>
           z
             .enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' })
-            .optional(),
+            .default('A'),
         ttl: z =>
           z
             .number({
@@ -92,18 +90,17 @@ export function createDnsCutoverAction(options: ActionOptions) {
             .max(604800)
             .optional(),
         recordLine: z =>
-          z
-            .string({
-              description: `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
-            })
-            .optional(),
+          checkedString(
+            z,
+            'recordLine',
+            `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
+          ).default(DEFAULT_LINE),
         account: z =>
-          z
-            .string({
-              description:
-                'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'configName',
+            'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
+          ).optional(),
       },
       output: {
         recordId: z => z.number({ description: 'The DNSPod record id' }),
@@ -127,18 +124,19 @@ export function createDnsCutoverAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx) {
       const {
         domain,
         subDomain,
         value,
-        recordType = 'A',
-        recordLine: line = DEFAULT_LINE,
+        recordType,
+        recordLine: line,
       } = ctx.input;
       validateValue(recordType, value);
       const dryRun = Boolean(ctx.isDryRun);
-      await requirePermission(ctx, permissions);
-      const account = clusters.tencentAccount({ name: ctx.input.account });
+      const account = options.clusters.tencentAccount({
+        name: ctx.input.account,
+      });
       if (!account) {
         throw new InputError(
           'No Tencent Cloud account is configured in ingressAtlas.providers.tencent',

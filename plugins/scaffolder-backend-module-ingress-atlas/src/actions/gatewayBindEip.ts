@@ -1,4 +1,3 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
@@ -10,7 +9,6 @@ import {
   selects,
 } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
-import { requirePermission } from '../permissions';
 import {
   TKE,
   allBound,
@@ -22,7 +20,6 @@ import {
 } from '../tke';
 import {
   ActionOptions,
-  DEFAULT_GATEWAY,
   MIGRATED_FROM_ANNOTATION,
   Preflight,
   changeOutputs,
@@ -34,6 +31,8 @@ import {
   timeoutInput,
 } from './common';
 import { gatewayEipOutputs } from './gatewayEips';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './gatewayBindEip.examples';
 
 type NetworkMode = 'tke-route-eni' | 'tke-direct-eni';
@@ -163,13 +162,11 @@ async function gatewayServiceName(
  * their own EIPs (TKE VPC-CNI), then retires the Deployment.
  */
 export function createGatewayBindEipAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:bind-eip',
     description:
       'Turns an ingress gateway Deployment into a StatefulSet whose pods each get an elastic IP (TKE VPC-CNI), waits for the EIPs, then retires the Deployment.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
@@ -178,12 +175,11 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           'Name of the gateway Deployment (the StatefulSet gets the same name)',
         ),
         serviceName: z =>
-          z
-            .string({
-              description:
-                "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsLabel',
+            "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
+          ).optional(),
         replicas: z =>
           z
             .number({
@@ -199,7 +195,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .enum(['tke-route-eni', 'tke-direct-eni'], {
               description: 'VPC-CNI mode of the pods. Default: tke-route-eni',
             })
-            .optional(),
+            .default('tke-route-eni'),
         bandwidthMbps: z =>
           z
             .number({ description: 'EIP bandwidth cap in Mbps. Default: 100' })
@@ -208,7 +204,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .max(10000)
             .optional(),
         isp: z =>
-          z.string({ description: 'EIP line (ISP). Default: BGP' }).optional(),
+          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').optional(),
         internetChargeType: z =>
           z
             .enum(
@@ -222,10 +218,15 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .optional(),
         eipIds: z =>
           z
-            .array(z.string().regex(/^eip-[a-z0-9]+$/), {
-              description:
-                'Existing EIPs to reuse (one per pod) instead of allocating new ones',
-            })
+            .array(
+              z.string().regex(/^eip-[a-z0-9]{1,32}$/, {
+                message: 'must be an EIP id such as eip-abc123',
+              }),
+              {
+                description:
+                  'Existing EIPs to reuse (one per pod) instead of allocating new ones',
+              },
+            )
             .optional(),
         retire: z =>
           z
@@ -233,7 +234,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
               description:
                 'What happens to the Deployment once the EIPs answer. Default: delete (its manifest is kept in the backup output)',
             })
-            .optional(),
+            .default('delete'),
         timeoutSeconds: z => timeoutInput(z, 300),
       },
       output: {
@@ -243,18 +244,16 @@ export function createGatewayBindEipAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = 'istio-system',
-        gateway = DEFAULT_GATEWAY,
-        networkMode = 'tke-route-eni',
-        retire = 'delete',
-        timeoutSeconds = 300,
+        namespace,
+        gateway,
+        networkMode,
+        retire,
+        timeoutSeconds,
       } = ctx.input;
       const dryRun = Boolean(ctx.isDryRun);
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const cloud = tencentCloudOf(cluster);
       const key = (step: string) =>
         checkpointKey(

@@ -34,6 +34,11 @@ export const gatewayEipOutputs = {
  * Checks that a gateway answers on its pod EIPs before anything depends on them: every pod is
  * ready with `eip-public-ip`, DescribeAddresses reports each address bound, and (unless
  * skipped) each address accepts connections on `ports`. Problems go to `preflight`.
+ *
+ * The addresses come from a pod annotation, which anyone who can edit pods can set; so only
+ * addresses that DescribeAddresses of the cluster's own cloud account knows are probed (an
+ * annotation naming someone else's server never makes the backend connect to it), and only on
+ * a real run: a dry run connects nowhere.
  */
 export async function checkGatewayEips(options: {
   cluster: ConnectedCluster;
@@ -42,8 +47,10 @@ export async function checkGatewayEips(options: {
   ports: number[];
   probe?: ReachabilityProbe;
   preflight: Preflight;
+  dryRun: boolean;
 }): Promise<GatewayEip[]> {
-  const { cluster, cloud, statefulSet, ports, probe, preflight } = options;
+  const { cluster, cloud, statefulSet, ports, probe, preflight, dryRun } =
+    options;
   if (!statefulSet) {
     preflight.failUnlessDryRun(
       'the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first',
@@ -72,6 +79,8 @@ export async function checkGatewayEips(options: {
   );
   const ips = eips.map(e => e.ip!);
   let result: GatewayEip[] = eips.map(e => ({ pod: e.pod, ip: e.ip! }));
+  /** Addresses the cloud account of the cluster holds as EIPs: the only ones ever probed. */
+  let confirmed: string[] = [];
   if (!cloud || !cluster.region) {
     preflight.fail(
       `no Tencent Cloud account covers region ${
@@ -86,6 +95,7 @@ export async function checkGatewayEips(options: {
       const address = addresses.find(a => a.ip === r.ip);
       return { ...r, addressId: address?.addressId, status: address?.status };
     });
+    confirmed = addresses.filter(a => a.addressId).map(a => a.ip);
     for (const address of addresses) {
       preflight.check(
         address.bound,
@@ -105,7 +115,15 @@ export async function checkGatewayEips(options: {
     );
     return result;
   }
-  for (const ip of ips) {
+  if (dryRun) {
+    preflight.warn(
+      `Dry run: ${
+        confirmed.join(', ') || 'no address'
+      } not probed on port(s) ${ports.join(', ')}; a real run connects to each`,
+    );
+    return result;
+  }
+  for (const ip of confirmed) {
     for (const port of ports) {
       const answer = await probe({ address: ip, port });
       preflight.check(

@@ -1,18 +1,17 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject, selects } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
-import { requirePermission } from '../permissions';
 import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
-  DEFAULT_GATEWAY,
   Preflight,
   changeOutputs,
   clusterInput,
   gatewayInput,
   namespaceInput,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './gatewayEnableTls.examples';
 
 interface Server {
@@ -61,38 +60,34 @@ function serverName(host: string): string {
  * a TLS Secret next to the gateway workload, and redirects HTTP to it.
  */
 export function createGatewayEnableTlsAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:enable-tls',
     description:
       'Adds an HTTPS server (TLS SIMPLE with credentialName) for a host to the Istio Gateway that serves it over HTTP, and redirects HTTP to HTTPS.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
         gateway: gatewayInput('The gateway workload'),
         host: z =>
-          z
-            .string({
-              description:
-                'The host to serve over HTTPS, e.g. blog.example.com',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'host',
+            'The host to serve over HTTPS, e.g. blog.example.com',
+          ),
         credentialName: z =>
-          z
-            .string({
-              description:
-                'A Secret of type kubernetes.io/tls in the namespace of the gateway workload (not of the Gateway object)',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'A Secret of type kubernetes.io/tls in the namespace of the gateway workload (not of the Gateway object)',
+          ),
         httpsRedirect: z =>
           z
             .boolean({
               description: 'Redirect HTTP to HTTPS for the host. Default: true',
             })
-            .optional(),
+            .default(true),
       },
       output: {
         gatewayConfig: z =>
@@ -102,17 +97,15 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = 'istio-system',
-        gateway = DEFAULT_GATEWAY,
+        namespace,
+        gateway,
         host,
         credentialName,
-        httpsRedirect = true,
+        httpsRedirect,
       } = ctx.input;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const preflight = new Preflight(
         `enable HTTPS for ${host} on gateway ${namespace}/${gateway} of cluster ${clusterName}`,
         ctx.logger,

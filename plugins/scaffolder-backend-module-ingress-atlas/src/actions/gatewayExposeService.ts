@@ -1,11 +1,8 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
-import { requirePermission } from '../permissions';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
-  DEFAULT_GATEWAY,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   Preflight,
@@ -14,6 +11,8 @@ import {
   gatewayInput,
 } from './common';
 import { gatewayWorkload, hostMatches } from './gatewayEnableTls';
+import { createAtlasAction } from './runner';
+import { checkedString, portNumber } from './inputs';
 import { examples } from './gatewayExposeService.examples';
 
 /** The Istio Gateway and VirtualService that publish a Service under a host through an ingress gateway. */
@@ -85,47 +84,37 @@ export function exposureObjects(options: {
 
 /** Publishes a Service under a host through the mesh's ingress gateway. */
 export function createGatewayExposeServiceAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:expose-service',
     description:
       'Publishes a Service under a host through an Istio ingress gateway: an Istio Gateway (HTTP, and HTTPS when a certificate is given) and a VirtualService routing to the Service.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         namespace: z =>
-          z.string({ description: 'Namespace of the Service' }).min(1),
-        service: z =>
-          z.string({ description: 'The Service to publish' }).min(1),
+          checkedString(z, 'dnsLabel', 'Namespace of the Service'),
+        service: z => checkedString(z, 'dnsLabel', 'The Service to publish'),
         port: z =>
-          z
-            .number({
-              description:
-                "The Service port to route to. Default: the Service's first port",
-            })
-            .int()
-            .optional(),
+          portNumber(
+            z,
+            "The Service port to route to. Default: the Service's first port",
+          ).optional(),
         host: z =>
-          z
-            .string({ description: 'The public host, e.g. app.example.com' })
-            .min(1),
+          checkedString(z, 'host', 'The public host, e.g. app.example.com'),
         gateway: gatewayInput('The ingress gateway workload'),
         gatewayNamespace: z =>
-          z
-            .string({
-              description:
-                'Namespace of the gateway workload. Default: istio-system',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsLabel',
+            'Namespace of the gateway workload. Default: istio-system',
+          ).default('istio-system'),
         credentialName: z =>
-          z
-            .string({
-              description:
-                'TLS Secret in the gateway namespace: serve HTTPS and redirect HTTP. Default: HTTP only',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'TLS Secret in the gateway namespace: serve HTTPS and redirect HTTP. Default: HTTP only',
+          ).optional(),
       },
       output: {
         url: z =>
@@ -136,18 +125,16 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
         namespace,
         service: serviceName,
         host,
-        gateway = DEFAULT_GATEWAY,
-        gatewayNamespace = 'istio-system',
+        gateway,
+        gatewayNamespace,
         credentialName,
       } = ctx.input;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const preflight = new Preflight(
         `expose ${namespace}/${serviceName} as ${host} on cluster ${clusterName}`,
         ctx.logger,

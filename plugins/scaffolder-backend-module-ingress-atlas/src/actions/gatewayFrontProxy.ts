@@ -1,7 +1,5 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { stringify } from 'yaml';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
-import { requirePermission } from '../permissions';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
@@ -12,6 +10,8 @@ import {
   clusterInput,
   proxyInputs,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString, nodeSelectorInput, portNumber } from './inputs';
 import { examples } from './gatewayFrontProxy.examples';
 
 /** Envoy forwarding each port, as raw TCP, to the same port of the upstream. */
@@ -122,40 +122,37 @@ const FRONT_PROXY = { namespace: 'front-proxy', name: 'tcp-front-proxy' };
 
 /** Envoy on dedicated host-network nodes, passing 80/443 through to the mesh's ingress gateway. */
 export function createGatewayFrontProxyAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:front-proxy',
     description:
       "Runs Envoy (tcp_proxy) on the host network of dedicated nodes, forwarding ports such as 80/443 to the ingress gateway's Service, so the nodes' public IPs become the entry without a load balancer.",
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         ...proxyInputs(FRONT_PROXY),
         nodeSelector: z =>
-          z.record(z.string(), {
-            description: 'Labels of the dedicated proxy nodes',
-          }),
+          nodeSelectorInput(z, 'Labels of the dedicated proxy nodes'),
         upstream: z =>
-          z
-            .string({
-              description:
-                'Where to forward: a Service name. Default: istio-ingressgateway.istio-system.svc.cluster.local',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'host',
+            'Where to forward: a Service name. Default: istio-ingressgateway.istio-system.svc.cluster.local',
+          ).default('istio-ingressgateway.istio-system.svc.cluster.local'),
         ports: z =>
           z
-            .array(z.number().int().min(1).max(65535), {
+            .array(portNumber(z), {
               description: 'Ports to forward. Default: 80 and 443',
             })
-            .optional(),
+            .min(1)
+            .max(32)
+            .default([80, 443]),
         image: z =>
-          z
-            .string({
-              description: 'Envoy image. Default: envoyproxy/envoy:v1.29.1',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'image',
+            'Envoy image. Default: envoyproxy/envoy:v1.29.1',
+          ).default('envoyproxy/envoy:v1.29.1'),
       },
       output: {
         nodeAddresses: z =>
@@ -166,18 +163,16 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = FRONT_PROXY.namespace,
-        name = FRONT_PROXY.name,
+        namespace,
+        name,
         nodeSelector,
-        upstream = 'istio-ingressgateway.istio-system.svc.cluster.local',
-        ports = [80, 443],
-        image = 'envoyproxy/envoy:v1.29.1',
+        upstream,
+        ports,
+        image,
       } = ctx.input;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const preflight = new Preflight(
         `run front proxy ${namespace}/${name} on cluster ${clusterName}`,
         ctx.logger,

@@ -1,16 +1,15 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
-import { requirePermission } from '../permissions';
 import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
-  DEFAULT_GATEWAY,
   Preflight,
   changeOutputs,
   clusterInput,
   gatewayInput,
   namespaceInput,
 } from './common';
+import { createAtlasAction } from './runner';
+import { nodeSelectorInput } from './inputs';
 import { examples } from './gatewayHostNetwork.examples';
 
 /**
@@ -48,23 +47,21 @@ export function hostNetworkDeployment(
 
 /** Runs a gateway on the host network of dedicated nodes, reached on the nodes' own (elastic) IPs. */
 export function createGatewayHostNetworkAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:host-network',
     description:
       'Runs a gateway Deployment on the host network of dedicated nodes (dnsPolicy ClusterFirstWithHostNet, one pod per node), so it answers on the nodes’ own IPs without a load balancer.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
         gateway: gatewayInput('The gateway Deployment'),
         nodeSelector: z =>
-          z.record(z.string(), {
-            description:
-              'Labels of the dedicated gateway nodes, e.g. {"node-role/ingress": "true"}',
-          }),
+          nodeSelectorInput(
+            z,
+            'Labels of the dedicated gateway nodes, e.g. {"node-role/ingress": "true"}',
+          ),
       },
       output: {
         nodes: z =>
@@ -74,15 +71,13 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = 'istio-system',
-        gateway = DEFAULT_GATEWAY,
+        namespace,
+        gateway,
         nodeSelector,
       } = ctx.input;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const target = `${namespace}/${gateway}`;
       const preflight = new Preflight(
         `move gateway ${target} on cluster ${clusterName} to the host network`,

@@ -1,4 +1,3 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PriceCatalogue,
   resourceMonthlyCost,
@@ -6,12 +5,12 @@ import {
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, deleteObject, readObject, selects, sleep } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
-import { requirePermission } from '../permissions';
 import { tcpProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { TKE, podEips } from '../tke';
 import {
   ActionOptions,
+  DEFAULT_GATEWAY,
   Preflight,
   changeOutputs,
   checkpointKey,
@@ -21,6 +20,8 @@ import {
   timeoutInput,
 } from './common';
 import { checkGatewayEips } from './gatewayEips';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './gatewayRemoveLb.examples';
 
 interface LoadBalancerFacts {
@@ -134,39 +135,35 @@ async function waitForLoadBalancerGone(
  * CLB (and its bill) goes away.
  */
 export function createGatewayRemoveLbAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
   const defaultProbe = options.probe ?? tcpProbe();
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:remove-lb',
     description:
       "Deletes a gateway's LoadBalancer Service (and so the CLB TKE created for it) once the gateway pods answer on their own EIPs.",
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         namespace: namespaceInput,
         service: z =>
-          z
-            .string({
-              description:
-                'The LoadBalancer Service to delete. Default: istio-ingressgateway',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsLabel',
+            'The LoadBalancer Service to delete. Default: istio-ingressgateway',
+          ).default(DEFAULT_GATEWAY),
         gateway: z =>
-          z
-            .string({
-              description:
-                'The gateway StatefulSet whose pod EIPs take over. Default: the Service name',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsLabel',
+            'The gateway StatefulSet whose pod EIPs take over. Default: the Service name',
+          ).optional(),
         checkReachability: z =>
           z
             .boolean({
               description:
                 'Connect to every EIP on every Service port first. Default: true; turn off only where the backend has no route to the addresses',
             })
-            .optional(),
+            .default(true),
         timeoutSeconds: z => timeoutInput(z, 120),
       },
       output: {
@@ -194,18 +191,16 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = 'istio-system',
-        service: serviceName = 'istio-ingressgateway',
-        checkReachability = true,
-        timeoutSeconds = 120,
+        namespace,
+        service: serviceName,
+        checkReachability,
+        timeoutSeconds,
       } = ctx.input;
       const gatewayName = ctx.input.gateway ?? serviceName;
       const dryRun = Boolean(ctx.isDryRun);
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const cloud = tencentCloudOf(cluster);
       const target = `${namespace}/${serviceName}`;
       const key = (step: string) =>
@@ -255,6 +250,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           ),
           probe: checkReachability ? defaultProbe : undefined,
           preflight,
+          dryRun,
         });
         publicIps = eips.map(e => e.ip);
         if (statefulSet) {

@@ -1,11 +1,7 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ingressAtlasReadPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { readObject } from '../kube';
-import { requirePermission } from '../permissions';
 import { tcpProbe } from '../reachability';
 import {
   ActionOptions,
-  DEFAULT_GATEWAY,
   Preflight,
   clusterInput,
   gatewayInput,
@@ -13,6 +9,8 @@ import {
   tencentCloudOf,
 } from './common';
 import { checkGatewayEips, gatewayEipOutputs } from './gatewayEips';
+import { createAtlasAction } from './runner';
+import { MAX_PROBED_PORTS, portNumber } from './inputs';
 import { examples } from './gatewayVerifyEip.examples';
 
 /**
@@ -20,14 +18,12 @@ import { examples } from './gatewayVerifyEip.examples';
  * ready with their EIPs, addresses bound, ports open. Changes nothing.
  */
 export function createGatewayVerifyEipAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
   const defaultProbe = options.probe ?? tcpProbe();
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:verify-eip',
     description:
       'Checks that every pod of a gateway StatefulSet holds a bound EIP that answers on the given ports; fails otherwise. Changes nothing.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
@@ -35,32 +31,31 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         gateway: gatewayInput('The gateway StatefulSet'),
         ports: z =>
           z
-            .array(z.number().int().min(1).max(65535), {
+            .array(portNumber(z), {
               description: 'Ports to probe. Default: 80 and 443',
             })
-            .optional(),
+            .max(MAX_PROBED_PORTS)
+            .default([80, 443]),
         checkReachability: z =>
           z
             .boolean({
               description:
                 'Connect to every EIP on every port. Default: true; turn off only where the backend has no route to the addresses',
             })
-            .optional(),
+            .default(true),
       },
       output: {
         ...gatewayEipOutputs,
       },
     },
-    async handler(ctx) {
+    async run(ctx, cluster) {
       const {
         cluster: clusterName,
-        namespace = 'istio-system',
-        gateway = DEFAULT_GATEWAY,
-        ports = [80, 443],
-        checkReachability = true,
+        namespace,
+        gateway,
+        ports,
+        checkReachability,
       } = ctx.input;
-      await requirePermission(ctx, permissions, ingressAtlasReadPermission);
-      const cluster = await clusters.connect(clusterName);
       const preflight = new Preflight(
         `trust the EIPs of gateway ${namespace}/${gateway} on cluster ${clusterName}`,
         ctx.logger,
@@ -79,6 +74,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         ports,
         probe: checkReachability ? defaultProbe : undefined,
         preflight,
+        dryRun: Boolean(ctx.isDryRun),
       });
       preflight.done();
       ctx.output(

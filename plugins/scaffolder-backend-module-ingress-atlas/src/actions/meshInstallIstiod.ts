@@ -1,4 +1,3 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import {
@@ -9,7 +8,6 @@ import {
   primaryOperator,
 } from '../istio';
 import { toYaml } from '../manifests';
-import { requirePermission } from '../permissions';
 import {
   applyPlans,
   checkKindsServed,
@@ -23,6 +21,8 @@ import {
   changeOutputs,
   clusterInput,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
 import { writeWorkspaceFiles } from './workspace';
 
@@ -73,59 +73,55 @@ A cluster whose mesh is managed by TCM cannot share its data plane with this con
  * (for a pull request), and applies them when asked to.
  */
 export function createMeshInstallIstiodAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:install-istiod',
     description:
       'Writes the IstioOperator files of a self-managed primary (external istiod, east-west gateway on an internal CLB, istiod exposed through it) into the workspace, and applies them when apply is true.',
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         meshId: z =>
-          z
-            .string({
-              description:
-                'values.global.meshID, shared by every cluster of the mesh',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'values.global.meshID, shared by every cluster of the mesh',
+          ),
         network: z =>
-          z
-            .string({
-              description: "values.global.network: this cluster's network name",
-            })
-            .min(1),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            "values.global.network: this cluster's network name",
+          ),
         clusterName: z =>
-          z
-            .string({
-              description:
-                "values.global.multiCluster.clusterName. Default: the cluster's cloudClusterId, else its name",
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            "values.global.multiCluster.clusterName. Default: the cluster's cloudClusterId, else its name",
+          ).optional(),
         revision: z =>
-          z
-            .string({
-              description:
-                'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)',
-            })
-            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-            .optional(),
+          checkedString(
+            z,
+            'revision',
+            'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)',
+          ).optional(),
         tag: z =>
-          z.string({ description: 'Istio image tag, e.g. 1.18.5' }).optional(),
+          checkedString(z, 'tag', 'Istio image tag, e.g. 1.18.5').optional(),
         hub: z =>
-          z
-            .string({
-              description: 'Image registry, e.g. a mirror in the same region',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'hub',
+            'Image registry, e.g. a mirror in the same region',
+          ).optional(),
         eastWestSubnetId: z =>
           z
             .string({
               description:
                 'Subnet for the internal CLB of the east-west gateway',
             })
-            .regex(/^subnet-[a-z0-9]+$/)
+            .regex(/^subnet-[a-z0-9]{1,32}$/, {
+              message: 'must be a subnet id such as subnet-abc123',
+            })
             .optional(),
         eastWestLoadBalancerId: z =>
           z
@@ -133,22 +129,23 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
               description:
                 'Existing internal CLB to reuse for the east-west gateway',
             })
-            .regex(/^lb-[a-z0-9]+$/)
-            .optional(),
-        path: z =>
-          z
-            .string({
-              description:
-                'Folder in the workspace for the files. Default: istio/<cluster>',
+            .regex(/^lb-[a-z0-9]{1,32}$/, {
+              message: 'must be a load balancer id such as lb-abc123',
             })
             .optional(),
+        path: z =>
+          checkedString(
+            z,
+            'workspacePath',
+            'Folder in the workspace for the files. Default: istio/<cluster>',
+          ).optional(),
         apply: z =>
           z
             .boolean({
               description:
                 'Also apply the manifests to the cluster. Default: false (files only)',
             })
-            .optional(),
+            .default(false),
       },
       output: {
         files: z =>
@@ -162,16 +159,9 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
-      const {
-        cluster: clusterName,
-        meshId,
-        network,
-        apply = false,
-      } = ctx.input;
+    async run(ctx, cluster) {
+      const { cluster: clusterName, meshId, network, apply } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
-      await requirePermission(ctx, permissions);
-      const cluster = await clusters.connect(clusterName);
       const identity = {
         meshId,
         network,

@@ -1,11 +1,9 @@
 import { isIP } from 'node:net';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { validateClusterUrl } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
 import { toYaml } from '../manifests';
-import { requirePermission } from '../permissions';
 import {
   applyPlans,
   checkKindsServed,
@@ -19,6 +17,8 @@ import {
   changeOutputs,
   clusterInput,
 } from './common';
+import { createAtlasAction } from './runner';
+import { checkedString } from './inputs';
 import { examples } from './meshJoinRemote.examples';
 import { writeWorkspaceFiles } from './workspace';
 
@@ -71,68 +71,65 @@ async function eastWestAddress(
  * and the remote secret that lets the primary's istiod read the member.
  */
 export function createMeshJoinRemoteAction(options: ActionOptions) {
-  const { clusters, permissions } = options;
-  return createTemplateAction({
+  return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:join-remote',
     description:
       "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator into the workspace and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown).",
     examples,
-    supportsDryRun: true,
     schema: {
       input: {
         cluster: clusterInput,
         primaryCluster: z =>
-          z
-            .string({
-              description:
-                'The cluster running istiod, from ingressAtlas.clusters',
-            })
-            .min(1),
+          checkedString(
+            z,
+            'configName',
+            'The cluster running istiod, from ingressAtlas.clusters',
+          ),
         meshId: z =>
-          z
-            .string({ description: 'values.global.meshID of the primary' })
-            .min(1),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'values.global.meshID of the primary',
+          ),
         network: z =>
-          z.string({ description: "The member's network name" }).min(1),
+          checkedString(z, 'dnsSubdomain', "The member's network name"),
         clusterName: z =>
-          z
-            .string({
-              description:
-                "The member's name in the mesh. Default: its cloudClusterId, else its name",
-            })
-            .optional(),
+          checkedString(
+            z,
+            'dnsSubdomain',
+            "The member's name in the mesh. Default: its cloudClusterId, else its name",
+          ).optional(),
         remotePilotAddress: z =>
-          z
-            .string({
-              description:
-                "Address of the primary's east-west gateway. Default: the address of istio-system/istio-eastwestgateway in the primary",
-            })
-            .optional(),
+          checkedString(
+            z,
+            'address',
+            "Address of the primary's east-west gateway. Default: the address of istio-system/istio-eastwestgateway in the primary",
+          ).optional(),
         memberApiServer: z =>
-          z
-            .string({
-              description:
-                "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
-            })
-            .optional(),
+          checkedString(
+            z,
+            'apiServerUrl',
+            "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
+          ).optional(),
         revision: z =>
-          z
-            .string({ description: 'Control-plane revision of the primary' })
-            .optional(),
+          checkedString(
+            z,
+            'revision',
+            'Control-plane revision of the primary',
+          ).optional(),
         path: z =>
-          z
-            .string({
-              description:
-                'Folder in the workspace for the files. Default: istio/<cluster>',
-            })
-            .optional(),
+          checkedString(
+            z,
+            'workspacePath',
+            'Folder in the workspace for the files. Default: istio/<cluster>',
+          ).optional(),
         apply: z =>
           z
             .boolean({
               description:
                 'Also apply the IstioOperator to the member. Default: false',
             })
-            .optional(),
+            .default(false),
       },
       output: {
         files: z =>
@@ -146,20 +143,18 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async handler(ctx) {
+    clusterFields: ['primaryCluster'],
+    async run(ctx, cluster) {
       const {
         cluster: memberName,
         primaryCluster,
         meshId,
         network,
-        apply = false,
+        apply,
       } = ctx.input;
       const dir = ctx.input.path ?? `istio/${memberName}`;
-      await requirePermission(ctx, permissions);
-      const [member, primary] = await Promise.all([
-        clusters.connect(memberName),
-        clusters.connect(primaryCluster),
-      ]);
+      const member = cluster;
+      const primary = await options.clusters.connect(primaryCluster);
       const clusterName =
         ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
       const preflight = new Preflight(

@@ -1,0 +1,112 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import type { ReachabilityProbe } from '../reachability';
+import { createGatewayBindEipAction } from './gatewayBindEip';
+import { createGatewayVerifyEipAction } from './gatewayVerifyEip';
+
+const gateway = {
+  cluster: 'tke-blog',
+  namespace: 'istio-system',
+  gateway: 'istio-ingressgateway',
+};
+
+/** An address no account of the sandbox holds (RFC 5737): someone else's server. */
+const FOREIGN_ADDRESS = '192.0.2.99';
+const EIP_ANNOTATION = 'tke.cloud.tencent.com/eip-public-ip';
+
+describe('ingress-atlas:gateway:verify-eip', () => {
+  let world: TestWorld;
+  let probed: string[];
+  const probe: ReachabilityProbe = async ({ address, port }) => {
+    probed.push(`${address}:${port}`);
+    return { reachable: true, detail: 'answered (test probe)' };
+  };
+
+  beforeEach(async () => {
+    probed = [];
+    world = await startWorld(['tke-blog']);
+    await createGatewayBindEipAction(world.options).handler(
+      actionContext(gateway).ctx,
+    );
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  const gatewayPods = () =>
+    world
+      .cluster('tke-blog')
+      .store.list(world.cluster('tke-blog').store.type('', 'pods')!)
+      .filter(p => p.metadata.name.startsWith('istio-ingressgateway-'));
+
+  it('probes each EIP of the gateway on a real run', async () => {
+    const action = createGatewayVerifyEipAction({ ...world.options, probe });
+    const { ctx, recorded } = actionContext(gateway);
+    await action.handler(ctx);
+    const ips = recorded.outputs.publicIps as string[];
+    expect(ips.length).toBeGreaterThan(0);
+    expect(probed.sort()).toEqual(
+      ips.flatMap(ip => [`${ip}:443`, `${ip}:80`]).sort(),
+    );
+  });
+
+  it('connects nowhere in a dry run', async () => {
+    const action = createGatewayVerifyEipAction({ ...world.options, probe });
+    const { ctx, recorded } = actionContext(gateway, { dryRun: true });
+    await action.handler(ctx);
+    expect(probed).toEqual([]);
+    expect(recorded.logs.join('\n')).toContain('not probed on port(s) 80, 443');
+  });
+
+  it('never probes an address the cloud account does not hold as an EIP, whatever a pod annotation says', async () => {
+    const { store } = world.cluster('tke-blog');
+    const pod = gatewayPods()[0];
+    pod.metadata.annotations![EIP_ANNOTATION] = FOREIGN_ADDRESS;
+    store.update(store.type('', 'pods')!, pod);
+
+    const action = createGatewayVerifyEipAction({ ...world.options, probe });
+    await expect(action.handler(actionContext(gateway).ctx)).rejects.toThrow(
+      `DescribeAddresses does not know ${FOREIGN_ADDRESS}`,
+    );
+    expect(probed.some(target => target.startsWith(FOREIGN_ADDRESS))).toBe(
+      false,
+    );
+  });
+
+  it('probes at most 4 ports', async () => {
+    const action = createGatewayVerifyEipAction({ ...world.options, probe });
+    await expect(
+      action.handler(
+        actionContext({ ...gateway, ports: [21, 22, 25, 80, 443] }).ctx,
+      ),
+    ).rejects.toThrow(
+      /Invalid input to ingress-atlas:gateway:verify-eip: ports:/,
+    );
+    expect(probed).toEqual([]);
+  });
+
+  it('requires the migrate permission, not only read', async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(request => ({
+          result:
+            'permission' in request &&
+            request.permission.name === ingressAtlasMigratePermission.name
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+    });
+    const action = createGatewayVerifyEipAction({
+      ...world.options,
+      permissions,
+      probe,
+    });
+    await expect(action.handler(actionContext(gateway).ctx)).rejects.toThrow(
+      'permission ingress-atlas.migrate was denied',
+    );
+    expect(probed).toEqual([]);
+  });
+});

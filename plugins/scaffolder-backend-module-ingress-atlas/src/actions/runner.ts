@@ -1,0 +1,147 @@
+import { InputError } from '@backstage/errors';
+import type { BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  ActionContext,
+  TemplateAction,
+  TemplateExample,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { z } from 'zod/v3';
+import type { ConnectedCluster } from '../clusters';
+import { requirePermission } from '../permissions';
+import type { ActionOptions, Zod } from './common';
+
+type FieldSchemas = { [field: string]: (zImpl: Zod) => z.ZodType };
+
+/** Spelled out as a plain object type, so declarations of actions need no zod types. */
+type Expand<T> = T extends infer U ? { [K in keyof U]: U[K] } : never;
+
+/** An action's input or output after its schema: defaults applied. */
+export type Parsed<S extends FieldSchemas> = {
+  [K in keyof S]: z.output<ReturnType<S[K]>>;
+};
+
+/** An action's input as a task gives it: fields with defaults may be left out. */
+export type Given<S extends FieldSchemas> = {
+  [K in keyof S as undefined extends z.input<ReturnType<S[K]>>
+    ? never
+    : K]: z.input<ReturnType<S[K]>>;
+} & {
+  [K in keyof S as undefined extends z.input<ReturnType<S[K]>>
+    ? K
+    : never]?: z.input<ReturnType<S[K]>>;
+};
+
+/** The cluster an action works on, when its input names one in `cluster`. */
+type ClusterOf<S extends FieldSchemas> = 'cluster' extends keyof S
+  ? ConnectedCluster
+  : undefined;
+
+export interface AtlasActionSpec<
+  I extends FieldSchemas,
+  O extends FieldSchemas,
+> {
+  id: string;
+  description: string;
+  examples: TemplateExample[];
+  schema: { input: I; output: O };
+  /** What the initiator of the task must hold. Default: the right to migrate. */
+  permission?: BasicPermission;
+  /**
+   * Input fields that name clusters of `ingressAtlas.clusters` besides `cluster`; an unknown
+   * name is refused with the field's name before anything is called.
+   */
+  clusterFields?: Array<keyof I & string>;
+  /** The action proper: input validated with defaults applied, permission granted, cluster connected. */
+  run(
+    ctx: ActionContext<Parsed<I>, Parsed<O>>,
+    cluster: ClusterOf<I>,
+  ): Promise<void>;
+}
+
+/**
+ * Checks an action's input against its own schema, so a handler called with unchecked input
+ * (a task created before a schema tightened, a test) still refuses bad values before any cluster
+ * or cloud call, naming each field. Values are not echoed: they may be long or hold control
+ * characters.
+ */
+export function parseInput<I extends FieldSchemas>(
+  actionId: string,
+  schema: I,
+  input: unknown,
+): Parsed<I> {
+  const object = z.object(
+    Object.fromEntries(
+      Object.entries(schema).map(([field, build]) => [field, build(z)]),
+    ),
+  );
+  const result = object.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      issue => `${issue.path.join('.') || 'input'}: ${issue.message}`,
+    );
+    throw new InputError(
+      `Invalid input to ${actionId}: ${[...new Set(problems)].join('; ')}`,
+    );
+  }
+  return result.data as Parsed<I>;
+}
+
+/**
+ * One action as every Ingress Atlas action runs: validate the input (defaults applied), check
+ * the initiator's permission, refuse unknown clusters, connect to the cluster, then `run`.
+ * Dry runs are supported by every action: each one computes its plan and sends its writes with
+ * `dryRun=All`.
+ */
+export function createAtlasAction<
+  I extends FieldSchemas,
+  O extends FieldSchemas,
+>(
+  options: ActionOptions,
+  spec: AtlasActionSpec<I, O>,
+): TemplateAction<Expand<Given<I>>, Expand<Parsed<O>>, 'v2'> {
+  const { clusters, permissions } = options;
+  const action = createTemplateAction({
+    id: spec.id,
+    description: spec.description,
+    examples: spec.examples,
+    supportsDryRun: true,
+    schema: spec.schema,
+    async handler(ctx) {
+      const input = parseInput(spec.id, spec.schema.input, ctx.input);
+      const known = new Set(clusters.names());
+      for (const field of ['cluster', ...(spec.clusterFields ?? [])]) {
+        const name = (input as Record<string, unknown>)[field];
+        if (typeof name === 'string' && !known.has(name)) {
+          throw new InputError(
+            `Invalid input to ${
+              spec.id
+            }: ${field}: Unknown cluster "${name}"; configured clusters: ${
+              [...known].join(', ') || 'none'
+            }`,
+          );
+        }
+      }
+      await requirePermission(
+        ctx,
+        permissions,
+        spec.permission ?? ingressAtlasMigratePermission,
+      );
+      const name = (input as Record<string, unknown>).cluster;
+      const cluster =
+        typeof name === 'string' ? await clusters.connect(name) : undefined;
+      await spec.run(
+        { ...ctx, input } as unknown as ActionContext<Parsed<I>, Parsed<O>>,
+        cluster as ClusterOf<I>,
+      );
+    },
+  });
+  // The scaffolder's own type says the handler receives parsed input; it receives what the task
+  // gave, which `parseInput` turns into that.
+  return action as unknown as TemplateAction<
+    Expand<Given<I>>,
+    Expand<Parsed<O>>,
+    'v2'
+  >;
+}
