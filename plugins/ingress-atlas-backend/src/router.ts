@@ -6,12 +6,21 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  ClustersResponse,
+  CostResponse,
+  FindingsFilter,
+  FindingsResponse,
+  PermissionsResponse,
+  RefreshResponse,
+  Topology,
+  TopologyFilter,
   buildTopology,
   ingressAtlasCloudInventoryReadPermission,
   ingressAtlasReadPermission,
   ingressAtlasRefreshPermission,
   summarizeCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CloudInventoryResponse } from '@ingress-atlas/plugin-ingress-atlas-node';
 import express from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,12 +32,12 @@ import { PermissionDecisionCache } from './service/PermissionDecisionCache';
 import { SerializedJson } from './service/serializedJson';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
-const topologyQuery = z.object({
+const topologyQuery: z.ZodType<TopologyFilter> = z.object({
   cluster: z.string().min(1).optional(),
   namespace: z.string().min(1).optional(),
 });
 
-const findingsQuery = z.object({
+const findingsQuery: z.ZodType<FindingsFilter> = z.object({
   cluster: z.string().min(1).optional(),
   severity: z.enum(['info', 'warning', 'error']).optional(),
 });
@@ -100,7 +109,8 @@ export async function createRouter(options: {
     return models.model();
   };
 
-  router.get('/clusters', async (req, res) => {
+  // Each answer is typed with its body from -common, which the clients read.
+  router.get('/clusters', async (req, res: express.Response<ClustersResponse>) => {
     const model = await readModel(req);
     res.json({
       generatedAt: model?.generatedAt,
@@ -119,13 +129,13 @@ export async function createRouter(options: {
     await sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
-  router.get('/topology', async (req, res) => {
+  router.get('/topology', async (req, res: express.Response<Topology>) => {
     const filter = parse(topologyQuery, req.query, 'topology query');
     const model = await readModel(req);
     res.json(model ? buildTopology(model, filter) : { nodes: [], edges: [] });
   });
 
-  router.get('/findings', async (req, res) => {
+  router.get('/findings', async (req, res: express.Response<FindingsResponse>) => {
     const query = parse(findingsQuery, req.query, 'findings query');
     const model = await readModel(req);
     const findings = (model?.findings ?? []).filter(
@@ -136,7 +146,7 @@ export async function createRouter(options: {
     res.json({ findings });
   });
 
-  router.get('/cost', async (req, res) => {
+  router.get('/cost', async (req, res: express.Response<CostResponse>) => {
     const model = await readModel(req);
     res.json({
       summary: model ? summarizeCost(model) : undefined,
@@ -150,20 +160,20 @@ export async function createRouter(options: {
     await sendSerialized(req, res, await models.allExposures());
   });
 
-  router.get('/permissions', async (req, res) => {
+  router.get('/permissions', async (req, res: express.Response<PermissionsResponse>) => {
     res.json({
       refresh: await isAllowed(req, ingressAtlasRefreshPermission),
       cloudInventory: await isAllowed(req, ingressAtlasCloudInventoryReadPermission),
     });
   });
 
-  router.post('/refresh', async (req, res) => {
+  router.post('/refresh', async (req, res: express.Response<RefreshResponse>) => {
     await requirePermission(req, ingressAtlasRefreshPermission);
     await options.triggerRefresh();
     res.status(202).json({ status: 'scheduled' });
   });
 
-  router.get('/cloud-inventory', async (req, res) => {
+  router.get('/cloud-inventory', async (req, res: express.Response<CloudInventoryResponse>) => {
     await requirePermission(req, ingressAtlasCloudInventoryReadPermission);
     res.json({ inventories: await store.listCloud() });
   });

@@ -1,6 +1,6 @@
 /**
- * Isomorphic parts of Ingress Atlas: the exposure model, annotations, permissions, prices
- * and the topology graph.
+ * Isomorphic parts of Ingress Atlas: the exposure model, annotations, permissions, prices,
+ * the topology graph and the bodies of the REST API.
  *
  * @packageDocumentation
  */
@@ -10,3 +10,4 @@ export * from './permissions';
 export * from './pricing';
 export * from './costSummary';
 export * from './graph';
+export * from './api';

@@ -19,8 +19,9 @@ export type {
   CostSummary,
   EntityExposure,
   FindingsFilter,
+  FindingsResponse,
   IngressAtlasApi,
-  IngressAtlasPermissions,
+  PermissionsResponse,
 } from './api';
 export { TopologyGraph } from './components/TopologyGraph';
 export type { TopologyGraphProps, Graph } from './components/TopologyGraph';

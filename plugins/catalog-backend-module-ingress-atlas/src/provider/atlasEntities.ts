@@ -12,15 +12,12 @@ import {
   AtlasCluster,
   BillableResource,
   CloudProvider,
+  ExposuresResponse,
   Gateway,
   NETWORK_REACH_LABELS,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import {
-  CloudInventory,
-  CloudTag,
-  ExposuresResponse,
-} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { CloudInventory, CloudTag } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ownerRef } from '../config';
 import { entityName } from './entityName';
 

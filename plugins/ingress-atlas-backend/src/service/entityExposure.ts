@@ -1,13 +1,9 @@
 import {
   AtlasModel,
+  EntityExposure,
   ExposurePath,
   Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-
-export type EntityExposure = Pick<
-  AtlasModel,
-  'paths' | 'entries' | 'gateways' | 'routes' | 'findings' | 'costs' | 'recommendations' | 'clusters'
-> & { entityRef: string; generatedAt?: string };
 
 /**
  * Indexes a model by entity: each entity gets its paths and everything those paths go

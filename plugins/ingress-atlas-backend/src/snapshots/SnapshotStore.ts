@@ -7,6 +7,7 @@ import {
   ClusterInventory,
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
 import type { CompressedInventory } from '../collection/collectionJob';
 
@@ -32,11 +33,7 @@ export type StoredClusterSnapshot = Omit<ClusterSnapshot, 'inventory'> & {
   inventoryGz?: Uint8Array;
 };
 
-/** A cluster source (config, catalog, a cloud account) that failed to list its clusters. */
-export interface SourceError {
-  source: string;
-  error: string;
-}
+export type { SourceError };
 
 /** An analysed model as stored: gzip-compressed JSON, with the sources that failed. */
 export interface StoredModel {

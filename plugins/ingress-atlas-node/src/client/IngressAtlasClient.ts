@@ -6,12 +6,11 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import {
-  CloudInventoryResponse,
+import type {
   ClustersResponse,
   ExposuresResponse,
-  IngressAtlasApi,
-} from './types';
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { CloudInventoryResponse, IngressAtlasApi } from './types';
 
 const PLUGIN_ID = 'ingress-atlas';
 

@@ -2,9 +2,4 @@ export {
   IngressAtlasClient,
   ingressAtlasClientServiceRef,
 } from './IngressAtlasClient';
-export type {
-  CloudInventoryResponse,
-  ClustersResponse,
-  ExposuresResponse,
-  IngressAtlasApi,
-} from './types';
+export type { CloudInventoryResponse, IngressAtlasApi } from './types';

@@ -1,32 +1,13 @@
 import type {
-  AtlasCluster,
-  Cost,
-  Entry,
-  ExposurePath,
-  Gateway,
-  Route,
+  ClustersResponse,
+  ExposuresResponse,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { CloudInventory } from '../inventory';
 
-/** `GET /exposures`: every exposure path with the entries, gateways, routes and costs on them. */
-export interface ExposuresResponse {
-  generatedAt?: string;
-  paths: ExposurePath[];
-  entries: Entry[];
-  gateways: Gateway[];
-  routes: Route[];
-  costs: Cost[];
-}
-
-/** `GET /clusters`. */
-export interface ClustersResponse {
-  generatedAt?: string;
-  clusters: AtlasCluster[];
-  /** Cluster sources that could not be listed, e.g. a catalog or a cloud account. */
-  sourceErrors: Array<{ source: string; error: string }>;
-}
-
-/** `GET /cloud-inventory`. */
+/**
+ * `GET /cloud-inventory`. Declared here, not in -common with the other bodies: its items are
+ * the node-side inventory that cloud modules produce, and only backend plugins read it.
+ */
 export interface CloudInventoryResponse {
   inventories: CloudInventory[];
 }

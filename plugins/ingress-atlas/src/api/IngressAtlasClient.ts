@@ -2,18 +2,16 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  Finding,
-  Topology,
-  TopologyFilter,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
-import {
   ClustersResponse,
   CostResponse,
   EntityExposure,
   FindingsFilter,
-  IngressAtlasApi,
-  IngressAtlasPermissions,
-} from './IngressAtlasApi';
+  FindingsResponse,
+  PermissionsResponse,
+  Topology,
+  TopologyFilter,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { IngressAtlasApi } from './IngressAtlasApi';
 
 /** Talks to the ingress-atlas backend with the user's Backstage token. */
 export class IngressAtlasClient implements IngressAtlasApi {
@@ -40,7 +38,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
     return this.#get(`/topology${query({ ...filter })}`);
   }
 
-  getFindings(filter: FindingsFilter = {}): Promise<{ findings: Finding[] }> {
+  getFindings(filter: FindingsFilter = {}): Promise<FindingsResponse> {
     return this.#get(`/findings${query({ ...filter })}`);
   }
 
@@ -48,7 +46,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
     return this.#get('/cost');
   }
 
-  getPermissions(): Promise<IngressAtlasPermissions> {
+  getPermissions(): Promise<PermissionsResponse> {
     return this.#get('/permissions');
   }
 

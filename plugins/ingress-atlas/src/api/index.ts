@@ -1,11 +1,12 @@
 export { ingressAtlasApiRef } from './IngressAtlasApi';
+export type { IngressAtlasApi } from './IngressAtlasApi';
 export type {
   ClustersResponse,
   CostResponse,
+  CostSummary,
   EntityExposure,
   FindingsFilter,
-  IngressAtlasApi,
-  IngressAtlasPermissions,
-} from './IngressAtlasApi';
-export type { CostSummary } from '@ingress-atlas/plugin-ingress-atlas-common';
+  FindingsResponse,
+  PermissionsResponse,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 export { IngressAtlasClient } from './IngressAtlasClient';

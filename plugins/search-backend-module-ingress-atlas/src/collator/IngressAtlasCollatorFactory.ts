@@ -11,16 +11,14 @@ import {
   BillableResource,
   Entry,
   ExposurePath,
+  ExposuresResponse,
   Gateway,
   NetworkReach,
   PLAINTEXT_TLS_MODE,
   widestReach,
   TlsInfo,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import {
-  ExposuresResponse,
-  IngressAtlasApi,
-} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { IngressAtlasApi } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Readable } from 'node:stream';
 import { readCollatorConfig } from './config';
 

@@ -1,0 +1,82 @@
+/*
+ * The bodies of the backend's REST API (`/api/ingress-atlas`), written once: the router
+ * answers with them, and the frontend and -node clients read them. `GET /topology` answers
+ * a `Topology` for a `TopologyFilter` query (graph.ts). openapi.yaml in the
+ * backend documents the same shapes; a test there checks the router's answers against it.
+ */
+import type { CostSummary } from './costSummary';
+import type {
+  AtlasCluster,
+  AtlasModel,
+  Cost,
+  Finding,
+  Recommendation,
+  Severity,
+} from './model';
+
+/** A cluster source (config, catalog, a cloud account) that failed to list its clusters. */
+export interface SourceError {
+  source: string;
+  error: string;
+}
+
+/** `GET /clusters`. */
+export interface ClustersResponse {
+  /** Absent until the first refresh has built a model. */
+  generatedAt?: string;
+  clusters: AtlasCluster[];
+  /** Sources that failed in the refresh that made the model; stored with it. */
+  sourceErrors: SourceError[];
+}
+
+/**
+ * `GET /entities/:kind/:namespace/:name/exposure`: what the atlas knows about one entity,
+ * its paths and everything on them.
+ */
+export type EntityExposure = Pick<
+  AtlasModel,
+  | 'paths'
+  | 'entries'
+  | 'gateways'
+  | 'routes'
+  | 'findings'
+  | 'costs'
+  | 'recommendations'
+  | 'clusters'
+> & { entityRef: string; generatedAt?: string };
+
+/** The query of `GET /findings`. */
+export interface FindingsFilter {
+  cluster?: string;
+  severity?: Severity;
+}
+
+/** `GET /findings`. */
+export interface FindingsResponse {
+  findings: Finding[];
+}
+
+/** `GET /cost`. */
+export interface CostResponse {
+  /** Absent until the first refresh has built a model. */
+  summary?: CostSummary;
+  costs: Cost[];
+  recommendations: Recommendation[];
+}
+
+/** `GET /exposures`: every exposure path with the entries, gateways, routes and costs on them. */
+export type ExposuresResponse = Pick<
+  AtlasModel,
+  'paths' | 'entries' | 'gateways' | 'routes' | 'costs'
+> & { generatedAt?: string };
+
+/** `GET /permissions`: what the caller may do, so a UI only offers what will work. */
+export interface PermissionsResponse {
+  refresh: boolean;
+  cloudInventory: boolean;
+}
+
+/** `POST /refresh` (202). */
+export interface RefreshResponse {
+  status: 'scheduled';
+}
