@@ -4,12 +4,18 @@ export interface FaultSettings {
   latencyMs?: number;
   /** Fraction (0..1) of requests answered with `errorCode` instead of being served. */
   errorRate?: number;
-  /** 500, 502, 503 (default) or 504. */
+  /** 429 (answered with Retry-After: 1), 500, 502, 503 (default) or 504. */
   errorCode?: number;
   /** Requests get no answer at all, until the client gives up. */
   hang?: boolean;
   /** Fraction (0..1) of list responses cut off halfway by closing the connection. */
   dropListRate?: number;
+  /** Fraction (0..1) of list responses whose items are not Kubernetes objects (no metadata, null). */
+  garbageListRate?: number;
+  /** The next N list pages asked for with a continue token are answered 410 Gone, as after a compaction. */
+  expireContinue?: number;
+  /** List pages hand back the continue token they were asked with: a paged list never ends. */
+  stuckContinue?: boolean;
 }
 
 export interface ClusterStats {
@@ -30,6 +36,8 @@ export function emptyStats(): ClusterStats {
 }
 
 const ERROR_CODES: Record<number, [reason: string, message: string]> = {
+  // As API Priority and Fairness throttles, with Retry-After: 1.
+  429: ['TooManyRequests', 'Too many requests, please try again later.'],
   500: [
     'InternalError',
     'Internal error occurred: etcdserver: request timed out',
@@ -53,6 +61,9 @@ const FAULT_CHECKS: Record<keyof FaultSettings, (value: unknown) => boolean> = {
   errorCode: v => typeof v === 'number' && v in ERROR_CODES,
   hang: v => typeof v === 'boolean',
   dropListRate: isFraction,
+  garbageListRate: isFraction,
+  expireContinue: v => Number.isInteger(v) && (v as number) >= 0,
+  stuckContinue: v => typeof v === 'boolean',
 };
 
 export class ClusterFaults {
@@ -101,6 +112,19 @@ export class ClusterFaults {
     }
     const [reason, message] = ERROR_CODES[errorCode];
     return { code: errorCode, reason, message };
+  }
+
+  /** Whether this page's continue token is to be answered as expired; counts the fault down. */
+  takeExpiredContinue(): boolean {
+    const { expireContinue = 0 } = this.#settings;
+    if (expireContinue <= 0) return false;
+    this.#settings = { ...this.#settings, expireContinue: expireContinue - 1 };
+    return true;
+  }
+
+  shouldGarbleList(): boolean {
+    const { garbageListRate = 0 } = this.#settings;
+    return garbageListRate > 0 && Math.random() < garbageListRate;
   }
 
   shouldDropList(): boolean {

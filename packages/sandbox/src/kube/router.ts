@@ -74,6 +74,7 @@ export function createKubeApi(options: KubeApiOptions) {
     const injected = faults.pickError();
     if (injected) {
       stats.faulted.errors++;
+      if (injected.code === 429) res.setHeader('Retry-After', '1');
       sendStatus(
         res,
         new KubeError(injected.code, injected.reason, injected.message),
@@ -427,6 +428,12 @@ export function createKubeApi(options: KubeApiOptions) {
   ) {
     const limit = Number(query.get('limit') ?? 0);
     const token = query.get('continue');
+    if (token && faults.takeExpiredContinue()) {
+      stats.faulted.errors++;
+      throw kubeErrors.expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
     const page = token ? parseContinue(token) : undefined;
     let items = matchingEntries(target, query);
     if (page) {
@@ -448,6 +455,7 @@ export function createKubeApi(options: KubeApiOptions) {
       }
       items = items.slice(0, limit);
     }
+    if (token && faults.get().stuckContinue) metadata.continue = token;
     const body = asTable
       ? JSON.stringify(
           toTable(
@@ -463,6 +471,16 @@ export function createKubeApi(options: KubeApiOptions) {
         )},"metadata":${JSON.stringify(metadata)},"items":[${items
           .map(entry => store.serialize(target.type, entry, target.version))
           .join(',')}]}`;
+    if (faults.shouldGarbleList()) {
+      stats.faulted.errors++;
+      sendJson(res, 200, {
+        kind: `${target.type.kind}List`,
+        apiVersion: apiVersionOf(target.type.group, target.version),
+        metadata: {},
+        items: [{ kind: target.type.kind, spec: {} }, null],
+      });
+      return;
+    }
     if (faults.shouldDropList()) {
       stats.faulted.drops++;
       // Chunked, as the API server streams large lists: the client sees the stream end without its last chunk.
