@@ -12,4 +12,5 @@ export * from './client';
 export * from './config';
 export * from './tencent';
 export { mapWithConcurrency } from './mapWithConcurrency';
+export * from './retry';
 export { readOptionalSchedule } from './schedule';

@@ -54,6 +54,15 @@ export class CollectionRunner {
           worker.postMessage(job);
         })
       : await runCollectionJob(job);
+    for (const { request, retry, reason, delayMs } of outcome.retries) {
+      this.options.logger.warn('Retried a Kubernetes API request', {
+        cluster: connection.descriptor.name,
+        request,
+        retry,
+        reason,
+        delayMs,
+      });
+    }
     if ('error' in outcome) throw new Error(outcome.error);
     return outcome;
   }
@@ -97,7 +106,7 @@ export class CollectionRunner {
           return;
         }
         for (const [id, done] of this.#pending) {
-          done({ id, error: `the cluster reader stopped: ${error.message}` });
+          done({ id, retries: [], error: `the cluster reader stopped: ${error.message}` });
         }
         this.#pending.clear();
       };

@@ -1,6 +1,8 @@
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
-import { KubeCollector } from './KubeCollector';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CollectionRetry, KubeCollector } from './KubeCollector';
 import { startTestCluster } from './testCluster';
 
 describe('KubeCollector', () => {
@@ -48,7 +50,7 @@ describe('KubeCollector', () => {
     }
   });
 
-  it('fails the whole cluster when listing a kind fails', async () => {
+  it('fails the whole cluster when listing a kind keeps failing, and says how', async () => {
     // Discovery is answered; every list response is cut off halfway.
     cluster.faults.set({ dropListRate: 1 });
     try {
@@ -56,7 +58,9 @@ describe('KubeCollector', () => {
         KubeCollector.create({ kindConcurrency: 4 }).collect(connection, {
           signal: AbortSignal.timeout(30_000),
         }),
-      ).rejects.toThrow(/^(reading|request failed).*/);
+      ).rejects.toThrow(
+        /^\/api\/v1\/\w+: the API server closed the connection in the middle of its answer$/,
+      );
     } finally {
       cluster.faults.set({ dropListRate: null });
     }
@@ -72,5 +76,145 @@ describe('KubeCollector', () => {
       'The kubeconfig of cluster broken could not be read: bad indentation of a mapping entry (line 5)',
     );
     await expect(failure).rejects.not.toThrow(/ATLAS-CANARY/);
+  });
+
+  const collect = (
+    options: { kindConcurrency?: number; pageSize?: number } = {},
+    deadline?: number,
+  ) => {
+    const retries: CollectionRetry[] = [];
+    const reading = KubeCollector.create({ kindConcurrency: 4, ...options }).collect(connection, {
+      signal: AbortSignal.timeout(30_000),
+      deadline,
+      onRetry: retry => retries.push(retry),
+    });
+    return { reading, retries };
+  };
+
+  describe('transient failures', () => {
+    afterEach(() => cluster.faults.clear());
+
+    it('retries them: 30 readings of an API server failing 5% of requests with 503 all succeed', async () => {
+      cluster.faults.set({ errorRate: 0.05, errorCode: 503 });
+      const faultedBefore = cluster.stats.faulted.errors;
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, () => collect().reading),
+      );
+      expect(outcomes.filter(o => o.status === 'rejected')).toEqual([]);
+      expect(cluster.stats.faulted.errors).toBeGreaterThan(faultedBefore);
+    });
+
+    it('gives up after three retries, backing off from 200 ms, and says what the server answered', async () => {
+      cluster.faults.set({ errorRate: 1, errorCode: 503 });
+      const before = cluster.stats.requests;
+      const started = Date.now();
+      const { reading, retries } = collect();
+      await expect(reading).rejects.toThrow(
+        'API discovery failed: HTTP 503: the server is currently unable to handle the request',
+      );
+      expect(cluster.stats.requests - before).toBe(4);
+      expect(retries.map(r => [r.request, r.retry, r.reason])).toEqual([
+        ['/apis', 1, 'HTTP 503'],
+        ['/apis', 2, 'HTTP 503'],
+        ['/apis', 3, 'HTTP 503'],
+      ]);
+      // 200, 400 and 800 ms, each jittered by -50% to +50%.
+      retries.forEach(({ delayMs }, i) => {
+        expect(delayMs).toBeGreaterThanOrEqual(100 * 2 ** i);
+        expect(delayMs).toBeLessThanOrEqual(300 * 2 ** i);
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    });
+
+    it('waits as long as a throttling API server asks (Retry-After)', async () => {
+      cluster.faults.set({ errorRate: 1, errorCode: 429 });
+      setTimeout(() => cluster.faults.clear(), 300);
+      const started = Date.now();
+      const { reading, retries } = collect();
+      await expect(reading).resolves.toBeDefined();
+      expect(retries[0]).toMatchObject({ request: '/apis', reason: 'HTTP 429' });
+      expect(retries[0].delayMs).toBeGreaterThanOrEqual(1000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    });
+
+    it("starts no retry that would end after the cluster's timeout", async () => {
+      cluster.faults.set({ errorRate: 1, errorCode: 503 });
+      const before = cluster.stats.requests;
+      const started = Date.now();
+      const { reading } = collect({}, Date.now() + 500);
+      await expect(reading).rejects.toThrow(/^API discovery failed: HTTP 503/);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(cluster.stats.requests - before).toBeLessThan(4);
+    });
+  });
+
+  describe('paged lists', () => {
+    afterEach(() => cluster.faults.clear());
+
+    it('starts a list over once when the server expired its continue token (410 Gone)', async () => {
+      cluster.faults.set({ expireContinue: 1 });
+      const { reading } = collect({ kindConcurrency: 1, pageSize: 2 });
+      const { inventory } = await reading;
+      expect(inventory.objects.namespaces?.map(n => n.metadata.name)).toEqual(
+        expect.arrayContaining(['default', 'kube-system', 'shop']),
+      );
+      expect(inventory.objects.services?.map(s => s.metadata.name)).toEqual([
+        'kubernetes',
+        'svc-0',
+        'svc-1',
+        'svc-2',
+      ]);
+      expect(cluster.faults.get().expireContinue).toBe(0);
+    });
+
+    it('fails a list that expires again after starting over', async () => {
+      cluster.faults.set({ expireContinue: 2 });
+      await expect(collect({ kindConcurrency: 1, pageSize: 2 }).reading).rejects.toThrow(
+        'listing namespaces failed: the list expired again after starting over (HTTP 410 Gone); the cluster changes faster than it can be listed',
+      );
+    });
+
+    it('stops a list whose server hands out the same continue token again', async () => {
+      cluster.faults.set({ stuckContinue: true });
+      const before = cluster.stats.requests;
+      await expect(collect({ kindConcurrency: 1, pageSize: 2 }).reading).rejects.toThrow(
+        'listing namespaces failed: the API server handed out the same continue token twice, so the list would never end',
+      );
+      expect(cluster.stats.requests - before).toBeLessThan(10);
+    });
+  });
+
+  describe('errors a person can read', () => {
+    afterEach(() => cluster.faults.clear());
+
+    it('leaves out list items that are not Kubernetes objects, naming what is wrong', async () => {
+      cluster.faults.set({ garbageListRate: 1 });
+      const { inventory } = await collect().reading;
+      expect(inventory.rejected).toContainEqual({
+        kind: 'Service',
+        apiVersion: 'v1',
+        problems: [{ field: 'metadata', problem: 'is missing' }],
+      });
+      expect(inventory.rejected).toContainEqual({
+        kind: 'Service',
+        apiVersion: 'v1',
+        problems: [{ field: 'object', problem: 'is null, not a mapping' }],
+      });
+    });
+
+    it('says why an API server cannot be reached', async () => {
+      const closed = http.createServer();
+      await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as AddressInfo;
+      await new Promise(resolve => closed.close(resolve));
+      await expect(
+        KubeCollector.create().collect(
+          { ...connection, descriptor: { ...connection.descriptor, url: `http://127.0.0.1:${port}` } },
+          { signal: AbortSignal.timeout(30_000), deadline: Date.now() + 30_000 },
+        ),
+      ).rejects.toThrow(
+        '/apis: the API server refused the connection (nothing listens at that address and port) (ECONNREFUSED)',
+      );
+    });
   });
 });

@@ -5,9 +5,14 @@ import {
   ClusterConnection,
   ClusterInventory,
   CollectedKind,
+  isRetryableConnectionError,
+  isRetryableStatus,
   KubeObject,
   mapWithConcurrency,
+  parseRetryAfter,
   RejectedObject,
+  RetryEvent,
+  withRetry,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { certificateOf, secretMetadataOnly } from './certificates';
 import { kubeConfigFor } from './kubeConfigFor';
@@ -25,6 +30,18 @@ interface KindOutcome {
   unavailable?: string;
 }
 
+/** One answer of the API server, read to the end. */
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
+/** A retry the collector made, for the refresh to log. */
+export interface CollectionRetry extends RetryEvent {
+  request: string;
+}
+
 class ApiClient {
   requests = 0;
   private readonly failed = new AbortController();
@@ -34,6 +51,11 @@ class ApiClient {
     private readonly kc: KubeConfig,
     private readonly server: string,
     private readonly timeout: AbortSignal,
+    private readonly options: {
+      pageSize: number;
+      deadline?: number;
+      onRetry?: (retry: CollectionRetry) => void;
+    },
   ) {
     this.signal = AbortSignal.any([timeout, this.failed.signal]);
   }
@@ -48,10 +70,15 @@ class ApiClient {
     if (status !== 200) {
       throw new ClusterCollectionError(`API discovery failed: ${describe(status, body)}`);
     }
+    if (!Array.isArray(body.groups)) {
+      throw new ClusterCollectionError(
+        'API discovery failed: the answer to /apis lists no API groups; is this URL a Kubernetes API server?',
+      );
+    }
     const served = new Set<string>(['/v1']);
-    for (const group of body.groups ?? []) {
-      for (const version of group.versions ?? []) {
-        served.add(`${group.name}/${version.version}`);
+    for (const group of body.groups) {
+      for (const version of Array.isArray(group?.versions) ? group.versions : []) {
+        served.add(`${group.name}/${version?.version}`);
       }
     }
     return served;
@@ -67,19 +94,41 @@ class ApiClient {
     }
     const base = spec.group ? `/apis/${spec.group}/${version}` : `/api/${version}`;
     const apiVersion = spec.group ? `${spec.group}/${version}` : version;
-    const items: KubeObject[] = [];
-    const rejected: RejectedObject[] = [];
+    let items: KubeObject[] = [];
+    let rejected: RejectedObject[] = [];
     let continueToken: string | undefined;
-    do {
-      const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    const tokens = new Set<string>();
+    let relisted = false;
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(this.options.pageSize) });
       if (continueToken) query.set('continue', continueToken);
       const { status, body } = await this.get(`${base}/${spec.plural}?${query}`);
+      if (status === 410 && continueToken && !relisted) {
+        // The pages read so far came from a version the server has compacted away: a
+        // consistent list needs a fresh start, once.
+        relisted = true;
+        items = [];
+        rejected = [];
+        continueToken = undefined;
+        tokens.clear();
+        continue;
+      }
       if (status === 403 || status === 404) {
         return { unavailable: describe(status, body) };
+      }
+      if (status === 410 && continueToken) {
+        throw new ClusterCollectionError(
+          `listing ${spec.plural} failed: the list expired again after starting over (HTTP 410 Gone); the cluster changes faster than it can be listed`,
+        );
       }
       if (status !== 200) {
         throw new ClusterCollectionError(
           `listing ${spec.plural} failed: ${describe(status, body)}`,
+        );
+      }
+      if (body.items !== undefined && body.items !== null && !Array.isArray(body.items)) {
+        throw new ClusterCollectionError(
+          `listing ${spec.plural} failed: the API server's answer holds no list of items`,
         );
       }
       for (const item of body.items ?? []) {
@@ -90,49 +139,115 @@ class ApiClient {
           items.push(trim(admitted.object, spec.kind, apiVersion));
         }
       }
-      continueToken = body.metadata?.continue || undefined;
-    } while (continueToken);
-    return { items, rejected };
+      const next = body.metadata?.continue;
+      continueToken = typeof next === 'string' && next ? next : undefined;
+      if (continueToken && tokens.has(continueToken)) {
+        throw new ClusterCollectionError(
+          `listing ${spec.plural} failed: the API server handed out the same continue token twice, so the list would never end`,
+        );
+      }
+      if (!continueToken) return { items, rejected };
+      tokens.add(continueToken);
+    }
   }
 
+  /** A GET, retried as the atlas's retry policy says; the answer's status is left to the caller. */
   private async get(path: string): Promise<{ status: number; body: any }> {
-    const init = await this.kc.applyToFetchOptions({});
-    this.requests += 1;
-    let response;
+    let answer: Answer;
     try {
-      response = await fetch(`${this.server}${path}`, {
-        ...init,
-        method: 'GET',
-        // Credentials go to the validated URL only, never to wherever a redirect points.
-        redirect: 'manual',
-        signal: this.signal as any,
+      answer = await withRetry(() => this.fetchOnce(path), {
+        deadline: this.options.deadline,
+        signal: this.signal,
+        judge: ({ value, error }) => {
+          if (value) {
+            return isRetryableStatus(value.status)
+              ? {
+                  retry: true,
+                  retryAfterMs: parseRetryAfter(value.retryAfter),
+                  reason: `HTTP ${value.status}`,
+                }
+              : undefined;
+          }
+          return isRetryableConnectionError(error)
+            ? { retry: true, reason: connectionFailure(error) }
+            : undefined;
+        },
+        onRetry: event =>
+          this.options.onRetry?.({ ...event, request: path.split('?')[0] }),
       });
     } catch (error) {
-      if (this.timeout.aborted) {
-        throw new ClusterCollectionError('timed out');
-      }
-      throw new ClusterCollectionError(`request failed: ${(error as Error).message}`);
-    }
-    if (response.status >= 300 && response.status < 400) {
+      if (error instanceof ClusterCollectionError) throw error;
+      if (this.timeout.aborted) throw new ClusterCollectionError('timed out');
       throw new ClusterCollectionError(
-        `the API server answered ${path} with a redirect (HTTP ${response.status}); redirects are not followed`,
+        `${path.split('?')[0]}: ${connectionFailure(error)}`,
       );
     }
-    const text = await response.text().catch(error => {
-      throw new ClusterCollectionError(
-        `reading ${path} failed: ${(error as Error).message}`,
-      );
-    });
     let body: any;
     try {
-      body = text ? JSON.parse(text) : {};
+      body = answer.text ? JSON.parse(answer.text) : {};
     } catch {
       throw new ClusterCollectionError(
-        `the API server answered ${path} with HTTP ${response.status} and a body that is not JSON`,
+        `the API server answered ${path.split('?')[0]} with HTTP ${answer.status} and a body that is not JSON`,
       );
     }
-    return { status: response.status, body };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ClusterCollectionError(
+        `the API server answered ${path.split('?')[0]} with HTTP ${answer.status} and JSON that is not an object`,
+      );
+    }
+    return { status: answer.status, body };
   }
+
+  private async fetchOnce(path: string): Promise<Answer> {
+    const init = await this.kc.applyToFetchOptions({});
+    this.requests += 1;
+    const response = await fetch(`${this.server}${path}`, {
+      ...init,
+      method: 'GET',
+      // Credentials go to the validated URL only, never to wherever a redirect points.
+      redirect: 'manual',
+      signal: this.signal as any,
+    });
+    if (response.status >= 300 && response.status < 400) {
+      throw new ClusterCollectionError(
+        `the API server answered ${path.split('?')[0]} with a redirect (HTTP ${response.status}); redirects are not followed`,
+      );
+    }
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      text: await response.text(),
+    };
+  }
+}
+
+/**
+ * A failure to talk to the API server in words: Node's codes (ECONNREFUSED, certificate
+ * errors) are what a person searches for, so they stay, after what they mean.
+ */
+function connectionFailure(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const meanings: Record<string, string> = {
+    ECONNREFUSED: 'the API server refused the connection (nothing listens at that address and port)',
+    ECONNRESET: 'the API server closed the connection before answering',
+    ENOTFOUND: "the API server's host name does not resolve",
+    EAI_AGAIN: "the API server's host name could not be resolved (DNS did not answer)",
+    ETIMEDOUT: 'the connection to the API server timed out',
+    EHOSTUNREACH: 'the API server cannot be reached from here',
+    DEPTH_ZERO_SELF_SIGNED_CERT:
+      "the API server's certificate is self-signed and not trusted (give the cluster's CA)",
+    SELF_SIGNED_CERT_IN_CHAIN:
+      "the API server's certificate chain ends in a CA that is not trusted (give the cluster's CA)",
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      "the API server's certificate is not signed by a trusted CA (give the cluster's CA)",
+    CERT_HAS_EXPIRED: "the API server's certificate has expired",
+    ERR_TLS_CERT_ALTNAME_INVALID: "the API server's certificate is not valid for its address",
+  };
+  if (code && meanings[code]) return `${meanings[code]} (${code})`;
+  if (/premature close/i.test(message ?? '')) {
+    return 'the API server closed the connection in the middle of its answer';
+  }
+  return code ? `the request failed (${code})` : 'the request failed';
 }
 
 /**
@@ -141,22 +256,38 @@ class ApiClient {
  * and the rest goes on.
  */
 export class KubeCollector {
-  static create(options: { kindConcurrency?: number } = {}) {
-    return new KubeCollector(options.kindConcurrency ?? 4);
+  static create(options: { kindConcurrency?: number; pageSize?: number } = {}) {
+    return new KubeCollector(options.kindConcurrency ?? 4, options.pageSize ?? PAGE_SIZE);
   }
 
-  private constructor(private readonly kindConcurrency: number) {}
+  private constructor(
+    private readonly kindConcurrency: number,
+    private readonly pageSize: number,
+  ) {}
 
+  /**
+   * `signal` ends the reading (the cluster's timeout); `deadline` (epoch ms, the same moment)
+   * keeps a retry from starting when it could not finish in time.
+   */
   async collect(
     connection: ClusterConnection,
-    options: { signal: AbortSignal; now?: () => Date },
+    options: {
+      signal: AbortSignal;
+      deadline?: number;
+      now?: () => Date;
+      onRetry?: (retry: CollectionRetry) => void;
+    },
   ): Promise<{ inventory: ClusterInventory; requests: number }> {
     const kc = await kubeConfigFor(connection);
     const server = kc.getCurrentCluster()?.server;
     if (!server) {
       throw new ClusterCollectionError('the kubeconfig has no current cluster');
     }
-    const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal);
+    const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal, {
+      pageSize: this.pageSize,
+      deadline: options.deadline,
+      onRetry: options.onRetry,
+    });
 
     const served = await client.servedGroupVersions();
     const kinds = Object.keys(COLLECTED_KINDS) as CollectedKind[];

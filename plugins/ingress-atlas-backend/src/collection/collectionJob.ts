@@ -5,7 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import { gzipJson } from '../snapshots/compression';
-import { KubeCollector } from './KubeCollector';
+import { CollectionRetry, KubeCollector } from './KubeCollector';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
@@ -29,9 +29,10 @@ export interface CollectionJob {
   kindConcurrency: number;
 }
 
-export type CollectionOutcome =
-  | { id: number; inventory: CompressedInventory; requests: number }
-  | { id: number; error: string };
+export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
+  | { inventory: CompressedInventory; requests: number }
+  | { error: string }
+);
 
 export async function compressInventory(
   inventory: ClusterInventory,
@@ -50,14 +51,18 @@ export async function compressInventory(
  */
 export async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
   const signal = AbortSignal.timeout(job.timeoutMs);
+  const deadline = Date.now() + job.timeoutMs;
+  // Reported with the outcome, to be logged where the logger is (not in a worker thread).
+  const retries: CollectionRetry[] = [];
   try {
     const { inventory, requests } = await KubeCollector.create({
       kindConcurrency: job.kindConcurrency,
-    }).collect(job.connection, { signal });
-    return { id: job.id, inventory: await compressInventory(inventory), requests };
+    }).collect(job.connection, { signal, deadline, onRetry: r => retries.push(r) });
+    return { id: job.id, retries, inventory: await compressInventory(inventory), requests };
   } catch (error) {
     return {
       id: job.id,
+      retries,
       error: signal.aborted
         ? `timed out after ${job.timeoutMs / 1000}s`
         : (error as Error).message,

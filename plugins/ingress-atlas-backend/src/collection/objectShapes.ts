@@ -357,6 +357,10 @@ export function objectProblems(kind: CollectedKind, object: unknown): FieldProbl
     wrong(problems, 'object', 'a mapping', object);
     return problems;
   }
+  if (absent(object.metadata)) {
+    problems.push({ field: 'metadata', problem: 'is missing' });
+    return problems;
+  }
   if (!isMapping(object.metadata)) {
     wrong(problems, 'metadata', 'a mapping', object.metadata);
     return problems;
