@@ -188,6 +188,8 @@ export function parseManifests(
       if (isObject(item) && item.kind === 'IstioOperator') {
         item.metadata = isObject(item.metadata) ? item.metadata : {};
         item.metadata.name ||= istioOperatorName(item);
+        // Istio's default profile sets it: components install there unless told otherwise.
+        item.metadata.namespace ||= 'istio-system';
       }
       if (
         !isObject(item) ||

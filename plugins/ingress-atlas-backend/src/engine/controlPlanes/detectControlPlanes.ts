@@ -14,6 +14,7 @@ import {
 } from './istioValues';
 import { Managed, managedMarker } from './managedMarkers';
 import { rootCaFingerprint } from './rootCa';
+import { ISTIO_PROFILES } from './istioProfiles';
 
 const ISTIOD_NAME = /^istiod(-(.+))?$/;
 const INJECTOR_NAME = /^istio-sidecar-injector(-(.+))?$/;
@@ -226,6 +227,31 @@ export function detectControlPlanes(
       },
       [refOf(webhook, cluster, 'MutatingWebhookConfiguration')],
     );
+  }
+
+  // 4b. Nothing running, but an IstioOperator installs istiod (a GitOps repository holding only
+  // the IstioOperator): the control plane it declares.
+  if (planes.size === 0) {
+    for (const iop of objects.list('istioOperators')) {
+      const profile = iop.spec?.profile ?? 'default';
+      const pilot = iop.spec?.components?.pilot?.enabled;
+      if (
+        profile === 'remote' ||
+        !(ISTIO_PROFILES[profile] ?? ISTIO_PROFILES.default).pilot ||
+        pilot === false
+      ) {
+        continue;
+      }
+      add(
+        iop.spec?.revision || 'default',
+        {
+          kind: 'istiod',
+          role: 'primary',
+          namespace: iop.metadata.namespace ?? 'istio-system',
+        },
+        [refOf(iop, cluster, 'IstioOperator')],
+      );
+    }
   }
 
   // 5. Revision tags.

@@ -51,6 +51,8 @@ export class GatewaySet {
    * installs): classified as entries like the Services read, with the note saying where from.
    */
   readonly provisioned: Array<{ service: KubeObject; note: string }> = [];
+  /** Pod labels of gateways known only from configuration (IstioOperator), by gateway id. */
+  readonly declaredLabels = new Map<string, Record<string, string>>();
 
   constructor(private readonly objects: ClusterObjects) {}
 

@@ -7,6 +7,7 @@ import { addFrontProxies } from './frontProxies';
 import { addGatewayApiGateways } from './gatewayApi';
 import { addIngressControllers } from './ingressControllers';
 import { addIstioGateways } from './istioGateways';
+import { addIstioOperatorGateways } from './istioOperatorGateways';
 import { GatewaySet } from './GatewaySet';
 
 function controlPlaneOf(
@@ -45,6 +46,7 @@ export function detectGateways(
   now: Date,
 ): GatewaySet {
   const set = new GatewaySet(objects);
+  addIstioOperatorGateways(set, objects);
   addIstioGateways(set, objects, now);
   addGatewayApiGateways(set, objects, now);
   addIngressControllers(set, objects, now);
@@ -53,6 +55,7 @@ export function detectGateways(
   for (const gateway of set.all()) {
     gateway.controlPlane = controlPlaneOf(gateway, objects, planes);
     gateway.eastWest =
+      gateway.eastWest ||
       gateway.workload?.labels.istio === 'eastwestgateway' ||
       gateway.listeners.some(l => l.tls?.mode === 'AUTO_PASSTHROUGH');
   }

@@ -1,6 +1,7 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { refOf, ClusterObjects, Workload } from '../kube/ClusterObjects';
+import { matchesSelector } from '../kube/labels';
 import { serviceRef } from './GatewaySet';
 import { GatewaySet } from './GatewaySet';
 import { tlsInfo } from './tls';
@@ -90,6 +91,16 @@ export function addIstioGateways(
       // The proxy may be in another file or cluster: its servers are still declared. Gateways
       // with the same selector configure the same proxy, named after its Service when known.
       const selector = config.spec?.selector ?? {};
+      const declared = [...set.declaredLabels].find(([, labels]) =>
+        matchesSelector(selector, labels),
+      );
+      if (declared) {
+        const gateway = set.all().find(g => g.id === declared[0])!;
+        set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
+        set.bind(key, gateway);
+        addServers(gateway, config, objects, now, gateway.namespace);
+        continue;
+      }
       const services = servicesFor(objects, selector);
       const label = Object.entries(selector)
         .map(([k, v]) => `${k}=${v}`)
