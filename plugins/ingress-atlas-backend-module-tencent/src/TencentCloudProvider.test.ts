@@ -206,6 +206,30 @@ describe('TencentCloudProvider', () => {
     ).toHaveLength(3);
   });
 
+  it('retries a throttled call as Kubernetes reads are retried: from 200 ms, jittered, doubling', async () => {
+    server.faults.throttle(
+      { action: 'DescribeLoadBalancers', region: 'ap-guangzhou' },
+      2,
+    );
+    const { logger, lines } = captureLogs();
+    const provider = TencentCloudProvider.create({
+      accounts: [account({ regions: ['ap-guangzhou'] })],
+      logger,
+    });
+
+    const [inventory] = await provider.collectInventory();
+
+    expect(inventory.errors).toEqual([]);
+    const delays = lines
+      .filter(l => l.message === 'Retrying Tencent Cloud call')
+      .map(l => (l.meta as { delayMs: number }).delayMs);
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeGreaterThanOrEqual(100);
+    expect(delays[0]).toBeLessThanOrEqual(300);
+    expect(delays[1]).toBeGreaterThanOrEqual(200);
+    expect(delays[1]).toBeLessThanOrEqual(600);
+  });
+
   it('reports a part that keeps failing for its region only', async () => {
     server.faults.throttle(
       { action: 'DescribeLoadBalancers', region: 'ap-shanghai' },

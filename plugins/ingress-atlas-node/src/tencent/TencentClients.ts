@@ -7,7 +7,12 @@ import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
 import { DefaultCredentialProvider } from 'tencentcloud-sdk-nodejs/tencentcloud/common';
 import type { ClientConfig } from 'tencentcloud-sdk-nodejs/tencentcloud/common/interface';
 import type { TencentAccount } from '../config';
-import { RetryOptions, isRetryable, withRetry } from './retry';
+import {
+  DEFAULT_TENCENT_RETRY,
+  RetryOptions,
+  isRetryable,
+  withRetry,
+} from './retry';
 
 export type ClbClient = InstanceType<typeof clb.v20180317.Client>;
 export type VpcClient = InstanceType<typeof vpc.v20170312.Client>;
@@ -50,7 +55,7 @@ export class TencentClients {
       : new DefaultCredentialProvider();
     this.#endpoint = account.endpoint;
     this.#logger = options.logger;
-    this.#retry = { attempts: 4, baseDelayMs: 500, ...options.retry };
+    this.#retry = { ...DEFAULT_TENCENT_RETRY, ...options.retry };
   }
 
   clb(region: string): ClbClient {

@@ -1,3 +1,11 @@
+import { DEFAULT_RETRY_POLICY, withRetry as withPolicy } from '../retry';
+
+/** The atlas's retry policy, as tries in total. */
+export const DEFAULT_TENCENT_RETRY: Pick<RetryOptions, 'attempts' | 'baseDelayMs'> = {
+  attempts: DEFAULT_RETRY_POLICY.retries + 1,
+  baseDelayMs: DEFAULT_RETRY_POLICY.baseDelayMs,
+};
+
 export interface RetryOptions {
   /** Tries in total, the first included. */
   attempts: number;
@@ -48,24 +56,19 @@ export function describeError(error: unknown): string {
   return message;
 }
 
+/** Runs a Tencent Cloud call under the atlas's retry policy (see `../retry`). */
 export async function withRetry<T>(
   fn: () => Promise<T>,
   options: RetryOptions,
   onRetry?: (attempt: number, error: Error, delayMs: number) => void,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const retryable = options.retryable ?? isRetryable;
-      if (attempt >= options.attempts || !retryable(error)) {
-        throw error;
-      }
-      const delayMs = Math.round(
-        options.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2),
-      );
-      onRetry?.(attempt, new Error(describeError(error)), delayMs);
-      await new Promise(resolve => setTimeout(resolve, delayMs));
-    }
-  }
+  const retryable = options.retryable ?? isRetryable;
+  return withPolicy(fn, {
+    policy: { retries: options.attempts - 1, baseDelayMs: options.baseDelayMs },
+    judge: outcome =>
+      'error' in outcome && retryable(outcome.error)
+        ? { retry: true, reason: describeError(outcome.error) }
+        : undefined,
+    onRetry: ({ retry, reason, delayMs }) => onRetry?.(retry, new Error(reason), delayMs),
+  });
 }
