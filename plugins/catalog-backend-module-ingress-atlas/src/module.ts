@@ -7,7 +7,11 @@ import { ingressAtlasClientServiceRef } from '@ingress-atlas/plugin-ingress-atla
 import { readEntityProviderConfig } from './config';
 import { IngressAtlasEntityProvider } from './provider/IngressAtlasEntityProvider';
 
-/** Clusters, ingress gateways, load balancers and EIPs from Ingress Atlas as catalog Resources. */
+/**
+ * Clusters, ingress gateways, load balancers and EIPs from Ingress Atlas as catalog Resources.
+ *
+ * @public
+ */
 export const catalogModuleIngressAtlasEntityProvider = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'ingress-atlas-entity-provider',

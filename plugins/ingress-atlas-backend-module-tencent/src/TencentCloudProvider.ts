@@ -26,6 +26,8 @@ interface AccountReaders {
 /**
  * The atlas's view of Tencent Cloud: TKE clusters to read, and per account and region the
  * CLBs, EIPs, VPC endpoints and TCM meshes. A failure is kept to its account, region and part.
+ *
+ * @public
  */
 export class TencentCloudProvider implements IngressAtlasCloudProvider {
   readonly id = 'tencent';

@@ -8,7 +8,11 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { TencentCloudProvider } from './TencentCloudProvider';
 
-/** Adds Tencent Cloud (TKE, CLB, EIP, VPC endpoints, TCM, prices) to the Ingress Atlas. */
+/**
+ * Adds Tencent Cloud (TKE, CLB, EIP, VPC endpoints, TCM, prices) to the Ingress Atlas.
+ *
+ * @public
+ */
 export const ingressAtlasModuleTencent = createBackendModule({
   pluginId: 'ingress-atlas',
   moduleId: 'tencent',

@@ -43,6 +43,8 @@ function withTimeout<T>(promise: Promise<T> | undefined, ms: number) {
 /**
  * Ingress Atlas backend: discovers clusters and cloud accounts, stores their snapshots,
  * analyses exposure and serves it.
+ *
+ * @public
  */
 export const ingressAtlasPlugin = createBackendPlugin({
   pluginId: 'ingress-atlas',

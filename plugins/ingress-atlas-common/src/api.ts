@@ -14,13 +14,21 @@ import type {
   Severity,
 } from './model';
 
-/** A cluster source (config, catalog, a cloud account) that failed to list its clusters. */
+/**
+ * A cluster source (config, catalog, a cloud account) that failed to list its clusters.
+ *
+ * @public
+ */
 export interface SourceError {
   source: string;
   error: string;
 }
 
-/** `GET /clusters`. */
+/**
+ * `GET /clusters`.
+ *
+ * @public
+ */
 export interface ClustersResponse {
   /** Absent until the first refresh has built a model. */
   generatedAt?: string;
@@ -32,6 +40,8 @@ export interface ClustersResponse {
 /**
  * `GET /entities/:kind/:namespace/:name/exposure`: what the atlas knows about one entity,
  * its paths and everything on them.
+ *
+ * @public
  */
 export type EntityExposure = Pick<
   AtlasModel,
@@ -45,18 +55,30 @@ export type EntityExposure = Pick<
   | 'clusters'
 > & { entityRef: string; generatedAt?: string };
 
-/** The query of `GET /findings`. */
+/**
+ * The query of `GET /findings`.
+ *
+ * @public
+ */
 export interface FindingsFilter {
   cluster?: string;
   severity?: Severity;
 }
 
-/** `GET /findings`. */
+/**
+ * `GET /findings`.
+ *
+ * @public
+ */
 export interface FindingsResponse {
   findings: Finding[];
 }
 
-/** `GET /cost`. */
+/**
+ * `GET /cost`.
+ *
+ * @public
+ */
 export interface CostResponse {
   /** Absent until the first refresh has built a model. */
   summary?: CostSummary;
@@ -64,19 +86,31 @@ export interface CostResponse {
   recommendations: Recommendation[];
 }
 
-/** `GET /exposures`: every exposure path with the entries, gateways, routes and costs on them. */
+/**
+ * `GET /exposures`: every exposure path with the entries, gateways, routes and costs on them.
+ *
+ * @public
+ */
 export type ExposuresResponse = Pick<
   AtlasModel,
   'paths' | 'entries' | 'gateways' | 'routes' | 'costs'
 > & { generatedAt?: string };
 
-/** `GET /permissions`: what the caller may do, so a UI only offers what will work. */
+/**
+ * `GET /permissions`: what the caller may do, so a UI only offers what will work.
+ *
+ * @public
+ */
 export interface PermissionsResponse {
   refresh: boolean;
   cloudInventory: boolean;
 }
 
-/** `POST /refresh` (202). */
+/**
+ * `POST /refresh` (202).
+ *
+ * @public
+ */
 export interface RefreshResponse {
   status: 'scheduled';
 }

@@ -1,7 +1,11 @@
 import type { AtlasModel } from './model';
 import { roundCny } from './pricing';
 
-/** `GET /cost`'s summary: monthly totals of the model's costs, CNY. */
+/**
+ * `GET /cost`'s summary: monthly totals of the model's costs, CNY.
+ *
+ * @public
+ */
 export interface CostSummary {
   totalMonthlyCny: number;
   idleWasteMonthlyCny: number;
@@ -11,6 +15,7 @@ export interface CostSummary {
   byEntryType: Record<string, number>;
 }
 
+/** @public */
 export function summarizeCost(model: AtlasModel): CostSummary {
   const entries = new Map(model.entries.map(e => [e.id, e]));
   const add = (totals: Record<string, number>, key: string, amount: number) => {

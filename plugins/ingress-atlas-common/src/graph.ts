@@ -1,5 +1,6 @@
 import type { AtlasModel, ExposurePath, Severity } from './model';
 
+/** @public */
 export type TopologyNodeType =
   | 'cluster'
   | 'controlPlane'
@@ -9,6 +10,7 @@ export type TopologyNodeType =
   | 'service'
   | 'workload';
 
+/** @public */
 export interface TopologyNode {
   id: string;
   type: TopologyNodeType;
@@ -21,6 +23,7 @@ export interface TopologyNode {
   detail?: string;
 }
 
+/** @public */
 export type TopologyEdgeType =
   | 'hosts'
   | 'controls'
@@ -32,6 +35,7 @@ export type TopologyEdgeType =
   | 'routes-to'
   | 'selects';
 
+/** @public */
 export interface TopologyEdge {
   id: string;
   source: string;
@@ -39,11 +43,13 @@ export interface TopologyEdge {
   type: TopologyEdgeType;
 }
 
+/** @public */
 export interface TopologyFilter {
   cluster?: string;
   namespace?: string;
 }
 
+/** @public */
 export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
@@ -55,10 +61,12 @@ const SEVERITY_RANK: Record<Severity, number> = {
   error: 2,
 };
 
+/** @public */
 export function clusterNodeId(cluster: string) {
   return `cluster:${cluster}`;
 }
 
+/** @public */
 export function serviceNodeId(s: {
   cluster: string;
   namespace: string;
@@ -67,6 +75,7 @@ export function serviceNodeId(s: {
   return `service:${s.cluster}/${s.namespace}/${s.name}`;
 }
 
+/** @public */
 export function workloadNodeId(w: {
   cluster: string;
   kind: string;
@@ -81,6 +90,8 @@ export function workloadNodeId(w: {
  * control gateways, entries forward to gateways (or straight to services), gateways serve
  * routes, routes lead to services and services select workloads. With a namespace filter,
  * only what lies on paths through that namespace is kept.
+ *
+ * @public
  */
 export function buildTopology(
   model: AtlasModel,

@@ -3,30 +3,46 @@
  * the API, the UI, search and the CLI all read. Plain JSON, no functions, no secrets.
  */
 
+/** @public */
 export type CloudProvider = 'tencent' | 'aliyun' | 'huawei' | 'generic';
 
 /**
  * Who can reach an entry: the internet, only the VPC (or peered networks), or `unknown` when
  * the input does not tell (e.g. an existing load balancer reused by id, with no cloud inventory).
+ *
+ * @public
  */
 export type NetworkReach = 'public' | 'internal' | 'unknown';
 
-/** How a network reach is described to a person. */
+/**
+ * How a network reach is described to a person.
+ *
+ * @public
+ */
 export const NETWORK_REACH_LABELS: Record<NetworkReach, string> = {
   public: 'Public',
   internal: 'Internal',
   unknown: 'Network unknown',
 };
 
-/** The widest of several reaches: public over unknown over internal. */
+/**
+ * The widest of several reaches: public over unknown over internal.
+ *
+ * @public
+ */
 export function widestReach(reaches: NetworkReach[]): NetworkReach {
   if (reaches.includes('public')) return 'public';
   return reaches.includes('unknown') ? 'unknown' : 'internal';
 }
 
+/** @public */
 export type Severity = 'info' | 'warning' | 'error';
 
-/** A Kubernetes object (or a cloud resource, with `cluster` unset) that something points at. */
+/**
+ * A Kubernetes object (or a cloud resource, with `cluster` unset) that something points at.
+ *
+ * @public
+ */
 export interface ObjectRef {
   kind: string;
   name: string;
@@ -36,7 +52,11 @@ export interface ObjectRef {
   id?: string;
 }
 
-/** How a cluster is known to the atlas. Mirrors the inventory's ClusterDescriptor. */
+/**
+ * How a cluster is known to the atlas. Mirrors the inventory's ClusterDescriptor.
+ *
+ * @public
+ */
 export interface AtlasClusterDescriptor {
   name: string;
   title?: string;
@@ -49,6 +69,7 @@ export interface AtlasClusterDescriptor {
   facts?: { vpcCni?: boolean; vpcId?: string };
 }
 
+/** @public */
 export interface AtlasCluster extends AtlasClusterDescriptor {
   /** `stale`: the last refresh failed and an older inventory is shown; `error`: nothing to show. */
   status: 'ok' | 'stale' | 'error';
@@ -62,8 +83,10 @@ export interface AtlasCluster extends AtlasClusterDescriptor {
   vpcCni?: boolean;
 }
 
+/** @public */
 export type ControlPlaneKind = 'istiod' | 'tcm' | 'asm' | 'remote' | 'external';
 
+/** @public */
 export interface ControlPlane {
   id: string;
   cluster: string;
@@ -97,6 +120,7 @@ export interface ControlPlane {
   evidence: ObjectRef[];
 }
 
+/** @public */
 export interface WorkloadSummary {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod';
   name: string;
@@ -108,6 +132,7 @@ export interface WorkloadSummary {
   labels: Record<string, string>;
 }
 
+/** @public */
 export interface ServiceRef {
   cluster: string;
   namespace: string;
@@ -115,12 +140,14 @@ export interface ServiceRef {
   type?: string;
 }
 
+/** @public */
 export type GatewayKind =
   | 'istio'
   | 'gateway-api'
   | 'ingress-controller'
   | 'front-proxy';
 
+/** @public */
 export interface GatewayListener {
   /** The listener's name (Gateway API) or server port name (Istio), which routes may target. */
   name?: string;
@@ -136,9 +163,12 @@ export interface GatewayListener {
  * How the atlas knows a gateway: its proxy is in the inventory (`observed`, the default), only
  * configuration names it (`declared`: an Istio Gateway whose workload is not in the input, the
  * gateways an IstioOperator installs), or it is what a controller provisions (`inferred`).
+ *
+ * @public
  */
 export type GatewayOrigin = 'observed' | 'declared' | 'inferred';
 
+/** @public */
 export interface Gateway {
   id: string;
   cluster: string;
@@ -165,6 +195,7 @@ export interface Gateway {
   }>;
 }
 
+/** @public */
 export type EntryType =
   | 'load-balancer'
   | 'pod-eip'
@@ -174,7 +205,11 @@ export type EntryType =
   | 'external-ip'
   | 'cluster-ip';
 
-/** A cloud resource that bills, attached to an entry or found on its own. */
+/**
+ * A cloud resource that bills, attached to an entry or found on its own.
+ *
+ * @public
+ */
 export interface BillableResource {
   provider: CloudProvider;
   kind: 'load-balancer' | 'eip' | 'vpc-endpoint';
@@ -189,6 +224,7 @@ export interface BillableResource {
   region?: string;
 }
 
+/** @public */
 export interface Entry {
   id: string;
   cluster: string;
@@ -210,9 +246,14 @@ export interface Entry {
   notes: string[];
 }
 
-/** The TLS mode of a listener or path that serves plain HTTP. */
+/**
+ * The TLS mode of a listener or path that serves plain HTTP.
+ *
+ * @public
+ */
 export const PLAINTEXT_TLS_MODE = 'NONE';
 
+/** @public */
 export interface TlsInfo {
   /** An Istio TLS mode (SIMPLE, MUTUAL, PASSTHROUGH, ...) or {@link PLAINTEXT_TLS_MODE}. */
   mode: string;
@@ -224,6 +265,7 @@ export interface TlsInfo {
   daysToExpiry?: number;
 }
 
+/** @public */
 export type RouteKind =
   | 'VirtualService'
   | 'HTTPRoute'
@@ -232,12 +274,14 @@ export type RouteKind =
   | 'TCPRoute'
   | 'Ingress';
 
+/** @public */
 export interface RouteDestination {
   host: string;
   port?: number;
   service?: ServiceRef;
 }
 
+/** @public */
 export interface Route {
   id: string;
   cluster: string;
@@ -251,6 +295,7 @@ export interface Route {
   destinations: RouteDestination[];
 }
 
+/** @public */
 export interface WorkloadRef {
   cluster: string;
   kind: string;
@@ -258,6 +303,7 @@ export interface WorkloadRef {
   name: string;
 }
 
+/** @public */
 export interface ExposurePath {
   id: string;
   host: string;
@@ -278,6 +324,7 @@ export interface ExposurePath {
   monthlyCostShareCny?: number;
 }
 
+/** @public */
 export interface Finding {
   id: string;
   code: string;
@@ -292,6 +339,7 @@ export interface Finding {
   monthlyWasteCny?: number;
 }
 
+/** @public */
 export interface CostPart {
   item: string;
   resource: string;
@@ -303,6 +351,7 @@ export interface CostPart {
   date: string;
 }
 
+/** @public */
 export interface Cost {
   id: string;
   entry?: string;
@@ -317,6 +366,7 @@ export interface Cost {
   traffic: 'unknown' | { gbPerMonth: number; amountCny: number };
 }
 
+/** @public */
 export interface Recommendation {
   id: string;
   entry: string;
@@ -327,6 +377,7 @@ export interface Recommendation {
   parameters: Record<string, string | number | boolean>;
 }
 
+/** @public */
 export interface AtlasModel {
   generatedAt: string;
   clusters: AtlasCluster[];

@@ -6,10 +6,18 @@ import type {
   Entry,
 } from './model';
 
-/** Prices are quoted per hour; a month is 30 days. */
+/**
+ * Prices are quoted per hour; a month is 30 days.
+ *
+ * @public
+ */
 export const HOURS_PER_MONTH = 720;
 
-/** Every item the catalogue can price, with the unit its amount is in. */
+/**
+ * Every item the catalogue can price, with the unit its amount is in.
+ *
+ * @public
+ */
 export const PRICE_ITEMS = {
   /** Instance fee of a classic load balancer (Tencent CLB, Aliyun CLB, Huawei ELB). */
   loadBalancer: 'CNY/hour',
@@ -25,8 +33,10 @@ export const PRICE_ITEMS = {
   vpcEndpoint: 'CNY/hour',
 } as const;
 
+/** @public */
 export type PriceItem = keyof typeof PRICE_ITEMS;
 
+/** @public */
 export interface Price {
   amount: number;
   unit: string;
@@ -36,11 +46,17 @@ export interface Price {
   date: string;
 }
 
+/** @public */
 export type ProviderPrices = Partial<Record<PriceItem, Price>>;
 
+/** @public */
 export type PriceCatalogue = Partial<Record<CloudProvider, ProviderPrices>>;
 
-/** An override: a whole price, or just an amount (unit and item kept, source from the caller). */
+/**
+ * An override: a whole price, or just an amount (unit and item kept, source from the caller).
+ *
+ * @public
+ */
 export type PriceOverrides = Partial<
   Record<string, Partial<Record<string, number | Partial<Price>>>>
 >;
@@ -54,6 +70,8 @@ function price(item: PriceItem, amount: number, source: string): Price {
 /**
  * Catalogue figures. They drift: prefer the providers' price APIs and configuration, which
  * override these through {@link mergePriceCatalogue}.
+ *
+ * @public
  */
 export const DEFAULT_PRICES: PriceCatalogue = {
   tencent: {
@@ -128,6 +146,8 @@ export const DEFAULT_PRICES: PriceCatalogue = {
  * Applies overrides (configuration, price APIs) on top of a catalogue. A bare number replaces
  * the amount and takes `defaults` as its source and date. Unknown providers or items throw,
  * naming the key, so a typo in configuration fails loudly.
+ *
+ * @public
  */
 export function mergePriceCatalogue(
   base: PriceCatalogue,
@@ -185,7 +205,11 @@ export function mergePriceCatalogue(
   return merged;
 }
 
-/** Rounds money to fen. */
+/**
+ * Rounds money to fen.
+ *
+ * @public
+ */
 export function roundCny(amount: number): number {
   return Math.round(amount * 100) / 100;
 }
@@ -240,7 +264,11 @@ function combine(...costs: ResourceCost[]): ResourceCost {
   };
 }
 
-/** The fixed monthly cost of one cloud resource (traffic excluded). */
+/**
+ * The fixed monthly cost of one cloud resource (traffic excluded).
+ *
+ * @public
+ */
 export function resourceMonthlyCost(
   resource: BillableResource,
   prices: PriceCatalogue,
@@ -309,6 +337,8 @@ export function resourceMonthlyCost(
 /**
  * The monthly cost of an entry: the fixed fees of its cloud resources, plus traffic when the
  * monthly volume is known (otherwise traffic stays 'unknown').
+ *
+ * @public
  */
 export function monthlyCost(
   entry: Pick<Entry, 'id' | 'provider' | 'resources'>,

@@ -4,6 +4,8 @@ import type { ClusterDescriptor, CloudInventory } from './inventory';
 /**
  * How to reach one cluster. The connection details are credentials: they stay in the
  * backend's memory and are never stored, logged or served.
+ *
+ * @public
  */
 export interface ClusterConnection {
   descriptor: ClusterDescriptor;
@@ -17,13 +19,21 @@ export interface ClusterConnection {
   manifestPaths?: string[];
 }
 
-/** Contributes clusters to the atlas (config, Backstage's kubernetes config, catalog, clouds). */
+/**
+ * Contributes clusters to the atlas (config, Backstage's kubernetes config, catalog, clouds).
+ *
+ * @public
+ */
 export interface IngressAtlasClusterSource {
   id: string;
   listClusters(): Promise<ClusterConnection[]>;
 }
 
-/** Cloud-side inventory and clusters of one provider (Tencent, Aliyun, Huawei, ...). */
+/**
+ * Cloud-side inventory and clusters of one provider (Tencent, Aliyun, Huawei, ...).
+ *
+ * @public
+ */
 export interface IngressAtlasCloudProvider {
   id: string;
   listClusters?(): Promise<ClusterConnection[]>;
@@ -32,19 +42,23 @@ export interface IngressAtlasCloudProvider {
   inquirePrices?(): Promise<Record<string, number>>;
 }
 
+/** @public */
 export interface IngressAtlasClusterSourcesExtensionPoint {
   addClusterSource(source: IngressAtlasClusterSource): void;
 }
 
+/** @public */
 export const ingressAtlasClusterSourcesExtensionPoint =
   createExtensionPoint<IngressAtlasClusterSourcesExtensionPoint>({
     id: 'ingress-atlas.cluster-sources',
   });
 
+/** @public */
 export interface IngressAtlasCloudProvidersExtensionPoint {
   addCloudProvider(provider: IngressAtlasCloudProvider): void;
 }
 
+/** @public */
 export const ingressAtlasCloudProvidersExtensionPoint =
   createExtensionPoint<IngressAtlasCloudProvidersExtensionPoint>({
     id: 'ingress-atlas.cloud-providers',

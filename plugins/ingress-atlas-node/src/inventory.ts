@@ -4,7 +4,11 @@
  * cloud providers produce CloudInventory. The engine is a pure function of both.
  */
 
-/** A Kubernetes object as read from the API, reduced to what the engine needs. */
+/**
+ * A Kubernetes object as read from the API, reduced to what the engine needs.
+ *
+ * @public
+ */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
@@ -27,7 +31,11 @@ export interface KubeObject {
   webhooks?: any;
 }
 
-/** The kinds one refresh lists, each with one paged LIST. */
+/**
+ * The kinds one refresh lists, each with one paged LIST.
+ *
+ * @public
+ */
 export const COLLECTED_KINDS = {
   namespaces: { kind: 'Namespace', group: '', versions: ['v1'], plural: 'namespaces', namespaced: false },
   nodes: { kind: 'Node', group: '', versions: ['v1'], plural: 'nodes', namespaced: false },
@@ -64,11 +72,17 @@ export const COLLECTED_KINDS = {
   eipClaims: { kind: 'EIPClaim', group: 'networking.tke.cloud.tencent.com', versions: ['v1'], plural: 'eipclaims', namespaced: true },
 } as const;
 
+/** @public */
 export type CollectedKind = keyof typeof COLLECTED_KINDS;
 
+/** @public */
 export type CloudProviderId = 'tencent' | 'aliyun' | 'huawei' | 'generic';
 
-/** How a cluster is known to the atlas (no credentials in here: safe to store and serve). */
+/**
+ * How a cluster is known to the atlas (no credentials in here: safe to store and serve).
+ *
+ * @public
+ */
 export interface ClusterDescriptor {
   /** Stable name, unique across sources. */
   name: string;
@@ -86,6 +100,7 @@ export interface ClusterDescriptor {
   facts?: { vpcCni?: boolean; vpcId?: string };
 }
 
+/** @public */
 export interface CertificateInfo {
   /** `namespace/name` of the Secret. */
   secret: string;
@@ -95,6 +110,7 @@ export interface CertificateInfo {
   error?: string;
 }
 
+/** @public */
 export interface ClusterInventory {
   cluster: ClusterDescriptor;
   collectedAt: string;
@@ -110,6 +126,8 @@ export interface ClusterInventory {
 /**
  * An object left out of the atlas because a field the engine reads has the wrong type (as
  * `kubectl apply --validate=false` lets through): reported instead of read.
+ *
+ * @public
  */
 export interface RejectedObject {
   kind: string;
@@ -120,11 +138,13 @@ export interface RejectedObject {
   problems: Array<{ field: string; problem: string }>;
 }
 
+/** @public */
 export interface CloudTag {
   key: string;
   value: string;
 }
 
+/** @public */
 export interface CloudLoadBalancer {
   id: string;
   name?: string;
@@ -141,6 +161,7 @@ export interface CloudLoadBalancer {
   kind?: string;
 }
 
+/** @public */
 export interface CloudAddress {
   id: string;
   ip: string;
@@ -155,6 +176,7 @@ export interface CloudAddress {
   tags: CloudTag[];
 }
 
+/** @public */
 export interface CloudVpcEndpoint {
   id: string;
   vpcId?: string;
@@ -165,6 +187,7 @@ export interface CloudVpcEndpoint {
   state?: string;
 }
 
+/** @public */
 export interface ManagedMesh {
   id: string;
   name?: string;
@@ -179,6 +202,7 @@ export interface ManagedMesh {
   }>;
 }
 
+/** @public */
 export interface CloudInventory {
   provider: CloudProviderId;
   /** Account label from config (never a credential). */

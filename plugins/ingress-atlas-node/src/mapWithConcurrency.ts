@@ -1,4 +1,8 @@
-/** Maps items with at most `limit` calls in flight; results keep the input order. */
+/**
+ * Maps items with at most `limit` calls in flight; results keep the input order.
+ *
+ * @public
+ */
 export async function mapWithConcurrency<T, R>(
   items: T[],
   limit: number,

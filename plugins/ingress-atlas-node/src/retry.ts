@@ -1,6 +1,8 @@
 /**
  * How the atlas retries a read that failed for a passing reason (throttling, a server error, a
  * dropped connection): the one policy for Kubernetes API servers and cloud APIs alike.
+ *
+ * @public
  */
 export interface RetryPolicy {
   /** Tries after the first one. */
@@ -9,9 +11,14 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
+/** @public */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, baseDelayMs: 200 };
 
-/** HTTP answers worth another try: throttling and the server errors a restart or overload gives. */
+/**
+ * HTTP answers worth another try: throttling and the server errors a restart or overload gives.
+ *
+ * @public
+ */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 504);
 }
@@ -25,6 +32,7 @@ const RETRYABLE_CODES = new Set([
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/** @public */
 export function isRetryableConnectionError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: string; message?: string };
   return (
@@ -34,7 +42,11 @@ export function isRetryableConnectionError(error: unknown): boolean {
   );
 }
 
-/** A `Retry-After` header (seconds or an HTTP date) in milliseconds from `now`. */
+/**
+ * A `Retry-After` header (seconds or an HTTP date) in milliseconds from `now`.
+ *
+ * @public
+ */
 export function parseRetryAfter(
   value: string | null | undefined,
   now = Date.now(),
@@ -46,7 +58,11 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** The wait before retry `retry` (1 for the first): exponential, jittered, never under Retry-After. */
+/**
+ * The wait before retry `retry` (1 for the first): exponential, jittered, never under Retry-After.
+ *
+ * @public
+ */
 export function retryDelayMs(
   retry: number,
   retryAfterMs: number | undefined,
@@ -57,7 +73,11 @@ export function retryDelayMs(
   return Math.round(Math.max(backoff, retryAfterMs ?? 0));
 }
 
-/** Why a try failed and whether another one may help. */
+/**
+ * Why a try failed and whether another one may help.
+ *
+ * @public
+ */
 export interface RetryVerdict {
   retry: boolean;
   /** What the server asked for (Retry-After). */
@@ -66,6 +86,7 @@ export interface RetryVerdict {
   reason: string;
 }
 
+/** @public */
 export interface RetryEvent {
   /** 1 for the first retry. */
   retry: number;
@@ -78,6 +99,8 @@ export interface RetryEvent {
  * another try, or the next try could not start before `deadline` (then the last failure is
  * thrown). `attempt` returns its outcome, retryable or not, for `judge` to decide on; a thrown
  * error is judged too.
+ *
+ * @public
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,

@@ -7,6 +7,8 @@ import {
 /**
  * The task schedule at `schedule` in `config` (found at `key` in the app config), or
  * `fallback` when there is none. An invalid schedule throws an error naming `<key>.schedule`.
+ *
+ * @public
  */
 export function readOptionalSchedule(
   config: RootConfigService | undefined,

@@ -11,7 +11,11 @@ export const ingressAtlasEntityFilter: FilterPredicate = {
   ),
 };
 
-/** For `EntitySwitch` in apps on the legacy frontend system. */
+/**
+ * For `EntitySwitch` in apps on the legacy frontend system.
+ *
+ * @public
+ */
 export function isIngressAtlasAvailable(entity: Entity): boolean {
   return OWNERSHIP_ANNOTATIONS.some(a => Boolean(entity.metadata.annotations?.[a]));
 }

@@ -13,7 +13,11 @@ import {
   scaffolderTemplateRouteRef,
 } from './routes';
 
-/** Ingress Atlas for apps on the legacy frontend system. */
+/**
+ * Ingress Atlas for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const ingressAtlasPlugin = createPlugin({
   id: 'ingress-atlas',
   apis: [
@@ -28,7 +32,11 @@ export const ingressAtlasPlugin = createPlugin({
   externalRoutes: { scaffolderTemplate: scaffolderTemplateRouteRef },
 });
 
-/** The Ingress Atlas page: clusters, mesh topology, cost and findings. */
+/**
+ * The Ingress Atlas page: clusters, mesh topology, cost and findings.
+ *
+ * @public
+ */
 export const IngressAtlasPage = ingressAtlasPlugin.provide(
   createRoutableExtension({
     name: 'IngressAtlasPage',
@@ -38,7 +46,11 @@ export const IngressAtlasPage = ingressAtlasPlugin.provide(
   }),
 );
 
-/** The entity's Ingress tab. */
+/**
+ * The entity's Ingress tab.
+ *
+ * @public
+ */
 export const EntityIngressAtlasContent = ingressAtlasPlugin.provide(
   createRoutableExtension({
     name: 'EntityIngressAtlasContent',
@@ -50,7 +62,11 @@ export const EntityIngressAtlasContent = ingressAtlasPlugin.provide(
   }),
 );
 
-/** The entity overview card: how the entity is reached and what it costs. */
+/**
+ * The entity overview card: how the entity is reached and what it costs.
+ *
+ * @public
+ */
 export const EntityIngressAtlasCard = ingressAtlasPlugin.provide(
   createComponentExtension({
     name: 'EntityIngressAtlasCard',

@@ -24,7 +24,11 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 
-/** A cluster the actions may change, with its Kubernetes clients. Never logged: it holds credentials. */
+/**
+ * A cluster the actions may change, with its Kubernetes clients. Never logged: it holds credentials.
+ *
+ * @public
+ */
 export interface ConnectedCluster
   extends Pick<
     ClusterDescriptor,
@@ -46,6 +50,8 @@ export interface ConnectedCluster
 /**
  * The clusters, Tencent accounts and prices of `ingressAtlas.*`, read once at startup by
  * the same reader as the atlas's (so both accept and refuse the same configuration).
+ *
+ * @public
  */
 export class ClusterDirectory {
   readonly #clusters: Map<string, ClusterConnection>;

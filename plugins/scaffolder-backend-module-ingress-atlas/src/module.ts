@@ -9,6 +9,8 @@ import { ClusterDirectory } from './clusters';
 /**
  * Scaffolder actions that move gateways, load balancers, DNS records and meshes on the
  * clusters of `ingressAtlas.clusters`.
+ *
+ * @public
  */
 export const scaffolderModuleIngressAtlas = createBackendModule({
   pluginId: 'scaffolder',

@@ -4,12 +4,15 @@ import { Socket } from 'node:net';
  * Answers whether `address:port` accepts connections. The default opens a TCP connection;
  * adopters behind an egress proxy, or without a route to the internet, plug in their own
  * (an external prober, a synthetic-monitoring API).
+ *
+ * @public
  */
 export type ReachabilityProbe = (target: {
   address: string;
   port: number;
 }) => Promise<{ reachable: boolean; detail: string }>;
 
+/** @public */
 export function tcpProbe(timeoutMs = 5000): ReachabilityProbe {
   return ({ address, port }) =>
     new Promise(resolve => {

@@ -7,7 +7,11 @@ import { ingressAtlasClientServiceRef } from '@ingress-atlas/plugin-ingress-atla
 import { IngressAtlasCollatorFactory } from './collator/IngressAtlasCollatorFactory';
 import { readCollatorConfig } from './collator/config';
 
-/** Indexes the hosts Ingress Atlas found exposed, for the portal's search. */
+/**
+ * Indexes the hosts Ingress Atlas found exposed, for the portal's search.
+ *
+ * @public
+ */
 export const searchModuleIngressAtlasCollator = createBackendModule({
   pluginId: 'search',
   moduleId: 'ingress-atlas-collator',

@@ -16,6 +16,8 @@ const PROVIDER_NAME = 'IngressAtlasEntityProvider';
 /**
  * Keeps the catalog's Resources for clusters, ingress gateways, load balancers and EIPs in
  * step with the atlas, replacing all of them on every run.
+ *
+ * @public
  */
 export class IngressAtlasEntityProvider implements EntityProvider {
   readonly #atlas: IngressAtlasApi;

@@ -14,7 +14,11 @@ import type { CloudInventoryResponse, IngressAtlasApi } from './types';
 
 const PLUGIN_ID = 'ingress-atlas';
 
-/** Calls the Ingress Atlas backend with the calling plugin's own service token. */
+/**
+ * Calls the Ingress Atlas backend with the calling plugin's own service token.
+ *
+ * @public
+ */
 export class IngressAtlasClient implements IngressAtlasApi {
   readonly #discovery: DiscoveryService;
   readonly #auth: AuthService;
@@ -56,7 +60,11 @@ export class IngressAtlasClient implements IngressAtlasApi {
   }
 }
 
-/** The Ingress Atlas backend client, as seen by the plugin that depends on it. */
+/**
+ * The Ingress Atlas backend client, as seen by the plugin that depends on it.
+ *
+ * @public
+ */
 export const ingressAtlasClientServiceRef = createServiceRef<IngressAtlasApi>({
   id: 'ingress-atlas.client',
   defaultFactory: async service =>

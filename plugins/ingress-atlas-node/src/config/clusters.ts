@@ -6,7 +6,11 @@ import { validateClusterUrl } from './validateClusterUrl';
 const KEY = 'ingressAtlas.clusters';
 const PROVIDERS: CloudProviderId[] = ['tencent', 'aliyun', 'huawei', 'generic'];
 
-/** `ingressAtlas.allowInsecureHttp`: plain http to hosts other than loopback. Default false. */
+/**
+ * `ingressAtlas.allowInsecureHttp`: plain http to hosts other than loopback. Default false.
+ *
+ * @public
+ */
 export function readAllowInsecureHttp(config: Config): boolean {
   return config.getOptionalBoolean('ingressAtlas.allowInsecureHttp') ?? false;
 }
@@ -24,6 +28,8 @@ function readProvider(config: Config, key: string): CloudProviderId {
 /**
  * Reads `ingressAtlas.clusters`, for the atlas that reads them and the actions that change
  * them. Throws at startup, naming the bad key. Tokens stay in the returned connections only.
+ *
+ * @public
  */
 export function readConfigClusters(root: Config): ClusterConnection[] {
   const allowInsecureHttp = readAllowInsecureHttp(root);
@@ -78,6 +84,8 @@ export function readConfigClusters(root: Config): ClusterConnection[] {
  * Whether a client skips TLS verification for a connection: when configured, and always for
  * plain http, which has no TLS to verify (Kubernetes clients refuse http otherwise). Such URLs
  * were limited to loopback, or explicitly allowed, by {@link validateClusterUrl}.
+ *
+ * @public
  */
 export function skipsTlsVerify(
   url: string,

@@ -8,6 +8,8 @@ import {
 /**
  * Reads `ingressAtlas.prices`, the operator's price overrides, for the atlas's costs and
  * the actions' estimates alike. Throws at startup naming a bad provider or item.
+ *
+ * @public
  */
 export function readPriceOverrides(root: Config): PriceOverrides {
   const prices: PriceOverrides = {};

@@ -2,12 +2,18 @@ import type { Config } from '@backstage/config';
 import { readAllowInsecureHttp } from './clusters';
 import { validateClusterUrl } from './validateClusterUrl';
 
-/** Which kubeconfig of a TKE cluster the atlas fetches: the VPC one, the public one, or none. */
+/**
+ * Which kubeconfig of a TKE cluster the atlas fetches: the VPC one, the public one, or none.
+ *
+ * @public
+ */
 export type KubeconfigAccess = 'intranet' | 'extranet' | 'none';
 
 /**
  * One account of `ingressAtlas.providers.tencent`, read by the Tencent module and the
  * scaffolder actions alike. `credentials` must never be logged or returned.
+ *
+ * @public
  */
 export interface TencentAccount {
   name: string;
@@ -54,7 +60,11 @@ function readEndpoint(
   return value;
 }
 
-/** Reads `ingressAtlas.providers.tencent`; throws naming the first bad key. */
+/**
+ * Reads `ingressAtlas.providers.tencent`; throws naming the first bad key.
+ *
+ * @public
+ */
 export function readTencentAccounts(config: Config): TencentAccount[] {
   const allowInsecureHttp = readAllowInsecureHttp(config);
   const entries = config.getOptionalConfigArray(KEY) ?? [];

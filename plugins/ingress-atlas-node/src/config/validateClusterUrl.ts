@@ -7,6 +7,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
  * info, query or fragment, and plain http only on loopback unless explicitly allowed.
  * `allowedHosts`, when given, is the complete list of acceptable hosts (for URLs that
  * come from catalog data rather than from the operator's config).
+ *
+ * @public
  */
 export function validateClusterUrl(
   raw: string,

@@ -11,7 +11,11 @@ import {
   TopologyFilter,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
-/** Reads the exposure model from the ingress-atlas backend. */
+/**
+ * Reads the exposure model from the ingress-atlas backend.
+ *
+ * @public
+ */
 export interface IngressAtlasApi {
   getClusters(): Promise<ClustersResponse>;
   getEntityExposure(entity: CompoundEntityRef): Promise<EntityExposure>;
@@ -23,6 +27,7 @@ export interface IngressAtlasApi {
   refresh(): Promise<void>;
 }
 
+/** @public */
 export const ingressAtlasApiRef = createApiRef<IngressAtlasApi>({
   id: 'plugin.ingress-atlas.service',
 });

@@ -13,7 +13,11 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasApi } from './IngressAtlasApi';
 
-/** Talks to the ingress-atlas backend with the user's Backstage token. */
+/**
+ * Talks to the ingress-atlas backend with the user's Backstage token.
+ *
+ * @public
+ */
 export class IngressAtlasClient implements IngressAtlasApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;

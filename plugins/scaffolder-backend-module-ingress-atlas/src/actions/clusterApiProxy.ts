@@ -103,6 +103,8 @@ const API_PROXY = { namespace: 'kube-api-proxy', name: 'kube-api-proxy' };
 /**
  * An nginx stream proxy to the cluster's own API server behind a load balancer, for tools in
  * another VPC (reached through a VPC endpoint or peering). Internal unless asked otherwise.
+ *
+ * @public
  */
 export function createClusterApiProxyAction(options: ActionOptions) {
   return createAtlasAction(options, {

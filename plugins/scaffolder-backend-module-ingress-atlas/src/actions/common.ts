@@ -11,7 +11,11 @@ import { checkedString } from './inputs';
 
 export type Zod = typeof zod;
 
-/** What every action is created with. */
+/**
+ * What every action is created with.
+ *
+ * @public
+ */
 export interface ActionOptions {
   clusters: ClusterDirectory;
   permissions: PermissionsService;

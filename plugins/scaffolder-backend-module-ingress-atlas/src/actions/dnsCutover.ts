@@ -48,7 +48,11 @@ function recordLine(record: {
   } ; line ${record.line}\n`;
 }
 
-/** Points a DNSPod record at a new address, keeping the old value for a rollback. */
+/**
+ * Points a DNSPod record at a new address, keeping the old value for a rollback.
+ *
+ * @public
+ */
 export function createDnsCutoverAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:dns:cutover',

@@ -58,6 +58,8 @@ function serverName(host: string): string {
 /**
  * Adds an HTTPS server for a host to the Istio Gateway that serves it, with a certificate from
  * a TLS Secret next to the gateway workload, and redirects HTTP to it.
+ *
+ * @public
  */
 export function createGatewayEnableTlsAction(options: ActionOptions) {
   return createAtlasAction(options, {

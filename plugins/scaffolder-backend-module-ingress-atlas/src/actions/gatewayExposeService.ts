@@ -82,7 +82,11 @@ export function exposureObjects(options: {
   ];
 }
 
-/** Publishes a Service under a host through the mesh's ingress gateway. */
+/**
+ * Publishes a Service under a host through the mesh's ingress gateway.
+ *
+ * @public
+ */
 export function createGatewayExposeServiceAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:expose-service',

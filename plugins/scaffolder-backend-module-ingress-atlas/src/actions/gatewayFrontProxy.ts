@@ -120,7 +120,11 @@ export function frontProxyObjects(options: {
 
 const FRONT_PROXY = { namespace: 'front-proxy', name: 'tcp-front-proxy' };
 
-/** Envoy on dedicated host-network nodes, passing 80/443 through to the mesh's ingress gateway. */
+/**
+ * Envoy on dedicated host-network nodes, passing 80/443 through to the mesh's ingress gateway.
+ *
+ * @public
+ */
 export function createGatewayFrontProxyAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:front-proxy',

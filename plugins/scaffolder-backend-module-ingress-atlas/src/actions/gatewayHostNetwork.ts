@@ -45,7 +45,11 @@ export function hostNetworkDeployment(
   };
 }
 
-/** Runs a gateway on the host network of dedicated nodes, reached on the nodes' own (elastic) IPs. */
+/**
+ * Runs a gateway on the host network of dedicated nodes, reached on the nodes' own (elastic) IPs.
+ *
+ * @public
+ */
 export function createGatewayHostNetworkAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:host-network',

@@ -133,6 +133,8 @@ async function waitForLoadBalancerGone(
 /**
  * Deletes a gateway's LoadBalancer Service once its pods answer on their own EIPs, so the
  * CLB (and its bill) goes away.
+ *
+ * @public
  */
 export function createGatewayRemoveLbAction(options: ActionOptions) {
   const defaultProbe = options.probe ?? tcpProbe();

@@ -16,6 +16,8 @@ import { examples } from './gatewayVerifyEip.examples';
 /**
  * Confirms that a gateway answers on its pod EIPs before DNS or the load balancer move: pods
  * ready with their EIPs, addresses bound, ports open. Changes nothing.
+ *
+ * @public
  */
 export function createGatewayVerifyEipAction(options: ActionOptions) {
   const defaultProbe = options.probe ?? tcpProbe();

@@ -24,7 +24,11 @@ export { createGatewayVerifyEipAction } from './gatewayVerifyEip';
 export { createMeshInstallIstiodAction } from './meshInstallIstiod';
 export { createMeshJoinRemoteAction } from './meshJoinRemote';
 
-/** Every Ingress Atlas action. */
+/**
+ * Every Ingress Atlas action.
+ *
+ * @public
+ */
 export function createIngressAtlasActions(options: ActionOptions) {
   return [
     createGatewayBindEipAction(options),

@@ -71,6 +71,8 @@ A cluster whose mesh is managed by TCM cannot share its data plane with this con
 /**
  * Writes the IstioOperator and gateway manifests of a self-managed primary into the workspace
  * (for a pull request), and applies them when asked to.
+ *
+ * @public
  */
 export function createMeshInstallIstiodAction(options: ActionOptions) {
   return createAtlasAction(options, {

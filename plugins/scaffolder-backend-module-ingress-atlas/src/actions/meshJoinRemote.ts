@@ -69,6 +69,8 @@ async function eastWestAddress(
 /**
  * Joins a member cluster to a primary's mesh: a remote-profile IstioOperator for the member,
  * and the remote secret that lets the primary's istiod read the member.
+ *
+ * @public
  */
 export function createMeshJoinRemoteAction(options: ActionOptions) {
   return createAtlasAction(options, {

@@ -22,7 +22,11 @@ import { IngressAtlasApi } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Readable } from 'node:stream';
 import { readCollatorConfig } from './config';
 
-/** One exposed host as its owning entity sees it. */
+/**
+ * One exposed host as its owning entity sees it.
+ *
+ * @public
+ */
 export interface IngressAtlasDocument extends IndexableDocument {
   host: string;
   /** The entity whose Ingress tab the result links to; also what search authorizes on. */
@@ -41,6 +45,8 @@ export interface IngressAtlasDocument extends IndexableDocument {
  * Indexes every exposed host: one document per host and owning entity, linking to that
  * entity's Ingress tab. Hosts no catalog entity owns are left out, as search results are
  * authorized through the owner.
+ *
+ * @public
  */
 export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
   readonly type = 'ingress-atlas';

@@ -34,6 +34,7 @@ const nodeTypes = { topology: TopologyNodeView };
 const READABLE_ZOOM = 0.3;
 const MIN_ZOOM = 0.02;
 
+/** @public */
 export interface TopologyGraphProps {
   graph: Graph;
   height?: number | string;
@@ -51,6 +52,8 @@ interface Layout {
  * Draws a topology left to right with zoom, pan, a minimap, search-to-node and a legend.
  * Meant for up to a few thousand nodes: the layout runs once per graph, edges and zoomed-out
  * nodes are a few SVG paths, and readable nodes outside the viewport are not rendered.
+ *
+ * @public
  */
 export function TopologyGraph(props: TopologyGraphProps) {
   return (

@@ -14,6 +14,7 @@ export type GraphEdge = Pick<TopologyEdge, 'id' | 'source' | 'target'> & {
   type: TopologyEdge['type'] | 'resolves-to';
 };
 
+/** @public */
 export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
