@@ -1,19 +1,34 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+// Each check compiles every package's config.d.ts: seconds, more on a busy machine.
+jest.setTimeout(120_000);
+
 const ROOT = path.resolve(__dirname, '../../../..');
 const CLI = require.resolve('@backstage/cli/bin/backstage-cli');
 
-/** The ```yaml blocks of a Markdown file that configure the atlas. */
-async function configBlocks(file: string): Promise<string[]> {
-  const text = await readFile(path.join(ROOT, file), 'utf8');
+/** The READMEs of the repository and of each package. */
+const READMES = ['README.md', 'plugins', 'packages'].flatMap(entry =>
+  entry.endsWith('.md')
+    ? [entry]
+    : readdirSync(path.join(ROOT, entry))
+        .map(name => path.join(entry, name, 'README.md'))
+        .filter(file => existsSync(path.join(ROOT, file))),
+);
+
+/** The ```yaml blocks of a Markdown file that are app-config (not Kubernetes objects). */
+function configBlocks(file: string): string[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
   return [...text.matchAll(/^```yaml\n([\s\S]*?)^```/gm)]
     .map(match => match[1])
-    .filter(block => /^ingressAtlas:/m.test(block));
+    .filter(block => !/^(apiVersion|kind):/m.test(block));
 }
+
+const WITH_EXAMPLES = READMES.filter(file => configBlocks(file).length > 0);
 
 /**
  * `backstage-cli config:check --strict` over the files given, as a deployment would run it:
@@ -50,23 +65,34 @@ describe('documented configuration', () => {
     },
   );
 
-  it.each([
-    ['README.md'],
-    ['plugins/scaffolder-backend-module-ingress-atlas/README.md'],
-  ])('the examples in %s pass config:check --strict', async file => {
-    const blocks = await configBlocks(file);
-    expect(blocks.length).toBeGreaterThan(0);
-    for (const [index, block] of blocks.entries()) {
-      const example = path.join(dir, `${path.basename(file)}-${index}.yaml`);
-      await writeFile(example, block);
-      // Examples show the atlas's part, layered over a deployment's config.
-      await expect(
-        configCheck([
-          'app-config.yaml',
-          'app-config.production.yaml',
-          example,
-        ]),
-      ).resolves.toBe(undefined);
-    }
+  it('finds the config examples of the READMEs', () => {
+    expect(WITH_EXAMPLES).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'plugins/scaffolder-backend-module-ingress-atlas/README.md',
+      ]),
+    );
   });
+
+  it.each(WITH_EXAMPLES)(
+    'the config examples in %s pass config:check --strict',
+    async file => {
+      const blocks = configBlocks(file);
+      for (const [index, block] of blocks.entries()) {
+        const example = path.join(
+          dir,
+          `${file.replace(/\W/g, '-')}-${index}.yaml`,
+        );
+        await writeFile(example, block);
+        // Examples show the atlas's part, layered over a deployment's config.
+        await expect(
+          configCheck([
+            'app-config.yaml',
+            'app-config.production.yaml',
+            example,
+          ]),
+        ).resolves.toBe(undefined);
+      }
+    },
+  );
 });
