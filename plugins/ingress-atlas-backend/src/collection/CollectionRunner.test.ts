@@ -65,6 +65,36 @@ describe('CollectionRunner', () => {
     expect(stored).not.toContain(Buffer.from('ATLAS-CANARY-key').toString('base64'));
   });
 
+  it('logs each retry once, with the cluster, the request and why', async () => {
+    const logger = mockServices.logger.mock();
+    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 30_000 });
+    // The first request fails; the API server is back before the retry.
+    const faulted = cluster.stats.faulted.errors;
+    cluster.faults.set({ errorRate: 1, errorCode: 503 });
+    const recover = setInterval(() => {
+      if (cluster.stats.faulted.errors > faulted) cluster.faults.clear();
+    }, 5);
+    try {
+      await runner.collect(connection);
+    } finally {
+      clearInterval(recover);
+      cluster.faults.clear();
+      await runner.stop();
+    }
+    const retries = logger.warn.mock.calls.filter(
+      ([message]) => message === 'Retried a Kubernetes API request',
+    );
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    expect(retries[0][1]).toEqual({
+      cluster: 'test',
+      request: '/apis',
+      retry: 1,
+      reason: 'HTTP 503',
+      delayMs: expect.any(Number),
+    });
+    expect(new Set(retries.map(([, meta]) => JSON.stringify(meta))).size).toBe(retries.length);
+  });
+
   it('names a cluster that answers too slowly, and reads it again once it answers', async () => {
     const logger = mockServices.logger.mock();
     const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 500 });
