@@ -105,6 +105,10 @@ export function addGatewayApiGateways(
       ? set.forWorkload(workload, 'gateway-api')
       : set.forConfig(namespace, generated, 'gateway-api');
     if (!workload) {
+      gateway.origin ??= 'declared';
+      gateway.originNote ??= `Gateway ${namespace}/${name} of class ${
+        config.spec?.gatewayClassName ?? '?'
+      }: its proxy is not in the input`;
       gateway.services = objects
         .list('services')
         .filter(

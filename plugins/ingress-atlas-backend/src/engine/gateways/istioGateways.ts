@@ -109,6 +109,8 @@ export function addIstioGateways(
       const proxyName = services[0]?.metadata.name ?? `selector:${label}`;
       const gateway = set.forConfig(proxyNamespace, proxyName, 'istio');
       gateway.origin = 'declared';
+      // The label Istio's east-west gateway carries, as its samples select it.
+      gateway.eastWest ||= selector.istio === 'eastwestgateway';
       gateway.originNote = `no workload in the input carries the selector ${label} of Gateway ${namespace}/${config.metadata.name}`;
       gateway.services = services.map(s => serviceRef(objects.name, s));
       set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
