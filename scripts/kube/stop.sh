@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Stops a control plane started by start.sh and removes its folder: stop.sh [NAME]
+set -uo pipefail
+NAME=${1:-default}
+RUN=${KUBE_RUN_DIR:-${TMPDIR:-/tmp}/ingress-atlas-kube}/$NAME
+[ -f "$RUN/pids" ] || exit 0
+# Reverse start order: the API server goes before its etcd.
+pids=$(tac "$RUN/pids")
+for pid in $pids; do kill "$pid" 2>/dev/null; done
+for i in $(seq 1 50); do
+  alive=0
+  for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
+  [ "$alive" = 0 ] && break
+  sleep 0.1
+done
+for pid in $pids; do kill -9 "$pid" 2>/dev/null; done
+rm -rf "$RUN"
