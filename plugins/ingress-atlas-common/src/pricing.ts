@@ -222,7 +222,12 @@ const LOAD_BALANCER_ITEMS: Record<string, PriceItem> = {
   alb: 'applicationLoadBalancer',
 };
 
-interface ResourceCost {
+/**
+ * What one billable resource costs per hour, and the items no price is known for.
+ *
+ * @public
+ */
+export interface ResourceCost {
   parts: CostPart[];
   unpriced: string[];
 }

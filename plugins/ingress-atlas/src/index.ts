@@ -24,4 +24,10 @@ export type {
   PermissionsResponse,
 } from './api';
 export { TopologyGraph } from './components/TopologyGraph';
-export type { TopologyGraphProps, Graph } from './components/TopologyGraph';
+export type {
+  TopologyGraphProps,
+  Graph,
+  GraphEdge,
+  GraphNode,
+  GraphNodeType,
+} from './components/TopologyGraph';

@@ -37,7 +37,7 @@ export const ingressAtlasPlugin = createPlugin({
  *
  * @public
  */
-export const IngressAtlasPage = ingressAtlasPlugin.provide(
+export const IngressAtlasPage: () => JSX.Element = ingressAtlasPlugin.provide(
   createRoutableExtension({
     name: 'IngressAtlasPage',
     component: () =>
@@ -51,30 +51,32 @@ export const IngressAtlasPage = ingressAtlasPlugin.provide(
  *
  * @public
  */
-export const EntityIngressAtlasContent = ingressAtlasPlugin.provide(
-  createRoutableExtension({
-    name: 'EntityIngressAtlasContent',
-    component: () =>
-      import('./components/EntityIngressAtlasContent').then(
-        m => m.EntityIngressAtlasContent,
-      ),
-    mountPoint: entityContentRouteRef,
-  }),
-);
+export const EntityIngressAtlasContent: () => JSX.Element =
+  ingressAtlasPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityIngressAtlasContent',
+      component: () =>
+        import('./components/EntityIngressAtlasContent').then(
+          m => m.EntityIngressAtlasContent,
+        ),
+      mountPoint: entityContentRouteRef,
+    }),
+  );
 
 /**
  * The entity overview card: how the entity is reached and what it costs.
  *
  * @public
  */
-export const EntityIngressAtlasCard = ingressAtlasPlugin.provide(
-  createComponentExtension({
-    name: 'EntityIngressAtlasCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityIngressAtlasCard').then(
-          m => m.EntityIngressAtlasCard,
-        ),
-    },
-  }),
-);
+export const EntityIngressAtlasCard: () => JSX.Element =
+  ingressAtlasPlugin.provide(
+    createComponentExtension({
+      name: 'EntityIngressAtlasCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityIngressAtlasCard').then(
+            m => m.EntityIngressAtlasCard,
+          ),
+      },
+    }),
+  );

@@ -11,7 +11,7 @@ export interface RetryOptions {
   attempts: number;
   /** Delay before the first retry; doubled for each further one, with jitter. */
   baseDelayMs: number;
-  /** Which failures are worth another try. Default {@link isRetryable}. */
+  /** Which failures are worth another try. Default: throttling, timeouts and server errors. */
   retryable?: (error: unknown) => boolean;
 }
 
