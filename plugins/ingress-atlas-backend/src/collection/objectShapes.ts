@@ -78,24 +78,27 @@ function list(item: Check): Check {
       wrong(problems, field, 'a list', value);
       return;
     }
-    value.forEach((element, index) => {
-      const at = `${field}[${index}]`;
+    for (let index = 0; index < value.length; index++) {
+      const element = value[index];
       // An empty element of a list is read like a present one, so it cannot pass as absent.
-      if (absent(element)) problems.push({ field: at, problem: 'is empty' });
-      else item(element, at, problems);
-    });
+      if (absent(element)) problems.push({ field: `${field}[${index}]`, problem: 'is empty' });
+      else item(element, `${field}[${index}]`, problems);
+    }
   };
 }
 
 function mapping(fields: Record<string, Check> = {}): Check {
+  const checks = Object.entries(fields);
   return (value, field, problems) => {
     if (absent(value)) return;
     if (!isMapping(value)) {
       wrong(problems, field, 'a mapping', value);
       return;
     }
-    for (const [name, check] of Object.entries(fields)) {
-      check(value[name], field ? `${field}.${name}` : name, problems);
+    for (const [name, check] of checks) {
+      const child = value[name];
+      // Most fields are absent: their path is not worth building.
+      if (!absent(child)) check(child, field ? `${field}.${name}` : name, problems);
     }
   };
 }
@@ -107,7 +110,8 @@ const textMap: Check = (value, field, problems) => {
     wrong(problems, field, 'a mapping of strings', value);
     return;
   }
-  for (const [key, entry] of Object.entries(value)) {
+  for (const key in value) {
+    const entry = value[key];
     if (typeof entry !== 'string') {
       // Keys are named, values never: a malformed annotation may still hold something private.
       problems.push({
