@@ -174,6 +174,20 @@ export function loadBalancerReach(
   addresses: string[],
 ): Reach {
   const reach = unnarrowedReach(service, provider, located, addresses);
+  const annotations = service.metadata.annotations ?? {};
+  // Aliyun's CLB access control list: a whitelist narrows as source ranges do.
+  if (
+    reach.network === 'public' &&
+    annotations[`${ALIYUN_ANNOTATION}acl-status`] === 'on' &&
+    annotations[`${ALIYUN_ANNOTATION}acl-type`] === 'white'
+  ) {
+    return {
+      network: 'public',
+      reason: `${reach.reason}; only the sources in access control list ${
+        annotations[`${ALIYUN_ANNOTATION}acl-id`] ?? '?'
+      } may connect (acl-type white)`,
+    };
+  }
   const ranges: string[] = service.spec?.loadBalancerSourceRanges ?? [];
   const open = ranges.some(r => r === '0.0.0.0/0' || r === '::/0');
   if (reach.network === 'public' && ranges.length > 0 && !open) {

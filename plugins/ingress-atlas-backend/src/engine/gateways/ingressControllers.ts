@@ -30,6 +30,25 @@ export function ingressClassOf(
   );
 }
 
+/**
+ * The ports a cloud's load balancer listens on for an Ingress: the AWS controller's
+ * `listen-ports` (`[{"HTTP": 80}, {"HTTPS": 443}]`) when given, else 80, and 443 with TLS.
+ */
+function listenPorts(ingress: KubeObject): number[] {
+  const raw = ingress.metadata.annotations?.['alb.ingress.kubernetes.io/listen-ports'];
+  if (raw) {
+    try {
+      const ports = (JSON.parse(raw) as unknown[]).flatMap(entry =>
+        Object.values(entry as Record<string, unknown>).map(Number),
+      );
+      if (ports.length > 0 && ports.every(Number.isFinite)) return ports;
+    } catch {
+      // An annotation that is not JSON: the controller rejects it; fall back to the defaults.
+    }
+  }
+  return (ingress.spec?.tls ?? []).length > 0 ? [80, 443] : [80];
+}
+
 /** ingress-nginx's controller class when it is started without --controller-class. */
 const NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 
@@ -183,8 +202,7 @@ export function addIngressControllers(
       for (const i of ingress.status?.loadBalancer?.ingress ?? []) {
         if (i.ip ?? i.hostname) known.addresses.add(i.ip ?? i.hostname);
       }
-      known.ports.add(80);
-      if ((ingress.spec?.tls ?? []).length > 0) known.ports.add(443);
+      for (const port of listenPorts(ingress)) known.ports.add(port);
       set.cloudIngresses.set(gateway.id, known);
     }
     set.addConfig(gateway, {
