@@ -10,4 +10,6 @@ export * from './permissions';
 export * from './pricing';
 export * from './costSummary';
 export * from './graph';
+export * from './hosts';
+export * from './labels';
 export * from './api';

@@ -270,19 +270,6 @@ export function labelSelectorOf(labels: Record<string, string>): string {
     .join(',');
 }
 
-/** Whether a Service selector (or matchLabels) selects pods with `labels`. */
-export function selects(
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector || Object.keys(selector).length === 0) {
-    return false;
-  }
-  return Object.entries(selector).every(
-    ([key, value]) => labels?.[key] === value,
-  );
-}
-
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

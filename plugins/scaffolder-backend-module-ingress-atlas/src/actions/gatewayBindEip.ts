@@ -1,3 +1,4 @@
+import { matchesSelector } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
@@ -6,7 +7,6 @@ import {
   listObjects,
   readObject,
   replaceObject,
-  selects,
 } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import {
@@ -153,7 +153,7 @@ async function gatewayServiceName(
     namespace: deployment.metadata!.namespace,
   });
   const podLabels = deployment.spec?.template?.metadata?.labels;
-  return services.find(s => selects(s.spec?.selector, podLabels))?.metadata
+  return services.find(s => matchesSelector(s.spec?.selector, podLabels))?.metadata
     ?.name;
 }
 

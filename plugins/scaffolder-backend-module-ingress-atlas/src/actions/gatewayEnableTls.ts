@@ -1,5 +1,9 @@
+import {
+  matchesSelector,
+  serverHostMatches,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
-import { KubeObject, listObjects, readObject, selects } from '../kube';
+import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { carryOut, planObjects } from './applyObjects';
 import {
@@ -18,15 +22,6 @@ interface Server {
   port: { number: number; name: string; protocol: string };
   hosts: string[];
   tls?: Record<string, unknown>;
-}
-
-/** Whether an Istio server host entry (`[namespace/]host`, wildcards allowed) covers `host`. */
-export function hostMatches(entry: string, host: string): boolean {
-  const pattern = entry.includes('/') ? entry.split('/')[1] : entry;
-  if (pattern === '*' || pattern === host) {
-    return true;
-  }
-  return pattern.startsWith('*.') && host.endsWith(pattern.slice(1));
 }
 
 /** The gateway workload (Deployment, StatefulSet or DaemonSet) and its pod labels. */
@@ -131,9 +126,9 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           })
         ).filter(
           g =>
-            selects(g.spec?.selector, podLabels) &&
+            matchesSelector(g.spec?.selector, podLabels) &&
             (g.spec?.servers ?? []).some((s: Server) =>
-              s.hosts?.some(h => hostMatches(h, host)),
+              s.hosts?.some(h => serverHostMatches(h, host)),
             ),
         );
         const names = configs.map(
@@ -182,12 +177,12 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         servers
           .flatMap(s => s.hosts)
           .find(
-            h => hostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*'),
+            h => serverHostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*'),
           ) ?? host;
       const https = servers.find(
         s =>
           ['HTTPS', 'TLS'].includes(s.port.protocol.toUpperCase()) &&
-          s.hosts.some(h => hostMatches(h, host)),
+          s.hosts.some(h => serverHostMatches(h, host)),
       );
       if (https) {
         ctx.logger.info(
@@ -204,9 +199,9 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         for (const server of servers.filter(
           s =>
             s.port.protocol.toUpperCase() === 'HTTP' &&
-            s.hosts.some(h => hostMatches(h, host)),
+            s.hosts.some(h => serverHostMatches(h, host)),
         )) {
-          if (server.hosts.every(h => hostMatches(h, host))) {
+          if (server.hosts.every(h => serverHostMatches(h, host))) {
             server.tls = { ...server.tls, httpsRedirect: true };
           } else {
             ctx.logger.warn(
@@ -235,7 +230,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           kind: 'Service',
           namespace,
         })
-      ).find(s => selects(s.spec?.selector, podLabels));
+      ).find(s => matchesSelector(s.spec?.selector, podLabels));
       if (
         service &&
         !(service.spec?.ports ?? []).some(

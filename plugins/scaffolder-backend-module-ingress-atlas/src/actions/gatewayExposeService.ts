@@ -1,3 +1,4 @@
+import { serverHostMatches } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
@@ -10,7 +11,7 @@ import {
   clusterInput,
   gatewayInput,
 } from './common';
-import { gatewayWorkload, hostMatches } from './gatewayEnableTls';
+import { gatewayWorkload } from './gatewayEnableTls';
 import { createAtlasAction } from './runner';
 import { checkedString, portNumber } from './inputs';
 import { examples } from './gatewayExposeService.examples';
@@ -212,7 +213,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         vs =>
           vs.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
           (vs.spec?.hosts ?? []).some(
-            (h: string) => hostMatches(h, host) && h !== '*',
+            (h: string) => serverHostMatches(h, host) && h !== '*',
           ) &&
           (vs.spec?.gateways ?? []).length > 0,
       );

@@ -1,9 +1,10 @@
 import {
   PriceCatalogue,
+  matchesSelector,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
-import { KubeObject, deleteObject, readObject, selects, sleep } from '../kube';
+import { KubeObject, deleteObject, readObject, sleep } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import { tcpProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
@@ -257,7 +258,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         publicIps = eips.map(e => e.ip);
         if (statefulSet) {
           preflight.check(
-            selects(
+            matchesSelector(
               service.spec?.selector,
               statefulSet.spec?.template?.metadata?.labels,
             ),

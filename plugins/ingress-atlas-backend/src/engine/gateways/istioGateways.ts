@@ -1,7 +1,10 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Gateway,
+  bareHost,
+  matchesSelector,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { refOf, ClusterObjects, Workload } from '../kube/ClusterObjects';
-import { matchesSelector } from '../kube/labels';
 import { serviceRef } from './GatewaySet';
 import { GatewaySet } from './GatewaySet';
 import { tlsInfo } from './tls';
@@ -10,12 +13,6 @@ const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
 
 export function istioConfigKey(namespace: string, name: string) {
   return `istio/${namespace}/${name}`;
-}
-
-/** Strips the `namespace/` scope Istio allows on Gateway server hosts. */
-export function bareHost(host: string): string {
-  const slash = host.indexOf('/');
-  return (slash >= 0 ? host.slice(slash + 1) : host).toLowerCase();
 }
 
 /** Workloads that are Istio gateways by their labels, even when no Gateway configures them. */

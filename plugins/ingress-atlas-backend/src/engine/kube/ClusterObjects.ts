@@ -3,8 +3,11 @@ import {
   CollectedKind,
   KubeObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { WorkloadSummary } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { matchesLabelSelector, matchesSelector } from './labels';
+import {
+  WorkloadSummary,
+  matchesLabelSelector,
+  matchesSelector,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 export interface Workload {
   kind: WorkloadSummary['kind'];

@@ -4,9 +4,10 @@ import {
   KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
   parseHostsAnnotation,
+  Labels,
+  hostMatches,
+  labelSelectorQueryMatcher,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { Labels, labelSelectorQueryMatcher } from '../kube/labels';
-import { hostMatches } from '../routes/hosts';
 import { CatalogEntityLite } from '../types';
 
 /** Labels of an object on a path (workload pods, Service), with its namespace. */

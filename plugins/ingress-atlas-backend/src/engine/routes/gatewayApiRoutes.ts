@@ -1,8 +1,10 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { RouteKind } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  RouteKind,
+  hostMatches,
+  matchesLabelSelector,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
-import { matchesLabelSelector } from '../kube/labels';
-import { hostMatches } from './hosts';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 

@@ -1,5 +1,4 @@
-import { Gateway, TlsInfo } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { hostsOverlap } from './hosts';
+import { Gateway, TlsInfo, hostsOverlap } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
  * The TLS a route's hosts are served with: the first TLS listener, declared by one of the
