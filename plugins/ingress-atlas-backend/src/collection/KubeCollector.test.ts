@@ -202,6 +202,17 @@ describe('KubeCollector', () => {
       });
     });
 
+    it('says that the API server rejected the credentials', async () => {
+      await expect(
+        KubeCollector.create().collect(
+          { ...connection, auth: { token: 'not-a-sandbox-token' } },
+          { signal: AbortSignal.timeout(30_000) },
+        ),
+      ).rejects.toThrow(
+        /^API discovery failed: the API server rejected the credentials \(HTTP 401\)/,
+      );
+    });
+
     it('says why an API server cannot be reached', async () => {
       const closed = http.createServer();
       await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));

@@ -331,7 +331,11 @@ export class KubeCollector {
 
 function describe(status: number, body: any): string {
   const message = typeof body?.message === 'string' ? body.message : undefined;
-  const reasons: Record<number, string> = { 403: 'forbidden', 404: 'not found' };
+  const reasons: Record<number, string> = {
+    401: 'the API server rejected the credentials (HTTP 401)',
+    403: 'forbidden',
+    404: 'not found',
+  };
   const reason = reasons[status] ?? `HTTP ${status}`;
   return message ? `${reason}: ${message}` : reason;
 }
