@@ -18,13 +18,21 @@ import {
   createScaffolderTaskConditionalDecision,
   scaffolderTaskConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
-import { ingressAtlasReadPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  ACCOUNT_INVENTORY_LABEL,
+  ingressAtlasReadPermission,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /** Members of this group may do everything, other users what {@link EVERYONE_MAY} lists. */
 export const PLATFORM_TEAM = 'group:default/platform-team';
 
 /**
- * What a signed-in user outside the platform team may do: read the catalog, the atlas and the
+ * What a signed-in user outside the platform team may do besides reading the catalog (see
+ * {@link CATALOG_READ_WITHOUT_ACCOUNT_INVENTORY}): read the atlas and the
  * Kubernetes plugin's views of workloads, and look at templates. Everything else is denied by
  * default, including permissions of plugins added later: changing clusters (the Kubernetes
  * proxy holds the clusters' tokens and passes any request on, Secrets included), changing the
@@ -32,7 +40,6 @@ export const PLATFORM_TEAM = 'group:default/platform-team';
  * refreshing the atlas and reading account-wide cloud inventory.
  */
 export const EVERYONE_MAY: ReadonlySet<string> = new Set([
-  'catalog.entity.read',
   'catalog.entity.refresh',
   'catalog.entity.validate',
   'catalog.location.read',
@@ -42,6 +49,13 @@ export const EVERYONE_MAY: ReadonlySet<string> = new Set([
   'scaffolder.template.parameter.read',
   'scaffolder.template.step.read',
 ]);
+
+/**
+ * Catalog entities a user outside the platform team may read: all but the Resources that are
+ * the cloud account's inventory (idle and orphaned load balancers and EIPs, README
+ * "Security"), which need `ingress-atlas.cloud-inventory.read`, as in the atlas's own API.
+ */
+export const CATALOG_READ_WITHOUT_ACCOUNT_INVENTORY = 'catalog.entity.read';
 
 /** Permissions a user outside the platform team holds on their own scaffolder tasks only. */
 export const OWN_TASKS_ONLY: ReadonlySet<string> = new Set([
@@ -65,6 +79,14 @@ export class IngressAtlasPolicy implements PermissionPolicy {
     const { permission } = request;
     if (EVERYONE_MAY.has(permission.name)) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      permission.name === CATALOG_READ_WITHOUT_ACCOUNT_INVENTORY &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(permission, {
+        not: catalogConditions.hasLabel({ label: ACCOUNT_INVENTORY_LABEL }),
+      });
     }
     if (
       OWN_TASKS_ONLY.has(permission.name) &&

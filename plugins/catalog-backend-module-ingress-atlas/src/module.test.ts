@@ -1,3 +1,4 @@
+import { ACCOUNT_INVENTORY_LABEL } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   coreServices,
   createServiceFactory,
@@ -250,6 +251,21 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
 
   it('never puts secret data from the clusters into the catalog', () => {
     expect(JSON.stringify(entities)).not.toContain('ATLAS-CANARY-');
+  });
+
+  it('labels the load balancers and EIPs that serve no entry as account inventory', () => {
+    const accountInventory = entities
+      .filter(e => e.metadata.labels?.[ACCOUNT_INVENTORY_LABEL] === 'true')
+      .map(e => e.metadata.name)
+      .sort();
+    // The sandbox's idle CLB and unbound EIP; lb-blog0001 is in front of blog.example.com.
+    expect(accountInventory).toEqual(
+      expect.arrayContaining(['eip-idle0001', 'lb-idle0001']),
+    );
+    expect(accountInventory).not.toContain('lb-blog0001');
+    for (const name of accountInventory) {
+      expect(byName(entities, name).spec?.type).toMatch(/load-balancer|elastic-ip/);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ import {
   ingressAtlasReadPermission,
   ingressAtlasRefreshPermission,
   summarizeCost,
+  withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventoryResponse } from '@ingress-atlas/plugin-ingress-atlas-node';
 import express from 'express';
@@ -104,9 +105,14 @@ export async function createRouter(options: {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
   };
+  const mayReadAccountInventory = (req: express.Request) =>
+    isAllowed(req, ingressAtlasCloudInventoryReadPermission);
+  /** The model as the caller may see it (README, "Security": cloud inventory). */
   const readModel = async (req: express.Request) => {
     await requirePermission(req, ingressAtlasReadPermission);
-    return models.model();
+    const model = await models.model();
+    if (!model || (await mayReadAccountInventory(req))) return model;
+    return withoutAccountInventory(model);
   };
 
   // Each answer is typed with its body from -common, which the clients read.
@@ -157,13 +163,14 @@ export async function createRouter(options: {
 
   router.get('/exposures', async (req, res) => {
     await requirePermission(req, ingressAtlasReadPermission);
-    await sendSerialized(req, res, await models.allExposures());
+    const accountInventory = await mayReadAccountInventory(req);
+    await sendSerialized(req, res, await models.allExposures({ accountInventory }));
   });
 
   router.get('/permissions', async (req, res: express.Response<PermissionsResponse>) => {
     res.json({
       refresh: await isAllowed(req, ingressAtlasRefreshPermission),
-      cloudInventory: await isAllowed(req, ingressAtlasCloudInventoryReadPermission),
+      cloudInventory: await mayReadAccountInventory(req),
     });
   });
 

@@ -13,3 +13,4 @@ export * from './graph';
 export * from './hosts';
 export * from './labels';
 export * from './api';
+export * from './accountInventory';

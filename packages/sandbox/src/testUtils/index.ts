@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export {
+  sandboxAtlasConfig,
   startSandboxAtlas,
   stoppedAfterEach,
   usersOnlyPermissions,

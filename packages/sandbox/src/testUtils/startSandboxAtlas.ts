@@ -80,7 +80,7 @@ export async function startSandboxAtlas<TExtensionPoints extends any[]>(
           entities: [...demoEntities(), ...(options.entities ?? [])],
         }),
         mockServices.rootConfig.factory({
-          data: merge(atlasConfig(sandbox), options.config ?? {}),
+          data: merge(sandboxAtlasConfig(sandbox), options.config ?? {}),
         }),
       ],
     });
@@ -130,7 +130,8 @@ export function usersOnlyPermissions() {
   }).factory;
 }
 
-function atlasConfig(sandbox: Sandbox): JsonObject {
+/** The atlas's config (clusters, Tencent account) for a running sandbox, refreshed only when asked. */
+export function sandboxAtlasConfig(sandbox: Sandbox): JsonObject {
   const tencentRegions = new Set(
     sandbox.running
       .filter(c => c.spec.provider === 'tencent')

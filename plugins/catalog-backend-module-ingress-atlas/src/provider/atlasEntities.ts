@@ -164,6 +164,12 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     }),
   );
 
+  const attached = new Set(
+    exposures.entries.flatMap(e => [
+      ...e.resources.map(r => r.id),
+      ...(e.cloudResourceId ? [e.cloudResourceId] : []),
+    ]),
+  );
   const cloudEntities = [...resources.values()].map(r => {
     const tagged = r.tags.find(t => t.key === options.ownerTag)?.value;
     let resourceOwner = owner;
@@ -186,6 +192,8 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
         region: r.region,
         network: r.network,
         state: cost?.state,
+        // ACCOUNT_INVENTORY_LABEL once prefixed: readable only with cloud-inventory.read.
+        'account-inventory': attached.has(r.id) ? undefined : 'true',
       },
       spec: {
         type: RESOURCE_TYPES[r.kind],

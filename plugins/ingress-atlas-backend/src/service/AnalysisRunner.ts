@@ -4,6 +4,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { startWorkerThread } from './workerThread';
 import {
   ANALYSIS_JOB_MODULE,
+  AllExposures,
   AnalysisJob,
   AnalysisMessage,
   serveAnalysisJobs,
@@ -16,7 +17,7 @@ export interface LoadedModel {
   /** Each entity's view, by entity ref. */
   exposures: Map<string, SerializedJson>;
   /** `GET /exposures`. */
-  allExposures: SerializedJson;
+  allExposures: AllExposures;
 }
 
 /** A new model: ready to serve, and compressed, ready to be stored. */

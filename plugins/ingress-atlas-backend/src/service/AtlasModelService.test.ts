@@ -51,7 +51,10 @@ describe('AtlasModelService', () => {
       {
         model: stored,
         exposures: new Map(),
-        allExposures: serializeJson({}),
+        allExposures: {
+          withAccountInventory: serializeJson({}),
+          withoutAccountInventory: serializeJson({}),
+        },
         modelGz: await gzipJson(stored),
       },
       sourceErrors,
@@ -69,7 +72,7 @@ describe('AtlasModelService', () => {
     expect((await other.model())?.paths).toHaveLength(1);
     // The sources that failed in that refresh show on every replica, not only the one that ran it.
     expect(await other.sourceErrors()).toEqual(sourceErrors);
-    expect(await gunzipJson((await other.allExposures()).gzip)).toMatchObject({
+    expect(await gunzipJson((await other.allExposures({ accountInventory: true })).gzip)).toMatchObject({
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [{ host: 'blog.example.com' }],
     });

@@ -53,11 +53,18 @@ export class AtlasModelService {
     );
   }
 
-  /** `GET /exposures`, serialized when the model was loaded. */
-  async allExposures(): Promise<SerializedJson> {
+  /**
+   * `GET /exposures`, serialized when the model was loaded, with or without the account's
+   * idle and orphaned cloud resources (see `withoutAccountInventory`).
+   */
+  async allExposures(options: { accountInventory: boolean }): Promise<SerializedJson> {
     const loaded = await this.load();
-    if (loaded) return loaded.allExposures;
-    return serializeJson({ paths: [], entries: [], gateways: [], routes: [], costs: [] });
+    if (!loaded) {
+      return serializeJson({ paths: [], entries: [], gateways: [], routes: [], costs: [] });
+    }
+    return options.accountInventory
+      ? loaded.allExposures.withAccountInventory
+      : loaded.allExposures.withoutAccountInventory;
   }
 
   /** The cluster sources that failed in the refresh that made the latest model. */

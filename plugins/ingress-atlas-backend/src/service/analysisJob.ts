@@ -1,6 +1,7 @@
 import {
   AtlasModel,
   PriceCatalogue,
+  withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
@@ -36,13 +37,22 @@ export type AnalysisJob =
 
 type ModelField = keyof AtlasModel;
 
+/**
+ * `GET /exposures` as readers with and without `ingress-atlas.cloud-inventory.read` see it
+ * (the latter without idle and orphaned cloud resources' costs).
+ */
+export interface AllExposures {
+  withAccountInventory: SerializedJson;
+  withoutAccountInventory: SerializedJson;
+}
+
 export type AnalysisMessage =
   | { type: 'ready' }
   | { type: 'model'; field: ModelField; value: unknown }
   /** JSON text: parsed, it takes less than half the memory of a structured clone. */
   | { type: 'items'; field: ModelField; json: string }
   | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
-  | { type: 'done'; allExposures: SerializedJson; modelGz?: Uint8Array }
+  | { type: 'done'; allExposures: AllExposures; modelGz?: Uint8Array }
   | { type: 'error'; message: string; stack?: string };
 
 /** Sends one message; resolves once the receiver is ready for the next. */
@@ -98,9 +108,13 @@ async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
   if (batch.length) await post({ type: 'exposures', exposures: batch });
 
   const { generatedAt, paths, entries, gateways, routes, costs } = model;
+  const body = { generatedAt, paths, entries, gateways, routes, costs };
   await post({
     type: 'done',
-    allExposures: await serializeGzippedJson({ generatedAt, paths, entries, gateways, routes, costs }),
+    allExposures: {
+      withAccountInventory: await serializeGzippedJson(body),
+      withoutAccountInventory: await serializeGzippedJson(withoutAccountInventory(body)),
+    },
     modelGz,
   });
 }
