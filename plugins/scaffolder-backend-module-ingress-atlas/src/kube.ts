@@ -14,7 +14,9 @@ export interface ObjectRef {
 
 /** Server-side dry run: admission and validation run, nothing is stored. */
 const DRY_RUN_ALL = 'All';
-const FIELD_MANAGER = 'ingress-atlas';
+/** Who owns the fields the actions set (metadata.managedFields). */
+export const FIELD_MANAGER = 'ingress-atlas';
+const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';
 
 export function httpStatusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown })?.code;
@@ -22,8 +24,9 @@ export function httpStatusOf(error: unknown): number | undefined {
 }
 
 /**
- * A short error for a failed request: the API server's Status message, never the request
- * or response objects (they may hold Secret data).
+ * A short error for a failed request: what was done to which object, the HTTP status and the
+ * API server's reason and message; never the request or response objects (they may hold
+ * Secret data), nor a stack.
  */
 export function kubeError(error: unknown, what: string): Error {
   const status = httpStatusOf(error);
@@ -38,11 +41,14 @@ export function kubeError(error: unknown, what: string): Error {
       // not a Status: the HTTP code is all there is
     }
   }
-  const message =
-    typeof body === 'object' && body && 'message' in body
-      ? String((body as { message: unknown }).message)
-      : `HTTP ${status}`;
-  const wrapped = new Error(`${what} failed: ${message}`);
+  const { message, reason } = (
+    typeof body === 'object' && body ? body : {}
+  ) as { message?: unknown; reason?: unknown };
+  const wrapped = new Error(
+    `${what} failed: ${
+      typeof message === 'string' ? message : 'no message'
+    } (HTTP ${status}${typeof reason === 'string' ? ` ${reason}` : ''})`,
+  );
   (wrapped as Error & { code?: number }).code = status;
   return wrapped;
 }
@@ -152,20 +158,53 @@ export async function createObject(
   return writeObject(cluster, object, options, 'create');
 }
 
-/** Replaces `object`; its metadata.resourceVersion (when set) guards against lost updates. */
-export async function replaceObject(
+/**
+ * Server-side apply of `object` as field manager `ingress-atlas`: the server sets the fields
+ * `object` names and leaves every other field alone (others' labels, annotations, finalizers,
+ * ownerReferences); a field the actions set before and no longer name is removed. Creates the
+ * object when it does not exist. `force` takes over fields another manager set (the actions
+ * change those on purpose, after their preflight); the answer is the object as stored.
+ */
+export async function applyObject(
   cluster: ConnectedCluster,
   object: KubeObject,
-  options: WriteOptions,
+  { dryRun }: WriteOptions,
 ): Promise<KubeObject> {
-  return writeObject(cluster, object, options, 'replace');
+  const { metadata = {}, ...rest } = object;
+  const {
+    resourceVersion: _resourceVersion,
+    managedFields: _managedFields,
+    uid: _uid,
+    creationTimestamp: _creationTimestamp,
+    generation: _generation,
+    ...ownMetadata
+  } = metadata as Record<string, unknown>;
+  try {
+    return plain(
+      await cluster.objects.patch(
+        { ...rest, metadata: ownMetadata } as KubeObject,
+        undefined,
+        dryRun ? DRY_RUN_ALL : undefined,
+        FIELD_MANAGER,
+        true,
+        SERVER_SIDE_APPLY,
+      ),
+    );
+  } catch (error) {
+    throw kubeError(
+      error,
+      `${dryRun ? 'Dry run of applying' : 'Applying'} ${describeObject(
+        object,
+      )} on cluster ${cluster.name}`,
+    );
+  }
 }
 
 async function writeObject(
   cluster: ConnectedCluster,
   object: KubeObject,
   { dryRun }: WriteOptions,
-  verb: 'create' | 'replace',
+  verb: 'create',
 ): Promise<KubeObject> {
   try {
     return plain(
@@ -177,10 +216,9 @@ async function writeObject(
       ),
     );
   } catch (error) {
-    const doing = verb === 'create' ? 'Creating' : 'Replacing';
     throw kubeError(
       error,
-      `${dryRun ? `Dry run of ${doing.toLowerCase()}` : doing} ${describeObject(
+      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
         object,
       )} on cluster ${cluster.name}`,
     );
@@ -213,29 +251,6 @@ export async function deleteObject(
       )} on cluster ${cluster.name}`,
     );
   }
-}
-
-/** Creates the object, or replaces the live one (keeping its resourceVersion). */
-export async function createOrReplaceObject(
-  cluster: ConnectedCluster,
-  desired: KubeObject,
-  live: KubeObject | undefined,
-  options: WriteOptions,
-): Promise<KubeObject> {
-  if (!live) {
-    return createObject(cluster, desired, options);
-  }
-  return replaceObject(
-    cluster,
-    {
-      ...desired,
-      metadata: {
-        ...desired.metadata,
-        resourceVersion: live.metadata?.resourceVersion,
-      },
-    },
-    options,
-  );
 }
 
 /**

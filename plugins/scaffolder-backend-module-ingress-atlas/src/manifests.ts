@@ -57,9 +57,14 @@ export function manifestOf(object: KubeObject): KubeObject {
   return manifest;
 }
 
-/** Objects as one multi-document YAML text. */
+/**
+ * Objects as one multi-document YAML text, keys sorted: a real API server answers with keys in
+ * its own order, and a diff must not show a moved key as a change.
+ */
 export function toYaml(objects: object[]): string {
-  return objects.map(o => stringify(o, { lineWidth: 0 })).join('---\n');
+  return objects
+    .map(o => stringify(o, { lineWidth: 0, sortMapEntries: true }))
+    .join('---\n');
 }
 
 /** What an object is called in diffs and logs: `Kind namespace/name`. */

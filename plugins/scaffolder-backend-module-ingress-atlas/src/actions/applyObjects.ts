@@ -2,8 +2,8 @@ import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
+  applyObject,
   containsAll,
-  createOrReplaceObject,
   readObject,
   servesKind,
 } from '../kube';
@@ -18,29 +18,58 @@ import {
 export interface ObjectPlan {
   desired: KubeObject;
   live?: KubeObject;
-  action: 'create' | 'replace' | 'unchanged';
+  /**
+   * The object as the API server would store it (a server-side dry run of the apply): the live
+   * object with the desired fields set, others' fields kept. What the diff shows.
+   */
+  after?: KubeObject;
+  /** Set when the object lives in a namespace this plan creates: the server cannot check it before. */
+  inNewNamespace?: string;
+  action: 'create' | 'update' | 'unchanged';
 }
 
-/** Compares each desired object with the live one: create, replace, or leave alone. */
+/**
+ * Compares each desired object with the live one: create, update (server-side apply of the
+ * desired fields), or leave alone. For an update, the API server computes the result in a dry
+ * run, so the diff shows exactly what the apply will change and nothing it keeps.
+ */
 export async function planObjects(
   cluster: ConnectedCluster,
   desired: KubeObject[],
 ): Promise<ObjectPlan[]> {
-  return Promise.all(
-    desired.map(async object => {
-      const live = await readObject(cluster, {
+  const lives = await Promise.all(
+    desired.map(object =>
+      readObject(cluster, {
         apiVersion: object.apiVersion!,
         kind: object.kind!,
         namespace: object.metadata?.namespace,
         name: object.metadata!.name!,
-      });
-      let action: ObjectPlan['action'] = 'replace';
+      }),
+    ),
+  );
+  const newNamespaces = new Set(
+    desired
+      .filter((object, i) => object.kind === 'Namespace' && !lives[i])
+      .map(object => object.metadata!.name!),
+  );
+  return Promise.all(
+    desired.map(async (object, i): Promise<ObjectPlan> => {
+      const live = lives[i];
+      const namespace = object.metadata?.namespace;
       if (!live) {
-        action = 'create';
-      } else if (containsAll(live, object)) {
-        action = 'unchanged';
+        return {
+          desired: object,
+          after: object,
+          action: 'create',
+          ...(namespace &&
+            newNamespaces.has(namespace) && { inNewNamespace: namespace }),
+        };
       }
-      return { desired: object, live, action };
+      if (containsAll(live, object)) {
+        return { desired: object, live, action: 'unchanged' };
+      }
+      const after = await applyObject(cluster, object, { dryRun: true });
+      return { desired: object, live, after, action: 'update' };
     }),
   );
 }
@@ -86,7 +115,7 @@ export function planDiff(plans: ObjectPlan[]): string {
   return plans
     .filter(p => p.action !== 'unchanged')
     .map(p => {
-      const diff = diffObjects(p.live, p.desired);
+      const diff = diffObjects(p.live, p.after ?? p.desired);
       return diff.includes('@@')
         ? diff
         : `# ${describeObject(
@@ -97,7 +126,7 @@ export function planDiff(plans: ObjectPlan[]): string {
 }
 
 /**
- * The live objects a plan replaces, as YAML (Secret values redacted). Kept in a checkpoint:
+ * The live objects a plan updates, as YAML (Secret values redacted). Kept in a checkpoint:
  * a resumed task reports what was there before it, not what it wrote itself.
  */
 export async function planBackup(
@@ -107,7 +136,7 @@ export async function planBackup(
 ): Promise<string> {
   const backup = async () =>
     toYaml(
-      plans.filter(p => p.action === 'replace').map(p => manifestOf(p.live!)),
+      plans.filter(p => p.action === 'update').map(p => manifestOf(p.live!)),
     );
   if (ctx.isDryRun) {
     return backup();
@@ -120,7 +149,8 @@ export async function planBackup(
 
 /**
  * Carries a plan out: with dryRun=All on the API server for a dry run, otherwise one
- * checkpoint per object so a resumed task never writes an object twice.
+ * checkpoint per object so a resumed task never writes an object twice. Every write is a
+ * server-side apply as `ingress-atlas`, so fields of other managers stay.
  */
 export async function applyPlans(
   ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'logger' | 'isDryRun'>,
@@ -131,11 +161,20 @@ export async function applyPlans(
   const dryRun = Boolean(ctx.isDryRun);
   for (const plan of plans.filter(p => p.action !== 'unchanged')) {
     const what = describeObject(plan.desired);
+    if (dryRun && plan.inNewNamespace) {
+      // A dry-run create of the namespace stores nothing, so the server would answer 404 for
+      // what goes into it; a real run creates the namespace first.
+      ctx.logger.info(
+        `Dry run: ${what} would be created in namespace ${plan.inNewNamespace}, which this run creates first`,
+        { cluster: cluster.name },
+      );
+      continue;
+    }
     const write = async () => {
-      await createOrReplaceObject(cluster, plan.desired, plan.live, { dryRun });
+      await applyObject(cluster, plan.desired, { dryRun });
       ctx.logger.info(
         `${dryRun ? 'Dry run accepted: ' : ''}${
-          plan.action === 'create' ? 'Created' : 'Replaced'
+          plan.action === 'create' ? 'Created' : 'Updated'
         } ${what}`,
         { cluster: cluster.name },
       );

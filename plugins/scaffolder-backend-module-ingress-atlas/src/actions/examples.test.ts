@@ -94,4 +94,26 @@ describe('action examples', () => {
       await actions.get(step.action)!.handler(ctx);
     }
   });
+
+  it.each(cases)(
+    '%s: %s, as a dry run, changes nothing and fails on nothing a real run would do',
+    async (id, _description, example) => {
+      const steps: Array<{ action: string; input: Record<string, unknown> }> =
+        parse(example.example).steps;
+      for (const step of before[id] ?? []) {
+        await actions.get(step.action)!.handler(actionContext(step.input).ctx);
+      }
+      const revisions = () =>
+        world.sandbox.running.map(cluster => cluster.store.revision);
+      const stored = revisions();
+      for (const step of steps) {
+        const { ctx } = actionContext(step.input, {
+          dryRun: true,
+          workspacePath: workspace.path,
+        });
+        await actions.get(step.action)!.handler(ctx);
+      }
+      expect(revisions()).toEqual(stored);
+    },
+  );
 });

@@ -2,11 +2,11 @@ import { matchesSelector } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
+  applyObject,
   createObject,
   deleteObject,
   listObjects,
   readObject,
-  replaceObject,
 } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import {
@@ -133,13 +133,19 @@ async function retireDeployment(
       { dryRun },
     );
   } else {
-    await replaceObject(cluster, scaledToZero(deployment), { dryRun });
+    await applyObject(cluster, scaledToZero(deployment), { dryRun });
   }
 }
 
+/** Only the replica count: the rest of the Deployment stays as its owners left it. */
 function scaledToZero(deployment: KubeObject): KubeObject {
-  const { status: _status, ...rest } = deployment;
-  return { ...rest, spec: { ...deployment.spec, replicas: 0 } };
+  const { name, namespace } = deployment.metadata!;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: { replicas: 0 },
+  };
 }
 
 /** The Service that selects the gateway's pods: the StatefulSet's governing Service. */

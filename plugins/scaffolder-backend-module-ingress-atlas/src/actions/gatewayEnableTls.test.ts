@@ -1,3 +1,4 @@
+import type { KubeObject } from '@ingress-atlas/sandbox';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
 import { createGatewayEnableTlsAction } from './gatewayEnableTls';
 
@@ -71,6 +72,33 @@ describe('ingress-atlas:gateway:enable-tls', () => {
     await action.handler(again.ctx);
     expect(again.recorded.outputs.changed).toBe(false);
     expect(world.cluster('tke-blog').store.revision).toBe(revision);
+  });
+
+  it('shows only what changes in its diff, whatever order the server keeps keys in', async () => {
+    // A real API server answers with keys in its own order (sorted, for custom resources).
+    const { store } = world.cluster('tke-blog');
+    const type = store.type('networking.istio.io', 'gateways')!;
+    const reversed = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reversed)
+        : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reversed(v)]),
+          )
+        : value;
+    store.update(type, reversed(blogGateway()) as KubeObject);
+
+    const { ctx, recorded } = actionContext(input);
+    await createGatewayEnableTlsAction(world.options).handler(ctx);
+    const removed = String(recorded.outputs.diff)
+      .split('\n')
+      .filter(line => line.startsWith('-') && !line.startsWith('---'));
+    expect(removed).toEqual([]);
+    expect(recorded.outputs.diff).toContain(
+      '+        credentialName: blog-tls',
+    );
   });
 
   it('refuses a certificate that is not a TLS Secret next to the gateway workload', async () => {
