@@ -18,7 +18,9 @@ describe('API servers that fail now and then', () => {
   afterEach(() => atlas.sandbox.running.forEach(c => c.faults.clear()));
 
   it('keep every cluster fresh when 5% of their requests fail with 503', async () => {
-    atlas.sandbox.running.forEach(c => c.faults.set({ errorRate: 0.05, errorCode: 503 }));
+    atlas.sandbox.running.forEach(c =>
+      c.faults.set({ errorRate: 0.05, errorCode: 503 }),
+    );
     const faulted = () =>
       atlas.sandbox.running.reduce((n, c) => n + c.stats.faulted.errors, 0);
     const before = faulted();
@@ -44,13 +46,17 @@ describe('API servers that fail now and then', () => {
     const { clusters } = await atlas.get('/clusters');
     expect(clusters.find((c: any) => c.name === 'edge').status).toBe('ok');
     const { findings } = await atlas.get('/findings?cluster=edge');
-    const malformed = findings.filter((f: any) => f.code === 'MALFORMED_OBJECT');
+    const malformed = findings.filter(
+      (f: any) => f.code === 'MALFORMED_OBJECT',
+    );
     expect(malformed.length).toBeGreaterThan(0);
     for (const finding of malformed) {
       expect(finding.message).toMatch(
         /^a \w+ with no name in edge is left out of the atlas: (metadata is missing|object is null, not a mapping)$/,
       );
     }
-    expect(JSON.stringify(findings)).not.toMatch(/Cannot (destructure|read) propert/);
+    expect(JSON.stringify(findings)).not.toMatch(
+      /Cannot (destructure|read) propert/,
+    );
   });
 });

@@ -34,7 +34,9 @@ const MALFORMED = [
   },
   {
     case: 'Service ports as a string',
-    object: service('ports-string', { spec: { type: 'LoadBalancer', ports: '80' } }),
+    object: service('ports-string', {
+      spec: { type: 'LoadBalancer', ports: '80' },
+    }),
     field: 'spec.ports',
   },
   {
@@ -79,12 +81,18 @@ const MALFORMED = [
   },
   {
     case: 'HTTPRoute rules as a string',
-    object: httpRoute('route-rules-string', { parentRefs: [{ name: 'gw' }], rules: 'web' }),
+    object: httpRoute('route-rules-string', {
+      parentRefs: [{ name: 'gw' }],
+      rules: 'web',
+    }),
     field: 'spec.rules',
   },
   {
     case: 'VirtualService gateways as a string',
-    object: virtualService('gateways-string', { hosts: ['a.example.com'], gateways: 'gw' }),
+    object: virtualService('gateways-string', {
+      hosts: ['a.example.com'],
+      gateways: 'gw',
+    }),
     field: 'spec.gateways',
   },
   {
@@ -123,7 +131,12 @@ const MALFORMED = [
 ];
 
 function service(name: string, body: object) {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, ...body };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'shop' },
+    ...body,
+  };
 }
 
 function ingress(name: string, spec: object) {
@@ -181,7 +194,11 @@ const WELL_FORMED = [
     },
   },
   service('web', {
-    spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { app: 'web' },
+      ports: [{ port: 80 }],
+    },
     status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
   }),
   ingress('web', {
@@ -234,17 +251,35 @@ describe('one malformed object', () => {
         await fs.mkdir(folder, { recursive: true });
         await fs.writeFile(
           path.join(folder, 'all.json'),
-          JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...WELL_FORMED, object] }),
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'List',
+            items: [...WELL_FORMED, object],
+          }),
         );
 
-        const { code, stdout, stderr } = cli('analyze', '-f', folder, '-o', 'json', '--fail-on', 'none');
+        const { code, stdout, stderr } = cli(
+          'analyze',
+          '-f',
+          folder,
+          '-o',
+          'json',
+          '--fail-on',
+          'none',
+        );
 
-        expect(stderr).not.toMatch(/TypeError|is not a function|is not iterable/);
+        expect(stderr).not.toMatch(
+          /TypeError|is not a function|is not iterable/,
+        );
         expect(code).toBe(0);
         const model: AtlasModel = JSON.parse(stdout);
-        const malformed = model.findings.filter(f => f.code === 'MALFORMED_OBJECT');
+        const malformed = model.findings.filter(
+          f => f.code === 'MALFORMED_OBJECT',
+        );
         expect(malformed).toHaveLength(1);
-        expect(malformed[0].message).toContain(`${object.kind} shop/${object.metadata.name}`);
+        expect(malformed[0].message).toContain(
+          `${object.kind} shop/${object.metadata.name}`,
+        );
         expect(malformed[0].message).toContain(field);
         expect(malformed[0].objects[0]).toMatchObject({
           kind: object.kind,
@@ -255,7 +290,9 @@ describe('one malformed object', () => {
         expect(model.entries.map(e => e.id)).toContain(
           `entry:${cluster}/load-balancer/shop/web`,
         );
-        expect(model.routes.map(r => r.id)).toContain(`route:${cluster}/Ingress/shop/web`);
+        expect(model.routes.map(r => r.id)).toContain(
+          `route:${cluster}/Ingress/shop/web`,
+        );
       },
     );
 
@@ -264,12 +301,24 @@ describe('one malformed object', () => {
       await fs.mkdir(folder, { recursive: true });
       await fs.writeFile(
         path.join(folder, 'all.json'),
-        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...WELL_FORMED, UNANALYSABLE] }),
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [...WELL_FORMED, UNANALYSABLE],
+        }),
       );
 
-      const { code, stderr } = cli('analyze', '-f', folder, '--fail-on', 'none');
+      const { code, stderr } = cli(
+        'analyze',
+        '-f',
+        folder,
+        '--fail-on',
+        'none',
+      );
 
-      expect(stderr).toMatch(/^Error: cluster unanalysable: The atlas could not analyse this cluster's objects/m);
+      expect(stderr).toMatch(
+        /^Error: cluster unanalysable: The atlas could not analyse this cluster's objects/m,
+      );
       expect(code).toBe(65);
     });
   });
@@ -283,6 +332,9 @@ describe('one malformed object', () => {
         object.kind,
       )!;
 
+    // Straight into the API server's storage, as etcd holds what skipped validation.
+    const store = (object: any) => edge.store.create(typeOf(object), object);
+
     beforeAll(async () => {
       // Without the cloud module: what is read from the clusters is what is at stake here.
       atlas = await startSandboxAtlas({ features: [ingressAtlasPlugin] });
@@ -293,9 +345,6 @@ describe('one malformed object', () => {
       await atlas?.stop();
     });
 
-    // Straight into the API server's storage, as etcd holds what skipped validation.
-    const store = (object: any) => edge.store.create(typeOf(object), object);
-
     it('skips each one with a finding naming it and the field, and analyses everything else', async () => {
       const before = await atlas.get('/exposures');
       const { clusters: clustersBefore } = await atlas.get('/clusters');
@@ -304,12 +353,16 @@ describe('one malformed object', () => {
       await atlas.refresh();
 
       const { clusters } = await atlas.get('/clusters');
-      expect(clusters.map((c: any) => [c.name, c.status, c.analysisError])).toEqual(
-        clustersBefore.map((c: any) => [c.name, 'ok', undefined]),
-      );
+      expect(
+        clusters.map((c: any) => [c.name, c.status, c.analysisError]),
+      ).toEqual(clustersBefore.map((c: any) => [c.name, 'ok', undefined]));
       for (const cluster of clusters) {
-        const earlier = clustersBefore.find((c: any) => c.name === cluster.name);
-        expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(Date.parse(earlier.collectedAt));
+        const earlier = clustersBefore.find(
+          (c: any) => c.name === cluster.name,
+        );
+        expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(
+          Date.parse(earlier.collectedAt),
+        );
       }
       const { findings } = await atlas.get('/findings?cluster=edge');
       for (const { object, field } of MALFORMED) {
@@ -320,7 +373,9 @@ describe('one malformed object', () => {
             f.objects[0].name === object.metadata.name,
         );
         expect(found).toHaveLength(1);
-        expect(found[0].message).toContain(`${object.kind} shop/${object.metadata.name} in edge`);
+        expect(found[0].message).toContain(
+          `${object.kind} shop/${object.metadata.name} in edge`,
+        );
         expect(found[0].message).toContain(field);
       }
       // The rest of edge, and the other clusters, look as they did.
@@ -346,17 +401,30 @@ describe('one malformed object', () => {
           /^The atlas could not analyse this cluster's objects, so nothing from it is shown/,
         );
         for (const cluster of clusters.filter((c: any) => c.name !== 'edge')) {
-          const earlier = clustersBefore.find((c: any) => c.name === cluster.name);
+          const earlier = clustersBefore.find(
+            (c: any) => c.name === cluster.name,
+          );
           expect(cluster.status).toBe('ok');
-          expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(Date.parse(earlier.collectedAt));
+          expect(Date.parse(cluster.collectedAt)).toBeGreaterThan(
+            Date.parse(earlier.collectedAt),
+          );
         }
         const after = await atlas.get('/exposures');
         const ids = (model: any, keep: (cluster: string) => boolean) =>
-          model.paths.filter((p: any) => keep(p.cluster)).map((p: any) => p.id).sort();
+          model.paths
+            .filter((p: any) => keep(p.cluster))
+            .map((p: any) => p.id)
+            .sort();
         expect(ids(after, c => c === 'edge')).toEqual([]);
-        expect(ids(after, c => c !== 'edge')).toEqual(ids(before, c => c !== 'edge'));
+        expect(ids(after, c => c !== 'edge')).toEqual(
+          ids(before, c => c !== 'edge'),
+        );
       } finally {
-        edge.store.delete(typeOf(UNANALYSABLE), 'shop', UNANALYSABLE.metadata.name);
+        edge.store.delete(
+          typeOf(UNANALYSABLE),
+          'shop',
+          UNANALYSABLE.metadata.name,
+        );
       }
     });
   });

@@ -12,7 +12,10 @@ export interface RetryPolicy {
 }
 
 /** @public */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, baseDelayMs: 200 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 3,
+  baseDelayMs: 200,
+};
 
 /**
  * HTTP answers worth another try: throttling and the server errors a restart or overload gives.
@@ -34,7 +37,10 @@ const RETRYABLE_CODES = new Set([
 
 /** @public */
 export function isRetryableConnectionError(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+  };
   return (
     (code !== undefined && RETRYABLE_CODES.has(code)) ||
     // node-fetch reports a body cut short this way.
@@ -105,7 +111,10 @@ export interface RetryEvent {
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   options: {
-    judge: (outcome: { value?: T; error?: unknown }) => RetryVerdict | undefined;
+    judge: (outcome: {
+      value?: T;
+      error?: unknown;
+    }) => RetryVerdict | undefined;
     policy?: RetryPolicy;
     /** Epoch ms after which no retry starts. */
     deadline?: number;
@@ -130,7 +139,8 @@ export async function withRetry<T>(
       : undefined;
     if (
       delayMs === undefined ||
-      (options.deadline !== undefined && Date.now() + delayMs >= options.deadline)
+      (options.deadline !== undefined &&
+        Date.now() + delayMs >= options.deadline)
     ) {
       if ('error' in outcome) throw outcome.error;
       return outcome.value as T;

@@ -66,7 +66,11 @@ const number: Check = (value, field, problems) => {
 
 /** A Service's targetPort: a port number or the name of a container port. */
 const numberOrName: Check = (value, field, problems) => {
-  if (!absent(value) && typeof value !== 'number' && typeof value !== 'string') {
+  if (
+    !absent(value) &&
+    typeof value !== 'number' &&
+    typeof value !== 'string'
+  ) {
     wrong(problems, field, 'a port number or name', value);
   }
 };
@@ -81,7 +85,8 @@ function list(item: Check): Check {
     for (let index = 0; index < value.length; index++) {
       const element = value[index];
       // An empty element of a list is read like a present one, so it cannot pass as absent.
-      if (absent(element)) problems.push({ field: `${field}[${index}]`, problem: 'is empty' });
+      if (absent(element))
+        problems.push({ field: `${field}[${index}]`, problem: 'is empty' });
       else item(element, `${field}[${index}]`, problems);
     }
   };
@@ -98,7 +103,8 @@ function mapping(fields: Record<string, Check> = {}): Check {
     for (const [name, check] of checks) {
       const child = value[name];
       // Most fields are absent: their path is not worth building.
-      if (!absent(child)) check(child, field ? `${field}.${name}` : name, problems);
+      if (!absent(child))
+        check(child, field ? `${field}.${name}` : name, problems);
     }
   };
 }
@@ -110,7 +116,7 @@ const textMap: Check = (value, field, problems) => {
     wrong(problems, field, 'a mapping of strings', value);
     return;
   }
-  for (const key in value) {
+  for (const key of Object.keys(value)) {
     const entry = value[key];
     if (typeof entry !== 'string') {
       // Keys are named, values never: a malformed annotation may still hold something private.
@@ -355,7 +361,10 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
  * The problems that make an object of `kind` unreadable to the engine; none when it can be
  * analysed. The name is checked first: an object without one cannot be told apart.
  */
-export function objectProblems(kind: CollectedKind, object: unknown): FieldProblem[] {
+export function objectProblems(
+  kind: CollectedKind,
+  object: unknown,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!isMapping(object)) {
     wrong(problems, 'object', 'a mapping', object);
@@ -399,8 +408,10 @@ export function admitObject(
   return {
     rejected: {
       kind: COLLECTED_KINDS[kind].kind,
-      apiVersion: typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
-      namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+      apiVersion:
+        typeof raw.apiVersion === 'string' ? raw.apiVersion : undefined,
+      namespace:
+        typeof meta.namespace === 'string' ? meta.namespace : undefined,
       name: typeof meta.name === 'string' && meta.name ? meta.name : undefined,
       problems,
     },

@@ -59,12 +59,12 @@ function ErrorDetail({ cluster }: { cluster: AtlasCluster }) {
   );
 }
 
+const name = (cluster: AtlasCluster) => cluster.title ?? cluster.name;
+
 const failureTitle = (cluster: AtlasCluster) =>
   cluster.analysisError
     ? `Cluster ${name(cluster)} could not be analysed`
     : `Cluster ${name(cluster)} could not be read`;
-
-const name = (cluster: AtlasCluster) => cluster.title ?? cluster.name;
 
 function ProblemAlert({
   clusters,
