@@ -12,5 +12,6 @@ export * from './costSummary';
 export * from './graph';
 export * from './hosts';
 export * from './labels';
+export * from './tke';
 export * from './api';
 export * from './accountInventory';

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { KubeObject } from './kube';
-import { TKE } from './tke';
+import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /** Served by every Istio from 1.5 on; `v1` only from 1.22. */
 export const ISTIO_NETWORKING = 'networking.istio.io/v1beta1';

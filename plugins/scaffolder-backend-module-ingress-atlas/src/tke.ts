@@ -1,24 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from './clusters';
 import { KubeObject, listObjects, readObject, sleep } from './kube';
 import { TencentCloud, describeTencentError } from './tencent';
-
-/** TKE's pod, resource and Service annotation keys (reference §B). */
-export const TKE = {
-  networks: 'tke.cloud.tencent.com/networks',
-  eipAttributes: 'tke.cloud.tencent.com/eip-attributes',
-  eipClaimDeletePolicy: 'tke.cloud.tencent.com/eip-claim-delete-policy',
-  vpcIpClaimDeletePolicy: 'tke.cloud.tencent.com/vpc-ip-claim-delete-policy',
-  eipIdList: 'tke.cloud.tencent.com/eip-id-list',
-  eipPublicIp: 'tke.cloud.tencent.com/eip-public-ip',
-  eniIpResource: 'tke.cloud.tencent.com/eni-ip',
-  directEniResource: 'tke.cloud.tencent.com/direct-eni',
-  eipResource: 'tke.cloud.tencent.com/eip',
-  existedLbId: 'service.kubernetes.io/tke-existed-lbid',
-  loadBalancerId: 'service.kubernetes.io/loadbalance-id',
-  internalSubnetId:
-    'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
-} as const;
 
 /** Address states in which an EIP is attached and routes traffic. */
 const BOUND_STATES = ['BIND', 'BIND_ENI'];

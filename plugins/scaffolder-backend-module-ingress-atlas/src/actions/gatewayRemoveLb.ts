@@ -1,5 +1,6 @@
 import {
   PriceCatalogue,
+  TKE,
   matchesSelector,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -8,7 +9,7 @@ import { KubeObject, deleteObject, readObject, sleep } from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import { tcpProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
-import { TKE, podEips } from '../tke';
+import { podEips } from '../tke';
 import {
   ActionOptions,
   DEFAULT_GATEWAY,

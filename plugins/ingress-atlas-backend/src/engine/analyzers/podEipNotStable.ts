@@ -1,6 +1,7 @@
+import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding, TEMPLATES } from './types';
 
-const DELETE_POLICY = 'tke.cloud.tencent.com/eip-claim-delete-policy';
+const DELETE_POLICY = TKE.eipClaimDeletePolicy;
 
 /**
  * Pod EIPs that change when a pod is replaced: TKE keeps an EIP across restarts only for a

@@ -3,6 +3,7 @@ import {
   BillableResource,
   CloudProvider,
   NetworkReach,
+  TKE,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
 import { isPrivateAddress } from '../kube/addresses';
@@ -14,8 +15,8 @@ const ALIYUN_NLB_CLASS = 'alibabacloud.com/nlb';
 
 /** Annotations naming the cloud load balancer a Service uses (read-only id first, then reuse). */
 const LOAD_BALANCER_ID_ANNOTATIONS = [
-  'service.kubernetes.io/loadbalance-id',
-  'service.kubernetes.io/tke-existed-lbid',
+  TKE.loadBalancerId,
+  TKE.existedLbId,
   `${ALIYUN_ANNOTATION}id`,
   'kubernetes.io/elb.id',
 ];
@@ -67,7 +68,7 @@ const NETWORK_ANNOTATIONS: Array<{
 }> = [
   // TKE: an internal CLB in that subnet.
   {
-    key: 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
+    key: TKE.internalSubnetId,
     internal: () => true,
   },
   {
@@ -81,6 +82,14 @@ const NETWORK_ANNOTATIONS: Array<{
     internal: v => /"type"\s*:\s*"inner"/.test(v),
     public: v => /"type"\s*:\s*"public"/.test(v),
   },
+  // Huawei's cloud controller: an ELB is reached from the internet only through an EIP, one
+  // created with it or an existing one by id.
+  {
+    key: 'kubernetes.io/elb.eip-auto-create-option',
+    internal: () => false,
+    public: () => true,
+  },
+  { key: 'kubernetes.io/elb.eip-id', internal: () => false, public: v => v !== '' },
   // AWS load balancer controller; `internet-facing` is the only other value.
   {
     key: 'service.beta.kubernetes.io/aws-load-balancer-scheme',
@@ -109,7 +118,7 @@ const NETWORK_ANNOTATIONS: Array<{
 
 /** Annotations that attach a Service to a load balancer that already exists, by its id. */
 const REUSED_LOAD_BALANCER_ANNOTATIONS = [
-  'service.kubernetes.io/tke-existed-lbid',
+  TKE.existedLbId,
   `${ALIYUN_ANNOTATION}id`,
   'kubernetes.io/elb.id',
 ];
@@ -129,7 +138,7 @@ const PROVIDER_DEFAULTS: Record<CloudProvider, string> = {
   tencent: 'TKE creates a public CLB unless an internal subnet is annotated',
   aliyun:
     "Aliyun's cloud controller creates an internet-facing load balancer unless address-type is intranet",
-  huawei: 'CCE creates a public ELB unless the ELB is created inner',
+  huawei: 'an ELB has no EIP unless one is asked for',
   generic:
     'cloud controllers create an internet-facing load balancer for a LoadBalancer Service unless an internal annotation says otherwise',
 };
@@ -261,6 +270,13 @@ function unnarrowedReach(
     return {
       network: 'unknown',
       reason: `load balancer class ${loadBalancerClass}: its controller decides the network`,
+    };
+  }
+  if (provider === 'huawei' || annotations['kubernetes.io/elb.class']) {
+    return {
+      network: 'internal',
+      reason:
+        'default: an ELB created for the Service has no EIP unless kubernetes.io/elb.eip-auto-create-option or elb.eip-id asks for one, so only a private address',
     };
   }
   return {

@@ -2,6 +2,7 @@ import { CloudAddress } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   CloudProvider,
   Entry,
+  TKE,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex, Located } from '../cloud/CloudIndex';
 import { addressResource, isBound } from '../cloud/resources';
@@ -10,10 +11,6 @@ import { GatewaySet } from '../gateways/GatewaySet';
 import { ids, resourceKeys } from '../types';
 import { reachOfAddresses } from './loadBalancers';
 import { NodePublicIps, nodePublicIps } from './nodePublicIps';
-
-export const EIP_PUBLIC_IP = 'tke.cloud.tencent.com/eip-public-ip';
-export const EIP_ATTRIBUTES = 'tke.cloud.tencent.com/eip-attributes';
-export const EIP_RESOURCE = 'tke.cloud.tencent.com/eip';
 
 function containerPorts(
   workload: Workload,
@@ -129,7 +126,7 @@ function eipAttributes(annotations: Record<string, string>): {
   bandwidth?: number;
 } {
   try {
-    const parsed = JSON.parse(annotations[EIP_ATTRIBUTES] ?? '{}');
+    const parsed = JSON.parse(annotations[TKE.eipAttributes] ?? '{}');
     const bandwidth = Number(
       parsed.Bandwidth ?? parsed.InternetMaxBandwidthOut,
     );
@@ -146,11 +143,11 @@ function eipAttributes(annotations: Record<string, string>): {
 export function requestsEip(workload: Workload): boolean {
   const containers = workload.podSpec?.containers ?? [];
   return (
-    workload.templateAnnotations[EIP_ATTRIBUTES] !== undefined ||
+    workload.templateAnnotations[TKE.eipAttributes] !== undefined ||
     containers.some(
       (c: any) =>
-        c.resources?.requests?.[EIP_RESOURCE] ||
-        c.resources?.limits?.[EIP_RESOURCE],
+        c.resources?.requests?.[TKE.eipResource] ||
+        c.resources?.limits?.[TKE.eipResource],
     )
   );
 }
@@ -168,7 +165,7 @@ export function podEipEntries(
   const provider = objects.inventory.cluster.provider as CloudProvider;
   for (const workload of objects.workloads) {
     const withEip = workload.pods.filter(
-      p => p.metadata.annotations?.[EIP_PUBLIC_IP],
+      p => p.metadata.annotations?.[TKE.eipPublicIp],
     );
     if (withEip.length === 0 && !requestsEip(workload)) continue;
     const gateway = gateways.byWorkload(workload)?.id;
@@ -190,7 +187,7 @@ export function podEipEntries(
     };
 
     for (const pod of withEip) {
-      const ip = pod.metadata.annotations![EIP_PUBLIC_IP];
+      const ip = pod.metadata.annotations![TKE.eipPublicIp];
       const address =
         cloud.address({ ip }) ??
         cloud.address(
