@@ -129,14 +129,14 @@ export function createClusterApiProxyAction(options: ActionOptions) {
               description:
                 'A public load balancer: exposes the API server to the internet. Default: false',
             })
-            .default(false),
+            .optional(),
         allowPublic: z =>
           z
             .boolean({
               description:
                 'Required, as well as public, for a public load balancer',
             })
-            .default(false),
+            .optional(),
         sourceRanges: z =>
           z
             .array(checkedString(z, 'cidr', 'A CIDR'), {
@@ -170,8 +170,8 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         cluster: clusterName,
         namespace,
         name,
-        public: isPublic,
-        allowPublic,
+        public: isPublic = false,
+        allowPublic = false,
         image,
         subnetId,
         sourceRanges,
