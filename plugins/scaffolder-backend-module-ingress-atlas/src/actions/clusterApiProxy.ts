@@ -129,14 +129,14 @@ export function createClusterApiProxyAction(options: ActionOptions) {
               description:
                 'A public load balancer: exposes the API server to the internet. Default: false',
             })
-            .optional(),
+            .default(false),
         allowPublic: z =>
           z
             .boolean({
               description:
                 'Required, as well as public, for a public load balancer',
             })
-            .optional(),
+            .default(false),
         sourceRanges: z =>
           z
             .array(checkedString(z, 'cidr', 'A CIDR'), {
@@ -170,8 +170,8 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         cluster: clusterName,
         namespace,
         name,
-        public: isPublic = false,
-        allowPublic = false,
+        public: isPublic,
+        allowPublic,
         image,
         subnetId,
         sourceRanges,

@@ -207,9 +207,9 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .int()
             .min(1)
             .max(10000)
-            .optional(),
+            .default(100),
         isp: z =>
-          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').optional(),
+          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').default('BGP'),
         internetChargeType: z =>
           z
             .enum(
@@ -394,8 +394,8 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             serviceName: serviceName ?? gateway,
             networkMode,
             eipAttributes: {
-              Bandwidth: String(ctx.input.bandwidthMbps ?? 100),
-              ISP: ctx.input.isp ?? 'BGP',
+              Bandwidth: String(ctx.input.bandwidthMbps),
+              ISP: ctx.input.isp,
               ...(ctx.input.internetChargeType && {
                 InternetChargeType: ctx.input.internetChargeType,
               }),
