@@ -10,7 +10,6 @@ import {
   CostResponse,
   FindingsFilter,
   FindingsResponse,
-  PermissionsResponse,
   RefreshResponse,
   Topology,
   TopologyFilter,
@@ -165,13 +164,6 @@ export async function createRouter(options: {
     await requirePermission(req, ingressAtlasReadPermission);
     const accountInventory = await mayReadAccountInventory(req);
     await sendSerialized(req, res, await models.allExposures({ accountInventory }));
-  });
-
-  router.get('/permissions', async (req, res: express.Response<PermissionsResponse>) => {
-    res.json({
-      refresh: await isAllowed(req, ingressAtlasRefreshPermission),
-      cloudInventory: await mayReadAccountInventory(req),
-    });
   });
 
   router.post('/refresh', async (req, res: express.Response<RefreshResponse>) => {

@@ -97,16 +97,6 @@ export type ExposuresResponse = Pick<
 > & { generatedAt?: string };
 
 /**
- * `GET /permissions`: what the caller may do, so a UI only offers what will work.
- *
- * @public
- */
-export interface PermissionsResponse {
-  refresh: boolean;
-  cloudInventory: boolean;
-}
-
-/**
  * `POST /refresh` (202).
  *
  * @public

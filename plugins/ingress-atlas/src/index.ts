@@ -21,7 +21,6 @@ export type {
   FindingsFilter,
   FindingsResponse,
   IngressAtlasApi,
-  PermissionsResponse,
 } from './api';
 export { TopologyGraph } from './components/TopologyGraph';
 export type {

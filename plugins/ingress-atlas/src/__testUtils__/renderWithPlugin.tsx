@@ -1,3 +1,4 @@
+import { SWRConfig } from 'swr';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -8,18 +9,22 @@ import ingressAtlasPlugin from '../alpha';
 
 /**
  * Renders an element in a test app with the real plugin installed, so API calls go through
- * the plugin's own client, discovery and fetch to the msw server.
+ * the plugin's own client, discovery and fetch to the msw server. Each render starts with an
+ * empty cache of permission decisions (usePermission keeps them in SWR's global cache), as a
+ * fresh page load does, so one test's permissions never leak into the next.
  */
 export function renderWithPlugin(
   element: JSX.Element,
   options: { entity?: Entity; path?: string; apis?: readonly any[] } = {},
 ) {
   return renderInTestApp(
-    options.entity ? (
-      <EntityProvider entity={options.entity}>{element}</EntityProvider>
-    ) : (
-      element
-    ),
+    <SWRConfig value={{ provider: () => new Map() }}>
+      {options.entity ? (
+        <EntityProvider entity={options.entity}>{element}</EntityProvider>
+      ) : (
+        element
+      )}
+    </SWRConfig>,
     {
       features: [ingressAtlasPlugin],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },

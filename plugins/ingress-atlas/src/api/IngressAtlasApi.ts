@@ -6,7 +6,6 @@ import {
   EntityExposure,
   FindingsFilter,
   FindingsResponse,
-  PermissionsResponse,
   Topology,
   TopologyFilter,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -22,7 +21,6 @@ export interface IngressAtlasApi {
   getTopology(filter?: TopologyFilter): Promise<Topology>;
   getFindings(filter?: FindingsFilter): Promise<FindingsResponse>;
   getCost(): Promise<CostResponse>;
-  getPermissions(): Promise<PermissionsResponse>;
   /** Schedules a refresh of all clusters and cloud inventories. */
   refresh(): Promise<void>;
 }

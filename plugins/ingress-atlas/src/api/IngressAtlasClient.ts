@@ -7,7 +7,6 @@ import {
   EntityExposure,
   FindingsFilter,
   FindingsResponse,
-  PermissionsResponse,
   Topology,
   TopologyFilter,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -48,10 +47,6 @@ export class IngressAtlasClient implements IngressAtlasApi {
 
   getCost(): Promise<CostResponse> {
     return this.#get('/cost');
-  }
-
-  getPermissions(): Promise<PermissionsResponse> {
-    return this.#get('/permissions');
   }
 
   async refresh(): Promise<void> {

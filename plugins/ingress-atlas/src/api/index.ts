@@ -7,6 +7,5 @@ export type {
   EntityExposure,
   FindingsFilter,
   FindingsResponse,
-  PermissionsResponse,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 export { IngressAtlasClient } from './IngressAtlasClient';

@@ -4,6 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { mockApis } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ingressAtlasRefreshPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasPage } from './IngressAtlasPage';
 import { FindingsOverview } from './FindingsOverview';
 import {
@@ -20,16 +22,21 @@ describe('IngressAtlasPage', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  const given = (permissions: { refresh: boolean }) =>
+  const givenClusters = () =>
     server.use(
       http.get(`${API}/clusters`, () => HttpResponse.json(clustersResponse)),
-      http.get(`${API}/permissions`, () =>
-        HttpResponse.json({ ...permissions, cloudInventory: false }),
-      ),
     );
+  /** The permission policy's answers: every permission but refresh is allowed. */
+  const permissionApi = (refresh: boolean) =>
+    mockApis.permission({
+      authorize: ({ permission }) =>
+        permission.name !== ingressAtlasRefreshPermission.name || refresh
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    });
 
   it("shows every cluster's freshness, and one cluster's error without hiding the others", async () => {
-    given({ refresh: false });
+    givenClusters();
 
     await renderWithPlugin(<IngressAtlasPage />);
 
@@ -86,9 +93,6 @@ describe('IngressAtlasPage', () => {
           ],
         }),
       ),
-      http.get(`${API}/permissions`, () =>
-        HttpResponse.json({ refresh: false, cloudInventory: false }),
-      ),
     );
 
     await renderWithPlugin(<IngressAtlasPage />);
@@ -114,11 +118,11 @@ describe('IngressAtlasPage', () => {
       http.get(`${API}/clusters`, () =>
         HttpResponse.json({
           ...clustersResponse,
-          clusters: [tkeBlog, { ...tkeBlog, name: 'edge', status: 'error', analysisError }],
+          clusters: [
+            tkeBlog,
+            { ...tkeBlog, name: 'edge', status: 'error', analysisError },
+          ],
         }),
-      ),
-      http.get(`${API}/permissions`, () =>
-        HttpResponse.json({ refresh: false, cloudInventory: false }),
       ),
     );
 
@@ -127,17 +131,23 @@ describe('IngressAtlasPage', () => {
     const edge = within(await screen.findByRole('row', { name: /^edge\b/ }));
     expect(edge.getByText('Analysis failed')).toBeInTheDocument();
     expect(edge.getByText(analysisError)).toBeInTheDocument();
-    expect(screen.getByText('Cluster edge could not be analysed')).toBeInTheDocument();
-    expect(screen.getByTestId('cluster-problem-edge')).toHaveTextContent(analysisError);
+    expect(
+      screen.getByText('Cluster edge could not be analysed'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cluster-problem-edge')).toHaveTextContent(
+      analysisError,
+    );
     expect(
       await screen.findByRole('row', { name: /^tke-blog\b/ }),
     ).toHaveTextContent('Up to date');
   });
 
   it('offers a refresh only to users allowed to refresh', async () => {
-    given({ refresh: false });
+    givenClusters();
 
-    await renderWithPlugin(<IngressAtlasPage />);
+    await renderWithPlugin(<IngressAtlasPage />, {
+      apis: [permissionApi(false)],
+    });
 
     expect(
       await screen.findByRole('row', { name: /^tke-blog\b/ }),
@@ -148,7 +158,7 @@ describe('IngressAtlasPage', () => {
   });
 
   it('schedules a refresh and says so', async () => {
-    given({ refresh: true });
+    givenClusters();
     let refreshed = 0;
     server.use(
       http.post(`${API}/refresh`, () => {
@@ -158,7 +168,9 @@ describe('IngressAtlasPage', () => {
     );
 
     const alertApi = mockApis.alert();
-    await renderWithPlugin(<IngressAtlasPage />, { apis: [alertApi] });
+    await renderWithPlugin(<IngressAtlasPage />, {
+      apis: [alertApi, permissionApi(true)],
+    });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Refresh now' }),
     );
@@ -172,9 +184,6 @@ describe('IngressAtlasPage', () => {
     server.use(
       http.get(`${API}/clusters`, () =>
         HttpResponse.json({ clusters: [], sourceErrors: [] }),
-      ),
-      http.get(`${API}/permissions`, () =>
-        HttpResponse.json({ refresh: false, cloudInventory: false }),
       ),
     );
 

@@ -2,17 +2,20 @@ import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { ingressAtlasRefreshPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ingressAtlasApiRef } from '../../api';
-import { useIngressAtlas } from '../../hooks';
 
-/** Schedules a refresh; shown only to users the backend lets refresh. */
+/** Schedules a refresh; shown only to users the permission policy lets refresh. */
 export function RefreshButton() {
   const api = useApi(ingressAtlasApiRef);
   const alertApi = useApi(alertApiRef);
-  const permissions = useIngressAtlas(a => a.getPermissions());
+  const { allowed } = usePermission({
+    permission: ingressAtlasRefreshPermission,
+  });
   const [busy, setBusy] = useState(false);
 
-  if (!permissions.value?.refresh) return null;
+  if (!allowed) return null;
 
   const refresh = async () => {
     setBusy(true);
