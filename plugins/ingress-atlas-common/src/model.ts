@@ -3,8 +3,20 @@
  * the API, the UI, search and the CLI all read. Plain JSON, no functions, no secrets.
  */
 
+/**
+ * The clouds the atlas knows, `generic` standing for any other Kubernetes.
+ *
+ * @public
+ */
+export const CLOUD_PROVIDERS = ['tencent', 'aliyun', 'huawei', 'generic'] as const;
+
 /** @public */
-export type CloudProvider = 'tencent' | 'aliyun' | 'huawei' | 'generic';
+export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];
+
+/** @public */
+export function isCloudProvider(value: unknown): value is CloudProvider {
+  return CLOUD_PROVIDERS.includes(value as CloudProvider);
+}
 
 /**
  * Who can reach an entry: the internet, only the VPC (or peered networks), or `unknown` when

@@ -5,6 +5,7 @@ import type {
   CostPart,
   Entry,
 } from './model';
+import { isCloudProvider } from './model';
 
 /**
  * Prices are quoted per hour; a month is 30 days.
@@ -162,7 +163,7 @@ export function mergePriceCatalogue(
     merged[provider as CloudProvider] = { ...items };
   }
   for (const [provider, items] of Object.entries(overrides ?? {})) {
-    if (!['tencent', 'aliyun', 'huawei', 'generic'].includes(provider)) {
+    if (!isCloudProvider(provider)) {
       throw new Error(`Unknown price provider '${provider}'`);
     }
     const target = (merged[provider as CloudProvider] ??= {});

@@ -3,6 +3,7 @@
  * Cluster collectors (live API, offline manifests) produce ClusterInventory;
  * cloud providers produce CloudInventory. The engine is a pure function of both.
  */
+import type { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
  * A Kubernetes object as read from the API, reduced to what the engine needs.
@@ -76,7 +77,6 @@ export const COLLECTED_KINDS = {
 export type CollectedKind = keyof typeof COLLECTED_KINDS;
 
 /** @public */
-export type CloudProviderId = 'tencent' | 'aliyun' | 'huawei' | 'generic';
 
 /**
  * How a cluster is known to the atlas (no credentials in here: safe to store and serve).
@@ -89,7 +89,7 @@ export interface ClusterDescriptor {
   title?: string;
   /** Where it came from: 'config', 'kubernetes-config', 'catalog', 'tencent', 'manifests'. */
   source: string;
-  provider: CloudProviderId;
+  provider: CloudProvider;
   region?: string;
   /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
   cloudClusterId?: string;
@@ -204,7 +204,7 @@ export interface ManagedMesh {
 
 /** @public */
 export interface CloudInventory {
-  provider: CloudProviderId;
+  provider: CloudProvider;
   /** Account label from config (never a credential). */
   account: string;
   region: string;

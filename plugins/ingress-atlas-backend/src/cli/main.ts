@@ -2,7 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AtlasModel,
+  CLOUD_PROVIDERS,
   Severity,
+  isCloudProvider,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { analyze } from '../engine';
 import { ManifestError } from '../manifests';
@@ -38,7 +40,6 @@ Exit codes: 0 ok, ${EXIT.findings} findings at or above --fail-on, ${EXIT.badInp
 `;
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-const PROVIDERS = ['tencent', 'aliyun', 'huawei', 'generic'];
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -106,8 +107,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         `--fail-on must be info, warning, error or none, not '${values['fail-on']}'`,
       );
     }
-    if (values.provider && !PROVIDERS.includes(values.provider)) {
-      throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+    if (values.provider && !isCloudProvider(values.provider)) {
+      throw new UsageError(`--provider must be one of ${CLOUD_PROVIDERS.join(', ')}`);
     }
     const now = values.now ? new Date(values.now) : io.now();
     if (Number.isNaN(now.getTime()))

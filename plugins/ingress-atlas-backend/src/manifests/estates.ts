@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ManifestError, yamlMessage } from './parseManifests';
 import { loadManifestCluster } from './readManifests';
@@ -19,7 +20,7 @@ interface EstateNode {
 
 interface EstateCluster {
   name: string;
-  provider?: 'tencent' | 'aliyun' | 'huawei' | 'generic';
+  provider?: CloudProvider;
   region?: string;
   cloudClusterId?: string;
   vpcCni?: boolean;

@@ -1,10 +1,13 @@
 import type { Config } from '@backstage/config';
+import {
+  CLOUD_PROVIDERS,
+  CloudProvider,
+  isCloudProvider,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ClusterConnection } from '../extensions';
-import type { CloudProviderId } from '../inventory';
 import { validateClusterUrl } from './validateClusterUrl';
 
 const KEY = 'ingressAtlas.clusters';
-const PROVIDERS: CloudProviderId[] = ['tencent', 'aliyun', 'huawei', 'generic'];
 
 /**
  * `ingressAtlas.allowInsecureHttp`: plain http to hosts other than loopback. Default false.
@@ -15,14 +18,14 @@ export function readAllowInsecureHttp(config: Config): boolean {
   return config.getOptionalBoolean('ingressAtlas.allowInsecureHttp') ?? false;
 }
 
-function readProvider(config: Config, key: string): CloudProviderId {
+function readProvider(config: Config, key: string): CloudProvider {
   const value = config.getOptionalString('provider') ?? 'generic';
-  if (!PROVIDERS.includes(value as CloudProviderId)) {
+  if (!isCloudProvider(value)) {
     throw new Error(
-      `Invalid ${key} "${value}"; expected one of ${PROVIDERS.join(', ')}`,
+      `Invalid ${key} "${value}"; expected one of ${CLOUD_PROVIDERS.join(', ')}`,
     );
   }
-  return value as CloudProviderId;
+  return value;
 }
 
 /**

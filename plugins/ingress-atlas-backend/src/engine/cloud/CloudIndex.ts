@@ -2,14 +2,14 @@ import {
   CloudAddress,
   CloudInventory,
   CloudLoadBalancer,
-  CloudProviderId,
   CloudVpcEndpoint,
   ManagedMesh,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 export interface Located<T> {
   item: T;
-  provider: CloudProviderId;
+  provider: CloudProvider;
   region: string;
   account: string;
 }
