@@ -1,5 +1,6 @@
 import {
   AtlasModel,
+  ExposuresResponse,
   PriceCatalogue,
   withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -108,7 +109,8 @@ async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
   if (batch.length) await post({ type: 'exposures', exposures: batch });
 
   const { generatedAt, paths, entries, gateways, routes, costs } = model;
-  const body = { generatedAt, paths, entries, gateways, routes, costs };
+  // The body of `GET /exposures`.
+  const body: ExposuresResponse = { generatedAt, paths, entries, gateways, routes, costs };
   await post({
     type: 'done',
     allExposures: {
