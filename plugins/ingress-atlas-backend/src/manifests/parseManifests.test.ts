@@ -68,6 +68,15 @@ describe('parseManifests: YAML as kubectl reads it', () => {
     expect(skipped).toEqual([]);
   });
 
+  it('gives items of a typed list the kind and version they leave out, as kubectl does', () => {
+    const { objects } = parse(
+      '{"kind":"ServiceList","apiVersion":"v1","items":[{"metadata":{"name":"mock"},"spec":{"ports":[{"port":99}]}}]}',
+    );
+    expect(objects.map(o => [o.apiVersion, o.kind, o.metadata.name])).toEqual([
+      ['v1', 'Service', 'mock'],
+    ]);
+  });
+
   it('skips documents that are not Kubernetes objects with file and line, and reads the rest', () => {
     const text = [
       'static_resources:', // an Envoy bootstrap

@@ -184,7 +184,15 @@ export function parseManifests(
       continue;
     }
     const items: unknown[] = isList(value) ? value.items : [value];
+    // Items of a typed list (`ServiceList`) may leave out the kind and version they share.
+    const itemKind = isList(value)
+      ? String(value.kind).replace(/List$/, '')
+      : '';
     for (const item of items) {
+      if (isObject(item) && itemKind && item.kind === undefined) {
+        item.kind = itemKind;
+        item.apiVersion ??= value.apiVersion;
+      }
       if (isObject(item) && item.kind === 'IstioOperator') {
         item.metadata = isObject(item.metadata) ? item.metadata : {};
         item.metadata.name ||= istioOperatorName(item);
