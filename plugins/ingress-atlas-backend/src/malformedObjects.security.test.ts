@@ -119,6 +119,17 @@ const MALFORMED = [
     field: 'spec.template.spec.containers[0].ports',
   },
   {
+    case: 'Secret certificate as a number',
+    object: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'certificate-number', namespace: 'shop' },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': 5 },
+    },
+    field: 'stringData.tls.crt',
+  },
+  {
     case: 'Istio Gateway servers as a string',
     object: {
       apiVersion: 'networking.istio.io/v1',

@@ -254,7 +254,8 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
     spec: podSpec,
     status: mapping({ podIP: text }),
   },
-  secrets: { type: text, data: textMap },
+  // stringData only in manifests: the API server folds it into data.
+  secrets: { type: text, data: textMap, stringData: textMap },
   configmaps: { data: textMap },
   deployments: workload,
   statefulsets: workload,
