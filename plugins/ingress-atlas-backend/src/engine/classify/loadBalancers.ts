@@ -82,6 +82,18 @@ const NETWORK_ANNOTATIONS: Array<{
     internal: v => /"type"\s*:\s*"inner"/.test(v),
     public: v => /"type"\s*:\s*"public"/.test(v),
   },
+  // Huawei's cloud controller: an ELB is reached from the internet only through an EIP, one
+  // created with it or an existing one by id.
+  {
+    key: 'kubernetes.io/elb.eip-auto-create-option',
+    internal: () => false,
+    public: () => true,
+  },
+  {
+    key: 'kubernetes.io/elb.eip-id',
+    internal: () => false,
+    public: v => v !== '',
+  },
   // AWS load balancer controller; `internet-facing` is the only other value.
   {
     key: 'service.beta.kubernetes.io/aws-load-balancer-scheme',
@@ -130,7 +142,7 @@ const PROVIDER_DEFAULTS: Record<CloudProvider, string> = {
   tencent: 'TKE creates a public CLB unless an internal subnet is annotated',
   aliyun:
     "Aliyun's cloud controller creates an internet-facing load balancer unless address-type is intranet",
-  huawei: 'CCE creates a public ELB unless the ELB is created inner',
+  huawei: 'an ELB has no EIP unless one is asked for',
   generic:
     'cloud controllers create an internet-facing load balancer for a LoadBalancer Service unless an internal annotation says otherwise',
 };
@@ -262,6 +274,13 @@ function unnarrowedReach(
     return {
       network: 'unknown',
       reason: `load balancer class ${loadBalancerClass}: its controller decides the network`,
+    };
+  }
+  if (provider === 'huawei' || annotations['kubernetes.io/elb.class']) {
+    return {
+      network: 'internal',
+      reason:
+        'default: an ELB created for the Service has no EIP unless kubernetes.io/elb.eip-auto-create-option or elb.eip-id asks for one, so only a private address',
     };
   }
   return {
