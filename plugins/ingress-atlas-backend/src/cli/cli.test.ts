@@ -79,6 +79,27 @@ describe('ingress-atlas analyze', () => {
     );
   });
 
+  it('skips a document that is not a Kubernetes object, naming file and line, and goes on', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-cli-'));
+    try {
+      const file = path.join(dir, 'mixed.yaml');
+      await fs.writeFile(
+        file,
+        'replicaCount: 2\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports: [{port: 443}]\n',
+      );
+      const { code, stderr, stdout } = cli('analyze', '-f', file);
+      expect(code).toBe(0);
+      expect(stderr).toBe(
+        `Skipped 1 document(s):\n  ${file}:1 not a Kubernetes object (no apiVersion and kind)\n`,
+      );
+      expect(stdout).toMatch(
+        /load-balancer \(default\/web\) +public +443\/TCP/,
+      );
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the file and line of bad YAML and exits 65', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-cli-'));
     try {

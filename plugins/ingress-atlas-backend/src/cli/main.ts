@@ -108,7 +108,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       );
     }
     if (values.provider && !isCloudProvider(values.provider)) {
-      throw new UsageError(`--provider must be one of ${CLOUD_PROVIDERS.join(', ')}`);
+      throw new UsageError(
+        `--provider must be one of ${CLOUD_PROVIDERS.join(', ')}`,
+      );
     }
     const now = values.now ? new Date(values.now) : io.now();
     if (Number.isNaN(now.getTime()))
@@ -132,12 +134,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(model, null, 2)}\n`);
     } else {
       io.stdout(formatModel(model));
-      const skipped = Object.entries(inputs.skipped);
-      if (skipped.length) {
+      // Documents that are not objects are keyed `file:line reason`; kinds `apiVersion kind`.
+      const isDocument = ([key]: [string, number]) => /:\d+ /.test(key);
+      const entries = Object.entries(inputs.skipped);
+      const kinds = entries.filter(e => !isDocument(e));
+      const documents = entries.filter(isDocument);
+      if (kinds.length) {
         io.stderr(
-          `Not analyzed: ${skipped
+          `Not analyzed: ${kinds
             .map(([kind, n]) => `${n} ${kind}`)
             .join(', ')}\n`,
+        );
+      }
+      if (documents.length) {
+        io.stderr(
+          `Skipped ${documents.length} document(s):\n${documents
+            .map(([where]) => `  ${where}\n`)
+            .join('')}`,
         );
       }
     }
