@@ -15,3 +15,4 @@ export * from './labels';
 export * from './tke';
 export * from './api';
 export * from './accountInventory';
+export * from './findings';

@@ -1,6 +1,7 @@
 import {
   AtlasModel,
   Finding,
+  FindingCode,
   ObjectRef,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { GatewaySet } from '../gateways/GatewaySet';
@@ -11,9 +12,12 @@ export interface AnalyzerContext extends EngineContext {
   gatewaySets: Map<string, GatewaySet>;
 }
 
-/** One check over the model; its codes are stable and documented in the findings table. */
+/**
+ * One check over the model. It declares the codes it raises; each is defined (title, severities,
+ * description, fix) in the findings catalogue of -common, which docs/findings.md is rendered from.
+ */
 export interface Analyzer {
-  codes: string[];
+  codes: FindingCode[];
   analyze(context: AnalyzerContext): Finding[];
 }
 
@@ -24,7 +28,9 @@ function refKey(ref: ObjectRef): string {
   );
 }
 
-export function finding(options: Omit<Finding, 'id'>): Finding {
+export function finding(
+  options: Omit<Finding, 'id' | 'code'> & { code: FindingCode },
+): Finding {
   return {
     id: `${options.code}:${options.objects.map(refKey)[0] ?? ''}`,
     ...options,
