@@ -15,6 +15,11 @@ export interface Config {
       kindConcurrency?: number;
       /** Per-cluster time limit in seconds. Default 60. */
       clusterTimeoutSeconds?: number;
+      /**
+       * When clusters are still being read this many seconds into a refresh, the clusters
+       * read so far are published without waiting for the slow ones. Default 10.
+       */
+      publishEarlyAfterSeconds?: number;
     };
     /**
      * Also read the clusters configured for Backstage's Kubernetes plugin

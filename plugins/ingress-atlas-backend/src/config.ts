@@ -12,6 +12,7 @@ export interface AtlasConfig {
   concurrency: number;
   kindConcurrency: number;
   clusterTimeoutMs: number;
+  publishEarlyAfterMs: number;
   allowInsecureHttp: boolean;
   importKubernetesConfig: boolean;
   catalogClusters: {
@@ -49,12 +50,19 @@ export function readAtlasConfig(root: Config): AtlasConfig {
       `Invalid ingressAtlas.refresh.clusterTimeoutSeconds: ${timeoutSeconds}; expected a positive number`,
     );
   }
+  const publishEarlySeconds = refresh?.getOptionalNumber('publishEarlyAfterSeconds') ?? 10;
+  if (!(publishEarlySeconds > 0)) {
+    throw new Error(
+      `Invalid ingressAtlas.refresh.publishEarlyAfterSeconds: ${publishEarlySeconds}; expected a positive number`,
+    );
+  }
   const catalog = config?.getOptionalConfig('catalogClusters');
   return {
     schedule: readOptionalSchedule(refresh, 'ingressAtlas.refresh', DEFAULT_SCHEDULE),
     concurrency,
     kindConcurrency,
     clusterTimeoutMs: timeoutSeconds * 1000,
+    publishEarlyAfterMs: publishEarlySeconds * 1000,
     allowInsecureHttp: readAllowInsecureHttp(root),
     importKubernetesConfig:
       config?.getOptionalBoolean('importKubernetesConfig') ?? true,

@@ -3,11 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  DEFAULT_PRICES,
-  ingressAtlasPermissions,
-  mergePriceCatalogue,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { ingressAtlasPermissions } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   IngressAtlasCloudProvider,
   IngressAtlasClusterSource,
@@ -22,23 +18,14 @@ import {
 import { readAtlasConfig } from './config';
 import { readManifestInventory } from './manifests';
 import { AtlasRefresher } from './refresh/AtlasRefresher';
+import { Leases } from './refresh/Leases';
+import { RefreshCycle } from './refresh/RefreshCycle';
 import { createRouter } from './router';
 import { AnalysisRunner } from './service/AnalysisRunner';
 import { AtlasModelService } from './service/AtlasModelService';
-import { readCatalogEntities } from './service/readCatalogEntities';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const REFRESH_TASK_ID = 'ingress-atlas:refresh';
-
-function withTimeout<T>(promise: Promise<T> | undefined, ms: number) {
-  if (!promise) return undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
-    ),
-  ]);
-}
 
 /**
  * Ingress Atlas backend: discovers clusters and cloud accounts, stores their snapshots,
@@ -129,47 +116,31 @@ export const ingressAtlasPlugin = createBackendPlugin({
         });
         lifecycle.addShutdownHook(() => refresher.stop());
 
-        const refresh = async () => {
-          const started = Date.now();
-          const summary = await refresher.refresh();
-          const inquired: Record<string, Record<string, number>> = {};
-          for (const provider of cloudProviders) {
-            try {
-              // Price APIs only refine the catalogue: they may not hold up a refresh.
-              const prices = await withTimeout(provider.inquirePrices?.(), 15_000);
-              if (prices) inquired[provider.id] = prices;
-            } catch (error) {
-              logger.debug('Price inquiry failed; using the catalogue', {
-                provider: provider.id,
-                error: (error as Error).message,
-              });
-            }
-          }
-          const prices = mergePriceCatalogue(
-            mergePriceCatalogue(DEFAULT_PRICES, atlasConfig.prices),
-            inquired,
-            { source: 'provider price API', date: new Date().toISOString().slice(0, 10) },
-          );
-          logger.debug('Analysing the stored snapshots');
-          const analysed = await analysis.analyze({
-            snapshots: await store.listStoredClusters(),
-            clouds: await store.listCloud(),
-            prices,
-            entities: await readCatalogEntities({ catalog, auth }),
-            now: new Date().toISOString(),
-          });
-          await models.publish(analysed, summary.sourceErrors);
-          logger.info('Refreshed the atlas', {
-            clusters: summary.clusters.length,
-            failed: summary.clusters.filter(c => !c.ok).length,
-            paths: analysed.model.paths.length,
-            findings: analysed.model.findings.length,
-            ms: Date.now() - started,
-          });
-        };
+        const cycle = RefreshCycle.create({
+          logger,
+          store,
+          leases: Leases.create({ db: await database.getClient() }),
+          refresher,
+          analysis,
+          models,
+          cloudProviders,
+          prices: atlasConfig.prices,
+          catalog,
+          auth,
+          publishEarlyAfterMs: atlasConfig.publishEarlyAfterMs,
+        });
 
-        const taskRunner = scheduler.createScheduledTaskRunner(atlasConfig.schedule);
-        await taskRunner.run({ id: REFRESH_TASK_ID, fn: refresh });
+        // Every replica runs the task on its own schedule; the cycle's lease lets one refresh.
+        const taskRunner = scheduler.createScheduledTaskRunner({
+          ...atlasConfig.schedule,
+          scope: 'local',
+        });
+        await taskRunner.run({
+          id: REFRESH_TASK_ID,
+          fn: async () => {
+            await cycle.run();
+          },
+        });
 
         httpRouter.use(
           await createRouter({

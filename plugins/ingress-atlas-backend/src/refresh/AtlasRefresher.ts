@@ -53,7 +53,10 @@ export class AtlasRefresher {
     await this.collector.stop();
   }
 
-  async refresh(): Promise<RefreshSummary> {
+  /** `onCluster` hears of each cluster as soon as its outcome is stored. */
+  async refresh(
+    options: { onCluster?: (result: RefreshSummary['clusters'][number]) => void } = {},
+  ): Promise<RefreshSummary> {
     const { logger, store } = this.options;
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
     const connections = await this.listConnections(sourceErrors);
@@ -61,7 +64,11 @@ export class AtlasRefresher {
     const clusters = await mapWithConcurrency(
       connections,
       this.options.concurrency,
-      connection => this.refreshCluster(connection),
+      async connection => {
+        const result = await this.refreshCluster(connection);
+        options.onCluster?.(result);
+        return result;
+      },
     ).finally(() => this.collector.stop());
     // A source that failed to answer must not make its clusters disappear.
     if (sourceErrors.length === 0) {

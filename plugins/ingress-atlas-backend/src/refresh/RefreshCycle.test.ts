@@ -1,0 +1,169 @@
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { RunningCluster } from '@ingress-atlas/sandbox';
+import { startTestCluster } from '../collection/testCluster';
+import { readManifestInventory } from '../manifests';
+import { AnalysisRunner } from '../service/AnalysisRunner';
+import { AtlasModelService } from '../service/AtlasModelService';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { AtlasRefresher } from './AtlasRefresher';
+import { Leases } from './Leases';
+import { RefreshCycle } from './RefreshCycle';
+
+jest.setTimeout(60_000);
+
+// PostgreSQL runs when the test script provides it (scripts/postgres.sh); SQLite always.
+const ids: TestDatabaseId[] = ['SQLITE_3'];
+if (process.env.INGRESS_ATLAS_TEST_POSTGRES) {
+  ids.push(process.env.INGRESS_ATLAS_TEST_POSTGRES as TestDatabaseId);
+}
+const databases = TestDatabases.create({ ids });
+
+describe.each(ids)('RefreshCycle on %s', databaseId => {
+  const clusters: RunningCluster[] = [];
+  const connections: ClusterConnection[] = [];
+
+  beforeAll(async () => {
+    for (const name of ['fast', 'slow']) {
+      const { cluster, connection } = await startTestCluster();
+      clusters.push(cluster);
+      connections.push({
+        ...connection,
+        descriptor: { ...connection.descriptor, name },
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(clusters.map(c => c.stop()));
+  });
+
+  afterEach(() => {
+    clusters.forEach(c => c.faults.set({ latencyMs: null }));
+  });
+
+  /** The plugin's parts on one database, as two replicas of a backend would share it. */
+  async function replica(
+    options: { leaseTtlMs?: number; publishEarlyAfterMs?: number } = {},
+  ) {
+    const knex = await databases.init(databaseId);
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const logger = mockServices.logger.mock();
+    const store = await SnapshotStore.create({ database });
+    const analysis = AnalysisRunner.create({ logger, useWorker: false });
+    const models = AtlasModelService.create({ store, analysis, logger });
+    const refresher = AtlasRefresher.create({
+      logger,
+      store,
+      sources: [{ id: 'test', listClusters: async () => connections }],
+      cloudProviders: [],
+      concurrency: 2,
+      kindConcurrency: 4,
+      clusterTimeoutMs: 20_000,
+      readManifests: readManifestInventory,
+    });
+    const leases = Leases.create({ db: knex });
+    const cycle = RefreshCycle.create({
+      logger,
+      store,
+      leases,
+      refresher,
+      analysis,
+      models,
+      cloudProviders: [],
+      prices: {},
+      catalog: catalogServiceMock({ entities: [] }),
+      auth: mockServices.auth(),
+      leaseTtlMs: options.leaseTtlMs ?? 2_000,
+      publishEarlyAfterMs: options.publishEarlyAfterMs ?? 30_000,
+    });
+    return { cycle, leases, models, logger, stop: () => analysis.stop() };
+  }
+
+  it('takes over from a replica that crashed mid-refresh within the lease, not a task timeout', async () => {
+    const { cycle, leases, models, stop } = await replica({
+      leaseTtlMs: 2_000,
+    });
+    try {
+      // A replica took the lease and died: it never renews or releases it.
+      expect(await leases.tryAcquire('refresh', 'crashed-replica', 2_000)).toBe(
+        true,
+      );
+      const started = Date.now();
+      expect(await cycle.run()).toEqual({ ran: true, publications: 1 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(
+        (await models.model())?.clusters.map(c => [c.name, c.status]),
+      ).toEqual([
+        ['fast', 'ok'],
+        ['slow', 'ok'],
+      ]);
+      // The lease is given back, marked released.
+      expect((await leases.state('refresh'))?.expiresAt).toBe(-1);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('skips a refresh while another replica refreshes, once that one has published', async () => {
+    const { cycle, leases, stop } = await replica({ leaseTtlMs: 5_000 });
+    try {
+      expect(await leases.tryAcquire('refresh', 'working-replica', 5_000)).toBe(
+        true,
+      );
+      const waiting = cycle.run();
+      await new Promise(resolve => setTimeout(resolve, 1_500));
+      await leases.release('refresh', 'working-replica');
+      expect(await waiting).toEqual({
+        ran: false,
+        reason: 'refreshed by another replica',
+      });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('publishes the clusters read so far while a slow one is still being read', async () => {
+    const { cycle, models, stop } = await replica({
+      publishEarlyAfterMs: 1_000,
+    });
+    try {
+      await cycle.run();
+      const collectedAt = async () =>
+        Object.fromEntries(
+          ((await models.model())?.clusters ?? []).map(c => [
+            c.name,
+            c.collectedAt,
+          ]),
+        );
+      const before = await collectedAt();
+
+      clusters[1].faults.set({ latencyMs: 800 });
+      let done = false;
+      const running = cycle.run().finally(() => {
+        done = true;
+      });
+      let early: Record<string, string | undefined> | undefined;
+      while (!done && !early) {
+        const now = await collectedAt();
+        if (now.fast !== before.fast) early = now;
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      // Published before the refresh ended: the fast cluster fresh, the slow one as it was.
+      expect(done).toBe(false);
+      expect(early?.slow).toBe(before.slow);
+      expect(await running).toEqual({ ran: true, publications: 2 });
+      expect((await collectedAt()).slow).not.toBe(before.slow);
+    } finally {
+      await stop();
+    }
+  });
+});

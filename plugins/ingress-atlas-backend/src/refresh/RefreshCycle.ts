@@ -1,0 +1,222 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DEFAULT_PRICES,
+  PriceOverrides,
+  mergePriceCatalogue,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { IngressAtlasCloudProvider } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { randomUUID } from 'node:crypto';
+import { AnalysisRunner } from '../service/AnalysisRunner';
+import { AtlasModelService } from '../service/AtlasModelService';
+import { readCatalogEntities } from '../service/readCatalogEntities';
+import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
+import { AtlasRefresher } from './AtlasRefresher';
+import { Leases } from './Leases';
+
+const LEASE = 'refresh';
+
+/** What a refresh did, for the log and for tests. */
+export type RefreshOutcome =
+  | { ran: false; reason: string }
+  | { ran: true; publications: number };
+
+/**
+ * One refresh of the atlas: read every cluster and cloud account, analyse the stored
+ * snapshots and publish the model.
+ *
+ * - One replica at a time refreshes, under a lease in the database that it renews while it
+ *   works. A replica that finds the lease held waits: when the holder releases it, that
+ *   refresh has just published and this one is skipped; when it runs out, its holder died
+ *   (a crash mid-refresh) and this replica takes over at once, after at most the lease's
+ *   time to live, not the scheduler's task timeout.
+ * - A slow cluster does not hold back the others: when clusters are still being read
+ *   `publishEarlyAfterMs` after the start and some have been read since, the model is
+ *   analysed and published from what is stored (fresh data for those read, the last
+ *   snapshot of the others), then again when the refresh ends.
+ */
+export class RefreshCycle {
+  static create(options: {
+    logger: LoggerService;
+    store: SnapshotStore;
+    leases: Leases;
+    refresher: AtlasRefresher;
+    analysis: AnalysisRunner;
+    models: AtlasModelService;
+    cloudProviders: IngressAtlasCloudProvider[];
+    prices: PriceOverrides;
+    catalog: CatalogService;
+    auth: AuthService;
+    leaseTtlMs?: number;
+    publishEarlyAfterMs: number;
+  }) {
+    return new RefreshCycle({ leaseTtlMs: 15_000, ...options });
+  }
+
+  readonly #holder = randomUUID();
+
+  private constructor(
+    private readonly options: Parameters<typeof RefreshCycle.create>[0] & {
+      leaseTtlMs: number;
+    },
+  ) {}
+
+  async run(): Promise<RefreshOutcome> {
+    const { leases, leaseTtlMs, logger } = this.options;
+    if (!(await this.acquireOrWait())) {
+      logger.info(
+        'Another replica refreshed the atlas meanwhile; skipping this refresh',
+      );
+      return { ran: false, reason: 'refreshed by another replica' };
+    }
+    const renewal = setInterval(() => {
+      leases.renew(LEASE, this.#holder, leaseTtlMs).then(
+        held => {
+          if (!held) logger.warn('Lost the refresh lease while refreshing');
+        },
+        error =>
+          logger.warn('Renewing the refresh lease failed', {
+            error: error.message,
+          }),
+      );
+    }, leaseTtlMs / 3);
+    try {
+      return await this.refresh();
+    } finally {
+      clearInterval(renewal);
+      await leases.release(LEASE, this.#holder);
+    }
+  }
+
+  /** Takes the lease, or waits on its holder: true to refresh, false when it refreshed. */
+  private async acquireOrWait(): Promise<boolean> {
+    const { leases, leaseTtlMs, logger } = this.options;
+    let waited = false;
+    for (;;) {
+      if (waited) {
+        // Released while this replica waited: its holder finished and published.
+        const state = await leases.state(LEASE);
+        if (state && state.expiresAt < 0) return false;
+      }
+      if (await leases.tryAcquire(LEASE, this.#holder, leaseTtlMs)) {
+        if (waited) {
+          logger.info(
+            'Took over the refresh lease of a replica that stopped renewing it',
+          );
+        }
+        return true;
+      }
+      waited = true;
+      await new Promise(resolve =>
+        setTimeout(resolve, Math.min(1_000, leaseTtlMs / 5)),
+      );
+    }
+  }
+
+  private async refresh(): Promise<RefreshOutcome> {
+    const { refresher, logger, publishEarlyAfterMs } = this.options;
+    const started = Date.now();
+    let readSinceStart = 0;
+    let done = false;
+    let early: Promise<unknown> | undefined;
+    const publishEarly = () => {
+      if (done || early || readSinceStart === 0) return;
+      if (Date.now() - started < publishEarlyAfterMs) return;
+      logger.info(
+        'Publishing the clusters read so far while others are still being read',
+        {
+          read: readSinceStart,
+        },
+      );
+      early = this.publish(undefined).catch(error =>
+        logger.warn('Publishing the clusters read so far failed', {
+          error: error.message,
+        }),
+      );
+    };
+    const timer = setTimeout(publishEarly, publishEarlyAfterMs);
+    try {
+      const summary = await refresher.refresh({
+        onCluster: result => {
+          if (result.ok) readSinceStart += 1;
+          publishEarly();
+        },
+      });
+      done = true;
+      await early;
+      const model = await this.publish(summary.sourceErrors);
+      logger.info('Refreshed the atlas', {
+        clusters: summary.clusters.length,
+        failed: summary.clusters.filter(c => !c.ok).length,
+        paths: model.paths,
+        findings: model.findings,
+        ms: Date.now() - started,
+      });
+      return { ran: true, publications: early ? 2 : 1 };
+    } finally {
+      done = true;
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Analyses what is stored and publishes it. `sourceErrors` undefined: an early publication,
+   * which keeps the source errors of the model it follows.
+   */
+  private async publish(sourceErrors: SourceError[] | undefined) {
+    const { store, analysis, models, catalog, auth } = this.options;
+    const analysed = await analysis.analyze({
+      snapshots: await store.listStoredClusters(),
+      clouds: await store.listCloud(),
+      prices: await this.prices(),
+      entities: await readCatalogEntities({ catalog, auth }),
+      now: new Date().toISOString(),
+    });
+    await models.publish(
+      analysed,
+      sourceErrors ?? (await models.sourceErrors()),
+    );
+    return {
+      paths: analysed.model.paths.length,
+      findings: analysed.model.findings.length,
+    };
+  }
+
+  /** The catalogue, with config overrides, refined by what the providers' price APIs say. */
+  private async prices() {
+    const inquired: Record<string, Record<string, number>> = {};
+    for (const provider of this.options.cloudProviders) {
+      try {
+        // Price APIs only refine the catalogue: they may not hold up a refresh.
+        const prices = await withTimeout(provider.inquirePrices?.(), 15_000);
+        if (prices) inquired[provider.id] = prices;
+      } catch (error) {
+        this.options.logger.debug('Price inquiry failed; using the catalogue', {
+          provider: provider.id,
+          error: (error as Error).message,
+        });
+      }
+    }
+    return mergePriceCatalogue(
+      mergePriceCatalogue(DEFAULT_PRICES, this.options.prices),
+      inquired,
+      {
+        source: 'provider price API',
+        date: new Date().toISOString().slice(0, 10),
+      },
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T> | undefined, ms: number) {
+  if (!promise) return undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`no answer within ${ms} ms`)),
+        ms,
+      ).unref(),
+    ),
+  ]);
+}
