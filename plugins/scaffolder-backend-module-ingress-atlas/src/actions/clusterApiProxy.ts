@@ -4,12 +4,10 @@ import {
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject } from '../kube';
-import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
   MANAGED_BY_LABEL,
-  Preflight,
   changeOutputs,
   clusterInput,
   proxyInputs,
@@ -165,7 +163,11 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input =>
+      `put the API server of cluster ${input.cluster} behind ${
+        input.public ? 'a public' : 'an internal'
+      } load balancer`,
+    async plan(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -176,13 +178,6 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         subnetId,
         sourceRanges,
       } = ctx.input;
-      const preflight = new Preflight(
-        `put the API server of cluster ${clusterName} behind ${
-          isPublic ? 'a public' : 'an internal'
-        } load balancer`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       if (isPublic) {
         preflight.check(
           allowPublic,
@@ -205,19 +200,6 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         !isPublic && cluster.provider === 'tencent' && subnetId
           ? { [TKE.internalSubnetId]: subnetId }
           : {};
-      const plans = await planObjects(
-        cluster,
-        apiProxyObjects({
-          namespace,
-          name,
-          image,
-          serviceAnnotations,
-          sourceRanges,
-        }),
-      );
-      checkManagedByUs(plans, preflight);
-      preflight.done();
-
       const cost = resourceMonthlyCost(
         {
           provider: cluster.provider,
@@ -245,15 +227,18 @@ export function createClusterApiProxyAction(options: ActionOptions) {
       );
       ctx.output('service', `${namespace}/${name}`);
       ctx.output('monthlyCostCny', monthly);
-      const changed = await carryOut(ctx, cluster, plans, [
-        'cluster.api-proxy',
-        clusterName,
-        namespace,
-        name,
-      ]);
-      if (!changed) {
-        ctx.logger.info(`Nothing to change: ${namespace}/${name} is in place`);
-      }
+      return {
+        objects: apiProxyObjects({
+          namespace,
+          name,
+          image,
+          serviceAnnotations,
+          sourceRanges,
+        }),
+        onlyOurs: true,
+        key: ['cluster.api-proxy', clusterName, namespace, name],
+        inPlace: `${namespace}/${name} is in place`,
+      };
     },
   });
 }

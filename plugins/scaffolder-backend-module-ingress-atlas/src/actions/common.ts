@@ -87,6 +87,11 @@ export class Preflight {
     this.#logger.warn(message);
   }
 
+  /** Whether a check failed already. */
+  get failed(): boolean {
+    return this.#problems.length > 0;
+  }
+
   done(): void {
     if (this.#problems.length > 0) {
       throw new ConflictError(

@@ -5,10 +5,8 @@ import {
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
-import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
-  Preflight,
   changeOutputs,
   clusterInput,
   gatewayInput,
@@ -94,7 +92,9 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input =>
+      `enable HTTPS for ${input.host} on gateway ${input.namespace}/${input.gateway} of cluster ${input.cluster}`,
+    async plan(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -103,11 +103,6 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         credentialName,
         httpsRedirect,
       } = ctx.input;
-      const preflight = new Preflight(
-        `enable HTTPS for ${host} on gateway ${namespace}/${gateway} of cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
 
       const workload = await gatewayWorkload(cluster, namespace, gateway);
       const podLabels = workload?.spec?.template?.metadata?.labels;
@@ -177,7 +172,10 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         servers
           .flatMap(s => s.hosts)
           .find(
-            h => serverHostMatches(h, host) && !h.endsWith('/*') && !h.endsWith('*'),
+            h =>
+              serverHostMatches(h, host) &&
+              !h.endsWith('/*') &&
+              !h.endsWith('*'),
           ) ?? host;
       const https = servers.find(
         s =>
@@ -212,17 +210,13 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           }
         }
       }
-      const {
-        name,
-        namespace: configNamespace,
-        labels,
-        annotations,
-      } = config!.metadata!;
+      const { name, namespace: configNamespace } = config!.metadata!;
+      // Only the servers: applied as ingress-atlas, the rest of the Gateway stays its owners'.
       const desired: KubeObject = {
         apiVersion: ISTIO_NETWORKING,
         kind: 'Gateway',
-        metadata: { name, namespace: configNamespace, labels, annotations },
-        spec: { ...config!.spec, servers },
+        metadata: { name, namespace: configNamespace },
+        spec: { servers },
       };
       const service = (
         await listObjects(cluster, {
@@ -244,24 +238,15 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         );
       }
 
-      const plans = await planObjects(cluster, [desired]);
-      const keyPrefix = [
-        'gateway.enable-tls',
-        clusterName,
-        namespace,
-        gateway,
-        host,
-      ];
       ctx.output(
         'gatewayConfig',
         `${config!.metadata!.namespace}/${config!.metadata!.name}`,
       );
-      const changed = await carryOut(ctx, cluster, plans, keyPrefix);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: ${host} is already served over HTTPS`,
-        );
-      }
+      return {
+        objects: [desired],
+        key: ['gateway.enable-tls', clusterName, namespace, gateway, host],
+        inPlace: `${host} is already served over HTTPS`,
+      };
     },
   });
 }

@@ -1,12 +1,10 @@
 import { serverHostMatches } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { ISTIO_NETWORKING } from '../istio';
-import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
   MANAGED_BY_LABEL,
-  Preflight,
   changeOutputs,
   clusterInput,
   gatewayInput,
@@ -130,7 +128,9 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input =>
+      `expose ${input.namespace}/${input.service} as ${input.host} on cluster ${input.cluster}`,
+    async plan(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -140,11 +140,6 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         gatewayNamespace,
         credentialName,
       } = ctx.input;
-      const preflight = new Preflight(
-        `expose ${namespace}/${serviceName} as ${host} on cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       const service = await readObject(cluster, {
         apiVersion: 'v1',
         kind: 'Service',
@@ -227,23 +222,13 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
           )
           .join(', ')}`,
       );
-      const plans = await planObjects(cluster, objects);
-      checkManagedByUs(plans, preflight);
-      preflight.done();
-
-      const keyPrefix = [
-        'gateway.expose-service',
-        clusterName,
-        namespace,
-        serviceName,
-      ];
       ctx.output('url', `${credentialName ? 'https' : 'http'}://${host}/`);
-      const changed = await carryOut(ctx, cluster, plans, keyPrefix);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: ${host} already routes to ${namespace}/${serviceName}`,
-        );
-      }
+      return {
+        objects,
+        onlyOurs: true,
+        key: ['gateway.expose-service', clusterName, namespace, serviceName],
+        inPlace: `${host} already routes to ${namespace}/${serviceName}`,
+      };
     },
   });
 }

@@ -1,11 +1,9 @@
 import { stringify } from 'yaml';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
-import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import {
   ActionOptions,
   MANAGED_BY,
   MANAGED_BY_LABEL,
-  Preflight,
   changeOutputs,
   clusterInput,
   proxyInputs,
@@ -167,7 +165,9 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: ({ cluster, namespace, name }) =>
+      `run front proxy ${namespace}/${name} on cluster ${cluster}`,
+    async plan(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -177,11 +177,6 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
         ports,
         image,
       } = ctx.input;
-      const preflight = new Preflight(
-        `run front proxy ${namespace}/${name} on cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       const selector = labelSelectorOf(nodeSelector);
       const nodes = selector
         ? await listObjects(cluster, {
@@ -218,20 +213,6 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
             : `there is no upstream Service ${serviceNamespace}/${service}`,
         );
       }
-      const plans = await planObjects(
-        cluster,
-        frontProxyObjects({
-          namespace,
-          name,
-          nodeSelector,
-          upstream,
-          ports,
-          image,
-        }),
-      );
-      checkManagedByUs(plans, preflight);
-      preflight.done();
-
       const addresses = nodes.flatMap(n =>
         (n.status?.addresses ?? [])
           .filter((a: { type: string }) =>
@@ -246,17 +227,19 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
       ctx.logger.info(
         'One proxy node is a single point of failure: for a shared address, run keepalived with an HAVIP (which can carry an EIP) across the proxy nodes',
       );
-      const changed = await carryOut(ctx, cluster, plans, [
-        'gateway.front-proxy',
-        clusterName,
-        namespace,
-        name,
-      ]);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: front proxy ${namespace}/${name} is in place`,
-        );
-      }
+      return {
+        objects: frontProxyObjects({
+          namespace,
+          name,
+          nodeSelector,
+          upstream,
+          ports,
+          image,
+        }),
+        onlyOurs: true,
+        key: ['gateway.front-proxy', clusterName, namespace, name],
+        inPlace: `front proxy ${namespace}/${name} is in place`,
+      };
     },
   });
 }

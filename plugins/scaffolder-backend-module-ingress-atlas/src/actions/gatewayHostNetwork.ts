@@ -1,8 +1,6 @@
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
-import { carryOut, planObjects } from './applyObjects';
 import {
   ActionOptions,
-  Preflight,
   changeOutputs,
   clusterInput,
   gatewayInput,
@@ -75,7 +73,9 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: ({ cluster, namespace, gateway }) =>
+      `move gateway ${namespace}/${gateway} on cluster ${cluster} to the host network`,
+    async plan(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -83,11 +83,6 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         nodeSelector,
       } = ctx.input;
       const target = `${namespace}/${gateway}`;
-      const preflight = new Preflight(
-        `move gateway ${target} on cluster ${clusterName} to the host network`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       const deployment = await readObject(cluster, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -134,20 +129,11 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         'nodes',
         nodes.map(n => n.metadata!.name!),
       );
-      const plans = await planObjects(cluster, [
-        hostNetworkDeployment(deployment!, nodeSelector),
-      ]);
-      const changed = await carryOut(ctx, cluster, plans, [
-        'gateway.host-network',
-        clusterName,
-        namespace,
-        gateway,
-      ]);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: ${target} already runs on the host network`,
-        );
-      }
+      return {
+        objects: [hostNetworkDeployment(deployment!, nodeSelector)],
+        key: ['gateway.host-network', clusterName, namespace, gateway],
+        inPlace: `${target} already runs on the host network`,
+      };
     },
   });
 }

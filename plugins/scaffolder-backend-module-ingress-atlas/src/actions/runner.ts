@@ -10,7 +10,9 @@ import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atl
 import { z } from 'zod/v3';
 import type { ConnectedCluster } from '../clusters';
 import { requirePermission } from '../permissions';
-import type { ActionOptions, Zod } from './common';
+import type { KubeObject } from '../kube';
+import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
+import { ActionOptions, Preflight, Zod } from './common';
 
 type FieldSchemas = { [field: string]: (zImpl: Zod) => z.ZodType };
 
@@ -38,10 +40,24 @@ type ClusterOf<S extends FieldSchemas> = 'cluster' extends keyof S
   ? ConnectedCluster
   : undefined;
 
-export interface AtlasActionSpec<
-  I extends FieldSchemas,
-  O extends FieldSchemas,
-> {
+/** The change an action plans: the runner diffs, backs up and applies it. */
+export interface ObjectChange {
+  /** The objects as they should be: created, or applied over the live ones. */
+  objects: KubeObject[];
+  /** Refuse objects that exist already and were not created by an earlier run. */
+  onlyOurs?: boolean;
+  /** Checkpoint keys of this change: unique per action and target within a task. */
+  key: string[];
+  /** What is said when everything is in place already. */
+  inPlace: string;
+}
+
+type RunContext<I extends FieldSchemas, O extends FieldSchemas> = ActionContext<
+  Parsed<I>,
+  Parsed<O>
+>;
+
+interface SpecBase<I extends FieldSchemas, O extends FieldSchemas> {
   id: string;
   description: string;
   examples: TemplateExample[];
@@ -53,11 +69,60 @@ export interface AtlasActionSpec<
    * name is refused with the field's name before anything is called.
    */
   clusterFields?: Array<keyof I & string>;
-  /** The action proper: input validated with defaults applied, permission granted, cluster connected. */
-  run(
-    ctx: ActionContext<Parsed<I>, Parsed<O>>,
-    cluster: ClusterOf<I>,
-  ): Promise<void>;
+}
+
+/** An action with its own flow: input validated with defaults applied, permission granted, cluster connected. */
+interface RunSpec<I extends FieldSchemas, O extends FieldSchemas>
+  extends SpecBase<I, O> {
+  run(ctx: RunContext<I, O>, cluster: ClusterOf<I>): Promise<void>;
+}
+
+/**
+ * An action that changes objects of its cluster: `plan` checks what it needs (into
+ * `preflight`, which refuses before anything changes) and returns the objects; the runner
+ * diffs them against the cluster, keeps a backup of what they replace, and applies them, one
+ * checkpoint per object.
+ */
+interface PlanSpec<
+  I extends FieldSchemas & { cluster: unknown },
+  O extends FieldSchemas,
+> extends SpecBase<I, O> {
+  /** What the action is about to do, for the preflight's refusal: "enable HTTPS for ...". */
+  intent(input: Parsed<I>): string;
+  plan(
+    ctx: RunContext<I, O>,
+    target: { cluster: ConnectedCluster; preflight: Preflight },
+  ): Promise<ObjectChange>;
+}
+
+export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
+  | RunSpec<I, O>
+  | PlanSpec<I & { cluster: unknown }, O>;
+
+async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
+  spec: PlanSpec<I & { cluster: unknown }, O>,
+  ctx: RunContext<I, O>,
+  cluster: ConnectedCluster,
+): Promise<void> {
+  const preflight = new Preflight(
+    spec.intent(ctx.input as Parsed<I & { cluster: unknown }>),
+    ctx.logger,
+    { dryRun: ctx.isDryRun },
+  );
+  const change = await spec.plan(ctx as any, { cluster, preflight });
+  if (preflight.failed) {
+    // Refuse on what the plan found before asking the server about objects built from it.
+    preflight.done();
+  }
+  const plans = await planObjects(cluster, change.objects);
+  if (change.onlyOurs) {
+    checkManagedByUs(plans, preflight);
+  }
+  preflight.done();
+  const changed = await carryOut(ctx, cluster, plans, change.key);
+  if (!changed) {
+    ctx.logger.info(`Nothing to change: ${change.inPlace}`);
+  }
 }
 
 /**
@@ -131,10 +196,12 @@ export function createAtlasAction<
       const name = (input as Record<string, unknown>).cluster;
       const cluster =
         typeof name === 'string' ? await clusters.connect(name) : undefined;
-      await spec.run(
-        { ...ctx, input } as unknown as ActionContext<Parsed<I>, Parsed<O>>,
-        cluster as ClusterOf<I>,
-      );
+      const runContext = { ...ctx, input } as unknown as RunContext<I, O>;
+      if ('plan' in spec) {
+        await carryOutPlan(spec, runContext, cluster!);
+      } else {
+        await spec.run(runContext, cluster as ClusterOf<I>);
+      }
     },
   });
   // The scaffolder's own type says the handler receives parsed input; it receives what the task
