@@ -19,6 +19,8 @@ export interface Expectations {
   /** Objects the analyzer reads, and documents it skips as not Kubernetes objects. */
   objects?: number;
   skippedDocuments?: number;
+  /** Objects read, by collected kind (`deployments`, `k8sGateways`...). */
+  read?: Record<string, number>;
   entries?: Array<{
     /** `namespace/name` of the Service (or workload) the entry is, or `ingress` for cloud Ingress. */
     of: string;
@@ -131,6 +133,11 @@ export async function checkFile(corpus: CorpusFile): Promise<Check[]> {
         .filter(([k]) => !k.includes(':'))
         .reduce((n, [, c]) => n + c, 0);
     check(`objects: ${e.objects}`, read === e.objects, `read ${read}`);
+  }
+  for (const [kind, n] of Object.entries(e.read ?? {})) {
+    const count =
+      (inventory.objects as Record<string, unknown[]>)[kind]?.length ?? 0;
+    check(`read ${n} ${kind}`, count === n, `read ${count}`);
   }
   if (e.skippedDocuments !== undefined) {
     const documents = Object.keys(skipped).filter(k => k.includes(':')).length;

@@ -19,9 +19,16 @@ function groupOf(apiVersion: string | undefined): string {
 /** The collected kind an object belongs to, by API group and kind (any served version). */
 export function collectedKindOf(object: KubeObject): CollectedKind | undefined {
   let group = groupOf(object.apiVersion);
-  // Ingresses written for Kubernetes before 1.22 carry the group they were served under then.
-  if (object.kind === 'Ingress' && group === 'extensions')
+  // Manifests written for older Kubernetes carry the groups these kinds were served under
+  // then: Ingress in extensions (until 1.22), workloads in extensions and apps/v1beta* (1.16).
+  if (object.kind === 'Ingress' && group === 'extensions') {
     group = 'networking.k8s.io';
+  } else if (
+    ['Deployment', 'DaemonSet', 'StatefulSet'].includes(object.kind ?? '') &&
+    group === 'extensions'
+  ) {
+    group = 'apps';
+  }
   return (Object.keys(COLLECTED_KINDS) as CollectedKind[]).find(
     k =>
       COLLECTED_KINDS[k].kind === object.kind &&

@@ -71,6 +71,16 @@ const NETWORK_ANNOTATIONS: Array<{
     key: TKE.internalSubnetId,
     internal: () => true,
   },
+  // Tencent's out-of-tree cloud controller (self-built clusters on CVM).
+  {
+    key: 'service.beta.kubernetes.io/tencentcloud-loadbalancer-type',
+    internal: v => /^private$/i.test(v),
+    public: v => /^public$/i.test(v),
+  },
+  {
+    key: 'service.beta.kubernetes.io/tencentcloud-loadbalancer-type-internal-subnet-id',
+    internal: v => v !== '',
+  },
   {
     key: `${ALIYUN_ANNOTATION}address-type`,
     internal: v => /^intranet$/i.test(v),
