@@ -119,6 +119,25 @@ const MALFORMED = [
     field: 'spec.template.spec.containers[0].ports',
   },
   {
+    case: 'HTTPRoute parentRefs with an empty entry',
+    object: httpRoute('empty-parent-ref', { parentRefs: [null] }),
+    field: 'spec.parentRefs[0]',
+  },
+  {
+    case: 'Pod owner reference without a name',
+    object: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'owner-without-name',
+        namespace: 'shop',
+        ownerReferences: [{ kind: 'ReplicaSet' }],
+      },
+      spec: { containers: [{ name: 'x', image: 'x' }] },
+    },
+    field: 'metadata.ownerReferences[0].name',
+  },
+  {
     case: 'Secret certificate as a number',
     object: {
       apiVersion: 'v1',

@@ -92,6 +92,16 @@ function list(item: Check): Check {
   };
 }
 
+const REQUIRED = new WeakSet<Check>();
+
+/** A field the engine reads without a fallback, as the API requires it. */
+function required(check: Check): Check {
+  const wrapped: Check = (value, field, problems) =>
+    check(value, field, problems);
+  REQUIRED.add(wrapped);
+  return wrapped;
+}
+
 function mapping(fields: Record<string, Check> = {}): Check {
   const checks = Object.entries(fields);
   return (value, field, problems) => {
@@ -103,8 +113,14 @@ function mapping(fields: Record<string, Check> = {}): Check {
     for (const [name, check] of checks) {
       const child = value[name];
       // Most fields are absent: their path is not worth building.
-      if (!absent(child))
+      if (!absent(child)) {
         check(child, field ? `${field}.${name}` : name, problems);
+      } else if (REQUIRED.has(check)) {
+        problems.push({
+          field: field ? `${field}.${name}` : name,
+          problem: 'is missing',
+        });
+      }
     }
   };
 }
@@ -133,7 +149,9 @@ const metadata = mapping({
   uid: text,
   labels: textMap,
   annotations: textMap,
-  ownerReferences: list(mapping({ kind: text, name: text })),
+  ownerReferences: list(
+    mapping({ kind: required(text), name: required(text) }),
+  ),
 });
 
 const labelSelector = mapping({
@@ -207,6 +225,36 @@ const istioRoutes = list(
   }),
 );
 
+/** HTTPRoute, GRPCRoute, TLSRoute and TCPRoute alike: where they attach and what they send to. */
+const gatewayApiRoute = {
+  spec: mapping({
+    parentRefs: list(
+      mapping({
+        group: text,
+        kind: text,
+        namespace: text,
+        name: text,
+        sectionName: text,
+        port: number,
+      }),
+    ),
+    hostnames: list(text),
+    rules: list(
+      mapping({
+        backendRefs: list(
+          mapping({
+            group: text,
+            kind: text,
+            namespace: text,
+            name: text,
+            port: number,
+          }),
+        ),
+      }),
+    ),
+  }),
+};
+
 /**
  * What each collected kind must look like where the engine reads it: the type of every field it
  * reads, as the Kubernetes, Istio and Gateway API types define them. Fields it does not read are
@@ -277,8 +325,15 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
     status: loadBalancerStatus,
   },
   // Read defensively by the engine (gateways/gatewayApi.ts, routes/, classify/ingresses).
-  ingressClasses: {},
-  albConfigs: {},
+  ingressClasses: {
+    spec: mapping({
+      controller: text,
+      parameters: mapping({ apiGroup: text, kind: text, name: text }),
+    }),
+  },
+  albConfigs: {
+    spec: mapping({ config: mapping({ id: text, addressType: text }) }),
+  },
   mutatingwebhookconfigurations: {},
   istioGateways: {
     spec: mapping({
@@ -315,6 +370,10 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
           port: number,
           protocol: text,
           hostname: text,
+          allowedRoutes: mapping({
+            namespaces: mapping({ from: text, selector: labelSelector }),
+            kinds: list(mapping({ group: text, kind: text })),
+          }),
           tls: mapping({
             mode: text,
             certificateRefs: list(mapping({ name: text, namespace: text })),
@@ -323,23 +382,16 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
       ),
     }),
   },
-  httpRoutes: {
+  httpRoutes: gatewayApiRoute,
+  grpcRoutes: gatewayApiRoute,
+  tlsRoutes: gatewayApiRoute,
+  tcpRoutes: gatewayApiRoute,
+  referenceGrants: {
     spec: mapping({
-      parentRefs: list(mapping({ kind: text, namespace: text, name: text })),
-      hostnames: list(text),
-      rules: list(
-        mapping({
-          backendRefs: list(
-            mapping({ kind: text, namespace: text, name: text, port: number }),
-          ),
-        }),
-      ),
+      from: list(mapping({ group: text, kind: text, namespace: text })),
+      to: list(mapping({ group: text, kind: text, name: text })),
     }),
   },
-  grpcRoutes: {},
-  tlsRoutes: {},
-  tcpRoutes: {},
-  referenceGrants: {},
   istioOperators: {
     spec: mapping({
       profile: text,
