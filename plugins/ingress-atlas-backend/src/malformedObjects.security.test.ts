@@ -299,7 +299,7 @@ describe('one malformed object', () => {
         );
 
         expect(stderr).not.toMatch(
-          /TypeError|is not a function|is not iterable/,
+          /TypeError|is not a function|is not iterable|Cannot read propert/,
         );
         expect(code).toBe(0);
         const model: AtlasModel = JSON.parse(stdout);

@@ -48,6 +48,9 @@ interface Target {
   name?: string;
 }
 
+/** Server-side apply's media type; the body is YAML (or JSON, which is YAML too). */
+const APPLY = 'application/apply-patch+yaml';
+
 /** Everything not served below /api and /apis. */
 const UNAUTHENTICATED = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
@@ -696,9 +699,6 @@ function checkBody(body: KubeObject, target: Target): KubeObject {
   }
   return body;
 }
-
-/** Server-side apply's media type; the body is YAML (or JSON, which is YAML too). */
-const APPLY = 'application/apply-patch+yaml';
 
 function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim();
