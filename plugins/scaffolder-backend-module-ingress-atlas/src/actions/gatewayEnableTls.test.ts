@@ -78,16 +78,19 @@ describe('ingress-atlas:gateway:enable-tls', () => {
     // A real API server answers with keys in its own order (sorted, for custom resources).
     const { store } = world.cluster('tke-blog');
     const type = store.type('networking.istio.io', 'gateways')!;
-    const reversed = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(reversed)
-        : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value)
-              .reverse()
-              .map(([k, v]) => [k, reversed(v)]),
-          )
-        : value;
+    const reversed = (value: unknown): unknown => {
+      if (Array.isArray(value)) {
+        return value.map(reversed);
+      }
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .map(([k, v]) => [k, reversed(v)]),
+        );
+      }
+      return value;
+    };
     store.update(type, reversed(blogGateway()) as KubeObject);
 
     const { ctx, recorded } = actionContext(input);
