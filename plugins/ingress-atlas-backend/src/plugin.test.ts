@@ -286,6 +286,26 @@ describe('ingress-atlas backend on the sandbox', () => {
     expect(after.body.generatedAt).not.toBe(first.body.generatedAt);
   });
 
+  it.each(['/topology', '/findings?severity=warning', '/cost'])(
+    'serves %s serialized once per model and query: the same ETag, 304 when the client has it',
+    async route => {
+      const url = `/api/ingress-atlas${route}`;
+      const first = await get(url);
+      expect(first.status).toBe(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^W\/"/);
+      const again = await request(backend.server)
+        .get(url)
+        .set('Authorization', mockCredentials.user.header())
+        .set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      // Another query is another body.
+      const other = await get(`${url}${url.includes('?') ? '&' : '?'}cluster=tke-blog`);
+      expect(other.status).toBe(200);
+      if (route !== '/cost') expect(other.headers.etag).not.toBe(etag);
+    },
+  );
+
   it('serves all exposures compressed, and plain to a client that takes no gzip', async () => {
     const url = '/api/ingress-atlas/exposures';
     const gzipped = await request(backend.server)

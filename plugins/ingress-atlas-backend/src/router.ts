@@ -6,6 +6,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  AtlasModel,
   ClustersResponse,
   CostResponse,
   FindingsFilter,
@@ -134,30 +135,47 @@ export async function createRouter(options: {
     await sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
-  router.get('/topology', async (req, res: express.Response<Topology>) => {
-    const filter = parse(topologyQuery, req.query, 'topology query');
-    const model = await readModel(req);
-    res.json(model ? buildTopology(model, filter) : { nodes: [], edges: [] });
-  });
-
-  router.get('/findings', async (req, res: express.Response<FindingsResponse>) => {
-    const query = parse(findingsQuery, req.query, 'findings query');
-    const model = await readModel(req);
-    const findings = (model?.findings ?? []).filter(
-      f =>
-        (!query.severity || f.severity === query.severity) &&
-        (!query.cluster || f.objects.some(o => o.cluster === query.cluster)),
+  /** A body derived from the model as the caller may see it, serialized once per revision. */
+  const sendDerived = async <T>(
+    req: express.Request,
+    res: express.Response,
+    route: string,
+    query: object,
+    build: (model: AtlasModel | undefined) => T,
+  ) => {
+    await requirePermission(req, ingressAtlasReadPermission);
+    const inventory = await mayReadAccountInventory(req);
+    const key = `${route} ${inventory ? 'with' : 'without'} inventory ${JSON.stringify(query)}`;
+    const body = await models.derived(key, model =>
+      build(model && !inventory ? withoutAccountInventory(model) : model),
     );
-    res.json({ findings });
+    await sendSerialized(req, res, body);
+  };
+
+  router.get('/topology', async (req, res) => {
+    const filter = parse(topologyQuery, req.query, 'topology query');
+    await sendDerived(req, res, 'topology', filter, (model): Topology =>
+      model ? buildTopology(model, filter) : { nodes: [], edges: [] },
+    );
   });
 
-  router.get('/cost', async (req, res: express.Response<CostResponse>) => {
-    const model = await readModel(req);
-    res.json({
+  router.get('/findings', async (req, res) => {
+    const query = parse(findingsQuery, req.query, 'findings query');
+    await sendDerived(req, res, 'findings', query, (model): FindingsResponse => ({
+      findings: (model?.findings ?? []).filter(
+        f =>
+          (!query.severity || f.severity === query.severity) &&
+          (!query.cluster || f.objects.some(o => o.cluster === query.cluster)),
+      ),
+    }));
+  });
+
+  router.get('/cost', async (req, res) => {
+    await sendDerived(req, res, 'cost', {}, (model): CostResponse => ({
       summary: model ? summarizeCost(model) : undefined,
       costs: model?.costs ?? [],
       recommendations: model?.recommendations ?? [],
-    });
+    }));
   });
 
   router.get('/exposures', async (req, res) => {

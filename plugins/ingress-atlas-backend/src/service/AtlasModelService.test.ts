@@ -88,4 +88,51 @@ describe('AtlasModelService', () => {
       expect.anything(),
     );
   });
+
+  it('builds a derived body once per model revision and key', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const logger = mockServices.logger.mock();
+    const analysis = AnalysisRunner.create({ logger, useWorker: false });
+    const models = AtlasModelService.create({ store, analysis, logger });
+    const publish = async (generatedAt: string) => {
+      const stored = model(generatedAt);
+      const empty = serializeJson({});
+      await models.publish(
+        {
+          model: stored,
+          exposures: new Map(),
+          allExposures: { withAccountInventory: empty, withoutAccountInventory: empty },
+          modelGz: await gzipJson(stored),
+        },
+        [],
+      );
+    };
+    const builds: string[] = [];
+    const hosts = (key: string) =>
+      models.derived(key, m => {
+        builds.push(`${key} ${m?.generatedAt}`);
+        return m?.paths.map(p => p.host);
+      });
+
+    await publish('2026-11-22T00:00:00Z');
+    const first = await hosts('topology');
+    expect((await hosts('topology')).etag).toBe(first.etag);
+    await hosts('findings');
+    expect(builds).toEqual([
+      'topology 2026-11-22T00:00:00Z',
+      'findings 2026-11-22T00:00:00Z',
+    ]);
+
+    await publish('2026-11-23T00:00:00Z');
+    await hosts('topology');
+    expect(builds).toEqual([
+      'topology 2026-11-22T00:00:00Z',
+      'findings 2026-11-22T00:00:00Z',
+      'topology 2026-11-23T00:00:00Z',
+    ]);
+    await analysis.stop();
+  });
 });

@@ -14,6 +14,9 @@ interface Loaded extends LoadedModel {
 /** How long a replica serves its in-memory model before checking the store for a newer one. */
 const RECHECK_MS = 5_000;
 
+/** Bodies derived from one model revision kept at once (a body per route, variant and query). */
+const DERIVED_KEPT = 200;
+
 /**
  * Serves the analysed model from the store. Requests never touch clusters: they read an
  * in-memory copy of the latest stored model, with each entity's view serialized in advance,
@@ -30,6 +33,7 @@ export class AtlasModelService {
   }
 
   #loaded?: Loaded;
+  #derived = { revision: -1, bodies: new Map<string, SerializedJson>() };
   #checkedAt = 0;
   #pending?: Promise<void>;
 
@@ -65,6 +69,30 @@ export class AtlasModelService {
     return options.accountInventory
       ? loaded.allExposures.withAccountInventory
       : loaded.allExposures.withoutAccountInventory;
+  }
+
+  /**
+   * A body derived from the served model (topology, findings, cost), built and serialized
+   * once per model revision and `key` (route, variant, query), then served as is: readers of
+   * the whole model do not build it again on the request thread for every request.
+   */
+  async derived(
+    key: string,
+    build: (model: AtlasModel | undefined) => unknown,
+  ): Promise<SerializedJson> {
+    const loaded = await this.load();
+    const revision = loaded?.revision ?? 0;
+    if (this.#derived.revision !== revision) {
+      this.#derived = { revision, bodies: new Map() };
+    }
+    const { bodies } = this.#derived;
+    let body = bodies.get(key);
+    if (!body) {
+      body = serializeJson(build(loaded?.model));
+      if (bodies.size >= DERIVED_KEPT) bodies.delete(bodies.keys().next().value!);
+      bodies.set(key, body);
+    }
+    return body;
   }
 
   /** The cluster sources that failed in the refresh that made the latest model. */
