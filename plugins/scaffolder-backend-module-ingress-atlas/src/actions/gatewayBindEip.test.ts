@@ -180,6 +180,18 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     expect(world.cluster('tke-blog').store.revision).toBe(revision);
   });
 
+  it('names the clusters it knows only to users who may run it', async () => {
+    const action = createGatewayBindEipAction({
+      ...world.options,
+      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+    });
+    const error = await action
+      .handler(actionContext({ ...input, cluster: 'nope' }).ctx)
+      .catch((e: Error) => e);
+    expect(error).toMatchObject({ name: 'NotAllowedError' });
+    expect((error as Error).message).not.toContain('tke-blog');
+  });
+
   it('names the clusters it knows when asked for another', async () => {
     const action = createGatewayBindEipAction(world.options);
     const { ctx } = actionContext({ ...input, cluster: 'nope' });

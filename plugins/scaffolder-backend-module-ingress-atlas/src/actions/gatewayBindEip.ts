@@ -1,4 +1,7 @@
-import { TKE, matchesSelector } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  TKE,
+  matchesSelector,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,
@@ -158,8 +161,8 @@ async function gatewayServiceName(
     namespace: deployment.metadata!.namespace,
   });
   const podLabels = deployment.spec?.template?.metadata?.labels;
-  return services.find(s => matchesSelector(s.spec?.selector, podLabels))?.metadata
-    ?.name;
+  return services.find(s => matchesSelector(s.spec?.selector, podLabels))
+    ?.metadata?.name;
 }
 
 /**
@@ -209,7 +212,9 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             .max(10000)
             .default(100),
         isp: z =>
-          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').default('BGP'),
+          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').default(
+            'BGP',
+          ),
         internetChargeType: z =>
           z
             .enum(

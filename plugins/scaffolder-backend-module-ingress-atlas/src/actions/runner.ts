@@ -175,6 +175,12 @@ export function createAtlasAction<
     schema: spec.schema,
     async handler(ctx) {
       const input = parseInput(spec.id, spec.schema.input, ctx.input);
+      // Before the cluster names: whoever may not run the action need not learn them.
+      await requirePermission(
+        ctx,
+        permissions,
+        spec.permission ?? ingressAtlasMigratePermission,
+      );
       const known = new Set(clusters.names());
       for (const field of ['cluster', ...(spec.clusterFields ?? [])]) {
         const name = (input as Record<string, unknown>)[field];
@@ -188,11 +194,6 @@ export function createAtlasAction<
           );
         }
       }
-      await requirePermission(
-        ctx,
-        permissions,
-        spec.permission ?? ingressAtlasMigratePermission,
-      );
       const name = (input as Record<string, unknown>).cluster;
       const cluster =
         typeof name === 'string' ? await clusters.connect(name) : undefined;
