@@ -7,6 +7,8 @@
  * Whether a host pattern (`*`, `*.example.com`, `a.example.com`) covers a host. Host names
  * are case-insensitive, and a wildcard stands for at least one label (`*.example.com` does
  * not cover `example.com`).
+ *
+ * @public
  */
 export function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
@@ -17,18 +19,30 @@ export function hostMatches(pattern: string, host: string): boolean {
   );
 }
 
-/** Whether two host patterns can match a common host. */
+/**
+ * Whether two host patterns can match a common host.
+ *
+ * @public
+ */
 export function hostsOverlap(a: string, b: string): boolean {
   return hostMatches(a, b) || hostMatches(b, a);
 }
 
-/** Strips the `namespace/` scope Istio allows on Gateway server hosts. */
+/**
+ * Strips the `namespace/` scope Istio allows on Gateway server hosts.
+ *
+ * @public
+ */
 export function bareHost(host: string): string {
   const slash = host.indexOf('/');
   return (slash >= 0 ? host.slice(slash + 1) : host).toLowerCase();
 }
 
-/** Whether an Istio Gateway server host (`[namespace/]host`, wildcards allowed) covers a host. */
+/**
+ * Whether an Istio Gateway server host (`[namespace/]host`, wildcards allowed) covers a host.
+ *
+ * @public
+ */
 export function serverHostMatches(entry: string, host: string): boolean {
   return hostMatches(bareHost(entry), host);
 }

@@ -1,8 +1,16 @@
-/** Label matching as Kubernetes does it: selectors, label selector objects and query strings. */
+/**
+ * Label matching as Kubernetes does it: selectors, label selector objects and query strings.
+ *
+ * @public
+ */
 
 export type Labels = Record<string, string> | undefined;
 
-/** A plain `key: value` selector (Service, Istio Gateway): every pair must be present. */
+/**
+ * A plain `key: value` selector (Service, Istio Gateway): every pair must be present.
+ *
+ * @public
+ */
 export function matchesSelector(selector: Labels, labels: Labels): boolean {
   const entries = Object.entries(selector ?? {});
   if (entries.length === 0) return false;
@@ -15,6 +23,7 @@ interface LabelSelectorRequirement {
   values?: string[];
 }
 
+/** @public */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: LabelSelectorRequirement[];
@@ -36,7 +45,11 @@ function meets(req: LabelSelectorRequirement, labels: Labels): boolean {
   }
 }
 
-/** A `metav1.LabelSelector` (workload selectors); an empty one matches nothing here. */
+/**
+ * A `metav1.LabelSelector` (workload selectors); an empty one matches nothing here.
+ *
+ * @public
+ */
 export function matchesLabelSelector(
   selector: LabelSelector | undefined,
   labels: Labels,
@@ -96,7 +109,11 @@ function parseLabelSelectorQuery(
   });
 }
 
-/** A label selector query parsed once, as a test of labels; throws if the query is invalid. */
+/**
+ * A label selector query parsed once, as a test of labels; throws if the query is invalid.
+ *
+ * @public
+ */
 export function labelSelectorQueryMatcher(query: string): (labels: Labels) => boolean {
   const requirements = parseLabelSelectorQuery(query);
   return labels =>

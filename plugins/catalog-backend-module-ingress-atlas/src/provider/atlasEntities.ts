@@ -21,15 +21,31 @@ import { CloudInventory, CloudTag } from '@ingress-atlas/plugin-ingress-atlas-no
 import { ownerRef } from '../config';
 import { entityName } from './entityName';
 
-/** The atlas cluster a Resource stands for. */
+/**
+ * The atlas cluster a Resource stands for.
+ *
+ * @public
+ */
 export const ANNOTATION_ATLAS_CLUSTER = 'ingress-atlas.io/cluster';
-/** The atlas gateway id (`gateway:<cluster>/<namespace>/<name>`) of an ingress-gateway Resource. */
+/**
+ * The atlas gateway id (`gateway:<cluster>/<namespace>/<name>`) of an ingress-gateway Resource.
+ *
+ * @public
+ */
 export const ANNOTATION_ATLAS_GATEWAY = 'ingress-atlas.io/gateway';
-/** The cloud id (lb-..., eip-...) of a load-balancer or elastic-ip Resource. */
+/**
+ * The cloud id (lb-..., eip-...) of a load-balancer or elastic-ip Resource.
+ *
+ * @public
+ */
 export const ANNOTATION_CLOUD_RESOURCE_ID =
   'ingress-atlas.io/cloud-resource-id';
 
-/** Prefix of the `backstage.io/managed-by-location` of everything emitted here. */
+/**
+ * Prefix of the `backstage.io/managed-by-location` of everything emitted here.
+ *
+ * @public
+ */
 export const LOCATION_PREFIX = 'ingress-atlas:';
 
 const RESOURCE_TYPES: Record<BillableResource['kind'], string> = {

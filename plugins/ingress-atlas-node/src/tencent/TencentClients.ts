@@ -14,10 +14,15 @@ import {
   withRetry,
 } from './retry';
 
+/** @public */
 export type ClbClient = InstanceType<typeof clb.v20180317.Client>;
+/** @public */
 export type VpcClient = InstanceType<typeof vpc.v20170312.Client>;
+/** @public */
 export type TkeClient = InstanceType<typeof tke.v20180525.Client>;
+/** @public */
 export type TcmClient = InstanceType<typeof tcm.v20210413.Client>;
+/** @public */
 export type DnspodClient = InstanceType<typeof dnspod.v20210323.Client>;
 
 const REQUEST_TIMEOUT_SECONDS = 30;
@@ -26,6 +31,8 @@ const REQUEST_TIMEOUT_SECONDS = 30;
  * SDK clients of one account, per product and region, and the retrying call every
  * concern goes through: the Tencent module's reads and the scaffolder actions' changes.
  * Holds the account's credentials (or the SDK's default chain); nothing here logs them.
+ *
+ * @public
  */
 export class TencentClients {
   readonly account: string;

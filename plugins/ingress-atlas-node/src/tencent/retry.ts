@@ -6,6 +6,7 @@ export const DEFAULT_TENCENT_RETRY: Pick<RetryOptions, 'attempts' | 'baseDelayMs
   baseDelayMs: DEFAULT_RETRY_POLICY.baseDelayMs,
 };
 
+/** @public */
 export interface RetryOptions {
   /** Tries in total, the first included. */
   attempts: number;
@@ -44,7 +45,11 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
-/** A short description of a failed call, safe to log and to show: codes and messages only. */
+/**
+ * A short description of a failed call, safe to log and to show: codes and messages only.
+ *
+ * @public
+ */
 export function describeError(error: unknown): string {
   const { code, httpCode, message } = asSdkError(error);
   if (code) {

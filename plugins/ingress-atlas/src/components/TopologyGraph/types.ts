@@ -5,11 +5,17 @@ import {
   TopologyNodeType,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
-/** The topology's node types plus the DNS hosts an entity is reached by. */
+/**
+ * The topology's node types plus the DNS hosts an entity is reached by.
+ *
+ * @public
+ */
 export type GraphNodeType = TopologyNodeType | 'host';
 
+/** @public */
 export type GraphNode = Omit<TopologyNode, 'type'> & { type: GraphNodeType };
 
+/** @public */
 export type GraphEdge = Pick<TopologyEdge, 'id' | 'source' | 'target'> & {
   type: TopologyEdge['type'] | 'resolves-to';
 };
