@@ -10,28 +10,51 @@ import { addIstioGateways } from './istioGateways';
 import { addIstioOperatorGateways } from './istioOperatorGateways';
 import { GatewaySet } from './GatewaySet';
 
+const REVISION = 'istio.io/rev';
+
+/**
+ * The revision a gateway's proxy is injected by, from every signal there is, the most specific
+ * first: its pods' `istio.io/rev` label, its Services' selectors on that label, its namespace's
+ * `istio.io/rev` label (a revision or a tag), its namespace's `istio-injection=enabled`
+ * (the default revision).
+ */
+function revisionOfGateway(
+  gateway: Gateway,
+  objects: ClusterObjects,
+): string | undefined {
+  const namespace = objects.get('namespaces', undefined, gateway.namespace);
+  const fromServices = gateway.services
+    .map(
+      ref =>
+        objects.get('services', ref.namespace, ref.name)?.spec?.selector?.[
+          REVISION
+        ],
+    )
+    .find((r): r is string => typeof r === 'string');
+  return (
+    gateway.workload?.labels[REVISION] ??
+    fromServices ??
+    namespace?.metadata.labels?.[REVISION] ??
+    (namespace?.metadata.labels?.['istio-injection'] === 'enabled'
+      ? 'default'
+      : undefined)
+  );
+}
+
 function controlPlaneOf(
   gateway: Gateway,
   objects: ClusterObjects,
   planes: ControlPlane[],
 ): string | undefined {
-  if (
-    !gateway.workload ||
-    (gateway.kind !== 'istio' && gateway.kind !== 'gateway-api')
-  ) {
+  if (gateway.kind !== 'istio' && gateway.kind !== 'gateway-api') {
     return undefined;
   }
-  const namespaceLabels = objects.get(
-    'namespaces',
-    undefined,
-    gateway.namespace,
-  )?.metadata.labels;
-  const revision =
-    gateway.workload.labels['istio.io/rev'] ??
-    namespaceLabels?.['istio.io/rev'] ??
-    'default';
+  const revision = revisionOfGateway(gateway, objects);
+  // Without a proxy or a revision, nothing says which control plane serves it.
+  if (!gateway.workload && revision === undefined) return undefined;
+  const wanted = revision ?? 'default';
   const matching =
-    planes.find(p => p.revision === revision || p.tags.includes(revision)) ??
+    planes.find(p => p.revision === wanted || p.tags.includes(wanted)) ??
     (planes.length === 1 ? planes[0] : undefined);
   return matching?.id;
 }
