@@ -1,0 +1,397 @@
+import path from 'node:path';
+import type { ClusterSpec, KubeObject } from '@ingress-atlas/sandbox';
+import {
+  CRDS,
+  KubeClient,
+  RealCluster,
+  Refused,
+  describe,
+  eventually,
+} from './realCluster';
+
+export const FIELD_MANAGER = 'ingress-atlas-test';
+
+/** An object the real server refused, with its answer. */
+export interface Rejection {
+  object: string;
+  step: 'apply' | 'status';
+  status: number;
+  message: string;
+}
+
+export function refOf(object: KubeObject): string {
+  const { namespace, name } = object.metadata;
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The CRDs one estate's manifests need, as start.sh --crds arguments. */
+export function crdsFor(spec: ClusterSpec, objects: KubeObject[]): string[] {
+  const groups = new Set(objects.map(o => (o.apiVersion ?? '').split('/')[0]));
+  const crds: string[] = [];
+  if ([...groups].some(g => g.endsWith('istio.io'))) {
+    crds.push(path.join(CRDS, 'istio'));
+  }
+  if (groups.has('gateway.networking.k8s.io')) {
+    crds.push(path.join(CRDS, 'gateway-api'));
+  }
+  // TKE serves EIPClaims on VPC-CNI clusters, whether or not a pod holds an EIP yet.
+  if (spec.provider === 'tencent' && spec.vpcCni) {
+    crds.push(path.join(CRDS, 'tke'));
+  }
+  return crds;
+}
+
+/**
+ * Starts a real control plane for one estate: its service CIDR (the manifests pin cluster IPs)
+ * and the CRDs its manifests use.
+ */
+export function startEstateCluster(
+  spec: ClusterSpec,
+  objects: KubeObject[],
+): Promise<RealCluster> {
+  return RealCluster.start({
+    name: spec.name,
+    serviceCidr: spec.serviceCidr,
+    crds: crdsFor(spec, objects),
+  });
+}
+
+/**
+ * What a kubelet does when it registers: the Node, then its status. Capacity is generous and
+ * the same on every node (the estates do not describe it); VPC-CNI nodes advertise the ENI IPs
+ * that TKE's device plugin would.
+ */
+export async function registerNodes(
+  client: KubeClient,
+  spec: ClusterSpec,
+): Promise<Rejection[]> {
+  const rejections: Rejection[] = [];
+  for (const node of spec.nodes) {
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: node.name,
+        labels: {
+          'kubernetes.io/hostname': node.name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'amd64',
+          'topology.kubernetes.io/region': spec.region,
+          ...(node.zone ? { 'topology.kubernetes.io/zone': node.zone } : {}),
+          ...(node.instanceType
+            ? { 'node.kubernetes.io/instance-type': node.instanceType }
+            : {}),
+          ...node.labels,
+        },
+      },
+      spec: node.taints ? { taints: node.taints } : {},
+    };
+    const capacity: Record<string, string> = {
+      cpu: '16',
+      memory: '64Gi',
+      pods: '110',
+      'ephemeral-storage': '100Gi',
+      ...(spec.provider === 'tencent' && spec.vpcCni
+        ? { 'tke.cloud.tencent.com/eni-ip': '30' }
+        : {}),
+    };
+    const heartbeat = new Date().toISOString();
+    const status = {
+      addresses: [
+        { type: 'InternalIP', address: node.internalIp },
+        ...(node.externalIp
+          ? [{ type: 'ExternalIP', address: node.externalIp }]
+          : []),
+        { type: 'Hostname', address: node.name },
+      ],
+      capacity,
+      allocatable: capacity,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: heartbeat,
+          lastTransitionTime: heartbeat,
+        },
+      ],
+      nodeInfo: {
+        kubeletVersion: spec.kubernetesVersion ?? 'v1.30.0',
+        kubeProxyVersion: '',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+        kernelVersion: '',
+        osImage: '',
+        containerRuntimeVersion: '',
+      },
+    };
+    await record(
+      rejections,
+      object,
+      'apply',
+      client.apply(object, FIELD_MANAGER),
+    );
+    await record(
+      rejections,
+      object,
+      'status',
+      client.applyStatus({ ...object, status }, FIELD_MANAGER),
+    );
+  }
+  return rejections;
+}
+
+/**
+ * Applies an estate's manifests in file order, each with server-side apply and its status (if
+ * the manifest has one) through the status subresource, as controllers write it.
+ */
+export async function applyManifests(
+  client: KubeClient,
+  objects: KubeObject[],
+): Promise<Rejection[]> {
+  const rejections: Rejection[] = [];
+  for (const object of objects) {
+    const applied = await record(
+      rejections,
+      object,
+      'apply',
+      client.apply(object, FIELD_MANAGER),
+    );
+    if (applied && object.status && Object.keys(object.status).length) {
+      await record(
+        rejections,
+        object,
+        'status',
+        client.applyStatus(object, FIELD_MANAGER),
+      );
+    }
+  }
+  return rejections;
+}
+
+async function record(
+  rejections: Rejection[],
+  object: any,
+  step: Rejection['step'],
+  answer: Promise<{ status: number; body: any }>,
+): Promise<boolean> {
+  let status: number;
+  let body: any;
+  try {
+    ({ status, body } = await answer);
+  } catch (error) {
+    rejections.push({
+      object: refOf(object),
+      step,
+      status: 0,
+      message: String(error),
+    });
+    return false;
+  }
+  if (status >= 200 && status < 300) return true;
+  rejections.push({
+    object: refOf(object),
+    step,
+    status,
+    message: describe(body),
+  });
+  return false;
+}
+
+/** The workload a pod belongs to, as `namespace/name` (Deployment, StatefulSet or DaemonSet). */
+export function workloadOf(pod: any): string | undefined {
+  const owner = pod.metadata.ownerReferences?.find((o: any) => o.controller);
+  if (!owner) return undefined;
+  let name: string = owner.name;
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  if (owner.kind === 'ReplicaSet' && hash && name.endsWith(`-${hash}`)) {
+    name = name.slice(0, -hash.length - 1);
+  }
+  return `${pod.metadata.namespace}/${name}`;
+}
+
+/**
+ * How many pods each of an estate's workloads should have, by `namespace/name`: replicas, or
+ * for a DaemonSet the nodes it fits (what the DaemonSet controller reports).
+ */
+export async function expectedPods(
+  client: KubeClient,
+  objects: KubeObject[],
+): Promise<Map<string, number>> {
+  const expected = new Map<string, number>();
+  for (const object of objects) {
+    const key = `${object.metadata.namespace ?? 'default'}/${
+      object.metadata.name
+    }`;
+    if (object.kind === 'Deployment' || object.kind === 'StatefulSet') {
+      expected.set(key, object.spec?.replicas ?? 1);
+    } else if (object.kind === 'DaemonSet') {
+      const status = await eventually(
+        `the DaemonSet ${key} to be counted`,
+        async () => {
+          const ds = await client.get(await client.pathOf(object));
+          return ds.status?.observedGeneration ? ds.status : undefined;
+        },
+      );
+      expected.set(key, status.desiredNumberScheduled);
+    }
+  }
+  return expected;
+}
+
+/**
+ * Plays the kubelets' part for the pods the scheduler bound: each gets an address (pinned ones
+ * from estates.yaml first, then the next free one of the pod CIDR; the node's for host-network
+ * pods) and is reported running and ready through the status subresource. Returns the pods by
+ * workload once every workload has as many bound, running pods as expected.
+ */
+export async function runPods(
+  client: KubeClient,
+  spec: ClusterSpec,
+  expected: Map<string, number>,
+  timeoutMs = 60_000,
+): Promise<Map<string, any[]>> {
+  const nodes = new Map(spec.nodes.map(n => [n.name, n]));
+  const used = new Set<string>(Object.values(spec.podIps ?? {}).flat());
+  const pool = addressPool(spec.podCidr, used);
+  // A pod keeps the address it was given while its status is written.
+  const given = new Map<string, string>();
+  return eventually(
+    'every workload to have its pods bound and running',
+    async () => {
+      const pods = await client.list('v1', 'Pod');
+      const taken = new Set(
+        pods.filter(p => p.status?.podIP).map(p => p.status.podIP),
+      );
+      for (const pod of pods) {
+        if (!pod.spec.nodeName || pod.status?.phase === 'Running') continue;
+        const node = nodes.get(pod.spec.nodeName)!;
+        const pinned = spec.podIps?.[workloadOf(pod) ?? ''] ?? [];
+        const podIp = pod.spec.hostNetwork
+          ? node.internalIp
+          : given.get(pod.metadata.uid) ??
+            pinned.find(ip => !taken.has(ip)) ??
+            pool();
+        given.set(pod.metadata.uid, podIp);
+        taken.add(podIp);
+        const at = new Date().toISOString();
+        const condition = (type: string) => ({
+          type,
+          status: 'True',
+          lastTransitionTime: at,
+        });
+        const answer = await client.applyStatus(
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: pod.metadata,
+            status: {
+              phase: 'Running',
+              conditions: [
+                'PodReadyToStartContainers',
+                'Initialized',
+                'Ready',
+                'ContainersReady',
+                'PodScheduled',
+              ].map(condition),
+              hostIP: node.internalIp,
+              hostIPs: [{ ip: node.internalIp }],
+              podIP: podIp,
+              podIPs: [{ ip: podIp }],
+              startTime: at,
+              containerStatuses: pod.spec.containers.map((c: any) => ({
+                name: c.name,
+                image: c.image,
+                imageID: '',
+                ready: true,
+                started: true,
+                restartCount: 0,
+                state: { running: { startedAt: at } },
+              })),
+            },
+          },
+          FIELD_MANAGER,
+        );
+        if (answer.status !== 200) {
+          throw new Refused(
+            `pod ${pod.metadata.namespace}/${pod.metadata.name} status: HTTP ${
+              answer.status
+            } ${describe(answer.body)}`,
+          );
+        }
+      }
+      const byWorkload = new Map<string, any[]>();
+      for (const pod of pods) {
+        const workload = workloadOf(pod);
+        if (!workload) continue;
+        byWorkload.set(workload, [...(byWorkload.get(workload) ?? []), pod]);
+      }
+      const missing = [...expected].filter(
+        ([workload, count]) =>
+          (byWorkload.get(workload) ?? []).filter(
+            p => p.spec.nodeName && p.status?.phase === 'Running',
+          ).length !== count,
+      );
+      if (missing.length) {
+        // The scheduler says why a pod has no node (taints, selectors, resources).
+        const unscheduled = pods
+          .filter(p => !p.spec.nodeName)
+          .map(p => {
+            const scheduled = p.status?.conditions?.find(
+              (c: any) => c.type === 'PodScheduled',
+            );
+            return `${p.metadata.namespace}/${p.metadata.name}: ${
+              scheduled?.message ?? 'not scheduled yet'
+            }`;
+          });
+        // A controller says why it could not create a pod (e.g. a missing ServiceAccount).
+        const failedCreate = (await client.list('v1', 'Event'))
+          .filter(e => e.reason === 'FailedCreate')
+          .map(
+            e =>
+              `${e.involvedObject.namespace}/${e.involvedObject.name}: ${e.message}`,
+          );
+        throw new Error(
+          `not yet running: ${missing
+            .map(
+              ([w, n]) =>
+                `${w} (${(byWorkload.get(w) ?? []).length}/${n} pods)`,
+            )
+            .join(', ')}${
+            unscheduled.length ? `; unscheduled: ${unscheduled.join('; ')}` : ''
+          }${
+            failedCreate.length
+              ? `; not created: ${[...new Set(failedCreate)].join('; ')}`
+              : ''
+          }`,
+        );
+      }
+      return byWorkload;
+    },
+    timeoutMs,
+  );
+}
+
+/** Free addresses of a CIDR from the bottom, skipping the network address and the gateway. */
+function addressPool(cidr: string, used: Set<string>): () => string {
+  const [base, bits] = cidr.split('/');
+  const start = base.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  let cursor = 2;
+  return () => {
+    for (; cursor < size - 1; cursor++) {
+      const n = start + cursor;
+      const address = [24, 16, 8, 0].map(s => (n >>> s) & 255).join('.');
+      if (!used.has(address)) {
+        used.add(address);
+        cursor++;
+        return address;
+      }
+    }
+    throw new Error(`${cidr} has no free address left`);
+  };
+}
