@@ -333,6 +333,18 @@ describe('ingress-atlas backend on the sandbox', () => {
       .get('/api/ingress-atlas/clusters')
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
+    const badRef = await get('/api/ingress-atlas/entities/component/default/bad%20name!/exposure');
+    expect(badRef.status).toBe(400);
+    expect(badRef.body.error.message).toBe("Invalid entity name 'bad name!'");
+    const wrongMethod = await request(backend.server)
+      .delete('/api/ingress-atlas/topology')
+      .set('Authorization', mockCredentials.user.header());
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
+    const getRefresh = await get('/api/ingress-atlas/refresh');
+    expect(getRefresh.status).toBe(405);
+    expect(getRefresh.headers.allow).toBe('POST');
+    expect((await get('/api/ingress-atlas/no-such-route')).status).toBe(404);
     const invalidQuery = await get('/api/ingress-atlas/findings?severity=fatal');
     expect(invalidQuery.status).toBe(400);
     expect(invalidQuery.body.error.message).toMatch(/severity/);

@@ -2,8 +2,8 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
+import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   AtlasModel,
@@ -42,6 +42,13 @@ const findingsQuery: z.ZodType<FindingsFilter> = z.object({
   cluster: z.string().min(1).optional(),
   severity: z.enum(['info', 'warning', 'error']).optional(),
 });
+
+/** A known route asked with a method it does not have: 405, with `Allow`. */
+class MethodNotAllowedError extends CustomErrorBase {
+  readonly statusCode = 405;
+}
+
+const entityRefParts = makeValidator();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -127,6 +134,16 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name/exposure', async (req, res) => {
     await requirePermission(req, ingressAtlasReadPermission);
+    const { kind, namespace, name } = req.params;
+    if (!entityRefParts.isValidKind(kind)) {
+      throw new InputError(`Invalid entity kind '${kind}'`);
+    }
+    if (!entityRefParts.isValidNamespace(namespace)) {
+      throw new InputError(`Invalid entity namespace '${namespace}'`);
+    }
+    if (!entityRefParts.isValidEntityName(name)) {
+      throw new InputError(`Invalid entity name '${name}'`);
+    }
     const entityRef = stringifyEntityRef({
       kind: req.params.kind,
       namespace: req.params.namespace,
@@ -193,6 +210,24 @@ export async function createRouter(options: {
   router.get('/cloud-inventory', async (req, res: express.Response<CloudInventoryResponse>) => {
     await requirePermission(req, ingressAtlasCloudInventoryReadPermission);
     res.json({ inventories: await store.listCloud() });
+  });
+
+  // Last: a known path asked with another method is a 405 that says which methods it has.
+  router.use((req, res, next) => {
+    const methods = new Set(
+      (router.stack as Array<{ route?: { methods: object }; regexp: RegExp }>)
+        .filter(layer => layer.route && layer.regexp.test(req.path))
+        .flatMap(layer => Object.keys(layer.route!.methods))
+        .flatMap(method => (method === 'get' ? ['GET', 'HEAD'] : [method.toUpperCase()])),
+    );
+    if (methods.size === 0) {
+      next();
+      return;
+    }
+    res.setHeader('Allow', [...methods].join(', '));
+    throw new MethodNotAllowedError(
+      `${req.method} is not allowed on ${req.path}; allowed: ${[...methods].join(', ')}`,
+    );
   });
 
   return router;
