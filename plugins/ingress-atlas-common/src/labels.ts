@@ -17,7 +17,12 @@ export function matchesSelector(selector: Labels, labels: Labels): boolean {
   return entries.every(([key, value]) => labels?.[key] === value);
 }
 
-interface LabelSelectorRequirement {
+/**
+ * One requirement of a Kubernetes label selector's `matchExpressions`.
+ *
+ * @public
+ */
+export interface LabelSelectorRequirement {
   key: string;
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   values?: string[];
