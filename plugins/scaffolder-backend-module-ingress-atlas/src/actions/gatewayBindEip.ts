@@ -168,6 +168,8 @@ async function gatewayServiceName(
 /**
  * Moves an ingress gateway from a Deployment behind a CLB to a StatefulSet whose pods carry
  * their own EIPs (TKE VPC-CNI), then retires the Deployment.
+ *
+ * @public
  */
 export function createGatewayBindEipAction(options: ActionOptions) {
   return createAtlasAction(options, {
