@@ -4,12 +4,7 @@ import { stringify } from 'yaml';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
-import {
-  ActionOptions,
-  Preflight,
-  changeOutputs,
-  checkpointKey,
-} from './common';
+import { ActionOptions, changeOutputs, checkpointKey } from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './dnsCutover.examples';
@@ -128,7 +123,14 @@ export function createDnsCutoverAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx) {
+    intent: input => {
+      const fqdn =
+        input.subDomain === '@'
+          ? input.domain
+          : `${input.subDomain}.${input.domain}`;
+      return `point ${fqdn} (${input.recordType}, line ${input.recordLine}) at ${input.value}`;
+    },
+    async run(ctx, { preflight }) {
       const {
         domain,
         subDomain,
@@ -148,11 +150,6 @@ export function createDnsCutoverAction(options: ActionOptions) {
       }
       const dnspod = new TencentCloud(account).dnspod();
       const fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
-      const preflight = new Preflight(
-        `point ${fqdn} (${recordType}, line ${line}) at ${value}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
 
       let records: RecordListItem[];
       try {

@@ -23,7 +23,6 @@ import {
 import {
   ActionOptions,
   MIGRATED_FROM_ANNOTATION,
-  Preflight,
   changeOutputs,
   checkpointKey,
   clusterInput,
@@ -256,7 +255,9 @@ export function createGatewayBindEipAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input =>
+      `move gateway ${input.namespace}/${input.gateway} on cluster ${input.cluster} to pod EIPs`,
+    async run(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -296,11 +297,6 @@ export function createGatewayBindEipAction(options: ActionOptions) {
         `Deployment/${gateway}`;
       const retired = isRetired(deployment, retire);
 
-      const preflight = new Preflight(
-        `move gateway ${target} on cluster ${clusterName} to pod EIPs`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       let desired: KubeObject | undefined;
       if (!existing || !retired) {
         preflight.check(

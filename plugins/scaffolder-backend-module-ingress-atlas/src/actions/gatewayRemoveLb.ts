@@ -13,7 +13,6 @@ import { podEips } from '../tke';
 import {
   ActionOptions,
   DEFAULT_GATEWAY,
-  Preflight,
   changeOutputs,
   checkpointKey,
   clusterInput,
@@ -195,7 +194,9 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input =>
+      `delete the load balancer Service ${input.namespace}/${input.service} on cluster ${input.cluster}`,
+    async run(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
@@ -232,11 +233,6 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         }),
       ]);
 
-      const preflight = new Preflight(
-        `delete the load balancer Service ${target} on cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       let facts: LoadBalancerFacts | undefined;
       let publicIps: string[] = [];
       if (service) {

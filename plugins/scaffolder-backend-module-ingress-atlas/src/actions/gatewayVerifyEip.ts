@@ -2,7 +2,6 @@ import { readObject } from '../kube';
 import { tcpProbe } from '../reachability';
 import {
   ActionOptions,
-  Preflight,
   clusterInput,
   gatewayInput,
   namespaceInput,
@@ -50,19 +49,10 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         ...gatewayEipOutputs,
       },
     },
-    async run(ctx, cluster) {
-      const {
-        cluster: clusterName,
-        namespace,
-        gateway,
-        ports,
-        checkReachability,
-      } = ctx.input;
-      const preflight = new Preflight(
-        `trust the EIPs of gateway ${namespace}/${gateway} on cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
+    intent: input =>
+      `trust the EIPs of gateway ${input.namespace}/${input.gateway} on cluster ${input.cluster}`,
+    async run(ctx, { cluster, preflight }) {
+      const { namespace, gateway, ports, checkReachability } = ctx.input;
       const statefulSet = await readObject(cluster, {
         apiVersion: 'apps/v1',
         kind: 'StatefulSet',

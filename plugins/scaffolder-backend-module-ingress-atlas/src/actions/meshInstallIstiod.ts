@@ -15,12 +15,7 @@ import {
   planDiff,
   planObjects,
 } from './applyObjects';
-import {
-  ActionOptions,
-  Preflight,
-  changeOutputs,
-  clusterInput,
-} from './common';
+import { ActionOptions, changeOutputs, clusterInput } from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
@@ -161,7 +156,8 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         ...changeOutputs,
       },
     },
-    async run(ctx, cluster) {
+    intent: input => `install istiod on cluster ${input.cluster}`,
+    async run(ctx, { cluster, preflight }) {
       const { cluster: clusterName, meshId, network, apply } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
       const identity = {
@@ -174,11 +170,6 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         hub: ctx.input.hub,
       };
 
-      const preflight = new Preflight(
-        `install istiod on cluster ${clusterName}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       if (cluster.provider === 'tencent') {
         preflight.check(
           Boolean(

@@ -11,12 +11,7 @@ import {
   planDiff,
   planObjects,
 } from './applyObjects';
-import {
-  ActionOptions,
-  Preflight,
-  changeOutputs,
-  clusterInput,
-} from './common';
+import { ActionOptions, changeOutputs, clusterInput } from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './meshJoinRemote.examples';
@@ -146,7 +141,9 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       },
     },
     clusterFields: ['primaryCluster'],
-    async run(ctx, cluster) {
+    intent: input =>
+      `join cluster ${input.cluster} to the mesh of ${input.primaryCluster}`,
+    async run(ctx, { cluster, preflight }) {
       const {
         cluster: memberName,
         primaryCluster,
@@ -159,11 +156,6 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       const primary = await options.clusters.connect(primaryCluster);
       const clusterName =
         ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
-      const preflight = new Preflight(
-        `join cluster ${memberName} to the mesh of ${primaryCluster}`,
-        ctx.logger,
-        { dryRun: ctx.isDryRun },
-      );
       preflight.check(
         memberName !== primaryCluster,
         'member and primary differ',

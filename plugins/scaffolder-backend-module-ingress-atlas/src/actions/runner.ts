@@ -69,12 +69,24 @@ interface SpecBase<I extends FieldSchemas, O extends FieldSchemas> {
    * name is refused with the field's name before anything is called.
    */
   clusterFields?: Array<keyof I & string>;
+  /**
+   * What the action is about to do, e.g. "enable HTTPS for blog.example.com on ...": the
+   * preflight refuses with it ("Refusing to ...; nothing was changed").
+   */
+  intent(input: Parsed<I>): string;
 }
 
-/** An action with its own flow: input validated with defaults applied, permission granted, cluster connected. */
+/**
+ * An action with its own flow: input validated with defaults applied, permission granted,
+ * cluster connected, preflight started (the action calls `preflight.done()` before it changes
+ * anything).
+ */
 interface RunSpec<I extends FieldSchemas, O extends FieldSchemas>
   extends SpecBase<I, O> {
-  run(ctx: RunContext<I, O>, cluster: ClusterOf<I>): Promise<void>;
+  run(
+    ctx: RunContext<I, O>,
+    target: { cluster: ClusterOf<I>; preflight: Preflight },
+  ): Promise<void>;
 }
 
 /**
@@ -83,12 +95,8 @@ interface RunSpec<I extends FieldSchemas, O extends FieldSchemas>
  * diffs them against the cluster, keeps a backup of what they replace, and applies them, one
  * checkpoint per object.
  */
-interface PlanSpec<
-  I extends FieldSchemas & { cluster: unknown },
-  O extends FieldSchemas,
-> extends SpecBase<I, O> {
-  /** What the action is about to do, for the preflight's refusal: "enable HTTPS for ...". */
-  intent(input: Parsed<I>): string;
+interface PlanSpec<I extends FieldSchemas, O extends FieldSchemas>
+  extends SpecBase<I, O> {
   plan(
     ctx: RunContext<I, O>,
     target: { cluster: ConnectedCluster; preflight: Preflight },
@@ -97,19 +105,15 @@ interface PlanSpec<
 
 export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
   | RunSpec<I, O>
-  | PlanSpec<I & { cluster: unknown }, O>;
+  | PlanSpec<I, O>;
 
 async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
-  spec: PlanSpec<I & { cluster: unknown }, O>,
+  spec: PlanSpec<I, O>,
   ctx: RunContext<I, O>,
   cluster: ConnectedCluster,
+  preflight: Preflight,
 ): Promise<void> {
-  const preflight = new Preflight(
-    spec.intent(ctx.input as Parsed<I & { cluster: unknown }>),
-    ctx.logger,
-    { dryRun: ctx.isDryRun },
-  );
-  const change = await spec.plan(ctx as any, { cluster, preflight });
+  const change = await spec.plan(ctx, { cluster, preflight });
   if (preflight.failed) {
     // Refuse on what the plan found before asking the server about objects built from it.
     preflight.done();
@@ -198,10 +202,16 @@ export function createAtlasAction<
       const cluster =
         typeof name === 'string' ? await clusters.connect(name) : undefined;
       const runContext = { ...ctx, input } as unknown as RunContext<I, O>;
+      const preflight = new Preflight(spec.intent(input as any), ctx.logger, {
+        dryRun: ctx.isDryRun,
+      });
       if ('plan' in spec) {
-        await carryOutPlan(spec, runContext, cluster!);
+        await carryOutPlan(spec, runContext, cluster!, preflight);
       } else {
-        await spec.run(runContext, cluster as ClusterOf<I>);
+        await spec.run(runContext, {
+          cluster: cluster as ClusterOf<I>,
+          preflight,
+        });
       }
     },
   });
