@@ -1,6 +1,6 @@
 /* `yarn corpus`: how much of the corpus's expectations the analyzer meets, per category. */
 import path from 'node:path';
-import { checkCorpus } from './checkCorpus';
+import { checkCorpus } from '../../plugins/ingress-atlas-backend/src/engine/__testUtils__/conformanceCorpus';
 
 async function main() {
   const verbose = process.argv.includes('-v');

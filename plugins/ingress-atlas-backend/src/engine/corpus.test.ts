@@ -3,7 +3,7 @@ import {
   checkFile,
   corpusFiles,
   CorpusFile,
-} from '../../../../test/corpus/checkCorpus';
+} from './__testUtils__/conformanceCorpus';
 
 /**
  * The conformance corpus (test/corpus): real manifests from public repositories, with what an

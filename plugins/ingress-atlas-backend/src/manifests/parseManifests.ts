@@ -124,7 +124,13 @@ export function indentFlowContinuations(text: string): string {
 
 function parseDocuments(text: string) {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  // Warnings (e.g. a template's `{{ .x }}` read as a mapping key) would go to the process's
+  // stderr; errors are what decide.
+  const documents = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: false,
+    logLevel: 'error',
+  });
   return {
     lineCounter,
     documents: (Array.isArray(documents)

@@ -6,10 +6,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { analyze } from '../../plugins/ingress-atlas-backend/src/engine';
-import { loadManifestCluster } from '../../plugins/ingress-atlas-backend/src/manifests';
+import { analyze } from '../analyze';
+import { loadManifestCluster } from '../../manifests';
 
-export const CORPUS_DIR = __dirname;
+/** The corpus lives at the repository root, next to the other cross-package tests. */
+export const CORPUS_DIR = path.resolve(__dirname, '../../../../../test/corpus');
 
 /** What an expert expects of one manifest file. Every key is optional. */
 export interface Expectations {

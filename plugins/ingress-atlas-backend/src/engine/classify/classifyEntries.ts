@@ -34,14 +34,15 @@ export function classifyEntries(
       .map(vip => cloud.loadBalancerByVip(vip))
       .find(Boolean);
     const reported = reachOfAddresses(addresses, 'address the Ingress reports');
-    const reach = located
-      ? {
-          network: located.item.network,
-          reason: `cloud inventory: ${located.item.id} is ${located.item.network}`,
-        }
-      : reported.network !== 'unknown'
-      ? reported
-      : known.reach ?? reported;
+    // The cloud inventory, else the address reported, else what the controller is known to do.
+    let reach =
+      reported.network === 'unknown' ? known.reach ?? reported : reported;
+    if (located) {
+      reach = {
+        network: located.item.network,
+        reason: `cloud inventory: ${located.item.id} is ${located.item.network}`,
+      };
+    }
     const network = reach.network;
     const named = located ? undefined : loadBalancerOfHostname(addresses);
     const resource: BillableResource | undefined = located

@@ -35,7 +35,8 @@ export function ingressClassOf(
  * `listen-ports` (`[{"HTTP": 80}, {"HTTPS": 443}]`) when given, else 80, and 443 with TLS.
  */
 function listenPorts(ingress: KubeObject): number[] {
-  const raw = ingress.metadata.annotations?.['alb.ingress.kubernetes.io/listen-ports'];
+  const raw =
+    ingress.metadata.annotations?.['alb.ingress.kubernetes.io/listen-ports'];
   if (raw) {
     try {
       const ports = (JSON.parse(raw) as unknown[]).flatMap(entry =>

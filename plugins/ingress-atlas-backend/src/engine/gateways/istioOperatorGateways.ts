@@ -115,11 +115,10 @@ export function addIstioOperatorGateways(
         ...asMap(spec.label),
       };
       if (name !== chart.labels.app && !spec.label?.app) labels.app = name;
-      const ports = portsOf(service.ports).length
-        ? portsOf(service.ports)
-        : portsOf(valuesGateway.ports).length
-        ? portsOf(valuesGateway.ports)
-        : chart.ports.map(port => ({ port, protocol: 'TCP' }));
+      const ports =
+        [portsOf(service.ports), portsOf(valuesGateway.ports)].find(
+          p => p.length > 0,
+        ) ?? chart.ports.map(port => ({ port, protocol: 'TCP' }));
       const provisioned: KubeObject = {
         apiVersion: 'v1',
         kind: 'Service',

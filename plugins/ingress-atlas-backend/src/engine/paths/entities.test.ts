@@ -2,7 +2,10 @@ import { CatalogEntityLite } from '../types';
 import { entityMatcher } from './entities';
 
 const entities: CatalogEntityLite[] = [
-  { ref: 'component:default/blog', annotations: { 'backstage.io/kubernetes-id': 'blog' } },
+  {
+    ref: 'component:default/blog',
+    annotations: { 'backstage.io/kubernetes-id': 'blog' },
+  },
   {
     ref: 'component:default/blog-staging',
     annotations: {
@@ -12,7 +15,9 @@ const entities: CatalogEntityLite[] = [
   },
   {
     ref: 'component:default/shop',
-    annotations: { 'backstage.io/kubernetes-label-selector': 'app=shop,tier in (web,api)' },
+    annotations: {
+      'backstage.io/kubernetes-label-selector': 'app=shop,tier in (web,api)',
+    },
   },
   {
     // An invalid selector selects nothing; the id is no fallback for it.
@@ -22,7 +27,12 @@ const entities: CatalogEntityLite[] = [
       'backstage.io/kubernetes-id': 'blog',
     },
   },
-  { ref: 'component:default/docs', annotations: { 'ingress-atlas.io/hosts': 'Docs.Example.com, *.docs.example.com' } },
+  {
+    ref: 'component:default/docs',
+    annotations: {
+      'ingress-atlas.io/hosts': 'Docs.Example.com, *.docs.example.com',
+    },
+  },
   { ref: 'component:default/plain' },
 ];
 
@@ -31,23 +41,49 @@ describe('entityMatcher', () => {
 
   it('maps objects to entities as the Kubernetes plugin does: id label, else label selector, within a namespace', () => {
     expect(
-      refsFor([{ namespace: 'prod', labels: { 'backstage.io/kubernetes-id': 'blog' } }], 'blog.example.com'),
+      refsFor(
+        [
+          {
+            namespace: 'prod',
+            labels: { 'backstage.io/kubernetes-id': 'blog' },
+          },
+        ],
+        'blog.example.com',
+      ),
     ).toEqual(['component:default/blog']);
     expect(
-      refsFor([{ namespace: 'staging', labels: { 'backstage.io/kubernetes-id': 'blog' } }], 'blog.example.com'),
+      refsFor(
+        [
+          {
+            namespace: 'staging',
+            labels: { 'backstage.io/kubernetes-id': 'blog' },
+          },
+        ],
+        'blog.example.com',
+      ),
     ).toEqual(['component:default/blog', 'component:default/blog-staging']);
     expect(
-      refsFor([{ namespace: 'shop', labels: { app: 'shop', tier: 'api' } }], 'shop.example.com'),
+      refsFor(
+        [{ namespace: 'shop', labels: { app: 'shop', tier: 'api' } }],
+        'shop.example.com',
+      ),
     ).toEqual(['component:default/shop']);
     expect(
-      refsFor([{ namespace: 'shop', labels: { app: 'shop', tier: 'batch' } }], 'shop.example.com'),
+      refsFor(
+        [{ namespace: 'shop', labels: { app: 'shop', tier: 'batch' } }],
+        'shop.example.com',
+      ),
     ).toEqual([]);
   });
 
   it('maps hosts to the entities that claim them, exactly or by wildcard, in any case', () => {
     const none = [{ namespace: 'docs', labels: undefined }];
-    expect(refsFor(none, 'docs.example.com')).toEqual(['component:default/docs']);
-    expect(refsFor(none, 'API.docs.example.com')).toEqual(['component:default/docs']);
+    expect(refsFor(none, 'docs.example.com')).toEqual([
+      'component:default/docs',
+    ]);
+    expect(refsFor(none, 'API.docs.example.com')).toEqual([
+      'component:default/docs',
+    ]);
     expect(refsFor(none, 'example.com')).toEqual([]);
   });
 
@@ -55,8 +91,18 @@ describe('entityMatcher', () => {
     expect(
       refsFor(
         [
-          { namespace: 'staging', labels: { 'backstage.io/kubernetes-id': 'blog' } },
-          { namespace: 'staging', labels: { 'backstage.io/kubernetes-id': 'blog', app: 'shop', tier: 'web' } },
+          {
+            namespace: 'staging',
+            labels: { 'backstage.io/kubernetes-id': 'blog' },
+          },
+          {
+            namespace: 'staging',
+            labels: {
+              'backstage.io/kubernetes-id': 'blog',
+              app: 'shop',
+              tier: 'web',
+            },
+          },
         ],
         'docs.example.com',
       ),

@@ -39,25 +39,35 @@ export function entityMatcher(
   entities: CatalogEntityLite[],
 ): (objects: Labelled[], host: string) => string[] {
   const byId = new Map<string, Claim[]>();
-  const bySelector: Array<Claim & { matches: (labels: Labels) => boolean }> = [];
+  const bySelector: Array<Claim & { matches: (labels: Labels) => boolean }> =
+    [];
   const byHost = new Map<string, string[]>();
   const byHostPattern: Array<{ ref: string; pattern: string }> = [];
   for (const entity of entities) {
     const annotations = entity.annotations ?? {};
-    const claim = { ref: entity.ref, namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION] };
+    const claim = {
+      ref: entity.ref,
+      namespace: annotations[KUBERNETES_NAMESPACE_ANNOTATION],
+    };
     const selector = annotations[KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION];
     const id = annotations[KUBERNETES_ANNOTATION];
     if (selector) {
       try {
-        bySelector.push({ ...claim, matches: labelSelectorQueryMatcher(selector) });
+        bySelector.push({
+          ...claim,
+          matches: labelSelectorQueryMatcher(selector),
+        });
       } catch {
         // An invalid selector selects nothing (and the id is not a fallback for it).
       }
     } else if (id) {
       push(byId, id, claim);
     }
-    for (const host of parseHostsAnnotation(annotations[INGRESS_ATLAS_HOSTS_ANNOTATION])) {
-      if (host.includes('*')) byHostPattern.push({ ref: entity.ref, pattern: host });
+    for (const host of parseHostsAnnotation(
+      annotations[INGRESS_ATLAS_HOSTS_ANNOTATION],
+    )) {
+      if (host.includes('*'))
+        byHostPattern.push({ ref: entity.ref, pattern: host });
       else push(byHost, host, entity.ref);
     }
   }
@@ -72,7 +82,8 @@ export function entityMatcher(
         if (inNamespace(claim, object)) refs.add(claim.ref);
       }
       for (const claim of bySelector) {
-        if (inNamespace(claim, object) && claim.matches(object.labels)) refs.add(claim.ref);
+        if (inNamespace(claim, object) && claim.matches(object.labels))
+          refs.add(claim.ref);
       }
     }
     byHost.get(host.toLowerCase())?.forEach(ref => refs.add(ref));

@@ -1,4 +1,8 @@
-import { Gateway, TlsInfo, hostsOverlap } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Gateway,
+  TlsInfo,
+  hostsOverlap,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
  * The TLS a route's hosts are served with: the first TLS listener, declared by one of the
