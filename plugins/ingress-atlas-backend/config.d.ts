@@ -29,7 +29,13 @@ export interface Config {
     /** Catalog Resources of type `kubernetes-cluster` as clusters. */
     catalogClusters?: {
       enabled?: boolean;
-      /** Hosts their `kubernetes.io/api-server` may point at; anything else is refused. */
+      /**
+       * API servers their `kubernetes.io/api-server` may point at, each a host with an
+       * optional port and path (`k8s.example.com`, `k8s.example.com:6443`,
+       * `rancher.example.com/k8s/clusters`); hosts compare case-insensitively, and any other
+       * port or path is refused. Catalog clusters never take the name of a configured or
+       * discovered cluster.
+       */
       allowedHosts?: string[];
       /** @visibility secret */
       serviceAccountToken?: string;

@@ -87,18 +87,18 @@ export const ingressAtlasPlugin = createBackendPlugin({
           ...(atlasConfig.importKubernetesConfig
             ? [kubernetesConfigClusterSource(config, atlasConfig)]
             : []),
-          ...(atlasConfig.catalogClusters.enabled
-            ? [
-                catalogClusterSource({
-                  catalog,
-                  auth,
-                  logger,
-                  allowInsecureHttp: atlasConfig.allowInsecureHttp,
-                  ...atlasConfig.catalogClusters,
-                }),
-              ]
-            : []),
         ];
+        const catalogSources = atlasConfig.catalogClusters.enabled
+          ? [
+              catalogClusterSource({
+                catalog,
+                auth,
+                logger,
+                allowInsecureHttp: atlasConfig.allowInsecureHttp,
+                ...atlasConfig.catalogClusters,
+              }),
+            ]
+          : [];
 
         const store = await SnapshotStore.create({ database });
         const analysis = AnalysisRunner.create({ logger });
@@ -109,6 +109,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
           store,
           sources: [...builtInSources, ...sources],
           cloudProviders,
+          lastSources: catalogSources,
           concurrency: atlasConfig.concurrency,
           kindConcurrency: atlasConfig.kindConcurrency,
           clusterTimeoutMs: atlasConfig.clusterTimeoutMs,

@@ -26,6 +26,11 @@ export class AtlasRefresher {
     store: SnapshotStore;
     sources: IngressAtlasClusterSource[];
     cloudProviders: IngressAtlasCloudProvider[];
+    /**
+     * Sources of less trusted data (the catalog), read after every other source and cloud
+     * provider: they never take the name of a configured or discovered cluster.
+     */
+    lastSources?: IngressAtlasClusterSource[];
     concurrency: number;
     kindConcurrency: number;
     clusterTimeoutMs: number;
@@ -98,14 +103,22 @@ export class AtlasRefresher {
     const sources: Array<{ id: string; listClusters?(): Promise<ClusterConnection[]> }> = [
       ...this.options.sources,
       ...this.options.cloudProviders,
+      ...(this.options.lastSources ?? []),
     ];
     for (const source of sources) {
       if (!source.listClusters) continue;
       try {
         for (const connection of await source.listClusters()) {
-          // The first source to name a cluster wins: explicit config before discovery.
-          if (!byName.has(connection.descriptor.name)) {
+          // The first source to name a cluster wins: config, then discovery, then the catalog.
+          const known = byName.get(connection.descriptor.name);
+          if (!known) {
             byName.set(connection.descriptor.name, connection);
+          } else if (known.descriptor.url !== connection.descriptor.url) {
+            this.options.logger.warn('Ignoring a cluster whose name is taken', {
+              cluster: connection.descriptor.name,
+              source: source.id,
+              keptFrom: known.descriptor.source,
+            });
           }
         }
       } catch (error) {
