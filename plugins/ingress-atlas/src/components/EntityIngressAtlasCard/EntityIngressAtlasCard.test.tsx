@@ -46,6 +46,35 @@ describe('EntityIngressAtlasCard', () => {
     ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
   });
 
+  it('lists hosts on an entry whose network the inventory does not tell, with the reason', async () => {
+    const reason =
+      'existing load balancer lb-blog0001 (service.kubernetes.io/tke-existed-lbid), no cloud inventory';
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          paths: blogExposure.paths.map(p => ({ ...p, network: 'unknown' })),
+          entries: blogExposure.entries.map(e => ({
+            ...e,
+            network: 'unknown',
+            networkReason: reason,
+          })),
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByText('Hosts on an unknown network'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Public hosts')).not.toBeInTheDocument();
+    expect(screen.getByText(/\(unknown\)/)).toBeInTheDocument();
+    expect(
+      screen.getByText(content => content.startsWith(reason)),
+    ).toBeInTheDocument();
+  });
+
   it('marks data from a cluster whose last refresh failed as stale, with the snapshot time', async () => {
     server.use(
       http.get(EXPOSURE, () =>
