@@ -78,7 +78,7 @@ describe('the production configuration', () => {
     ).toEqual([]);
   });
 
-  it('keeps the sandbox portal on this machine', async () => {
+  it('keeps the sandbox portal on this machine, and its data across restarts', async () => {
     const { appConfigs } = await loadConfig({
       configRoot: repoRoot,
       configTargets: ['app-config.yaml', 'app-config.sandbox.yaml'].map(
@@ -87,5 +87,13 @@ describe('the production configuration', () => {
     });
     const config = ConfigReader.fromConfigs(appConfigs);
     expect(config.getString('backend.listen.host')).toBe('127.0.0.1');
+    // A restart serves the last model, catalog and tasks: SQLite files, not memory, in a
+    // folder git ignores.
+    const directory = config.getString('backend.database.connection.directory');
+    const dataDir = path.resolve(repoRoot, 'packages/backend', directory);
+    expect(path.relative(repoRoot, dataDir)).toBe('.data/sqlite');
+    expect(fs.readFileSync(path.join(repoRoot, '.gitignore'), 'utf8')).toMatch(/^\.data\/$/m);
+    // An interrupted migration resumes after a restart.
+    expect(config.getBoolean('scaffolder.taskRecovery.enabled')).toBe(true);
   });
 });
