@@ -20,7 +20,8 @@ stage() {
 }
 
 pg_url=$(bash scripts/postgres.sh start) || { echo "PostgreSQL did not start"; exit 1; }
-trap 'bash scripts/postgres.sh stop' EXIT
+# Also stops any control plane of test/kube that an interrupted test left running.
+trap 'bash scripts/postgres.sh stop; bash scripts/kube/stop.sh --all' EXIT
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$pg_url"
 export INGRESS_ATLAS_TEST_POSTGRES=POSTGRES_15
 

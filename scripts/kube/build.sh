@@ -34,6 +34,16 @@ exec 9>"$OUT/.lock"
 flock 9
 if complete; then echo "$OUT/bin"; exit 0; fi
 
+# The folder of a module in the module cache, downloading it if needed: module_dir GO CWD PATH@VERSION
+module_dir() {
+  local json
+  if ! json=$(cd "$2" && "$1" mod download -json "$3"); then
+    log "could not download $3: $(echo "$json" | sed -nE 's/^\s*"Error": "(.*)",?$/\1/p')"
+    return 1
+  fi
+  echo "$json" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p'
+}
+
 # ---- Go ----------------------------------------------------------------------------------
 go_minor() { "$1" env GOVERSION 2>/dev/null | sed -nE 's/^go1\.([0-9]+).*/\1/p'; }
 GO=""
@@ -45,7 +55,7 @@ else
   toolchain="golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-amd64"
   command -v go >/dev/null 2>&1 || { log "no Go on PATH: install Debian's golang-go (any version) first"; exit 1; }
   log "Go on PATH is older than 1.$GO_MIN_MINOR: fetching $toolchain from the module proxy"
-  dir=$(cd "$OUT" && go mod download -json "$toolchain" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')
+  dir=$(module_dir go "$OUT" "$toolchain")
   # Module zips carry no file modes; cmd/go makes these executable itself when it switches.
   chmod u+x "$dir"/bin/* "$dir"/pkg/tool/*/* 2>/dev/null || true
   GO="$dir/bin/go"
@@ -100,8 +110,7 @@ if [ "$need_kube" = 1 ]; then
   start=$SECONDS
   log "building Kubernetes v$KUBE_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl)"
   staging_version="v0.${KUBE_VERSION#*.}"
-  moddir=$(cd "$SRC" && "$GO" mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')
-  [ -n "$moddir" ] || { log "could not download k8s.io/kubernetes@v$KUBE_VERSION"; exit 1; }
+  moddir=$(module_dir "$GO" "$SRC" "k8s.io/kubernetes@v$KUBE_VERSION")
   rm -rf "$SRC/kubernetes"
   cp -r "$moddir" "$SRC/kubernetes"
   chmod -R u+w "$SRC/kubernetes"

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Stops a control plane started by start.sh and removes its folder: stop.sh [NAME]
+# Stops a control plane started by start.sh and removes its folder: stop.sh [NAME | --all]
 set -uo pipefail
+ROOT=${KUBE_RUN_DIR:-${TMPDIR:-/tmp}/ingress-atlas-kube}
+if [ "${1:-}" = "--all" ]; then
+  for dir in "$ROOT"/*/; do [ -d "$dir" ] && bash "$0" "$(basename "$dir")"; done
+  exit 0
+fi
 NAME=${1:-default}
-RUN=${KUBE_RUN_DIR:-${TMPDIR:-/tmp}/ingress-atlas-kube}/$NAME
+RUN=$ROOT/$NAME
 [ -f "$RUN/pids" ] || exit 0
 # Reverse start order: the API server goes before its etcd.
 pids=$(tac "$RUN/pids")
