@@ -21,11 +21,12 @@ export const scaffolderModuleIngressAtlas = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
+        logger: coreServices.logger,
       },
-      async init({ scaffolder, config, permissions }) {
+      async init({ scaffolder, config, permissions, logger }) {
         const clusters = ClusterDirectory.fromConfig(config);
         scaffolder.addActions(
-          ...createIngressAtlasActions({ clusters, permissions }),
+          ...createIngressAtlasActions({ clusters, permissions, logger }),
         );
       },
     });

@@ -21,6 +21,11 @@ export interface ActionOptions {
   permissions: PermissionsService;
   /** How gateway addresses are probed before traffic is moved onto them. Default: TCP connect. */
   probe?: ReachabilityProbe;
+  /**
+   * The backend's log, for the stack of an unexpected failure; the task log gets the message
+   * only.
+   */
+  logger?: LoggerService;
 }
 
 /** Marks objects an action created, with what they replace (`Deployment/<name>`). */

@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import type { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   ActionContext,
@@ -178,43 +178,51 @@ export function createAtlasAction<
     supportsDryRun: true,
     schema: spec.schema,
     async handler(ctx) {
-      const input = parseInput(spec.id, spec.schema.input, ctx.input);
-      // Before the cluster names: whoever may not run the action need not learn them.
-      await requirePermission(
-        ctx,
-        permissions,
-        spec.permission ?? ingressAtlasMigratePermission,
-      );
-      const known = new Set(clusters.names());
-      for (const field of ['cluster', ...(spec.clusterFields ?? [])]) {
-        const name = (input as Record<string, unknown>)[field];
-        if (typeof name === 'string' && !known.has(name)) {
-          throw new InputError(
-            `Invalid input to ${
-              spec.id
-            }: ${field}: Unknown cluster "${name}"; configured clusters: ${
-              [...known].join(', ') || 'none'
-            }`,
-          );
-        }
-      }
-      const name = (input as Record<string, unknown>).cluster;
-      const cluster =
-        typeof name === 'string' ? await clusters.connect(name) : undefined;
-      const runContext = { ...ctx, input } as unknown as RunContext<I, O>;
-      const preflight = new Preflight(spec.intent(input as any), ctx.logger, {
-        dryRun: ctx.isDryRun,
-      });
-      if ('plan' in spec) {
-        await carryOutPlan(spec, runContext, cluster!, preflight);
-      } else {
-        await spec.run(runContext, {
-          cluster: cluster as ClusterOf<I>,
-          preflight,
-        });
+      try {
+        await runAction(ctx);
+      } catch (error) {
+        throw forTaskLog(error, spec.id, options);
       }
     },
   });
+  /** Validate, authorize, connect, preflight, then the action's own part. */
+  async function runAction(ctx: ActionContext<any, any>) {
+    const input = parseInput(spec.id, spec.schema.input, ctx.input);
+    // Before the cluster names: whoever may not run the action need not learn them.
+    await requirePermission(
+      ctx,
+      permissions,
+      spec.permission ?? ingressAtlasMigratePermission,
+    );
+    const known = new Set(clusters.names());
+    for (const field of ['cluster', ...(spec.clusterFields ?? [])]) {
+      const name = (input as Record<string, unknown>)[field];
+      if (typeof name === 'string' && !known.has(name)) {
+        throw new InputError(
+          `Invalid input to ${
+            spec.id
+          }: ${field}: Unknown cluster "${name}"; configured clusters: ${
+            [...known].join(', ') || 'none'
+          }`,
+        );
+      }
+    }
+    const name = (input as Record<string, unknown>).cluster;
+    const cluster =
+      typeof name === 'string' ? await clusters.connect(name) : undefined;
+    const runContext = { ...ctx, input } as unknown as RunContext<I, O>;
+    const preflight = new Preflight(spec.intent(input as any), ctx.logger, {
+      dryRun: ctx.isDryRun,
+    });
+    if ('plan' in spec) {
+      await carryOutPlan(spec, runContext, cluster!, preflight);
+    } else {
+      await spec.run(runContext, {
+        cluster: cluster as ClusterOf<I>,
+        preflight,
+      });
+    }
+  }
   // The scaffolder's own type says the handler receives parsed input; it receives what the task
   // gave, which `parseInput` turns into that.
   return action as unknown as TemplateAction<
@@ -222,4 +230,43 @@ export function createAtlasAction<
     Expand<Parsed<O>>,
     'v2'
   >;
+}
+
+/** Errors an action raises on purpose: their message says all there is. */
+const EXPECTED = [InputError, NotAllowedError, ConflictError];
+
+/**
+ * The error as the task log shows it. The scaffolder writes a failed step's `error.stack` into
+ * the task log, where its frames would name the backend's files: the task gets the message
+ * only. An unexpected failure (not an input, permission or preflight refusal, nor an API
+ * server's answer) keeps its stack in the backend's own log.
+ */
+function forTaskLog(
+  error: unknown,
+  actionId: string,
+  options: ActionOptions,
+): Error {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  const expected =
+    EXPECTED.some(type => failure instanceof type) ||
+    typeof (failure as { code?: unknown }).code === 'number';
+  if (!expected) {
+    options.logger?.error(`Scaffolder action ${actionId} failed`, failure);
+  }
+  const shown = Object.assign(
+    Object.create(Object.getPrototypeOf(failure)),
+    failure,
+  ) as Error;
+  Object.defineProperty(shown, 'message', {
+    value: failure.message,
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(shown, 'stack', {
+    value: `${failure.name}: ${failure.message}`,
+    configurable: true,
+    writable: true,
+  });
+  delete (shown as { cause?: unknown }).cause;
+  return shown;
 }
