@@ -20,8 +20,11 @@ stage() {
 }
 
 pg_url=$(bash scripts/postgres.sh start) || { echo "PostgreSQL did not start"; exit 1; }
-# Also stops any control plane of test/kube that an interrupted test left running.
-trap 'bash scripts/postgres.sh stop; bash scripts/kube/stop.sh --all' EXIT
+# test/kube's control planes live in a folder of this run; any that an interrupted test left
+# running is stopped on exit.
+KUBE_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ingress-atlas-kube.XXXXXX")
+export KUBE_RUN_DIR
+trap 'bash scripts/postgres.sh stop; bash scripts/kube/stop.sh --all; rm -rf "$KUBE_RUN_DIR"' EXIT
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$pg_url"
 export INGRESS_ATLAS_TEST_POSTGRES=POSTGRES_15
 

@@ -34,6 +34,8 @@ export function realServerAvailable(): boolean {
   }
 }
 
+let started = 0;
+
 /** What scripts/kube/start.sh prints. */
 interface Started {
   name: string;
@@ -67,10 +69,12 @@ export class RealCluster {
     serviceCidr: string;
     crds?: string[];
   }): Promise<RealCluster> {
+    // Test files run in parallel and may start the same estate: each run gets its own folder.
+    const name = `${options.name}-${process.pid}-${++started}`;
     const args = [
       path.join(REPO_ROOT, 'scripts/kube/start.sh'),
       '--name',
-      options.name,
+      name,
       '--service-cidr',
       options.serviceCidr,
       ...(options.crds ?? []).flatMap(crds => ['--crds', crds]),
@@ -81,7 +85,7 @@ export class RealCluster {
     } catch (error) {
       const { stderr } = error as { stderr?: string };
       throw new Error(
-        `scripts/kube/start.sh failed for ${options.name}: ${stderr ?? error}`,
+        `scripts/kube/start.sh failed for ${name}: ${stderr ?? error}`,
       );
     }
     const lines = stdout.trim().split('\n');
