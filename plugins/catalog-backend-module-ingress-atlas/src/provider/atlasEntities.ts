@@ -17,7 +17,10 @@ import {
   NETWORK_REACH_LABELS,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { CloudInventory, CloudTag } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudInventory,
+  CloudTag,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ownerRef } from '../config';
 import { entityName } from './entityName';
 
@@ -158,27 +161,31 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     }
   }
 
-  const gatewayEntities = exposures.gateways.map(gateway =>
-    resource({
-      name: gatewayName(gateway),
-      description: describeGateway(gateway, hostsOf.get(gateway.id)),
-      location: `cluster/${gateway.cluster}`,
-      annotations: {
-        [ANNOTATION_ATLAS_CLUSTER]: gateway.cluster,
-        [ANNOTATION_ATLAS_GATEWAY]: gateway.id,
-      },
-      labels: {},
-      spec: {
-        type: 'ingress-gateway',
-        owner,
-        dependsOn: sorted([
-          clusterRef(gateway.cluster),
-          ...(frontedBy.get(gateway.id) ?? []),
-        ]),
-        dependencyOf: sorted(servedBy.get(gateway.id) ?? []),
-      },
-    }),
-  );
+  // A gateway known only from a configuration that selects no proxy and no Service may not
+  // exist at all (the GATEWAY_SELECTOR_NO_WORKLOAD finding says so): no catalog Resource for it.
+  const gatewayEntities = exposures.gateways
+    .filter(g => g.origin !== 'declared' || g.services.length > 0)
+    .map(gateway =>
+      resource({
+        name: gatewayName(gateway),
+        description: describeGateway(gateway, hostsOf.get(gateway.id)),
+        location: `cluster/${gateway.cluster}`,
+        annotations: {
+          [ANNOTATION_ATLAS_CLUSTER]: gateway.cluster,
+          [ANNOTATION_ATLAS_GATEWAY]: gateway.id,
+        },
+        labels: {},
+        spec: {
+          type: 'ingress-gateway',
+          owner,
+          dependsOn: sorted([
+            clusterRef(gateway.cluster),
+            ...(frontedBy.get(gateway.id) ?? []),
+          ]),
+          dependencyOf: sorted(servedBy.get(gateway.id) ?? []),
+        },
+      }),
+    );
 
   const attached = new Set(
     exposures.entries.flatMap(e => [
