@@ -7,6 +7,9 @@ export const ISTIO_NETWORKING = 'networking.istio.io/v1beta1';
 export const ISTIO_OPERATOR = 'install.istio.io/v1alpha1';
 export const ISTIO_NAMESPACE = 'istio-system';
 export const EAST_WEST_LABEL = { istio: 'eastwestgateway' };
+export const EAST_WEST_GATEWAY = 'istio-eastwestgateway';
+/** The ingress gateway the default profile installs, behind a public LoadBalancer Service. */
+export const DEFAULT_INGRESS_GATEWAY = 'istio-ingressgateway';
 
 export interface MeshIdentity {
   meshId: string;
@@ -44,24 +47,23 @@ function operator(
   };
 }
 
-/** A primary control plane that also serves remote clusters (istiod reached through the east-west gateway). */
-export function primaryOperator(identity: MeshIdentity): KubeObject {
-  return operator('primary', identity, {
-    values: {
-      global: {
-        meshID: identity.meshId,
-        multiCluster: { clusterName: identity.clusterName },
-        network: identity.network,
-        externalIstiod: true,
-      },
-      // Releases before 1.19 read the env var; later ones derive it from global.externalIstiod.
-      pilot: { env: { EXTERNAL_ISTIOD: true } },
-    },
-  });
+/**
+ * The name `istioctl install` stores the IstioOperator of a revision under in istio-system:
+ * the cluster holds one per revision, where istioctl, its upgrades and the atlas look for it.
+ */
+export function installedStateName(revision?: string): string {
+  return revision ? `installed-state-${revision}` : 'installed-state';
 }
 
-/** The east-west gateway, on an internal CLB: remote clusters reach istiod and services through it. */
-export function eastWestGatewayOperator(
+/**
+ * A primary control plane that also serves remote clusters (istiod reached through the
+ * east-west gateway), as one IstioOperator: `istioctl install` stores one per revision
+ * (`installed-state[-<rev>]`) and reconciles the cluster to it, so istiod and its east-west
+ * gateway are installed, upgraded and pruned together. The default profile's
+ * `istio-ingressgateway` is turned off: it comes with a public CLB, the very cost a move to pod
+ * EIPs or a host-network gateway removes.
+ */
+export function primaryOperator(
   identity: MeshIdentity,
   lb: InternalLoadBalancer,
 ): KubeObject {
@@ -69,16 +71,18 @@ export function eastWestGatewayOperator(
     ...(lb.loadBalancerId && { [TKE.existedLbId]: lb.loadBalancerId }),
     ...(lb.subnetId && { [TKE.internalSubnetId]: lb.subnetId }),
   };
-  return operator('eastwest', identity, {
-    profile: 'empty',
+  return operator(installedStateName(identity.revision), identity, {
+    profile: 'default',
     components: {
+      pilot: { enabled: true },
       ingressGateways: [
+        { name: DEFAULT_INGRESS_GATEWAY, enabled: false },
         {
-          name: 'istio-eastwestgateway',
+          name: EAST_WEST_GATEWAY,
           enabled: true,
           label: {
             ...EAST_WEST_LABEL,
-            app: 'istio-eastwestgateway',
+            app: EAST_WEST_GATEWAY,
             'topology.istio.io/network': identity.network,
           },
           k8s: {
@@ -102,8 +106,15 @@ export function eastWestGatewayOperator(
       ],
     },
     values: {
+      global: {
+        meshID: identity.meshId,
+        multiCluster: { clusterName: identity.clusterName },
+        network: identity.network,
+        externalIstiod: true,
+      },
+      // Releases before 1.19 read the env var; later ones derive it from global.externalIstiod.
+      pilot: { env: { EXTERNAL_ISTIOD: true } },
       gateways: { 'istio-ingressgateway': { injectionTemplate: 'gateway' } },
-      global: { network: identity.network },
     },
   });
 }

@@ -25,7 +25,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Apply them as well, reusing an existing internal CLB for the east-west gateway',
+      'Apply them as well, as a revision beside the running control plane, reusing an existing internal CLB for the east-west gateway',
     example: yaml.stringify({
       steps: [
         {
@@ -37,6 +37,8 @@ export const examples: TemplateExample[] = [
             meshId: 'saas-mesh',
             network: 'net-primary',
             clusterName: 'cls-saas0001',
+            revision: '1-22-6',
+            tag: '1.22.6',
             eastWestLoadBalancerId: 'lb-saasew01',
             path: 'clusters/saas-primary/istio',
             apply: true,

@@ -44,7 +44,6 @@ describe('ingress-atlas:mesh:install-istiod', () => {
 
     expect(recorded.outputs.files).toEqual([
       'istio/tke-saas-primary/primary.yaml',
-      'istio/tke-saas-primary/eastwest-gateway.yaml',
       'istio/tke-saas-primary/expose-istiod.yaml',
       'istio/tke-saas-primary/expose-services.yaml',
       'istio/tke-saas-primary/README.md',
@@ -52,7 +51,15 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     expect(recorded.outputs.applied).toBe(false);
     expect(world.cluster('tke-saas-primary').store.revision).toBe(revision);
 
-    const [primary] = await documents('primary.yaml');
+    // One IstioOperator for the cluster: `istioctl install -f primary.yaml` installs istiod
+    // and the east-west gateway together, and no public ingress gateway.
+    const operators = await documents('primary.yaml');
+    expect(operators).toHaveLength(1);
+    const [primary] = operators;
+    expect(primary.spec.components.ingressGateways).toContainEqual({
+      name: 'istio-ingressgateway',
+      enabled: false,
+    });
     expect(primary).toMatchObject({
       apiVersion: 'install.istio.io/v1alpha1',
       kind: 'IstioOperator',
@@ -71,9 +78,11 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       },
     });
 
-    const [eastWest] = await documents('eastwest-gateway.yaml');
-    const gateway = eastWest.spec.components.ingressGateways[0];
+    const gateway = primary.spec.components.ingressGateways.find(
+      (g: { name: string }) => g.name === 'istio-eastwestgateway',
+    );
     expect(gateway).toMatchObject({
+      enabled: true,
       name: 'istio-eastwestgateway',
       label: {
         istio: 'eastwestgateway',
@@ -173,7 +182,7 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     await action.handler(dry.ctx);
     expect(cluster.store.revision).toBe(revision);
     expect(dry.recorded.outputs.diff).toContain(
-      '+++ IstioOperator istio-system/primary',
+      '+++ IstioOperator istio-system/installed-state-1-18-5',
     );
 
     const run = actionContext(
@@ -209,9 +218,21 @@ describe('ingress-atlas:mesh:install-istiod', () => {
         'install.istio.io',
         'istiooperators',
         'istio-system',
-        'primary',
+        'installed-state-1-18-5',
       ),
     ).toBeDefined();
+    const operators = cluster.store
+      .list(cluster.store.type('install.istio.io', 'istiooperators')!)
+      .filter(o => o.metadata.namespace === 'istio-system');
+    // The seed's default-revision install, and this revision's, each where istioctl keeps it.
+    expect(operators.map(o => o.metadata.name).sort()).toEqual([
+      'installed-state',
+      'installed-state-1-18-5',
+    ]);
+    expect(operators[1].spec.components.ingressGateways).toContainEqual({
+      name: 'istio-ingressgateway',
+      enabled: false,
+    });
 
     const applied = cluster.store.revision;
     const again = actionContext(

@@ -2,7 +2,6 @@ import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import {
   ISTIO_NAMESPACE,
-  eastWestGatewayOperator,
   exposeIstiod,
   exposeServices,
   primaryOperator,
@@ -15,7 +14,13 @@ import {
   planDiff,
   planObjects,
 } from './applyObjects';
-import { ActionOptions, changeOutputs, clusterInput } from './common';
+import {
+  ActionOptions,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  changeOutputs,
+  clusterInput,
+} from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
@@ -53,11 +58,11 @@ const README = (
   dir: string,
 ) => `# Istio control plane for ${cluster}
 
-Self-managed primary with an east-west gateway on an internal CLB.
+Self-managed primary with an east-west gateway on an internal CLB, in one IstioOperator.
+The default \`istio-ingressgateway\` (and its public load balancer) is turned off.
 
 1. \`istioctl install -f ${dir}/primary.yaml\`
-2. \`istioctl install -f ${dir}/eastwest-gateway.yaml\`
-3. \`kubectl apply -n ${ISTIO_NAMESPACE} -f ${dir}/expose-istiod.yaml -f ${dir}/expose-services.yaml\`
+2. \`kubectl apply -n ${ISTIO_NAMESPACE} -f ${dir}/expose-istiod.yaml -f ${dir}/expose-services.yaml\`
 
 A cluster whose mesh is managed by TCM cannot share its data plane with this control plane
 (different root CAs): install it on a new cluster and move traffic over with DNS.
@@ -179,14 +184,14 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           'on TKE the east-west gateway needs eastWestSubnetId or eastWestLoadBalancerId, or it would get a public CLB',
         );
       }
-      const primary = primaryOperator(identity);
-      const eastWest = eastWestGatewayOperator(identity, {
+      const primary = primaryOperator(identity, {
         subnetId: ctx.input.eastWestSubnetId,
         loadBalancerId: ctx.input.eastWestLoadBalancerId,
       });
+      primary.metadata!.labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
       const istiod = exposeIstiod(identity.revision);
       const services = exposeServices();
-      const objects = [primary, eastWest, ...istiod, services];
+      const objects = [primary, ...istiod, services];
 
       if (apply) {
         preflight.check(
@@ -205,6 +210,20 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           `namespace ${ISTIO_NAMESPACE} exists`,
           `namespace ${ISTIO_NAMESPACE} does not exist on cluster ${clusterName}`,
         );
+        const installed = await readObject(cluster, {
+          apiVersion: primary.apiVersion!,
+          kind: 'IstioOperator',
+          namespace: ISTIO_NAMESPACE,
+          name: primary.metadata!.name!,
+        });
+        preflight.check(
+          !installed ||
+            installed.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+          `no other install of this revision (IstioOperator ${primary.metadata!.name})`,
+          `IstioOperator ${ISTIO_NAMESPACE}/${
+            primary.metadata!.name
+          } records an install this action did not make; give a revision to install side by side`,
+        );
         const managed = await tcmManagedObjects(cluster);
         preflight.check(
           managed.length === 0,
@@ -220,7 +239,6 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         ctx.workspacePath,
         [
           { path: `${dir}/primary.yaml`, content: toYaml([primary]) },
-          { path: `${dir}/eastwest-gateway.yaml`, content: toYaml([eastWest]) },
           { path: `${dir}/expose-istiod.yaml`, content: toYaml(istiod) },
           { path: `${dir}/expose-services.yaml`, content: toYaml([services]) },
           { path: `${dir}/README.md`, content: README(clusterName, dir) },
