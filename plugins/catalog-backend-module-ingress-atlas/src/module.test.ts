@@ -315,7 +315,7 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
       ],
       config: {
         ingressAtlas: {
-          catalogClusters: { enabled: true, allowedHosts: ['127.0.0.1'] },
+          catalogClusters: { enabled: true, allowedHosts: ['127.0.0.1:1'] },
         },
       },
     });
