@@ -148,15 +148,17 @@ describe('manifests', () => {
     );
   });
 
-  it('names the file and line of an object without a name', async () => {
+  it('skips an object without a name, naming its file and line, and reads the rest of the file', async () => {
     const file = path.join(dir, 'nameless.yaml');
     await fs.writeFile(
       file,
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {}\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: web }\nspec: { ports: [{ port: 80 }] }\n',
     );
-    await expect(loadManifestCluster([file])).rejects.toThrow(
-      `${file}:5: an object without kind or metadata.name (kind ConfigMap)`,
-    );
+    const { inventory, skipped } = await loadManifestCluster([file]);
+    expect(skipped).toEqual({
+      [`${file}:1 an object without kind or metadata.name (kind ConfigMap)`]: 1,
+    });
+    expect(inventory.objects.services?.map(s => s.metadata.name)).toEqual(['a']);
   });
 
   it('names a path that does not exist', async () => {

@@ -211,13 +211,16 @@ export function parseManifests(
         !isObject(item.metadata) ||
         !item.metadata.name
       ) {
-        throw new ManifestError(
+        // As kubectl apply refuses it ("resource name may not be empty"); the rest of the
+        // file is still read.
+        onSkip({
           file,
           line,
-          `an object without kind or metadata.name${
+          reason: `an object without kind or metadata.name${
             isObject(item) && item.kind ? ` (kind ${item.kind})` : ''
           }`,
-        );
+        });
+        continue;
       }
       found.push({ object: item as KubeObject, line });
     }
