@@ -199,27 +199,26 @@ describe('templates', () => {
       cluster: 'tke-blog',
       namespace: 'istio-system',
       gateway: 'istio-ingressgateway',
+      replicas: 2,
       host: 'blog.example.com',
       dnsDomain: 'example.com',
       dnsSubDomain: 'blog',
       checkReachability: false,
     });
 
-    const pod = world.object(
-      'tke-blog',
-      '',
-      'pods',
-      'istio-system',
-      'istio-ingressgateway-0',
-    )!;
-    const eip =
-      pod.metadata.annotations!['tke.cloud.tencent.com/eip-public-ip'];
+    // Every pod's EIP is published, one A record each.
+    const eips = ['istio-ingressgateway-0', 'istio-ingressgateway-1'].map(
+      name =>
+        world.object('tke-blog', '', 'pods', 'istio-system', name)!.metadata
+          .annotations!['tke.cloud.tencent.com/eip-public-ip'],
+    );
+    expect(eips.every(Boolean)).toBe(true);
     const { RecordList = [] } = await world.dnspod().DescribeRecordList({
       Domain: 'example.com',
       Subdomain: 'blog',
       RecordType: 'A',
     });
-    expect(RecordList.map(r => r.Value)).toEqual([eip]);
+    expect(RecordList.map(r => r.Value).sort()).toEqual([...eips].sort());
     expect(
       world.object(
         'tke-blog',
@@ -235,7 +234,9 @@ describe('templates', () => {
     expect(TotalCount).toBe(0);
 
     const text = output.text.map(t => t.content).join('\n');
-    expect(text).toContain(`The gateway now answers on **${eip}**`);
+    expect(text).toContain(
+      `The gateway now answers on **${eips.join(', ')}**`,
+    );
     expect(text).toContain('Monthly saving from the deleted CLB: **144 CNY**');
     expect(text).toContain('pointed at `198.51.100.11`');
     expect(text).toContain('kind: Deployment');

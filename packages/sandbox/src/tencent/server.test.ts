@@ -688,4 +688,37 @@ describe('Tencent Cloud API stand-in', () => {
       code: 'ResourceNotFound.NoDataOfRecord',
     });
   });
+
+  it('creates and deletes DNSPod records, one A record per address', async () => {
+    const client = new dnspod.v20210323.Client(clientConfig(''));
+    const record = {
+      Domain: 'example.com',
+      SubDomain: 'blog',
+      RecordType: 'A',
+      RecordLine: '默认',
+      Value: '203.0.113.6',
+      TTL: 60,
+    };
+    const { RecordId } = await client.CreateRecord(record);
+    await expect(client.CreateRecord(record)).rejects.toMatchObject({
+      code: 'InvalidParameter.DomainRecordExist',
+    });
+    const both = await client.DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+    });
+    expect(both.RecordList!.map(r => r.Value).sort()).toEqual([
+      '198.51.100.11',
+      '203.0.113.6',
+    ]);
+    await client.DeleteRecord({ Domain: 'example.com', RecordId });
+    await expect(
+      client.DeleteRecord({ Domain: 'example.com', RecordId }),
+    ).rejects.toMatchObject({ code: 'InvalidParameter.RecordIdInvalid' });
+    const one = await client.DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+    });
+    expect(one.RecordList!.map(r => r.Value)).toEqual(['198.51.100.11']);
+  });
 });

@@ -3,7 +3,8 @@ import * as yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Point blog.example.com at the new gateway EIP',
+    description:
+      "Point blog.example.com at the gateway pods' EIPs, one A record each",
     example: yaml.stringify({
       steps: [
         {
@@ -13,7 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             domain: 'example.com',
             subDomain: 'blog',
-            value: '203.0.113.10',
+            values: ['203.0.113.10', '203.0.113.11'],
           },
         },
       ],

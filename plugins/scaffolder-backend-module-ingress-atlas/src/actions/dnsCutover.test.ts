@@ -50,7 +50,7 @@ describe('ingress-atlas:dns:cutover', () => {
         domain: 'example.com',
         subDomain: 'blog',
         recordType: 'A',
-        value: '198.51.100.11',
+        values: ['198.51.100.11'],
         ttl: 600,
       },
     });
@@ -91,7 +91,7 @@ describe('ingress-atlas:dns:cutover', () => {
   it('still reports the value from before the task when it resumes after the change', async () => {
     const action = createDnsCutoverAction(world.options);
     const checkpoints = new CheckpointStore();
-    checkpoints.loseWorkerAfter('.modify-record');
+    checkpoints.loseWorkerAfter('.modify');
     await expect(
       action.handler(actionContext(input, { checkpoints }).ctx),
     ).rejects.toThrow('worker lost');
@@ -102,8 +102,54 @@ describe('ingress-atlas:dns:cutover', () => {
     expect(resumed.recorded.outputs.previousValue).toBe('198.51.100.11');
     expect(resumed.recorded.outputs.changed).toBe(true);
     expect(
-      checkpoints.runs.filter(k => k.endsWith('.modify-record')),
+      checkpoints.runs.filter(k => k.endsWith('.modify')),
     ).toHaveLength(1);
+  });
+
+  const blogRecords = async () => {
+    const { RecordList = [] } = await world.dnspod().DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+      RecordType: 'A',
+    });
+    return RecordList.filter(r => r.Name === 'blog');
+  };
+
+  it('publishes every gateway address as its own A record, and the rollback restores the one before', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const values = ['203.0.113.10', '203.0.113.11', '203.0.113.12'];
+    const first = actionContext({ domain: 'example.com', subDomain: 'blog', values });
+    await action.handler(first.ctx);
+
+    const records = await blogRecords();
+    expect(records.map(r => r.Value).sort()).toEqual(values);
+    expect(records.every(r => r.TTL === 600)).toBe(true);
+    expect(first.recorded.outputs).toMatchObject({
+      previousValues: ['198.51.100.11'],
+      values,
+      changed: true,
+      rollback: { values: ['198.51.100.11'], ttl: 600 },
+    });
+    for (const value of values) {
+      expect(first.recorded.outputs.diff).toContain(
+        `+blog.example.com. 600 IN A ${value}`,
+      );
+    }
+
+    // Scaled down to two pods: the third address leaves DNS.
+    const scaled = actionContext({
+      domain: 'example.com',
+      subDomain: 'blog',
+      values: values.slice(0, 2),
+    });
+    await action.handler(scaled.ctx);
+    expect((await blogRecords()).map(r => r.Value).sort()).toEqual(
+      values.slice(0, 2),
+    );
+
+    const rollback = actionContext(first.recorded.outputs.rollback as any);
+    await action.handler(rollback.ctx);
+    expect((await blogRecords()).map(r => r.Value)).toEqual(['198.51.100.11']);
   });
 
   it('refuses a record that does not exist, and a value that is not an address', async () => {

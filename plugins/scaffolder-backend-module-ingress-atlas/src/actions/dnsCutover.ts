@@ -9,6 +9,9 @@ import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './dnsCutover.examples';
 
+/** At most this many records per name: one per gateway pod. */
+const MAX_VALUES = 50;
+
 /** DNSPod's name for the default resolution line. */
 const DEFAULT_LINE = '默认';
 const HOSTNAME =
@@ -43,8 +46,71 @@ function recordLine(record: {
   } ; line ${record.line}\n`;
 }
 
+/** A record as it was before the task: what a rollback restores. */
+interface PreviousRecord {
+  recordId: number;
+  value: string;
+  ttl: number;
+  status?: string;
+  weight?: number;
+}
+
+/** One write to DNSPod; computed once from the records before the task, so a resume replays it. */
+type RecordChange =
+  | { op: 'modify'; recordId: number; from: string; value: string }
+  | { op: 'create'; value: string }
+  | { op: 'delete'; recordId: number; value: string };
+
 /**
- * Points a DNSPod record at a new address, keeping the old value for a rollback.
+ * The writes that turn the records before the task into one record per wanted value: a record
+ * already holding a wanted value stays (its TTL set), the others are pointed at the remaining
+ * values, and what is left over is created or deleted. Deletions go last, so the name never
+ * resolves to nothing.
+ */
+function planRecordChanges(
+  previous: PreviousRecord[],
+  values: string[],
+  ttl: number,
+): RecordChange[] {
+  const kept = new Set<number>();
+  const placed = new Set<string>();
+  for (const record of previous) {
+    if (values.includes(record.value) && !placed.has(record.value)) {
+      kept.add(record.recordId);
+      placed.add(record.value);
+    }
+  }
+  const spare = previous.filter(r => !kept.has(r.recordId));
+  const missing = values.filter(v => !placed.has(v));
+  const changes: RecordChange[] = previous
+    .filter(r => kept.has(r.recordId) && r.ttl !== ttl)
+    .map(r => ({
+      op: 'modify',
+      recordId: r.recordId,
+      from: r.value,
+      value: r.value,
+    }));
+  missing.forEach((value, i) => {
+    const record = spare[i];
+    changes.push(
+      record
+        ? { op: 'modify', recordId: record.recordId, from: record.value, value }
+        : { op: 'create', value },
+    );
+  });
+  for (const record of spare.slice(missing.length)) {
+    changes.push({
+      op: 'delete',
+      recordId: record.recordId,
+      value: record.value,
+    });
+  }
+  return changes;
+}
+
+/**
+ * Points a DNSPod name at new addresses, one record per address, keeping the old ones for a
+ * rollback.
  *
  * @public
  */
@@ -52,7 +118,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:dns:cutover',
     description:
-      'Points a DNSPod record at a new address (DescribeRecordList, then ModifyRecord with the TTL sent every time); outputs the previous value for a rollback.',
+      'Points a DNSPod name at new addresses, one record per address (DescribeRecordList, then ModifyRecord, CreateRecord and DeleteRecord with the TTL sent every time); outputs the previous values for a rollback.',
     examples,
     schema: {
       input: {
@@ -68,12 +134,28 @@ export function createDnsCutoverAction(options: ActionOptions) {
             'subDomain',
             'The record name within the domain, e.g. blog; @ for the apex',
           ),
+        values: z =>
+          z
+            .array(
+              checkedString(
+                z,
+                'address',
+                'An address (an IP for A/AAAA, a host name for CNAME)',
+              ),
+              {
+                description:
+                  'The new addresses, one record each: every gateway pod EIP. A CNAME takes one',
+              },
+            )
+            .min(1)
+            .max(MAX_VALUES)
+            .optional(),
         value: z =>
           checkedString(
             z,
             'address',
-            'The new address (an IP for A/AAAA, a host name for CNAME)',
-          ),
+            'One new address; the same as values with one item',
+          ).optional(),
         recordType: z =>
           z
             .enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' })
@@ -102,12 +184,16 @@ export function createDnsCutoverAction(options: ActionOptions) {
           ).optional(),
       },
       output: {
-        recordId: z => z.number({ description: 'The DNSPod record id' }),
+        recordIds: z =>
+          z.array(z.number(), { description: 'The DNSPod record ids now' }),
+        previousValues: z =>
+          z.array(z.string(), { description: 'The values before the cutover' }),
         previousValue: z =>
-          z.string({ description: 'The value before the cutover' }),
+          z.string({ description: 'The first value before the cutover' }),
         previousTtl: z =>
           z.number({ description: 'The TTL before the cutover' }),
-        value: z => z.string({ description: 'The value now' }),
+        values: z => z.array(z.string(), { description: 'The values now' }),
+        value: z => z.string({ description: 'The first value now' }),
         ttl: z => z.number({ description: 'The TTL now' }),
         rollback: z =>
           z
@@ -116,10 +202,12 @@ export function createDnsCutoverAction(options: ActionOptions) {
               subDomain: z.string(),
               recordType: z.string(),
               recordLine: z.string(),
-              value: z.string(),
+              values: z.array(z.string()),
               ttl: z.number(),
             })
-            .describe('Input for this action that restores the previous value'),
+            .describe(
+              'Input for this action that restores the previous values',
+            ),
         ...changeOutputs,
       },
     },
@@ -128,17 +216,29 @@ export function createDnsCutoverAction(options: ActionOptions) {
         input.subDomain === '@'
           ? input.domain
           : `${input.subDomain}.${input.domain}`;
-      return `point ${fqdn} (${input.recordType}, line ${input.recordLine}) at ${input.value}`;
+      const values = input.values ?? (input.value ? [input.value] : []);
+      return `point ${fqdn} (${input.recordType}, line ${
+        input.recordLine
+      }) at ${values.join(', ')}`;
     },
     async run(ctx, { preflight }) {
-      const {
-        domain,
-        subDomain,
-        value,
-        recordType,
-        recordLine: line,
-      } = ctx.input;
-      validateValue(recordType, value);
+      const { domain, subDomain, recordType, recordLine: line } = ctx.input;
+      const given = ctx.input.values ?? [];
+      if (ctx.input.value) {
+        given.push(ctx.input.value);
+      }
+      const values = [...new Set(given)];
+      if (values.length === 0) {
+        throw new InputError(
+          'Invalid input to ingress-atlas:dns:cutover: values: give at least one address',
+        );
+      }
+      if (recordType === 'CNAME' && values.length > 1) {
+        throw new InputError(
+          'Invalid input to ingress-atlas:dns:cutover: values: a CNAME record takes one host name',
+        );
+      }
+      values.forEach(v => validateValue(recordType, v));
       const dryRun = Boolean(ctx.isDryRun);
       const account = options.clusters.tencentAccount({
         name: ctx.input.account,
@@ -151,85 +251,95 @@ export function createDnsCutoverAction(options: ActionOptions) {
       const dnspod = new TencentCloud(account).dnspod();
       const fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
 
-      let records: RecordListItem[];
-      try {
-        ({ RecordList: records = [] } = await dnspod.DescribeRecordList({
-          Domain: domain,
-          Subdomain: subDomain,
-          RecordType: recordType,
-          RecordLine: line,
-          ErrorOnEmpty: 'no',
-        }));
-      } catch (error) {
-        throw new InputError(
-          `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(
-            error,
-          )}`,
-        );
-      }
-      const matching = records.filter(r => r.Name === subDomain);
+      const readRecords = async (): Promise<RecordListItem[]> => {
+        try {
+          const { RecordList = [] } = await dnspod.DescribeRecordList({
+            Domain: domain,
+            Subdomain: subDomain,
+            RecordType: recordType,
+            RecordLine: line,
+            ErrorOnEmpty: 'no',
+          });
+          return RecordList.filter(r => r.Name === subDomain).sort(
+            (a, b) => a.RecordId! - b.RecordId!,
+          );
+        } catch (error) {
+          throw new InputError(
+            `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(
+              error,
+            )}`,
+          );
+        }
+      };
+      const live = await readRecords();
       preflight.check(
-        matching.length === 1,
-        `one ${recordType} record ${fqdn} on line ${line}: ${matching[0]?.Value} (TTL ${matching[0]?.TTL}, id ${matching[0]?.RecordId})`,
-        matching.length === 0
-          ? `there is no ${recordType} record ${fqdn} on line ${line} to move; create it in DNSPod first`
-          : `${
-              matching.length
-            } ${recordType} records ${fqdn} exist on line ${line} (${matching
-              .map(r => r.Value)
-              .join(', ')}); this action moves exactly one`,
+        live.length > 0,
+        `${recordType} records ${fqdn} on line ${line}: ${live
+          .map(r => `${r.Value} (TTL ${r.TTL}, id ${r.RecordId})`)
+          .join(', ')}`,
+        `there is no ${recordType} record ${fqdn} on line ${line} to move; create it in DNSPod first`,
       );
       preflight.done();
 
-      const record = matching[0];
-      const stepKey = (step: string) =>
-        checkpointKey('dns.cutover', domain, subDomain, recordType, line, step);
-      const current = {
+      const stepKey = (...step: string[]) =>
+        checkpointKey(
+          'dns.cutover',
+          domain,
+          subDomain,
+          recordType,
+          line,
+          ...step,
+        );
+      const current: PreviousRecord[] = live.map(record => ({
         recordId: record.RecordId!,
         value: record.Value!,
         ttl: record.TTL ?? 600,
         ...(record.Status && { status: record.Status }),
         ...(record.Weight !== undefined && { weight: record.Weight }),
-      };
-      // A resumed task finds the record already moved: the value before the task is kept.
-      const previous = dryRun
-        ? current
+      }));
+      // A resumed task finds the records already moved: the values before the task are kept.
+      const { records: previous } = dryRun
+        ? { records: current }
         : await ctx.checkpoint({
             key: stepKey('previous'),
-            fn: async () => current,
+            fn: async () => ({ records: current }),
           });
-      const ttl = ctx.input.ttl ?? previous.ttl;
-      const before = recordLine({
-        name: subDomain,
-        domain,
-        ttl: current.ttl,
-        type: recordType,
-        line,
-        value: current.value,
-      });
-      const after = recordLine({
-        name: subDomain,
-        domain,
-        ttl,
-        type: recordType,
-        line,
-        value,
-      });
-      const unchanged = current.value === value && current.ttl === ttl;
-      const diff = unchanged ? '' : diffText(`DNSPod ${fqdn}`, before, after);
+      const previousTtl = Math.max(...previous.map(r => r.ttl));
+      const ttl = ctx.input.ttl ?? previousTtl;
+      const zoneLines = (records: Array<{ value: string; ttl: number }>) =>
+        records
+          .map(r =>
+            recordLine({
+              name: subDomain,
+              domain,
+              ttl: r.ttl,
+              type: recordType,
+              line,
+              value: r.value,
+            }),
+          )
+          .sort()
+          .join('');
+      const before = zoneLines(current);
+      const after = zoneLines(values.map(value => ({ value, ttl })));
+      const unchanged = before === after;
+      const previousValues = previous.map(r => r.value);
 
-      ctx.output('recordId', current.recordId);
-      ctx.output('previousValue', previous.value);
-      ctx.output('previousTtl', previous.ttl);
+      ctx.output('previousValues', previousValues);
+      ctx.output('previousValue', previousValues[0]);
+      ctx.output('previousTtl', previousTtl);
       ctx.output('rollback', {
         domain,
         subDomain,
         recordType,
         recordLine: line,
-        value: previous.value,
-        ttl: previous.ttl,
+        values: previousValues,
+        ttl: previousTtl,
       });
-      ctx.output('diff', diff);
+      ctx.output(
+        'diff',
+        unchanged ? '' : diffText(`DNSPod ${fqdn}`, before, after),
+      );
       ctx.output(
         'backup',
         stringify({
@@ -237,58 +347,117 @@ export function createDnsCutoverAction(options: ActionOptions) {
           subDomain,
           type: recordType,
           line,
-          ...previous,
+          records: previous,
         }),
       );
+      const finish = (
+        records: Array<{ recordId: number; value: string }>,
+        ttlNow: number,
+        changed: boolean,
+      ) => {
+        ctx.output(
+          'recordIds',
+          records.map(r => r.recordId),
+        );
+        ctx.output(
+          'values',
+          records.map(r => r.value),
+        );
+        ctx.output('value', records[0]?.value ?? '');
+        ctx.output('ttl', ttlNow);
+        ctx.output('changed', changed);
+      };
 
       if (unchanged) {
         ctx.logger.info(
-          `Nothing to change: ${fqdn} already points at ${value} with TTL ${ttl}`,
+          `Nothing to change: ${fqdn} already points at ${values.join(
+            ', ',
+          )} with TTL ${ttl}`,
         );
-        ctx.output('value', value);
-        ctx.output('ttl', ttl);
-        ctx.output('changed', previous.value !== value || previous.ttl !== ttl);
+        finish(current, ttl, !dryRun && zoneLines(previous) !== after);
         return;
       }
+      const changes = planRecordChanges(previous, values, ttl);
       if (dryRun) {
         ctx.logger.info(
-          `Dry run: ${fqdn} would move from ${current.value} to ${value} (TTL ${ttl}); DNSPod has no dry-run mode, so the record was read and not modified`,
+          `Dry run: ${fqdn} would move from ${current
+            .map(r => r.value)
+            .join(', ')} to ${values.join(', ')} (TTL ${ttl}) in ${
+            changes.length
+          } DNSPod calls; DNSPod has no dry-run mode, so the records were read and not modified`,
         );
-        ctx.output('value', current.value);
-        ctx.output('ttl', current.ttl);
-        ctx.output('changed', false);
+        finish(current, previousTtl, false);
         return;
       }
 
-      await ctx.checkpoint({
-        key: stepKey('modify-record'),
-        fn: async () => {
-          try {
-            await dnspod.ModifyRecord({
+      for (const [i, change] of changes.entries()) {
+        await ctx.checkpoint({
+          key: stepKey('records', String(i), change.op),
+          fn: () => applyRecordChange(change),
+        });
+      }
+      ctx.logger.info(
+        `Moved ${fqdn} from ${previousValues.join(', ')} to ${values.join(
+          ', ',
+        )} (TTL ${ttl}); resolvers may serve the old addresses for up to ${previousTtl}s`,
+      );
+      finish(
+        await readRecords().then(records =>
+          records.map(r => ({ recordId: r.RecordId!, value: r.Value! })),
+        ),
+        ttl,
+        true,
+      );
+
+      /**
+       * One write, made safe to repeat: a worker lost between the call and its checkpoint runs
+       * it again, so a record already as wanted is left alone.
+       */
+      async function applyRecordChange(change: RecordChange): Promise<void> {
+        const records = await readRecords();
+        const wanted = (value: string) => ({
+          Domain: domain,
+          SubDomain: subDomain,
+          RecordType: recordType,
+          RecordLine: line,
+          Value: value,
+          TTL: ttl,
+        });
+        try {
+          if (change.op === 'create') {
+            if (!records.some(r => r.Value === change.value)) {
+              await dnspod.CreateRecord(wanted(change.value));
+            }
+          } else if (change.op === 'modify') {
+            const record = previous.find(r => r.recordId === change.recordId)!;
+            const now = records.find(r => r.RecordId === change.recordId);
+            if (now?.Value !== change.value || now?.TTL !== ttl) {
+              await dnspod.ModifyRecord({
+                ...wanted(change.value),
+                RecordId: change.recordId,
+                ...(record.status && { Status: record.status }),
+                ...(record.weight !== undefined && { Weight: record.weight }),
+              });
+            }
+          } else if (records.some(r => r.RecordId === change.recordId)) {
+            await dnspod.DeleteRecord({
               Domain: domain,
-              SubDomain: subDomain,
-              RecordId: current.recordId,
-              RecordType: recordType,
-              RecordLine: line,
-              Value: value,
-              TTL: ttl,
-              ...(current.status && { Status: current.status }),
-              ...(current.weight !== undefined && { Weight: current.weight }),
+              RecordId: change.recordId,
             });
-          } catch (error) {
-            throw new Error(
-              `ModifyRecord for ${fqdn} failed: ${describeTencentError(error)}`,
-            );
           }
-          ctx.logger.info(
-            `Moved ${fqdn} from ${current.value} to ${value} (TTL ${ttl}); resolvers may serve the old address for up to ${current.ttl}s`,
-            { recordId: current.recordId },
+        } catch (error) {
+          throw new Error(
+            `${change.op} of the ${recordType} record ${fqdn} ${
+              change.value
+            } failed: ${describeTencentError(error)}`,
           );
-        },
-      });
-      ctx.output('value', value);
-      ctx.output('ttl', ttl);
-      ctx.output('changed', true);
+        }
+        ctx.logger.info(
+          change.op === 'modify' && change.from !== change.value
+            ? `Record ${change.recordId} of ${fqdn}: ${change.from} -> ${change.value} (TTL ${ttl})`
+            : `Record ${fqdn} ${change.value}: ${change.op} (TTL ${ttl})`,
+        );
+      }
     },
   });
 }

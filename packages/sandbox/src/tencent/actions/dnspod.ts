@@ -73,7 +73,69 @@ const ModifyRecord: ActionHandler = ({ state, params }) => {
   return { RecordId: record.RecordId };
 };
 
+function requireParams(params: Record<string, any>, names: string[]): void {
+  for (const required of names) {
+    if (params[required] === undefined || params[required] === '') {
+      throw new TencentApiError(
+        'MissingParameter',
+        `The request is missing a required parameter \`${required}\`.`,
+      );
+    }
+  }
+}
+
+/** Like the real API, an omitted TTL is 600 seconds; the same record twice is refused. */
+const CreateRecord: ActionHandler = ({ state, params }) => {
+  const records = domainRecords(state, params.Domain);
+  requireParams(params, ['RecordType', 'RecordLine', 'Value']);
+  const name = params.SubDomain || '@';
+  if (
+    records.some(
+      r =>
+        r.Name === name &&
+        r.Type === params.RecordType &&
+        r.Line === params.RecordLine &&
+        r.Value === params.Value,
+    )
+  ) {
+    throw new TencentApiError(
+      'InvalidParameter.DomainRecordExist',
+      'The record already exists.',
+    );
+  }
+  const recordId =
+    Math.max(1000, ...Object.values(state.domains).flat().map(r => r.RecordId)) +
+    1;
+  records.push({
+    RecordId: recordId,
+    Name: name,
+    Type: params.RecordType,
+    Value: params.Value,
+    Line: params.RecordLine,
+    LineId: '0',
+    TTL: params.TTL ?? 600,
+    Status: params.Status ?? 'ENABLE',
+    UpdatedOn: new Date().toISOString().replace('T', ' ').slice(0, 19),
+  });
+  return { RecordId: recordId };
+};
+
+const DeleteRecord: ActionHandler = ({ state, params }) => {
+  const records = domainRecords(state, params.Domain);
+  const index = records.findIndex(r => r.RecordId === params.RecordId);
+  if (index < 0) {
+    throw new TencentApiError(
+      'InvalidParameter.RecordIdInvalid',
+      `Record ${params.RecordId} does not exist.`,
+    );
+  }
+  records.splice(index, 1);
+  return {};
+};
+
 export const dnspodActions: Record<string, ActionHandler> = {
   DescribeRecordList,
   ModifyRecord,
+  CreateRecord,
+  DeleteRecord,
 };
