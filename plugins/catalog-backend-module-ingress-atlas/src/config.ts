@@ -5,6 +5,11 @@ import { Config } from '@backstage/config';
 
 const CONFIG_KEY = 'ingressAtlas.catalog';
 
+/**
+ * The entity provider's settings, read from `ingressAtlas.catalog` with their defaults.
+ *
+ * @public
+ */
 export interface EntityProviderConfig {
   owner: string;
   ownerTag: string;

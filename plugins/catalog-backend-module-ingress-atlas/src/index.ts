@@ -6,6 +6,7 @@
  */
 export { catalogModuleIngressAtlasEntityProvider as default } from './module';
 export { IngressAtlasEntityProvider } from './provider/IngressAtlasEntityProvider';
+export type { EntityProviderConfig } from './config';
 export {
   ANNOTATION_ATLAS_CLUSTER,
   ANNOTATION_ATLAS_GATEWAY,

@@ -215,6 +215,6 @@ export interface CloudInventory {
   meshes: ManagedMesh[];
   /** Clusters the cloud knows in this region, with their facts (e.g. VPC-CNI); no credentials. */
   clusters?: ClusterDescriptor[];
-  /** Parts that failed, e.g. { part: 'clb', message: 'RequestLimitExceeded ...' }. */
+  /** Parts that failed, e.g. `{ part: 'clb', message: 'RequestLimitExceeded ...' }`. */
   errors: Array<{ part: string; message: string }>;
 }
