@@ -12,6 +12,8 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasApi } from './IngressAtlasApi';
 
+const EXPOSURE_REUSE_MS = 30_000;
+
 /**
  * Talks to the ingress-atlas backend with the user's Backstage token.
  *
@@ -20,6 +22,14 @@ import { IngressAtlasApi } from './IngressAtlasApi';
 export class IngressAtlasClient implements IngressAtlasApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;
+  /**
+   * Entity exposures asked for recently: the card and the Ingress tab of one entity page ask
+   * for the same exposure, and the atlas changes only on its refresh, minutes apart.
+   */
+  readonly #exposures = new Map<
+    string,
+    { at: number; exposure: Promise<EntityExposure> }
+  >();
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
@@ -34,7 +44,15 @@ export class IngressAtlasClient implements IngressAtlasApi {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
       .join('/');
-    return this.#get(`/entities/${path}/exposure`);
+    const cached = this.#exposures.get(path);
+    if (cached && Date.now() - cached.at < EXPOSURE_REUSE_MS) {
+      return cached.exposure;
+    }
+    const exposure = this.#get<EntityExposure>(`/entities/${path}/exposure`);
+    this.#exposures.set(path, { at: Date.now(), exposure });
+    // A failure is not kept: the next view asks again.
+    exposure.catch(() => this.#exposures.delete(path));
+    return exposure;
   }
 
   getTopology(filter: TopologyFilter = {}): Promise<Topology> {
@@ -50,6 +68,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
   }
 
   async refresh(): Promise<void> {
+    this.#exposures.clear();
     const res = await this.#fetchApi.fetch(await this.#url('/refresh'), {
       method: 'POST',
     });

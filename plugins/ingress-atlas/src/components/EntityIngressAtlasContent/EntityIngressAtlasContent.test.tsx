@@ -3,6 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { EntityIngressAtlasContent } from './EntityIngressAtlasContent';
+import { EntityIngressAtlasCard } from '../EntityIngressAtlasCard';
 import {
   blogEntity,
   blogExposure,
@@ -27,6 +28,28 @@ describe('EntityIngressAtlasContent', () => {
 
   beforeEach(() => {
     server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
+  });
+
+  it("asks for the entity's exposure once for its card and its tab", async () => {
+    let requests = 0;
+    server.use(
+      http.get(EXPOSURE, () => {
+        requests += 1;
+        return HttpResponse.json(blogExposure);
+      }),
+    );
+
+    await renderWithPlugin(
+      <>
+        <EntityIngressAtlasCard />
+        <EntityIngressAtlasContent />
+      </>,
+      { entity: blogEntity },
+    );
+
+    expect(await screen.findByText('Exposure paths')).toBeInTheDocument();
+    expect(await screen.findByText('Public hosts')).toBeInTheDocument();
+    expect(requests).toBe(1);
   });
 
   it('lists the exposure paths with entry, gateway, route, workload and TLS', async () => {

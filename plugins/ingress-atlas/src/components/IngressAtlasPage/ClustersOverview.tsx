@@ -19,6 +19,10 @@ import {
   SnapshotTime,
 } from '../ClusterStatus';
 import { formatTimestamp } from '../../utils/format';
+import { kindName, unavailableKinds } from '../../utils/clusterKinds';
+
+// material-table keeps each row's state by `id`.
+type ClusterRow = AtlasCluster & { id: string };
 
 const CLUSTERS_EXAMPLE = `ingressAtlas:
   clusters:
@@ -29,7 +33,7 @@ const CLUSTERS_EXAMPLE = `ingressAtlas:
       region: ap-guangzhou
       cloudClusterId: cls-xxxxxxxx`;
 
-const columns: TableColumn<AtlasCluster>[] = [
+const columns: TableColumn<ClusterRow>[] = [
   {
     title: 'Cluster',
     field: 'name',
@@ -62,27 +66,37 @@ const columns: TableColumn<AtlasCluster>[] = [
   {
     title: 'Problems',
     sorting: false,
-    render: c => (
-      <>
-        {c.analysisError && (
-          <Typography variant="body2" color="error">
-            {c.analysisError}
-          </Typography>
-        )}
-        {c.error && (
-          <Typography variant="body2" color="error">
-            {c.error}
-          </Typography>
-        )}
-        {c.unavailableKinds.map(k => (
-          <Typography variant="body2" color="textSecondary" key={k.kind}>
-            {k.kind}: {k.reason}
-          </Typography>
-        ))}
-      </>
-    ),
+    render: c => <ClusterNotes cluster={c} />,
   },
 ];
+
+function ClusterNotes({ cluster }: { cluster: AtlasCluster }) {
+  const { unreadable, notInstalled } = unavailableKinds(cluster);
+  return (
+    <>
+      {cluster.analysisError && (
+        <Typography variant="body2" color="error">
+          {cluster.analysisError}
+        </Typography>
+      )}
+      {cluster.error && (
+        <Typography variant="body2" color="error">
+          {cluster.error}
+        </Typography>
+      )}
+      {unreadable.map(k => (
+        <Typography variant="body2" key={k.kind}>
+          {kindName(k.kind)} could not be read: {k.reason}
+        </Typography>
+      ))}
+      {notInstalled.length > 0 && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          Not installed: {notInstalled.map(k => kindName(k.kind)).join(', ')}
+        </Typography>
+      )}
+    </>
+  );
+}
 
 /** Every cluster with how fresh its data is; a broken cluster never hides the others. */
 export function ClustersOverview() {
@@ -109,7 +123,7 @@ export function ClustersOverview() {
         ) : (
           <>
             <ClusterProblems clusters={clusters} />
-            <Table<AtlasCluster>
+            <Table<ClusterRow>
               title="Clusters"
               subtitle={
                 value?.generatedAt
@@ -117,7 +131,7 @@ export function ClustersOverview() {
                   : 'The first refresh has not finished yet'
               }
               columns={columns}
-              data={clusters}
+              data={clusters.map(c => ({ ...c, id: c.name }))}
               options={{ search: false, paging: false, padding: 'dense' }}
             />
           </>

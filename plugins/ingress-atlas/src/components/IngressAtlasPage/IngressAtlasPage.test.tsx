@@ -77,6 +77,52 @@ describe('IngressAtlasPage', () => {
     }
   });
 
+  it("does not count another cloud's or an uninstalled add-on's kinds as problems", async () => {
+    const notServed = (plural: string) =>
+      `${plural} is not served by this cluster (CRD not installed?)`;
+    server.use(
+      http.get(`${API}/clusters`, () =>
+        HttpResponse.json({
+          ...clustersResponse,
+          clusters: [
+            {
+              ...tkeBlog,
+              name: 'huawei-cce',
+              provider: 'huawei',
+              unavailableKinds: [
+                {
+                  kind: 'eipClaims',
+                  reason: notServed('eipclaims.networking.tke.cloud.tencent.com'),
+                },
+                {
+                  kind: 'tlsRoutes',
+                  reason: notServed('tlsroutes.gateway.networking.k8s.io'),
+                },
+                {
+                  kind: 'virtualServices',
+                  reason: 'forbidden (403): the token may not list virtualservices',
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<IngressAtlasPage />);
+
+    const huawei = await screen.findByRole('row', { name: /^huawei-cce\b/ });
+    expect(huawei).not.toHaveTextContent(/EIPClaim|eipclaims|tencent/i);
+    expect(
+      within(huawei).getByText('Not installed: TLSRoute'),
+    ).toBeInTheDocument();
+    expect(
+      within(huawei).getByText(
+        'VirtualService could not be read: forbidden (403): the token may not list virtualservices',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('groups several stale clusters into one warning that names each', async () => {
     server.use(
       http.get(`${API}/clusters`, () =>
