@@ -38,8 +38,9 @@ describe('TopologyGraph', () => {
   it('draws a large estate zoomed out as a map of boxes, and a click on a box selects its node', async () => {
     await renderInTestApp(<TopologyGraph graph={estate} />);
 
-    await waitFor(() =>
-      expect(shapes('topology-boxes-service')).toHaveLength(150),
+    await waitFor(
+      () => expect(shapes('topology-boxes-service')).toHaveLength(150),
+      { timeout: 20_000 },
     );
     expect(shapes('topology-boxes-cluster')).toHaveLength(1);
     expect(shapes('topology-edges-plain')).toHaveLength(150);
