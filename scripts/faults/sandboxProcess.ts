@@ -25,7 +25,12 @@ export type SandboxRequest =
       id: number;
       type: 'delete';
       cluster: string;
-      object: { apiVersion: string; kind: string; namespace?: string; name: string };
+      object: {
+        apiVersion: string;
+        kind: string;
+        namespace?: string;
+        name: string;
+      };
     };
 
 async function main() {

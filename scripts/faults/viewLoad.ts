@@ -30,7 +30,10 @@ function timedGet(url: string, token: string): Promise<ViewSample> {
       url,
       {
         agent,
-        headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Accept-Encoding': 'gzip',
+        },
       },
       res => {
         // Timed to the last byte, not parsed: the client shares the CPU with the backend.
