@@ -10,3 +10,4 @@ export { ClusterDirectory } from './clusters';
 export type { ConnectedCluster } from './clusters';
 export { tcpProbe } from './reachability';
 export type { ReachabilityProbe } from './reachability';
+export type { Clock } from './clock';

@@ -226,8 +226,10 @@ describe('templates', () => {
         'services',
         'istio-system',
         'istio-ingressgateway',
-      ),
-    ).toBeUndefined();
+      )!.spec.type,
+    ).toBe('ClusterIP');
+    // The load balancer went only after DNSPod's 600 s TTL had passed since the move.
+    expect(world.clock.waits).toEqual([600_000]);
     const { TotalCount } = await world
       .clb('ap-guangzhou')
       .DescribeLoadBalancers({ LoadBalancerIds: ['lb-blog0001'] });

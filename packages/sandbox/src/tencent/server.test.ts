@@ -699,7 +699,7 @@ describe('Tencent Cloud API stand-in', () => {
       Value: '203.0.113.6',
       TTL: 60,
     };
-    const { RecordId } = await client.CreateRecord(record);
+    const { RecordId = 0 } = await client.CreateRecord(record);
     await expect(client.CreateRecord(record)).rejects.toMatchObject({
       code: 'InvalidParameter.DomainRecordExist',
     });

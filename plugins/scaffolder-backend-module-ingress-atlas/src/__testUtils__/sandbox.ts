@@ -15,6 +15,7 @@ import { Client as ClbClient } from 'tencentcloud-sdk-nodejs/tencentcloud/servic
 import { Client as VpcClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_client';
 import { Client as DnspodClient } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_client';
 import type { ActionOptions } from '../actions/common';
+import type { Clock } from '../clock';
 import { ClusterDirectory } from '../clusters';
 
 export const ESTATES_DIR = path.resolve(
@@ -26,8 +27,39 @@ export const SANDBOX_CREDENTIALS = {
   secretKey: 'sandbox-secret-key-0000000000000000',
 };
 
+/**
+ * Time the tests control: a wait returns at once and moves the clock on by its length, so a
+ * test sees how long an action waited (and what the world looked like meanwhile) without
+ * waiting a record's 600 s TTL.
+ */
+export class TestClock implements Clock {
+  #now = Date.parse('2026-01-05T02:00:00Z');
+  /** Each wait in milliseconds, in order. */
+  readonly waits: number[] = [];
+  /** Called at the start of each wait, before the clock moves on. */
+  onWait?: (ms: number) => Promise<void> | void;
+
+  now(): number {
+    return this.#now;
+  }
+
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) {
+      throw new Error('Cancelled');
+    }
+    this.waits.push(ms);
+    await this.onWait?.(ms);
+    this.#now += ms;
+  }
+}
+
 export interface TestWorld {
   sandbox: Sandbox;
+  clock: TestClock;
   config: ConfigReader;
   options: ActionOptions;
   /** Signed clients on the cloud stand-in, for checking what the actions did. */
@@ -88,12 +120,15 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
   const profile = {
     httpProfile: { endpoint: endpoint.host, protocol: 'http://' },
   };
+  const clock = new TestClock();
   return {
     sandbox,
     config,
+    clock,
     options: {
       clusters: ClusterDirectory.fromConfig(config),
       permissions: mockServices.permissions(),
+      clock,
     },
     clb: region =>
       new ClbClient({ credential: SANDBOX_CREDENTIALS, region, profile }),

@@ -5,6 +5,7 @@ import type {
 import { ConflictError } from '@backstage/errors';
 import type { z as zod } from 'zod/v3';
 import type { ConnectedCluster, ClusterDirectory } from '../clusters';
+import type { Clock } from '../clock';
 import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud } from '../tencent';
 import { checkedString } from './inputs';
@@ -21,6 +22,8 @@ export interface ActionOptions {
   permissions: PermissionsService;
   /** How gateway addresses are probed before traffic is moved onto them. Default: TCP connect. */
   probe?: ReachabilityProbe;
+  /** What waits (for DNS caches to expire) measure time with. Default: the system clock. */
+  clock?: Clock;
   /**
    * The backend's log, for the stack of an unexpected failure; the task log gets the message
    * only.

@@ -101,9 +101,7 @@ describe('ingress-atlas:dns:cutover', () => {
     await action.handler(resumed.ctx);
     expect(resumed.recorded.outputs.previousValue).toBe('198.51.100.11');
     expect(resumed.recorded.outputs.changed).toBe(true);
-    expect(
-      checkpoints.runs.filter(k => k.endsWith('.modify')),
-    ).toHaveLength(1);
+    expect(checkpoints.runs.filter(k => k.endsWith('.modify'))).toHaveLength(1);
   });
 
   const blogRecords = async () => {
@@ -118,7 +116,11 @@ describe('ingress-atlas:dns:cutover', () => {
   it('publishes every gateway address as its own A record, and the rollback restores the one before', async () => {
     const action = createDnsCutoverAction(world.options);
     const values = ['203.0.113.10', '203.0.113.11', '203.0.113.12'];
-    const first = actionContext({ domain: 'example.com', subDomain: 'blog', values });
+    const first = actionContext({
+      domain: 'example.com',
+      subDomain: 'blog',
+      values,
+    });
     await action.handler(first.ctx);
 
     const records = await blogRecords();
@@ -150,6 +152,48 @@ describe('ingress-atlas:dns:cutover', () => {
     const rollback = actionContext(first.recorded.outputs.rollback as any);
     await action.handler(rollback.ctx);
     expect((await blogRecords()).map(r => r.Value)).toEqual(['198.51.100.11']);
+  });
+
+  it('lowers the TTL first, waits out the old one, moves the records, waits out the TTL in effect and checks DNSPod', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const seen: string[] = [];
+    world.clock.onWait = async ms => {
+      const records = await blogRecords();
+      seen.push(
+        `${ms / 1000}s: ${records.map(r => `${r.Value}/${r.TTL}`).join(',')}`,
+      );
+    };
+    const { ctx, recorded } = actionContext({
+      ...input,
+      values: ['203.0.113.10', '203.0.113.11'],
+      value: undefined,
+      ttl: 60,
+    });
+    await action.handler(ctx);
+    // Resolvers that cached the old record with its 600 s TTL ask again before the move; after
+    // it, the old address lives on in caches for at most the lowered 60 s.
+    expect(seen).toEqual([
+      '600s: 198.51.100.11/60',
+      '60s: 203.0.113.10/60,203.0.113.11/60',
+    ]);
+    expect(recorded.logs.join('\n')).toContain(
+      'DNSPod lists 203.0.113.10, 203.0.113.11 for blog.example.com with TTL 60',
+    );
+  });
+
+  it('resumes a wait where it stopped instead of starting it again', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const checkpoints = new CheckpointStore();
+    checkpoints.loseWorkerAfter('.wait.after-change');
+    await expect(
+      action.handler(actionContext(input, { checkpoints }).ctx),
+    ).rejects.toThrow('worker lost');
+    world.clock.advance(400_000);
+    const resumed = actionContext(input, { checkpoints });
+    await action.handler(resumed.ctx);
+    // 600 s in effect before the move, 400 s of them passed while the task was down.
+    expect(world.clock.waits).toEqual([200_000]);
+    expect(resumed.recorded.outputs.changed).toBe(true);
   });
 
   it('refuses a record that does not exist, and a value that is not an address', async () => {

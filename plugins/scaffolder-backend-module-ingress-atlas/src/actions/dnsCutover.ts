@@ -1,7 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
 import { stringify } from 'yaml';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
+import { systemClock } from '../clock';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { ActionOptions, changeOutputs, checkpointKey } from './common';
@@ -115,6 +117,7 @@ function planRecordChanges(
  * @public
  */
 export function createDnsCutoverAction(options: ActionOptions) {
+  const clock = options.clock ?? systemClock;
   return createAtlasAction(options, {
     id: 'ingress-atlas:dns:cutover',
     description:
@@ -170,6 +173,13 @@ export function createDnsCutoverAction(options: ActionOptions) {
             .min(1)
             .max(604800)
             .optional(),
+        waitForCaches: z =>
+          z
+            .boolean({
+              description:
+                'Wait out the TTL resolvers cached before each change (after lowering it, and after the move), so that the step ends when no resolver hands out the old addresses any more and the old load balancer can go. Default: true',
+            })
+            .default(true),
         recordLine: z =>
           checkedString(
             z,
@@ -298,12 +308,14 @@ export function createDnsCutoverAction(options: ActionOptions) {
         ...(record.Weight !== undefined && { weight: record.Weight }),
       }));
       // A resumed task finds the records already moved: the values before the task are kept.
-      const { records: previous } = dryRun
-        ? { records: current }
-        : await ctx.checkpoint({
-            key: stepKey('previous'),
-            fn: async () => ({ records: current }),
-          });
+      const previous: PreviousRecord[] = dryRun
+        ? current
+        : (
+            (await ctx.checkpoint({
+              key: stepKey('previous'),
+              fn: async () => ({ records: current } as unknown as JsonObject),
+            })) as unknown as { records: PreviousRecord[] }
+          ).records;
       const previousTtl = Math.max(...previous.map(r => r.ttl));
       const ttl = ctx.input.ttl ?? previousTtl;
       const zoneLines = (records: Array<{ value: string; ttl: number }>) =>
@@ -322,7 +334,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
           .join('');
       const before = zoneLines(current);
       const after = zoneLines(values.map(value => ({ value, ttl })));
-      const unchanged = before === after;
+      // Compared with the records before the task: a resumed task that finds the records moved
+      // still has its waits and checks to finish.
+      const unchanged = zoneLines(previous) === after;
       const previousValues = previous.map(r => r.value);
 
       ctx.output('previousValues', previousValues);
@@ -374,7 +388,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
             ', ',
           )} with TTL ${ttl}`,
         );
-        finish(current, ttl, !dryRun && zoneLines(previous) !== after);
+        finish(current, ttl, false);
         return;
       }
       const changes = planRecordChanges(previous, values, ttl);
@@ -390,24 +404,103 @@ export function createDnsCutoverAction(options: ActionOptions) {
         return;
       }
 
+      const moves = changes.some(c => c.op !== 'modify' || c.from !== c.value);
+      // Resolvers keep an answer for the TTL it came with: lower it ahead of the move, and the
+      // old addresses outlive the move by the lowered TTL instead of the old one.
+      const lowered = moves ? previous.filter(r => r.ttl > ttl) : [];
+      for (const record of lowered) {
+        await ctx.checkpoint({
+          key: stepKey('lower-ttl', String(record.recordId)),
+          fn: () =>
+            applyRecordChange({
+              op: 'modify',
+              recordId: record.recordId,
+              from: record.value,
+              value: record.value,
+            }),
+        });
+      }
+      if (lowered.length > 0) {
+        await waitForCaches(
+          'lowered-ttl',
+          previousTtl,
+          `for resolvers to drop the ${previousTtl}s TTL before the move`,
+        );
+      }
       for (const [i, change] of changes.entries()) {
         await ctx.checkpoint({
           key: stepKey('records', String(i), change.op),
           fn: () => applyRecordChange(change),
         });
       }
+      const ttlBeforeMove = lowered.length > 0 ? ttl : previousTtl;
       ctx.logger.info(
         `Moved ${fqdn} from ${previousValues.join(', ')} to ${values.join(
           ', ',
-        )} (TTL ${ttl}); resolvers may serve the old addresses for up to ${previousTtl}s`,
+        )} (TTL ${ttl}); resolvers may serve the old addresses for up to ${ttlBeforeMove}s`,
+      );
+      if (moves) {
+        await waitForCaches(
+          'after-change',
+          ttlBeforeMove,
+          `until no resolver serves ${previousValues.join(', ')} any more`,
+        );
+      }
+      const records = await readRecords();
+      const listed = records.map(r => r.Value!).sort();
+      const wrong = records.filter(r => r.TTL !== ttl);
+      if (
+        listed.join(',') !== [...values].sort().join(',') ||
+        wrong.length > 0
+      ) {
+        throw new Error(
+          `DNSPod lists ${
+            listed.join(', ') || 'nothing'
+          } for ${fqdn} (TTLs ${records
+            .map(r => r.TTL)
+            .join(', ')}), not ${values.join(
+            ', ',
+          )} with TTL ${ttl}: someone else changed the records meanwhile. Check them before removing the old load balancer`,
+        );
+      }
+      ctx.logger.info(
+        `DNSPod lists ${listed.join(', ')} for ${fqdn} with TTL ${ttl}`,
       );
       finish(
-        await readRecords().then(records =>
-          records.map(r => ({ recordId: r.RecordId!, value: r.Value! })),
-        ),
+        records.map(r => ({ recordId: r.RecordId!, value: r.Value! })),
         ttl,
         true,
       );
+
+      /**
+       * Waits `seconds` from the first time this step got here: the end is kept in a checkpoint,
+       * so a task resumed after a restart waits only what is left.
+       */
+      async function waitForCaches(
+        step: string,
+        seconds: number,
+        why: string,
+      ): Promise<void> {
+        if (!ctx.input.waitForCaches) {
+          ctx.logger.warn(
+            `Not waiting ${seconds}s ${why}: waitForCaches is off`,
+          );
+          return;
+        }
+        const { until } = await ctx.checkpoint({
+          key: stepKey('wait', step),
+          fn: async () => ({ until: clock.now() + seconds * 1000 }),
+        });
+        const left = until - clock.now();
+        if (left > 0) {
+          ctx.logger.info(
+            `Waiting ${Math.ceil(left / 1000)}s ${why} (until ${new Date(
+              until,
+            ).toISOString()})`,
+          );
+          await clock.sleep(left, ctx.signal);
+        }
+      }
 
       /**
        * One write, made safe to repeat: a worker lost between the call and its checkpoint runs

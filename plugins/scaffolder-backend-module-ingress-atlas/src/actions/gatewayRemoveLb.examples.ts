@@ -4,7 +4,7 @@ import * as yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Delete the gateway's CLB Service once its pods answer on their EIPs",
+      "Turn the gateway's CLB Service into ClusterIP once its pods answer on their EIPs, so TKE releases the CLB",
     example: yaml.stringify({
       steps: [
         {
@@ -22,7 +22,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Skip the TCP check where the backend has no route to the public addresses',
+      'Delete the Service outright, skipping the TCP check where the backend has no route to the public addresses',
     example: yaml.stringify({
       steps: [
         {
@@ -35,6 +35,7 @@ export const examples: TemplateExample[] = [
             service: 'istio-ingressgateway',
             gateway: 'istio-ingressgateway',
             checkReachability: false,
+            deleteService: true,
           },
         },
       ],

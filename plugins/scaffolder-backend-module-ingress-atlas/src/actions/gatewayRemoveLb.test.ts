@@ -52,19 +52,26 @@ describe('ingress-atlas:gateway:remove-lb', () => {
   it('refuses while the gateway has no pod EIPs, and changes nothing', async () => {
     const action = createGatewayRemoveLbAction(world.options);
     await expect(action.handler(actionContext(input).ctx)).rejects.toThrow(
-      /Refusing to delete the load balancer Service istio-system\/istio-ingressgateway.*the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first/,
+      /Refusing to remove the load balancer of Service istio-system\/istio-ingressgateway.*the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first/,
     );
     expect(service()).toBeDefined();
     expect(await loadBalancers()).toHaveLength(1);
   });
 
-  it('deletes the Service once the EIPs are bound; the CLB disappears and its cost is reported', async () => {
+  it('turns the Service into ClusterIP once the EIPs are bound; the CLB disappears and its cost is reported', async () => {
     await bindEip();
     const action = createGatewayRemoveLbAction(world.options);
     const { ctx, recorded } = actionContext(input);
     await action.handler(ctx);
 
-    expect(service()).toBeUndefined();
+    // The Service stays for the StatefulSet's serviceName, in-cluster DNS and the ports Istio
+    // derives listeners from; only its load balancer goes.
+    expect(service()!.spec.type).toBe('ClusterIP');
+    expect(service()!.spec.ports.map((p: { port: number }) => p.port)).toEqual([
+      15021, 80, 443,
+    ]);
+    expect(recorded.outputs.diff).toContain('-  type: LoadBalancer');
+    expect(recorded.outputs.diff).toContain('+  type: ClusterIP');
     expect(await loadBalancers()).toHaveLength(0);
     expect(recorded.outputs).toMatchObject({
       loadBalancerId: 'lb-blog0001',
@@ -86,17 +93,22 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     expect(again.recorded.logs.join('\n')).toContain('Nothing to change');
   });
 
-  it('reports the deleted load balancer when the task resumes after the deletion', async () => {
+  it('deletes the Service when asked to, and reports the deleted load balancer when the task resumes after the deletion', async () => {
     await bindEip();
     const action = createGatewayRemoveLbAction(world.options);
     const checkpoints = new CheckpointStore();
     checkpoints.loseWorkerAfter('.delete-service');
     await expect(
-      action.handler(actionContext(input, { checkpoints }).ctx),
+      action.handler(
+        actionContext({ ...input, deleteService: true }, { checkpoints }).ctx,
+      ),
     ).rejects.toThrow('worker lost');
     expect(service()).toBeUndefined();
 
-    const resumed = actionContext(input, { checkpoints });
+    const resumed = actionContext(
+      { ...input, deleteService: true },
+      { checkpoints },
+    );
     await action.handler(resumed.ctx);
     expect(resumed.recorded.outputs).toMatchObject({
       loadBalancerId: 'lb-blog0001',
@@ -131,7 +143,10 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     const cluster = world.cluster('tke-blog');
     const revision = cluster.store.revision;
     cluster.resetStats();
-    const { ctx, recorded } = actionContext(input, { dryRun: true });
+    const { ctx, recorded } = actionContext(
+      { ...input, deleteService: true },
+      { dryRun: true },
+    );
     await createGatewayRemoveLbAction(world.options).handler(ctx);
     expect(cluster.stats.byVerb.delete).toBe(1);
     expect(cluster.store.revision).toBe(revision);
@@ -140,8 +155,7 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     expect(recorded.outputs.monthlySavingCny).toBe(144);
   });
 
-  it('warns that a CLB reused through tke-existed-lbid outlives the Service, and saves nothing', async () => {
-    await bindEip();
+  const reuseIdleClb = () => {
     const { store } = world.cluster('tke-blog');
     const type = store.type('', 'services')!;
     const live = service()!;
@@ -152,18 +166,84 @@ describe('ingress-atlas:gateway:remove-lb', () => {
       ...live,
       metadata: { ...live.metadata, annotations },
     });
+  };
+  const idleClbCount = async () =>
+    (
+      await world
+        .clb('ap-guangzhou')
+        .DescribeLoadBalancers({ LoadBalancerIds: ['lb-idle0001'] })
+    ).TotalCount;
 
+  it('says plainly that a CLB reused through tke-existed-lbid stays and keeps billing', async () => {
+    await bindEip();
+    reuseIdleClb();
     const { ctx, recorded } = actionContext(input);
     await createGatewayRemoveLbAction(world.options).handler(ctx);
-    expect(service()).toBeUndefined();
+    expect(service()!.spec.type).toBe('ClusterIP');
     expect(recorded.outputs.monthlySavingCny).toBe(0);
     expect(recorded.outputs.loadBalancerDeleted).toBe(false);
     expect((recorded.outputs.warnings as string[]).join('\n')).toContain(
-      'CLB lb-idle0001 is attached through service.kubernetes.io/tke-existed-lbid: deleting the Service does not delete it',
+      'CLB lb-idle0001 stays: it is attached through service.kubernetes.io/tke-existed-lbid, which TKE never releases, and keeps billing 144 CNY/month. Delete it in the console, or run again with deleteReusedLoadBalancer: true',
     );
-    const { TotalCount } = await world
-      .clb('ap-guangzhou')
-      .DescribeLoadBalancers({ LoadBalancerIds: ['lb-idle0001'] });
-    expect(TotalCount).toBe(1);
+    expect(await idleClbCount()).toBe(1);
+  });
+
+  it('deletes a reused CLB through the CLB API when asked, keeping its description in the backup', async () => {
+    await bindEip();
+    reuseIdleClb();
+    const { ctx, recorded } = actionContext({
+      ...input,
+      deleteReusedLoadBalancer: true,
+    });
+    await createGatewayRemoveLbAction(world.options).handler(ctx);
+    expect(await idleClbCount()).toBe(0);
+    expect(recorded.outputs).toMatchObject({
+      loadBalancerId: 'lb-idle0001',
+      loadBalancerDeleted: true,
+      monthlySavingCny: 144,
+    });
+    expect(recorded.outputs.backup).toContain('LoadBalancerId: lb-idle0001');
+    expect(recorded.outputs.backup).toContain('kind: Service');
+  });
+
+  it('refuses while DNS does not list exactly the EIPs', async () => {
+    await bindEip();
+    const dns = {
+      ...input,
+      dnsDomain: 'example.com',
+      dnsSubDomain: 'blog',
+    };
+    await expect(
+      createGatewayRemoveLbAction(world.options).handler(
+        actionContext(dns).ctx,
+      ),
+    ).rejects.toThrow(
+      /DNSPod lists 198\.51\.100\.11 for blog\.example\.com, not the gateway's EIPs/,
+    );
+    expect(service()!.spec.type).toBe('LoadBalancer');
+    expect(await loadBalancers()).toHaveLength(1);
+
+    const eip = world.object(
+      'tke-blog',
+      '',
+      'pods',
+      'istio-system',
+      'istio-ingressgateway-0',
+    )!.metadata.annotations!['tke.cloud.tencent.com/eip-public-ip'];
+    await world.dnspod().ModifyRecord({
+      Domain: 'example.com',
+      SubDomain: 'blog',
+      RecordId: 1101,
+      RecordType: 'A',
+      RecordLine: '默认',
+      Value: eip,
+      TTL: 60,
+    });
+    const { ctx, recorded } = actionContext(dns);
+    await createGatewayRemoveLbAction(world.options).handler(ctx);
+    expect(await loadBalancers()).toHaveLength(0);
+    expect(recorded.logs.join('\n')).toContain(
+      `DNSPod lists exactly the gateway's EIPs for blog.example.com: ${eip}`,
+    );
   });
 });

@@ -4,8 +4,16 @@ import {
   matchesSelector,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { JsonObject } from '@backstage/types';
 import type { ConnectedCluster } from '../clusters';
-import { KubeObject, deleteObject, readObject, sleep } from '../kube';
+import {
+  KubeObject,
+  applyObject,
+  deleteObject,
+  listObjects,
+  readObject,
+  sleep,
+} from '../kube';
 import { diffObjects, manifestOf, toYaml } from '../manifests';
 import { tcpProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
@@ -25,15 +33,27 @@ import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './gatewayRemoveLb.examples';
 
+/** DNSPod's name for the default resolution line. */
+const DEFAULT_DNS_LINE = '默认';
+
+type RemovalPlan =
+  | { done: true }
+  | { done: false; service: KubeObject; facts: LoadBalancerFacts };
+
 interface LoadBalancerFacts {
   id?: string;
-  /** TKE deletes the CLB with the Service only when it created it. */
-  deletedWithService: boolean;
-  monthlySavingCny: number;
+  /** Set when the Service reuses a CLB through `tke-existed-lbid`: TKE never releases it. */
+  reused?: string;
+  /** TKE releases the CLB once the Service is no longer a LoadBalancer only when it created it. */
+  releasedByTke: boolean;
+  /** What the CLB costs per month at the catalogue price. */
+  monthlyCostCny: number;
+  /** The CLB as DescribeLoadBalancers and DescribeListeners show it, for the backup. */
+  described?: Record<string, unknown>;
   warnings: string[];
 }
 
-/** The CLB behind a Service, and whether deleting the Service deletes (and stops paying for) it. */
+/** The CLB behind a Service, and whether TKE releases (and stops paying for) it. */
 async function loadBalancerFacts(
   cluster: ConnectedCluster,
   cloud: TencentCloud | undefined,
@@ -47,21 +67,22 @@ async function loadBalancerFacts(
   const vip: string | undefined =
     service.status?.loadBalancer?.ingress?.[0]?.ip;
   const warnings: string[] = [];
-  let facts: { id?: string; createdByTke: boolean } = {
-    id,
-    createdByTke: !reused,
-  };
+  let facts: {
+    id?: string;
+    createdByTke: boolean;
+    described?: Record<string, unknown>;
+  } = { id, createdByTke: !reused };
   if (cloud && cluster.region) {
     try {
-      const { LoadBalancerSet = [] } = await cloud
-        .clb(cluster.region)
-        .DescribeLoadBalancers(
-          id
-            ? { LoadBalancerIds: [id] }
-            : { LoadBalancerVips: vip ? [vip] : [] },
-        );
+      const clb = cloud.clb(cluster.region);
+      const { LoadBalancerSet = [] } = await clb.DescribeLoadBalancers(
+        id ? { LoadBalancerIds: [id] } : { LoadBalancerVips: vip ? [vip] : [] },
+      );
       const lb = LoadBalancerSet[0];
       if (lb) {
+        const { Listeners = [] } = await clb.DescribeListeners({
+          LoadBalancerId: lb.LoadBalancerId!,
+        });
         facts = {
           id: lb.LoadBalancerId,
           createdByTke:
@@ -69,6 +90,7 @@ async function loadBalancerFacts(
             (lb.Tags ?? []).some(
               t => t.TagKey === 'tke-createdBy-flag' && t.TagValue === 'yes',
             ),
+          described: { ...lb, Listeners },
         };
       }
     } catch (error) {
@@ -77,34 +99,31 @@ async function loadBalancerFacts(
       );
     }
   }
-  if (reused) {
+  if (!reused && facts.id && !facts.createdByTke) {
     warnings.push(
-      `CLB ${reused} is attached through ${TKE.existedLbId}: deleting the Service does not delete it, and it keeps billing until you delete it yourself`,
-    );
-  } else if (facts.id && !facts.createdByTke) {
-    warnings.push(
-      `CLB ${facts.id} has no tke-createdBy-flag=yes tag: TKE will not delete it with the Service`,
+      `CLB ${facts.id} has no tke-createdBy-flag=yes tag: TKE will not release it with the Service`,
     );
   }
   if (!facts.id) {
     warnings.push('The CLB behind the Service could not be identified');
   }
-  const saving =
-    facts.createdByTke && facts.id
-      ? resourceMonthlyCost(
-          {
-            provider: 'tencent',
-            kind: 'load-balancer',
-            id: facts.id,
-            network: 'public',
-          },
-          prices,
-        ).parts.reduce((sum, part) => sum + part.amountCny, 0)
-      : 0;
+  const monthlyCostCny = facts.id
+    ? resourceMonthlyCost(
+        {
+          provider: 'tencent',
+          kind: 'load-balancer',
+          id: facts.id,
+          network: 'public',
+        },
+        prices,
+      ).parts.reduce((sum, part) => sum + part.amountCny, 0)
+    : 0;
   return {
     id: facts.id,
-    deletedWithService: facts.createdByTke,
-    monthlySavingCny: saving,
+    ...(reused && { reused }),
+    releasedByTke: facts.createdByTke,
+    monthlyCostCny,
+    ...(facts.described && { described: facts.described }),
     warnings,
   };
 }
@@ -142,7 +161,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:remove-lb',
     description:
-      "Deletes a gateway's LoadBalancer Service (and so the CLB TKE created for it) once the gateway pods answer on their own EIPs.",
+      "Turns a gateway's LoadBalancer Service into ClusterIP (or deletes it), so that TKE releases the CLB it created, once the gateway pods answer on their own EIPs and DNS lists exactly them; a CLB reused through tke-existed-lbid is deleted through the CLB API when asked, or reported as still billing.",
     examples,
     schema: {
       input: {
@@ -167,6 +186,37 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
                 'Connect to every EIP on every Service port first. Default: true; turn off only where the backend has no route to the addresses',
             })
             .default(true),
+        deleteService: z =>
+          z
+            .boolean({
+              description:
+                "Delete the Service instead of turning it into ClusterIP. Default: false: the Service stays, for the StatefulSet's serviceName, in-cluster DNS and the ports Istio derives listeners from",
+            })
+            .default(false),
+        deleteReusedLoadBalancer: z =>
+          z
+            .boolean({
+              description: `Delete a CLB the Service reuses through ${TKE.existedLbId} with DeleteLoadBalancer (its description goes into the backup): TKE never releases such a CLB. Default: false (it stays, and a warning says it keeps billing)`,
+            })
+            .default(false),
+        dnsDomain: z =>
+          checkedString(
+            z,
+            'dnsSubdomain',
+            "DNSPod domain of the gateway's host: before anything changes, its records must list exactly the gateway's EIPs",
+          ).optional(),
+        dnsSubDomain: z =>
+          checkedString(
+            z,
+            'subDomain',
+            'The record name, e.g. blog',
+          ).optional(),
+        dnsRecordLine: z =>
+          checkedString(
+            z,
+            'recordLine',
+            `Resolution line of the record. Default: ${DEFAULT_DNS_LINE}`,
+          ).default(DEFAULT_DNS_LINE),
         timeoutSeconds: z => timeoutInput(z, 120),
       },
       output: {
@@ -183,7 +233,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         monthlySavingCny: z =>
           z.number({
             description:
-              'What the deleted CLB cost per month (0 when it survives)',
+              'What the removed CLB cost per month (0 when it stays)',
           }),
         publicIps: z =>
           z.array(z.string(), {
@@ -195,13 +245,15 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       },
     },
     intent: input =>
-      `delete the load balancer Service ${input.namespace}/${input.service} on cluster ${input.cluster}`,
+      `remove the load balancer of Service ${input.namespace}/${input.service} on cluster ${input.cluster}`,
     async run(ctx, { cluster, preflight }) {
       const {
         cluster: clusterName,
         namespace,
         service: serviceName,
         checkReachability,
+        deleteService,
+        deleteReusedLoadBalancer,
         timeoutSeconds,
       } = ctx.input;
       const gatewayName = ctx.input.gateway ?? serviceName;
@@ -235,7 +287,10 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
 
       let facts: LoadBalancerFacts | undefined;
       let publicIps: string[] = [];
-      if (service) {
+      // Already done by an earlier run (or never a load balancer): nothing to remove.
+      const done =
+        !service || (!deleteService && service.spec?.type === 'ClusterIP');
+      if (service && !done) {
         preflight.check(
           service.spec?.type === 'LoadBalancer',
           `Service ${target} is a LoadBalancer`,
@@ -262,7 +317,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
             `Service ${target} selects the pods of StatefulSet ${namespace}/${gatewayName}`,
             `Service ${target} does not select the pods of StatefulSet ${namespace}/${gatewayName}: they are not the same gateway`,
           );
-          if (statefulSet.spec?.serviceName === serviceName) {
+          if (deleteService && statefulSet.spec?.serviceName === serviceName) {
             preflight.warn(
               `StatefulSet ${namespace}/${gatewayName} names ${serviceName} as its serviceName: per-pod DNS names stop resolving once it is gone (traffic through the EIPs is not affected)`,
             );
@@ -274,6 +329,12 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
           service,
           options.clusters.prices,
         );
+        if (facts.reused && deleteReusedLoadBalancer) {
+          await checkReusedLoadBalancer(facts.reused);
+        }
+        if (ctx.input.dnsDomain && ctx.input.dnsSubDomain) {
+          await checkDns(ctx.input.dnsDomain, ctx.input.dnsSubDomain);
+        }
       } else if (statefulSet) {
         publicIps = (await podEips(cluster, statefulSet)).flatMap(e =>
           e.ip ? [e.ip] : [],
@@ -282,92 +343,233 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
       ctx.output('publicIps', publicIps);
       preflight.done();
 
-      const diff = service ? diffObjects(service, undefined) : '';
-      ctx.output('diff', diff);
-
-      if (dryRun) {
-        if (service) {
-          await deleteObject(cluster, serviceRef, { dryRun: true });
-        }
-        facts?.warnings.forEach(w => ctx.logger.warn(w));
+      // What this task found before it changed anything: a resumed task finds the Service
+      // changed already and carries on with what it found then.
+      const found: RemovalPlan =
+        done || !service
+          ? { done: true }
+          : { done: false, service: manifestOf(service), facts: facts! };
+      const plan = dryRun
+        ? found
+        : ((await ctx.checkpoint({
+            key: key('plan'),
+            fn: async () => found as unknown as JsonObject,
+          })) as unknown as RemovalPlan);
+      if (plan.done) {
         ctx.logger.info(
-          service
-            ? `Dry run: the API server of ${clusterName} accepted deleting Service ${target} with dryRun=All; nothing was changed`
-            : `Dry run: nothing to change, Service ${target} is already gone`,
+          `Nothing to change: Service ${target} ${
+            service ? 'is ClusterIP already' : 'is already gone'
+          }`,
         );
-        ctx.output('loadBalancerId', facts?.id);
-        ctx.output('loadBalancerDeleted', false);
-        ctx.output('monthlySavingCny', facts?.monthlySavingCny ?? 0);
-        ctx.output('warnings', facts?.warnings ?? []);
-        ctx.output('changed', false);
+        ctx.output('diff', '');
         ctx.output('backup', '');
-        return;
-      }
-
-      const backup = await ctx.checkpoint({
-        key: key('backup'),
-        fn: async () => (service ? toYaml([manifestOf(service)]) : ''),
-      });
-      ctx.output('backup', backup);
-
-      const deleted = await ctx.checkpoint({
-        key: key('delete-service'),
-        fn: async () => {
-          if (!service || !facts) {
-            return { deleted: false };
-          }
-          await deleteObject(cluster, serviceRef, { dryRun: false });
-          ctx.logger.info(
-            `Deleted Service ${target}; its manifest is in the backup output`,
-            { cluster: clusterName, loadBalancerId: facts.id },
-          );
-          return {
-            deleted: true,
-            id: facts.id ?? null,
-            deletedWithService: facts.deletedWithService,
-            monthlySavingCny: facts.monthlySavingCny,
-            warnings: facts.warnings,
-          };
-        },
-      });
-      if (!deleted.deleted) {
-        ctx.logger.info(`Nothing to change: Service ${target} is already gone`);
         ctx.output('loadBalancerDeleted', false);
         ctx.output('monthlySavingCny', 0);
         ctx.output('warnings', []);
         ctx.output('changed', false);
         return;
       }
+      const lb = plan.facts;
+      const removeReused = Boolean(lb.reused && deleteReusedLoadBalancer);
+      const warnings = [...lb.warnings];
+      if (lb.reused && !removeReused) {
+        warnings.push(
+          `CLB ${lb.reused} stays: it is attached through ${TKE.existedLbId}, which TKE never releases, and keeps billing ${lb.monthlyCostCny} CNY/month. Delete it in the console, or run again with deleteReusedLoadBalancer: true`,
+        );
+      }
+      const removed = lb.releasedByTke || removeReused;
+      const monthlySavingCny = removed ? lb.monthlyCostCny : 0;
 
-      const warnings = [...deleted.warnings];
+      // Only the type is ours to set: the API server drops what only a LoadBalancer has (node
+      // ports, external traffic policy) when the type changes, and keeps the ports, selector
+      // and others' fields.
+      const asClusterIp: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: serviceName, namespace },
+        spec: { type: 'ClusterIP' },
+      };
+      let after: KubeObject | undefined;
+      if (!deleteService) {
+        after =
+          service?.spec?.type === 'LoadBalancer'
+            ? await applyObject(cluster, asClusterIp, { dryRun: true })
+            : service;
+      }
+      ctx.output('diff', diffObjects(plan.service, after));
+
+      if (dryRun) {
+        if (deleteService) {
+          await deleteObject(cluster, serviceRef, { dryRun: true });
+        }
+        warnings.forEach(w => ctx.logger.warn(w));
+        ctx.logger.info(
+          `Dry run: the API server of ${clusterName} accepted ${
+            deleteService
+              ? `deleting Service ${target}`
+              : `turning Service ${target} into ClusterIP`
+          } with dryRun=All; nothing was changed`,
+        );
+        ctx.output('loadBalancerId', lb.id);
+        ctx.output('loadBalancerDeleted', false);
+        ctx.output('monthlySavingCny', monthlySavingCny);
+        ctx.output('warnings', warnings);
+        ctx.output('changed', false);
+        ctx.output('backup', toYaml([plan.service]));
+        return;
+      }
+
+      const backup = await ctx.checkpoint({
+        key: key('backup'),
+        fn: async () =>
+          toYaml([
+            plan.service,
+            ...(removeReused && lb.described ? [lb.described] : []),
+          ]),
+      });
+      ctx.output('backup', backup);
+
+      await ctx.checkpoint({
+        key: key(deleteService ? 'delete-service' : 'cluster-ip-service'),
+        fn: async () => {
+          if (deleteService) {
+            await deleteObject(cluster, serviceRef, { dryRun: false });
+          } else {
+            await applyObject(cluster, asClusterIp, { dryRun: false });
+          }
+          ctx.logger.info(
+            `${
+              deleteService ? 'Deleted' : 'Turned into ClusterIP:'
+            } Service ${target}; its manifest as it was is in the backup output`,
+            { cluster: clusterName, loadBalancerId: lb.id },
+          );
+        },
+      });
+
+      if (removeReused && cloud && cluster.region) {
+        await ctx.checkpoint({
+          key: key('delete-reused-clb'),
+          fn: async () => {
+            try {
+              await cloud
+                .clb(cluster.region!)
+                .DeleteLoadBalancer({ LoadBalancerIds: [lb.reused!] });
+            } catch (error) {
+              throw new Error(
+                `DeleteLoadBalancer ${lb.reused} failed: ${describeTencentError(
+                  error,
+                )}; the Service is ClusterIP or gone already, the CLB still bills`,
+              );
+            }
+            ctx.logger.info(
+              `Deleted CLB ${lb.reused} through the CLB API; its description is in the backup output`,
+            );
+          },
+        });
+      }
+
       let gone = false;
-      if (deleted.id && deleted.deletedWithService && cloud && cluster.region) {
+      if (lb.id && removed && cloud && cluster.region) {
         gone = await waitForLoadBalancerGone(
           cloud,
           cluster.region,
-          deleted.id,
+          lb.id,
           timeoutSeconds,
           ctx.signal,
         );
         if (gone) {
-          ctx.logger.info(
-            `CLB ${deleted.id} is gone from DescribeLoadBalancers`,
-          );
+          ctx.logger.info(`CLB ${lb.id} is gone from DescribeLoadBalancers`);
         } else {
           warnings.push(
-            `CLB ${deleted.id} was still listed ${timeoutSeconds}s after the Service was deleted; check it in the console`,
+            `CLB ${lb.id} was still listed ${timeoutSeconds}s after the Service changed; check it in the console`,
           );
         }
       }
       warnings.forEach(w => ctx.logger.warn(w));
       ctx.logger.info(
-        `Monthly saving: ${deleted.monthlySavingCny} CNY (CLB instance fee at the catalogue price)`,
+        `Monthly saving: ${monthlySavingCny} CNY (CLB instance fee at the catalogue price)`,
       );
-      ctx.output('loadBalancerId', deleted.id ?? undefined);
+      ctx.output('loadBalancerId', lb.id);
       ctx.output('loadBalancerDeleted', gone);
-      ctx.output('monthlySavingCny', deleted.monthlySavingCny);
+      ctx.output('monthlySavingCny', monthlySavingCny);
       ctx.output('warnings', warnings);
       ctx.output('changed', true);
+
+      /** A reused CLB may front other Services too: delete it only when this one is its last. */
+      async function checkReusedLoadBalancer(id: string): Promise<void> {
+        const others = (
+          await listObjects(cluster, { apiVersion: 'v1', kind: 'Service' })
+        ).filter(
+          o =>
+            o.metadata?.annotations?.[TKE.existedLbId] === id &&
+            `${o.metadata?.namespace}/${o.metadata?.name}` !== target,
+        );
+        preflight.check(
+          others.length === 0,
+          `no other Service uses CLB ${id}`,
+          `CLB ${id} also serves ${others
+            .map(o => `Service ${o.metadata?.namespace}/${o.metadata?.name}`)
+            .join(', ')}; it cannot be deleted`,
+        );
+        preflight.check(
+          Boolean(cloud && cluster.region),
+          `a Tencent Cloud account covers cluster ${clusterName}`,
+          `no Tencent Cloud account covers the region of cluster ${clusterName}: CLB ${id} cannot be deleted`,
+        );
+      }
+
+      /**
+       * The authoritative records (DNSPod's API, not a resolver's cache) must list exactly the
+       * EIPs: a name still pointing at the CLB would go dark with it.
+       */
+      async function checkDns(
+        domain: string,
+        subDomain: string,
+      ): Promise<void> {
+        const fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
+        if (!cloud) {
+          preflight.fail(
+            `no Tencent Cloud account covers cluster ${clusterName}: the records of ${fqdn} cannot be checked`,
+          );
+          return;
+        }
+        let listed: string[];
+        try {
+          const { RecordList = [] } = await cloud.dnspod().DescribeRecordList({
+            Domain: domain,
+            Subdomain: subDomain,
+            RecordType: 'A',
+            RecordLine: ctx.input.dnsRecordLine,
+            ErrorOnEmpty: 'no',
+          });
+          listed = RecordList.filter(r => r.Name === subDomain)
+            .map(r => r.Value!)
+            .sort();
+        } catch (error) {
+          preflight.fail(
+            `reading the records of ${fqdn} failed: ${describeTencentError(
+              error,
+            )}`,
+          );
+          return;
+        }
+        const wanted = [...publicIps].sort();
+        if (wanted.length > 0 && listed.join(',') === wanted.join(',')) {
+          preflight.pass(
+            `DNSPod lists exactly the gateway's EIPs for ${fqdn}: ${listed.join(
+              ', ',
+            )}`,
+          );
+        } else {
+          preflight.failUnlessDryRun(
+            `DNSPod lists ${
+              listed.join(', ') || 'nothing'
+            } for ${fqdn}, not the gateway's EIPs (${
+              wanted.join(', ') || 'none yet'
+            }): point DNS at them with ingress-atlas:dns:cutover, which waits out the old TTL, before removing the load balancer`,
+          );
+        }
+      }
     },
   });
 }

@@ -31,6 +31,7 @@ const VALID_IN = new Map<string, string[]>(
     // DNSPod line names, Tencent ISP codes, image tags and label keys and values hold upper case.
     'upper case': [
       'dns:cutover.recordLine',
+      'gateway:remove-lb.dnsRecordLine',
       'gateway:bind-eip.isp',
       'mesh:install-istiod.tag',
       'gateway:host-network.nodeSelector key',
