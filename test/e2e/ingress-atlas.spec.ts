@@ -63,7 +63,7 @@ for (const theme of ['light', 'dark'] as const) {
         page.getByRole('row', { name: /^blog\.example\.com/ }).first(),
       ).toBeVisible();
       const template = page.getByRole('link', {
-        name: 'Open template move-gateway-to-pod-eip',
+        name: 'Move an ingress gateway from CLB to a pod EIP',
       });
       await expect(template.first()).toBeVisible();
       const href = await template.first().getAttribute('href');

@@ -190,7 +190,7 @@ export const blogPath: ExposurePath = {
 
 export const tcmFinding: Finding = {
   id: 'finding:tcm-managed:tke-blog',
-  code: 'tcm-managed-control-plane',
+  code: 'TCM_MANAGED',
   severity: 'warning',
   message:
     'The mesh of tke-blog is run by TCM, which Tencent Cloud is retiring',

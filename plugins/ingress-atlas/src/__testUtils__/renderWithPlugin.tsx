@@ -1,6 +1,7 @@
 import { SWRConfig } from 'swr';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import {
   EntityProvider,
   entityRouteRef,
@@ -15,7 +16,12 @@ import ingressAtlasPlugin from '../alpha';
  */
 export function renderWithPlugin(
   element: JSX.Element,
-  options: { entity?: Entity; path?: string; apis?: readonly any[] } = {},
+  options: {
+    entity?: Entity;
+    path?: string;
+    apis?: readonly any[];
+    config?: JsonObject;
+  } = {},
 ) {
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>
@@ -30,6 +36,7 @@ export function renderWithPlugin(
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       initialRouteEntries: options.path ? [options.path] : undefined,
       apis: options.apis ?? [],
+      config: options.config,
     },
   );
 }

@@ -2,3 +2,4 @@ export { useIngressAtlas } from './useIngressAtlas';
 export { useEntityExposure } from './useEntityExposure';
 export { useTemplateLink, templateName } from './useTemplateLink';
 export type { TemplateParameters } from './useTemplateLink';
+export { useTemplateTitle, humaniseTemplateName } from './useTemplateTitle';

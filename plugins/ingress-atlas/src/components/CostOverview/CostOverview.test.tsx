@@ -61,7 +61,7 @@ describe('CostOverview', () => {
     ).toBeInTheDocument();
     expect(
       within(saving).getByRole('link', {
-        name: 'Open template move-gateway-to-pod-eip',
+        name: 'Move gateway to pod eip',
       }),
     ).toHaveAttribute(
       'href',

@@ -100,7 +100,7 @@ describe('EntityIngressAtlasContent', () => {
     ).toBeInTheDocument();
 
     const link = within(recommendation).getByRole('link', {
-      name: 'Open template move-gateway-to-pod-eip',
+      name: 'Move gateway to pod eip',
     });
     expect(formDataOf(link.getAttribute('href'))).toEqual({
       path: '/create/templates/default/move-gateway-to-pod-eip',
@@ -120,7 +120,7 @@ describe('EntityIngressAtlasContent', () => {
       within(finding as HTMLElement).getByText(`Fix: ${tcmFinding.fix}`),
     ).toBeInTheDocument();
     const link = within(finding as HTMLElement).getByRole('link', {
-      name: 'Open template migrate-tcm-to-istiod',
+      name: 'Migrate tcm to istiod',
     });
     expect(formDataOf(link.getAttribute('href')).formData).toEqual({
       cluster: 'tke-blog',

@@ -1,11 +1,29 @@
+import { Fragment, useState } from 'react';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import MenuItem from '@material-ui/core/MenuItem';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { Table, TableColumn } from '@backstage/core-components';
-import { Finding, ObjectRef } from '@ingress-atlas/plugin-ingress-atlas-common';
+import ErrorIcon from '@material-ui/icons/Error';
+import WarningIcon from '@material-ui/icons/Warning';
+import InfoIcon from '@material-ui/icons/Info';
+import { Link } from '@backstage/core-components';
+import {
+  Finding,
+  ObjectRef,
+  Severity,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { formatMonthlyCny } from '../../utils/format';
 import { mostSevere, sortFindings } from '../../utils/findings';
+import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
 
 export function describeObject(object: ObjectRef) {
@@ -56,59 +74,91 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
           <Typography variant="body2">Fix: {finding.fix}</Typography>
           {finding.objects.length > 0 && (
             <Typography variant="body2" color="textSecondary">
-              About: {finding.objects.map(describeObject).join(', ')}
+              Objects: {finding.objects.map(describeObject).join(', ')}
             </Typography>
           )}
+          <FindingAbout code={finding.code} />
           {finding.monthlyWasteCny !== undefined && (
             <Typography variant="body2" color="textSecondary">
               Spend at stake: {formatMonthlyCny(finding.monthlyWasteCny)}
             </Typography>
           )}
-          <Typography variant="caption" color="textSecondary">
-            {finding.code}
-          </Typography>
         </Alert>
       ))}
     </Box>
   );
 }
 
-type FindingRow = Finding & { cluster: string; about: string; waste?: number };
+/** The finding's code, linked to its section of the findings documentation when published. */
+function FindingAbout({ code }: { code: string }) {
+  const docsLink = useFindingDocsLink()(code);
+  const title = findingTitle(code);
+  return (
+    <Typography variant="caption" color="textSecondary" component="div">
+      {docsLink ? (
+        <Link to={docsLink}>
+          About {code}
+          {title && `: ${title}`}
+        </Link>
+      ) : (
+        <>
+          {code}
+          {title && `: ${title}`}
+        </>
+      )}
+    </Typography>
+  );
+}
 
-const severityOrder = { error: 0, warning: 1, info: 2 };
+const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+const SEVERITY_NAMES: Record<Severity, [string, string]> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['note', 'notes'],
+};
+const SEVERITY_ICONS = { error: ErrorIcon, warning: WarningIcon, info: InfoIcon };
 
-const columns: TableColumn<FindingRow>[] = [
-  {
-    title: 'Severity',
-    field: 'severity',
-    customSort: (a, b) => severityOrder[a.severity] - severityOrder[b.severity],
-    defaultSort: 'asc',
-  },
-  { title: 'Finding', field: 'message' },
-  { title: 'Cluster', field: 'cluster' },
-  { title: 'About', field: 'about' },
-  { title: 'Fix', field: 'fix' },
-  {
-    title: 'Spend at stake',
-    field: 'waste',
-    type: 'numeric',
-    render: row => (row.waste === undefined ? '' : formatMonthlyCny(row.waste)),
-  },
-  {
-    title: 'Action',
-    sorting: false,
-    render: row =>
-      row.templateRef ? (
-        <TemplateButton
-          templateRef={row.templateRef}
-          parameters={row.parameters}
-        />
-      ) : null,
-  },
-  { title: 'Code', field: 'code', hidden: true },
-];
+const useStyles = makeStyles(theme => ({
+  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1) },
+  error: { color: theme.palette.error.main },
+  warning: { color: theme.palette.warning.main },
+  info: { color: theme.palette.info.main },
+  severityCell: { whiteSpace: 'nowrap', verticalAlign: 'top' },
+  cell: { verticalAlign: 'top' },
+  groupRow: { background: theme.palette.background.default },
+  table: { minWidth: 640 },
+  scroll: { overflowX: 'auto' },
+}));
 
-/** All findings, sortable and filterable by severity, cluster and code. */
+/** A coloured icon and the severity's name: colour is never the only sign. */
+export function SeverityLabel({ severity }: { severity: Severity }) {
+  const classes = useStyles();
+  const Icon = SEVERITY_ICONS[severity];
+  return (
+    <Box display="inline-flex" alignItems="center" style={{ gap: 4 }}>
+      <Icon fontSize="small" className={classes[severity]} aria-hidden />
+      <span>
+        {SEVERITY_NAMES[severity][0].charAt(0).toLocaleUpperCase('en-US') +
+          SEVERITY_NAMES[severity][0].slice(1)}
+      </span>
+    </Box>
+  );
+}
+
+type GroupBy = 'none' | 'cluster' | 'code';
+
+const clusterOf = (finding: Finding) =>
+  finding.objects.find(o => o.cluster)?.cluster ?? 'Cloud account';
+
+const GROUP_KEYS: Record<Exclude<GroupBy, 'none'>, (f: Finding) => string> = {
+  cluster: clusterOf,
+  code: f => f.code,
+};
+
+/**
+ * All findings: severity chips that count and filter, grouping by cluster or code, and per
+ * finding what it is, where, how to fix it and the template that does.
+ */
 export function FindingsTable({
   findings,
   title = 'Findings',
@@ -116,32 +166,197 @@ export function FindingsTable({
   findings: Finding[];
   title?: string;
 }) {
-  const rows: FindingRow[] = sortFindings(findings).map(finding => ({
-    ...finding,
-    cluster: finding.objects.find(o => o.cluster)?.cluster ?? 'cloud account',
-    about: finding.objects.map(describeObject).join(', '),
-    waste: finding.monthlyWasteCny,
-  }));
+  const classes = useStyles();
+  const docsLink = useFindingDocsLink();
+  const [shown, setShown] = useState<Set<Severity>>(new Set(SEVERITIES));
+  const [groupBy, setGroupBy] = useState<GroupBy>('none');
+  const [query, setQuery] = useState('');
+
+  const counts = Object.fromEntries(
+    SEVERITIES.map(s => [s, findings.filter(f => f.severity === s).length]),
+  ) as Record<Severity, number>;
+  const needle = query.trim().toLocaleLowerCase('en-US');
+  const visible = sortFindings(findings).filter(
+    f =>
+      shown.has(f.severity) &&
+      (!needle ||
+        [f.message, f.code, f.fix, ...f.objects.map(describeObject)]
+          .join(' ')
+          .toLocaleLowerCase('en-US')
+          .includes(needle)),
+  );
+  const groups = new Map<string, Finding[]>();
+  for (const finding of visible) {
+    const key = groupBy === 'none' ? '' : GROUP_KEYS[groupBy](finding);
+    groups.set(key, [...(groups.get(key) ?? []), finding]);
+  }
+  const toggle = (severity: Severity) =>
+    setShown(previous => {
+      const next = new Set(previous);
+      if (next.has(severity)) next.delete(severity);
+      else next.add(severity);
+      return next;
+    });
+
   return (
-    <Table<FindingRow>
-      title={title}
-      columns={columns}
-      data={rows}
-      options={{
-        search: true,
-        paging: rows.length > 20,
-        pageSize: 20,
-        padding: 'dense',
-      }}
-      filters={[
-        { column: 'Severity', type: 'multiple-select' },
-        { column: 'Cluster', type: 'multiple-select' },
-      ]}
-      emptyContent={
-        <Box p={2}>
-          <Typography>No findings: nothing looks wrong or wasteful.</Typography>
-        </Box>
-      }
-    />
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <Typography variant="h5" component="h2">
+        {title}
+      </Typography>
+      {findings.length === 0 ? (
+        <Typography>No findings: nothing looks wrong or wasteful.</Typography>
+      ) : (
+        <>
+          <Box
+            display="flex"
+            flexWrap="wrap"
+            alignItems="center"
+            style={{ gap: 16 }}
+          >
+            <div
+              className={classes.chips}
+              role="group"
+              aria-label="Show severities"
+            >
+              {SEVERITIES.filter(s => counts[s] > 0).map(severity => {
+                const Icon = SEVERITY_ICONS[severity];
+                const [one, many] = SEVERITY_NAMES[severity];
+                return (
+                  <Chip
+                    key={severity}
+                    icon={<Icon className={classes[severity]} />}
+                    label={`${counts[severity]} ${
+                      counts[severity] === 1 ? one : many
+                    }`}
+                    variant={shown.has(severity) ? 'default' : 'outlined'}
+                    aria-pressed={shown.has(severity)}
+                    onClick={() => toggle(severity)}
+                  />
+                );
+              })}
+            </div>
+            <TextField
+              select
+              id="findings-group-by"
+              size="small"
+              variant="outlined"
+              label="Group by"
+              value={groupBy}
+              onChange={event => setGroupBy(event.target.value as GroupBy)}
+              style={{ minWidth: 140 }}
+            >
+              <MenuItem value="none">Nothing</MenuItem>
+              <MenuItem value="cluster">Cluster</MenuItem>
+              <MenuItem value="code">Code</MenuItem>
+            </TextField>
+            <TextField
+              id="findings-filter"
+              size="small"
+              variant="outlined"
+              label="Filter findings"
+              value={query}
+              onChange={event => setQuery(event.target.value)}
+            />
+          </Box>
+          <div className={classes.scroll}>
+            <Table size="small" aria-label={title} className={classes.table}>
+              <TableHead>
+                <TableRow>
+                  <TableCell>Severity</TableCell>
+                  <TableCell>Finding</TableCell>
+                  <TableCell>Cluster</TableCell>
+                  <TableCell align="right">Spend at stake</TableCell>
+                  <TableCell>Action</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {[...groups.entries()].map(([group, members]) => (
+                  <Fragment key={group || 'all'}>
+                    {group && (
+                      <TableRow className={classes.groupRow}>
+                        <TableCell component="th" scope="rowgroup" colSpan={5}>
+                          <strong>
+                            {groupBy === 'code'
+                              ? `${group}${
+                                  findingTitle(group)
+                                    ? `: ${findingTitle(group)}`
+                                    : ''
+                                }`
+                              : group}
+                          </strong>{' '}
+                          ({members.length})
+                        </TableCell>
+                      </TableRow>
+                    )}
+                    {members.map(finding => (
+                      <FindingRow
+                        key={finding.id}
+                        finding={finding}
+                        docsLink={docsLink(finding.code)}
+                      />
+                    ))}
+                  </Fragment>
+                ))}
+                {visible.length === 0 && (
+                  <TableRow>
+                    <TableCell colSpan={5}>
+                      No finding matches the severities and filter chosen.
+                    </TableCell>
+                  </TableRow>
+                )}
+              </TableBody>
+            </Table>
+          </div>
+        </>
+      )}
+    </Box>
+  );
+}
+
+function FindingRow({
+  finding,
+  docsLink,
+}: {
+  finding: Finding;
+  docsLink?: string;
+}) {
+  const classes = useStyles();
+  const title = findingTitle(finding.code) ?? finding.code;
+  return (
+    <TableRow>
+      <TableCell className={classes.severityCell}>
+        <SeverityLabel severity={finding.severity} />
+      </TableCell>
+      <TableCell className={classes.cell}>
+        <Typography variant="body2">
+          <strong>
+            {docsLink ? <Link to={docsLink}>{title}</Link> : title}
+          </strong>
+        </Typography>
+        <Typography variant="body2">{finding.message}</Typography>
+        <Typography variant="body2" color="textSecondary">
+          Fix: {finding.fix}
+        </Typography>
+        {finding.objects.length > 0 && (
+          <Typography variant="caption" color="textSecondary" component="div">
+            Objects: {finding.objects.map(describeObject).join(', ')}
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell className={classes.cell}>{clusterOf(finding)}</TableCell>
+      <TableCell className={classes.cell} align="right">
+        {finding.monthlyWasteCny === undefined
+          ? ''
+          : formatMonthlyCny(finding.monthlyWasteCny)}
+      </TableCell>
+      <TableCell className={classes.cell}>
+        {finding.templateRef && (
+          <TemplateButton
+            templateRef={finding.templateRef}
+            parameters={finding.parameters}
+          />
+        )}
+      </TableCell>
+    </TableRow>
   );
 }

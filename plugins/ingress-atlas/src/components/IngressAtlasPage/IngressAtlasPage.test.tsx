@@ -5,6 +5,9 @@ import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ingressAtlasRefreshPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasPage } from './IngressAtlasPage';
 import { FindingsOverview } from './FindingsOverview';
@@ -243,22 +246,89 @@ describe('IngressAtlasPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('lists all findings with their fixes', async () => {
+  it('lists findings with counts per severity, groups, template titles and docs links', async () => {
+    const idle: Finding = {
+      id: 'IDLE_LOAD_BALANCER:lb-idle0001',
+      code: 'IDLE_LOAD_BALANCER',
+      severity: 'warning',
+      message: 'CLB lb-idle0001 serves nothing and bills 60 CNY/month',
+      objects: [{ kind: 'LoadBalancer', name: 'lb-idle0001' }],
+      fix: 'Delete it',
+      monthlyWasteCny: 60,
+    };
+    const publicApi: Finding = {
+      ...tcmFinding,
+      id: 'APISERVER_PUBLIC:x',
+      code: 'APISERVER_PUBLIC',
+      severity: 'error',
+      message: 'The API server of tke-blog is reachable from the internet',
+      templateRef: undefined,
+    };
     server.use(
       http.get(`${API}/findings`, () =>
-        HttpResponse.json({ findings: [tcmFinding] }),
+        HttpResponse.json({ findings: [tcmFinding, idle, publicApi] }),
       ),
     );
+    const catalogApi = catalogApiMock({
+      entities: [
+        {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: {
+            name: 'migrate-tcm-to-istiod',
+            namespace: 'default',
+            title: 'Migrate from TCM to self-managed Istio',
+          },
+          spec: {},
+        },
+      ],
+    });
+    const docs = 'https://docs.example.com/ingress-atlas/findings.md';
 
-    await renderWithPlugin(<FindingsOverview />);
+    await renderWithPlugin(<FindingsOverview />, {
+      apis: [[catalogApiRef, catalogApi]],
+      config: {
+        backend: { baseUrl: 'http://localhost:7007' },
+        ingressAtlas: { findingsDocsUrl: docs },
+      },
+    });
 
-    const row = await screen.findByRole('row', { name: /^warning/ });
-    expect(within(row).getByText(tcmFinding.message)).toBeInTheDocument();
-    expect(within(row).getByText(tcmFinding.fix)).toBeInTheDocument();
+    const severities = await screen.findByRole('group', {
+      name: 'Show severities',
+    });
     expect(
-      within(row).getByRole('link', {
-        name: 'Open template migrate-tcm-to-istiod',
+      within(severities)
+        .getAllByRole('button')
+        .map(chip => chip.textContent),
+    ).toEqual(['1 error', '2 warnings']);
+
+    const tcmRow = screen.getByRole('row', { name: /Istio run by Tencent/ });
+    expect(within(tcmRow).getByText(tcmFinding.message)).toBeInTheDocument();
+    expect(within(tcmRow).getByText(`Fix: ${tcmFinding.fix}`)).toBeInTheDocument();
+    expect(within(tcmRow).getByText('Warning')).toBeInTheDocument();
+    expect(
+      await within(tcmRow).findByRole('link', {
+        name: 'Migrate from TCM to self-managed Istio',
       }),
-    ).toBeInTheDocument();
-  });
+    ).toHaveAttribute('href', expect.stringMatching(/migrate-tcm-to-istiod/));
+    expect(
+      within(tcmRow).getByRole('link', {
+        name: /^Istio run by Tencent's managed mesh \(TCM\)/,
+      }),
+    ).toHaveAttribute('href', `${docs}#tcm_managed`);
+
+    await userEvent.click(within(severities).getByRole('button', { name: '2 warnings' }));
+    expect(screen.queryByText(idle.message)).not.toBeInTheDocument();
+    expect(screen.getByText(publicApi.message)).toBeInTheDocument();
+    await userEvent.click(within(severities).getByRole('button', { name: '2 warnings' }));
+
+    await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
+    await userEvent.click(screen.getByRole('option', { name: 'Cluster' }));
+    const groups = screen
+      .getAllByRole('row')
+      .filter(row => row.querySelector('th[scope="rowgroup"]'))
+      .map(row => row.textContent);
+    expect(groups).toEqual(['tke-blog (2)', 'Cloud account (1)']);
+    // Menus and clicks through Material UI take seconds on a busy machine.
+  }, 30_000);
 });

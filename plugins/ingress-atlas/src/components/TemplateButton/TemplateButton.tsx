@@ -1,5 +1,9 @@
 import { LinkButton } from '@backstage/core-components';
-import { TemplateParameters, templateName, useTemplateLink } from '../../hooks';
+import {
+  TemplateParameters,
+  useTemplateLink,
+  useTemplateTitle,
+} from '../../hooks';
 
 /** Opens a scaffolder template with the parameters the atlas worked out filled in. */
 export function TemplateButton({
@@ -12,6 +16,7 @@ export function TemplateButton({
   label?: string;
 }) {
   const templateLink = useTemplateLink();
+  const title = useTemplateTitle(templateRef);
   return (
     <LinkButton
       // It navigates: announce it as a link, not as an action.
@@ -20,8 +25,10 @@ export function TemplateButton({
       variant="outlined"
       color="primary"
       size="small"
+      // Long titles wrap inside the button rather than push the page wider on a phone.
+      style={{ whiteSpace: 'normal', textAlign: 'left', maxWidth: '100%' }}
     >
-      {label ?? `Open template ${templateName(templateRef)}`}
+      {label ?? title}
     </LinkButton>
   );
 }
