@@ -9,10 +9,10 @@ fi
 NAME=${1:-default}
 RUN=$ROOT/$NAME
 [ -f "$RUN/pids" ] || exit 0
-# Reverse start order: the API server goes before its etcd.
+# TERM to every component at once; what has not exited after 3 s is killed.
 pids=$(tac "$RUN/pids")
 for pid in $pids; do kill "$pid" 2>/dev/null; done
-for i in $(seq 1 50); do
+for i in $(seq 1 30); do
   alive=0
   for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
   [ "$alive" = 0 ] && break

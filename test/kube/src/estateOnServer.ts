@@ -395,3 +395,86 @@ function addressPool(cidr: string, used: Set<string>): () => string {
     throw new Error(`${cidr} has no free address left`);
   };
 }
+
+/**
+ * Waits until the endpoints controller has caught up: every Service with a selector has
+ * Endpoints holding exactly the addresses of the running pods it selects.
+ */
+export async function endpointsSettled(client: KubeClient): Promise<void> {
+  await eventually(
+    'every Service to have the endpoints of its pods',
+    async () => {
+      const [services, pods, endpoints] = await Promise.all([
+        client.list('v1', 'Service'),
+        client.list('v1', 'Pod'),
+        client.list('v1', 'Endpoints'),
+      ]);
+      const behind = services
+        .filter(s => s.spec.selector && Object.keys(s.spec.selector).length)
+        .filter(service => {
+          const { namespace, name } = service.metadata;
+          const expected = pods
+            .filter(
+              p =>
+                p.metadata.namespace === namespace &&
+                p.status?.phase === 'Running' &&
+                Object.entries(service.spec.selector).every(
+                  ([k, v]) => p.metadata.labels?.[k] === v,
+                ),
+            )
+            .map(p => p.status.podIP)
+            .sort();
+          const found = endpoints.find(
+            e => e.metadata.namespace === namespace && e.metadata.name === name,
+          );
+          const actual = [
+            ...new Set<string>(
+              (found?.subsets ?? []).flatMap((s: any) =>
+                (s.addresses ?? []).map((a: any) => a.ip),
+              ),
+            ),
+          ].sort();
+          return !found || JSON.stringify(actual) !== JSON.stringify(expected);
+        })
+        .map(s => `${s.metadata.namespace}/${s.metadata.name}`);
+      if (behind.length) throw new Error(`not yet: ${behind.join(', ')}`);
+      return true;
+    },
+  );
+}
+
+/**
+ * What the cloud controller does outside Tencent (as the sandbox's controller does it): a
+ * LoadBalancer Service without an address gets the one estates.yaml gives it.
+ */
+export async function assignLoadBalancers(
+  client: KubeClient,
+  spec: ClusterSpec,
+): Promise<Rejection[]> {
+  const rejections: Rejection[] = [];
+  if (spec.provider === 'tencent') return rejections;
+  for (const service of await client.list('v1', 'Service')) {
+    const { namespace, name } = service.metadata;
+    const ip = spec.loadBalancers?.[`${namespace}/${name}`];
+    if (
+      service.spec.type !== 'LoadBalancer' ||
+      !ip ||
+      service.status?.loadBalancer?.ingress?.length
+    ) {
+      continue;
+    }
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace, name },
+      status: { loadBalancer: { ingress: [{ ip }] } },
+    };
+    await record(
+      rejections,
+      object,
+      'status',
+      client.applyStatus(object, FIELD_MANAGER),
+    );
+  }
+  return rejections;
+}
