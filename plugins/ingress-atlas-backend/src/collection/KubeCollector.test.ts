@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { CollectionRetry, KubeCollector } from './KubeCollector';
 import { startTestCluster } from './testCluster';
 
+// Reads a sandbox cluster with injected latency and retries: seconds each, more on a busy machine.
+jest.setTimeout(60_000);
+
 describe('KubeCollector', () => {
   let cluster: RunningCluster;
   let connection: ClusterConnection;

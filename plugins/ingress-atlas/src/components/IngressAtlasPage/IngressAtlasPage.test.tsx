@@ -21,6 +21,9 @@ import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const API = '*/api/ingress-atlas';
 
+// Renders the whole page with its tabs, which takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('IngressAtlasPage', () => {
   const server = setupServer();
   registerMswTestHooks(server);
