@@ -12,13 +12,16 @@ import { EntityExposure } from '../../api';
 import { describeEntry } from '../../utils/describe';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { RecommendationList } from './RecommendationList';
+import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
 
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
   return (
     <Box mb={3}>
       <Typography variant="subtitle1">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
-        <strong>{formatMonthlyCny(cost.monthlyCny)}</strong>
+        <strong>
+          {isUnpriced(cost) ? 'not priced' : formatMonthlyCny(cost.monthlyCny)}
+        </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
       </Typography>
       <Table
@@ -30,8 +33,8 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
             <TableCell>Item</TableCell>
             <TableCell>Resource</TableCell>
             <TableCell align="right">Quantity</TableCell>
-            <TableCell align="right">Unit price (CNY)</TableCell>
-            <TableCell align="right">Monthly (CNY)</TableCell>
+            <TableCell align="right">Unit price</TableCell>
+            <TableCell align="right">Monthly (CNY/month)</TableCell>
             <TableCell>Price source</TableCell>
           </TableRow>
         </TableHead>
@@ -41,9 +44,11 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
               <TableCell>{part.item}</TableCell>
               <TableCell>{part.resource}</TableCell>
               <TableCell align="right">
-                {formatCny(part.quantity)} {part.unit}
+                {formatCny(part.quantity)} {quantityUnit(part)}
               </TableCell>
-              <TableCell align="right">{part.unitPrice}</TableCell>
+              <TableCell align="right">
+                {part.unitPrice} {priceUnit(part)}
+              </TableCell>
               <TableCell align="right">{formatCny(part.amountCny)}</TableCell>
               <TableCell>
                 {part.source} ({part.date})

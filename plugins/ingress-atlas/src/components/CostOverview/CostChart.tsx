@@ -12,6 +12,13 @@ import {
 } from 'recharts';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 
+function describeAmount(amount: number, unpriced: boolean) {
+  if (!unpriced) return formatMonthlyCny(amount);
+  return amount === 0
+    ? 'not priced'
+    : `${formatMonthlyCny(amount)} and items not priced`;
+}
+
 /**
  * Monthly amounts per key as horizontal bars, with the figures listed under the chart so
  * they can be read exactly (and by screen readers).
@@ -20,10 +27,13 @@ export function CostChart({
   title,
   amounts,
   labels = {},
+  unpriced = new Set(),
 }: {
   title: string;
   amounts: Record<string, number>;
   labels?: Record<string, string>;
+  /** Keys with resources known to bill that have no price: never shown as a plain 0. */
+  unpriced?: Set<string>;
 }) {
   const theme = useTheme();
   const data = Object.entries(amounts)
@@ -56,6 +66,13 @@ export function CostChart({
               type="number"
               stroke={theme.palette.text.secondary}
               tickFormatter={value => formatCny(Number(value))}
+              height={40}
+              label={{
+                value: 'CNY/month',
+                position: 'insideBottomRight',
+                offset: 0,
+                fill: theme.palette.text.secondary,
+              }}
             />
             <YAxis
               type="category"
@@ -89,7 +106,7 @@ export function CostChart({
       >
         {data.map(entry => (
           <Typography component="li" variant="body2" key={entry.key}>
-            {entry.name}: {formatMonthlyCny(entry.amount)}
+            {entry.name}: {describeAmount(entry.amount, unpriced.has(entry.key))}
           </Typography>
         ))}
       </Box>

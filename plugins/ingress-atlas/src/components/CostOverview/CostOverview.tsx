@@ -16,7 +16,15 @@ import { Cost } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CostResponse, CostSummary } from '../../api';
 import { useIngressAtlas } from '../../hooks';
 import { ENTRY_TYPE_LABELS } from '../../utils/describe';
-import { formatMonthlyCny } from '../../utils/format';
+import { formatCny, formatMonthlyCny } from '../../utils/format';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  entryKeys,
+  isUnpriced,
+  resourceEntityName,
+} from '../../utils/cost';
 import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
 
@@ -35,7 +43,14 @@ function Figure({ label, amount }: { label: string; amount: number }) {
   );
 }
 
+const STATE_NAMES: Record<Cost['state'], string> = {
+  'in-use': 'In use',
+  idle: 'Idle: serves nothing',
+  orphaned: 'Orphaned: its Service is gone',
+};
+
 function IdleResources({ costs }: { costs: Cost[] }) {
+  const entityRoute = useRouteRef(entityRouteRef);
   const idle = costs
     .filter(c => c.state !== 'in-use')
     .sort((a, b) => b.monthlyCny - a.monthlyCny);
@@ -53,22 +68,53 @@ function IdleResources({ costs }: { costs: Cost[] }) {
           <TableCell>Resource</TableCell>
           <TableCell>Provider</TableCell>
           <TableCell>State</TableCell>
-          <TableCell align="right">Monthly</TableCell>
+          <TableCell align="right">Monthly (CNY/month)</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {idle.map(cost => (
           <TableRow key={cost.id}>
-            <TableCell>{cost.resource ?? cost.entry ?? cost.id}</TableCell>
+            <TableCell>
+              {cost.resource ? (
+                <Link
+                  to={entityRoute({
+                    kind: 'resource',
+                    namespace: 'default',
+                    name: resourceEntityName(cost.resource),
+                  })}
+                >
+                  {cost.resource}
+                </Link>
+              ) : (
+                cost.entry ?? cost.id
+              )}
+            </TableCell>
             <TableCell>{cost.provider}</TableCell>
-            <TableCell>{cost.state}</TableCell>
+            <TableCell>{STATE_NAMES[cost.state]}</TableCell>
             <TableCell align="right">
-              {formatMonthlyCny(cost.monthlyCny)}
+              {isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny)}
             </TableCell>
           </TableRow>
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+// The summary files costs with no entry under "unattached" (cluster) and their state (entry
+// type): they are neither, and are listed on their own as idle and orphaned resources.
+function withoutKeys(amounts: Record<string, number>, keys: string[]) {
+  return Object.fromEntries(
+    Object.entries(amounts).filter(([key]) => !keys.includes(key)),
+  );
+}
+
+function unpricedKeys(costs: Cost[], keyOf: (cost: Cost) => string | undefined) {
+  return new Set(
+    costs
+      .filter(c => c.unpriced.length > 0)
+      .map(keyOf)
+      .filter((key): key is string => key !== undefined),
   );
 }
 
@@ -82,6 +128,7 @@ function CostDetails({
   const byEntry = new Map(
     cost.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
+  const unattached = summary.byCluster.unattached ?? 0;
   const top = [...cost.recommendations]
     .sort((a, b) => b.savingMonthlyCny - a.savingMonthlyCny)
     .slice(0, TOP_SAVINGS);
@@ -100,21 +147,46 @@ function CostDetails({
         />
       </Grid>
       {[
-        { by: 'cluster', amounts: summary.byCluster },
-        { by: 'provider', amounts: summary.byProvider },
+        {
+          by: 'cluster',
+          amounts: withoutKeys(summary.byCluster, ['unattached']),
+          unpriced: unpricedKeys(cost.costs, c => entryKeys(c.entry)?.cluster),
+          note:
+            unattached > 0
+              ? `Not on any cluster (idle or orphaned, below): ${formatMonthlyCny(
+                  unattached,
+                )}`
+              : undefined,
+        },
+        {
+          by: 'provider',
+          amounts: summary.byProvider,
+          unpriced: unpricedKeys(cost.costs, c => c.provider),
+        },
         {
           by: 'entry type',
-          amounts: summary.byEntryType,
+          amounts: withoutKeys(summary.byEntryType, [
+            'idle',
+            'orphaned',
+            'in-use',
+          ]),
+          unpriced: unpricedKeys(cost.costs, c => entryKeys(c.entry)?.type),
           labels: ENTRY_TYPE_LABELS,
         },
-      ].map(({ by, amounts, labels }) => (
+      ].map(({ by, amounts, labels, unpriced, note }) => (
         <Grid item xs={12} md={4} key={by}>
           <InfoCard title={`By ${by}`}>
             <CostChart
               title={`Monthly cost by ${by}`}
               amounts={amounts}
               labels={labels}
+              unpriced={unpriced}
             />
+            {note && (
+              <Typography variant="body2" color="textSecondary">
+                {note}
+              </Typography>
+            )}
           </InfoCard>
         </Grid>
       ))}

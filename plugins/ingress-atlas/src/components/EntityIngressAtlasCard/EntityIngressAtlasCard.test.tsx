@@ -46,6 +46,30 @@ describe('EntityIngressAtlasCard', () => {
     ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
   });
 
+  it('says an entry with no price is not priced, not free', async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          paths: blogExposure.paths.map(p => ({ ...p, monthlyCostShareCny: 0 })),
+          costs: [
+            {
+              ...blogExposure.costs[0],
+              monthlyCny: 0,
+              parts: [],
+              unpriced: ['huawei loadBalancer (elb-0001)'],
+            },
+          ],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(await screen.findByText(/^not priced/)).toBeInTheDocument();
+    expect(screen.queryByText(/^0 CNY/)).not.toBeInTheDocument();
+  });
+
   it('lists hosts on an entry whose network the inventory does not tell, with the reason', async () => {
     const reason =
       'existing load balancer lb-blog0001 (service.kubernetes.io/tke-existed-lbid), no cloud inventory';

@@ -25,6 +25,20 @@ import { formatMonthlyCny } from '../../utils/format';
 import { FindingBanner } from '../FindingsList';
 import { ClusterProblems } from '../ClusterStatus';
 import { NoExposure } from './NoExposure';
+import { isUnpriced } from '../../utils/cost';
+
+function describeCostShare(costed: number, share: number, unpriced: number) {
+  if (unpriced > 0 && share === 0) {
+    return 'not priced (the entry bills, but the price catalogue has no price for it)';
+  }
+  if (costed === 0) return 'not priced (no billable entry found)';
+  return (
+    <>
+      <strong>{formatMonthlyCny(share)}</strong>
+      {unpriced > 0 && ' and items not priced'}
+    </>
+  );
+}
 
 const useStyles = makeStyles(theme => ({
   rows: {
@@ -130,6 +144,10 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
     (sum, p) => sum + (p.monthlyCostShareCny ?? 0),
     0,
   );
+  // An entry that bills but has no price must not read as free.
+  const unpriced = exposure.costs.filter(
+    c => c.entry && entryIds.has(c.entry) && isUnpriced(c),
+  );
 
   const expiryClass = (days?: number) => {
     if (days === undefined || days > EXPIRY_WARNING_DAYS) return undefined;
@@ -198,11 +216,7 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
         )}
         {row(
           'Monthly cost share',
-          costed.length > 0 ? (
-            <strong>{formatMonthlyCny(costShare)}</strong>
-          ) : (
-            'not priced (no billable entry found)'
-          ),
+          describeCostShare(costed.length, costShare, unpriced.length),
         )}
       </dl>
       {exposure.generatedAt === undefined && (

@@ -52,6 +52,36 @@ describe('EntityIngressAtlasContent', () => {
     expect(requests).toBe(1);
   });
 
+  it('shows an entry that bills without a price as not priced, not as 0', async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          costs: [
+            {
+              ...blogExposure.costs[0],
+              monthlyCny: 0,
+              parts: [],
+              unpriced: ['tencent loadBalancer (lb-blog0001)'],
+            },
+          ],
+          paths: blogExposure.paths.map(p => ({ ...p, monthlyCostShareCny: 0 })),
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    const path = await screen.findByRole('row', { name: /^blog\.example\.com/ });
+    expect(within(path).getByText('not priced')).toBeInTheDocument();
+    expect(within(path).queryByText(/^0 CNY/)).not.toBeInTheDocument();
+    expect(
+      screen.getByText('not priced', { selector: 'strong' }),
+    ).toBeInTheDocument();
+  });
+
   it('lists the exposure paths with entry, gateway, route, workload and TLS', async () => {
     await renderWithPlugin(<EntityIngressAtlasContent />, {
       entity: blogEntity,
@@ -82,7 +112,13 @@ describe('EntityIngressAtlasContent', () => {
       name: 'Cost of entry:tke-blog/lb-blog0001',
     });
     expect(within(costTable).getByText('CLB instance')).toBeInTheDocument();
-    expect(within(costTable).getByText('720 hour')).toBeInTheDocument();
+    expect(within(costTable).getByText('720 hours')).toBeInTheDocument();
+    expect(within(costTable).getByText('0.2 CNY/hour')).toBeInTheDocument();
+    expect(
+      within(costTable).getByRole('columnheader', {
+        name: 'Monthly (CNY/month)',
+      }),
+    ).toBeInTheDocument();
 
     const recommendation = screen.getByTestId(
       `recommendation-${podEipRecommendation.id}`,

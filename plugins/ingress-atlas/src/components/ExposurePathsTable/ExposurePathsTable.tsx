@@ -7,6 +7,7 @@ import {
   ENTRY_TYPE_LABELS,
 } from '../../utils/describe';
 import { formatMonthlyCny } from '../../utils/format';
+import { isUnpriced } from '../../utils/cost';
 
 interface PathRow {
   id: string;
@@ -22,6 +23,8 @@ interface PathRow {
   workload: string;
   tls: string;
   cost?: number;
+  /** The entry bills, but the price catalogue has no price for it. */
+  unpriced: boolean;
 }
 
 const lines = (...parts: string[]) =>
@@ -52,13 +55,17 @@ const columns: TableColumn<PathRow>[] = [
   },
   { title: 'Service', field: 'service', hidden: true },
   { title: 'Workload', field: 'workload', hidden: true },
-  { title: 'TLS', field: 'tls' },
+  // Wraps between words, never letter by letter in a narrow column.
+  { title: 'TLS', field: 'tls', cellStyle: { minWidth: 160 } },
   {
     title: 'Cost share',
     field: 'cost',
     type: 'numeric',
     cellStyle: { whiteSpace: 'nowrap' },
-    render: row => (row.cost === undefined ? '' : formatMonthlyCny(row.cost)),
+    render: row => {
+      if (row.unpriced) return 'not priced';
+      return row.cost === undefined ? '' : formatMonthlyCny(row.cost);
+    },
   },
 ];
 
@@ -77,6 +84,9 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
     return gateway ? `${gateway.namespace}/${gateway.name}` : id ?? '';
   };
 
+  const unpricedEntries = new Set(
+    exposure.costs.filter(isUnpriced).map(c => c.entry),
+  );
   const rows: PathRow[] = exposure.paths.map(path => {
     const entry = entries.get(path.entry);
     const route = path.route ? routes.get(path.route) : undefined;
@@ -96,6 +106,7 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
         : '',
       tls: describeTls(path.tls),
       cost: path.monthlyCostShareCny,
+      unpriced: unpricedEntries.has(path.entry),
     };
   });
 
