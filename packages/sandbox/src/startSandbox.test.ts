@@ -459,7 +459,7 @@ describe('the control API', () => {
       status: 400,
       body: {
         error:
-          'Unknown fault "latency"; known: latencyMs, errorRate, errorCode, hang, dropListRate, garbageListRate, expireContinue, stuckContinue',
+          'Unknown fault "latency"; known: latencyMs, errorRate, errorCode, hang, dropListRate, garbageListRate, expireContinue, stuckContinue, expireWatch',
       },
     });
     expect(

@@ -16,6 +16,11 @@ export interface FaultSettings {
   expireContinue?: number;
   /** List pages hand back the continue token they were asked with: a paged list never ends. */
   stuckContinue?: boolean;
+  /**
+   * The next N watches started from a resourceVersion get an ERROR event 410 Expired, as when
+   * that version has been compacted away: the client has to list again.
+   */
+  expireWatch?: number;
 }
 
 export interface ClusterStats {
@@ -64,6 +69,7 @@ const FAULT_CHECKS: Record<keyof FaultSettings, (value: unknown) => boolean> = {
   garbageListRate: isFraction,
   expireContinue: v => Number.isInteger(v) && (v as number) >= 0,
   stuckContinue: v => typeof v === 'boolean',
+  expireWatch: v => Number.isInteger(v) && (v as number) >= 0,
 };
 
 export class ClusterFaults {
@@ -119,6 +125,14 @@ export class ClusterFaults {
     const { expireContinue = 0 } = this.#settings;
     if (expireContinue <= 0) return false;
     this.#settings = { ...this.#settings, expireContinue: expireContinue - 1 };
+    return true;
+  }
+
+  /** Whether this watch's resourceVersion is to be answered as expired; counts the fault down. */
+  takeExpiredWatch(): boolean {
+    const { expireWatch = 0 } = this.#settings;
+    if (expireWatch <= 0) return false;
+    this.#settings = { ...this.#settings, expireWatch: expireWatch - 1 };
     return true;
   }
 

@@ -591,6 +591,44 @@ describe('watch', () => {
       'DELETED watched',
     ]);
   });
+  it('sends a bookmark before the watch times out, with the version reached', async () => {
+    const { core } = client();
+    const list = await core.listNamespacedConfigMap({ namespace: 'team-a' });
+    const response = await fetch(
+      `${cluster.url}/api/v1/namespaces/team-a/configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion=${list.metadata?.resourceVersion}`,
+      { headers: { authorization: 'Bearer admin-token' } },
+    );
+    const events = (await response.text())
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line));
+    expect(events).toEqual([
+      {
+        type: 'BOOKMARK',
+        object: {
+          kind: 'ConfigMap',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: String(cluster.store.revision) },
+        },
+      },
+    ]);
+  });
+
+  it('answers a watch from an expired version with an ERROR event 410 Expired (fault expireWatch)', async () => {
+    cluster.faults.set({ expireWatch: 1 });
+    const watch = (resourceVersion: number) =>
+      fetch(
+        `${cluster.url}/api/v1/namespaces/team-a/configmaps?watch=true&timeoutSeconds=1&resourceVersion=${resourceVersion}`,
+        { headers: { authorization: 'Bearer admin-token' } },
+      ).then(r => r.text());
+    const expired = JSON.parse(await watch(cluster.store.revision));
+    expect(expired).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', code: 410, reason: 'Expired' },
+    });
+    // Counted down: the next watch is served.
+    expect(await watch(cluster.store.revision)).toBe('');
+  });
 });
 
 describe('faults', () => {

@@ -39,6 +39,11 @@ export interface KubeApiOptions {
   kubernetesVersion: string;
   /** Runs after every write that changed something (not for dry runs), before the answer is sent. */
   afterWrite?: () => void;
+  /**
+   * How often a watch that allows bookmarks gets one (Kubernetes: about once a minute).
+   * Default 60 s.
+   */
+  bookmarkIntervalMs?: number;
 }
 
 interface Target {
@@ -563,22 +568,25 @@ export function createKubeApi(options: KubeApiOptions) {
       'Transfer-Encoding': 'chunked',
     });
     const since = query.get('resourceVersion');
+    const expired = () => {
+      const gone = kubeErrors.expired(
+        `too old resource version: ${since} (${store.revision})`,
+      );
+      res.end(
+        `{"type":"ERROR","object":${JSON.stringify({
+          ...gone.toStatus(),
+          reason: 'Expired',
+        })}}\n`,
+      );
+    };
     if (!since || since === '0') {
       store
         .entries(target.type, target.namespace)
         .forEach(entry => write('ADDED', entry));
     } else {
       const events = store.eventsSince(Number(since));
-      if (!events) {
-        const gone = kubeErrors.expired(
-          `too old resource version: ${since} (${store.revision})`,
-        );
-        res.end(
-          `{"type":"ERROR","object":${JSON.stringify({
-            ...gone.toStatus(),
-            reason: 'Expired',
-          })}}\n`,
-        );
+      if (!events || faults.takeExpiredWatch()) {
+        expired();
         return;
       }
       events
@@ -588,14 +596,35 @@ export function createKubeApi(options: KubeApiOptions) {
     const unsubscribe = store.subscribe(event => {
       if (event.resource === target.type) write(event.type, event.entry);
     });
+    // A bookmark carries only the version the watch has reached, so that a client resuming
+    // from it need not list again even when none of its objects changed meanwhile.
+    const bookmark = () =>
+      res.write(
+        `{"type":"BOOKMARK","object":${JSON.stringify({
+          kind: target.type.kind,
+          apiVersion: apiVersionOf(target.type.group, target.version),
+          metadata: { resourceVersion: String(store.revision) },
+        })}}\n`,
+      );
+    const bookmarks = ['1', 'true'].includes(
+      query.get('allowWatchBookmarks') ?? '',
+    );
+    const bookmarkTimer = bookmarks
+      ? setInterval(bookmark, options.bookmarkIntervalMs ?? 60_000)
+      : undefined;
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
+    // As the API server does, a watch that allows bookmarks gets one before it times out.
     const timer =
       timeoutSeconds > 0
-        ? setTimeout(() => res.end(), timeoutSeconds * 1000)
+        ? setTimeout(() => {
+            if (bookmarks) bookmark();
+            res.end();
+          }, timeoutSeconds * 1000)
         : undefined;
     hold(res, () => {
       unsubscribe();
       clearTimeout(timer);
+      clearInterval(bookmarkTimer);
     });
     req.on('close', () => res.end());
   }
