@@ -32,7 +32,9 @@ test('a guest finds blog.example.com in search and lands on its Ingress tab', as
   });
 
   await result.click();
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/blog\/ingress$/);
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/blog\/ingress\?host=blog\.example\.com$/,
+  );
   await expect(
     page.getByRole('heading', { name: 'blog' }).first(),
   ).toBeVisible();

@@ -1,4 +1,8 @@
-import { TestPipeline } from '@backstage/plugin-search-backend-node';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  LunrSearchEngine,
+  TestPipeline,
+} from '@backstage/plugin-search-backend-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import type { DocumentCollatorFactory } from '@backstage/plugin-search-common';
 import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
@@ -72,42 +76,42 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     ).toEqual([
       [
         '192.0.2.50',
-        '/catalog/default/component/cce-api-proxy/ingress',
+        '/catalog/default/component/cce-api-proxy/ingress?host=192.0.2.50',
         'component:default/cce-api-proxy',
       ],
       [
         'admin.shop.example.cn',
-        '/catalog/default/component/shop/ingress',
+        '/catalog/default/component/shop/ingress?host=admin.shop.example.cn',
         'component:default/shop',
       ],
       [
         'app.saas.example.com',
-        '/catalog/default/component/saas-api/ingress',
+        '/catalog/default/component/saas-api/ingress?host=app.saas.example.com',
         'component:default/saas-api',
       ],
       [
         'blog.example.com',
-        '/catalog/default/component/blog/ingress',
+        '/catalog/default/component/blog/ingress?host=blog.example.com',
         'component:default/blog',
       ],
       [
         'edge.example.com',
-        '/catalog/default/component/edge-web/ingress',
+        '/catalog/default/component/edge-web/ingress?host=edge.example.com',
         'component:default/edge-web',
       ],
       [
         'legacy.edge.example.com',
-        '/catalog/default/component/edge-web/ingress',
+        '/catalog/default/component/edge-web/ingress?host=legacy.edge.example.com',
         'component:default/edge-web',
       ],
       [
         'shop.example.cn',
-        '/catalog/default/component/shop/ingress',
+        '/catalog/default/component/shop/ingress?host=shop.example.cn',
         'component:default/shop',
       ],
       [
         'www.shop.example.cn',
-        '/catalog/default/component/shop/ingress',
+        '/catalog/default/component/shop/ingress?host=www.shop.example.cn',
         'component:default/shop',
       ],
     ]);
@@ -180,6 +184,33 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     expect(documents.map(d => d.title)).not.toContain('*');
   });
 
+  it("gives each of an entity's hosts its own location, so no engine keeps one of them only", () => {
+    const locations = documents.map(d => d.location);
+    expect(new Set(locations).size).toBe(locations.length);
+  });
+
+  it.each([
+    ['blog.example.com', 'blog.example.com'],
+    ['shop.example.cn', 'shop.example.cn'],
+    ['198.51.100.11', 'blog.example.com'],
+    ['lb-bp1ingress01', 'shop.example.cn'],
+  ])(
+    "ranks an exact match of %s first in Backstage's Lunr search engine",
+    async (term, firstTitle) => {
+      const engine = new LunrSearchEngine({ logger: mockServices.logger.mock() });
+      const indexer = await engine.getIndexer('ingress-atlas');
+      const { error } = await TestPipeline.fromIndexer(indexer)
+        .withDocuments(documents)
+        .execute();
+      expect(error).toBeUndefined();
+
+      const { results } = await engine.query({ term });
+
+      const titles = results.map(r => r.document.title);
+      expect(titles[0]).toBe(firstTitle);
+    },
+  );
+
   it('says when a host is served over plain HTTP', () => {
     const legacy = documents.find(d => d.title === 'legacy.edge.example.com')!;
     expect(legacy.text).toContain('TLS: none, plain HTTP.');
@@ -223,8 +254,14 @@ describe('IngressAtlasCollatorFactory', () => {
         .filter(d => d.title === 'app.saas.example.com')
         .map(d => [d.location, d.authorization?.resourceRef]),
     ).toEqual([
-      ['/hosts/component/billing/invoices', 'component:billing/invoices'],
-      ['/hosts/component/default/saas-api', 'component:default/saas-api'],
+      [
+        '/hosts/component/billing/invoices?host=app.saas.example.com',
+        'component:billing/invoices',
+      ],
+      [
+        '/hosts/component/default/saas-api?host=app.saas.example.com',
+        'component:default/saas-api',
+      ],
     ]);
   });
 

@@ -153,7 +153,7 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
     return {
       title: host,
       text: lines.join('\n'),
-      location: this.#location(entityRef),
+      location: this.#location(entityRef, host),
       authorization: { resourceRef: entityRef },
       host,
       entityRef,
@@ -165,13 +165,19 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
     };
   }
 
-  #location(entityRef: string): string {
+  /**
+   * The owner's tab, with the host: search engines key documents by location (Lunr keeps one
+   * document per location), so an entity's hosts each need their own.
+   */
+  #location(entityRef: string, host: string): string {
     const ref = parseEntityRef(entityRef);
-    return this.#locationTemplate
+    const tab = this.#locationTemplate
       .replace(':namespace', encodeURIComponent(ref.namespace))
       .replace(':kind', encodeURIComponent(ref.kind))
       .replace(':name', encodeURIComponent(ref.name))
       .toLocaleLowerCase('en-US');
+    const query = new URLSearchParams({ host: host.toLocaleLowerCase('en-US') });
+    return `${tab}${tab.includes('?') ? '&' : '?'}${query}`;
   }
 }
 
