@@ -200,6 +200,50 @@ export async function applyObject(
   }
 }
 
+/**
+ * Removes map keys that server-side apply cannot: keys another manager set in a map whose
+ * meaning the action now owns (a stale nodeSelector key keeps a pod off every node it should
+ * go to). A JSON merge patch with `null` for each key; nothing else is touched.
+ */
+export async function removeMapKeys(
+  cluster: ConnectedCluster,
+  object: ObjectRef,
+  path: string[],
+  keys: string[],
+  { dryRun }: WriteOptions,
+): Promise<KubeObject> {
+  const body = path.reduceRight<Record<string, unknown>>(
+    (inner, field) => ({ [field]: inner }),
+    Object.fromEntries(keys.map(key => [key, null])),
+  );
+  try {
+    return plain(
+      await cluster.objects.patch(
+        {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: { name: object.name, namespace: object.namespace },
+          ...body,
+        },
+        undefined,
+        dryRun ? DRY_RUN_ALL : undefined,
+        FIELD_MANAGER,
+        undefined,
+        'application/merge-patch+json',
+      ),
+    );
+  } catch (error) {
+    throw kubeError(
+      error,
+      `${dryRun ? 'Dry run of removing' : 'Removing'} ${path.join(
+        '.',
+      )} ${keys.join(', ')} of ${object.kind} ${object.namespace}/${
+        object.name
+      } on cluster ${cluster.name}`,
+    );
+  }
+}
+
 async function writeObject(
   cluster: ConnectedCluster,
   object: KubeObject,

@@ -76,6 +76,8 @@ export interface TestWorld {
     namespace: string,
     name: string,
   ): KubeObject | undefined;
+  /** Removes a Deployment and its pods, as an operator deleting it would. */
+  removeDeployment(cluster: string, namespace: string, name: string): void;
   stop(): Promise<void>;
 }
 
@@ -140,6 +142,25 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
     object(clusterName, group, plural, namespace, name) {
       const { store } = cluster(clusterName);
       return store.get(store.type(group, plural)!, namespace, name);
+    },
+    removeDeployment(clusterName, namespace, name) {
+      const { store } = cluster(clusterName);
+      const deployment = store.delete(
+        store.type('apps', 'deployments')!,
+        namespace,
+        name,
+      );
+      const labels = deployment.spec?.selector?.matchLabels ?? {};
+      const pods = store.type('', 'pods')!;
+      for (const pod of store.list(pods, namespace)) {
+        if (
+          Object.entries(labels).every(
+            ([k, v]) => pod.metadata.labels?.[k] === v,
+          )
+        ) {
+          store.delete(pods, namespace, pod.metadata.name!);
+        }
+      }
     },
     stop: () => sandbox.stop(),
   };

@@ -35,10 +35,22 @@ const bindBlogGateway = {
   },
 };
 
-/** What must have happened before an example makes sense. */
-const before: Record<string, Array<typeof bindBlogGateway>> = {
+/**
+ * The estate's hand-made Envoy (Deployment front-proxy/front-envoy) holds 80/443 on the proxy
+ * nodes: the operator removes it before the managed proxy takes its place.
+ */
+const removeHandMadeProxy = (world: TestWorld) => {
+  world.removeDeployment('edge', 'front-proxy', 'front-envoy');
+};
+
+/** What must have happened before an example makes sense: earlier steps, or the operator's hand. */
+const before: Record<
+  string,
+  Array<typeof bindBlogGateway | ((world: TestWorld) => void)>
+> = {
   'ingress-atlas:gateway:remove-lb': [bindBlogGateway],
   'ingress-atlas:gateway:verify-eip': [bindBlogGateway],
+  'ingress-atlas:gateway:front-proxy': [removeHandMadeProxy],
 };
 
 const all: Array<[string, TemplateExample[]]> = [
@@ -88,6 +100,10 @@ describe('action examples', () => {
       parse(example.example).steps;
     expect(steps.map(step => step.action)).toEqual(steps.map(() => id));
     for (const step of [...(before[id] ?? []), ...steps]) {
+      if (typeof step === 'function') {
+        step(world);
+        continue;
+      }
       const { ctx } = actionContext(step.input, {
         workspacePath: workspace.path,
       });
@@ -101,7 +117,13 @@ describe('action examples', () => {
       const steps: Array<{ action: string; input: Record<string, unknown> }> =
         parse(example.example).steps;
       for (const step of before[id] ?? []) {
-        await actions.get(step.action)!.handler(actionContext(step.input).ctx);
+        if (typeof step === 'function') {
+          step(world);
+        } else {
+          await actions
+            .get(step.action)!
+            .handler(actionContext(step.input).ctx);
+        }
       }
       const revisions = () =>
         world.sandbox.running.map(cluster => cluster.store.revision);

@@ -9,7 +9,13 @@ import {
   proxyInputs,
 } from './common';
 import { createAtlasAction } from './runner';
-import { checkedString, nodeSelectorInput, portNumber } from './inputs';
+import {
+  checkedString,
+  nodeSelectorInput,
+  portNumber,
+  tolerateNodeTaintsInput,
+} from './inputs';
+import { checkSchedulable, tolerationsFor } from './scheduling';
 import { examples } from './gatewayFrontProxy.examples';
 
 /** Envoy forwarding each port, as raw TCP, to the same port of the upstream. */
@@ -29,6 +35,16 @@ export function envoyConfig(upstream: string, ports: number[]): string {
                     'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
                   stat_prefix: `tcp_${port}`,
                   cluster: `upstream-${port}`,
+                  // One line per connection: who came, how long, how many bytes, what upstream.
+                  access_log: [
+                    {
+                      name: 'envoy.access_loggers.stdout',
+                      typed_config: {
+                        '@type':
+                          'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
+                      },
+                    },
+                  ],
                 },
               },
             ],
@@ -67,8 +83,17 @@ export function frontProxyObjects(options: {
   upstream: string;
   ports: number[];
   image: string;
+  tolerations: object[];
 }): KubeObject[] {
-  const { namespace, name, nodeSelector, upstream, ports, image } = options;
+  const { namespace, name, nodeSelector, upstream, ports, image, tolerations } =
+    options;
+  // Envoy answers once its listeners are bound; a TCP probe on the node's port says so
+  // without exposing the admin interface on the host network.
+  const probe = (periodSeconds: number, failureThreshold: number) => ({
+    tcpSocket: { port: ports[0] },
+    periodSeconds,
+    failureThreshold,
+  });
   const labels = { app: name, [MANAGED_BY_LABEL]: MANAGED_BY };
   return [
     {
@@ -95,11 +120,22 @@ export function frontProxyObjects(options: {
             // Host-network pods resolve through the node otherwise, and the upstream is a cluster name.
             dnsPolicy: 'ClusterFirstWithHostNet',
             nodeSelector,
+            ...(tolerations.length > 0 && { tolerations }),
             containers: [
               {
                 name: 'envoy',
                 image,
                 args: ['-c', '/etc/envoy/envoy.yaml'],
+                // The image's entrypoint drops to the envoy user (uid 101) unless ENVOY_UID is 0,
+                // and uid 101 cannot bind ports below 1024: run as root with no capability but
+                // NET_BIND_SERVICE, as the image's documentation describes.
+                env: [{ name: 'ENVOY_UID', value: '0' }],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+                },
+                readinessProbe: probe(5, 3),
+                livenessProbe: probe(10, 6),
                 ports: ports.map(port => ({
                   containerPort: port,
                   hostPort: port,
@@ -155,6 +191,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
             'image',
             'Envoy image. Default: envoyproxy/envoy:v1.29.1',
           ).default('envoyproxy/envoy:v1.29.1'),
+        tolerateNodeTaints: tolerateNodeTaintsInput,
       },
       output: {
         nodeAddresses: z =>
@@ -190,6 +227,33 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
         `${nodes.length} proxy node(s) match ${selector}`,
         `no node matches ${selector || 'an empty nodeSelector'}`,
       );
+      const tolerations = ctx.input.tolerateNodeTaints
+        ? tolerationsFor(nodes)
+        : [];
+      const objects = frontProxyObjects({
+        namespace,
+        name,
+        nodeSelector,
+        upstream,
+        ports,
+        image,
+        tolerations,
+      });
+      if (nodes.length > 0) {
+        await checkSchedulable(
+          cluster,
+          {
+            nodes,
+            podSpec: objects[2].spec.template.spec,
+            needed: 1,
+            what: `front proxy ${namespace}/${name}`,
+            ownPods: pod =>
+              pod.metadata?.labels?.app === name &&
+              pod.metadata?.namespace === namespace,
+          },
+          preflight,
+        );
+      }
       const [service, serviceNamespace] = upstream.split('.');
       if (upstream.includes('.svc')) {
         const target = await readObject(cluster, {
@@ -228,14 +292,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
         'One proxy node is a single point of failure: for a shared address, run keepalived with an HAVIP (which can carry an EIP) across the proxy nodes',
       );
       return {
-        objects: frontProxyObjects({
-          namespace,
-          name,
-          nodeSelector,
-          upstream,
-          ports,
-          image,
-        }),
+        objects,
         onlyOurs: true,
         key: ['gateway.front-proxy', clusterName, namespace, name],
         inPlace: `front proxy ${namespace}/${name} is in place`,

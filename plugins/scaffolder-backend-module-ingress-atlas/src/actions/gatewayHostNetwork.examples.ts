@@ -4,7 +4,7 @@ import * as yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Run the legacy gateway on the edge nodes, with the DNS policy a host-network gateway needs',
+      'Run the legacy gateway on the dedicated (tainted) nodes, with the DNS policy and tolerations a host-network gateway needs',
     example: yaml.stringify({
       steps: [
         {
@@ -15,7 +15,7 @@ export const examples: TemplateExample[] = [
             cluster: 'edge',
             namespace: 'istio-system',
             gateway: 'legacy-gateway',
-            nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+            nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
           },
         },
       ],

@@ -5,7 +5,8 @@ const input = {
   cluster: 'edge',
   namespace: 'istio-system',
   gateway: 'legacy-gateway',
-  nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+  // Dedicated nodes, tainted dedicated=front-proxy:NoSchedule, with 15021 and 8080 free.
+  nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
 };
 
 describe('ingress-atlas:gateway:host-network', () => {
@@ -31,22 +32,65 @@ describe('ingress-atlas:gateway:host-network', () => {
       'istio-system',
       'legacy-gateway',
     )!;
+    // The old placement's kubernetes.io/hostname key is gone, not merged in.
     expect(deployment.spec.template.spec).toMatchObject({
       hostNetwork: true,
       dnsPolicy: 'ClusterFirstWithHostNet',
-      nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+    });
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({
+      'node-role.kubernetes.io/front-proxy': '',
     });
     expect(deployment.spec.strategy).toEqual({
       type: 'RollingUpdate',
       rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
     });
-    expect(recorded.outputs.nodes).toEqual(['10.1.0.11', '10.1.0.12']);
+    expect(recorded.outputs.nodes).toEqual(['10.1.0.21', '10.1.0.22']);
     expect(recorded.outputs.backup).toContain(
       'kubernetes.io/hostname: 10.1.0.31',
     );
     expect(recorded.outputs.diff).toContain(
       '+      dnsPolicy: ClusterFirstWithHostNet',
     );
+    // The dedicated nodes are tainted: the gateway tolerates the taint and runs there.
+    expect(deployment.spec.template.spec.tolerations).toEqual([
+      {
+        key: 'dedicated',
+        operator: 'Equal',
+        value: 'front-proxy',
+        effect: 'NoSchedule',
+      },
+    ]);
+    const { store } = world.cluster('edge');
+    const pods = store
+      .list(store.type('', 'pods')!, 'istio-system')
+      .filter(p => p.metadata.labels?.app === 'legacy-gateway');
+    expect(pods.map(p => [p.spec.nodeName, p.status.phase])).toEqual([
+      [expect.stringMatching(/^10\.1\.0\.2[12]$/), 'Running'],
+    ]);
+  });
+
+  it('refuses, before the running pod is replaced, when the new pod could not be scheduled', async () => {
+    const revision = world.cluster('edge').store.revision;
+    const action = createGatewayHostNetworkAction(world.options);
+    await expect(
+      action.handler(
+        actionContext({ ...input, tolerateNodeTaints: false }).ctx,
+      ),
+    ).rejects.toThrow(
+      /gateway istio-system\/legacy-gateway can run on 0 node\(s\), needs 1 \(node 10\.1\.0\.21: taint dedicated=front-proxy:NoSchedule is not tolerated/,
+    );
+    // The edge nodes' own host-network gateway holds the status port 15021 there.
+    await expect(
+      action.handler(
+        actionContext({
+          ...input,
+          nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+        }).ctx,
+      ),
+    ).rejects.toThrow(
+      /node 10\.1\.0\.11: pod istio-system\/istio-ingressgateway-[a-z0-9-]+ holds host port 15021/,
+    );
+    expect(world.cluster('edge').store.revision).toBe(revision);
   });
 
   it('refuses when no node carries the labels', async () => {

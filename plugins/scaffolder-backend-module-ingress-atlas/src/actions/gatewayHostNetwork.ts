@@ -7,7 +7,8 @@ import {
   namespaceInput,
 } from './common';
 import { createAtlasAction } from './runner';
-import { nodeSelectorInput } from './inputs';
+import { nodeSelectorInput, tolerateNodeTaintsInput } from './inputs';
+import { checkSchedulable, tolerationsFor } from './scheduling';
 import { examples } from './gatewayHostNetwork.examples';
 
 /**
@@ -17,6 +18,7 @@ import { examples } from './gatewayHostNetwork.examples';
 export function hostNetworkDeployment(
   deployment: KubeObject,
   nodeSelector: Record<string, string>,
+  tolerations: object[],
 ): KubeObject {
   const { name, namespace, labels, annotations } = deployment.metadata!;
   return {
@@ -37,6 +39,12 @@ export function hostNetworkDeployment(
           // Without it the gateway resolves names through the node and cannot find istiod.
           dnsPolicy: 'ClusterFirstWithHostNet',
           nodeSelector,
+          ...(tolerations.length > 0 && {
+            tolerations: [
+              ...(deployment.spec.template.spec.tolerations ?? []),
+              ...tolerations,
+            ],
+          }),
         },
       },
     },
@@ -64,6 +72,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
             z,
             'Labels of the dedicated gateway nodes, e.g. {"node-role/ingress": "true"}',
           ),
+        tolerateNodeTaints: tolerateNodeTaintsInput,
       },
       output: {
         nodes: z =>
@@ -114,6 +123,33 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
           nodeSelector,
         )} and ${replicas} pod(s) need one each`,
       );
+      const desired =
+        deployment &&
+        hostNetworkDeployment(
+          deployment,
+          nodeSelector,
+          ctx.input.tolerateNodeTaints ? tolerationsFor(nodes) : [],
+        );
+      if (desired && nodes.length > 0) {
+        // With maxSurge 0 the running pod goes first: a new pod that cannot be placed would
+        // leave the gateway down, so that is refused here.
+        const selector = deployment.spec?.selector?.matchLabels ?? {};
+        await checkSchedulable(
+          cluster,
+          {
+            nodes,
+            podSpec: desired.spec.template.spec,
+            needed: replicas,
+            what: `gateway ${target}`,
+            ownPods: pod =>
+              pod.metadata?.namespace === namespace &&
+              Object.entries(selector).every(
+                ([k, v]) => pod.metadata?.labels?.[k] === v,
+              ),
+          },
+          preflight,
+        );
+      }
       preflight.done();
 
       const ports = (deployment!.spec.template.spec.containers ?? []).flatMap(
@@ -130,7 +166,23 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         nodes.map(n => n.metadata!.name!),
       );
       return {
-        objects: [hostNetworkDeployment(deployment!, nodeSelector)],
+        objects: [desired!],
+        // A node selector key of the old placement (e.g. kubernetes.io/hostname) would stay
+        // next to the new ones under server-side apply and match no dedicated node.
+        removeKeys: [
+          {
+            object: {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              namespace,
+              name: gateway,
+            },
+            path: ['spec', 'template', 'spec', 'nodeSelector'],
+            keys: Object.keys(
+              deployment!.spec?.template?.spec?.nodeSelector ?? {},
+            ).filter(key => !(key in nodeSelector)),
+          },
+        ],
         key: ['gateway.host-network', clusterName, namespace, gateway],
         inPlace: `${target} already runs on the host network`,
       };

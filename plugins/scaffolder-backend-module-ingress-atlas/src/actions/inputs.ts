@@ -144,5 +144,13 @@ export const nodeSelectorInput = (z: Zod, description: string) =>
     { description },
   );
 
+export const tolerateNodeTaintsInput = (z: Zod) =>
+  z
+    .boolean({
+      description:
+        'Tolerate the NoSchedule/NoExecute taints of the selected nodes (dedicated nodes are tainted to keep other pods off). Default: true',
+    })
+    .default(true);
+
 /** At most this many ports are probed per address: a probe is a connection to a public address. */
 export const MAX_PROBED_PORTS = 4;

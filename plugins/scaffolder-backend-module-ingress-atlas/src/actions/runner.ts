@@ -10,9 +10,9 @@ import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atl
 import { z } from 'zod/v3';
 import type { ConnectedCluster } from '../clusters';
 import { requirePermission } from '../permissions';
-import type { KubeObject } from '../kube';
+import { KubeObject, ObjectRef, removeMapKeys } from '../kube';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
-import { ActionOptions, Preflight, Zod } from './common';
+import { ActionOptions, Preflight, Zod, checkpointKey } from './common';
 
 type FieldSchemas = { [field: string]: (zImpl: Zod) => z.ZodType };
 
@@ -50,6 +50,11 @@ export interface ObjectChange {
   key: string[];
   /** What is said when everything is in place already. */
   inPlace: string;
+  /**
+   * Map keys others set that the change must remove (server-side apply keeps fields it does
+   * not own): removed with a merge patch right after the objects are applied.
+   */
+  removeKeys?: Array<{ object: ObjectRef; path: string[]; keys: string[] }>;
 }
 
 type RunContext<I extends FieldSchemas, O extends FieldSchemas> = ActionContext<
@@ -123,8 +128,56 @@ async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
     checkManagedByUs(plans, preflight);
   }
   preflight.done();
+  const removals = (change.removeKeys ?? []).filter(r => r.keys.length > 0);
+  for (const removal of removals) {
+    // The diff shows the object as it will be once the keys are gone too.
+    const plan = plans.find(
+      p =>
+        p.desired.kind === removal.object.kind &&
+        p.desired.metadata?.name === removal.object.name &&
+        p.desired.metadata?.namespace === removal.object.namespace,
+    );
+    if (plan?.action === 'unchanged') {
+      Object.assign(plan, { action: 'update', after: plan.live });
+    }
+    const map = removal.path.reduce<any>(
+      (value, field) => value?.[field],
+      plan?.after,
+    );
+    removal.keys.forEach(key => delete map?.[key]);
+  }
   const changed = await carryOut(ctx, cluster, plans, change.key);
-  if (!changed) {
+  for (const removal of removals) {
+    const { object, path, keys } = removal;
+    const remove = async () => {
+      await removeMapKeys(cluster, object, path, keys, {
+        dryRun: Boolean(ctx.isDryRun),
+      });
+      ctx.logger.info(
+        `${ctx.isDryRun ? 'Dry run accepted: ' : ''}Removed ${path.join(
+          '.',
+        )} ${keys.join(', ')} of ${object.kind} ${object.namespace}/${
+          object.name
+        }`,
+        { cluster: cluster.name },
+      );
+    };
+    if (ctx.isDryRun) {
+      await remove();
+    } else {
+      await ctx.checkpoint({
+        key: checkpointKey(
+          ...change.key,
+          'remove-keys',
+          object.kind,
+          object.namespace ?? '',
+          object.name,
+        ),
+        fn: remove,
+      });
+    }
+  }
+  if (!changed && removals.length === 0) {
     ctx.logger.info(`Nothing to change: ${change.inPlace}`);
   }
 }

@@ -1,0 +1,133 @@
+import type { ConnectedCluster } from '../clusters';
+import { KubeObject, listObjects } from '../kube';
+import type { Preflight } from './common';
+
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+/** Taints that keep a pod off a node (PreferNoSchedule only discourages). */
+function blockingTaints(node: KubeObject): Taint[] {
+  return (node.spec?.taints ?? []).filter(
+    (t: Taint) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
+  );
+}
+
+function tolerates(tolerations: Toleration[], taint: Taint): boolean {
+  return tolerations.some(
+    t =>
+      (!t.key || t.key === taint.key) &&
+      (!t.effect || t.effect === taint.effect) &&
+      (t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '')),
+  );
+}
+
+/**
+ * Tolerations for the taints of dedicated nodes: a pod meant for those nodes must tolerate
+ * what keeps every other pod off them, or it stays Pending.
+ */
+export function tolerationsFor(nodes: KubeObject[]): Toleration[] {
+  const seen = new Map<string, Toleration>();
+  for (const taint of nodes.flatMap(blockingTaints)) {
+    const toleration: Toleration = taint.value
+      ? {
+          key: taint.key,
+          operator: 'Equal',
+          value: taint.value,
+          effect: taint.effect,
+        }
+      : { key: taint.key, operator: 'Exists', effect: taint.effect };
+    seen.set(JSON.stringify(toleration), toleration);
+  }
+  return [...seen.values()];
+}
+
+function hostPortsOf(podSpec: any): number[] {
+  return (podSpec?.containers ?? []).flatMap((c: any) =>
+    (c.ports ?? [])
+      .map((p: any) => (podSpec.hostNetwork ? p.containerPort : p.hostPort))
+      .filter((port: unknown) => typeof port === 'number'),
+  );
+}
+
+/**
+ * Checks, as the scheduler would, on how many of `nodes` a pod with `podSpec` can run: it
+ * tolerates their taints, they are not cordoned, and no other pod holds its host ports there.
+ * Fewer than `needed` is a preflight failure, naming each node's reason: a pod that cannot be
+ * placed must stop the change before it starts, not stay Pending after the running one went.
+ */
+export async function checkSchedulable(
+  cluster: ConnectedCluster,
+  options: {
+    nodes: KubeObject[];
+    podSpec: any;
+    needed: number;
+    what: string;
+    /** Pods of the workload being replaced: their host ports are freed by the change. */
+    ownPods?: (pod: KubeObject) => boolean;
+  },
+  preflight: Preflight,
+): Promise<string[]> {
+  const { nodes, podSpec, needed, what } = options;
+  const ports = hostPortsOf(podSpec);
+  const names = new Set(nodes.map(n => n.metadata!.name!));
+  const pods = ports.length
+    ? (await listObjects(cluster, { apiVersion: 'v1', kind: 'Pod' })).filter(
+        p =>
+          names.has(p.spec?.nodeName) &&
+          !['Succeeded', 'Failed'].includes(p.status?.phase) &&
+          !options.ownPods?.(p),
+      )
+    : [];
+  const usable: string[] = [];
+  const reasons: string[] = [];
+  for (const node of nodes) {
+    const name = node.metadata!.name!;
+    const problems: string[] = [];
+    if (node.spec?.unschedulable) {
+      problems.push('it is cordoned');
+    }
+    const untolerated = blockingTaints(node).filter(
+      t => !tolerates(podSpec.tolerations ?? [], t),
+    );
+    if (untolerated.length) {
+      problems.push(
+        `taint ${untolerated
+          .map(t => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`)
+          .join(', ')} is not tolerated`,
+      );
+    }
+    for (const pod of pods.filter(p => p.spec.nodeName === name)) {
+      const taken = hostPortsOf(pod.spec).filter(p => ports.includes(p));
+      if (taken.length) {
+        problems.push(
+          `pod ${pod.metadata!.namespace}/${
+            pod.metadata!.name
+          } holds host port ${taken.join(', ')}`,
+        );
+      }
+    }
+    if (problems.length) {
+      reasons.push(`node ${name}: ${problems.join('; ')}`);
+    } else {
+      usable.push(name);
+    }
+  }
+  preflight.check(
+    usable.length >= needed && usable.length > 0,
+    `${what} can run on ${usable.length} node(s): ${usable.join(', ')}`,
+    `${what} can run on ${usable.length} node(s), needs ${Math.max(needed, 1)}${
+      reasons.length ? ` (${reasons.join('; ')})` : ''
+    }`,
+  );
+  return usable;
+}
