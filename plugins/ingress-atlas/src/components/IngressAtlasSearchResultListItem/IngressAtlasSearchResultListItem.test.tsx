@@ -65,6 +65,42 @@ describe('IngressAtlasSearchResultListItem', () => {
     const link = screen.getByRole('link', { name: 'blog.example.com' });
     expect(link.querySelector('mark')).toHaveTextContent('blog');
   });
+
+  it("shows no raw markers and loses no space where Lunr's marks overlap", async () => {
+    // What Backstage's Lunr engine returns when two matches overlap: tags inside tags.
+    const tag = '43741714-0b6e-4b39-8f8e-0d5f3c1a9b21';
+    const pre = `<${tag}>`;
+    const post = `</${tag}>`;
+    const shop: IngressAtlasSearchDocument = {
+      ...blog,
+      title: 'www.shop.example.cn',
+      text: 'Entry: 203.0.113.140 on CLB lb-bp1ingress01 (load-balancer, public).',
+      host: 'www.shop.example.cn',
+    };
+    await renderInTestApp(
+      <IngressAtlasSearchResultListItem
+        result={shop}
+        highlight={{
+          preTag: pre,
+          postTag: post,
+          fields: {
+            title: `www.s${pre}h${pre}op${post}.example.cn${post}`,
+            text: `Entry: 203.0.113.140 on CLB${pre} lb${post}-${pre}bp1ingress01${post} (load-balancer, public).`,
+          },
+        }}
+      />,
+    );
+
+    const link = screen.getByRole('link', { name: 'www.shop.example.cn' });
+    expect(link).toHaveTextContent(/^www\.shop\.example\.cn$/);
+    expect(document.body).toHaveTextContent(
+      'Entry: 203.0.113.140 on CLB lb-bp1ingress01 (load-balancer, public).',
+    );
+    expect(document.body).not.toHaveTextContent(tag);
+    expect(
+      [...document.querySelectorAll('mark')].map(mark => mark.textContent),
+    ).toContain('bp1ingress01');
+  });
 });
 
 describe('search extensions', () => {

@@ -9,7 +9,10 @@ import {
   ResultHighlight,
   SearchDocument,
 } from '@backstage/plugin-search-common';
-import { HighlightedSearchResultText } from '@backstage/plugin-search-react';
+import {
+  useSearch,
+  useSearchContextCheck,
+} from '@backstage/plugin-search-react';
 import { ReactNode } from 'react';
 import {
   NETWORK_REACH_LABELS,
@@ -38,30 +41,80 @@ const useStyles = makeStyles(
   {
     item: { display: 'flex' },
     flexContainer: { flexWrap: 'wrap' },
-    itemText: { width: '100%', wordBreak: 'break-all', marginBottom: '1rem' },
+    itemText: {
+      width: '100%',
+      overflowWrap: 'anywhere',
+      marginBottom: '1rem',
+    },
   },
   { name: 'IngressAtlasSearchResultListItem' },
 );
+
+/** The words searched for, when the result is shown on a search page. */
+function useSearchTerm(): string | undefined {
+  // Whether there is a search context does not change while the item is mounted.
+  const inSearch = useSearchContextCheck();
+  // eslint-disable-next-line react-hooks/rules-of-hooks
+  return inSearch ? useSearch().term : undefined;
+}
+
+/**
+ * The words to mark: the search term's, or those the engine marked. The engine's marked text
+ * itself is not shown: Lunr inserts its tags at each matched position, and overlapping
+ * matches (`www.shop.example.cn` found as `shop` and as `www.shop.example.cn`) leave tags
+ * inside tags, which would show as raw markers or lose characters.
+ */
+function matchedWords(
+  term: string | undefined,
+  highlight: ResultHighlight | undefined,
+): string[] {
+  if (term?.trim()) return term.trim().split(/\s+/);
+  if (!highlight) return [];
+  const { preTag, postTag } = highlight;
+  const words: string[] = [];
+  for (const field of Object.values(highlight.fields)) {
+    for (const part of field.split(preTag).slice(1)) {
+      const word = part.split(postTag)[0].split(preTag).join('');
+      words.push(word.split(postTag).join(''));
+    }
+  }
+  return words;
+}
+
+const escapeRegExp = (text: string) =>
+  text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The plain text with each occurrence of the words marked; plain text when none occurs, so
+ * what the engine matched never changes what the result says.
+ */
+function markWords(text: string, words: string[]): ReactNode {
+  const usable = [...new Set(words.map(w => w.trim()))]
+    .filter(w => w.length >= 2)
+    .sort((a, b) => b.length - a.length);
+  if (usable.length === 0) return text;
+  const pattern = new RegExp(`(${usable.map(escapeRegExp).join('|')})`, 'gi');
+  const parts = text.split(pattern);
+  if (parts.length === 1) return text;
+  return parts.map((part, index) =>
+    // split() with one capture group puts the matches at the odd indexes.
+    index % 2 === 1 ? <mark key={index}>{part}</mark> : part,
+  );
+}
 
 /** A search result for an exposed host: how it is reached, linking to its owner's Ingress tab. */
 export function IngressAtlasSearchResultListItem(
   props: IngressAtlasSearchResultListItemProps,
 ) {
   const classes = useStyles();
+  const term = useSearchTerm();
   const { highlight, lineClamp = 5 } = props;
   const result = props.result as IngressAtlasSearchDocument | undefined;
   if (!result) return null;
 
-  const highlighted = (field: 'title' | 'text', plain: string) =>
-    highlight?.fields[field] ? (
-      <HighlightedSearchResultText
-        text={highlight.fields[field]}
-        preTag={highlight.preTag}
-        postTag={highlight.postTag}
-      />
-    ) : (
-      plain
-    );
+  const words = matchedWords(term, highlight);
+  const highlighted = (_field: 'title' | 'text', plain: string) =>
+    markWords(plain, words);
 
   return (
     <div className={classes.item}>
