@@ -1,11 +1,13 @@
+import { ConfigReader } from '@backstage/config';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import { ClusterDirectory } from '../clusters';
 import { createClusterApiProxyAction } from './clusterApiProxy';
 
 describe('ingress-atlas:cluster:api-proxy', () => {
   let world: TestWorld;
 
   beforeEach(async () => {
-    world = await startWorld(['tke-saas-remote']);
+    world = await startWorld(['tke-saas-remote', 'aliyun-asm', 'huawei-cce']);
   });
 
   afterEach(async () => {
@@ -65,5 +67,64 @@ describe('ingress-atlas:cluster:api-proxy', () => {
     await action.handler(again.ctx);
     expect(again.recorded.outputs.changed).toBe(false);
     expect(world.cluster('tke-saas-remote').store.revision).toBe(revision);
+  });
+
+  const proxyService = (cluster: string) =>
+    world.object(cluster, '', 'services', 'kube-api-proxy', 'kube-api-proxy');
+
+  it("writes each provider's internal load balancer annotation", async () => {
+    const action = createClusterApiProxyAction(world.options);
+    await action.handler(actionContext({ cluster: 'aliyun-asm' }).ctx);
+    expect(proxyService('aliyun-asm')!.metadata.annotations).toMatchObject({
+      'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type':
+        'intranet',
+    });
+
+    await action.handler(actionContext({ cluster: 'huawei-cce' }).ctx);
+    const huawei = proxyService('huawei-cce')!.metadata.annotations!;
+    expect(huawei['kubernetes.io/elb.class']).toBe('union');
+    expect(JSON.parse(huawei['kubernetes.io/elb.autocreate'])).toMatchObject({
+      type: 'inner',
+    });
+  });
+
+  it('refuses a provider whose internal load balancer it does not know', async () => {
+    const data = world.config.get<any>();
+    const clusters = data.ingressAtlas.clusters.map((c: any) =>
+      c.name === 'aliyun-asm' ? { ...c, provider: 'generic' } : c,
+    );
+    const options = {
+      ...world.options,
+      clusters: ClusterDirectory.fromConfig(
+        new ConfigReader({
+          ...data,
+          ingressAtlas: { ...data.ingressAtlas, clusters },
+        }),
+      ),
+    };
+    const revision = world.cluster('aliyun-asm').store.revision;
+    await expect(
+      createClusterApiProxyAction(options).handler(
+        actionContext({ cluster: 'aliyun-asm' }).ctx,
+      ),
+    ).rejects.toThrow(
+      /no internal load balancer annotation is known for provider generic/,
+    );
+    expect(world.cluster('aliyun-asm').store.revision).toBe(revision);
+  });
+
+  it('keeps watch and exec streams open for a day: nginx cuts idle streams after 10 minutes by default', async () => {
+    await createClusterApiProxyAction(world.options).handler(
+      actionContext({ cluster: 'tke-saas-remote', subnetId: 'subnet-saas0002' })
+        .ctx,
+    );
+    const conf = world.object(
+      'tke-saas-remote',
+      '',
+      'configmaps',
+      'kube-api-proxy',
+      'kube-api-proxy',
+    )!.data['nginx.conf'];
+    expect(conf).toContain('proxy_timeout 24h;');
   });
 });

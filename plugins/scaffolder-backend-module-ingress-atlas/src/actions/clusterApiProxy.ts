@@ -18,14 +18,50 @@ import { examples } from './clusterApiProxy.examples';
 
 const PROXY_PORT = 6443;
 
+// proxy_timeout is how long a connection may stay idle; nginx's 10 minute default cuts
+// kubectl's watches, logs -f and exec sessions, which stay quiet for long stretches.
 const NGINX_CONF = `events {}
 stream {
   server {
     listen ${PROXY_PORT};
     proxy_pass kubernetes.default.svc.cluster.local:443;
+    proxy_connect_timeout 10s;
+    proxy_timeout 24h;
   }
 }
 `;
+
+/**
+ * How each provider's cloud controller is told to give a LoadBalancer Service a private
+ * address only. Without its annotation every one of them creates an internet-facing one.
+ */
+function internalLoadBalancerAnnotations(
+  provider: string,
+  options: { subnetId?: string; name: string },
+): Record<string, string> | undefined {
+  switch (provider) {
+    case 'tencent':
+      return options.subnetId
+        ? { [TKE.internalSubnetId]: options.subnetId }
+        : undefined;
+    case 'aliyun':
+      return {
+        'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type':
+          'intranet',
+      };
+    case 'huawei':
+      // A shared ELB created with the Service, on the cluster's VPC only (no EIP).
+      return {
+        'kubernetes.io/elb.class': 'union',
+        'kubernetes.io/elb.autocreate': JSON.stringify({
+          type: 'inner',
+          name: options.name,
+        }),
+      };
+    default:
+      return undefined;
+  }
+}
 
 export function apiProxyObjects(options: {
   namespace: string;
@@ -189,17 +225,31 @@ export function createClusterApiProxyAction(options: ActionOptions) {
             'No sourceRanges: any address on the internet can reach the API server',
           );
         }
-      } else if (cluster.provider === 'tencent') {
+      }
+      const internal = isPublic
+        ? {}
+        : internalLoadBalancerAnnotations(cluster.provider, {
+            subnetId,
+            name: `${clusterName}-${name}`.slice(0, 64),
+          });
+      if (!isPublic && cluster.provider === 'tencent') {
         preflight.check(
           Boolean(subnetId),
           `internal CLB in ${subnetId}`,
           'on TKE an internal CLB needs subnetId; without it TKE creates a public one',
         );
+      } else if (!isPublic) {
+        preflight.check(
+          Boolean(internal),
+          `internal load balancer on ${cluster.provider}: ${Object.entries(
+            internal ?? {},
+          )
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')}`,
+          `no internal load balancer annotation is known for provider ${cluster.provider}; its cloud controller would likely create an internet-facing load balancer, exposing the API server. Create the Service yourself, or set public and allowPublic if that is intended`,
+        );
       }
-      const serviceAnnotations: Record<string, string> =
-        !isPublic && cluster.provider === 'tencent' && subnetId
-          ? { [TKE.internalSubnetId]: subnetId }
-          : {};
+      const serviceAnnotations: Record<string, string> = internal ?? {};
       const cost = resourceMonthlyCost(
         {
           provider: cluster.provider,
