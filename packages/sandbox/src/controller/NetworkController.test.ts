@@ -573,6 +573,22 @@ describe('LoadBalancer Services', () => {
     expect(await loadBalancer('lb-idle0001')).toBeDefined();
   });
 
+  it("keeps the tke-lb-serviceuuid tag of TKE's CLB on the uid of the Service that names it", async () => {
+    // lb-blog0001 is TKE's CLB of cls-blog0001 in the seed, tagged with an earlier uid.
+    await start({ ...tke, cloudClusterId: 'cls-blog0001' });
+    const created = await core.createNamespacedService({
+      namespace: 'apps',
+      body: lbService('gateway', {
+        'service.kubernetes.io/loadbalance-id': 'lb-blog0001',
+      }),
+    });
+    const uid = created.metadata?.uid;
+    expect(uid).toBeTruthy();
+    expect((await loadBalancer('lb-blog0001'))?.Tags).toEqual(
+      expect.arrayContaining([{ TagKey: 'tke-lb-serviceuuid', TagValue: uid }]),
+    );
+  });
+
   it('outside Tencent, gets the address the estate lists and calls no cloud', async () => {
     await start({
       ...tke,

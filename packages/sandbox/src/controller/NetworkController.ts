@@ -664,6 +664,16 @@ export class NetworkController {
       annotations[TKE.existedLbId] ?? annotations[TKE.loadBalancerId];
     if (existing) {
       annotations[TKE.loadBalancerId] = existing;
+      // A manifest cannot carry the uid the CLB was tagged with (the API server assigns uids),
+      // so the cloud's record follows the Service. A reused CLB (tke-existed-lbid) keeps its tags.
+      if (!annotations[TKE.existedLbId] && service.metadata.uid) {
+        this.#cloud?.recordServiceUid({
+          region,
+          clusterId: this.#cluster.cloudClusterId ?? this.#cluster.name,
+          loadBalancerId: existing,
+          serviceUid: service.metadata.uid,
+        });
+      }
       if (!ingress?.length) {
         setAddress(
           this.#cloud?.describeLoadBalancerVip({

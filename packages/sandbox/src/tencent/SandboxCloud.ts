@@ -19,6 +19,10 @@ export interface SandboxCloud {
   }): { loadBalancerId: string; vip: string };
   /** The Service was deleted: remove the CLB only when TKE created it (tke-createdBy-flag=yes). */
   releaseServiceLoadBalancer(input: { region: string; loadBalancerId: string }): { deleted: boolean };
+  /** A Service names the CLB TKE created for it (`loadbalance-id`): the CLB's tke-lb-serviceuuid
+   * tag takes the Service's uid (which the API server assigns) when the CLB is TKE's for that
+   * cluster. Returns whether it did. */
+  recordServiceUid(input: { region: string; clusterId: string; loadBalancerId: string; serviceUid: string }): boolean;
   /** An existing CLB reused by `tke-existed-lbid`: its VIP, or undefined if unknown. */
   describeLoadBalancerVip(input: { region: string; loadBalancerId: string }): string | undefined;
   /** The ENI the cloud already records for a private IP of the cluster's VPC (the seed's CLB

@@ -83,6 +83,24 @@ export function createSandboxCloud(state: TencentState): SandboxCloud {
       return { deleted: true };
     },
 
+    recordServiceUid({ region, clusterId, loadBalancerId, serviceUid }) {
+      const lb = state
+        .region(region)
+        .LoadBalancers.find(l => l.LoadBalancerId === loadBalancerId);
+      const tag = (key: string) => lb?.Tags.find(t => t.TagKey === key);
+      if (
+        tag('tke-createdBy-flag')?.TagValue !== 'yes' ||
+        tag('tke-clusterId')?.TagValue !== clusterId
+      ) {
+        return false;
+      }
+      const serviceTag = tag('tke-lb-serviceuuid');
+      if (serviceTag) serviceTag.TagValue = serviceUid;
+      else
+        lb!.Tags.push({ TagKey: 'tke-lb-serviceuuid', TagValue: serviceUid });
+      return true;
+    },
+
     describeLoadBalancerVip({ region, loadBalancerId }) {
       return state
         .region(region)
