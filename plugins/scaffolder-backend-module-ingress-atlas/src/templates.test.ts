@@ -239,9 +239,11 @@ describe('templates', () => {
     expect(text).toContain(
       `The gateway now answers on **${eips.join(', ')}**`,
     );
-    expect(text).toContain('Monthly saving from the deleted CLB: **144 CNY**');
+    expect(text).toContain('Monthly saving once the CLB is gone: **144 CNY**');
     expect(text).toContain('pointed at `198.51.100.11`');
+    expect(text).toContain('(TTL 600) before the move');
     expect(text).toContain('kind: Deployment');
+    expect(text).toContain('type: LoadBalancer');
   });
 
   it('move-gateway-to-pod-eip runs dry from start to end without changing anything', async () => {
@@ -265,8 +267,16 @@ describe('templates', () => {
       .DescribeLoadBalancers({ LoadBalancerIds: ['lb-blog0001'] });
     expect(TotalCount).toBe(1);
     expect(output.text[0].content).toContain(
-      'Monthly saving from the deleted CLB: **144 CNY**',
+      'Monthly saving once the CLB is gone: **144 CNY**',
     );
+    // Nothing was allocated, moved or removed: the summary says so instead of showing blanks.
+    const text = output.text.map(t => `## ${t.title}\n${t.content}`).join('\n');
+    expect(text).not.toContain('****');
+    expect(text).not.toMatch(/(^|[^`])``([^`]|$)/m);
+    expect(text).not.toContain('(TTL )');
+    expect(text).not.toMatch(/```yaml\s*```/);
+    expect(text).toContain('No EIP was allocated (dry run)');
+    expect(text).toContain('DNS was not changed');
   });
 
   it('migrate-tcm-to-istiod writes the new control plane for a pull request, leaving clusters alone', async () => {

@@ -415,7 +415,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
         ctx.output('monthlySavingCny', monthlySavingCny);
         ctx.output('warnings', warnings);
         ctx.output('changed', false);
-        ctx.output('backup', toYaml([plan.service]));
+        ctx.output('backup', '');
         return;
       }
 
