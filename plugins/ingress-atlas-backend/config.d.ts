@@ -6,9 +6,19 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
  */
 export interface Config {
   ingressAtlas?: {
-    /** How often the atlas refreshes all clusters and cloud accounts. Default: every 5 minutes. */
     refresh?: {
+      /**
+       * How often the atlas lists all clusters and reads all cloud accounts. Default: every
+       * hour while watching (see `watch`), every 5 minutes otherwise.
+       */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * Keep a watch on every kind of every live cluster after listing it, so that a change
+       * is published within seconds instead of at the next refresh. One replica watches (the
+       * one holding the watch lease in the database); the others serve the stored model.
+       * Default true.
+       */
+      watch?: boolean;
       /** Clusters refreshed at once. Default 4. */
       concurrency?: number;
       /** Kinds listed at once per cluster (one paged LIST each). Default 4. */

@@ -13,6 +13,8 @@ export interface AtlasConfig {
   kindConcurrency: number;
   clusterTimeoutMs: number;
   publishEarlyAfterMs: number;
+  /** Watch each cluster after listing it, the periodic refresh being a safety net. */
+  watch: boolean;
   allowInsecureHttp: boolean;
   importKubernetesConfig: boolean;
   catalogClusters: {
@@ -28,6 +30,12 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
   timeout: { minutes: 10 },
   initialDelay: { seconds: 3 },
+};
+
+/** With watches keeping the snapshots current, the full refresh only catches what they miss. */
+const DEFAULT_SCHEDULE_WHEN_WATCHING: SchedulerServiceTaskScheduleDefinition = {
+  ...DEFAULT_SCHEDULE,
+  frequency: { hours: 1 },
 };
 
 export function readAtlasConfig(root: Config): AtlasConfig {
@@ -57,8 +65,14 @@ export function readAtlasConfig(root: Config): AtlasConfig {
     );
   }
   const catalog = config?.getOptionalConfig('catalogClusters');
+  const watch = refresh?.getOptionalBoolean('watch') ?? true;
   return {
-    schedule: readOptionalSchedule(refresh, 'ingressAtlas.refresh', DEFAULT_SCHEDULE),
+    schedule: readOptionalSchedule(
+      refresh,
+      'ingressAtlas.refresh',
+      watch ? DEFAULT_SCHEDULE_WHEN_WATCHING : DEFAULT_SCHEDULE,
+    ),
+    watch,
     concurrency,
     kindConcurrency,
     clusterTimeoutMs: timeoutSeconds * 1000,

@@ -15,6 +15,7 @@ import {
   configClusterSource,
   kubernetesConfigClusterSource,
 } from './clusters/configClusterSource';
+import { ClusterWatches } from './collection/ClusterWatcher';
 import { readAtlasConfig } from './config';
 import { readManifestInventory } from './manifests';
 import { AtlasRefresher } from './refresh/AtlasRefresher';
@@ -104,6 +105,9 @@ export const ingressAtlasPlugin = createBackendPlugin({
         const analysis = AnalysisRunner.create({ logger });
         lifecycle.addShutdownHook(() => analysis.stop());
         const models = AtlasModelService.create({ store, analysis, logger });
+        const watches = atlasConfig.watch
+          ? ClusterWatches.create({ logger, store })
+          : undefined;
         const refresher = AtlasRefresher.create({
           logger,
           store,
@@ -114,6 +118,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
           kindConcurrency: atlasConfig.kindConcurrency,
           clusterTimeoutMs: atlasConfig.clusterTimeoutMs,
           readManifests: readManifestInventory,
+          watches,
         });
         lifecycle.addShutdownHook(() => refresher.stop());
 
@@ -129,7 +134,9 @@ export const ingressAtlasPlugin = createBackendPlugin({
           catalog,
           auth,
           publishEarlyAfterMs: atlasConfig.publishEarlyAfterMs,
+          watches,
         });
+        lifecycle.addShutdownHook(() => cycle.stop());
 
         // Every replica runs the task on its own schedule; the cycle's lease lets one refresh.
         const taskRunner = scheduler.createScheduledTaskRunner({

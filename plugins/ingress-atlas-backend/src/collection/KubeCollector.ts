@@ -24,10 +24,25 @@ const PAGE_SIZE = 500;
 /** A failure that makes the whole cluster's refresh fail (the last good snapshot stays). */
 export class ClusterCollectionError extends Error {}
 
-interface KindOutcome {
+export interface KindOutcome {
   items?: KubeObject[];
   rejected?: RejectedObject[];
   unavailable?: string;
+  /** Where the kind was listed, and the version of the list: where a watch starts from. */
+  watchFrom?: WatchStart;
+}
+
+/** A kind's collection path (`/api/v1/services`) and the resourceVersion its list was read at. */
+export interface WatchStart {
+  path: string;
+  apiVersion: string;
+  resourceVersion: string;
+}
+
+/** One event of a watch, as the API server sends it. */
+export interface WatchEvent {
+  type: string;
+  object: any;
 }
 
 /** One answer of the API server, read to the end. */
@@ -42,12 +57,34 @@ export interface CollectionRetry extends RetryEvent {
   request: string;
 }
 
-class ApiClient {
+/**
+ * Requests to one API server with the atlas's retry policy: the one way the atlas talks to
+ * clusters, for lists and watches alike.
+ */
+export class KubeApiClient {
+  /** A client for `connection`; `signal` ends its requests. */
+  static async open(
+    connection: ClusterConnection,
+    signal: AbortSignal,
+    options: { pageSize?: number; deadline?: number; onRetry?: (retry: CollectionRetry) => void } = {},
+  ) {
+    const kc = await kubeConfigFor(connection);
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) {
+      throw new ClusterCollectionError('the kubeconfig has no current cluster');
+    }
+    return new KubeApiClient(kc, server.replace(/\/+$/, ''), signal, {
+      pageSize: options.pageSize ?? PAGE_SIZE,
+      deadline: options.deadline,
+      onRetry: options.onRetry,
+    });
+  }
+
   requests = 0;
   private readonly failed = new AbortController();
   private readonly signal: AbortSignal;
 
-  constructor(
+  private constructor(
     private readonly kc: KubeConfig,
     private readonly server: string,
     private readonly timeout: AbortSignal,
@@ -94,6 +131,12 @@ class ApiClient {
     }
     const base = spec.group ? `/apis/${spec.group}/${version}` : `/api/${version}`;
     const apiVersion = spec.group ? `${spec.group}/${version}` : version;
+    return this.listPath(kind, `${base}/${spec.plural}`, apiVersion);
+  }
+
+  /** A paged LIST of a kind at its collection path, every item checked as the engine needs it. */
+  async listPath(kind: CollectedKind, path: string, apiVersion: string): Promise<KindOutcome> {
+    const spec = COLLECTED_KINDS[kind];
     let items: KubeObject[] = [];
     let rejected: RejectedObject[] = [];
     let continueToken: string | undefined;
@@ -102,7 +145,7 @@ class ApiClient {
     for (;;) {
       const query = new URLSearchParams({ limit: String(this.options.pageSize) });
       if (continueToken) query.set('continue', continueToken);
-      const { status, body } = await this.get(`${base}/${spec.plural}?${query}`);
+      const { status, body } = await this.get(`${path}?${query}`);
       if (status === 410 && continueToken && !relisted) {
         // The pages read so far came from a version the server has compacted away: a
         // consistent list needs a fresh start, once.
@@ -132,23 +175,81 @@ class ApiClient {
         );
       }
       for (const item of body.items ?? []) {
-        const admitted = admitObject(kind, item);
-        if ('rejected' in admitted) {
-          rejected.push({ ...admitted.rejected, apiVersion });
-        } else {
-          items.push(trim(admitted.object, spec.kind, apiVersion));
-        }
+        const admitted = admitListItem(kind, item, apiVersion);
+        if ('rejected' in admitted) rejected.push(admitted.rejected);
+        else items.push(admitted.object);
       }
       const next = body.metadata?.continue;
       continueToken = typeof next === 'string' && next ? next : undefined;
+      const listedAt = body.metadata?.resourceVersion;
       if (continueToken && tokens.has(continueToken)) {
         throw new ClusterCollectionError(
           `listing ${spec.plural} failed: the API server handed out the same continue token twice, so the list would never end`,
         );
       }
-      if (!continueToken) return { items, rejected };
+      if (!continueToken) {
+        return {
+          items,
+          rejected,
+          watchFrom:
+            typeof listedAt === 'string' && listedAt
+              ? { path, apiVersion, resourceVersion: listedAt }
+              : undefined,
+        };
+      }
       tokens.add(continueToken);
     }
+  }
+
+  /**
+   * Watches a kind from `resourceVersion` (with bookmarks) until the server ends the watch or
+   * `signal` aborts, handing each event to `onEvent` as it arrives. Answers the status of the
+   * watch request and, when it is not 200, its body; a failed connection throws.
+   */
+  async watch(
+    path: string,
+    resourceVersion: string,
+    options: {
+      signal: AbortSignal;
+      timeoutSeconds: number;
+      onEvent: (event: WatchEvent) => void;
+    },
+  ): Promise<{ status: number; body?: any }> {
+    const query = new URLSearchParams({
+      watch: 'true',
+      resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(options.timeoutSeconds),
+    });
+    const init = await this.kc.applyToFetchOptions({});
+    this.requests += 1;
+    const response = await fetch(`${this.server}${path}?${query}`, {
+      ...init,
+      method: 'GET',
+      redirect: 'manual',
+      signal: AbortSignal.any([this.signal, options.signal]) as any,
+    });
+    if (response.status !== 200) {
+      const text = await response.text();
+      let body: any;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+      return { status: response.status, body };
+    }
+    // Newline-delimited JSON: one event a line, a line possibly split across chunks.
+    let rest = '';
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim()) options.onEvent(parseEvent(line));
+      }
+    }
+    if (rest.trim()) options.onEvent(parseEvent(rest));
+    return { status: 200 };
   }
 
   /** A GET, retried as the atlas's retry policy says; the answer's status is left to the caller. */
@@ -221,6 +322,33 @@ class ApiClient {
   }
 }
 
+function parseEvent(line: string): WatchEvent {
+  let event: any;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    throw new ClusterCollectionError('the API server sent a watch event that is not JSON');
+  }
+  if (typeof event?.type !== 'string' || typeof event.object !== 'object' || !event.object) {
+    throw new ClusterCollectionError('the API server sent a watch event without a type and object');
+  }
+  return event;
+}
+
+/**
+ * An item of a list or watch of `kind`: checked by the validator the engine relies on, then
+ * trimmed; a malformed one becomes a rejected entry.
+ */
+export function admitListItem(
+  kind: CollectedKind,
+  item: unknown,
+  apiVersion: string,
+): { object: KubeObject } | { rejected: RejectedObject } {
+  const admitted = admitObject(kind, item);
+  if ('rejected' in admitted) return { rejected: { ...admitted.rejected, apiVersion } };
+  return { object: trim(admitted.object, COLLECTED_KINDS[kind].kind, apiVersion) };
+}
+
 /**
  * A failure to talk to the API server in words: Node's codes (ECONNREFUSED, certificate
  * errors) are what a person searches for, so they stay, after what they mean.
@@ -277,13 +405,12 @@ export class KubeCollector {
       now?: () => Date;
       onRetry?: (retry: CollectionRetry) => void;
     },
-  ): Promise<{ inventory: ClusterInventory; requests: number }> {
-    const kc = await kubeConfigFor(connection);
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) {
-      throw new ClusterCollectionError('the kubeconfig has no current cluster');
-    }
-    const client = new ApiClient(kc, server.replace(/\/+$/, ''), options.signal, {
+  ): Promise<{
+    inventory: ClusterInventory;
+    requests: number;
+    watchFrom: Partial<Record<CollectedKind, WatchStart>>;
+  }> {
+    const client = await KubeApiClient.open(connection, options.signal, {
       pageSize: this.pageSize,
       deadline: options.deadline,
       onRetry: options.onRetry,
@@ -301,11 +428,13 @@ export class KubeCollector {
     const objects: ClusterInventory['objects'] = {};
     const unavailable: ClusterInventory['unavailable'] = {};
     const rejected: RejectedObject[] = [];
+    const watchFrom: Partial<Record<CollectedKind, WatchStart>> = {};
     kinds.forEach((kind, index) => {
       const outcome = outcomes[index];
       if (outcome.unavailable) unavailable[kind] = outcome.unavailable;
       else objects[kind] = outcome.items;
       rejected.push(...(outcome.rejected ?? []));
+      if (outcome.watchFrom) watchFrom[kind] = outcome.watchFrom;
     });
 
     const certificates = (objects.secrets ?? [])
@@ -325,6 +454,7 @@ export class KubeCollector {
         rejected,
       },
       requests: client.requests,
+      watchFrom,
     };
   }
 }
@@ -344,7 +474,7 @@ function trim(item: any, kind: string, apiVersion: string): KubeObject {
   return { ...withoutNoise(item), apiVersion, kind };
 }
 
-function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
+export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
   if (!endpoints) return undefined;
   const selectorless = new Set(
     (services ?? [])
@@ -358,7 +488,7 @@ function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
 
 // Only ConfigMaps that describe exposure are kept: mesh root certificates and
 // front-proxy configurations (Envoy tcp_proxy, nginx stream).
-function isRelevantConfigMap(cm: KubeObject): boolean {
+export function isRelevantConfigMap(cm: KubeObject): boolean {
   if (cm.metadata.name === 'istio-ca-root-cert' || cm.metadata.name.startsWith('istio')) {
     return true;
   }

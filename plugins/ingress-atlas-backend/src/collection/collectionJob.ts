@@ -2,10 +2,11 @@ import {
   ClusterConnection,
   ClusterDescriptor,
   ClusterInventory,
+  CollectedKind,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import { gzipJson } from '../snapshots/compression';
-import { CollectionRetry, KubeCollector } from './KubeCollector';
+import { CollectionRetry, KubeCollector, WatchStart } from './KubeCollector';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
@@ -20,6 +21,8 @@ export interface CompressedInventory {
   /** The kinds that could not be read. */
   unavailable: string[];
   inventoryGz: Uint8Array;
+  /** Where each listed kind's watch starts (live clusters only; not stored). */
+  watchFrom?: Partial<Record<CollectedKind, WatchStart>>;
 }
 
 export interface CollectionJob {
@@ -55,10 +58,15 @@ export async function runCollectionJob(job: CollectionJob): Promise<CollectionOu
   // Reported with the outcome, to be logged where the logger is (not in a worker thread).
   const retries: CollectionRetry[] = [];
   try {
-    const { inventory, requests } = await KubeCollector.create({
+    const { inventory, requests, watchFrom } = await KubeCollector.create({
       kindConcurrency: job.kindConcurrency,
     }).collect(job.connection, { signal, deadline, onRetry: r => retries.push(r) });
-    return { id: job.id, retries, inventory: await compressInventory(inventory), requests };
+    return {
+      id: job.id,
+      retries,
+      inventory: { ...(await compressInventory(inventory)), watchFrom },
+      requests,
+    };
   } catch (error) {
     return {
       id: job.id,

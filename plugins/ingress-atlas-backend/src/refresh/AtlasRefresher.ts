@@ -6,6 +6,7 @@ import {
   IngressAtlasClusterSource,
   mapWithConcurrency,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CollectionRunner } from '../collection/CollectionRunner';
 import { compressInventory } from '../collection/collectionJob';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
@@ -35,6 +36,8 @@ export class AtlasRefresher {
     kindConcurrency: number;
     clusterTimeoutMs: number;
     readManifests: (connection: ClusterConnection) => Promise<ClusterInventory>;
+    /** Watches each live cluster after its kinds are listed, when this replica may watch. */
+    watches?: ClusterWatches;
   }) {
     return new AtlasRefresher(options);
   }
@@ -77,7 +80,9 @@ export class AtlasRefresher {
     ).finally(() => this.collector.stop());
     // A source that failed to answer must not make its clusters disappear.
     if (sourceErrors.length === 0) {
-      await store.retainClusters(connections.map(c => c.descriptor.name));
+      const names = connections.map(c => c.descriptor.name);
+      await this.options.watches?.retain(names);
+      await store.retainClusters(names);
     }
 
     const cloud: RefreshSummary['cloud'] = [];
@@ -145,7 +150,10 @@ export class AtlasRefresher {
       } else {
         ({ inventory, requests } = await this.collector.collect(connection));
       }
+      // The cluster's watches would otherwise store changes on top of this newer list.
+      await this.options.watches?.pause(name);
       await store.saveClusterSuccess(inventory, attemptedAt);
+      if (!connection.manifestPaths) await this.options.watches?.watch(connection, inventory);
       const ms = Date.now() - started;
       logger.info('Refreshed cluster', {
         cluster: name,

@@ -6,6 +6,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
+import { Knex } from 'knex';
+import { ClusterWatches } from '../collection/ClusterWatcher';
 import { startTestCluster } from '../collection/testCluster';
 import { readManifestInventory } from '../manifests';
 import { AnalysisRunner } from '../service/AnalysisRunner';
@@ -49,9 +51,14 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
 
   /** The plugin's parts on one database, as two replicas of a backend would share it. */
   async function replica(
-    options: { leaseTtlMs?: number; publishEarlyAfterMs?: number } = {},
+    options: {
+      leaseTtlMs?: number;
+      publishEarlyAfterMs?: number;
+      watch?: boolean;
+      knex?: Knex;
+    } = {},
   ) {
-    const knex = await databases.init(databaseId);
+    const knex = options.knex ?? (await databases.init(databaseId));
     const database = mockServices.database({
       knex,
       migrations: { skip: false },
@@ -60,6 +67,9 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     const store = await SnapshotStore.create({ database });
     const analysis = AnalysisRunner.create({ logger, useWorker: false });
     const models = AtlasModelService.create({ store, analysis, logger });
+    const watches = options.watch
+      ? ClusterWatches.create({ logger, store })
+      : undefined;
     const refresher = AtlasRefresher.create({
       logger,
       store,
@@ -69,6 +79,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       kindConcurrency: 4,
       clusterTimeoutMs: 20_000,
       readManifests: readManifestInventory,
+      watches,
     });
     const leases = Leases.create({ db: knex });
     const cycle = RefreshCycle.create({
@@ -84,8 +95,20 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       auth: mockServices.auth(),
       leaseTtlMs: options.leaseTtlMs ?? 2_000,
       publishEarlyAfterMs: options.publishEarlyAfterMs ?? 30_000,
+      watches,
     });
-    return { cycle, leases, models, logger, stop: () => analysis.stop() };
+    return {
+      knex,
+      cycle,
+      leases,
+      models,
+      logger,
+      watches,
+      stop: async () => {
+        await cycle.stop();
+        await analysis.stop();
+      },
+    };
   }
 
   it('takes over from a replica that crashed mid-refresh within the lease, not a task timeout', async () => {
@@ -164,6 +187,57 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect((await collectedAt()).slow).not.toBe(before.slow);
     } finally {
       await stop();
+    }
+  });
+
+  it('watches from one replica only; the other serves what the watches publish, then takes over', async () => {
+    const first = await replica({ watch: true });
+    const second = await replica({ watch: true, knex: first.knex });
+    try {
+      clusters.forEach(c => c.resetStats());
+      expect(await first.cycle.run()).toEqual({ ran: true, publications: 1 });
+      expect(Object.keys(await first.watches!.status()).sort()).toEqual(['fast', 'slow']);
+      const watchRequests = () => clusters.map(c => c.stats.byVerb.watch ?? 0);
+      for (const count of watchRequests()) expect(count).toBeGreaterThan(5);
+      const watching = watchRequests();
+
+      // The second replica finds the watch lease held: it neither lists nor watches.
+      const lists = clusters.map(c => c.stats.byVerb.list ?? 0);
+      expect(await second.cycle.run()).toEqual({
+        ran: false,
+        reason: 'another replica watches the clusters',
+      });
+      expect(await second.watches!.status()).toEqual({});
+      expect(watchRequests()).toEqual(watching);
+      expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual(lists);
+
+      // A change reaches the second replica's model through the store.
+      const collectedAt = async () =>
+        (await second.models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+      const before = await collectedAt();
+      const response = await fetch(`${clusters[0].url}/api/v1/namespaces/shop/services/svc-0`, {
+        method: 'PATCH',
+        headers: {
+          authorization: 'Bearer sandbox-token',
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ metadata: { labels: { tier: 'web' } } }),
+      });
+      expect(response.status).toBe(200);
+      const until = Date.now() + 15_000;
+      while ((await collectedAt()) === before && Date.now() < until) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      expect(await collectedAt()).not.toBe(before);
+      expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual(lists);
+
+      // The first replica stops: the second takes the lease and watches at its next refresh.
+      await first.stop();
+      expect(await second.cycle.run()).toEqual({ ran: true, publications: 1 });
+      expect(Object.keys(await second.watches!.status()).sort()).toEqual(['fast', 'slow']);
+    } finally {
+      await first.stop();
+      await second.stop();
     }
   });
 });

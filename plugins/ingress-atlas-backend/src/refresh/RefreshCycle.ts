@@ -7,6 +7,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasCloudProvider } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { randomUUID } from 'node:crypto';
+import { ClusterWatches } from '../collection/ClusterWatcher';
 import { AnalysisRunner } from '../service/AnalysisRunner';
 import { AtlasModelService } from '../service/AtlasModelService';
 import { readCatalogEntities } from '../service/readCatalogEntities';
@@ -15,6 +16,8 @@ import { AtlasRefresher } from './AtlasRefresher';
 import { Leases } from './Leases';
 
 const LEASE = 'refresh';
+/** Held by the replica whose watches keep the snapshots current, for as long as it watches. */
+const WATCH_LEASE = 'watch';
 
 /** What a refresh did, for the log and for tests. */
 export type RefreshOutcome =
@@ -34,6 +37,11 @@ export type RefreshOutcome =
  *   `publishEarlyAfterMs` after the start and some have been read since, the model is
  *   analysed and published from what is stored (fresh data for those read, the last
  *   snapshot of the others), then again when the refresh ends.
+ * - With `watches`, the replica that refreshes also takes the watch lease and keeps it (and
+ *   the clusters' watches) between refreshes; the watches store each change and
+ *   {@link RefreshCycle.publishChanges} publishes it. The other replicas skip their refreshes
+ *   while that lease is held and serve the stored model; when its holder stops renewing it,
+ *   the next replica to refresh takes it over.
  */
 export class RefreshCycle {
   static create(options: {
@@ -49,11 +57,15 @@ export class RefreshCycle {
     auth: AuthService;
     leaseTtlMs?: number;
     publishEarlyAfterMs: number;
+    watches?: ClusterWatches;
   }) {
     return new RefreshCycle({ leaseTtlMs: 15_000, ...options });
   }
 
   readonly #holder = randomUUID();
+  #watchRenewal?: NodeJS.Timeout;
+  #publishing: Promise<unknown> = Promise.resolve();
+  #changesWaiting = false;
 
   private constructor(
     private readonly options: Parameters<typeof RefreshCycle.create>[0] & {
@@ -62,7 +74,20 @@ export class RefreshCycle {
   ) {}
 
   async run(): Promise<RefreshOutcome> {
-    const { leases, leaseTtlMs, logger } = this.options;
+    const { leases, leaseTtlMs, logger, watches } = this.options;
+    if (watches) {
+      const watcher = await leases.state(WATCH_LEASE);
+      if (
+        watcher &&
+        watcher.holder !== this.#holder &&
+        watcher.expiresAt > Date.now()
+      ) {
+        logger.info(
+          'Another replica watches the clusters and refreshes them; skipping this refresh',
+        );
+        return { ran: false, reason: 'another replica watches the clusters' };
+      }
+    }
     if (!(await this.acquireOrWait())) {
       logger.info(
         'Another replica refreshed the atlas meanwhile; skipping this refresh',
@@ -81,11 +106,66 @@ export class RefreshCycle {
       );
     }, leaseTtlMs / 3);
     try {
+      await this.holdWatchLease();
       return await this.refresh();
     } finally {
       clearInterval(renewal);
       await leases.release(LEASE, this.#holder);
     }
+  }
+
+  /**
+   * After a watch stored a change: analyses and publishes again. One publication runs at a
+   * time; changes stored while one runs are published together by the next.
+   */
+  publishChanges() {
+    if (this.#changesWaiting) return;
+    this.#changesWaiting = true;
+    const started = Date.now();
+    void this.publish(undefined, () => {
+      this.#changesWaiting = false;
+    }).then(
+      model =>
+        this.options.logger.info('Published the changes watched in clusters', {
+          paths: model.paths,
+          findings: model.findings,
+          ms: Date.now() - started,
+        }),
+      error =>
+        this.options.logger.warn('Publishing the changes watched in clusters failed', {
+          error: error.message,
+        }),
+    );
+  }
+
+  /** When the backend shuts down: ends the watches and gives up the watch lease. */
+  async stop() {
+    clearInterval(this.#watchRenewal);
+    this.#watchRenewal = undefined;
+    await this.options.watches?.deactivate();
+    await this.options.leases.release(WATCH_LEASE, this.#holder);
+  }
+
+  /** Takes the watch lease, when watching, and renews it until it is lost or given up. */
+  private async holdWatchLease() {
+    const { watches, leases, leaseTtlMs, logger } = this.options;
+    if (!watches || this.#watchRenewal) return;
+    if (!(await leases.tryAcquire(WATCH_LEASE, this.#holder, leaseTtlMs))) return;
+    watches.activate(() => this.publishChanges());
+    this.#watchRenewal = setInterval(() => {
+      leases.renew(WATCH_LEASE, this.#holder, leaseTtlMs).then(
+        held => {
+          if (held) return;
+          logger.warn('Lost the watch lease; another replica watches the clusters now');
+          clearInterval(this.#watchRenewal);
+          this.#watchRenewal = undefined;
+          void watches.deactivate();
+        },
+        error =>
+          logger.warn('Renewing the watch lease failed', { error: error.message }),
+      );
+    }, leaseTtlMs / 3);
+    this.#watchRenewal.unref();
   }
 
   /** Takes the lease, or waits on its holder: true to refresh, false when it refreshed. */
@@ -160,10 +240,20 @@ export class RefreshCycle {
   }
 
   /**
-   * Analyses what is stored and publishes it. `sourceErrors` undefined: an early publication,
-   * which keeps the source errors of the model it follows.
+   * Analyses what is stored and publishes it, after the publications already asked for.
+   * `sourceErrors` undefined: an early publication, or one of watched changes, which keeps the
+   * source errors of the model it follows. `onStart` runs as this one starts reading the store.
    */
-  private async publish(sourceErrors: SourceError[] | undefined) {
+  private publish(sourceErrors: SourceError[] | undefined, onStart?: () => void) {
+    const next = this.#publishing.then(() => {
+      onStart?.();
+      return this.publishNow(sourceErrors);
+    });
+    this.#publishing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async publishNow(sourceErrors: SourceError[] | undefined) {
     const { store, analysis, models, catalog, auth } = this.options;
     const analysed = await analysis.analyze({
       snapshots: await store.listStoredClusters(),

@@ -1,0 +1,537 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  COLLECTED_KINDS,
+  CertificateInfo,
+  ClusterConnection,
+  ClusterInventory,
+  CollectedKind,
+  DEFAULT_RETRY_POLICY,
+  KubeObject,
+  RejectedObject,
+  RetryPolicy,
+  isRetryableStatus,
+  retryDelayMs,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gunzipJson } from '../snapshots/compression';
+import { SnapshotStore } from '../snapshots/SnapshotStore';
+import { certificateOf, secretMetadataOnly } from './certificates';
+import { CompressedInventory, compressInventory } from './collectionJob';
+import {
+  KindOutcome,
+  KubeApiClient,
+  WatchEvent,
+  WatchStart,
+  admitListItem,
+  isRelevantConfigMap,
+  onlySelectorless,
+} from './KubeCollector';
+
+/** One change a watch saw, already reduced as a LIST's items are (no Secret data). */
+type Change =
+  | {
+      kind: CollectedKind;
+      key: string;
+      deleted?: true;
+      object?: KubeObject;
+      rejected?: RejectedObject;
+      certificate?: CertificateInfo;
+    }
+  | { kind: CollectedKind; relisted: Reduced | { unavailable: string } };
+
+interface Reduced {
+  items: KubeObject[];
+  rejected: RejectedObject[];
+  certificates: CertificateInfo[];
+}
+
+interface WatcherOptions {
+  logger: LoggerService;
+  store: SnapshotStore;
+  /** Called once a change has been stored in the cluster's snapshot. */
+  onStored: () => void;
+  debounceMs: number;
+  /** Asked of the server per watch request; a watch that ends is resumed from where it got. */
+  watchTimeoutSeconds: number;
+  retryPolicy: RetryPolicy;
+}
+
+const keyOf = (metadata: { namespace?: unknown; name?: unknown } | undefined) =>
+  `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
+
+/**
+ * Keeps one cluster's snapshot current after its kinds were listed: a WATCH per kind from the
+ * list's resourceVersion, with bookmarks. Changes are gathered for `debounceMs`, applied to the
+ * stored (compressed) inventory and stored, so the watcher holds no object graph between
+ * changes. A kind whose watch expires (410 Gone) is listed again, that kind only; a kind whose
+ * watch is refused, or keeps failing after the retry policy's retries, is left to the periodic
+ * refresh.
+ */
+export class ClusterWatcher {
+  static async start(
+    connection: ClusterConnection,
+    inventory: CompressedInventory,
+    options: WatcherOptions,
+  ): Promise<ClusterWatcher> {
+    const stopping = new AbortController();
+    const client = await KubeApiClient.open(connection, stopping.signal);
+    return new ClusterWatcher(connection, inventory, client, stopping, options);
+  }
+
+  readonly #kinds = new Set<CollectedKind>();
+  readonly #fallenBack = new Map<CollectedKind, string>();
+  #pending: Change[] = [];
+  #timer?: NodeJS.Timeout;
+  #flushing: Promise<void> = Promise.resolve();
+  readonly #loops: Promise<void>[] = [];
+  readonly #name: string;
+
+  private constructor(
+    connection: ClusterConnection,
+    private inventory: CompressedInventory,
+    private readonly client: KubeApiClient,
+    private readonly stopping: AbortController,
+    private readonly options: WatcherOptions,
+  ) {
+    this.#name = connection.descriptor.name;
+    for (const [kind, start] of Object.entries(inventory.watchFrom ?? {})) {
+      this.#kinds.add(kind as CollectedKind);
+      this.#loops.push(this.watchKind(kind as CollectedKind, start));
+    }
+    options.logger.info('Watching cluster', {
+      cluster: this.#name,
+      kinds: this.#kinds.size,
+    });
+  }
+
+  /** The kinds being watched, and those left to the periodic refresh with the reason. */
+  status() {
+    return {
+      watching: [...this.#kinds].filter(k => !this.#fallenBack.has(k)),
+      periodicOnly: Object.fromEntries(this.#fallenBack),
+    };
+  }
+
+  /** Ends the watches; changes not yet stored are dropped (a refresh is replacing them). */
+  async stop() {
+    this.stopping.abort();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = [];
+    await Promise.all(this.#loops);
+    await this.#flushing;
+  }
+
+  private async watchKind(kind: CollectedKind, start: WatchStart) {
+    const { signal } = this.stopping;
+    const { logger, retryPolicy, watchTimeoutSeconds } = this.options;
+    // Read and written by the event handler of each watch request.
+    const at = { resourceVersion: start.resourceVersion, failures: 0 };
+    while (!signal.aborted) {
+      let expired = false;
+      let failure: string | undefined;
+      let events = 0;
+      const since = Date.now();
+      try {
+        const { status, body } = await this.client.watch(
+          start.path,
+          at.resourceVersion,
+          {
+            signal,
+            timeoutSeconds: watchTimeoutSeconds,
+            onEvent: event => {
+              if (event.type === 'ERROR') {
+                if (event.object.code === 410) expired = true;
+                else failure = statusText(event.object.code, event.object);
+                return;
+              }
+              const version = event.object.metadata?.resourceVersion;
+              if (typeof version === 'string' && version)
+                at.resourceVersion = version;
+              at.failures = 0;
+              events += 1;
+              if (event.type !== 'BOOKMARK') this.receive(kind, start, event);
+            },
+          },
+        );
+        if (status === 410) {
+          expired = true;
+        } else if (status !== 200 && !isRetryableStatus(status)) {
+          // Forbidden, not found, refused credentials: retrying will not help.
+          this.fallBack(kind, statusText(status, body));
+          return;
+        } else if (status !== 200) {
+          failure = statusText(status, body);
+        } else if (
+          !expired &&
+          !failure &&
+          events === 0 &&
+          Date.now() - since < 1_000
+        ) {
+          // A server that ends every watch at once must not be asked again in a tight loop.
+          failure = 'the API server ended the watch at once';
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        failure = (error as Error).message;
+      }
+      if (expired) {
+        logger.info('Watch expired; listing that kind again', {
+          cluster: this.#name,
+          kind,
+        });
+        try {
+          const listed = await this.relist(kind, start);
+          if (listed === undefined) return;
+          at.resourceVersion = listed;
+          at.failures = 0;
+          continue;
+        } catch (error) {
+          if (signal.aborted) return;
+          failure = `listing again failed: ${(error as Error).message}`;
+        }
+      }
+      if (failure) {
+        at.failures += 1;
+        if (at.failures > retryPolicy.retries) {
+          this.fallBack(kind, failure);
+          return;
+        }
+        logger.debug('Watch failed; reconnecting', {
+          cluster: this.#name,
+          kind,
+          retry: at.failures,
+          reason: failure,
+        });
+        try {
+          await sleep(
+            retryDelayMs(at.failures, undefined, retryPolicy),
+            undefined,
+            { signal },
+          );
+        } catch {
+          return;
+        }
+      }
+      // Otherwise the server ended the watch (its timeout): resume from where it got.
+    }
+  }
+
+  /** Lists `kind` again; answers the list's version, or undefined when it is no longer served. */
+  private async relist(
+    kind: CollectedKind,
+    start: WatchStart,
+  ): Promise<string | undefined> {
+    const outcome = await this.client.listPath(
+      kind,
+      start.path,
+      start.apiVersion,
+    );
+    if (outcome.unavailable) {
+      this.queue({ kind, relisted: { unavailable: outcome.unavailable } });
+      this.fallBack(kind, outcome.unavailable);
+      return undefined;
+    }
+    this.queue({ kind, relisted: reduceList(kind, outcome) });
+    if (!outcome.watchFrom) {
+      this.fallBack(kind, 'the list carried no resourceVersion to watch from');
+      return undefined;
+    }
+    return outcome.watchFrom.resourceVersion;
+  }
+
+  private fallBack(kind: CollectedKind, reason: string) {
+    if (this.stopping.signal.aborted) return;
+    this.#fallenBack.set(kind, reason);
+    this.options.logger.warn(
+      'Cannot watch a kind; it is read at the periodic refresh only',
+      {
+        cluster: this.#name,
+        kind,
+        reason,
+      },
+    );
+  }
+
+  private receive(kind: CollectedKind, start: WatchStart, event: WatchEvent) {
+    const key = keyOf(event.object.metadata);
+    if (event.type === 'DELETED') {
+      this.queue({ kind, key, deleted: true });
+      return;
+    }
+    if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return;
+    const admitted = admitListItem(kind, event.object, start.apiVersion);
+    if ('rejected' in admitted) {
+      this.queue({ kind, key, rejected: admitted.rejected });
+      return;
+    }
+    let object = admitted.object;
+    let certificate: CertificateInfo | undefined;
+    if (kind === 'secrets') {
+      // As for a LIST: the certificate is read and the data dropped before anything is kept.
+      certificate = certificateOf(object);
+      object = secretMetadataOnly(object);
+    } else if (kind === 'configmaps' && !isRelevantConfigMap(object)) {
+      this.queue({ kind, key, deleted: true });
+      return;
+    }
+    this.queue({ kind, key, object, certificate });
+  }
+
+  private queue(change: Change) {
+    if (this.stopping.signal.aborted) return;
+    this.#pending.push(change);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushing = this.#flushing.then(() => this.flush());
+    }, this.options.debounceMs);
+  }
+
+  /** Applies the changes gathered so far to the stored inventory, and stores it. */
+  private async flush() {
+    const changes = this.#pending;
+    this.#pending = [];
+    if (changes.length === 0 || this.stopping.signal.aborted) return;
+    const { logger, store } = this.options;
+    const started = Date.now();
+    try {
+      const inventory = await gunzipJson<ClusterInventory>(
+        this.inventory.inventoryGz,
+      );
+      const endpointsNeeded = applyChanges(inventory, changes);
+      const now = new Date().toISOString();
+      inventory.collectedAt = now;
+      const compressed = {
+        ...(await compressInventory(inventory)),
+        watchFrom: this.inventory.watchFrom,
+      };
+      // Stopped meanwhile: a refresh is storing a newer list of this cluster.
+      if (this.stopping.signal.aborted) return;
+      await store.saveClusterSuccess(compressed, now);
+      this.inventory = compressed;
+      logger.debug('Stored the changes watched in a cluster', {
+        cluster: this.#name,
+        changes: changes.length,
+        ms: Date.now() - started,
+      });
+      this.options.onStored();
+      if (endpointsNeeded && this.status().watching.includes('endpoints')) {
+        // A Service lost its selector: its Endpoints were not kept, so they are read now.
+        const start = this.inventory.watchFrom?.endpoints;
+        if (start) {
+          this.relist('endpoints', start).catch(error =>
+            logger.warn('Listing endpoints again failed', {
+              cluster: this.#name,
+              error: (error as Error).message,
+            }),
+          );
+        }
+      }
+    } catch (error) {
+      logger.warn('Storing the changes watched in a cluster failed', {
+        cluster: this.#name,
+        error: (error as Error).message,
+      });
+    }
+  }
+}
+
+function reduceList(kind: CollectedKind, outcome: KindOutcome): Reduced {
+  let items = outcome.items ?? [];
+  const certificates: CertificateInfo[] = [];
+  if (kind === 'secrets') {
+    for (const secret of items) {
+      const certificate = certificateOf(secret);
+      if (certificate) certificates.push(certificate);
+    }
+    items = items.map(secretMetadataOnly);
+  } else if (kind === 'configmaps') {
+    items = items.filter(isRelevantConfigMap);
+  }
+  return { items, rejected: outcome.rejected ?? [], certificates };
+}
+
+/**
+ * Applies watched changes in order to an inventory as a LIST would have left it; answers
+ * whether a Service became selectorless (its Endpoints, not kept until now, are needed).
+ */
+export function applyChanges(
+  inventory: ClusterInventory,
+  changes: Change[],
+): boolean {
+  const selectorless = () =>
+    new Set(
+      (inventory.objects.services ?? [])
+        .filter(
+          s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0,
+        )
+        .map(s => keyOf(s.metadata)),
+    );
+  const before = selectorless();
+  const tables = new Map<CollectedKind, Map<string, KubeObject>>();
+  const table = (kind: CollectedKind) => {
+    let found = tables.get(kind);
+    if (!found) {
+      found = new Map(
+        (inventory.objects[kind] ?? []).map(o => [keyOf(o.metadata), o]),
+      );
+      tables.set(kind, found);
+    }
+    return found;
+  };
+  const certificates = new Map(inventory.certificates.map(c => [c.secret, c]));
+  let rejected = inventory.rejected ?? [];
+  for (const change of changes) {
+    const kindName = COLLECTED_KINDS[change.kind].kind;
+    if ('relisted' in change) {
+      rejected = rejected.filter(r => r.kind !== kindName);
+      if (change.kind === 'secrets') certificates.clear();
+      if ('unavailable' in change.relisted) {
+        inventory.unavailable[change.kind] = change.relisted.unavailable;
+        tables.delete(change.kind);
+        delete inventory.objects[change.kind];
+        continue;
+      }
+      delete inventory.unavailable[change.kind];
+      const { items, certificates: certs } = change.relisted;
+      tables.set(change.kind, new Map(items.map(o => [keyOf(o.metadata), o])));
+      rejected = rejected.concat(change.relisted.rejected);
+      certs.forEach(c => certificates.set(c.secret, c));
+      continue;
+    }
+    if (inventory.unavailable[change.kind]) continue;
+    const objects = table(change.kind);
+    rejected = rejected.filter(
+      r => !(r.kind === kindName && keyOf(r) === change.key),
+    );
+    if (change.kind === 'secrets') certificates.delete(change.key);
+    if (change.deleted || change.rejected) {
+      objects.delete(change.key);
+      if (change.rejected) rejected.push(change.rejected);
+      continue;
+    }
+    objects.set(change.key, change.object!);
+    if (change.certificate) certificates.set(change.key, change.certificate);
+  }
+  for (const [kind, objects] of tables) {
+    inventory.objects[kind] = [...objects.values()];
+  }
+  inventory.objects.endpoints = onlySelectorless(
+    inventory.objects.endpoints,
+    inventory.objects.services,
+  );
+  inventory.certificates = [...certificates.values()];
+  inventory.rejected = rejected;
+  const after = selectorless();
+  return [...after].some(key => !before.has(key));
+}
+
+function statusText(status: number, body: any): string {
+  const message = typeof body?.message === 'string' ? `: ${body.message}` : '';
+  return `HTTP ${status}${message}`;
+}
+
+/**
+ * The watches of every cluster this replica refreshes, while it holds the lease that lets it
+ * watch: each cluster's watcher is (re)started when its kinds have been listed, and ended
+ * when the replica gives up the lease or shuts down.
+ */
+export class ClusterWatches {
+  static create(options: {
+    logger: LoggerService;
+    store: SnapshotStore;
+    debounceMs?: number;
+    watchTimeoutSeconds?: number;
+    retryPolicy?: RetryPolicy;
+  }) {
+    return new ClusterWatches({
+      logger: options.logger,
+      store: options.store,
+      onStored: () => {},
+      debounceMs: options.debounceMs ?? 250,
+      // Spread over 5 to 10 minutes, as client-go does, so that watches do not all end at once.
+      watchTimeoutSeconds:
+        options.watchTimeoutSeconds ?? Math.round(300 + Math.random() * 300),
+      retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+    });
+  }
+
+  #active = false;
+  readonly #watchers = new Map<string, Promise<ClusterWatcher | undefined>>();
+  readonly #options: WatcherOptions;
+  #onChange = () => {};
+
+  private constructor(options: WatcherOptions) {
+    this.#options = { ...options, onStored: () => this.#onChange() };
+  }
+
+  /**
+   * Lets clusters be watched from now on (this replica holds the lease); `onChange` hears of
+   * each change stored.
+   */
+  activate(onChange: () => void) {
+    this.#onChange = onChange;
+    this.#active = true;
+  }
+
+  get active() {
+    return this.#active;
+  }
+
+  /** Ends every watch: the lease was lost or given up. */
+  async deactivate() {
+    this.#active = false;
+    await Promise.all([...this.#watchers.keys()].map(name => this.pause(name)));
+  }
+
+  /** Ends a cluster's watches, e.g. before a newer list of it is stored. */
+  async pause(cluster: string) {
+    const watcher = this.#watchers.get(cluster);
+    this.#watchers.delete(cluster);
+    await (await watcher)?.stop();
+  }
+
+  /** Ends the watches of clusters no source lists any more. */
+  async retain(clusters: string[]) {
+    const kept = new Set(clusters);
+    await Promise.all(
+      [...this.#watchers.keys()]
+        .filter(name => !kept.has(name))
+        .map(name => this.pause(name)),
+    );
+  }
+
+  /** Watches a cluster from the list just stored, replacing its earlier watches. */
+  async watch(connection: ClusterConnection, inventory: CompressedInventory) {
+    const name = connection.descriptor.name;
+    await this.pause(name);
+    if (!this.#active || !inventory.watchFrom) return;
+    const started = ClusterWatcher.start(
+      connection,
+      inventory,
+      this.#options,
+    ).catch(error => {
+      this.#options.logger.warn(
+        'Cannot watch cluster; it is read at the periodic refresh only',
+        {
+          cluster: name,
+          error: (error as Error).message,
+        },
+      );
+      return undefined;
+    });
+    this.#watchers.set(name, started);
+    await started;
+  }
+
+  /** Per watched cluster: the kinds watched and those left to the periodic refresh. */
+  async status() {
+    const entries = await Promise.all(
+      [...this.#watchers].map(async ([name, watcher]) => [
+        name,
+        (await watcher)?.status(),
+      ]),
+    );
+    return Object.fromEntries(entries.filter(([, status]) => status));
+  }
+}
