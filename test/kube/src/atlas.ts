@@ -1,3 +1,8 @@
+/*
+ * The collector and the engine are not part of the backend plugin's public API; these tests use
+ * them from its source, as the plugin's own tests do.
+ */
+/* eslint-disable @backstage/no-forbidden-package-imports, no-restricted-imports */
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type {
   CloudInventory,
@@ -11,6 +16,7 @@ import {
   sandboxClusters,
   sandboxTencentCloud,
 } from '@ingress-atlas/plugin-ingress-atlas-backend/src/engine/__testUtils__/sandboxEstates';
+/* eslint-enable @backstage/no-forbidden-package-imports, no-restricted-imports */
 
 const NOW = '2026-11-22T00:00:00Z';
 
@@ -65,7 +71,7 @@ export class Atlas {
  * The model without what the sandbox and a real server set differently by design; each item
  * here is checked elsewhere or cannot be equal:
  * - when the model was made, and the cluster's URL;
- * - the kinds only one side serves (`servedByOneSide`: the tests check that such a kind is empty
+ * - the kinds only one side serves (`oneSide`: the tests check that such a kind is empty
  *   on the side that serves it), and why a kind is unavailable (a real server says a kind is
  *   not served where the sandbox answers 404 for it);
  * - generated pod names (the ReplicaSet's hash and the pod's suffix are the server's) and the
@@ -76,13 +82,13 @@ export class Atlas {
  *   address its network reason names: the engine lists them in the order of the pods, and which
  *   node runs which pod (and what name it gets) is the scheduler's choice.
  */
-export function normalised(model: AtlasModel, servedByOneSide: Set<string>) {
+export function normalised(model: AtlasModel, oneSide: Set<string>) {
   return JSON.parse(JSON.stringify(model), (key, value) => {
     if (key === 'generatedAt' || key === 'url') return undefined;
     if (key === 'unavailableKinds') {
       return (value as Array<{ kind: string }>)
         .map(({ kind }) => kind)
-        .filter(kind => !servedByOneSide.has(kind));
+        .filter(kind => !oneSide.has(kind));
     }
     if (key === 'dnsPolicy' && value === 'ClusterFirst') return undefined;
     if (key === 'nodePort') return undefined;

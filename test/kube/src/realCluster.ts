@@ -6,7 +6,10 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+// A test package runs from its source folder; it is never built into another place.
+// eslint-disable-next-line no-restricted-syntax
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
+// eslint-disable-next-line no-restricted-syntax
 export const CRDS = path.resolve(__dirname, '../crds');
 
 /**
@@ -51,70 +54,6 @@ interface Started {
 export interface ApiResponse {
   status: number;
   body: any;
-}
-
-/** A running kube-apiserver (with etcd, controller manager and scheduler) and two identities. */
-export class RealCluster {
-  readonly admin: KubeClient;
-  readonly reader: KubeClient;
-
-  private constructor(readonly info: Started) {
-    const ca = fs.readFileSync(info.caFile);
-    this.admin = new KubeClient(info.server, info.adminToken, ca);
-    this.reader = new KubeClient(info.server, info.readerToken, ca);
-  }
-
-  static async start(options: {
-    name: string;
-    serviceCidr: string;
-    crds?: string[];
-  }): Promise<RealCluster> {
-    // Test files run in parallel and may start the same estate: each run gets its own folder.
-    const name = `${options.name}-${process.pid}-${++started}`;
-    const args = [
-      path.join(REPO_ROOT, 'scripts/kube/start.sh'),
-      '--name',
-      name,
-      '--service-cidr',
-      options.serviceCidr,
-      ...(options.crds ?? []).flatMap(crds => ['--crds', crds]),
-    ];
-    let stdout: string;
-    try {
-      ({ stdout } = await run('bash', args, { cwd: REPO_ROOT }));
-    } catch (error) {
-      const { stderr } = error as { stderr?: string };
-      throw new Error(
-        `scripts/kube/start.sh failed for ${name}: ${stderr ?? error}`,
-      );
-    }
-    const lines = stdout.trim().split('\n');
-    return new RealCluster(JSON.parse(lines[lines.length - 1]));
-  }
-
-  get caData(): string {
-    return fs.readFileSync(this.info.caFile).toString('base64');
-  }
-
-  async stop(): Promise<void> {
-    await run('bash', [
-      path.join(REPO_ROOT, 'scripts/kube/stop.sh'),
-      this.info.name,
-    ]);
-  }
-
-  /** The last lines of one component's log, for failure messages. */
-  logTail(component: string, lines = 30): string {
-    try {
-      const text = fs.readFileSync(
-        path.join(this.info.dir, `${component}.log`),
-        'utf8',
-      );
-      return text.split('\n').slice(-lines).join('\n');
-    } catch {
-      return '';
-    }
-  }
 }
 
 /** The REST path of one resource type, learned from discovery. */
@@ -269,6 +208,70 @@ export class KubeClient {
     // A namespaced kind is listed across namespaces.
     const all = path_.replace(/\/namespaces\/default\//, '/');
     return (await this.get(all)).items ?? [];
+  }
+}
+
+/** A running kube-apiserver (with etcd, controller manager and scheduler) and two identities. */
+export class RealCluster {
+  readonly admin: KubeClient;
+  readonly reader: KubeClient;
+
+  private constructor(readonly info: Started) {
+    const ca = fs.readFileSync(info.caFile);
+    this.admin = new KubeClient(info.server, info.adminToken, ca);
+    this.reader = new KubeClient(info.server, info.readerToken, ca);
+  }
+
+  static async start(options: {
+    name: string;
+    serviceCidr: string;
+    crds?: string[];
+  }): Promise<RealCluster> {
+    // Test files run in parallel and may start the same estate: each run gets its own folder.
+    const name = `${options.name}-${process.pid}-${++started}`;
+    const args = [
+      path.join(REPO_ROOT, 'scripts/kube/start.sh'),
+      '--name',
+      name,
+      '--service-cidr',
+      options.serviceCidr,
+      ...(options.crds ?? []).flatMap(crds => ['--crds', crds]),
+    ];
+    let stdout: string;
+    try {
+      ({ stdout } = await run('bash', args, { cwd: REPO_ROOT }));
+    } catch (error) {
+      const { stderr } = error as { stderr?: string };
+      throw new Error(
+        `scripts/kube/start.sh failed for ${name}: ${stderr ?? error}`,
+      );
+    }
+    const lines = stdout.trim().split('\n');
+    return new RealCluster(JSON.parse(lines[lines.length - 1]));
+  }
+
+  get caData(): string {
+    return fs.readFileSync(this.info.caFile).toString('base64');
+  }
+
+  async stop(): Promise<void> {
+    await run('bash', [
+      path.join(REPO_ROOT, 'scripts/kube/stop.sh'),
+      this.info.name,
+    ]);
+  }
+
+  /** The last lines of one component's log, for failure messages. */
+  logTail(component: string, lines = 30): string {
+    try {
+      const text = fs.readFileSync(
+        path.join(this.info.dir, `${component}.log`),
+        'utf8',
+      );
+      return text.split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
   }
 }
 
