@@ -17,6 +17,9 @@ class ControlError extends Error {
  * - `GET|POST|DELETE /faults/<cluster|*>`: read, merge (JSON body, null removes) or clear faults,
  *   e.g. `{"latencyMs": 200, "errorRate": 0.1, "hang": false, "dropListRate": 0.5}`
  * - `POST /compact/<cluster|*>`: expire continue tokens and watch versions issued so far
+ * - `GET /reachability?address=&port=`: `{ reachable, detail }`, answered from the sandbox's own
+ *   state (is the address a pod EIP or node EIP with a Ready pod listening on the port), so a
+ *   backend probing gateway addresses never leaves the machine
  * - `POST|DELETE /cloud/faults`: add (`{"kind": "throttle"|"http-error"|"latency", "action"?,
  *   "region"?, "times"?, "status"?, "ms"?}`) or clear Tencent Cloud API faults
  */
@@ -52,10 +55,88 @@ export async function startControlServer(options: {
     };
   }
 
+  /**
+   * What a TCP connection to `address:port` from the internet would meet: a Ready pod that
+   * holds the address as its EIP, or a Ready host-network (or hostPort) pod on the node whose
+   * external IP it is, with the port among its container ports.
+   */
+  function reachability(query: URLSearchParams) {
+    const address = query.get('address') ?? '';
+    const port = Number(query.get('port'));
+    if (
+      !/^\d{1,3}(\.\d{1,3}){3}$/.test(address) ||
+      !(port >= 1 && port <= 65535)
+    ) {
+      throw new ControlError(
+        400,
+        'Give an IPv4 address and a port 1-65535: /reachability?address=203.0.113.10&port=443',
+      );
+    }
+    const candidates: Array<{ cluster: string; pod: any }> = [];
+    for (const cluster of clusters) {
+      const nodes = (cluster.spec.nodes ?? [])
+        .filter(n => n.externalIp === address)
+        .map(n => n.name);
+      const pods = cluster.store.list(cluster.store.type('', 'pods')!);
+      for (const pod of pods) {
+        const eip =
+          pod.metadata.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
+        const onNode =
+          nodes.includes(pod.spec?.nodeName) &&
+          (pod.spec?.hostNetwork ||
+            (pod.spec?.containers ?? []).some((c: any) =>
+              (c.ports ?? []).some((p: any) => p.hostPort),
+            ));
+        if (eip === address || onNode) {
+          candidates.push({ cluster: cluster.name, pod });
+        }
+      }
+    }
+    if (candidates.length === 0) {
+      return {
+        reachable: false,
+        detail: `${address} is bound to no pod or node of the sandbox`,
+      };
+    }
+    const ready = (pod: any) =>
+      pod.status?.phase === 'Running' &&
+      (pod.status?.conditions ?? []).some(
+        (c: any) => c.type === 'Ready' && c.status === 'True',
+      );
+    const listens = (pod: any) =>
+      (pod.spec?.containers ?? []).some((c: any) =>
+        (c.ports ?? []).some((p: any) =>
+          pod.spec.hostNetwork || !p.hostPort
+            ? p.containerPort === port
+            : p.hostPort === port,
+        ),
+      );
+    const serving = candidates.find(c => ready(c.pod) && listens(c.pod));
+    if (serving) {
+      const { pod } = serving;
+      return {
+        reachable: true,
+        detail: `pod ${pod.metadata.namespace}/${pod.metadata.name} on cluster ${serving.cluster} (node ${pod.spec.nodeName}) is Ready and listens on ${port}`,
+      };
+    }
+    return {
+      reachable: false,
+      detail: `${address} belongs to ${candidates
+        .map(
+          c =>
+            `pod ${c.pod.metadata.namespace}/${c.pod.metadata.name} (${
+              c.pod.status?.phase ?? 'unknown'
+            })`,
+        )
+        .join(', ')}, but no Ready pod listens on ${port}`,
+    };
+  }
+
   async function answer(
     method: string,
     path: string,
     body: any,
+    query: URLSearchParams = new URLSearchParams(),
   ): Promise<unknown> {
     const [, resource, name] = path.split('/');
     switch (`${method} /${resource}`) {
@@ -68,6 +149,7 @@ export async function startControlServer(options: {
             'POST /stats/reset',
             'GET|POST|DELETE /faults/<cluster|*>',
             'POST /compact/<cluster|*>',
+            'GET /reachability?address=&port=',
             'POST|DELETE /cloud/faults',
           ],
         };
@@ -102,6 +184,8 @@ export async function startControlServer(options: {
       case 'DELETE /faults':
         select(name ?? '*').forEach(c => c.faults.clear());
         return {};
+      case 'GET /reachability':
+        return reachability(query);
       case 'POST /compact':
         select(name ?? '*').forEach(c => c.store.compact());
         return {};
@@ -135,10 +219,12 @@ export async function startControlServer(options: {
       } catch {
         throw new ControlError(400, 'The request body is not valid JSON');
       }
+      const url = new URL(req.url ?? '/', 'http://control');
       result = await answer(
         req.method ?? 'GET',
-        new URL(req.url ?? '/', 'http://control').pathname,
+        url.pathname,
         body,
+        url.searchParams,
       );
     } catch (error) {
       status = error instanceof ControlError ? error.status : 400;

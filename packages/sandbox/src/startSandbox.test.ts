@@ -454,6 +454,36 @@ describe('the control API', () => {
     expect(body.totalClusterRequests).toBe(3);
   });
 
+  it('answers reachability probes from its own state, never from the network', async () => {
+    // 203.0.113.21 is the EIP of edge node 10.1.0.11, where the host-network gateway listens.
+    expect(
+      (await control('GET', '/reachability?address=203.0.113.21&port=443'))
+        .body,
+    ).toEqual({
+      reachable: true,
+      detail: expect.stringMatching(
+        /^pod istio-system\/istio-ingressgateway-[a-z0-9-]+ on cluster edge \(node 10\.1\.0\.11\) is Ready and listens on 443$/,
+      ),
+    });
+    expect(
+      (await control('GET', '/reachability?address=203.0.113.21&port=8443'))
+        .body,
+    ).toMatchObject({
+      reachable: false,
+      detail: expect.stringContaining('no Ready pod listens on 8443'),
+    });
+    expect(
+      (await control('GET', '/reachability?address=198.51.100.99&port=443'))
+        .body,
+    ).toEqual({
+      reachable: false,
+      detail: '198.51.100.99 is bound to no pod or node of the sandbox',
+    });
+    expect(
+      (await control('GET', '/reachability?address=x&port=443')).status,
+    ).toBe(400);
+  });
+
   it('names what was wrong with a bad request', async () => {
     expect(await control('POST', '/faults/edge', { latency: 5 })).toEqual({
       status: 400,

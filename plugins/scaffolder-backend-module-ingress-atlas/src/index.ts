@@ -8,6 +8,6 @@ export { scaffolderModuleIngressAtlas as default } from './module';
 export * from './actions';
 export { ClusterDirectory } from './clusters';
 export type { ConnectedCluster } from './clusters';
-export { tcpProbe } from './reachability';
+export { httpProbe, tcpProbe } from './reachability';
 export type { ReachabilityProbe } from './reachability';
 export type { Clock } from './clock';

@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createIngressAtlasActions } from './actions';
 import { ClusterDirectory } from './clusters';
+import { reachabilityProbeFromConfig } from './reachability';
 
 /**
  * Scaffolder actions that move gateways, load balancers, DNS records and meshes on the
@@ -25,8 +26,14 @@ export const scaffolderModuleIngressAtlas = createBackendModule({
       },
       async init({ scaffolder, config, permissions, logger }) {
         const clusters = ClusterDirectory.fromConfig(config);
+        const probe = reachabilityProbeFromConfig(config);
         scaffolder.addActions(
-          ...createIngressAtlasActions({ clusters, permissions, logger }),
+          ...createIngressAtlasActions({
+            clusters,
+            permissions,
+            logger,
+            probe,
+          }),
         );
       },
     });

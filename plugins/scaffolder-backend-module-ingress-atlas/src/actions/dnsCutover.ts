@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '@backstage/errors';
-import type { JsonObject } from '@backstage/types';
+import type { JsonObject } from '@backstage/config';
 import { stringify } from 'yaml';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
 import { systemClock } from '../clock';

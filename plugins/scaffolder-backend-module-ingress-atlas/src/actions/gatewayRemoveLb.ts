@@ -4,7 +4,7 @@ import {
   matchesSelector,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import type { JsonObject } from '@backstage/types';
+import type { JsonObject } from '@backstage/config';
 import type { ConnectedCluster } from '../clusters';
 import {
   KubeObject,

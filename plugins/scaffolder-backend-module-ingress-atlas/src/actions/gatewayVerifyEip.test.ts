@@ -2,7 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
-import type { ReachabilityProbe } from '../reachability';
+import { ConfigReader } from '@backstage/config';
+import {
+  ReachabilityProbe,
+  reachabilityProbeFromConfig,
+} from '../reachability';
 import { createGatewayBindEipAction } from './gatewayBindEip';
 import { createGatewayVerifyEipAction } from './gatewayVerifyEip';
 
@@ -50,6 +54,45 @@ describe('ingress-atlas:gateway:verify-eip', () => {
     expect(ips.length).toBeGreaterThan(0);
     expect(probed.sort()).toEqual(
       ips.flatMap(ip => [`${ip}:443`, `${ip}:80`]).sort(),
+    );
+  });
+
+  it("asks the prober of ingressAtlas.reachability.probeUrl, here the sandbox's, which answers from the pods' state", async () => {
+    const probeFromConfig = reachabilityProbeFromConfig(
+      new ConfigReader({
+        ingressAtlas: {
+          reachability: {
+            probeUrl: `${world.sandbox.control.url}/reachability`,
+          },
+        },
+      }),
+    )!;
+    const action = createGatewayVerifyEipAction({
+      ...world.options,
+      probe: probeFromConfig,
+    });
+    // The gateway pods listen on 8080/8443 behind the Service's 80/443: on the EIP itself
+    // only the container ports answer.
+    const { ctx, recorded } = actionContext({
+      ...gateway,
+      ports: [15021, 8080],
+    });
+    await action.handler(ctx);
+    expect(recorded.logs.join('\n')).toMatch(/is Ready and listens on 8080/);
+    await expect(
+      action.handler(actionContext({ ...gateway, ports: [80] }).ctx),
+    ).rejects.toThrow(/:80 does not answer \(.*no Ready pod listens on 80\)/);
+  });
+
+  it('refuses a prober URL that is not http(s)', () => {
+    expect(() =>
+      reachabilityProbeFromConfig(
+        new ConfigReader({
+          ingressAtlas: { reachability: { probeUrl: 'file:///etc/passwd' } },
+        }),
+      ),
+    ).toThrow(
+      'ingressAtlas.reachability.probeUrl must be an http or https URL',
     );
   });
 
