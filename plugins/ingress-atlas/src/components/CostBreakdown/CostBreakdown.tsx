@@ -12,12 +12,13 @@ import { EntityExposure } from '../../api';
 import { describeEntry } from '../../utils/describe';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { RecommendationList } from './RecommendationList';
+import { SECTION_TITLE } from '../../utils/headings';
 import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
 
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
   return (
     <Box mb={3}>
-      <Typography variant="subtitle1">
+      <Typography variant="subtitle1" component="h3">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
         <strong>
           {isUnpriced(cost) ? 'not priced' : formatMonthlyCny(cost.monthlyCny)}
@@ -81,7 +82,7 @@ export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
     exposure.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
   return (
-    <InfoCard title="Cost">
+    <InfoCard title="Cost" titleTypographyProps={SECTION_TITLE}>
       {exposure.costs.length === 0 ? (
         <Typography variant="body2">
           None of this entity's entries is a billable cloud resource the atlas
@@ -99,7 +100,7 @@ export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
       )}
       {exposure.recommendations.length > 0 && (
         <>
-          <Typography variant="h6" gutterBottom>
+          <Typography variant="h6" component="h3" gutterBottom>
             Recommendations
           </Typography>
           <RecommendationList

@@ -32,11 +32,12 @@ export function RecommendationList({
             >
               <Box
                 display="flex"
+                flexWrap="wrap"
                 justifyContent="space-between"
                 style={{ gap: 16 }}
               >
                 <Box>
-                  <Typography variant="subtitle1">
+                  <Typography variant="subtitle1" component="h4">
                     {recommendation.title}
                   </Typography>
                   <Typography variant="body1">
@@ -64,7 +65,7 @@ export function RecommendationList({
                     </Box>
                   )}
                 </Box>
-                <Box flexShrink={0}>
+                <Box maxWidth="100%">
                   <TemplateButton
                     templateRef={recommendation.templateRef}
                     parameters={recommendation.parameters}

@@ -106,7 +106,8 @@ export function CostChart({
       >
         {data.map(entry => (
           <Typography component="li" variant="body2" key={entry.key}>
-            {entry.name}: {describeAmount(entry.amount, unpriced.has(entry.key))}
+            {entry.name}:{' '}
+            {describeAmount(entry.amount, unpriced.has(entry.key))}
           </Typography>
         ))}
       </Box>

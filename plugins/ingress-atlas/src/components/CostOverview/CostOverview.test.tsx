@@ -128,10 +128,9 @@ describe('CostOverview', () => {
     expect(
       within(idle).getByRole('columnheader', { name: 'Monthly (CNY/month)' }),
     ).toBeInTheDocument();
-    expect(within(idle).getByRole('link', { name: 'lb-idle0001' })).toHaveAttribute(
-      'href',
-      '/catalog/default/resource/lb-idle0001',
-    );
+    expect(
+      within(idle).getByRole('link', { name: 'lb-idle0001' }),
+    ).toHaveAttribute('href', '/catalog/default/resource/lb-idle0001');
     expect(within(idle).getByText('Idle: serves nothing')).toBeInTheDocument();
   });
 

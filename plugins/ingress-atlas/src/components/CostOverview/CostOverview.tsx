@@ -20,13 +20,10 @@ import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import {
-  entryKeys,
-  isUnpriced,
-  resourceEntityName,
-} from '../../utils/cost';
+import { entryKeys, isUnpriced, resourceEntityName } from '../../utils/cost';
 import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
+import { SECTION_TITLE } from '../../utils/headings';
 
 const TOP_SAVINGS = 10;
 
@@ -109,7 +106,10 @@ function withoutKeys(amounts: Record<string, number>, keys: string[]) {
   );
 }
 
-function unpricedKeys(costs: Cost[], keyOf: (cost: Cost) => string | undefined) {
+function unpricedKeys(
+  costs: Cost[],
+  keyOf: (cost: Cost) => string | undefined,
+) {
   return new Set(
     costs
       .filter(c => c.unpriced.length > 0)
@@ -175,7 +175,7 @@ function CostDetails({
         },
       ].map(({ by, amounts, labels, unpriced, note }) => (
         <Grid item xs={12} md={4} key={by}>
-          <InfoCard title={`By ${by}`}>
+          <InfoCard title={`By ${by}`} titleTypographyProps={SECTION_TITLE}>
             <CostChart
               title={`Monthly cost by ${by}`}
               amounts={amounts}
@@ -191,7 +191,7 @@ function CostDetails({
         </Grid>
       ))}
       <Grid item xs={12} lg={7}>
-        <InfoCard title="Top savings">
+        <InfoCard title="Top savings" titleTypographyProps={SECTION_TITLE}>
           {top.length === 0 ? (
             <Typography variant="body2">
               No recommendation: every entry is already the cheapest fit the
@@ -206,7 +206,10 @@ function CostDetails({
         </InfoCard>
       </Grid>
       <Grid item xs={12} lg={5}>
-        <InfoCard title="Idle and orphaned resources">
+        <InfoCard
+          title="Idle and orphaned resources"
+          titleTypographyProps={SECTION_TITLE}
+        >
           <IdleResources costs={cost.costs} />
         </InfoCard>
       </Grid>

@@ -51,7 +51,10 @@ describe('EntityIngressAtlasCard', () => {
       http.get(EXPOSURE, () =>
         HttpResponse.json({
           ...blogExposure,
-          paths: blogExposure.paths.map(p => ({ ...p, monthlyCostShareCny: 0 })),
+          paths: blogExposure.paths.map(p => ({
+            ...p,
+            monthlyCostShareCny: 0,
+          })),
           costs: [
             {
               ...blogExposure.costs[0],

@@ -25,6 +25,8 @@ import { formatMonthlyCny } from '../../utils/format';
 import { FindingBanner } from '../FindingsList';
 import { ClusterProblems } from '../ClusterStatus';
 import { NoExposure } from './NoExposure';
+import { ENTITY_CARD_TITLE } from '../../utils/headings';
+import { useFocusRing } from '../../utils/focusRing';
 import { isUnpriced } from '../../utils/cost';
 
 function describeCostShare(costed: number, share: number, unpriced: number) {
@@ -75,6 +77,7 @@ export function EntityIngressAtlasCard() {
   const entityLink = useRouteRef(entityRouteRef);
   const { value, loading, error } = useEntityExposure();
   const tabLink = `${entityLink(entityRouteParams(entity))}/ingress`;
+  const focusRing = useFocusRing();
 
   let content: ReactNode;
   if (loading) {
@@ -99,17 +102,20 @@ export function EntityIngressAtlasCard() {
   }
 
   return (
-    <InfoCard
-      title="Ingress"
-      subheader="How this entity is reached, and what it costs"
-      deepLink={
-        value && value.paths.length > 0
-          ? { title: 'All paths, costs and fixes', link: tabLink }
-          : undefined
-      }
-    >
-      {content}
-    </InfoCard>
+    <div className={focusRing.root}>
+      <InfoCard
+        title="Ingress"
+        titleTypographyProps={ENTITY_CARD_TITLE}
+        subheader="How this entity is reached, and what it costs"
+        deepLink={
+          value && value.paths.length > 0
+            ? { title: 'All paths, costs and fixes', link: tabLink }
+            : undefined
+        }
+      >
+        {content}
+      </InfoCard>
+    </div>
   );
 }
 

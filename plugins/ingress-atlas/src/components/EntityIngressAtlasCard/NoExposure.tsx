@@ -9,7 +9,7 @@ import {
 export function NoExposure() {
   return (
     <>
-      <Typography variant="subtitle1" gutterBottom>
+      <Typography variant="subtitle1" component="p" gutterBottom>
         No exposure path found for this entity
       </Typography>
       <Typography variant="body2" paragraph>

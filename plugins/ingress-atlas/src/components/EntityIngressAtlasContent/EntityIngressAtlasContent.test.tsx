@@ -65,7 +65,10 @@ describe('EntityIngressAtlasContent', () => {
               unpriced: ['tencent loadBalancer (lb-blog0001)'],
             },
           ],
-          paths: blogExposure.paths.map(p => ({ ...p, monthlyCostShareCny: 0 })),
+          paths: blogExposure.paths.map(p => ({
+            ...p,
+            monthlyCostShareCny: 0,
+          })),
         }),
       ),
     );
@@ -74,7 +77,9 @@ describe('EntityIngressAtlasContent', () => {
       entity: blogEntity,
     });
 
-    const path = await screen.findByRole('row', { name: /^blog\.example\.com/ });
+    const path = await screen.findByRole('row', {
+      name: /^blog\.example\.com/,
+    });
     expect(within(path).getByText('not priced')).toBeInTheDocument();
     expect(within(path).queryByText(/^0 CNY/)).not.toBeInTheDocument();
     expect(

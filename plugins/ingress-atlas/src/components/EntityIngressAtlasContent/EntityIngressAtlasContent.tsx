@@ -15,6 +15,8 @@ import { CostBreakdown } from '../CostBreakdown';
 import { TopologyGraph } from '../TopologyGraph';
 import { NoExposure } from '../EntityIngressAtlasCard/NoExposure';
 import { entityGraph } from './entityGraph';
+import { SECTION_TITLE } from '../../utils/headings';
+import { useFocusRing } from '../../utils/focusRing';
 
 /** The entity's Ingress tab: paths, findings, cost and its own topology. */
 export function EntityIngressAtlasContent() {
@@ -25,7 +27,7 @@ export function EntityIngressAtlasContent() {
     return (
       <Content>
         <ClusterProblems clusters={value?.clusters ?? []} />
-        <InfoCard title="Ingress">
+        <InfoCard title="Ingress" titleTypographyProps={SECTION_TITLE}>
           <NoExposure />
         </InfoCard>
       </Content>
@@ -36,8 +38,9 @@ export function EntityIngressAtlasContent() {
 
 function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
   const graph = useMemo(() => entityGraph(exposure), [exposure]);
+  const focusRing = useFocusRing();
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className={focusRing.root}>
       {exposure.clusters.some(c => c.status !== 'ok') && (
         <Grid item xs={12}>
           <ClusterProblems clusters={exposure.clusters} />
@@ -45,7 +48,7 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
       )}
       {exposure.findings.length > 0 && (
         <Grid item xs={12}>
-          <InfoCard title="Findings">
+          <InfoCard title="Findings" titleTypographyProps={SECTION_TITLE}>
             <FindingsList findings={exposure.findings} />
           </InfoCard>
         </Grid>
@@ -59,6 +62,7 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
       <Grid item xs={12}>
         <InfoCard
           title="Topology"
+          titleTypographyProps={SECTION_TITLE}
           subheader="Host → entry → gateway → route → Service → workload"
         >
           <TopologyGraph graph={graph} height={480} />

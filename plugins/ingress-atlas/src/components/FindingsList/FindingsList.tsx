@@ -61,14 +61,6 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
           key={finding.id}
           severity={finding.severity}
           variant="outlined"
-          action={
-            finding.templateRef && (
-              <TemplateButton
-                templateRef={finding.templateRef}
-                parameters={finding.parameters}
-              />
-            )
-          }
         >
           <AlertTitle>{finding.message}</AlertTitle>
           <Typography variant="body2">Fix: {finding.fix}</Typography>
@@ -78,6 +70,15 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
             </Typography>
           )}
           <FindingAbout code={finding.code} />
+          {finding.templateRef && (
+            // Under the text, not as the alert's action: a long title has room on a phone.
+            <Box mt={1}>
+              <TemplateButton
+                templateRef={finding.templateRef}
+                parameters={finding.parameters}
+              />
+            </Box>
+          )}
           {finding.monthlyWasteCny !== undefined && (
             <Typography variant="body2" color="textSecondary">
               Spend at stake: {formatMonthlyCny(finding.monthlyWasteCny)}
@@ -116,7 +117,11 @@ const SEVERITY_NAMES: Record<Severity, [string, string]> = {
   warning: ['warning', 'warnings'],
   info: ['note', 'notes'],
 };
-const SEVERITY_ICONS = { error: ErrorIcon, warning: WarningIcon, info: InfoIcon };
+const SEVERITY_ICONS = {
+  error: ErrorIcon,
+  warning: WarningIcon,
+  info: InfoIcon,
+};
 
 const useStyles = makeStyles(theme => ({
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1) },

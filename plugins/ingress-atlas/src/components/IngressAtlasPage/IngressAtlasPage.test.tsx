@@ -98,7 +98,9 @@ describe('IngressAtlasPage', () => {
               unavailableKinds: [
                 {
                   kind: 'eipClaims',
-                  reason: notServed('eipclaims.networking.tke.cloud.tencent.com'),
+                  reason: notServed(
+                    'eipclaims.networking.tke.cloud.tencent.com',
+                  ),
                 },
                 {
                   kind: 'tlsRoutes',
@@ -106,7 +108,8 @@ describe('IngressAtlasPage', () => {
                 },
                 {
                   kind: 'virtualServices',
-                  reason: 'forbidden (403): the token may not list virtualservices',
+                  reason:
+                    'forbidden (403): the token may not list virtualservices',
                 },
               ],
             },
@@ -307,7 +310,9 @@ describe('IngressAtlasPage', () => {
 
     const tcmRow = screen.getByRole('row', { name: /Istio run by Tencent/ });
     expect(within(tcmRow).getByText(tcmFinding.message)).toBeInTheDocument();
-    expect(within(tcmRow).getByText(`Fix: ${tcmFinding.fix}`)).toBeInTheDocument();
+    expect(
+      within(tcmRow).getByText(`Fix: ${tcmFinding.fix}`),
+    ).toBeInTheDocument();
     expect(within(tcmRow).getByText('Warning')).toBeInTheDocument();
     expect(
       await within(tcmRow).findByRole('link', {
@@ -320,10 +325,14 @@ describe('IngressAtlasPage', () => {
       }),
     ).toHaveAttribute('href', `${docs}#tcm_managed`);
 
-    await userEvent.click(within(severities).getByRole('button', { name: '2 warnings' }));
+    await userEvent.click(
+      within(severities).getByRole('button', { name: '2 warnings' }),
+    );
     expect(screen.queryByText(idle.message)).not.toBeInTheDocument();
     expect(screen.getByText(publicApi.message)).toBeInTheDocument();
-    await userEvent.click(within(severities).getByRole('button', { name: '2 warnings' }));
+    await userEvent.click(
+      within(severities).getByRole('button', { name: '2 warnings' }),
+    );
 
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
     await userEvent.click(screen.getByRole('option', { name: 'Cluster' }));

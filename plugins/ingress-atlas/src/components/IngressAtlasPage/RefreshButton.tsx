@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import Button from '@material-ui/core/Button';
+import IconButton from '@material-ui/core/IconButton';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { Theme } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -14,6 +17,7 @@ export function RefreshButton() {
     permission: ingressAtlasRefreshPermission,
   });
   const [busy, setBusy] = useState(false);
+  const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
 
   if (!allowed) return null;
 
@@ -36,6 +40,20 @@ export function RefreshButton() {
       setBusy(false);
     }
   };
+
+  if (narrow) {
+    // On a phone the header has no room for a labelled button beside the subtitle.
+    return (
+      <IconButton
+        aria-label="Refresh now"
+        onClick={refresh}
+        disabled={busy}
+        style={{ color: 'inherit' }}
+      >
+        <RefreshIcon />
+      </IconButton>
+    );
+  }
 
   return (
     <Button

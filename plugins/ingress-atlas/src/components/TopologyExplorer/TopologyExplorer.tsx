@@ -23,6 +23,7 @@ import {
 import { useIngressAtlas } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
 import { Graph, NODE_TYPE_PLURALS, TopologyGraph } from '../TopologyGraph';
+import { SECTION_TITLE } from '../../utils/headings';
 
 const NODE_TYPES: TopologyNodeType[] = [
   'cluster',
@@ -134,7 +135,7 @@ export function TopologyExplorer() {
     <Content>
       <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
         <ClusterProblems clusters={clusters.value?.clusters ?? []} />
-        <InfoCard title="Mesh topology">
+        <InfoCard title="Mesh topology" titleTypographyProps={SECTION_TITLE}>
           <Box
             display="flex"
             flexWrap="wrap"

@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { TopologyGraph } from './TopologyGraph';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
@@ -69,4 +70,57 @@ describe('TopologyGraph', () => {
     expect(details).toHaveTextContent('Links: 0 in, 150 out');
     expect(shapes('topology-edges-selected')).toHaveLength(150);
   });
+
+  it('takes the keyboard: search first, then the graph as one stop, arrows between nodes, Enter for details', async () => {
+    const small: Graph = {
+      nodes: [
+        {
+          id: 'cluster:tke-blog',
+          type: 'cluster',
+          label: 'tke-blog',
+          cluster: 'tke-blog',
+        },
+        {
+          id: 'service:tke-blog/blog/blog',
+          type: 'service',
+          label: 'blog/blog',
+          cluster: 'tke-blog',
+        },
+      ],
+      edges: [
+        {
+          id: 'hosts:blog',
+          source: 'cluster:tke-blog',
+          target: 'service:tke-blog/blog/blog',
+          type: 'hosts',
+        },
+      ],
+    };
+    await renderInTestApp(<TopologyGraph graph={small} />);
+    const graph = await screen.findByRole(
+      'application',
+      { name: /^Topology graph/ },
+      { timeout: 20_000 },
+    );
+
+    await userEvent.tab();
+    expect(screen.getByRole('textbox', { name: /Find a node/ })).toHaveFocus();
+    await userEvent.tab();
+    expect(graph).toHaveFocus();
+
+    await userEvent.keyboard('{ArrowRight}');
+    expect(graph.parentElement).toHaveTextContent('tke-blog, Cluster');
+    await userEvent.keyboard('{ArrowRight}');
+    expect(graph.parentElement).toHaveTextContent(
+      'blog/blog, Service in tke-blog',
+    );
+    expect(screen.queryByLabelText('Selected node')).not.toBeInTheDocument();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByLabelText('Selected node')).toHaveTextContent(
+      'Type: Service',
+    );
+    expect(
+      document.querySelectorAll('.react-flow__node[tabindex="0"]'),
+    ).toHaveLength(0);
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { KeyboardEvent, useEffect, useMemo, useState } from 'react';
 import {
   Background,
   Controls,
@@ -14,7 +14,7 @@ import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useTheme } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
 import Autocomplete, {
   createFilterOptions,
 } from '@material-ui/lab/Autocomplete';
@@ -28,6 +28,24 @@ import { GraphLayer } from './GraphLayer';
 import { Graph, GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
 
 const nodeTypes = { topology: TopologyNodeView };
+
+const useStyles = makeStyles(theme => ({
+  graph: {
+    height: '100%',
+    '&:focus-visible': {
+      outline: `3px solid ${theme.palette.primary.main}`,
+      outlineOffset: 2,
+    },
+  },
+  visuallyHidden: {
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+  },
+}));
 
 // Below this zoom node text is unreadable: the graph layer draws the nodes as coloured boxes
 // instead, and React Flow renders none of them.
@@ -114,28 +132,71 @@ function GraphCanvas({ graph, height = 640, onLayout }: TopologyGraphProps) {
   }
   return (
     <>
-      <Box height={height} border={1} borderColor="divider" borderRadius={4}>
-        <FlowView
-          layout={layout}
-          selectedId={selectedId}
-          onSelect={setSelectedId}
-        />
-      </Box>
+      <FlowView
+        layout={layout}
+        height={height}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+      />
       <TopologyLegend graph={graph} />
     </>
   );
 }
 
+/** The nearest node from `from` in a direction, within a 45° cone either side of it. */
+function nearestNode(
+  graph: Graph,
+  positions: Positions,
+  fromId: string | undefined,
+  [dx, dy]: [number, number],
+): GraphNode | undefined {
+  const from = fromId ? positions.get(fromId) : undefined;
+  if (!from) {
+    // No node yet: start where reading starts, top left.
+    return [...graph.nodes].sort((a, b) => {
+      const pa = positions.get(a.id) ?? { x: 0, y: 0 };
+      const pb = positions.get(b.id) ?? { x: 0, y: 0 };
+      return pa.x - pb.x || pa.y - pb.y;
+    })[0];
+  }
+  let best: GraphNode | undefined;
+  let bestDistance = Infinity;
+  for (const node of graph.nodes) {
+    const p = positions.get(node.id);
+    if (!p || node.id === fromId) continue;
+    const along = (p.x - from.x) * dx + (p.y - from.y) * dy;
+    const across = Math.abs((p.x - from.x) * dy - (p.y - from.y) * dx);
+    if (along <= 0 || across > along) continue;
+    const distance = along + 2 * across;
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = node;
+    }
+  }
+  return best;
+}
+
+const ARROWS: Record<string, [number, number]> = {
+  ArrowRight: [1, 0],
+  ArrowLeft: [-1, 0],
+  ArrowDown: [0, 1],
+  ArrowUp: [0, -1],
+};
+
 function FlowView({
   layout,
+  height,
   selectedId,
   onSelect,
 }: {
   layout: Layout;
+  height: number | string;
   selectedId?: string;
   onSelect: (id?: string) => void;
 }) {
   const theme = useTheme();
+  const classes = useStyles();
+  const [cursorId, setCursorId] = useState<string>();
   const colours = useGraphColours();
   const { setCenter, screenToFlowPosition } = useReactFlow();
   const { graph, positions } = layout;
@@ -173,17 +234,18 @@ function FlowView({
     [laidOutNodes],
   );
   const readable = useStore(s => s.transform[2] >= READABLE_ZOOM);
-  // Only the selected node changes on selection, so React Flow re-renders one node, not all.
+  // Only the selected node (and the keyboard's) changes, so React Flow re-renders one or two
+  // nodes, not all.
   const nodes = useMemo(() => {
     if (!readable) return hiddenNodes;
-    return selectedId
+    return selectedId || cursorId
       ? laidOutNodes.map(node =>
-          node.id === selectedId
+          node.id === selectedId || node.id === cursorId
             ? { ...node, data: { ...node.data, highlighted: true } }
             : node,
         )
       : laidOutNodes;
-  }, [laidOutNodes, hiddenNodes, readable, selectedId]);
+  }, [laidOutNodes, hiddenNodes, readable, selectedId, cursorId]);
 
   // Zoomed out, the nodes are boxes in the graph layer, not React Flow nodes with a click handler.
   const nodeAt = (point: { x: number; y: number }) =>
@@ -209,61 +271,129 @@ function FlowView({
     }
   };
   const selected = graph.nodes.find(n => n.id === selectedId);
+  const cursor = graph.nodes.find(n => n.id === cursorId);
+
+  const centre = (node: GraphNode) => {
+    const position = positions.get(node.id);
+    if (position) {
+      setCenter(position.x + NODE_WIDTH / 2, position.y + NODE_HEIGHT / 2, {
+        zoom: Math.max(READABLE_ZOOM * 2, 0.8),
+        duration: 200,
+      });
+    }
+  };
+  // One tab stop for the whole graph: arrow keys move between nodes, Enter shows the details
+  // of the node reached, Escape closes them.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    const direction = ARROWS[event.key];
+    if (direction) {
+      event.preventDefault();
+      const next = nearestNode(
+        graph,
+        positions,
+        cursorId ?? selectedId,
+        direction,
+      );
+      if (next) {
+        setCursorId(next.id);
+        centre(next);
+      }
+    } else if (event.key === 'Enter' && cursorId) {
+      event.preventDefault();
+      onSelect(cursorId);
+    } else if (event.key === 'Escape') {
+      onSelect(undefined);
+    }
+  };
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      nodeTypes={nodeTypes}
-      colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
-      style={{ background: theme.palette.background.default }}
-      // Start zoomed out so that nothing is rendered as a React Flow node before the view is
-      // fitted to the graph.
-      defaultViewport={{ x: 0, y: 0, zoom: MIN_ZOOM }}
-      fitView
-      fitViewOptions={{ padding: 0.05, includeHiddenNodes: true }}
-      minZoom={MIN_ZOOM}
-      maxZoom={2}
-      onlyRenderVisibleElements
-      nodesDraggable={false}
-      nodesConnectable={false}
-      onNodeClick={(_, node) => onSelect(node.id)}
-      onPaneClick={event =>
-        onSelect(
-          nodeAt(screenToFlowPosition({ x: event.clientX, y: event.clientY }))
-            ?.id,
-        )
-      }
-      proOptions={{ hideAttribution: true }}
-    >
-      <Background />
-      <GraphLayer
-        graph={graph}
-        positions={positions}
-        selectedId={selectedId}
-        colours={colours}
-        nodeBoxes={!readable}
-      />
-      <Controls showInteractive={false} />
-      {/* Zoomed out, the graph is its own map. */}
-      {readable && (
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={node =>
-            colours.nodeType[(node as TopologyFlowNode).data.node.type]
-          }
-          nodeStrokeWidth={0}
-        />
-      )}
-      <Panel position="top-left">
+    <>
+      <Box mb={1}>
         <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
-      </Panel>
-      {selected && (
-        <Panel position="top-right">
-          <NodeDetails node={selected} graph={graph} />
-        </Panel>
-      )}
-    </ReactFlow>
+      </Box>
+      <Box
+        height={height}
+        border={1}
+        borderColor="divider"
+        borderRadius={4}
+        position="relative"
+      >
+        <div
+          // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+          tabIndex={0}
+          role="application"
+          aria-roledescription="graph"
+          aria-label="Topology graph: arrow keys move between nodes, Enter shows a node's details"
+          onKeyDown={onKeyDown}
+          className={classes.graph}
+        >
+          <ReactFlow
+            nodes={nodes}
+            nodeTypes={nodeTypes}
+            colorMode={theme.palette.type === 'dark' ? 'dark' : 'light'}
+            style={{ background: theme.palette.background.default }}
+            // Start zoomed out so that nothing is rendered as a React Flow node before the view is
+            // fitted to the graph.
+            defaultViewport={{ x: 0, y: 0, zoom: MIN_ZOOM }}
+            fitView
+            fitViewOptions={{ padding: 0.05, includeHiddenNodes: true }}
+            minZoom={MIN_ZOOM}
+            maxZoom={2}
+            onlyRenderVisibleElements
+            nodesDraggable={false}
+            nodesConnectable={false}
+            onNodeClick={(_, node) => onSelect(node.id)}
+            onPaneClick={event =>
+              onSelect(
+                nodeAt(
+                  screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+                )?.id,
+              )
+            }
+            proOptions={{ hideAttribution: true }}
+            // Nodes are not tab stops (thousands of them would come before everything after the
+            // graph); the graph takes the keyboard as one.
+            nodesFocusable={false}
+            edgesFocusable={false}
+            disableKeyboardA11y
+          >
+            <Background />
+            <GraphLayer
+              graph={graph}
+              positions={positions}
+              selectedId={selectedId}
+              colours={colours}
+              nodeBoxes={!readable}
+            />
+            <Controls showInteractive={false} />
+            {/* Zoomed out, the graph is its own map. */}
+            {readable && (
+              <MiniMap
+                pannable
+                zoomable
+                nodeColor={node =>
+                  colours.nodeType[(node as TopologyFlowNode).data.node.type]
+                }
+                nodeStrokeWidth={0}
+              />
+            )}
+            {selected && (
+              <Panel position="top-right">
+                <NodeDetails node={selected} graph={graph} />
+              </Panel>
+            )}
+          </ReactFlow>
+        </div>
+        <span className={classes.visuallyHidden} aria-live="polite">
+          {cursor
+            ? `${cursor.label}, ${NODE_TYPE_LABELS[cursor.type]}${
+                cursor.cluster ? ` in ${cursor.cluster}` : ''
+              }`
+            : ''}
+        </span>
+      </Box>
+    </>
   );
 }
 
@@ -285,10 +415,10 @@ function NodeSearch({
   onChange: (node: GraphNode | null) => void;
 }) {
   return (
-    <Paper>
+    <Paper style={{ maxWidth: '100%', width: 'fit-content' }}>
       <Autocomplete
         size="small"
-        style={{ width: 320 }}
+        style={{ width: 320, maxWidth: '100%' }}
         options={nodes}
         value={value ?? null}
         filterOptions={filterNodes}
@@ -330,7 +460,7 @@ function NodeDetails({ node, graph }: { node: GraphNode; graph: Graph }) {
   ];
   return (
     <Paper style={{ padding: 12, maxWidth: 320 }} aria-label="Selected node">
-      <Typography variant="subtitle2" gutterBottom>
+      <Typography variant="subtitle2" component="h3" gutterBottom>
         {node.label}
       </Typography>
       {rows
