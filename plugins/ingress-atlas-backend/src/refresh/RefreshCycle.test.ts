@@ -231,13 +231,40 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect(await collectedAt()).not.toBe(before);
       expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual(lists);
 
-      // The first replica stops: the second takes the lease and watches at its next refresh.
+      // The first replica stops: the second, standing by, takes the lease over and watches.
       await first.stop();
-      expect(await second.cycle.run()).toEqual({ ran: true, publications: 1 });
+      const until2 = Date.now() + 15_000;
+      while (
+        Object.keys(await second.watches!.status()).length < 2 &&
+        Date.now() < until2
+      ) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
       expect(Object.keys(await second.watches!.status()).sort()).toEqual(['fast', 'slow']);
     } finally {
       await first.stop();
       await second.stop();
+    }
+  });
+
+  it('takes over the watches of a replica that died, within the lease, by itself', async () => {
+    const { cycle, leases, watches, stop } = await replica({ watch: true });
+    try {
+      // A replica took the watch lease and died: it never renews or releases it.
+      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(true);
+      expect(await cycle.run()).toEqual({
+        ran: false,
+        reason: 'another replica watches the clusters',
+      });
+      const started = Date.now();
+      while (Object.keys(await watches!.status()).length < 2 && Date.now() - started < 15_000) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      expect(Object.keys(await watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await leases.state('watch'))?.holder).not.toBe('crashed-replica');
+    } finally {
+      await stop();
     }
   });
 });

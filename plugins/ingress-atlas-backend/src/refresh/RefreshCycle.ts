@@ -64,6 +64,8 @@ export class RefreshCycle {
 
   readonly #holder = randomUUID();
   #watchRenewal?: NodeJS.Timeout;
+  #standby?: NodeJS.Timeout;
+  #running?: Promise<RefreshOutcome>;
   #publishing: Promise<unknown> = Promise.resolve();
   #changesWaiting = false;
 
@@ -74,19 +76,26 @@ export class RefreshCycle {
   ) {}
 
   async run(): Promise<RefreshOutcome> {
+    // The schedule and a standby's takeover may both start one.
+    if (this.#running) {
+      return { ran: false, reason: 'a refresh is running in this replica' };
+    }
+    this.#running = this.runOnce();
+    try {
+      return await this.#running;
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  private async runOnce(): Promise<RefreshOutcome> {
     const { leases, leaseTtlMs, logger, watches } = this.options;
-    if (watches) {
-      const watcher = await leases.state(WATCH_LEASE);
-      if (
-        watcher &&
-        watcher.holder !== this.#holder &&
-        watcher.expiresAt > Date.now()
-      ) {
-        logger.info(
-          'Another replica watches the clusters and refreshes them; skipping this refresh',
-        );
-        return { ran: false, reason: 'another replica watches the clusters' };
-      }
+    if (watches && (await this.watchedElsewhere())) {
+      logger.info(
+        'Another replica watches the clusters and refreshes them; skipping this refresh',
+      );
+      this.standBy();
+      return { ran: false, reason: 'another replica watches the clusters' };
     }
     if (!(await this.acquireOrWait())) {
       logger.info(
@@ -140,10 +149,45 @@ export class RefreshCycle {
 
   /** When the backend shuts down: ends the watches and gives up the watch lease. */
   async stop() {
+    clearInterval(this.#standby);
+    this.#standby = undefined;
     clearInterval(this.#watchRenewal);
     this.#watchRenewal = undefined;
     await this.options.watches?.deactivate();
     await this.options.leases.release(WATCH_LEASE, this.#holder);
+  }
+
+  private async watchedElsewhere() {
+    const state = await this.options.leases.state(WATCH_LEASE);
+    return Boolean(
+      state && state.holder !== this.#holder && state.expiresAt > Date.now(),
+    );
+  }
+
+  /**
+   * While another replica watches, checks its lease a few times per lease period: when its
+   * holder gives it up or dies, this replica refreshes and watches at once, not at its next
+   * scheduled refresh (an hour away).
+   */
+  private standBy() {
+    if (this.#standby) return;
+    const { leaseTtlMs, logger } = this.options;
+    this.#standby = setInterval(() => {
+      this.watchedElsewhere().then(
+        watched => {
+          if (watched || this.#running) return;
+          clearInterval(this.#standby);
+          this.#standby = undefined;
+          logger.info('The replica that watched the clusters stopped; taking over');
+          this.run().catch(error =>
+            logger.warn('Taking over the watches failed', { error: error.message }),
+          );
+        },
+        error =>
+          logger.warn('Checking the watch lease failed', { error: error.message }),
+      );
+    }, leaseTtlMs / 3);
+    this.#standby.unref();
   }
 
   /** Takes the watch lease, when watching, and renews it until it is lost or given up. */
