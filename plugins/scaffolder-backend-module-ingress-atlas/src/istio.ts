@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { KubeObject } from './kube';
 import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -253,4 +254,87 @@ export function remoteSecret(options: {
       ),
     },
   };
+}
+
+export const INSTALLER_LABEL = 'ingress-atlas.io/installer';
+const INSTALLER_FILE = 'istio-operator.yaml';
+const INSTALLER_DIR = '/etc/istio-installer';
+
+/**
+ * What installs an IstioOperator on a cluster now that Istio's in-cluster operator is gone
+ * (removed in 1.24; an IstioOperator object alone installs nothing): a Job running `istioctl
+ * install` of the requested version with the operator from a ConfigMap. Named after a hash of
+ * the operator, so a changed operator runs a new Job (a Job's template cannot change) and an
+ * unchanged one is left alone. istioctl needs cluster-wide rights (CRDs, webhooks, RBAC).
+ */
+export function installerObjects(options: {
+  operator: KubeObject;
+  tag: string;
+  hub?: string;
+  labels: Record<string, string>;
+}): KubeObject[] {
+  const { operator, tag, labels } = options;
+  const hub = options.hub ?? 'docker.io/istio';
+  const content = stringify(operator);
+  const revision = operator.spec?.revision ?? 'default';
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
+  const name = `istio-install-${revision}-${hash}`;
+  const account = 'istio-installer';
+  const installerLabels = { ...labels, [INSTALLER_LABEL]: 'istioctl' };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: account, namespace: ISTIO_NAMESPACE, labels },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `${account}-${ISTIO_NAMESPACE}`, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'cluster-admin',
+      },
+      subjects: [
+        { kind: 'ServiceAccount', name: account, namespace: ISTIO_NAMESPACE },
+      ],
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: ISTIO_NAMESPACE, labels },
+      data: { [INSTALLER_FILE]: content },
+    },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: ISTIO_NAMESPACE, labels: installerLabels },
+      spec: {
+        backoffLimit: 2,
+        ttlSecondsAfterFinished: 7 * 24 * 3600,
+        template: {
+          metadata: { labels: installerLabels },
+          spec: {
+            serviceAccountName: account,
+            restartPolicy: 'Never',
+            containers: [
+              {
+                name: 'istioctl',
+                image: `${hub}/istioctl:${tag}`,
+                args: [
+                  'install',
+                  '-y',
+                  '-f',
+                  `${INSTALLER_DIR}/${INSTALLER_FILE}`,
+                ],
+                volumeMounts: [{ name: 'operator', mountPath: INSTALLER_DIR }],
+              },
+            ],
+            volumes: [{ name: 'operator', configMap: { name } }],
+          },
+        },
+      },
+    },
+  ];
 }

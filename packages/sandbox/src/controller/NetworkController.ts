@@ -4,6 +4,7 @@ import { KubeObject, ObjectStore, now } from '../kube/store';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
 import { AddressPool } from '../ipv4';
 import { stableNumber, stableSuffix, stableUid } from './naming';
+import { runIstioInstallers } from './istioInstaller';
 import { injectSidecar } from './sidecarInjection';
 
 export const TKE = {
@@ -109,6 +110,7 @@ export class NetworkController {
     // Cloud resources of deleted pods are released before a replacement with the same name
     // (a StatefulSet pod) can claim them again.
     this.#cleanUpDeleted();
+    runIstioInstallers(this.#store);
     this.#syncWorkloadPods();
     this.#cleanUpDeleted();
     this.#syncPods();

@@ -269,6 +269,14 @@ export const RESOURCE_TYPES: ResourceType[] = [
     categories: ['gateway-api'],
   },
   {
+    group: 'rbac.authorization.k8s.io',
+    versions: ['v1'],
+    plural: 'clusterrolebindings',
+    singular: 'clusterrolebinding',
+    kind: 'ClusterRoleBinding',
+    namespaced: false,
+  },
+  {
     group: 'install.istio.io',
     versions: ['v1alpha1'],
     plural: 'istiooperators',

@@ -90,7 +90,8 @@ const CASES: Case[] = [
       cluster: 'tke-saas-primary',
       meshId: 'saas-mesh',
       network: 'net-primary',
-      revision: '1-18-5',
+      // A new revision: the installer runs again, and istiod's VirtualService is updated.
+      revision: '1-18-6',
       tag: '1.18.6',
       eastWestSubnetId: 'subnet-saas0001',
       apply: true,

@@ -182,7 +182,7 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     await action.handler(dry.ctx);
     expect(cluster.store.revision).toBe(revision);
     expect(dry.recorded.outputs.diff).toContain(
-      '+++ IstioOperator istio-system/installed-state-1-18-5',
+      '+++ Job istio-system/istio-install-1-18-5-',
     );
 
     const run = actionContext(
@@ -193,7 +193,41 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     expect(run.recorded.outputs).toMatchObject({
       applied: true,
       changed: true,
+      istiodReady: true,
     });
+    // An IstioOperator object alone installs nothing (Istio's in-cluster operator is gone
+    // since 1.24): a Job runs istioctl install of the requested version with it, and the step
+    // ends once istiod and the east-west gateway of that version are Ready.
+    const job = cluster.store
+      .list(cluster.store.type('batch', 'jobs')!, 'istio-system')
+      .find(j => j.metadata.name.startsWith('istio-install-1-18-5-'))!;
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      image: 'docker.io/istio/istioctl:1.18.5',
+      args: ['install', '-y', '-f', '/etc/istio-installer/istio-operator.yaml'],
+    });
+    const istiod = world.object(
+      'tke-saas-primary',
+      'apps',
+      'deployments',
+      'istio-system',
+      'istiod-1-18-5',
+    )!;
+    expect(istiod.spec.template.spec.containers[0].image).toBe(
+      'docker.io/istio/pilot:1.18.5',
+    );
+    expect(istiod.status.readyReplicas).toBeGreaterThan(0);
+    expect(
+      world.object(
+        'tke-saas-primary',
+        'apps',
+        'deployments',
+        'istio-system',
+        'istio-eastwestgateway',
+      )!.status.readyReplicas,
+    ).toBeGreaterThan(0);
+    expect(run.recorded.logs.join('\n')).toContain(
+      'istiod-1-18-5 runs 1.18.5 and is Ready',
+    );
     expect(
       world.object(
         'tke-saas-primary',

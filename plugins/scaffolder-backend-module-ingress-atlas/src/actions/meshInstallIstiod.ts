@@ -1,7 +1,11 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { Clock, systemClock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
-import { listObjects, readObject } from '../kube';
+import { KubeObject, listObjects, readObject } from '../kube';
 import {
+  EAST_WEST_GATEWAY,
   ISTIO_NAMESPACE,
+  installerObjects,
   exposeIstiod,
   exposeServices,
   primaryOperator,
@@ -20,6 +24,7 @@ import {
   MANAGED_BY_LABEL,
   changeOutputs,
   clusterInput,
+  timeoutInput,
 } from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
@@ -53,6 +58,94 @@ export async function tcmManagedObjects(
   return found;
 }
 
+/** A Deployment with every wanted replica Ready. */
+function ready(deployment: KubeObject | undefined): boolean {
+  const wanted = deployment?.spec?.replicas ?? 1;
+  return (
+    Boolean(deployment) &&
+    (deployment!.status?.readyReplicas ?? 0) >= Math.max(wanted, 1)
+  );
+}
+
+/**
+ * Waits for the installer Job to complete and for istiod (running the requested version) and
+ * the east-west gateway to be Ready; fails with what it saw, or with the Job's failure.
+ */
+async function waitForControlPlane(
+  ctx: { logger: LoggerService; signal?: AbortSignal },
+  cluster: ConnectedCluster,
+  options: {
+    job: string;
+    istiod: string;
+    tag: string;
+    timeoutSeconds: number;
+    clock: Clock;
+  },
+): Promise<void> {
+  const { clock } = options;
+  const deadline = clock.now() + options.timeoutSeconds * 1000;
+  const deployment = (name: string) =>
+    readObject(cluster, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: ISTIO_NAMESPACE,
+      name,
+    });
+  for (;;) {
+    const [job, istiod, eastWest] = await Promise.all([
+      readObject(cluster, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        namespace: ISTIO_NAMESPACE,
+        name: options.job,
+      }),
+      deployment(options.istiod),
+      deployment(EAST_WEST_GATEWAY),
+    ]);
+    const failed = (job?.status?.conditions ?? []).find(
+      (c: { type: string; status: string }) =>
+        c.type === 'Failed' && c.status === 'True',
+    );
+    if (failed) {
+      throw new Error(
+        `The installer Job ${ISTIO_NAMESPACE}/${options.job} failed (${
+          failed.message ?? failed.reason ?? 'no reason given'
+        }); kubectl logs -n ${ISTIO_NAMESPACE} job/${options.job} says why`,
+      );
+    }
+    const images: string[] = (
+      istiod?.spec?.template?.spec?.containers ?? []
+    ).map((c: { image: string }) => c.image);
+    const version = images.some(image => image.endsWith(`:${options.tag}`));
+    const done = (job?.status?.succeeded ?? 0) > 0;
+    if (done && version && ready(istiod) && ready(eastWest)) {
+      ctx.logger.info(
+        `${options.istiod} runs ${options.tag} and is Ready, and so is ${EAST_WEST_GATEWAY}`,
+        { cluster: cluster.name },
+      );
+      return;
+    }
+    if (clock.now() >= deadline) {
+      throw new Error(
+        `The control plane was not Ready ${
+          options.timeoutSeconds
+        }s after the installer started: Job ${options.job} ${
+          done ? 'completed' : 'not completed'
+        }, Deployment ${options.istiod} ${
+          istiod
+            ? `${ready(istiod) ? 'Ready' : 'not Ready'} with ${images.join(
+                ', ',
+              )}`
+            : 'missing'
+        }, ${EAST_WEST_GATEWAY} ${
+          eastWest ? (ready(eastWest) ? 'Ready' : 'not Ready') : 'missing'
+        }`,
+      );
+    }
+    await clock.sleep(2000, ctx.signal);
+  }
+}
+
 const README = (
   cluster: string,
   dir: string,
@@ -75,6 +168,7 @@ A cluster whose mesh is managed by TCM cannot share its data plane with this con
  * @public
  */
 export function createMeshInstallIstiodAction(options: ActionOptions) {
+  const clock = options.clock ?? systemClock;
   return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:install-istiod',
     description:
@@ -145,9 +239,10 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           z
             .boolean({
               description:
-                'Also apply the manifests to the cluster. Default: false (files only)',
+                'Also install on the cluster: a Job runs istioctl install of version tag with the IstioOperator, the step waits for istiod and the east-west gateway to be Ready, then applies the Gateway and VirtualService. Default: false (files only, for the repository that applies them)',
             })
             .default(false),
+        timeoutSeconds: z => timeoutInput(z, 600),
       },
       output: {
         files: z =>
@@ -157,6 +252,11 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         applied: z =>
           z.boolean({
             description: 'Whether the manifests were applied to the cluster',
+          }),
+        istiodReady: z =>
+          z.boolean({
+            description:
+              'Whether istiod and the east-west gateway of the requested version run Ready (false when apply is off or on a dry run)',
           }),
         ...changeOutputs,
       },
@@ -191,7 +291,15 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       primary.metadata!.labels = { [MANAGED_BY_LABEL]: MANAGED_BY };
       const istiod = exposeIstiod(identity.revision);
       const services = exposeServices();
-      const objects = [primary, ...istiod, services];
+      const routing = [...istiod, services];
+      const installer = ctx.input.tag
+        ? installerObjects({
+            operator: primary,
+            tag: ctx.input.tag,
+            hub: ctx.input.hub,
+            labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+          })
+        : [];
 
       if (apply) {
         preflight.check(
@@ -199,7 +307,12 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           `cluster ${clusterName} has credentials`,
           `cluster ${clusterName} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
         );
-        await checkKindsServed(cluster, objects, preflight);
+        preflight.check(
+          Boolean(ctx.input.tag),
+          `the installer runs istioctl ${ctx.input.tag}`,
+          'apply needs tag (the Istio version, e.g. 1.22.6): the installer Job runs istioctl of that version, and the step checks that istiod runs it',
+        );
+        await checkKindsServed(cluster, routing, preflight);
         const namespace = await readObject(cluster, {
           apiVersion: 'v1',
           kind: 'Namespace',
@@ -219,7 +332,9 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         preflight.check(
           !installed ||
             installed.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-          `no other install of this revision (IstioOperator ${primary.metadata!.name})`,
+          `no other install of this revision (IstioOperator ${
+            primary.metadata!.name
+          })`,
           `IstioOperator ${ISTIO_NAMESPACE}/${
             primary.metadata!.name
           } records an install this action did not make; give a revision to install side by side`,
@@ -253,29 +368,53 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
 
       if (!apply) {
         ctx.output('applied', false);
+        ctx.output('istiodReady', false);
         ctx.output('diff', '');
         ctx.output('backup', '');
         ctx.output('changed', filesChanged);
         ctx.logger.info(
-          `Wrote the manifests to ${dir}; apply is off, so cluster ${clusterName} was not touched`,
+          `Wrote the manifests to ${dir}; apply is off, so cluster ${clusterName} was not touched. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
         );
         return;
       }
 
-      const plans = await planObjects(cluster, objects);
+      const keyPrefix = ['mesh.install-istiod', clusterName];
+      const installPlans = await planObjects(cluster, installer);
+      const routingPlans = await planObjects(cluster, routing);
+      const plans = [...installPlans, ...routingPlans];
       const pending = plans.filter(p => p.action !== 'unchanged');
       ctx.output('diff', planDiff(plans));
-      const keyPrefix = ['mesh.install-istiod', clusterName];
       ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
-      await applyPlans(ctx, cluster, plans, keyPrefix);
+      await applyPlans(ctx, cluster, installPlans, keyPrefix);
+      const job = installer.find(o => o.kind === 'Job')!;
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: a real run would wait for Job ${ISTIO_NAMESPACE}/${
+            job.metadata!.name
+          } (istioctl install ${
+            ctx.input.tag
+          }) and for istiod to be Ready before applying the Gateway and VirtualService`,
+        );
+      } else {
+        await waitForControlPlane(ctx, cluster, {
+          job: job.metadata!.name!,
+          istiod: identity.revision ? `istiod-${identity.revision}` : 'istiod',
+          tag: ctx.input.tag!,
+          timeoutSeconds: ctx.input.timeoutSeconds,
+          clock,
+        });
+      }
+      // The Gateway kinds and istiod's Service exist once istioctl has run.
+      await applyPlans(ctx, cluster, routingPlans, keyPrefix);
       ctx.output('applied', !ctx.isDryRun);
+      ctx.output('istiodReady', !ctx.isDryRun);
       ctx.output(
         'changed',
         !ctx.isDryRun && (filesChanged || pending.length > 0),
       );
       if (pending.length === 0) {
         ctx.logger.info(
-          `Nothing to change on cluster ${clusterName}: every manifest is applied`,
+          `Nothing to change on cluster ${clusterName}: the control plane is installed and every manifest is applied`,
         );
       }
     },
