@@ -273,10 +273,10 @@ export function installerObjects(options: {
   hub?: string;
   labels: Record<string, string>;
 }): KubeObject[] {
-  const { operator, tag, labels } = options;
+  const { operator: iop, tag, labels } = options;
   const hub = options.hub ?? 'docker.io/istio';
-  const content = stringify(operator);
-  const revision = operator.spec?.revision ?? 'default';
+  const content = stringify(iop);
+  const revision = iop.spec?.revision ?? 'default';
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
   const name = `istio-install-${revision}-${hash}`;
   const account = 'istio-installer';

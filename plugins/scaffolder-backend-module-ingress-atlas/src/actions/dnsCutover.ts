@@ -507,7 +507,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
        * it again, so a record already as wanted is left alone.
        */
       async function applyRecordChange(change: RecordChange): Promise<void> {
-        const records = await readRecords();
+        const now = await readRecords();
         const wanted = (value: string) => ({
           Domain: domain,
           SubDomain: subDomain,
@@ -518,13 +518,13 @@ export function createDnsCutoverAction(options: ActionOptions) {
         });
         try {
           if (change.op === 'create') {
-            if (!records.some(r => r.Value === change.value)) {
+            if (!now.some(r => r.Value === change.value)) {
               await dnspod.CreateRecord(wanted(change.value));
             }
           } else if (change.op === 'modify') {
             const record = previous.find(r => r.recordId === change.recordId)!;
-            const now = records.find(r => r.RecordId === change.recordId);
-            if (now?.Value !== change.value || now?.TTL !== ttl) {
+            const stored = now.find(r => r.RecordId === change.recordId);
+            if (stored?.Value !== change.value || stored?.TTL !== ttl) {
               await dnspod.ModifyRecord({
                 ...wanted(change.value),
                 RecordId: change.recordId,
@@ -532,7 +532,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
                 ...(record.weight !== undefined && { Weight: record.weight }),
               });
             }
-          } else if (records.some(r => r.RecordId === change.recordId)) {
+          } else if (now.some(r => r.RecordId === change.recordId)) {
             await dnspod.DeleteRecord({
               Domain: domain,
               RecordId: change.recordId,

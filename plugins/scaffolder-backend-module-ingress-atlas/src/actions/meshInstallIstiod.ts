@@ -67,6 +67,13 @@ function ready(deployment: KubeObject | undefined): boolean {
   );
 }
 
+function state(deployment: KubeObject | undefined): string {
+  if (!deployment) {
+    return 'missing';
+  }
+  return ready(deployment) ? 'Ready' : 'not Ready';
+}
+
 /**
  * Waits for the installer Job to complete and for istiod (running the requested version) and
  * the east-west gateway to be Ready; fails with what it saw, or with the Job's failure.
@@ -132,14 +139,8 @@ async function waitForControlPlane(
         }s after the installer started: Job ${options.job} ${
           done ? 'completed' : 'not completed'
         }, Deployment ${options.istiod} ${
-          istiod
-            ? `${ready(istiod) ? 'Ready' : 'not Ready'} with ${images.join(
-                ', ',
-              )}`
-            : 'missing'
-        }, ${EAST_WEST_GATEWAY} ${
-          eastWest ? (ready(eastWest) ? 'Ready' : 'not Ready') : 'missing'
-        }`,
+          istiod ? `${state(istiod)} with ${images.join(', ')}` : 'missing'
+        }, ${EAST_WEST_GATEWAY} ${state(eastWest)}`,
       );
     }
     await clock.sleep(2000, ctx.signal);
