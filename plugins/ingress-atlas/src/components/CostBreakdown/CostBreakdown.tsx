@@ -25,39 +25,43 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
         </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
       </Typography>
-      <Table
-        size="small"
-        aria-label={`Cost of ${cost.entry ?? cost.resource ?? cost.id}`}
-      >
-        <TableHead>
-          <TableRow>
-            <TableCell>Item</TableCell>
-            <TableCell>Resource</TableCell>
-            <TableCell align="right">Quantity</TableCell>
-            <TableCell align="right">Unit price</TableCell>
-            <TableCell align="right">Monthly (CNY/month)</TableCell>
-            <TableCell>Price source</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {cost.parts.map(part => (
-            <TableRow key={`${part.item}-${part.resource}`}>
-              <TableCell>{part.item}</TableCell>
-              <TableCell>{part.resource}</TableCell>
-              <TableCell align="right">
-                {formatCny(part.quantity)} {quantityUnit(part)}
-              </TableCell>
-              <TableCell align="right">
-                {part.unitPrice} {priceUnit(part)}
-              </TableCell>
-              <TableCell align="right">{formatCny(part.amountCny)}</TableCell>
-              <TableCell>
-                {part.source} ({part.date})
-              </TableCell>
+      {/* On a phone the table scrolls sideways rather than wrap ids letter by letter. */}
+      <Box overflow="auto">
+        <Table
+          size="small"
+          aria-label={`Cost of ${cost.entry ?? cost.resource ?? cost.id}`}
+          style={{ minWidth: 640 }}
+        >
+          <TableHead>
+            <TableRow>
+              <TableCell>Item</TableCell>
+              <TableCell>Resource</TableCell>
+              <TableCell align="right">Quantity</TableCell>
+              <TableCell align="right">Unit price</TableCell>
+              <TableCell align="right">Monthly (CNY/month)</TableCell>
+              <TableCell>Price source</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {cost.parts.map(part => (
+              <TableRow key={`${part.item}-${part.resource}`}>
+                <TableCell>{part.item}</TableCell>
+                <TableCell>{part.resource}</TableCell>
+                <TableCell align="right">
+                  {formatCny(part.quantity)} {quantityUnit(part)}
+                </TableCell>
+                <TableCell align="right">
+                  {part.unitPrice} {priceUnit(part)}
+                </TableCell>
+                <TableCell align="right">{formatCny(part.amountCny)}</TableCell>
+                <TableCell>
+                  {part.source} ({part.date})
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
       <Typography variant="caption" color="textSecondary" component="div">
         Traffic:{' '}
         {cost.traffic === 'unknown'
@@ -105,6 +109,7 @@ export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
           </Typography>
           <RecommendationList
             recommendations={exposure.recommendations}
+            headingLevel="h4"
             currentMonthlyCny={id => costByEntry.get(id)}
           />
         </>

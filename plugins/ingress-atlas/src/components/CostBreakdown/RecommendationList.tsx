@@ -12,7 +12,10 @@ import { TemplateButton } from '../TemplateButton';
 export function RecommendationList({
   recommendations,
   currentMonthlyCny,
+  headingLevel = 'h3',
 }: {
+  /** One level below the section the list is in. */
+  headingLevel?: 'h3' | 'h4';
   recommendations: Recommendation[];
   /** What each entry costs today, for the what-if figure. */
   currentMonthlyCny?: (entryId: string) => number | undefined;
@@ -37,7 +40,7 @@ export function RecommendationList({
                 style={{ gap: 16 }}
               >
                 <Box>
-                  <Typography variant="subtitle1" component="h4">
+                  <Typography variant="subtitle1" component={headingLevel}>
                     {recommendation.title}
                   </Typography>
                   <Typography variant="body1">

@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -59,42 +60,49 @@ function IdleResources({ costs }: { costs: Cost[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Idle and orphaned resources">
-      <TableHead>
-        <TableRow>
-          <TableCell>Resource</TableCell>
-          <TableCell>Provider</TableCell>
-          <TableCell>State</TableCell>
-          <TableCell align="right">Monthly (CNY/month)</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {idle.map(cost => (
-          <TableRow key={cost.id}>
-            <TableCell>
-              {cost.resource ? (
-                <Link
-                  to={entityRoute({
-                    kind: 'resource',
-                    namespace: 'default',
-                    name: resourceEntityName(cost.resource),
-                  })}
-                >
-                  {cost.resource}
-                </Link>
-              ) : (
-                cost.entry ?? cost.id
-              )}
-            </TableCell>
-            <TableCell>{cost.provider}</TableCell>
-            <TableCell>{STATE_NAMES[cost.state]}</TableCell>
-            <TableCell align="right">
-              {isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny)}
-            </TableCell>
+    // On a phone the table scrolls sideways rather than wrap ids letter by letter.
+    <Box overflow="auto">
+      <Table
+        size="small"
+        aria-label="Idle and orphaned resources"
+        style={{ minWidth: 480 }}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell>Resource</TableCell>
+            <TableCell>Provider</TableCell>
+            <TableCell>State</TableCell>
+            <TableCell align="right">Monthly (CNY/month)</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {idle.map(cost => (
+            <TableRow key={cost.id}>
+              <TableCell>
+                {cost.resource ? (
+                  <Link
+                    to={entityRoute({
+                      kind: 'resource',
+                      namespace: 'default',
+                      name: resourceEntityName(cost.resource),
+                    })}
+                  >
+                    {cost.resource}
+                  </Link>
+                ) : (
+                  cost.entry ?? cost.id
+                )}
+              </TableCell>
+              <TableCell>{cost.provider}</TableCell>
+              <TableCell>{STATE_NAMES[cost.state]}</TableCell>
+              <TableCell align="right">
+                {isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
   );
 }
 

@@ -9,7 +9,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import ErrorIcon from '@material-ui/icons/Error';
@@ -57,11 +58,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
       {sortFindings(findings).map(finding => (
-        <Alert
-          key={finding.id}
-          severity={finding.severity}
-          variant="outlined"
-        >
+        <Alert key={finding.id} severity={finding.severity} variant="outlined">
           <AlertTitle>{finding.message}</AlertTitle>
           <Typography variant="body2">Fix: {finding.fix}</Typography>
           {finding.objects.length > 0 && (
@@ -176,6 +173,8 @@ export function FindingsTable({
   const [shown, setShown] = useState<Set<Severity>>(new Set(SEVERITIES));
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
   const [query, setQuery] = useState('');
+  // On a phone five columns leave the finding itself a few letters wide: one block each.
+  const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
 
   const counts = Object.fromEntries(
     SEVERITIES.map(s => [s, findings.filter(f => f.severity === s).length]),
@@ -263,57 +262,138 @@ export function FindingsTable({
               onChange={event => setQuery(event.target.value)}
             />
           </Box>
-          <div className={classes.scroll}>
-            <Table size="small" aria-label={title} className={classes.table}>
-              <TableHead>
-                <TableRow>
-                  <TableCell>Severity</TableCell>
-                  <TableCell>Finding</TableCell>
-                  <TableCell>Cluster</TableCell>
-                  <TableCell align="right">Spend at stake</TableCell>
-                  <TableCell>Action</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {[...groups.entries()].map(([group, members]) => (
-                  <Fragment key={group || 'all'}>
-                    {group && (
-                      <TableRow className={classes.groupRow}>
-                        <TableCell component="th" scope="rowgroup" colSpan={5}>
-                          <strong>
-                            {groupBy === 'code'
-                              ? `${group}${
-                                  findingTitle(group)
-                                    ? `: ${findingTitle(group)}`
-                                    : ''
-                                }`
-                              : group}
-                          </strong>{' '}
-                          ({members.length})
-                        </TableCell>
-                      </TableRow>
-                    )}
-                    {members.map(finding => (
-                      <FindingRow
-                        key={finding.id}
-                        finding={finding}
-                        docsLink={docsLink(finding.code)}
-                      />
-                    ))}
-                  </Fragment>
-                ))}
-                {visible.length === 0 && (
+          {narrow ? (
+            <FindingStack
+              groups={groups}
+              groupBy={groupBy}
+              docsLink={docsLink}
+            />
+          ) : (
+            <div className={classes.scroll}>
+              <Table size="small" aria-label={title} className={classes.table}>
+                <TableHead>
                   <TableRow>
-                    <TableCell colSpan={5}>
-                      No finding matches the severities and filter chosen.
-                    </TableCell>
+                    <TableCell>Severity</TableCell>
+                    <TableCell>Finding</TableCell>
+                    <TableCell>Cluster</TableCell>
+                    <TableCell align="right">Spend at stake</TableCell>
+                    <TableCell>Action</TableCell>
                   </TableRow>
-                )}
-              </TableBody>
-            </Table>
-          </div>
+                </TableHead>
+                <TableBody>
+                  {[...groups.entries()].map(([group, members]) => (
+                    <Fragment key={group || 'all'}>
+                      {group && (
+                        <TableRow className={classes.groupRow}>
+                          <TableCell
+                            component="th"
+                            scope="rowgroup"
+                            colSpan={5}
+                          >
+                            <strong>
+                              {groupBy === 'code'
+                                ? `${group}${
+                                    findingTitle(group)
+                                      ? `: ${findingTitle(group)}`
+                                      : ''
+                                  }`
+                                : group}
+                            </strong>{' '}
+                            ({members.length})
+                          </TableCell>
+                        </TableRow>
+                      )}
+                      {members.map(finding => (
+                        <FindingRow
+                          key={finding.id}
+                          finding={finding}
+                          docsLink={docsLink(finding.code)}
+                        />
+                      ))}
+                    </Fragment>
+                  ))}
+                  {visible.length === 0 && (
+                    <TableRow>
+                      <TableCell colSpan={5}>
+                        No finding matches the severities and filter chosen.
+                      </TableCell>
+                    </TableRow>
+                  )}
+                </TableBody>
+              </Table>
+            </div>
+          )}
         </>
       )}
+    </Box>
+  );
+}
+
+function groupTitle(groupBy: GroupBy, group: string) {
+  const title = groupBy === 'code' ? findingTitle(group) : undefined;
+  return title ? `${group}: ${title}` : group;
+}
+
+function FindingStack({
+  groups,
+  groupBy,
+  docsLink,
+}: {
+  groups: Map<string, Finding[]>;
+  groupBy: GroupBy;
+  docsLink: (code: string) => string | undefined;
+}) {
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      {[...groups.entries()].map(([group, members]) => (
+        <Box
+          key={group || 'all'}
+          display="flex"
+          flexDirection="column"
+          style={{ gap: 12 }}
+        >
+          {group && (
+            <Typography variant="subtitle2" component="h3">
+              {groupTitle(groupBy, group)} ({members.length})
+            </Typography>
+          )}
+          {members.map(finding => {
+            const link = docsLink(finding.code);
+            const title = findingTitle(finding.code) ?? finding.code;
+            return (
+              <Box key={finding.id} borderTop={1} borderColor="divider" pt={1}>
+                <SeverityLabel severity={finding.severity} />
+                <Typography variant="body2">
+                  <strong>
+                    {link ? <Link to={link}>{title}</Link> : title}
+                  </strong>
+                </Typography>
+                <Typography variant="body2">{finding.message}</Typography>
+                <Typography variant="body2" color="textSecondary">
+                  Fix: {finding.fix}
+                </Typography>
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="div"
+                >
+                  {clusterOf(finding)}
+                  {finding.monthlyWasteCny !== undefined &&
+                    ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
+                </Typography>
+                {finding.templateRef && (
+                  <Box mt={1}>
+                    <TemplateButton
+                      templateRef={finding.templateRef}
+                      parameters={finding.parameters}
+                    />
+                  </Box>
+                )}
+              </Box>
+            );
+          })}
+        </Box>
+      ))}
     </Box>
   );
 }
