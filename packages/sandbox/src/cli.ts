@@ -3,6 +3,7 @@
  *
  *   yarn sandbox [--estates examples/sandbox] [--clusters tke-blog,edge] [--no-cloud]
  *                [--scale 20x5000] [--base-port 0] [--kubeconfig /tmp/sandbox.kubeconfig]
+ *                [--dns-ttl 5]
  *
  * Run from the repository root. --scale NxM adds N generated clusters of M Services each
  * (ports 6500+i), for benchmarks.
@@ -24,6 +25,7 @@ async function main() {
       scale: { type: 'string' },
       'base-port': { type: 'string' },
       kubeconfig: { type: 'string' },
+      'dns-ttl': { type: 'string' },
     },
   });
   const scale = values.scale ? /^(\d+)x(\d+)$/.exec(values.scale) : undefined;
@@ -43,6 +45,8 @@ async function main() {
       values['base-port'] === undefined
         ? undefined
         : Number(values['base-port']),
+    dnsTtl:
+      values['dns-ttl'] === undefined ? undefined : Number(values['dns-ttl']),
     generated: scale
       ? generateEstate({
           clusters: Number(scale[1]),

@@ -497,3 +497,23 @@ describe('the control API', () => {
     ).toBe(404);
   });
 });
+
+describe('a short DNS TTL', () => {
+  it('caps the TTL of address records, and leaves NS records alone', async () => {
+    const short = await startSandbox({
+      estatesDir: ESTATES,
+      clusters: ['tke-blog'],
+      basePort: 0,
+      dnsTtl: 5,
+    });
+    try {
+      const records = short.cloud!.state.domains['example.com'];
+      expect(records.find(r => r.Name === 'blog')!.TTL).toBe(5);
+      expect(records.filter(r => r.Type === 'NS').map(r => r.TTL)).toEqual([
+        86400, 86400,
+      ]);
+    } finally {
+      await short.stop();
+    }
+  });
+});

@@ -18,6 +18,12 @@ export interface SandboxOptions {
    * for everything; N, cluster i on N+i, then the cloud and the control API on the next two.
    */
   basePort?: number;
+  /**
+   * Caps the TTL of the seed's A, AAAA and CNAME records, in seconds. DNSPod's free plan
+   * starts at 600 s, and a DNS cutover waits out the TTL: a portal demo or browser test of
+   * that story finishes in seconds with e.g. 5. Default: the seed's TTLs.
+   */
+  dnsTtl?: number;
 }
 
 export interface Sandbox {
@@ -58,6 +64,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         seedFile: path.resolve(options.estatesDir, cloudConfig.seedFile),
         credentials: [cloudConfig.credentials],
       });
+      if (options.dnsTtl !== undefined) {
+        for (const record of Object.values(cloud.state.domains).flat()) {
+          if (['A', 'AAAA', 'CNAME'].includes(record.Type)) {
+            record.TTL = Math.min(record.TTL, options.dnsTtl);
+          }
+        }
+      }
       stoppers.push(cloud.stop);
     }
 
