@@ -300,5 +300,8 @@ describe('templates', () => {
     expect(output.text[0].content).toContain(
       'istio/tke-saas-primary/primary.yaml',
     );
+    expect(output.text[0].content).toContain(
+      'the files install nothing until the repository applying them runs istioctl install',
+    );
   });
 });
