@@ -227,7 +227,13 @@ export class KubeApiClient {
       ...init,
       method: 'GET',
       redirect: 'manual',
-      signal: AbortSignal.any([this.signal, options.signal]) as any,
+      // The server ends the watch after timeoutSeconds; a connection that outlives that by
+      // far is dead without having said so, and is given up so that it can be made again.
+      signal: AbortSignal.any([
+        this.signal,
+        options.signal,
+        AbortSignal.timeout((options.timeoutSeconds + 30) * 1000),
+      ]) as any,
     });
     if (response.status !== 200) {
       const text = await response.text();
