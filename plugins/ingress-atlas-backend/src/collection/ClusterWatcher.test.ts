@@ -284,6 +284,30 @@ describe('ClusterWatches', () => {
     }
   });
 
+  it('leaves a kind to the periodic refresh once its watch keeps failing past the retries', async () => {
+    const { watches, logger } = await watched({ watchTimeoutSeconds: 1 });
+    try {
+      // Every request from now on is answered 503: a watch that cannot (re)connect is
+      // retried twice with backoff, then given up.
+      cluster.faults.set({ errorRate: 1, errorCode: 503 });
+      const status = await eventually(
+        async () => (await watches.status()).test,
+        s => s.watching.length === 0,
+      );
+      expect(status.watching).toEqual([]);
+      expect(Object.values(status.periodicOnly)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^HTTP 503/)]),
+      );
+      expect(logger.warn).toHaveBeenCalledWith(
+        'Cannot watch a kind; it is read at the periodic refresh only',
+        expect.objectContaining({ cluster: 'test', kind: 'services' }),
+      );
+      expect(cluster.stats.byVerb.list ?? 0).toBe(0);
+    } finally {
+      await watches.deactivate();
+    }
+  });
+
   it('watches nothing unless activated (the replica holds no lease)', async () => {
     const knex = await databases.init('SQLITE_3');
     const store = await SnapshotStore.create({
