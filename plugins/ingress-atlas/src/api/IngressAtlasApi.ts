@@ -4,6 +4,7 @@ import {
   ClustersResponse,
   CostResponse,
   EntityExposure,
+  ExposuresResponse,
   FindingsFilter,
   FindingsResponse,
   Topology,
@@ -21,6 +22,8 @@ export interface IngressAtlasApi {
   getTopology(filter?: TopologyFilter): Promise<Topology>;
   getFindings(filter?: FindingsFilter): Promise<FindingsResponse>;
   getCost(): Promise<CostResponse>;
+  /** Every exposure path with its entries, gateways, routes and costs. */
+  getExposures(): Promise<ExposuresResponse>;
   /** Schedules a refresh of all clusters and cloud inventories. */
   refresh(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import {
   ClustersResponse,
   CostResponse,
   EntityExposure,
+  ExposuresResponse,
   FindingsFilter,
   FindingsResponse,
   Topology,
@@ -65,6 +66,10 @@ export class IngressAtlasClient implements IngressAtlasApi {
 
   getCost(): Promise<CostResponse> {
     return this.#get('/cost');
+  }
+
+  getExposures(): Promise<ExposuresResponse> {
+    return this.#get('/exposures');
   }
 
   async refresh(): Promise<void> {

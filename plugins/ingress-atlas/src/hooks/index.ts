@@ -3,3 +3,4 @@ export { useEntityExposure } from './useEntityExposure';
 export { useTemplateLink, templateName } from './useTemplateLink';
 export type { TemplateParameters } from './useTemplateLink';
 export { useTemplateTitle, humaniseTemplateName } from './useTemplateTitle';
+export { useFindingOwners, NO_OWNER } from './useFindingOwners';

@@ -4,7 +4,10 @@ import { useApiHolder } from '@backstage/core-plugin-api';
 import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
 
 // One catalog request per template and page, however many buttons name it.
-const titles = new WeakMap<CatalogApi, Map<string, Promise<string | undefined>>>();
+const titles = new WeakMap<
+  CatalogApi,
+  Map<string, Promise<string | undefined>>
+>();
 
 function templateRefOf(templateRef: string) {
   return parseEntityRef(templateRef, {

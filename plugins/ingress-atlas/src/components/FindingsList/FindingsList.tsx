@@ -16,7 +16,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import ErrorIcon from '@material-ui/icons/Error';
 import WarningIcon from '@material-ui/icons/Warning';
 import InfoIcon from '@material-ui/icons/Info';
-import { Link } from '@backstage/core-components';
+import { Link, Progress } from '@backstage/core-components';
 import {
   Finding,
   ObjectRef,
@@ -26,6 +26,7 @@ import { formatMonthlyCny } from '../../utils/format';
 import { mostSevere, sortFindings } from '../../utils/findings';
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
+import { NO_OWNER, useFindingOwners } from '../../hooks';
 
 export function describeObject(object: ObjectRef) {
   const name = object.namespace
@@ -147,12 +148,15 @@ export function SeverityLabel({ severity }: { severity: Severity }) {
   );
 }
 
-type GroupBy = 'none' | 'cluster' | 'code';
+type GroupBy = 'none' | 'cluster' | 'owner' | 'code';
 
 const clusterOf = (finding: Finding) =>
   finding.objects.find(o => o.cluster)?.cluster ?? 'Cloud account';
 
-const GROUP_KEYS: Record<Exclude<GroupBy, 'none'>, (f: Finding) => string> = {
+const GROUP_KEYS: Record<
+  Exclude<GroupBy, 'none' | 'owner'>,
+  (f: Finding) => string
+> = {
   cluster: clusterOf,
   code: f => f.code,
 };
@@ -173,6 +177,7 @@ export function FindingsTable({
   const [shown, setShown] = useState<Set<Severity>>(new Set(SEVERITIES));
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
   const [query, setQuery] = useState('');
+  const owners = useFindingOwners(findings, groupBy === 'owner');
   // On a phone five columns leave the finding itself a few letters wide: one block each.
   const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
 
@@ -191,8 +196,21 @@ export function FindingsTable({
   );
   const groups = new Map<string, Finding[]>();
   for (const finding of visible) {
-    const key = groupBy === 'none' ? '' : GROUP_KEYS[groupBy](finding);
-    groups.set(key, [...(groups.get(key) ?? []), finding]);
+    let keys = [''];
+    if (groupBy === 'owner') {
+      // A finding about several teams' entities is listed under each team.
+      keys = owners.value?.get(finding.id) ?? [NO_OWNER];
+    } else if (groupBy !== 'none') {
+      keys = [GROUP_KEYS[groupBy](finding)];
+    }
+    for (const key of keys)
+      groups.set(key, [...(groups.get(key) ?? []), finding]);
+  }
+  if (groups.has(NO_OWNER)) {
+    // Last, after the teams.
+    const unowned = groups.get(NO_OWNER)!;
+    groups.delete(NO_OWNER);
+    groups.set(NO_OWNER, unowned);
   }
   const toggle = (severity: Severity) =>
     setShown(previous => {
@@ -251,6 +269,7 @@ export function FindingsTable({
             >
               <MenuItem value="none">Nothing</MenuItem>
               <MenuItem value="cluster">Cluster</MenuItem>
+              <MenuItem value="owner">Owner</MenuItem>
               <MenuItem value="code">Code</MenuItem>
             </TextField>
             <TextField
@@ -262,6 +281,12 @@ export function FindingsTable({
               onChange={event => setQuery(event.target.value)}
             />
           </Box>
+          {owners.loading && <Progress />}
+          {owners.error && (
+            <Alert severity="error">
+              Could not tell the owners: {owners.error.message}
+            </Alert>
+          )}
           {narrow ? (
             <FindingStack
               groups={groups}

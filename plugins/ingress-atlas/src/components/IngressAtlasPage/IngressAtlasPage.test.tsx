@@ -12,6 +12,8 @@ import { ingressAtlasRefreshPermission } from '@ingress-atlas/plugin-ingress-atl
 import { IngressAtlasPage } from './IngressAtlasPage';
 import { FindingsOverview } from './FindingsOverview';
 import {
+  blogEntity,
+  blogExposure,
   clustersResponse,
   staleEdge,
   tcmFinding,
@@ -342,5 +344,52 @@ describe('IngressAtlasPage', () => {
       .map(row => row.textContent);
     expect(groups).toEqual(['tke-blog (2)', 'Cloud account (1)']);
     // Menus and clicks through Material UI take seconds on a busy machine.
+  }, 30_000);
+
+  it('groups findings by the owners of the entities they concern', async () => {
+    const unowned: Finding = {
+      ...tcmFinding,
+      id: 'IDLE_EIP:eip-idle0001',
+      code: 'IDLE_EIP',
+      message: 'EIP eip-idle0001 is bound to nothing',
+      objects: [{ kind: 'EIP', name: 'eip-idle0001', id: 'cost:eip-idle0001' }],
+      templateRef: undefined,
+    };
+    server.use(
+      http.get(`${API}/findings`, () =>
+        HttpResponse.json({ findings: [tcmFinding, unowned] }),
+      ),
+      http.get(`${API}/exposures`, () =>
+        HttpResponse.json({
+          generatedAt: blogExposure.generatedAt,
+          paths: blogExposure.paths,
+          entries: blogExposure.entries,
+          gateways: blogExposure.gateways.map(g => ({
+            ...g,
+            controlPlane: tcmFinding.objects[0].id,
+          })),
+          routes: blogExposure.routes,
+          costs: blogExposure.costs,
+        }),
+      ),
+    );
+    const catalogApi = catalogApiMock({ entities: [blogEntity] });
+
+    await renderWithPlugin(<FindingsOverview />, {
+      apis: [[catalogApiRef, catalogApi]],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Group by/ }),
+    );
+    await userEvent.click(screen.getByRole('option', { name: 'Owner' }));
+
+    await waitFor(() =>
+      expect(
+        screen
+          .getAllByRole('row')
+          .filter(row => row.querySelector('th[scope="rowgroup"]'))
+          .map(row => row.textContent),
+      ).toEqual([`${blogEntity.spec!.owner} (1)`, 'No owning entity (1)']),
+    );
   }, 30_000);
 });
