@@ -1,7 +1,6 @@
 import { SWRConfig } from 'swr';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { JsonObject } from '@backstage/types';
 import {
   EntityProvider,
   entityRouteRef,
@@ -20,7 +19,7 @@ export function renderWithPlugin(
     entity?: Entity;
     path?: string;
     apis?: readonly any[];
-    config?: JsonObject;
+    config?: NonNullable<Parameters<typeof renderInTestApp>[1]>['config'];
   } = {},
 ) {
   return renderInTestApp(

@@ -319,6 +319,8 @@ function FlowView({
         borderRadius={4}
         position="relative"
       >
+        {/* An application region is the role for a widget that handles arrow keys itself. */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
         <div
           // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
           tabIndex={0}
