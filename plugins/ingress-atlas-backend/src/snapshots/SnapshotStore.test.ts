@@ -5,6 +5,10 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { compressInventory } from '../collection/collectionJob';
 import { gunzipJson, gzipJson } from './compression';
 import { SnapshotStore } from './SnapshotStore';
+import knexFactory from 'knex';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -195,5 +199,28 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     const [stored] = await store.listCloud();
     expect(stored.collectedAt).toBe('t2');
     expect(stored.loadBalancers.map(lb => lb.id)).toEqual(['lb-2']);
+  });
+});
+
+describe('SnapshotStore on an SQLite file', () => {
+  it('writes through a write-ahead log synced at checkpoints, not on every commit', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-sqlite-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'ingress-atlas.sqlite') },
+      useNullAsDefault: true,
+    });
+    try {
+      await SnapshotStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+      const [{ journal_mode }] = await knex.raw('PRAGMA journal_mode');
+      const [{ synchronous }] = await knex.raw('PRAGMA synchronous');
+      expect(journal_mode).toBe('wal');
+      expect(synchronous).toBe(1); // NORMAL
+    } finally {
+      await knex.destroy();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -49,6 +49,7 @@ const MODELS_KEPT = 3;
 export class SnapshotStore {
   static async create(options: { database: DatabaseService }) {
     const client = await options.database.getClient();
+    await tuneSqlite(client);
     if (!options.database.migrations?.skip) {
       await client.migrate.latest({ directory: migrationsDir });
     }
@@ -172,4 +173,25 @@ export class SnapshotStore {
         }
       : undefined;
   }
+}
+
+/**
+ * better-sqlite3 runs on the thread that answers requests, and by default syncs the file to
+ * disk on every commit: a refresh's writes (snapshots, the model, lease renewals) then held
+ * that thread for tens of milliseconds each. A write-ahead log synced at checkpoints keeps
+ * commits atomic and durable across a crash of the process; only a power loss may lose the
+ * last commits, which the next refresh writes again.
+ */
+async function tuneSqlite(db: Knex) {
+  const client = String(db.client.config.client);
+  if (!client.includes('sqlite')) return;
+  const tune = async () => {
+    await db.raw('PRAGMA journal_mode = WAL');
+    await db.raw('PRAGMA synchronous = NORMAL');
+  };
+  await tune();
+  // Connections the pool opens later start with the defaults again.
+  db.client.pool?.on?.('createSuccess', (_id: unknown, connection: { pragma?(s: string): unknown }) => {
+    connection.pragma?.('synchronous = NORMAL');
+  });
 }
