@@ -128,6 +128,8 @@ const useStyles = makeStyles(theme => ({
   info: { color: theme.palette.info.main },
   severityCell: { whiteSpace: 'nowrap', verticalAlign: 'top' },
   cell: { verticalAlign: 'top' },
+  // Cluster names and amounts are read whole, never broken over lines.
+  nowrap: { verticalAlign: 'top', whiteSpace: 'nowrap' },
   groupRow: { background: theme.palette.background.default },
   table: { minWidth: 640 },
   scroll: { overflowX: 'auto' },
@@ -301,7 +303,9 @@ export function FindingsTable({
                     <TableCell>Severity</TableCell>
                     <TableCell>Finding</TableCell>
                     <TableCell>Cluster</TableCell>
-                    <TableCell align="right">Spend at stake</TableCell>
+                    <TableCell align="right" className={classes.nowrap}>
+                      Spend at stake
+                    </TableCell>
                     <TableCell>Action</TableCell>
                   </TableRow>
                 </TableHead>
@@ -453,8 +457,8 @@ function FindingRow({
           </Typography>
         )}
       </TableCell>
-      <TableCell className={classes.cell}>{clusterOf(finding)}</TableCell>
-      <TableCell className={classes.cell} align="right">
+      <TableCell className={classes.nowrap}>{clusterOf(finding)}</TableCell>
+      <TableCell className={classes.nowrap} align="right">
         {finding.monthlyWasteCny === undefined
           ? ''
           : formatMonthlyCny(finding.monthlyWasteCny)}
