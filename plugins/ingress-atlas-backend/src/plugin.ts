@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import os from 'node:os';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { ingressAtlasPermissions } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
@@ -27,6 +29,21 @@ import { AtlasModelService } from './service/AtlasModelService';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const REFRESH_TASK_ID = 'ingress-atlas:refresh';
+
+/**
+ * This replica, the same after a restart: its host and the port it listens on. Undefined when
+ * the port is chosen at startup (0, as in tests), where two processes on one host could not
+ * be told apart.
+ */
+function replicaId(config: Config): string | undefined {
+  const listen = config.getOptional('backend.listen');
+  const port =
+    typeof listen === 'string'
+      ? listen.split(':').pop()
+      : (listen as { port?: number } | undefined)?.port ?? 7007;
+  if (!port || Number(port) === 0) return undefined;
+  return `${os.hostname()}:${port}`;
+}
 
 /**
  * Ingress Atlas backend: discovers clusters and cloud accounts, stores their snapshots,
@@ -135,6 +152,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
           auth,
           publishEarlyAfterMs: atlasConfig.publishEarlyAfterMs,
           watches,
+          holder: replicaId(config),
         });
         lifecycle.addShutdownHook(() => cycle.stop());
 

@@ -61,20 +61,27 @@ export class AtlasRefresher {
     await this.collector.stop();
   }
 
-  /** `onCluster` hears of each cluster as soon as its outcome is stored. */
+  /**
+   * `onCluster` hears of each cluster as soon as its outcome is stored, with how many of the
+   * refresh's clusters are still being read.
+   */
   async refresh(
-    options: { onCluster?: (result: RefreshSummary['clusters'][number]) => void } = {},
+    options: {
+      onCluster?: (result: RefreshSummary['clusters'][number], pending: number) => void;
+    } = {},
   ): Promise<RefreshSummary> {
     const { logger, store } = this.options;
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
     const connections = await this.listConnections(sourceErrors);
 
+    let pending = connections.length;
     const clusters = await mapWithConcurrency(
       connections,
       this.options.concurrency,
       async connection => {
         const result = await this.refreshCluster(connection);
-        options.onCluster?.(result);
+        pending -= 1;
+        options.onCluster?.(result, pending);
         return result;
       },
     ).finally(() => this.collector.stop());

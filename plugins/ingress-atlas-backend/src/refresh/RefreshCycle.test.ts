@@ -56,6 +56,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       publishEarlyAfterMs?: number;
       watch?: boolean;
       knex?: Knex;
+      holder?: string;
     } = {},
   ) {
     const knex = options.knex ?? (await databases.init(databaseId));
@@ -96,6 +97,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       leaseTtlMs: options.leaseTtlMs ?? 2_000,
       publishEarlyAfterMs: options.publishEarlyAfterMs ?? 30_000,
       watches,
+      holder: options.holder,
     });
     return {
       knex,
@@ -131,6 +133,22 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       ]);
       // The lease is given back, marked released.
       expect((await leases.state('refresh'))?.expiresAt).toBe(-1);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('takes back at once the lease its own process held before a restart', async () => {
+    const { cycle, leases, stop } = await replica({
+      leaseTtlMs: 60_000,
+      holder: 'host-1:7007',
+    });
+    try {
+      // The same replica's previous process died holding the lease for another minute.
+      expect(await leases.tryAcquire('refresh', 'host-1:7007', 60_000)).toBe(true);
+      const started = Date.now();
+      expect(await cycle.run()).toMatchObject({ ran: true });
+      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       await stop();
     }

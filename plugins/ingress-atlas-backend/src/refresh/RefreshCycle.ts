@@ -36,7 +36,8 @@ export type RefreshOutcome =
  * - A slow cluster does not hold back the others: when clusters are still being read
  *   `publishEarlyAfterMs` after the start and some have been read since, the model is
  *   analysed and published from what is stored (fresh data for those read, the last
- *   snapshot of the others), then again when the refresh ends.
+ *   snapshot of the others), again whenever more clusters were read while others are still
+ *   being read, and once more when the refresh ends.
  * - With `watches`, the replica that refreshes also takes the watch lease and keeps it (and
  *   the clusters' watches) between refreshes; the watches store each change and
  *   {@link RefreshCycle.publishChanges} publishes it. The other replicas skip their refreshes
@@ -58,11 +59,17 @@ export class RefreshCycle {
     leaseTtlMs?: number;
     publishEarlyAfterMs: number;
     watches?: ClusterWatches;
+    /**
+     * Who holds the leases: stable across restarts of one replica (see `replicaId`), so that
+     * a restarted replica takes back at once the leases its dead process held. A random one
+     * by default.
+     */
+    holder?: string;
   }) {
     return new RefreshCycle({ leaseTtlMs: 15_000, ...options });
   }
 
-  readonly #holder = randomUUID();
+  readonly #holder: string;
   #watchRenewal?: NodeJS.Timeout;
   #standby?: NodeJS.Timeout;
   #running?: Promise<RefreshOutcome>;
@@ -73,7 +80,9 @@ export class RefreshCycle {
     private readonly options: Parameters<typeof RefreshCycle.create>[0] & {
       leaseTtlMs: number;
     },
-  ) {}
+  ) {
+    this.#holder = options.holder ?? randomUUID();
+  }
 
   async run(): Promise<RefreshOutcome> {
     // The schedule and a standby's takeover may both start one.
@@ -240,34 +249,46 @@ export class RefreshCycle {
   private async refresh(): Promise<RefreshOutcome> {
     const { refresher, logger, publishEarlyAfterMs } = this.options;
     const started = Date.now();
-    let readSinceStart = 0;
-    let done = false;
-    let early: Promise<unknown> | undefined;
+    let read = 0;
+    let readPublished = 0;
+    let pending = Infinity;
+    let earlyPublications = 0;
+    let publishing: Promise<unknown> | undefined;
+    // One publication at a time; after the deadline, again whenever more clusters were read
+    // while others are still being read, so no cluster waits for the slowest one.
     const publishEarly = () => {
-      if (done || early || readSinceStart === 0) return;
+      if (publishing || pending === 0 || read === readPublished) return;
       if (Date.now() - started < publishEarlyAfterMs) return;
-      logger.info(
-        'Publishing the clusters read so far while others are still being read',
-        {
-          read: readSinceStart,
-        },
-      );
-      early = this.publish(undefined).catch(error =>
-        logger.warn('Publishing the clusters read so far failed', {
-          error: error.message,
-        }),
-      );
+      logger.info('Publishing the clusters read so far while others are still being read', {
+        read,
+        pending,
+      });
+      readPublished = read;
+      publishing = this.publish(undefined)
+        .then(() => {
+          earlyPublications += 1;
+        })
+        .catch(error =>
+          logger.warn('Publishing the clusters read so far failed', {
+            error: error.message,
+          }),
+        )
+        .finally(() => {
+          publishing = undefined;
+          publishEarly();
+        });
     };
     const timer = setTimeout(publishEarly, publishEarlyAfterMs);
     try {
       const summary = await refresher.refresh({
-        onCluster: result => {
-          if (result.ok) readSinceStart += 1;
+        onCluster: (result, stillPending) => {
+          if (result.ok) read += 1;
+          pending = stillPending;
           publishEarly();
         },
       });
-      done = true;
-      await early;
+      pending = 0;
+      while (publishing) await publishing;
       const model = await this.publish(summary.sourceErrors);
       logger.info('Refreshed the atlas', {
         clusters: summary.clusters.length,
@@ -276,9 +297,9 @@ export class RefreshCycle {
         findings: model.findings,
         ms: Date.now() - started,
       });
-      return { ran: true, publications: early ? 2 : 1 };
+      return { ran: true, publications: earlyPublications + 1 };
     } finally {
-      done = true;
+      pending = 0;
       clearTimeout(timer);
     }
   }
