@@ -55,125 +55,142 @@ async function expectFitsAndHeadingsInOrder(page: Page, name: string) {
     0,
   );
   const list = await headings(page);
-  expect(levelJumps(list), `${name}: headings ${list.join(', ')}`).toEqual(
-    [],
-  );
+  expect(levelJumps(list), `${name}: headings ${list.join(', ')}`).toEqual([]);
 }
 
-test('at 390 px the blog card and its Ingress tab fit, with headings in order, one exposure request and no key warnings', async ({
-  page,
-}) => {
-  const exposureRequests: string[] = [];
-  page.on('request', request => {
-    if (/\/api\/ingress-atlas\/entities\/.*\/exposure$/.test(request.url())) {
-      exposureRequests.push(request.url());
-    }
-  });
-  const keyWarnings: string[] = [];
-  page.on('console', message => {
-    const text = message.text();
-    if (/unique "key" prop|unique id property/.test(text)) {
-      keyWarnings.push(text.slice(0, 200));
-    }
-  });
-  await signIn(page);
-
-  const card = page.locator('.MuiCard-root', {
-    has: page.getByText('How this entity is reached'),
-  });
-  await expect(async () => {
-    exposureRequests.length = 0;
-    await page.goto('/catalog/default/component/blog');
-    await expect(card.getByText('blog.example.com')).toBeVisible({
-      timeout: 10_000,
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`in the ${theme} theme`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.addInitScript(
+        mode => window.localStorage.setItem('theme', mode),
+        theme,
+      );
     });
-  }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
-  await expect(
-    card.getByRole('heading', { name: 'Ingress', level: 3 }),
-  ).toBeVisible();
-  await expectFitsAndHeadingsInOrder(page, 'ingress-card');
 
-  await page.getByRole('link', { name: 'Ingress', exact: true }).click();
-  await expect(
-    page.getByRole('heading', { name: 'Exposure paths' }),
-  ).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Cost', level: 2 })).toBeVisible();
-  await expect(page.locator('.react-flow').first()).toBeVisible();
-  await expectFitsAndHeadingsInOrder(page, 'ingress-tab');
+    test('at 390 px the blog card and its Ingress tab fit, with headings in order, one exposure request and no key warnings', async ({
+      page,
+    }) => {
+      const exposureRequests: string[] = [];
+      page.on('request', request => {
+        if (
+          /\/api\/ingress-atlas\/entities\/.*\/exposure$/.test(request.url())
+        ) {
+          exposureRequests.push(request.url());
+        }
+      });
+      const keyWarnings: string[] = [];
+      page.on('console', message => {
+        const text = message.text();
+        if (/unique "key" prop|unique id property/.test(text)) {
+          keyWarnings.push(text.slice(0, 200));
+        }
+      });
+      await signIn(page);
 
-  // The card and the tab of one page share their request.
-  expect(exposureRequests).toHaveLength(1);
-  expect(keyWarnings).toEqual([]);
-});
+      const card = page.locator('.MuiCard-root', {
+        has: page.getByText('How this entity is reached'),
+      });
+      await expect(async () => {
+        exposureRequests.length = 0;
+        await page.goto('/catalog/default/component/blog');
+        await expect(card.getByText('blog.example.com')).toBeVisible({
+          timeout: 10_000,
+        });
+      }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
+      await expect(
+        card.getByRole('heading', { name: 'Ingress', level: 3 }),
+      ).toBeVisible();
+      await expectFitsAndHeadingsInOrder(page, `ingress-card-${theme}`);
 
-const ATLAS_TABS: Array<[string, string, (page: Page) => Promise<void>]> = [
-  [
-    'clusters',
-    '/ingress-atlas',
-    page =>
-      expect(
-        page.getByRole('row', { name: /^tke-blog\b/ }),
-      ).toBeVisible({ timeout: REFRESHED_WITHIN }),
-  ],
-  [
-    'topology',
-    '/ingress-atlas/topology',
-    page =>
-      expect(
-        page.getByRole('application', { name: /^Topology graph/ }),
-      ).toBeVisible({ timeout: REFRESHED_WITHIN }),
-  ],
-  [
-    'cost',
-    '/ingress-atlas/cost',
-    page =>
-      expect(page.getByText('Ingress spend')).toBeVisible({
-        timeout: REFRESHED_WITHIN,
-      }),
-  ],
-  [
-    'findings',
-    '/ingress-atlas/findings',
-    page =>
-      expect(
-        page.getByRole('group', { name: 'Show severities' }),
-      ).toBeVisible({ timeout: REFRESHED_WITHIN }),
-  ],
-];
+      await page.getByRole('link', { name: 'Ingress', exact: true }).click();
+      await expect(
+        page.getByRole('heading', { name: 'Exposure paths' }),
+      ).toBeVisible();
+      await expect(
+        page.getByRole('heading', { name: 'Cost', level: 2 }),
+      ).toBeVisible();
+      await expect(page.locator('.react-flow').first()).toBeVisible();
+      await expectFitsAndHeadingsInOrder(page, `ingress-tab-${theme}`);
 
-for (const [name, path, loaded] of ATLAS_TABS) {
-  test(`at 390 px the Atlas ${name} tab fits, with headings in order`, async ({
-    page,
-  }) => {
-    await signIn(page);
-    await page.goto(path);
-    await loaded(page);
-    await expectFitsAndHeadingsInOrder(page, `atlas-${name}`);
+      // The card and the tab of one page share their request.
+      expect(exposureRequests).toHaveLength(1);
+      expect(keyWarnings).toEqual([]);
+    });
+
+    const ATLAS_TABS: Array<[string, string, (page: Page) => Promise<void>]> = [
+      [
+        'clusters',
+        '/ingress-atlas',
+        page =>
+          expect(page.getByRole('row', { name: /^tke-blog\b/ })).toBeVisible({
+            timeout: REFRESHED_WITHIN,
+          }),
+      ],
+      [
+        'topology',
+        '/ingress-atlas/topology',
+        page =>
+          expect(
+            page.getByRole('application', { name: /^Topology graph/ }),
+          ).toBeVisible({ timeout: REFRESHED_WITHIN }),
+      ],
+      [
+        'cost',
+        '/ingress-atlas/cost',
+        page =>
+          expect(page.getByText('Ingress spend')).toBeVisible({
+            timeout: REFRESHED_WITHIN,
+          }),
+      ],
+      [
+        'findings',
+        '/ingress-atlas/findings',
+        page =>
+          expect(
+            page.getByRole('group', { name: 'Show severities' }),
+          ).toBeVisible({ timeout: REFRESHED_WITHIN }),
+      ],
+    ];
+
+    for (const [name, path, loaded] of ATLAS_TABS) {
+      test(`at 390 px the Atlas ${name} tab fits, with headings in order`, async ({
+        page,
+      }) => {
+        await signIn(page);
+        await page.goto(path);
+        await loaded(page);
+        await expectFitsAndHeadingsInOrder(page, `atlas-${name}-${theme}`);
+      });
+    }
+
+    test('the topology takes the keyboard: search first, arrows between nodes, Enter for details', async ({
+      page,
+    }) => {
+      await signIn(page);
+      await page.goto('/ingress-atlas/topology');
+      const graph = page.getByRole('application', { name: /^Topology graph/ });
+      await expect(graph).toBeVisible({ timeout: REFRESHED_WITHIN });
+
+      await page
+        .getByRole('combobox', { name: /Find a node/ })
+        .or(page.getByRole('textbox', { name: /Find a node/ }))
+        .first()
+        .focus();
+      await page.keyboard.press('Tab');
+      // The autocomplete's clear and open buttons are not tab stops: the graph comes next.
+      await expect(graph).toBeFocused();
+      const ring = await graph.evaluate(
+        element => getComputedStyle(element).outlineStyle,
+      );
+      expect(ring).not.toBe('none');
+
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      await expect(page.getByLabel('Selected node')).toBeVisible();
+      await page.screenshot({
+        path: `${SCREENSHOTS}/phone-topology-keyboard-${theme}.png`,
+      });
+    });
   });
 }
-
-test('the topology takes the keyboard: search first, arrows between nodes, Enter for details', async ({
-  page,
-}) => {
-  await signIn(page);
-  await page.goto('/ingress-atlas/topology');
-  const graph = page.getByRole('application', { name: /^Topology graph/ });
-  await expect(graph).toBeVisible({ timeout: REFRESHED_WITHIN });
-
-  await page.getByRole('combobox', { name: /Find a node/ }).or(
-    page.getByRole('textbox', { name: /Find a node/ }),
-  ).first().focus();
-  await page.keyboard.press('Tab');
-  // The autocomplete's clear and open buttons are not tab stops: the graph comes next.
-  await expect(graph).toBeFocused();
-  const ring = await graph.evaluate(
-    element => getComputedStyle(element).outlineStyle,
-  );
-  expect(ring).not.toBe('none');
-
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Selected node')).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/phone-topology-keyboard.png` });
-});
