@@ -1,5 +1,62 @@
-import { PLAINTEXT_TLS_MODE } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  AtlasModel,
+  ExposurePath,
+  Gateway,
+  PLAINTEXT_TLS_MODE,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding, TEMPLATES } from './types';
+
+/**
+ * What to change depends on what configures the gateway: the HTTPS template edits Istio
+ * Gateway servers only, so it is offered for Istio gateways alone.
+ */
+function advice(
+  gateway: Gateway,
+  path: ExposurePath,
+  model: Pick<AtlasModel, 'routes'>,
+) {
+  const route = model.routes.find(r => r.id === path.route);
+  if (gateway.kind === 'ingress-controller') {
+    const ingress = route
+      ? `Ingress ${route.namespace}/${route.name}`
+      : 'its Ingress';
+    return {
+      fix: `Add a spec.tls entry for ${
+        path.host
+      } to ${ingress}, with a TLS Secret in ${
+        route?.namespace ?? "the Ingress's namespace"
+      } (for example from cert-manager); the controller then serves HTTPS and, as ingress-nginx does by default, redirects HTTP to it.`,
+      objects: route
+        ? [
+            {
+              kind: 'Ingress',
+              name: route.name,
+              namespace: route.namespace,
+              cluster: route.cluster,
+              id: route.id,
+            },
+          ]
+        : [],
+    };
+  }
+  if (gateway.kind === 'gateway-api') {
+    return {
+      fix: `Add an HTTPS listener for ${path.host} to Gateway ${gateway.namespace}/${gateway.name} with certificateRefs to a TLS Secret in ${gateway.namespace} (or one a ReferenceGrant allows), and an HTTPRoute that redirects HTTP to HTTPS.`,
+      objects: [],
+    };
+  }
+  return {
+    fix: `Add an HTTPS server for ${path.host} with a certificate (credentialName in ${gateway.namespace}) and redirect HTTP to it.`,
+    objects: [],
+    templateRef: TEMPLATES.enableGatewayHttps,
+    parameters: {
+      cluster: gateway.cluster,
+      namespace: gateway.namespace,
+      gateway: gateway.name,
+      host: path.host,
+    },
+  };
+}
 
 /** A public host a gateway serves over plain HTTP only. */
 export const gatewayPlaintext: Analyzer = {
@@ -20,6 +77,7 @@ export const gatewayPlaintext: Analyzer = {
       const key = `${gateway.id}|${path.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const fix = advice(gateway, path, model);
       findings.push(
         finding({
           code: 'GATEWAY_PLAINTEXT_PUBLIC',
@@ -33,15 +91,13 @@ export const gatewayPlaintext: Analyzer = {
               cluster: gateway.cluster,
               id: gateway.id,
             },
+            ...fix.objects,
           ],
-          fix: `Add an HTTPS server for ${path.host} with a certificate (credentialName in ${gateway.namespace}) and redirect HTTP to it.`,
-          templateRef: TEMPLATES.enableGatewayHttps,
-          parameters: {
-            cluster: gateway.cluster,
-            namespace: gateway.namespace,
-            gateway: gateway.name,
-            host: path.host,
-          },
+          fix: fix.fix,
+          ...(fix.templateRef && {
+            templateRef: fix.templateRef,
+            parameters: fix.parameters,
+          }),
         }),
       );
     }
