@@ -156,7 +156,7 @@ const DEFINITIONS: Record<FindingCode, FindingDefinition> = {
     severities: ['warning'],
     description:
       'A gateway serves a host reachable from the internet over HTTP only: traffic and credentials cross the internet unencrypted.',
-    fix: 'Add an HTTPS server for the host with a certificate and redirect HTTP to it (template "Enable HTTPS on a gateway host").',
+    fix: 'Serve the host over HTTPS and redirect HTTP to it, as the gateway is configured: an HTTPS server with a credentialName on an Istio Gateway (template "Enable HTTPS on a gateway host"), a spec.tls entry on the Ingress for an ingress controller, an HTTPS listener with certificateRefs on a Gateway API Gateway.',
   },
   SERVICE_BYPASSES_GATEWAY: {
     title: "Service bypasses the mesh's ingress gateway",
