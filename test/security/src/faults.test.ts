@@ -2,7 +2,7 @@ import {
   SandboxAtlas,
   startSandboxAtlas,
 } from '@ingress-atlas/sandbox/testUtils';
-import { ingressAtlasPlugin } from './plugin';
+import ingressAtlasPlugin from '@ingress-atlas/plugin-ingress-atlas-backend';
 
 jest.setTimeout(180_000);
 
