@@ -351,6 +351,36 @@ export function sampleMemory(pid: number, everyMs = 100) {
   };
 }
 
+/** A guest's Backstage token from the sandbox portal's guest sign-in. */
+export async function guestToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) {
+    throw new Error(`Guest sign-in failed: HTTP ${res.status} ${await res.text()}`);
+  }
+  const body: any = await res.json();
+  return body.backstageIdentity.token;
+}
+
+/** Polls `probe` until it gives a value (a throw counts as none yet), or the time is up. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
 export const sleep = (ms: number) =>
   new Promise(resolve => setTimeout(resolve, ms));
 

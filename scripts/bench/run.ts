@@ -24,9 +24,10 @@ import {
   LogLine,
   RunningBackend,
   freePort,
-  sleep,
+  guestToken,
   startBackend,
   stopChild,
+  waitFor,
   writeBenchConfig,
 } from './backend';
 import {
@@ -177,21 +178,6 @@ function requestsPerCluster(before: Stats, after: Stats) {
   };
 }
 
-async function guestToken(backend: RunningBackend): Promise<string> {
-  const res = await fetch(
-    `${backend.url}/api/auth/guest/refresh?env=development`,
-    {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    },
-  );
-  if (!res.ok)
-    throw new Error(
-      `Guest sign-in failed: HTTP ${res.status} ${await res.text()}`,
-    );
-  const body: any = await res.json();
-  return body.backstageIdentity.token;
-}
-
 async function getJson(url: string, token: string): Promise<any> {
   const res = await fetch(url, {
     headers: { Authorization: `Bearer ${token}` },
@@ -199,22 +185,6 @@ async function getJson(url: string, token: string): Promise<any> {
   if (!res.ok)
     throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** The refresh that logged "Refreshed the atlas" at `done`, reconstructed from the backend's logs. */
@@ -313,7 +283,7 @@ async function main() {
   const readyMs = Date.now() - backendStarted;
   log(`Backend ready in ${readyMs} ms (pid ${backend.pid})`);
 
-  let token = await guestToken(backend);
+  let token = await guestToken(backend.url);
   const api = `${backend.url}/api/ingress-atlas`;
 
   // 1. The first refresh.
@@ -387,7 +357,7 @@ async function main() {
   );
 
   // 2. The entity view of each plugin.
-  token = await guestToken(backend);
+  token = await guestToken(backend.url);
   const ours: Call = {
     url: exposureUrl,
     headers: { Authorization: `Bearer ${token}` },
@@ -454,7 +424,7 @@ async function main() {
   );
 
   // 3. The atlas's entity view at 100 concurrent requests while a refresh runs.
-  token = await guestToken(backend);
+  token = await guestToken(backend.url);
   ours.headers.Authorization = `Bearer ${token}`;
   const before = exposure.generatedAt;
   const triggeredAt = Date.now();

@@ -41,9 +41,11 @@ import {
   LogLine,
   RunningBackend,
   freePort,
+  guestToken,
   sleep,
   startBackend,
   stopChild,
+  waitFor,
 } from '../bench/backend';
 import type { SandboxReady, SandboxRequest } from './sandboxProcess';
 import { ViewSample, loadView, summarizeView, viewTimeline } from './viewLoad';
@@ -544,36 +546,6 @@ interface Observation {
   faultyViews: ViewSample[];
   faultyPathsBefore: number;
   faultyPathsAfter: number;
-}
-
-async function guestToken(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/guest/refresh?env=development`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok) {
-    throw new Error(
-      `Guest sign-in failed: HTTP ${res.status} ${await res.text()}`,
-    );
-  }
-  const body: any = await res.json();
-  return body.backstageIdentity.token;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(everyMs);
-  }
 }
 
 // ---------------------------------------------------------------------------------------
