@@ -153,9 +153,25 @@ export interface WriteOptions {
 export async function createObject(
   cluster: ConnectedCluster,
   object: KubeObject,
-  options: WriteOptions,
+  { dryRun }: WriteOptions,
 ): Promise<KubeObject> {
-  return writeObject(cluster, object, options, 'create');
+  try {
+    return plain(
+      await cluster.objects.create(
+        object,
+        undefined,
+        dryRun ? DRY_RUN_ALL : undefined,
+        FIELD_MANAGER,
+      ),
+    );
+  } catch (error) {
+    throw kubeError(
+      error,
+      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
+        object,
+      )} on cluster ${cluster.name}`,
+    );
+  }
 }
 
 /**
@@ -240,31 +256,6 @@ export async function removeMapKeys(
       )} ${keys.join(', ')} of ${object.kind} ${object.namespace}/${
         object.name
       } on cluster ${cluster.name}`,
-    );
-  }
-}
-
-async function writeObject(
-  cluster: ConnectedCluster,
-  object: KubeObject,
-  { dryRun }: WriteOptions,
-  verb: 'create',
-): Promise<KubeObject> {
-  try {
-    return plain(
-      await cluster.objects[verb](
-        object,
-        undefined,
-        dryRun ? DRY_RUN_ALL : undefined,
-        FIELD_MANAGER,
-      ),
-    );
-  } catch (error) {
-    throw kubeError(
-      error,
-      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
-        object,
-      )} on cluster ${cluster.name}`,
     );
   }
 }
