@@ -15,7 +15,6 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipJson } from '../snapshots/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { certificateOf, secretMetadataOnly } from './certificates';
 import { CompressedInventory, compressInventory } from './collectionJob';
 import {
   KindOutcome,
@@ -23,7 +22,7 @@ import {
   WatchEvent,
   WatchStart,
   admitListItem,
-  isRelevantConfigMap,
+  keptOf,
   onlySelectorless,
 } from './KubeCollector';
 
@@ -265,13 +264,12 @@ export class ClusterWatcher {
       this.queue({ kind, key, rejected: admitted.rejected });
       return;
     }
-    let object = admitted.object;
-    let certificate: CertificateInfo | undefined;
-    if (kind === 'secrets') {
-      // As for a LIST: the certificate is read and the data dropped before anything is kept.
-      certificate = certificateOf(object);
-      object = secretMetadataOnly(object);
-    } else if (kind === 'configmaps' && !isRelevantConfigMap(object)) {
+    // As for a LIST: a Secret's certificate is read and its data dropped before anything is kept.
+    const {
+      items: [object],
+      certificates: [certificate],
+    } = keptOf(kind, [admitted.object]);
+    if (!object) {
       this.queue({ kind, key, deleted: true });
       return;
     }
@@ -337,18 +335,7 @@ export class ClusterWatcher {
 }
 
 function reduceList(kind: CollectedKind, outcome: KindOutcome): Reduced {
-  let items = outcome.items ?? [];
-  const certificates: CertificateInfo[] = [];
-  if (kind === 'secrets') {
-    for (const secret of items) {
-      const certificate = certificateOf(secret);
-      if (certificate) certificates.push(certificate);
-    }
-    items = items.map(secretMetadataOnly);
-  } else if (kind === 'configmaps') {
-    items = items.filter(isRelevantConfigMap);
-  }
-  return { items, rejected: outcome.rejected ?? [], certificates };
+  return { ...keptOf(kind, outcome.items ?? []), rejected: outcome.rejected ?? [] };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import fetch from 'node-fetch';
 import {
+  CertificateInfo,
   COLLECTED_KINDS,
   ClusterConnection,
   ClusterInventory,
@@ -443,12 +444,14 @@ export class KubeCollector {
       if (outcome.watchFrom) watchFrom[kind] = outcome.watchFrom;
     });
 
-    const certificates = (objects.secrets ?? [])
-      .map(certificateOf)
-      .filter(cert => cert !== undefined);
-    objects.secrets = objects.secrets?.map(secretMetadataOnly);
+    const certificates: CertificateInfo[] = [];
+    for (const kind of ['secrets', 'configmaps'] as const) {
+      if (!objects[kind]) continue;
+      const kept = keptOf(kind, objects[kind]);
+      objects[kind] = kept.items;
+      certificates.push(...kept.certificates);
+    }
     objects.endpoints = onlySelectorless(objects.endpoints, objects.services);
-    objects.configmaps = objects.configmaps?.filter(isRelevantConfigMap);
 
     return {
       inventory: {
@@ -478,6 +481,27 @@ function describe(status: number, body: any): string {
 
 function trim(item: any, kind: string, apiVersion: string): KubeObject {
   return { ...withoutNoise(item), apiVersion, kind };
+}
+
+/**
+ * What is kept of a kind's listed or watched items: a Secret only as metadata and the facts of
+ * its certificate (its data is dropped here, before anything is stored), a ConfigMap only when
+ * it describes exposure. The one reduction for lists, re-lists and watch events alike.
+ */
+export function keptOf(
+  kind: CollectedKind,
+  items: KubeObject[],
+): { items: KubeObject[]; certificates: CertificateInfo[] } {
+  if (kind === 'secrets') {
+    return {
+      items: items.map(secretMetadataOnly),
+      certificates: items.map(certificateOf).filter(cert => cert !== undefined),
+    };
+  }
+  if (kind === 'configmaps') {
+    return { items: items.filter(isRelevantConfigMap), certificates: [] };
+  }
+  return { items, certificates: [] };
 }
 
 export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
