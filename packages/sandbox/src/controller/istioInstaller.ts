@@ -117,30 +117,18 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
       istio: 'pilot',
       'istio.io/rev': revision ?? 'default',
     };
-    upsert('deployments', 'apps', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, namespace: istioNamespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            containers: [
-              {
-                name: 'discovery',
-                image: `${hub}/pilot:${tag}`,
-                ports: [8080, 15010, 15012, 15017].map(port => ({
-                  containerPort: port,
-                  protocol: 'TCP',
-                })),
-              },
-            ],
-          },
-        },
-      },
-    });
+    upsert(
+      'deployments',
+      'apps',
+      deployment(name, istioNamespace, labels, {
+        name: 'discovery',
+        image: `${hub}/pilot:${tag}`,
+        ports: [8080, 15010, 15012, 15017].map(port => ({
+          containerPort: port,
+          protocol: 'TCP',
+        })),
+      }),
+    );
     upsert('services', '', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -178,32 +166,20 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
       { name: 'https', port: 443, targetPort: 8443 },
     ];
     const gatewayNamespace = gateway.namespace ?? istioNamespace;
-    upsert('deployments', 'apps', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, namespace: gatewayNamespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            containers: [
-              {
-                name: 'istio-proxy',
-                image: `${hub}/proxyv2:${tag}`,
-                args: ['proxy', 'router'],
-                env: gateway.k8s?.env ?? [],
-                ports: ports.map(p => ({
-                  containerPort: Number(p.targetPort ?? p.port),
-                  protocol: 'TCP',
-                })),
-              },
-            ],
-          },
-        },
-      },
-    });
+    upsert(
+      'deployments',
+      'apps',
+      deployment(name, gatewayNamespace, labels, {
+        name: 'istio-proxy',
+        image: `${hub}/proxyv2:${tag}`,
+        args: ['proxy', 'router'],
+        env: gateway.k8s?.env ?? [],
+        ports: ports.map(p => ({
+          containerPort: Number(p.targetPort ?? p.port),
+          protocol: 'TCP',
+        })),
+      }),
+    );
     upsert('services', '', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -218,4 +194,23 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
       spec: { type: 'LoadBalancer', selector: labels, ports },
     });
   }
+}
+
+/** A one-replica Deployment of `container`, selecting its pods by `labels`. */
+function deployment(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  container: object,
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container] } },
+    },
+  };
 }
