@@ -33,11 +33,9 @@ function servicesFor(
   objects: ClusterObjects,
   selector: Record<string, string> | undefined,
 ): KubeObject[] {
-  const wanted = Object.entries(selector ?? {});
-  if (wanted.length === 0) return [];
   return objects
     .list('services')
-    .filter(s => wanted.every(([k, v]) => s.spec?.selector?.[k] === v));
+    .filter(s => matchesSelector(selector, s.spec?.selector));
 }
 
 function addServers(
