@@ -24,6 +24,7 @@ import {
   admitListItem,
   keptOf,
   onlySelectorless,
+  selectorlessServices,
 } from './KubeCollector';
 
 /** One change a watch saw, already reduced as a LIST's items are (no Secret data). */
@@ -346,15 +347,7 @@ export function applyChanges(
   inventory: ClusterInventory,
   changes: Change[],
 ): boolean {
-  const selectorless = () =>
-    new Set(
-      (inventory.objects.services ?? [])
-        .filter(
-          s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0,
-        )
-        .map(s => keyOf(s.metadata)),
-    );
-  const before = selectorless();
+  const before = selectorlessServices(inventory.objects.services);
   const tables = new Map<CollectedKind, Map<string, KubeObject>>();
   const table = (kind: CollectedKind) => {
     let found = tables.get(kind);
@@ -409,7 +402,7 @@ export function applyChanges(
   );
   inventory.certificates = [...certificates.values()];
   inventory.rejected = rejected;
-  const after = selectorless();
+  const after = selectorlessServices(inventory.objects.services);
   return [...after].some(key => !before.has(key));
 }
 

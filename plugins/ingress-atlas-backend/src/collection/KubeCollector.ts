@@ -504,13 +504,18 @@ export function keptOf(
   return { items, certificates: [] };
 }
 
-export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
-  if (!endpoints) return undefined;
-  const selectorless = new Set(
+/** `namespace/name` of each Service without a selector: the ones whose Endpoints are kept. */
+export function selectorlessServices(services?: KubeObject[]): Set<string> {
+  return new Set(
     (services ?? [])
       .filter(s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0)
       .map(s => `${s.metadata.namespace}/${s.metadata.name}`),
   );
+}
+
+export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
+  if (!endpoints) return undefined;
+  const selectorless = selectorlessServices(services);
   return endpoints.filter(e =>
     selectorless.has(`${e.metadata.namespace}/${e.metadata.name}`),
   );
