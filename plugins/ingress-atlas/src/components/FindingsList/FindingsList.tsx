@@ -319,16 +319,8 @@ export function FindingsTable({
                             scope="rowgroup"
                             colSpan={5}
                           >
-                            <strong>
-                              {groupBy === 'code'
-                                ? `${group}${
-                                    findingTitle(group)
-                                      ? `: ${findingTitle(group)}`
-                                      : ''
-                                  }`
-                                : group}
-                            </strong>{' '}
-                            ({members.length})
+                            <strong>{groupTitle(groupBy, group)}</strong> (
+                            {members.length})
                           </TableCell>
                         </TableRow>
                       )}
@@ -363,6 +355,28 @@ function groupTitle(groupBy: GroupBy, group: string) {
   return title ? `${group}: ${title}` : group;
 }
 
+/** The catalogue's title (linked to its docs when published), the message and the fix. */
+function FindingText({
+  finding,
+  docsLink,
+}: {
+  finding: Finding;
+  docsLink?: string;
+}) {
+  const title = findingTitle(finding.code) ?? finding.code;
+  return (
+    <>
+      <Typography variant="body2">
+        <strong>{docsLink ? <Link to={docsLink}>{title}</Link> : title}</strong>
+      </Typography>
+      <Typography variant="body2">{finding.message}</Typography>
+      <Typography variant="body2" color="textSecondary">
+        Fix: {finding.fix}
+      </Typography>
+    </>
+  );
+}
+
 function FindingStack({
   groups,
   groupBy,
@@ -386,41 +400,32 @@ function FindingStack({
               {groupTitle(groupBy, group)} ({members.length})
             </Typography>
           )}
-          {members.map(finding => {
-            const link = docsLink(finding.code);
-            const title = findingTitle(finding.code) ?? finding.code;
-            return (
-              <Box key={finding.id} borderTop={1} borderColor="divider" pt={1}>
-                <SeverityLabel severity={finding.severity} />
-                <Typography variant="body2">
-                  <strong>
-                    {link ? <Link to={link}>{title}</Link> : title}
-                  </strong>
-                </Typography>
-                <Typography variant="body2">{finding.message}</Typography>
-                <Typography variant="body2" color="textSecondary">
-                  Fix: {finding.fix}
-                </Typography>
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  component="div"
-                >
-                  {clusterOf(finding)}
-                  {finding.monthlyWasteCny !== undefined &&
-                    ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
-                </Typography>
-                {finding.templateRef && (
-                  <Box mt={1}>
-                    <TemplateButton
-                      templateRef={finding.templateRef}
-                      parameters={finding.parameters}
-                    />
-                  </Box>
-                )}
-              </Box>
-            );
-          })}
+          {members.map(finding => (
+            <Box key={finding.id} borderTop={1} borderColor="divider" pt={1}>
+              <SeverityLabel severity={finding.severity} />
+              <FindingText
+                finding={finding}
+                docsLink={docsLink(finding.code)}
+              />
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                {clusterOf(finding)}
+                {finding.monthlyWasteCny !== undefined &&
+                  ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
+              </Typography>
+              {finding.templateRef && (
+                <Box mt={1}>
+                  <TemplateButton
+                    templateRef={finding.templateRef}
+                    parameters={finding.parameters}
+                  />
+                </Box>
+              )}
+            </Box>
+          ))}
         </Box>
       ))}
     </Box>
@@ -435,22 +440,13 @@ function FindingRow({
   docsLink?: string;
 }) {
   const classes = useStyles();
-  const title = findingTitle(finding.code) ?? finding.code;
   return (
     <TableRow>
       <TableCell className={classes.severityCell}>
         <SeverityLabel severity={finding.severity} />
       </TableCell>
       <TableCell className={classes.cell}>
-        <Typography variant="body2">
-          <strong>
-            {docsLink ? <Link to={docsLink}>{title}</Link> : title}
-          </strong>
-        </Typography>
-        <Typography variant="body2">{finding.message}</Typography>
-        <Typography variant="body2" color="textSecondary">
-          Fix: {finding.fix}
-        </Typography>
+        <FindingText finding={finding} docsLink={docsLink} />
         {finding.objects.length > 0 && (
           <Typography variant="caption" color="textSecondary" component="div">
             Objects: {finding.objects.map(describeObject).join(', ')}
