@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { createClusterApiProxyAction } from './actions/clusterApiProxy';
 import { TestWorld, actionContext, startWorld } from './__testUtils__/sandbox';
@@ -41,5 +44,24 @@ describe('ClusterDirectory', () => {
         }),
       ),
     ).toThrow('ingressAtlas.providers.tencent[0].regions');
+  });
+
+  it('refuses a kubeconfig that does not parse without quoting its lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeconfig-'));
+    const kubeconfigPath = join(dir, 'config');
+    await writeFile(
+      kubeconfigPath,
+      'users:\n- name: a\n  user:\n    token: s3cr3t-token\n   bad: [\n',
+    );
+    const clusters = ClusterDirectory.fromConfig(
+      new ConfigReader({
+        ingressAtlas: { clusters: [{ name: 'a', kubeconfigPath }] },
+      }),
+    );
+    const error = await clusters.connect('a').catch(e => e);
+    expect(error.message).toBe(
+      'The kubeconfig of cluster "a" could not be read',
+    );
+    expect(JSON.stringify(error)).not.toContain('s3cr3t');
   });
 });

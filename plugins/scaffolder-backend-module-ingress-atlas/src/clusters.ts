@@ -136,7 +136,18 @@ export class ClusterDirectory {
         currentContext: name,
       });
     } else if (cluster.kubeconfigPath) {
-      kc.loadFromFile(cluster.kubeconfigPath);
+      try {
+        kc.loadFromFile(cluster.kubeconfigPath);
+      } catch (error) {
+        // A YAML parse error quotes the lines around the fault, which may hold a token or key:
+        // the task log gets the file system's error code at most.
+        const code = (error as { code?: unknown }).code;
+        throw new InputError(
+          `The kubeconfig of cluster "${name}" could not be read${
+            typeof code === 'string' ? ` (${code})` : ''
+          }`,
+        );
+      }
     } else {
       throw new InputError(
         `Cluster "${name}" is read from manifests in ingressAtlas.clusters: the actions cannot change it`,
