@@ -113,8 +113,6 @@ export function IngressAtlasSearchResultListItem(
   if (!result) return null;
 
   const words = matchedWords(term, highlight);
-  const highlighted = (_field: 'title' | 'text', plain: string) =>
-    markWords(plain, words);
 
   return (
     <div className={classes.item}>
@@ -125,7 +123,7 @@ export function IngressAtlasSearchResultListItem(
           primaryTypographyProps={{ variant: 'h6' }}
           primary={
             <Link noTrack to={result.location}>
-              {highlighted('title', result.title)}
+              {markWords(result.title, words)}
             </Link>
           }
           secondary={
@@ -141,7 +139,7 @@ export function IngressAtlasSearchResultListItem(
               color="textSecondary"
               variant="body2"
             >
-              {highlighted('text', result.text)}
+              {markWords(result.text, words)}
             </Typography>
           }
         />
