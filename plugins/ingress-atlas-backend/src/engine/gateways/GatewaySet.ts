@@ -2,7 +2,6 @@ import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   Gateway,
   GatewayKind,
-  NetworkReach,
   ObjectRef,
   ServiceRef,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -12,6 +11,7 @@ import {
   Workload,
 } from '../kube/ClusterObjects';
 import { ids } from '../types';
+import { Reach } from '../classify/loadBalancers';
 
 export function serviceRef(cluster: string, service: KubeObject): ServiceRef {
   return {
@@ -41,7 +41,7 @@ export class GatewaySet {
     {
       addresses: Set<string>;
       ports: Set<number>;
-      reach?: { network: NetworkReach; reason: string };
+      reach?: Reach;
       loadBalancerKind?: string;
     }
   >();

@@ -1,12 +1,7 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
-
-/** A network and why (the shape entries carry). */
-interface Reach {
-  network: 'public' | 'internal' | 'unknown';
-  reason: string;
-}
+import { Reach } from '../classify/loadBalancers';
 
 /**
  * A cloud's Ingress controller, which runs outside the cluster and creates a load balancer for
