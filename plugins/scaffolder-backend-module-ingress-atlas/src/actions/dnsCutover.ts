@@ -233,11 +233,12 @@ export function createDnsCutoverAction(options: ActionOptions) {
     },
     async run(ctx, { preflight }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
-      const given = ctx.input.values ?? [];
-      if (ctx.input.value) {
-        given.push(ctx.input.value);
-      }
-      const values = [...new Set(given)];
+      const values = [
+        ...new Set([
+          ...(ctx.input.values ?? []),
+          ...(ctx.input.value ? [ctx.input.value] : []),
+        ]),
+      ];
       if (values.length === 0) {
         throw new InputError(
           'Invalid input to ingress-atlas:dns:cutover: values: give at least one address',
