@@ -45,6 +45,7 @@ export interface Expectations {
       hosts?: string[];
     }>;
   }>;
+  /** Routes that must exist; an empty list means the model has none. */
   routes?: Array<{
     /** `Kind namespace/name`. */
     route: string;
@@ -54,6 +55,7 @@ export interface Expectations {
     /** Whether it is bound to a gateway. */
     bound?: boolean;
   }>;
+  /** Control planes that must exist; an empty list means the model has none. */
   controlPlanes?: Array<{
     kind: string;
     revision?: string;
@@ -242,6 +244,12 @@ export async function checkFile(corpus: CorpusFile): Promise<Check[]> {
         );
     }
   }
+  if (e.routes?.length === 0)
+    check(
+      'no routes',
+      model.routes.length === 0,
+      model.routes.map(r => `${r.kind} ${r.namespace}/${r.name}`).join(', '),
+    );
   for (const want of e.routes ?? []) {
     const [kind, ref] = want.route.split(' ');
     const [namespace, name] = ref.split('/');
@@ -277,6 +285,12 @@ export async function checkFile(corpus: CorpusFile): Promise<Check[]> {
         route.gateways.join(','),
       );
   }
+  if (e.controlPlanes?.length === 0)
+    check(
+      'no control planes',
+      model.controlPlanes.length === 0,
+      model.controlPlanes.map(p => `${p.kind} ${p.revision}`).join(', '),
+    );
   for (const want of e.controlPlanes ?? []) {
     const plane = model.controlPlanes.find(
       p =>
