@@ -4,7 +4,10 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  ClusterConnection,
+  IngressAtlasCloudProvider,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
 import { Knex } from 'knex';
 import { ClusterWatches } from '../collection/ClusterWatcher';
@@ -57,6 +60,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       watch?: boolean;
       knex?: Knex;
       holder?: string;
+      cloudProviders?: IngressAtlasCloudProvider[];
     } = {},
   ) {
     const knex = options.knex ?? (await databases.init(databaseId));
@@ -75,7 +79,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       logger,
       store,
       sources: [{ id: 'test', listClusters: async () => connections }],
-      cloudProviders: [],
+      cloudProviders: options.cloudProviders ?? [],
       concurrency: 2,
       kindConcurrency: 4,
       clusterTimeoutMs: 20_000,
@@ -90,7 +94,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       refresher,
       analysis,
       models,
-      cloudProviders: [],
+      cloudProviders: options.cloudProviders ?? [],
       prices: {},
       catalog: catalogServiceMock({ entities: [] }),
       auth: mockServices.auth(),
@@ -262,6 +266,47 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     } finally {
       await first.stop();
       await second.stop();
+    }
+  });
+
+  it('publishes a watched change with the prices of the last refresh, not asking price APIs again', async () => {
+    let inquiries = 0;
+    const provider: IngressAtlasCloudProvider = {
+      id: 'tencent',
+      collectInventory: async () => [],
+      inquirePrices: async () => {
+        inquiries += 1;
+        return {};
+      },
+    };
+    const { cycle, models, stop } = await replica({
+      watch: true,
+      cloudProviders: [provider],
+    });
+    try {
+      expect(await cycle.run()).toEqual({ ran: true, publications: 1 });
+      expect(inquiries).toBe(1);
+
+      const collectedAt = async () =>
+        (await models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+      const before = await collectedAt();
+      const response = await fetch(`${clusters[0].url}/api/v1/namespaces/shop/services/svc-0`, {
+        method: 'PATCH',
+        headers: {
+          authorization: 'Bearer sandbox-token',
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ metadata: { labels: { tier: 'api' } } }),
+      });
+      expect(response.status).toBe(200);
+      const until = Date.now() + 15_000;
+      while ((await collectedAt()) === before && Date.now() < until) {
+        await new Promise(resolve => setTimeout(resolve, 200));
+      }
+      expect(await collectedAt()).not.toBe(before);
+      expect(inquiries).toBe(1);
+    } finally {
+      await stop();
     }
   });
 

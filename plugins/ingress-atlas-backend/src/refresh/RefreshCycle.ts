@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DEFAULT_PRICES,
+  PriceCatalogue,
   PriceOverrides,
   mergePriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -75,6 +76,8 @@ export class RefreshCycle {
   #running?: Promise<RefreshOutcome>;
   #publishing: Promise<unknown> = Promise.resolve();
   #changesWaiting = false;
+  /** The prices of the last refresh: a watched change is published without asking price APIs. */
+  #prices?: Promise<PriceCatalogue>;
 
   private constructor(
     private readonly options: Parameters<typeof RefreshCycle.create>[0] & {
@@ -249,6 +252,8 @@ export class RefreshCycle {
   private async refresh(): Promise<RefreshOutcome> {
     const { refresher, logger, publishEarlyAfterMs } = this.options;
     const started = Date.now();
+    // Asked once per refresh, while the clusters are read; every publication of it uses them.
+    this.#prices = this.prices();
     let read = 0;
     let readPublished = 0;
     let pending = Infinity;
@@ -323,7 +328,7 @@ export class RefreshCycle {
     const analysed = await analysis.analyze({
       snapshots: await store.listStoredClusters(),
       clouds: await store.listCloud(),
-      prices: await this.prices(),
+      prices: await (this.#prices ??= this.prices()),
       entities: await readCatalogEntities({ catalog, auth }),
       now: new Date().toISOString(),
     });
@@ -338,7 +343,7 @@ export class RefreshCycle {
   }
 
   /** The catalogue, with config overrides, refined by what the providers' price APIs say. */
-  private async prices() {
+  private async prices(): Promise<PriceCatalogue> {
     const inquired: Record<string, Record<string, number>> = {};
     for (const provider of this.options.cloudProviders) {
       try {
