@@ -120,20 +120,26 @@ export function readManifests(dir: string): KubeObject[] {
 }
 
 /** What every cluster has before anything is installed: system namespaces, nodes, the API Service. */
-export function clusterBasics(spec: ClusterSpec): KubeObject[] {
-  const namespaces = [
-    'default',
-    'kube-system',
-    'kube-public',
-    'kube-node-lease',
-  ].map(name => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
-    spec: { finalizers: ['kubernetes'] },
-    status: { phase: 'Active' },
-  }));
-  const nodes = spec.nodes.map(node => ({
+/**
+ * A node as its kubelet registers it: labels, taints and a Ready status with addresses,
+ * capacity (generous and the same on every node; the estates do not describe it; VPC-CNI
+ * nodes advertise the ENI IPs TKE's device plugin would) and node info. `at` is the heartbeat.
+ */
+export function nodeObject(
+  spec: ClusterSpec,
+  node: NodeSpec,
+  at = new Date().toISOString(),
+): KubeObject {
+  const capacity: Record<string, string> = {
+    cpu: '16',
+    memory: '64Gi',
+    pods: '110',
+    'ephemeral-storage': '100Gi',
+    ...(spec.provider === 'tencent' && spec.vpcCni
+      ? { 'tke.cloud.tencent.com/eni-ip': '30' }
+      : {}),
+  };
+  return {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
@@ -159,21 +165,48 @@ export function clusterBasics(spec: ClusterSpec): KubeObject[] {
           : []),
         { type: 'Hostname', address: node.name },
       ],
+      capacity,
+      allocatable: capacity,
       conditions: [
         {
           type: 'Ready',
           status: 'True',
           reason: 'KubeletReady',
           message: 'kubelet is posting ready status',
+          lastHeartbeatTime: at,
+          lastTransitionTime: at,
         },
       ],
       nodeInfo: {
         kubeletVersion: spec.kubernetesVersion ?? 'v1.30.0',
+        kubeProxyVersion: '',
         operatingSystem: 'linux',
         architecture: 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+        kernelVersion: '',
+        osImage: '',
+        containerRuntimeVersion: '',
       },
     },
+  };
+}
+
+export function clusterBasics(spec: ClusterSpec): KubeObject[] {
+  const namespaces = [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+  ].map(name => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
   }));
+  const nodes = spec.nodes.map(node => nodeObject(spec, node));
   const apiServerIp = firstHost(spec.serviceCidr);
   const kubernetesService = {
     apiVersion: 'v1',

@@ -14,6 +14,7 @@ export type { FaultSettings, ClusterStats } from './kube/faults';
 export type { KubeObject } from './kube/store';
 export {
   loadEstates,
+  nodeObject,
   readManifests,
   type ClusterSpec,
   type EstateFile,

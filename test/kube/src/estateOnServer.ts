@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { nodeObject } from '@ingress-atlas/sandbox';
 import type { ClusterSpec, KubeObject } from '@ingress-atlas/sandbox';
 import {
   CRDS,
@@ -56,79 +57,14 @@ export function startEstateCluster(
   });
 }
 
-/**
- * What a kubelet does when it registers: the Node, then its status. Capacity is generous and
- * the same on every node (the estates do not describe it); VPC-CNI nodes advertise the ENI IPs
- * that TKE's device plugin would.
- */
+/** What a kubelet does when it registers: the Node, then its status (the sandbox's own node). */
 export async function registerNodes(
   client: KubeClient,
   spec: ClusterSpec,
 ): Promise<Rejection[]> {
   const rejections: Rejection[] = [];
   for (const node of spec.nodes) {
-    const object = {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name: node.name,
-        labels: {
-          'kubernetes.io/hostname': node.name,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/arch': 'amd64',
-          'topology.kubernetes.io/region': spec.region,
-          ...(node.zone ? { 'topology.kubernetes.io/zone': node.zone } : {}),
-          ...(node.instanceType
-            ? { 'node.kubernetes.io/instance-type': node.instanceType }
-            : {}),
-          ...node.labels,
-        },
-      },
-      spec: node.taints ? { taints: node.taints } : {},
-    };
-    const capacity: Record<string, string> = {
-      cpu: '16',
-      memory: '64Gi',
-      pods: '110',
-      'ephemeral-storage': '100Gi',
-      ...(spec.provider === 'tencent' && spec.vpcCni
-        ? { 'tke.cloud.tencent.com/eni-ip': '30' }
-        : {}),
-    };
-    const heartbeat = new Date().toISOString();
-    const status = {
-      addresses: [
-        { type: 'InternalIP', address: node.internalIp },
-        ...(node.externalIp
-          ? [{ type: 'ExternalIP', address: node.externalIp }]
-          : []),
-        { type: 'Hostname', address: node.name },
-      ],
-      capacity,
-      allocatable: capacity,
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'KubeletReady',
-          message: 'kubelet is posting ready status',
-          lastHeartbeatTime: heartbeat,
-          lastTransitionTime: heartbeat,
-        },
-      ],
-      nodeInfo: {
-        kubeletVersion: spec.kubernetesVersion ?? 'v1.30.0',
-        kubeProxyVersion: '',
-        operatingSystem: 'linux',
-        architecture: 'amd64',
-        machineID: '',
-        systemUUID: '',
-        bootID: '',
-        kernelVersion: '',
-        osImage: '',
-        containerRuntimeVersion: '',
-      },
-    };
+    const { status, ...object } = nodeObject(spec, node);
     await record(
       rejections,
       object,
