@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TKE } from './controller/NetworkController';
 import type { RunningCluster } from './kube/startCluster';
 import type { TencentCloudServer } from './tencent';
 
@@ -79,8 +80,7 @@ export async function startControlServer(options: {
         .map(n => n.name);
       const pods = cluster.store.list(cluster.store.type('', 'pods')!);
       for (const pod of pods) {
-        const eip =
-          pod.metadata.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
+        const eip = pod.metadata.annotations?.[TKE.eipPublicIp];
         const onNode =
           nodes.includes(pod.spec?.nodeName) &&
           (pod.spec?.hostNetwork ||
