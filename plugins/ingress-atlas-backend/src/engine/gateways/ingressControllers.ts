@@ -108,9 +108,10 @@ export function ingressController(
   }
   const ingressClass = ingressClassOf(ingress, objects);
   // The IngressClass names the controller; a controller started with that class serves it.
-  const controllerName = ingressClass
-    ? objects.get('ingressClasses', undefined, ingressClass)?.spec?.controller
+  const classObject = ingressClass
+    ? objects.get('ingressClasses', undefined, ingressClass)
     : undefined;
+  const controllerName: string | undefined = classObject?.spec?.controller;
   if (
     controllerName === 'istio.io/ingress-controller' ||
     ingressClass === 'istio'
@@ -129,16 +130,14 @@ export function ingressController(
           !containerArgs(w).some(a => a.startsWith('--controller-class='))),
     );
   if (byController) return byController;
-  if (ingressClass && controllers.some(w => servesClass(w, ingressClass))) {
-    return controllers.find(w => servesClass(w, ingressClass));
-  }
+  const byClass =
+    ingressClass && controllers.find(w => servesClass(w, ingressClass));
+  if (byClass) return byClass;
   // A class a cloud serves is not the lone in-cluster controller's.
   if (
     cloudIngressController(
       ingressClass,
-      controllerName
-        ? { metadata: { name: '' }, spec: { controller: controllerName } }
-        : undefined,
+      classObject,
       objects.inventory.cluster.provider as CloudProvider,
     )
   ) {
