@@ -180,6 +180,25 @@ function withEntries(
   return object;
 }
 
+/** `entries` with the manager's entry of that operation replaced by one owning `paths`, stamped now. */
+function withOwnEntry(
+  entries: ManagedFieldsEntry[],
+  own: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion'>,
+  paths: string[][],
+): ManagedFieldsEntry[] {
+  return [
+    ...entries.filter(
+      e => !(e.manager === own.manager && e.operation === own.operation),
+    ),
+    {
+      ...own,
+      time: nowTime(),
+      fieldsType: 'FieldsV1',
+      fieldsV1: toFieldSet(paths),
+    },
+  ];
+}
+
 /** Checks `fieldManager` as the API server does. */
 export function checkFieldManager(
   fieldManager: string | null,
@@ -297,18 +316,10 @@ export function serverSideApply(options: {
   }
   object.apiVersion = config.apiVersion;
   object.kind = config.kind;
-  entries = entries.filter(
-    e => !(e.manager === manager && e.operation === 'Apply'),
+  return withEntries(
+    object,
+    withOwnEntry(entries, { manager, operation: 'Apply', apiVersion }, applied),
   );
-  entries.push({
-    manager,
-    operation: 'Apply',
-    apiVersion,
-    time: nowTime(),
-    fieldsType: 'FieldsV1',
-    fieldsV1: toFieldSet(applied),
-  });
-  return withEntries(object, entries);
 }
 
 /**
@@ -349,17 +360,11 @@ export function recordUpdate(options: {
       e => e.manager === manager && e.operation === 'Update',
     );
     const paths = [...pathsOf(mine?.fieldsV1 ?? {}), ...changed];
-    entries = entries.filter(
-      e => !(e.manager === manager && e.operation === 'Update'),
+    entries = withOwnEntry(
+      entries,
+      { manager, operation: 'Update', apiVersion },
+      paths,
     );
-    entries.push({
-      manager,
-      operation: 'Update',
-      apiVersion,
-      time: nowTime(),
-      fieldsType: 'FieldsV1',
-      fieldsV1: toFieldSet(paths),
-    });
   }
   return withEntries(structuredClone(next), entries);
 }
