@@ -2,5 +2,5 @@ export { useIngressAtlas } from './useIngressAtlas';
 export { useEntityExposure } from './useEntityExposure';
 export { useTemplateLink, templateName } from './useTemplateLink';
 export type { TemplateParameters } from './useTemplateLink';
-export { useTemplateTitle, humaniseTemplateName } from './useTemplateTitle';
+export { useTemplateTitle } from './useTemplateTitle';
 export { useFindingOwners, NO_OWNER } from './useFindingOwners';

@@ -17,7 +17,7 @@ function templateRefOf(templateRef: string) {
 }
 
 /** `move-gateway-to-pod-eip` → `Move gateway to pod eip`: a name a person can read. */
-export function humaniseTemplateName(templateRef: string) {
+function humaniseTemplateName(templateRef: string) {
   const words = templateRefOf(templateRef).name.split(/[-_]+/).join(' ');
   return words.charAt(0).toLocaleUpperCase('en-US') + words.slice(1);
 }

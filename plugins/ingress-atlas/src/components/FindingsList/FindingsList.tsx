@@ -136,7 +136,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** A coloured icon and the severity's name: colour is never the only sign. */
-export function SeverityLabel({ severity }: { severity: Severity }) {
+function SeverityLabel({ severity }: { severity: Severity }) {
   const classes = useStyles();
   const Icon = SEVERITY_ICONS[severity];
   return (
