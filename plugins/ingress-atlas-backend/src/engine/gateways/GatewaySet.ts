@@ -133,6 +133,10 @@ export class GatewaySet {
     return this.#bindings.has(configKey);
   }
 
+  get(gatewayId: string): Gateway | undefined {
+    return this.#gateways.get(gatewayId);
+  }
+
   workloadOf(gatewayId: string): Workload | undefined {
     return this.#workloads.get(gatewayId);
   }

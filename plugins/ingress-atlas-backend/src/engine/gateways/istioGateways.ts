@@ -90,7 +90,7 @@ export function addIstioGateways(
         matchesSelector(selector, labels),
       );
       if (declared) {
-        const gateway = set.all().find(g => g.id === declared[0])!;
+        const gateway = set.get(declared[0])!;
         set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
         set.bind(key, gateway);
         addServers(gateway, config, objects, now, gateway.namespace);
