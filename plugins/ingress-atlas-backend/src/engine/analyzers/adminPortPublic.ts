@@ -1,4 +1,8 @@
-import { Entry, Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Entry,
+  Gateway,
+  Severity,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding } from './types';
 
 interface AdminPort {
@@ -49,10 +53,13 @@ function entryName(entry: Entry): string {
 /** Admin, debug or telemetry ports on a public entry. */
 export const adminPortPublic: Analyzer = {
   codes: ['ADMIN_PORT_PUBLIC'],
-  analyze: ({ model }) =>
-    model.entries.flatMap(entry => {
+  analyze: ({ model }) => {
+    const gateways = new Map<string | undefined, Gateway>(
+      model.gateways.map(g => [g.id, g]),
+    );
+    return model.entries.flatMap(entry => {
       if (entry.network !== 'public') return [];
-      const gateway = model.gateways.find(g => g.id === entry.gateway);
+      const gateway = gateways.get(entry.gateway);
       const exposed = [...new Set(entry.ports.map(p => p.port))]
         .filter(port => {
           const admin = ADMIN_PORTS[port];
@@ -85,5 +92,6 @@ export const adminPortPublic: Analyzer = {
           )} from the public entry (reach them with kubectl port-forward or an internal load balancer), or restrict it with loadBalancerSourceRanges.`,
         }),
       ];
-    }),
+    });
+  },
 };

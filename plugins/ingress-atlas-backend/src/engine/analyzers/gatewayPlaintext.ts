@@ -1,8 +1,8 @@
 import {
-  AtlasModel,
   ExposurePath,
   Gateway,
   PLAINTEXT_TLS_MODE,
+  Route,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding, TEMPLATES } from './types';
 
@@ -13,9 +13,8 @@ import { Analyzer, finding, TEMPLATES } from './types';
 function advice(
   gateway: Gateway,
   path: ExposurePath,
-  model: Pick<AtlasModel, 'routes'>,
+  route: Route | undefined,
 ) {
-  const route = model.routes.find(r => r.id === path.route);
   if (gateway.kind === 'ingress-controller') {
     const ingress = route
       ? `Ingress ${route.namespace}/${route.name}`
@@ -64,8 +63,15 @@ export const gatewayPlaintext: Analyzer = {
   analyze: ({ model }) => {
     const seen = new Set<string>();
     const findings = [];
+    // Paths name their gateway and route by id, when they have one.
+    const gateways = new Map<string | undefined, Gateway>(
+      model.gateways.map(g => [g.id, g]),
+    );
+    const routes = new Map<string | undefined, Route>(
+      model.routes.map(r => [r.id, r]),
+    );
     for (const path of model.paths) {
-      const gateway = model.gateways.find(g => g.id === path.gateway);
+      const gateway = gateways.get(path.gateway);
       if (
         path.network !== 'public' ||
         !gateway ||
@@ -77,7 +83,7 @@ export const gatewayPlaintext: Analyzer = {
       const key = `${gateway.id}|${path.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const fix = advice(gateway, path, model);
+      const fix = advice(gateway, path, routes.get(path.route));
       findings.push(
         finding({
           code: 'GATEWAY_PLAINTEXT_PUBLIC',
