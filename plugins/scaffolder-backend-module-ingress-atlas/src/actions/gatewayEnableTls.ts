@@ -11,6 +11,7 @@ import {
   clusterInput,
   gatewayInput,
   namespaceInput,
+  Preflight,
 } from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
@@ -40,6 +41,36 @@ export async function gatewayWorkload(
     }
   }
   return undefined;
+}
+
+/**
+ * Checks that the gateway's certificate is a kubernetes.io/tls Secret with tls.crt and tls.key
+ * in the namespace of the gateway workload (only its key names are read into messages).
+ */
+export async function checkTlsSecret(
+  cluster: ConnectedCluster,
+  namespace: string,
+  name: string,
+  preflight: Preflight,
+): Promise<void> {
+  const secret = await readObject(cluster, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace,
+    name,
+  });
+  const keys = Object.keys(secret?.data ?? {});
+  preflight.check(
+    secret?.type === 'kubernetes.io/tls' &&
+      keys.includes('tls.crt') &&
+      keys.includes('tls.key'),
+    `Secret ${namespace}/${name} is a TLS Secret`,
+    secret
+      ? `Secret ${namespace}/${name} is of type ${secret.type} with keys ${
+          keys.join(', ') || '(none)'
+        }; a kubernetes.io/tls Secret with tls.crt and tls.key is needed`
+      : `there is no Secret ${namespace}/${name}: the certificate must live in the namespace of the gateway workload`,
+  );
 }
 
 function serverName(host: string): string {
@@ -145,26 +176,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           config = configs[0];
         }
       }
-      const secret = await readObject(cluster, {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        namespace,
-        name: credentialName,
-      });
-      const keys = Object.keys(secret?.data ?? {});
-      preflight.check(
-        secret?.type === 'kubernetes.io/tls' &&
-          keys.includes('tls.crt') &&
-          keys.includes('tls.key'),
-        `Secret ${namespace}/${credentialName} is a TLS Secret`,
-        secret
-          ? `Secret ${namespace}/${credentialName} is of type ${
-              secret.type
-            } with keys ${
-              keys.join(', ') || '(none)'
-            }; a kubernetes.io/tls Secret with tls.crt and tls.key is needed`
-          : `there is no Secret ${namespace}/${credentialName}: the certificate must live in the namespace of the gateway workload`,
-      );
+      await checkTlsSecret(cluster, namespace, credentialName, preflight);
       preflight.done();
 
       const servers: Server[] = structuredClone(config!.spec.servers);

@@ -9,7 +9,7 @@ import {
   clusterInput,
   gatewayInput,
 } from './common';
-import { gatewayWorkload } from './gatewayEnableTls';
+import { checkTlsSecret, gatewayWorkload } from './gatewayEnableTls';
 import { createAtlasAction } from './runner';
 import { checkedString, portNumber } from './inputs';
 import { examples } from './gatewayExposeService.examples';
@@ -179,16 +179,11 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         `there is no ingress gateway workload ${gatewayNamespace}/${gateway} on cluster ${clusterName}`,
       );
       if (credentialName) {
-        const secret = await readObject(cluster, {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          namespace: gatewayNamespace,
-          name: credentialName,
-        });
-        preflight.check(
-          secret?.type === 'kubernetes.io/tls',
-          `TLS Secret ${gatewayNamespace}/${credentialName} found`,
-          `there is no TLS Secret ${gatewayNamespace}/${credentialName}: it must be in the namespace of the gateway workload`,
+        await checkTlsSecret(
+          cluster,
+          gatewayNamespace,
+          credentialName,
+          preflight,
         );
       }
       const objects = exposureObjects({
