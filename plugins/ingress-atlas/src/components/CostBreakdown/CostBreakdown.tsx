@@ -13,16 +13,19 @@ import { describeEntry } from '../../utils/describe';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { RecommendationList } from './RecommendationList';
 import { SECTION_TITLE } from '../../utils/headings';
-import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
+import {
+  describeMonthly,
+  isUnpriced,
+  priceUnit,
+  quantityUnit,
+} from '../../utils/cost';
 
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
   return (
     <Box mb={3}>
       <Typography variant="subtitle1" component="h3">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
-        <strong>
-          {isUnpriced(cost) ? 'not priced' : formatMonthlyCny(cost.monthlyCny)}
-        </strong>
+        <strong>{describeMonthly(cost.monthlyCny, isUnpriced(cost))}</strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
       </Typography>
       {/* On a phone the table scrolls sideways rather than wrap ids letter by letter. */}

@@ -11,13 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
-
-function describeAmount(amount: number, unpriced: boolean) {
-  if (!unpriced) return formatMonthlyCny(amount);
-  return amount === 0
-    ? 'not priced'
-    : `${formatMonthlyCny(amount)} and items not priced`;
-}
+import { describeMonthly } from '../../utils/cost';
 
 /**
  * Monthly amounts per key as horizontal bars, with the figures listed under the chart so
@@ -107,7 +101,7 @@ export function CostChart({
         {data.map(entry => (
           <Typography component="li" variant="body2" key={entry.key}>
             {entry.name}:{' '}
-            {describeAmount(entry.amount, unpriced.has(entry.key))}
+            {describeMonthly(entry.amount, unpriced.has(entry.key))}
           </Typography>
         ))}
       </Box>
