@@ -164,6 +164,47 @@ describe('ClusterWatches', () => {
     }
   });
 
+  it('stores no change for the Endpoints of a Service with a selector, which are not kept', async () => {
+    const { watches, stored, changes } = await watched();
+    const endpoints = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: 'shop' },
+      subsets: [{ addresses: [{ ip: '10.1.0.7' }], ports: [{ port: 80 }] }],
+    });
+    try {
+      // A first change stored tells the watcher which Services are selectorless.
+      await kube(
+        'PATCH',
+        '/api/v1/namespaces/shop/services/svc-0',
+        { metadata: { labels: { tier: 'web' } } },
+        'application/merge-patch+json',
+      );
+      await eventually(async () => changes(), n => n > 0);
+      const stores = changes();
+
+      await kube('POST', '/api/v1/namespaces/shop/endpoints', endpoints('svc-1'));
+      await new Promise(resolve => setTimeout(resolve, 600));
+      expect(changes()).toBe(stores);
+
+      // The Endpoints of a selectorless Service are kept, and stored when they change.
+      await kube('POST', '/api/v1/namespaces/shop/services', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'external-db', namespace: 'shop' },
+        spec: { ports: [{ port: 5432 }] },
+      });
+      await kube('POST', '/api/v1/namespaces/shop/endpoints', endpoints('external-db'));
+      const inventory = await eventually(stored, i =>
+        Boolean(i.objects.endpoints?.some(e => e.metadata.name === 'external-db')),
+      );
+      expect(inventory.objects.endpoints?.map(e => e.metadata.name)).toEqual(['external-db']);
+      expect(changes()).toBeGreaterThan(stores);
+    } finally {
+      await watches.deactivate();
+    }
+  });
+
   it('keeps no Secret data from watch events, only the certificate facts, as from a list', async () => {
     const { watches, stored } = await watched();
     try {

@@ -84,6 +84,12 @@ export class ClusterWatcher {
   #timer?: NodeJS.Timeout;
   #flushing: Promise<void> = Promise.resolve();
   readonly #loops: Promise<void>[] = [];
+  /**
+   * The Services without a selector as last stored (unknown until the first store): the
+   * Endpoints of other Services are not kept, so their events, which every Pod's coming and
+   * going sends, are dropped here instead of each costing a store and a publication.
+   */
+  #selectorless?: Set<string>;
   readonly #name: string;
 
   private constructor(
@@ -255,6 +261,7 @@ export class ClusterWatcher {
 
   private receive(kind: CollectedKind, start: WatchStart, event: WatchEvent) {
     const key = keyOf(event.object.metadata);
+    if (kind === 'endpoints' && this.#selectorless && !this.#selectorless.has(key)) return;
     if (event.type === 'DELETED') {
       this.queue({ kind, key, deleted: true });
       return;
@@ -308,6 +315,7 @@ export class ClusterWatcher {
       if (this.stopping.signal.aborted) return;
       await store.saveClusterSuccess(compressed, now);
       this.inventory = compressed;
+      this.#selectorless = selectorlessServices(inventory.objects.services);
       logger.debug('Stored the changes watched in a cluster', {
         cluster: this.#name,
         changes: changes.length,
