@@ -73,9 +73,9 @@ function matchedWords(
   const { preTag, postTag } = highlight;
   const words: string[] = [];
   for (const field of Object.values(highlight.fields)) {
+    // After each opening tag, the text up to the next tag of either kind.
     for (const part of field.split(preTag).slice(1)) {
-      const word = part.split(postTag)[0].split(preTag).join('');
-      words.push(word.split(postTag).join(''));
+      words.push(part.split(postTag)[0]);
     }
   }
   return words;
