@@ -123,15 +123,17 @@ export async function checkGatewayEips(options: {
     );
     return result;
   }
-  for (const ip of confirmed) {
-    for (const port of ports) {
-      const answer = await probe({ address: ip, port });
-      preflight.check(
-        answer.reachable,
-        `${ip}:${port} answers (${answer.detail})`,
-        `${ip}:${port} does not answer (${answer.detail})`,
-      );
-    }
-  }
+  // At once: an address that does not answer costs the probe's whole timeout.
+  const targets = confirmed.flatMap(address =>
+    ports.map(port => ({ address, port })),
+  );
+  const answers = await Promise.all(targets.map(target => probe(target)));
+  targets.forEach(({ address, port }, i) =>
+    preflight.check(
+      answers[i].reachable,
+      `${address}:${port} answers (${answers[i].detail})`,
+      `${address}:${port} does not answer (${answers[i].detail})`,
+    ),
+  );
   return result;
 }
