@@ -164,7 +164,7 @@ describe('ClusterWatches', () => {
     }
   });
 
-  it('stores no change for the Endpoints of a Service with a selector, which are not kept', async () => {
+  it('stores no change for the Endpoints of a Service with a selector or an unrelated ConfigMap, which are not kept', async () => {
     const { watches, stored, changes } = await watched();
     const endpoints = (name: string) => ({
       apiVersion: 'v1',
@@ -184,6 +184,13 @@ describe('ClusterWatches', () => {
       const stores = changes();
 
       await kube('POST', '/api/v1/namespaces/shop/endpoints', endpoints('svc-1'));
+      // Nor for a ConfigMap that describes no exposure (a leader election's, say).
+      await kube('POST', '/api/v1/namespaces/shop/configmaps', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'controller-leader', namespace: 'shop' },
+        data: { holder: 'pod-1' },
+      });
       await new Promise(resolve => setTimeout(resolve, 600));
       expect(changes()).toBe(stores);
 

@@ -85,11 +85,12 @@ export class ClusterWatcher {
   #flushing: Promise<void> = Promise.resolve();
   readonly #loops: Promise<void>[] = [];
   /**
-   * The Services without a selector as last stored (unknown until the first store): the
-   * Endpoints of other Services are not kept, so their events, which every Pod's coming and
-   * going sends, are dropped here instead of each costing a store and a publication.
+   * What the last store kept of the kinds whose items are filtered (unknown until the first
+   * store): the events of Endpoints and ConfigMaps that are not kept and were not before (the
+   * Endpoints of every Service with a selector change with each Pod) are dropped here instead
+   * of each costing a store and a publication.
    */
-  #selectorless?: Set<string>;
+  #stored?: StoredIndex;
   readonly #name: string;
 
   private constructor(
@@ -261,9 +262,14 @@ export class ClusterWatcher {
 
   private receive(kind: CollectedKind, start: WatchStart, event: WatchEvent) {
     const key = keyOf(event.object.metadata);
-    if (kind === 'endpoints' && this.#selectorless && !this.#selectorless.has(key)) return;
+    const stored = this.#stored;
+    // Neither kept nor rejected at the last store: its deletion changes nothing.
+    const unseen =
+      stored !== undefined &&
+      (kind === 'endpoints' || kind === 'configmaps') &&
+      !stored[kind].has(key);
     if (event.type === 'DELETED') {
-      this.queue({ kind, key, deleted: true });
+      if (!unseen) this.queue({ kind, key, deleted: true });
       return;
     }
     if (event.type !== 'ADDED' && event.type !== 'MODIFIED') return;
@@ -278,9 +284,11 @@ export class ClusterWatcher {
       certificates: [certificate],
     } = keptOf(kind, [admitted.object]);
     if (!object) {
-      this.queue({ kind, key, deleted: true });
+      if (!unseen) this.queue({ kind, key, deleted: true });
       return;
     }
+    // A Service that loses its selector has its Endpoints listed again at the flush.
+    if (kind === 'endpoints' && unseen && !stored!.selectorless.has(key)) return;
     this.queue({ kind, key, object, certificate });
   }
 
@@ -315,7 +323,7 @@ export class ClusterWatcher {
       if (this.stopping.signal.aborted) return;
       await store.saveClusterSuccess(compressed, now);
       this.inventory = compressed;
-      this.#selectorless = selectorlessServices(inventory.objects.services);
+      this.#stored = storedIndex(inventory);
       logger.debug('Stored the changes watched in a cluster', {
         cluster: this.#name,
         changes: changes.length,
@@ -341,6 +349,27 @@ export class ClusterWatcher {
       });
     }
   }
+}
+
+interface StoredIndex {
+  selectorless: Set<string>;
+  endpoints: Set<string>;
+  configmaps: Set<string>;
+}
+
+function storedIndex(inventory: ClusterInventory): StoredIndex {
+  const keys = (kind: 'endpoints' | 'configmaps') =>
+    new Set([
+      ...(inventory.objects[kind] ?? []).map(o => keyOf(o.metadata)),
+      ...(inventory.rejected ?? [])
+        .filter(r => r.kind === COLLECTED_KINDS[kind].kind)
+        .map(keyOf),
+    ]);
+  return {
+    selectorless: selectorlessServices(inventory.objects.services),
+    endpoints: keys('endpoints'),
+    configmaps: keys('configmaps'),
+  };
 }
 
 function reduceList(kind: CollectedKind, outcome: KindOutcome): Reduced {
