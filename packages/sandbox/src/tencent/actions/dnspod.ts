@@ -43,36 +43,6 @@ const DescribeRecordList: ActionHandler = ({ state, params }) => {
   };
 };
 
-/** Like the real API, an omitted TTL resets the record to 600 seconds. */
-const ModifyRecord: ActionHandler = ({ state, params }) => {
-  const record = domainRecords(state, params.Domain).find(
-    r => r.RecordId === params.RecordId,
-  );
-  if (!record) {
-    throw new TencentApiError(
-      'InvalidParameter.RecordIdInvalid',
-      `Record ${params.RecordId} does not exist.`,
-    );
-  }
-  for (const required of ['RecordType', 'RecordLine', 'Value']) {
-    if (!params[required]) {
-      throw new TencentApiError(
-        'MissingParameter',
-        `The request is missing a required parameter \`${required}\`.`,
-      );
-    }
-  }
-  Object.assign(record, {
-    Name: params.SubDomain ?? '@',
-    Type: params.RecordType,
-    Line: params.RecordLine,
-    Value: params.Value,
-    TTL: params.TTL ?? 600,
-    UpdatedOn: new Date().toISOString().replace('T', ' ').slice(0, 19),
-  });
-  return { RecordId: record.RecordId };
-};
-
 function requireParams(params: Record<string, any>, names: string[]): void {
   for (const required of names) {
     if (params[required] === undefined || params[required] === '') {
@@ -83,6 +53,34 @@ function requireParams(params: Record<string, any>, names: string[]): void {
     }
   }
 }
+
+/** Where record `id` is in `records`; refused as DNSPod does when it is not there. */
+function recordIndex(records: DnsRecord[], id: number): number {
+  const index = records.findIndex(r => r.RecordId === id);
+  if (index < 0) {
+    throw new TencentApiError(
+      'InvalidParameter.RecordIdInvalid',
+      `Record ${id} does not exist.`,
+    );
+  }
+  return index;
+}
+
+/** Like the real API, an omitted TTL resets the record to 600 seconds. */
+const ModifyRecord: ActionHandler = ({ state, params }) => {
+  const records = domainRecords(state, params.Domain);
+  const record = records[recordIndex(records, params.RecordId)];
+  requireParams(params, ['RecordType', 'RecordLine', 'Value']);
+  Object.assign(record, {
+    Name: params.SubDomain ?? '@',
+    Type: params.RecordType,
+    Line: params.RecordLine,
+    Value: params.Value,
+    TTL: params.TTL ?? 600,
+    UpdatedOn: new Date().toISOString().replace('T', ' ').slice(0, 19),
+  });
+  return { RecordId: record.RecordId };
+};
 
 /** Like the real API, an omitted TTL is 600 seconds; the same record twice is refused. */
 const CreateRecord: ActionHandler = ({ state, params }) => {
@@ -104,8 +102,12 @@ const CreateRecord: ActionHandler = ({ state, params }) => {
     );
   }
   const recordId =
-    Math.max(1000, ...Object.values(state.domains).flat().map(r => r.RecordId)) +
-    1;
+    Math.max(
+      1000,
+      ...Object.values(state.domains)
+        .flat()
+        .map(r => r.RecordId),
+    ) + 1;
   records.push({
     RecordId: recordId,
     Name: name,
@@ -122,14 +124,7 @@ const CreateRecord: ActionHandler = ({ state, params }) => {
 
 const DeleteRecord: ActionHandler = ({ state, params }) => {
   const records = domainRecords(state, params.Domain);
-  const index = records.findIndex(r => r.RecordId === params.RecordId);
-  if (index < 0) {
-    throw new TencentApiError(
-      'InvalidParameter.RecordIdInvalid',
-      `Record ${params.RecordId} does not exist.`,
-    );
-  }
-  records.splice(index, 1);
+  records.splice(recordIndex(records, params.RecordId), 1);
   return {};
 };
 
