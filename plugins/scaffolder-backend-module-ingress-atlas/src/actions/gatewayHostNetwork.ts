@@ -1,3 +1,4 @@
+import { matchesSelector } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
 import {
   ActionOptions,
@@ -143,9 +144,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
             what: `gateway ${target}`,
             ownPods: pod =>
               pod.metadata?.namespace === namespace &&
-              Object.entries(selector).every(
-                ([k, v]) => pod.metadata?.labels?.[k] === v,
-              ),
+              matchesSelector(selector, pod.metadata?.labels),
           },
           preflight,
         );
