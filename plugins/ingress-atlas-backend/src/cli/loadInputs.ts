@@ -10,7 +10,9 @@ import {
   loadEstates,
   loadManifestCluster,
   ManifestError,
+  ManifestObjects,
   parseManifests,
+  SkippedDocument,
 } from '../manifests';
 import { ESTATES_FILE } from '../manifests/estates';
 
@@ -20,6 +22,8 @@ export interface CliInputs {
   entities: CatalogEntityLite[];
   /** Kinds the atlas does not read, with how many objects of each were skipped. */
   skipped: Record<string, number>;
+  /** Documents of the files read that are not Kubernetes objects. */
+  skippedDocuments: SkippedDocument[];
 }
 
 async function readYamlDocuments(file: string): Promise<any[]> {
@@ -57,8 +61,11 @@ export async function loadInputs(options: {
 }): Promise<CliInputs> {
   const clusters: ClusterInventory[] = [];
   const skipped: Record<string, number> = {};
-  const addSkipped = (s: Record<string, number>) => {
-    for (const [k, n] of Object.entries(s)) skipped[k] = (skipped[k] ?? 0) + n;
+  const skippedDocuments: SkippedDocument[] = [];
+  const addSkipped = (loaded: ManifestObjects) => {
+    for (const [k, n] of Object.entries(loaded.skipped))
+      skipped[k] = (skipped[k] ?? 0) + n;
+    skippedDocuments.push(...loaded.skippedDocuments);
   };
 
   const plain: string[] = [];
@@ -66,7 +73,7 @@ export async function loadInputs(options: {
     if (await isEstatesFolder(p)) {
       for (const loaded of await loadEstates(p)) {
         clusters.push(loaded.inventory);
-        addSkipped(loaded.skipped);
+        addSkipped(loaded);
       }
     } else {
       plain.push(p);
@@ -82,7 +89,7 @@ export async function loadInputs(options: {
       { exclude: [ESTATES_FILE] },
     );
     clusters.push(loaded.inventory);
-    addSkipped(loaded.skipped);
+    addSkipped(loaded);
   }
 
   const clouds: CloudInventory[] = [];
@@ -109,7 +116,7 @@ export async function loadInputs(options: {
   }
 
   const entities = await readEntities(options.entitiesFiles ?? []);
-  return { clusters, clouds, entities, skipped };
+  return { clusters, clouds, entities, skipped, skippedDocuments };
 }
 
 /** Catalog entities from catalog-info YAML files, reduced to what mapping paths needs. */

@@ -134,11 +134,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(model, null, 2)}\n`);
     } else {
       io.stdout(formatModel(model));
-      // Documents that are not objects are keyed `file:line reason`; kinds `apiVersion kind`.
-      const isDocument = ([key]: [string, number]) => /:\d+ /.test(key);
-      const entries = Object.entries(inputs.skipped);
-      const kinds = entries.filter(e => !isDocument(e));
-      const documents = entries.filter(isDocument);
+      const kinds = Object.entries(inputs.skipped);
+      const documents = inputs.skippedDocuments;
       if (kinds.length) {
         io.stderr(
           `Not analyzed: ${kinds
@@ -149,7 +146,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (documents.length) {
         io.stderr(
           `Skipped ${documents.length} document(s):\n${documents
-            .map(([where]) => `  ${where}\n`)
+            .map(d => `  ${d.file}:${d.line} ${d.reason}\n`)
             .join('')}`,
         );
       }

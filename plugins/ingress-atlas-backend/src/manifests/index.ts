@@ -1,4 +1,5 @@
 export { ManifestError, parseManifests } from './parseManifests';
+export type { SkippedDocument } from './parseManifests';
 export { collectedKindOf, inferProvider, toInventory } from './toInventory';
 export type { ManifestObjects } from './toInventory';
 export {

@@ -154,11 +154,20 @@ describe('manifests', () => {
       file,
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n---\napiVersion: v1\nkind: Service\nmetadata: { name: a, namespace: web }\nspec: { ports: [{ port: 80 }] }\n',
     );
-    const { inventory, skipped } = await loadManifestCluster([file]);
-    expect(skipped).toEqual({
-      [`${file}:1 an object without kind or metadata.name (kind ConfigMap)`]: 1,
-    });
-    expect(inventory.objects.services?.map(s => s.metadata.name)).toEqual(['a']);
+    const { inventory, skipped, skippedDocuments } = await loadManifestCluster([
+      file,
+    ]);
+    expect(skipped).toEqual({});
+    expect(skippedDocuments).toEqual([
+      {
+        file,
+        line: 1,
+        reason: 'an object without kind or metadata.name (kind ConfigMap)',
+      },
+    ]);
+    expect(inventory.objects.services?.map(s => s.metadata.name)).toEqual([
+      'a',
+    ]);
   });
 
   it('names a path that does not exist', async () => {

@@ -160,16 +160,19 @@ describe('parseManifests: YAML as kubectl reads it', () => {
         path.join(dir, 'svc.yaml'),
         'apiVersion: v1\nkind: Service\nmetadata: {name: a}\n',
       );
-      const { inventory, skipped } = await loadManifestCluster([dir]);
+      const { inventory, skipped, skippedDocuments } =
+        await loadManifestCluster([dir]);
       expect(inventory.objects.services?.map(s => s.metadata.name)).toEqual([
         'a',
       ]);
-      expect(skipped).toEqual({
-        [`${path.join(
-          dir,
-          'values.yaml',
-        )}:1 not a Kubernetes object (no apiVersion and kind)`]: 1,
-      });
+      expect(skipped).toEqual({});
+      expect(skippedDocuments).toEqual([
+        {
+          file: path.join(dir, 'values.yaml'),
+          line: 1,
+          reason: 'not a Kubernetes object (no apiVersion and kind)',
+        },
+      ]);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -71,7 +71,7 @@ export async function loadManifestCluster(
   const objects = await readObjects(paths, options.exclude, d =>
     documents.push(d),
   );
-  const result = toInventory(
+  const { inventory, skipped } = toInventory(
     objects,
     {
       source: 'manifests',
@@ -84,10 +84,7 @@ export async function loadManifestCluster(
     },
     options.collectedAt ?? new Date().toISOString(),
   );
-  for (const d of documents) {
-    result.skipped[`${d.file}:${d.line} ${d.reason}`] = 1;
-  }
-  return result;
+  return { inventory, skipped, skippedDocuments: documents };
 }
 
 /** For the refresher: a cluster configured with `manifestPaths`. */

@@ -10,6 +10,7 @@ import {
 import { certificateOf, secretMetadataOnly } from '../collection/certificates';
 import { admitObject } from '../collection/objectShapes';
 import { withoutNoise } from '../collection/withoutNoise';
+import { SkippedDocument } from './parseManifests';
 
 function groupOf(apiVersion: string | undefined): string {
   const parts = (apiVersion ?? 'v1').split('/');
@@ -86,8 +87,10 @@ export function inferProvider(
 
 export interface ManifestObjects {
   inventory: ClusterInventory;
-  /** Objects of kinds the atlas does not read, by `apiVersion kind`; documents that are not objects, by `file:line reason`. */
+  /** Objects of kinds the atlas does not read, by `apiVersion kind`. */
   skipped: Record<string, number>;
+  /** Documents of the files read that are not Kubernetes objects, with where and why. */
+  skippedDocuments: SkippedDocument[];
 }
 
 /** Builds an inventory from parsed objects as a live collection would have read them. */
@@ -143,5 +146,6 @@ export function toInventory(
       rejected,
     },
     skipped,
+    skippedDocuments: [],
   };
 }
