@@ -1,5 +1,20 @@
 import { Finding, Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 
+/** How a severity is named to a person, one and many: `info` findings are notes. */
+export const SEVERITY_NAMES: Record<Severity, [string, string]> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['note', 'notes'],
+};
+
+/** A severity's name as a label: `Error`, `Warning`, `Note`. */
+export const SEVERITY_LABELS = Object.fromEntries(
+  Object.entries(SEVERITY_NAMES).map(([severity, [one]]) => [
+    severity,
+    one.charAt(0).toLocaleUpperCase('en-US') + one.slice(1),
+  ]),
+) as Record<Severity, string>;
+
 const RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
 
 /** Most severe first; within a severity, the costliest first. */

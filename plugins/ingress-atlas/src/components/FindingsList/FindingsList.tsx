@@ -23,7 +23,12 @@ import {
   Severity,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { formatMonthlyCny } from '../../utils/format';
-import { mostSevere, sortFindings } from '../../utils/findings';
+import {
+  mostSevere,
+  SEVERITY_LABELS,
+  SEVERITY_NAMES,
+  sortFindings,
+} from '../../utils/findings';
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
 import { NO_OWNER, useFindingOwners } from '../../hooks';
@@ -110,11 +115,6 @@ function FindingAbout({ code }: { code: string }) {
 }
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-const SEVERITY_NAMES: Record<Severity, [string, string]> = {
-  error: ['error', 'errors'],
-  warning: ['warning', 'warnings'],
-  info: ['note', 'notes'],
-};
 const SEVERITY_ICONS = {
   error: ErrorIcon,
   warning: WarningIcon,
@@ -142,10 +142,7 @@ function SeverityLabel({ severity }: { severity: Severity }) {
   return (
     <Box display="inline-flex" alignItems="center" style={{ gap: 4 }}>
       <Icon fontSize="small" className={classes[severity]} aria-hidden />
-      <span>
-        {SEVERITY_NAMES[severity][0].charAt(0).toLocaleUpperCase('en-US') +
-          SEVERITY_NAMES[severity][0].slice(1)}
-      </span>
+      <span>{SEVERITY_LABELS[severity]}</span>
     </Box>
   );
 }

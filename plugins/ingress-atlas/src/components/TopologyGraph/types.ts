@@ -1,5 +1,4 @@
 import {
-  Severity,
   TopologyEdge,
   TopologyNode,
   TopologyNodeType,
@@ -48,11 +47,7 @@ export const NODE_TYPE_PLURALS: Record<GraphNodeType, string> = {
   workload: 'Workloads',
 };
 
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  error: 'Error',
-  warning: 'Warning',
-  info: 'Info',
-};
+export { SEVERITY_LABELS } from '../../utils/findings';
 
 /** Links between clusters and meshes, drawn dashed. */
 export const CROSS_CLUSTER_EDGES: ReadonlySet<GraphEdge['type']> = new Set([
