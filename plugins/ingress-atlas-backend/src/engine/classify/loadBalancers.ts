@@ -6,7 +6,7 @@ import {
   TKE,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
-import { isPrivateAddress } from '../kube/addresses';
+import { isIpAddress, isPrivateAddress } from '../kube/addresses';
 import { resourceKeys } from '../types';
 
 const ALIYUN_ANNOTATION =
@@ -157,13 +157,9 @@ const PROVIDER_DEFAULTS: Record<CloudProvider, string> = {
     'cloud controllers create an internet-facing load balancer for a LoadBalancer Service unless an internal annotation says otherwise',
 };
 
-function isIp(address: string): boolean {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(address) || address.includes(':');
-}
-
 /** Who can reach a set of addresses: public if any is public, internal if all are private. */
 export function reachOfAddresses(addresses: string[], what: string): Reach {
-  const ips = addresses.filter(isIp);
+  const ips = addresses.filter(isIpAddress);
   const open = ips.find(a => !isPrivateAddress(a));
   if (open) return { network: 'public', reason: `${what} ${open} is public` };
   if (ips.length > 0) {
@@ -257,7 +253,7 @@ function unnarrowedReach(
       reason: `reported address ${awsInternal}: AWS names internal load balancers internal-...`,
     };
   }
-  if (addresses.some(isIp)) {
+  if (addresses.some(isIpAddress)) {
     return reachOfAddresses(addresses, 'reported address');
   }
   const reused = REUSED_LOAD_BALANCER_ANNOTATIONS.find(k => annotations[k]);

@@ -1,4 +1,5 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { isIpAddress } from '../kube/addresses';
 import { refOf, ClusterObjects } from '../kube/ClusterObjects';
 import { GatewaySet, serviceRef } from './GatewaySet';
 import { tlsInfo } from './tls';
@@ -64,7 +65,7 @@ function istioProvisionedService(config: KubeObject, name: string): KubeObject {
     status: {
       loadBalancer: {
         ingress: addresses.map((value: string) =>
-          /^[\d.:a-f]+$/i.test(value) ? { ip: value } : { hostname: value },
+          isIpAddress(value) ? { ip: value } : { hostname: value },
         ),
       },
     },

@@ -1,3 +1,8 @@
+/** Whether a reported load balancer address is an IP (IPv4 or IPv6) rather than a hostname. */
+export function isIpAddress(address: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(address) || address.includes(':');
+}
+
 /** Whether an IPv4/IPv6 address is private (RFC 1918, CGNAT, link-local, ULA, loopback). */
 export function isPrivateAddress(address: string): boolean {
   const v4 = address.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
