@@ -31,7 +31,7 @@ import {
   tencentCloudOf,
   timeoutInput,
 } from './common';
-import { gatewayEipOutputs } from './gatewayEips';
+import { gatewayEipOutputs, gatewayEipsOf } from './gatewayEips';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './gatewayBindEip.examples';
@@ -498,18 +498,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           ? await describeAddresses(cloud, cluster.region, publicIps)
           : [];
       ctx.output('publicIps', publicIps);
-      ctx.output(
-        'addresses',
-        eips.map(e => {
-          const address = addresses.find(a => a.ip === e.ip);
-          return {
-            pod: e.pod,
-            ip: e.ip!,
-            ...(address?.addressId && { addressId: address.addressId }),
-            ...(address?.status && { status: address.status }),
-          };
-        }),
-      );
+      ctx.output('addresses', gatewayEipsOf(eips, addresses));
       const changed = Boolean(desired) || Boolean(backup);
       ctx.output('changed', changed);
       if (!changed) {

@@ -1,7 +1,13 @@
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject } from '../kube';
 import type { ReachabilityProbe } from '../reachability';
-import { allBound, describeAddresses, podEips } from '../tke';
+import {
+  AddressState,
+  PodEip,
+  allBound,
+  describeAddresses,
+  podEips,
+} from '../tke';
 import type { TencentCloud } from '../tencent';
 import { Preflight, Zod } from './common';
 
@@ -29,6 +35,22 @@ export const gatewayEipOutputs = {
       },
     ),
 };
+
+/** Each pod with its EIP and, when DescribeAddresses knows it, the address's id and state. */
+export function gatewayEipsOf(
+  eips: PodEip[],
+  addresses: AddressState[],
+): GatewayEip[] {
+  return eips.map(e => {
+    const address = addresses.find(a => a.ip === e.ip);
+    return {
+      pod: e.pod,
+      ip: e.ip!,
+      ...(address?.addressId && { addressId: address.addressId }),
+      ...(address?.status && { status: address.status }),
+    };
+  });
+}
 
 /**
  * Checks that a gateway answers on its pod EIPs before anything depends on them: every pod is
@@ -78,7 +100,7 @@ export async function checkGatewayEips(options: {
     `every pod of StatefulSet ${name} is ready with an EIP (${podStates})`,
   );
   const ips = eips.map(e => e.ip!);
-  let result: GatewayEip[] = eips.map(e => ({ pod: e.pod, ip: e.ip! }));
+  let result = gatewayEipsOf(eips, []);
   /** Addresses the cloud account of the cluster holds as EIPs: the only ones ever probed. */
   let confirmed: string[] = [];
   if (!cloud || !cluster.region) {
@@ -91,10 +113,7 @@ export async function checkGatewayEips(options: {
     );
   } else {
     const addresses = await describeAddresses(cloud, cluster.region, ips);
-    result = result.map(r => {
-      const address = addresses.find(a => a.ip === r.ip);
-      return { ...r, addressId: address?.addressId, status: address?.status };
-    });
+    result = gatewayEipsOf(eips, addresses);
     confirmed = addresses.filter(a => a.addressId).map(a => a.ip);
     for (const address of addresses) {
       preflight.check(

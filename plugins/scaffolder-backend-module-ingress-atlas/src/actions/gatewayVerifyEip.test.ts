@@ -55,6 +55,18 @@ describe('ingress-atlas:gateway:verify-eip', () => {
     expect(probed.sort()).toEqual(
       ips.flatMap(ip => [`${ip}:443`, `${ip}:80`]).sort(),
     );
+    // Each pod with its EIP as DescribeAddresses reports it, as bind-eip reported it.
+    const { ctx: bindCtx, recorded: bound } = actionContext(gateway);
+    await createGatewayBindEipAction(world.options).handler(bindCtx);
+    expect(recorded.outputs.addresses).toEqual(
+      ips.map(ip => ({
+        pod: expect.stringMatching(/^istio-ingressgateway-\d+$/),
+        ip,
+        addressId: expect.stringMatching(/^eip-/),
+        status: 'BIND',
+      })),
+    );
+    expect(bound.outputs.addresses).toEqual(recorded.outputs.addresses);
   });
 
   it("asks the prober of ingressAtlas.reachability.probeUrl, here the sandbox's, which answers from the pods' state", async () => {

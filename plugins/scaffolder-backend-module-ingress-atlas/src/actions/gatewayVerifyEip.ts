@@ -73,15 +73,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         'publicIps',
         eips.map(e => e.ip),
       );
-      ctx.output(
-        'addresses',
-        eips.map(e => ({
-          pod: e.pod,
-          ip: e.ip,
-          ...(e.addressId && { addressId: e.addressId }),
-          ...(e.status && { status: e.status }),
-        })),
-      );
+      ctx.output('addresses', eips);
     },
   });
 }
