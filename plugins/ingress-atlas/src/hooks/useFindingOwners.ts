@@ -1,22 +1,25 @@
 import useAsync from 'react-use/esm/useAsync';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiRef,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ingressAtlasApiRef } from '../api';
 import { findingEntityRefs } from '../utils/findingOwners';
 
 export const NO_OWNER = 'No owning entity';
 
-const ownerName = (owner: string) => {
-  const ref = parseEntityRef(owner, {
-    defaultKind: 'group',
-    defaultNamespace: 'default',
-  });
-  return ref.namespace === 'default'
-    ? ref.name
-    : `${ref.namespace}/${ref.name}`;
-};
+/** `sre` for group:default/sre, `user:jane` for a user: never one name for two owners. */
+const ownerName = (owner: string) =>
+  humanizeEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
+    { defaultKind: 'group' },
+  );
 
 /**
  * The owners of the entities each finding concerns, read only when asked for (grouping by
