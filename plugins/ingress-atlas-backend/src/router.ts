@@ -138,11 +138,7 @@ export async function createRouter(options: {
     if (!entityRefParts.isValidEntityName(name)) {
       throw new InputError(`Invalid entity name '${name}'`);
     }
-    const entityRef = stringifyEntityRef({
-      kind: req.params.kind,
-      namespace: req.params.namespace,
-      name: req.params.name,
-    });
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
     await sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
