@@ -58,6 +58,16 @@ export interface Reach {
 }
 
 /**
+ * The network of the ELB Huawei creates from a `kubernetes.io/elb.autocreate` annotation (on a
+ * Service or an Ingress): `inner` has no EIP, `public` gets one.
+ */
+export function elbAutocreateNetwork(value: string): NetworkReach | undefined {
+  if (/"type"\s*:\s*"inner"/.test(value)) return 'internal';
+  if (/"type"\s*:\s*"public"/.test(value)) return 'public';
+  return undefined;
+}
+
+/**
  * Annotations that set the network of the load balancer a cloud controller creates, each with
  * the values meaning internal (and, where the provider has one, public).
  */
@@ -89,8 +99,8 @@ const NETWORK_ANNOTATIONS: Array<{
   // Huawei CCE: an ELB created with the Service; `inner` has no EIP, `public` gets one.
   {
     key: 'kubernetes.io/elb.autocreate',
-    internal: v => /"type"\s*:\s*"inner"/.test(v),
-    public: v => /"type"\s*:\s*"public"/.test(v),
+    internal: v => elbAutocreateNetwork(v) === 'internal',
+    public: v => elbAutocreateNetwork(v) === 'public',
   },
   // Huawei's cloud controller: an ELB is reached from the internet only through an EIP, one
   // created with it or an existing one by id.

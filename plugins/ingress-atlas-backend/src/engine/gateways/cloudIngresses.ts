@@ -1,7 +1,7 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
-import { Reach } from '../classify/loadBalancers';
+import { elbAutocreateNetwork, Reach } from '../classify/loadBalancers';
 
 /**
  * A cloud's Ingress controller, which runs outside the cluster and creates a load balancer for
@@ -103,15 +103,10 @@ const huaweiElb: CloudIngressController = {
   reach: ingress => {
     const autocreate =
       annotation(ingress, 'kubernetes.io/elb.autocreate') ?? '';
-    if (/"type"\s*:\s*"inner"/.test(autocreate)) {
+    const network = elbAutocreateNetwork(autocreate);
+    if (network) {
       return {
-        network: 'internal',
-        reason: `annotation kubernetes.io/elb.autocreate: ${autocreate}`,
-      };
-    }
-    if (/"type"\s*:\s*"public"/.test(autocreate)) {
-      return {
-        network: 'public',
+        network,
         reason: `annotation kubernetes.io/elb.autocreate: ${autocreate}`,
       };
     }
