@@ -122,17 +122,18 @@ export class ClusterFaults {
 
   /** Whether this page's continue token is to be answered as expired; counts the fault down. */
   takeExpiredContinue(): boolean {
-    const { expireContinue = 0 } = this.#settings;
-    if (expireContinue <= 0) return false;
-    this.#settings = { ...this.#settings, expireContinue: expireContinue - 1 };
-    return true;
+    return this.#take('expireContinue');
   }
 
   /** Whether this watch's resourceVersion is to be answered as expired; counts the fault down. */
   takeExpiredWatch(): boolean {
-    const { expireWatch = 0 } = this.#settings;
-    if (expireWatch <= 0) return false;
-    this.#settings = { ...this.#settings, expireWatch: expireWatch - 1 };
+    return this.#take('expireWatch');
+  }
+
+  #take(fault: 'expireContinue' | 'expireWatch'): boolean {
+    const left = this.#settings[fault] ?? 0;
+    if (left <= 0) return false;
+    this.#settings = { ...this.#settings, [fault]: left - 1 };
     return true;
   }
 
