@@ -37,7 +37,7 @@ describe('AtlasRefresher', () => {
       id: 'tencent',
       listClusters: async () => [cluster('tke-prod', 'tencent', 'https://cls-1.example.com')],
       collectInventory: async () => [],
-    } as unknown as IngressAtlasCloudProvider;
+    };
     const refresher = AtlasRefresher.create({
       logger,
       store,
