@@ -1,6 +1,6 @@
 export { useIngressAtlas } from './useIngressAtlas';
 export { useEntityExposure } from './useEntityExposure';
-export { useTemplateLink, templateName } from './useTemplateLink';
+export { useTemplateLink } from './useTemplateLink';
 export type { TemplateParameters } from './useTemplateLink';
 export { useTemplateTitle } from './useTemplateTitle';
 export { useFindingOwners, NO_OWNER } from './useFindingOwners';

@@ -13,10 +13,7 @@ export function useTemplateLink() {
   const selectedTemplate = useRouteRef(scaffolderTemplateRouteRef);
   return useCallback(
     (templateRef: string, parameters?: TemplateParameters) => {
-      const { namespace, name } = parseEntityRef(templateRef, {
-        defaultKind: 'template',
-        defaultNamespace: 'default',
-      });
+      const { namespace, name } = parseTemplateRef(templateRef);
       const base =
         selectedTemplate?.({ namespace, templateName: name }) ??
         `/create/templates/${encodeURIComponent(
@@ -32,9 +29,10 @@ export function useTemplateLink() {
   );
 }
 
-export function templateName(templateRef: string) {
+/** A template reference as findings and recommendations give it: kind and namespace optional. */
+export function parseTemplateRef(templateRef: string) {
   return parseEntityRef(templateRef, {
     defaultKind: 'template',
     defaultNamespace: 'default',
-  }).name;
+  });
 }

@@ -1,7 +1,8 @@
 import useAsync from 'react-use/esm/useAsync';
-import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApiHolder } from '@backstage/core-plugin-api';
 import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { parseTemplateRef } from './useTemplateLink';
 
 // One catalog request per template and page, however many buttons name it.
 const titles = new WeakMap<
@@ -9,16 +10,9 @@ const titles = new WeakMap<
   Map<string, Promise<string | undefined>>
 >();
 
-function templateRefOf(templateRef: string) {
-  return parseEntityRef(templateRef, {
-    defaultKind: 'template',
-    defaultNamespace: 'default',
-  });
-}
-
 /** `move-gateway-to-pod-eip` → `Move gateway to pod eip`: a name a person can read. */
 function humaniseTemplateName(templateRef: string) {
-  const words = templateRefOf(templateRef).name.split(/[-_]+/).join(' ');
+  const words = parseTemplateRef(templateRef).name.split(/[-_]+/).join(' ');
   return words.charAt(0).toLocaleUpperCase('en-US') + words.slice(1);
 }
 
@@ -29,7 +23,7 @@ function humaniseTemplateName(templateRef: string) {
 export function useTemplateTitle(templateRef: string): string {
   // An app without the catalog still gets readable buttons.
   const catalogApi = useApiHolder().get(catalogApiRef);
-  const ref = stringifyEntityRef(templateRefOf(templateRef));
+  const ref = stringifyEntityRef(parseTemplateRef(templateRef));
   const { value } = useAsync(async () => {
     if (!catalogApi) return undefined;
     let cache = titles.get(catalogApi);
