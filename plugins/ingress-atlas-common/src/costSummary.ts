@@ -43,6 +43,8 @@ export function summarizeCost(model: AtlasModel): CostSummary {
   );
   summary.totalMonthlyCny = roundCny(summary.totalMonthlyCny);
   summary.idleWasteMonthlyCny = roundCny(summary.idleWasteMonthlyCny);
-  summary.potentialSavingMonthlyCny = roundCny(summary.potentialSavingMonthlyCny);
+  summary.potentialSavingMonthlyCny = roundCny(
+    summary.potentialSavingMonthlyCny,
+  );
   return summary;
 }

@@ -1,4 +1,9 @@
-import { bareHost, hostMatches, hostsOverlap, serverHostMatches } from './hosts';
+import {
+  bareHost,
+  hostMatches,
+  hostsOverlap,
+  serverHostMatches,
+} from './hosts';
 
 describe('hostMatches', () => {
   it('matches exact hosts regardless of case', () => {

@@ -98,9 +98,7 @@ const QUERY_TERMS: Array<
  * Parses a label selector query (`app=blog,tier in (web,api),!legacy`), the syntax of
  * Backstage's `backstage.io/kubernetes-label-selector` annotation.
  */
-function parseLabelSelectorQuery(
-  query: string,
-): LabelSelectorRequirement[] {
+function parseLabelSelectorQuery(query: string): LabelSelectorRequirement[] {
   // Split on commas outside parentheses.
   const terms = (query.match(/[^,(]+(\([^)]*\))?[^,]*/g) ?? [])
     .map(t => t.trim())
@@ -119,7 +117,9 @@ function parseLabelSelectorQuery(
  *
  * @public
  */
-export function labelSelectorQueryMatcher(query: string): (labels: Labels) => boolean {
+export function labelSelectorQueryMatcher(
+  query: string,
+): (labels: Labels) => boolean {
   const requirements = parseLabelSelectorQuery(query);
   return labels =>
     requirements.length > 0 && requirements.every(req => meets(req, labels));

@@ -8,7 +8,12 @@
  *
  * @public
  */
-export const CLOUD_PROVIDERS = ['tencent', 'aliyun', 'huawei', 'generic'] as const;
+export const CLOUD_PROVIDERS = [
+  'tencent',
+  'aliyun',
+  'huawei',
+  'generic',
+] as const;
 
 /** @public */
 export type CloudProvider = (typeof CLOUD_PROVIDERS)[number];

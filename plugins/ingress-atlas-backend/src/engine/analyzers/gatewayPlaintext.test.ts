@@ -86,7 +86,11 @@ describe('GATEWAY_PLAINTEXT_PUBLIC', () => {
     expect(found[0].fix).not.toContain('credentialName');
     expect(found[0].templateRef).toBeUndefined();
     expect(found[0].objects).toContainEqual(
-      expect.objectContaining({ kind: 'Ingress', name: 'shop', namespace: 'shop' }),
+      expect.objectContaining({
+        kind: 'Ingress',
+        name: 'shop',
+        namespace: 'shop',
+      }),
     );
   });
 });
