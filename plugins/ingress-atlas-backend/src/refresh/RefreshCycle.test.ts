@@ -117,6 +117,19 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     };
   }
 
+  /** Changes a Service of the cluster, as kubectl would. */
+  async function labelService(cluster: RunningCluster, labels: Record<string, string>) {
+    const response = await fetch(`${cluster.url}/api/v1/namespaces/shop/services/svc-0`, {
+      method: 'PATCH',
+      headers: {
+        authorization: 'Bearer sandbox-token',
+        'content-type': 'application/merge-patch+json',
+      },
+      body: JSON.stringify({ metadata: { labels } }),
+    });
+    expect(response.status).toBe(200);
+  }
+
   it('takes over from a replica that crashed mid-refresh within the lease, not a task timeout', async () => {
     const { cycle, leases, models, stop } = await replica({
       leaseTtlMs: 2_000,
@@ -237,15 +250,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       const collectedAt = async () =>
         (await second.models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
       const before = await collectedAt();
-      const response = await fetch(`${clusters[0].url}/api/v1/namespaces/shop/services/svc-0`, {
-        method: 'PATCH',
-        headers: {
-          authorization: 'Bearer sandbox-token',
-          'content-type': 'application/merge-patch+json',
-        },
-        body: JSON.stringify({ metadata: { labels: { tier: 'web' } } }),
-      });
-      expect(response.status).toBe(200);
+      await labelService(clusters[0], { tier: 'web' });
       const until = Date.now() + 15_000;
       while ((await collectedAt()) === before && Date.now() < until) {
         await new Promise(resolve => setTimeout(resolve, 200));
@@ -290,15 +295,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       const collectedAt = async () =>
         (await models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
       const before = await collectedAt();
-      const response = await fetch(`${clusters[0].url}/api/v1/namespaces/shop/services/svc-0`, {
-        method: 'PATCH',
-        headers: {
-          authorization: 'Bearer sandbox-token',
-          'content-type': 'application/merge-patch+json',
-        },
-        body: JSON.stringify({ metadata: { labels: { tier: 'api' } } }),
-      });
-      expect(response.status).toBe(200);
+      await labelService(clusters[0], { tier: 'api' });
       const until = Date.now() + 15_000;
       while ((await collectedAt()) === before && Date.now() < until) {
         await new Promise(resolve => setTimeout(resolve, 200));
