@@ -4,6 +4,8 @@ import {
   KubeObject,
   applyObject,
   containsAll,
+  createObject,
+  deleteObject,
   readObject,
   servesKind,
 } from '../kube';
@@ -25,7 +27,9 @@ export interface ObjectPlan {
   after?: KubeObject;
   /** Set when the object lives in a namespace this plan creates: the server cannot check it before. */
   inNewNamespace?: string;
-  action: 'create' | 'update' | 'unchanged';
+  /** Created with a plain create, which fails rather than touch an object made meanwhile. */
+  createOnly?: boolean;
+  action: 'create' | 'update' | 'unchanged' | 'delete';
 }
 
 /**
@@ -36,6 +40,7 @@ export interface ObjectPlan {
 export async function planObjects(
   cluster: ConnectedCluster,
   desired: KubeObject[],
+  options: { createOnly?: boolean } = {},
 ): Promise<ObjectPlan[]> {
   const lives = await Promise.all(
     desired.map(object =>
@@ -61,11 +66,12 @@ export async function planObjects(
           desired: object,
           after: object,
           action: 'create',
+          ...(options.createOnly && { createOnly: true }),
           ...(namespace &&
             newNamespaces.has(namespace) && { inNewNamespace: namespace }),
         };
       }
-      if (containsAll(live, object)) {
+      if (options.createOnly || containsAll(live, object)) {
         return { desired: object, live, action: 'unchanged' };
       }
       const after = await applyObject(cluster, object, { dryRun: true });
@@ -111,11 +117,23 @@ export function checkManagedByUs(
   }
 }
 
+/** Live objects to delete, as plans: the diff shows them going, the backup keeps them. */
+export function planRemovals(live: KubeObject[]): ObjectPlan[] {
+  return live.map(object => ({
+    desired: object,
+    live: object,
+    action: 'delete',
+  }));
+}
+
 export function planDiff(plans: ObjectPlan[]): string {
   return plans
     .filter(p => p.action !== 'unchanged')
     .map(p => {
-      const diff = diffObjects(p.live, p.after ?? p.desired);
+      const diff = diffObjects(
+        p.live,
+        p.action === 'delete' ? undefined : p.after ?? p.desired,
+      );
       return diff.includes('@@')
         ? diff
         : `# ${describeObject(
@@ -123,6 +141,13 @@ export function planDiff(plans: ObjectPlan[]): string {
           )}: only redacted Secret values change\n`;
     })
     .join('\n');
+}
+
+/** The live objects a plan updates or deletes, as manifests (Secret values redacted). */
+export function replacedManifests(plans: ObjectPlan[]): KubeObject[] {
+  return plans
+    .filter(p => p.action === 'update' || p.action === 'delete')
+    .map(p => manifestOf(p.live!));
 }
 
 /**
@@ -134,10 +159,7 @@ export async function planBackup(
   plans: ObjectPlan[],
   keyPrefix: string[],
 ): Promise<string> {
-  const backup = async () =>
-    toYaml(
-      plans.filter(p => p.action === 'update').map(p => manifestOf(p.live!)),
-    );
+  const backup = async () => toYaml(replacedManifests(plans));
   if (ctx.isDryRun) {
     return backup();
   }
@@ -147,10 +169,70 @@ export async function planBackup(
   });
 }
 
+const DONE = { create: 'Created', update: 'Updated', delete: 'Deleted' };
+
+/**
+ * One write of a plan, as a server-side apply as `ingress-atlas` (fields of other managers
+ * stay), a create or a delete; with dryRun=All on the API server for a dry run.
+ */
+export async function writePlan(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'isDryRun'>,
+  cluster: ConnectedCluster,
+  plan: ObjectPlan,
+): Promise<void> {
+  const dryRun = Boolean(ctx.isDryRun);
+  const what = describeObject(plan.desired);
+  if (dryRun && plan.inNewNamespace) {
+    // A dry-run create of the namespace stores nothing, so the server would answer 404 for
+    // what goes into it; a real run creates the namespace first.
+    ctx.logger.info(
+      `Dry run: ${what} would be created in namespace ${plan.inNewNamespace}, which this run creates first`,
+      { cluster: cluster.name },
+    );
+    return;
+  }
+  const { desired } = plan;
+  if (plan.action === 'delete') {
+    const { namespace, name } = desired.metadata!;
+    await deleteObject(
+      cluster,
+      {
+        apiVersion: desired.apiVersion!,
+        kind: desired.kind!,
+        namespace,
+        name: name!,
+      },
+      { dryRun },
+    );
+  } else if (plan.createOnly) {
+    await createObject(cluster, desired, { dryRun });
+  } else {
+    await applyObject(cluster, desired, { dryRun });
+  }
+  ctx.logger.info(
+    `${dryRun ? 'Dry run accepted: ' : ''}${
+      DONE[plan.action as keyof typeof DONE]
+    } ${what}`,
+    { cluster: cluster.name },
+  );
+}
+
+/** Logs each object a plan leaves as it is. */
+export function logUnchanged(
+  ctx: Pick<ActionContext<any, any>, 'logger'>,
+  cluster: ConnectedCluster,
+  plans: ObjectPlan[],
+): void {
+  for (const plan of plans.filter(p => p.action === 'unchanged')) {
+    ctx.logger.info(`Unchanged: ${describeObject(plan.desired)}`, {
+      cluster: cluster.name,
+    });
+  }
+}
+
 /**
  * Carries a plan out: with dryRun=All on the API server for a dry run, otherwise one
- * checkpoint per object so a resumed task never writes an object twice. Every write is a
- * server-side apply as `ingress-atlas`, so fields of other managers stay.
+ * checkpoint per object so a resumed task never writes an object twice.
  */
 export async function applyPlans(
   ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'logger' | 'isDryRun'>,
@@ -158,28 +240,9 @@ export async function applyPlans(
   plans: ObjectPlan[],
   keyPrefix: string[],
 ): Promise<void> {
-  const dryRun = Boolean(ctx.isDryRun);
   for (const plan of plans.filter(p => p.action !== 'unchanged')) {
-    const what = describeObject(plan.desired);
-    if (dryRun && plan.inNewNamespace) {
-      // A dry-run create of the namespace stores nothing, so the server would answer 404 for
-      // what goes into it; a real run creates the namespace first.
-      ctx.logger.info(
-        `Dry run: ${what} would be created in namespace ${plan.inNewNamespace}, which this run creates first`,
-        { cluster: cluster.name },
-      );
-      continue;
-    }
-    const write = async () => {
-      await applyObject(cluster, plan.desired, { dryRun });
-      ctx.logger.info(
-        `${dryRun ? 'Dry run accepted: ' : ''}${
-          plan.action === 'create' ? 'Created' : 'Updated'
-        } ${what}`,
-        { cluster: cluster.name },
-      );
-    };
-    if (dryRun) {
+    const write = () => writePlan(ctx, cluster, plan);
+    if (ctx.isDryRun) {
       await write();
     } else {
       await ctx.checkpoint({
@@ -194,11 +257,7 @@ export async function applyPlans(
       });
     }
   }
-  for (const plan of plans.filter(p => p.action === 'unchanged')) {
-    ctx.logger.info(`Unchanged: ${describeObject(plan.desired)}`, {
-      cluster: cluster.name,
-    });
-  }
+  logUnchanged(ctx, cluster, plans);
 }
 
 /**

@@ -51,7 +51,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
     },
     intent: input =>
       `trust the EIPs of gateway ${input.namespace}/${input.gateway} on cluster ${input.cluster}`,
-    async run(ctx, { cluster, preflight }) {
+    async check(ctx, { cluster, preflight }) {
       const { namespace, gateway, ports, checkReachability } = ctx.input;
       const statefulSet = await readObject(cluster, {
         apiVersion: 'apps/v1',
@@ -68,7 +68,6 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         preflight,
         dryRun: Boolean(ctx.isDryRun),
       });
-      preflight.done();
       ctx.output(
         'publicIps',
         eips.map(e => e.ip),

@@ -13,6 +13,7 @@ import { requirePermission } from '../permissions';
 import { KubeObject, ObjectRef, removeMapKeys } from '../kube';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import { ActionOptions, Preflight, Zod, checkpointKey } from './common';
+import { StepChange, carryOutSteps } from './steps';
 
 type FieldSchemas = { [field: string]: (zImpl: Zod) => z.ZodType };
 
@@ -98,27 +99,55 @@ interface RunSpec<I extends FieldSchemas, O extends FieldSchemas>
  * An action that changes objects of its cluster: `plan` checks what it needs (into
  * `preflight`, which refuses before anything changes) and returns the objects; the runner
  * diffs them against the cluster, keeps a backup of what they replace, and applies them, one
- * checkpoint per object.
+ * checkpoint per object. A change that waits or calls a cloud between its writes comes in
+ * ordered steps (`StepChange`), one checkpoint per step.
  */
 interface PlanSpec<I extends FieldSchemas, O extends FieldSchemas>
   extends SpecBase<I, O> {
   plan(
     ctx: RunContext<I, O>,
-    target: { cluster: ConnectedCluster; preflight: Preflight },
-  ): Promise<ObjectChange>;
+    target: { cluster: ClusterOf<I> & ConnectedCluster; preflight: Preflight },
+  ): Promise<ObjectChange | StepChange>;
+}
+
+/**
+ * An action that changes nothing: `check` adds its findings to `preflight`, and the runner
+ * refuses if one failed.
+ */
+interface CheckSpec<I extends FieldSchemas, O extends FieldSchemas>
+  extends SpecBase<I, O> {
+  check(
+    ctx: RunContext<I, O>,
+    target: { cluster: ClusterOf<I>; preflight: Preflight },
+  ): Promise<void>;
 }
 
 export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
   | RunSpec<I, O>
-  | PlanSpec<I, O>;
+  | PlanSpec<I, O>
+  | CheckSpec<I, O>;
 
 async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
   spec: PlanSpec<I, O>,
   ctx: RunContext<I, O>,
-  cluster: ConnectedCluster,
+  cluster: ConnectedCluster | undefined,
   preflight: Preflight,
 ): Promise<void> {
-  const change = await spec.plan(ctx, { cluster, preflight });
+  const change = await spec.plan(ctx, { cluster: cluster as any, preflight });
+  if ('steps' in change) {
+    preflight.done();
+    await carryOutSteps(ctx, cluster, change);
+  } else {
+    await carryOutObjectChange(ctx, cluster!, change, preflight);
+  }
+}
+
+async function carryOutObjectChange(
+  ctx: RunContext<any, any>,
+  cluster: ConnectedCluster,
+  change: ObjectChange,
+  preflight: Preflight,
+): Promise<void> {
   if (preflight.failed) {
     // Refuse on what the plan found before asking the server about objects built from it.
     preflight.done();
@@ -268,7 +297,13 @@ export function createAtlasAction<
       dryRun: ctx.isDryRun,
     });
     if ('plan' in spec) {
-      await carryOutPlan(spec, runContext, cluster!, preflight);
+      await carryOutPlan(spec, runContext, cluster, preflight);
+    } else if ('check' in spec) {
+      await spec.check(runContext, {
+        cluster: cluster as ClusterOf<I>,
+        preflight,
+      });
+      preflight.done();
     } else {
       await spec.run(runContext, {
         cluster: cluster as ClusterOf<I>,

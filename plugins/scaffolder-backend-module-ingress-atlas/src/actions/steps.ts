@@ -1,0 +1,202 @@
+import type { JsonObject } from '@backstage/config';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { ConnectedCluster } from '../clusters';
+import type { KubeObject } from '../kube';
+import { toYaml } from '../manifests';
+import {
+  ObjectPlan,
+  logUnchanged,
+  planDiff,
+  planObjects,
+  planRemovals,
+  replacedManifests,
+  writePlan,
+} from './applyObjects';
+import { checkpointKey } from './common';
+import { WorkspaceFile, writeWorkspaceFiles } from './workspace';
+
+/** A change outside the cluster, such as a cloud API call. */
+export interface CloudCall {
+  /** What the call does, e.g. "delete CLB lb-1 through the CLB API": a dry run says it would. */
+  what: string;
+  /** What the call removes, kept in the backup output. */
+  backup?: object[];
+  /** Made on real runs only: no cloud API has a dry-run mode. */
+  run(): Promise<void>;
+}
+
+/**
+ * One step of a change: its objects go through the same diff, backup and apply as a plan's,
+ * and the step is one checkpoint, so a resumed task skips a step it finished.
+ */
+export interface ChangeStep {
+  /** The last part of the step's checkpoint key, e.g. `create-statefulset`. */
+  name: string;
+  /** The cluster of the objects. Default: the action's. */
+  cluster?: ConnectedCluster;
+  /** The objects as they should be: created, or applied over the live ones. */
+  objects?: KubeObject[];
+  /** Create the objects, never change live ones: one that exists is left as it is. */
+  createOnly?: boolean;
+  /** Live objects to delete: their manifests go into the backup. */
+  remove?: KubeObject[];
+  /** Made after the objects are written, within the step's checkpoint. */
+  call?: CloudCall;
+}
+
+/**
+ * A wait between steps, for the cluster or cloud to settle. Not a checkpoint: a resumed task
+ * waits again, which ends at once when what it waits for is there. A dry run does not wait.
+ */
+export interface WaitStep {
+  /** What is waited for, e.g. "the pods' EIPs". */
+  waitFor: string;
+  wait(): Promise<void>;
+}
+
+export type Step = ChangeStep | WaitStep;
+
+/** A change in ordered steps, for actions that wait or call clouds between their writes. */
+export interface StepChange {
+  /** Checkpoint keys of this change: unique per action and target within a task. */
+  key: string[];
+  steps: Step[];
+  /** Files for the task workspace (a pull request step after this one), written on dry runs too. */
+  files?: WorkspaceFile[];
+  /** What is said when everything is in place already. */
+  inPlace: string;
+  /** Outputs from what the steps did; runs on dry runs too. */
+  finish?(outcome: { changed: boolean }): Promise<void> | void;
+}
+
+type StepContext = Pick<
+  ActionContext<any, any>,
+  'checkpoint' | 'logger' | 'isDryRun' | 'output' | 'workspacePath'
+>;
+
+const isWait = (step: Step): step is WaitStep => 'wait' in step;
+
+/**
+ * What the task found before it changed anything, kept in a checkpoint on a real run: a task
+ * resumed after a change carries on with what it found then, not with what it changed.
+ */
+export async function foundBefore<T>(
+  ctx: Pick<ActionContext<any, any>, 'checkpoint' | 'isDryRun'>,
+  key: string,
+  found: T,
+): Promise<T> {
+  if (ctx.isDryRun) {
+    return found;
+  }
+  return (await ctx.checkpoint({
+    key,
+    fn: async () => found as unknown as JsonObject,
+  })) as unknown as T;
+}
+
+async function planStep(
+  step: ChangeStep,
+  cluster: ConnectedCluster,
+): Promise<ObjectPlan[]> {
+  return [
+    ...(await planObjects(cluster, step.objects ?? [], {
+      createOnly: step.createOnly,
+    })),
+    ...planRemovals(step.remove ?? []),
+  ];
+}
+
+async function carryOutStep(
+  ctx: StepContext,
+  step: ChangeStep,
+  cluster: ConnectedCluster,
+  plans: ObjectPlan[],
+  key: string[],
+): Promise<void> {
+  const writes = plans.filter(p => p.action !== 'unchanged');
+  logUnchanged(ctx, cluster, plans);
+  if (ctx.isDryRun) {
+    for (const plan of writes) {
+      await writePlan(ctx, cluster, plan);
+    }
+    if (step.call) {
+      ctx.logger.info(`Dry run: a real run would ${step.call.what}`);
+    }
+    return;
+  }
+  if (writes.length === 0 && !step.call) {
+    return;
+  }
+  await ctx.checkpoint({
+    key: checkpointKey(...key, step.name),
+    fn: async () => {
+      for (const plan of writes) {
+        await writePlan(ctx, cluster, plan);
+      }
+      await step.call?.run();
+    },
+  });
+}
+
+/**
+ * Carries a change out step by step: the workspace files first, then the diff and backup of
+ * every step (outputs `diff` and `backup`), then each step in order; `changed` says whether
+ * anything needed to change when the task first got here.
+ */
+export async function carryOutSteps(
+  ctx: StepContext,
+  cluster: ConnectedCluster | undefined,
+  change: StepChange,
+): Promise<void> {
+  const dryRun = Boolean(ctx.isDryRun);
+  const clusterOf = (step: ChangeStep) => (step.cluster ?? cluster)!;
+  const plans = await Promise.all(
+    change.steps.map(step =>
+      isWait(step) ? [] : planStep(step, clusterOf(step)),
+    ),
+  );
+  const files = change.files
+    ? await writeWorkspaceFiles(ctx.workspacePath, change.files, ctx.logger)
+    : [];
+  if (change.files) {
+    ctx.output(
+      'files',
+      files.map(f => f.path),
+    );
+  }
+  const all = plans.flat();
+  const calls = change.steps.flatMap(step =>
+    !isWait(step) && step.call ? [step.call] : [],
+  );
+  ctx.output('diff', planDiff(all));
+  const found = {
+    backup: toYaml([
+      ...replacedManifests(all),
+      ...calls.flatMap(call => call.backup ?? []),
+    ]),
+    changed:
+      files.some(f => f.status !== 'unchanged') ||
+      calls.length > 0 ||
+      all.some(p => p.action !== 'unchanged'),
+  };
+  const first = await foundBefore(
+    ctx,
+    checkpointKey(...change.key, 'backup'),
+    found,
+  );
+  ctx.output('backup', first.backup);
+  for (const [i, step] of change.steps.entries()) {
+    if (!isWait(step)) {
+      await carryOutStep(ctx, step, clusterOf(step), plans[i], change.key);
+    } else if (dryRun) {
+      ctx.logger.info(`Dry run: a real run would wait for ${step.waitFor}`);
+    } else {
+      await step.wait();
+    }
+  }
+  ctx.output('changed', first.changed && !dryRun);
+  await change.finish?.({ changed: first.changed });
+  if (!first.changed) {
+    ctx.logger.info(`Nothing to change: ${change.inPlace}`);
+  }
+}
