@@ -4,18 +4,16 @@ import type { ConnectedCluster } from '../clusters';
 import { listObjects, readObject } from '../kube';
 import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
 import { toYaml } from '../manifests';
+import { checkKindsServed } from './applyObjects';
 import {
-  applyPlans,
-  checkKindsServed,
-  planBackup,
-  planDiff,
-  planObjects,
-} from './applyObjects';
-import { ActionOptions, changeOutputs, clusterInput } from './common';
+  ActionOptions,
+  Preflight,
+  changeOutputs,
+  clusterInput,
+} from './common';
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './meshJoinRemote.examples';
-import { writeWorkspaceFiles } from './workspace';
 
 const READER_ACCOUNT = 'istio-reader-service-account';
 
@@ -59,6 +57,41 @@ async function eastWestAddress(
   });
   const ingress = service?.status?.loadBalancer?.ingress?.[0];
   return ingress?.ip ?? ingress?.hostname;
+}
+
+/** Where the member reaches istiod: given, or the primary's east-west gateway. */
+async function checkPilotAddress(
+  preflight: Preflight,
+  primary: ConnectedCluster,
+  given: string | undefined,
+): Promise<string | undefined> {
+  const pilot = given ?? (await eastWestAddress(primary));
+  preflight.check(
+    Boolean(pilot),
+    `istiod is reached through ${pilot}`,
+    `${primary.name} has no address on istio-system/istio-eastwestgateway; install its east-west gateway first or set remotePilotAddress`,
+  );
+  if (pilot && !isIP(pilot)) {
+    preflight.warn(
+      `${pilot} is a host name: the member will resolve it through DNS`,
+    );
+  }
+  return pilot;
+}
+
+/** The member's API server as the primary's istiod reaches it. */
+function memberServer(
+  member: ConnectedCluster,
+  given: string | undefined,
+): string {
+  return given
+    ? validateClusterUrl(given, {
+        allowInsecureHttp: false,
+        what: 'memberApiServer',
+      })
+        .toString()
+        .replace(/\/$/, '')
+    : member.server;
 }
 
 /**
@@ -143,16 +176,8 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
     clusterFields: ['primaryCluster'],
     intent: input =>
       `join cluster ${input.cluster} to the mesh of ${input.primaryCluster}`,
-    async run(ctx, { cluster, preflight }) {
-      const {
-        cluster: memberName,
-        primaryCluster,
-        meshId,
-        network,
-        apply,
-      } = ctx.input;
-      const dir = ctx.input.path ?? `istio/${memberName}`;
-      const member = cluster;
+    async plan(ctx, { cluster: member, preflight }) {
+      const { cluster: memberName, primaryCluster, apply } = ctx.input;
       const primary = await options.clusters.connect(primaryCluster);
       const clusterName =
         ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
@@ -161,50 +186,32 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         'member and primary differ',
         'the member cluster is the primary itself',
       );
-      const pilot =
-        ctx.input.remotePilotAddress ?? (await eastWestAddress(primary));
-      preflight.check(
-        Boolean(pilot),
-        `istiod is reached through ${pilot}`,
-        `${primaryCluster} has no address on istio-system/istio-eastwestgateway; install its east-west gateway first or set remotePilotAddress`,
+      const pilot = await checkPilotAddress(
+        preflight,
+        primary,
+        ctx.input.remotePilotAddress,
       );
-      if (pilot && !isIP(pilot)) {
-        preflight.warn(
-          `${pilot} is a host name: the member will resolve it through DNS`,
-        );
-      }
-      const server = ctx.input.memberApiServer
-        ? validateClusterUrl(ctx.input.memberApiServer, {
-            allowInsecureHttp: false,
-            what: 'memberApiServer',
-          })
-            .toString()
-            .replace(/\/$/, '')
-        : member.server;
       const reader = await readerCredentials(member);
       preflight.check(
         Boolean(reader),
         `token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}`,
         `${memberName} has no token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), then add a kubernetes.io/service-account-token Secret for it`,
       );
-      const identity = {
-        meshId,
-        network,
+      const operator = remoteOperator({
+        meshId: ctx.input.meshId,
+        network: ctx.input.network,
         clusterName,
         revision: ctx.input.revision,
-      };
-      const operator = remoteOperator({
-        ...identity,
         remotePilotAddress: pilot ?? '',
       });
-      const secret = reader
-        ? remoteSecret({
-            clusterName,
-            server,
-            caData: reader.caData ?? member.credentials().caData,
-            token: reader.token,
-          })
-        : undefined;
+      const secret =
+        reader &&
+        remoteSecret({
+          clusterName,
+          server: memberServer(member, ctx.input.memberApiServer),
+          caData: reader.caData ?? member.credentials().caData,
+          token: reader.token,
+        });
       if (secret) {
         await checkKindsServed(primary, [secret], preflight);
       }
@@ -218,48 +225,18 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       }
       preflight.done();
 
-      const files = await writeWorkspaceFiles(
-        ctx.workspacePath,
-        [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
-        ctx.logger,
-      );
-      ctx.output(
-        'files',
-        files.map(f => f.path),
-      );
       ctx.output('secretName', secret!.metadata!.name!);
       ctx.output('remotePilotAddress', pilot!);
-
-      const secretPlans = await planObjects(primary, [secret!]);
-      const memberPlans = apply ? await planObjects(member, [operator]) : [];
-      const plans = [...secretPlans, ...memberPlans];
-      ctx.output('diff', planDiff(plans));
-      ctx.output(
-        'backup',
-        await planBackup(ctx, plans, [
-          'mesh.join-remote',
-          primaryCluster,
-          memberName,
-        ]),
-      );
-      await applyPlans(ctx, primary, secretPlans, [
-        'mesh.join-remote',
-        primaryCluster,
-        memberName,
-      ]);
-      await applyPlans(ctx, member, memberPlans, [
-        'mesh.join-remote',
-        memberName,
-      ]);
-      const changed =
-        files.some(f => f.status !== 'unchanged') ||
-        plans.some(p => p.action !== 'unchanged');
-      ctx.output('changed', changed && !ctx.isDryRun);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: ${memberName} already joins the mesh of ${primaryCluster}`,
-        );
-      }
+      const dir = ctx.input.path ?? `istio/${memberName}`;
+      return {
+        key: ['mesh.join-remote', primaryCluster, memberName],
+        files: [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
+        steps: [
+          { name: 'remote-secret', cluster: primary, objects: [secret!] },
+          ...(apply ? [{ name: 'remote-operator', objects: [operator] }] : []),
+        ],
+        inPlace: `${memberName} already joins the mesh of ${primaryCluster}`,
+      };
     },
   });
 }
