@@ -3,16 +3,11 @@ import {
   matchesSelector,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeObject, listObjects, readObject } from '../kube';
+import { describeObject } from '../manifests';
 import {
-  KubeObject,
-  applyObject,
-  createObject,
-  deleteObject,
-  listObjects,
-  readObject,
-} from '../kube';
-import { diffObjects, manifestOf, toYaml } from '../manifests';
-import {
+  PodEip,
   allBound,
   describeAddresses,
   eipQuota,
@@ -23,8 +18,9 @@ import {
 import {
   ActionOptions,
   MIGRATED_FROM_ANNOTATION,
+  Preflight,
+  Zod,
   changeOutputs,
-  checkpointKey,
   clusterInput,
   gatewayInput,
   namespaceInput,
@@ -32,7 +28,7 @@ import {
   timeoutInput,
 } from './common';
 import { gatewayEipOutputs, gatewayEipsOf } from './gatewayEips';
-import { createAtlasAction } from './runner';
+import { Parsed, createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './gatewayBindEip.examples';
 
@@ -120,22 +116,11 @@ function isRetired(
   );
 }
 
-async function retireDeployment(
-  cluster: ConnectedCluster,
-  deployment: KubeObject,
-  retire: Retire,
-  dryRun: boolean,
-): Promise<void> {
-  const { name, namespace } = deployment.metadata!;
-  if (retire === 'delete') {
-    await deleteObject(
-      cluster,
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: name! },
-      { dryRun },
-    );
-  } else {
-    await applyObject(cluster, scaledToZero(deployment), { dryRun });
-  }
+/** The step that retires the Deployment: deleted, or scaled to zero replicas. */
+function retirement(deployment: KubeObject, retire: Retire) {
+  return retire === 'delete'
+    ? { remove: [deployment] }
+    : { objects: [scaledToZero(deployment)] };
 }
 
 /** Only the replica count: the rest of the Deployment stays as its owners left it. */
@@ -164,6 +149,245 @@ async function gatewayServiceName(
     ?.metadata?.name;
 }
 
+const inputSchema = {
+  cluster: clusterInput,
+  namespace: namespaceInput,
+  gateway: gatewayInput(
+    'Name of the gateway Deployment (the StatefulSet gets the same name)',
+  ),
+  serviceName: (z: Zod) =>
+    checkedString(
+      z,
+      'dnsLabel',
+      "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
+    ).optional(),
+  replicas: (z: Zod) =>
+    z
+      .number({
+        description:
+          "Pods (and so EIPs). Default: the Deployment's replicas, at least 1",
+      })
+      .int()
+      .min(1)
+      .max(20)
+      .optional(),
+  networkMode: (z: Zod) =>
+    z
+      .enum(['tke-route-eni', 'tke-direct-eni'], {
+        description: 'VPC-CNI mode of the pods. Default: tke-route-eni',
+      })
+      .default('tke-route-eni'),
+  bandwidthMbps: (z: Zod) =>
+    z
+      .number({ description: 'EIP bandwidth cap in Mbps. Default: 100' })
+      .int()
+      .min(1)
+      .max(10000)
+      .default(100),
+  isp: (z: Zod) =>
+    checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').default('BGP'),
+  internetChargeType: (z: Zod) =>
+    z
+      .enum(
+        [
+          'TRAFFIC_POSTPAID_BY_HOUR',
+          'BANDWIDTH_POSTPAID_BY_HOUR',
+          'BANDWIDTH_PACKAGE',
+        ],
+        { description: 'EIP billing. Default: the ipamd default' },
+      )
+      .optional(),
+  eipIds: (z: Zod) =>
+    z
+      .array(
+        z.string().regex(/^eip-[a-z0-9]{1,32}$/, {
+          message: 'must be an EIP id such as eip-abc123',
+        }),
+        {
+          description:
+            'Existing EIPs to reuse (one per pod) instead of allocating new ones',
+        },
+      )
+      .optional(),
+  retire: (z: Zod) =>
+    z
+      .enum(['delete', 'scale-to-zero'], {
+        description:
+          'What happens to the Deployment once the EIPs answer. Default: delete (its manifest is kept in the backup output)',
+      })
+      .default('delete'),
+  timeoutSeconds: (z: Zod) => timeoutInput(z, 300),
+};
+
+type Input = Parsed<typeof inputSchema>;
+
+/** What the move needs of the cluster: TKE with VPC-CNI, and no foreign StatefulSet. */
+async function checkCluster(
+  input: Input,
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  found: { deployment?: KubeObject; existing?: KubeObject },
+): Promise<void> {
+  const { cluster: clusterName, namespace, gateway } = input;
+  const target = `${namespace}/${gateway}`;
+  preflight.check(
+    cluster.provider === 'tencent',
+    `cluster ${clusterName} is a TKE cluster`,
+    `cluster ${clusterName} is on ${cluster.provider}, and pod EIPs are a TKE feature`,
+  );
+  preflight.check(
+    Boolean(found.deployment || found.existing),
+    `Deployment ${target} found`,
+    `there is no Deployment ${target} on cluster ${clusterName}`,
+  );
+  if (found.existing) {
+    preflight.check(
+      found.existing.metadata?.annotations?.[MIGRATED_FROM_ANNOTATION] ===
+        `Deployment/${gateway}`,
+      `StatefulSet ${target} was created by an earlier run; it is kept`,
+      `a StatefulSet ${target} exists that this action did not create (no ${MIGRATED_FROM_ANNOTATION} annotation)`,
+    );
+  }
+  const vpcCni = await vpcCniState(cluster, tencentCloudOf(cluster));
+  preflight.check(
+    vpcCni.enabled,
+    `VPC-CNI is on (${vpcCni.evidence})`,
+    `VPC-CNI is off on cluster ${clusterName} (${vpcCni.evidence}): pods cannot get ENI IPs, so they cannot get EIPs. Enable VPC-CNI for the cluster first`,
+  );
+}
+
+/** Enough EIPs for the pods: the ones given, or quota for new ones. */
+async function checkEips(
+  input: Input,
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  replicas: number,
+): Promise<void> {
+  const cloud = tencentCloudOf(cluster);
+  if (input.eipIds) {
+    preflight.check(
+      input.eipIds.length === replicas,
+      `reusing EIPs ${input.eipIds.join(', ')}`,
+      `eipIds lists ${input.eipIds.length} EIPs for ${replicas} pods`,
+    );
+  } else if (cloud && cluster.region) {
+    const quota = await eipQuota(cloud, cluster.region);
+    if (quota.available === undefined) {
+      preflight.warn(
+        `EIP quota not checked (${quota.evidence}); an exhausted quota shows as FailedAllocateEIP events on the pods`,
+      );
+    } else {
+      preflight.check(
+        quota.available >= replicas,
+        `EIP quota allows ${replicas} more (${quota.evidence})`,
+        `the EIP quota allows ${quota.available} more EIPs in ${cluster.region} and ${replicas} are needed (${quota.evidence})`,
+      );
+    }
+  } else {
+    preflight.warn(
+      `EIP quota not checked: no Tencent Cloud account covers region ${
+        cluster.region ?? '(unset)'
+      } of cluster ${input.cluster}`,
+    );
+  }
+}
+
+/** Clients of a pod EIP reach container ports: a Service that maps ports hides a mismatch. */
+async function warnRemappedPorts(
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  namespace: string,
+  serviceName: string,
+): Promise<void> {
+  const service = await readObject(cluster, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    namespace,
+    name: serviceName,
+  });
+  const remapped: Array<{ port: number; targetPort: number | string }> = (
+    service?.spec?.ports ?? []
+  ).filter(
+    (p: { port: number; targetPort?: number | string }) =>
+      p.targetPort !== undefined && p.targetPort !== p.port,
+  );
+  if (remapped.length > 0) {
+    preflight.warn(
+      `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${serviceName} maps ${remapped
+        .map(p => `${p.port}->${p.targetPort}`)
+        .join(
+          ', ',
+        )}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
+    );
+  }
+}
+
+/** The StatefulSet that replaces the Deployment, once what it needs is checked. */
+async function plannedStatefulSet(
+  input: Input,
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  deployment: KubeObject,
+): Promise<KubeObject> {
+  const { namespace, gateway } = input;
+  const replicas =
+    input.replicas ?? Math.max(deployment.spec?.replicas ?? 1, 1);
+  const serviceName =
+    input.serviceName ?? (await gatewayServiceName(cluster, deployment));
+  preflight.check(
+    Boolean(serviceName),
+    `StatefulSet serviceName: ${serviceName}`,
+    `no Service in ${namespace} selects the pods of Deployment ${namespace}/${gateway}; set serviceName`,
+  );
+  await checkEips(input, cluster, preflight, replicas);
+  if (
+    deployment.metadata?.labels?.[
+      'install.operator.istio.io/owning-resource'
+    ] === 'tcm'
+  ) {
+    preflight.warn(
+      `TCM manages Deployment ${namespace}/${gateway}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
+    );
+  }
+  if (serviceName) {
+    await warnRemappedPorts(cluster, preflight, namespace, serviceName);
+  }
+  return statefulSetFor(deployment, {
+    replicas,
+    serviceName: serviceName ?? gateway,
+    networkMode: input.networkMode,
+    eipAttributes: {
+      Bandwidth: String(input.bandwidthMbps),
+      ISP: input.isp,
+      ...(input.internetChargeType && {
+        InternetChargeType: input.internetChargeType,
+      }),
+    },
+    eipIds: input.eipIds,
+  });
+}
+
+/** The EIPs of the StatefulSet's pods, once every pod holds one. */
+async function boundEips(
+  ctx: { logger: LoggerService; signal?: AbortSignal; input: Input },
+  cluster: ConnectedCluster,
+  statefulSet: KubeObject,
+): Promise<PodEip[]> {
+  let eips = await podEips(cluster, statefulSet);
+  if (!allBound(statefulSet, eips)) {
+    eips = await waitForPodEips(cluster, statefulSet, {
+      timeoutSeconds: ctx.input.timeoutSeconds,
+      logger: ctx.logger,
+      signal: ctx.signal,
+    });
+  }
+  ctx.logger.info(
+    `Gateway pods have their EIPs: ${eips.map(e => e.ip).join(', ')}`,
+    { cluster: cluster.name, statefulSet: describeObject(statefulSet) },
+  );
+  return eips;
+}
+
 /**
  * Moves an ingress gateway from a Deployment behind a CLB to a StatefulSet whose pods carry
  * their own EIPs (TKE VPC-CNI), then retires the Deployment.
@@ -177,77 +401,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       'Turns an ingress gateway Deployment into a StatefulSet whose pods each get an elastic IP (TKE VPC-CNI), waits for the EIPs, then retires the Deployment.',
     examples,
     schema: {
-      input: {
-        cluster: clusterInput,
-        namespace: namespaceInput,
-        gateway: gatewayInput(
-          'Name of the gateway Deployment (the StatefulSet gets the same name)',
-        ),
-        serviceName: z =>
-          checkedString(
-            z,
-            'dnsLabel',
-            "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
-          ).optional(),
-        replicas: z =>
-          z
-            .number({
-              description:
-                "Pods (and so EIPs). Default: the Deployment's replicas, at least 1",
-            })
-            .int()
-            .min(1)
-            .max(20)
-            .optional(),
-        networkMode: z =>
-          z
-            .enum(['tke-route-eni', 'tke-direct-eni'], {
-              description: 'VPC-CNI mode of the pods. Default: tke-route-eni',
-            })
-            .default('tke-route-eni'),
-        bandwidthMbps: z =>
-          z
-            .number({ description: 'EIP bandwidth cap in Mbps. Default: 100' })
-            .int()
-            .min(1)
-            .max(10000)
-            .default(100),
-        isp: z =>
-          checkedString(z, 'isp', 'EIP line (ISP). Default: BGP').default(
-            'BGP',
-          ),
-        internetChargeType: z =>
-          z
-            .enum(
-              [
-                'TRAFFIC_POSTPAID_BY_HOUR',
-                'BANDWIDTH_POSTPAID_BY_HOUR',
-                'BANDWIDTH_PACKAGE',
-              ],
-              { description: 'EIP billing. Default: the ipamd default' },
-            )
-            .optional(),
-        eipIds: z =>
-          z
-            .array(
-              z.string().regex(/^eip-[a-z0-9]{1,32}$/, {
-                message: 'must be an EIP id such as eip-abc123',
-              }),
-              {
-                description:
-                  'Existing EIPs to reuse (one per pod) instead of allocating new ones',
-              },
-            )
-            .optional(),
-        retire: z =>
-          z
-            .enum(['delete', 'scale-to-zero'], {
-              description:
-                'What happens to the Deployment once the EIPs answer. Default: delete (its manifest is kept in the backup output)',
-            })
-            .default('delete'),
-        timeoutSeconds: z => timeoutInput(z, 300),
-      },
+      input: inputSchema,
       output: {
         statefulSet: z =>
           z.string({ description: 'The StatefulSet, as namespace/name' }),
@@ -257,258 +411,61 @@ export function createGatewayBindEipAction(options: ActionOptions) {
     },
     intent: input =>
       `move gateway ${input.namespace}/${input.gateway} on cluster ${input.cluster} to pod EIPs`,
-    async run(ctx, { cluster, preflight }) {
-      const {
-        cluster: clusterName,
-        namespace,
-        gateway,
-        networkMode,
-        retire,
-        timeoutSeconds,
-      } = ctx.input;
-      const dryRun = Boolean(ctx.isDryRun);
-      const cloud = tencentCloudOf(cluster);
-      const key = (step: string) =>
-        checkpointKey(
-          'gateway.bind-eip',
-          clusterName,
-          namespace,
-          gateway,
-          step,
-        );
+    async plan(ctx, { cluster, preflight }) {
+      const { cluster: clusterName, namespace, gateway, retire } = ctx.input;
       const target = `${namespace}/${gateway}`;
-
+      const ref = { namespace, name: gateway, apiVersion: 'apps/v1' };
       const [deployment, existing] = await Promise.all([
-        readObject(cluster, {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          namespace,
-          name: gateway,
-        }),
-        readObject(cluster, {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          namespace,
-          name: gateway,
-        }),
+        readObject(cluster, { ...ref, kind: 'Deployment' }),
+        readObject(cluster, { ...ref, kind: 'StatefulSet' }),
       ]);
-      const ours =
-        existing?.metadata?.annotations?.[MIGRATED_FROM_ANNOTATION] ===
-        `Deployment/${gateway}`;
       const retired = isRetired(deployment, retire);
-
-      let desired: KubeObject | undefined;
       if (!existing || !retired) {
-        preflight.check(
-          cluster.provider === 'tencent',
-          `cluster ${clusterName} is a TKE cluster`,
-          `cluster ${clusterName} is on ${cluster.provider}, and pod EIPs are a TKE feature`,
-        );
-        preflight.check(
-          Boolean(deployment || existing),
-          `Deployment ${target} found`,
-          `there is no Deployment ${target} on cluster ${clusterName}`,
-        );
-        if (existing) {
-          preflight.check(
-            ours,
-            `StatefulSet ${target} was created by an earlier run; it is kept`,
-            `a StatefulSet ${target} exists that this action did not create (no ${MIGRATED_FROM_ANNOTATION} annotation)`,
-          );
-        }
-        const vpcCni = await vpcCniState(cluster, cloud);
-        preflight.check(
-          vpcCni.enabled,
-          `VPC-CNI is on (${vpcCni.evidence})`,
-          `VPC-CNI is off on cluster ${clusterName} (${vpcCni.evidence}): pods cannot get ENI IPs, so they cannot get EIPs. Enable VPC-CNI for the cluster first`,
-        );
-        if (!existing && deployment) {
-          const replicas =
-            ctx.input.replicas ?? Math.max(deployment.spec?.replicas ?? 1, 1);
-          const serviceName =
-            ctx.input.serviceName ??
-            (await gatewayServiceName(cluster, deployment));
-          preflight.check(
-            Boolean(serviceName),
-            `StatefulSet serviceName: ${serviceName}`,
-            `no Service in ${namespace} selects the pods of Deployment ${target}; set serviceName`,
-          );
-          if (ctx.input.eipIds) {
-            preflight.check(
-              ctx.input.eipIds.length === replicas,
-              `reusing EIPs ${ctx.input.eipIds.join(', ')}`,
-              `eipIds lists ${ctx.input.eipIds.length} EIPs for ${replicas} pods`,
-            );
-          } else if (cloud && cluster.region) {
-            const quota = await eipQuota(cloud, cluster.region);
-            if (quota.available === undefined) {
-              preflight.warn(
-                `EIP quota not checked (${quota.evidence}); an exhausted quota shows as FailedAllocateEIP events on the pods`,
-              );
-            } else {
-              preflight.check(
-                quota.available >= replicas,
-                `EIP quota allows ${replicas} more (${quota.evidence})`,
-                `the EIP quota allows ${quota.available} more EIPs in ${cluster.region} and ${replicas} are needed (${quota.evidence})`,
-              );
-            }
-          } else {
-            preflight.warn(
-              `EIP quota not checked: no Tencent Cloud account covers region ${
-                cluster.region ?? '(unset)'
-              } of cluster ${clusterName}`,
-            );
-          }
-          if (
-            deployment.metadata?.labels?.[
-              'install.operator.istio.io/owning-resource'
-            ] === 'tcm'
-          ) {
-            preflight.warn(
-              `TCM manages Deployment ${target}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
-            );
-          }
-          const service = serviceName
-            ? await readObject(cluster, {
-                apiVersion: 'v1',
-                kind: 'Service',
-                namespace,
-                name: serviceName,
-              })
-            : undefined;
-          const remapped = (service?.spec?.ports ?? []).filter(
-            (p: { port: number; targetPort?: number | string }) =>
-              p.targetPort !== undefined && p.targetPort !== p.port,
-          );
-          if (remapped.length > 0) {
-            preflight.warn(
-              `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${serviceName} maps ${remapped
-                .map(
-                  (p: { port: number; targetPort: number | string }) =>
-                    `${p.port}->${p.targetPort}`,
-                )
-                .join(
-                  ', ',
-                )}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
-            );
-          }
-          desired = statefulSetFor(deployment, {
-            replicas,
-            serviceName: serviceName ?? gateway,
-            networkMode,
-            eipAttributes: {
-              Bandwidth: String(ctx.input.bandwidthMbps),
-              ISP: ctx.input.isp,
-              ...(ctx.input.internetChargeType && {
-                InternetChargeType: ctx.input.internetChargeType,
-              }),
-            },
-            eipIds: ctx.input.eipIds,
-          });
-        }
+        await checkCluster(ctx.input, cluster, preflight, {
+          deployment,
+          existing,
+        });
       }
+      const desired =
+        !existing && deployment
+          ? await plannedStatefulSet(ctx.input, cluster, preflight, deployment)
+          : undefined;
       preflight.done();
 
-      const diff = [
-        desired ? diffObjects(undefined, desired) : '',
-        deployment && !retired
-          ? diffObjects(
-              deployment,
-              retire === 'delete' ? undefined : scaledToZero(deployment),
-            )
-          : '',
-      ]
-        .filter(Boolean)
-        .join('\n');
       ctx.output('statefulSet', target);
-      ctx.output('diff', diff);
-
-      if (dryRun) {
-        if (desired) {
-          await createObject(cluster, desired, { dryRun: true });
-        }
-        if (deployment && !retired) {
-          await retireDeployment(cluster, deployment, retire, true);
-        }
-        ctx.logger.info(
-          diff
-            ? `Dry run: the API server of ${clusterName} accepted every change with dryRun=All; nothing was changed`
-            : `Dry run: nothing to change`,
-          { cluster: clusterName, namespace, gateway },
-        );
-        ctx.output('publicIps', []);
-        ctx.output('addresses', []);
-        ctx.output('changed', false);
-        ctx.output('backup', '');
-        return;
-      }
-
-      const backup = await ctx.checkpoint({
-        key: key('backup'),
-        fn: async () =>
-          deployment && !retired ? toYaml([manifestOf(deployment)]) : '',
-      });
-      ctx.output('backup', backup);
-
-      if (desired) {
-        const statefulSet = desired;
-        await ctx.checkpoint({
-          key: key('create-statefulset'),
-          fn: async () => {
-            await createObject(cluster, statefulSet, { dryRun: false });
-            ctx.logger.info(`Created StatefulSet ${target}`, {
-              cluster: clusterName,
-              replicas: statefulSet.spec.replicas,
-            });
-          },
-        });
-      }
       const statefulSet = (existing ?? desired)!;
-      let eips = await podEips(cluster, statefulSet);
-      if (!allBound(statefulSet, eips)) {
-        eips = await waitForPodEips(cluster, statefulSet, {
-          timeoutSeconds,
-          logger: ctx.logger,
-          signal: ctx.signal,
-        });
-      }
-      const publicIps = eips.map(e => e.ip!);
-      ctx.logger.info(`Gateway pods have their EIPs: ${publicIps.join(', ')}`, {
-        cluster: clusterName,
-        statefulSet: target,
-      });
-
-      if (deployment && !retired) {
-        await ctx.checkpoint({
-          key: key('retire-deployment'),
-          fn: async () => {
-            await retireDeployment(cluster, deployment, retire, false);
-            ctx.logger.info(
-              retire === 'delete'
-                ? `Deleted Deployment ${target}; its manifest is in the backup output`
-                : `Scaled Deployment ${target} to 0 replicas`,
-              { cluster: clusterName },
-            );
+      let eips: PodEip[] = [];
+      return {
+        key: ['gateway.bind-eip', clusterName, namespace, gateway],
+        steps: [
+          {
+            name: 'create-statefulset',
+            objects: desired ? [desired] : [],
+            createOnly: true,
           },
-        });
-      }
-
-      const addresses =
-        cloud && cluster.region
-          ? await describeAddresses(cloud, cluster.region, publicIps)
-          : [];
-      ctx.output('publicIps', publicIps);
-      ctx.output('addresses', gatewayEipsOf(eips, addresses));
-      const changed = Boolean(desired) || Boolean(backup);
-      ctx.output('changed', changed);
-      if (!changed) {
-        ctx.logger.info(
-          `Nothing to change: ${target} already runs as a StatefulSet with pod EIPs ${publicIps.join(
-            ', ',
-          )}`,
-          { cluster: clusterName },
-        );
-      }
+          {
+            waitFor: `the EIPs of the pods of StatefulSet ${target}`,
+            wait: async () => {
+              eips = await boundEips(ctx, cluster, statefulSet);
+            },
+          },
+          {
+            name: 'retire-deployment',
+            ...(deployment && !retired && retirement(deployment, retire)),
+          },
+        ],
+        inPlace: `${target} already runs as a StatefulSet with pod EIPs`,
+        finish: async () => {
+          const publicIps = eips.map(e => e.ip!);
+          const cloud = tencentCloudOf(cluster);
+          const addresses =
+            publicIps.length > 0 && cloud && cluster.region
+              ? await describeAddresses(cloud, cluster.region, publicIps)
+              : [];
+          ctx.output('publicIps', publicIps);
+          ctx.output('addresses', gatewayEipsOf(eips, addresses));
+        },
+      };
     },
   });
 }
