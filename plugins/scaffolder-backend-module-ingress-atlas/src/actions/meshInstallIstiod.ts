@@ -11,15 +11,10 @@ import {
   primaryOperator,
 } from '../istio';
 import { toYaml } from '../manifests';
-import {
-  applyPlans,
-  checkKindsServed,
-  planBackup,
-  planDiff,
-  planObjects,
-} from './applyObjects';
+import { checkKindsServed } from './applyObjects';
 import {
   ActionOptions,
+  Preflight,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   changeOutputs,
@@ -29,7 +24,6 @@ import {
 import { createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
-import { writeWorkspaceFiles } from './workspace';
 
 /** The label Istio's installer puts on what it installs; TCM installs carry the value `tcm`. */
 const OWNING_RESOURCE = 'install.operator.istio.io/owning-resource';
@@ -145,6 +139,61 @@ async function waitForControlPlane(
     }
     await clock.sleep(2000, ctx.signal);
   }
+}
+
+/**
+ * What installing needs: credentials, an Istio version for the installer, the routing kinds,
+ * the namespace, and no other install of the revision or TCM-managed mesh.
+ */
+async function checkInstall(
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  options: { tag?: string; primary: KubeObject; routing: KubeObject[] },
+): Promise<void> {
+  const { primary } = options;
+  const name = primary.metadata!.name!;
+  preflight.check(
+    cluster.hasCredentials,
+    `cluster ${cluster.name} has credentials`,
+    `cluster ${cluster.name} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
+  );
+  preflight.check(
+    Boolean(options.tag),
+    `the installer runs istioctl ${options.tag}`,
+    'apply needs tag (the Istio version, e.g. 1.22.6): the installer Job runs istioctl of that version, and the step checks that istiod runs it',
+  );
+  await checkKindsServed(cluster, options.routing, preflight);
+  const [namespace, installed] = await Promise.all([
+    readObject(cluster, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: ISTIO_NAMESPACE,
+    }),
+    readObject(cluster, {
+      apiVersion: primary.apiVersion!,
+      kind: 'IstioOperator',
+      namespace: ISTIO_NAMESPACE,
+      name,
+    }),
+  ]);
+  preflight.check(
+    Boolean(namespace),
+    `namespace ${ISTIO_NAMESPACE} exists`,
+    `namespace ${ISTIO_NAMESPACE} does not exist on cluster ${cluster.name}`,
+  );
+  preflight.check(
+    !installed || installed.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+    `no other install of this revision (IstioOperator ${name})`,
+    `IstioOperator ${ISTIO_NAMESPACE}/${name} records an install this action did not make; give a revision to install side by side`,
+  );
+  const managed = await tcmManagedObjects(cluster);
+  preflight.check(
+    managed.length === 0,
+    `no TCM-managed control plane on cluster ${cluster.name}`,
+    `cluster ${cluster.name} runs a TCM-managed mesh (${managed.join(
+      ', ',
+    )}); a second control plane with another root CA cannot share its data plane. Install on a new cluster and move traffic with DNS`,
+  );
 }
 
 const README = (
@@ -263,7 +312,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       },
     },
     intent: input => `install istiod on cluster ${input.cluster}`,
-    async run(ctx, { cluster, preflight }) {
+    async plan(ctx, { cluster, preflight }) {
       const { cluster: clusterName, meshId, network, apply } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
       const identity = {
@@ -275,7 +324,6 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         tag: ctx.input.tag,
         hub: ctx.input.hub,
       };
-
       if (cluster.provider === 'tencent') {
         preflight.check(
           Boolean(
@@ -293,131 +341,72 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       const istiod = exposeIstiod(identity.revision);
       const services = exposeServices();
       const routing = [...istiod, services];
-      const installer = ctx.input.tag
-        ? installerObjects({
-            operator: primary,
-            tag: ctx.input.tag,
-            hub: ctx.input.hub,
-            labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
-          })
-        : [];
-
       if (apply) {
-        preflight.check(
-          cluster.hasCredentials,
-          `cluster ${clusterName} has credentials`,
-          `cluster ${clusterName} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
-        );
-        preflight.check(
-          Boolean(ctx.input.tag),
-          `the installer runs istioctl ${ctx.input.tag}`,
-          'apply needs tag (the Istio version, e.g. 1.22.6): the installer Job runs istioctl of that version, and the step checks that istiod runs it',
-        );
-        await checkKindsServed(cluster, routing, preflight);
-        const namespace = await readObject(cluster, {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          name: ISTIO_NAMESPACE,
+        await checkInstall(cluster, preflight, {
+          tag: ctx.input.tag,
+          primary,
+          routing,
         });
-        preflight.check(
-          Boolean(namespace),
-          `namespace ${ISTIO_NAMESPACE} exists`,
-          `namespace ${ISTIO_NAMESPACE} does not exist on cluster ${clusterName}`,
-        );
-        const installed = await readObject(cluster, {
-          apiVersion: primary.apiVersion!,
-          kind: 'IstioOperator',
-          namespace: ISTIO_NAMESPACE,
-          name: primary.metadata!.name!,
-        });
-        preflight.check(
-          !installed ||
-            installed.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
-          `no other install of this revision (IstioOperator ${
-            primary.metadata!.name
-          })`,
-          `IstioOperator ${ISTIO_NAMESPACE}/${
-            primary.metadata!.name
-          } records an install this action did not make; give a revision to install side by side`,
-        );
-        const managed = await tcmManagedObjects(cluster);
-        preflight.check(
-          managed.length === 0,
-          `no TCM-managed control plane on cluster ${clusterName}`,
-          `cluster ${clusterName} runs a TCM-managed mesh (${managed.join(
-            ', ',
-          )}); a second control plane with another root CA cannot share its data plane. Install on a new cluster and move traffic with DNS`,
-        );
       }
       preflight.done();
 
-      const files = await writeWorkspaceFiles(
-        ctx.workspacePath,
-        [
-          { path: `${dir}/primary.yaml`, content: toYaml([primary]) },
-          { path: `${dir}/expose-istiod.yaml`, content: toYaml(istiod) },
-          { path: `${dir}/expose-services.yaml`, content: toYaml([services]) },
-          { path: `${dir}/README.md`, content: README(clusterName, dir) },
-        ],
-        ctx.logger,
-      );
-      ctx.output(
-        'files',
-        files.map(f => f.path),
-      );
-      const filesChanged = files.some(f => f.status !== 'unchanged');
-
+      const files = [
+        { path: `${dir}/primary.yaml`, content: toYaml([primary]) },
+        { path: `${dir}/expose-istiod.yaml`, content: toYaml(istiod) },
+        { path: `${dir}/expose-services.yaml`, content: toYaml([services]) },
+        { path: `${dir}/README.md`, content: README(clusterName, dir) },
+      ];
+      const applied = apply && !ctx.isDryRun;
+      const finish = () => {
+        ctx.output('applied', applied);
+        ctx.output('istiodReady', applied);
+        if (!apply) {
+          ctx.logger.info(
+            `Wrote the manifests to ${dir}; apply is off, so cluster ${clusterName} was not touched. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
+          );
+        }
+      };
+      const key = ['mesh.install-istiod', clusterName];
       if (!apply) {
-        ctx.output('applied', false);
-        ctx.output('istiodReady', false);
-        ctx.output('diff', '');
-        ctx.output('backup', '');
-        ctx.output('changed', filesChanged);
-        ctx.logger.info(
-          `Wrote the manifests to ${dir}; apply is off, so cluster ${clusterName} was not touched. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
-        );
-        return;
+        return {
+          key,
+          files,
+          steps: [],
+          inPlace: `the manifests in ${dir} are up to date`,
+          finish,
+        };
       }
-
-      const keyPrefix = ['mesh.install-istiod', clusterName];
-      const installPlans = await planObjects(cluster, installer);
-      const routingPlans = await planObjects(cluster, routing);
-      const plans = [...installPlans, ...routingPlans];
-      const pending = plans.filter(p => p.action !== 'unchanged');
-      ctx.output('diff', planDiff(plans));
-      ctx.output('backup', await planBackup(ctx, plans, keyPrefix));
-      await applyPlans(ctx, cluster, installPlans, keyPrefix);
-      const job = installer.find(o => o.kind === 'Job')!;
-      if (ctx.isDryRun) {
-        ctx.logger.info(
-          `Dry run: a real run would wait for Job ${ISTIO_NAMESPACE}/${
-            job.metadata!.name
-          } (istioctl install ${
-            ctx.input.tag
-          }) and for istiod to be Ready before applying the Gateway and VirtualService`,
-        );
-      } else {
-        await waitForControlPlane(ctx, cluster, {
-          job: job.metadata!.name!,
-          istiod: identity.revision ? `istiod-${identity.revision}` : 'istiod',
-          tag: ctx.input.tag!,
-          timeoutSeconds: ctx.input.timeoutSeconds,
-          clock,
-        });
-      }
-      // The Gateway kinds and istiod's Service exist once istioctl has run.
-      await applyPlans(ctx, cluster, routingPlans, keyPrefix);
-      ctx.output('applied', !ctx.isDryRun);
-      ctx.output('istiodReady', !ctx.isDryRun);
-      ctx.output(
-        'changed',
-        !ctx.isDryRun && (filesChanged || pending.length > 0),
-      );
-      if (pending.length === 0) {
-        ctx.logger.info(
-          `Nothing to change on cluster ${clusterName}: the control plane is installed and every manifest is applied`,
-        );
-      }
+      const installer = installerObjects({
+        operator: primary,
+        tag: ctx.input.tag!,
+        hub: ctx.input.hub,
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+      });
+      const job = installer.find(o => o.kind === 'Job')!.metadata!.name!;
+      return {
+        key,
+        files,
+        steps: [
+          { name: 'install', objects: installer },
+          {
+            waitFor: `Job ${ISTIO_NAMESPACE}/${job} (istioctl install ${ctx.input.tag}) and for istiod to be Ready before applying the Gateway and VirtualService`,
+            wait: () =>
+              waitForControlPlane(ctx, cluster, {
+                job,
+                istiod: identity.revision
+                  ? `istiod-${identity.revision}`
+                  : 'istiod',
+                tag: ctx.input.tag!,
+                timeoutSeconds: ctx.input.timeoutSeconds,
+                clock,
+              }),
+          },
+          // The Gateway kinds and istiod's Service exist once istioctl has run.
+          { name: 'routing', objects: routing },
+        ],
+        inPlace: `the control plane is installed on cluster ${clusterName} and every manifest is applied`,
+        finish,
+      };
     },
   });
 }
