@@ -1,13 +1,14 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InputError } from '@backstage/errors';
-import type { JsonObject } from '@backstage/config';
-import { stringify } from 'yaml';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
-import { systemClock } from '../clock';
+import { Clock, systemClock } from '../clock';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
-import { ActionOptions, changeOutputs, checkpointKey } from './common';
-import { createAtlasAction } from './runner';
+import { ActionOptions, Zod, changeOutputs, checkpointKey } from './common';
+import { Parsed, createAtlasAction } from './runner';
+import { ChangeStep, Step, WaitStep, foundBefore } from './steps';
 import { checkedString } from './inputs';
 import { examples } from './dnsCutover.examples';
 
@@ -110,6 +111,349 @@ function planRecordChanges(
   return changes;
 }
 
+const inputSchema = {
+  domain: (z: Zod) =>
+    checkedString(z, 'dnsSubdomain', 'The DNSPod domain, e.g. example.com'),
+  subDomain: (z: Zod) =>
+    checkedString(
+      z,
+      'subDomain',
+      'The record name within the domain, e.g. blog; @ for the apex',
+    ),
+  values: (z: Zod) =>
+    z
+      .array(
+        checkedString(
+          z,
+          'address',
+          'An address (an IP for A/AAAA, a host name for CNAME)',
+        ),
+        {
+          description:
+            'The new addresses, one record each: every gateway pod EIP. A CNAME takes one',
+        },
+      )
+      .min(1)
+      .max(MAX_VALUES)
+      .optional(),
+  value: (z: Zod) =>
+    checkedString(
+      z,
+      'address',
+      'One new address; the same as values with one item',
+    ).optional(),
+  recordType: (z: Zod) =>
+    z.enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' }).default('A'),
+  ttl: (z: Zod) =>
+    z
+      .number({
+        description:
+          'TTL in seconds, sent with every change (DNSPod resets an omitted TTL). Default: the current TTL, or 600',
+      })
+      .int()
+      .min(1)
+      .max(604800)
+      .optional(),
+  waitForCaches: (z: Zod) =>
+    z
+      .boolean({
+        description:
+          'Wait out the TTL resolvers cached before each change (after lowering it, and after the move), so that the step ends when no resolver hands out the old addresses any more and the old load balancer can go. Default: true',
+      })
+      .default(true),
+  recordLine: (z: Zod) =>
+    checkedString(
+      z,
+      'recordLine',
+      `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
+    ).default(DEFAULT_LINE),
+  account: (z: Zod) =>
+    checkedString(
+      z,
+      'configName',
+      'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
+    ).optional(),
+};
+
+type Input = Parsed<typeof inputSchema>;
+
+/** The addresses to point at, each checked against the record type. */
+function valuesOf(input: Input): string[] {
+  const values = [
+    ...new Set([
+      ...(input.values ?? []),
+      ...(input.value ? [input.value] : []),
+    ]),
+  ];
+  if (values.length === 0) {
+    throw new InputError(
+      'Invalid input to ingress-atlas:dns:cutover: values: give at least one address',
+    );
+  }
+  if (input.recordType === 'CNAME' && values.length > 1) {
+    throw new InputError(
+      'Invalid input to ingress-atlas:dns:cutover: values: a CNAME record takes one host name',
+    );
+  }
+  values.forEach(v => validateValue(input.recordType, v));
+  return values;
+}
+
+/** The records of one name, type and line in DNSPod. */
+class DnsName {
+  readonly fqdn: string;
+  readonly #dnspod: ReturnType<TencentCloud['dnspod']>;
+  readonly #input: Input;
+  readonly #logger: LoggerService;
+
+  constructor(
+    dnspod: ReturnType<TencentCloud['dnspod']>,
+    input: Input,
+    logger: LoggerService,
+  ) {
+    this.#dnspod = dnspod;
+    this.#input = input;
+    this.#logger = logger;
+    const { domain, subDomain } = input;
+    this.fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
+  }
+
+  async read(): Promise<RecordListItem[]> {
+    const { domain, subDomain, recordType, recordLine } = this.#input;
+    try {
+      const { RecordList = [] } = await this.#dnspod.DescribeRecordList({
+        Domain: domain,
+        Subdomain: subDomain,
+        RecordType: recordType,
+        RecordLine: recordLine,
+        ErrorOnEmpty: 'no',
+      });
+      return RecordList.filter(r => r.Name === subDomain).sort(
+        (a, b) => a.RecordId! - b.RecordId!,
+      );
+    } catch (error) {
+      throw new InputError(
+        `Reading the ${recordType} records of ${
+          this.fqdn
+        } failed: ${describeTencentError(error)}`,
+      );
+    }
+  }
+
+  /** Records as diffs and comparisons show them: zone-file lines, sorted. */
+  zoneLines(records: Array<{ value: string; ttl: number }>): string {
+    const {
+      domain,
+      subDomain,
+      recordType: type,
+      recordLine: line,
+    } = this.#input;
+    return records
+      .map(r =>
+        recordLine({
+          name: subDomain,
+          domain,
+          ttl: r.ttl,
+          type,
+          line,
+          value: r.value,
+        }),
+      )
+      .sort()
+      .join('');
+  }
+
+  /**
+   * One write, made safe to repeat: a worker lost between the call and its checkpoint runs
+   * it again, so a record already as wanted is left alone.
+   */
+  async write(
+    change: RecordChange,
+    ttl: number,
+    previous: PreviousRecord[],
+  ): Promise<void> {
+    const { domain, subDomain, recordType, recordLine } = this.#input;
+    const now = await this.read();
+    const wanted = (value: string) => ({
+      Domain: domain,
+      SubDomain: subDomain,
+      RecordType: recordType,
+      RecordLine: recordLine,
+      Value: value,
+      TTL: ttl,
+    });
+    try {
+      if (change.op === 'create') {
+        if (!now.some(r => r.Value === change.value)) {
+          await this.#dnspod.CreateRecord(wanted(change.value));
+        }
+      } else if (change.op === 'modify') {
+        const record = previous.find(r => r.recordId === change.recordId)!;
+        const stored = now.find(r => r.RecordId === change.recordId);
+        if (stored?.Value !== change.value || stored?.TTL !== ttl) {
+          await this.#dnspod.ModifyRecord({
+            ...wanted(change.value),
+            RecordId: change.recordId,
+            ...(record.status && { Status: record.status }),
+            ...(record.weight !== undefined && { Weight: record.weight }),
+          });
+        }
+      } else if (now.some(r => r.RecordId === change.recordId)) {
+        await this.#dnspod.DeleteRecord({
+          Domain: domain,
+          RecordId: change.recordId,
+        });
+      }
+    } catch (error) {
+      throw new Error(
+        `${change.op} of the ${recordType} record ${this.fqdn} ${
+          change.value
+        } failed: ${describeTencentError(error)}`,
+      );
+    }
+    this.#logger.info(describeChange(this.fqdn, change, ttl));
+  }
+
+  /** The records after the move: exactly the values, each with the TTL. */
+  async check(
+    values: string[],
+    ttl: number,
+  ): Promise<Array<{ recordId: number; value: string }>> {
+    const records = await this.read();
+    const listed = records.map(r => r.Value!).sort();
+    const wrong = records.filter(r => r.TTL !== ttl);
+    if (listed.join(',') !== [...values].sort().join(',') || wrong.length > 0) {
+      throw new Error(
+        `DNSPod lists ${listed.join(', ') || 'nothing'} for ${
+          this.fqdn
+        } (TTLs ${records.map(r => r.TTL).join(', ')}), not ${values.join(
+          ', ',
+        )} with TTL ${ttl}: someone else changed the records meanwhile. Check them before removing the old load balancer`,
+      );
+    }
+    this.#logger.info(
+      `DNSPod lists ${listed.join(', ')} for ${this.fqdn} with TTL ${ttl}`,
+    );
+    return records.map(r => ({ recordId: r.RecordId!, value: r.Value! }));
+  }
+}
+
+function describeChange(fqdn: string, change: RecordChange, ttl: number) {
+  return change.op === 'modify' && change.from !== change.value
+    ? `Record ${change.recordId} of ${fqdn}: ${change.from} -> ${change.value} (TTL ${ttl})`
+    : `Record ${fqdn} ${change.value}: ${change.op} (TTL ${ttl})`;
+}
+
+/**
+ * Waits `seconds` from the first time the task got here (after saying what is `done`): the end is kept in a checkpoint, so
+ * a task resumed after a restart waits only what is left.
+ */
+function cacheWait(
+  ctx: Pick<
+    ActionContext<Input, any>,
+    'checkpoint' | 'logger' | 'signal' | 'input'
+  >,
+  clock: Clock,
+  wait: { key: string; seconds: number; why: string; done?: string },
+): WaitStep {
+  const { key, seconds, why } = wait;
+  return {
+    waitFor: `${seconds}s ${why}`,
+    wait: async () => {
+      if (wait.done) {
+        ctx.logger.info(wait.done);
+      }
+      if (!ctx.input.waitForCaches) {
+        ctx.logger.warn(`Not waiting ${seconds}s ${why}: waitForCaches is off`);
+        return;
+      }
+      const { until } = await ctx.checkpoint({
+        key,
+        fn: async () => ({ until: clock.now() + seconds * 1000 }),
+      });
+      const left = until - clock.now();
+      if (left > 0) {
+        ctx.logger.info(
+          `Waiting ${Math.ceil(left / 1000)}s ${why} (until ${new Date(
+            until,
+          ).toISOString()})`,
+        );
+        await clock.sleep(left, ctx.signal);
+      }
+    },
+  };
+}
+
+/**
+ * The cutover in steps: the TTL lowered ahead of a move, and waited out (resolvers keep an
+ * answer for the TTL it came with, so the old addresses then outlive the move by the lowered
+ * TTL instead of the old one); each record write; then the TTL in effect waited out.
+ */
+function cutoverSteps(
+  ctx: Parameters<typeof cacheWait>[0],
+  name: DnsName,
+  plan: {
+    previous: PreviousRecord[];
+    values: string[];
+    ttl: number;
+    clock: Clock;
+  },
+): Step[] {
+  const { previous, values, ttl, clock } = plan;
+  const { domain, subDomain, recordType, recordLine: line } = ctx.input;
+  const key = (...step: string[]) =>
+    checkpointKey('dns.cutover', domain, subDomain, recordType, line, ...step);
+  const previousTtl = Math.max(...previous.map(r => r.ttl));
+  const changes = planRecordChanges(previous, values, ttl);
+  const moves = changes.some(c => c.op !== 'modify' || c.from !== c.value);
+  const lowered = moves ? previous.filter(r => r.ttl > ttl) : [];
+  const write = (stepName: string, change: RecordChange): ChangeStep => ({
+    name: stepName,
+    call: {
+      what: describeChange(name.fqdn, change, ttl).replace(
+        /^Record/,
+        'write record',
+      ),
+      run: () => name.write(change, ttl, previous),
+    },
+  });
+  const steps: Step[] = lowered.map(record =>
+    write(`lower-ttl.${record.recordId}`, {
+      op: 'modify',
+      recordId: record.recordId,
+      from: record.value,
+      value: record.value,
+    }),
+  );
+  if (lowered.length > 0) {
+    steps.push(
+      cacheWait(ctx, clock, {
+        key: key('wait', 'lowered-ttl'),
+        seconds: previousTtl,
+        why: `for resolvers to drop the ${previousTtl}s TTL before the move`,
+      }),
+    );
+  }
+  steps.push(
+    ...changes.map((change, i) => write(`records.${i}.${change.op}`, change)),
+  );
+  if (moves) {
+    const ttlBeforeMove = lowered.length > 0 ? ttl : previousTtl;
+    const previousValues = previous.map(r => r.value).join(', ');
+    steps.push(
+      cacheWait(ctx, clock, {
+        key: key('wait', 'after-change'),
+        done: `Moved ${name.fqdn} from ${previousValues} to ${values.join(
+          ', ',
+        )} (TTL ${ttl}); resolvers may serve the old addresses for up to ${ttlBeforeMove}s`,
+        seconds: ttlBeforeMove,
+        why: `until no resolver serves ${previousValues} any more`,
+      }),
+    );
+  }
+  return steps;
+}
+
 /**
  * Points a DNSPod name at new addresses, one record per address, keeping the old ones for a
  * rollback.
@@ -124,75 +468,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       'Points a DNSPod name at new addresses, one record per address (DescribeRecordList, then ModifyRecord, CreateRecord and DeleteRecord with the TTL sent every time); outputs the previous values for a rollback.',
     examples,
     schema: {
-      input: {
-        domain: z =>
-          checkedString(
-            z,
-            'dnsSubdomain',
-            'The DNSPod domain, e.g. example.com',
-          ),
-        subDomain: z =>
-          checkedString(
-            z,
-            'subDomain',
-            'The record name within the domain, e.g. blog; @ for the apex',
-          ),
-        values: z =>
-          z
-            .array(
-              checkedString(
-                z,
-                'address',
-                'An address (an IP for A/AAAA, a host name for CNAME)',
-              ),
-              {
-                description:
-                  'The new addresses, one record each: every gateway pod EIP. A CNAME takes one',
-              },
-            )
-            .min(1)
-            .max(MAX_VALUES)
-            .optional(),
-        value: z =>
-          checkedString(
-            z,
-            'address',
-            'One new address; the same as values with one item',
-          ).optional(),
-        recordType: z =>
-          z
-            .enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' })
-            .default('A'),
-        ttl: z =>
-          z
-            .number({
-              description:
-                'TTL in seconds, sent with every change (DNSPod resets an omitted TTL). Default: the current TTL, or 600',
-            })
-            .int()
-            .min(1)
-            .max(604800)
-            .optional(),
-        waitForCaches: z =>
-          z
-            .boolean({
-              description:
-                'Wait out the TTL resolvers cached before each change (after lowering it, and after the move), so that the step ends when no resolver hands out the old addresses any more and the old load balancer can go. Default: true',
-            })
-            .default(true),
-        recordLine: z =>
-          checkedString(
-            z,
-            'recordLine',
-            `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
-          ).default(DEFAULT_LINE),
-        account: z =>
-          checkedString(
-            z,
-            'configName',
-            'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
-          ).optional(),
-      },
+      input: inputSchema,
       output: {
         recordIds: z =>
           z.array(z.number(), { description: 'The DNSPod record ids now' }),
@@ -231,26 +507,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
         input.recordLine
       }) at ${values.join(', ')}`;
     },
-    async run(ctx, { preflight }) {
+    async plan(ctx, { preflight }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
-      const values = [
-        ...new Set([
-          ...(ctx.input.values ?? []),
-          ...(ctx.input.value ? [ctx.input.value] : []),
-        ]),
-      ];
-      if (values.length === 0) {
-        throw new InputError(
-          'Invalid input to ingress-atlas:dns:cutover: values: give at least one address',
-        );
-      }
-      if (recordType === 'CNAME' && values.length > 1) {
-        throw new InputError(
-          'Invalid input to ingress-atlas:dns:cutover: values: a CNAME record takes one host name',
-        );
-      }
-      values.forEach(v => validateValue(recordType, v));
-      const dryRun = Boolean(ctx.isDryRun);
+      const values = valuesOf(ctx.input);
       const account = options.clusters.tencentAccount({
         name: ctx.input.account,
       });
@@ -259,48 +518,22 @@ export function createDnsCutoverAction(options: ActionOptions) {
           'No Tencent Cloud account is configured in ingressAtlas.providers.tencent',
         );
       }
-      const dnspod = new TencentCloud(account).dnspod();
-      const fqdn = subDomain === '@' ? domain : `${subDomain}.${domain}`;
-
-      const readRecords = async (): Promise<RecordListItem[]> => {
-        try {
-          const { RecordList = [] } = await dnspod.DescribeRecordList({
-            Domain: domain,
-            Subdomain: subDomain,
-            RecordType: recordType,
-            RecordLine: line,
-            ErrorOnEmpty: 'no',
-          });
-          return RecordList.filter(r => r.Name === subDomain).sort(
-            (a, b) => a.RecordId! - b.RecordId!,
-          );
-        } catch (error) {
-          throw new InputError(
-            `Reading the ${recordType} records of ${fqdn} failed: ${describeTencentError(
-              error,
-            )}`,
-          );
-        }
-      };
-      const live = await readRecords();
+      const name = new DnsName(
+        new TencentCloud(account).dnspod(),
+        ctx.input,
+        ctx.logger,
+      );
+      const live = await name.read();
       preflight.check(
         live.length > 0,
-        `${recordType} records ${fqdn} on line ${line}: ${live
+        `${recordType} records ${name.fqdn} on line ${line}: ${live
           .map(r => `${r.Value} (TTL ${r.TTL}, id ${r.RecordId})`)
           .join(', ')}`,
-        `there is no ${recordType} record ${fqdn} on line ${line} to move; create it in DNSPod first`,
+        `there is no ${recordType} record ${name.fqdn} on line ${line} to move; create it in DNSPod first`,
       );
       preflight.done();
 
-      const stepKey = (...step: string[]) =>
-        checkpointKey(
-          'dns.cutover',
-          domain,
-          subDomain,
-          recordType,
-          line,
-          ...step,
-        );
+      const key = ['dns.cutover', domain, subDomain, recordType, line];
       const current: PreviousRecord[] = live.map(record => ({
         recordId: record.RecordId!,
         value: record.Value!,
@@ -309,37 +542,18 @@ export function createDnsCutoverAction(options: ActionOptions) {
         ...(record.Weight !== undefined && { weight: record.Weight }),
       }));
       // A resumed task finds the records already moved: the values before the task are kept.
-      const previous: PreviousRecord[] = dryRun
-        ? current
-        : (
-            (await ctx.checkpoint({
-              key: stepKey('previous'),
-              fn: async () => ({ records: current } as unknown as JsonObject),
-            })) as unknown as { records: PreviousRecord[] }
-          ).records;
+      const previous = (
+        await foundBefore(ctx, checkpointKey(...key, 'previous'), {
+          records: current,
+        })
+      ).records;
       const previousTtl = Math.max(...previous.map(r => r.ttl));
       const ttl = ctx.input.ttl ?? previousTtl;
-      const zoneLines = (records: Array<{ value: string; ttl: number }>) =>
-        records
-          .map(r =>
-            recordLine({
-              name: subDomain,
-              domain,
-              ttl: r.ttl,
-              type: recordType,
-              line,
-              value: r.value,
-            }),
-          )
-          .sort()
-          .join('');
-      const before = zoneLines(current);
-      const after = zoneLines(values.map(value => ({ value, ttl })));
+      const after = name.zoneLines(values.map(value => ({ value, ttl })));
       // Compared with the records before the task: a resumed task that finds the records moved
       // still has its waits and checks to finish.
-      const unchanged = zoneLines(previous) === after;
+      const unchanged = name.zoneLines(previous) === after;
       const previousValues = previous.map(r => r.value);
-
       ctx.output('previousValues', previousValues);
       ctx.output('previousValue', previousValues[0]);
       ctx.output('previousTtl', previousTtl);
@@ -351,24 +565,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
         values: previousValues,
         ttl: previousTtl,
       });
-      ctx.output(
-        'diff',
-        unchanged ? '' : diffText(`DNSPod ${fqdn}`, before, after),
-      );
-      ctx.output(
-        'backup',
-        stringify({
-          domain,
-          subDomain,
-          type: recordType,
-          line,
-          records: previous,
-        }),
-      );
-      const finish = (
+      const output = (
         records: Array<{ recordId: number; value: string }>,
         ttlNow: number,
-        changed: boolean,
       ) => {
         ctx.output(
           'recordIds',
@@ -380,178 +579,29 @@ export function createDnsCutoverAction(options: ActionOptions) {
         );
         ctx.output('value', records[0]?.value ?? '');
         ctx.output('ttl', ttlNow);
-        ctx.output('changed', changed);
       };
-
-      if (unchanged) {
-        ctx.logger.info(
-          `Nothing to change: ${fqdn} already points at ${values.join(
-            ', ',
-          )} with TTL ${ttl}`,
-        );
-        finish(current, ttl, false);
-        return;
-      }
-      const changes = planRecordChanges(previous, values, ttl);
-      if (dryRun) {
-        ctx.logger.info(
-          `Dry run: ${fqdn} would move from ${current
-            .map(r => r.value)
-            .join(', ')} to ${values.join(', ')} (TTL ${ttl}) in ${
-            changes.length
-          } DNSPod calls; DNSPod has no dry-run mode, so the records were read and not modified`,
-        );
-        finish(current, previousTtl, false);
-        return;
-      }
-
-      const moves = changes.some(c => c.op !== 'modify' || c.from !== c.value);
-      // Resolvers keep an answer for the TTL it came with: lower it ahead of the move, and the
-      // old addresses outlive the move by the lowered TTL instead of the old one.
-      const lowered = moves ? previous.filter(r => r.ttl > ttl) : [];
-      for (const record of lowered) {
-        await ctx.checkpoint({
-          key: stepKey('lower-ttl', String(record.recordId)),
-          fn: () =>
-            applyRecordChange({
-              op: 'modify',
-              recordId: record.recordId,
-              from: record.value,
-              value: record.value,
-            }),
-        });
-      }
-      if (lowered.length > 0) {
-        await waitForCaches(
-          'lowered-ttl',
-          previousTtl,
-          `for resolvers to drop the ${previousTtl}s TTL before the move`,
-        );
-      }
-      for (const [i, change] of changes.entries()) {
-        await ctx.checkpoint({
-          key: stepKey('records', String(i), change.op),
-          fn: () => applyRecordChange(change),
-        });
-      }
-      const ttlBeforeMove = lowered.length > 0 ? ttl : previousTtl;
-      ctx.logger.info(
-        `Moved ${fqdn} from ${previousValues.join(', ')} to ${values.join(
+      return {
+        key,
+        steps: unchanged
+          ? []
+          : cutoverSteps(ctx, name, { previous, values, ttl, clock }),
+        diff: unchanged
+          ? ''
+          : diffText(`DNSPod ${name.fqdn}`, name.zoneLines(current), after),
+        backup: [
+          { domain, subDomain, type: recordType, line, records: previous },
+        ],
+        inPlace: `${name.fqdn} already points at ${values.join(
           ', ',
-        )} (TTL ${ttl}); resolvers may serve the old addresses for up to ${ttlBeforeMove}s`,
-      );
-      if (moves) {
-        await waitForCaches(
-          'after-change',
-          ttlBeforeMove,
-          `until no resolver serves ${previousValues.join(', ')} any more`,
-        );
-      }
-      const records = await readRecords();
-      const listed = records.map(r => r.Value!).sort();
-      const wrong = records.filter(r => r.TTL !== ttl);
-      if (
-        listed.join(',') !== [...values].sort().join(',') ||
-        wrong.length > 0
-      ) {
-        throw new Error(
-          `DNSPod lists ${
-            listed.join(', ') || 'nothing'
-          } for ${fqdn} (TTLs ${records
-            .map(r => r.TTL)
-            .join(', ')}), not ${values.join(
-            ', ',
-          )} with TTL ${ttl}: someone else changed the records meanwhile. Check them before removing the old load balancer`,
-        );
-      }
-      ctx.logger.info(
-        `DNSPod lists ${listed.join(', ')} for ${fqdn} with TTL ${ttl}`,
-      );
-      finish(
-        records.map(r => ({ recordId: r.RecordId!, value: r.Value! })),
-        ttl,
-        true,
-      );
-
-      /**
-       * Waits `seconds` from the first time this step got here: the end is kept in a checkpoint,
-       * so a task resumed after a restart waits only what is left.
-       */
-      async function waitForCaches(
-        step: string,
-        seconds: number,
-        why: string,
-      ): Promise<void> {
-        if (!ctx.input.waitForCaches) {
-          ctx.logger.warn(
-            `Not waiting ${seconds}s ${why}: waitForCaches is off`,
-          );
-          return;
-        }
-        const { until } = await ctx.checkpoint({
-          key: stepKey('wait', step),
-          fn: async () => ({ until: clock.now() + seconds * 1000 }),
-        });
-        const left = until - clock.now();
-        if (left > 0) {
-          ctx.logger.info(
-            `Waiting ${Math.ceil(left / 1000)}s ${why} (until ${new Date(
-              until,
-            ).toISOString()})`,
-          );
-          await clock.sleep(left, ctx.signal);
-        }
-      }
-
-      /**
-       * One write, made safe to repeat: a worker lost between the call and its checkpoint runs
-       * it again, so a record already as wanted is left alone.
-       */
-      async function applyRecordChange(change: RecordChange): Promise<void> {
-        const now = await readRecords();
-        const wanted = (value: string) => ({
-          Domain: domain,
-          SubDomain: subDomain,
-          RecordType: recordType,
-          RecordLine: line,
-          Value: value,
-          TTL: ttl,
-        });
-        try {
-          if (change.op === 'create') {
-            if (!now.some(r => r.Value === change.value)) {
-              await dnspod.CreateRecord(wanted(change.value));
-            }
-          } else if (change.op === 'modify') {
-            const record = previous.find(r => r.recordId === change.recordId)!;
-            const stored = now.find(r => r.RecordId === change.recordId);
-            if (stored?.Value !== change.value || stored?.TTL !== ttl) {
-              await dnspod.ModifyRecord({
-                ...wanted(change.value),
-                RecordId: change.recordId,
-                ...(record.status && { Status: record.status }),
-                ...(record.weight !== undefined && { Weight: record.weight }),
-              });
-            }
-          } else if (now.some(r => r.RecordId === change.recordId)) {
-            await dnspod.DeleteRecord({
-              Domain: domain,
-              RecordId: change.recordId,
-            });
+        )} with TTL ${ttl}`,
+        finish: async ({ changed }) => {
+          if (!changed || ctx.isDryRun) {
+            output(current, previousTtl);
+          } else {
+            output(await name.check(values, ttl), ttl);
           }
-        } catch (error) {
-          throw new Error(
-            `${change.op} of the ${recordType} record ${fqdn} ${
-              change.value
-            } failed: ${describeTencentError(error)}`,
-          );
-        }
-        ctx.logger.info(
-          change.op === 'modify' && change.from !== change.value
-            ? `Record ${change.recordId} of ${fqdn}: ${change.from} -> ${change.value} (TTL ${ttl})`
-            : `Record ${fqdn} ${change.value}: ${change.op} (TTL ${ttl})`,
-        );
-      }
+        },
+      };
     },
   });
 }

@@ -357,7 +357,7 @@ async function checkRemoval(
   return { publicIps, facts };
 }
 
-/** DeleteLoadBalancer of a CLB that TKE never releases; its description goes into the backup. */
+/** DeleteLoadBalancer of a CLB that TKE never releases. */
 function deleteReusedLoadBalancer(
   ctx: { logger: LoggerService },
   cloud: TencentCloud,
@@ -366,7 +366,6 @@ function deleteReusedLoadBalancer(
 ): CloudCall {
   return {
     what: `delete CLB ${lb.reused} through the CLB API`,
-    backup: lb.described ? [lb.described] : [],
     run: async () => {
       try {
         await cloud
@@ -455,6 +454,8 @@ function removal(
   return {
     key: plan.key,
     steps,
+    // The reused CLB's description, for whoever has to recreate it.
+    ...(removeReused && lb.described && { backup: [lb.described] }),
     inPlace: `the load balancer of Service ${namespace}/${serviceName} is gone`,
     finish: () => {
       warnings.forEach(w => ctx.logger.warn(w));

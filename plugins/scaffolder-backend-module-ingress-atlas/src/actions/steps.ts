@@ -19,8 +19,6 @@ import { WorkspaceFile, writeWorkspaceFiles } from './workspace';
 export interface CloudCall {
   /** What the call does, e.g. "delete CLB lb-1 through the CLB API": a dry run says it would. */
   what: string;
-  /** What the call removes, kept in the backup output. */
-  backup?: object[];
   /** Made on real runs only: no cloud API has a dry-run mode. */
   run(): Promise<void>;
 }
@@ -61,6 +59,10 @@ export interface StepChange {
   /** Checkpoint keys of this change: unique per action and target within a task. */
   key: string[];
   steps: Step[];
+  /** The diff of what changes outside Kubernetes (DNS records), after the objects' diff. */
+  diff?: string;
+  /** What the change replaces outside Kubernetes (a CLB's description), kept in the backup. */
+  backup?: object[];
   /** Files for the task workspace (a pull request step after this one), written on dry runs too. */
   files?: WorkspaceFile[];
   /** What is said when everything is in place already. */
@@ -168,12 +170,12 @@ export async function carryOutSteps(
   const calls = change.steps.flatMap(step =>
     !isWait(step) && step.call ? [step.call] : [],
   );
-  ctx.output('diff', planDiff(all));
+  ctx.output(
+    'diff',
+    [planDiff(all), change.diff ?? ''].filter(Boolean).join('\n'),
+  );
   const found = {
-    backup: toYaml([
-      ...replacedManifests(all),
-      ...calls.flatMap(call => call.backup ?? []),
-    ]),
+    backup: toYaml([...replacedManifests(all), ...(change.backup ?? [])]),
     changed:
       files.some(f => f.status !== 'unchanged') ||
       calls.length > 0 ||
