@@ -34,7 +34,7 @@ function validateValue(type: string, value: string): void {
 }
 
 /** How a record reads in diffs and backups: one line, zone-file style. */
-function recordLine(record: {
+function zoneFileLine(record: {
   name: string;
   domain: string;
   ttl?: number;
@@ -250,7 +250,7 @@ class DnsName {
     } = this.#input;
     return records
       .map(r =>
-        recordLine({
+        zoneFileLine({
           name: subDomain,
           domain,
           ttl: r.ttl,

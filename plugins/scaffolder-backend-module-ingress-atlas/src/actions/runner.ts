@@ -83,19 +83,6 @@ interface SpecBase<I extends FieldSchemas, O extends FieldSchemas> {
 }
 
 /**
- * An action with its own flow: input validated with defaults applied, permission granted,
- * cluster connected, preflight started (the action calls `preflight.done()` before it changes
- * anything).
- */
-interface RunSpec<I extends FieldSchemas, O extends FieldSchemas>
-  extends SpecBase<I, O> {
-  run(
-    ctx: RunContext<I, O>,
-    target: { cluster: ClusterOf<I>; preflight: Preflight },
-  ): Promise<void>;
-}
-
-/**
  * An action that changes objects of its cluster: `plan` checks what it needs (into
  * `preflight`, which refuses before anything changes) and returns the objects; the runner
  * diffs them against the cluster, keeps a backup of what they replace, and applies them, one
@@ -106,7 +93,7 @@ interface PlanSpec<I extends FieldSchemas, O extends FieldSchemas>
   extends SpecBase<I, O> {
   plan(
     ctx: RunContext<I, O>,
-    target: { cluster: ClusterOf<I> & ConnectedCluster; preflight: Preflight },
+    target: { cluster: ClusterOf<I>; preflight: Preflight },
   ): Promise<ObjectChange | StepChange>;
 }
 
@@ -123,7 +110,6 @@ interface CheckSpec<I extends FieldSchemas, O extends FieldSchemas>
 }
 
 export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
-  | RunSpec<I, O>
   | PlanSpec<I, O>
   | CheckSpec<I, O>;
 
@@ -133,7 +119,10 @@ async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
   cluster: ConnectedCluster | undefined,
   preflight: Preflight,
 ): Promise<void> {
-  const change = await spec.plan(ctx, { cluster: cluster as any, preflight });
+  const change = await spec.plan(ctx, {
+    cluster: cluster as ClusterOf<I>,
+    preflight,
+  });
   if ('steps' in change) {
     preflight.done();
     await carryOutSteps(ctx, cluster, change);
@@ -298,17 +287,12 @@ export function createAtlasAction<
     });
     if ('plan' in spec) {
       await carryOutPlan(spec, runContext, cluster, preflight);
-    } else if ('check' in spec) {
+    } else {
       await spec.check(runContext, {
         cluster: cluster as ClusterOf<I>,
         preflight,
       });
       preflight.done();
-    } else {
-      await spec.run(runContext, {
-        cluster: cluster as ClusterOf<I>,
-        preflight,
-      });
     }
   }
   // The scaffolder's own type says the handler receives parsed input; it receives what the task
