@@ -7,7 +7,8 @@
  *   yarn bench:offline [--services 9000]
  *
  * Each object carries a `metadata.managedFields` entry shaped like the one an API server writes
- * for the fields it holds (kubectl dumps include them; they are most of a dump's size).
+ * for the fields it holds and the `last-applied-configuration` annotation `kubectl apply`
+ * leaves (kubectl dumps include both; they are most of a dump's size).
  *
  * A script that prints figures, not a timed test (the README's "What it understands" quotes it).
  */
@@ -25,7 +26,10 @@ const REPO_ROOT = path.resolve(__dirname, '../..');
 function fieldsOf(value: unknown): object {
   if (Array.isArray(value)) {
     return Object.fromEntries(
-      value.map((item, i) => [`k:{"index":${i}}`, { '.': {}, ...fieldsOf(item) }]),
+      value.map((item, i) => [
+        `k:{"index":${i}}`,
+        { '.': {}, ...fieldsOf(item) },
+      ]),
     );
   }
   if (value && typeof value === 'object') {
@@ -39,10 +43,19 @@ function fieldsOf(value: unknown): object {
 function withManagedFields(object: any) {
   const { metadata, status, ...rest } = object;
   const { name, namespace, ...owned } = metadata;
+  // What `kubectl apply` wrote: the applied object as JSON, status aside.
+  const applied = JSON.stringify({
+    ...rest,
+    metadata: { name, namespace, ...owned },
+  });
   return {
     ...object,
     metadata: {
       ...metadata,
+      annotations: {
+        ...metadata.annotations,
+        'kubectl.kubernetes.io/last-applied-configuration': `${applied}\n`,
+      },
       managedFields: [
         {
           apiVersion: object.apiVersion,
@@ -75,17 +88,25 @@ function main() {
     options: { services: { type: 'string', default: '9000' } },
   });
   const servicesPerCluster = Number(values.services);
-  const [cluster] = generateEstate({ clusters: 1, servicesPerCluster, basePort: 0 });
+  const [cluster] = generateEstate({
+    clusters: 1,
+    servicesPerCluster,
+    basePort: 0,
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-offline-'));
   const dump = path.join(dir, 'cluster-dump.yaml');
   try {
     fs.writeFileSync(
       dump,
-      YAML.stringify({
-        apiVersion: 'v1',
-        kind: 'List',
-        items: cluster.objects.map(withManagedFields),
-      }),
+      YAML.stringify(
+        {
+          apiVersion: 'v1',
+          kind: 'List',
+          items: cluster.objects.map(withManagedFields),
+        },
+        // kubectl writes every object out in full: no YAML anchors for repeated values.
+        { aliasDuplicateObjects: false },
+      ),
     );
     const megabytes = fs.statSync(dump).size / 2 ** 20;
 
@@ -110,17 +131,28 @@ function main() {
       { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 30 },
     );
     if (run.status !== 0) {
-      throw new Error(`analyze exited ${run.status}: ${run.stderr.slice(-2000)}`);
+      throw new Error(
+        `analyze exited ${run.status}: ${run.stderr.slice(-2000)}`,
+      );
     }
-    const [seconds, peakKb] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    const [seconds, peakKb] = run.stderr
+      .trim()
+      .split('\n')
+      .pop()!
+      .split(' ')
+      .map(Number);
     const model = JSON.parse(run.stdout);
     process.stdout.write(
       [
-        `dump: ${megabytes.toFixed(1)} MiB, ${cluster.objects.length} objects (${servicesPerCluster} Services)`,
-        `analyze -f: ${seconds.toFixed(1)} s wall, peak RSS ${(peakKb / 1024).toFixed(0)} MiB`,
-        `model: ${model.paths?.length ?? 0} paths, ${model.entries?.length ?? 0} entries, ${
-          model.findings?.length ?? 0
-        } findings`,
+        `dump: ${megabytes.toFixed(1)} MiB, ${
+          cluster.objects.length
+        } objects (${servicesPerCluster} Services)`,
+        `analyze -f: ${seconds.toFixed(1)} s wall, peak RSS ${(
+          peakKb / 1024
+        ).toFixed(0)} MiB`,
+        `model: ${model.paths?.length ?? 0} paths, ${
+          model.entries?.length ?? 0
+        } entries, ${model.findings?.length ?? 0} findings`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -68,6 +68,49 @@ describe('parseManifests: YAML as kubectl reads it', () => {
     expect(skipped).toEqual([]);
   });
 
+  it('gives each item of a kubectl get -o yaml dump its own line, with CRLF or indented items', () => {
+    const dump = (indent: string) =>
+      [
+        'apiVersion: v1',
+        'items:',
+        `${indent}- apiVersion: v1`,
+        `${indent}  kind: Service`,
+        `${indent}  metadata:`,
+        `${indent}    name: a`,
+        `${indent}  spec:`,
+        `${indent}    ports:`,
+        `${indent}    - port: 80`,
+        `${indent}    - port: 443`,
+        `${indent}- apiVersion: networking.istio.io/v1`,
+        `${indent}  kind: Gateway`,
+        `${indent}  metadata: {name: b}`,
+        'kind: List',
+        'metadata:',
+        '  resourceVersion: ""',
+        '',
+      ];
+    for (const text of [
+      dump('').join('\n'),
+      dump('').join('\r\n'),
+      dump('  ').join('\n'),
+    ]) {
+      const found = parseManifests(text, 'dump.yaml');
+      expect(
+        found.map(f => [f.object.kind, f.object.metadata.name, f.line]),
+      ).toEqual([
+        ['Service', 'a', 3],
+        ['Gateway', 'b', 11],
+      ]);
+      expect(found[0].object.spec.ports).toEqual([{ port: 80 }, { port: 443 }]);
+    }
+    // An item that is not valid YAML is still reported where it is.
+    const broken = dump('');
+    broken[12] = '  metadata: {name: [b}';
+    expect(() => parseManifests(broken.join('\n'), 'dump.yaml')).toThrow(
+      /^dump\.yaml:13: invalid YAML/,
+    );
+  });
+
   it('gives items of a typed list the kind and version they leave out, as kubectl does', () => {
     const { objects } = parse(
       '{"kind":"ServiceList","apiVersion":"v1","items":[{"metadata":{"name":"mock"},"spec":{"ports":[{"port":99}]}}]}',

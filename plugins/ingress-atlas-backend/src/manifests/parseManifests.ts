@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 
@@ -148,28 +149,23 @@ function hasFlowIndentError(documents: Document.Parsed[]): boolean {
   );
 }
 
-/**
- * Parses one file of Kubernetes YAML or JSON as kubectl reads it: multi-document GitOps
- * files, `kubectl get -o yaml` List dumps, a byte-order mark, CRLF line ends, go-yaml's
- * looser flow indentation. Returns the objects with the line each starts on. A document that
- * is not a Kubernetes object is passed to `onSkip` with its line; invalid YAML throws.
- */
-export function parseManifests(
-  text: string,
-  file: string,
-  onSkip: (skipped: SkippedDocument) => void = () => {},
-): Array<{ object: KubeObject; line: number }> {
-  let parsed = parseDocuments(text.replace(/^\uFEFF/, ''));
+/** A document's value, the line it starts on, and the lines its List items start on if known. */
+interface ParsedDocument {
+  /** As the YAML reads: anything until `notAnObject` has looked at it. */
+  value: any;
+  line: number;
+  itemLines?: number[];
+}
+
+/** Every document of a file as the `yaml` package reads it, with go-yaml's flow indentation. */
+function readDocuments(text: string, file: string): ParsedDocument[] {
+  let parsed = parseDocuments(text);
   if (hasFlowIndentError(parsed.documents)) {
-    const relaxed = parseDocuments(
-      indentFlowContinuations(text.replace(/^\uFEFF/, '')),
-    );
+    const relaxed = parseDocuments(indentFlowContinuations(text));
     if (relaxed.documents.every(d => d.errors.length === 0)) parsed = relaxed;
   }
   const { documents, lineCounter } = parsed;
-  const found: Array<{ object: KubeObject; line: number }> = [];
-
-  for (const document of documents) {
+  return documents.map(document => {
     const [error] = document.errors;
     if (error) {
       const line =
@@ -181,12 +177,102 @@ export function parseManifests(
       );
     }
     const start = document.contents?.range?.[0] ?? 0;
-    const line = lineCounter.linePos(start).line;
-    const value = document.toJS({ maxAliasCount: 100 });
+    return {
+      value: document.toJS({ maxAliasCount: 100 }),
+      line: lineCounter.linePos(start).line,
+    };
+  });
+}
+
+const TOP_LEVEL_KEY = /^[A-Za-z_"'][^:]*:/;
+
+/**
+ * Plain YAML read the fast way: js-yaml builds no syntax tree and reads a large dump several
+ * times faster than `yaml`, but keeps no positions. YAML 1.2 core types as `yaml` reads them;
+ * a repeated key keeps its last value. Throws on anything else (aliases across items too).
+ */
+function loadPlain(text: string): unknown {
+  return loadYaml(text, { schema: CORE_SCHEMA, json: true });
+}
+
+/**
+ * A `kubectl get -o json` dump read as JSON, or a `kubectl get -o yaml` dump read item by
+ * item: one document whose `items:` sequence holds every object. Each item is read on its
+ * own, without a syntax tree, and gets its own line. Undefined when the text is not such a
+ * dump or an item does not read on its own: the whole text is then read with positions,
+ * which reports errors where they are.
+ */
+function readListDump(text: string): ParsedDocument | undefined {
+  if (/^\s*\{/.test(text)) {
+    // `kubectl get -o json`: JSON is YAML, but read as JSON it needs no syntax tree.
+    try {
+      return { value: JSON.parse(text), line: 1 };
+    } catch {
+      return undefined;
+    }
+  }
+  if (
+    !/^kind: *["']?\w*List["']? *\r?$/m.test(text) ||
+    /^(---|\.\.\.)/m.test(text)
+  ) {
+    return undefined;
+  }
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex(l => /^items: *$/.test(l));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && !TOP_LEVEL_KEY.test(lines[end])) end++;
+  let from = start + 1;
+  while (from < end && lines[from].trim() === '') from++;
+  const indent = lines[from]?.match(/^( *)- /)?.[1].length;
+  if (from >= end || indent === undefined) return undefined;
+  const itemStart = new RegExp(`^ {${indent}}- `);
+  const items: unknown[] = [];
+  const itemLines: number[] = [];
+  try {
+    while (from < end) {
+      let to = from + 1;
+      while (to < end && !itemStart.test(lines[to])) to++;
+      // The item's lines as a document of their own: `- ` and its indentation become spaces.
+      const item = lines
+        .slice(from, to)
+        .map(l => l.slice(indent))
+        .join('\n')
+        .replace(/^- /, '  ');
+      items.push(loadPlain(item));
+      itemLines.push(from + 1);
+      from = to;
+    }
+    const value = loadPlain(
+      [...lines.slice(0, start), 'items: []', ...lines.slice(end)].join('\n'),
+    );
+    if (!isObject(value) || !Array.isArray(value.items)) return undefined;
+    return { value: { ...value, items }, line: 1, itemLines };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses one file of Kubernetes YAML or JSON as kubectl reads it: multi-document GitOps
+ * files, `kubectl get -o yaml` List dumps, a byte-order mark, CRLF line ends, go-yaml's
+ * looser flow indentation. Returns the objects with the line each starts on. A document that
+ * is not a Kubernetes object is passed to `onSkip` with its line; invalid YAML throws.
+ */
+export function parseManifests(
+  text: string,
+  file: string,
+  onSkip: (skipped: SkippedDocument) => void = () => {},
+): Array<{ object: KubeObject; line: number }> {
+  const plain = text.replace(/^\uFEFF/, '');
+  const documents = [readListDump(plain) ?? readDocuments(plain, file)].flat();
+  const found: Array<{ object: KubeObject; line: number }> = [];
+
+  for (const { value, line: documentLine, itemLines } of documents) {
     if (value === null || value === undefined) continue;
     const reason = notAnObject(value);
     if (reason) {
-      onSkip({ file, line, reason });
+      onSkip({ file, line: documentLine, reason });
       continue;
     }
     const items: unknown[] = isList(value) ? value.items : [value];
@@ -194,7 +280,8 @@ export function parseManifests(
     const itemKind = isList(value)
       ? String(value.kind).replace(/List$/, '')
       : '';
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      const line = itemLines?.[index] ?? documentLine;
       if (isObject(item) && itemKind && item.kind === undefined) {
         item.kind = itemKind;
         item.apiVersion ??= value.apiVersion;
