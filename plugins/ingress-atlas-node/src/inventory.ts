@@ -6,7 +6,8 @@
 import type { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
- * A Kubernetes object as read from the API, reduced to what the engine needs.
+ * A Kubernetes object as plain JSON, as the API server sends it. The fields the engine reads
+ * are named; the scaffolder actions read and write any other field of any kind.
  *
  * @public
  */
@@ -25,11 +26,12 @@ export interface KubeObject {
   };
   spec?: any;
   status?: any;
-  /** Only for Endpoints (subsets) and ConfigMaps we read; never Secret data. */
   subsets?: any;
-  data?: Record<string, string>;
+  /** ConfigMap and Secret data; a Secret's is dropped once its certificate is read. */
+  data?: any;
   type?: string;
   webhooks?: any;
+  [field: string]: any;
 }
 
 /**

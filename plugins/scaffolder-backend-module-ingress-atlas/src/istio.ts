@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { KubeObject } from './kube';
+import type { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /** Served by every Istio from 1.5 on; `v1` only from 1.22. */

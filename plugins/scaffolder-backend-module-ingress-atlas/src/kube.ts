@@ -1,9 +1,9 @@
+import type { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ConnectedCluster } from './clusters';
 import { describeObject } from './manifests';
 
-/** Any Kubernetes object, as JSON. */
-export type KubeObject = KubernetesObject & { [field: string]: any };
+export type { KubeObject };
 
 export interface ObjectRef {
   apiVersion: string;
@@ -53,8 +53,11 @@ export function kubeError(error: unknown, what: string): Error {
   return wrapped;
 }
 
-/** Objects from the client are class instances; the actions work on plain JSON. */
-function plain<T>(object: T): T {
+/**
+ * Objects from the client are class instances (timestamps as Dates); the actions work on
+ * plain JSON, as the API server sends it.
+ */
+function plain(object: KubernetesObject): KubeObject {
   return JSON.parse(JSON.stringify(object));
 }
 
@@ -109,7 +112,7 @@ export async function listObjects(
       query.fieldSelector,
       query.labelSelector,
     );
-    return plain(list.items) as KubeObject[];
+    return list.items.map(plain);
   } catch (error) {
     throw kubeError(
       error,
@@ -158,7 +161,7 @@ export async function createObject(
   try {
     return plain(
       await cluster.objects.create(
-        object,
+        object as KubernetesObject,
         undefined,
         dryRun ? DRY_RUN_ALL : undefined,
         FIELD_MANAGER,
@@ -198,7 +201,7 @@ export async function applyObject(
   try {
     return plain(
       await cluster.objects.patch(
-        { ...rest, metadata: ownMetadata } as KubeObject,
+        { ...rest, metadata: ownMetadata } as KubernetesObject,
         undefined,
         dryRun ? DRY_RUN_ALL : undefined,
         FIELD_MANAGER,

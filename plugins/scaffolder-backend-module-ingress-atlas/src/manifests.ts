@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import type { KubeObject } from './kube';
+import type { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 export const REDACTED = '<redacted>';
 

@@ -14,7 +14,9 @@ export function addFrontProxies(set: GatewaySet, objects: ClusterObjects) {
   const apiService = objects.get('services', 'default', 'kubernetes');
   for (const configMap of objects.list('configmaps')) {
     const namespace = configMap.metadata.namespace ?? 'default';
-    const forwards = Object.values(configMap.data ?? {}).flatMap(proxyForwards);
+    const forwards = Object.values<string>(configMap.data ?? {}).flatMap(
+      proxyForwards,
+    );
     if (forwards.length === 0) continue;
 
     const mounting = objects.workloads.filter(
