@@ -3,7 +3,7 @@ import { ClusterConnection, ClusterInventory } from '@ingress-atlas/plugin-ingre
 import { RunningCluster } from '@ingress-atlas/sandbox';
 import { gunzipJson } from '../snapshots/compression';
 import { CollectionRunner } from './CollectionRunner';
-import { startTestCluster } from './testCluster';
+import { startTestCluster } from '../__testUtils__/testCluster';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import { RunningCluster } from '@ingress-atlas/sandbox';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CollectionRetry, KubeCollector } from './KubeCollector';
-import { startTestCluster } from './testCluster';
+import { startTestCluster } from '../__testUtils__/testCluster';
 
 // Reads a sandbox cluster with injected latency and retries: seconds each, more on a busy machine.
 jest.setTimeout(60_000);
