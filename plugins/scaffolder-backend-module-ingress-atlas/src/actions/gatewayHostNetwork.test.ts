@@ -69,6 +69,24 @@ describe('ingress-atlas:gateway:host-network', () => {
     ]);
   });
 
+  it('changes nothing when run again: the tolerations it added are not added twice', async () => {
+    const action = createGatewayHostNetworkAction(world.options);
+    await action.handler(actionContext(input).ctx);
+    const { ctx, recorded } = actionContext(input);
+    await action.handler(ctx);
+
+    expect(recorded.outputs.changed).toBe(false);
+    expect(recorded.outputs.diff).toBe('');
+    const deployment = world.object(
+      'edge',
+      'apps',
+      'deployments',
+      'istio-system',
+      'legacy-gateway',
+    )!;
+    expect(deployment.spec.template.spec.tolerations).toHaveLength(1);
+  });
+
   it('refuses, before the running pod is replaced, when the new pod could not be scheduled', async () => {
     const revision = world.cluster('edge').store.revision;
     const action = createGatewayHostNetworkAction(world.options);

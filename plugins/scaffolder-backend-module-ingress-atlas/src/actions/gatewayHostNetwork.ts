@@ -9,7 +9,11 @@ import {
 } from './common';
 import { createAtlasAction } from './runner';
 import { nodeSelectorInput, tolerateNodeTaintsInput } from './inputs';
-import { checkSchedulable, tolerationsFor } from './scheduling';
+import {
+  checkSchedulable,
+  tolerationsFor,
+  withTolerations,
+} from './scheduling';
 import { examples } from './gatewayHostNetwork.examples';
 
 /**
@@ -19,7 +23,7 @@ import { examples } from './gatewayHostNetwork.examples';
 export function hostNetworkDeployment(
   deployment: KubeObject,
   nodeSelector: Record<string, string>,
-  tolerations: object[],
+  tolerations: ReturnType<typeof tolerationsFor>,
 ): KubeObject {
   const { name, namespace, labels, annotations } = deployment.metadata!;
   return {
@@ -41,10 +45,10 @@ export function hostNetworkDeployment(
           dnsPolicy: 'ClusterFirstWithHostNet',
           nodeSelector,
           ...(tolerations.length > 0 && {
-            tolerations: [
-              ...(deployment.spec.template.spec.tolerations ?? []),
-              ...tolerations,
-            ],
+            tolerations: withTolerations(
+              deployment.spec.template.spec.tolerations,
+              tolerations,
+            ),
           }),
         },
       },

@@ -51,6 +51,27 @@ export function tolerationsFor(nodes: KubeObject[]): Toleration[] {
   return [...seen.values()];
 }
 
+/**
+ * A pod's tolerations with those it still needs added: one it already has (or one that
+ * tolerates the same taint) is not added again, so running an action twice changes nothing.
+ */
+export function withTolerations(
+  existing: Toleration[] = [],
+  needed: Toleration[],
+): Toleration[] {
+  return [
+    ...existing,
+    ...needed.filter(
+      t =>
+        !tolerates(existing, {
+          key: t.key ?? '',
+          value: t.value,
+          effect: t.effect ?? '',
+        }),
+    ),
+  ];
+}
+
 function hostPortsOf(podSpec: any): number[] {
   return (podSpec?.containers ?? []).flatMap((c: any) =>
     (c.ports ?? [])
