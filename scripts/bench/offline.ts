@@ -119,7 +119,7 @@ function main() {
         process.execPath,
         '--require',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        path.join(REPO_ROOT, 'plugins/ingress-atlas-backend/src/cli/index.ts'),
+        path.join(REPO_ROOT, 'packages/cli/src/index.ts'),
         'analyze',
         '-f',
         dump,

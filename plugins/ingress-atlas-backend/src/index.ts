@@ -4,3 +4,16 @@
  * @packageDocumentation
  */
 export { ingressAtlasPlugin as default } from './plugin';
+// The exposure engine and the manifest reading, for the offline CLI (@ingress-atlas/cli).
+export { analyze } from './engine';
+export type { AnalyzeInput, CatalogEntityLite } from './engine';
+export {
+  ESTATES_FILE,
+  ManifestError,
+  isEstatesFolder,
+  loadEstates,
+  loadManifestCluster,
+  readEntities,
+  readYamlDocuments,
+} from './manifests';
+export type { ManifestObjects, SkippedDocument } from './manifests';

@@ -42,6 +42,8 @@ function analysisFailure(error: unknown): string {
  *
  * A cluster whose objects make the analysis fail is left out and marked with the failure, so
  * that one cluster never keeps the others from being analysed.
+ *
+ * @public
  */
 export function analyze(input: AnalyzeInput): AtlasModel {
   try {

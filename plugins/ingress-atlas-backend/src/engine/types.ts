@@ -6,13 +6,22 @@ import { PriceCatalogue } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from './kube/ClusterObjects';
 import { CloudIndex } from './cloud/CloudIndex';
 
-/** A catalog entity, reduced to what mapping needs: its ref and annotations. */
+/**
+ * A catalog entity, reduced to what mapping needs: its ref and annotations.
+ *
+ * @public
+ */
 export interface CatalogEntityLite {
   /** e.g. `component:default/blog`. */
   ref: string;
   annotations?: Record<string, string>;
 }
 
+/**
+ * What the exposure engine ({@link analyze}) reads.
+ *
+ * @public
+ */
 export interface AnalyzeInput {
   clusters: ClusterInventory[];
   clouds?: CloudInventory[];

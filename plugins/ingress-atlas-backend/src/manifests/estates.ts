@@ -7,6 +7,11 @@ import { ManifestError, yamlMessage } from './parseManifests';
 import { loadManifestCluster } from './readManifests';
 import { ManifestObjects } from './toInventory';
 
+/**
+ * The file that makes a folder an estates folder: its clusters, one manifest folder each.
+ *
+ * @public
+ */
 export const ESTATES_FILE = 'estates.yaml';
 
 interface EstateNode {
@@ -74,6 +79,11 @@ function withLoadBalancerAddresses(
   }
 }
 
+/**
+ * Whether a folder is an estates folder (holds {@link ESTATES_FILE}).
+ *
+ * @public
+ */
 export async function isEstatesFolder(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(path.join(dir, ESTATES_FILE))).isFile();
@@ -85,6 +95,8 @@ export async function isEstatesFolder(dir: string): Promise<boolean> {
 /**
  * Reads an estates folder (estates.yaml + one manifest folder per cluster, as the sandbox
  * serves them) into offline clusters, with the nodes and load balancer addresses it describes.
+ *
+ * @public
  */
 export async function loadEstates(
   dir: string,

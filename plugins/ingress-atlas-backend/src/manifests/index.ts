@@ -9,3 +9,4 @@ export {
   readObjects,
 } from './readManifests';
 export { ESTATES_FILE, isEstatesFolder, loadEstates } from './estates';
+export { readEntities, readYamlDocuments } from './readDataFiles';

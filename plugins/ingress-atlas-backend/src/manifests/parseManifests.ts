@@ -2,7 +2,11 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 
-/** Bad input in a manifest file, with where it is. */
+/**
+ * Bad input in a manifest file, with where it is.
+ *
+ * @public
+ */
 export class ManifestError extends Error {
   constructor(
     readonly file: string,
@@ -14,7 +18,11 @@ export class ManifestError extends Error {
   }
 }
 
-/** A document of a manifest file that is not a Kubernetes object, and why it was left out. */
+/**
+ * A document of a manifest file that is not a Kubernetes object, and why it was left out.
+ *
+ * @public
+ */
 export interface SkippedDocument {
   file: string;
   line: number;

@@ -61,6 +61,8 @@ export async function readObjects(
 /**
  * An offline cluster from manifest files: descriptor fields not given are filled in (name from
  * the folder, provider from the cloud annotations found).
+ *
+ * @public
  */
 export async function loadManifestCluster(
   paths: string[],

@@ -85,6 +85,11 @@ export function inferProvider(
   return 'generic';
 }
 
+/**
+ * A cluster read from manifest files: its inventory and what was left out.
+ *
+ * @public
+ */
 export interface ManifestObjects {
   inventory: ClusterInventory;
   /** Objects of kinds the atlas does not read, by `apiVersion kind`. */

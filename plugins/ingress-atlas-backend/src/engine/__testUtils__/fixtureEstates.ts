@@ -6,8 +6,7 @@ import {
   ClusterDescriptor,
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { readEntities } from '../../cli/loadInputs';
-import { loadManifestCluster } from '../../manifests';
+import { loadManifestCluster, readEntities } from '../../manifests';
 import { CatalogEntityLite } from '../types';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__');

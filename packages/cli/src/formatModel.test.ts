@@ -1,4 +1,6 @@
-import { analyzeYaml } from '../engine/__testUtils__/analyzeYaml';
+// The backend's test helpers: shared by its tests and these, not part of its published API.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { analyzeYaml } from '@ingress-atlas/plugin-ingress-atlas-backend/src/engine/__testUtils__/analyzeYaml';
 import { formatModel } from './formatModel';
 
 describe('formatModel', () => {

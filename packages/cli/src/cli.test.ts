@@ -2,10 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canariesIn } from '../engine/__testUtils__/canary';
+// The backend's test helpers: shared by its tests and these, not part of its published API.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { canariesIn } from '@ingress-atlas/plugin-ingress-atlas-backend/src/engine/__testUtils__/canary';
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const FIXTURES = path.resolve(__dirname, '../engine/__fixtures__');
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const FIXTURES = path.join(
+  REPO_ROOT,
+  'plugins/ingress-atlas-backend/src/engine/__fixtures__',
+);
 
 /** Runs the CLI exactly as `yarn ingress-atlas` does (the root package.json script). */
 function cli(...args: string[]) {

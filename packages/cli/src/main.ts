@@ -6,8 +6,10 @@ import {
   Severity,
   isCloudProvider,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { analyze } from '../engine';
-import { ManifestError } from '../manifests';
+import {
+  analyze,
+  ManifestError,
+} from '@ingress-atlas/plugin-ingress-atlas-backend';
 import { formatModel } from './formatModel';
 import { loadInputs } from './loadInputs';
 

@@ -1,20 +1,19 @@
-import { promises as fs } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import {
   CloudInventory,
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { CatalogEntityLite } from '../engine';
 import {
+  CatalogEntityLite,
+  ESTATES_FILE,
   isEstatesFolder,
   loadEstates,
   loadManifestCluster,
   ManifestError,
   ManifestObjects,
-  parseManifests,
+  readEntities,
+  readYamlDocuments,
   SkippedDocument,
-} from '../manifests';
-import { ESTATES_FILE } from '../manifests/estates';
+} from '@ingress-atlas/plugin-ingress-atlas-backend';
 
 export interface CliInputs {
   clusters: ClusterInventory[];
@@ -24,28 +23,6 @@ export interface CliInputs {
   skipped: Record<string, number>;
   /** Documents of the files read that are not Kubernetes objects. */
   skippedDocuments: SkippedDocument[];
-}
-
-async function readYamlDocuments(file: string): Promise<any[]> {
-  let text;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    throw new ManifestError(file, undefined, 'cannot be read');
-  }
-  return parseManifestsOrData(text, file);
-}
-
-function parseManifestsOrData(text: string, file: string): any[] {
-  const documents = parseAllDocuments(text);
-  const list = Array.isArray(documents) ? documents : [documents];
-  for (const d of list) {
-    if (d.errors.length) parseManifests(text, file); // throws with file and line
-  }
-  return list
-    .map(d => d.toJS())
-    .flatMap(v => (Array.isArray(v) ? v : [v]))
-    .filter(Boolean);
 }
 
 /**
@@ -117,23 +94,4 @@ export async function loadInputs(options: {
 
   const entities = await readEntities(options.entitiesFiles ?? []);
   return { clusters, clouds, entities, skipped, skippedDocuments };
-}
-
-/** Catalog entities from catalog-info YAML files, reduced to what mapping paths needs. */
-export async function readEntities(
-  files: string[],
-): Promise<CatalogEntityLite[]> {
-  const entities: CatalogEntityLite[] = [];
-  for (const file of files) {
-    for (const doc of await readYamlDocuments(file)) {
-      if (!doc?.kind || !doc?.metadata?.name) continue;
-      entities.push({
-        ref: `${String(doc.kind).toLowerCase()}:${
-          doc.metadata.namespace ?? 'default'
-        }/${doc.metadata.name}`,
-        annotations: doc.metadata.annotations ?? {},
-      });
-    }
-  }
-  return entities;
 }
