@@ -179,11 +179,125 @@ export async function expectedPods(
   return expected;
 }
 
+/** Addresses for pods, as the kubelets and the CNI hand them out. */
+class PodAddresses {
+  readonly #nodes: Map<string, ClusterSpec['nodes'][number]>;
+  readonly #pool: () => string;
+  // A pod keeps the address it was given while its status is written.
+  readonly #given = new Map<string, string>();
+
+  constructor(private readonly spec: ClusterSpec) {
+    this.#nodes = new Map(spec.nodes.map(n => [n.name, n]));
+    this.#pool = addressPool(
+      spec.podCidr,
+      new Set<string>(Object.values(spec.podIps ?? {}).flat()),
+    );
+  }
+
+  /**
+   * Reports each bound pod that is not running yet as running and ready, through the status
+   * subresource: pinned addresses from estates.yaml first, then the next free one of the pod
+   * CIDR; the node's for host-network pods.
+   */
+  async start(client: KubeClient, pods: any[]): Promise<void> {
+    const taken = new Set(
+      pods.filter(p => p.status?.podIP).map(p => p.status.podIP),
+    );
+    for (const pod of pods) {
+      if (!pod.spec.nodeName || pod.status?.phase === 'Running') continue;
+      if (pod.metadata.deletionTimestamp) continue;
+      const node = this.#nodes.get(pod.spec.nodeName)!;
+      const pinned = this.spec.podIps?.[workloadOf(pod) ?? ''] ?? [];
+      const podIp = pod.spec.hostNetwork
+        ? node.internalIp
+        : this.#given.get(pod.metadata.uid) ??
+          pinned.find(ip => !taken.has(ip)) ??
+          this.#pool();
+      this.#given.set(pod.metadata.uid, podIp);
+      taken.add(podIp);
+      const at = new Date().toISOString();
+      const condition = (type: string) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: at,
+      });
+      const answer = await client.applyStatus(
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: pod.metadata,
+          status: {
+            phase: 'Running',
+            conditions: [
+              'PodReadyToStartContainers',
+              'Initialized',
+              'Ready',
+              'ContainersReady',
+              'PodScheduled',
+            ].map(condition),
+            hostIP: node.internalIp,
+            hostIPs: [{ ip: node.internalIp }],
+            podIP: podIp,
+            podIPs: [{ ip: podIp }],
+            startTime: at,
+            containerStatuses: pod.spec.containers.map((c: any) => ({
+              name: c.name,
+              image: c.image,
+              imageID: '',
+              ready: true,
+              started: true,
+              restartCount: 0,
+              state: { running: { startedAt: at } },
+            })),
+          },
+        },
+        FIELD_MANAGER,
+      );
+      // A pod deleted meanwhile is gone: nothing to report.
+      if (answer.status !== 200 && answer.status !== 404) {
+        throw new Refused(
+          `pod ${pod.metadata.namespace}/${pod.metadata.name} status: HTTP ${
+            answer.status
+          } ${describe(answer.body)}`,
+        );
+      }
+    }
+  }
+}
+
 /**
- * Plays the kubelets' part for the pods the scheduler bound: each gets an address (pinned ones
- * from estates.yaml first, then the next free one of the pod CIDR; the node's for host-network
- * pods) and is reported running and ready through the status subresource. Returns the pods by
- * workload once every workload has as many bound, running pods as expected.
+ * The kubelets of an estate while actions run: bound pods start, and a terminating pod is gone
+ * at once (a kubelet confirms the deletion once its containers stopped). Stop it with the
+ * returned function.
+ */
+export function runKubelets(
+  client: KubeClient,
+  spec: ClusterSpec,
+): () => Promise<void> {
+  const addresses = new PodAddresses(spec);
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const pods = await client.list('v1', 'Pod');
+      for (const pod of pods.filter(p => p.metadata.deletionTimestamp)) {
+        await client.request(
+          'DELETE',
+          `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}?gracePeriodSeconds=0`,
+        );
+      }
+      await addresses.start(client, pods);
+      await new Promise(resolve => setTimeout(resolve, 300));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+/**
+ * Plays the kubelets' part for the pods the scheduler bound (see PodAddresses.start). Returns
+ * the pods by workload once every workload has as many bound, running pods as expected.
  */
 export async function runPods(
   client: KubeClient,
@@ -191,75 +305,12 @@ export async function runPods(
   expected: Map<string, number>,
   timeoutMs = 60_000,
 ): Promise<Map<string, any[]>> {
-  const nodes = new Map(spec.nodes.map(n => [n.name, n]));
-  const used = new Set<string>(Object.values(spec.podIps ?? {}).flat());
-  const pool = addressPool(spec.podCidr, used);
-  // A pod keeps the address it was given while its status is written.
-  const given = new Map<string, string>();
+  const addresses = new PodAddresses(spec);
   return eventually(
     'every workload to have its pods bound and running',
     async () => {
       const pods = await client.list('v1', 'Pod');
-      const taken = new Set(
-        pods.filter(p => p.status?.podIP).map(p => p.status.podIP),
-      );
-      for (const pod of pods) {
-        if (!pod.spec.nodeName || pod.status?.phase === 'Running') continue;
-        const node = nodes.get(pod.spec.nodeName)!;
-        const pinned = spec.podIps?.[workloadOf(pod) ?? ''] ?? [];
-        const podIp = pod.spec.hostNetwork
-          ? node.internalIp
-          : given.get(pod.metadata.uid) ??
-            pinned.find(ip => !taken.has(ip)) ??
-            pool();
-        given.set(pod.metadata.uid, podIp);
-        taken.add(podIp);
-        const at = new Date().toISOString();
-        const condition = (type: string) => ({
-          type,
-          status: 'True',
-          lastTransitionTime: at,
-        });
-        const answer = await client.applyStatus(
-          {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: pod.metadata,
-            status: {
-              phase: 'Running',
-              conditions: [
-                'PodReadyToStartContainers',
-                'Initialized',
-                'Ready',
-                'ContainersReady',
-                'PodScheduled',
-              ].map(condition),
-              hostIP: node.internalIp,
-              hostIPs: [{ ip: node.internalIp }],
-              podIP: podIp,
-              podIPs: [{ ip: podIp }],
-              startTime: at,
-              containerStatuses: pod.spec.containers.map((c: any) => ({
-                name: c.name,
-                image: c.image,
-                imageID: '',
-                ready: true,
-                started: true,
-                restartCount: 0,
-                state: { running: { startedAt: at } },
-              })),
-            },
-          },
-          FIELD_MANAGER,
-        );
-        if (answer.status !== 200) {
-          throw new Refused(
-            `pod ${pod.metadata.namespace}/${pod.metadata.name} status: HTTP ${
-              answer.status
-            } ${describe(answer.body)}`,
-          );
-        }
-      }
+      await addresses.start(client, pods);
       const byWorkload = new Map<string, any[]>();
       for (const pod of pods) {
         const workload = workloadOf(pod);
