@@ -1,6 +1,18 @@
-import { Page, expect } from '@playwright/test';
+import { APIRequestContext, Page, expect } from '@playwright/test';
 
 export const SCREENSHOTS = 'test-results/screenshots';
+
+// The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
+export const REFRESHED_WITHIN = 120_000;
+const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
+export const CLUSTERS = [
+  'aliyun-asm',
+  'edge',
+  'huawei-cce',
+  'tke-blog',
+  'tke-saas-primary',
+  'tke-saas-remote',
+];
 
 export function sidebarLink(page: Page, name: string) {
   return page
@@ -16,4 +28,60 @@ export async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   await expect(sidebarLink(page, 'Ingress Atlas')).toBeVisible();
+}
+
+/**
+ * Waits until the atlas has read every sandbox cluster and the Tencent Cloud account once,
+ * asking its API as a guest: on a freshly started portal the page would otherwise open on
+ * an empty atlas, and it does not poll.
+ */
+export async function waitForFirstRefresh(request: APIRequestContext) {
+  const auth = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(auth.ok(), 'guest token').toBe(true);
+  const headers = {
+    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
+  };
+  // A backend still starting, or restarting, refuses connections: that is one more try.
+  const atlas = (path: string) =>
+    request.get(`${BACKEND}/api/ingress-atlas${path}`, { headers }).then(
+      response => (response.ok() ? response.json() : undefined),
+      () => undefined,
+    );
+  await expect
+    .poll(
+      async () => {
+        const clusters = await atlas('/clusters');
+        const cost = await atlas('/cost');
+        return {
+          collected: (clusters?.clusters ?? [])
+            .filter((cluster: { collectedAt?: string }) => cluster.collectedAt)
+            .map((cluster: { name: string }) => cluster.name)
+            .sort(),
+          idleClbFound: JSON.stringify(cost ?? {}).includes('lb-idle0001'),
+        };
+      },
+      {
+        message: 'first refresh of every cluster and the cloud account',
+        timeout: REFRESHED_WITHIN,
+        intervals: [2_000],
+      },
+    )
+    .toEqual({ collected: CLUSTERS, idleClbFound: true });
+}
+
+/** Opens the blog component, waiting for the atlas's first refresh to reach it. */
+export async function openBlogCard(page: Page) {
+  const card = page.locator('.MuiCard-root', {
+    has: page.getByText('How this entity is reached'),
+  });
+  await expect(async () => {
+    await page.goto('/catalog/default/component/blog');
+    await expect(card.getByText('blog.example.com')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
+  return card;
 }

@@ -1,17 +1,13 @@
-import { APIRequestContext, Page, test, expect } from '@playwright/test';
-import { SCREENSHOTS, sidebarLink, signInAsGuest } from './helpers';
-
-// The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
-const REFRESHED_WITHIN = 120_000;
-const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
-const CLUSTERS = [
-  'aliyun-asm',
-  'edge',
-  'huawei-cce',
-  'tke-blog',
-  'tke-saas-primary',
-  'tke-saas-remote',
-];
+import { test, expect } from '@playwright/test';
+import {
+  CLUSTERS,
+  openBlogCard,
+  REFRESHED_WITHIN,
+  SCREENSHOTS,
+  sidebarLink,
+  signInAsGuest,
+  waitForFirstRefresh,
+} from './helpers';
 
 test.setTimeout(REFRESHED_WITHIN + 120_000);
 
@@ -133,59 +129,3 @@ test('the portal links nothing to TechDocs, which its backend does not run', asy
     page.getByRole('link', { name: 'TechDocs', exact: true }),
   ).toHaveCount(0);
 });
-
-/**
- * Waits until the atlas has read every sandbox cluster and the Tencent Cloud account once,
- * asking its API as a guest: on a freshly started portal the page would otherwise open on
- * an empty atlas, and it does not poll.
- */
-async function waitForFirstRefresh(request: APIRequestContext) {
-  const auth = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  expect(auth.ok(), 'guest token').toBe(true);
-  const headers = {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
-  // A backend still starting, or restarting, refuses connections: that is one more try.
-  const atlas = (path: string) =>
-    request.get(`${BACKEND}/api/ingress-atlas${path}`, { headers }).then(
-      response => (response.ok() ? response.json() : undefined),
-      () => undefined,
-    );
-  await expect
-    .poll(
-      async () => {
-        const clusters = await atlas('/clusters');
-        const cost = await atlas('/cost');
-        return {
-          collected: (clusters?.clusters ?? [])
-            .filter((cluster: { collectedAt?: string }) => cluster.collectedAt)
-            .map((cluster: { name: string }) => cluster.name)
-            .sort(),
-          idleClbFound: JSON.stringify(cost ?? {}).includes('lb-idle0001'),
-        };
-      },
-      {
-        message: 'first refresh of every cluster and the cloud account',
-        timeout: REFRESHED_WITHIN,
-        intervals: [2_000],
-      },
-    )
-    .toEqual({ collected: CLUSTERS, idleClbFound: true });
-}
-
-/** Opens the blog component, waiting for the atlas's first refresh to reach it. */
-async function openBlogCard(page: Page) {
-  const card = page.locator('.MuiCard-root', {
-    has: page.getByText('How this entity is reached'),
-  });
-  await expect(async () => {
-    await page.goto('/catalog/default/component/blog');
-    await expect(card.getByText('blog.example.com')).toBeVisible({
-      timeout: 10_000,
-    });
-  }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
-  return card;
-}

@@ -51,10 +51,13 @@ export function CostChart({
     <Box>
       <Box height={Math.max(120, data.length * 36 + 40)} aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
+          {/* The chart is hidden from screen readers (the list below has its figures), so it
+              must not be a tab stop either: no keyboard layer. */}
           <BarChart
             data={data}
             layout="vertical"
             margin={{ left: 8, right: 24 }}
+            accessibilityLayer={false}
           >
             <XAxis
               type="number"

@@ -102,7 +102,7 @@ export function EntityIngressAtlasCard() {
   }
 
   return (
-    <div className={focusRing.root}>
+    <div className={focusRing.root} data-testid="ingress-atlas-card">
       <InfoCard
         title="Ingress"
         titleTypographyProps={ENTITY_CARD_TITLE}

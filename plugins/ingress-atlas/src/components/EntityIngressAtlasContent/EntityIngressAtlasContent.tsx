@@ -40,7 +40,12 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
   const graph = useMemo(() => entityGraph(exposure), [exposure]);
   const focusRing = useFocusRing();
   return (
-    <Grid container spacing={3} className={focusRing.root}>
+    <Grid
+      container
+      spacing={3}
+      className={focusRing.root}
+      data-testid="ingress-atlas-content"
+    >
       {exposure.clusters.some(c => c.status !== 'ok') && (
         <Grid item xs={12}>
           <ClusterProblems clusters={exposure.clusters} />

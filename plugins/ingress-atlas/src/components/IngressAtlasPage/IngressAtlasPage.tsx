@@ -11,7 +11,11 @@ export function IngressAtlasPage() {
   const focusRing = useFocusRing();
   return (
     <Page themeId="tool">
-      <div className={focusRing.root} style={{ display: 'contents' }}>
+      <div
+        className={focusRing.root}
+        style={{ display: 'contents' }}
+        data-testid="ingress-atlas-page"
+      >
         <Header
           title="Ingress Atlas"
           subtitle="Which service is reachable from where, through what, at what cost"

@@ -93,7 +93,10 @@ describe('TopologyExplorer', () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
 
-    await userEvent.click(screen.getByLabelText('Cluster'));
+    // Named by its label and the value it shows, as a voice user would say it.
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Cluster All clusters' }),
+    );
     await userEvent.click(
       await screen.findByRole('option', { name: 'tke-blog' }),
     );

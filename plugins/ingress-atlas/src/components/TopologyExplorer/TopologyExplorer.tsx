@@ -149,6 +149,9 @@ export function TopologyExplorer() {
               </InputLabel>
               <Select
                 labelId="topology-cluster"
+                // Named by its label and the value it shows ("Cluster All clusters"), so a
+                // voice user can say what they see.
+                SelectDisplayProps={{ id: 'topology-cluster-value' }}
                 value={cluster}
                 displayEmpty
                 onChange={e => {
@@ -171,6 +174,7 @@ export function TopologyExplorer() {
               </InputLabel>
               <Select
                 labelId="topology-namespace"
+                SelectDisplayProps={{ id: 'topology-namespace-value' }}
                 value={namespace}
                 displayEmpty
                 onChange={e => setNamespace(e.target.value as string)}

@@ -1,0 +1,136 @@
+import { Locator, Page, test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import {
+  openBlogCard,
+  REFRESHED_WITHIN,
+  signInAsGuest,
+  waitForFirstRefresh,
+} from './helpers';
+
+/**
+ * Automated accessibility scans (axe-core) of what the atlas draws, against WCAG 2.0 and 2.1
+ * levels A and AA, in both themes.
+ *
+ * Each scan is scoped to our own components' root (`data-testid="ingress-atlas-…"`): the
+ * Atlas page (its header, tabs and tab content), the blog's Ingress card on the entity
+ * overview and its Ingress tab. Left out is the portal's chrome: the sidebar, the entity
+ * page's header and tabs and the other plugins' cards, which are Backstage's or the app's
+ * (`packages/app`), not the atlas's. (A full-page scan also reports the sidebar's logo link,
+ * `packages/app/src/modules/nav/SidebarLogo.tsx`: label-content-name-mismatch, its name
+ * "Home" does not contain the app title it shows.)
+ */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+const PAGE = '[data-testid="ingress-atlas-page"]';
+const CARD = '[data-testid="ingress-atlas-card"]';
+const CONTENT = '[data-testid="ingress-atlas-content"]';
+
+test.setTimeout(REFRESHED_WITHIN + 180_000);
+
+/**
+ * Runs axe on `scope` once nothing in it is loading any more, and fails the test listing
+ * each violation as `id (impact) at selector: what is wrong`.
+ */
+async function expectNoViolations(page: Page, scope: string, what: string) {
+  const root = page.locator(scope);
+  await expect(root.first()).toBeVisible();
+  await expect(root.getByRole('progressbar')).toHaveCount(0);
+  const { violations } = await new AxeBuilder({ page })
+    .include(scope)
+    .withTags(WCAG_TAGS)
+    .analyze();
+  const found = violations.flatMap(violation =>
+    violation.nodes.map(
+      node =>
+        `${violation.id} (${violation.impact}) at ${node.target.join(' ')}: ${
+          violation.help
+        }`,
+    ),
+  );
+  // Soft: a test goes on to its next page or tab and reports every one that fails.
+  expect.soft(found, `accessibility violations on ${what}`).toEqual([]);
+}
+
+async function openAtlasTab(page: Page, tab: string, loaded: Locator) {
+  await page.getByRole('tab', { name: tab }).click();
+  await expect(loaded).toBeVisible();
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`in the ${theme} theme`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.addInitScript(
+        mode => window.localStorage.setItem('theme', mode),
+        theme,
+      );
+      await signInAsGuest(page);
+    });
+
+    test('every tab of the Ingress Atlas page passes axe', async ({
+      page,
+      request,
+    }) => {
+      await waitForFirstRefresh(request);
+      await page.goto('/ingress-atlas');
+
+      await expect(
+        page.getByRole('row', { name: /^tke-blog\b/ }),
+      ).toBeVisible();
+      await expectNoViolations(page, PAGE, `the Clusters tab (${theme})`);
+
+      await openAtlasTab(
+        page,
+        'Topology',
+        page.getByRole('application', { name: /^Topology graph/ }),
+      );
+      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      await expectNoViolations(page, PAGE, `the Topology tab (${theme})`);
+
+      // With a node chosen, its details open beside the graph.
+      await page.getByLabel(/Find a node/).fill('tcm');
+      await page.getByRole('option').first().click();
+      await expect(page.getByLabel('Selected node')).toBeVisible();
+      await expectNoViolations(
+        page,
+        PAGE,
+        `the Topology tab with a node selected (${theme})`,
+      );
+
+      await openAtlasTab(page, 'Cost', page.getByText('Ingress spend'));
+      await expectNoViolations(page, PAGE, `the Cost tab (${theme})`);
+
+      await openAtlasTab(
+        page,
+        'Findings',
+        page.getByRole('group', { name: 'Show severities' }),
+      );
+      await expectNoViolations(page, PAGE, `the Findings tab (${theme})`);
+    });
+
+    test("the blog's Ingress card on its overview passes axe", async ({
+      page,
+    }) => {
+      const card = await openBlogCard(page);
+      await expect(card.getByTestId('finding-banner')).toBeVisible();
+      await expectNoViolations(
+        page,
+        CARD,
+        `the blog's Ingress card (${theme})`,
+      );
+    });
+
+    test("the blog's Ingress tab passes axe", async ({ page }) => {
+      await openBlogCard(page);
+      await page.getByRole('link', { name: 'Ingress', exact: true }).click();
+      await expect(
+        page.getByRole('heading', { name: 'Exposure paths' }),
+      ).toBeVisible();
+      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      await expectNoViolations(
+        page,
+        CONTENT,
+        `the blog's Ingress tab (${theme})`,
+      );
+    });
+  });
+}
