@@ -448,7 +448,11 @@ async function ownerIn(client: KubeClient, namespace: string) {
             const replaced = parseAllDocuments(String(first.backup ?? ''))
               .map(d => d.toJS())
               .filter(Boolean);
-            const marked: Array<{ client: KubeClient; object: any }> = [];
+            const marked: Array<{
+              client: KubeClient;
+              object: any;
+              live: any;
+            }> = [];
             for (const object of replaced) {
               for (const client of clients) {
                 const found = await client.request(
@@ -469,7 +473,7 @@ async function ownerIn(client: KubeClient, namespace: string) {
                       : {}),
                   },
                 });
-                marked.push({ client, object });
+                marked.push({ client, object, live: found.body });
               }
             }
             // Every object the change replaces is live on one of its clusters.
@@ -504,8 +508,29 @@ async function ownerIn(client: KubeClient, namespace: string) {
                 annotation: 'keep me',
               });
             }
-            // The backup is a valid object the server takes back. (A Secret's values are
-            // redacted in task output, so its backup is not restorable from there.)
+            // The backup is a valid object the server takes back; a Secret's values, redacted
+            // in task output, are in the copy its backup names.
+            const backedUp = parseAllDocuments(String(real.backup))
+              .map(d => d.toJS())
+              .filter(Boolean);
+            for (const { client, live } of marked.filter(
+              m => m.object.kind === 'Secret',
+            )) {
+              const { annotations } = backedUp.find(
+                o =>
+                  o.kind === 'Secret' &&
+                  o.metadata.namespace === live.metadata.namespace &&
+                  o.metadata.name === live.metadata.name,
+              ).metadata;
+              const keptIn: string =
+                annotations['ingress-atlas.io/values-kept-in'];
+              const copy = await client.get(
+                `/api/v1/namespaces/${live.metadata.namespace}/secrets/${
+                  keptIn.split('/')[1]
+                }`,
+              );
+              expect(copy.data).toEqual(live.data);
+            }
             for (const { client, object } of marked.filter(
               m => m.object.kind !== 'Secret',
             )) {

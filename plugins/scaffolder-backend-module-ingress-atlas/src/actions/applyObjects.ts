@@ -143,11 +143,54 @@ export function planDiff(plans: ObjectPlan[]): string {
     .join('\n');
 }
 
-/** The live objects a plan updates or deletes, as manifests (Secret values redacted). */
+/** On a replaced Secret's backup manifest: the Secret its values are kept in. */
+export const VALUES_KEPT_IN_ANNOTATION = 'ingress-atlas.io/values-kept-in';
+/** On the copy: the Secret whose values it keeps. */
+const BACKUP_OF_ANNOTATION = 'ingress-atlas.io/backup-of';
+
+/**
+ * Where a Secret's values are kept before an action updates or deletes it: task output never
+ * holds Secret values, so a copy in the Secret's namespace, named after the version replaced
+ * (the same name when a resumed task gets there again).
+ */
+function secretCopy(secret: KubeObject): KubeObject {
+  const { name, namespace, resourceVersion } = secret.metadata!;
+  const suffix = `-backup-${resourceVersion}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `${name!.slice(0, 253 - suffix.length)}${suffix}`,
+      namespace,
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+      annotations: { [BACKUP_OF_ANNOTATION]: name! },
+    },
+    // A copy of a token Secret must not become a token the cluster manages.
+    type:
+      secret.type === 'kubernetes.io/service-account-token'
+        ? 'Opaque'
+        : secret.type,
+    data: secret.data ?? {},
+  };
+}
+
+/**
+ * The live objects a plan updates or deletes, as manifests: a Secret's values redacted, and
+ * the copy that keeps them named.
+ */
 export function replacedManifests(plans: ObjectPlan[]): KubeObject[] {
   return plans
     .filter(p => p.action === 'update' || p.action === 'delete')
-    .map(p => manifestOf(p.live!));
+    .map(p => {
+      const manifest = manifestOf(p.live!);
+      if (manifest.kind === 'Secret') {
+        manifest.metadata!.annotations = {
+          ...manifest.metadata!.annotations,
+          [VALUES_KEPT_IN_ANNOTATION]: describeObject(secretCopy(p.live!)),
+        };
+      }
+      return manifest;
+    });
 }
 
 /**
@@ -192,6 +235,16 @@ export async function writePlan(
     return;
   }
   const { desired } = plan;
+  if (plan.live?.kind === 'Secret' && plan.action !== 'create') {
+    const copy = secretCopy(plan.live);
+    await applyObject(cluster, copy, { dryRun });
+    ctx.logger.info(
+      `${
+        dryRun ? 'Dry run accepted: ' : ''
+      }Kept the values of ${what} in ${describeObject(copy)}`,
+      { cluster: cluster.name },
+    );
+  }
   if (plan.action === 'delete') {
     const { namespace, name } = desired.metadata!;
     await deleteObject(

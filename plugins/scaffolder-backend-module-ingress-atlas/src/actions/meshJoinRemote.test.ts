@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
 import { createMeshJoinRemoteAction } from './meshJoinRemote';
 
@@ -94,6 +94,57 @@ describe('ingress-atlas:mesh:join-remote', () => {
     await action.handler(again.ctx);
     expect(again.recorded.outputs.changed).toBe(false);
     expect(world.cluster('tke-saas-primary').store.revision).toBe(revision);
+  });
+
+  it("keeps the replaced remote secret's values in a copy beside it, which the backup names", async () => {
+    const secret = () =>
+      world.object(
+        'tke-saas-primary',
+        '',
+        'secrets',
+        'istio-system',
+        'istio-remote-secret-cls-saas0002',
+      )!;
+    const before = secret().data;
+    const action = createMeshJoinRemoteAction(world.options);
+    const { ctx, recorded } = actionContext(input, {
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx);
+    expect(secret().data).not.toEqual(before);
+
+    // The task output holds no value, but says where they are.
+    const backup = parseAllDocuments(String(recorded.outputs.backup))
+      .map(d => d.toJS())
+      .find(o => o.kind === 'Secret');
+    expect(Object.values(backup.data)).toEqual(['<redacted>']);
+    const keptIn =
+      backup.metadata.annotations['ingress-atlas.io/values-kept-in'];
+    expect(keptIn).toMatch(
+      /^Secret istio-system\/istio-remote-secret-cls-saas0002-backup-\d+$/,
+    );
+    const copy = world.object(
+      'tke-saas-primary',
+      '',
+      'secrets',
+      'istio-system',
+      keptIn.split('/')[1],
+    )!;
+    expect(copy.data).toEqual(before);
+    expect(copy.metadata.annotations).toEqual({
+      'ingress-atlas.io/backup-of': 'istio-remote-secret-cls-saas0002',
+    });
+
+    // A second run keeps the first run's copy and makes no new one.
+    const again = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+    const { store } = world.cluster('tke-saas-primary');
+    expect(
+      store
+        .list(store.type('', 'secrets')!, 'istio-system')
+        .filter(s => s.metadata.name.includes('-backup-')),
+    ).toHaveLength(1);
   });
 
   it('refuses to join a cluster to itself', async () => {
