@@ -135,8 +135,12 @@ export function nodeObject(
     memory: '64Gi',
     pods: '110',
     'ephemeral-storage': '100Gi',
+    // TKE's device plugin publishes what the node's ENIs hold; the EIPs they may carry too.
     ...(spec.provider === 'tencent' && spec.vpcCni
-      ? { 'tke.cloud.tencent.com/eni-ip': '30' }
+      ? {
+          'tke.cloud.tencent.com/eni-ip': '30',
+          'tke.cloud.tencent.com/eip': '30',
+        }
       : {}),
   };
   return {

@@ -139,6 +139,38 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     );
   });
 
+  it('refuses before any change when the nodes have no EIP left for the pods, naming each node', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const blog = world.cluster('tke-blog');
+    const nodes = blog.store.type('', 'nodes')!;
+    // Other pods already hold every EIP the nodes' ENIs can carry.
+    for (const node of blog.store.list(nodes)) {
+      node.status.allocatable['tke.cloud.tencent.com/eip'] = '0';
+      blog.store.update(nodes, node);
+    }
+    const revision = blog.store.revision;
+
+    const { ctx, recorded } = actionContext(input);
+    await expect(action.handler(ctx)).rejects.toThrow(
+      /StatefulSet istio-system\/istio-ingressgateway can run on 0 node\(s\) with room for 0 pod\(s\), needs 1 \(node 10\.0\.0\.11: 0 of 0 tke\.cloud\.tencent\.com\/eip free; node 10\.0\.0\.12/,
+    );
+    expect(blog.store.revision).toBe(revision);
+    expect(statefulSet()).toBeUndefined();
+    expect(recorded.logs.join('\n')).toContain('Preflight failed');
+  });
+
+  it('warns when every node that can take the pods is in one zone', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const { ctx, recorded } = actionContext(
+      { ...input, replicas: 2 },
+      { dryRun: true },
+    );
+    await action.handler(ctx);
+    expect(recorded.logs.join('\n')).toMatch(
+      /Every node that can take the gateway's 2 pods is in zone ap-guangzhou-3: each pod's IP stays in its subnet's zone/,
+    );
+  });
+
   it('does not repeat a checkpointed step when the task resumes', async () => {
     const action = createGatewayBindEipAction(world.options);
     const checkpoints = new CheckpointStore();

@@ -28,6 +28,7 @@ import {
   timeoutInput,
 } from './common';
 import { gatewayEipOutputs, gatewayEipsOf } from './gatewayEips';
+import { checkSchedulable } from './scheduling';
 import { Parsed, createAtlasAction } from './runner';
 import { checkedString } from './inputs';
 import { examples } from './gatewayBindEip.examples';
@@ -352,7 +353,7 @@ async function plannedStatefulSet(
   if (serviceName) {
     await warnRemappedPorts(cluster, preflight, namespace, serviceName);
   }
-  return statefulSetFor(deployment, {
+  const statefulSet = statefulSetFor(deployment, {
     replicas,
     serviceName: serviceName ?? gateway,
     networkMode: input.networkMode,
@@ -365,6 +366,63 @@ async function plannedStatefulSet(
     },
     eipIds: input.eipIds,
   });
+  await checkPodCapacity(cluster, preflight, statefulSet);
+  return statefulSet;
+}
+
+/**
+ * Room for the StatefulSet's pods: nodes its nodeSelector picks that offer the ENI IP and EIP
+ * resources its pods request (a node's limit depends on its instance type, and TKE's device
+ * plugin publishes it as allocatable). A pod's fixed IP keeps it in its subnet's zone: with
+ * every such node in one zone, a zone outage takes every EIP.
+ */
+async function checkPodCapacity(
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+  statefulSet: KubeObject,
+): Promise<void> {
+  const { namespace, name } = statefulSet.metadata!;
+  const podSpec = statefulSet.spec.template.spec;
+  // A pod without a nodeSelector may go to any node.
+  const nodes = (
+    await listObjects(cluster, { apiVersion: 'v1', kind: 'Node' })
+  ).filter(
+    node =>
+      !podSpec.nodeSelector ||
+      matchesSelector(podSpec.nodeSelector, node.metadata?.labels),
+  );
+  const usable = await checkSchedulable(
+    cluster,
+    {
+      nodes,
+      podSpec,
+      needed: statefulSet.spec.replicas,
+      what: `StatefulSet ${namespace}/${name}`,
+      // A rerun: the StatefulSet's own pods already hold their resources.
+      ownPods: pod =>
+        pod.metadata?.namespace === namespace &&
+        (pod.metadata?.ownerReferences ?? []).some(
+          (o: { kind: string; name: string }) =>
+            o.kind === 'StatefulSet' && o.name === name,
+        ),
+    },
+    preflight,
+  );
+  const zones = new Set(
+    nodes
+      .filter(n => usable.includes(n.metadata!.name!))
+      .map(n => n.metadata?.labels?.['topology.kubernetes.io/zone'])
+      .filter(Boolean),
+  );
+  if (statefulSet.spec.replicas > 1 && zones.size === 1) {
+    preflight.warn(
+      `Every node that can take the gateway's ${
+        statefulSet.spec.replicas
+      } pods is in zone ${[...zones].join(
+        '',
+      )}: each pod's IP stays in its subnet's zone, so an outage of that zone takes every EIP. Add nodes in a second zone`,
+    );
+  }
 }
 
 /** The EIPs of the StatefulSet's pods, once every pod holds one. */

@@ -81,10 +81,31 @@ function hostPortsOf(podSpec: any): number[] {
 }
 
 /**
- * Checks, as the scheduler would, on how many of `nodes` a pod with `podSpec` can run: it
- * tolerates their taints, they are not cordoned, and no other pod holds its host ports there.
- * Fewer than `needed` is a preflight failure, naming each node's reason: a pod that cannot be
- * placed must stop the change before it starts, not stay Pending after the running one went.
+ * Extended resources a pod spec requests (names with a domain other than kubernetes.io, such
+ * as TKE's `tke.cloud.tencent.com/eni-ip` and `/eip`), summed over its containers.
+ */
+function extendedRequests(podSpec: any): Map<string, number> {
+  const requested = new Map<string, number>();
+  for (const container of podSpec?.containers ?? []) {
+    const resources = {
+      ...container.resources?.limits,
+      ...container.resources?.requests,
+    };
+    for (const [name, quantity] of Object.entries(resources)) {
+      if (!name.includes('/') || name.startsWith('kubernetes.io/')) continue;
+      requested.set(name, (requested.get(name) ?? 0) + Number(quantity));
+    }
+  }
+  return requested;
+}
+
+/**
+ * Checks, as the scheduler would, how many pods with `podSpec` `nodes` can take: the pod
+ * tolerates their taints, they are not cordoned, no other pod holds its host ports there (one
+ * pod per node then), and each extended resource it requests is free in the node's
+ * allocatable. Fewer than `needed` is a preflight failure, naming each node's reason: a pod
+ * that cannot be placed must stop the change before it starts, not stay Pending after the
+ * running one went. Returns the nodes that can take at least one.
  */
 export async function checkSchedulable(
   cluster: ConnectedCluster,
@@ -93,24 +114,27 @@ export async function checkSchedulable(
     podSpec: any;
     needed: number;
     what: string;
-    /** Pods of the workload being replaced: their host ports are freed by the change. */
+    /** Pods of the workload being replaced: their host ports and resources are freed by the change. */
     ownPods?: (pod: KubeObject) => boolean;
   },
   preflight: Preflight,
 ): Promise<string[]> {
   const { nodes, podSpec, needed, what } = options;
   const ports = hostPortsOf(podSpec);
+  const requested = extendedRequests(podSpec);
   const names = new Set(nodes.map(n => n.metadata!.name!));
-  const pods = ports.length
-    ? (await listObjects(cluster, { apiVersion: 'v1', kind: 'Pod' })).filter(
-        p =>
-          names.has(p.spec?.nodeName) &&
-          !['Succeeded', 'Failed'].includes(p.status?.phase) &&
-          !options.ownPods?.(p),
-      )
-    : [];
+  const pods =
+    ports.length || requested.size
+      ? (await listObjects(cluster, { apiVersion: 'v1', kind: 'Pod' })).filter(
+          p =>
+            names.has(p.spec?.nodeName) &&
+            !['Succeeded', 'Failed'].includes(p.status?.phase) &&
+            !options.ownPods?.(p),
+        )
+      : [];
   const usable: string[] = [];
   const reasons: string[] = [];
+  let places = 0;
   for (const node of nodes) {
     const name = node.metadata!.name!;
     const problems: string[] = [];
@@ -127,7 +151,8 @@ export async function checkSchedulable(
           .join(', ')} is not tolerated`,
       );
     }
-    for (const pod of pods.filter(p => p.spec.nodeName === name)) {
+    const onNode = pods.filter(p => p.spec.nodeName === name);
+    for (const pod of onNode) {
       const taken = hostPortsOf(pod.spec).filter(p => ports.includes(p));
       if (taken.length) {
         problems.push(
@@ -137,16 +162,38 @@ export async function checkSchedulable(
         );
       }
     }
+    let fits = ports.length ? 1 : Infinity;
+    for (const [resource, quantity] of requested) {
+      const allocatable = node.status?.allocatable?.[resource];
+      if (allocatable === undefined) {
+        problems.push(`it offers no ${resource}`);
+        continue;
+      }
+      const used = onNode.reduce(
+        (sum, pod) => sum + (extendedRequests(pod.spec).get(resource) ?? 0),
+        0,
+      );
+      const free = Number(allocatable) - used;
+      if (free < quantity) {
+        problems.push(`${free} of ${allocatable} ${resource} free`);
+      }
+      fits = Math.min(fits, Math.floor(free / quantity));
+    }
     if (problems.length) {
       reasons.push(`node ${name}: ${problems.join('; ')}`);
     } else {
       usable.push(name);
+      places += fits;
     }
   }
   preflight.check(
-    usable.length >= needed && usable.length > 0,
+    places >= needed && usable.length > 0,
     `${what} can run on ${usable.length} node(s): ${usable.join(', ')}`,
-    `${what} can run on ${usable.length} node(s), needs ${Math.max(needed, 1)}${
+    `${what} can run on ${usable.length} node(s)${
+      requested.size && Number.isFinite(places)
+        ? ` with room for ${places} pod(s)`
+        : ''
+    }, needs ${Math.max(needed, 1)}${
       reasons.length ? ` (${reasons.join('; ')})` : ''
     }`,
   );
