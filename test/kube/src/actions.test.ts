@@ -149,6 +149,17 @@ const GROUPS: Array<{
       'ingress-atlas:mesh:join-remote',
       'ingress-atlas:mesh:install-istiod',
     ],
+    // A 1.24+ member: nothing made the reader account's token Secret; join-remote creates it
+    // and the controller manager's token controller fills it.
+    before: async servers => {
+      const answer = await servers
+        .get('tke-saas-remote')!
+        .admin.request(
+          'DELETE',
+          '/api/v1/namespaces/istio-system/secrets/istio-reader-service-account-istio-remote-secret-token',
+        );
+      expect(answer.status).toBe(200);
+    },
   },
 ];
 

@@ -5,6 +5,7 @@ import type { SandboxCloud } from '../tencent/SandboxCloud';
 import { AddressPool } from '../ipv4';
 import { stableNumber, stableSuffix, stableUid } from './naming';
 import { runIstioInstallers } from './istioInstaller';
+import { fillServiceAccountTokens } from './serviceAccountTokens';
 import { injectSidecar } from './sidecarInjection';
 
 export const TKE = {
@@ -63,6 +64,8 @@ export class NetworkController {
     ResourceType
   >;
   readonly #eipClaims?: ResourceType;
+  /** A Secret was written: a service-account token Secret may wait for its token. */
+  #secretsChanged = true;
   /** Cloud failures, newest last, so tests and the CLI can tell why something stayed pending. */
   readonly errors: string[] = [];
 
@@ -92,6 +95,9 @@ export class NetworkController {
       if (!IGNORED_KINDS.has(event.resource.kind)) {
         this.#dirty = true;
       }
+      if (event.resource.kind === 'Secret' && event.type !== 'DELETED') {
+        this.#secretsChanged = true;
+      }
       if (
         event.type === 'DELETED' &&
         (event.resource === this.#types.pods ||
@@ -104,6 +110,10 @@ export class NetworkController {
 
   /** Brings pods, Services and Endpoints in line with the objects; does nothing when none it reads changed. */
   reconcile(): void {
+    if (this.#secretsChanged) {
+      this.#secretsChanged = false;
+      fillServiceAccountTokens(this.#store);
+    }
     if (!this.#dirty) {
       return;
     }

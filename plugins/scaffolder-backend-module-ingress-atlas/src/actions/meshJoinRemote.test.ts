@@ -147,6 +147,53 @@ describe('ingress-atlas:mesh:join-remote', () => {
     ).toHaveLength(1);
   });
 
+  it('creates the reader token Secret that Kubernetes 1.24 and later no longer create, and uses the token the member issues', async () => {
+    // A 1.24+ member: the remote profile made the ServiceAccount, nothing made its token Secret.
+    const { store } = world.cluster('tke-saas-remote');
+    const secrets = store.type('', 'secrets')!;
+    const tokenSecret =
+      'istio-reader-service-account-istio-remote-secret-token';
+    store.delete(secrets, 'istio-system', tokenSecret);
+    const action = createMeshJoinRemoteAction(world.options);
+
+    const dry = actionContext(input, {
+      dryRun: true,
+      workspacePath: workspace.path,
+    });
+    await action.handler(dry.ctx);
+    expect(dry.recorded.outputs.diff).toContain(
+      `+++ Secret istio-system/${tokenSecret}`,
+    );
+    expect(dry.recorded.logs.join('\n')).toContain(
+      'Dry run: a real run would wait for the token of istio-system/istio-reader-service-account on tke-saas-remote',
+    );
+    expect(store.get(secrets, 'istio-system', tokenSecret)).toBeUndefined();
+
+    const { ctx, recorded } = actionContext(input, {
+      workspacePath: workspace.path,
+    });
+    await action.handler(ctx);
+    expect(recorded.outputs.changed).toBe(true);
+    const issued = store.get(secrets, 'istio-system', tokenSecret)!;
+    expect(issued.metadata.annotations).toEqual({
+      'kubernetes.io/service-account.name': 'istio-reader-service-account',
+    });
+    expect(decode(issued.data.token)).toMatch(/^sandbox-sa-/);
+    const remote = world.object(
+      'tke-saas-primary',
+      '',
+      'secrets',
+      'istio-system',
+      'istio-remote-secret-cls-saas0002',
+    )!;
+    const kubeconfig = parse(decode(remote.data['cls-saas0002']));
+    expect(kubeconfig.users[0].user.token).toBe(decode(issued.data.token));
+
+    const again = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+  });
+
   it('refuses to join a cluster to itself', async () => {
     const action = createMeshJoinRemoteAction(world.options);
     await expect(

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { validateClusterUrl } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { ConnectedCluster } from '../clusters';
-import { listObjects, readObject } from '../kube';
+import { KubeObject, listObjects, readObject, sleep } from '../kube';
 import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
 import { toYaml } from '../manifests';
 import { checkKindsServed } from './applyObjects';
@@ -43,6 +43,44 @@ async function readerCredentials(
       caData: secret.data['ca.crt'],
     }
   );
+}
+
+/**
+ * The token Secret `istioctl create-remote-secret` creates for the reader account: from
+ * Kubernetes 1.24 on, a ServiceAccount gets no token Secret of its own, and the cluster's token
+ * controller fills one that names it.
+ */
+const readerTokenSecret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: {
+    name: `${READER_ACCOUNT}-istio-remote-secret-token`,
+    namespace: ISTIO_NAMESPACE,
+    annotations: { 'kubernetes.io/service-account.name': READER_ACCOUNT },
+  },
+  type: 'kubernetes.io/service-account-token',
+};
+
+/** The reader's token once the member's token controller has filled the Secret. */
+async function issuedReaderCredentials(
+  cluster: ConnectedCluster,
+  signal?: AbortSignal,
+): Promise<{ token: string; caData?: string }> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const reader = await readerCredentials(cluster);
+    if (reader) return reader;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the token controller of cluster ${
+          cluster.name
+        } did not fill Secret ${ISTIO_NAMESPACE}/${
+          readerTokenSecret.metadata!.name
+        } within 60 s`,
+      );
+    }
+    await sleep(1000, signal);
+  }
 }
 
 /** The address of the primary's east-west gateway (its internal CLB). */
@@ -104,7 +142,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:join-remote',
     description:
-      "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator into the workspace and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown).",
+      "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator into the workspace and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown). On a member where the istio-reader account has no token Secret (Kubernetes 1.24 and later create none), creates one and waits for the member to issue its token.",
     examples,
     schema: {
       input: {
@@ -192,11 +230,19 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         ctx.input.remotePilotAddress,
       );
       const reader = await readerCredentials(member);
-      preflight.check(
-        Boolean(reader),
-        `token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}`,
-        `${memberName} has no token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), then add a kubernetes.io/service-account-token Secret for it`,
-      );
+      if (!reader) {
+        const account = await readObject(member, {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          namespace: ISTIO_NAMESPACE,
+          name: READER_ACCOUNT,
+        });
+        preflight.check(
+          Boolean(account),
+          `ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}, without a token Secret (Kubernetes 1.24 and later create none): one is created for it`,
+          `${memberName} has no ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account)`,
+        );
+      }
       const operator = remoteOperator({
         meshId: ctx.input.meshId,
         network: ctx.input.network,
@@ -204,17 +250,16 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         revision: ctx.input.revision,
         remotePilotAddress: pilot ?? '',
       });
-      const secret =
-        reader &&
+      const secretWith = (credentials?: { token: string; caData?: string }) =>
         remoteSecret({
           clusterName,
           server: memberServer(member, ctx.input.memberApiServer),
-          caData: reader.caData ?? member.credentials().caData,
-          token: reader.token,
+          caData: credentials?.caData ?? member.credentials().caData,
+          // Before the member issues the token, the preview holds none (values are not shown).
+          token: credentials?.token ?? '',
         });
-      if (secret) {
-        await checkKindsServed(primary, [secret], preflight);
-      }
+      const secret = secretWith(reader);
+      await checkKindsServed(primary, [secret], preflight);
       if (apply) {
         preflight.check(
           member.hasCredentials,
@@ -225,14 +270,39 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       }
       preflight.done();
 
-      ctx.output('secretName', secret!.metadata!.name!);
+      ctx.output('secretName', secret.metadata!.name!);
       ctx.output('remotePilotAddress', pilot!);
       const dir = ctx.input.path ?? `istio/${memberName}`;
       return {
         key: ['mesh.join-remote', primaryCluster, memberName],
         files: [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
         steps: [
-          { name: 'remote-secret', cluster: primary, objects: [secret!] },
+          ...(reader
+            ? []
+            : [
+                {
+                  name: 'reader-token',
+                  cluster: member,
+                  objects: [readerTokenSecret],
+                  createOnly: true,
+                },
+                {
+                  waitFor: `the token of ${ISTIO_NAMESPACE}/${READER_ACCOUNT} on ${memberName}`,
+                  wait: async () => {
+                    await issuedReaderCredentials(member, ctx.signal);
+                  },
+                },
+              ]),
+          {
+            name: 'remote-secret',
+            cluster: primary,
+            objects: [secret],
+            resolve: reader
+              ? undefined
+              : async () => [
+                  secretWith(await issuedReaderCredentials(member, ctx.signal)),
+                ],
+          },
           ...(apply ? [{ name: 'remote-operator', objects: [operator] }] : []),
         ],
         inPlace: `${memberName} already joins the mesh of ${primaryCluster}`,

@@ -40,6 +40,12 @@ export interface ChangeStep {
   remove?: KubeObject[];
   /** Made after the objects are written, within the step's checkpoint. */
   call?: CloudCall;
+  /**
+   * The objects as they are known only once earlier steps ran (a token the cluster issues to
+   * a Secret created before): read and planned again at this step's turn on a real run.
+   * `objects` is then their preview, for the diff and the dry run.
+   */
+  resolve?: () => Promise<KubeObject[]>;
 }
 
 /**
@@ -126,13 +132,18 @@ async function carryOutStep(
     }
     return;
   }
-  if (writes.length === 0 && !step.call) {
+  if (writes.length === 0 && !step.call && !step.resolve) {
     return;
   }
   await ctx.checkpoint({
     key: checkpointKey(...key, step.name),
     fn: async () => {
-      for (const plan of writes) {
+      const resolved = step.resolve
+        ? (
+            await planStep({ ...step, objects: await step.resolve() }, cluster)
+          ).filter(p => p.action !== 'unchanged')
+        : writes;
+      for (const plan of resolved) {
         await writePlan(ctx, cluster, plan);
       }
       await step.call?.run();
