@@ -171,6 +171,30 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     );
   });
 
+  it('warns when EIPs billed by bandwidth would cost more than the CLB they replace', async () => {
+    const action = createGatewayBindEipAction(world.options);
+    const billed = actionContext(
+      { ...input, internetChargeType: 'BANDWIDTH_POSTPAID_BY_HOUR' as const },
+      { dryRun: true },
+    );
+    await action.handler(billed.ctx);
+    // 100 Mbps: 5 × 0.063 + 95 × 0.25 CNY an hour, 720 hours, against the CLB's 0.2 × 720.
+    expect(billed.recorded.logs.join('\n')).toContain(
+      '1 EIP(s) billed by bandwidth at 100 Mbps cost about 17326.8 CNY/month whatever the traffic, more than the 144 CNY/month of the CLB this migration removes',
+    );
+
+    const small = actionContext(
+      {
+        ...input,
+        internetChargeType: 'BANDWIDTH_POSTPAID_BY_HOUR' as const,
+        bandwidthMbps: 2,
+      },
+      { dryRun: true },
+    );
+    await action.handler(small.ctx);
+    expect(small.recorded.logs.join('\n')).not.toContain('billed by bandwidth');
+  });
+
   it('does not repeat a checkpointed step when the task resumes', async () => {
     const action = createGatewayBindEipAction(world.options);
     const checkpoints = new CheckpointStore();

@@ -1,6 +1,10 @@
 import {
+  BillableResource,
+  PriceCatalogue,
   TKE,
   matchesSelector,
+  resourceMonthlyCost,
+  roundCny,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -293,6 +297,53 @@ async function checkEips(
   }
 }
 
+/**
+ * EIPs billed by bandwidth pay for it every hour, whatever the traffic: at a cap such as the
+ * default 100 Mbps that is far more than the CLB the migration removes. Traffic billing (the
+ * ipamd default) has no fixed fee while the EIP is bound.
+ */
+function warnEipCost(
+  input: Input,
+  preflight: Preflight,
+  replicas: number,
+  prices: PriceCatalogue,
+): void {
+  if (input.internetChargeType !== 'BANDWIDTH_POSTPAID_BY_HOUR') return;
+  const monthly = (resource: BillableResource) =>
+    resourceMonthlyCost(resource, prices).parts.reduce(
+      (sum, part) => sum + part.amountCny,
+      0,
+    );
+  const eips =
+    replicas *
+    monthly({
+      provider: 'tencent',
+      kind: 'eip',
+      id: 'new',
+      network: 'public',
+      bound: true,
+      chargeType: input.internetChargeType,
+      bandwidthMbps: input.bandwidthMbps,
+    });
+  const clb = monthly({
+    provider: 'tencent',
+    kind: 'load-balancer',
+    id: 'the gateway CLB',
+    network: 'public',
+  });
+  if (eips > clb) {
+    preflight.warn(
+      `${replicas} EIP(s) billed by bandwidth at ${
+        input.bandwidthMbps
+      } Mbps cost about ${roundCny(
+        eips,
+      )} CNY/month whatever the traffic, more than the ${roundCny(
+        clb,
+      )} CNY/month of the CLB this migration removes: leave internetChargeType unset (traffic billing) or lower bandwidthMbps`,
+    );
+  }
+}
+
 /** Clients of a pod EIP reach container ports: a Service that maps ports hides a mismatch. */
 async function warnRemappedPorts(
   cluster: ConnectedCluster,
@@ -329,6 +380,7 @@ async function plannedStatefulSet(
   cluster: ConnectedCluster,
   preflight: Preflight,
   deployment: KubeObject,
+  prices: PriceCatalogue,
 ): Promise<KubeObject> {
   const { namespace, gateway } = input;
   const replicas =
@@ -341,6 +393,7 @@ async function plannedStatefulSet(
     `no Service in ${namespace} selects the pods of Deployment ${namespace}/${gateway}; set serviceName`,
   );
   await checkEips(input, cluster, preflight, replicas);
+  warnEipCost(input, preflight, replicas, prices);
   if (
     deployment.metadata?.labels?.[
       'install.operator.istio.io/owning-resource'
@@ -486,7 +539,13 @@ export function createGatewayBindEipAction(options: ActionOptions) {
       }
       const desired =
         !existing && deployment
-          ? await plannedStatefulSet(ctx.input, cluster, preflight, deployment)
+          ? await plannedStatefulSet(
+              ctx.input,
+              cluster,
+              preflight,
+              deployment,
+              options.clusters.prices,
+            )
           : undefined;
       preflight.done();
 
