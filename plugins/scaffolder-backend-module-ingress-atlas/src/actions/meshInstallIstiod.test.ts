@@ -160,6 +160,48 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     expect(again.recorded.outputs.changed).toBe(false);
   });
 
+  it('says which root CA istiod will sign with, and refuses an incomplete plug-in CA', async () => {
+    const action = createMeshInstallIstiodAction(world.options);
+    const { store } = world.cluster('tke-saas-primary');
+    const secrets = store.type('', 'secrets')!;
+    // The estate plugs in its organisation's root; a cluster without one first.
+    store.delete(secrets, 'istio-system', 'cacerts');
+    const selfSigned = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(selfSigned.ctx);
+    expect(selfSigned.recorded.logs.join('\n')).toContain(
+      'No Secret istio-system/cacerts on cluster tke-saas-primary: istiod makes a self-signed root of its own, and a later control plane with another root cannot share this data plane',
+    );
+
+    const pem = Buffer.from('-----BEGIN CERTIFICATE-----').toString('base64');
+    store.create(secrets, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'cacerts', namespace: 'istio-system' },
+      data: { 'ca-cert.pem': pem, 'ca-key.pem': pem, 'root-cert.pem': pem },
+    });
+    await expect(
+      action.handler(
+        actionContext(input, { workspacePath: workspace.path }).ctx,
+      ),
+    ).rejects.toThrow(
+      /Secret istio-system\/cacerts lacks cert-chain\.pem: istiod needs all four/,
+    );
+
+    const cacerts = store.get(secrets, 'istio-system', 'cacerts')!;
+    store.update(secrets, {
+      ...cacerts,
+      data: { ...cacerts.data, 'cert-chain.pem': pem },
+    });
+    const plugged = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(plugged.ctx);
+    const logs = plugged.recorded.logs.join('\n');
+    expect(logs).toContain(
+      'Preflight ok: istiod signs with the plug-in CA in Secret istio-system/cacerts',
+    );
+    // Only key names are read: no value reaches the task log.
+    expect(logs).not.toContain(pem);
+  });
+
   it('refuses a TKE east-west gateway without an internal CLB', async () => {
     const action = createMeshInstallIstiodAction(world.options);
     const { eastWestSubnetId: _, ...withoutLb } = input;

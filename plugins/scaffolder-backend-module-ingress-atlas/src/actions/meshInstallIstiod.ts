@@ -196,6 +196,57 @@ async function checkInstall(
   );
 }
 
+/** The keys of Istio's plug-in CA Secret `istio-system/cacerts`. */
+const PLUGGED_IN_CA_KEYS = [
+  'ca-cert.pem',
+  'ca-key.pem',
+  'root-cert.pem',
+  'cert-chain.pem',
+];
+
+/**
+ * Which root istiod will sign with. Without `istio-system/cacerts` istiod makes a self-signed
+ * root of its own, and the next control plane cannot share this one's data plane: the trap a
+ * move off TCM falls into. Only the Secret's key names are read.
+ */
+async function checkRootCa(
+  cluster: ConnectedCluster,
+  preflight: Preflight,
+): Promise<void> {
+  let cacerts: KubeObject | undefined;
+  try {
+    cacerts = await readObject(cluster, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: ISTIO_NAMESPACE,
+      name: 'cacerts',
+    });
+  } catch (error) {
+    preflight.warn(
+      `The plug-in CA was not checked: ${(error as Error).message}`,
+    );
+    return;
+  }
+  if (!cacerts) {
+    preflight.warn(
+      `No Secret ${ISTIO_NAMESPACE}/cacerts on cluster ${
+        cluster.name
+      }: istiod makes a self-signed root of its own, and a later control plane with another root cannot share this data plane (a new environment and a DNS cutover again, as leaving TCM needed). To avoid that, create ${ISTIO_NAMESPACE}/cacerts from your organisation's root before installing (Istio's plug-in CA: ${PLUGGED_IN_CA_KEYS.join(
+        ', ',
+      )})`,
+    );
+    return;
+  }
+  const missing = PLUGGED_IN_CA_KEYS.filter(key => !cacerts!.data?.[key]);
+  preflight.check(
+    missing.length === 0,
+    `istiod signs with the plug-in CA in Secret ${ISTIO_NAMESPACE}/cacerts`,
+    `Secret ${ISTIO_NAMESPACE}/cacerts lacks ${missing.join(
+      ', ',
+    )}: istiod needs all four to sign with a plugged-in root`,
+  );
+}
+
 const README = (
   cluster: string,
   dir: string,
@@ -341,6 +392,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       const istiod = exposeIstiod(identity.revision);
       const services = exposeServices();
       const routing = [...istiod, services];
+      await checkRootCa(cluster, preflight);
       if (apply) {
         await checkInstall(cluster, preflight, {
           tag: ctx.input.tag,
