@@ -195,6 +195,50 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     expect(small.recorded.logs.join('\n')).not.toContain('billed by bandwidth');
   });
 
+  it('points the autoscaler of the Deployment at the StatefulSet, keeping its bounds', async () => {
+    const { store } = world.cluster('tke-blog');
+    const hpas = store.type('autoscaling', 'horizontalpodautoscalers')!;
+    store.create(hpas, {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+      spec: {
+        scaleTargetRef: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'istio-ingressgateway',
+        },
+        minReplicas: 1,
+        maxReplicas: 5,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: {
+              name: 'cpu',
+              target: { type: 'Utilization', averageUtilization: 80 },
+            },
+          },
+        ],
+      },
+    });
+    const action = createGatewayBindEipAction(world.options);
+    const { ctx, recorded } = actionContext(input);
+    await action.handler(ctx);
+
+    const hpa = store.get(hpas, 'istio-system', 'istio-ingressgateway')!;
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      name: 'istio-ingressgateway',
+    });
+    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 5 });
+    expect(hpa.spec.metrics).toHaveLength(1);
+    expect(recorded.outputs.diff).toContain(
+      'HorizontalPodAutoscaler istio-system/istio-ingressgateway',
+    );
+    expect(recorded.outputs.backup).toContain('kind: HorizontalPodAutoscaler');
+  });
+
   it('does not repeat a checkpointed step when the task resumes', async () => {
     const action = createGatewayBindEipAction(world.options);
     const checkpoints = new CheckpointStore();

@@ -478,6 +478,45 @@ async function checkPodCapacity(
   }
 }
 
+/** HorizontalPodAutoscalers that scale the gateway's Deployment. */
+async function autoscalersOf(
+  cluster: ConnectedCluster,
+  namespace: string,
+  gateway: string,
+): Promise<KubeObject[]> {
+  const all = await listObjects(cluster, {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    namespace,
+  });
+  return all.filter(
+    hpa =>
+      hpa.spec?.scaleTargetRef?.kind === 'Deployment' &&
+      hpa.spec.scaleTargetRef.name === gateway,
+  );
+}
+
+/**
+ * The autoscaler pointed at the StatefulSet once its pods hold their EIPs: left on the retired
+ * Deployment it would scale nothing (or a Deployment scaled to zero back up), and the
+ * StatefulSet would never grow. Only the target changes; its bounds and metrics stay.
+ */
+function retargeted(hpa: KubeObject, gateway: string): KubeObject {
+  const { name, namespace } = hpa.metadata!;
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, namespace },
+    spec: {
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        name: gateway,
+      },
+    },
+  };
+}
+
 /** The EIPs of the StatefulSet's pods, once every pod holds one. */
 async function boundEips(
   ctx: { logger: LoggerService; signal?: AbortSignal; input: Input },
@@ -547,6 +586,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
               options.clusters.prices,
             )
           : undefined;
+      const autoscalers = await autoscalersOf(cluster, namespace, gateway);
       preflight.done();
 
       ctx.output('statefulSet', target);
@@ -565,6 +605,10 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             wait: async () => {
               eips = await boundEips(ctx, cluster, statefulSet);
             },
+          },
+          {
+            name: 'retarget-autoscalers',
+            objects: autoscalers.map(hpa => retargeted(hpa, gateway)),
           },
           {
             name: 'retire-deployment',
