@@ -231,10 +231,10 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
       relations.filter(r => /eastwestgateway dependencyOf component:/.test(r)),
     ).toEqual([]);
     expect(byName(entities, gateway.split('/')[1]).metadata.description).toBe(
-      'Ingress gateway (istio) istio-system/istio-ingressgateway on tke-blog, serving blog.example.com.',
+      'Ingress gateway istio-system/istio-ingressgateway (istio) on tke-blog, serving blog.example.com.',
     );
     expect(byName(entities, 'lb-blog0001').metadata.description).toBe(
-      'Public Tencent Cloud CLB lb-blog0001 (198.51.100.11) in ap-guangzhou; in-use, 144 CNY/month.',
+      'Public Tencent Cloud CLB lb-blog0001 (198.51.100.11) in ap-guangzhou; in-use, 144 CNY/month, plus traffic of unknown volume.',
     );
   });
 

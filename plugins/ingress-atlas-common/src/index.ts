@@ -1,6 +1,6 @@
 /**
- * Isomorphic parts of Ingress Atlas: the exposure model, annotations, permissions, prices,
- * the topology graph and the bodies of the REST API.
+ * Isomorphic parts of Ingress Atlas: the exposure model and how it reads to a person,
+ * annotations, permissions, prices, the topology graph and the bodies of the REST API.
  *
  * @packageDocumentation
  */
@@ -12,6 +12,7 @@ export * from './costSummary';
 export * from './graph';
 export * from './hosts';
 export * from './labels';
+export * from './describe';
 export * from './tke';
 export * from './api';
 export * from './accountInventory';

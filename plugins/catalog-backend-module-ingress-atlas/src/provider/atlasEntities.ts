@@ -11,7 +11,12 @@ import {
 import {
   AtlasCluster,
   BillableResource,
+  CLOUD_PROVIDER_LABELS,
   CloudProvider,
+  describeCluster,
+  describeGateway,
+  describeMonthlyCost,
+  describeResource,
   ExposuresResponse,
   Gateway,
   NETWORK_REACH_LABELS,
@@ -113,7 +118,9 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
         name,
         title:
           cluster.title ?? (name === cluster.name ? undefined : cluster.name),
-        description: describeCluster(cluster),
+        description: `${describeCluster(
+          cluster,
+        )}, known to Ingress Atlas from ${cluster.source}.`,
         location: `cluster/${cluster.name}`,
         annotations: {
           [ANNOTATION_ATLAS_CLUSTER]: cluster.name,
@@ -168,7 +175,7 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     .map(gateway =>
       resource({
         name: gatewayName(gateway),
-        description: describeGateway(gateway, hostsOf.get(gateway.id)),
+        description: describeGatewayResource(gateway, hostsOf.get(gateway.id)),
         location: `cluster/${gateway.cluster}`,
         annotations: {
           [ANNOTATION_ATLAS_CLUSTER]: gateway.cluster,
@@ -343,54 +350,44 @@ function resource(options: {
   };
 }
 
-const PROVIDERS: Record<CloudProvider, string> = {
-  tencent: 'Tencent Cloud',
-  aliyun: 'Alibaba Cloud',
-  huawei: 'Huawei Cloud',
-  generic: 'Kubernetes',
-};
-
-function describeCluster(cluster: AtlasCluster): string {
-  const where = [cluster.cloudClusterId, cluster.region]
-    .filter(Boolean)
-    .join(' in ');
-  return `${PROVIDERS[cluster.provider]} cluster ${cluster.name}${
-    where ? ` (${where})` : ''
-  }, known to Ingress Atlas from ${cluster.source}.`;
-}
-
-function describeGateway(
+/**
+ * `Ingress gateway istio-system/istio-ingressgateway (istio) on tke-blog, serving
+ * blog.example.com.`
+ */
+function describeGatewayResource(
   gateway: Gateway,
   hosts: Set<string> | undefined,
 ): string {
-  const what = gateway.eastWest
-    ? 'East-west gateway'
-    : `${
-        gateway.kind === 'front-proxy'
-          ? 'Front proxy'
-          : `Ingress gateway (${gateway.kind})`
-      }`;
+  let role = 'Ingress gateway';
+  if (gateway.eastWest) role = 'East-west gateway';
+  else if (gateway.kind === 'front-proxy') role = 'Front proxy';
   const serving = hosts?.size ? `, serving ${sorted(hosts).join(', ')}` : '';
-  return `${what} ${gateway.namespace}/${gateway.name} on ${gateway.cluster}${serving}.`;
+  return `${role} ${describeGateway(gateway)}${serving}.`;
 }
 
+/**
+ * `Public Tencent Cloud CLB lb-blog0001 (198.51.100.11) in ap-guangzhou; in-use, 144 CNY/month,
+ * plus traffic of unknown volume.`
+ */
 function describeCloudResource(
   r: CloudResource,
   cost: ReturnType<typeof costOf>,
 ): string {
-  const kind =
-    r.kind === 'load-balancer'
-      ? (r.loadBalancerKind ?? 'load balancer').toUpperCase()
-      : RESOURCE_TYPES[r.kind].replace('elastic-ip', 'EIP');
   const network = r.network ? `${NETWORK_REACH_LABELS[r.network]} ` : '';
   const addresses = r.addresses.size
     ? ` (${sorted(r.addresses).join(', ')})`
     : '';
   const region = r.region ? ` in ${r.region}` : '';
-  const state = cost ? `; ${cost.state}, ${cost.monthlyCny} CNY/month` : '';
-  return `${network}${PROVIDERS[r.provider]} ${kind} ${
-    r.id
-  }${addresses}${region}${state}.`;
+  const state = cost
+    ? `; ${cost.state}, ${describeMonthlyCost(cost.monthlyCny, {
+        unpriced: cost.unpriced.length > 0,
+        // Idle and orphaned resources carry no traffic.
+        trafficUnknown: cost.state === 'in-use' && cost.traffic === 'unknown',
+      })}`
+    : '';
+  return `${network}${CLOUD_PROVIDER_LABELS[r.provider]} ${describeResource(
+    r,
+  )}${addresses}${region}${state}.`;
 }
 
 function addAll<K, V>(map: Map<K, Set<V>>, key: K, values: Iterable<V>) {

@@ -1,5 +1,4 @@
 import { Cost, CostPart } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { formatMonthlyCny } from './format';
 
 /**
  * A price's unit is per something (`CNY/hour`, `CNY/GB`, `CNY/Mbps-hour`); the quantity is
@@ -19,14 +18,6 @@ export function priceUnit(part: Pick<CostPart, 'unit'>) {
 /** Known to bill but with nothing priced: "not priced", never a cost of 0. */
 export const isUnpriced = (cost: Cost) =>
   cost.parts.length === 0 && cost.unpriced.length > 0;
-
-/** A monthly amount that leaves out items with no price: never shown as a plain figure. */
-export function describeMonthly(amount: number, unpriced: boolean) {
-  if (!unpriced) return formatMonthlyCny(amount);
-  return amount === 0
-    ? 'not priced'
-    : `${formatMonthlyCny(amount)} and items not priced`;
-}
 
 /** The cluster and type an entry id names (`entry:<cluster>/<type>/…`, the engine's ids). */
 export function entryKeys(entryId?: string) {

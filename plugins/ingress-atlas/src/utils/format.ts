@@ -1,11 +1,7 @@
-/** `144`, `12.5`, `1,234.56`: CNY amounts as the price catalogue writes them. */
-export function formatCny(amount: number): string {
-  return amount.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
-export function formatMonthlyCny(amount: number): string {
-  return `${formatCny(amount)} CNY/month`;
-}
+export {
+  formatCny,
+  formatMonthlyCny,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -122,12 +122,12 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     const lines = blog.text.split('\n');
     expect(lines).toEqual([
       'blog.example.com is reachable from the internet on tke-blog.',
-      'Entry: 198.51.100.11 on CLB lb-blog0001 (load-balancer, public).',
+      'Entry: CLB lb-blog0001 · 198.51.100.11 · ports 15021, 80, 443 (public).',
       'Gateway: istio-system/istio-ingressgateway (istio) on tke-blog.',
       expect.stringMatching(
-        /^TLS: SIMPLE, certificate blog-tls, expires 2027-11-01 \(in \d+ days\)\.$/,
+        /^TLS: SIMPLE, certificate from Secret istio-system\/blog-tls, expires 2027-11-01 \(in \d+ days\)\.$/,
       ),
-      'Monthly cost: 144 CNY (share of entries costing 144 CNY), plus traffic of unknown volume.',
+      'Monthly cost: 144 CNY/month, plus traffic of unknown volume.',
     ]);
     expect(blog).toMatchObject({
       host: 'blog.example.com',
@@ -141,9 +141,11 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
 
     // Reached both on the gateway nodes' public addresses and through the front proxy's VIP.
     const edge = documents.find(d => d.title === 'edge.example.com')!;
-    expect(edge.text).toContain('Entry: 10.1.0.100 (front-proxy, internal).');
     expect(edge.text).toContain(
-      'Entry: 203.0.113.22, 203.0.113.21 on EIP eip-edge0002, EIP eip-edge0001 (host-network, public).',
+      'Entry: Front proxy 10.1.0.100 · ports 80, 443 (internal).',
+    );
+    expect(edge.text).toContain(
+      'Entry: Node IPs 203.0.113.22, 203.0.113.21 · EIP eip-edge0002, eip-edge0001 · ports 15021, 80, 443, 15090 (public).',
     );
     expect(edge.text).toContain(
       'Through front proxy front-proxy/front-envoy (front-proxy) on edge.',
@@ -157,13 +159,13 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
     // Two entries and two gateways; its cost is its share of both load balancers.
     const shop = documents.find(d => d.title === 'shop.example.cn')!;
     expect(shop.text).toContain(
-      'Entry: 203.0.113.140 on CLB lb-bp1ingress01 (load-balancer, public).',
+      'Entry: CLB lb-bp1ingress01 · 203.0.113.140 · ports 80, 443 (public).',
     );
     expect(shop.text).toContain(
       'Gateway: kube-system/nginx-ingress-controller (ingress-controller) on aliyun-asm.',
     );
     expect(shop.text).toContain(
-      'Monthly cost: 160.32 CNY (share of entries costing 240.48 CNY), plus traffic of unknown volume.',
+      "Monthly cost: 160.32 CNY/month, plus traffic of unknown volume (this host's share of entries costing 240.48 CNY/month).",
     );
     expect(shop.cloudResourceIds).toEqual([
       'lb-bp1asmgw001',

@@ -8,15 +8,16 @@ import {
   IndexableDocument,
 } from '@backstage/plugin-search-common';
 import {
-  BillableResource,
+  describeEntry,
+  describeGateway,
+  describeMonthlyCost,
+  describeTls,
   Entry,
   ExposurePath,
   ExposuresResponse,
-  Gateway,
+  formatMonthlyCny,
   NetworkReach,
-  PLAINTEXT_TLS_MODE,
   widestReach,
-  TlsInfo,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasApi } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { Readable } from 'node:stream';
@@ -40,6 +41,12 @@ export interface IngressAtlasDocument extends IndexableDocument {
   /** This host's share of what its entries cost a month, when priced. */
   monthlyCostCny?: number;
 }
+
+const REACHABLE_FROM: Record<NetworkReach, string> = {
+  public: 'from the internet',
+  internal: 'inside the network',
+  unknown: 'from a network the inventory does not tell',
+};
 
 /**
  * Indexes every exposed host: one document per host and owning entity, linking to that
@@ -130,13 +137,12 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       exposures.costs.filter(c => c.entry === e.id),
     );
     const entriesCost = round(sum(entryCosts.map(c => c.monthlyCny)));
-    const trafficUnknown = entryCosts.some(c => c.traffic === 'unknown');
 
     const lines = [
       `${host} is reachable ${REACHABLE_FROM[network]} on ${clusters.join(
         ', ',
       )}.`,
-      ...entries.map(e => `Entry: ${describeEntry(e)}.`),
+      ...entries.map(e => `Entry: ${describeEntry(e)} (${e.network}).`),
       ...unique(paths.flatMap(p => p.via)).map(
         id => `Through front proxy ${gatewayName(id)}.`,
       ),
@@ -147,7 +153,7 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       ...(paths.some(p => p.apiServer)
         ? ['Reaches the Kubernetes API server.']
         : []),
-      describeCost(monthlyCostCny, entriesCost, trafficUnknown),
+      describeCost(monthlyCostCny, entriesCost, entryCosts),
     ];
 
     return {
@@ -176,13 +182,11 @@ export class IngressAtlasCollatorFactory implements DocumentCollatorFactory {
       .replace(':kind', encodeURIComponent(ref.kind))
       .replace(':name', encodeURIComponent(ref.name))
       .toLocaleLowerCase('en-US');
-    const query = new URLSearchParams({ host: host.toLocaleLowerCase('en-US') });
+    const query = new URLSearchParams({
+      host: host.toLocaleLowerCase('en-US'),
+    });
     return `${tab}${tab.includes('?') ? '&' : '?'}${query}`;
   }
-}
-
-function describeGateway(gateway: Gateway): string {
-  return `${gateway.namespace}/${gateway.name} (${gateway.kind}) on ${gateway.cluster}`;
 }
 
 function cloudResourceIdsOf(entry: Entry): string[] {
@@ -192,58 +196,26 @@ function cloudResourceIdsOf(entry: Entry): string[] {
   ]);
 }
 
-const RESOURCE_KINDS: Record<BillableResource['kind'], string> = {
-  'load-balancer': 'load balancer',
-  eip: 'EIP',
-  'vpc-endpoint': 'VPC endpoint',
-};
-
-const REACHABLE_FROM: Record<NetworkReach, string> = {
-  public: 'from the internet',
-  internal: 'inside the network',
-  unknown: 'from a network the inventory does not tell',
-};
-
-function describeEntry(entry: Entry): string {
-  const resources = entry.resources.map(
-    r =>
-      `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_KINDS[r.kind]} ${r.id}`,
-  );
-  const addresses = entry.addresses.join(', ') || 'no address';
-  const on = resources.join(', ') || entry.cloudResourceId;
-  return `${addresses}${on ? ` on ${on}` : ''} (${entry.type}, ${
-    entry.network
-  })`;
-}
-
+/**
+ * `Monthly cost: 160.32 CNY/month, plus traffic of unknown volume (this host's share of
+ * entries costing 240.48 CNY/month).`
+ */
 function describeCost(
   share: number | undefined,
   entriesCost: number,
-  trafficUnknown: boolean,
+  entryCosts: ExposuresResponse['costs'],
 ): string {
-  if (share === undefined) return 'Monthly cost: not priced.';
-  const traffic = trafficUnknown ? ', plus traffic of unknown volume' : '';
-  if (share === 0) {
-    return `Monthly cost: no fixed fee${
-      traffic || ', and no known traffic charge'
-    }.`;
-  }
-  return `Monthly cost: ${share} CNY (share of entries costing ${entriesCost} CNY)${traffic}.`;
-}
-
-function describeTls(tls: TlsInfo): string {
-  if (tls.mode === PLAINTEXT_TLS_MODE) return 'none, plain HTTP';
-  const parts = [tls.mode];
-  if (tls.credentialName) parts.push(`certificate ${tls.credentialName}`);
-  if (tls.notAfter) {
-    const days = tls.daysToExpiry;
-    let when = '';
-    if (days !== undefined) {
-      when = days < 0 ? ` (expired ${-days} days ago)` : ` (in ${days} days)`;
-    }
-    parts.push(`expires ${tls.notAfter.slice(0, 10)}${when}`);
-  }
-  return parts.join(', ');
+  const cost = describeMonthlyCost(share, {
+    unpriced: entryCosts.some(c => c.unpriced.length > 0),
+    trafficUnknown: entryCosts.some(c => c.traffic === 'unknown'),
+  });
+  const ofEntries =
+    share && share !== entriesCost
+      ? ` (this host's share of entries costing ${formatMonthlyCny(
+          entriesCost,
+        )})`
+      : '';
+  return `Monthly cost: ${cost}${ofEntries}.`;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -7,25 +7,26 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { InfoCard } from '@backstage/core-components';
-import { Cost, Entry } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Cost,
+  describeEntry,
+  describeMonthlyCost,
+  Entry,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
-import { describeEntry } from '../../utils/describe';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { RecommendationList } from './RecommendationList';
 import { SECTION_TITLE } from '../../utils/headings';
-import {
-  describeMonthly,
-  isUnpriced,
-  priceUnit,
-  quantityUnit,
-} from '../../utils/cost';
+import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
 
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
   return (
     <Box mb={3}>
       <Typography variant="subtitle1" component="h3">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
-        <strong>{describeMonthly(cost.monthlyCny, isUnpriced(cost))}</strong>
+        <strong>
+          {describeMonthlyCost(cost.monthlyCny, { unpriced: isUnpriced(cost) })}
+        </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
       </Typography>
       {/* On a phone the table scrolls sideways rather than wrap ids letter by letter. */}

@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
-import { describeMonthly } from '../../utils/cost';
+import { describeMonthlyCost } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
  * Monthly amounts per key as horizontal bars, with the figures listed under the chart so
@@ -104,7 +104,9 @@ export function CostChart({
         {data.map(entry => (
           <Typography component="li" variant="body2" key={entry.key}>
             {entry.name}:{' '}
-            {describeMonthly(entry.amount, unpriced.has(entry.key))}
+            {describeMonthlyCost(entry.amount, {
+              unpriced: unpriced.has(entry.key),
+            })}
           </Typography>
         ))}
       </Box>

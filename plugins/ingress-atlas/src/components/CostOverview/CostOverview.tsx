@@ -13,10 +13,12 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { Cost } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Cost,
+  ENTRY_TYPE_LABELS,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CostResponse, CostSummary } from '../../api';
 import { useIngressAtlas } from '../../hooks';
-import { ENTRY_TYPE_LABELS } from '../../utils/describe';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';

@@ -26,14 +26,16 @@ describe('EntityIngressAtlasCard', () => {
     expect(screen.getByText('Public hosts')).toBeInTheDocument();
     expect(screen.queryByText('Internal hosts')).not.toBeInTheDocument();
     expect(
-      screen.getByText(/CLB lb-blog0001 · 198\.51\.100\.11 \(public\)/),
+      screen.getByText(
+        /CLB lb-blog0001 · 198\.51\.100\.11 · ports 80, 443 \(public\)/,
+      ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('istio-system/istio-ingressgateway (istio, tke-blog)'),
+      screen.getByText('istio-system/istio-ingressgateway (istio) on tke-blog'),
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        'SIMPLE, certificate from Secret istio-system/blog-cert, expires in 45 days',
+        'SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('144 CNY/month')).toBeInTheDocument();

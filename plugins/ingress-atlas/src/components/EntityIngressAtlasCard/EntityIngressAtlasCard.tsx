@@ -12,15 +12,14 @@ import {
   entityRouteRef,
   useEntity,
 } from '@backstage/plugin-catalog-react';
-import { NetworkReach } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { EntityExposure } from '../../api';
-import { useEntityExposure } from '../../hooks';
 import {
   describeEntry,
   describeGateway,
   describeTls,
-  EXPIRY_WARNING_DAYS,
-} from '../../utils/describe';
+  NetworkReach,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { EntityExposure } from '../../api';
+import { useEntityExposure } from '../../hooks';
 import { formatMonthlyCny } from '../../utils/format';
 import { FindingBanner } from '../FindingsList';
 import { ClusterProblems } from '../ClusterStatus';
@@ -28,6 +27,9 @@ import { NoExposure } from './NoExposure';
 import { ENTITY_CARD_TITLE } from '../../utils/headings';
 import { useFocusRing } from '../../utils/focusRing';
 import { isUnpriced } from '../../utils/cost';
+
+/** Certificates expiring within this many days are shown as a warning. */
+const EXPIRY_WARNING_DAYS = 21;
 
 function describeCostShare(costed: number, share: number, unpriced: number) {
   if (unpriced > 0 && share === 0) {

@@ -96,7 +96,7 @@ describe('EntityIngressAtlasContent', () => {
     const row = screen.getByRole('row', { name: /^blog\.example\.com/ });
     expect(within(row).getByText('public')).toBeInTheDocument();
     expect(
-      within(row).getByText('CLB lb-blog0001 · 198.51.100.11'),
+      within(row).getByText('CLB lb-blog0001 · 198.51.100.11 · ports 80, 443'),
     ).toBeInTheDocument();
     expect(
       within(row).getByText('istio-system/istio-ingressgateway'),

@@ -1,11 +1,11 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { ExposurePath } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { EntityExposure } from '../../api';
 import {
   describeEntry,
   describeTls,
   ENTRY_TYPE_LABELS,
-} from '../../utils/describe';
+  ExposurePath,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { EntityExposure } from '../../api';
 import { formatMonthlyCny } from '../../utils/format';
 import { isUnpriced } from '../../utils/cost';
 
