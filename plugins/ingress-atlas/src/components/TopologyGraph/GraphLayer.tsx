@@ -5,6 +5,8 @@ import { NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
 import { CROSS_CLUSTER_EDGES, Graph, GraphNodeType } from './types';
 
 const DASHES = '6 4';
+const ARROW_LENGTH = 8;
+const ARROW_HALF_WIDTH = 4;
 
 /** Edge path styles, indexed by (touches the selection ? 2 : 0) + (crosses clusters ? 1 : 0). */
 const EDGE_STYLES: Array<{
@@ -51,7 +53,7 @@ export interface GraphLayerProps {
 export const GraphLayer = memo(
   ({ graph, positions, selectedId, colours, nodeBoxes }: GraphLayerProps) => {
     const curves = useMemo(() => {
-      const curve = new Map<string, string>();
+      const curve = new Map<string, { path: string; arrow: string }>();
       for (const edge of graph.edges) {
         const source = positions.get(edge.source);
         const target = positions.get(edge.target);
@@ -64,22 +66,34 @@ export const GraphLayer = memo(
           targetY: target.y + NODE_HEIGHT / 2,
           targetPosition: Position.Left,
         });
-        curve.set(edge.id, path);
+        // An arrowhead where the edge enters its target: links read from source to target.
+        const tipX = target.x;
+        const tipY = target.y + NODE_HEIGHT / 2;
+        const arrow = `M${tipX - ARROW_LENGTH} ${
+          tipY - ARROW_HALF_WIDTH
+        }L${tipX} ${tipY}L${tipX - ARROW_LENGTH} ${tipY + ARROW_HALF_WIDTH}Z`;
+        curve.set(edge.id, { path, arrow });
       }
       return curve;
     }, [graph.edges, positions]);
 
     const edgePaths = useMemo(() => {
       const paths = EDGE_STYLES.map((): string[] => []);
+      const arrows = EDGE_STYLES.map((): string[] => []);
       for (const edge of graph.edges) {
-        const path = curves.get(edge.id);
-        if (!path) continue;
+        const drawn = curves.get(edge.id);
+        if (!drawn) continue;
         const touchesSelection =
           edge.source === selectedId || edge.target === selectedId;
         const cross = CROSS_CLUSTER_EDGES.has(edge.type);
-        paths[(touchesSelection ? 2 : 0) + (cross ? 1 : 0)].push(path);
+        const style = (touchesSelection ? 2 : 0) + (cross ? 1 : 0);
+        paths[style].push(drawn.path);
+        arrows[style].push(drawn.arrow);
       }
-      return paths.map(p => p.join(' '));
+      return paths.map((p, i) => ({
+        path: p.join(' '),
+        arrows: arrows[i].join(' '),
+      }));
     }, [graph.edges, curves, selectedId]);
 
     const boxes = useMemo(() => {
@@ -120,15 +134,25 @@ export const GraphLayer = memo(
             pointerEvents: 'none',
           }}
         >
-          {EDGE_STYLES.map(({ testId, style }, i) => (
-            <path
-              key={testId}
-              data-testid={testId}
-              d={edgePaths[i]}
-              fill="none"
-              {...style(colours)}
-            />
-          ))}
+          {EDGE_STYLES.map(({ testId, style }, i) => {
+            const { stroke, strokeOpacity } = style(colours);
+            return (
+              <g key={testId}>
+                <path
+                  data-testid={testId}
+                  d={edgePaths[i].path}
+                  fill="none"
+                  {...style(colours)}
+                />
+                <path
+                  data-testid={`${testId}-arrows`}
+                  d={edgePaths[i].arrows}
+                  fill={stroke}
+                  fillOpacity={strokeOpacity}
+                />
+              </g>
+            );
+          })}
           {boxes?.byType.map(([type, paths]) => (
             <path
               key={type}

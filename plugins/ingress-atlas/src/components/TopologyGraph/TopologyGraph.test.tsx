@@ -45,6 +45,20 @@ describe('TopologyGraph', () => {
     );
     expect(shapes('topology-boxes-cluster')).toHaveLength(1);
     expect(shapes('topology-edges-plain')).toHaveLength(150);
+    // Each edge ends in an arrowhead at the left side of its target, pointing into it.
+    const arrows = shapes('topology-edges-plain-arrows');
+    expect(arrows).toHaveLength(150);
+    const tip = arrows[0]
+      .match(/L([-\d.]+) ([-\d.]+)L/)!
+      .slice(1)
+      .map(Number);
+    const boxes = shapes('topology-boxes-service').map(box =>
+      box
+        .match(/^([-\d.]+) ([-\d.]+)/)!
+        .slice(1)
+        .map(Number),
+    );
+    expect(boxes).toContainEqual([tip[0], tip[1] - NODE_HEIGHT / 2]);
     expect(
       screen.queryByTestId('topology-node-cluster:tke-shop'),
     ).not.toBeInTheDocument();
@@ -69,6 +83,7 @@ describe('TopologyGraph', () => {
     expect(details).toHaveTextContent('Cluster: tke-shop');
     expect(details).toHaveTextContent('Links: 0 in, 150 out');
     expect(shapes('topology-edges-selected')).toHaveLength(150);
+    expect(shapes('topology-edges-selected-arrows')).toHaveLength(150);
   });
 
   it('takes the keyboard: search first, then the graph as one stop, arrows between nodes, Enter for details', async () => {
