@@ -1,9 +1,10 @@
 import { Locator, Page, test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import {
-  openBlogCard,
   REFRESHED_WITHIN,
+  openBlogCard,
   signInAsGuest,
+  openInTheme,
   waitForFirstRefresh,
 } from './helpers';
 
@@ -59,10 +60,7 @@ async function openAtlasTab(page: Page, tab: string, loaded: Locator) {
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`in the ${theme} theme`, () => {
     test.beforeEach(async ({ page }) => {
-      await page.addInitScript(
-        mode => window.localStorage.setItem('theme', mode),
-        theme,
-      );
+      await openInTheme(page, theme);
       await signInAsGuest(page);
     });
 

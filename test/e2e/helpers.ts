@@ -24,6 +24,14 @@ export function sidebarLink(page: Page, name: string) {
  * Signs in with the guest provider from the portal's sign-in page. Waits for a sidebar link
  * rather than the sidebar `nav`, whose own box has no height (its content is positioned fixed).
  */
+/** Opens the portal in a theme (Backstage keeps the choice in local storage). */
+export async function openInTheme(page: Page, theme: 'light' | 'dark') {
+  await page.addInitScript(
+    mode => window.localStorage.setItem('theme', mode),
+    theme,
+  );
+}
+
 export async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();

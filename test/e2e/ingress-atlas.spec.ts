@@ -1,11 +1,12 @@
 import { test, expect } from '@playwright/test';
 import {
   CLUSTERS,
-  openBlogCard,
   REFRESHED_WITHIN,
   SCREENSHOTS,
+  openBlogCard,
   sidebarLink,
   signInAsGuest,
+  openInTheme,
   waitForFirstRefresh,
 } from './helpers';
 
@@ -14,10 +15,7 @@ test.setTimeout(REFRESHED_WITHIN + 120_000);
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`in the ${theme} theme`, () => {
     test.beforeEach(async ({ page }) => {
-      await page.addInitScript(
-        mode => window.localStorage.setItem('theme', mode),
-        theme,
-      );
+      await openInTheme(page, theme);
       await signInAsGuest(page);
     });
 
@@ -28,7 +26,9 @@ for (const theme of ['light', 'dark'] as const) {
 
       await expect(card.getByText('blog.example.com')).toBeVisible();
       await expect(
-        card.getByText(/CLB lb-blog0001 · 198\.51\.100\.11 \(public\)/),
+        card.getByText(
+          /CLB lb-blog0001 · 198\.51\.100\.11 · ports 15021, 80, 443 \(public\)/,
+        ),
       ).toBeVisible();
       await expect(card.getByText('144 CNY/month')).toBeVisible();
       await expect(card.getByTestId('finding-banner')).toContainText(

@@ -1,5 +1,5 @@
 import { Page, test, expect } from '@playwright/test';
-import { SCREENSHOTS } from './helpers';
+import { SCREENSHOTS, openInTheme } from './helpers';
 
 // The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
 const REFRESHED_WITHIN = 120_000;
@@ -61,10 +61,7 @@ async function expectFitsAndHeadingsInOrder(page: Page, name: string) {
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`in the ${theme} theme`, () => {
     test.beforeEach(async ({ page }) => {
-      await page.addInitScript(
-        mode => window.localStorage.setItem('theme', mode),
-        theme,
-      );
+      await openInTheme(page, theme);
     });
 
     test('at 390 px the blog card and its Ingress tab fit, with headings in order, one exposure request and no key warnings', async ({

@@ -17,19 +17,19 @@ const nodeCount = Number(params.get('nodes') ?? 2000);
 const edgeCount = Number(params.get('edges') ?? 3000);
 const theme = params.get('theme') === 'dark' ? darkTheme : lightTheme;
 
-/** Shapes in the graph layer's paths whose test id starts so: each starts with a move-to. */
-const drawn = (testIdPrefix: string) =>
-  Array.from(
-    document.querySelectorAll(`[data-testid^="${testIdPrefix}"]`),
-  ).reduce(
+/** Shapes in the graph layer's paths matching `selector`: each starts with a move-to. */
+const drawn = (selector: string) =>
+  Array.from(document.querySelectorAll(selector)).reduce(
     (sum, path) => sum + (path.getAttribute('d')?.match(/M/g)?.length ?? 0),
     0,
   );
 /** Nodes drawn by React Flow (zoomed in) or as boxes in the graph layer (zoomed out). */
 const drawnNodes = () =>
   document.querySelectorAll('.react-flow__node').length +
-  drawn('topology-boxes-');
-const drawnEdges = () => drawn('topology-edges-');
+  drawn('[data-testid^="topology-boxes-"]');
+/** Edges drawn; their arrowheads, in paths of their own, are not counted again. */
+const drawnEdges = () =>
+  drawn('[data-testid^="topology-edges-"]:not([data-testid$="-arrows"])');
 
 const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
 

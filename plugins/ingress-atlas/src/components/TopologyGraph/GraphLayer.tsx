@@ -1,7 +1,13 @@
 import { memo, SVGProps, useMemo } from 'react';
 import { getBezierPath, Position, ViewportPortal } from '@xyflow/react';
 import { GraphColours } from './colours';
-import { NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
+import {
+  BOX_PADDING,
+  ClusterBox,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  Positions,
+} from './layout';
 import { CROSS_CLUSTER_EDGES, Graph, GraphNodeType } from './types';
 
 const DASHES = '6 4';
@@ -38,6 +44,8 @@ const EDGE_STYLES: Array<{
 export interface GraphLayerProps {
   graph: Graph;
   positions: Positions;
+  /** A box around each cluster's nodes, with its name. */
+  clusters: ClusterBox[];
   selectedId?: string;
   colours: GraphColours;
   /** Draws the nodes too, as boxes in their type's colour, while they are too small to read. */
@@ -51,7 +59,14 @@ export interface GraphLayerProps {
  * once laid out; per-element components were most of the first render of a large estate.
  */
 export const GraphLayer = memo(
-  ({ graph, positions, selectedId, colours, nodeBoxes }: GraphLayerProps) => {
+  ({
+    graph,
+    positions,
+    clusters,
+    selectedId,
+    colours,
+    nodeBoxes,
+  }: GraphLayerProps) => {
     const curves = useMemo(() => {
       const curve = new Map<string, { path: string; arrow: string }>();
       for (const edge of graph.edges) {
@@ -134,6 +149,31 @@ export const GraphLayer = memo(
             pointerEvents: 'none',
           }}
         >
+          {/* Clusters first, behind everything: a box and its name, at every zoom. */}
+          <path
+            data-testid="topology-clusters"
+            d={clusters
+              .map(c => `M${c.x} ${c.y}h${c.width}v${c.height}h${-c.width}Z`)
+              .join(' ')}
+            fill={colours.nodeType.cluster}
+            fillOpacity={0.04}
+            stroke={colours.nodeType.cluster}
+            strokeOpacity={0.5}
+            vectorEffect="non-scaling-stroke"
+          />
+          {clusters.map(c => (
+            <text
+              key={c.cluster}
+              data-testid="topology-cluster-name"
+              x={c.x + BOX_PADDING}
+              y={c.y + BOX_PADDING + 8}
+              fill={colours.nodeType.cluster}
+              fontSize={16}
+              fontWeight={600}
+            >
+              {c.cluster}
+            </text>
+          ))}
           {EDGE_STYLES.map(({ testId, style }, i) => {
             const { stroke, strokeOpacity } = style(colours);
             return (

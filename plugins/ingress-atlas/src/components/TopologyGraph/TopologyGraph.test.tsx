@@ -86,6 +86,85 @@ describe('TopologyGraph', () => {
     expect(shapes('topology-edges-selected-arrows')).toHaveLength(150);
   });
 
+  it('draws each cluster as a named box around its own nodes, and a host outside them', async () => {
+    const node = (cluster: string, type: 'entry' | 'gateway') => ({
+      id: `${type}:${cluster}`,
+      type,
+      label: `${type} of ${cluster}`,
+      cluster,
+    });
+    const graph: Graph = {
+      nodes: [
+        { id: 'host:www', type: 'host', label: 'www.example.com' },
+        node('tke-blog', 'entry'),
+        node('tke-blog', 'gateway'),
+        node('edge', 'entry'),
+        node('edge', 'gateway'),
+      ],
+      edges: [
+        {
+          id: 'a',
+          source: 'host:www',
+          target: 'entry:tke-blog',
+          type: 'resolves-to',
+        },
+        {
+          id: 'b',
+          source: 'entry:tke-blog',
+          target: 'gateway:tke-blog',
+          type: 'routes-to',
+        },
+        {
+          id: 'c',
+          source: 'entry:edge',
+          target: 'gateway:edge',
+          type: 'routes-to',
+        },
+        {
+          id: 'd',
+          source: 'gateway:edge',
+          target: 'entry:tke-blog',
+          type: 'proxies-to',
+        },
+      ],
+    };
+    await renderInTestApp(<TopologyGraph graph={graph} />);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('topology-cluster-name')).toHaveLength(2),
+    );
+    expect(
+      screen.getAllByTestId('topology-cluster-name').map(t => t.textContent),
+    ).toEqual(expect.arrayContaining(['tke-blog', 'edge']));
+
+    const boxes = shapes('topology-clusters').map(box =>
+      box
+        .match(/^([-\d.]+) ([-\d.]+)h([\d.]+)v([\d.]+)/)!
+        .slice(1)
+        .map(Number),
+    );
+    expect(boxes).toHaveLength(2);
+    // Readable zoom: React Flow draws the nodes where the layout put them.
+    const placed = (id: string) => {
+      const [, x, y] = document
+        .querySelector<HTMLElement>(`[data-id="${id}"]`)!
+        .style.transform.match(/translate\(([-\d.]+)px, ?([-\d.]+)px\)/)!
+        .map(Number);
+      return { x, y };
+    };
+    const inside = (id: string) =>
+      boxes.filter(
+        ([x, y, w, h]) =>
+          placed(id).x >= x &&
+          placed(id).y >= y &&
+          placed(id).x + NODE_WIDTH <= x + w &&
+          placed(id).y + NODE_HEIGHT <= y + h,
+      ).length;
+    expect(inside('entry:tke-blog')).toBe(1);
+    expect(inside('gateway:tke-blog')).toBe(1);
+    expect(inside('entry:edge')).toBe(1);
+    expect(inside('host:www')).toBe(0);
+  });
+
   it('takes the keyboard: search first, then the graph as one stop, arrows between nodes, Enter for details', async () => {
     const small: Graph = {
       nodes: [

@@ -20,7 +20,13 @@ import Autocomplete, {
 } from '@material-ui/lab/Autocomplete';
 import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH, Positions } from './layout';
+import {
+  ClusterBox,
+  layoutGraph,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  Positions,
+} from './layout';
 import { useGraphColours } from './colours';
 import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
 import { TopologyLegend } from './TopologyLegend';
@@ -63,6 +69,7 @@ export interface TopologyGraphProps {
 interface Layout {
   graph: Graph;
   positions: Positions;
+  clusters: ClusterBox[];
   ms: number;
 }
 
@@ -91,10 +98,10 @@ function GraphCanvas({ graph, height = 640, onLayout }: TopologyGraphProps) {
     const started = performance.now();
     setLayoutError(undefined);
     layoutGraph(graph).then(
-      positions => {
+      ({ positions, clusters }) => {
         if (cancelled) return;
         const ms = performance.now() - started;
-        setLayout({ graph, positions, ms });
+        setLayout({ graph, positions, clusters, ms });
         onLayout?.({
           nodes: graph.nodes.length,
           edges: graph.edges.length,
@@ -199,7 +206,7 @@ function FlowView({
   const [cursorId, setCursorId] = useState<string>();
   const colours = useGraphColours();
   const { setCenter, screenToFlowPosition } = useReactFlow();
-  const { graph, positions } = layout;
+  const { graph, positions, clusters } = layout;
 
   const laidOutNodes = useMemo<TopologyFlowNode[]>(
     () =>
@@ -364,6 +371,7 @@ function FlowView({
             <GraphLayer
               graph={graph}
               positions={positions}
+              clusters={clusters}
               selectedId={selectedId}
               colours={colours}
               nodeBoxes={!readable}
