@@ -7,5 +7,12 @@ export interface Config {
      * @visibility frontend
      */
     findingsDocsUrl?: string;
+    /**
+     * How often, in seconds, an open atlas page or Ingress tab asks whether the atlas has a
+     * newer model, and reloads what it shows when it has. Default 30; 0 turns it off.
+     *
+     * @visibility frontend
+     */
+    followChangesSeconds?: number;
   };
 }

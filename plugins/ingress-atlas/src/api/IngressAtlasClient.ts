@@ -32,13 +32,22 @@ export class IngressAtlasClient implements IngressAtlasApi {
     { at: number; exposure: Promise<EntityExposure> }
   >();
 
+  /** The model revision last seen. */
+  #generatedAt?: string;
+
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
     this.#fetchApi = options.fetchApi;
   }
 
-  getClusters(): Promise<ClustersResponse> {
-    return this.#get('/clusters');
+  async getClusters(): Promise<ClustersResponse> {
+    const clusters = await this.#get<ClustersResponse>('/clusters');
+    if (clusters.generatedAt !== this.#generatedAt) {
+      // A newer model: exposures kept from the one before are out of date.
+      this.#exposures.clear();
+      this.#generatedAt = clusters.generatedAt;
+    }
+    return clusters;
   }
 
   getEntityExposure(entity: CompoundEntityRef): Promise<EntityExposure> {

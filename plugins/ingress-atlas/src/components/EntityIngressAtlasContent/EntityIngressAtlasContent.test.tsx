@@ -30,6 +30,48 @@ describe('EntityIngressAtlasContent', () => {
     server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
   });
 
+  it('shows a newer model of the atlas without a reload', async () => {
+    let model = blogExposure;
+    server.use(
+      http.get('*/api/ingress-atlas/clusters', () =>
+        HttpResponse.json({
+          generatedAt: model.generatedAt,
+          clusters: model.clusters,
+          sourceErrors: [],
+        }),
+      ),
+      http.get(EXPOSURE, () => HttpResponse.json(model)),
+    );
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+      config: { ingressAtlas: { followChangesSeconds: 0.2 } },
+    });
+    expect(
+      await screen.findAllByText('blog.example.com', undefined, {
+        timeout: 10_000,
+      }),
+    ).not.toHaveLength(0);
+
+    // The next refresh publishes the blog under a new host as well.
+    model = {
+      ...blogExposure,
+      generatedAt: '2026-11-21T12:10:00.000Z',
+      paths: [
+        ...blogExposure.paths,
+        {
+          ...blogExposure.paths[0],
+          id: `${blogExposure.paths[0].id}-www`,
+          host: 'www.blog.example.com',
+        },
+      ],
+    };
+    expect(
+      await screen.findAllByText('www.blog.example.com', undefined, {
+        timeout: 10_000,
+      }),
+    ).not.toHaveLength(0);
+  }, 30_000);
+
   it("asks for the entity's exposure once for its card and its tab", async () => {
     let requests = 0;
     server.use(
