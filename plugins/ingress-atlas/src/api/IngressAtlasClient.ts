@@ -15,6 +15,13 @@ import { IngressAtlasApi } from './IngressAtlasApi';
 
 const EXPOSURE_REUSE_MS = 30_000;
 
+/** An exposure asked for recently, and the model it was read from once it has arrived. */
+interface CachedExposure {
+  at: number;
+  exposure: Promise<EntityExposure>;
+  generatedAt?: string;
+}
+
 /**
  * Talks to the ingress-atlas backend with the user's Backstage token.
  *
@@ -27,13 +34,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
    * Entity exposures asked for recently: the card and the Ingress tab of one entity page ask
    * for the same exposure, and the atlas changes only on its refresh, minutes apart.
    */
-  readonly #exposures = new Map<
-    string,
-    { at: number; exposure: Promise<EntityExposure> }
-  >();
-
-  /** The model revision last seen. */
-  #generatedAt?: string;
+  readonly #exposures = new Map<string, CachedExposure>();
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
@@ -42,10 +43,11 @@ export class IngressAtlasClient implements IngressAtlasApi {
 
   async getClusters(): Promise<ClustersResponse> {
     const clusters = await this.#get<ClustersResponse>('/clusters');
-    if (clusters.generatedAt !== this.#generatedAt) {
-      // A newer model: exposures kept from the one before are out of date.
-      this.#exposures.clear();
-      this.#generatedAt = clusters.generatedAt;
+    // Exposures read from an older model are out of date.
+    for (const [path, cached] of this.#exposures) {
+      if (cached.generatedAt && cached.generatedAt !== clusters.generatedAt) {
+        this.#exposures.delete(path);
+      }
     }
     return clusters;
   }
@@ -59,9 +61,15 @@ export class IngressAtlasClient implements IngressAtlasApi {
       return cached.exposure;
     }
     const exposure = this.#get<EntityExposure>(`/entities/${path}/exposure`);
-    this.#exposures.set(path, { at: Date.now(), exposure });
-    // A failure is not kept: the next view asks again.
-    exposure.catch(() => this.#exposures.delete(path));
+    const entry: CachedExposure = { at: Date.now(), exposure };
+    this.#exposures.set(path, entry);
+    exposure.then(
+      read => {
+        entry.generatedAt = read.generatedAt;
+      },
+      // A failure is not kept: the next view asks again.
+      () => this.#exposures.delete(path),
+    );
     return exposure;
   }
 
