@@ -1,11 +1,16 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createTemplateRenderer } from 'nunjitsu';
 import { parse } from 'yaml';
 import { TestWorld, actionContext, startWorld } from './__testUtils__/sandbox';
 import { createIngressAtlasActions } from './actions';
+import { ClusterDirectory } from './clusters';
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../examples/templates');
 
@@ -60,14 +65,38 @@ const LINKED_PARAMETERS: Record<string, string[]> = {
   ],
 };
 
+/** Every template in examples/templates, as the catalog registers them. */
+const TEMPLATES = readdirSync(TEMPLATES_DIR)
+  .filter(file => file.endsWith('.yaml'))
+  .map(file => file.replace(/\.yaml$/, ''));
+
 describe('templates', () => {
+  it('covers every action with a template', async () => {
+    const used = new Set<string>();
+    for (const name of TEMPLATES) {
+      for (const step of (await loadTemplate(name)).spec.steps) {
+        used.add(step.action);
+      }
+    }
+    const ids = createIngressAtlasActions({
+      clusters: ClusterDirectory.fromConfig(new ConfigReader({})),
+      permissions: mockServices.permissions(),
+    }).map(a => a.id);
+    expect(ids.filter(id => !used.has(id))).toEqual([]);
+  });
+
   const workspace = createMockDirectory();
   let world: TestWorld;
   let actions: Map<string, TemplateAction<any, any, any>>;
 
   beforeEach(async () => {
     workspace.clear();
-    world = await startWorld(['tke-blog', 'tke-saas-primary']);
+    world = await startWorld([
+      'tke-blog',
+      'tke-saas-primary',
+      'tke-saas-remote',
+      'edge',
+    ]);
     actions = new Map(
       createIngressAtlasActions(world.options).map(a => [a.id, a]),
     );
@@ -77,7 +106,7 @@ describe('templates', () => {
     await world.stop();
   });
 
-  it.each(Object.entries(LINKED_PARAMETERS))(
+  it.each(TEMPLATES.map(name => [name, LINKED_PARAMETERS[name] ?? []]))(
     '%s takes the linked parameters and feeds only inputs the actions know',
     async (name, linked) => {
       const template = await loadTemplate(name);
@@ -97,7 +126,7 @@ describe('templates', () => {
     },
   );
 
-  it.each(Object.keys(LINKED_PARAMETERS))(
+  it.each(TEMPLATES)(
     '%s refuses in its form what its actions refuse: same pattern and maxLength for each string fed to them',
     async name => {
       const template = await loadTemplate(name);
@@ -236,9 +265,7 @@ describe('templates', () => {
     expect(TotalCount).toBe(0);
 
     const text = output.text.map(t => t.content).join('\n');
-    expect(text).toContain(
-      `The gateway now answers on **${eips.join(', ')}**`,
-    );
+    expect(text).toContain(`The gateway now answers on **${eips.join(', ')}**`);
     expect(text).toContain('Monthly saving once the CLB is gone: **144 CNY**');
     expect(text).toContain('pointed at `198.51.100.11`');
     expect(text).toContain('(TTL 600) before the move');
@@ -277,6 +304,101 @@ describe('templates', () => {
     expect(text).not.toMatch(/```yaml\s*```/);
     expect(text).toContain('No EIP was allocated (dry run)');
     expect(text).toContain('DNS was not changed');
+  });
+
+  /** The summary a user reads: no blank where an output should be. */
+  const readable = (output: { text: Array<{ content: string }> }) => {
+    const text = output.text.map(t => t.content).join('\n');
+    expect(text).not.toMatch(
+      /(^|[^`])``([^`]|$)|\*\*\*\*|undefined|\[object Object\]/m,
+    );
+    return text;
+  };
+
+  it('move-gateway-to-host-network moves the legacy gateway onto the dedicated nodes', async () => {
+    const output = await runTemplate('move-gateway-to-host-network', {
+      cluster: 'edge',
+      gateway: 'legacy-gateway',
+      nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
+    });
+    const deployment = world.object(
+      'edge',
+      'apps',
+      'deployments',
+      'istio-system',
+      'legacy-gateway',
+    )!;
+    expect(deployment.spec.template.spec).toMatchObject({
+      hostNetwork: true,
+      dnsPolicy: 'ClusterFirstWithHostNet',
+    });
+    expect(readable(output)).toContain(
+      'The gateway runs on nodes 10.1.0.21, 10.1.0.22',
+    );
+  });
+
+  it('run-front-proxy runs Envoy on the proxy nodes once the hand-made one is gone', async () => {
+    world.removeDeployment('edge', 'front-proxy', 'front-envoy');
+    const output = await runTemplate('run-front-proxy', {
+      cluster: 'edge',
+      nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
+    });
+    expect(
+      world.object(
+        'edge',
+        'apps',
+        'daemonsets',
+        'front-proxy',
+        'tcp-front-proxy',
+      ),
+    ).toBeDefined();
+    expect(readable(output)).toContain(
+      'point DNS at their\npublic IPs:\n- 10.1.0.21 InternalIP 10.1.0.21\n- 10.1.0.22 InternalIP 10.1.0.22',
+    );
+  });
+
+  it('expose-api-server puts the API server of the SaaS remote behind an internal CLB', async () => {
+    const output = await runTemplate('expose-api-server', {
+      cluster: 'tke-saas-remote',
+      subnetId: 'subnet-saas0002',
+      sourceRanges: ['10.20.0.0/16'],
+    });
+    const service = world.object(
+      'tke-saas-remote',
+      '',
+      'services',
+      'kube-api-proxy',
+      'kube-api-proxy',
+    )!;
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.metadata.annotations).toMatchObject({
+      'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid':
+        'subnet-saas0002',
+    });
+    expect(readable(output)).toMatch(
+      /Load balancer Service `kube-api-proxy\/kube-api-proxy`, about\s+\d+(\.\d+)? CNY\/month/,
+    );
+  });
+
+  it('join-remote-cluster gives the primary its remote secret and writes the member profile', async () => {
+    const output = await runTemplate('join-remote-cluster', {
+      cluster: 'tke-saas-remote',
+      primaryCluster: 'tke-saas-primary',
+      meshId: 'saas-mesh',
+      network: 'net-remote',
+    });
+    expect(
+      world.object(
+        'tke-saas-primary',
+        '',
+        'secrets',
+        'istio-system',
+        'istio-remote-secret-cls-saas0002',
+      ),
+    ).toBeDefined();
+    expect(readable(output)).toContain(
+      'Remote secret `istio-remote-secret-cls-saas0002` in tke-saas-primary',
+    );
   });
 
   it('migrate-tcm-to-istiod writes the new control plane for a pull request, leaving clusters alone', async () => {
