@@ -4,7 +4,10 @@ import {
   describeGateway,
   describeMonthlyCost,
   describeResource,
+  describeRoute,
+  describeTarget,
   describeTls,
+  describeWorkload,
   formatMonthlyCny,
   MonthlyCostOptions,
 } from './describe';
@@ -245,5 +248,32 @@ describe('describeMonthlyCost', () => {
     ],
   ])('describes %p with %p as %p', (amount, options, expected) => {
     expect(describeMonthlyCost(amount, options)).toBe(expected);
+  });
+});
+
+describe('describeRoute, describeTarget and describeWorkload', () => {
+  it('name what serves a path inside the cluster', () => {
+    expect(
+      describeRoute({
+        kind: 'VirtualService',
+        namespace: 'blog',
+        name: 'blog',
+      }),
+    ).toBe('VirtualService blog/blog');
+    expect(
+      describeTarget({
+        service: { cluster: 'tke-blog', namespace: 'blog', name: 'blog' },
+      }),
+    ).toBe('Service blog/blog');
+    expect(describeTarget({ apiServer: true })).toBe('Kubernetes API server');
+    expect(describeTarget({})).toBe('');
+    expect(
+      describeWorkload({
+        cluster: 'tke-blog',
+        kind: 'StatefulSet',
+        namespace: 'istio-system',
+        name: 'istio-ingressgateway',
+      }),
+    ).toBe('StatefulSet istio-system/istio-ingressgateway');
   });
 });

@@ -9,9 +9,12 @@ import {
   CloudProvider,
   Entry,
   EntryType,
+  ExposurePath,
   Gateway,
   PLAINTEXT_TLS_MODE,
+  Route,
   TlsInfo,
+  WorkloadRef,
 } from './model';
 
 /**
@@ -225,6 +228,40 @@ export function describeTls(tls: TlsInfo): string {
   const expiry = describeExpiry(tls);
   if (expiry) parts.push(expiry);
   return parts.join(', ');
+}
+
+/**
+ * A route by its kind and name: `VirtualService blog/blog`, `HTTPRoute shop/shop`.
+ *
+ * @public
+ */
+export function describeRoute(
+  route: Pick<Route, 'kind' | 'namespace' | 'name'>,
+): string {
+  return `${route.kind} ${route.namespace}/${route.name}`;
+}
+
+/**
+ * Where a path ends inside the cluster: `Service blog/blog`, or `Kubernetes API server`.
+ *
+ * @public
+ */
+export function describeTarget(
+  path: Pick<ExposurePath, 'apiServer' | 'service'>,
+): string {
+  if (path.apiServer) return 'Kubernetes API server';
+  return path.service
+    ? `Service ${path.service.namespace}/${path.service.name}`
+    : '';
+}
+
+/**
+ * A workload by its kind and name: `Deployment blog/blog`.
+ *
+ * @public
+ */
+export function describeWorkload(workload: WorkloadRef): string {
+  return `${workload.kind} ${workload.namespace}/${workload.name}`;
 }
 
 /**

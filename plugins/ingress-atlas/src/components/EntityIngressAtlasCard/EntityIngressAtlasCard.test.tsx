@@ -17,6 +17,42 @@ describe('EntityIngressAtlasCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
+  it('ties TLS and backends to their host when the entity has several', async () => {
+    const [path] = blogExposure.paths;
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({
+          ...blogExposure,
+          paths: [
+            path,
+            {
+              ...path,
+              id: `${path.id}-plain`,
+              host: 'old.blog.example.com',
+              tls: { mode: 'NONE', certificateSource: 'none' },
+            },
+          ],
+        }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByText(
+        'blog.example.com: SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('old.blog.example.com: none, plain HTTP'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'old.blog.example.com: VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows how the blog is reached, what it costs and its worst finding', async () => {
     server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
 
@@ -36,6 +72,12 @@ describe('EntityIngressAtlasCard', () => {
     expect(
       screen.getByText(
         'SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
+      ),
+    ).toBeInTheDocument();
+    // What serves the host inside the cluster, as the tab's path table has it.
+    expect(
+      screen.getByText(
+        'VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('144 CNY/month')).toBeInTheDocument();

@@ -15,7 +15,10 @@ import {
 import {
   describeEntry,
   describeGateway,
+  describeRoute,
+  describeTarget,
   describeTls,
+  describeWorkload,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
@@ -142,8 +145,32 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   ]
     .map(id => gatewaysById.get(id!)!)
     .filter(Boolean);
+  const routesById = new Map(exposure.routes.map(r => [r.id, r]));
+  // Each host with what serves it inside the cluster, and its TLS: one line per distinct one.
+  const manyHosts = new Set(exposure.paths.map(p => p.host)).size > 1;
+  const forHost = (host: string, text: string) =>
+    manyHosts ? `${host}: ${text}` : text;
+  const backends = [
+    ...new Set(
+      exposure.paths.map(p => {
+        const route = p.route ? routesById.get(p.route) : undefined;
+        return forHost(
+          p.host,
+          [
+            route && describeRoute(route),
+            describeTarget(p),
+            p.workload && describeWorkload(p.workload),
+          ]
+            .filter(Boolean)
+            .join(' → '),
+        );
+      }),
+    ),
+  ].filter(line => !line.endsWith(': '));
   const tls = [
-    ...new Map(exposure.paths.map(p => [describeTls(p.tls), p.tls])).entries(),
+    ...new Map(
+      exposure.paths.map(p => [forHost(p.host, describeTls(p.tls)), p.tls]),
+    ).entries(),
   ];
   const costed = exposure.paths.filter(
     p => p.monthlyCostShareCny !== undefined,
@@ -213,6 +240,11 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
           row(
             gateways.length === 1 ? 'Gateway' : 'Gateways',
             gateways.map(g => <div key={g.id}>{describeGateway(g)}</div>),
+          )}
+        {backends.length > 0 &&
+          row(
+            'Serves',
+            backends.map(line => <div key={line}>{line}</div>),
           )}
         {row(
           'TLS',

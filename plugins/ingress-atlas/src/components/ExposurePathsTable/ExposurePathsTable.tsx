@@ -1,9 +1,11 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import {
   describeEntry,
+  describeRoute,
+  describeTarget,
   describeTls,
+  describeWorkload,
   ENTRY_TYPE_LABELS,
-  ExposurePath,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
 import { formatMonthlyCny } from '../../utils/format';
@@ -69,11 +71,6 @@ const columns: TableColumn<PathRow>[] = [
   },
 ];
 
-function describeTarget(path: ExposurePath) {
-  if (path.apiServer) return 'Kubernetes API server';
-  return path.service ? `${path.service.namespace}/${path.service.name}` : '';
-}
-
 /** Every way into the entity, one row per host and entry, sortable and filterable. */
 export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
   const entries = new Map(exposure.entries.map(e => [e.id, e]));
@@ -99,11 +96,9 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
       entry: entry ? describeEntry(entry) : path.entry,
       via: path.via.map(gatewayName).join(' → '),
       gateway: gatewayName(path.gateway),
-      route: route ? `${route.kind} ${route.namespace}/${route.name}` : '',
+      route: route ? describeRoute(route) : '',
       service: describeTarget(path),
-      workload: path.workload
-        ? `${path.workload.kind} ${path.workload.namespace}/${path.workload.name}`
-        : '',
+      workload: path.workload ? describeWorkload(path.workload) : '',
       tls: describeTls(path.tls),
       cost: path.monthlyCostShareCny,
       unpriced: unpricedEntries.has(path.entry),
