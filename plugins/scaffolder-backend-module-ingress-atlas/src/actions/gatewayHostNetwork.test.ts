@@ -20,18 +20,21 @@ describe('ingress-atlas:gateway:host-network', () => {
     await world.stop();
   });
 
-  it('gives a host-network gateway the DNS policy it needs and dedicated nodes', async () => {
-    const action = createGatewayHostNetworkAction(world.options);
-    const { ctx, recorded } = actionContext(input);
-    await action.handler(ctx);
-
-    const deployment = world.object(
+  const legacyGateway = () =>
+    world.object(
       'edge',
       'apps',
       'deployments',
       'istio-system',
       'legacy-gateway',
-    )!;
+    );
+
+  it('gives a host-network gateway the DNS policy it needs and dedicated nodes', async () => {
+    const action = createGatewayHostNetworkAction(world.options);
+    const { ctx, recorded } = actionContext(input);
+    await action.handler(ctx);
+
+    const deployment = legacyGateway()!;
     // The old placement's kubernetes.io/hostname key is gone, not merged in.
     expect(deployment.spec.template.spec).toMatchObject({
       hostNetwork: true,
@@ -77,13 +80,7 @@ describe('ingress-atlas:gateway:host-network', () => {
 
     expect(recorded.outputs.changed).toBe(false);
     expect(recorded.outputs.diff).toBe('');
-    const deployment = world.object(
-      'edge',
-      'apps',
-      'deployments',
-      'istio-system',
-      'legacy-gateway',
-    )!;
+    const deployment = legacyGateway()!;
     expect(deployment.spec.template.spec.tolerations).toHaveLength(1);
   });
 

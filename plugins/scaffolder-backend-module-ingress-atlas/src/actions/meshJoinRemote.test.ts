@@ -24,6 +24,16 @@ describe('ingress-atlas:mesh:join-remote', () => {
     await world.stop();
   });
 
+  /** The remote secret for the member, in the primary. */
+  const remoteSecret = () =>
+    world.object(
+      'tke-saas-primary',
+      '',
+      'secrets',
+      'istio-system',
+      'istio-remote-secret-cls-saas0002',
+    );
+
   const decode = (value: string) =>
     Buffer.from(value, 'base64').toString('utf8');
 
@@ -39,13 +49,7 @@ describe('ingress-atlas:mesh:join-remote', () => {
       remotePilotAddress: '10.20.0.50',
       changed: true,
     });
-    const secret = world.object(
-      'tke-saas-primary',
-      '',
-      'secrets',
-      'istio-system',
-      'istio-remote-secret-cls-saas0002',
-    )!;
+    const secret = remoteSecret()!;
     expect(secret.metadata.labels).toEqual({ 'istio/multiCluster': 'true' });
     expect(secret.metadata.annotations).toEqual({
       'networking.istio.io/cluster': 'cls-saas0002',
@@ -97,14 +101,7 @@ describe('ingress-atlas:mesh:join-remote', () => {
   });
 
   it("keeps the replaced remote secret's values in a copy beside it, which the backup names", async () => {
-    const secret = () =>
-      world.object(
-        'tke-saas-primary',
-        '',
-        'secrets',
-        'istio-system',
-        'istio-remote-secret-cls-saas0002',
-      )!;
+    const secret = () => remoteSecret()!;
     const before = secret().data;
     const action = createMeshJoinRemoteAction(world.options);
     const { ctx, recorded } = actionContext(input, {
@@ -179,13 +176,7 @@ describe('ingress-atlas:mesh:join-remote', () => {
       'kubernetes.io/service-account.name': 'istio-reader-service-account',
     });
     expect(decode(issued.data.token)).toMatch(/^sandbox-sa-/);
-    const remote = world.object(
-      'tke-saas-primary',
-      '',
-      'secrets',
-      'istio-system',
-      'istio-remote-secret-cls-saas0002',
-    )!;
+    const remote = remoteSecret()!;
     const kubeconfig = parse(decode(remote.data['cls-saas0002']));
     expect(kubeconfig.users[0].user.token).toBe(decode(issued.data.token));
 
