@@ -5,6 +5,7 @@ import {
   startWorld,
 } from '../__testUtils__/sandbox';
 import { createDnsCutoverAction } from './dnsCutover';
+import { createGatewayBindEipAction } from './gatewayBindEip';
 
 describe('ingress-atlas:dns:cutover', () => {
   let world: TestWorld;
@@ -152,6 +153,74 @@ describe('ingress-atlas:dns:cutover', () => {
     const rollback = actionContext(first.recorded.outputs.rollback as any);
     await action.handler(rollback.ctx);
     expect((await blogRecords()).map(r => r.Value)).toEqual(['198.51.100.11']);
+  });
+
+  it("publishes the EIPs of a gateway's pods as they are when it runs, so a run after scaling adds the new pod's", async () => {
+    const bind = createGatewayBindEipAction(world.options);
+    await bind.handler(
+      actionContext({
+        cluster: 'tke-blog',
+        namespace: 'istio-system',
+        gateway: 'istio-ingressgateway',
+        replicas: 2,
+        timeoutSeconds: 20,
+      }).ctx,
+    );
+    const podEip = (ordinal: number) =>
+      world.object(
+        'tke-blog',
+        '',
+        'pods',
+        'istio-system',
+        `istio-ingressgateway-${ordinal}`,
+      )?.metadata.annotations?.['tke.cloud.tencent.com/eip-public-ip'];
+    const published = async () => {
+      const { RecordList = [] } = await world.dnspod().DescribeRecordList({
+        Domain: 'example.com',
+        Subdomain: 'blog',
+        RecordType: 'A',
+      });
+      return RecordList.map(r => r.Value).sort();
+    };
+    const fromGateway = {
+      domain: 'example.com',
+      subDomain: 'blog',
+      gateway: { cluster: 'tke-blog' },
+    };
+    const action = createDnsCutoverAction(world.options);
+    await action.handler(actionContext(fromGateway).ctx);
+    expect(await published()).toEqual([podEip(0), podEip(1)].sort());
+
+    // The operator (or an autoscaler) adds a pod, through the API server: it gets its own EIP.
+    const cluster = await world.options.clusters.connect('tke-blog');
+    await cluster.objects.patch(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { namespace: 'istio-system', name: 'istio-ingressgateway' },
+        spec: { replicas: 3 },
+      },
+      undefined,
+      undefined,
+      'kubectl-scale',
+      undefined,
+      'application/merge-patch+json',
+    );
+    expect(podEip(2)).toBeTruthy();
+
+    const again = actionContext(fromGateway);
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(true);
+    expect(await published()).toEqual([podEip(0), podEip(1), podEip(2)].sort());
+  });
+
+  it('refuses addresses and a gateway together', async () => {
+    const action = createDnsCutoverAction(world.options);
+    await expect(
+      action.handler(
+        actionContext({ ...input, gateway: { cluster: 'tke-blog' } }).ctx,
+      ),
+    ).rejects.toThrow(/give values \(or value\) or gateway, not both/);
   });
 
   it('lowers the TTL first, waits out the old one, moves the records, waits out the TTL in effect and checks DNSPod', async () => {

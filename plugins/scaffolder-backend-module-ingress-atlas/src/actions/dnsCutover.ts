@@ -6,7 +6,19 @@ import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/servic
 import { Clock, systemClock } from '../clock';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
-import { ActionOptions, Zod, changeOutputs, checkpointKey } from './common';
+import { readObject } from '../kube';
+import { allBound, describeAddresses, podEips } from '../tke';
+import {
+  ActionOptions,
+  Preflight,
+  Zod,
+  changeOutputs,
+  checkpointKey,
+  clusterInput,
+  gatewayInput,
+  namespaceInput,
+  tencentCloudOf,
+} from './common';
 import { Parsed, createAtlasAction } from './runner';
 import { ChangeStep, Step, WaitStep, foundBefore } from './steps';
 import { checkedString } from './inputs';
@@ -142,6 +154,20 @@ const inputSchema = {
       'address',
       'One new address; the same as values with one item',
     ).optional(),
+  gateway: (z: Zod) =>
+    z
+      .object(
+        {
+          cluster: clusterInput(z),
+          namespace: namespaceInput(z),
+          name: gatewayInput('The gateway StatefulSet')(z),
+        },
+        {
+          description:
+            "Instead of values: the EIPs of every pod of a gateway StatefulSet (bind-eip's), read when the task runs, so that a run after scaling publishes each pod's EIP",
+        },
+      )
+      .optional(),
   recordType: (z: Zod) =>
     z.enum(['A', 'AAAA', 'CNAME'], { description: 'Default: A' }).default('A'),
   ttl: (z: Zod) =>
@@ -177,17 +203,90 @@ const inputSchema = {
 
 type Input = Parsed<typeof inputSchema>;
 
+/**
+ * The EIPs of every pod of a gateway StatefulSet, once each pod is ready with one that the
+ * cluster's cloud account holds and has bound: a pod annotation alone never decides where a
+ * name points.
+ */
+async function gatewayEipValues(
+  options: ActionOptions,
+  gateway: NonNullable<Input['gateway']>,
+  preflight: Preflight,
+): Promise<string[]> {
+  const cluster = await options.clusters.connect(gateway.cluster);
+  const target = `StatefulSet ${gateway.namespace}/${gateway.name} on cluster ${gateway.cluster}`;
+  const statefulSet = await readObject(cluster, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    namespace: gateway.namespace,
+    name: gateway.name,
+  });
+  if (!statefulSet) {
+    preflight.fail(
+      `there is no ${target}: run ingress-atlas:gateway:bind-eip first`,
+    );
+    return [];
+  }
+  const eips = await podEips(cluster, statefulSet);
+  const states = eips
+    .map(
+      e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`,
+    )
+    .join('; ');
+  if (!allBound(statefulSet, eips)) {
+    preflight.fail(
+      `not every pod of ${target} is ready with an EIP (${
+        states || 'no pods'
+      })`,
+    );
+    return [];
+  }
+  const cloud = tencentCloudOf(cluster);
+  const ips = eips.map(e => e.ip!);
+  if (!cloud || !cluster.region) {
+    preflight.fail(
+      `no Tencent Cloud account covers region ${
+        cluster.region ?? '(unset)'
+      } of cluster ${
+        cluster.name
+      }, so DescribeAddresses cannot confirm ${ips.join(', ')}`,
+    );
+    return [];
+  }
+  const addresses = await describeAddresses(cloud, cluster.region, ips);
+  const bound = addresses.filter(a => a.addressId && a.bound).map(a => a.ip);
+  preflight.check(
+    bound.length === ips.length,
+    `every pod of ${target} holds a bound EIP of the account: ${bound.join(
+      ', ',
+    )}`,
+    `not every pod EIP of ${target} is a bound EIP of the account (${addresses
+      .map(
+        a =>
+          `${a.ip}: ${a.addressId ? a.status : 'unknown to DescribeAddresses'}`,
+      )
+      .join('; ')})`,
+  );
+  return bound;
+}
+
 /** The addresses to point at, each checked against the record type. */
-function valuesOf(input: Input): string[] {
+function valuesOf(input: Input, fromGateway: string[] = []): string[] {
+  if (input.gateway && (input.values || input.value)) {
+    throw new InputError(
+      'Invalid input to ingress-atlas:dns:cutover: give values (or value) or gateway, not both',
+    );
+  }
   const values = [
     ...new Set([
       ...(input.values ?? []),
       ...(input.value ? [input.value] : []),
+      ...fromGateway,
     ]),
   ];
-  if (values.length === 0) {
+  if (values.length === 0 && !input.gateway) {
     throw new InputError(
-      'Invalid input to ingress-atlas:dns:cutover: values: give at least one address',
+      'Invalid input to ingress-atlas:dns:cutover: values: give at least one address, or a gateway',
     );
   }
   if (input.recordType === 'CNAME' && values.length > 1) {
@@ -502,14 +601,24 @@ export function createDnsCutoverAction(options: ActionOptions) {
         input.subDomain === '@'
           ? input.domain
           : `${input.subDomain}.${input.domain}`;
-      const values = input.values ?? (input.value ? [input.value] : []);
+      const values = input.gateway
+        ? [
+            `the pod EIPs of ${input.gateway.namespace}/${input.gateway.name} on ${input.gateway.cluster}`,
+          ]
+        : input.values ?? (input.value ? [input.value] : []);
       return `point ${fqdn} (${input.recordType}, line ${
         input.recordLine
       }) at ${values.join(', ')}`;
     },
     async plan(ctx, { preflight }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
-      const values = valuesOf(ctx.input);
+      valuesOf(ctx.input); // refuses bad input before any cluster is read
+      const values = valuesOf(
+        ctx.input,
+        ctx.input.gateway
+          ? await gatewayEipValues(options, ctx.input.gateway, preflight)
+          : [],
+      );
       const account = options.clusters.tencentAccount({
         name: ctx.input.account,
       });
