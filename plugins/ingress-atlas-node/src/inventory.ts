@@ -21,6 +21,8 @@ export interface KubeObject {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     creationTimestamp?: string;
+    /** Set once the object is being deleted (finalizers or a graceful stop hold it). */
+    deletionTimestamp?: string;
     resourceVersion?: string;
     ownerReferences?: Array<{ kind: string; name: string; uid?: string }>;
   };

@@ -96,7 +96,7 @@ export interface PodEip {
   ip?: string;
 }
 
-/** The pods of a StatefulSet (by ordinal name) and the EIPs ipamd gave them. */
+/** The pods of a StatefulSet (by ordinal name, within its replicas) and the EIPs ipamd gave them. */
 export async function podEips(
   cluster: ConnectedCluster,
   statefulSet: KubeObject,
@@ -108,8 +108,15 @@ export async function podEips(
     kind: 'Pod',
     namespace,
   });
+  const replicas = statefulSet.spec?.replicas ?? 1;
   return pods
-    .filter(pod => pattern.test(pod.metadata?.name ?? ''))
+    .filter(
+      pod =>
+        pattern.test(pod.metadata?.name ?? '') &&
+        // A pod being scaled away or deleted keeps its EIP only for a while: not an address.
+        Number(pod.metadata!.name!.slice(name!.length + 1)) < replicas &&
+        !pod.metadata?.deletionTimestamp,
+    )
     .map(pod => ({
       pod: pod.metadata!.name!,
       ready: (pod.status?.conditions ?? []).some(

@@ -36,12 +36,15 @@ class ModelWatcher {
       if (this.#listeners.size === 0) {
         clearInterval(this.#timer);
         this.#timer = undefined;
+        // The next page loads what is current: that is its baseline, not a change.
+        this.#generatedAt = undefined;
       }
     };
   }
 
   async #poll() {
-    if (document.visibilityState === 'hidden') return;
+    // A hidden page waits, but still learns the model it opened with.
+    if (document.visibilityState === 'hidden' && this.#generatedAt) return;
     try {
       const { generatedAt } = await this.api.getClusters();
       if (!generatedAt || generatedAt === this.#generatedAt) return;

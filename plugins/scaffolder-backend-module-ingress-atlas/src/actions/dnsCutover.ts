@@ -613,11 +613,20 @@ export function createDnsCutoverAction(options: ActionOptions) {
     async plan(ctx, { preflight }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
       valuesOf(ctx.input); // refuses bad input before any cluster is read
-      const values = valuesOf(
-        ctx.input,
-        ctx.input.gateway
-          ? await gatewayEipValues(options, ctx.input.gateway, preflight)
-          : [],
+      const key = ['dns.cutover', domain, subDomain, recordType, line];
+      // A resumed task moves the records to the addresses it found first, not to those of
+      // pods that came or went since: its steps are keyed by record.
+      const { values } = await foundBefore(
+        ctx,
+        checkpointKey(...key, 'values'),
+        {
+          values: valuesOf(
+            ctx.input,
+            ctx.input.gateway
+              ? await gatewayEipValues(options, ctx.input.gateway, preflight)
+              : [],
+          ),
+        },
       );
       const account = options.clusters.tencentAccount({
         name: ctx.input.account,
@@ -642,7 +651,6 @@ export function createDnsCutoverAction(options: ActionOptions) {
       );
       preflight.done();
 
-      const key = ['dns.cutover', domain, subDomain, recordType, line];
       const current: PreviousRecord[] = live.map(record => ({
         recordId: record.RecordId!,
         value: record.Value!,

@@ -237,6 +237,10 @@ describe('ingress-atlas:gateway:bind-eip', () => {
       'HorizontalPodAutoscaler istio-system/istio-ingressgateway',
     );
     expect(recorded.outputs.backup).toContain('kind: HorizontalPodAutoscaler');
+    // It may grow the gateway past what quota and node room were checked for.
+    expect(recorded.logs.join('\n')).toContain(
+      'HorizontalPodAutoscaler istio-system/istio-ingressgateway may scale the gateway to 5 pods, each with an EIP of its own',
+    );
   });
 
   it('does not repeat a checkpointed step when the task resumes', async () => {

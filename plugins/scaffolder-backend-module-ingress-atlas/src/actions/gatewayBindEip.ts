@@ -478,22 +478,52 @@ async function checkPodCapacity(
   }
 }
 
-/** HorizontalPodAutoscalers that scale the gateway's Deployment. */
+const statefulSetReplicas = (statefulSet?: KubeObject): number =>
+  statefulSet?.spec?.replicas ?? 1;
+
+/**
+ * HorizontalPodAutoscalers that scale the gateway's Deployment, with a warning for each that
+ * may grow the gateway past what was checked.
+ */
 async function autoscalersOf(
   cluster: ConnectedCluster,
+  preflight: Preflight,
   namespace: string,
   gateway: string,
+  replicas: number,
 ): Promise<KubeObject[]> {
-  const all = await listObjects(cluster, {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    namespace,
-  });
-  return all.filter(
+  let all: KubeObject[];
+  try {
+    all = await listObjects(cluster, {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      namespace,
+    });
+  } catch (error) {
+    // Not served before Kubernetes 1.23, or not readable by this account.
+    preflight.warn(
+      `HorizontalPodAutoscalers not checked (${
+        (error as Error).message
+      }): one that scales Deployment ${namespace}/${gateway} must be pointed at the StatefulSet by hand`,
+    );
+    return [];
+  }
+  const scaling = all.filter(
     hpa =>
       hpa.spec?.scaleTargetRef?.kind === 'Deployment' &&
       hpa.spec.scaleTargetRef.name === gateway,
   );
+  for (const hpa of scaling) {
+    const max = hpa.spec?.maxReplicas ?? replicas;
+    if (max > replicas) {
+      preflight.warn(
+        `HorizontalPodAutoscaler ${namespace}/${
+          hpa.metadata!.name
+        } may scale the gateway to ${max} pods, each with an EIP of its own: EIP quota and node room were checked for ${replicas}, and DNS must follow the scaling (run ingress-atlas:dns:cutover with gateway after it), or set minReplicas and maxReplicas to ${replicas}`,
+      );
+    }
+  }
+  return scaling;
 }
 
 /**
@@ -586,7 +616,13 @@ export function createGatewayBindEipAction(options: ActionOptions) {
               options.clusters.prices,
             )
           : undefined;
-      const autoscalers = await autoscalersOf(cluster, namespace, gateway);
+      const autoscalers = await autoscalersOf(
+        cluster,
+        preflight,
+        namespace,
+        gateway,
+        statefulSetReplicas(existing ?? desired),
+      );
       preflight.done();
 
       ctx.output('statefulSet', target);

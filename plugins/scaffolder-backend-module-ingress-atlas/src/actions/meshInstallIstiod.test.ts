@@ -200,6 +200,17 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     );
     // Only key names are read: no value reaches the task log.
     expect(logs).not.toContain(pem);
+
+    // istiod also takes the kubernetes.io/tls layout.
+    store.update(secrets, {
+      ...store.get(secrets, 'istio-system', 'cacerts')!,
+      data: { 'tls.crt': pem, 'tls.key': pem, 'ca.crt': pem },
+    });
+    const tlsLayout = actionContext(input, { workspacePath: workspace.path });
+    await action.handler(tlsLayout.ctx);
+    expect(tlsLayout.recorded.logs.join('\n')).toContain(
+      'Preflight ok: istiod signs with the plug-in CA in Secret istio-system/cacerts',
+    );
   });
 
   it('refuses a TKE east-west gateway without an internal CLB', async () => {

@@ -204,6 +204,8 @@ const PLUGGED_IN_CA_KEYS = [
   'cert-chain.pem',
 ];
 
+const TLS_CA_KEYS = ['tls.crt', 'tls.key', 'ca.crt'];
+
 /**
  * Which root istiod will sign with. Without `istio-system/cacerts` istiod makes a self-signed
  * root of its own, and the next control plane cannot share this one's data plane: the trap a
@@ -237,7 +239,10 @@ async function checkRootCa(
     );
     return;
   }
-  const missing = PLUGGED_IN_CA_KEYS.filter(key => !cacerts!.data?.[key]);
+  // istiod also takes the kubernetes.io/tls layout (tls.crt, tls.key, ca.crt).
+  const missing = [PLUGGED_IN_CA_KEYS, TLS_CA_KEYS]
+    .map(keys => keys.filter(key => !cacerts!.data?.[key]))
+    .sort((a, b) => a.length - b.length)[0];
   preflight.check(
     missing.length === 0,
     `istiod signs with the plug-in CA in Secret ${ISTIO_NAMESPACE}/cacerts`,

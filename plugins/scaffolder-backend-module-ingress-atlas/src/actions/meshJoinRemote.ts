@@ -260,13 +260,20 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         });
       const secret = secretWith(reader);
       await checkKindsServed(primary, [secret], preflight);
-      if (apply) {
+      if (apply || !reader) {
+        // Creating the token Secret writes to the member too.
         preflight.check(
           member.hasCredentials,
           `cluster ${memberName} has credentials`,
-          `cluster ${memberName} has no credentials in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
+          `cluster ${memberName} has no credentials in ingressAtlas.clusters; ${
+            reader
+              ? 'leave apply off and merge the pull request instead'
+              : `create a kubernetes.io/service-account-token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT} there first`
+          }`,
         );
-        await checkKindsServed(member, [operator], preflight);
+        if (apply) {
+          await checkKindsServed(member, [operator], preflight);
+        }
       }
       preflight.done();
 

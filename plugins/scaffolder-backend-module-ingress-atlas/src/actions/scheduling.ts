@@ -162,7 +162,8 @@ export async function checkSchedulable(
         );
       }
     }
-    let fits = ports.length ? 1 : Infinity;
+    // One pod per node on the host network (its ports are the node's), or with host ports.
+    let fits = ports.length || podSpec.hostNetwork ? 1 : Infinity;
     for (const [resource, quantity] of requested) {
       const allocatable = node.status?.allocatable?.[resource];
       if (allocatable === undefined) {

@@ -152,21 +152,19 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
     manyHosts ? `${host}: ${text}` : text;
   const backends = [
     ...new Set(
-      exposure.paths.map(p => {
+      exposure.paths.flatMap(p => {
         const route = p.route ? routesById.get(p.route) : undefined;
-        return forHost(
-          p.host,
-          [
-            route && describeRoute(route),
-            describeTarget(p),
-            p.workload && describeWorkload(p.workload),
-          ]
-            .filter(Boolean)
-            .join(' → '),
-        );
+        const line = [
+          route && describeRoute(route),
+          describeTarget(p),
+          p.workload && describeWorkload(p.workload),
+        ]
+          .filter(Boolean)
+          .join(' → ');
+        return line ? [forHost(p.host, line)] : [];
       }),
     ),
-  ].filter(line => !line.endsWith(': '));
+  ];
   const tls = [
     ...new Map(
       exposure.paths.map(p => [forHost(p.host, describeTls(p.tls)), p.tls]),
