@@ -144,7 +144,7 @@ export function planDiff(plans: ObjectPlan[]): string {
 }
 
 /** On a replaced Secret's backup manifest: the Secret its values are kept in. */
-export const VALUES_KEPT_IN_ANNOTATION = 'ingress-atlas.io/values-kept-in';
+const VALUES_KEPT_IN_ANNOTATION = 'ingress-atlas.io/values-kept-in';
 /** On the copy: the Secret whose values it keeps. */
 const BACKUP_OF_ANNOTATION = 'ingress-atlas.io/backup-of';
 

@@ -214,6 +214,22 @@ describe('ingress-atlas:dns:cutover', () => {
     expect(await published()).toEqual([podEip(0), podEip(1), podEip(2)].sort());
   });
 
+  it('previews nothing for a gateway whose pods hold no EIPs yet, and refuses it for real', async () => {
+    const action = createDnsCutoverAction(world.options);
+    const fromGateway = {
+      domain: 'example.com',
+      subDomain: 'blog',
+      gateway: { cluster: 'tke-blog' },
+    };
+    const dry = actionContext(fromGateway, { dryRun: true });
+    await action.handler(dry.ctx);
+    expect(dry.recorded.outputs.diff).toBe('');
+    expect((await blogRecord()).Value).toBe('198.51.100.11');
+    await expect(
+      action.handler(actionContext(fromGateway).ctx),
+    ).rejects.toThrow(/the gateway StatefulSet does not exist/);
+  });
+
   it('refuses addresses and a gateway together', async () => {
     const action = createDnsCutoverAction(world.options);
     await expect(

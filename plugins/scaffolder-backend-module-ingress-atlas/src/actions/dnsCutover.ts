@@ -7,7 +7,6 @@ import { Clock, systemClock } from '../clock';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { readObject } from '../kube';
-import { allBound, describeAddresses, podEips } from '../tke';
 import {
   ActionOptions,
   Preflight,
@@ -20,6 +19,7 @@ import {
   tencentCloudOf,
 } from './common';
 import { Parsed, createAtlasAction } from './runner';
+import { confirmGatewayEips } from './gatewayEips';
 import { ChangeStep, Step, WaitStep, foundBefore } from './steps';
 import { checkedString } from './inputs';
 import { examples } from './dnsCutover.examples';
@@ -204,9 +204,8 @@ const inputSchema = {
 type Input = Parsed<typeof inputSchema>;
 
 /**
- * The EIPs of every pod of a gateway StatefulSet, once each pod is ready with one that the
- * cluster's cloud account holds and has bound: a pod annotation alone never decides where a
- * name points.
+ * The EIPs of every pod of a gateway StatefulSet, as the cluster's cloud account confirms them
+ * bound: a pod annotation alone never decides where a name points.
  */
 async function gatewayEipValues(
   options: ActionOptions,
@@ -214,69 +213,22 @@ async function gatewayEipValues(
   preflight: Preflight,
 ): Promise<string[]> {
   const cluster = await options.clusters.connect(gateway.cluster);
-  const target = `StatefulSet ${gateway.namespace}/${gateway.name} on cluster ${gateway.cluster}`;
-  const statefulSet = await readObject(cluster, {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    namespace: gateway.namespace,
-    name: gateway.name,
+  const { confirmed } = await confirmGatewayEips({
+    cluster,
+    cloud: tencentCloudOf(cluster),
+    statefulSet: await readObject(cluster, {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      namespace: gateway.namespace,
+      name: gateway.name,
+    }),
+    preflight,
   });
-  if (!statefulSet) {
-    preflight.fail(
-      `there is no ${target}: run ingress-atlas:gateway:bind-eip first`,
-    );
-    return [];
-  }
-  const eips = await podEips(cluster, statefulSet);
-  const states = eips
-    .map(
-      e => `${e.pod}: ${e.ready ? 'ready' : 'not ready'}, ${e.ip ?? 'no EIP'}`,
-    )
-    .join('; ');
-  if (!allBound(statefulSet, eips)) {
-    preflight.fail(
-      `not every pod of ${target} is ready with an EIP (${
-        states || 'no pods'
-      })`,
-    );
-    return [];
-  }
-  const cloud = tencentCloudOf(cluster);
-  const ips = eips.map(e => e.ip!);
-  if (!cloud || !cluster.region) {
-    preflight.fail(
-      `no Tencent Cloud account covers region ${
-        cluster.region ?? '(unset)'
-      } of cluster ${
-        cluster.name
-      }, so DescribeAddresses cannot confirm ${ips.join(', ')}`,
-    );
-    return [];
-  }
-  const addresses = await describeAddresses(cloud, cluster.region, ips);
-  const bound = addresses.filter(a => a.addressId && a.bound).map(a => a.ip);
-  preflight.check(
-    bound.length === ips.length,
-    `every pod of ${target} holds a bound EIP of the account: ${bound.join(
-      ', ',
-    )}`,
-    `not every pod EIP of ${target} is a bound EIP of the account (${addresses
-      .map(
-        a =>
-          `${a.ip}: ${a.addressId ? a.status : 'unknown to DescribeAddresses'}`,
-      )
-      .join('; ')})`,
-  );
-  return bound;
+  return confirmed;
 }
 
 /** The addresses to point at, each checked against the record type. */
 function valuesOf(input: Input, fromGateway: string[] = []): string[] {
-  if (input.gateway && (input.values || input.value)) {
-    throw new InputError(
-      'Invalid input to ingress-atlas:dns:cutover: give values (or value) or gateway, not both',
-    );
-  }
   const values = [
     ...new Set([
       ...(input.values ?? []),
@@ -612,7 +564,11 @@ export function createDnsCutoverAction(options: ActionOptions) {
     },
     async plan(ctx, { preflight }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
-      valuesOf(ctx.input); // refuses bad input before any cluster is read
+      if (ctx.input.gateway && (ctx.input.values || ctx.input.value)) {
+        throw new InputError(
+          'Invalid input to ingress-atlas:dns:cutover: give values (or value) or gateway, not both',
+        );
+      }
       const key = ['dns.cutover', domain, subDomain, recordType, line];
       // A resumed task moves the records to the addresses it found first, not to those of
       // pods that came or went since: its steps are keyed by record.
@@ -669,7 +625,10 @@ export function createDnsCutoverAction(options: ActionOptions) {
       const after = name.zoneLines(values.map(value => ({ value, ttl })));
       // Compared with the records before the task: a resumed task that finds the records moved
       // still has its waits and checks to finish.
-      const unchanged = name.zoneLines(previous) === after;
+      // A dry run before the gateway's pods hold EIPs has nothing to point at (a real run
+      // refuses in its preflight): it changes nothing rather than preview deleting the records.
+      const unchanged =
+        values.length === 0 || name.zoneLines(previous) === after;
       const previousValues = previous.map(r => r.value);
       ctx.output('previousValues', previousValues);
       ctx.output('previousValue', previousValues[0]);

@@ -53,31 +53,23 @@ export function gatewayEipsOf(
 }
 
 /**
- * Checks that a gateway answers on its pod EIPs before anything depends on them: every pod is
- * ready with `eip-public-ip`, DescribeAddresses reports each address bound, and (unless
- * skipped) each address accepts connections on `ports`. Problems go to `preflight`.
- *
- * The addresses come from a pod annotation, which anyone who can edit pods can set; so only
- * addresses that DescribeAddresses of the cluster's own cloud account knows are probed (an
- * annotation naming someone else's server never makes the backend connect to it), and only on
- * a real run: a dry run connects nowhere.
+ * The gateway's pod EIPs as the cluster's cloud account confirms them: every pod is ready with
+ * `eip-public-ip`, and DescribeAddresses reports each address bound. Problems go to
+ * `preflight`. `confirmed` holds the addresses the account knows: a pod annotation, which anyone
+ * who can edit pods can set, never decides alone where traffic or a probe goes.
  */
-export async function checkGatewayEips(options: {
+export async function confirmGatewayEips(options: {
   cluster: ConnectedCluster;
   cloud?: TencentCloud;
   statefulSet: KubeObject | undefined;
-  ports: number[];
-  probe?: ReachabilityProbe;
   preflight: Preflight;
-  dryRun: boolean;
-}): Promise<GatewayEip[]> {
-  const { cluster, cloud, statefulSet, ports, probe, preflight, dryRun } =
-    options;
+}): Promise<{ eips: GatewayEip[]; confirmed: string[] }> {
+  const { cluster, cloud, statefulSet, preflight } = options;
   if (!statefulSet) {
     preflight.failUnlessDryRun(
       'the gateway StatefulSet does not exist: run ingress-atlas:gateway:bind-eip first',
     );
-    return [];
+    return { eips: [], confirmed: [] };
   }
   const name = `${statefulSet.metadata!.namespace}/${
     statefulSet.metadata!.name
@@ -94,15 +86,12 @@ export async function checkGatewayEips(options: {
         podStates || 'no pods'
       })`,
     );
-    return [];
+    return { eips: [], confirmed: [] };
   }
   preflight.pass(
     `every pod of StatefulSet ${name} is ready with an EIP (${podStates})`,
   );
   const ips = eips.map(e => e.ip!);
-  let result = gatewayEipsOf(eips, []);
-  /** Addresses the cloud account of the cluster holds as EIPs: the only ones ever probed. */
-  let confirmed: string[] = [];
   if (!cloud || !cluster.region) {
     preflight.fail(
       `no Tencent Cloud account covers region ${
@@ -111,20 +100,42 @@ export async function checkGatewayEips(options: {
         cluster.name
       }, so DescribeAddresses cannot confirm that ${ips.join(', ')} are bound`,
     );
-  } else {
-    const addresses = await describeAddresses(cloud, cluster.region, ips);
-    result = gatewayEipsOf(eips, addresses);
-    confirmed = addresses.filter(a => a.addressId).map(a => a.ip);
-    for (const address of addresses) {
-      preflight.check(
-        address.bound,
-        `EIP ${address.ip} (${address.addressId}) is ${address.status}`,
-        address.addressId
-          ? `EIP ${address.ip} (${address.addressId}) is ${address.status}, not bound`
-          : `DescribeAddresses does not know ${address.ip}`,
-      );
-    }
+    return { eips: gatewayEipsOf(eips, []), confirmed: [] };
   }
+  const addresses = await describeAddresses(cloud, cluster.region, ips);
+  for (const address of addresses) {
+    preflight.check(
+      address.bound,
+      `EIP ${address.ip} (${address.addressId}) is ${address.status}`,
+      address.addressId
+        ? `EIP ${address.ip} (${address.addressId}) is ${address.status}, not bound`
+        : `DescribeAddresses does not know ${address.ip}`,
+    );
+  }
+  return {
+    eips: gatewayEipsOf(eips, addresses),
+    confirmed: addresses.filter(a => a.addressId).map(a => a.ip),
+  };
+}
+
+/**
+ * Checks that a gateway answers on its pod EIPs before anything depends on them: the EIPs as
+ * confirmGatewayEips confirms them, and (unless skipped) each confirmed address accepts
+ * connections on `ports`, probed only on a real run: a dry run connects nowhere.
+ */
+export async function checkGatewayEips(options: {
+  cluster: ConnectedCluster;
+  cloud?: TencentCloud;
+  statefulSet: KubeObject | undefined;
+  ports: number[];
+  probe?: ReachabilityProbe;
+  preflight: Preflight;
+  dryRun: boolean;
+}): Promise<GatewayEip[]> {
+  const { ports, probe, preflight, dryRun } = options;
+  const { eips: result, confirmed } = await confirmGatewayEips(options);
+  if (result.length === 0) return result;
+  const ips = result.map(e => e.ip);
   if (!probe) {
     preflight.warn(
       `Reachability check skipped (checkReachability: false): ${ips.join(
