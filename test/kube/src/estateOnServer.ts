@@ -20,7 +20,10 @@ export interface Rejection {
   message: string;
 }
 
-export function refOf(object: KubeObject): string {
+export function refOf(object: {
+  kind?: string;
+  metadata: { namespace?: string; name?: string };
+}): string {
   const { namespace, name } = object.metadata;
   return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }

@@ -76,6 +76,46 @@ describe('manifests', () => {
     expect(skipped).toEqual({ 'cert-manager.io/v1 Certificate': 1 });
   });
 
+  it('reads objects as an API server would hold them: defaults filled in, listed by namespace and name', () => {
+    const objects = parseManifests(
+      [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: { name: web, namespace: shop }',
+        'spec: { ports: [{ port: 80 }, { port: 53, protocol: UDP, targetPort: dns }] }',
+        '---',
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: { name: api, namespace: shop }',
+        'spec: { type: LoadBalancer, ports: [{ port: 443, targetPort: 8443 }] }',
+        '---',
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata: { name: zeta, namespace: blog }',
+        'spec: { ports: [{ port: 8080 }] }',
+      ].join('\n'),
+      'services.yaml',
+    ).map(o => o.object);
+    const services = toInventory(
+      objects,
+      { name: 'c', source: 'manifests', provider: 'generic' },
+      '2026-01-01T00:00:00Z',
+    ).inventory.objects.services!;
+    expect(
+      services.map(s => `${s.metadata.namespace}/${s.metadata.name}`),
+    ).toEqual(['blog/zeta', 'shop/api', 'shop/web']);
+    const web = services[2].spec;
+    expect(web.type).toBe('ClusterIP');
+    expect(web.ports).toEqual([
+      { port: 80, protocol: 'TCP', targetPort: 80 },
+      { port: 53, protocol: 'UDP', targetPort: 'dns' },
+    ]);
+    expect(services[1].spec).toMatchObject({
+      type: 'LoadBalancer',
+      ports: [{ port: 443, protocol: 'TCP', targetPort: 8443 }],
+    });
+  });
+
   it('keeps certificate expiry and drops every byte of Secret data, last-applied copies included', async () => {
     const { inventory } = await loadManifestCluster(
       [path.join(FIXTURES, 'tke-saas-primary'), path.join(FIXTURES, 'edge')],

@@ -11,6 +11,7 @@ import { certificateOf, secretMetadataOnly } from '../collection/certificates';
 import { admitObject } from '../collection/objectShapes';
 import { withoutNoise } from '../collection/withoutNoise';
 import { SkippedDocument } from './parseManifests';
+import { byStorageKey, withServerDefaults } from './serverDefaults';
 
 function groupOf(apiVersion: string | undefined): string {
   const parts = (apiVersion ?? 'v1').split('/');
@@ -127,7 +128,7 @@ export function toInventory(
       });
       continue;
     }
-    let object = withoutNoise(admitted.object);
+    let object = withServerDefaults(kind, withoutNoise(admitted.object));
     if (COLLECTED_KINDS[kind].namespaced && !object.metadata.namespace) {
       object = {
         ...object,
@@ -141,6 +142,8 @@ export function toInventory(
     }
     (byKind[kind] ??= []).push(object);
   }
+  for (const list of Object.values(byKind)) list?.sort(byStorageKey);
+  certificates.sort((a, b) => (a.secret < b.secret ? -1 : 1));
   return {
     inventory: {
       cluster: descriptor,

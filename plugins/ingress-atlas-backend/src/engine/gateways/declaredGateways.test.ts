@@ -76,14 +76,15 @@ describe('a Gateway whose workload is not in the input', () => {
     expect(
       gateway?.listeners.map(l => [l.port, l.protocol, l.hosts, l.tls?.mode]),
     ).toEqual([
-      [15012, 'TLS', ['*'], 'PASSTHROUGH'],
+      // By Gateway, in the order a cluster lists them (cross-network-gateway, istiod-gateway).
       [15443, 'TLS', ['*.local'], 'AUTO_PASSTHROUGH'],
+      [15012, 'TLS', ['*'], 'PASSTHROUGH'],
     ]);
     // Both Gateways select the same proxy: one gateway, east-west by its AUTO_PASSTHROUGH.
     expect(gateway?.name).toBe('selector:istio=eastwestgateway');
     expect(gateway?.configs.map(c => c.name)).toEqual([
-      'istiod-gateway',
       'cross-network-gateway',
+      'istiod-gateway',
     ]);
     expect(gateway?.eastWest).toBe(true);
     const route = model.routes.find(r => r.name === 'istiod-vs');
