@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { RunningCluster } from '@ingress-atlas/sandbox';
+import { RunningCluster, readManifests } from '@ingress-atlas/sandbox';
 import {
   SandboxAtlas,
   startSandboxAtlas,
@@ -370,6 +370,10 @@ describe('one malformed object', () => {
       atlas = await startSandboxAtlas({ features: [ingressAtlasPlugin] });
       edge = atlas.sandbox.running.find(c => c.name === 'edge')!;
       store(WELL_FORMED[0]);
+      // HTTPRoutes exist only on clusters with the Gateway API CRDs, which edge's estate does not declare.
+      readManifests(path.join(REPO_ROOT, 'test/kube/crds/gateway-api')).forEach(
+        store,
+      );
     });
     afterAll(async () => {
       await atlas?.stop();

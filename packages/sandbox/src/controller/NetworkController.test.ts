@@ -278,6 +278,88 @@ describe('workloads', () => {
     ).rejects.toMatchObject({ code: 404 });
   });
 
+  it('gives each pod the QoS class Kubernetes computes from its containers and init containers', async () => {
+    const limited = { limits: { cpu: '500m', memory: '256Mi' } };
+    const container = (name: string, resources?: object) => ({
+      name,
+      image: `example/${name}:1`,
+      ...(resources ? { resources } : {}),
+    });
+    const cases: Array<[string, object, string]> = [
+      ['plain', { containers: [container('plain')] }, 'BestEffort'],
+      [
+        'exact',
+        {
+          containers: [
+            container('exact', limited),
+            container('proxy', {
+              limits: { cpu: '1', memory: '1Gi' },
+              requests: { cpu: '1000m', memory: '1024Mi' },
+            }),
+          ],
+          initContainers: [
+            container('init', {
+              limits: { cpu: '0.5', memory: '256Mi' },
+              requests: { cpu: '500m' },
+            }),
+          ],
+        },
+        'Guaranteed',
+      ],
+      [
+        'unlimited-init',
+        {
+          containers: [container('unlimited-init', limited)],
+          initContainers: [container('init')],
+        },
+        'Burstable',
+      ],
+      [
+        'requests-below',
+        {
+          containers: [
+            container('requests-below', {
+              ...limited,
+              requests: { cpu: '100m' },
+            }),
+          ],
+        },
+        'Burstable',
+      ],
+      [
+        'cpu-only',
+        { containers: [container('cpu-only', { requests: { cpu: '100m' } })] },
+        'Burstable',
+      ],
+      [
+        'pending',
+        {
+          containers: [container('pending', limited)],
+          nodeSelector: { role: 'gpu' },
+        },
+        'Guaranteed',
+      ],
+    ];
+    for (const [name, podSpec] of cases) {
+      await apps.createNamespacedDeployment({
+        namespace: 'apps',
+        body: deployment(name, 1, podSpec),
+      });
+    }
+    const classes = await Promise.all(
+      cases.map(async ([name]) => [
+        name,
+        (await podsOf(name))[0].status?.qosClass,
+      ]),
+    );
+    expect(classes).toEqual(cases.map(([name, , qos]) => [name, qos]));
+    const [exact] = await podsOf('exact');
+    expect(exact.spec!.containers[0].resources).toEqual({
+      ...limited,
+      requests: limited.limits,
+    });
+  });
+
   it('leaves pods Pending when no node fits, and replaces pods of a changed template', async () => {
     await apps.createNamespacedDeployment({
       namespace: 'apps',

@@ -1,4 +1,5 @@
 import type { ClusterSpec, NodeSpec } from '../estate';
+import { podQosClass } from '../kube/podQos';
 import type { ResourceType } from '../kube/resources';
 import { KubeObject, ObjectStore, now } from '../kube/store';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
@@ -27,11 +28,12 @@ const IGNORED_KINDS = new Set([
   'Gateway',
   'VirtualService',
   'DestinationRule',
-  'HTTPRoute',
   'IstioOperator',
   'Ingress',
   'IngressClass',
   'ValidatingWebhookConfiguration',
+  'EndpointSlice',
+  'CustomResourceDefinition',
 ]);
 
 /** Per node: host ports in use (hostNetwork or hostPort) and how many pods run there. */
@@ -92,7 +94,11 @@ export class NetworkController {
       'eipclaims',
     );
     this.#store.subscribe(event => {
-      if (!IGNORED_KINDS.has(event.resource.kind)) {
+      // Custom resources are never its business (EIPClaims are built in).
+      if (
+        !IGNORED_KINDS.has(event.resource.kind) &&
+        !event.resource.definedBy
+      ) {
         this.#dirty = true;
       }
       if (event.resource.kind === 'Secret' && event.type !== 'DELETED') {
@@ -379,7 +385,7 @@ export class NetworkController {
               lastTransitionTime: startTime,
             },
           ],
-          qosClass: 'BestEffort',
+          qosClass: podQosClass(spec),
         },
       };
     }
@@ -426,7 +432,7 @@ export class NetworkController {
           restartCount: 0,
           state: { running: { startedAt: startTime } },
         })),
-        qosClass: 'BestEffort',
+        qosClass: podQosClass(spec),
       },
     };
   }

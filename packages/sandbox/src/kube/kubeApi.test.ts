@@ -11,7 +11,8 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import http from 'node:http';
-import type { ClusterSpec } from '../estate';
+import { join } from 'node:path';
+import { ClusterSpec, readManifests } from '../estate';
 import { sandboxKubeconfig } from '../kubeconfig';
 import { RunningCluster, startCluster } from './startCluster';
 
@@ -100,6 +101,48 @@ function rawGet(
     );
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', reject);
+  });
+}
+
+/** A request as sent, body and media type included, with the admin token. */
+function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { contentType?: string; url?: string } = {},
+) {
+  let payload: Buffer | undefined;
+  if (body !== undefined) {
+    payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  }
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const outgoing = http.request(
+      `${options.url ?? cluster.url}${path}`,
+      {
+        method,
+        headers: {
+          Authorization: 'Bearer admin-token',
+          ...(payload
+            ? {
+                'Content-Type': options.contentType ?? 'application/json',
+                'Content-Length': payload.length,
+              }
+            : {}),
+        },
+      },
+      response => {
+        let text = '';
+        response.on('data', chunk => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            body: text ? JSON.parse(text) : undefined,
+          }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
   });
 }
 
@@ -847,5 +890,426 @@ describe('server-side apply', () => {
     );
     expect(dry.spec.servers).toEqual([https]);
     expect(cluster.store.revision).toBe(revision);
+  });
+});
+
+describe('defaults', () => {
+  it('fills in what the API server defaults in pods, pod templates and Services, and keeps what was set', async () => {
+    const limits = { cpu: '500m', memory: '256Mi' };
+    const podSpec = {
+      initContainers: [{ name: 'init', image: 'busybox:latest' }],
+      containers: [
+        {
+          name: 'web',
+          image: 'registry.example.com:5000/web',
+          ports: [{ containerPort: 8080 }],
+          resources: { limits },
+        },
+        {
+          name: 'pinned',
+          image: 'registry.example.com:5000/proxy:1.2',
+          imagePullPolicy: 'Never',
+          ports: [{ containerPort: 53, protocol: 'UDP' }],
+        },
+        { name: 'digest', image: `proxy@sha256:${'0'.repeat(64)}` },
+      ],
+      dnsPolicy: 'Default',
+    };
+    const pod = await send('POST', '/api/v1/namespaces/team-a/pods', {
+      metadata: { name: 'web' },
+      spec: podSpec,
+    });
+    expect(pod.status).toBe(201);
+    const containerDefaults = {
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+    };
+    expect(pod.body.spec).toMatchObject({
+      dnsPolicy: 'Default',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+      securityContext: {},
+      enableServiceLinks: true,
+      initContainers: [{ ...containerDefaults, imagePullPolicy: 'Always' }],
+      containers: [
+        {
+          ...containerDefaults,
+          imagePullPolicy: 'Always',
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+          resources: { limits, requests: limits },
+        },
+        {
+          ...containerDefaults,
+          imagePullPolicy: 'Never',
+          ports: [{ containerPort: 53, protocol: 'UDP' }],
+        },
+        { ...containerDefaults, imagePullPolicy: 'IfNotPresent' },
+      ],
+    });
+
+    const deployment = await send(
+      'POST',
+      '/apis/apps/v1/namespaces/team-a/deployments',
+      {
+        metadata: { name: 'web' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: podSpec },
+        },
+      },
+    );
+    const template = deployment.body.spec.template.spec;
+    expect(template).toMatchObject({
+      dnsPolicy: 'Default',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+      securityContext: {},
+    });
+    expect(template.containers[0]).toMatchObject({
+      ...containerDefaults,
+      imagePullPolicy: 'Always',
+      ports: [{ containerPort: 8080, protocol: 'TCP' }],
+    });
+    // Requests taken from limits and service links are defaults of pods, not of templates.
+    expect(template.containers[0].resources).toEqual({ limits });
+    expect(template.enableServiceLinks).toBeUndefined();
+
+    const service = await send('POST', '/api/v1/namespaces/team-a/services', {
+      metadata: { name: 'web' },
+      spec: {
+        selector: { app: 'web' },
+        ports: [
+          { name: 'http', port: 80 },
+          { name: 'dns', port: 53, targetPort: 'dns', protocol: 'UDP' },
+        ],
+      },
+    });
+    expect(service.body.spec).toMatchObject({
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ports: [
+        { name: 'http', port: 80, targetPort: 80, protocol: 'TCP' },
+        { name: 'dns', port: 53, targetPort: 'dns', protocol: 'UDP' },
+      ],
+    });
+    const balanced = await send('POST', '/api/v1/namespaces/team-a/services', {
+      metadata: { name: 'public' },
+      spec: {
+        type: 'LoadBalancer',
+        sessionAffinity: 'ClientIP',
+        ports: [{ port: 443 }],
+      },
+    });
+    expect(balanced.body.spec).toMatchObject({
+      type: 'LoadBalancer',
+      sessionAffinity: 'ClientIP',
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+      externalTrafficPolicy: 'Cluster',
+      allocateLoadBalancerNodePorts: true,
+    });
+  });
+});
+
+describe('validation', () => {
+  it('refuses owner references without a uid with 422 Invalid, on create, patch and apply', async () => {
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner' };
+    const refusal = (name: string) => ({
+      status: 422,
+      body: expect.objectContaining({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'Invalid',
+        code: 422,
+        message: `ConfigMap "${name}" is invalid: metadata.ownerReferences.uid: Invalid value: "": must not be empty`,
+        details: {
+          name,
+          kind: 'ConfigMap',
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: 'Invalid value: "": must not be empty',
+              field: 'metadata.ownerReferences.uid',
+            },
+          ],
+        },
+      }),
+    });
+    for (const ownerReferences of [[owner], [{ ...owner, uid: '' }]]) {
+      expect(
+        await send('POST', '/api/v1/namespaces/team-a/configmaps', {
+          metadata: { name: 'owned', ownerReferences },
+        }),
+      ).toEqual(refusal('owned'));
+    }
+    expect(
+      (await send('GET', '/api/v1/namespaces/team-a/configmaps/owned')).status,
+    ).toBe(404);
+
+    await send('POST', '/api/v1/namespaces/team-a/configmaps', {
+      metadata: { name: 'later' },
+    });
+    expect(
+      await send(
+        'PATCH',
+        '/api/v1/namespaces/team-a/configmaps/later',
+        { metadata: { ownerReferences: [owner] } },
+        { contentType: 'application/merge-patch+json' },
+      ),
+    ).toEqual(refusal('later'));
+    expect(
+      await send(
+        'PATCH',
+        '/api/v1/namespaces/team-a/configmaps/applied?fieldManager=test',
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'applied', ownerReferences: [owner] },
+        },
+        { contentType: 'application/apply-patch+yaml' },
+      ),
+    ).toEqual(refusal('applied'));
+
+    const owned = await send('POST', '/api/v1/namespaces/team-a/configmaps', {
+      metadata: {
+        name: 'owned',
+        ownerReferences: [
+          { ...owner, uid: '6b1e2f8a-0000-4000-8000-000000000001' },
+        ],
+      },
+    });
+    expect(owned.status).toBe(201);
+  });
+
+  it('refuses Endpoints and EndpointSlices with link-local or loopback addresses with 422 Invalid', async () => {
+    const endpoints = (name: string, ip: string, key = 'addresses') => ({
+      metadata: { name },
+      subsets: [{ [key]: [{ ip }], ports: [{ port: 443 }] }],
+    });
+    for (const [ip, range, key] of [
+      ['169.254.169.254', 'link-local range (169.254.0.0/16, fe80::/10)'],
+      ['fe80::1', 'link-local range (169.254.0.0/16, fe80::/10)'],
+      ['127.0.0.1', 'loopback range (127.0.0.0/8, ::1/128)'],
+      ['::1', 'loopback range (127.0.0.0/8, ::1/128)', 'notReadyAddresses'],
+    ]) {
+      const answer = await send(
+        'POST',
+        '/api/v1/namespaces/team-a/endpoints',
+        endpoints('metadata-service', ip, key),
+      );
+      expect([ip, answer.status, answer.body.reason]).toEqual([
+        ip,
+        422,
+        'Invalid',
+      ]);
+      expect(answer.body.message).toBe(
+        `Endpoints "metadata-service" is invalid: subsets[0].${
+          key ?? 'addresses'
+        }[0].ip: Invalid value: "${ip}": may not be in the ${range}`,
+      );
+    }
+
+    const slice = (name: string, addressType: string, address: string) => ({
+      metadata: {
+        name,
+        labels: { 'kubernetes.io/service-name': 'metadata-service' },
+      },
+      addressType,
+      endpoints: [{ addresses: [address] }],
+      ports: [{ port: 443 }],
+    });
+    const slices = '/apis/discovery.k8s.io/v1/namespaces/team-a/endpointslices';
+    const linkLocal = await send(
+      'POST',
+      slices,
+      slice('metadata-v4', 'IPv4', '169.254.169.254'),
+    );
+    expect(linkLocal).toEqual({
+      status: 422,
+      body: expect.objectContaining({
+        reason: 'Invalid',
+        message:
+          'EndpointSlice.discovery.k8s.io "metadata-v4" is invalid: endpoints[0].addresses[0]: Invalid value: "169.254.169.254": may not be in the link-local range (169.254.0.0/16, fe80::/10)',
+        details: expect.objectContaining({
+          group: 'discovery.k8s.io',
+          kind: 'EndpointSlice',
+        }),
+      }),
+    });
+    expect(
+      (await send('POST', slices, slice('metadata-v6', 'IPv6', 'fe80::a')))
+        .status,
+    ).toBe(422);
+
+    expect(
+      (
+        await send(
+          'POST',
+          '/api/v1/namespaces/team-a/endpoints',
+          endpoints('external', '10.3.0.7'),
+        )
+      ).status,
+    ).toBe(201);
+    const accepted = await send(
+      'POST',
+      slices,
+      slice('external-v4', 'IPv4', '10.3.0.7'),
+    );
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.ports).toEqual([
+      { name: '', port: 443, protocol: 'TCP' },
+    ]);
+  });
+
+  it('answers a protobuf body, which it cannot decode, with 415 Unsupported Media Type', async () => {
+    const protobuf = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f]);
+    for (const [method, path] of [
+      ['POST', '/api/v1/namespaces/team-a/configmaps'],
+      ['PUT', '/api/v1/namespaces/team-a/services/svc-00'],
+      ['PATCH', '/api/v1/namespaces/team-a/services/svc-00'],
+      ['DELETE', '/api/v1/namespaces/team-a/services/svc-00'],
+    ]) {
+      const answer = await send(method, path, protobuf, {
+        contentType: 'application/vnd.kubernetes.protobuf',
+      });
+      expect([method, answer.status]).toEqual([method, 415]);
+      expect(answer.body).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'UnsupportedMediaType',
+        code: 415,
+        message: expect.stringContaining(
+          'the body of the request was in an unknown format - accepted media types include: ',
+        ),
+      });
+    }
+    expect(
+      (
+        await send('POST', '/api/v1/namespaces/team-a/configmaps', protobuf, {
+          contentType: 'application/vnd.kubernetes.protobuf',
+        })
+      ).body.message,
+    ).toContain('application/json, application/yaml');
+    expect(
+      (await send('GET', '/api/v1/namespaces/team-a/services/svc-00')).status,
+    ).toBe(200);
+  });
+});
+
+describe('Gateway API', () => {
+  const gatewayApiCrds = () =>
+    readManifests(join(__dirname, '../../../../test/kube/crds/gateway-api'));
+  const route = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web', namespace: 'team-a' },
+    spec: {
+      hostnames: ['web.example.com'],
+      rules: [{ backendRefs: [{ name: 'svc-00', port: 80 }] }],
+    },
+  };
+  const routes =
+    '/apis/gateway.networking.k8s.io/v1/namespaces/team-a/httproutes';
+
+  it('serves no Gateway API kind on a cluster without its CustomResourceDefinitions', async () => {
+    const { body } = await send('GET', '/apis');
+    expect(body.groups.map((g: any) => g.name)).not.toContain(
+      'gateway.networking.k8s.io',
+    );
+    for (const path of [
+      '/apis/gateway.networking.k8s.io',
+      '/apis/gateway.networking.k8s.io/v1',
+      '/apis/gateway.networking.k8s.io/v1/httproutes',
+      '/apis/gateway.networking.k8s.io/v1/namespaces/team-a/gateways',
+    ]) {
+      expect([path, (await send('GET', path)).status]).toEqual([path, 404]);
+    }
+    expect((await send('POST', routes, route)).status).toBe(404);
+  });
+
+  it('serves the kinds of the Gateway API CustomResourceDefinitions created through the API, until they are deleted', async () => {
+    for (const crd of gatewayApiCrds()) {
+      const created = await send(
+        'POST',
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        crd,
+      );
+      expect([crd.metadata.name, created.status]).toEqual([
+        crd.metadata.name,
+        201,
+      ]);
+    }
+    const group = await send('GET', '/apis/gateway.networking.k8s.io');
+    expect(group.body.preferredVersion.version).toBe('v1');
+    expect(group.body.versions.map((v: any) => v.version)).toEqual([
+      'v1',
+      'v1beta1',
+    ]);
+    const { body: resources } = await send(
+      'GET',
+      '/apis/gateway.networking.k8s.io/v1',
+    );
+    expect(resources.resources.map((r: any) => r.name).sort()).toEqual([
+      'backendtlspolicies',
+      'gatewayclasses',
+      'gateways',
+      'grpcroutes',
+      'httproutes',
+      'listenersets',
+      'referencegrants',
+      'tcproutes',
+      'tlsroutes',
+      'udproutes',
+    ]);
+    expect(resources.resources.find((r: any) => r.name === 'gateways')).toEqual(
+      expect.objectContaining({
+        kind: 'Gateway',
+        namespaced: true,
+        shortNames: ['gtw'],
+        categories: ['gateway-api'],
+      }),
+    );
+
+    expect((await send('POST', routes, route)).status).toBe(201);
+    const read = await send(
+      'GET',
+      '/apis/gateway.networking.k8s.io/v1beta1/namespaces/team-a/httproutes/web',
+    );
+    expect(read.body).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'HTTPRoute',
+      spec: route.spec,
+    });
+
+    const deleted = await send(
+      'DELETE',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httproutes.gateway.networking.k8s.io',
+    );
+    expect(deleted.status).toBe(200);
+    expect((await send('GET', routes)).status).toBe(404);
+    expect(
+      (await send('GET', '/apis/gateway.networking.k8s.io/v1/gateways')).status,
+    ).toBe(200);
+  });
+
+  it('serves them from the start on a cluster whose manifests declare the CustomResourceDefinitions', async () => {
+    const declared = await startCluster({
+      spec: { ...spec, name: 'with-gateway-api' },
+      objects: [
+        route,
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+        ...gatewayApiCrds(),
+      ],
+    });
+    try {
+      const { status, body } = await send('GET', routes, undefined, {
+        url: declared.url,
+      });
+      expect(status).toBe(200);
+      expect(body.items.map((r: any) => r.metadata.name)).toEqual(['web']);
+    } finally {
+      await declared.stop();
+    }
   });
 });

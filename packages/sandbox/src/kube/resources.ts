@@ -11,6 +11,8 @@ export interface ResourceType {
   categories?: string[];
   /** Only served on clusters with VPC-CNI (the TKE network CRDs). */
   vpcCniOnly?: boolean;
+  /** Served because of this CustomResourceDefinition (by name), not built in. */
+  definedBy?: string;
 }
 
 export const VERBS = [
@@ -107,6 +109,26 @@ export const RESOURCE_TYPES: ResourceType[] = [
     namespaced: true,
     shortNames: ['deploy'],
     categories: ['all'],
+  },
+  {
+    group: 'discovery.k8s.io',
+    versions: ['v1'],
+    plural: 'endpointslices',
+    singular: 'endpointslice',
+    kind: 'EndpointSlice',
+    namespaced: true,
+  },
+  // Gateway API kinds, like any others outside Kubernetes and the vendors' add-ons listed here,
+  // are served only while their CustomResourceDefinitions are stored (see resourceTypeOfCrd).
+  {
+    group: 'apiextensions.k8s.io',
+    versions: ['v1'],
+    plural: 'customresourcedefinitions',
+    singular: 'customresourcedefinition',
+    kind: 'CustomResourceDefinition',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
   },
   // Kinds Backstage's Kubernetes plugin lists for every entity; the estates hold none of them.
   {
@@ -250,25 +272,6 @@ export const RESOURCE_TYPES: ResourceType[] = [
     categories: ['istio-io', 'networking-istio-io'],
   },
   {
-    group: 'gateway.networking.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    plural: 'gateways',
-    singular: 'gateway',
-    kind: 'Gateway',
-    namespaced: true,
-    shortNames: ['gtw'],
-    categories: ['gateway-api'],
-  },
-  {
-    group: 'gateway.networking.k8s.io',
-    versions: ['v1', 'v1beta1'],
-    plural: 'httproutes',
-    singular: 'httproute',
-    kind: 'HTTPRoute',
-    namespaced: true,
-    categories: ['gateway-api'],
-  },
-  {
     group: 'rbac.authorization.k8s.io',
     versions: ['v1'],
     plural: 'clusterrolebindings',
@@ -296,6 +299,63 @@ export const RESOURCE_TYPES: ResourceType[] = [
     vpcCniOnly: true,
   },
 ];
+
+/**
+ * The type a CustomResourceDefinition adds, serving the versions it marks served (most
+ * preferred first); undefined when it serves none or misses its names.
+ */
+export function resourceTypeOfCrd(crd: {
+  metadata: { name: string };
+  spec?: any;
+}): ResourceType | undefined {
+  const { group, names, scope, versions } = crd.spec ?? {};
+  const served = (Array.isArray(versions) ? versions : [])
+    .filter(version => version?.served && typeof version.name === 'string')
+    .map(version => version.name as string)
+    .sort(compareVersions);
+  if (
+    typeof group !== 'string' ||
+    typeof names?.plural !== 'string' ||
+    typeof names.kind !== 'string' ||
+    served.length === 0
+  ) {
+    return undefined;
+  }
+  return {
+    group,
+    versions: served,
+    plural: names.plural,
+    singular: names.singular || names.kind.toLowerCase(),
+    kind: names.kind,
+    namespaced: scope !== 'Cluster',
+    ...(Array.isArray(names.shortNames)
+      ? { shortNames: names.shortNames }
+      : {}),
+    ...(Array.isArray(names.categories)
+      ? { categories: names.categories }
+      : {}),
+    definedBy: crd.metadata.name,
+  };
+}
+
+/**
+ * Kubernetes' version priority, highest first: GA before beta before alpha, higher numbers
+ * first within each (v2, v1, v1beta2, v1beta1, v1alpha1), then other names alphabetically.
+ */
+export function compareVersions(a: string, b: string): number {
+  const parse = (version: string) => {
+    const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(version);
+    if (!match) return undefined;
+    const stability = ['alpha', 'beta', undefined].indexOf(match[2]);
+    return [stability, Number(match[1]), Number(match[3] ?? 0)];
+  };
+  const [x, y] = [parse(a), parse(b)];
+  if (!x || !y) {
+    if (x) return -1;
+    return y ? 1 : a.localeCompare(b);
+  }
+  return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
+}
 
 /** `apps/v1`, or `v1` for the core group. */
 export function apiVersionOf(group: string, version: string): string {

@@ -12,12 +12,14 @@ import {
   ResourceType,
   VERBS,
   apiVersionOf,
+  compareVersions,
   splitApiVersion,
 } from './resources';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { KubeError, kubeErrors } from './status';
 import { KubeObject, ObjectStore, StoredEntry } from './store';
 import { toTable, wantsTable } from './tables';
+import { validateObject } from './validation';
 
 /** Who may call a cluster: bearer tokens, and per-token refusals (`403 Forbidden`). */
 export interface ClusterAuth {
@@ -172,7 +174,10 @@ export function createKubeApi(options: KubeApiOptions) {
         const body = checkBody(await readObject(req), target);
         const created = store.create(
           target.type,
-          recordUpdate({ live: undefined, next: body, manager, apiVersion }),
+          valid(
+            target,
+            recordUpdate({ live: undefined, next: body, manager, apiVersion }),
+          ),
           { dryRun },
         );
         written(dryRun);
@@ -188,7 +193,12 @@ export function createKubeApi(options: KubeApiOptions) {
         );
         const updated = store.update(
           target.type,
-          live ? recordUpdate({ live, next: body, manager, apiVersion }) : body,
+          valid(
+            target,
+            live
+              ? recordUpdate({ live, next: body, manager, apiVersion })
+              : body,
+          ),
           { dryRun },
         );
         written(dryRun);
@@ -218,8 +228,8 @@ export function createKubeApi(options: KubeApiOptions) {
             next.metadata.resourceVersion = config.metadata.resourceVersion;
           }
           const stored = current
-            ? store.update(target.type, next, { dryRun })
-            : store.create(target.type, next, { dryRun });
+            ? store.update(target.type, valid(target, next), { dryRun })
+            : store.create(target.type, valid(target, next), { dryRun });
           written(dryRun);
           sendJson(res, current ? 200 : 201, inVersion(stored, target));
           return;
@@ -232,12 +242,15 @@ export function createKubeApi(options: KubeApiOptions) {
         );
         const updated = store.update(
           target.type,
-          recordUpdate({
-            live: current,
-            next: checkBody(patched, target),
-            manager,
-            apiVersion,
-          }),
+          valid(
+            target,
+            recordUpdate({
+              live: current,
+              next: checkBody(patched, target),
+              manager,
+              apiVersion,
+            }),
+          ),
           { dryRun },
         );
         written(dryRun);
@@ -319,7 +332,7 @@ export function createKubeApi(options: KubeApiOptions) {
     const groupInfo = (group: string) => {
       const versions = [
         ...new Set(byGroup.get(group)!.flatMap(t => t.versions)),
-      ];
+      ].sort(compareVersions);
       const entries = versions.map(version => ({
         groupVersion: `${group}/${version}`,
         version,
@@ -685,6 +698,11 @@ function parseDryRun(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
+function valid(target: Target, object: KubeObject): KubeObject {
+  validateObject(target.type, object);
+  return object;
+}
+
 /** Checks what the URL says against the body, like the API server does before storing. */
 function checkBody(body: KubeObject, target: Target): KubeObject {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -771,14 +789,13 @@ function applyPatch(
   body: string,
 ): KubeObject {
   const mediaType = mediaTypeOf(contentType);
-  const patch = parseJson(body);
   switch (mediaType) {
     case 'application/merge-patch+json':
-      return mergePatch(current, patch);
+      return mergePatch(current, parseJson(body));
     case 'application/strategic-merge-patch+json':
-      return strategicMergePatch(current, patch);
+      return strategicMergePatch(current, parseJson(body));
     case 'application/json-patch+json':
-      return jsonPatch(current, patch);
+      return jsonPatch(current, parseJson(body));
     default:
       throw kubeErrors.unsupportedMediaType(mediaType);
   }
@@ -826,11 +843,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What a create, replace or delete body may be in: JSON (the default) or YAML; not protobuf. */
+const BODY_TYPES = ['application/json', 'application/yaml'];
+
+function bodyMediaType(req: IncomingMessage): string {
+  const mediaType = mediaTypeOf(req.headers['content-type']) || BODY_TYPES[0];
+  if (!BODY_TYPES.includes(mediaType)) {
+    throw kubeErrors.unsupportedMediaType(mediaType, BODY_TYPES);
+  }
+  return mediaType;
+}
+
 async function readObject(req: IncomingMessage): Promise<KubeObject> {
+  const mediaType = bodyMediaType(req);
   const body = await readBody(req);
-  return /yaml/.test(req.headers['content-type'] ?? '')
-    ? YAML.parse(body)
-    : parseJson(body);
+  return mediaType === 'application/yaml' ? YAML.parse(body) : parseJson(body);
 }
 
 async function readDeleteOptions(req: IncomingMessage): Promise<{
@@ -838,7 +865,10 @@ async function readDeleteOptions(req: IncomingMessage): Promise<{
   preconditions?: { resourceVersion?: string; uid?: string };
 }> {
   const body = await readBody(req);
-  return body.trim() ? parseJson(body) : {};
+  if (!body.trim()) return {};
+  return bodyMediaType(req) === 'application/yaml'
+    ? YAML.parse(body)
+    : parseJson(body);
 }
 
 function parseJson(body: string): any {

@@ -119,15 +119,19 @@ async function listenHttpAndHttps(handler: http.RequestListener, port: number) {
   };
 }
 
-/** Namespaces first, then everything else in file order; a manifest replaces a built-in object of the same name. */
+/**
+ * CustomResourceDefinitions and Namespaces first, then everything else in file order; a
+ * manifest replaces a built-in object of the same name.
+ */
 function loadObjects(
   store: ObjectStore,
   spec: ClusterSpec,
   objects: KubeObject[],
 ) {
+  const first = ['CustomResourceDefinition', 'Namespace'];
   const ordered = [
-    ...objects.filter(o => o.kind === 'Namespace'),
-    ...objects.filter(o => o.kind !== 'Namespace'),
+    ...first.flatMap(kind => objects.filter(o => o.kind === kind)),
+    ...objects.filter(o => !first.includes(o.kind ?? '')),
   ];
   for (const object of ordered) {
     const where = `${object.apiVersion} ${object.kind} ${
@@ -140,7 +144,7 @@ function loadObjects(
     );
     if (!type) {
       throw new Error(
-        `Cluster ${spec.name}: ${where} is not a kind this cluster serves`,
+        `Cluster ${spec.name}: ${where} is not a kind this cluster serves (a custom resource needs its CustomResourceDefinition among the cluster's manifests)`,
       );
     }
     try {

@@ -1,14 +1,30 @@
+interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  causes?: Array<{ reason: string; message: string; field: string }>;
+}
+
+/** One failed check of a field, as the API server's validation reports it. */
+export interface FieldError {
+  /** e.g. `metadata.ownerReferences.uid`, `subsets[0].addresses[1].ip`. */
+  field: string;
+  type: 'Invalid' | 'Required';
+  value?: string;
+  detail: string;
+}
+
 /** A failure answered as a Kubernetes `Status` object, the way the API server does. */
 export class KubeError extends Error {
   readonly code: number;
   readonly reason: string;
-  readonly details?: { name?: string; group?: string; kind?: string };
+  readonly details?: StatusDetails;
 
   constructor(
     code: number,
     reason: string,
     message: string,
-    details?: { name?: string; group?: string; kind?: string },
+    details?: StatusDetails,
   ) {
     super(message);
     this.code = code;
@@ -79,17 +95,39 @@ export const kubeErrors = {
       { name, group: type.group || undefined, kind: type.plural },
     ),
   badRequest: (message: string) => new KubeError(400, 'BadRequest', message),
-  invalid: (type: Type & { kind: string }, name: string, message: string) =>
-    new KubeError(
+  /** 422 with one cause per field error, worded as the API server's field.ErrorList. */
+  invalid: (
+    type: Type & { kind: string },
+    name: string,
+    errors: FieldError[],
+  ) => {
+    const causes = errors.map(error => ({
+      reason: `FieldValue${error.type}`,
+      message:
+        error.type === 'Invalid'
+          ? `Invalid value: ${JSON.stringify(error.value ?? '')}: ${
+              error.detail
+            }`
+          : `Required value: ${error.detail}`,
+      field: error.field,
+    }));
+    const all = causes.map(cause => `${cause.field}: ${cause.message}`);
+    return new KubeError(
       422,
       'Invalid',
-      `${type.kind} "${name}" is invalid: ${message}`,
+      `${
+        type.group ? `${type.kind}.${type.group}` : type.kind
+      } "${name}" is invalid: ${
+        all.length === 1 ? all[0] : `[${all.join(', ')}]`
+      }`,
       {
         name,
         group: type.group || undefined,
         kind: type.kind,
+        causes,
       },
-    ),
+    );
+  },
   unprocessable: (message: string) =>
     new KubeError(
       422,
@@ -117,10 +155,21 @@ export const kubeErrors = {
       'MethodNotAllowed',
       `the server does not allow this method on the requested resource (${method})`,
     ),
-  unsupportedMediaType: (contentType: string) =>
+  /** Worded as the API server does, plus the media type that was sent. */
+  unsupportedMediaType: (
+    contentType: string,
+    accepted = [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+      'application/strategic-merge-patch+json',
+    ],
+  ) =>
     new KubeError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType})`,
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(
+        ', ',
+      )} (got ${contentType})`,
     ),
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ResourceType, apiVersionOf } from './resources';
+import { withDefaults } from './defaults';
+import { ResourceType, apiVersionOf, resourceTypeOfCrd } from './resources';
 import { kubeErrors } from './status';
 
 /** A Kubernetes object as plain JSON. */
@@ -61,8 +62,12 @@ export function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The object store of one cluster: one table per resource type, one revision counter. */
+/**
+ * The object store of one cluster: one table per resource type, one revision counter. Writes
+ * get the API server's defaults; a stored CustomResourceDefinition adds the type it defines.
+ */
 export class ObjectStore {
+  /** Built-in types, then those of the stored CustomResourceDefinitions. */
   readonly types: ResourceType[];
   #revision = 0;
   #compactedRevision = 0;
@@ -72,7 +77,7 @@ export class ObjectStore {
   readonly #listeners = new Set<(event: StoreEvent) => void>();
 
   constructor(types: ResourceType[]) {
-    this.types = types;
+    this.types = [...types];
     for (const type of types) {
       this.#tables.set(type, new Map());
     }
@@ -159,8 +164,12 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    // Only top-level fields and metadata change here; the stored copy is the serialized text.
-    const object: KubeObject = { ...input, metadata: { ...input.metadata } };
+    // Top-level fields and metadata change here (and what the defaults fill, on a copy); the
+    // stored copy is the serialized text.
+    const object = withDefaults(type, {
+      ...input,
+      metadata: { ...input.metadata },
+    });
     const metadata = object.metadata;
     if (!metadata.name && metadata.generateName) {
       metadata.name = `${metadata.generateName}${randomSuffix()}`;
@@ -191,7 +200,10 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const object: KubeObject = { ...input, metadata: { ...input.metadata } };
+    const object = withDefaults(type, {
+      ...input,
+      metadata: { ...input.metadata },
+    });
     const metadata = object.metadata;
     const namespace = this.#namespaceOf(type, metadata?.namespace);
     const current = metadata?.name
@@ -245,6 +257,9 @@ export class ObjectStore {
           this.delete(namespacedType, name, child.name);
         }
       }
+    }
+    if (isCrdType(type)) {
+      this.#undefine(name);
     }
     this.#table(type).delete(key);
     this.#sortedKeys.delete(type);
@@ -302,7 +317,47 @@ export class ObjectStore {
     }
     table.set(key, entry);
     this.#emit({ type: eventType, resource: type, entry });
+    if (isCrdType(type)) {
+      this.#define(object);
+    }
     return object;
+  }
+
+  /** Serves the kind a CustomResourceDefinition defines; built-in kinds stay as they are. */
+  #define(crd: KubeObject) {
+    const defined = resourceTypeOfCrd(crd);
+    const current = this.types.find(t => t.definedBy === crd.metadata.name);
+    if (
+      current &&
+      defined &&
+      current.group === defined.group &&
+      current.plural === defined.plural
+    ) {
+      // The same object, so that open watches and requests keep their type.
+      Object.assign(
+        current,
+        { shortNames: undefined, categories: undefined },
+        defined,
+      );
+      return;
+    }
+    this.#undefine(crd.metadata.name);
+    if (defined && !this.type(defined.group, defined.plural)) {
+      this.types.push(defined);
+      this.#tables.set(defined, new Map());
+    }
+  }
+
+  /** A CustomResourceDefinition is gone: so are its objects and its kind. */
+  #undefine(crdName: string) {
+    const type = this.types.find(t => t.definedBy === crdName);
+    if (!type) return;
+    for (const entry of this.entries(type)) {
+      this.delete(type, entry.namespace, entry.name);
+    }
+    this.types.splice(this.types.indexOf(type), 1);
+    this.#tables.delete(type);
+    this.#sortedKeys.delete(type);
   }
 
   #emit(event: StoreEvent) {
@@ -329,20 +384,33 @@ export class ObjectStore {
 
   #validateName(type: ResourceType, name: unknown) {
     if (typeof name !== 'string' || !name) {
-      throw kubeErrors.invalid(
-        type,
-        '',
-        'metadata.name: Required value: name or generateName is required',
-      );
+      throw kubeErrors.invalid(type, '', [
+        {
+          field: 'metadata.name',
+          type: 'Required',
+          detail: 'name or generateName is required',
+        },
+      ]);
     }
     if (!NAME.test(name)) {
-      throw kubeErrors.invalid(
-        type,
-        name,
-        `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-      );
+      throw kubeErrors.invalid(type, name, [
+        {
+          field: 'metadata.name',
+          type: 'Invalid',
+          value: name,
+          detail:
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        },
+      ]);
     }
   }
+}
+
+function isCrdType(type: ResourceType): boolean {
+  return (
+    type.group === 'apiextensions.k8s.io' &&
+    type.plural === 'customresourcedefinitions'
+  );
 }
 
 function toEntry(

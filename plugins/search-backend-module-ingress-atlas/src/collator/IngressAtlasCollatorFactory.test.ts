@@ -145,7 +145,7 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       'Entry: Front proxy 10.1.0.100 · ports 80, 443 (internal).',
     );
     expect(edge.text).toContain(
-      'Entry: Node IPs 203.0.113.22, 203.0.113.21 · EIP eip-edge0002, eip-edge0001 · ports 15021, 80, 443, 15090 (public).',
+      'Entry: Node IPs 203.0.113.21, 203.0.113.22 · EIP eip-edge0001, eip-edge0002 · ports 15021, 80, 443, 15090 (public).',
     );
     expect(edge.text).toContain(
       'Through front proxy front-proxy/front-envoy (front-proxy) on edge.',
