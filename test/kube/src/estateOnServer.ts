@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { nodeObject } from '@ingress-atlas/sandbox';
-import type { ClusterSpec, KubeObject } from '@ingress-atlas/sandbox';
+import type {
+  ClusterSpec,
+  KubeObject,
+  SandboxCloud,
+} from '@ingress-atlas/sandbox';
 import {
   CRDS,
   KubeClient,
@@ -467,4 +471,136 @@ export async function assignLoadBalancers(
     );
   }
   return rejections;
+}
+
+const TKE = {
+  eipAttributes: 'tke.cloud.tencent.com/eip-attributes',
+  eipPublicIp: 'tke.cloud.tencent.com/eip-public-ip',
+  eipIdList: 'tke.cloud.tencent.com/eip-id-list',
+  eipClaimDeletePolicy: 'tke.cloud.tencent.com/eip-claim-delete-policy',
+  loadBalancerId: 'service.kubernetes.io/loadbalance-id',
+};
+
+/**
+ * Plays TKE's part for a real server and the cloud stand-in, as the sandbox's controller does
+ * for its own clusters: tke-eni-ipamd binds an EIP to each running pod that asks for one (the
+ * pod's `eip-public-ip` annotation and its EIPClaim say which), and the service controller tags
+ * the CLB a Service names with that Service's uid (the server assigns it) and releases the CLB
+ * once the Service is deleted or no longer a LoadBalancer. Stop it with the returned function.
+ */
+export function runTke(
+  client: KubeClient,
+  cloud: SandboxCloud,
+  spec: ClusterSpec,
+): () => Promise<void> {
+  const where = {
+    region: spec.region!,
+    clusterId: spec.cloudClusterId ?? spec.name,
+  };
+  const loadBalancers = new Map<string, string>();
+  let running = true;
+  const bindEips = async () => {
+    for (const pod of await client.list('v1', 'Pod')) {
+      const annotations = pod.metadata.annotations ?? {};
+      const podIp = pod.status?.podIP;
+      if (
+        !annotations[TKE.eipAttributes] ||
+        annotations[TKE.eipPublicIp] ||
+        !podIp ||
+        pod.status?.phase !== 'Running' ||
+        pod.metadata.deletionTimestamp ||
+        pod.spec?.hostNetwork
+      ) {
+        continue;
+      }
+      const { namespace, name } = pod.metadata;
+      const claimPath = `/apis/networking.tke.cloud.tencent.com/v1/namespaces/${namespace}/eipclaims/${name}`;
+      const found = await client.request('GET', claimPath);
+      const claim = found.status === 200 ? found.body : undefined;
+      const attributes = JSON.parse(annotations[TKE.eipAttributes]);
+      const bandwidth = Number(
+        attributes.Bandwidth ?? attributes.InternetMaxBandwidthOut,
+      );
+      // The ENI the cloud records for the pod's IP, else one named after the IP.
+      const eniId =
+        cloud.eniOf({ ...where, privateIp: podIp }) ??
+        `eni-${podIp.replace(/\./g, 'x')}`;
+      const { addressId, ip } = cloud.bindPodEip({
+        ...where,
+        podIp,
+        eniId,
+        reuseAddressId:
+          claim?.status?.addressId ??
+          annotations[TKE.eipIdList]?.split(',')[0]?.trim(),
+        bandwidthMbps: Number.isFinite(bandwidth) ? bandwidth : undefined,
+        internetChargeType: attributes.InternetChargeType,
+      });
+      await client.request(
+        'PATCH',
+        `/api/v1/namespaces/${namespace}/pods/${name}?fieldManager=tke-eni-ipamd`,
+        { metadata: { annotations: { [TKE.eipPublicIp]: ip } } },
+        'application/merge-patch+json',
+      );
+      const claimObject = {
+        apiVersion: 'networking.tke.cloud.tencent.com/v1',
+        kind: 'EIPClaim',
+        metadata: {
+          name,
+          namespace,
+          labels: { 'tke.cloud.tencent.com/pod-name': name },
+        },
+        spec: {
+          ...attributes,
+          deletePolicy: annotations[TKE.eipClaimDeletePolicy] ?? 'Delete',
+        },
+        status: { phase: 'Bound', addressId, ip, podIp, eniId },
+      };
+      await client.apply(claimObject, 'tke-eni-ipamd');
+      await client.applyStatus(claimObject, 'tke-eni-ipamd');
+    }
+  };
+  const followServices = async () => {
+    const current = new Map<string, string>();
+    for (const service of await client.list('v1', 'Service')) {
+      const id = service.metadata.annotations?.[TKE.loadBalancerId];
+      // A Service being deleted (waiting on others' finalizers) has its CLB released, as
+      // the service controller does before it removes its own finalizer.
+      if (
+        !id ||
+        service.spec.type !== 'LoadBalancer' ||
+        service.metadata.deletionTimestamp
+      ) {
+        continue;
+      }
+      current.set(service.metadata.uid, id);
+      if (!loadBalancers.has(service.metadata.uid)) {
+        cloud.recordServiceUid({
+          ...where,
+          loadBalancerId: id,
+          serviceUid: service.metadata.uid,
+        });
+      }
+    }
+    for (const [uid, id] of loadBalancers) {
+      if (!current.has(uid)) {
+        cloud.releaseServiceLoadBalancer({
+          region: where.region,
+          loadBalancerId: id,
+        });
+      }
+    }
+    loadBalancers.clear();
+    current.forEach((id, uid) => loadBalancers.set(uid, id));
+  };
+  const loop = (async () => {
+    while (running) {
+      await bindEips();
+      await followServices();
+      await new Promise(resolve => setTimeout(resolve, 300));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
 }

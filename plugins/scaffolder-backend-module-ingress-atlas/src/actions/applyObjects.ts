@@ -117,12 +117,15 @@ export function checkManagedByUs(
   }
 }
 
-/** Live objects to delete, as plans: the diff shows them going, the backup keeps them. */
+/**
+ * Live objects to delete, as plans: the diff shows them going, the backup keeps them. One that
+ * is already being deleted (waiting on others' finalizers) is left as it is.
+ */
 export function planRemovals(live: KubeObject[]): ObjectPlan[] {
   return live.map(object => ({
     desired: object,
     live: object,
-    action: 'delete',
+    action: object.metadata?.deletionTimestamp ? 'unchanged' : 'delete',
   }));
 }
 
