@@ -76,8 +76,6 @@ export class Atlas {
  *   not served where the sandbox answers 404 for it);
  * - generated pod names (the ReplicaSet's hash and the pod's suffix are the server's) and the
  *   node ports a Service does not pin (each server allocates its own);
- * - `dnsPolicy: ClusterFirst`, the default a real server fills in and the sandbox leaves out,
- *   and the "(default)" the engine says when a workload does not set it;
  * - the order of an entry's nodes, addresses and resources (node EIPs), and so which node
  *   address its network reason names: the engine lists them in the order of the pods, and which
  *   node runs which pod (and what name it gets) is the scheduler's choice.
@@ -90,16 +88,12 @@ export function normalised(model: AtlasModel, oneSide: Set<string>) {
         .map(({ kind }) => kind)
         .filter(kind => !oneSide.has(kind));
     }
-    if (key === 'dnsPolicy' && value === 'ClusterFirst') return undefined;
     if (key === 'nodePort') return undefined;
     if (typeof value === 'string') {
-      return value
-        .replace('dnsPolicy ClusterFirst (default)', 'dnsPolicy ClusterFirst')
-        .replace(
-          /^nodes (.*)$/,
-          (_all, nodes: string) =>
-            `nodes ${nodes.split(', ').sort().join(', ')}`,
-        );
+      return value.replace(
+        /^nodes (.*)$/,
+        (_all, nodes: string) => `nodes ${nodes.split(', ').sort().join(', ')}`,
+      );
     }
     if (value && typeof value === 'object' && Array.isArray(value.addresses)) {
       const addresses = [...value.addresses].sort();

@@ -79,9 +79,9 @@ const { clusters } = loadEstates(SANDBOX);
             token: sandbox!.clusters[name].token,
           });
           expect(fromReal.rejected).toEqual([]);
-          // The sandbox serves some Gateway API kinds on every cluster; a real server only
-          // those whose CRDs the estate declares. A kind only one side serves must be empty on
-          // the side that serves it.
+          // The sandbox serves Istio's kinds on every cluster (Gateway API kinds only with
+          // their CRDs); a real server only where the estate's CRDs are installed. A kind
+          // only one side serves must be empty on the side that serves it.
           const oneSide = servedByOneSide(fromReal, fromSandbox);
           for (const kind of oneSide) {
             const served =
