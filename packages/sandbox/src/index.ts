@@ -10,6 +10,7 @@ export {
   type SandboxOptions,
 } from './startSandbox';
 export { startCluster, type RunningCluster } from './kube/startCluster';
+export { TKE } from './controller/NetworkController';
 export type { FaultSettings, ClusterStats } from './kube/faults';
 export type { KubeObject } from './kube/store';
 export {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { nodeObject } from '@ingress-atlas/sandbox';
+import { TKE, nodeObject } from '@ingress-atlas/sandbox';
 import type {
   ClusterSpec,
   KubeObject,
@@ -473,13 +473,6 @@ export async function assignLoadBalancers(
   return rejections;
 }
 
-const TKE = {
-  eipAttributes: 'tke.cloud.tencent.com/eip-attributes',
-  eipPublicIp: 'tke.cloud.tencent.com/eip-public-ip',
-  eipIdList: 'tke.cloud.tencent.com/eip-id-list',
-  eipClaimDeletePolicy: 'tke.cloud.tencent.com/eip-claim-delete-policy',
-  loadBalancerId: 'service.kubernetes.io/loadbalance-id',
-};
 
 /**
  * Plays TKE's part for a real server and the cloud stand-in, as the sandbox's controller does
