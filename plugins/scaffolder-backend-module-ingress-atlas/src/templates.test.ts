@@ -7,6 +7,7 @@ import {
 import { ConfigReader } from '@backstage/config';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createTemplateRenderer } from 'nunjitsu';
+import { validate } from 'jsonschema';
 import { parse } from 'yaml';
 import { TestWorld, actionContext, startWorld } from './__testUtils__/sandbox';
 import { createIngressAtlasActions } from './actions';
@@ -24,7 +25,10 @@ interface ParameterSchema {
 interface Template {
   metadata: { name: string };
   spec: {
-    parameters: Array<{ properties: Record<string, ParameterSchema> }>;
+    parameters: Array<{
+      properties: Record<string, ParameterSchema>;
+      dependencies?: Record<string, unknown>;
+    }>;
     steps: Array<{
       id: string;
       action: string;
@@ -38,6 +42,17 @@ interface Template {
 async function loadTemplate(name: string): Promise<Template> {
   return parse(
     await fs.readFile(path.join(TEMPLATES_DIR, `${name}.yaml`), 'utf8'),
+  );
+}
+
+/** The values the form starts with. */
+function defaultsOf(template: Template): Record<string, unknown> {
+  return Object.fromEntries(
+    template.spec.parameters.flatMap(p =>
+      Object.entries(p.properties)
+        .filter(([, schema]) => schema.default !== undefined)
+        .map(([key, schema]) => [key, schema.default]),
+    ),
   );
 }
 
@@ -85,18 +100,14 @@ describe('templates', () => {
     expect(ids.filter(id => !used.has(id))).toEqual([]);
   });
 
+  const WORLD = ['tke-blog', 'tke-saas-primary', 'tke-saas-remote', 'edge'];
   const workspace = createMockDirectory();
   let world: TestWorld;
   let actions: Map<string, TemplateAction<any, any, any>>;
 
   beforeEach(async () => {
     workspace.clear();
-    world = await startWorld([
-      'tke-blog',
-      'tke-saas-primary',
-      'tke-saas-remote',
-      'edge',
-    ]);
+    world = await startWorld(WORLD);
     actions = new Map(
       createIngressAtlasActions(world.options).map(a => [a.id, a]),
     );
@@ -189,13 +200,7 @@ describe('templates', () => {
     dryRun = false,
   ) {
     const template = await loadTemplate(name);
-    const defaults = Object.fromEntries(
-      template.spec.parameters.flatMap(p =>
-        Object.entries(p.properties)
-          .filter(([, schema]) => schema.default !== undefined)
-          .map(([key, schema]) => [key, schema.default]),
-      ),
-    );
+    const defaults = defaultsOf(template);
     const renderer = createTemplateRenderer();
     const context = {
       parameters: { ...defaults, ...formData },
@@ -233,6 +238,8 @@ describe('templates', () => {
       dnsDomain: 'example.com',
       dnsSubDomain: 'blog',
       checkReachability: false,
+      removeLoadBalancer: true,
+      confirmRemoval: 'remove',
     });
 
     // Every pod's EIP is published, one A record each.
@@ -285,6 +292,8 @@ describe('templates', () => {
         dnsDomain: 'example.com',
         dnsSubDomain: 'blog',
         checkReachability: false,
+        removeLoadBalancer: true,
+        confirmRemoval: 'remove',
       },
       true,
     );
@@ -306,6 +315,105 @@ describe('templates', () => {
     expect(text).toContain('DNS was not changed');
   });
 
+  /** The parameters the scaffolder accepts: each page's schema, as its backend checks them. */
+  async function formErrors(
+    name: string,
+    formData: Record<string, unknown>,
+  ): Promise<string[]> {
+    const template = await loadTemplate(name);
+    const values = { ...defaultsOf(template), ...formData };
+    return template.spec.parameters.flatMap(page =>
+      validate(values, page as any).errors.map(e => e.stack),
+    );
+  }
+
+  it('move-gateway-to-pod-eip keeps the load balancer unless asked, and asks for a typed confirmation', async () => {
+    const gateway = {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+    };
+    expect(await formErrors('move-gateway-to-pod-eip', gateway)).toEqual([]);
+    expect(
+      await formErrors('move-gateway-to-pod-eip', {
+        ...gateway,
+        removeLoadBalancer: false,
+      }),
+    ).toEqual([]);
+    // Turned on, the removal needs the word the form asks for; anything else is refused.
+    for (const confirmRemoval of [undefined, '', 'yes', 'remove it']) {
+      expect(
+        await formErrors('move-gateway-to-pod-eip', {
+          ...gateway,
+          removeLoadBalancer: true,
+          ...(confirmRemoval !== undefined && { confirmRemoval }),
+        }),
+      ).not.toEqual([]);
+    }
+    expect(
+      await formErrors('move-gateway-to-pod-eip', {
+        ...gateway,
+        removeLoadBalancer: true,
+        confirmRemoval: 'remove',
+      }),
+    ).toEqual([]);
+  });
+
+  it('move-gateway-to-pod-eip with the defaults moves the gateway and DNS but leaves the load balancer', async () => {
+    const output = await runTemplate('move-gateway-to-pod-eip', {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+      replicas: 2,
+      dnsDomain: 'example.com',
+      dnsSubDomain: 'blog',
+      checkReachability: false,
+    });
+    const service = world.object(
+      'tke-blog',
+      '',
+      'services',
+      'istio-system',
+      'istio-ingressgateway',
+    )!;
+    expect(service.spec.type).toBe('LoadBalancer');
+    const { TotalCount } = await world
+      .clb('ap-guangzhou')
+      .DescribeLoadBalancers({ LoadBalancerIds: ['lb-blog0001'] });
+    expect(TotalCount).toBe(1);
+    // DNS lists every pod's EIP as the StatefulSet has them when the step runs.
+    const { RecordList = [] } = await world.dnspod().DescribeRecordList({
+      Domain: 'example.com',
+      Subdomain: 'blog',
+      RecordType: 'A',
+    });
+    expect(RecordList).toHaveLength(2);
+    const text = readable(output);
+    expect(text).toContain('The load balancer was kept: its removal was off');
+    expect(text).toContain('The load balancer Service was not changed.');
+  });
+
+  it('move-gateway-to-pod-eip does not remove the load balancer when turned on without the confirmation', async () => {
+    await runTemplate('move-gateway-to-pod-eip', {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+      replicas: 2,
+      checkReachability: false,
+      removeLoadBalancer: true,
+      confirmRemoval: 'yes',
+    });
+    expect(
+      world.object(
+        'tke-blog',
+        '',
+        'services',
+        'istio-system',
+        'istio-ingressgateway',
+      )!.spec.type,
+    ).toBe('LoadBalancer');
+  });
+
   /** The summary a user reads: no blank where an output should be. */
   const readable = (output: { text: Array<{ content: string }> }) => {
     const text = output.text.map(t => t.content).join('\n');
@@ -314,6 +422,88 @@ describe('templates', () => {
     );
     return text;
   };
+
+  /** Inputs each template is run with below. */
+  const RUNS: Record<string, Record<string, unknown>> = {
+    'move-gateway-to-pod-eip': {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+      dnsDomain: 'example.com',
+      dnsSubDomain: 'blog',
+      checkReachability: false,
+    },
+    'move-gateway-to-host-network': {
+      cluster: 'edge',
+      gateway: 'legacy-gateway',
+      nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
+    },
+    'run-front-proxy': {
+      cluster: 'edge',
+      nodeSelector: { 'node-role.kubernetes.io/front-proxy': '' },
+    },
+    'expose-api-server': {
+      cluster: 'tke-saas-remote',
+      subnetId: 'subnet-saas0002',
+      sourceRanges: ['10.20.0.0/16'],
+    },
+    'join-remote-cluster': {
+      cluster: 'tke-saas-remote',
+      primaryCluster: 'tke-saas-primary',
+      meshId: 'saas-mesh',
+      network: 'net-remote',
+    },
+    'migrate-tcm-to-istiod': {
+      cluster: 'tke-blog',
+      revision: '1-18-5',
+      currentVersion: '1.10.3',
+      meshId: 'mesh-blog0001',
+      targetCluster: 'tke-saas-primary',
+      eastWestSubnetId: 'subnet-saas0001',
+    },
+    'enable-gateway-https': {
+      cluster: 'tke-blog',
+      namespace: 'istio-system',
+      gateway: 'istio-ingressgateway',
+      host: 'blog.example.com',
+      credentialName: 'blog-tls',
+    },
+    'expose-service-through-mesh': {
+      cluster: 'tke-blog',
+      namespace: 'blog',
+      service: 'blog',
+      host: 'www.example.com',
+    },
+  };
+
+  it('runs every template with inputs above', () => {
+    expect(Object.keys(RUNS).sort()).toEqual([...TEMPLATES].sort());
+  });
+
+  it.each(Object.entries(RUNS))(
+    '%s says on a dry run what it would do, with no blanks, and changes nothing',
+    async (name, formData) => {
+      const revisions = () =>
+        WORLD.map(cluster => world.cluster(cluster).store.revision);
+      if (name === 'run-front-proxy') {
+        // The hand-made proxy holds the host ports: the action refuses while it runs.
+        world.removeDeployment('edge', 'front-proxy', 'front-envoy');
+      }
+      const before = revisions();
+      expect(await formErrors(name, formData)).toEqual([]);
+      const output = await runTemplate(name, formData, true).catch(
+        (error: Error) => ({ text: [], error: error.message }),
+      );
+      expect(output).not.toHaveProperty('error');
+      expect(revisions()).toEqual(before);
+      const text = output.text
+        .map(t => `## ${t.title}\n${t.content}`)
+        .join('\n');
+      expect(text).not.toMatch(
+        /(^|[^`])``([^`]|$)|\*\*\*\*|undefined|\[object Object\]|```(yaml|diff)?\s*```|\(TTL \)/m,
+      );
+    },
+  );
 
   it('move-gateway-to-host-network moves the legacy gateway onto the dedicated nodes', async () => {
     const output = await runTemplate('move-gateway-to-host-network', {
