@@ -9,7 +9,7 @@ import type {
   ListenerBackend,
   LoadBalancer,
 } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_models';
-import { readAllPages } from '../client/paging';
+import { TencentReader } from '../client/TencentReader';
 
 /** CLB's API allows 20 calls a second per action; a few in flight stays well below it. */
 const CONCURRENCY = 4;
@@ -40,15 +40,9 @@ function targetsOf(listener: ListenerBackend) {
 }
 
 /** Reads the CLB instances of a region with their listeners and targets. */
-export class ClbInventory {
-  readonly #clients: TencentClients;
-
+export class ClbInventory extends TencentReader {
   static create(options: { clients: TencentClients }) {
     return new ClbInventory(options.clients);
-  }
-
-  private constructor(clients: TencentClients) {
-    this.#clients = clients;
   }
 
   /**
@@ -58,20 +52,20 @@ export class ClbInventory {
   async list(
     region: string,
   ): Promise<{ loadBalancers: CloudLoadBalancer[]; errors: string[] }> {
-    const client = this.#clients.clb(region);
-    const instances = await readAllPages<LoadBalancer>(
-      async (offset, limit) => {
-        const response = await this.#clients.call(
-          { action: 'DescribeLoadBalancers', region },
-          () =>
-            client.DescribeLoadBalancers({
-              Offset: offset,
-              Limit: limit,
-              AdditionalFields: ['TargetCount'],
-            }),
-        );
-        return { items: response.LoadBalancerSet, total: response.TotalCount };
-      },
+    const instances = await this.describeAll(
+      region,
+      'DescribeLoadBalancers',
+      page =>
+        this.clients
+          .clb(region)
+          .DescribeLoadBalancers({
+            ...page,
+            AdditionalFields: ['TargetCount'],
+          }),
+      response => ({
+        items: response.LoadBalancerSet,
+        total: response.TotalCount,
+      }),
     );
 
     const errors: string[] = [];
@@ -103,9 +97,9 @@ export class ClbInventory {
     region: string,
     instance: LoadBalancer,
   ): Promise<CloudLoadBalancer> {
-    const client = this.#clients.clb(region);
+    const client = this.clients.clb(region);
     const LoadBalancerId = instance.LoadBalancerId!;
-    const { Listeners = [] } = await this.#clients.call(
+    const { Listeners = [] } = await this.clients.call(
       { action: 'DescribeListeners', region },
       () => client.DescribeListeners({ LoadBalancerId }),
     );
@@ -113,9 +107,8 @@ export class ClbInventory {
     const backends =
       Listeners.length > 0 && instance.TargetCount !== 0
         ? (
-            await this.#clients.call(
-              { action: 'DescribeTargets', region },
-              () => client.DescribeTargets({ LoadBalancerId }),
+            await this.clients.call({ action: 'DescribeTargets', region }, () =>
+              client.DescribeTargets({ LoadBalancerId }),
             )
           ).Listeners ?? []
         : [];

@@ -3,7 +3,7 @@ import type {
   TencentClients,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { Mesh } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm/v20210413/tcm_models';
-import { readAllPages } from '../client/paging';
+import { TencentReader } from '../client/TencentReader';
 
 function toManagedMesh(mesh: Mesh): ManagedMesh {
   return {
@@ -31,30 +31,23 @@ function toManagedMesh(mesh: Mesh): ManagedMesh {
 }
 
 /** Reads the TCM (managed Istio) meshes of a region, with their clusters and ingress gateways. */
-export class TcmMeshes {
-  readonly #clients: TencentClients;
-
+export class TcmMeshes extends TencentReader {
   static create(options: { clients: TencentClients }) {
     return new TcmMeshes(options.clients);
   }
 
-  private constructor(clients: TencentClients) {
-    this.#clients = clients;
-  }
-
   async list(region: string): Promise<ManagedMesh[]> {
-    const client = this.#clients.tcm(region);
-    const listed = await readAllPages<Mesh>(async (offset, limit) => {
-      const response = await this.#clients.call(
-        { action: 'DescribeMeshList', region },
-        () => client.DescribeMeshList({ Offset: offset, Limit: limit }),
-      );
-      return { items: response.MeshList, total: response.Total };
-    });
+    const client = this.clients.tcm(region);
+    const listed = await this.describeAll(
+      region,
+      'DescribeMeshList',
+      page => client.DescribeMeshList(page),
+      response => ({ items: response.MeshList, total: response.Total }),
+    );
     // The list may leave out cluster configs (ingress gateways); DescribeMesh has them all.
     const meshes: ManagedMesh[] = [];
     for (const { MeshId } of listed) {
-      const { Mesh: mesh } = await this.#clients.call(
+      const { Mesh: mesh } = await this.clients.call(
         { action: 'DescribeMesh', region },
         () => client.DescribeMesh({ MeshId }),
       );

@@ -5,9 +5,8 @@ import {
   describeTencentError,
   type TencentClients,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import type { Cluster } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke/v20180525/tke_models';
 import { parse } from 'yaml';
-import { readAllPages } from '../client/paging';
+import { TencentReader } from '../client/TencentReader';
 
 export interface TkeCluster {
   descriptor: ClusterDescriptor;
@@ -39,26 +38,23 @@ function serverOf(kubeconfig: string): string | undefined {
     : undefined;
 }
 
+interface TkeClustersOptions {
+  clients: TencentClients;
+  logger: LoggerService;
+  kubeconfigAccess: KubeconfigAccess;
+}
+
 /** Lists the TKE clusters of a region with their VPC-CNI state and, if asked, a kubeconfig. */
-export class TkeClusters {
-  readonly #clients: TencentClients;
+export class TkeClusters extends TencentReader {
   readonly #logger: LoggerService;
   readonly #kubeconfigAccess: KubeconfigAccess;
 
-  static create(options: {
-    clients: TencentClients;
-    logger: LoggerService;
-    kubeconfigAccess: KubeconfigAccess;
-  }) {
+  static create(options: TkeClustersOptions) {
     return new TkeClusters(options);
   }
 
-  private constructor(options: {
-    clients: TencentClients;
-    logger: LoggerService;
-    kubeconfigAccess: KubeconfigAccess;
-  }) {
-    this.#clients = options.clients;
+  private constructor(options: TkeClustersOptions) {
+    super(options.clients);
     this.#logger = options.logger;
     this.#kubeconfigAccess = options.kubeconfigAccess;
   }
@@ -68,14 +64,12 @@ export class TkeClusters {
     region: string,
     options: { kubeconfigs?: boolean } = {},
   ): Promise<TkeCluster[]> {
-    const client = this.#clients.tke(region);
-    const clusters = await readAllPages<Cluster>(async (offset, limit) => {
-      const response = await this.#clients.call(
-        { action: 'DescribeClusters', region },
-        () => client.DescribeClusters({ Offset: offset, Limit: limit }),
-      );
-      return { items: response.Clusters, total: response.TotalCount };
-    });
+    const clusters = await this.describeAll(
+      region,
+      'DescribeClusters',
+      page => this.clients.tke(region).DescribeClusters(page),
+      response => ({ items: response.Clusters, total: response.TotalCount }),
+    );
 
     const result: TkeCluster[] = [];
     for (const cluster of clusters) {
@@ -109,18 +103,16 @@ export class TkeClusters {
     ClusterId: string,
   ): Promise<boolean | undefined> {
     try {
-      const ipamd = await this.#clients.call(
+      const ipamd = await this.clients.call(
         { action: 'DescribeIPAMD', region },
-        () => this.#clients.tke(region).DescribeIPAMD({ ClusterId }),
+        () => this.clients.tke(region).DescribeIPAMD({ ClusterId }),
       );
       return ipamd.EnableIPAMD === true && ipamd.DisableVpcCniMode !== true;
     } catch (error) {
-      this.#logger.debug('Could not read the VPC-CNI state of a TKE cluster', {
-        account: this.#clients.account,
-        region,
-        cluster: ClusterId,
-        error: describeTencentError(error),
-      });
+      this.#logger.debug(
+        'Could not read the VPC-CNI state of a TKE cluster',
+        this.#failure(region, ClusterId, error),
+      );
       return undefined;
     }
   }
@@ -137,10 +129,10 @@ export class TkeClusters {
       return undefined;
     }
     try {
-      const { Kubeconfig } = await this.#clients.call(
+      const { Kubeconfig } = await this.clients.call(
         { action: 'DescribeClusterKubeconfig', region },
         () =>
-          this.#clients.tke(region).DescribeClusterKubeconfig({
+          this.clients.tke(region).DescribeClusterKubeconfig({
             ClusterId,
             IsExtranet: this.#kubeconfigAccess === 'extranet',
           }),
@@ -150,13 +142,21 @@ export class TkeClusters {
       }
       return { kubeconfig: Kubeconfig, server: serverOf(Kubeconfig) };
     } catch (error) {
-      this.#logger.warn('Could not get the kubeconfig of a TKE cluster', {
-        account: this.#clients.account,
-        region,
-        cluster: ClusterId,
-        error: describeTencentError(error),
-      });
+      this.#logger.warn(
+        'Could not get the kubeconfig of a TKE cluster',
+        this.#failure(region, ClusterId, error),
+      );
       return undefined;
     }
+  }
+
+  /** What a failed call about one cluster is logged with. */
+  #failure(region: string, ClusterId: string, error: unknown) {
+    return {
+      account: this.clients.account,
+      region,
+      cluster: ClusterId,
+      error: describeTencentError(error),
+    };
   }
 }

@@ -3,34 +3,21 @@ import type {
   CloudVpcEndpoint,
   TencentClients,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import type {
-  Address,
-  EndPoint,
-  EndPointService,
-} from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc/v20170312/vpc_models';
-import { readAllPages } from '../client/paging';
+import { TencentReader } from '../client/TencentReader';
 
 /** Reads the EIPs and VPC endpoints of a region. */
-export class VpcInventory {
-  readonly #clients: TencentClients;
-
+export class VpcInventory extends TencentReader {
   static create(options: { clients: TencentClients }) {
     return new VpcInventory(options.clients);
   }
 
-  private constructor(clients: TencentClients) {
-    this.#clients = clients;
-  }
-
   async listAddresses(region: string): Promise<CloudAddress[]> {
-    const client = this.#clients.vpc(region);
-    const addresses = await readAllPages<Address>(async (offset, limit) => {
-      const response = await this.#clients.call(
-        { action: 'DescribeAddresses', region },
-        () => client.DescribeAddresses({ Offset: offset, Limit: limit }),
-      );
-      return { items: response.AddressSet, total: response.TotalCount };
-    });
+    const addresses = await this.describeAll(
+      region,
+      'DescribeAddresses',
+      page => this.clients.vpc(region).DescribeAddresses(page),
+      response => ({ items: response.AddressSet, total: response.TotalCount }),
+    );
     return addresses.map(address => ({
       id: address.AddressId!,
       ip: address.AddressIp!,
@@ -50,26 +37,26 @@ export class VpcInventory {
 
   /** Endpoints of the region, with the CLB behind their service when the service is ours. */
   async listEndpoints(region: string): Promise<CloudVpcEndpoint[]> {
-    const client = this.#clients.vpc(region);
+    const client = this.clients.vpc(region);
     const [endpoints, services] = await Promise.all([
-      readAllPages<EndPoint>(async (offset, limit) => {
-        const response = await this.#clients.call(
-          { action: 'DescribeVpcEndPoint', region },
-          () => client.DescribeVpcEndPoint({ Offset: offset, Limit: limit }),
-        );
-        return { items: response.EndPointSet, total: response.TotalCount };
-      }),
-      readAllPages<EndPointService>(async (offset, limit) => {
-        const response = await this.#clients.call(
-          { action: 'DescribeVpcEndPointService', region },
-          () =>
-            client.DescribeVpcEndPointService({ Offset: offset, Limit: limit }),
-        );
-        return {
+      this.describeAll(
+        region,
+        'DescribeVpcEndPoint',
+        page => client.DescribeVpcEndPoint(page),
+        response => ({
+          items: response.EndPointSet,
+          total: response.TotalCount,
+        }),
+      ),
+      this.describeAll(
+        region,
+        'DescribeVpcEndPointService',
+        page => client.DescribeVpcEndPointService(page),
+        response => ({
           items: response.EndPointServiceSet,
           total: response.TotalCount,
-        };
-      }),
+        }),
+      ),
     ]);
     return endpoints.map(endpoint => {
       const service = services.find(

@@ -66,44 +66,24 @@ export class TencentClients {
   }
 
   clb(region: string): ClbClient {
-    return this.#client(
-      'clb',
-      region,
-      config => new clb.v20180317.Client(config),
-    );
+    return this.#client('clb', region, clb.v20180317.Client);
   }
 
   vpc(region: string): VpcClient {
-    return this.#client(
-      'vpc',
-      region,
-      config => new vpc.v20170312.Client(config),
-    );
+    return this.#client('vpc', region, vpc.v20170312.Client);
   }
 
   tke(region: string): TkeClient {
-    return this.#client(
-      'tke',
-      region,
-      config => new tke.v20180525.Client(config),
-    );
+    return this.#client('tke', region, tke.v20180525.Client);
   }
 
   tcm(region: string): TcmClient {
-    return this.#client(
-      'tcm',
-      region,
-      config => new tcm.v20210413.Client(config),
-    );
+    return this.#client('tcm', region, tcm.v20210413.Client);
   }
 
   /** DNSPod is not regional. */
   dnspod(): DnspodClient {
-    return this.#client(
-      'dnspod',
-      '',
-      config => new dnspod.v20210323.Client(config),
-    );
+    return this.#client('dnspod', '', dnspod.v20210323.Client);
   }
 
   /**
@@ -134,13 +114,13 @@ export class TencentClients {
   #client<T>(
     product: string,
     region: string,
-    create: (config: ClientConfig) => T,
+    Client: new (config: ClientConfig) => T,
   ): T {
     const key = `${product}/${region}`;
     if (!this.#clients.has(key)) {
       this.#clients.set(
         key,
-        create({
+        new Client({
           credential: this.#credential,
           region: region || undefined,
           profile: this.#profile(product),
