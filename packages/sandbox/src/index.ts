@@ -11,6 +11,10 @@ export {
 } from './startSandbox';
 export { startCluster, type RunningCluster } from './kube/startCluster';
 export { TKE } from './controller/NetworkController';
+export {
+  istioctlInstall,
+  istioctlInstallFile,
+} from './controller/istioInstaller';
 export type { FaultSettings, ClusterStats } from './kube/faults';
 export type { KubeObject } from './kube/store';
 export {

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { TKE, nodeObject } from '@ingress-atlas/sandbox';
+import {
+  TKE,
+  istioctlInstall,
+  istioctlInstallFile,
+  nodeObject,
+} from '@ingress-atlas/sandbox';
 import type {
   ClusterSpec,
   KubeObject,
@@ -211,8 +216,10 @@ class PodAddresses {
       pods.filter(p => p.status?.podIP).map(p => p.status.podIP),
     );
     for (const pod of pods) {
-      if (!pod.spec.nodeName || pod.status?.phase === 'Running') continue;
-      if (pod.metadata.deletionTimestamp) continue;
+      if (!pod.spec.nodeName || pod.metadata.deletionTimestamp) continue;
+      if (['Running', 'Succeeded', 'Failed'].includes(pod.status?.phase)) {
+        continue;
+      }
       const node = this.#nodes.get(pod.spec.nodeName)!;
       const pinned = this.spec.podIps?.[workloadOf(pod) ?? ''] ?? [];
       const podIp = pod.spec.hostNetwork
@@ -228,19 +235,25 @@ class PodAddresses {
         status: 'True',
         lastTransitionTime: at,
       });
+      // An installer pod runs to completion; every other pod keeps running.
+      const exit = await runIstioctl(client, pod);
       const answer = await client.applyStatus(
         {
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: pod.metadata,
           status: {
-            phase: 'Running',
+            phase:
+              exit === undefined
+                ? 'Running'
+                : exit.code === 0
+                ? 'Succeeded'
+                : 'Failed',
             conditions: [
               'PodReadyToStartContainers',
               'Initialized',
-              'Ready',
-              'ContainersReady',
               'PodScheduled',
+              ...(exit === undefined ? ['Ready', 'ContainersReady'] : []),
             ].map(condition),
             hostIP: node.internalIp,
             hostIPs: [{ ip: node.internalIp }],
@@ -251,10 +264,21 @@ class PodAddresses {
               name: c.name,
               image: c.image,
               imageID: '',
-              ready: true,
-              started: true,
+              ready: exit === undefined,
+              started: exit === undefined,
               restartCount: 0,
-              state: { running: { startedAt: at } },
+              state:
+                exit === undefined
+                  ? { running: { startedAt: at } }
+                  : {
+                      terminated: {
+                        exitCode: exit.code,
+                        reason: exit.code === 0 ? 'Completed' : 'Error',
+                        message: exit.message,
+                        startedAt: at,
+                        finishedAt: at,
+                      },
+                    },
             })),
           },
         },
@@ -370,6 +394,45 @@ export async function runPods(
   );
 }
 
+/**
+ * Plays the container of a pod that runs `istioctl install -f <file>` (the installer Job of
+ * mesh:install-istiod): reads the IstioOperator from the ConfigMap the pod mounts and applies
+ * what istioctl installs for it, as the sandbox's controller does for its own clusters. Returns
+ * the container's exit, or undefined for a pod that runs no installer.
+ */
+async function runIstioctl(
+  client: KubeClient,
+  pod: any,
+): Promise<{ code: number; message?: string } | undefined> {
+  const mounted = istioctlInstallFile(pod.spec);
+  if (!mounted) {
+    return undefined;
+  }
+  try {
+    const configMap = mounted.configMap
+      ? await client.request(
+          'GET',
+          `/api/v1/namespaces/${pod.metadata.namespace}/configmaps/${mounted.configMap}`,
+        )
+      : undefined;
+    const text =
+      configMap?.status === 200
+        ? configMap.body.data?.[mounted.key]
+        : undefined;
+    for (const object of istioctlInstall(text, mounted.file)) {
+      const answer = await client.apply(object, 'istioctl');
+      if (answer.status >= 300) {
+        throw new Error(
+          `${refOf(object)}: HTTP ${answer.status} ${describe(answer.body)}`,
+        );
+      }
+    }
+    return { code: 0 };
+  } catch (error) {
+    return { code: 1, message: (error as Error).message };
+  }
+}
+
 /** Free addresses of a CIDR from the bottom, skipping the network address and the gateway. */
 function addressPool(cidr: string, used: Set<string>): () => string {
   const [base, bits] = cidr.split('/');
@@ -472,7 +535,6 @@ export async function assignLoadBalancers(
   }
   return rejections;
 }
-
 
 /**
  * Plays TKE's part for a real server and the cloud stand-in, as the sandbox's controller does

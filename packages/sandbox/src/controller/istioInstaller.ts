@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { splitApiVersion } from '../kube/resources';
 import type { KubeObject, ObjectStore } from '../kube/store';
 
 /**
@@ -14,16 +15,12 @@ export function runIstioInstallers(store: ObjectStore): void {
     if (job.status?.succeeded || job.status?.failed) {
       continue;
     }
-    const container = (job.spec?.template?.spec?.containers ?? []).find(
-      (c: any) =>
-        /\/istioctl:/.test(c.image ?? '') && (c.args ?? [])[0] === 'install',
-    );
-    if (!container) {
+    if (!istioctlInstallFile(job.spec?.template?.spec)) {
       continue;
     }
     const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     try {
-      install(store, job, container);
+      install(store, job);
       store.update(jobs, {
         ...job,
         status: {
@@ -56,19 +53,45 @@ export function runIstioInstallers(store: ObjectStore): void {
   }
 }
 
-function install(store: ObjectStore, job: KubeObject, container: any): void {
-  const namespace = job.metadata.namespace!;
+/**
+ * The IstioOperator file an `istioctl install -f <file>` container of `podSpec` reads, as the
+ * ConfigMap mounted at its folder and the key; undefined when no container runs istioctl
+ * install.
+ */
+export function istioctlInstallFile(
+  podSpec: any,
+): { configMap?: string; key: string; file: string } | undefined {
+  const container = (podSpec?.containers ?? []).find(
+    (c: any) =>
+      /\/istioctl:/.test(c.image ?? '') && (c.args ?? [])[0] === 'install',
+  );
+  if (!container) {
+    return undefined;
+  }
   const file: string = container.args[container.args.indexOf('-f') + 1] ?? '';
   const mount = (container.volumeMounts ?? []).find((m: any) =>
     file.startsWith(`${m.mountPath}/`),
   );
-  const volume = (job.spec.template.spec.volumes ?? []).find(
+  const volume = (podSpec.volumes ?? []).find(
     (v: any) => v.name === mount?.name,
   );
-  const configMap = volume?.configMap?.name
-    ? store.get(store.type('', 'configmaps')!, namespace, volume.configMap.name)
-    : undefined;
-  const text = configMap?.data?.[file.slice(mount.mountPath.length + 1)];
+  return {
+    configMap: volume?.configMap?.name,
+    key: mount ? file.slice(mount.mountPath.length + 1) : file,
+    file,
+  };
+}
+
+/**
+ * What `istioctl install -f <file>` creates for the IstioOperator in `text`: the
+ * `installed-state[-<rev>]` record, istiod of the operator's revision and tag, and each enabled
+ * ingress gateway with its Service (the default and demo profiles add `istio-ingressgateway`).
+ * Throws as istioctl fails when there is no file to read.
+ */
+export function istioctlInstall(
+  text: string | undefined,
+  file: string,
+): KubeObject[] {
   if (!text) {
     throw new Error(`istioctl: open ${file}: no such file or directory`);
   }
@@ -78,36 +101,20 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
   const tag: string = spec.tag ?? '1.22.6';
   const revision: string | undefined = spec.revision;
   const istioNamespace = 'istio-system';
-
-  const upsert = (plural: string, group: string, object: KubeObject) => {
-    const type = store.type(group, plural)!;
-    const live = store.get(
-      type,
-      object.metadata.namespace ?? '',
-      object.metadata.name,
-    );
-    if (live) {
-      store.update(type, {
-        ...object,
-        metadata: { ...live.metadata, ...object.metadata },
-      });
-    } else {
-      store.create(type, object);
-    }
-  };
-
-  upsert('istiooperators', 'install.istio.io', {
-    ...operator,
-    metadata: {
-      ...operator.metadata,
-      name: revision ? `installed-state-${revision}` : 'installed-state',
-      namespace: istioNamespace,
-      annotations: {
-        ...operator.metadata?.annotations,
-        'install.istio.io/ignoreReconcile': 'true',
+  const objects: KubeObject[] = [
+    {
+      ...operator,
+      metadata: {
+        ...operator.metadata,
+        name: revision ? `installed-state-${revision}` : 'installed-state',
+        namespace: istioNamespace,
+        annotations: {
+          ...operator.metadata?.annotations,
+          'install.istio.io/ignoreReconcile': 'true',
+        },
       },
     },
-  });
+  ];
 
   const components = spec.components ?? {};
   if (spec.profile !== 'empty' && components.pilot?.enabled !== false) {
@@ -117,9 +124,7 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
       istio: 'pilot',
       'istio.io/rev': revision ?? 'default',
     };
-    upsert(
-      'deployments',
-      'apps',
+    objects.push(
       deployment(name, istioNamespace, labels, {
         name: 'discovery',
         image: `${hub}/pilot:${tag}`,
@@ -128,20 +133,20 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
           protocol: 'TCP',
         })),
       }),
-    );
-    upsert('services', '', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name, namespace: istioNamespace, labels },
-      spec: {
-        selector: labels,
-        ports: [
-          { name: 'grpc-xds', port: 15010, targetPort: 15010 },
-          { name: 'https-dns', port: 15012, targetPort: 15012 },
-          { name: 'https-webhook', port: 443, targetPort: 15017 },
-        ],
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace: istioNamespace, labels },
+        spec: {
+          selector: labels,
+          ports: [
+            { name: 'grpc-xds', port: 15010, targetPort: 15010 },
+            { name: 'https-dns', port: 15012, targetPort: 15012 },
+            { name: 'https-webhook', port: 443, targetPort: 15017 },
+          ],
+        },
       },
-    });
+    );
   }
 
   const gateways: any[] = [...(components.ingressGateways ?? [])];
@@ -166,9 +171,7 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
       { name: 'https', port: 443, targetPort: 8443 },
     ];
     const gatewayNamespace = gateway.namespace ?? istioNamespace;
-    upsert(
-      'deployments',
-      'apps',
+    objects.push(
       deployment(name, gatewayNamespace, labels, {
         name: 'istio-proxy',
         image: `${hub}/proxyv2:${tag}`,
@@ -179,20 +182,49 @@ function install(store: ObjectStore, job: KubeObject, container: any): void {
           protocol: 'TCP',
         })),
       }),
-    );
-    upsert('services', '', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name,
-        namespace: gatewayNamespace,
-        labels,
-        ...(gateway.k8s?.serviceAnnotations && {
-          annotations: gateway.k8s.serviceAnnotations,
-        }),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name,
+          namespace: gatewayNamespace,
+          labels,
+          ...(gateway.k8s?.serviceAnnotations && {
+            annotations: gateway.k8s.serviceAnnotations,
+          }),
+        },
+        spec: { type: 'LoadBalancer', selector: labels, ports },
       },
-      spec: { type: 'LoadBalancer', selector: labels, ports },
-    });
+    );
+  }
+  return objects;
+}
+
+/** Runs the install of `job` against the store: creates or updates what istioctl would. */
+function install(store: ObjectStore, job: KubeObject): void {
+  const namespace = job.metadata.namespace!;
+  const { configMap, key, file } = istioctlInstallFile(job.spec.template.spec)!;
+  const text = configMap
+    ? store.get(store.type('', 'configmaps')!, namespace, configMap)?.data?.[
+        key
+      ]
+    : undefined;
+  for (const object of istioctlInstall(text, file)) {
+    const [group] = splitApiVersion(object.apiVersion!);
+    const type = store.typeOfKind(group, object.kind!)!;
+    const live = store.get(
+      type,
+      object.metadata.namespace ?? '',
+      object.metadata.name,
+    );
+    if (live) {
+      store.update(type, {
+        ...object,
+        metadata: { ...live.metadata, ...object.metadata },
+      });
+    } else {
+      store.create(type, object);
+    }
   }
 }
 
