@@ -55,48 +55,19 @@ export function writeBenchConfig(options: {
   );
   const names = Object.keys(clusters);
   const config = {
-    backend: {
-      baseUrl: `http://127.0.0.1:${port}`,
-      listen: { port, host: '127.0.0.1' },
-      database: {
-        client: 'better-sqlite3',
-        connection: sqliteDirectory
-          ? { directory: sqliteDirectory }
-          : ':memory:',
-      },
-    },
-    auth: {
-      providers: {
-        guest: {
-          userEntityRef: 'user:default/guest',
-          // No User entity in this catalog: the guest is signed in with these refs, which the
-          // policy needs for `ingress-atlas.refresh`.
-          ownershipEntityRefs: [
-            'user:default/guest',
-            'group:default/platform-team',
-          ],
-          dangerouslyAllowOutsideDevelopment: true,
-        },
-      },
-    },
+    backend: sqliteBackend(
+      port,
+      sqliteDirectory ? { directory: sqliteDirectory } : ':memory:',
+    ),
+    auth: GUEST_AUTH,
     catalog: {
       locations: [{ type: 'file', target: entitiesFile }],
     },
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: names.map(name => ({
-            name,
-            url: clusters[name].url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: clusters[name].token,
-            skipTLSVerify: true,
-            skipMetricsLookup: true,
-          })),
-        },
-      ],
+      clusterLocatorMethods: kubernetesPluginClusters(
+        names.map(name => ({ name, ...clusters[name] })),
+      ),
     },
     // Indexing and catalog ingestion of the atlas run later than the benchmark does, so that
     // they do not add load while it measures.
@@ -127,13 +98,62 @@ export function writeBenchConfig(options: {
   return file;
 }
 
-function later() {
+/** A schedule whose first run comes after any measurement is done. */
+export function later() {
   return {
     frequency: { hours: 24 },
     timeout: { minutes: 10 },
     initialDelay: { hours: 12 },
   };
 }
+
+/** The backend on `port` of 127.0.0.1, with its databases in SQLite (`connection`). */
+export function sqliteBackend(
+  port: number,
+  connection: { directory: string } | ':memory:',
+) {
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    listen: { port, host: '127.0.0.1' },
+    database: { client: 'better-sqlite3', connection },
+  };
+}
+
+/** The Kubernetes plugin's clusters, located through config, each with its token. */
+export function kubernetesPluginClusters(
+  clusters: Array<{ name: string; url: string; token: string }>,
+) {
+  return [
+    {
+      type: 'config',
+      clusters: clusters.map(({ name, url, token }) => ({
+        name,
+        url,
+        authProvider: 'serviceAccount',
+        serviceAccountToken: token,
+        skipTLSVerify: true,
+        skipMetricsLookup: true,
+      })),
+    },
+  ];
+}
+
+/**
+ * Guest sign-in for the runs' users. No User entity for the guest is in the runs' catalogs:
+ * it is signed in with these refs, which the policy needs for `ingress-atlas.refresh`.
+ */
+export const GUEST_AUTH = {
+  providers: {
+    guest: {
+      userEntityRef: 'user:default/guest',
+      ownershipEntityRefs: [
+        'user:default/guest',
+        'group:default/platform-team',
+      ],
+      dangerouslyAllowOutsideDevelopment: true,
+    },
+  },
+};
 
 /** A log line of the backend (production format: one JSON object per line). */
 export interface LogLine {
@@ -357,7 +377,9 @@ export async function guestToken(baseUrl: string): Promise<string> {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
   if (!res.ok) {
-    throw new Error(`Guest sign-in failed: HTTP ${res.status} ${await res.text()}`);
+    throw new Error(
+      `Guest sign-in failed: HTTP ${res.status} ${await res.text()}`,
+    );
   }
   const body: any = await res.json();
   return body.backstageIdentity.token;
@@ -388,7 +410,11 @@ export const sleep = (ms: number) =>
 const LOG_POLL_MS = 50;
 
 /** Calls `onLine` with each complete line appended to `file`, reading it every `everyMs`. */
-function tailLines(file: string, everyMs: number, onLine: (line: string) => void) {
+function tailLines(
+  file: string,
+  everyMs: number,
+  onLine: (line: string) => void,
+) {
   const fd = fs.openSync(file, 'r');
   const buffer = Buffer.alloc(1024 * 1024);
   let position = 0;
@@ -399,7 +425,9 @@ function tailLines(file: string, everyMs: number, onLine: (line: string) => void
       const bytes = fs.readSync(fd, buffer, 0, buffer.length, position);
       if (bytes === 0) return;
       position += bytes;
-      const lines = (partial + decoder.write(buffer.subarray(0, bytes))).split('\n');
+      const lines = (partial + decoder.write(buffer.subarray(0, bytes))).split(
+        '\n',
+      );
       partial = lines.pop()!;
       lines.forEach(onLine);
     }

@@ -51,7 +51,13 @@ function timedCall(call: Call): Promise<Received> {
   const started = performance.now();
   return new Promise(resolve => {
     const failed = (error: string) =>
-      resolve({ at, ms: performance.now() - started, ok: false, bytes: 0, error });
+      resolve({
+        at,
+        ms: performance.now() - started,
+        ok: false,
+        bytes: 0,
+        error,
+      });
     const req = http.request(
       call.url,
       {
@@ -76,7 +82,10 @@ function timedCall(call: Call): Promise<Received> {
             body,
             error: ok
               ? undefined
-              : `HTTP ${res.statusCode}: ${decode(res.headers['content-encoding'], body).slice(0, 300)}`,
+              : `HTTP ${res.statusCode}: ${decode(
+                  res.headers['content-encoding'],
+                  body,
+                ).slice(0, 300)}`,
           });
         });
       },
@@ -107,7 +116,8 @@ export function decodeJson() {
       return known.value;
     }
     const value = JSON.parse(decode(received.encoding, received.body!));
-    if (received.etag) seen.set(received.etag, { bytes: received.bytes, value });
+    if (received.etag)
+      seen.set(received.etag, { bytes: received.bytes, value });
     return value;
   };
 }
@@ -205,7 +215,11 @@ export function summarize(
 }
 
 /** Requests, p50 and p99 per window of `everyMs`, by when the requests were sent. */
-export function latencyTimeline(samples: Timed[], from: number, everyMs: number) {
+export function latencyTimeline(
+  samples: Array<Pick<Timed, 'at' | 'ms'>>,
+  from: number,
+  everyMs: number,
+) {
   const windows = new Map<number, number[]>();
   for (const sample of samples) {
     const index = Math.floor((sample.at - from) / everyMs);

@@ -14,7 +14,6 @@
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
  * backend's own memory from the database's.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +25,6 @@ import {
   freePort,
   guestToken,
   startBackend,
-  stopChild,
   waitFor,
   writeBenchConfig,
 } from './backend';
@@ -39,6 +37,7 @@ import {
   summarize,
 } from './load';
 import type { SandboxReady } from './sandboxProcess';
+import { createLog, forkSandbox, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const ENTITY_REF = `component:default/${BENCH_APP}`;
@@ -100,54 +99,22 @@ function readOptions(): Options {
   };
 }
 
-/** Everything started, stopped in reverse order once, whatever ends the run. */
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup() {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      await fn().catch(error => console.error(`Cleanup failed: ${error}`));
-    }
-  })();
-  return cleaning;
-}
-
-const log = (message: string) =>
-  process.stderr.write(
-    `[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
+const log = createLog('bench');
 
 async function startSandboxProcess(options: Options) {
-  const child: ChildProcess = fork(
+  const { child, ready: started } = forkSandbox<SandboxReady>(
     path.join(__dirname, 'sandboxProcess.ts'),
     [
       String(options.clusters),
       String(options.services),
       String(options.latencyMs),
     ],
-    {
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        '--max-old-space-size=16384',
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
+    ['--max-old-space-size=16384'],
   );
-  cleanups.push(() => stopChild(child));
   // The sandbox stands in for the clusters' API servers, which run on machines of their own:
   // here it shares the CPU with the backend and the load client, and yields it to them.
   os.setPriority(child.pid!, os.constants.priority.PRIORITY_BELOW_NORMAL);
-  const ready = await new Promise<SandboxReady>((resolve, reject) => {
-    child.on('message', (message: any) => {
-      if (message?.type === 'ready') resolve(message);
-      if (message?.type === 'error')
-        reject(new Error(`Sandbox failed: ${message.message}`));
-    });
-    child.once('exit', code =>
-      reject(new Error(`The sandbox exited (code ${code})`)),
-    );
-  });
+  const ready = await started;
   const controlGet = async (route: string) =>
     (await fetch(`${ready.controlUrl}${route}`)).json();
   return {
@@ -243,7 +210,7 @@ async function main() {
   const outDir = path.join(REPO_ROOT, 'test-results/bench');
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ingress-atlas-bench-'));
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+  onCleanup(async () => fs.rmSync(tmp, { recursive: true, force: true }));
 
   log(
     `Sandbox: ${options.clusters} clusters x ${options.services} Services, ${options.latencyMs} ms per request`,
@@ -279,7 +246,7 @@ async function main() {
       ...options.backendNodeArgs,
     ],
   });
-  cleanups.push(() => backend.stop());
+  onCleanup(() => backend.stop());
   const readyMs = Date.now() - backendStarted;
   log(`Backend ready in ${readyMs} ms (pid ${backend.pid})`);
 
@@ -681,12 +648,4 @@ function latencyText(l: LatencySummary, perView?: number) {
   );
 }
 
-process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
-process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
-main()
-  .then(cleanup, async error => {
-    console.error(error);
-    process.exitCode = 1;
-    await cleanup();
-  })
-  .then(() => process.exit());
+runMain(main, 1);

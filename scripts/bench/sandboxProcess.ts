@@ -4,6 +4,7 @@
  * its addresses over IPC and stops when told to, or when its parent goes away.
  */
 import { generateEstate, startSandbox } from '@ingress-atlas/sandbox';
+import { runChild, stopWithParent } from '../shared/child';
 
 export interface SandboxReady {
   type: 'ready';
@@ -30,17 +31,7 @@ async function main() {
     0,
   );
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void sandbox.stop().finally(() => process.exit(0));
-  };
-  process.on('message', message => message === 'stop' && stop());
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-
+  stopWithParent(sandbox);
   const ready: SandboxReady = {
     type: 'ready',
     clusters: Object.fromEntries(
@@ -53,10 +44,7 @@ async function main() {
     objects,
     startMs: Date.now() - started,
   };
-  process.send!(ready);
+  return ready;
 }
 
-main().catch(error => {
-  process.send?.({ type: 'error', message: String(error?.stack ?? error) });
-  process.exit(1);
-});
+runChild(main);

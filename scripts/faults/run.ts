@@ -30,7 +30,6 @@
  * it, and exits 1 when a cell does not hold. --cpu-prof writes the backend's CPU profiles there
  * too, for scripts/bench/profile.ts.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,15 +37,19 @@ import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
 import YAML from 'yaml';
 import {
+  GUEST_AUTH,
   LogLine,
   RunningBackend,
   freePort,
   guestToken,
+  kubernetesPluginClusters,
+  later,
   sleep,
+  sqliteBackend,
   startBackend,
-  stopChild,
   waitFor,
 } from '../bench/backend';
+import { createLog, forkSandbox, onCleanup, runMain } from '../shared/run';
 import type { SandboxReady, SandboxRequest } from './sandboxProcess';
 import { ViewSample, loadView, summarizeView, viewTimeline } from './viewLoad';
 
@@ -102,22 +105,7 @@ interface ClustersBody {
   clusters: ClusterState[];
 }
 
-const log = (message: string) =>
-  process.stderr.write(
-    `[faults ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-
-/** Everything started, stopped in reverse order once, whatever ends the run. */
-const cleanups: Array<() => Promise<void>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup() {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      await fn().catch(error => console.error(`Cleanup failed: ${error}`));
-    }
-  })();
-  return cleaning;
-}
+const log = createLog('faults');
 
 // ---------------------------------------------------------------------------------------
 // The sandbox
@@ -125,28 +113,11 @@ function cleanup() {
 type Sandbox = Awaited<ReturnType<typeof startSandboxProcess>>;
 
 async function startSandboxProcess() {
-  const child: ChildProcess = fork(
+  const { child, ready: started } = forkSandbox<SandboxReady>(
     path.join(__dirname, 'sandboxProcess.ts'),
     [],
-    {
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
   );
-  cleanups.push(() => stopChild(child));
-  const ready = await new Promise<SandboxReady>((resolve, reject) => {
-    child.on('message', (message: any) => {
-      if (message?.type === 'ready') resolve(message);
-      if (message?.type === 'error')
-        reject(new Error(`Sandbox failed: ${message.message}`));
-    });
-    child.once('exit', code =>
-      reject(new Error(`The sandbox exited (code ${code})`)),
-    );
-  });
+  const ready = await started;
 
   let lastId = 0;
   const pending = new Map<number, (error?: string) => void>();
@@ -224,34 +195,9 @@ function writeConfig(options: {
 }): string {
   const { dir, port, sandbox, sqliteDirectory } = options;
   const names = Object.keys(sandbox.clusters);
-  const later = {
-    frequency: { hours: 24 },
-    timeout: { minutes: 10 },
-    initialDelay: { hours: 12 },
-  };
   const config = {
-    backend: {
-      baseUrl: `http://127.0.0.1:${port}`,
-      listen: { port, host: '127.0.0.1' },
-      database: {
-        client: 'better-sqlite3',
-        connection: { directory: sqliteDirectory },
-      },
-    },
-    auth: {
-      providers: {
-        guest: {
-          userEntityRef: 'user:default/guest',
-          // Without the demo org in this catalog, the guest gets the platform team (for
-          // `ingress-atlas.refresh`) from here.
-          ownershipEntityRefs: [
-            'user:default/guest',
-            'group:default/platform-team',
-          ],
-          dangerouslyAllowOutsideDevelopment: true,
-        },
-      },
-    },
+    backend: sqliteBackend(port, { directory: sqliteDirectory }),
+    auth: GUEST_AUTH,
     catalog: {
       locations: [
         {
@@ -261,27 +207,22 @@ function writeConfig(options: {
       ],
     },
     kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: names.map(name => ({
-            name,
-            url: sandbox.clusters[name].url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'sandbox-token-no-secrets',
-            skipTLSVerify: true,
-            skipMetricsLookup: true,
-          })),
-        },
-      ],
+      // As in app-config.sandbox.yaml, with the token that may not read Secrets.
+      clusterLocatorMethods: kubernetesPluginClusters(
+        names.map(name => ({
+          name,
+          url: sandbox.clusters[name].url,
+          token: 'sandbox-token-no-secrets',
+        })),
+      ),
     },
     // Indexing and catalog ingestion of the atlas wait, so that they do not add load.
-    search: { collators: { ingressAtlas: { schedule: later } } },
+    search: { collators: { ingressAtlas: { schedule: later() } } },
     ingressAtlas: {
       importKubernetesConfig: false,
-      catalog: { schedule: later },
+      catalog: { schedule: later() },
       refresh: {
-        schedule: later,
+        schedule: later(),
         clusterTimeoutSeconds: CLUSTER_TIMEOUT_S,
         publishEarlyAfterSeconds: PUBLISH_EARLY_AFTER_S,
       },
@@ -340,7 +281,7 @@ class Run {
       ...started,
       stop: () => (stopping ??= started.stop()),
     };
-    cleanups.push(() => backend.stop());
+    onCleanup(() => backend.stop());
     const readyMs = Date.now() - spawned;
     log(
       `Backend ${this.#starts} ready in ${(readyMs / 1000).toFixed(1)} s (pid ${
@@ -666,6 +607,21 @@ function rowOf(
 // ---------------------------------------------------------------------------------------
 // The faults
 
+/** Runs `fn` with `settings` injected into `cluster`'s API server, cleared again afterwards. */
+async function withFaults<T>(
+  run: Run,
+  cluster: string,
+  settings: Record<string, unknown>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await run.sandbox.setFaults(cluster, settings);
+  try {
+    return await fn();
+  } finally {
+    await run.sandbox.clearFaults(cluster);
+  }
+}
+
 const MALFORMED_VIRTUAL_SERVICE = {
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
@@ -681,8 +637,7 @@ async function failingRead(
   settings: Record<string, unknown>,
   expected: RegExp,
 ): Promise<Row> {
-  await run.sandbox.setFaults(FAULTY, settings);
-  try {
+  return withFaults(run, FAULTY, settings, async () => {
     const o = await run.observeRefresh();
     return rowOf(
       fault,
@@ -696,38 +651,36 @@ async function failingRead(
       { settings, error: faultyOf(o.final)?.error },
       [o],
     );
-  } finally {
-    await run.sandbox.clearFaults(FAULTY);
-  }
+  });
 }
 
 async function garbage(run: Run): Promise<Row> {
   const settings = { garbageListRate: 1 };
-  await run.sandbox.setFaults(FAULTY, settings);
   try {
-    const o = await run.observeRefresh();
-    const edge = faultyOf(o.final);
-    const { findings } = await run.get(`/findings?cluster=${FAULTY}`);
-    const malformed = findings.filter(
-      (f: any) => f.code === 'MALFORMED_OBJECT',
-    );
-    return rowOf(
-      'garbage lists',
-      [
-        othersFreshCell([o]),
-        {
-          ok: edge?.status === 'ok' && malformed.length > 0,
-          text: `${edge?.status} + ${malformed.length} MALFORMED_OBJECT`,
-        },
-        lastModelCell([o], false),
-        p99Cell(o.view),
-        refreshCell([o]),
-      ],
-      { settings, findings: malformed.map((f: any) => f.message) },
-      [o],
-    );
+    return await withFaults(run, FAULTY, settings, async () => {
+      const o = await run.observeRefresh();
+      const edge = faultyOf(o.final);
+      const { findings } = await run.get(`/findings?cluster=${FAULTY}`);
+      const malformed = findings.filter(
+        (f: any) => f.code === 'MALFORMED_OBJECT',
+      );
+      return rowOf(
+        'garbage lists',
+        [
+          othersFreshCell([o]),
+          {
+            ok: edge?.status === 'ok' && malformed.length > 0,
+            text: `${edge?.status} + ${malformed.length} MALFORMED_OBJECT`,
+          },
+          lastModelCell([o], false),
+          p99Cell(o.view),
+          refreshCell([o]),
+        ],
+        { settings, findings: malformed.map((f: any) => f.message) },
+        [o],
+      );
+    });
   } finally {
-    await run.sandbox.clearFaults(FAULTY);
     // edge's snapshot now holds nothing but junk: read it again, so the next fault starts
     // from a healthy edge.
     await run.refreshOnce();
@@ -787,8 +740,7 @@ async function malformedObject(run: Run): Promise<Row> {
 async function gone(run: Run): Promise<Row> {
   // One 410 on the second page: the collector starts the list over, once, and gets through.
   const settings = { expireContinue: 1 };
-  await run.sandbox.setFaults(FAULTY, settings);
-  try {
+  return withFaults(run, FAULTY, settings, async () => {
     const o = await run.observeRefresh();
     const edge = faultyOf(o.final);
     const left = (await run.sandbox.faults(FAULTY)).expireContinue ?? 0;
@@ -810,16 +762,13 @@ async function gone(run: Run): Promise<Row> {
       { settings, expireContinueLeft: left },
       [o],
     );
-  } finally {
-    await run.sandbox.clearFaults(FAULTY);
-  }
+  });
 }
 
 async function transient(run: Run): Promise<Row> {
   // On every cluster, as seen in the field: 5% of all API requests answered 503.
   const settings = { errorRate: 0.05, errorCode: 503 };
-  await run.sandbox.setFaults('*', settings);
-  try {
+  return withFaults(run, '*', settings, async () => {
     const errorsBefore = await run.sandbox.faultedErrors();
     const observations: Observation[] = [];
     for (let i = 0; i < TRANSIENT_REFRESHES; i++) {
@@ -856,16 +805,13 @@ async function transient(run: Run): Promise<Row> {
       { settings, injected, retries, notOk },
       observations,
     );
-  } finally {
-    await run.sandbox.clearFaults('*');
-  }
+  });
 }
 
 async function crashMidRefresh(run: Run): Promise<Row> {
   // edge hangs, so the refresh is still reading it when the backend dies; it still hangs
   // after the restart, so the next refresh must also show its error.
-  await run.sandbox.setFaults(FAULTY, { hang: true });
-  try {
+  return withFaults(run, FAULTY, { hang: true }, async () => {
     const before = await run.clusters();
     const triggeredAt = Date.now();
     await run.trigger();
@@ -944,15 +890,12 @@ async function crashMidRefresh(run: Run): Promise<Row> {
       },
       [o],
     );
-  } finally {
-    await run.sandbox.clearFaults(FAULTY);
-  }
+  });
 }
 
 async function restart(run: Run): Promise<Row> {
   // A stale cluster, then a normal restart: what was published and what failed must survive.
-  await run.sandbox.setFaults(FAULTY, { errorRate: 1, errorCode: 503 });
-  try {
+  return withFaults(run, FAULTY, { errorRate: 1, errorCode: 503 }, async () => {
     await run.observeRefresh();
     const before = await run.clusters();
     const stoppedAt = Date.now();
@@ -993,9 +936,7 @@ async function restart(run: Run): Promise<Row> {
       },
       [o],
     );
-  } finally {
-    await run.sandbox.clearFaults(FAULTY);
-  }
+  });
 }
 
 const FAULTS: Record<string, (run: Run) => Promise<Row>> = {
@@ -1077,7 +1018,7 @@ async function main() {
   const outDir = path.join(REPO_ROOT, 'test-results/faults');
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ingress-atlas-faults-'));
-  cleanups.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
+  onCleanup(async () => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const sandbox = await startSandboxProcess();
   await sandbox.create(
@@ -1222,12 +1163,4 @@ async function main() {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
-process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
-main()
-  .then(cleanup, async error => {
-    console.error(error);
-    process.exitCode = 2;
-    await cleanup();
-  })
-  .then(() => process.exit());
+runMain(main, 2);

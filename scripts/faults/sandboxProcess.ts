@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { startSandbox } from '@ingress-atlas/sandbox';
+import { runChild, stopWithParent } from '../shared/child';
 
 export interface SandboxReady {
   type: 'ready';
@@ -51,11 +52,9 @@ async function main() {
     return type;
   };
 
+  stopWithParent(sandbox);
   process.on('message', (message: SandboxRequest | 'stop') => {
-    if (message === 'stop') {
-      stop();
-      return;
-    }
+    if (message === 'stop') return;
     let error: string | undefined;
     try {
       if (message.type === 'create') {
@@ -79,16 +78,6 @@ async function main() {
     process.send!({ type: 'done', id: message.id, error });
   });
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void sandbox.stop().finally(() => process.exit(0));
-  };
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-
   const ready: SandboxReady = {
     type: 'ready',
     clusters: Object.fromEntries(
@@ -104,10 +93,7 @@ async function main() {
     ),
     controlUrl: sandbox.control.url,
   };
-  process.send!(ready);
+  return ready;
 }
 
-main().catch(error => {
-  process.send?.({ type: 'error', message: String(error?.stack ?? error) });
-  process.exit(1);
-});
+runChild(main);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { percentile } from '../bench/load';
+import { latencyTimeline, percentile } from '../bench/load';
 
 /** One timed GET of the entity view. */
 export interface ViewSample {
@@ -96,20 +96,8 @@ export function summarizeView(samples: ViewSample[]): ViewLoad {
 
 /** Requests, p50 and p99 per second since `from`, by when the requests were sent. */
 export function viewTimeline(samples: ViewSample[], from: number) {
-  const seconds = new Map<number, number[]>();
-  for (const sample of samples) {
-    const second = Math.floor((sample.at - from) / 1000);
-    seconds.set(second, [...(seconds.get(second) ?? []), sample.ms]);
-  }
-  return [...seconds.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([second, ms]) => {
-      const sorted = ms.sort((a, b) => a - b);
-      return {
-        second,
-        requests: sorted.length,
-        p50Ms: Math.round(percentile(sorted, 50)),
-        p99Ms: Math.round(percentile(sorted, 99)),
-      };
-    });
+  return latencyTimeline(samples, from, 1000).map(({ atS, ...window }) => ({
+    second: atS,
+    ...window,
+  }));
 }
