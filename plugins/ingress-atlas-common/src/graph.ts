@@ -102,6 +102,20 @@ export function buildTopology(
   const addNode = (node: TopologyNode) => {
     if (!nodes.has(node.id)) nodes.set(node.id, node);
   };
+  /** A namespaced object of a kind (gateway, route, workload), shown as namespace/name. */
+  const addObjectNode = (
+    id: string,
+    type: TopologyNodeType,
+    object: { cluster: string; namespace: string; name: string; kind: string },
+  ) =>
+    addNode({
+      id,
+      type,
+      label: `${object.namespace}/${object.name}`,
+      cluster: object.cluster,
+      namespace: object.namespace,
+      detail: object.kind,
+    });
   const addEdge = (source: string, target: string, type: TopologyEdgeType) => {
     const id = `${type}:${source}->${target}`;
     if (!edges.has(id)) edges.set(id, { id, source, target, type });
@@ -205,14 +219,7 @@ export function buildTopology(
   for (const id of gatewayIds) {
     const gw = gateways.get(id);
     if (!gw) continue;
-    addNode({
-      id,
-      type: 'gateway',
-      label: `${gw.namespace}/${gw.name}`,
-      cluster: gw.cluster,
-      namespace: gw.namespace,
-      detail: gw.kind,
-    });
+    addObjectNode(id, 'gateway', gw);
     if (gw.controlPlane && nodes.has(gw.controlPlane))
       addEdge(gw.controlPlane, id, 'controls');
     else if (hasCluster(gw.cluster))
@@ -262,14 +269,7 @@ export function buildTopology(
   for (const id of routeIds) {
     const route = routes.get(id);
     if (!route) continue;
-    addNode({
-      id,
-      type: 'route',
-      label: `${route.namespace}/${route.name}`,
-      cluster: route.cluster,
-      namespace: route.namespace,
-      detail: route.kind,
-    });
+    addObjectNode(id, 'route', route);
     for (const gw of route.gateways)
       if (nodes.has(gw)) addEdge(gw, id, 'serves');
     for (const dest of route.destinations) {
@@ -288,16 +288,8 @@ export function buildTopology(
     if (path.route && nodes.has(path.route))
       addEdge(path.route, serviceId, 'routes-to');
     if (path.workload) {
-      const w = path.workload;
-      const workloadId = workloadNodeId(w);
-      addNode({
-        id: workloadId,
-        type: 'workload',
-        label: `${w.namespace}/${w.name}`,
-        cluster: w.cluster,
-        namespace: w.namespace,
-        detail: w.kind,
-      });
+      const workloadId = workloadNodeId(path.workload);
+      addObjectNode(workloadId, 'workload', path.workload);
       addEdge(serviceId, workloadId, 'selects');
     }
   }

@@ -70,19 +70,25 @@ export interface ObjectRef {
 }
 
 /**
- * How a cluster is known to the atlas. Mirrors the inventory's ClusterDescriptor.
+ * How a cluster is known to the atlas (no credentials in here: safe to store and serve); the
+ * inventory's ClusterDescriptor.
  *
  * @public
  */
 export interface AtlasClusterDescriptor {
+  /** Stable name, unique across sources. */
   name: string;
   title?: string;
+  /** Where it came from: 'config', 'kubernetes-config', 'catalog', 'tencent', 'manifests'. */
   source: string;
   provider: CloudProvider;
   region?: string;
+  /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
   cloudClusterId?: string;
+  /** API server URL (not secret) or the manifest folder for offline clusters. */
   url?: string;
   readOnly?: boolean;
+  /** Facts a provider knows about the cluster, e.g. VPC-CNI enabled. */
   facts?: { vpcCni?: boolean; vpcId?: string };
 }
 

@@ -3,7 +3,10 @@
  * Cluster collectors (live API, offline manifests) produce ClusterInventory;
  * cloud providers produce CloudInventory. The engine is a pure function of both.
  */
-import type { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type {
+  AtlasClusterDescriptor,
+  CloudProvider,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
  * A Kubernetes object as plain JSON, as the API server sends it. The fields the engine reads
@@ -87,22 +90,7 @@ export type CollectedKind = keyof typeof COLLECTED_KINDS;
  *
  * @public
  */
-export interface ClusterDescriptor {
-  /** Stable name, unique across sources. */
-  name: string;
-  title?: string;
-  /** Where it came from: 'config', 'kubernetes-config', 'catalog', 'tencent', 'manifests'. */
-  source: string;
-  provider: CloudProvider;
-  region?: string;
-  /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
-  cloudClusterId?: string;
-  /** API server URL (not secret) or the manifest folder for offline clusters. */
-  url?: string;
-  readOnly?: boolean;
-  /** Facts a provider knows about the cluster, e.g. VPC-CNI enabled. */
-  facts?: { vpcCni?: boolean; vpcId?: string };
-}
+export type ClusterDescriptor = AtlasClusterDescriptor;
 
 /** @public */
 export interface CertificateInfo {
