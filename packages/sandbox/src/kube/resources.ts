@@ -26,6 +26,21 @@ export const VERBS = [
   'watch',
 ];
 
+/** A kind of networking.istio.io, as Istio's CRDs serve it. */
+function istioNetworking(kind: string, shortName: string): ResourceType {
+  const singular = kind.toLowerCase();
+  return {
+    group: 'networking.istio.io',
+    versions: ['v1', 'v1beta1', 'v1alpha3'],
+    plural: `${singular}s`,
+    singular,
+    kind,
+    namespaced: true,
+    shortNames: [shortName],
+    categories: ['istio-io', 'networking-istio-io'],
+  };
+}
+
 export const RESOURCE_TYPES: ResourceType[] = [
   {
     group: '',
@@ -241,36 +256,9 @@ export const RESOURCE_TYPES: ResourceType[] = [
     kind: 'ValidatingWebhookConfiguration',
     namespaced: false,
   },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    plural: 'gateways',
-    singular: 'gateway',
-    kind: 'Gateway',
-    namespaced: true,
-    shortNames: ['gw'],
-    categories: ['istio-io', 'networking-istio-io'],
-  },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    plural: 'virtualservices',
-    singular: 'virtualservice',
-    kind: 'VirtualService',
-    namespaced: true,
-    shortNames: ['vs'],
-    categories: ['istio-io', 'networking-istio-io'],
-  },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    plural: 'destinationrules',
-    singular: 'destinationrule',
-    kind: 'DestinationRule',
-    namespaced: true,
-    shortNames: ['dr'],
-    categories: ['istio-io', 'networking-istio-io'],
-  },
+  istioNetworking('Gateway', 'gw'),
+  istioNetworking('VirtualService', 'vs'),
+  istioNetworking('DestinationRule', 'dr'),
   {
     group: 'rbac.authorization.k8s.io',
     versions: ['v1'],

@@ -142,6 +142,7 @@ export function createKubeApi(options: KubeApiOptions) {
     const force = parseForce(url.searchParams, applying);
     const manager = fieldManager ?? defaultManager(req.headers['user-agent']);
     const apiVersion = apiVersionOf(target.type.group, target.version);
+    const namespace = target.namespace ?? '';
     switch (verb) {
       case 'list':
         list(res, target, url.searchParams, wantsTable(req.headers.accept));
@@ -150,11 +151,7 @@ export function createKubeApi(options: KubeApiOptions) {
         watch(req, res, target, url.searchParams);
         return;
       case 'get': {
-        const entry = store.getEntry(
-          target.type,
-          target.namespace ?? '',
-          target.name!,
-        );
+        const entry = store.getEntry(target.type, namespace, target.name!);
         if (!entry) throw kubeErrors.notFound(target.type, target.name!);
         if (wantsTable(req.headers.accept)) {
           const object = store.parse(target.type, entry, target.version);
@@ -188,7 +185,7 @@ export function createKubeApi(options: KubeApiOptions) {
         const body = checkBody(await readObject(req), target);
         const live = store.get(
           target.type,
-          target.namespace ?? '',
+          namespace,
           body.metadata?.name ?? '',
         );
         const updated = store.update(
@@ -206,11 +203,7 @@ export function createKubeApi(options: KubeApiOptions) {
         return;
       }
       case 'patch': {
-        const current = store.get(
-          target.type,
-          target.namespace ?? '',
-          target.name!,
-        );
+        const current = store.get(target.type, namespace, target.name!);
         if (applying) {
           const config = checkApplyConfiguration(
             YAML.parse(await readBody(req)),
@@ -260,15 +253,10 @@ export function createKubeApi(options: KubeApiOptions) {
       case 'delete': {
         const deleteOptions = await readDeleteOptions(req);
         const dry = dryRun || Boolean(deleteOptions.dryRun?.includes('All'));
-        const deleted = store.delete(
-          target.type,
-          target.namespace ?? '',
-          target.name!,
-          {
-            dryRun: dry,
-            preconditions: deleteOptions.preconditions,
-          },
-        );
+        const deleted = store.delete(target.type, namespace, target.name!, {
+          dryRun: dry,
+          preconditions: deleteOptions.preconditions,
+        });
         written(dry);
         sendJson(res, 200, deleteAnswer(target, deleted));
         return;

@@ -56,17 +56,20 @@ export function qualifiedResource(type: {
 
 type Type = { group: string; plural: string };
 
+/** The details of a failure about one object, naming it by its resource. */
+const objectDetails = (type: Type, name: string): StatusDetails => ({
+  name,
+  group: type.group || undefined,
+  kind: type.plural,
+});
+
 export const kubeErrors = {
   notFound: (type: Type, name: string) =>
     new KubeError(
       404,
       'NotFound',
       `${qualifiedResource(type)} "${name}" not found`,
-      {
-        name,
-        group: type.group || undefined,
-        kind: type.plural,
-      },
+      objectDetails(type, name),
     ),
   unknownResource: () =>
     new KubeError(
@@ -79,11 +82,7 @@ export const kubeErrors = {
       409,
       'AlreadyExists',
       `${qualifiedResource(type)} "${name}" already exists`,
-      {
-        name,
-        group: type.group || undefined,
-        kind: type.plural,
-      },
+      objectDetails(type, name),
     ),
   conflict: (type: Type, name: string) =>
     new KubeError(
@@ -92,7 +91,7 @@ export const kubeErrors = {
       `Operation cannot be fulfilled on ${qualifiedResource(
         type,
       )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name, group: type.group || undefined, kind: type.plural },
+      objectDetails(type, name),
     ),
   badRequest: (message: string) => new KubeError(400, 'BadRequest', message),
   /** 422 with one cause per field error, worded as the API server's field.ErrorList. */

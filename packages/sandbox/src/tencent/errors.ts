@@ -8,3 +8,15 @@ export class TencentApiError extends Error {
     this.code = code;
   }
 }
+
+/** `found`, or when there is none, the error `code` the API answers for what is missing. */
+export function orNotFound<T>(
+  found: T | undefined,
+  code: string,
+  message: string,
+): T {
+  if (found === undefined) {
+    throw new TencentApiError(code, message);
+  }
+  return found;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { AddressPool } from '../ipv4';
-import { TencentApiError } from './errors';
+import { TencentApiError, orNotFound } from './errors';
 
 /*
  * The stand-in's world, written in the API's own shapes (PascalCase fields) so the action
@@ -252,14 +252,11 @@ export class TencentState {
   }
 
   findLoadBalancer(region: RegionState, id: string): SeedLoadBalancer {
-    const lb = region.LoadBalancers.find(l => l.LoadBalancerId === id);
-    if (!lb) {
-      throw new TencentApiError(
-        'InvalidParameter.LBIdNotFound',
-        `LoadBalancer ${id} not found.`,
-      );
-    }
-    return lb;
+    return orNotFound(
+      region.LoadBalancers.find(l => l.LoadBalancerId === id),
+      'InvalidParameter.LBIdNotFound',
+      `LoadBalancer ${id} not found.`,
+    );
   }
 
   createLoadBalancer(
@@ -360,14 +357,11 @@ export class TencentState {
   }
 
   findAddress(region: RegionState, id: string): SeedAddress {
-    const address = region.Addresses.find(a => a.AddressId === id);
-    if (!address) {
-      throw new TencentApiError(
-        'InvalidAddressId.NotFound',
-        `Address ${id} not found.`,
-      );
-    }
-    return address;
+    return orNotFound(
+      region.Addresses.find(a => a.AddressId === id),
+      'InvalidAddressId.NotFound',
+      `Address ${id} not found.`,
+    );
   }
 
   allocateAddress(

@@ -5,7 +5,13 @@ import {
   type SeedLoadBalancer,
   type SeedTarget,
 } from '../state';
-import { ActionHandler, applyFilters, page, withoutKeys } from './types';
+import {
+  ActionHandler,
+  applyFilters,
+  page,
+  tagFilters,
+  withoutKeys,
+} from './types';
 
 function targetCount(lb: SeedLoadBalancer): number {
   return lb.Listeners.reduce(
@@ -32,21 +38,13 @@ const DescribeLoadBalancers: ActionHandler = ({ state, region, params }) => {
   }
   const filters: Array<{ Name: string; Values: string[] }> =
     params.Filters ?? [];
-  const tagFilters = Object.fromEntries(
-    filters
-      .filter(f => f.Name.startsWith('tag:'))
-      .map(f => [
-        f.Name,
-        (lb: SeedLoadBalancer) => tagValue(lb, f.Name.slice('tag:'.length)),
-      ]),
-  );
   let matching = applyFilters(LoadBalancers, filters, {
     'tag-key': lb => lb.Tags.map(tag => tag.TagKey),
     'charge-type': lb => lb.ChargeType,
     'internet-charge-type': lb => lb.NetworkAttributes?.InternetChargeType,
     'vip-isp': lb => lb.VipIsp,
     'master-zone-id': lb => lb.MasterZone?.Zone,
-    ...tagFilters,
+    ...tagFilters(filters, tagValue),
   });
   matching = matching.filter(
     lb =>

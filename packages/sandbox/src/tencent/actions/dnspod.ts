@@ -1,17 +1,14 @@
-import { TencentApiError } from '../errors';
+import { TencentApiError, orNotFound } from '../errors';
 import type { DnsRecord, TencentState } from '../state';
 import { ActionHandler, page } from './types';
 
 /** DNSPod is not regional: X-TC-Region is ignored. */
 function domainRecords(state: TencentState, domain: string): DnsRecord[] {
-  const records = state.domains[domain];
-  if (!records) {
-    throw new TencentApiError(
-      'InvalidParameterValue.DomainNotExists',
-      `Domain ${domain} does not exist.`,
-    );
-  }
-  return records;
+  return orNotFound(
+    state.domains[domain],
+    'InvalidParameterValue.DomainNotExists',
+    `Domain ${domain} does not exist.`,
+  );
 }
 
 const DescribeRecordList: ActionHandler = ({ state, params }) => {

@@ -1,4 +1,4 @@
-import { TencentApiError } from '../errors';
+import { orNotFound } from '../errors';
 import { ActionHandler, applyFilters, page } from './types';
 
 const DescribeMeshList: ActionHandler = ({ state, region, params }) => {
@@ -16,15 +16,11 @@ const DescribeMeshList: ActionHandler = ({ state, region, params }) => {
 };
 
 const DescribeMesh: ActionHandler = ({ state, region, params }) => {
-  const mesh = state
-    .region(region)
-    .Meshes.find(m => m.MeshId === params.MeshId);
-  if (!mesh) {
-    throw new TencentApiError(
-      'ResourceNotFound',
-      `Mesh ${params.MeshId} not found.`,
-    );
-  }
+  const mesh = orNotFound(
+    state.region(region).Meshes.find(m => m.MeshId === params.MeshId),
+    'ResourceNotFound',
+    `Mesh ${params.MeshId} not found.`,
+  );
   return { Mesh: mesh };
 };
 

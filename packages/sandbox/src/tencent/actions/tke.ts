@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { TencentApiError } from '../errors';
+import { orNotFound } from '../errors';
 import type { SeedCluster } from '../state';
 import {
   ActionContext,
@@ -10,16 +10,11 @@ import {
 } from './types';
 
 function findCluster({ state, region, params }: ActionContext): SeedCluster {
-  const cluster = state
-    .region(region)
-    .Clusters.find(c => c.ClusterId === params.ClusterId);
-  if (!cluster) {
-    throw new TencentApiError(
-      'InvalidParameter.ClusterNotFound',
-      `Cluster ${params.ClusterId} not found.`,
-    );
-  }
-  return cluster;
+  return orNotFound(
+    state.region(region).Clusters.find(c => c.ClusterId === params.ClusterId),
+    'InvalidParameter.ClusterNotFound',
+    `Cluster ${params.ClusterId} not found.`,
+  );
 }
 
 const DescribeClusters: ActionHandler = ({ state, region, params }) => {

@@ -59,6 +59,24 @@ export function applyFilters<T>(
   return result;
 }
 
+/**
+ * The `tag:<key>` filters among `filters`, for applyFilters: each matches the value of that
+ * tag, as `tagOf` reads it from an item.
+ */
+export function tagFilters<T>(
+  filters: Array<{ Name: string; Values: string[] }>,
+  tagOf: (item: T, key: string) => string | undefined,
+): Record<string, (item: T) => string | undefined> {
+  return Object.fromEntries(
+    filters
+      .filter(f => f.Name.startsWith('tag:'))
+      .map(f => [
+        f.Name,
+        (item: T) => tagOf(item, f.Name.slice('tag:'.length)),
+      ]),
+  );
+}
+
 /** Drops the fields only the stand-in keeps (see state.ts). */
 export function withoutKeys(object: ApiObject, keys: string[]): ApiObject {
   return Object.fromEntries(

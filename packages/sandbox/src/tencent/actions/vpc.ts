@@ -1,20 +1,11 @@
 import { TencentApiError } from '../errors';
 import type { ApiObject, SeedAddress } from '../state';
-import { ActionHandler, applyFilters, page } from './types';
+import { ActionHandler, applyFilters, page, tagFilters } from './types';
 
 const DescribeAddresses: ActionHandler = ({ state, region, params }) => {
   const { Addresses } = state.region(region);
   const filters: Array<{ Name: string; Values: string[] }> =
     params.Filters ?? [];
-  const tagFilters = Object.fromEntries(
-    filters
-      .filter(f => f.Name.startsWith('tag:'))
-      .map(f => [
-        f.Name,
-        (a: SeedAddress) =>
-          a.TagSet.find(t => t.Key === f.Name.slice('tag:'.length))?.Value,
-      ]),
-  );
   const matching = applyFilters(
     Addresses.filter(
       a => !params.AddressIds || params.AddressIds.includes(a.AddressId),
@@ -31,7 +22,10 @@ const DescribeAddresses: ActionHandler = ({ state, region, params }) => {
       'network-interface-id': a => a.NetworkInterfaceId,
       'is-arrears': a => String(Boolean(a.IsArrears)),
       'tag-key': a => a.TagSet.map(t => t.Key),
-      ...tagFilters,
+      ...tagFilters(
+        filters,
+        (a: SeedAddress, key) => a.TagSet.find(t => t.Key === key)?.Value,
+      ),
     },
   );
   return {
