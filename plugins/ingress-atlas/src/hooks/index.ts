@@ -4,3 +4,5 @@ export { useTemplateLink } from './useTemplateLink';
 export type { TemplateParameters } from './useTemplateLink';
 export { useTemplateTitle } from './useTemplateTitle';
 export { useFindingOwners, NO_OWNER } from './useFindingOwners';
+export { useTemplateDryRun, summariseDryRun } from './useTemplateDryRun';
+export type { PreviewStep, TemplatePreview } from './useTemplateDryRun';

@@ -72,6 +72,17 @@ export function RecommendationList({
                   <TemplateButton
                     templateRef={recommendation.templateRef}
                     parameters={recommendation.parameters}
+                    cost={
+                      current === undefined
+                        ? { atStakeMonthlyCny: recommendation.savingMonthlyCny }
+                        : {
+                            beforeMonthlyCny: current,
+                            afterMonthlyCny: Math.max(
+                              0,
+                              current - recommendation.savingMonthlyCny,
+                            ),
+                          }
+                    }
                   />
                 </Box>
               </Box>

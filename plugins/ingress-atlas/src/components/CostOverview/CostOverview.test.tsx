@@ -9,6 +9,7 @@ import {
   podEipRecommendation,
 } from '../../__testUtils__/fixtures';
 import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
+import { templateLinkFromPreview } from '../../__testUtils__/openTemplatePreview';
 
 const COST = '*/api/ingress-atlas/cost';
 
@@ -61,9 +62,7 @@ describe('CostOverview', () => {
       within(saving).getByText(podEipRecommendation.title),
     ).toBeInTheDocument();
     expect(
-      within(saving).getByRole('link', {
-        name: 'Move gateway to pod eip',
-      }),
+      await templateLinkFromPreview(saving, 'Move gateway to pod eip'),
     ).toHaveAttribute(
       'href',
       expect.stringContaining(

@@ -11,6 +11,7 @@ import {
   tcmFinding,
 } from '../../__testUtils__/fixtures';
 import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
+import { templateLinkFromPreview } from '../../__testUtils__/openTemplatePreview';
 
 const EXPOSURE = '*/api/ingress-atlas/entities/component/default/blog/exposure';
 
@@ -182,9 +183,10 @@ describe('EntityIngressAtlasContent', () => {
       ),
     ).toBeInTheDocument();
 
-    const link = within(recommendation).getByRole('link', {
-      name: 'Move gateway to pod eip',
-    });
+    const link = await templateLinkFromPreview(
+      recommendation,
+      'Move gateway to pod eip',
+    );
     expect(formDataOf(link.getAttribute('href'))).toEqual({
       path: '/create/templates/default/move-gateway-to-pod-eip',
       formData: podEipRecommendation.parameters,
@@ -202,9 +204,10 @@ describe('EntityIngressAtlasContent', () => {
     expect(
       within(finding as HTMLElement).getByText(`Fix: ${tcmFinding.fix}`),
     ).toBeInTheDocument();
-    const link = within(finding as HTMLElement).getByRole('link', {
-      name: 'Migrate tcm to istiod',
-    });
+    const link = await templateLinkFromPreview(
+      finding as HTMLElement,
+      'Migrate tcm to istiod',
+    );
     expect(formDataOf(link.getAttribute('href')).formData).toEqual({
       cluster: 'tke-blog',
       meshId: 'mesh-blog0001',

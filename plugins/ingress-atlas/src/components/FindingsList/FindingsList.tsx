@@ -42,6 +42,13 @@ export function describeObject(object: ObjectRef) {
   }`;
 }
 
+/** A finding's spend at stake, for the template preview. */
+function findingCost(finding: Finding) {
+  return finding.monthlyWasteCny === undefined
+    ? undefined
+    : { atStakeMonthlyCny: finding.monthlyWasteCny };
+}
+
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
   const worst = mostSevere(findings);
@@ -79,6 +86,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
               <TemplateButton
                 templateRef={finding.templateRef}
                 parameters={finding.parameters}
+                cost={findingCost(finding)}
               />
             </Box>
           )}
@@ -426,6 +434,7 @@ function FindingStack({
                   <TemplateButton
                     templateRef={finding.templateRef}
                     parameters={finding.parameters}
+                    cost={findingCost(finding)}
                   />
                 </Box>
               )}
@@ -473,6 +482,7 @@ function FindingRow({
           <TemplateButton
             templateRef={finding.templateRef}
             parameters={finding.parameters}
+            cost={findingCost(finding)}
           />
         )}
       </TableCell>

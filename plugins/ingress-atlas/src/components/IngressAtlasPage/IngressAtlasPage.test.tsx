@@ -10,6 +10,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ingressAtlasRefreshPermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasPage } from './IngressAtlasPage';
+import { templateLinkFromPreview } from '../../__testUtils__/openTemplatePreview';
 import { FindingsOverview } from './FindingsOverview';
 import {
   blogEntity,
@@ -317,10 +318,15 @@ describe('IngressAtlasPage', () => {
     ).toBeInTheDocument();
     expect(within(tcmRow).getByText('Warning')).toBeInTheDocument();
     expect(
-      await within(tcmRow).findByRole('link', {
-        name: 'Migrate from TCM to self-managed Istio',
-      }),
+      await templateLinkFromPreview(
+        tcmRow,
+        'Migrate from TCM to self-managed Istio',
+      ),
     ).toHaveAttribute('href', expect.stringMatching(/migrate-tcm-to-istiod/));
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     expect(
       within(tcmRow).getByRole('link', {
         name: /^Istio run by Tencent's managed mesh \(TCM\)/,

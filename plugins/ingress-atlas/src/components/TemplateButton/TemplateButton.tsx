@@ -1,34 +1,54 @@
-import { LinkButton } from '@backstage/core-components';
+import { useState } from 'react';
+import Button from '@material-ui/core/Button';
 import {
   TemplateParameters,
   useTemplateLink,
   useTemplateTitle,
 } from '../../hooks';
+import { TemplateCost, TemplatePreviewDialog } from './TemplatePreviewDialog';
 
-/** Opens a scaffolder template with the parameters the atlas worked out filled in. */
+/**
+ * A scaffolder template for a finding or recommendation, labelled with the template's title.
+ * It opens a preview first (a dry run with the parameters the atlas worked out), from which the
+ * prefilled form opens: a migration never starts from one click.
+ */
 export function TemplateButton({
   templateRef,
   parameters,
   label,
+  cost,
 }: {
   templateRef: string;
   parameters?: TemplateParameters;
   label?: string;
+  /** What the change costs and saves, when the finding or recommendation knows it. */
+  cost?: TemplateCost;
 }) {
   const templateLink = useTemplateLink();
   const title = useTemplateTitle(templateRef);
+  const [open, setOpen] = useState(false);
   return (
-    <LinkButton
-      // It navigates: announce it as a link, not as an action.
-      role="link"
-      to={templateLink(templateRef, parameters)}
-      variant="outlined"
-      color="primary"
-      size="small"
-      // Long titles wrap inside the button rather than push the page wider on a phone.
-      style={{ whiteSpace: 'normal', textAlign: 'left', maxWidth: '100%' }}
-    >
-      {label ?? title}
-    </LinkButton>
+    <>
+      <Button
+        onClick={() => setOpen(true)}
+        aria-haspopup="dialog"
+        variant="outlined"
+        color="primary"
+        size="small"
+        // Long titles wrap inside the button rather than push the page wider on a phone.
+        style={{ whiteSpace: 'normal', textAlign: 'left', maxWidth: '100%' }}
+      >
+        {label ?? title}
+      </Button>
+      <TemplatePreviewDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={title}
+        templateRef={templateRef}
+        parameters={parameters}
+        templateLink={templateLink(templateRef, parameters)}
+        cost={cost}
+      />
+    </>
   );
 }

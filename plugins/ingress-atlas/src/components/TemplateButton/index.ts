@@ -1,1 +1,3 @@
 export { TemplateButton } from './TemplateButton';
+export { TemplatePreviewDialog } from './TemplatePreviewDialog';
+export type { TemplateCost } from './TemplatePreviewDialog';
