@@ -148,6 +148,19 @@ export async function servesKind(
   }
 }
 
+/** A write as its failure names it: "Creating Service a/b on cluster c", "Dry run of creating ...". */
+function writing(
+  verb: string,
+  what: string,
+  cluster: ConnectedCluster,
+  dryRun: boolean,
+): string {
+  const doing = dryRun
+    ? `Dry run of ${verb}`
+    : `${verb[0].toUpperCase()}${verb.slice(1)}`;
+  return `${doing} ${what} on cluster ${cluster.name}`;
+}
+
 export interface WriteOptions {
   /** Sent as `dryRun=All`: the API server validates and answers, and stores nothing. */
   dryRun: boolean;
@@ -170,9 +183,7 @@ export async function createObject(
   } catch (error) {
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of creating' : 'Creating'} ${describeObject(
-        object,
-      )} on cluster ${cluster.name}`,
+      writing('creating', describeObject(object), cluster, dryRun),
     );
   }
 }
@@ -212,9 +223,7 @@ export async function applyObject(
   } catch (error) {
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of applying' : 'Applying'} ${describeObject(
-        object,
-      )} on cluster ${cluster.name}`,
+      writing('applying', describeObject(object), cluster, dryRun),
     );
   }
 }
@@ -254,11 +263,14 @@ export async function removeMapKeys(
   } catch (error) {
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of removing' : 'Removing'} ${path.join(
-        '.',
-      )} ${keys.join(', ')} of ${object.kind} ${object.namespace}/${
-        object.name
-      } on cluster ${cluster.name}`,
+      writing(
+        'removing',
+        `${path.join('.')} ${keys.join(', ')} of ${object.kind} ${
+          object.namespace
+        }/${object.name}`,
+        cluster,
+        dryRun,
+      ),
     );
   }
 }
@@ -284,9 +296,7 @@ export async function deleteObject(
     }
     throw kubeError(
       error,
-      `${dryRun ? 'Dry run of deleting' : 'Deleting'} ${describeRef(
-        ref,
-      )} on cluster ${cluster.name}`,
+      writing('deleting', describeRef(ref), cluster, dryRun),
     );
   }
 }

@@ -13,7 +13,7 @@ import {
   proxyInputs,
 } from './common';
 import { createAtlasAction } from './runner';
-import { checkedString } from './inputs';
+import { checkedString, flagInput } from './inputs';
 import { examples } from './clusterApiProxy.examples';
 
 const PROXY_PORT = 6443;
@@ -157,20 +157,14 @@ export function createClusterApiProxyAction(options: ActionOptions) {
               message: 'must be a subnet id such as subnet-abc123',
             })
             .optional(),
-        public: z =>
-          z
-            .boolean({
-              description:
-                'A public load balancer: exposes the API server to the internet. Default: false',
-            })
-            .default(false),
-        allowPublic: z =>
-          z
-            .boolean({
-              description:
-                'Required, as well as public, for a public load balancer',
-            })
-            .default(false),
+        public: flagInput(
+          'A public load balancer: exposes the API server to the internet. Default: false',
+          false,
+        ),
+        allowPublic: flagInput(
+          'Required, as well as public, for a public load balancer',
+          false,
+        ),
         sourceRanges: z =>
           z
             .array(checkedString(z, 'cidr', 'A CIDR'), {
@@ -205,7 +199,6 @@ export function createClusterApiProxyAction(options: ActionOptions) {
       } load balancer`,
     async plan(ctx, { cluster, preflight }) {
       const {
-        cluster: clusterName,
         namespace,
         name,
         public: isPublic,
@@ -218,7 +211,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         preflight.check(
           allowPublic,
           'a public load balancer was explicitly allowed',
-          `a public load balancer would expose the API server of ${clusterName} to the internet; set allowPublic: true if that is intended, and restrict sourceRanges`,
+          `a public load balancer would expose the API server of ${cluster.name} to the internet; set allowPublic: true if that is intended, and restrict sourceRanges`,
         );
         if (!sourceRanges?.length) {
           preflight.warn(
@@ -230,7 +223,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
         ? {}
         : internalLoadBalancerAnnotations(cluster.provider, {
             subnetId,
-            name: `${clusterName}-${name}`.slice(0, 64),
+            name: `${cluster.name}-${name}`.slice(0, 64),
           });
       if (!isPublic && cluster.provider === 'tencent') {
         preflight.check(
@@ -286,7 +279,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
           sourceRanges,
         }),
         onlyOurs: true,
-        key: ['cluster.api-proxy', clusterName, namespace, name],
+        key: ['cluster.api-proxy', cluster.name, namespace, name],
         inPlace: `${namespace}/${name} is in place`,
       };
     },

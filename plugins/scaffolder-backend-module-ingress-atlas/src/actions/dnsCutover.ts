@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { RecordListItem } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod/v20210323/dnspod_models';
-import { Clock, systemClock } from '../clock';
+import type { Clock } from '../clock';
 import { diffText } from '../manifests';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { readObject } from '../kube';
@@ -21,7 +21,7 @@ import {
 import { Parsed, createAtlasAction } from './runner';
 import { confirmGatewayEips } from './gatewayEips';
 import { ChangeStep, Step, WaitStep, foundBefore } from './steps';
-import { checkedString } from './inputs';
+import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './dnsCutover.examples';
 
 /** At most this many records per name: one per gateway pod. */
@@ -148,12 +148,10 @@ const inputSchema = {
       .min(1)
       .max(MAX_VALUES)
       .optional(),
-  value: (z: Zod) =>
-    checkedString(
-      z,
-      'address',
-      'One new address; the same as values with one item',
-    ).optional(),
+  value: optionalInput(
+    'address',
+    'One new address; the same as values with one item',
+  ),
   gateway: (z: Zod) =>
     z
       .object(
@@ -180,25 +178,20 @@ const inputSchema = {
       .min(1)
       .max(604800)
       .optional(),
-  waitForCaches: (z: Zod) =>
-    z
-      .boolean({
-        description:
-          'Wait out the TTL resolvers cached before each change (after lowering it, and after the move), so that the step ends when no resolver hands out the old addresses any more and the old load balancer can go. Default: true',
-      })
-      .default(true),
+  waitForCaches: flagInput(
+    'Wait out the TTL resolvers cached before each change (after lowering it, and after the move), so that the step ends when no resolver hands out the old addresses any more and the old load balancer can go. Default: true',
+    true,
+  ),
   recordLine: (z: Zod) =>
     checkedString(
       z,
       'recordLine',
       `Resolution line. Default: ${DEFAULT_LINE} (the default line)`,
     ).default(DEFAULT_LINE),
-  account: (z: Zod) =>
-    checkedString(
-      z,
-      'configName',
-      'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
-    ).optional(),
+  account: optionalInput(
+    'configName',
+    'The Tencent Cloud account from ingressAtlas.providers.tencent. Default: the first one',
+  ),
 };
 
 type Input = Parsed<typeof inputSchema>;
@@ -512,7 +505,6 @@ function cutoverSteps(
  * @public
  */
 export function createDnsCutoverAction(options: ActionOptions) {
-  const clock = options.clock ?? systemClock;
   return createAtlasAction(options, {
     id: 'ingress-atlas:dns:cutover',
     description:
@@ -562,7 +554,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
         input.recordLine
       }) at ${values.join(', ')}`;
     },
-    async plan(ctx, { preflight }) {
+    async plan(ctx, { preflight, clock }) {
       const { domain, subDomain, recordType, recordLine: line } = ctx.input;
       if (ctx.input.gateway && (ctx.input.values || ctx.input.value)) {
         throw new InputError(

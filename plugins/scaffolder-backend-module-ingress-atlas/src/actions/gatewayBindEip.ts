@@ -34,7 +34,7 @@ import {
 import { gatewayEipOutputs, gatewayEipsOf } from './gatewayEips';
 import { checkSchedulable } from './scheduling';
 import { Parsed, createAtlasAction } from './runner';
-import { checkedString } from './inputs';
+import { checkedString, optionalInput } from './inputs';
 import { examples } from './gatewayBindEip.examples';
 
 type NetworkMode = 'tke-route-eni' | 'tke-direct-eni';
@@ -160,12 +160,10 @@ const inputSchema = {
   gateway: gatewayInput(
     'Name of the gateway Deployment (the StatefulSet gets the same name)',
   ),
-  serviceName: (z: Zod) =>
-    checkedString(
-      z,
-      'dnsLabel',
-      "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
-    ).optional(),
+  serviceName: optionalInput(
+    'dnsLabel',
+    "The StatefulSet's serviceName. Default: the Service that selects the gateway pods",
+  ),
   replicas: (z: Zod) =>
     z
       .number({

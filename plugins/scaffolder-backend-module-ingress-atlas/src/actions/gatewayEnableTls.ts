@@ -14,7 +14,7 @@ import {
   Preflight,
 } from './common';
 import { createAtlasAction } from './runner';
-import { checkedString } from './inputs';
+import { checkedString, flagInput } from './inputs';
 import { examples } from './gatewayEnableTls.examples';
 
 interface Server {
@@ -108,12 +108,10 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
             'dnsSubdomain',
             'A Secret of type kubernetes.io/tls in the namespace of the gateway workload (not of the Gateway object)',
           ),
-        httpsRedirect: z =>
-          z
-            .boolean({
-              description: 'Redirect HTTP to HTTPS for the host. Default: true',
-            })
-            .default(true),
+        httpsRedirect: flagInput(
+          'Redirect HTTP to HTTPS for the host. Default: true',
+          true,
+        ),
       },
       output: {
         gatewayConfig: z =>
@@ -126,14 +124,8 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
     intent: input =>
       `enable HTTPS for ${input.host} on gateway ${input.namespace}/${input.gateway} of cluster ${input.cluster}`,
     async plan(ctx, { cluster, preflight }) {
-      const {
-        cluster: clusterName,
-        namespace,
-        gateway,
-        host,
-        credentialName,
-        httpsRedirect,
-      } = ctx.input;
+      const { namespace, gateway, host, credentialName, httpsRedirect } =
+        ctx.input;
 
       const workload = await gatewayWorkload(cluster, namespace, gateway);
       const podLabels = workload?.spec?.template?.metadata?.labels;
@@ -142,7 +134,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
         preflight.check(
           Boolean(workload),
           `gateway workload ${workload?.kind} ${namespace}/${gateway} found`,
-          `there is no gateway workload ${namespace}/${gateway} on cluster ${clusterName}`,
+          `there is no gateway workload ${namespace}/${gateway} on cluster ${cluster.name}`,
         )
       ) {
         const configs = (
@@ -256,7 +248,7 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       );
       return {
         objects: [desired],
-        key: ['gateway.enable-tls', clusterName, namespace, gateway, host],
+        key: ['gateway.enable-tls', cluster.name, namespace, gateway, host],
         inPlace: `${host} is already served over HTTPS`,
       };
     },

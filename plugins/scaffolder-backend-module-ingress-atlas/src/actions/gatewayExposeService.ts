@@ -11,7 +11,7 @@ import {
 } from './common';
 import { checkTlsSecret, gatewayWorkload } from './gatewayEnableTls';
 import { createAtlasAction } from './runner';
-import { checkedString, portNumber } from './inputs';
+import { checkedString, optionalInput, portNumber } from './inputs';
 import { examples } from './gatewayExposeService.examples';
 
 /** The Istio Gateway and VirtualService that publish a Service under a host through an ingress gateway. */
@@ -112,12 +112,10 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
             'dnsLabel',
             'Namespace of the gateway workload. Default: istio-system',
           ).default('istio-system'),
-        credentialName: z =>
-          checkedString(
-            z,
-            'dnsSubdomain',
-            'TLS Secret in the gateway namespace: serve HTTPS and redirect HTTP. Default: HTTP only',
-          ).optional(),
+        credentialName: optionalInput(
+          'dnsSubdomain',
+          'TLS Secret in the gateway namespace: serve HTTPS and redirect HTTP. Default: HTTP only',
+        ),
       },
       output: {
         url: z =>
@@ -132,7 +130,6 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
       `expose ${input.namespace}/${input.service} as ${input.host} on cluster ${input.cluster}`,
     async plan(ctx, { cluster, preflight }) {
       const {
-        cluster: clusterName,
         namespace,
         service: serviceName,
         host,
@@ -154,7 +151,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         preflight.check(
           Boolean(service),
           `Service ${namespace}/${serviceName} found`,
-          `there is no Service ${namespace}/${serviceName} on cluster ${clusterName}`,
+          `there is no Service ${namespace}/${serviceName} on cluster ${cluster.name}`,
         )
       ) {
         preflight.check(
@@ -176,7 +173,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
       preflight.check(
         Boolean(workload && selector),
         `ingress gateway ${gatewayNamespace}/${gateway} found`,
-        `there is no ingress gateway workload ${gatewayNamespace}/${gateway} on cluster ${clusterName}`,
+        `there is no ingress gateway workload ${gatewayNamespace}/${gateway} on cluster ${cluster.name}`,
       );
       if (credentialName) {
         await checkTlsSecret(
@@ -194,12 +191,11 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
         selector: selector ?? {},
         credentialName,
       });
-      const others = (
-        await listObjects(cluster, {
-          apiVersion: ISTIO_NETWORKING,
-          kind: 'VirtualService',
-        })
-      ).filter(
+      const virtualServices = await listObjects(cluster, {
+        apiVersion: ISTIO_NETWORKING,
+        kind: 'VirtualService',
+      });
+      const others = virtualServices.filter(
         vs =>
           vs.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY &&
           (vs.spec?.hosts ?? []).some(
@@ -221,7 +217,7 @@ export function createGatewayExposeServiceAction(options: ActionOptions) {
       return {
         objects,
         onlyOurs: true,
-        key: ['gateway.expose-service', clusterName, namespace, serviceName],
+        key: ['gateway.expose-service', cluster.name, namespace, serviceName],
         inPlace: `${host} already routes to ${namespace}/${serviceName}`,
       };
     },

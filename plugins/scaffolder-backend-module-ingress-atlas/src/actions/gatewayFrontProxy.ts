@@ -205,15 +205,8 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
     intent: ({ cluster, namespace, name }) =>
       `run front proxy ${namespace}/${name} on cluster ${cluster}`,
     async plan(ctx, { cluster, preflight }) {
-      const {
-        cluster: clusterName,
-        namespace,
-        name,
-        nodeSelector,
-        upstream,
-        ports,
-        image,
-      } = ctx.input;
+      const { namespace, name, nodeSelector, upstream, ports, image } =
+        ctx.input;
       const selector = labelSelectorOf(nodeSelector);
       const nodes = selector
         ? await listObjects(cluster, {
@@ -294,7 +287,7 @@ export function createGatewayFrontProxyAction(options: ActionOptions) {
       return {
         objects,
         onlyOurs: true,
-        key: ['gateway.front-proxy', clusterName, namespace, name],
+        key: ['gateway.front-proxy', cluster.name, namespace, name],
         inPlace: `front proxy ${namespace}/${name} is in place`,
       };
     },

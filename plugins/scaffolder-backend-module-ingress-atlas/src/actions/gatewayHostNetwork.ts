@@ -90,12 +90,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
     intent: ({ cluster, namespace, gateway }) =>
       `move gateway ${namespace}/${gateway} on cluster ${cluster} to the host network`,
     async plan(ctx, { cluster, preflight }) {
-      const {
-        cluster: clusterName,
-        namespace,
-        gateway,
-        nodeSelector,
-      } = ctx.input;
+      const { namespace, gateway, nodeSelector } = ctx.input;
       const target = `${namespace}/${gateway}`;
       const deployment = await readObject(cluster, {
         apiVersion: 'apps/v1',
@@ -106,7 +101,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
       preflight.check(
         Boolean(deployment),
         `Deployment ${target} found`,
-        `there is no Deployment ${target} on cluster ${clusterName}`,
+        `there is no Deployment ${target} on cluster ${cluster.name}`,
       );
       preflight.check(
         Object.keys(nodeSelector).length > 0,
@@ -186,7 +181,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
             ).filter(key => !(key in nodeSelector)),
           },
         ],
-        key: ['gateway.host-network', clusterName, namespace, gateway],
+        key: ['gateway.host-network', cluster.name, namespace, gateway],
         inPlace: `${target} already runs on the host network`,
       };
     },

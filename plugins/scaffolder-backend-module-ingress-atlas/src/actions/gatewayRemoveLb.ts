@@ -8,7 +8,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject, sleep } from '../kube';
-import { ReachabilityProbe, tcpProbe } from '../reachability';
+import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { podEips } from '../tke';
 import {
@@ -26,7 +26,7 @@ import {
 import { checkGatewayEips } from './gatewayEips';
 import { Parsed, createAtlasAction } from './runner';
 import { CloudCall, Step, StepChange, foundBefore } from './steps';
-import { checkedString } from './inputs';
+import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './gatewayRemoveLb.examples';
 
 /** DNSPod's name for the default resolution line. */
@@ -237,40 +237,27 @@ const inputSchema = {
       'dnsLabel',
       'The LoadBalancer Service to delete. Default: istio-ingressgateway',
     ).default(DEFAULT_GATEWAY),
-  gateway: (z: Zod) =>
-    checkedString(
-      z,
-      'dnsLabel',
-      'The gateway StatefulSet whose pod EIPs take over. Default: the Service name',
-    ).optional(),
-  checkReachability: (z: Zod) =>
-    z
-      .boolean({
-        description:
-          'Connect to every EIP on every Service port first. Default: true; turn off only where the backend has no route to the addresses',
-      })
-      .default(true),
-  deleteService: (z: Zod) =>
-    z
-      .boolean({
-        description:
-          "Delete the Service instead of turning it into ClusterIP. Default: false: the Service stays, for the StatefulSet's serviceName, in-cluster DNS and the ports Istio derives listeners from",
-      })
-      .default(false),
-  deleteReusedLoadBalancer: (z: Zod) =>
-    z
-      .boolean({
-        description: `Delete a CLB the Service reuses through ${TKE.existedLbId} with DeleteLoadBalancer (its description goes into the backup): TKE never releases such a CLB. Default: false (it stays, and a warning says it keeps billing)`,
-      })
-      .default(false),
-  dnsDomain: (z: Zod) =>
-    checkedString(
-      z,
-      'dnsSubdomain',
-      "DNSPod domain of the gateway's host: before anything changes, its records must list exactly the gateway's EIPs",
-    ).optional(),
-  dnsSubDomain: (z: Zod) =>
-    checkedString(z, 'subDomain', 'The record name, e.g. blog').optional(),
+  gateway: optionalInput(
+    'dnsLabel',
+    'The gateway StatefulSet whose pod EIPs take over. Default: the Service name',
+  ),
+  checkReachability: flagInput(
+    'Connect to every EIP on every Service port first. Default: true; turn off only where the backend has no route to the addresses',
+    true,
+  ),
+  deleteService: flagInput(
+    "Delete the Service instead of turning it into ClusterIP. Default: false: the Service stays, for the StatefulSet's serviceName, in-cluster DNS and the ports Istio derives listeners from",
+    false,
+  ),
+  deleteReusedLoadBalancer: flagInput(
+    `Delete a CLB the Service reuses through ${TKE.existedLbId} with DeleteLoadBalancer (its description goes into the backup): TKE never releases such a CLB. Default: false (it stays, and a warning says it keeps billing)`,
+    false,
+  ),
+  dnsDomain: optionalInput(
+    'dnsSubdomain',
+    "DNSPod domain of the gateway's host: before anything changes, its records must list exactly the gateway's EIPs",
+  ),
+  dnsSubDomain: optionalInput('subDomain', 'The record name, e.g. blog'),
   dnsRecordLine: (z: Zod) =>
     checkedString(
       z,
@@ -479,7 +466,6 @@ function removal(
  * @public
  */
 export function createGatewayRemoveLbAction(options: ActionOptions) {
-  const defaultProbe = options.probe ?? tcpProbe();
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:remove-lb',
     description:
@@ -514,14 +500,10 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
     },
     intent: input =>
       `remove the load balancer of Service ${input.namespace}/${input.service} on cluster ${input.cluster}`,
-    async plan(ctx, { cluster, preflight }) {
-      const {
-        cluster: clusterName,
-        namespace,
-        service: serviceName,
-      } = ctx.input;
+    async plan(ctx, { cluster, preflight, probe }) {
+      const { namespace, service: serviceName } = ctx.input;
       const target = `${namespace}/${serviceName}`;
-      const key = ['gateway.remove-lb', clusterName, namespace, serviceName];
+      const key = ['gateway.remove-lb', cluster.name, namespace, serviceName];
       const ref = { namespace, name: serviceName };
       const [service, statefulSet] = await Promise.all([
         readObject(cluster, { ...ref, apiVersion: 'v1', kind: 'Service' }),
@@ -543,7 +525,7 @@ export function createGatewayRemoveLbAction(options: ActionOptions) {
               { cluster, preflight },
               { service, statefulSet },
               {
-                probe: defaultProbe,
+                probe,
                 prices: options.clusters.prices,
                 dryRun: Boolean(ctx.isDryRun),
               },

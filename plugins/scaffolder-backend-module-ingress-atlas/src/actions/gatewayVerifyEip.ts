@@ -1,5 +1,4 @@
 import { readObject } from '../kube';
-import { tcpProbe } from '../reachability';
 import {
   ActionOptions,
   clusterInput,
@@ -9,7 +8,7 @@ import {
 } from './common';
 import { checkGatewayEips, gatewayEipOutputs } from './gatewayEips';
 import { createAtlasAction } from './runner';
-import { MAX_PROBED_PORTS, portNumber } from './inputs';
+import { flagInput, MAX_PROBED_PORTS, portNumber } from './inputs';
 import { examples } from './gatewayVerifyEip.examples';
 
 /**
@@ -19,7 +18,6 @@ import { examples } from './gatewayVerifyEip.examples';
  * @public
  */
 export function createGatewayVerifyEipAction(options: ActionOptions) {
-  const defaultProbe = options.probe ?? tcpProbe();
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:verify-eip',
     description:
@@ -37,13 +35,10 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
             })
             .max(MAX_PROBED_PORTS)
             .default([80, 443]),
-        checkReachability: z =>
-          z
-            .boolean({
-              description:
-                'Connect to every EIP on every port. Default: true; turn off only where the backend has no route to the addresses',
-            })
-            .default(true),
+        checkReachability: flagInput(
+          'Connect to every EIP on every port. Default: true; turn off only where the backend has no route to the addresses',
+          true,
+        ),
       },
       output: {
         ...gatewayEipOutputs,
@@ -51,7 +46,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
     },
     intent: input =>
       `trust the EIPs of gateway ${input.namespace}/${input.gateway} on cluster ${input.cluster}`,
-    async check(ctx, { cluster, preflight }) {
+    async check(ctx, { cluster, preflight, probe }) {
       const { namespace, gateway, ports, checkReachability } = ctx.input;
       const statefulSet = await readObject(cluster, {
         apiVersion: 'apps/v1',
@@ -64,7 +59,7 @@ export function createGatewayVerifyEipAction(options: ActionOptions) {
         cloud: tencentCloudOf(cluster),
         statefulSet,
         ports,
-        probe: checkReachability ? defaultProbe : undefined,
+        probe: checkReachability ? probe : undefined,
         preflight,
         dryRun: Boolean(ctx.isDryRun),
       });

@@ -128,6 +128,16 @@ export function checkedString(
   return schema;
 }
 
+/** A string input checked as `kind`, left out when not given. */
+export const optionalInput =
+  (kind: InputKind, description: string) => (z: Zod) =>
+    checkedString(z, kind, description).optional();
+
+/** A yes/no input with its default. */
+export const flagInput =
+  (description: string, byDefault: boolean) => (z: Zod) =>
+    z.boolean({ description }).default(byDefault);
+
 /** A TCP/UDP port. */
 export const portNumber = (z: Zod, description?: string) =>
   z
@@ -144,13 +154,10 @@ export const nodeSelectorInput = (z: Zod, description: string) =>
     { description },
   );
 
-export const tolerateNodeTaintsInput = (z: Zod) =>
-  z
-    .boolean({
-      description:
-        'Tolerate the NoSchedule/NoExecute taints of the selected nodes (dedicated nodes are tainted to keep other pods off). Default: true',
-    })
-    .default(true);
+export const tolerateNodeTaintsInput = flagInput(
+  'Tolerate the NoSchedule/NoExecute taints of the selected nodes (dedicated nodes are tainted to keep other pods off). Default: true',
+  true,
+);
 
 /** At most this many ports are probed per address: a probe is a connection to a public address. */
 export const MAX_PROBED_PORTS = 4;

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { Clock, systemClock } from '../clock';
+import type { Clock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject } from '../kube';
 import {
@@ -22,7 +22,7 @@ import {
   timeoutInput,
 } from './common';
 import { createAtlasAction } from './runner';
-import { checkedString } from './inputs';
+import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
 
 /** The label Istio's installer puts on what it installs; TCM installs carry the value `tcm`. */
@@ -274,7 +274,6 @@ A cluster whose mesh is managed by TCM cannot share its data plane with this con
  * @public
  */
 export function createMeshInstallIstiodAction(options: ActionOptions) {
-  const clock = options.clock ?? systemClock;
   return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:install-istiod',
     description:
@@ -295,26 +294,19 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
             'dnsSubdomain',
             "values.global.network: this cluster's network name",
           ),
-        clusterName: z =>
-          checkedString(
-            z,
-            'dnsSubdomain',
-            "values.global.multiCluster.clusterName. Default: the cluster's cloudClusterId, else its name",
-          ).optional(),
-        revision: z =>
-          checkedString(
-            z,
-            'revision',
-            'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)',
-          ).optional(),
-        tag: z =>
-          checkedString(z, 'tag', 'Istio image tag, e.g. 1.18.5').optional(),
-        hub: z =>
-          checkedString(
-            z,
-            'hub',
-            'Image registry, e.g. a mirror in the same region',
-          ).optional(),
+        clusterName: optionalInput(
+          'dnsSubdomain',
+          "values.global.multiCluster.clusterName. Default: the cluster's cloudClusterId, else its name",
+        ),
+        revision: optionalInput(
+          'revision',
+          'Control-plane revision, e.g. 1-18-5 (recommended for a side-by-side install)',
+        ),
+        tag: optionalInput('tag', 'Istio image tag, e.g. 1.18.5'),
+        hub: optionalInput(
+          'hub',
+          'Image registry, e.g. a mirror in the same region',
+        ),
         eastWestSubnetId: z =>
           z
             .string({
@@ -335,19 +327,14 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
               message: 'must be a load balancer id such as lb-abc123',
             })
             .optional(),
-        path: z =>
-          checkedString(
-            z,
-            'workspacePath',
-            'Folder in the workspace for the files. Default: istio/<cluster>',
-          ).optional(),
-        apply: z =>
-          z
-            .boolean({
-              description:
-                'Also install on the cluster: a Job runs istioctl install of version tag with the IstioOperator, the step waits for istiod and the east-west gateway to be Ready, then applies the Gateway and VirtualService. Default: false (files only, for the repository that applies them)',
-            })
-            .default(false),
+        path: optionalInput(
+          'workspacePath',
+          'Folder in the workspace for the files. Default: istio/<cluster>',
+        ),
+        apply: flagInput(
+          'Also install on the cluster: a Job runs istioctl install of version tag with the IstioOperator, the step waits for istiod and the east-west gateway to be Ready, then applies the Gateway and VirtualService. Default: false (files only, for the repository that applies them)',
+          false,
+        ),
         timeoutSeconds: z => timeoutInput(z, 600),
       },
       output: {
@@ -368,7 +355,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       },
     },
     intent: input => `install istiod on cluster ${input.cluster}`,
-    async plan(ctx, { cluster, preflight }) {
+    async plan(ctx, { cluster, preflight, clock }) {
       const { cluster: clusterName, meshId, network, apply } = ctx.input;
       const dir = ctx.input.path ?? `istio/${clusterName}`;
       const identity = {

@@ -12,7 +12,7 @@ import {
   clusterInput,
 } from './common';
 import { createAtlasAction } from './runner';
-import { checkedString } from './inputs';
+import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './meshJoinRemote.examples';
 
 const READER_ACCOUNT = 'istio-reader-service-account';
@@ -161,43 +161,30 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
           ),
         network: z =>
           checkedString(z, 'dnsSubdomain', "The member's network name"),
-        clusterName: z =>
-          checkedString(
-            z,
-            'dnsSubdomain',
-            "The member's name in the mesh. Default: its cloudClusterId, else its name",
-          ).optional(),
-        remotePilotAddress: z =>
-          checkedString(
-            z,
-            'address',
-            "Address of the primary's east-west gateway. Default: the address of istio-system/istio-eastwestgateway in the primary",
-          ).optional(),
-        memberApiServer: z =>
-          checkedString(
-            z,
-            'apiServerUrl',
-            "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
-          ).optional(),
-        revision: z =>
-          checkedString(
-            z,
-            'revision',
-            'Control-plane revision of the primary',
-          ).optional(),
-        path: z =>
-          checkedString(
-            z,
-            'workspacePath',
-            'Folder in the workspace for the files. Default: istio/<cluster>',
-          ).optional(),
-        apply: z =>
-          z
-            .boolean({
-              description:
-                'Also apply the IstioOperator to the member. Default: false',
-            })
-            .default(false),
+        clusterName: optionalInput(
+          'dnsSubdomain',
+          "The member's name in the mesh. Default: its cloudClusterId, else its name",
+        ),
+        remotePilotAddress: optionalInput(
+          'address',
+          "Address of the primary's east-west gateway. Default: the address of istio-system/istio-eastwestgateway in the primary",
+        ),
+        memberApiServer: optionalInput(
+          'apiServerUrl',
+          "URL the primary's istiod uses to reach the member's API server. Default: the member's url in ingressAtlas.clusters",
+        ),
+        revision: optionalInput(
+          'revision',
+          'Control-plane revision of the primary',
+        ),
+        path: optionalInput(
+          'workspacePath',
+          'Folder in the workspace for the files. Default: istio/<cluster>',
+        ),
+        apply: flagInput(
+          'Also apply the IstioOperator to the member. Default: false',
+          false,
+        ),
       },
       output: {
         files: z =>

@@ -8,9 +8,11 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { z } from 'zod/v3';
+import { Clock, systemClock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
 import { requirePermission } from '../permissions';
 import { KubeObject, ObjectRef, removeMapKeys } from '../kube';
+import { ReachabilityProbe, tcpProbe } from '../reachability';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import { ActionOptions, Preflight, Zod, checkpointKey } from './common';
 import { StepChange, carryOutSteps } from './steps';
@@ -40,6 +42,17 @@ export type Given<S extends FieldSchemas> = {
 type ClusterOf<S extends FieldSchemas> = 'cluster' extends keyof S
   ? ConnectedCluster
   : undefined;
+
+/**
+ * What an action works on: its cluster (when its input names one), the preflight its checks
+ * go into, and the clock and probe of the plugin's options (or the system's and TCP).
+ */
+export interface ActionTarget<I extends FieldSchemas> {
+  cluster: ClusterOf<I>;
+  preflight: Preflight;
+  clock: Clock;
+  probe: ReachabilityProbe;
+}
 
 /** The change an action plans: the runner diffs, backs up and applies it. */
 export interface ObjectChange {
@@ -93,7 +106,7 @@ interface PlanSpec<I extends FieldSchemas, O extends FieldSchemas>
   extends SpecBase<I, O> {
   plan(
     ctx: RunContext<I, O>,
-    target: { cluster: ClusterOf<I>; preflight: Preflight },
+    target: ActionTarget<I>,
   ): Promise<ObjectChange | StepChange>;
 }
 
@@ -103,10 +116,7 @@ interface PlanSpec<I extends FieldSchemas, O extends FieldSchemas>
  */
 interface CheckSpec<I extends FieldSchemas, O extends FieldSchemas>
   extends SpecBase<I, O> {
-  check(
-    ctx: RunContext<I, O>,
-    target: { cluster: ClusterOf<I>; preflight: Preflight },
-  ): Promise<void>;
+  check(ctx: RunContext<I, O>, target: ActionTarget<I>): Promise<void>;
 }
 
 export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
@@ -116,13 +126,10 @@ export type AtlasActionSpec<I extends FieldSchemas, O extends FieldSchemas> =
 async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
   spec: PlanSpec<I, O>,
   ctx: RunContext<I, O>,
-  cluster: ConnectedCluster | undefined,
-  preflight: Preflight,
+  target: ActionTarget<I>,
 ): Promise<void> {
-  const change = await spec.plan(ctx, {
-    cluster: cluster as ClusterOf<I>,
-    preflight,
-  });
+  const { cluster, preflight } = target;
+  const change = await spec.plan(ctx, target);
   if ('steps' in change) {
     preflight.done();
     await carryOutSteps(ctx, cluster, change);
@@ -242,6 +249,8 @@ export function createAtlasAction<
   spec: AtlasActionSpec<I, O>,
 ): TemplateAction<Expand<Given<I>>, Expand<Parsed<O>>, 'v2'> {
   const { clusters, permissions } = options;
+  const clock = options.clock ?? systemClock;
+  const probe = options.probe ?? tcpProbe();
   const action = createTemplateAction({
     id: spec.id,
     description: spec.description,
@@ -285,13 +294,16 @@ export function createAtlasAction<
     const preflight = new Preflight(spec.intent(input as any), ctx.logger, {
       dryRun: ctx.isDryRun,
     });
+    const target = {
+      cluster: cluster as ClusterOf<I>,
+      preflight,
+      clock,
+      probe,
+    };
     if ('plan' in spec) {
-      await carryOutPlan(spec, runContext, cluster, preflight);
+      await carryOutPlan(spec, runContext, target);
     } else {
-      await spec.check(runContext, {
-        cluster: cluster as ClusterOf<I>,
-        preflight,
-      });
+      await spec.check(runContext, target);
       preflight.done();
     }
   }
