@@ -148,44 +148,50 @@ export async function servesKind(
   }
 }
 
-/** A write as its failure names it: "Creating Service a/b on cluster c", "Dry run of creating ...". */
-function writing(
-  verb: string,
-  what: string,
-  cluster: ConnectedCluster,
-  dryRun: boolean,
-): string {
-  const doing = dryRun
-    ? `Dry run of ${verb}`
-    : `${verb[0].toUpperCase()}${verb.slice(1)}`;
-  return `${doing} ${what} on cluster ${cluster.name}`;
-}
-
 export interface WriteOptions {
   /** Sent as `dryRun=All`: the API server validates and answers, and stores nothing. */
   dryRun: boolean;
 }
 
+/**
+ * Runs one write of `cluster`; its failure names it, e.g. "Creating Service a/b on cluster c"
+ * or "Dry run of creating Service a/b on cluster c" (`doing` is "creating Service a/b").
+ */
+async function write<T>(
+  cluster: ConnectedCluster,
+  { dryRun }: WriteOptions,
+  doing: string,
+  fn: (dryRunParam: string | undefined) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(dryRun ? DRY_RUN_ALL : undefined);
+  } catch (error) {
+    const what = dryRun
+      ? `Dry run of ${doing}`
+      : `${doing[0].toUpperCase()}${doing.slice(1)}`;
+    throw kubeError(error, `${what} on cluster ${cluster.name}`);
+  }
+}
+
 export async function createObject(
   cluster: ConnectedCluster,
   object: KubeObject,
-  { dryRun }: WriteOptions,
+  options: WriteOptions,
 ): Promise<KubeObject> {
-  try {
-    return plain(
-      await cluster.objects.create(
-        object as KubernetesObject,
-        undefined,
-        dryRun ? DRY_RUN_ALL : undefined,
-        FIELD_MANAGER,
+  return write(
+    cluster,
+    options,
+    `creating ${describeObject(object)}`,
+    async dryRun =>
+      plain(
+        await cluster.objects.create(
+          object as KubernetesObject,
+          undefined,
+          dryRun,
+          FIELD_MANAGER,
+        ),
       ),
-    );
-  } catch (error) {
-    throw kubeError(
-      error,
-      writing('creating', describeObject(object), cluster, dryRun),
-    );
-  }
+  );
 }
 
 /**
@@ -198,7 +204,7 @@ export async function createObject(
 export async function applyObject(
   cluster: ConnectedCluster,
   object: KubeObject,
-  { dryRun }: WriteOptions,
+  options: WriteOptions,
 ): Promise<KubeObject> {
   const { metadata = {}, ...rest } = object;
   const {
@@ -209,23 +215,22 @@ export async function applyObject(
     generation: _generation,
     ...ownMetadata
   } = metadata as Record<string, unknown>;
-  try {
-    return plain(
-      await cluster.objects.patch(
-        { ...rest, metadata: ownMetadata } as KubernetesObject,
-        undefined,
-        dryRun ? DRY_RUN_ALL : undefined,
-        FIELD_MANAGER,
-        true,
-        SERVER_SIDE_APPLY,
+  return write(
+    cluster,
+    options,
+    `applying ${describeObject(object)}`,
+    async dryRun =>
+      plain(
+        await cluster.objects.patch(
+          { ...rest, metadata: ownMetadata } as KubernetesObject,
+          undefined,
+          dryRun,
+          FIELD_MANAGER,
+          true,
+          SERVER_SIDE_APPLY,
+        ),
       ),
-    );
-  } catch (error) {
-    throw kubeError(
-      error,
-      writing('applying', describeObject(object), cluster, dryRun),
-    );
-  }
+  );
 }
 
 /**
@@ -238,67 +243,64 @@ export async function removeMapKeys(
   object: ObjectRef,
   path: string[],
   keys: string[],
-  { dryRun }: WriteOptions,
+  options: WriteOptions,
 ): Promise<KubeObject> {
   const body = path.reduceRight<Record<string, unknown>>(
     (inner, field) => ({ [field]: inner }),
     Object.fromEntries(keys.map(key => [key, null])),
   );
-  try {
-    return plain(
-      await cluster.objects.patch(
-        {
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          metadata: { name: object.name, namespace: object.namespace },
-          ...body,
-        },
-        undefined,
-        dryRun ? DRY_RUN_ALL : undefined,
-        FIELD_MANAGER,
-        undefined,
-        'application/merge-patch+json',
+  return write(
+    cluster,
+    options,
+    `removing ${path.join('.')} ${keys.join(', ')} of ${object.kind} ${
+      object.namespace
+    }/${object.name}`,
+    async dryRun =>
+      plain(
+        await cluster.objects.patch(
+          {
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            metadata: { name: object.name, namespace: object.namespace },
+            ...body,
+          },
+          undefined,
+          dryRun,
+          FIELD_MANAGER,
+          undefined,
+          'application/merge-patch+json',
+        ),
       ),
-    );
-  } catch (error) {
-    throw kubeError(
-      error,
-      writing(
-        'removing',
-        `${path.join('.')} ${keys.join(', ')} of ${object.kind} ${
-          object.namespace
-        }/${object.name}`,
-        cluster,
-        dryRun,
-      ),
-    );
-  }
+  );
 }
 
 /** Deletes an object; one already gone counts as deleted. */
 export async function deleteObject(
   cluster: ConnectedCluster,
   ref: ObjectRef,
-  { dryRun }: WriteOptions,
+  options: WriteOptions,
 ): Promise<void> {
-  try {
-    await cluster.objects.delete(
-      header(ref),
-      undefined,
-      dryRun ? DRY_RUN_ALL : undefined,
-      undefined,
-      undefined,
-      'Background',
-    );
-  } catch (error) {
-    if (httpStatusOf(error) === 404) {
-      return;
-    }
-    throw kubeError(
-      error,
-      writing('deleting', describeRef(ref), cluster, dryRun),
-    );
-  }
+  await write(
+    cluster,
+    options,
+    `deleting ${describeRef(ref)}`,
+    async dryRun => {
+      try {
+        await cluster.objects.delete(
+          header(ref),
+          undefined,
+          dryRun,
+          undefined,
+          undefined,
+          'Background',
+        );
+      } catch (error) {
+        if (httpStatusOf(error) !== 404) {
+          throw error;
+        }
+      }
+    },
+  );
 }
 
 /**

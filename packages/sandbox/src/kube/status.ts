@@ -63,14 +63,24 @@ const objectDetails = (type: Type, name: string): StatusDetails => ({
   kind: type.plural,
 });
 
+/** A failure about one object: `<resource> "<name>" <what>`, with the object's details. */
+const objectError = (
+  code: number,
+  reason: string,
+  type: Type,
+  name: string,
+  what: string,
+) =>
+  new KubeError(
+    code,
+    reason,
+    `${qualifiedResource(type)} "${name}" ${what}`,
+    objectDetails(type, name),
+  );
+
 export const kubeErrors = {
   notFound: (type: Type, name: string) =>
-    new KubeError(
-      404,
-      'NotFound',
-      `${qualifiedResource(type)} "${name}" not found`,
-      objectDetails(type, name),
-    ),
+    objectError(404, 'NotFound', type, name, 'not found'),
   unknownResource: () =>
     new KubeError(
       404,
@@ -78,12 +88,7 @@ export const kubeErrors = {
       'the server could not find the requested resource',
     ),
   alreadyExists: (type: Type, name: string) =>
-    new KubeError(
-      409,
-      'AlreadyExists',
-      `${qualifiedResource(type)} "${name}" already exists`,
-      objectDetails(type, name),
-    ),
+    objectError(409, 'AlreadyExists', type, name, 'already exists'),
   conflict: (type: Type, name: string) =>
     new KubeError(
       409,
