@@ -12,16 +12,7 @@ export {
   EntityIngressAtlasContent,
 } from './plugin';
 export { isIngressAtlasAvailable } from './conditions';
-export { IngressAtlasClient, ingressAtlasApiRef } from './api';
-export type {
-  ClustersResponse,
-  CostResponse,
-  CostSummary,
-  EntityExposure,
-  FindingsFilter,
-  FindingsResponse,
-  IngressAtlasApi,
-} from './api';
+export * from './api';
 export { TopologyGraph } from './components/TopologyGraph';
 export type {
   TopologyGraphProps,

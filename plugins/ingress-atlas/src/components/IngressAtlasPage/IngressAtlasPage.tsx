@@ -6,6 +6,13 @@ import { TopologyExplorer } from '../TopologyExplorer';
 import { CostOverview } from '../CostOverview';
 import { useFocusRing } from '../../utils/focusRing';
 
+const TABS = [
+  { path: '/', title: 'Clusters', Tab: ClustersOverview },
+  { path: '/topology', title: 'Topology', Tab: TopologyExplorer },
+  { path: '/cost', title: 'Cost', Tab: CostOverview },
+  { path: '/findings', title: 'Findings', Tab: FindingsOverview },
+];
+
 /** Every cluster, the mesh topology, what ingress costs and what looks wrong. */
 export function IngressAtlasPage() {
   const focusRing = useFocusRing();
@@ -23,18 +30,11 @@ export function IngressAtlasPage() {
           <RefreshButton />
         </Header>
         <TabbedLayout>
-          <TabbedLayout.Route path="/" title="Clusters">
-            <ClustersOverview />
-          </TabbedLayout.Route>
-          <TabbedLayout.Route path="/topology" title="Topology">
-            <TopologyExplorer />
-          </TabbedLayout.Route>
-          <TabbedLayout.Route path="/cost" title="Cost">
-            <CostOverview />
-          </TabbedLayout.Route>
-          <TabbedLayout.Route path="/findings" title="Findings">
-            <FindingsOverview />
-          </TabbedLayout.Route>
+          {TABS.map(({ path, title, Tab }) => (
+            <TabbedLayout.Route key={path} path={path} title={title}>
+              <Tab />
+            </TabbedLayout.Route>
+          ))}
         </TabbedLayout>
       </div>
     </Page>

@@ -16,24 +16,19 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import {
-  Topology,
-  TopologyNodeType,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { Topology } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useIngressAtlas } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
-import { Graph, NODE_TYPE_PLURALS, TopologyGraph } from '../TopologyGraph';
+import {
+  Graph,
+  NODE_TYPE_ORDER,
+  NODE_TYPE_PLURALS,
+  TopologyGraph,
+} from '../TopologyGraph';
 import { SECTION_TITLE } from '../../utils/headings';
 
-const NODE_TYPES: TopologyNodeType[] = [
-  'cluster',
-  'controlPlane',
-  'entry',
-  'gateway',
-  'route',
-  'service',
-  'workload',
-];
+/** Hosts are not part of the atlas's topology: only an entity's graph draws them. */
+const NODE_TYPES = NODE_TYPE_ORDER.filter(type => type !== 'host');
 
 const ALL = '';
 
@@ -45,6 +40,42 @@ function withoutTypes(topology: Topology, hidden: Set<string>): Graph {
     nodes,
     edges: topology.edges.filter(e => kept.has(e.source) && kept.has(e.target)),
   };
+}
+
+/**
+ * One filter of the topology: a choice or all. Named by its label and the value it shows
+ * ("Cluster All clusters"), so a voice user can say what they see.
+ */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  allLabel: string;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+}) {
+  const { id, label, allLabel, value, options, onChange } = props;
+  return (
+    <FormControl style={{ minWidth: 200 }}>
+      <InputLabel id={id} shrink>
+        {label}
+      </InputLabel>
+      <Select
+        labelId={id}
+        SelectDisplayProps={{ id: `${id}-value` }}
+        value={value}
+        displayEmpty
+        onChange={e => onChange(e.target.value as string)}
+      >
+        <MenuItem value={ALL}>{allLabel}</MenuItem>
+        {options.map(option => (
+          <MenuItem key={option.value} value={option.value}>
+            {option.label}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
 }
 
 /**
@@ -143,50 +174,30 @@ export function TopologyExplorer() {
             mb={2}
             style={{ gap: 24 }}
           >
-            <FormControl style={{ minWidth: 200 }}>
-              <InputLabel id="topology-cluster" shrink>
-                Cluster
-              </InputLabel>
-              <Select
-                labelId="topology-cluster"
-                // Named by its label and the value it shows ("Cluster All clusters"), so a
-                // voice user can say what they see.
-                SelectDisplayProps={{ id: 'topology-cluster-value' }}
-                value={cluster}
-                displayEmpty
-                onChange={e => {
-                  setCluster(e.target.value as string);
-                  setNamespace(ALL);
-                }}
-              >
-                <MenuItem value={ALL}>All clusters</MenuItem>
-                {(clusters.value?.clusters ?? []).map(c => (
-                  <MenuItem key={c.name} value={c.name}>
-                    {c.title ?? c.name}
-                    {c.status !== 'ok' ? ` (${c.status})` : ''}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
-            <FormControl style={{ minWidth: 200 }}>
-              <InputLabel id="topology-namespace" shrink>
-                Namespace
-              </InputLabel>
-              <Select
-                labelId="topology-namespace"
-                SelectDisplayProps={{ id: 'topology-namespace-value' }}
-                value={namespace}
-                displayEmpty
-                onChange={e => setNamespace(e.target.value as string)}
-              >
-                <MenuItem value={ALL}>All namespaces</MenuItem>
-                {namespaces.map(ns => (
-                  <MenuItem key={ns} value={ns}>
-                    {ns}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
+            <FilterSelect
+              id="topology-cluster"
+              label="Cluster"
+              allLabel="All clusters"
+              value={cluster}
+              options={(clusters.value?.clusters ?? []).map(c => ({
+                value: c.name,
+                label: `${c.title ?? c.name}${
+                  c.status !== 'ok' ? ` (${c.status})` : ''
+                }`,
+              }))}
+              onChange={value => {
+                setCluster(value);
+                setNamespace(ALL);
+              }}
+            />
+            <FilterSelect
+              id="topology-namespace"
+              label="Namespace"
+              allLabel="All namespaces"
+              value={namespace}
+              options={namespaces.map(ns => ({ value: ns, label: ns }))}
+              onChange={setNamespace}
+            />
             <FormControl component="fieldset">
               <FormLabel component="legend">Show</FormLabel>
               <FormGroup row>

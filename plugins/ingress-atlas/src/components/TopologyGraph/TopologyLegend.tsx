@@ -5,21 +5,10 @@ import { useGraphColours } from './colours';
 import {
   CROSS_CLUSTER_EDGES,
   Graph,
-  GraphNodeType,
   NODE_TYPE_LABELS,
+  NODE_TYPE_ORDER,
   SEVERITY_LABELS,
 } from './types';
-
-const TYPE_ORDER: GraphNodeType[] = [
-  'host',
-  'cluster',
-  'controlPlane',
-  'entry',
-  'gateway',
-  'route',
-  'service',
-  'workload',
-];
 
 /** Explains colours and line styles, counting what the graph holds of each. */
 export function TopologyLegend({ graph }: { graph: Graph }) {
@@ -44,7 +33,7 @@ export function TopologyLegend({ graph }: { graph: Graph }) {
       mb={0}
       style={{ listStyle: 'none', gap: 16 }}
     >
-      {TYPE_ORDER.filter(type => counts.has(type)).map(type => (
+      {NODE_TYPE_ORDER.filter(type => counts.has(type)).map(type => (
         <LegendItem key={type}>
           <Swatch colour={colours.nodeType[type]} />
           {NODE_TYPE_LABELS[type]} ({counts.get(type)})

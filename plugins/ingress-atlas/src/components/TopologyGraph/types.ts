@@ -25,6 +25,18 @@ export interface Graph {
   edges: GraphEdge[];
 }
 
+/** The node types in the order legends and filters list them. */
+export const NODE_TYPE_ORDER: GraphNodeType[] = [
+  'host',
+  'cluster',
+  'controlPlane',
+  'entry',
+  'gateway',
+  'route',
+  'service',
+  'workload',
+];
+
 export const NODE_TYPE_LABELS: Record<GraphNodeType, string> = {
   host: 'Host',
   cluster: 'Cluster',
