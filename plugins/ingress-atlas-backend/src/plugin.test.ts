@@ -1,8 +1,14 @@
 import {
+  createBackendPlugin,
   createServiceFactory,
   coreServices,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { EventsService, eventsServiceFactory, eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  INGRESS_ATLAS_CHANGES_TOPIC,
+  IngressAtlasChanges,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   mockCredentials,
   mockServices,
@@ -65,6 +71,7 @@ describe('ingress-atlas backend on the sandbox', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   const logs: string[] = [];
   const responses: string[] = [];
+  let migrations: EventsService | undefined;
 
   const capturingLogger = (): LoggerService => {
     const logger: LoggerService = {
@@ -103,6 +110,21 @@ describe('ingress-atlas backend on the sandbox', () => {
       features: [
         ingressAtlasPlugin,
         tencentModule,
+        // The portal's events service, shared by its plugins (the test backend's mock is one
+        // per plugin).
+        eventsServiceFactory,
+        // Stands where the scaffolder's actions are: it publishes on the portal's events service.
+        createBackendPlugin({
+          pluginId: 'migrations',
+          register(env) {
+            env.registerInit({
+              deps: { events: eventsServiceRef },
+              async init({ events }) {
+                migrations = events;
+              },
+            });
+          },
+        }),
         catalogServiceMock.factory({ entities: demoEntities() }),
         createServiceFactory({
           service: coreServices.rootLogger,
@@ -348,6 +370,31 @@ describe('ingress-atlas backend on the sandbox', () => {
     const invalidQuery = await get('/api/ingress-atlas/findings?severity=fatal');
     expect(invalidQuery.status).toBe(400);
     expect(invalidQuery.body.error.message).toMatch(/severity/);
+  });
+
+  it('shows what a migration changed in the cloud as soon as the migration says so', async () => {
+    const idle = async () =>
+      (await get('/api/ingress-atlas/findings')).body.findings
+        .filter((f: any) => f.code === 'IDLE_LOAD_BALANCER')
+        .map((f: any) => f.objects[0].name);
+    expect(await idle()).toContain('lb-idle0001');
+    // A migration deletes the idle CLB (the next scheduled refresh is an hour away) and says so.
+    const guangzhou = sandbox.cloud!.state.regions['ap-guangzhou'];
+    sandbox.cloud!.state.deleteLoadBalancer(guangzhou, 'lb-idle0001');
+    const changes: IngressAtlasChanges = {
+      action: 'ingress-atlas:gateway:remove-lb',
+      clusters: ['tke-blog'],
+    };
+    await migrations!.publish({ topic: INGRESS_ATLAS_CHANGES_TOPIC, eventPayload: changes });
+    const started = Date.now();
+    while ((await idle()).includes('lb-idle0001')) {
+      if (Date.now() - started > 10_000) {
+        throw new Error(`still listed after 10 s; logs:\n${logs.slice(-10).join('\n')}`);
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(logs.join('\n')).toContain('A migration changed the estate; reading it again');
   });
 
   it('never lets secret data out, in responses or logs', async () => {

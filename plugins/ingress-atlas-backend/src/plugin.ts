@@ -5,8 +5,11 @@ import {
 import { Config } from '@backstage/config';
 import os from 'node:os';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ingressAtlasPermissions } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
+  INGRESS_ATLAS_CHANGES_TOPIC,
+  IngressAtlasChanges,
   IngressAtlasCloudProvider,
   IngressAtlasClusterSource,
   ingressAtlasCloudProvidersExtensionPoint,
@@ -83,6 +86,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         logger,
@@ -96,6 +100,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        events,
       }) {
         const atlasConfig = readAtlasConfig(config);
         permissionsRegistry.addPermissions(ingressAtlasPermissions);
@@ -165,6 +170,19 @@ export const ingressAtlasPlugin = createBackendPlugin({
           id: REFRESH_TASK_ID,
           fn: async () => {
             await cycle.run();
+          },
+        });
+
+        // A migration the scaffolder just ran shows at once, not at the next refresh.
+        await events.subscribe({
+          id: 'ingress-atlas-changes',
+          topics: [INGRESS_ATLAS_CHANGES_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            await cycle.afterChanges(eventPayload as IngressAtlasChanges).catch(error =>
+              logger.warn('Reading the estate again after a migration failed', {
+                error: error.message,
+              }),
+            );
           },
         });
 

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from './inventory';
+export * from './changes';
 export * from './extensions';
 export * from './client';
 export * from './config';

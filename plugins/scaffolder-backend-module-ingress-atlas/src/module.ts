@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createIngressAtlasActions } from './actions';
 import { ClusterDirectory } from './clusters';
@@ -23,8 +24,9 @@ export const scaffolderModuleIngressAtlas = createBackendModule({
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
         logger: coreServices.logger,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, config, permissions, logger }) {
+      async init({ scaffolder, config, permissions, logger, events }) {
         const clusters = ClusterDirectory.fromConfig(config);
         const probe = reachabilityProbeFromConfig(config);
         scaffolder.addActions(
@@ -33,6 +35,7 @@ export const scaffolderModuleIngressAtlas = createBackendModule({
             permissions,
             logger,
             probe,
+            events,
           }),
         );
       },

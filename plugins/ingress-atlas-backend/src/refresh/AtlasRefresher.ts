@@ -70,7 +70,7 @@ export class AtlasRefresher {
       onCluster?: (result: RefreshSummary['clusters'][number], pending: number) => void;
     } = {},
   ): Promise<RefreshSummary> {
-    const { logger, store } = this.options;
+    const { store } = this.options;
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
     const connections = await this.listConnections(sourceErrors);
 
@@ -92,6 +92,12 @@ export class AtlasRefresher {
       await store.retainClusters(names);
     }
 
+    return { clusters, cloud: await this.refreshCloud(), sourceErrors };
+  }
+
+  /** Reads every cloud provider's inventory again and stores it. */
+  async refreshCloud(): Promise<RefreshSummary['cloud']> {
+    const { logger, store } = this.options;
     const cloud: RefreshSummary['cloud'] = [];
     for (const provider of this.options.cloudProviders) {
       try {
@@ -107,7 +113,7 @@ export class AtlasRefresher {
         cloud.push({ provider: provider.id, errors: 1, error: message });
       }
     }
-    return { clusters, cloud, sourceErrors };
+    return cloud;
   }
 
   private async listConnections(sourceErrors: RefreshSummary['sourceErrors']) {

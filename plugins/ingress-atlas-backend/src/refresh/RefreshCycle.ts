@@ -6,7 +6,10 @@ import {
   PriceOverrides,
   mergePriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { IngressAtlasCloudProvider } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  IngressAtlasChanges,
+  IngressAtlasCloudProvider,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { randomUUID } from 'node:crypto';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { AnalysisRunner } from '../service/AnalysisRunner';
@@ -157,6 +160,25 @@ export class RefreshCycle {
           error: error.message,
         }),
     );
+  }
+
+  /**
+   * After a migration changed clusters or cloud resources (an event on
+   * `INGRESS_ATLAS_CHANGES_TOPIC`): reads the cloud inventory again and publishes, the
+   * clusters' own changes having come through the watches. Without watches, a full refresh.
+   */
+  async afterChanges(changes: IngressAtlasChanges): Promise<void> {
+    const { logger, refresher, watches } = this.options;
+    logger.info('A migration changed the estate; reading it again', {
+      action: changes.action,
+      clusters: changes.clusters.join(',') || undefined,
+    });
+    if (!watches) {
+      await this.run();
+      return;
+    }
+    await refresher.refreshCloud();
+    this.publishChanges();
   }
 
   /** When the backend shuts down: ends the watches and gives up the watch lease. */

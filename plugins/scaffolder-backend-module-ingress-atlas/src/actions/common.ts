@@ -3,6 +3,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
 import type { z as zod } from 'zod/v3';
 import type { ConnectedCluster, ClusterDirectory } from '../clusters';
 import type { Clock } from '../clock';
@@ -29,6 +30,11 @@ export interface ActionOptions {
    * only.
    */
   logger?: LoggerService;
+  /**
+   * Where a real run says what it changed (`INGRESS_ATLAS_CHANGES_TOPIC`), so the atlas shows
+   * the new state at once. Without it, the next scheduled refresh does.
+   */
+  events?: EventsService;
 }
 
 /** Marks objects an action created, with what they replace (`Deployment/<name>`). */

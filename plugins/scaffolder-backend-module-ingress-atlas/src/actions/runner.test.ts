@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { INGRESS_ATLAS_CHANGES_TOPIC } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
 import { createGatewayBindEipAction } from './gatewayBindEip';
 import { createGatewayEnableTlsAction } from './gatewayEnableTls';
@@ -83,5 +84,41 @@ describe('what a failed action leaves in the task log', () => {
         stack: expect.stringMatching(/\n\s+at /),
       }),
     );
+  });
+});
+
+describe('telling the atlas what a migration changed', () => {
+  let world: TestWorld;
+
+  beforeEach(async () => {
+    world = await startWorld(['tke-blog']);
+  });
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it('says which action changed which clusters after a real run, and nothing after a dry run', async () => {
+    const events = mockServices.events();
+    const heard: unknown[] = [];
+    await events.subscribe({
+      id: 'atlas',
+      topics: [INGRESS_ATLAS_CHANGES_TOPIC],
+      onEvent: async ({ eventPayload }) => {
+        heard.push(eventPayload);
+      },
+    });
+    const action = createGatewayEnableTlsAction({ ...world.options, events });
+    const input = {
+      cluster: 'tke-blog',
+      host: 'blog.example.com',
+      credentialName: 'blog-tls',
+    };
+    await action.handler(actionContext(input, { dryRun: true }).ctx);
+    expect(heard).toEqual([]);
+    await action.handler(actionContext(input).ctx);
+    expect(heard).toEqual([
+      { action: 'ingress-atlas:gateway:enable-tls', clusters: ['tke-blog'] },
+    ]);
   });
 });

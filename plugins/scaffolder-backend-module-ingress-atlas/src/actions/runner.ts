@@ -7,6 +7,10 @@ import {
   createTemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { ingressAtlasMigratePermission } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  INGRESS_ATLAS_CHANGES_TOPIC,
+  IngressAtlasChanges,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { z } from 'zod/v3';
 import { Clock, systemClock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
@@ -275,9 +279,13 @@ export function createAtlasAction<
       spec.permission ?? ingressAtlasMigratePermission,
     );
     const known = new Set(clusters.names());
-    for (const field of ['cluster', ...(spec.clusterFields ?? [])]) {
+    // Each field that names a cluster, with the name given.
+    const named = ['cluster', ...(spec.clusterFields ?? [])].flatMap(field => {
       const name = (input as Record<string, unknown>)[field];
-      if (typeof name === 'string' && !known.has(name)) {
+      return typeof name === 'string' ? [{ field, name }] : [];
+    });
+    for (const { field, name } of named) {
+      if (!known.has(name)) {
         throw new InputError(
           `Invalid input to ${
             spec.id
@@ -302,6 +310,13 @@ export function createAtlasAction<
     };
     if ('plan' in spec) {
       await carryOutPlan(spec, runContext, target);
+      if (!ctx.isDryRun) {
+        await announceChanges(
+          spec.id,
+          named.map(n => n.name),
+          options,
+        );
+      }
     } else {
       await spec.check(runContext, target);
       preflight.done();
@@ -314,6 +329,29 @@ export function createAtlasAction<
     Expand<Parsed<O>>,
     'v2'
   >;
+}
+
+/**
+ * Tells the atlas what a real run changed, so it reads the cloud again and publishes at once.
+ * A failure to tell it only delays the atlas to its next refresh: the run succeeded.
+ */
+async function announceChanges(
+  action: string,
+  clusters: string[],
+  options: ActionOptions,
+): Promise<void> {
+  const eventPayload: IngressAtlasChanges = { action, clusters };
+  try {
+    await options.events?.publish({
+      topic: INGRESS_ATLAS_CHANGES_TOPIC,
+      eventPayload,
+    });
+  } catch (error) {
+    options.logger?.warn(
+      `Could not tell the atlas about the changes of ${action}; it shows them after its next refresh`,
+      { error: (error as Error).message },
+    );
+  }
 }
 
 /** Errors an action raises on purpose: their message says all there is. */
