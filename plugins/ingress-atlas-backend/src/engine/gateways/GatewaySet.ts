@@ -23,6 +23,16 @@ export function serviceRef(cluster: string, service: KubeObject): ServiceRef {
 }
 
 /**
+ * Adds the gateways one kind of configuration declares (Istio Gateways, Gateway API
+ * Gateways, Ingresses) to `set`; `now` dates the certificates their listeners serve.
+ */
+export type GatewayDetector = (
+  set: GatewaySet,
+  objects: ClusterObjects,
+  now: Date,
+) => void;
+
+/**
  * The gateways of one cluster as they are discovered: one per proxy workload (several
  * configuration objects may configure the same proxy), or per configuration object when
  * its proxy is not in the inventory.

@@ -1,7 +1,7 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { isIpAddress } from '../kube/addresses';
-import { refOf, ClusterObjects } from '../kube/ClusterObjects';
-import { GatewaySet, serviceRef } from './GatewaySet';
+import { refOf } from '../kube/ClusterObjects';
+import { GatewayDetector, serviceRef } from './GatewaySet';
 import { tlsInfo } from './tls';
 
 const GATEWAY_NAME_LABELS = [
@@ -80,11 +80,7 @@ export function gatewayApiConfigKey(namespace: string, name: string) {
  * Gateways declared with the Gateway API. For class `istio`, Istio deploys the proxy as
  * Deployment and Service `<name>-istio`, labelled with the gateway's name.
  */
-export function addGatewayApiGateways(
-  set: GatewaySet,
-  objects: ClusterObjects,
-  now: Date,
-) {
+export const addGatewayApiGateways: GatewayDetector = (set, objects, now) => {
   for (const config of objects.list('k8sGateways')) {
     const namespace = config.metadata.namespace ?? 'default';
     const name = config.metadata.name;
@@ -159,4 +155,4 @@ export function addGatewayApiGateways(
       });
     }
   }
-}
+};

@@ -5,7 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects, refOf, Workload } from '../kube/ClusterObjects';
 import { ids } from '../types';
-import { GatewaySet } from './GatewaySet';
+import { GatewayDetector } from './GatewaySet';
 import { tlsInfo } from './tls';
 import { cloudIngressController } from './cloudIngresses';
 
@@ -147,11 +147,7 @@ export function ingressController(
 }
 
 /** Gateways serving Ingress objects, with the listeners the Ingresses ask for. */
-export function addIngressControllers(
-  set: GatewaySet,
-  objects: ClusterObjects,
-  now: Date,
-) {
+export const addIngressControllers: GatewayDetector = (set, objects, now) => {
   for (const ingress of objects.list('ingresses')) {
     const namespace = ingress.metadata.namespace ?? 'default';
     const named = ingressClassOf(ingress, objects);
@@ -232,4 +228,4 @@ export function addIngressControllers(
       });
     }
   }
-}
+};

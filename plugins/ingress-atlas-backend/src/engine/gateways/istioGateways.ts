@@ -5,8 +5,7 @@ import {
   matchesSelector,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { refOf, ClusterObjects, Workload } from '../kube/ClusterObjects';
-import { serviceRef } from './GatewaySet';
-import { GatewaySet } from './GatewaySet';
+import { GatewayDetector, serviceRef } from './GatewaySet';
 import { tlsInfo } from './tls';
 
 const TLS_PROTOCOLS = ['HTTPS', 'TLS'];
@@ -67,11 +66,7 @@ function addServers(
 }
 
 /** Gateways configured by Istio `Gateway` objects, matched to proxies by their selector. */
-export function addIstioGateways(
-  set: GatewaySet,
-  objects: ClusterObjects,
-  now: Date,
-) {
+export const addIstioGateways: GatewayDetector = (set, objects, now) => {
   for (const config of objects.list('istioGateways')) {
     const namespace = config.metadata.namespace ?? 'default';
     const key = istioConfigKey(namespace, config.metadata.name);
@@ -116,4 +111,4 @@ export function addIstioGateways(
   for (const workload of objects.workloads.filter(isIstioGatewayWorkload)) {
     set.forWorkload(workload, 'istio');
   }
-}
+};

@@ -10,6 +10,7 @@ import {
   Content,
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -20,7 +21,6 @@ import {
 import { CostResponse, CostSummary } from '../../api';
 import { useIngressAtlas } from '../../hooks';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
-import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { entryKeys, isUnpriced, resourceEntityName } from '../../utils/cost';
