@@ -58,15 +58,22 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(
         page.getByRole('row', { name: /^blog\.example\.com/ }).first(),
       ).toBeVisible();
-      const template = page.getByRole('link', {
+      const template = page.getByRole('button', {
         name: 'Move an ingress gateway from CLB to a pod EIP',
       });
       await expect(template.first()).toBeVisible();
-      const href = await template.first().getAttribute('href');
+      // The template opens from its preview (test/e2e/template-preview.spec.ts), prefilled.
+      await template.first().click();
+      const preview = page.getByRole('dialog');
+      const href = await preview
+        .getByRole('link', { name: 'Open template' })
+        .getAttribute('href');
       const formData = JSON.parse(
         new URL(href!, 'http://portal').searchParams.get('formData')!,
       );
       expect(JSON.stringify(formData)).toContain('lb-blog0001');
+      await page.keyboard.press('Escape');
+      await expect(preview).toBeHidden();
       await expect(page.locator('.react-flow__node').first()).toBeVisible();
       expect(await page.content()).not.toContain('ATLAS-CANARY-');
       await page.screenshot({

@@ -230,13 +230,12 @@ describe('TemplatePreviewDialog', () => {
         /^Check that the EIPs answer: would runWarning: Dry run: the EIPs are allocated by bind-eip, not checked now$/,
       ),
       "Point DNS at every gateway pod's EIP: would run",
-      'Remove the load balancer: skipped (off with these parameters)',
+      'Remove the load balancer: skipped (its condition does not hold for this run)',
     ]);
-    await waitFor(() =>
-      expect(
-        within(dialog).getByRole('region', { name: 'Changes' }),
-      ).toHaveTextContent('+kind: StatefulSet'),
-    );
+    const changes = within(dialog).getByRole('region', { name: 'Changes' });
+    expect(changes).toHaveTextContent('+kind: StatefulSet');
+    expect(within(changes).getByText('+ replicas: 0')).toBeInTheDocument();
+    expect(within(changes).getByText('- replicas: 2')).toBeInTheDocument();
 
     // The form's defaults under the atlas's parameters: the load balancer removal stays off.
     const [request] = scaffolder.requests;
@@ -265,7 +264,7 @@ describe('TemplatePreviewDialog', () => {
     await userEvent.click(button);
     const dialog = screen.getByRole('dialog');
     await within(dialog).findByRole('list', { name: 'Steps' });
-    // The title has the focus, and Tab goes on to the buttons.
+    // The title has the focus, and Tab goes on to the preview and the buttons.
     await waitFor(() =>
       expect(
         within(dialog).getByRole('heading', {
@@ -273,6 +272,11 @@ describe('TemplatePreviewDialog', () => {
         }),
       ).toHaveFocus(),
     );
+    // The preview scrolls with the keyboard once focused.
+    await userEvent.tab();
+    expect(
+      within(dialog).getByRole('region', { name: 'Dry run' }),
+    ).toHaveFocus();
     await userEvent.tab();
     expect(within(dialog).getByRole('button', { name: 'Close' })).toHaveFocus();
     await userEvent.tab();

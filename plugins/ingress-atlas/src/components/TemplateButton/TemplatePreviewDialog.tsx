@@ -7,7 +7,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
-import { Theme } from '@material-ui/core/styles';
+import { makeStyles, Theme } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
@@ -87,7 +87,14 @@ export function TemplatePreviewDialog({
           Preview: {title}
         </Typography>
       </DialogTitle>
-      <DialogContent dividers aria-busy={preview.loading}>
+      <DialogContent
+        dividers
+        aria-busy={preview.loading}
+        // It scrolls: keyboard users scroll it once it has the focus.
+        tabIndex={0}
+        role="region"
+        aria-label="Dry run"
+      >
         <Typography variant="body2" paragraph>
           A dry run with the parameters below: nothing is changed. The
           template's form opens prefilled once you have read it.
@@ -135,7 +142,7 @@ export function TemplatePreviewDialog({
                     {text.title}
                   </Typography>
                 )}
-                <MarkdownContent content={text.content} />
+                <OutputText content={text.content} />
               </Box>
             ))}
           </>
@@ -154,6 +161,57 @@ export function TemplatePreviewDialog({
         </LinkButton>
       </DialogActions>
     </Dialog>
+  );
+}
+
+const useStyles = makeStyles(theme => ({
+  code: {
+    margin: theme.spacing(1, 0),
+    padding: theme.spacing(1),
+    overflowX: 'auto',
+    fontFamily: 'monospace',
+    fontSize: '0.8125rem',
+    background: theme.palette.background.default,
+    color: theme.palette.text.primary,
+  },
+  // Tints behind the text, which keeps the theme's colour: the +/- say the same for those
+  // who do not see them.
+  added: { display: 'block', background: 'rgba(46, 160, 67, 0.18)' },
+  removed: { display: 'block', background: 'rgba(248, 81, 73, 0.18)' },
+  line: { display: 'block' },
+}));
+
+/**
+ * A template output: markdown, with its fenced blocks (diffs, YAML backups) drawn here, in the
+ * theme's text colour, rather than by a syntax highlighter whose colours fail contrast.
+ */
+function OutputText({ content }: { content: string }) {
+  const classes = useStyles();
+  const parts = content.split(/^```[^\n]*\n([\s\S]*?)^```\s*$/m);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 0 ? (
+          part.trim() && <MarkdownContent key={i} content={part} />
+        ) : (
+          <pre key={i} className={classes.code}>
+            {part
+              .replace(/\n$/, '')
+              .split('\n')
+              .map((line, n) => {
+                let className = classes.line;
+                if (/^\+(?!\+\+ )/.test(line)) className = classes.added;
+                else if (/^-(?!-- )/.test(line)) className = classes.removed;
+                return (
+                  <span key={n} className={className}>
+                    {line || ' '}
+                  </span>
+                );
+              })}
+          </pre>
+        ),
+      )}
+    </>
   );
 }
 
