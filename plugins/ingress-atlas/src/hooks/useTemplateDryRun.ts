@@ -23,6 +23,11 @@ export interface PreviewStep {
 }
 
 export interface TemplatePreview {
+  /**
+   * Required fields of the form that the atlas cannot fill in (their titles): the template
+   * does not run until they are given, in its form.
+   */
+  missing: string[];
   steps: PreviewStep[];
   /** The template's output texts (summaries and diffs), markdown. */
   texts: Array<{ title?: string; content: string }>;
@@ -44,6 +49,23 @@ function formDefaults(template: TemplateEntityV1beta3): JsonObject {
     }
   }
   return defaults;
+}
+
+/** The titles of required fields that `values` leaves empty. */
+function missingFields(
+  template: TemplateEntityV1beta3,
+  values: JsonObject,
+): string[] {
+  return [template.spec.parameters ?? []].flat().flatMap(page => {
+    const properties = (page?.properties ?? {}) as Record<
+      string,
+      { title?: string }
+    >;
+    const required = (page?.required ?? []) as string[];
+    return required
+      .filter(name => values[name] === undefined || values[name] === '')
+      .map(name => properties[name]?.title ?? name);
+  });
 }
 
 // Task log lines are winston's `simple` format, colourised: "\u001b[33mwarn\u001b[39m: text".
@@ -80,12 +102,12 @@ export function summariseDryRun(
   const texts = (response.output.text ?? [])
     .filter(text => typeof text.content === 'string')
     .map(text => ({ title: text.title, content: text.content! }));
-  return { steps, texts };
+  return { missing: [], steps, texts };
 }
 
 function skipReason(message: string): string {
   if (/if condition was false/.test(message)) {
-    return 'off with these parameters';
+    return 'its condition does not hold for this run';
   }
   if (/does not support dry-run/.test(message)) {
     return 'its action has no dry run';
@@ -120,9 +142,14 @@ export function useTemplateDryRun(
     const { apiVersion, kind, metadata, spec } =
       entity as unknown as TemplateEntityV1beta3;
     const template = { apiVersion, kind, metadata, spec };
+    const values = { ...formDefaults(template), ...JSON.parse(key) };
+    const missing = missingFields(template, values);
+    if (missing.length > 0) {
+      return { missing, steps: [], texts: [] };
+    }
     const response = await scaffolderApi.dryRun({
       template,
-      values: { ...formDefaults(template), ...JSON.parse(key) },
+      values,
       directoryContents: [],
     });
     return summariseDryRun(response);

@@ -26,9 +26,11 @@ const template = {
     parameters: [
       {
         title: 'Gateway',
+        required: ['cluster', 'namespace', 'gateway'],
         properties: {
-          cluster: { type: 'string' },
+          cluster: { type: 'string', title: 'Cluster' },
           namespace: { type: 'string', default: 'istio-system' },
+          gateway: { type: 'string', title: 'Gateway Deployment' },
           bandwidthMbps: { type: 'integer', default: 100 },
         },
       },
@@ -157,7 +159,10 @@ class InMemoryScaffolder implements Partial<ScaffolderApi> {
   }
 }
 
-async function renderButton(scaffolder?: InMemoryScaffolder) {
+async function renderButton(
+  scaffolder?: InMemoryScaffolder,
+  given: Record<string, string> = parameters,
+) {
   const catalog = catalogApiMock({
     entities: [
       {
@@ -169,7 +174,7 @@ async function renderButton(scaffolder?: InMemoryScaffolder) {
   await renderWithPlugin(
     <TemplateButton
       templateRef="template:default/move-gateway-to-pod-eip"
-      parameters={parameters}
+      parameters={given}
       cost={{ beforeMonthlyCny: 144, afterMonthlyCny: 0 }}
     />,
     {
@@ -329,6 +334,20 @@ describe('TemplatePreviewDialog', () => {
     const alert = await within(screen.getByRole('dialog')).findByRole('alert');
     expect(alert).toHaveTextContent('The preview could not run');
     expect(alert).toHaveTextContent('Refusing to bind EIPs');
+  });
+
+  it('names the required fields the atlas cannot fill in, instead of running', async () => {
+    const scaffolder = new InMemoryScaffolder();
+    const { gateway, ...withoutGateway } = parameters;
+    await userEvent.click(await renderButton(scaffolder, withoutGateway));
+    const dialog = screen.getByRole('dialog');
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'The template needs more than the atlas knows: fill in its form',
+    );
+    expect(alert).toHaveTextContent('No dry run without Gateway Deployment.');
+    expect(scaffolder.requests).toEqual([]);
+    expect(templateLinkOf(dialog).formData).toEqual(withoutGateway);
   });
 
   it('offers the template when the portal has no scaffolder', async () => {

@@ -110,7 +110,16 @@ export function TemplatePreviewDialog({
           </Box>
         )}
         {preview.error && <PreviewError error={preview.error} />}
-        {preview.value && (
+        {preview.value && preview.value.missing.length > 0 && (
+          <Alert severity="info">
+            <AlertTitle>
+              The template needs more than the atlas knows: fill in its form
+            </AlertTitle>
+            No dry run without {preview.value.missing.join(', ')}. The form asks
+            for them; its Review step lists everything before it runs.
+          </Alert>
+        )}
+        {preview.value && preview.value.missing.length === 0 && (
           <>
             <Typography variant="h6" component="h3">
               Steps
