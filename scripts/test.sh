@@ -37,6 +37,9 @@ stage "type check" yarn tsc
 stage "API reports" bash scripts/api-reports.sh --ci
 stage "unit and integration tests" env CI=true yarn backstage-cli repo test --passWithNoTests
 stage "browser tests" bash scripts/e2e.sh
+# The plugins packed as published, in a new app made by @backstage/create-app (README "Adding it
+# to your own Backstage"): about 5 minutes, most of it the app's install and first build.
+stage "packed plugins in a fresh app" bash scripts/fresh-app/run.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED stages: ${failed[*]}"
