@@ -19,3 +19,27 @@ export const TKE = {
   internalSubnetId:
     'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid',
 } as const;
+
+/**
+ * The tags TKE's service controller puts on a CLB it creates for a LoadBalancer Service: the
+ * cluster, the Service's uid, and `tke-createdBy-flag=yes`, without which TKE never releases
+ * the CLB (one reused through `tke-existed-lbid`).
+ *
+ * @public
+ */
+export const TKE_CLB_TAGS = {
+  clusterId: 'tke-clusterId',
+  serviceUuid: 'tke-lb-serviceuuid',
+  createdBy: 'tke-createdBy-flag',
+} as const;
+
+/**
+ * TKE's VPC-CNI components in kube-system; `ipamd` hands pods their ENI IPs and EIPs.
+ *
+ * @public
+ */
+export const TKE_VPC_CNI = {
+  agent: 'tke-eni-agent',
+  ipamd: 'tke-eni-ipamd',
+  ipScheduler: 'tke-eni-ip-scheduler',
+} as const;

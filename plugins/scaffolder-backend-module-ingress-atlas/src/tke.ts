@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { TKE, TKE_VPC_CNI } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from './clusters';
 import { KubeObject, listObjects, readObject, sleep } from './kube';
 import { TencentCloud, describeTencentError } from './tencent';
@@ -25,19 +25,18 @@ export async function vpcCniState(
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     namespace: 'kube-system',
-    name: 'tke-eni-ipamd',
+    name: TKE_VPC_CNI.ipamd,
   });
   if (ipamd) {
     return {
       enabled: true,
-      evidence: 'Deployment kube-system/tke-eni-ipamd runs',
+      evidence: `Deployment kube-system/${TKE_VPC_CNI.ipamd} runs`,
     };
   }
   if (!cloud || !cluster.region || !cluster.cloudClusterId) {
     return {
       enabled: false,
-      evidence:
-        'no Deployment kube-system/tke-eni-ipamd, and no Tencent account or cloudClusterId to ask DescribeIPAMD',
+      evidence: `no Deployment kube-system/${TKE_VPC_CNI.ipamd}, and no Tencent account or cloudClusterId to ask DescribeIPAMD`,
     };
   }
   try {

@@ -1,6 +1,7 @@
 import {
   PriceCatalogue,
   TKE,
+  TKE_CLB_TAGS,
   matchesSelector,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -83,7 +84,7 @@ async function loadBalancerFacts(
           createdByTke:
             !reused &&
             (lb.Tags ?? []).some(
-              t => t.TagKey === 'tke-createdBy-flag' && t.TagValue === 'yes',
+              t => t.TagKey === TKE_CLB_TAGS.createdBy && t.TagValue === 'yes',
             ),
           described: { ...lb, Listeners },
         };

@@ -1,3 +1,4 @@
+import { TKE_CLB_TAGS } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, finding } from './types';
 
 /**
@@ -33,7 +34,7 @@ export const idleResources: Analyzer = {
           severity: 'warning',
           message: orphaned
             ? `Load balancer ${id} (${where}) was made for a Service of cluster ${
-                lb?.item.tags.find(t => t.key === 'tke-clusterId')?.value
+                lb?.item.tags.find(t => t.key === TKE_CLB_TAGS.clusterId)?.value
               } that no longer exists, and still costs ${waste}`
             : `Load balancer ${id} (${where}) has ${
                 lb?.item.listeners.length ? 'no targets' : 'no listeners'

@@ -4,6 +4,7 @@ import {
   CloudProvider,
   NetworkReach,
   TKE,
+  TKE_CLB_TAGS,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
 import { isIpAddress, isPrivateAddress } from '../kube/addresses';
@@ -46,7 +47,7 @@ export function joinLoadBalancer(service: KubeObject, cloud: CloudIndex) {
       .map(vip => cloud.loadBalancerByVip(vip))
       .find(Boolean) ??
     (service.metadata.uid
-      ? cloud.loadBalancerByTag('tke-lb-serviceuuid', service.metadata.uid)
+      ? cloud.loadBalancerByTag(TKE_CLB_TAGS.serviceUuid, service.metadata.uid)
       : undefined);
   return { id: located?.item.id ?? annotated, located };
 }

@@ -4,6 +4,7 @@ import {
   Entry,
   monthlyCost,
   PriceCatalogue,
+  TKE_CLB_TAGS,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudIndex } from '../cloud/CloudIndex';
 import {
@@ -12,9 +13,6 @@ import {
   loadBalancerResource,
 } from '../cloud/resources';
 import { ClusterObjects } from '../kube/ClusterObjects';
-
-const TKE_CLUSTER_TAG = 'tke-clusterId';
-const TKE_SERVICE_TAG = 'tke-lb-serviceuuid';
 
 /**
  * Why a load balancer no entry uses costs money for nothing: `orphaned` when it belongs to a
@@ -25,12 +23,12 @@ export function unusedLoadBalancerState(
   lb: CloudLoadBalancer,
   clusters: ClusterObjects[],
 ): 'idle' | 'orphaned' | undefined {
-  const clusterTag = lb.tags.find(t => t.key === TKE_CLUSTER_TAG)?.value;
+  const clusterTag = lb.tags.find(t => t.key === TKE_CLB_TAGS.clusterId)?.value;
   const owner = clusters.find(
     c => clusterTag && c.inventory.cluster.cloudClusterId === clusterTag,
   );
   if (owner && !owner.inventory.unavailable.services) {
-    const serviceUid = lb.tags.find(t => t.key === TKE_SERVICE_TAG)?.value;
+    const serviceUid = lb.tags.find(t => t.key === TKE_CLB_TAGS.serviceUuid)?.value;
     const serviceExists = owner
       .list('services')
       .some(

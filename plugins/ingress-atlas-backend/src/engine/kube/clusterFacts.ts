@@ -1,10 +1,7 @@
+import { TKE_VPC_CNI } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from './ClusterObjects';
 
-const VPC_CNI_COMPONENTS = [
-  'tke-eni-agent',
-  'tke-eni-ipamd',
-  'tke-eni-ip-scheduler',
-];
+const VPC_CNI_COMPONENTS: string[] = Object.values(TKE_VPC_CNI);
 
 /**
  * Whether pods get VPC IPs (TKE VPC-CNI), which pod EIPs need: the cloud's answer when there is
