@@ -1,9 +1,10 @@
-import { useCallback, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ThemeProvider } from '@material-ui/core/styles';
 import CssBaseline from '@material-ui/core/CssBaseline';
 import { darkTheme, lightTheme } from '@backstage/theme';
 import { TopologyGraph } from '../../src/components/TopologyGraph';
+import { LAYOUT_MEASURE } from '../../src/components/TopologyGraph/TopologyGraph';
 import { syntheticTopology } from './syntheticTopology';
 
 declare global {
@@ -35,8 +36,15 @@ const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
 
 function Bench({ started }: { started: number }) {
   const graph = useMemo(() => syntheticTopology(nodeCount, edgeCount), []);
-  const onLayout = useCallback(
-    async ({ ms }: { ms: number }) => {
+  useEffect(() => {
+    void (async () => {
+      // The measure the graph leaves in the performance timeline once its layout is done.
+      let layout: PerformanceEntry | undefined;
+      while (!layout) {
+        await nextFrame();
+        layout = performance.getEntriesByName(LAYOUT_MEASURE).pop();
+      }
+      const ms = layout.duration;
       const laidOut = performance.now();
       performance.mark('graph:laid-out');
       // Rendered once nodes and edges are drawn.
@@ -60,10 +68,9 @@ function Bench({ started }: { started: number }) {
         domNodes: drawnNodes(),
         domEdges: drawnEdges(),
       };
-    },
-    [graph, started],
-  );
-  return <TopologyGraph graph={graph} height="95vh" onLayout={onLayout} />;
+    })();
+  }, [graph, started]);
+  return <TopologyGraph graph={graph} height="95vh" />;
 }
 
 const started = performance.now();
