@@ -1,7 +1,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import v8 from 'node:v8';
 import { portalFeatures } from './features';
-import { cachingAuthServiceFactory } from './verifiedTokenCache';
+import { cachingHttpAuthServiceFactory } from './verifiedTokenCache';
 
 // With many requests in flight, V8 sees their objects survive a young-generation collection
 // and starts allocating them in the old generation ("pretenuring"), where they die en masse
@@ -13,7 +13,7 @@ v8.setFlagsFromString('--no-allocation-site-pretenuring');
 const backend = createBackend();
 
 // Verifies each user token's signature once, not on every request (see verifiedTokenCache.ts).
-backend.add(cachingAuthServiceFactory());
+backend.add(cachingHttpAuthServiceFactory());
 
 backend.add(import('@backstage/plugin-app-backend'));
 for (const feature of portalFeatures()) {

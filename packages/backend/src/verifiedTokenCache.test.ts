@@ -1,11 +1,14 @@
 import {
   AuthService,
   BackstageCredentials,
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { AuthenticationError } from '@backstage/errors';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import {
-  cachingAuthServiceFactory,
+  cachingHttpAuthServiceFactory,
   withVerifiedTokenCache,
 } from './verifiedTokenCache';
 
@@ -92,10 +95,45 @@ describe('withVerifiedTokenCache', () => {
   });
 });
 
-describe('cachingAuthServiceFactory', () => {
-  it("wraps Backstage's default auth service factory (not the fallback to it as it is)", () => {
-    const factory = cachingAuthServiceFactory();
-    expect(factory).not.toBe(authServiceFactory);
-    expect(factory.service.id).toBe(authServiceFactory.service.id);
+describe('cachingHttpAuthServiceFactory', () => {
+  it("verifies a user's token once for the requests a plugin answers with it", async () => {
+    const { auth, calls } = countingAuth();
+    const token = `user:alice:${Date.now() + 3_600_000}`;
+    const { server } = await startTestBackend({
+      features: [
+        cachingHttpAuthServiceFactory(),
+        createServiceFactory({
+          service: coreServices.auth,
+          deps: {},
+          factory: async () => auth,
+        }),
+        createBackendPlugin({
+          pluginId: 'who',
+          register(env) {
+            env.registerInit({
+              deps: { httpAuth: coreServices.httpAuth, router: coreServices.httpRouter },
+              async init({ httpAuth, router }) {
+                router.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+                router.use(async (req, res) => {
+                  const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+                  res.json({ user: credentials.principal.userEntityRef });
+                });
+              },
+            });
+          },
+        }),
+      ],
+    });
+    const who = (bearer: string) =>
+      fetch(`http://localhost:${server.port()}/api/who/`, {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+    for (let i = 0; i < 3; i++) {
+      const answer = await who(token);
+      expect(await answer.json()).toEqual({ user: 'user:default/alice' });
+    }
+    expect(calls.filter(call => call === token)).toHaveLength(1);
+    // Another token is verified on its own, and refused when it does not verify.
+    expect((await who('user:mallory:1')).status).toBe(401);
   });
 });

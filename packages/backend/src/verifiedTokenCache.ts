@@ -1,11 +1,12 @@
 import {
   AuthService,
   BackstageCredentials,
+  HttpAuthService,
   ServiceFactory,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { DefaultHttpAuthService } from '@backstage/backend-defaults/httpAuth';
 
 /** How long a verified user token is taken as verified, at most (and never past its expiry). */
 const MAX_AGE_MS = 60_000;
@@ -53,24 +54,24 @@ export function withVerifiedTokenCache(
 }
 
 /**
- * Backstage's own auth service, wrapped in {@link withVerifiedTokenCache}. The default factory
- * keeps its dependencies and function at run time; where a future version does not, the
- * default service is used as it is.
+ * Backstage's HTTP auth service (its public `DefaultHttpAuthService`), verifying the tokens of
+ * incoming requests through {@link withVerifiedTokenCache}: one cache per plugin, for the
+ * requests that plugin answers. Other uses of the auth service verify every time.
  */
-export function cachingAuthServiceFactory(): ServiceFactory<AuthService, 'plugin'> {
-  const defaults = authServiceFactory as unknown as {
-    deps?: Record<string, any>;
-    factory?: (deps: any, context: any) => Promise<AuthService>;
-  };
-  if (!defaults.deps || typeof defaults.factory !== 'function') {
-    return authServiceFactory;
-  }
-  const { deps, factory } = defaults;
+export function cachingHttpAuthServiceFactory(): ServiceFactory<HttpAuthService, 'plugin'> {
   return createServiceFactory({
-    service: coreServices.auth,
-    deps: deps as {},
-    async factory(resolved, context?: unknown) {
-      return withVerifiedTokenCache(await factory(resolved, context));
+    service: coreServices.httpAuth,
+    deps: {
+      auth: coreServices.auth,
+      discovery: coreServices.discovery,
+      plugin: coreServices.pluginMetadata,
+    },
+    async factory({ auth, discovery, plugin }) {
+      return DefaultHttpAuthService.create({
+        auth: withVerifiedTokenCache(auth),
+        discovery,
+        pluginId: plugin.getId(),
+      });
     },
   });
 }
