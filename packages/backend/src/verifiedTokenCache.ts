@@ -7,6 +7,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { DefaultHttpAuthService } from '@backstage/backend-defaults/httpAuth';
+import { ExpiringCache } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** How long a verified user token is taken as verified, at most (and never past its expiry). */
 const MAX_AGE_MS = 60_000;
@@ -24,22 +25,22 @@ export function withVerifiedTokenCache(
   options: { now?: () => number } = {},
 ): AuthService {
   const now = options.now ?? Date.now;
-  const verified = new Map<string, { credentials: BackstageCredentials; until: number }>();
+  const verified = new ExpiringCache<string, BackstageCredentials>({
+    maxEntries: MAX_ENTRIES,
+    now,
+  });
   return {
     async authenticate(token, authOptions) {
       const key = `${authOptions?.allowLimitedAccess ? 'limited' : 'full'} ${token}`;
       const hit = verified.get(key);
-      if (hit && hit.until > now()) return hit.credentials;
-      verified.delete(key);
+      if (hit) return hit;
       const credentials = await auth.authenticate(token, authOptions);
       if (auth.isPrincipal(credentials, 'user') && credentials.expiresAt) {
-        if (verified.size >= MAX_ENTRIES) {
-          verified.delete(verified.keys().next().value!);
-        }
-        verified.set(key, {
+        verified.set(
+          key,
           credentials,
-          until: Math.min(credentials.expiresAt.getTime(), now() + MAX_AGE_MS),
-        });
+          Math.min(credentials.expiresAt.getTime(), now() + MAX_AGE_MS),
+        );
       }
       return credentials;
     },

@@ -12,6 +12,7 @@ export * from './extensions';
 export * from './client';
 export * from './config';
 export * from './tencent';
+export { ExpiringCache } from './ExpiringCache';
 export { mapWithConcurrency } from './mapWithConcurrency';
 export * from './retry';
 export { readOptionalSchedule } from './schedule';

@@ -6,6 +6,7 @@ import {
   AuthorizeResult,
   BasicPermission,
 } from '@backstage/plugin-permission-common';
+import { ExpiringCache } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /**
  * Remembers the decisions on basic permissions for a few seconds, per token (a user's entity
@@ -22,20 +23,19 @@ export class PermissionDecisionCache {
     maxEntries?: number;
     now?: () => number;
   }) {
+    const now = options.now ?? Date.now;
     return new PermissionDecisionCache(
       options.permissions,
       options.ttlMs ?? 5_000,
-      options.maxEntries ?? 10_000,
-      options.now ?? Date.now,
+      new ExpiringCache({ maxEntries: options.maxEntries ?? 10_000, now }),
+      now,
     );
   }
-
-  readonly #decisions = new Map<string, { expiresAt: number; allowed: Promise<boolean> }>();
 
   private constructor(
     private readonly permissions: PermissionsService,
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
+    private readonly decisions: ExpiringCache<string, Promise<boolean>>,
     private readonly now: () => number,
   ) {}
 
@@ -46,19 +46,13 @@ export class PermissionDecisionCache {
     const principal = principalKey(credentials);
     if (!principal) return this.ask(credentials, permission);
     const key = `${principal}\n${permission.name}`;
-    const cached = this.#decisions.get(key);
-    if (cached && cached.expiresAt > this.now()) return cached.allowed;
+    const cached = this.decisions.get(key);
+    if (cached) return cached;
 
     // Concurrent requests of one principal share one check.
     const allowed = this.ask(credentials, permission);
-    this.#decisions.delete(key);
-    this.#decisions.set(key, { expiresAt: this.now() + this.ttlMs, allowed });
-    if (this.#decisions.size > this.maxEntries) {
-      this.#decisions.delete(this.#decisions.keys().next().value!);
-    }
-    allowed.catch(() => {
-      if (this.#decisions.get(key)?.allowed === allowed) this.#decisions.delete(key);
-    });
+    this.decisions.set(key, allowed, this.now() + this.ttlMs);
+    allowed.catch(() => this.decisions.delete(key, allowed));
     return allowed;
   }
 
