@@ -30,6 +30,54 @@ function revisionFromName(name: string, pattern: RegExp) {
   return name.match(pattern)?.[2];
 }
 
+/** The control planes of one cluster by revision, as the phases of detection find them. */
+class PlaneSet {
+  readonly #planes = new Map<string, ControlPlane>();
+
+  constructor(private readonly cluster: string) {}
+
+  get size() {
+    return this.#planes.size;
+  }
+
+  has(revision: string) {
+    return this.#planes.has(revision);
+  }
+
+  get(revision: string) {
+    return this.#planes.get(revision);
+  }
+
+  list() {
+    return [...this.#planes.values()];
+  }
+
+  /** The plane of `revision`, made with `init` if it is new; `evidence` is added either way. */
+  add(
+    revision: string,
+    init: Pick<ControlPlane, 'kind' | 'role'> & Partial<ControlPlane>,
+    evidence: ObjectRef[],
+  ): ControlPlane {
+    const existing = this.#planes.get(revision);
+    if (existing) {
+      existing.evidence.push(...evidence);
+      return existing;
+    }
+    const plane: ControlPlane = {
+      id: ids.controlPlane(this.cluster, revision),
+      cluster: this.cluster,
+      revision,
+      tags: [],
+      eastWestGateways: [],
+      remoteSecretLinks: [],
+      evidence,
+      ...init,
+    };
+    this.#planes.set(revision, plane);
+    return plane;
+  }
+}
+
 /**
  * Finds the control planes serving one cluster: istiod revisions running in it, control planes
  * a cloud runs for it (TCM, ASM), remote and external ones, with their tags and settings.
@@ -39,33 +87,24 @@ export function detectControlPlanes(
   objects: ClusterObjects,
   cloud: CloudIndex,
 ): ControlPlane[] {
-  const cluster = objects.name;
-  const planes = new Map<string, ControlPlane>();
-  const add = (
-    revision: string,
-    init: Pick<ControlPlane, 'kind' | 'role'> & Partial<ControlPlane>,
-    evidence: ObjectRef[],
-  ) => {
-    const existing = planes.get(revision);
-    if (existing) {
-      existing.evidence.push(...evidence);
-      return existing;
-    }
-    const plane: ControlPlane = {
-      id: ids.controlPlane(cluster, revision),
-      cluster,
-      revision,
-      tags: [],
-      eastWestGateways: [],
-      remoteSecretLinks: [],
-      evidence,
-      ...init,
-    };
-    planes.set(revision, plane);
-    return plane;
-  };
+  const planes = new PlaneSet(objects.name);
+  const istiods = addRunningIstiods(objects, planes);
+  addCloudManagedPlanes(objects, cloud, planes, istiods);
+  addRemotePlanes(objects, planes);
+  addExternalPlanes(objects, planes);
+  if (planes.size === 0) addDeclaredPlanes(objects, planes);
+  addRevisionTags(objects, planes);
+  for (const plane of planes.list()) {
+    settle(objects, plane, istiods.get(plane.revision));
+  }
+  return planes.list();
+}
 
-  // 1. istiod running in the cluster.
+/** istiod running in the cluster, by revision. */
+function addRunningIstiods(
+  objects: ClusterObjects,
+  planes: PlaneSet,
+): Map<string, KubeObject> {
   const istiods = new Map<string, KubeObject>();
   for (const d of objects.list('deployments').filter(isIstiodDeployment)) {
     const revision =
@@ -74,7 +113,7 @@ export function detectControlPlanes(
       'default';
     istiods.set(revision, d);
     const image = d.spec?.template?.spec?.containers?.[0]?.image;
-    add(
+    planes.add(
       revision,
       {
         kind: 'istiod',
@@ -84,11 +123,20 @@ export function detectControlPlanes(
           versionFromImage(image) ??
           d.metadata.labels?.['operator.istio.io/version'],
       },
-      [refOf(d, cluster, 'Deployment')],
+      [refOf(d, objects.name, 'Deployment')],
     );
   }
+  return istiods;
+}
 
-  // 2. Control planes a cloud runs: the cloud's mesh list is authoritative, in-cluster marks otherwise.
+/**
+ * Objects a cloud's control plane marks as its own, by revision. Gateways and Services a cloud
+ * installs often carry no revision: they belong to its one.
+ */
+function managedObjects(
+  objects: ClusterObjects,
+): Map<string, { managed: Managed; evidence: ObjectRef[] }> {
+  const cluster = objects.name;
   const marked = new Map<string, { managed: Managed; evidence: ObjectRef[] }>();
   const unrevisioned: Array<{ managed: Managed; ref: ObjectRef }> = [];
   for (const [kind, list] of Object.entries(objects.inventory.objects)) {
@@ -109,7 +157,6 @@ export function detectControlPlanes(
       marked.set(revision, entry);
     }
   }
-  // Gateways and Services a cloud installs often carry no revision: they belong to its one.
   for (const { managed, ref } of unrevisioned) {
     const revision =
       [...marked.keys()].find(r => marked.get(r)!.managed === managed) ??
@@ -118,6 +165,20 @@ export function detectControlPlanes(
     entry.evidence.push(ref);
     marked.set(revision, entry);
   }
+  return marked;
+}
+
+/**
+ * Control planes a cloud runs: the cloud's mesh list is authoritative, in-cluster marks
+ * otherwise. A revision with its istiod running in the cluster is not the cloud's.
+ */
+function addCloudManagedPlanes(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+  planes: PlaneSet,
+  istiods: Map<string, KubeObject>,
+) {
+  const marked = managedObjects(objects);
   const meshes = cloud.meshesOf(objects.inventory.cluster.cloudClusterId);
   for (const { mesh, member } of meshes) {
     const managed: Managed = mesh.item.kind === 'asm' ? 'asm' : 'tcm';
@@ -126,7 +187,7 @@ export function detectControlPlanes(
       mesh.item.version?.replace(/\./g, '-') ??
       'default';
     if (istiods.has(revision)) continue;
-    add(
+    planes.add(
       revision,
       {
         kind: managed,
@@ -145,7 +206,7 @@ export function detectControlPlanes(
   }
   for (const [revision, { managed, evidence }] of marked) {
     if (istiods.has(revision)) continue;
-    add(
+    planes.add(
       revision,
       {
         kind: managed,
@@ -157,8 +218,11 @@ export function detectControlPlanes(
       evidence,
     );
   }
+}
 
-  // 3. Remotes: istiod reached through a selector-less Service (+ Endpoints) or a remote profile.
+/** Remotes: istiod reached through a selector-less Service (+ Endpoints) or a remote profile. */
+function addRemotePlanes(objects: ClusterObjects, planes: PlaneSet) {
+  const cluster = objects.name;
   for (const service of objects.list('services')) {
     const revision =
       revisionFromName(service.metadata.name, ISTIOD_NAME) ?? 'default';
@@ -181,7 +245,7 @@ export function detectControlPlanes(
       service.spec?.externalName ??
       endpoints?.subsets?.[0]?.addresses?.[0]?.ip ??
       endpoints?.subsets?.[0]?.addresses?.[0]?.hostname;
-    add(
+    planes.add(
       revision === 'remote' ? 'default' : revision,
       {
         kind: 'remote',
@@ -198,63 +262,68 @@ export function detectControlPlanes(
   for (const iop of objects.list('istioOperators')) {
     if (iop.spec?.profile !== 'remote') continue;
     const revision = iop.spec?.revision || 'default';
-    const plane = add(
+    const plane = planes.add(
       revision,
       { kind: 'remote', role: 'remote', namespace: iop.metadata.namespace },
       [refOf(iop, cluster, 'IstioOperator')],
     );
     plane.remotePilotAddress ??= iop.spec?.values?.global?.remotePilotAddress;
   }
+}
 
-  // 4. Injectors whose istiod is nowhere in the cluster: an external control plane.
+/** Injectors whose istiod is nowhere in the cluster: an external control plane. */
+function addExternalPlanes(objects: ClusterObjects, planes: PlaneSet) {
   for (const webhook of objects.list('mutatingwebhookconfigurations')) {
     const name = webhook.metadata.name;
     if (!INJECTOR_NAME.test(name)) continue;
     const revision =
       revisionOf(webhook) ?? revisionFromName(name, INJECTOR_NAME) ?? 'default';
+    const ref = refOf(webhook, objects.name, 'MutatingWebhookConfiguration');
     if (planes.has(revision)) {
-      planes
-        .get(revision)!
-        .evidence.push(refOf(webhook, cluster, 'MutatingWebhookConfiguration'));
+      planes.get(revision)!.evidence.push(ref);
       continue;
     }
-    add(
+    planes.add(
       revision,
       {
         kind: 'external',
         role: 'external',
         version: versionFromRevision(revision),
       },
-      [refOf(webhook, cluster, 'MutatingWebhookConfiguration')],
+      [ref],
     );
   }
+}
 
-  // 4b. Nothing running, but an IstioOperator installs istiod (a GitOps repository holding only
-  // the IstioOperator): the control plane it declares.
-  if (planes.size === 0) {
-    for (const iop of objects.list('istioOperators')) {
-      const profile = iop.spec?.profile ?? 'default';
-      const pilot = iop.spec?.components?.pilot?.enabled;
-      if (
-        profile === 'remote' ||
-        !(ISTIO_PROFILES[profile] ?? ISTIO_PROFILES.default).pilot ||
-        pilot === false
-      ) {
-        continue;
-      }
-      add(
-        iop.spec?.revision || 'default',
-        {
-          kind: 'istiod',
-          role: 'primary',
-          namespace: iop.metadata.namespace ?? 'istio-system',
-        },
-        [refOf(iop, cluster, 'IstioOperator')],
-      );
+/**
+ * Nothing running, but an IstioOperator installs istiod (a GitOps repository holding only the
+ * IstioOperator): the control plane it declares.
+ */
+function addDeclaredPlanes(objects: ClusterObjects, planes: PlaneSet) {
+  for (const iop of objects.list('istioOperators')) {
+    const profile = iop.spec?.profile ?? 'default';
+    const pilot = iop.spec?.components?.pilot?.enabled;
+    if (
+      profile === 'remote' ||
+      !(ISTIO_PROFILES[profile] ?? ISTIO_PROFILES.default).pilot ||
+      pilot === false
+    ) {
+      continue;
     }
+    planes.add(
+      iop.spec?.revision || 'default',
+      {
+        kind: 'istiod',
+        role: 'primary',
+        namespace: iop.metadata.namespace ?? 'istio-system',
+      },
+      [refOf(iop, objects.name, 'IstioOperator')],
+    );
   }
+}
 
-  // 5. Revision tags.
+/** Revision tags (`istio-revision-tag-<tag>` webhooks) on the planes they point at. */
+function addRevisionTags(objects: ClusterObjects, planes: PlaneSet) {
   for (const webhook of objects.list('mutatingwebhookconfigurations')) {
     const tag =
       webhook.metadata.labels?.['istio.io/tag'] ??
@@ -265,31 +334,29 @@ export function detectControlPlanes(
     const plane = planes.get(revision);
     if (plane && !plane.tags.includes(tag)) plane.tags.push(tag);
   }
+}
 
-  // 6. Settings, root of trust and remote-secret links.
-  for (const plane of planes.values()) {
-    const namespace = plane.namespace ?? 'istio-system';
-    const values = istioValues(
-      objects,
-      namespace,
-      plane.revision,
-      istiods.get(plane.revision),
-    );
-    plane.meshId ??= values.meshId;
-    plane.network ??= values.network;
-    plane.clusterName ??= values.clusterName;
-    plane.version ??= values.version;
-    plane.remotePilotAddress ??=
-      plane.kind === 'remote' ? values.remotePilotAddress : undefined;
-    plane.rootCaFingerprint = rootCaFingerprint(
-      rootCertOf(objects, plane, namespace),
-    );
-    if (plane.role !== 'remote') {
-      plane.remoteSecretLinks = remoteSecretClusters(objects);
-    }
-    plane.evidence = uniqueRefs(plane.evidence);
+/** A plane's settings, root of trust and remote-secret links; its evidence once each. */
+function settle(
+  objects: ClusterObjects,
+  plane: ControlPlane,
+  istiod: KubeObject | undefined,
+) {
+  const namespace = plane.namespace ?? 'istio-system';
+  const values = istioValues(objects, namespace, plane.revision, istiod);
+  plane.meshId ??= values.meshId;
+  plane.network ??= values.network;
+  plane.clusterName ??= values.clusterName;
+  plane.version ??= values.version;
+  plane.remotePilotAddress ??=
+    plane.kind === 'remote' ? values.remotePilotAddress : undefined;
+  plane.rootCaFingerprint = rootCaFingerprint(
+    rootCertOf(objects, plane, namespace),
+  );
+  if (plane.role !== 'remote') {
+    plane.remoteSecretLinks = remoteSecretClusters(objects);
   }
-  return [...planes.values()];
+  plane.evidence = uniqueRefs(plane.evidence);
 }
 
 /**
