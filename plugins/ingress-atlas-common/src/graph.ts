@@ -85,6 +85,133 @@ export function workloadNodeId(w: {
   return `workload:${w.cluster}/${w.namespace}/${w.kind}/${w.name}`;
 }
 
+/** The nodes and edges of a topology as it is built, each once. */
+class TopologyBuilder {
+  readonly nodes = new Map<string, TopologyNode>();
+  readonly edges = new Map<string, TopologyEdge>();
+
+  has(id: string) {
+    return this.nodes.has(id);
+  }
+
+  addNode(node: TopologyNode) {
+    if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
+  }
+
+  /** A namespaced object of a kind (gateway, route, workload), shown as namespace/name. */
+  addObjectNode(
+    id: string,
+    type: TopologyNodeType,
+    object: { cluster: string; namespace: string; name: string; kind: string },
+  ) {
+    this.addNode({
+      id,
+      type,
+      label: `${object.namespace}/${object.name}`,
+      cluster: object.cluster,
+      namespace: object.namespace,
+      detail: object.kind,
+    });
+  }
+
+  addService(s: { cluster: string; namespace: string; name: string }) {
+    const id = serviceNodeId(s);
+    this.addNode({
+      id,
+      type: 'service',
+      label: `${s.namespace}/${s.name}`,
+      cluster: s.cluster,
+      namespace: s.namespace,
+    });
+    return id;
+  }
+
+  addEdge(source: string, target: string, type: TopologyEdgeType) {
+    const id = `${type}:${source}->${target}`;
+    if (!this.edges.has(id)) this.edges.set(id, { id, source, target, type });
+  }
+
+  /** Each node takes the severity of the worst finding about it. */
+  markFindings(findings: AtlasModel['findings']) {
+    for (const finding of findings) {
+      for (const object of finding.objects) {
+        const node = object.id ? this.nodes.get(object.id) : undefined;
+        if (
+          node &&
+          (!node.severity ||
+            SEVERITY_RANK[finding.severity] > SEVERITY_RANK[node.severity])
+        ) {
+          node.severity = finding.severity;
+        }
+      }
+    }
+  }
+
+  topology(): Topology {
+    return {
+      nodes: [...this.nodes.values()],
+      edges: [...this.edges.values()].filter(
+        e => this.nodes.has(e.source) && this.nodes.has(e.target),
+      ),
+    };
+  }
+}
+
+/**
+ * What the filter keeps: the paths, and the gateways, entries and routes to draw. With a
+ * namespace, those on paths through it and those in it.
+ */
+function selection(model: AtlasModel, filter: TopologyFilter) {
+  const inCluster = (cluster?: string) =>
+    !filter.cluster || cluster === filter.cluster;
+  const byId = <T extends { id: string }>(items: T[]) =>
+    new Map(items.map(i => [i.id, i]));
+  const gateways = byId(model.gateways);
+  const routes = byId(model.routes);
+  const entries = byId(model.entries);
+  const ns = filter.namespace;
+  const inNamespace = (path: ExposurePath) =>
+    !ns ||
+    path.service?.namespace === ns ||
+    (path.route !== undefined && routes.get(path.route)?.namespace === ns) ||
+    (path.gateway !== undefined &&
+      gateways.get(path.gateway)?.namespace === ns);
+  const paths = model.paths.filter(p => inCluster(p.cluster) && inNamespace(p));
+  const gatewayIds = ns
+    ? new Set([
+        ...paths
+          .flatMap(p => [p.gateway, ...p.via])
+          .filter((id): id is string => !!id),
+        ...model.gateways
+          .filter(g => inCluster(g.cluster) && g.namespace === ns)
+          .map(g => g.id),
+      ])
+    : new Set(model.gateways.filter(g => inCluster(g.cluster)).map(g => g.id));
+  const entryIds = ns
+    ? new Set([
+        ...paths.map(p => p.entry),
+        ...model.entries
+          .filter(e => e.gateway && gatewayIds.has(e.gateway))
+          .map(e => e.id),
+      ])
+    : new Set(model.entries.filter(e => inCluster(e.cluster)).map(e => e.id));
+  const routeIds = ns
+    ? new Set([
+        ...paths.map(p => p.route).filter((id): id is string => !!id),
+        ...model.routes
+          .filter(r => inCluster(r.cluster) && r.namespace === ns)
+          .map(r => r.id),
+      ])
+    : new Set(model.routes.filter(r => inCluster(r.cluster)).map(r => r.id));
+  return {
+    inCluster,
+    paths,
+    gateways: [...gatewayIds].flatMap(id => gateways.get(id) ?? []),
+    entries: [...entryIds].flatMap(id => entries.get(id) ?? []),
+    routes: [...routeIds].flatMap(id => routes.get(id) ?? []),
+  };
+}
+
 /**
  * Turns the model into a graph for drawing: clusters host control planes, control planes
  * control gateways, entries forward to gateways (or straight to services), gateways serve
@@ -97,86 +224,25 @@ export function buildTopology(
   model: AtlasModel,
   filter: TopologyFilter = {},
 ): Topology {
-  const nodes = new Map<string, TopologyNode>();
-  const edges = new Map<string, TopologyEdge>();
-  const addNode = (node: TopologyNode) => {
-    if (!nodes.has(node.id)) nodes.set(node.id, node);
-  };
-  /** A namespaced object of a kind (gateway, route, workload), shown as namespace/name. */
-  const addObjectNode = (
-    id: string,
-    type: TopologyNodeType,
-    object: { cluster: string; namespace: string; name: string; kind: string },
-  ) =>
-    addNode({
-      id,
-      type,
-      label: `${object.namespace}/${object.name}`,
-      cluster: object.cluster,
-      namespace: object.namespace,
-      detail: object.kind,
-    });
-  const addEdge = (source: string, target: string, type: TopologyEdgeType) => {
-    const id = `${type}:${source}->${target}`;
-    if (!edges.has(id)) edges.set(id, { id, source, target, type });
-  };
+  const graph = new TopologyBuilder();
+  const shown = selection(model, filter);
+  addClustersAndControlPlanes(graph, model, filter, shown);
+  addGateways(graph, shown.gateways);
+  addEntries(graph, shown.entries);
+  addRoutes(graph, shown.routes, filter);
+  addPaths(graph, shown.paths);
+  graph.markFindings(model.findings);
+  return graph.topology();
+}
 
-  const inCluster = (cluster?: string) =>
-    !filter.cluster || cluster === filter.cluster;
-  const byId = <T extends { id: string }>(items: T[]) =>
-    new Map(items.map(i => [i.id, i]));
-  const gateways = byId(model.gateways);
-  const routes = byId(model.routes);
-  const entries = byId(model.entries);
-
-  const inNamespace = (path: ExposurePath) => {
-    if (!filter.namespace) return true;
-    const ns = filter.namespace;
-    return (
-      path.service?.namespace === ns ||
-      (path.route !== undefined && routes.get(path.route)?.namespace === ns) ||
-      (path.gateway !== undefined &&
-        gateways.get(path.gateway)?.namespace === ns)
-    );
-  };
-  const paths = model.paths.filter(p => inCluster(p.cluster) && inNamespace(p));
-
-  let gatewayIds = new Set(
-    model.gateways.filter(g => inCluster(g.cluster)).map(g => g.id),
-  );
-  let entryIds = new Set(
-    model.entries.filter(e => inCluster(e.cluster)).map(e => e.id),
-  );
-  let routeIds = new Set(
-    model.routes.filter(r => inCluster(r.cluster)).map(r => r.id),
-  );
-  if (filter.namespace) {
-    const ns = filter.namespace;
-    gatewayIds = new Set([
-      ...paths
-        .flatMap(p => [p.gateway, ...p.via])
-        .filter((id): id is string => !!id),
-      ...model.gateways
-        .filter(g => inCluster(g.cluster) && g.namespace === ns)
-        .map(g => g.id),
-    ]);
-    entryIds = new Set([
-      ...paths.map(p => p.entry),
-      ...model.entries
-        .filter(e => e.gateway && gatewayIds.has(e.gateway))
-        .map(e => e.id),
-    ]);
-    routeIds = new Set([
-      ...paths.map(p => p.route).filter((id): id is string => !!id),
-      ...model.routes
-        .filter(r => inCluster(r.cluster) && r.namespace === ns)
-        .map(r => r.id),
-    ]);
-  }
-
-  const clusters = model.clusters.filter(c => inCluster(c.name));
-  for (const cluster of clusters) {
-    addNode({
+function addClustersAndControlPlanes(
+  graph: TopologyBuilder,
+  model: AtlasModel,
+  filter: TopologyFilter,
+  shown: ReturnType<typeof selection>,
+) {
+  for (const cluster of model.clusters.filter(c => shown.inCluster(c.name))) {
+    graph.addNode({
       id: clusterNodeId(cluster.name),
       type: 'cluster',
       label: cluster.title ?? cluster.name,
@@ -184,20 +250,17 @@ export function buildTopology(
       detail: cluster.provider,
     });
   }
-  const hasCluster = (name: string) => nodes.has(clusterNodeId(name));
-
+  // With a namespace, only the control planes of the gateways shown.
   const controlPlaneIds = new Set(
-    [...gatewayIds]
-      .map(id => gateways.get(id)?.controlPlane)
-      .filter((id): id is string => !!id),
+    shown.gateways.map(g => g.controlPlane).filter((id): id is string => !!id),
   );
   for (const cp of model.controlPlanes) {
     if (
-      !inCluster(cp.cluster) ||
+      !shown.inCluster(cp.cluster) ||
       (filter.namespace && !controlPlaneIds.has(cp.id))
     )
       continue;
-    addNode({
+    graph.addNode({
       id: cp.id,
       type: 'controlPlane',
       label: `${cp.kind} ${cp.revision}`,
@@ -205,54 +268,39 @@ export function buildTopology(
       namespace: cp.namespace,
       detail: cp.version,
     });
-    addEdge(clusterNodeId(cp.cluster), cp.id, 'hosts');
+    graph.addEdge(clusterNodeId(cp.cluster), cp.id, 'hosts');
   }
   for (const cp of model.controlPlanes) {
-    if (!nodes.has(cp.id)) continue;
-    if (cp.primary && nodes.has(cp.primary))
-      addEdge(cp.id, cp.primary, 'remote-of');
+    if (!graph.has(cp.id)) continue;
+    if (cp.primary && graph.has(cp.primary))
+      graph.addEdge(cp.id, cp.primary, 'remote-of');
     for (const linked of cp.remoteSecretLinks) {
-      if (hasCluster(linked)) addEdge(cp.id, clusterNodeId(linked), 'reads');
+      if (graph.has(clusterNodeId(linked)))
+        graph.addEdge(cp.id, clusterNodeId(linked), 'reads');
     }
   }
+}
 
-  for (const id of gatewayIds) {
-    const gw = gateways.get(id);
-    if (!gw) continue;
-    addObjectNode(id, 'gateway', gw);
-    if (gw.controlPlane && nodes.has(gw.controlPlane))
-      addEdge(gw.controlPlane, id, 'controls');
-    else if (hasCluster(gw.cluster))
-      addEdge(clusterNodeId(gw.cluster), id, 'hosts');
+function addGateways(graph: TopologyBuilder, gateways: AtlasModel['gateways']) {
+  for (const gw of gateways) {
+    graph.addObjectNode(gw.id, 'gateway', gw);
+    if (gw.controlPlane && graph.has(gw.controlPlane))
+      graph.addEdge(gw.controlPlane, gw.id, 'controls');
+    else if (graph.has(clusterNodeId(gw.cluster)))
+      graph.addEdge(clusterNodeId(gw.cluster), gw.id, 'hosts');
   }
-  for (const id of gatewayIds) {
-    for (const upstream of gateways.get(id)?.upstreams ?? []) {
-      if (upstream.gateway && nodes.has(upstream.gateway))
-        addEdge(id, upstream.gateway, 'proxies-to');
+  for (const gw of gateways) {
+    for (const upstream of gw.upstreams ?? []) {
+      if (upstream.gateway && graph.has(upstream.gateway))
+        graph.addEdge(gw.id, upstream.gateway, 'proxies-to');
     }
   }
+}
 
-  const addService = (s: {
-    cluster: string;
-    namespace: string;
-    name: string;
-  }) => {
-    const id = serviceNodeId(s);
-    addNode({
-      id,
-      type: 'service',
-      label: `${s.namespace}/${s.name}`,
-      cluster: s.cluster,
-      namespace: s.namespace,
-    });
-    return id;
-  };
-
-  for (const id of entryIds) {
-    const entry = entries.get(id);
-    if (!entry) continue;
-    addNode({
-      id,
+function addEntries(graph: TopologyBuilder, entries: AtlasModel['entries']) {
+  for (const entry of entries) {
+    graph.addNode({
+      id: entry.id,
       type: 'entry',
       label: `${entry.type} ${
         entry.addresses[0] ?? entry.cloudResourceId ?? ''
@@ -260,57 +308,43 @@ export function buildTopology(
       cluster: entry.cluster,
       detail: entry.network,
     });
-    if (entry.gateway && nodes.has(entry.gateway))
-      addEdge(id, entry.gateway, 'forwards-to');
+    if (entry.gateway && graph.has(entry.gateway))
+      graph.addEdge(entry.id, entry.gateway, 'forwards-to');
     else if (entry.service && !entry.gateway)
-      addEdge(id, addService(entry.service), 'forwards-to');
+      graph.addEdge(entry.id, graph.addService(entry.service), 'forwards-to');
   }
+}
 
-  for (const id of routeIds) {
-    const route = routes.get(id);
-    if (!route) continue;
-    addObjectNode(id, 'route', route);
+function addRoutes(
+  graph: TopologyBuilder,
+  routes: AtlasModel['routes'],
+  filter: TopologyFilter,
+) {
+  for (const route of routes) {
+    graph.addObjectNode(route.id, 'route', route);
     for (const gw of route.gateways)
-      if (nodes.has(gw)) addEdge(gw, id, 'serves');
+      if (graph.has(gw)) graph.addEdge(gw, route.id, 'serves');
     for (const dest of route.destinations) {
       if (
         dest.service &&
         (!filter.namespace || dest.service.namespace === filter.namespace)
       ) {
-        addEdge(id, addService(dest.service), 'routes-to');
+        graph.addEdge(route.id, graph.addService(dest.service), 'routes-to');
       }
     }
   }
+}
 
+function addPaths(graph: TopologyBuilder, paths: ExposurePath[]) {
   for (const path of paths) {
     if (!path.service) continue;
-    const serviceId = addService(path.service);
-    if (path.route && nodes.has(path.route))
-      addEdge(path.route, serviceId, 'routes-to');
+    const serviceId = graph.addService(path.service);
+    if (path.route && graph.has(path.route))
+      graph.addEdge(path.route, serviceId, 'routes-to');
     if (path.workload) {
       const workloadId = workloadNodeId(path.workload);
-      addObjectNode(workloadId, 'workload', path.workload);
-      addEdge(serviceId, workloadId, 'selects');
+      graph.addObjectNode(workloadId, 'workload', path.workload);
+      graph.addEdge(serviceId, workloadId, 'selects');
     }
   }
-
-  for (const finding of model.findings) {
-    for (const object of finding.objects) {
-      const node = object.id ? nodes.get(object.id) : undefined;
-      if (
-        node &&
-        (!node.severity ||
-          SEVERITY_RANK[finding.severity] > SEVERITY_RANK[node.severity])
-      ) {
-        node.severity = finding.severity;
-      }
-    }
-  }
-
-  return {
-    nodes: [...nodes.values()],
-    edges: [...edges.values()].filter(
-      e => nodes.has(e.source) && nodes.has(e.target),
-    ),
-  };
 }
