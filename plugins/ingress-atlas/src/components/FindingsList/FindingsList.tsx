@@ -49,6 +49,17 @@ function findingCost(finding: Finding) {
     : { atStakeMonthlyCny: finding.monthlyWasteCny };
 }
 
+/** The template that fixes a finding (it must name one), with its parameters and cost. */
+function FindingTemplateButton({ finding }: { finding: Finding }) {
+  return (
+    <TemplateButton
+      templateRef={finding.templateRef!}
+      parameters={finding.parameters}
+      cost={findingCost(finding)}
+    />
+  );
+}
+
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
   const worst = mostSevere(findings);
@@ -83,11 +94,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
           {finding.templateRef && (
             // Under the text, not as the alert's action: a long title has room on a phone.
             <Box mt={1}>
-              <TemplateButton
-                templateRef={finding.templateRef}
-                parameters={finding.parameters}
-                cost={findingCost(finding)}
-              />
+              <FindingTemplateButton finding={finding} />
             </Box>
           )}
           {finding.monthlyWasteCny !== undefined && (
@@ -431,11 +438,7 @@ function FindingStack({
               </Typography>
               {finding.templateRef && (
                 <Box mt={1}>
-                  <TemplateButton
-                    templateRef={finding.templateRef}
-                    parameters={finding.parameters}
-                    cost={findingCost(finding)}
-                  />
+                  <FindingTemplateButton finding={finding} />
                 </Box>
               )}
             </Box>
@@ -478,13 +481,7 @@ function FindingRow({
           : formatMonthlyCny(finding.monthlyWasteCny)}
       </TableCell>
       <TableCell className={classes.cell}>
-        {finding.templateRef && (
-          <TemplateButton
-            templateRef={finding.templateRef}
-            parameters={finding.parameters}
-            cost={findingCost(finding)}
-          />
-        )}
+        {finding.templateRef && <FindingTemplateButton finding={finding} />}
       </TableCell>
     </TableRow>
   );
