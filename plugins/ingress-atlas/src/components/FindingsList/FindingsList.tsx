@@ -191,6 +191,12 @@ export function FindingsTable({
   title?: string;
 }) {
   const classes = useStyles();
+  // The toolbar's text fields: compact, outlined, labels in the muted text colour.
+  const toolbarField = {
+    size: 'small',
+    variant: 'outlined',
+    InputLabelProps: { className: classes.subtle },
+  } as const;
   const docsLink = useFindingDocsLink();
   const [shown, setShown] = useState<Set<Severity>>(new Set(SEVERITIES));
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
@@ -278,10 +284,8 @@ export function FindingsTable({
             <TextField
               select
               id="findings-group-by"
-              size="small"
-              variant="outlined"
               label="Group by"
-              InputLabelProps={{ className: classes.subtle }}
+              {...toolbarField}
               value={groupBy}
               onChange={event => setGroupBy(event.target.value as GroupBy)}
               style={{ minWidth: 140 }}
@@ -293,10 +297,8 @@ export function FindingsTable({
             </TextField>
             <TextField
               id="findings-filter"
-              size="small"
-              variant="outlined"
               label="Filter findings"
-              InputLabelProps={{ className: classes.subtle }}
+              {...toolbarField}
               value={query}
               onChange={event => setQuery(event.target.value)}
             />
