@@ -1,10 +1,11 @@
-import type { ClusterSpec, NodeSpec } from '../estate';
+import type { ClusterSpec } from '../estate';
 import { podQosClass } from '../kube/podQos';
 import type { ResourceType } from '../kube/resources';
 import { KubeObject, ObjectStore, now } from '../kube/store';
 import type { SandboxCloud } from '../tencent/SandboxCloud';
 import { AddressPool } from '../ipv4';
 import { stableNumber, stableSuffix, stableUid } from './naming';
+import { NodeUsage, fits, place, schedule } from './scheduler';
 import { runIstioInstallers } from './istioInstaller';
 import { fillServiceAccountTokens } from './serviceAccountTokens';
 import { injectSidecar } from './sidecarInjection';
@@ -35,9 +36,6 @@ const IGNORED_KINDS = new Set([
   'EndpointSlice',
   'CustomResourceDefinition',
 ]);
-
-/** Per node: host ports in use (hostNetwork or hostPort) and how many pods run there. */
-type NodeUsage = Map<string, { hostPorts: Set<number>; pods: number }>;
 
 type Workload = {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -260,7 +258,7 @@ export class NetworkController {
         const keep: KubeObject[] = [];
         const create: KubeObject[] = [];
         for (const node of this.#cluster.nodes.filter(n =>
-          this.#fits(spec?.template?.spec ?? {}, n),
+          fits(spec?.template?.spec ?? {}, n),
         )) {
           const current = owned.find(
             pod =>
@@ -345,7 +343,7 @@ export class NetworkController {
     );
     const usage: NodeUsage = new Map();
     for (const pod of pods.filter(p => p.spec?.nodeName)) {
-      this.#place(usage, pod.spec.nodeName, pod.spec);
+      place(usage, pod.spec.nodeName, pod.spec);
     }
     for (const pod of pods) {
       if (!pod.status?.phase) {
@@ -367,7 +365,7 @@ export class NetworkController {
     const spec = pod.spec ?? {};
     const node = spec.nodeName
       ? this.#cluster.nodes.find(n => n.name === spec.nodeName)
-      : this.#schedule(pod, usage);
+      : schedule(this.#cluster.nodes, pod, usage);
     const startTime = now();
     if (!node) {
       return {
@@ -389,7 +387,7 @@ export class NetworkController {
         },
       };
     }
-    this.#place(usage, node.name, spec);
+    place(usage, node.name, spec);
     const pinned =
       this.#cluster.podIps?.[
         `${pod.metadata.namespace}/${workloadNameOf(pod)}`
@@ -435,97 +433,6 @@ export class NetworkController {
         qosClass: podQosClass(spec),
       },
     };
-  }
-
-  /** Fitting nodes with free host ports; the least busy wins, ties broken by a hash of the pod's name. */
-  #schedule(pod: KubeObject, usage: NodeUsage): NodeSpec | undefined {
-    const candidates = this.#cluster.nodes.filter(
-      node =>
-        this.#fits(pod.spec ?? {}, node) &&
-        !this.#portsTaken(usage, node.name, pod.spec ?? {}),
-    );
-    if (candidates.length === 0) {
-      return undefined;
-    }
-    const start =
-      stableNumber(`${pod.metadata.namespace}/${pod.metadata.name}`) %
-      candidates.length;
-    const rotated = [...candidates.slice(start), ...candidates.slice(0, start)];
-    return rotated.reduce((best, node) =>
-      (usage.get(node.name)?.pods ?? 0) < (usage.get(best.name)?.pods ?? 0)
-        ? node
-        : best,
-    );
-  }
-
-  /** nodeSelector, required node affinity and taints/tolerations, as the scheduler checks them. */
-  #fits(podSpec: any, node: NodeSpec): boolean {
-    const labels: Record<string, string> = {
-      'kubernetes.io/hostname': node.name,
-      ...node.labels,
-    };
-    const selectorOk = Object.entries(podSpec.nodeSelector ?? {}).every(
-      ([k, v]) => labels[k] === v,
-    );
-    const terms =
-      podSpec.affinity?.nodeAffinity
-        ?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-    const affinityOk =
-      !terms?.length ||
-      terms.some((term: any) =>
-        (term.matchExpressions ?? []).every((e: any) => {
-          const value = labels[e.key];
-          switch (e.operator) {
-            case 'In':
-              return e.values?.includes(value);
-            case 'NotIn':
-              return !e.values?.includes(value);
-            case 'Exists':
-              return value !== undefined;
-            case 'DoesNotExist':
-              return value === undefined;
-            default:
-              return false;
-          }
-        }),
-      );
-    const tolerated = (node.taints ?? [])
-      .filter(taint => taint.effect !== 'PreferNoSchedule')
-      .every(taint =>
-        (podSpec.tolerations ?? []).some(
-          (t: any) =>
-            (!t.key || t.key === taint.key) &&
-            (!t.effect || t.effect === taint.effect) &&
-            (t.operator === 'Exists' ||
-              (t.value ?? '') === (taint.value ?? '')),
-        ),
-      );
-    return selectorOk && affinityOk && tolerated;
-  }
-
-  #hostPortsOf(podSpec: any): number[] {
-    return (podSpec.containers ?? []).flatMap((c: any) =>
-      (c.ports ?? [])
-        .map((p: any) => (podSpec.hostNetwork ? p.containerPort : p.hostPort))
-        .filter((port: unknown) => typeof port === 'number'),
-    );
-  }
-
-  #portsTaken(usage: NodeUsage, nodeName: string, podSpec: any): boolean {
-    const taken = usage.get(nodeName)?.hostPorts;
-    return Boolean(
-      taken && this.#hostPortsOf(podSpec).some(port => taken.has(port)),
-    );
-  }
-
-  #place(usage: NodeUsage, nodeName: string, podSpec: any) {
-    const node = usage.get(nodeName) ?? {
-      hostPorts: new Set<number>(),
-      pods: 0,
-    };
-    this.#hostPortsOf(podSpec).forEach(port => node.hostPorts.add(port));
-    node.pods++;
-    usage.set(nodeName, node);
   }
 
   /** What tke-eni-ipamd does for a pod that asks for an EIP. */
