@@ -40,7 +40,7 @@ describe('ingress-atlas analyze', () => {
       '2026-11-21',
     );
     expect(stdout).toMatch(
-      /blog\.example\.com\s+public\s+load-balancer 198\.51\.100\.11 CLB lb-blog0001/,
+      /blog\.example\.com\s+public\s+CLB lb-blog0001 · 198\.51\.100\.11 · ports 80, 443/,
     );
     expect(stdout).toContain('tcm 1.10.3 (1-10-3)');
     expect(stdout).toContain('saves 144.00 CNY/month');
@@ -98,7 +98,7 @@ describe('ingress-atlas analyze', () => {
         `Skipped 1 document(s):\n  ${file}:1 not a Kubernetes object (no apiVersion and kind)\n`,
       );
       expect(stdout).toMatch(
-        /load-balancer \(default\/web\) +public +443\/TCP/,
+        /Load balancer · port 443 \(default\/web\) +public/,
       );
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -148,9 +148,11 @@ describe('ingress-atlas analyze', () => {
     expect(stdout).toMatch(/blog\.example\.com .*component:default\/blog/);
     expect(stdout).toContain('[APISERVER_PUBLIC] The API server of huawei-cce');
     // Load balancer kinds from the Services; node IPs keyed by node, as no cloud is given.
-    expect(stdout).toContain('load-balancer 203.0.113.131 CLB lb-bp1asmgw001');
     expect(stdout).toContain(
-      'load-balancer 192.0.2.50 ELB 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07, EIP elb-4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07-eip',
+      'CLB lb-bp1asmgw001 · 203.0.113.131 · ports 15021, 80, 443',
+    );
+    expect(stdout).toContain(
+      'ELB 4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07 · 192.0.2.50 · EIP elb-4f0c1c25-7a4e-4b9a-9d51-3b2f8e6a1c07-eip · port 443',
     );
     expect(stdout).toMatch(
       /edge host-network istio-system\/istio-ingressgateway +in-use +0\.00 +no fixed fee; billed by traffic, volume unknown/,

@@ -39,13 +39,13 @@ spec:
     );
     const lines = entries.split('\n');
     expect(lines[1]).toMatch(
-      /^CLUSTER +ENTRY +NETWORK +PORTS +GATEWAY +PATHS +WHY THIS NETWORK$/,
+      /^CLUSTER +ENTRY +NETWORK +GATEWAY +PATHS +WHY THIS NETWORK$/,
     );
     expect(lines[2]).toMatch(
-      /^c +load-balancer lb-0123abcd \(default\/legacy\) +unknown +8443\/TCP +1 +existing load balancer lb-0123abcd \(service.kubernetes.io\/tke-existed-lbid\), no cloud inventory$/,
+      /^c +Load balancer lb-0123abcd · port 8443 \(default\/legacy\) +unknown +1 +existing load balancer lb-0123abcd \(service.kubernetes.io\/tke-existed-lbid\), no cloud inventory$/,
     );
     expect(lines[3]).toMatch(
-      /^c +load-balancer \(monitoring\/grafana\) +public +3000\/TCP +1 +default: /,
+      /^c +Load balancer · port 3000 \(monitoring\/grafana\) +public +1 +default: /,
     );
     expect(text).toContain('[ADMIN_PORT_PUBLIC]');
   });

@@ -1,11 +1,14 @@
 import {
   AtlasModel,
-  BillableResource,
   Cost,
   Entry,
   ExposurePath,
   Finding,
-  PLAINTEXT_TLS_MODE,
+  describeEntry,
+  describeRoute,
+  describeTarget,
+  describeTls,
+  describeWorkload,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { renderTable } from './table';
 
@@ -35,42 +38,6 @@ function costLabel(cost: Cost, entries: Map<string, Entry>): string {
   return `${entry.cluster} ${entry.type} ${what}`;
 }
 
-const RESOURCE_LABELS: Record<BillableResource['kind'], string> = {
-  'load-balancer': 'LB',
-  eip: 'EIP',
-  'vpc-endpoint': 'VPC endpoint',
-};
-
-/** `load-balancer 203.0.113.131 CLB lb-bp1asmgw001`, `host-network 203.0.113.21 EIP eip-edge0001`. */
-function entryLabel(entry: Entry | undefined): string {
-  if (!entry) return '';
-  const resources = entry.resources.map(
-    r =>
-      `${r.loadBalancerKind?.toUpperCase() ?? RESOURCE_LABELS[r.kind]} ${r.id}`,
-  );
-  return [
-    entry.type,
-    ...entry.addresses,
-    resources.join(', ') || entry.cloudResourceId,
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
-
-/** `80/TCP, 443/TCP`, with the node port when there is one (`80:30080/TCP`). */
-function portList(entry: Entry): string {
-  return (
-    entry.ports
-      .map(
-        p =>
-          `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${
-            p.protocol ?? 'TCP'
-          }`,
-      )
-      .join(', ') || '-'
-  );
-}
-
 function costParts(cost: Cost): string {
   const parts = [
     ...cost.parts.map(
@@ -88,14 +55,13 @@ function costParts(cost: Cost): string {
   return parts.join('; ');
 }
 
+/** Where a path ends: its workload (`Deployment blog/blog`, with its cluster when it is in
+ * another), else its Service or the API server. */
 function pathTarget(p: ExposurePath): string {
-  if (p.apiServer) return 'Kubernetes API server';
-  if (p.workload) {
-    const cluster =
-      p.workload.cluster === p.cluster ? '' : `${p.workload.cluster}:`;
-    return `${cluster}${p.workload.namespace}/${p.workload.name} (${p.workload.kind})`;
-  }
-  return p.service ? `service ${p.service.namespace}/${p.service.name}` : '';
+  if (!p.workload || p.apiServer) return describeTarget(p);
+  const cluster =
+    p.workload.cluster === p.cluster ? '' : `${p.workload.cluster}:`;
+  return `${cluster}${describeWorkload(p.workload)}`;
 }
 
 function findingLines(f: Finding): string[] {
@@ -187,7 +153,6 @@ export function formatModel(model: AtlasModel): string {
             'CLUSTER',
             'ENTRY',
             'NETWORK',
-            'PORTS',
             'GATEWAY',
             'PATHS',
             'WHY THIS NETWORK',
@@ -197,11 +162,13 @@ export function formatModel(model: AtlasModel): string {
             const owner = e.service ?? e.target;
             return [
               e.cluster,
-              [entryLabel(e), owner ? `(${owner.namespace}/${owner.name})` : '']
+              [
+                describeEntry(e),
+                owner ? `(${owner.namespace}/${owner.name})` : '',
+              ]
                 .filter(Boolean)
                 .join(' '),
               e.network,
-              portList(e),
               gateway
                 ? `${short(gateway.id)}${
                     gateway.origin && gateway.origin !== 'observed'
@@ -236,27 +203,16 @@ export function formatModel(model: AtlasModel): string {
           model.paths.map(p => {
             const entry = entries.get(p.entry);
             const route = p.route ? routes.get(p.route) : undefined;
-            const target = pathTarget(p);
-            const tls =
-              p.tls.mode === PLAINTEXT_TLS_MODE
-                ? 'none'
-                : `${p.tls.mode} ${p.tls.certificateSource}${
-                    p.tls.secretRef ? ` ${p.tls.secretRef}` : ''
-                  }${
-                    p.tls.daysToExpiry !== undefined
-                      ? ` (${p.tls.daysToExpiry}d)`
-                      : ''
-                  }`;
             return [
               p.cluster,
               p.host,
               p.network,
-              entryLabel(entry),
+              entry ? describeEntry(entry) : '',
               p.via.map(short).join(' > '),
               short(p.gateway),
-              route ? `${route.kind} ${route.namespace}/${route.name}` : '',
-              target,
-              tls,
+              route ? describeRoute(route) : '',
+              pathTarget(p),
+              describeTls(p.tls),
               money(p.monthlyCostShareCny),
               p.entityRefs.join(', '),
             ];
