@@ -152,6 +152,7 @@ function analyzeClusters(
     clusters: atlasClusters,
     costs,
     prices,
+    paths,
   });
 
   const model = {

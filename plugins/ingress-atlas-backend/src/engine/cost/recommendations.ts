@@ -2,6 +2,7 @@ import {
   AtlasCluster,
   Cost,
   Entry,
+  ExposurePath,
   Gateway,
   PriceCatalogue,
   Recommendation,
@@ -23,6 +24,20 @@ export const MOVE_GATEWAY_TO_POD_EIP =
 const INGRESS_KINDS = ['istio', 'gateway-api', 'ingress-controller'];
 
 /**
+ * The one public host served through the entry, for the template's DNS step. Several hosts or
+ * a wildcard leave it to the person running the template. The DNSPod domain and record are not
+ * derived: the atlas does not collect DNS zones, and the zone of blog.a.example.com may be
+ * example.com or a.example.com.
+ */
+function publicHostOf(entry: Entry, paths: ExposurePath[]): string | undefined {
+  const hosts = new Set(
+    paths.filter(p => p.entry === entry.id && !p.apiServer).map(p => p.host),
+  );
+  const [host] = [...hosts];
+  return hosts.size === 1 && host && !host.includes('*') ? host : undefined;
+}
+
+/**
  * Public CLBs in front of a gateway on TKE that pod EIPs could replace: each gateway pod gets
  * its own traffic-billed EIP, which has no fixed fee while bound, and the CLB's fee goes away.
  */
@@ -32,8 +47,10 @@ export function recommendPodEips(options: {
   clusters: AtlasCluster[];
   costs: Cost[];
   prices: PriceCatalogue;
+  /** The paths through the entries, for the public host. */
+  paths?: ExposurePath[];
 }): Recommendation[] {
-  const { entries, gateways, clusters, costs, prices } = options;
+  const { entries, gateways, clusters, costs, prices, paths = [] } = options;
   const recommendations: Recommendation[] = [];
   for (const entry of entries) {
     const gateway = gateways.find(g => g.id === entry.gateway);
@@ -77,6 +94,7 @@ export function recommendPodEips(options: {
       }; the saving leaves traffic out.`,
       vpcCniCaveat(cluster?.vpcCni),
     ];
+    const host = publicHostOf(entry, paths);
     recommendations.push({
       id: `recommendation:pod-eip:${entry.id}`,
       entry: entry.id,
@@ -95,6 +113,7 @@ export function recommendPodEips(options: {
           ? { loadBalancerId: entry.cloudResourceId }
           : {}),
         replicas,
+        ...(host ? { host } : {}),
       },
     });
   }
