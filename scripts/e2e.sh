@@ -8,7 +8,8 @@ mkdir -p test-results/screenshots
 
 started=""
 if ! curl -sf -o /dev/null http://localhost:7007/.backstage/health/v1/readiness; then
-  setsid bash scripts/start.sh > test-results/portal.log 2>&1 &
+  # A short DNS TTL: the pod-EIP story's DNS cutover waits out the record's old TTL.
+  SANDBOX_DNS_TTL="${SANDBOX_DNS_TTL:-5}" setsid bash scripts/start.sh > test-results/portal.log 2>&1 &
   started=$!
   trap 'kill -- -$started 2>/dev/null || true; sleep 1' EXIT
   node scripts/wait-for.mjs http://localhost:7007/.backstage/health/v1/readiness 300

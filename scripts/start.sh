@@ -6,7 +6,9 @@ source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 bash scripts/bootstrap.sh
 
-yarn sandbox &
+# SANDBOX_DNS_TTL caps the DNS records' TTLs, so a DNS cutover waits seconds instead of the
+# seed's 600 s (scripts/e2e.sh sets it); unset, the sandbox keeps the seed's TTLs.
+yarn sandbox ${SANDBOX_DNS_TTL:+--dns-ttl "$SANDBOX_DNS_TTL"} &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT INT TERM
 node scripts/wait-for.mjs http://127.0.0.1:6490/ 60
