@@ -233,4 +233,7 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
   await expect(costRow(page)).not.toHaveText('144 CNY/month');
   await expect(costRow(page)).toHaveText('0 CNY/month');
   await shot(page, '6-card-after');
+  await card.screenshot({
+    path: `${SCREENSHOTS}/story-pod-eip-7-card-after-detail.png`,
+  });
 });
