@@ -5,10 +5,10 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster, startCluster } from '@ingress-atlas/sandbox';
 import { canariesIn } from '../engine/__testUtils__/canary';
-import { gunzipJson } from '../snapshots/compression';
+import { gunzipJson } from '../inventory/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { ClusterWatches } from './ClusterWatcher';
-import { compressInventory } from './collectionJob';
+import { compressInventory } from '../inventory/compressedInventory';
 import { KubeCollector } from './KubeCollector';
 
 jest.setTimeout(60_000);

@@ -13,14 +13,17 @@ import {
   retryDelayMs,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gunzipJson } from '../snapshots/compression';
+import { gunzipJson } from '../inventory/compression';
+import {
+  CompressedInventory,
+  WatchStart,
+  compressInventory,
+} from '../inventory/compressedInventory';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { CompressedInventory, compressInventory } from './collectionJob';
 import {
   KindOutcome,
   KubeApiClient,
   WatchEvent,
-  WatchStart,
   admitListItem,
   keptOf,
   onlySelectorless,

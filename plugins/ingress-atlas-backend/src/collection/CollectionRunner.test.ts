@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterConnection, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
-import { gunzipJson } from '../snapshots/compression';
+import { gunzipJson } from '../inventory/compression';
 import { CollectionRunner } from './CollectionRunner';
 import { startTestCluster } from '../__testUtils__/testCluster';
 

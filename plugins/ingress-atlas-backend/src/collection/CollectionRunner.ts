@@ -1,12 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { Worker } from 'node:worker_threads';
+import type { CompressedInventory } from '../inventory/compressedInventory';
 import { startWorkerThread } from '../service/workerThread';
 import {
   COLLECTION_JOB_MODULE,
   CollectionJob,
   CollectionOutcome,
-  CompressedInventory,
   runCollectionJob,
   serveCollectionJobs,
 } from './collectionJob';

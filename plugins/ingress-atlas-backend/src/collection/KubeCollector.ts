@@ -15,10 +15,11 @@ import {
   RetryEvent,
   withRetry,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { certificateOf, secretMetadataOnly } from './certificates';
+import type { WatchStart } from '../inventory/compressedInventory';
+import { certificateOf, secretMetadataOnly } from '../objects/certificates';
+import { admitObject } from '../objects/objectShapes';
+import { withoutNoise } from '../objects/withoutNoise';
 import { kubeConfigFor } from './kubeConfigFor';
-import { admitObject } from './objectShapes';
-import { withoutNoise } from './withoutNoise';
 
 const PAGE_SIZE = 500;
 
@@ -31,13 +32,6 @@ export interface KindOutcome {
   unavailable?: string;
   /** Where the kind was listed, and the version of the list: where a watch starts from. */
   watchFrom?: WatchStart;
-}
-
-/** A kind's collection path (`/api/v1/services`) and the resourceVersion its list was read at. */
-export interface WatchStart {
-  path: string;
-  apiVersion: string;
-  resourceVersion: string;
 }
 
 /** One event of a watch, as the API server sends it. */

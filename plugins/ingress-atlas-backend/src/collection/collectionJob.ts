@@ -1,29 +1,13 @@
-import {
-  ClusterConnection,
-  ClusterDescriptor,
-  ClusterInventory,
-  CollectedKind,
-} from '@ingress-atlas/plugin-ingress-atlas-node';
+import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
-import { gzipJson } from '../snapshots/compression';
-import { CollectionRetry, KubeCollector, WatchStart } from './KubeCollector';
+import { CompressedInventory, compressInventory } from '../inventory/compressedInventory';
+import { CollectionRetry, KubeCollector } from './KubeCollector';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
  * `dist/...cjs.js` once built.
  */
 export const COLLECTION_JOB_MODULE = __filename;
-
-/** A cluster's inventory as stored: gzip of its JSON, with what the refresh logs of it. */
-export interface CompressedInventory {
-  cluster: ClusterDescriptor;
-  collectedAt: string;
-  /** The kinds that could not be read. */
-  unavailable: string[];
-  inventoryGz: Uint8Array;
-  /** Where each listed kind's watch starts (live clusters only; not stored). */
-  watchFrom?: Partial<Record<CollectedKind, WatchStart>>;
-}
 
 export interface CollectionJob {
   id: number;
@@ -36,17 +20,6 @@ export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
   | { inventory: CompressedInventory; requests: number }
   | { error: string }
 );
-
-export async function compressInventory(
-  inventory: ClusterInventory,
-): Promise<CompressedInventory> {
-  return {
-    cluster: inventory.cluster,
-    collectedAt: inventory.collectedAt,
-    unavailable: Object.keys(inventory.unavailable),
-    inventoryGz: await gzipJson(inventory),
-  };
-}
 
 /**
  * Reads one live cluster and compresses what it read: the list pages are parsed and

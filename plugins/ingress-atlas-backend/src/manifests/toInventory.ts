@@ -7,9 +7,9 @@ import {
   KubeObject,
   RejectedObject,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { certificateOf, secretMetadataOnly } from '../collection/certificates';
-import { admitObject } from '../collection/objectShapes';
-import { withoutNoise } from '../collection/withoutNoise';
+import { certificateOf, secretMetadataOnly } from '../objects/certificates';
+import { admitObject } from '../objects/objectShapes';
+import { withoutNoise } from '../objects/withoutNoise';
 import { SkippedDocument } from './parseManifests';
 import { byStorageKey, withServerDefaults } from './serverDefaults';
 

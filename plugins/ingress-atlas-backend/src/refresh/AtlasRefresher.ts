@@ -8,7 +8,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CollectionRunner } from '../collection/CollectionRunner';
-import { compressInventory } from '../collection/collectionJob';
+import { compressInventory } from '../inventory/compressedInventory';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 
 export interface RefreshSummary {

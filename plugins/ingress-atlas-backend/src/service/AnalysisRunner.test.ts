@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { gunzipJson, gzipJson } from '../snapshots/compression';
+import { gunzipJson, gzipJson } from '../inventory/compression';
 import { AnalysisRunner } from './AnalysisRunner';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { gunzipJson, gzipJson } from '../snapshots/compression';
+import { gunzipJson, gzipJson } from '../inventory/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from './AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';

@@ -7,7 +7,7 @@ import {
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite } from '../engine';
-import { gunzipJsonSync, gzipJson } from '../snapshots/compression';
+import { gunzipJsonSync, gzipJson } from '../inventory/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { gzipJson } from '../snapshots/compression';
+import { gzipJson } from '../inventory/compression';
 
 /**
  * A response body serialized once and served many times, gzip-compressed and, when small

@@ -2,8 +2,8 @@ import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { compressInventory } from '../collection/collectionJob';
-import { gunzipJson, gzipJson } from './compression';
+import { compressInventory } from '../inventory/compressedInventory';
+import { gunzipJson, gzipJson } from '../inventory/compression';
 import { SnapshotStore } from './SnapshotStore';
 import knexFactory from 'knex';
 import fs from 'node:fs/promises';

@@ -9,7 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
-import type { CompressedInventory } from '../collection/collectionJob';
+import type { CompressedInventory } from '../inventory/compressedInventory';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
