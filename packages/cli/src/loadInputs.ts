@@ -4,9 +4,6 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   CatalogEntityLite,
-  ESTATES_FILE,
-  isEstatesFolder,
-  loadEstates,
   loadManifestCluster,
   ManifestError,
   ManifestObjects,
@@ -14,6 +11,7 @@ import {
   readYamlDocuments,
   SkippedDocument,
 } from '@ingress-atlas/plugin-ingress-atlas-backend';
+import { ESTATES_FILE, isEstatesFolder, loadEstates } from './estates';
 
 export interface CliInputs {
   clusters: ClusterInventory[];

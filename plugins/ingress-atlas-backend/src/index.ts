@@ -8,12 +8,10 @@ export { ingressAtlasPlugin as default } from './plugin';
 export { analyze } from './engine';
 export type { AnalyzeInput, CatalogEntityLite } from './engine';
 export {
-  ESTATES_FILE,
   ManifestError,
-  isEstatesFolder,
-  loadEstates,
   loadManifestCluster,
   readEntities,
   readYamlDocuments,
+  yamlMessage,
 } from './manifests';
 export type { ManifestObjects, SkippedDocument } from './manifests';

@@ -1,4 +1,4 @@
-export { ManifestError, parseManifests } from './parseManifests';
+export { ManifestError, parseManifests, yamlMessage } from './parseManifests';
 export type { SkippedDocument } from './parseManifests';
 export { collectedKindOf, inferProvider, toInventory } from './toInventory';
 export type { ManifestObjects } from './toInventory';
@@ -8,5 +8,4 @@ export {
   readManifestInventory,
   readObjects,
 } from './readManifests';
-export { ESTATES_FILE, isEstatesFolder, loadEstates } from './estates';
 export { readEntities, readYamlDocuments } from './readDataFiles';

@@ -7,8 +7,8 @@ import {
   parseManifests,
   toInventory,
 } from '.';
-import { loadEstates } from './estates';
 import { canariesIn } from '../engine/__testUtils__/canary';
+import { sandboxClusters } from '../engine/__testUtils__/sandboxEstates';
 
 const FIXTURES = path.resolve(__dirname, '../engine/__fixtures__');
 
@@ -158,9 +158,9 @@ describe('manifests', () => {
     );
     // In the files they sit in base64 inside a dockerconfigjson and in plain Secret data.
     expect(canariesIn(raw).length).toBeGreaterThan(0);
-    const estates = await loadEstates(sandbox);
+    const estates = await sandboxClusters();
     expect(
-      estates.flatMap(e => e.inventory.objects.secrets ?? []).length,
+      estates.flatMap(e => e.objects.secrets ?? []).length,
     ).toBeGreaterThan(10);
     expect(canariesIn(JSON.stringify(estates))).toEqual([]);
   });
@@ -214,40 +214,5 @@ describe('manifests', () => {
     await expect(loadManifestCluster([path.join(dir, 'nope')])).rejects.toThrow(
       `${path.join(dir, 'nope')}: no such file or directory`,
     );
-  });
-
-  it('reads an estates folder with the nodes and load balancer addresses it describes', async () => {
-    await fs.mkdir(path.join(dir, 'edge'));
-    await fs.writeFile(
-      path.join(dir, 'estates.yaml'),
-      [
-        'clusters:',
-        '  - name: edge',
-        '    provider: tencent',
-        '    region: ap-guangzhou',
-        '    cloudClusterId: cls-edge0001',
-        '    vpcCni: false',
-        '    nodes: [{ name: 10.0.1.11, internalIp: 10.0.1.11, externalIp: 192.0.2.11, labels: { role: edge-gateway } }]',
-        '    loadBalancers: { web/web: 192.0.2.4 }',
-      ].join('\n'),
-    );
-    await fs.writeFile(
-      path.join(dir, 'edge', 'web.yaml'),
-      'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: web }\nspec: { type: LoadBalancer }\n',
-    );
-    const [edge] = await loadEstates(dir);
-    expect(edge.inventory.cluster).toMatchObject({
-      name: 'edge',
-      provider: 'tencent',
-      cloudClusterId: 'cls-edge0001',
-      facts: { vpcCni: false },
-    });
-    expect(edge.inventory.objects.nodes?.[0].status.addresses).toEqual([
-      { type: 'InternalIP', address: '10.0.1.11' },
-      { type: 'ExternalIP', address: '192.0.2.11' },
-    ]);
-    expect(
-      edge.inventory.objects.services?.[0].status.loadBalancer.ingress,
-    ).toEqual([{ ip: '192.0.2.4' }]);
   });
 });

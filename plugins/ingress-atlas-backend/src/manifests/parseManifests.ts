@@ -29,7 +29,12 @@ export interface SkippedDocument {
   reason: string;
 }
 
-/** The parser's message without the position it appends (the error carries it already). */
+/**
+ * The YAML parser's message without the position it appends (a {@link ManifestError} carries it
+ * already).
+ *
+ * @public
+ */
 export function yamlMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }

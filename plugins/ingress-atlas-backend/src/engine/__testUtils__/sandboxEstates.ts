@@ -1,12 +1,16 @@
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { TencentCloudProvider } from '@ingress-atlas/plugin-ingress-atlas-backend-module-tencent';
-import { startTencentCloudServer } from '@ingress-atlas/sandbox';
+import {
+  loadEstates,
+  nodeObject,
+  startTencentCloudServer,
+} from '@ingress-atlas/sandbox';
 import {
   CloudInventory,
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { loadEstates } from '../../manifests';
+import { toInventory } from '../../manifests';
 
 export const SANDBOX = path.resolve(
   __dirname,
@@ -18,12 +22,40 @@ const CREDENTIALS = {
   secretKey: 'sandbox-secret-key-0000000000000000',
 };
 
-/** The sandbox estates, read offline through the manifest loader. */
+const COLLECTED_AT = '2026-11-22T00:00:00.000Z';
+
+/**
+ * The sandbox estates read offline, as the sandbox reads estates.yaml: each cluster's
+ * manifests with the nodes its API server registers and the addresses its cloud gives
+ * LoadBalancer Services.
+ */
 export async function sandboxClusters(): Promise<ClusterInventory[]> {
-  const loaded = await loadEstates(SANDBOX, {
-    collectedAt: '2026-11-22T00:00:00.000Z',
-  });
-  return loaded.map(l => l.inventory);
+  return loadEstates(SANDBOX).clusters.map(({ spec, objects }) =>
+    toInventory(
+      [
+        ...spec.nodes.map(node => nodeObject(spec, node, COLLECTED_AT)),
+        ...objects.map(object => {
+          const address =
+            object.kind === 'Service' &&
+            spec.loadBalancers?.[`${object.metadata.namespace}/${object.metadata.name}`];
+          return address && !object.status?.loadBalancer?.ingress?.length
+            ? { ...object, status: { ...object.status, loadBalancer: { ingress: [{ ip: address }] } } }
+            : object;
+        }),
+      ],
+      {
+        name: spec.name,
+        source: 'manifests',
+        url: path.join(SANDBOX, spec.name),
+        readOnly: true,
+        provider: spec.provider,
+        region: spec.region,
+        cloudClusterId: spec.cloudClusterId,
+        ...(spec.vpcCni !== undefined ? { facts: { vpcCni: spec.vpcCni } } : {}),
+      },
+      COLLECTED_AT,
+    ).inventory,
+  );
 }
 
 /**

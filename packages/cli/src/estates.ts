@@ -3,15 +3,14 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { ManifestError, yamlMessage } from './parseManifests';
-import { loadManifestCluster } from './readManifests';
-import { ManifestObjects } from './toInventory';
+import {
+  loadManifestCluster,
+  ManifestError,
+  ManifestObjects,
+  yamlMessage,
+} from '@ingress-atlas/plugin-ingress-atlas-backend';
 
-/**
- * The file that makes a folder an estates folder: its clusters, one manifest folder each.
- *
- * @public
- */
+/** The file that makes a folder an estates folder: its clusters, one manifest folder each. */
 export const ESTATES_FILE = 'estates.yaml';
 
 interface EstateNode {
@@ -79,11 +78,7 @@ function withLoadBalancerAddresses(
   }
 }
 
-/**
- * Whether a folder is an estates folder (holds {@link ESTATES_FILE}).
- *
- * @public
- */
+/** Whether a folder is an estates folder (holds {@link ESTATES_FILE}). */
 export async function isEstatesFolder(dir: string): Promise<boolean> {
   try {
     return (await fs.stat(path.join(dir, ESTATES_FILE))).isFile();
@@ -95,8 +90,6 @@ export async function isEstatesFolder(dir: string): Promise<boolean> {
 /**
  * Reads an estates folder (estates.yaml + one manifest folder per cluster, as the sandbox
  * serves them) into offline clusters, with the nodes and load balancer addresses it describes.
- *
- * @public
  */
 export async function loadEstates(
   dir: string,
