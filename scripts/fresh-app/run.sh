@@ -20,6 +20,12 @@ step_start=$SECONDS
 step() {
   echo "[fresh-app] $1 ($((SECONDS - step_start))s so far)"
 }
+# CI keeps only what is printed: a failed part prints the end of its log.
+fail() {
+  echo "$1 (end of $2):"
+  tail -n 20 "$2"
+  exit 1
+}
 
 rm -rf "$WORK"
 mkdir -p "$WORK/packs" "$APP"
@@ -30,7 +36,7 @@ yarn tsc > "$LOGS/tsc.log" 2>&1
 for dir in plugins/*/; do
   (cd "$dir" && yarn backstage-cli package build && yarn pack --out "$WORK/packs/%s.tgz") \
     > "$LOGS/pack-$(basename "$dir").log" 2>&1 ||
-    { echo "packing $dir failed: see $LOGS/pack-$(basename "$dir").log"; exit 1; }
+    fail "packing $dir failed" "$LOGS/pack-$(basename "$dir").log"
 done
 
 step "creating the app with @backstage/create-app@$CREATE_APP_VERSION"
@@ -42,8 +48,10 @@ node scripts/fresh-app/adapt.mjs packages "$APP" "$WORK/packs"
 cp yarn.lock "$APP/yarn.lock"
 
 step "installing"
-(cd "$APP" && yarn install) > "$LOGS/install.log" 2>&1 ||
-  { echo "yarn install failed: see $LOGS/install.log"; exit 1; }
+# The seed is this repository's lockfile, so the app's install adds and drops entries: it must
+# not be immutable, which yarn makes it by default when CI is set.
+(cd "$APP" && YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install) > "$LOGS/install.log" 2>&1 ||
+  fail "yarn install failed" "$LOGS/install.log"
 
 step "starting the sandbox and the app"
 pids=()
@@ -59,12 +67,14 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 ready=$(grep '^Sandbox ready' "$LOGS/sandbox.log") ||
-  { echo "the sandbox did not start: see $LOGS/sandbox.log"; exit 1; }
+  fail "the sandbox did not start" "$LOGS/sandbox.log"
 node scripts/fresh-app/adapt.mjs config "$APP" "$PORT" "$ready"
 (cd "$APP" && exec setsid yarn start) > "$LOGS/app.log" 2>&1 &
 pids+=($!)
-node scripts/wait-for.mjs "http://localhost:$((PORT + 1))/.backstage/health/v1/readiness" 300
-node scripts/wait-for.mjs "http://localhost:$PORT" 300
+node scripts/wait-for.mjs "http://localhost:$((PORT + 1))/.backstage/health/v1/readiness" 300 ||
+  fail "the app's backend did not become ready" "$LOGS/app.log"
+node scripts/wait-for.mjs "http://localhost:$PORT" 300 ||
+  fail "the app's frontend did not answer" "$LOGS/app.log"
 
 step "browser test"
 PORTAL_URL="http://localhost:$PORT" BACKEND_URL="http://localhost:$((PORT + 1))" \
