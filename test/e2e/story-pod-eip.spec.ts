@@ -125,9 +125,11 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
   await expect(dialog.getByRole('list', { name: 'Steps' })).toBeVisible({
     timeout: 60_000,
   });
-  await expect(dialog).toContainText(
-    'Clients of a pod EIP reach container ports directly, but Service istio-system/istio-ingressgateway maps 80->8080, 443->8443',
-  );
+  // The gateway listens on 8080/8443 behind the Service's 80->8080, 443->8443; clients of a pod
+  // EIP reach the pod's own ports, so the move has the pods answer on 80/443 themselves: the
+  // preview's diff shows the Service's targetPorts following.
+  await expect(dialog).toContainText('-      targetPort: 8443');
+  await expect(dialog).toContainText('+      targetPort: 443');
   await shot(page, '2-preview');
 
   // 3. The template, prefilled from the recommendation (the public host too).
@@ -140,13 +142,11 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
   // names it, as the form's description asks.
   await page.getByLabel('DNSPod domain').fill('example.com');
   await page.getByLabel('Record', { exact: true }).fill('blog');
-  // The seeded gateway listens on 8080/8443 behind the Service's 80->8080, 443->8443 (the
-  // preview warned): on its EIP nothing answers on 80/443, and the probe rightly refuses. The
-  // action offers no remedy yet (listening on 80/443), so this story turns the probe off; with
-  // it on, the task stops at "Check that the EIPs answer" and leaves DNS and the CLB alone.
-  await page
-    .getByLabel('Probe the EIPs over TCP before moving traffic')
-    .uncheck();
+  // The probe stays on: "Check that the EIPs answer" connects to 80 and 443 of every EIP (the
+  // sandbox's prober answers from the pods' state) before DNS and the CLB are touched.
+  await expect(
+    page.getByLabel('Probe the EIPs over TCP before moving traffic'),
+  ).toBeChecked();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Remove the load balancer at the end').check();
   await page
@@ -186,12 +186,27 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
     })
   ).json();
   expect(status.status).toBe('completed');
+  // "Check that the EIPs answer" connected to 80 and 443 of every EIP before DNS moved.
+  const events = await (
+    await page.request.get(
+      `${BACKEND}/api/scaffolder/v2/tasks/${taskId}/events`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    )
+  ).json();
+  const log = events
+    .map((e: { body: { message?: string } }) => e.body.message ?? '')
+    .join('\n');
   const addresses = page.getByText(/The gateway now answers on/);
   await expect(addresses).toBeVisible();
   const eips = (await addresses.innerText())
     .replace(/.*answers on/, '')
     .match(/\d{1,3}(\.\d{1,3}){3}/g)!;
   expect(eips.length).toBeGreaterThan(0);
+  for (const eip of eips) {
+    for (const port of [80, 443]) {
+      expect(log).toContain(`Preflight ok: ${eip}:${port} answers`);
+    }
+  }
   await expect(
     page.getByText(/Monthly saving once the CLB is gone/),
   ).toContainText('144 CNY');
@@ -203,10 +218,22 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
   );
   expect(statefulSet.status.readyReplicas).toBe(statefulSet.spec.replicas);
   expect(statefulSet.spec.replicas).toBe(eips.length);
+  const proxy = statefulSet.spec.template.spec.containers.find(
+    (c: { name: string }) => c.name === 'istio-proxy',
+  );
+  expect(
+    proxy.ports.map((p: { containerPort: number }) => p.containerPort),
+  ).toEqual(expect.arrayContaining([80, 443]));
   const service = await kubeGet(
     '/api/v1/namespaces/istio-system/services/istio-ingressgateway',
   );
   expect(service.spec.type).toBe('ClusterIP');
+  expect(
+    service.spec.ports.map((p: { port: number; targetPort: number }) => [
+      p.port,
+      p.targetPort,
+    ]),
+  ).toEqual(expect.arrayContaining([[80, 80], [443, 443]]));
   expect(service.status?.loadBalancer?.ingress ?? []).toEqual([]);
 
   // 6. DNSPod: blog.example.com lists every pod's EIP, and only them.

@@ -22,6 +22,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
+  VersionApi,
 } from '@kubernetes/client-node';
 
 /**
@@ -43,6 +44,8 @@ export interface ConnectedCluster
   objects: KubernetesObjectApi;
   core: CoreV1Api;
   custom: CustomObjectsApi;
+  /** The API server's version (`GET /version`), for what differs between Kubernetes releases. */
+  version: VersionApi;
   /** For building a kubeconfig that another cluster uses to reach this one (Istio remote secrets). */
   credentials(): { server: string; caData?: string; token?: string };
 }
@@ -172,6 +175,7 @@ export class ClusterDirectory {
       objects: KubernetesObjectApi.makeApiClient(kc),
       core: kc.makeApiClient(CoreV1Api),
       custom: kc.makeApiClient(CustomObjectsApi),
+      version: kc.makeApiClient(VersionApi),
       credentials: () => ({
         server,
         caData: kc.getCurrentCluster()?.caData,

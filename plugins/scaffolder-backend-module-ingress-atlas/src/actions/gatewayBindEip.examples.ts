@@ -4,7 +4,7 @@ import * as yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Move the Istio ingress gateway of a TKE cluster from its CLB to pod EIPs',
+      "Move the Istio ingress gateway of a TKE cluster from its CLB to pod EIPs, listening on the Service's ports (80, 443) as the CLB's clients expect",
     example: yaml.stringify({
       steps: [
         {
@@ -15,6 +15,7 @@ export const examples: TemplateExample[] = [
             cluster: 'tke-blog',
             namespace: 'istio-system',
             gateway: 'istio-ingressgateway',
+            listenOnServicePorts: true,
           },
         },
       ],

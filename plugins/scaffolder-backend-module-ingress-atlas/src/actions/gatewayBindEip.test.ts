@@ -6,7 +6,10 @@ import {
   actionContext,
   startWorld,
 } from '../__testUtils__/sandbox';
+import { ConfigReader } from '@backstage/config';
+import { reachabilityProbeFromConfig } from '../reachability';
 import { createGatewayBindEipAction } from './gatewayBindEip';
+import { createGatewayVerifyEipAction } from './gatewayVerifyEip';
 
 const input = {
   cluster: 'tke-blog',
@@ -119,6 +122,74 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     );
     expect(diff).toContain('-kind: Deployment');
     expect(recorded.outputs.changed).toBe(false);
+  });
+
+  it("with listenOnServicePorts, the pods answer on the Service's 80 and 443 at their EIPs, and the Service targets those ports", async () => {
+    const service = () =>
+      world.object(
+        'tke-blog',
+        '',
+        'services',
+        'istio-system',
+        'istio-ingressgateway',
+      );
+    const portsBefore = service()!.spec.ports;
+    const action = createGatewayBindEipAction(world.options);
+    const options = { ...input, listenOnServicePorts: true };
+
+    const dry = actionContext(options, { dryRun: true });
+    await action.handler(dry.ctx);
+    expect(dry.recorded.logs.join('\n')).toContain(
+      'maps 80->8080, 443->8443: the StatefulSet\'s pods listen on 80, 443 themselves (as root with NET_BIND_SERVICE, as Kubernetes before 1.22 does not allow that sysctl)',
+    );
+    expect(dry.recorded.outputs.diff).toContain('-      targetPort: 8080');
+    expect(service()!.spec.ports).toEqual(portsBefore);
+
+    await action.handler(actionContext(options).ctx);
+    // tke-blog runs Kubernetes 1.20: the gateway binds 80/443 as root, with only that capability.
+    const proxy = statefulSet()!.spec.template.spec.containers.find(
+      (c: { name: string }) => c.name === 'istio-proxy',
+    );
+    expect(proxy.securityContext).toMatchObject({
+      runAsUser: 0,
+      capabilities: { add: ['NET_BIND_SERVICE'] },
+    });
+    expect(
+      proxy.ports.map((p: { containerPort: number }) => p.containerPort),
+    ).toEqual(expect.arrayContaining([80, 443]));
+    expect(
+      service()!.spec.ports.map(
+        (p: { name: string; port: number; targetPort: number }) => [
+          p.name,
+          p.port,
+          p.targetPort,
+        ],
+      ),
+    ).toEqual(
+      portsBefore.map((p: { name: string; port: number }) => [
+        p.name,
+        p.port,
+        p.port,
+      ]),
+    );
+
+    // What a client of the EIPs meets, as the sandbox's prober answers it.
+    const probe = reachabilityProbeFromConfig(
+      new ConfigReader({
+        ingressAtlas: {
+          reachability: {
+            probeUrl: `${world.sandbox.control.url}/reachability`,
+          },
+        },
+      }),
+    )!;
+    const verify = actionContext({ ...input, ports: [80, 443] });
+    await createGatewayVerifyEipAction({ ...world.options, probe }).handler(
+      verify.ctx,
+    );
+    expect(verify.recorded.logs.join('\n')).toMatch(
+      /is Ready and listens on 443/,
+    );
   });
 
   it('refuses before any change on a cluster without VPC-CNI', async () => {

@@ -34,11 +34,18 @@ import {
 import { gatewayEipOutputs, gatewayEipsOf } from './gatewayEips';
 import { checkSchedulable } from './scheduling';
 import { Parsed, createAtlasAction } from './runner';
-import { checkedString, optionalInput } from './inputs';
+import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './gatewayBindEip.examples';
 
 type NetworkMode = 'tke-route-eni' | 'tke-direct-eni';
 type Retire = 'delete' | 'scale-to-zero';
+
+/** A port of the gateway's Service whose clients reach another container port (80 -> 8080). */
+interface RemappedPort {
+  port: number;
+  protocol: string;
+  targetPort: number;
+}
 
 interface StatefulSetOptions {
   replicas: number;
@@ -46,6 +53,119 @@ interface StatefulSetOptions {
   networkMode: NetworkMode;
   eipAttributes: Record<string, string>;
   eipIds?: string[];
+  /** The ports the pods listen on themselves instead of the container ports they map to. */
+  listenOn?: { ports: RemappedPort[]; unprivilegedPortsSysctl: boolean };
+}
+
+/** The gateway container of a pod spec: Istio's `istio-proxy`, else the first. */
+const gatewayContainer = (podSpec: KubeObject): KubeObject =>
+  podSpec.containers.find((c: KubeObject) => c.name === 'istio-proxy') ??
+  podSpec.containers[0];
+
+/**
+ * The Service's ports whose clients reach another container port: a pod EIP's clients reach
+ * the container ports directly. A named targetPort is looked up among the containers' ports.
+ */
+function remappedPorts(
+  service: KubeObject | undefined,
+  podSpec: KubeObject,
+): RemappedPort[] {
+  const containerPorts: Array<{ name?: string; containerPort: number }> = (
+    podSpec?.containers ?? []
+  ).flatMap((c: KubeObject) => c.ports ?? []);
+  return (service?.spec?.ports ?? []).flatMap(
+    (p: { port: number; protocol?: string; targetPort?: number | string }) => {
+      const target =
+        typeof p.targetPort === 'string'
+          ? containerPorts.find(c => c.name === p.targetPort)?.containerPort
+          : p.targetPort;
+      return target !== undefined && target !== p.port
+        ? [{ port: p.port, protocol: p.protocol ?? 'TCP', targetPort: target }]
+        : [];
+    },
+  );
+}
+
+/**
+ * The pod listening on the Service's own ports: the gateway container declares them instead
+ * of the ports they mapped to, and may bind ports below 1024 — from Kubernetes 1.22 through
+ * the safe sysctl `net.ipv4.ip_unprivileged_port_start=0`, as Istio's gateway chart does;
+ * before, as root with only NET_BIND_SERVICE added (Istio's `runAsRoot` for gateways). Envoy
+ * itself listens where istiod tells it: on the Service's targetPorts, which change once the
+ * Deployment is retired.
+ */
+function listenOnServicePorts(
+  podSpec: KubeObject,
+  listenOn: NonNullable<StatefulSetOptions['listenOn']>,
+): void {
+  const gateway = gatewayContainer(podSpec);
+  gateway.ports = (gateway.ports ?? []).map(
+    (p: { containerPort: number; protocol?: string }) => {
+      const remapped = listenOn.ports.find(
+        r =>
+          r.targetPort === p.containerPort &&
+          r.protocol === (p.protocol ?? 'TCP'),
+      );
+      return remapped ? { ...p, containerPort: remapped.port } : p;
+    },
+  );
+  if (!listenOn.ports.some(r => r.port < 1024)) return;
+  if (listenOn.unprivilegedPortsSysctl) {
+    const sysctls = (podSpec.securityContext?.sysctls ?? []).filter(
+      (c: { name: string }) => c.name !== UNPRIVILEGED_PORT_START,
+    );
+    podSpec.securityContext = {
+      ...podSpec.securityContext,
+      sysctls: [...sysctls, { name: UNPRIVILEGED_PORT_START, value: '0' }],
+    };
+  } else {
+    const capabilities = gateway.securityContext?.capabilities ?? {};
+    gateway.securityContext = {
+      ...gateway.securityContext,
+      runAsUser: 0,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      capabilities: {
+        ...capabilities,
+        add: [
+          ...new Set([...(capabilities.add ?? []), 'NET_BIND_SERVICE']),
+        ],
+      },
+    };
+  }
+}
+
+const UNPRIVILEGED_PORT_START = 'net.ipv4.ip_unprivileged_port_start';
+
+/** Safe (allowed by every kubelet) from Kubernetes 1.22. */
+async function allowsUnprivilegedPortsSysctl(
+  cluster: ConnectedCluster,
+): Promise<boolean> {
+  const { major, minor } = await cluster.version.getCode();
+  return (
+    Number(major) > 1 ||
+    (Number(major) === 1 && parseInt(minor, 10) >= 22)
+  );
+}
+
+/**
+ * The Service with each remapped port's targetPort set to the port itself: istiod then has
+ * the gateway listen on it. The whole list is applied (others' fields of each port kept), so
+ * that no port is lost where lists are replaced as a whole.
+ */
+function serviceOnOwnPorts(service: KubeObject): KubeObject {
+  const { name, namespace } = service.metadata!;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: {
+      ports: service.spec.ports.map((p: { port: number }) => ({
+        ...p,
+        targetPort: p.port,
+      })),
+    },
+  };
 }
 
 /**
@@ -69,9 +189,8 @@ export function statefulSetFor(
       [TKE.eipIdList]: options.eipIds.join(','),
     }),
   };
-  const containers: KubeObject[] = template.spec.containers;
-  const gateway =
-    containers.find(c => c.name === 'istio-proxy') ?? containers[0];
+  const gateway = gatewayContainer(template.spec);
+  if (options.listenOn) listenOnServicePorts(template.spec, options.listenOn);
   const eni =
     options.networkMode === 'tke-direct-eni'
       ? TKE.directEniResource
@@ -139,19 +258,66 @@ function scaledToZero(deployment: KubeObject): KubeObject {
   };
 }
 
-/** The Service that selects the gateway's pods: the StatefulSet's governing Service. */
-async function gatewayServiceName(
+/**
+ * The gateway's Service: the one named (an earlier run's serviceName, or the input's), else
+ * the one that selects the gateway's pods. It becomes the StatefulSet's governing Service.
+ */
+async function gatewayService(
   cluster: ConnectedCluster,
-  deployment: KubeObject,
-): Promise<string | undefined> {
+  namespace: string,
+  name: string | undefined,
+  workload: KubeObject | undefined,
+): Promise<KubeObject | undefined> {
+  if (name) {
+    return readObject(cluster, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      namespace,
+      name,
+    });
+  }
   const services = await listObjects(cluster, {
     apiVersion: 'v1',
     kind: 'Service',
-    namespace: deployment.metadata!.namespace,
+    namespace,
   });
-  const podLabels = deployment.spec?.template?.metadata?.labels;
-  return services.find(s => matchesSelector(s.spec?.selector, podLabels))
-    ?.metadata?.name;
+  const podLabels = workload?.spec?.template?.metadata?.labels;
+  return services.find(s => matchesSelector(s.spec?.selector, podLabels));
+}
+
+/**
+ * The Service's switch to its own ports, once only the StatefulSet's pods serve it: refused
+ * when the StatefulSet was made without listening on them (its pods could not bind them).
+ */
+function serviceSwitch(
+  input: Input,
+  preflight: Preflight,
+  service: KubeObject | undefined,
+  statefulSet: KubeObject,
+): KubeObject[] {
+  if (!input.listenOnServicePorts || !service) return [];
+  const podSpec = statefulSet.spec.template.spec;
+  const ports = remappedPorts(service, podSpec);
+  if (ports.length === 0) return [];
+  const declared = (gatewayContainer(podSpec).ports ?? []).map(
+    (p: { containerPort: number }) => p.containerPort,
+  );
+  const missing = ports.filter(p => !declared.includes(p.port));
+  return preflight.check(
+    missing.length === 0,
+    `Service ${describeObject(service)} moves to targetPorts ${ports
+      .map(p => p.port)
+      .join(', ')} after the Deployment is retired`,
+    `StatefulSet ${describeObject(
+      statefulSet,
+    )} was made without listenOnServicePorts: its pods do not listen on ${missing
+      .map(p => p.port)
+      .join(
+        ', ',
+      )}. Run again without listenOnServicePorts, or recreate the StatefulSet`,
+  )
+    ? [serviceOnOwnPorts(service)]
+    : [];
 }
 
 const inputSchema = {
@@ -212,6 +378,10 @@ const inputSchema = {
         },
       )
       .optional(),
+  listenOnServicePorts: flagInput(
+    "Where the gateway's Service maps ports (80->8080), have the pods listen on the Service's own ports, as clients of the EIPs expect: the pods may bind ports below 1024 (the sysctl net.ipv4.ip_unprivileged_port_start=0 from Kubernetes 1.22, before that root with NET_BIND_SERVICE), and once the Deployment is retired the Service's targetPorts become its ports. Default: false (clients then reach the container ports)",
+    false,
+  ),
   retire: (z: Zod) =>
     z
       .enum(['delete', 'scale-to-zero'], {
@@ -342,34 +512,38 @@ function warnEipCost(
   }
 }
 
-/** Clients of a pod EIP reach container ports: a Service that maps ports hides a mismatch. */
-async function warnRemappedPorts(
+/**
+ * Clients of a pod EIP reach container ports: a Service that maps ports hides a mismatch,
+ * which the pods either fix (listenOnServicePorts) or leave to the clients.
+ */
+async function listeningPlan(
+  input: Input,
   cluster: ConnectedCluster,
   preflight: Preflight,
-  namespace: string,
-  serviceName: string,
-): Promise<void> {
-  const service = await readObject(cluster, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    namespace,
-    name: serviceName,
-  });
-  const remapped: Array<{ port: number; targetPort: number | string }> = (
-    service?.spec?.ports ?? []
-  ).filter(
-    (p: { port: number; targetPort?: number | string }) =>
-      p.targetPort !== undefined && p.targetPort !== p.port,
-  );
-  if (remapped.length > 0) {
+  service: KubeObject | undefined,
+  podSpec: KubeObject,
+): Promise<StatefulSetOptions['listenOn']> {
+  const ports = remappedPorts(service, podSpec);
+  if (!service || ports.length === 0) return undefined;
+  const mapped = ports.map(p => `${p.port}->${p.targetPort}`).join(', ');
+  const { namespace, name } = service.metadata!;
+  if (!input.listenOnServicePorts) {
     preflight.warn(
-      `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${serviceName} maps ${remapped
-        .map(p => `${p.port}->${p.targetPort}`)
-        .join(
-          ', ',
-        )}: the gateway must listen on the public ports (or clients use the container ports) before DNS moves to the EIPs`,
+      `Clients of a pod EIP reach container ports directly, but Service ${namespace}/${name} maps ${mapped}: the gateway must listen on the public ports (listenOnServicePorts) or clients use the container ports, before DNS moves to the EIPs`,
     );
+    return undefined;
   }
+  const unprivilegedPortsSysctl = await allowsUnprivilegedPortsSysctl(cluster);
+  preflight.pass(
+    `Service ${namespace}/${name} maps ${mapped}: the StatefulSet's pods listen on ${ports
+      .map(p => p.port)
+      .join(', ')} themselves (${
+      unprivilegedPortsSysctl
+        ? `sysctl ${UNPRIVILEGED_PORT_START}=0`
+        : 'as root with NET_BIND_SERVICE, as Kubernetes before 1.22 does not allow that sysctl'
+    }), and the Service's targetPorts follow once the Deployment is retired`,
+  );
+  return { ports, unprivilegedPortsSysctl };
 }
 
 /** The StatefulSet that replaces the Deployment, once what it needs is checked. */
@@ -378,13 +552,13 @@ async function plannedStatefulSet(
   cluster: ConnectedCluster,
   preflight: Preflight,
   deployment: KubeObject,
+  service: KubeObject | undefined,
   prices: PriceCatalogue,
 ): Promise<KubeObject> {
   const { namespace, gateway } = input;
   const replicas =
     input.replicas ?? Math.max(deployment.spec?.replicas ?? 1, 1);
-  const serviceName =
-    input.serviceName ?? (await gatewayServiceName(cluster, deployment));
+  const serviceName = input.serviceName ?? service?.metadata?.name;
   preflight.check(
     Boolean(serviceName),
     `StatefulSet serviceName: ${serviceName}`,
@@ -401,9 +575,13 @@ async function plannedStatefulSet(
       `TCM manages Deployment ${namespace}/${gateway}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
     );
   }
-  if (serviceName) {
-    await warnRemappedPorts(cluster, preflight, namespace, serviceName);
-  }
+  const listenOn = await listeningPlan(
+    input,
+    cluster,
+    preflight,
+    service,
+    deployment.spec.template.spec,
+  );
   const statefulSet = statefulSetFor(deployment, {
     replicas,
     serviceName: serviceName ?? gateway,
@@ -416,6 +594,7 @@ async function plannedStatefulSet(
       }),
     },
     eipIds: input.eipIds,
+    listenOn,
   });
   await checkPodCapacity(cluster, preflight, statefulSet);
   return statefulSet;
@@ -604,6 +783,12 @@ export function createGatewayBindEipAction(options: ActionOptions) {
           existing,
         });
       }
+      const service = await gatewayService(
+        cluster,
+        namespace,
+        existing?.spec?.serviceName ?? ctx.input.serviceName,
+        existing ?? deployment,
+      );
       const desired =
         !existing && deployment
           ? await plannedStatefulSet(
@@ -611,6 +796,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
               cluster,
               preflight,
               deployment,
+              service,
               options.clusters.prices,
             )
           : undefined;
@@ -621,10 +807,13 @@ export function createGatewayBindEipAction(options: ActionOptions) {
         gateway,
         statefulSetReplicas(existing ?? desired),
       );
+      const statefulSet = (existing ?? desired)!;
+      const switched = statefulSet
+        ? serviceSwitch(ctx.input, preflight, service, statefulSet)
+        : [];
       preflight.done();
 
       ctx.output('statefulSet', target);
-      const statefulSet = (existing ?? desired)!;
       let eips: PodEip[] = [];
       return {
         key: ['gateway.bind-eip', clusterName, namespace, gateway],
@@ -648,6 +837,7 @@ export function createGatewayBindEipAction(options: ActionOptions) {
             name: 'retire-deployment',
             ...(deployment && !retired && retirement(deployment, retire)),
           },
+          { name: 'listen-on-service-ports', objects: switched },
         ],
         inPlace: `${target} already runs as a StatefulSet with pod EIPs`,
         finish: async () => {
