@@ -233,7 +233,12 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
       p.port,
       p.targetPort,
     ]),
-  ).toEqual(expect.arrayContaining([[80, 80], [443, 443]]));
+  ).toEqual(
+    expect.arrayContaining([
+      [80, 80],
+      [443, 443],
+    ]),
+  );
   expect(service.status?.loadBalancer?.ingress ?? []).toEqual([]);
 
   // 6. DNSPod: blog.example.com lists every pod's EIP, and only them.

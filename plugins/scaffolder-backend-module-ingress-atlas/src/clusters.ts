@@ -24,6 +24,7 @@ import {
   KubernetesObjectApi,
   VersionApi,
 } from '@kubernetes/client-node';
+import { FIELD_MANAGER } from './kube';
 
 /**
  * A cluster the actions may change, with its Kubernetes clients. Never logged: it holds credentials.
@@ -44,6 +45,8 @@ export interface ConnectedCluster
   objects: KubernetesObjectApi;
   core: CoreV1Api;
   custom: CustomObjectsApi;
+  /** The field manager of its writes: the action's own (see `fieldManagerOf`). */
+  fieldManager: string;
   /** The API server's version (`GET /version`), for what differs between Kubernetes releases. */
   version: VersionApi;
   /** For building a kubeconfig that another cluster uses to reach this one (Istio remote secrets). */
@@ -113,7 +116,10 @@ export class ClusterDirectory {
     );
   }
 
-  async connect(name: string): Promise<ConnectedCluster> {
+  async connect(
+    name: string,
+    options: { fieldManager?: string } = {},
+  ): Promise<ConnectedCluster> {
     const cluster = this.#clusters.get(name);
     if (!cluster) {
       throw new InputError(
@@ -176,6 +182,7 @@ export class ClusterDirectory {
       core: kc.makeApiClient(CoreV1Api),
       custom: kc.makeApiClient(CustomObjectsApi),
       version: kc.makeApiClient(VersionApi),
+      fieldManager: options.fieldManager ?? FIELD_MANAGER,
       credentials: () => ({
         server,
         caData: kc.getCurrentCluster()?.caData,

@@ -14,8 +14,18 @@ export interface ObjectRef {
 
 /** Server-side dry run: admission and validation run, nothing is stored. */
 const DRY_RUN_ALL = 'All';
-/** Who owns the fields the actions set (metadata.managedFields). */
+/**
+ * Who owns the fields the actions set (metadata.managedFields): each action is a field manager
+ * of its own, `ingress-atlas-<action>`, so that what one action applies never removes fields
+ * another one set (server-side apply removes the fields a manager set before and no longer
+ * names: the pod-EIP move's Service ports, say, when remove-lb applies the Service's type).
+ */
 export const FIELD_MANAGER = 'ingress-atlas';
+
+/** The field manager of an action, e.g. `ingress-atlas-gateway-remove-lb`. */
+export function fieldManagerOf(actionId: string): string {
+  return actionId.replace(/:/g, '-');
+}
 const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';
 
 export function httpStatusOf(error: unknown): number | undefined {
@@ -188,7 +198,7 @@ export async function createObject(
           object as KubernetesObject,
           undefined,
           dryRun,
-          FIELD_MANAGER,
+          cluster.fieldManager,
         ),
       ),
   );
@@ -225,7 +235,7 @@ export async function applyObject(
           { ...rest, metadata: ownMetadata } as KubernetesObject,
           undefined,
           dryRun,
-          FIELD_MANAGER,
+          cluster.fieldManager,
           true,
           SERVER_SIDE_APPLY,
         ),
@@ -266,7 +276,7 @@ export async function removeMapKeys(
           },
           undefined,
           dryRun,
-          FIELD_MANAGER,
+          cluster.fieldManager,
           undefined,
           'application/merge-patch+json',
         ),

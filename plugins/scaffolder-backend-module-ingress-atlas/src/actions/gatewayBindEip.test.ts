@@ -140,7 +140,7 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     const dry = actionContext(options, { dryRun: true });
     await action.handler(dry.ctx);
     expect(dry.recorded.logs.join('\n')).toContain(
-      'maps 80->8080, 443->8443: the StatefulSet\'s pods listen on 80, 443 themselves (as root with NET_BIND_SERVICE, as Kubernetes before 1.22 does not allow that sysctl)',
+      "maps 80->8080, 443->8443: the StatefulSet's pods listen on 80, 443 themselves (as root with NET_BIND_SERVICE, as Kubernetes before 1.22 does not allow that sysctl)",
     );
     expect(dry.recorded.outputs.diff).toContain('-      targetPort: 8080');
     expect(service()!.spec.ports).toEqual(portsBefore);

@@ -127,9 +127,7 @@ function listenOnServicePorts(
       runAsNonRoot: false,
       capabilities: {
         ...capabilities,
-        add: [
-          ...new Set([...(capabilities.add ?? []), 'NET_BIND_SERVICE']),
-        ],
+        add: [...new Set([...(capabilities.add ?? []), 'NET_BIND_SERVICE'])],
       },
     };
   }
@@ -143,8 +141,7 @@ async function allowsUnprivilegedPortsSysctl(
 ): Promise<boolean> {
   const { major, minor } = await cluster.version.getCode();
   return (
-    Number(major) > 1 ||
-    (Number(major) === 1 && parseInt(minor, 10) >= 22)
+    Number(major) > 1 || (Number(major) === 1 && parseInt(minor, 10) >= 22)
   );
 }
 

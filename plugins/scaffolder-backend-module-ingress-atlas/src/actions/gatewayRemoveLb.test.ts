@@ -93,6 +93,26 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     expect(again.recorded.logs.join('\n')).toContain('Nothing to change');
   });
 
+  it("keeps the Service ports bind-eip set to listen on 80/443: one action's apply never removes another's fields", async () => {
+    await createGatewayBindEipAction(world.options).handler(
+      actionContext({ ...gateway, listenOnServicePorts: true }).ctx,
+    );
+    await createGatewayRemoveLbAction(world.options).handler(
+      actionContext(input).ctx,
+    );
+    expect(service()!.spec.type).toBe('ClusterIP');
+    expect(
+      service()!.spec.ports.map((p: { port: number; targetPort: number }) => [
+        p.port,
+        p.targetPort,
+      ]),
+    ).toEqual([
+      [15021, 15021],
+      [80, 80],
+      [443, 443],
+    ]);
+  });
+
   it('deletes the Service when asked to, and reports the deleted load balancer when the task resumes after the deletion', async () => {
     await bindEip();
     const action = createGatewayRemoveLbAction(world.options);

@@ -172,7 +172,7 @@ describe('actions that update objects keep what others put on them', () => {
     world = undefined;
   });
 
-  /** Objects of a cluster whose fields the actions manage (server-side apply as ingress-atlas). */
+  /** Objects of a cluster whose fields the actions manage (server-side apply as ingress-atlas-<action>). */
   function managedByUs(cluster: string): Target[] {
     const { store } = world!.cluster(cluster);
     return store.types.flatMap(type =>
@@ -180,7 +180,7 @@ describe('actions that update objects keep what others put on them', () => {
         .list(type)
         .filter(object =>
           (object.metadata.managedFields as any[] | undefined)?.some(
-            m => m.manager === FIELD_MANAGER,
+            m => m.manager.startsWith(`${FIELD_MANAGER}-`),
           ),
         )
         .map(object => ({

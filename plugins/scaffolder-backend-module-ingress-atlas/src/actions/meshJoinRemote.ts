@@ -203,7 +203,9 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
       `join cluster ${input.cluster} to the mesh of ${input.primaryCluster}`,
     async plan(ctx, { cluster: member, preflight }) {
       const { cluster: memberName, primaryCluster, apply } = ctx.input;
-      const primary = await options.clusters.connect(primaryCluster);
+      const primary = await options.clusters.connect(primaryCluster, {
+        fieldManager: member.fieldManager,
+      });
       const clusterName =
         ctx.input.clusterName ?? member.cloudClusterId ?? memberName;
       preflight.check(

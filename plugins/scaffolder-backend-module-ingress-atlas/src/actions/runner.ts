@@ -15,7 +15,7 @@ import { z } from 'zod/v3';
 import { Clock, systemClock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
 import { requirePermission } from '../permissions';
-import { KubeObject, ObjectRef, removeMapKeys } from '../kube';
+import { KubeObject, ObjectRef, fieldManagerOf, removeMapKeys } from '../kube';
 import { ReachabilityProbe, tcpProbe } from '../reachability';
 import { carryOut, checkManagedByUs, planObjects } from './applyObjects';
 import { ActionOptions, Preflight, Zod, checkpointKey } from './common';
@@ -297,7 +297,11 @@ export function createAtlasAction<
     }
     const name = (input as Record<string, unknown>).cluster;
     const cluster =
-      typeof name === 'string' ? await clusters.connect(name) : undefined;
+      typeof name === 'string'
+        ? await clusters.connect(name, {
+            fieldManager: fieldManagerOf(spec.id),
+          })
+        : undefined;
     const runContext = { ...ctx, input } as unknown as RunContext<I, O>;
     const preflight = new Preflight(spec.intent(input as any), ctx.logger, {
       dryRun: ctx.isDryRun,
