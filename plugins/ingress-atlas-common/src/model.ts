@@ -152,6 +152,8 @@ export interface WorkloadSummary {
   replicas: number;
   hostNetwork: boolean;
   dnsPolicy?: string;
+  /** The pod template's nodeSelector, when it has one. */
+  nodeSelector?: Record<string, string>;
   labels: Record<string, string>;
 }
 
@@ -347,6 +349,16 @@ export interface ExposurePath {
   monthlyCostShareCny?: number;
 }
 
+/**
+ * A template's prefilled form values: scalars, and label maps (a nodeSelector).
+ *
+ * @public
+ */
+export type TemplateParameters = Record<
+  string,
+  string | number | boolean | Record<string, string>
+>;
+
 /** @public */
 export interface Finding {
   id: string;
@@ -357,7 +369,7 @@ export interface Finding {
   fix: string;
   /** e.g. `template:default/move-gateway-to-pod-eip`, with its prefilled parameters. */
   templateRef?: string;
-  parameters?: Record<string, string | number | boolean>;
+  parameters?: TemplateParameters;
   /** Monthly spend the finding is about (idle resources). */
   monthlyWasteCny?: number;
 }
@@ -397,7 +409,7 @@ export interface Recommendation {
   savingMonthlyCny: number;
   caveats: string[];
   templateRef: string;
-  parameters: Record<string, string | number | boolean>;
+  parameters: TemplateParameters;
 }
 
 /** @public */

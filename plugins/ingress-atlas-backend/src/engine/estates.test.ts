@@ -250,6 +250,20 @@ describe('analyze on the sandbox estates', () => {
         findings('VS_MISSING_GATEWAY').map(f => f.objects[0].name),
       ).toEqual(['edge-web-canary']);
     });
+
+    it('offers the host-network template for the legacy gateway, on the node it is pinned to', () => {
+      expect(findings('HOSTNETWORK_DNS_POLICY')).toEqual([
+        expect.objectContaining({
+          templateRef: 'template:default/move-gateway-to-host-network',
+          parameters: {
+            cluster: 'edge',
+            namespace: 'istio-system',
+            gateway: 'legacy-gateway',
+            nodeSelector: { 'kubernetes.io/hostname': '10.1.0.31' },
+          },
+        }),
+      ]);
+    });
   });
 
   describe('aliyun-asm', () => {

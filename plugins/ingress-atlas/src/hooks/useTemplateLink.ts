@@ -1,9 +1,10 @@
 import { useCallback } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { useRouteRef } from '@backstage/core-plugin-api';
+import type { TemplateParameters } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { scaffolderTemplateRouteRef } from '../routes';
 
-export type TemplateParameters = Record<string, string | number | boolean>;
+export type { TemplateParameters };
 
 /**
  * Builds links to a scaffolder template with its form filled in: the scaffolder reads the

@@ -1,4 +1,23 @@
-import { Analyzer, finding, gatewayRef } from './types';
+import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { Analyzer, TEMPLATES, finding, gatewayRef } from './types';
+
+/**
+ * The host-network template fixes an Istio gateway Deployment in place (dnsPolicy, one pod per
+ * node, tolerations), on the nodes its nodeSelector picks today when it has one.
+ */
+function hostNetworkTemplate(g: Gateway) {
+  const workload = g.workload!;
+  if (g.kind !== 'istio' || workload.kind !== 'Deployment') return {};
+  return {
+    templateRef: TEMPLATES.moveGatewayToHostNetwork,
+    parameters: {
+      cluster: g.cluster,
+      namespace: workload.namespace,
+      gateway: workload.name,
+      ...(workload.nodeSelector && { nodeSelector: workload.nodeSelector }),
+    },
+  };
+}
 
 /**
  * A gateway on the host network with the default DNS policy resolves names with the node's
@@ -32,6 +51,7 @@ export const hostNetworkDnsPolicy: Analyzer = {
           }`,
           objects: [gatewayRef(g)],
           fix: 'Set spec.template.spec.dnsPolicy: ClusterFirstWithHostNet on the workload.',
+          ...hostNetworkTemplate(g),
         }),
       ),
 };

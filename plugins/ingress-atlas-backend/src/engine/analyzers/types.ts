@@ -42,6 +42,7 @@ export const TEMPLATES = {
   moveGatewayToPodEip: 'template:default/move-gateway-to-pod-eip',
   migrateTcmToIstiod: 'template:default/migrate-tcm-to-istiod',
   enableGatewayHttps: 'template:default/enable-gateway-https',
+  moveGatewayToHostNetwork: 'template:default/move-gateway-to-host-network',
 };
 
 export function gatewayRef(gateway: {

@@ -217,6 +217,9 @@ export function summarizeWorkload(workload: Workload): WorkloadSummary {
     replicas: workload.replicas,
     hostNetwork: workload.podSpec?.hostNetwork === true,
     dnsPolicy: workload.podSpec?.dnsPolicy,
+    ...(Object.keys(workload.podSpec?.nodeSelector ?? {}).length > 0 && {
+      nodeSelector: workload.podSpec!.nodeSelector,
+    }),
     labels: workload.templateLabels,
   };
 }

@@ -262,7 +262,12 @@ function Parameters({ parameters }: { parameters?: TemplateParameters }) {
             {name}
           </Typography>
           <Typography component="dd" variant="body2" style={{ margin: 0 }}>
-            {String(value)}
+            {typeof value === 'object'
+              ? // A label map, as a label selector reads.
+                Object.entries(value)
+                  .map(([key, label]) => `${key}=${label}`)
+                  .join(', ')
+              : String(value)}
           </Typography>
         </Box>
       ))}
