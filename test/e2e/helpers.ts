@@ -44,14 +44,7 @@ export async function signInAsGuest(page: Page) {
  * an empty atlas, and it does not poll.
  */
 export async function waitForFirstRefresh(request: APIRequestContext) {
-  const auth = await request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  expect(auth.ok(), 'guest token').toBe(true);
-  const headers = {
-    Authorization: `Bearer ${(await auth.json()).backstageIdentity.token}`,
-  };
+  const headers = { Authorization: `Bearer ${await guestToken(request)}` };
   // A backend still starting, or restarting, refuses connections: that is one more try.
   const atlas = (path: string) =>
     request.get(`${BACKEND}/api/ingress-atlas${path}`, { headers }).then(
@@ -92,4 +85,60 @@ export async function openBlogCard(page: Page) {
     });
   }).toPass({ timeout: REFRESHED_WITHIN, intervals: [5_000] });
   return card;
+}
+
+/** The guest's token for the backend's REST APIs, as the signed-in page holds it. */
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const auth = await request.get(
+    `${BACKEND}/api/auth/guest/refresh?env=development`,
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(auth.ok(), 'guest token').toBe(true);
+  return (await auth.json()).backstageIdentity.token;
+}
+
+/**
+ * Waits for the scaffolder task the page shows (after "Create") to end, and answers the
+ * scaffolder's own record of it: its final status and its log, one message per line.
+ */
+export async function finishedTask(
+  page: Page,
+  timeout: number,
+): Promise<{ status: string; log: string }> {
+  await expect(page).toHaveURL(/\/create\/tasks\/[\w-]+/);
+  const taskId = new URL(page.url()).pathname.split('/').pop();
+  const headers = { Authorization: `Bearer ${await guestToken(page.request)}` };
+  const task = `${BACKEND}/api/scaffolder/v2/tasks/${taskId}`;
+  const status = async () =>
+    (await (await page.request.get(task, { headers })).json()).status;
+  await expect
+    .poll(status, { timeout, intervals: [2_000] })
+    .toMatch(/^(completed|failed|cancelled)$/);
+  const events = await (
+    await page.request.get(`${task}/events`, { headers })
+  ).json();
+  return {
+    status: await status(),
+    log: events
+      .map((e: { body: { message?: string } }) => e.body.message ?? '')
+      .join('\n'),
+  };
+}
+
+/** Reads an object from a sandbox cluster's API server (its URL), as kubectl would. */
+export async function kubeGet(clusterApi: string, path: string) {
+  const response = await fetch(`${clusterApi}${path}`, {
+    headers: { Authorization: 'Bearer sandbox-token' },
+  });
+  expect(response.status, `GET ${path}`).toBe(200);
+  return response.json();
+}
+
+/** Takes a story's screenshot of a stage, as test-results/screenshots/<story>-<stage>.png. */
+export function storyShot(story: string) {
+  return (page: Page, stage: string) =>
+    page.screenshot({
+      path: `${SCREENSHOTS}/${story}-${stage}.png`,
+      fullPage: true,
+    });
 }

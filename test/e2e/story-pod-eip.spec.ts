@@ -3,8 +3,11 @@ import { test, expect, Page } from '@playwright/test';
 import {
   REFRESHED_WITHIN,
   SCREENSHOTS,
+  finishedTask,
+  kubeGet,
   openBlogCard,
   signInAsGuest,
+  storyShot,
 } from './helpers';
 
 /*
@@ -20,7 +23,6 @@ import {
 test.setTimeout(REFRESHED_WITHIN + 360_000);
 
 const TEMPLATE = 'Move an ingress gateway from CLB to a pod EIP';
-const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const CLUSTER_API = 'http://127.0.0.1:6441';
 const CLOUD_API = 'http://127.0.0.1:6480';
 // The sandbox's own stand-in key pair, as app-config.sandbox.yaml gives it to the backend.
@@ -29,20 +31,7 @@ const SANDBOX_KEY = {
   secretKey: 'sandbox-secret-key-0000000000000000',
 };
 
-const shot = (page: Page, stage: string) =>
-  page.screenshot({
-    path: `${SCREENSHOTS}/story-pod-eip-${stage}.png`,
-    fullPage: true,
-  });
-
-/** Reads an object from tke-blog's API server, as kubectl would. */
-async function kubeGet(path: string) {
-  const response = await fetch(`${CLUSTER_API}${path}`, {
-    headers: { Authorization: 'Bearer sandbox-token' },
-  });
-  expect(response.status, `GET ${path}`).toBe(200);
-  return response.json();
-}
+const shot = storyShot('story-pod-eip');
 
 /** Calls the Tencent Cloud stand-in with a TC3-HMAC-SHA256 signature, as the SDK does. */
 async function cloudCall(action: string, version: string, body: object) {
@@ -158,44 +147,10 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
 
   // 4. The task, on Backstage's task page, until every step has run.
   await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page).toHaveURL(/\/create\/tasks\/[\w-]+/);
   // The scaffolder's own record of the task: it ends completed, not failed.
-  const taskId = new URL(page.url()).pathname.split('/').pop();
-  const auth = await page.request.get(
-    `${BACKEND}/api/auth/guest/refresh?env=development`,
-    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
-  );
-  const token = (await auth.json()).backstageIdentity.token;
-  await expect
-    .poll(
-      async () =>
-        (
-          await (
-            await page.request.get(
-              `${BACKEND}/api/scaffolder/v2/tasks/${taskId}`,
-              { headers: { Authorization: `Bearer ${token}` } },
-            )
-          ).json()
-        ).status,
-      { timeout: 240_000, intervals: [2_000] },
-    )
-    .toMatch(/^(completed|failed|cancelled)$/);
-  const status = await (
-    await page.request.get(`${BACKEND}/api/scaffolder/v2/tasks/${taskId}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    })
-  ).json();
-  expect(status.status).toBe('completed');
+  const { status, log } = await finishedTask(page, 240_000);
+  expect(status).toBe('completed');
   // "Check that the EIPs answer" connected to 80 and 443 of every EIP before DNS moved.
-  const events = await (
-    await page.request.get(
-      `${BACKEND}/api/scaffolder/v2/tasks/${taskId}/events`,
-      { headers: { Authorization: `Bearer ${token}` } },
-    )
-  ).json();
-  const log = events
-    .map((e: { body: { message?: string } }) => e.body.message ?? '')
-    .join('\n');
   const addresses = page.getByText(/The gateway now answers on/);
   await expect(addresses).toBeVisible();
   const eips = (await addresses.innerText())
@@ -214,6 +169,7 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
 
   // 5. The cluster: a StatefulSet whose pods are Ready with their EIPs, the Service a ClusterIP.
   const statefulSet = await kubeGet(
+    CLUSTER_API,
     '/apis/apps/v1/namespaces/istio-system/statefulsets/istio-ingressgateway',
   );
   expect(statefulSet.status.readyReplicas).toBe(statefulSet.spec.replicas);
@@ -225,6 +181,7 @@ test('a guest moves the blog gateway from its CLB to pod EIPs, with DNS cut over
     proxy.ports.map((p: { containerPort: number }) => p.containerPort),
   ).toEqual(expect.arrayContaining([80, 443]));
   const service = await kubeGet(
+    CLUSTER_API,
     '/api/v1/namespaces/istio-system/services/istio-ingressgateway',
   );
   expect(service.spec.type).toBe('ClusterIP');
