@@ -12,6 +12,7 @@ export * from './costSummary';
 export * from './graph';
 export * from './hosts';
 export * from './labels';
+export * from './installers';
 export * from './describe';
 export * from './tke';
 export * from './api';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { TKE } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { TKE, installerOf } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /** Served by every Istio from 1.5 on; `v1` only from 1.22. */
 export const ISTIO_NETWORKING = 'networking.istio.io/v1beta1';
@@ -337,4 +337,28 @@ export function installerObjects(options: {
       },
     },
   ];
+}
+
+/**
+ * What puts a gateway object back after an action changed or retired it: its installer, at its
+ * next install or upgrade (the Deployment behind a LoadBalancer Service, so a CLB that bills
+ * again). Undefined when no installer marked it (applied by hand, or by a GitOps tool).
+ */
+export function reinstallWarning(object: KubeObject): string | undefined {
+  const { namespace, name, labels = {} } = object.metadata ?? {};
+  const what = `${object.kind} ${namespace}/${name}`;
+  switch (installerOf(object.metadata ?? {})) {
+    case 'tcm':
+      return `TCM installed ${what} and may put it back as it was: remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`;
+    case 'asm':
+      return `ASM installed ${what} from an IstioGateway of the ASM instance, and puts it back as that IstioGateway declares: make the same change there`;
+    case 'istioctl':
+      return `istioctl installed ${what} from an IstioOperator (${labels['install.operator.istio.io/owning-resource']}): its next istioctl install or upgrade puts it back as it was; make the same change in the IstioOperator (or disable the gateway there: components.ingressGateways[].enabled: false)`;
+    case 'helm':
+      return `Helm installed ${what} (release ${
+        labels['app.kubernetes.io/instance'] ?? 'unknown'
+      }): its next helm upgrade puts it back as it was; make the same change in the release's values`;
+    default:
+      return undefined;
+  }
 }

@@ -81,6 +81,9 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     };
     expect(changed).toBe(true);
     expect(publicIps.length).toBeGreaterThan(0);
+    expect(first.recorded.logs.join('\n')).toContain(
+      'TCM installed Deployment istio-system/istio-ingressgateway and may put it back as it was',
+    );
     expect(backup).toContain('kind: Deployment');
     expect(backup).toContain('name: istio-ingressgateway');
     const { AddressSet = [] } = await world

@@ -10,6 +10,7 @@ import type { ConnectedCluster } from '../clusters';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeObject, listObjects, readObject } from '../kube';
 import { describeObject } from '../manifests';
+import { reinstallWarning } from '../istio';
 import {
   PodEip,
   allBound,
@@ -563,15 +564,8 @@ async function plannedStatefulSet(
   );
   await checkEips(input, cluster, preflight, replicas);
   warnEipCost(input, preflight, replicas, prices);
-  if (
-    deployment.metadata?.labels?.[
-      'install.operator.istio.io/owning-resource'
-    ] === 'tcm'
-  ) {
-    preflight.warn(
-      `TCM manages Deployment ${namespace}/${gateway}: it may recreate it after it is retired. Remove the gateway from the mesh's TCM configuration, or move the mesh off TCM`,
-    );
-  }
+  const reinstalled = reinstallWarning(deployment);
+  if (reinstalled) preflight.warn(reinstalled);
   const listenOn = await listeningPlan(
     input,
     cluster,

@@ -70,6 +70,10 @@ describe('ingress-atlas:gateway:remove-lb', () => {
     expect(service()!.spec.ports.map((p: { port: number }) => p.port)).toEqual([
       15021, 80, 443,
     ]);
+    // TCM installed the Service: it may turn it back into a LoadBalancer, with a new CLB.
+    expect(recorded.logs.join('\n')).toContain(
+      'TCM installed Service istio-system/istio-ingressgateway and may put it back as it was',
+    );
     expect(recorded.outputs.diff).toContain('-  type: LoadBalancer');
     expect(recorded.outputs.diff).toContain('+  type: ClusterIP');
     expect(await loadBalancers()).toHaveLength(0);

@@ -9,6 +9,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject, sleep } from '../kube';
+import { reinstallWarning } from '../istio';
 import type { ReachabilityProbe } from '../reachability';
 import { TencentCloud, describeTencentError } from '../tencent';
 import { podEips } from '../tke';
@@ -306,6 +307,9 @@ async function checkRemoval(
     dryRun: options.dryRun,
   });
   const publicIps = eips.map(e => e.ip);
+  // An installer that puts the Service back as a LoadBalancer creates a CLB that bills again.
+  const reinstalled = reinstallWarning(service);
+  if (reinstalled) preflight.warn(reinstalled);
   if (statefulSet) {
     preflight.check(
       matchesSelector(

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Clock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
+import { installerOf } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, listObjects, readObject } from '../kube';
 import {
   EAST_WEST_GATEWAY,
@@ -25,9 +26,6 @@ import { createAtlasAction } from './runner';
 import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './meshInstallIstiod.examples';
 
-/** The label Istio's installer puts on what it installs; TCM installs carry the value `tcm`. */
-const OWNING_RESOURCE = 'install.operator.istio.io/owning-resource';
-
 /** Objects in istio-system that the managed mesh (TCM) installed, if any. */
 export async function tcmManagedObjects(
   cluster: ConnectedCluster,
@@ -40,12 +38,8 @@ export async function tcmManagedObjects(
       namespace: ISTIO_NAMESPACE,
     });
     for (const o of objects) {
-      const metadata = o.metadata ?? {};
-      if (
-        metadata.labels?.[OWNING_RESOURCE] === 'tcm' ||
-        metadata.annotations?.[OWNING_RESOURCE] === 'tcm'
-      ) {
-        found.push(`${kind} ${ISTIO_NAMESPACE}/${metadata.name}`);
+      if (installerOf(o.metadata ?? {}) === 'tcm') {
+        found.push(`${kind} ${ISTIO_NAMESPACE}/${o.metadata?.name}`);
       }
     }
   }
