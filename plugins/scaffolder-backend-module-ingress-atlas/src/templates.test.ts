@@ -523,7 +523,10 @@ describe('templates', () => {
       dnsPolicy: 'ClusterFirstWithHostNet',
     });
     expect(readable(output)).toContain(
-      'The gateway runs on nodes 10.1.0.21, 10.1.0.22',
+      'The gateway runs on nodes 10.1.0.21, 10.1.0.22.',
+    );
+    expect(readable(output)).toContain(
+      'None of them has a public IP: the gateway is reachable from the VPC only',
     );
   });
 

@@ -29,6 +29,22 @@ describe('ingress-atlas:gateway:host-network', () => {
       'legacy-gateway',
     );
 
+  it("names the edge nodes' EIPs for DNS, for the gateway that already runs there", async () => {
+    const action = createGatewayHostNetworkAction(world.options);
+    const { ctx, recorded } = actionContext({
+      ...input,
+      gateway: 'istio-ingressgateway',
+      nodeSelector: { 'node-role.kubernetes.io/edge': '' },
+    });
+    await action.handler(ctx);
+    // estates.yaml gives the edge nodes 203.0.113.21 and .22, which edge.example.com resolves to.
+    expect(recorded.outputs.publicIps).toEqual([
+      '203.0.113.21',
+      '203.0.113.22',
+    ]);
+    expect(recorded.logs.join('\n')).not.toContain('have no public IP');
+  });
+
   it('gives a host-network gateway the DNS policy it needs and dedicated nodes', async () => {
     const action = createGatewayHostNetworkAction(world.options);
     const { ctx, recorded } = actionContext(input);
@@ -48,6 +64,11 @@ describe('ingress-atlas:gateway:host-network', () => {
       rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
     });
     expect(recorded.outputs.nodes).toEqual(['10.1.0.21', '10.1.0.22']);
+    // The proxy nodes have no EIP of their own: DNS has nothing public to point at.
+    expect(recorded.outputs.publicIps).toEqual([]);
+    expect(recorded.logs.join('\n')).toContain(
+      'Node(s) 10.1.0.21, 10.1.0.22 have no public IP (no ExternalIP address): the gateway on them is reachable from the VPC only',
+    );
     expect(recorded.outputs.backup).toContain(
       'kubernetes.io/hostname: 10.1.0.31',
     );

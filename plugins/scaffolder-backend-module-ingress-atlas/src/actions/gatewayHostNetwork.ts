@@ -84,6 +84,11 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
           z.array(z.string(), {
             description: 'Nodes the gateway pods can run on',
           }),
+        publicIps: z =>
+          z.array(z.string(), {
+            description:
+              "The nodes' public IPs (ExternalIP), for DNS: the gateway answers on them",
+          }),
         ...changeOutputs,
       },
     },
@@ -163,6 +168,21 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
         'nodes',
         nodes.map(n => n.metadata!.name!),
       );
+      const externalIps = (node: KubeObject): string[] =>
+        (node.status?.addresses ?? [])
+          .filter((a: { type: string }) => a.type === 'ExternalIP')
+          .map((a: { address: string }) => a.address);
+      const private_ = nodes.filter(n => externalIps(n).length === 0);
+      if (private_.length > 0) {
+        ctx.logger.warn(
+          `Node(s) ${private_
+            .map(n => n.metadata!.name)
+            .join(
+              ', ',
+            )} have no public IP (no ExternalIP address): the gateway on them is reachable from the VPC only; bind an EIP to each node, or choose nodes that have one`,
+        );
+      }
+      ctx.output('publicIps', nodes.flatMap(externalIps));
       return {
         objects: [desired!],
         // A node selector key of the old placement (e.g. kubernetes.io/hostname) would stay
