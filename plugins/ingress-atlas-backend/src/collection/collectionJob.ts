@@ -25,7 +25,7 @@ export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
  * Reads one live cluster and compresses what it read: the list pages are parsed and
  * dropped where this runs (a worker thread), and only the compressed inventory leaves it.
  */
-export async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
+async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
   const signal = AbortSignal.timeout(job.timeoutMs);
   const deadline = Date.now() + job.timeoutMs;
   // Reported with the outcome, to be logged where the logger is (not in a worker thread).

@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { startWorkerThread } from './workerThread';
+import { JobThread } from './workerThread';
 import {
   ANALYSIS_JOB_MODULE,
   AllExposures,
@@ -24,8 +23,6 @@ export interface LoadedModel {
 export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
 }
-
-class WorkerStartError extends Error {}
 
 /** Puts the pieces of a job's outcome back together. */
 class Outcome {
@@ -68,15 +65,6 @@ class Outcome {
   }
 }
 
-/** Where jobs run: a worker thread, or this thread through a message channel. */
-interface Running {
-  port: Pick<Worker, 'postMessage' | 'ref' | 'unref'>;
-  ready: Promise<void>;
-  stop(): Promise<unknown>;
-  /** The job in progress: where its messages and failures go. */
-  current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
-}
-
 /**
  * Parses, analyses and serializes in a worker thread, so that the backend keeps answering
  * requests meanwhile. One long-lived worker runs the jobs one after another: a V8 isolate
@@ -85,16 +73,37 @@ interface Running {
  */
 export class AnalysisRunner {
   static create(options: { logger: LoggerService; useWorker?: boolean }) {
-    return new AnalysisRunner(options.logger, options.useWorker ?? true);
+    return new AnalysisRunner(options);
   }
 
-  #running?: Running;
+  readonly #thread: JobThread<AnalysisMessage>;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The job in progress: where its messages and failures go. */
+  #current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
 
-  private constructor(
-    private readonly logger: LoggerService,
-    private useWorker: boolean,
-  ) {}
+  private constructor(options: { logger: LoggerService; useWorker?: boolean }) {
+    this.#thread = new JobThread({
+      what: 'the analysis worker',
+      module: ANALYSIS_JOB_MODULE,
+      serve: serveAnalysisJobs,
+      // A small young generation: about 150 MiB less memory at the peak of an analysis of
+      // 20 clusters x 5,000 Services, for no measurable time.
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+      isReady: message => message.type === 'ready',
+      receive: message => {
+        if (message.type === 'error') {
+          const error = new Error(`Analysis failed: ${message.message}`);
+          error.stack = message.stack;
+          this.#current?.fail(error);
+        } else {
+          this.#current?.take(message);
+        }
+      },
+      failed: error => this.#current?.fail(error),
+      logger: options.logger,
+      useWorker: options.useWorker,
+    });
+  }
 
   async analyze(
     input: Omit<Extract<AnalysisJob, { kind: 'analyze' }>, 'kind'>,
@@ -109,9 +118,7 @@ export class AnalysisRunner {
 
   /** Stops the worker, e.g. when the backend shuts down. */
   async stop() {
-    const running = this.#running;
-    this.#running = undefined;
-    await running?.stop();
+    await this.#thread.stop();
   }
 
   private run(job: AnalysisJob): Promise<Outcome> {
@@ -125,108 +132,26 @@ export class AnalysisRunner {
   }
 
   private async runNow(job: AnalysisJob): Promise<Outcome> {
-    let running = this.#running ?? this.start();
-    try {
-      await running.ready;
-    } catch (error) {
-      if (!(error instanceof WorkerStartError)) throw error;
-      this.useWorker = false;
-      this.logger.debug('No worker thread for the analysis; running it in the main thread', {
-        error: error.message,
-      });
-      running = this.start();
-    }
-    const { port } = running;
+    const port = await this.#thread.port();
     // Held open while it works, not while it idles.
     port.ref();
     return new Promise<Outcome>((resolve, reject) => {
       const outcome = new Outcome();
-      running.current = {
+      this.#current = {
         take: message => {
           // Requests waiting on this thread go first; then the next piece is sent.
           setImmediate(() => port.postMessage('next'));
           if (outcome.take(message)) {
-            running.current = undefined;
+            this.#current = undefined;
             resolve(outcome);
           }
         },
         fail: error => {
-          running.current = undefined;
+          this.#current = undefined;
           reject(error);
         },
       };
       port.postMessage(job);
     }).finally(() => port.unref());
-  }
-
-  private start(): Running {
-    this.#running = this.useWorker ? this.startWorker() : startInThisThread();
-    return this.#running;
-  }
-
-  private startWorker(): Running {
-    const worker = startWorkerThread({
-      module: ANALYSIS_JOB_MODULE,
-      serve: serveAnalysisJobs,
-      // A small young generation: about 150 MiB less memory at the peak of an analysis of
-      // 20 clusters x 5,000 Services, for no measurable time.
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
-    });
-    let started = false;
-    let markReady: () => void;
-    let failStart: (error: Error) => void;
-    const running: Running = {
-      port: worker,
-      ready: new Promise<void>((resolve, reject) => {
-        markReady = resolve;
-        failStart = reject;
-      }),
-      stop: () => worker.terminate(),
-    };
-    const fail = (error: Error) => {
-      if (this.#running === running) this.#running = undefined;
-      void worker.terminate();
-      if (started) running.current?.fail(error);
-      else failStart(new WorkerStartError(error.message));
-    };
-    worker.on('message', (message: AnalysisMessage) => {
-      if (message.type === 'ready') {
-        started = true;
-        markReady();
-      } else {
-        receive(running, message);
-      }
-    });
-    worker.on('error', (error: Error) => fail(error));
-    worker.on('exit', code => fail(new Error(`The analysis worker stopped (exit code ${code})`)));
-    return running;
-  }
-}
-
-function startInThisThread(): Running {
-  const { port1, port2 } = new MessageChannel();
-  const running: Running = {
-    port: port1,
-    ready: Promise.resolve(),
-    stop: async () => {
-      port1.close();
-      port2.close();
-    },
-  };
-  port1.on('message', (message: AnalysisMessage) => receive(running, message));
-  port1.unref();
-  serveAnalysisJobs(port2);
-  port2.unref();
-  return running;
-}
-
-function receive(running: Running, message: AnalysisMessage) {
-  if (message.type === 'ready') return;
-  if (message.type === 'error') {
-    const error = new Error(`Analysis failed: ${message.message}`);
-    error.stack = message.stack;
-    running.current?.fail(error);
-  } else {
-    running.current?.take(message);
   }
 }
