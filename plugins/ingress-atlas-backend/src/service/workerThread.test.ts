@@ -1,8 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  JOB_SERVERS_MODULE,
-  serveEchoJobs,
-} from '../__testUtils__/jobServers';
+import { JOB_SERVERS_MODULE, serveEchoJobs } from '../__testUtils__/jobServers';
 import { JobThread } from './workerThread';
 
 jest.setTimeout(60_000);
@@ -48,7 +45,9 @@ describe('JobThread', () => {
       expect(await answer('one')).toBe('echo: one');
       expect(logger.debug).toHaveBeenCalledWith(
         'No worker thread for the echo worker; running it in this thread',
-        expect.objectContaining({ error: expect.stringContaining('nonexistent') }),
+        expect.objectContaining({
+          error: expect.stringContaining('nonexistent'),
+        }),
       );
       // The start is not tried again.
       expect(await answer('two')).toBe('echo: two');
@@ -74,7 +73,8 @@ describe('JobThread', () => {
 async function waitFor(test: () => boolean, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms`);
     await new Promise(resolve => setTimeout(resolve, 20));
   }
 }

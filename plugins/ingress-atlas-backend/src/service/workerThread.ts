@@ -121,9 +121,12 @@ export class JobThread<Message> {
             return;
           }
           this.#useWorker = false;
-          logger.debug(`No worker thread for ${what}; running it in this thread`, {
-            error: error.message,
-          });
+          logger.debug(
+            `No worker thread for ${what}; running it in this thread`,
+            {
+              error: error.message,
+            },
+          );
           resolve((this.#running = this.#startHere()));
         };
         worker.on('error', fail);
