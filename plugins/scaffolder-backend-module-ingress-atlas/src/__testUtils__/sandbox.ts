@@ -17,6 +17,10 @@ import { Client as DnspodClient } from 'tencentcloud-sdk-nodejs/tencentcloud/ser
 import type { ActionOptions } from '../actions/common';
 import type { Clock } from '../clock';
 import { ClusterDirectory } from '../clusters';
+import {
+  ReachabilityProbe,
+  reachabilityProbeFromConfig,
+} from '../reachability';
 
 export const ESTATES_DIR = path.resolve(
   __dirname,
@@ -78,6 +82,11 @@ export interface TestWorld {
   ): KubeObject | undefined;
   /** Removes a Deployment and its pods, as an operator deleting it would. */
   removeDeployment(cluster: string, namespace: string, name: string): void;
+  /**
+   * The prober of `ingressAtlas.reachability.probeUrl` pointed at the sandbox's control API,
+   * which answers from the pods' state, as the portal on the sandbox is configured.
+   */
+  probe(): ReachabilityProbe;
   stop(): Promise<void>;
 }
 
@@ -162,6 +171,16 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
         }
       }
     },
+    probe: () =>
+      reachabilityProbeFromConfig(
+        new ConfigReader({
+          ingressAtlas: {
+            reachability: {
+              probeUrl: `${sandbox.control.url}/reachability`,
+            },
+          },
+        }),
+      )!,
     stop: () => sandbox.stop(),
   };
 }

@@ -6,8 +6,6 @@ import {
   actionContext,
   startWorld,
 } from '../__testUtils__/sandbox';
-import { ConfigReader } from '@backstage/config';
-import { reachabilityProbeFromConfig } from '../reachability';
 import { createGatewayBindEipAction } from './gatewayBindEip';
 import { createGatewayVerifyEipAction } from './gatewayVerifyEip';
 
@@ -177,15 +175,7 @@ describe('ingress-atlas:gateway:bind-eip', () => {
     );
 
     // What a client of the EIPs meets, as the sandbox's prober answers it.
-    const probe = reachabilityProbeFromConfig(
-      new ConfigReader({
-        ingressAtlas: {
-          reachability: {
-            probeUrl: `${world.sandbox.control.url}/reachability`,
-          },
-        },
-      }),
-    )!;
+    const probe = world.probe();
     const verify = actionContext({ ...input, ports: [80, 443] });
     await createGatewayVerifyEipAction({ ...world.options, probe }).handler(
       verify.ctx,

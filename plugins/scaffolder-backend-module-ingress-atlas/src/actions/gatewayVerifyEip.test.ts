@@ -70,15 +70,7 @@ describe('ingress-atlas:gateway:verify-eip', () => {
   });
 
   it("asks the prober of ingressAtlas.reachability.probeUrl, here the sandbox's, which answers from the pods' state", async () => {
-    const probeFromConfig = reachabilityProbeFromConfig(
-      new ConfigReader({
-        ingressAtlas: {
-          reachability: {
-            probeUrl: `${world.sandbox.control.url}/reachability`,
-          },
-        },
-      }),
-    )!;
+    const probeFromConfig = world.probe();
     const action = createGatewayVerifyEipAction({
       ...world.options,
       probe: probeFromConfig,
