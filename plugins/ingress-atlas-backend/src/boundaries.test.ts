@@ -7,7 +7,9 @@ import path from 'node:path';
  * `snapshots/` stores inventories and `manifests/` reads files; neither reaches into the live
  * collector. The collector's watcher writes the changes it sees through `SnapshotStore`, so
  * that one import from `snapshots/` is allowed; anything else it needs from there belongs in
- * a shared folder.
+ * a shared folder. What serves requests (`views/`, `permissions/`) reads models the analysis
+ * published and never cluster objects: it imports neither the engine, nor the collector, nor
+ * the manifest reader.
  */
 const SRC = __dirname;
 
@@ -55,6 +57,14 @@ describe('folder boundaries', () => {
     const files = [...sourceFiles('inventory'), ...sourceFiles('objects')];
     expect(files.length).toBeGreaterThan(0);
     for (const folder of ['collection', 'snapshots', 'manifests']) {
+      expect(importsInto(files, folder)).toEqual([]);
+    }
+  });
+
+  it('keeps the request side (views/, permissions/) away from cluster objects', () => {
+    const files = [...sourceFiles('views'), ...sourceFiles('permissions')];
+    expect(files.length).toBeGreaterThan(0);
+    for (const folder of ['engine', 'collection', 'manifests']) {
       expect(importsInto(files, folder)).toEqual([]);
     }
   });

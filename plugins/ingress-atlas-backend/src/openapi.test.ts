@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ingressAtlasPlugin } from './plugin';
 import { createRouter } from './router';
-import type { AtlasModelService } from './service/AtlasModelService';
+import type { AtlasModelService } from './views/AtlasModelService';
 import type { SnapshotStore } from './snapshots/SnapshotStore';
 
 jest.setTimeout(180_000);

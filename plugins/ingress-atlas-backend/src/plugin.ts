@@ -27,8 +27,8 @@ import { AtlasRefresher } from './refresh/AtlasRefresher';
 import { Leases } from './refresh/Leases';
 import { RefreshCycle } from './refresh/RefreshCycle';
 import { createRouter } from './router';
-import { AnalysisRunner } from './service/AnalysisRunner';
-import { AtlasModelService } from './service/AtlasModelService';
+import { AnalysisRunner } from './analysis/AnalysisRunner';
+import { AtlasModelService } from './views/AtlasModelService';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const REFRESH_TASK_ID = 'ingress-atlas:refresh';

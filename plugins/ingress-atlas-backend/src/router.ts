@@ -28,9 +28,9 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { AtlasModelService } from './service/AtlasModelService';
-import { PermissionDecisionCache } from './service/PermissionDecisionCache';
-import { SerializedJson } from './service/serializedJson';
+import { AtlasModelService } from './views/AtlasModelService';
+import { PermissionDecisionCache } from './permissions/PermissionDecisionCache';
+import { SerializedJson } from './views/serializedJson';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const topologyQuery: z.ZodType<TopologyFilter> = z.object({

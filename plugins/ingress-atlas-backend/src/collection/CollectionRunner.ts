@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { CompressedInventory } from '../inventory/compressedInventory';
-import { JobThread } from '../service/workerThread';
+import { JobThread } from '../workers/JobThread';
 import {
   COLLECTION_JOB_MODULE,
   CollectionJob,

@@ -12,9 +12,9 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { randomUUID } from 'node:crypto';
 import { ClusterWatches } from '../collection/ClusterWatcher';
-import { AnalysisRunner } from '../service/AnalysisRunner';
-import { AtlasModelService } from '../service/AtlasModelService';
-import { readCatalogEntities } from '../service/readCatalogEntities';
+import { AnalysisRunner } from '../analysis/AnalysisRunner';
+import { AtlasModelService } from '../views/AtlasModelService';
+import { readCatalogEntities } from '../analysis/readCatalogEntities';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 import { AtlasRefresher } from './AtlasRefresher';
 import { Leases } from './Leases';

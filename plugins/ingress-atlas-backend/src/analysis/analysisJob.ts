@@ -11,7 +11,7 @@ import { gunzipJsonSync, gzipJson } from '../inventory/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
-import { SerializedJson, serializeGzippedJson, serializeJson } from './serializedJson';
+import { SerializedJson, serializeGzippedJson, serializeJson } from '../views/serializedJson';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,

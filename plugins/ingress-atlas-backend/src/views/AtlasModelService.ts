@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
-import { AnalysedModel, AnalysisRunner, LoadedModel } from './AnalysisRunner';
-import { emptyExposure } from './entityExposure';
+import { AnalysedModel, AnalysisRunner, LoadedModel } from '../analysis/AnalysisRunner';
+import { emptyExposure } from '../analysis/entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
 
 interface Loaded extends LoadedModel {

@@ -2,7 +2,7 @@ import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { gunzipJson, gzipJson } from '../inventory/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
-import { AnalysisRunner } from './AnalysisRunner';
+import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';
 import { serializeJson } from './serializedJson';
 

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { JobThread } from './workerThread';
+import { JobThread } from '../workers/JobThread';
 import {
   ANALYSIS_JOB_MODULE,
   AllExposures,
@@ -8,7 +8,7 @@ import {
   AnalysisMessage,
   serveAnalysisJobs,
 } from './analysisJob';
-import { SerializedJson } from './serializedJson';
+import { SerializedJson } from '../views/serializedJson';
 
 /** A model ready to serve: the model itself and the responses serialized in advance. */
 export interface LoadedModel {

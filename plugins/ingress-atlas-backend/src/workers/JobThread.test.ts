@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { JOB_SERVERS_MODULE, serveEchoJobs } from '../__testUtils__/jobServers';
-import { JobThread } from './workerThread';
+import { JobThread } from './JobThread';
 
 jest.setTimeout(60_000);
 
