@@ -205,7 +205,8 @@ export async function createObject(
 }
 
 /**
- * Server-side apply of `object` as field manager `ingress-atlas`: the server sets the fields
+ * Server-side apply of `object` as the action's own field manager (`ingress-atlas-<action>`,
+ * see {@link fieldManagerOf}): the server sets the fields
  * `object` names and leaves every other field alone (others' labels, annotations, finalizers,
  * ownerReferences); a field the actions set before and no longer name is removed. Creates the
  * object when it does not exist. `force` takes over fields another manager set (the actions

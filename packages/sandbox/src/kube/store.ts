@@ -164,13 +164,7 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    // Top-level fields and metadata change here (and what the defaults fill, on a copy); the
-    // stored copy is the serialized text.
-    const object = withDefaults(type, {
-      ...input,
-      metadata: { ...input.metadata },
-    });
-    const metadata = object.metadata;
+    const { object, metadata } = this.#written(type, input);
     if (!metadata.name && metadata.generateName) {
       metadata.name = `${metadata.generateName}${randomSuffix()}`;
     }
@@ -200,12 +194,8 @@ export class ObjectStore {
     input: KubeObject,
     options: WriteOptions = {},
   ): KubeObject {
-    const object = withDefaults(type, {
-      ...input,
-      metadata: { ...input.metadata },
-    });
-    const metadata = object.metadata;
-    const namespace = this.#namespaceOf(type, metadata?.namespace);
+    const { object, metadata } = this.#written(type, input);
+    const namespace = this.#namespaceOf(type, metadata.namespace);
     const current = metadata?.name
       ? this.get(type, namespace, metadata.name)
       : undefined;
@@ -376,6 +366,18 @@ export class ObjectStore {
       throw kubeErrors.unknownResource();
     }
     return table;
+  }
+
+  /**
+   * What a write stores: a copy of `input` with the server's defaults filled in. Top-level
+   * fields and metadata change on that copy; the stored copy is the serialized text.
+   */
+  #written(type: ResourceType, input: KubeObject) {
+    const object = withDefaults(type, {
+      ...input,
+      metadata: { ...input.metadata },
+    });
+    return { object, metadata: object.metadata };
   }
 
   #namespaceOf(type: ResourceType, namespace: string | undefined): string {

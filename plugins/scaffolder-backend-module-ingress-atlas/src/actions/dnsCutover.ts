@@ -498,6 +498,95 @@ function cutoverSteps(
   return steps;
 }
 
+/** The DNSPod name of the input, read and written with the Tencent Cloud account it names. */
+function dnsNameOf(
+  options: ActionOptions,
+  ctx: Pick<ActionContext<Input, any>, 'input' | 'logger'>,
+): DnsName {
+  const account = options.clusters.tencentAccount({ name: ctx.input.account });
+  if (!account) {
+    throw new InputError(
+      'No Tencent Cloud account is configured in ingressAtlas.providers.tencent',
+    );
+  }
+  return new DnsName(new TencentCloud(account).dnspod(), ctx.input, ctx.logger);
+}
+
+/**
+ * The records as they are (the preflight wants at least one to move) and as they were before
+ * the task: a resumed task finds them already moved, and keeps what it found first.
+ */
+async function recordsBefore(
+  ctx: Parameters<typeof foundBefore>[0] &
+    Pick<ActionContext<Input, any>, 'input'>,
+  name: DnsName,
+  key: string[],
+  preflight: Preflight,
+): Promise<{ current: PreviousRecord[]; previous: PreviousRecord[] }> {
+  const { recordType, recordLine: line } = ctx.input;
+  const live = await name.read();
+  preflight.check(
+    live.length > 0,
+    `${recordType} records ${name.fqdn} on line ${line}: ${live
+      .map(r => `${r.Value} (TTL ${r.TTL}, id ${r.RecordId})`)
+      .join(', ')}`,
+    `there is no ${recordType} record ${name.fqdn} on line ${line} to move; create it in DNSPod first`,
+  );
+  preflight.done();
+  const current: PreviousRecord[] = live.map(record => ({
+    recordId: record.RecordId!,
+    value: record.Value!,
+    ttl: record.TTL ?? 600,
+    ...(record.Status && { status: record.Status }),
+    ...(record.Weight !== undefined && { weight: record.Weight }),
+  }));
+  const { records: previous } = await foundBefore(
+    ctx,
+    checkpointKey(...key, 'previous'),
+    { records: current },
+  );
+  return { current, previous };
+}
+
+/** The values before the task, and this action's input that restores them. */
+function outputRollback(
+  ctx: Pick<ActionContext<Input, any>, 'input' | 'output'>,
+  previous: PreviousRecord[],
+) {
+  const { domain, subDomain, recordType, recordLine } = ctx.input;
+  const previousValues = previous.map(r => r.value);
+  const previousTtl = Math.max(...previous.map(r => r.ttl));
+  ctx.output('previousValues', previousValues);
+  ctx.output('previousValue', previousValues[0]);
+  ctx.output('previousTtl', previousTtl);
+  ctx.output('rollback', {
+    domain,
+    subDomain,
+    recordType,
+    recordLine,
+    values: previousValues,
+    ttl: previousTtl,
+  });
+}
+
+/** The records as they are at the end. */
+function outputRecords(
+  ctx: Pick<ActionContext<Input, any>, 'output'>,
+  records: Array<{ recordId: number; value: string }>,
+  ttl: number,
+) {
+  ctx.output(
+    'recordIds',
+    records.map(r => r.recordId),
+  );
+  ctx.output(
+    'values',
+    records.map(r => r.value),
+  );
+  ctx.output('value', records[0]?.value ?? '');
+  ctx.output('ttl', ttl);
+}
+
 /**
  * Points a DNSPod name at new addresses, one record per address, keeping the old ones for a
  * rollback.
@@ -576,42 +665,13 @@ export function createDnsCutoverAction(options: ActionOptions) {
           ),
         },
       );
-      const account = options.clusters.tencentAccount({
-        name: ctx.input.account,
-      });
-      if (!account) {
-        throw new InputError(
-          'No Tencent Cloud account is configured in ingressAtlas.providers.tencent',
-        );
-      }
-      const name = new DnsName(
-        new TencentCloud(account).dnspod(),
-        ctx.input,
-        ctx.logger,
+      const name = dnsNameOf(options, ctx);
+      const { current, previous } = await recordsBefore(
+        ctx,
+        name,
+        key,
+        preflight,
       );
-      const live = await name.read();
-      preflight.check(
-        live.length > 0,
-        `${recordType} records ${name.fqdn} on line ${line}: ${live
-          .map(r => `${r.Value} (TTL ${r.TTL}, id ${r.RecordId})`)
-          .join(', ')}`,
-        `there is no ${recordType} record ${name.fqdn} on line ${line} to move; create it in DNSPod first`,
-      );
-      preflight.done();
-
-      const current: PreviousRecord[] = live.map(record => ({
-        recordId: record.RecordId!,
-        value: record.Value!,
-        ttl: record.TTL ?? 600,
-        ...(record.Status && { status: record.Status }),
-        ...(record.Weight !== undefined && { weight: record.Weight }),
-      }));
-      // A resumed task finds the records already moved: the values before the task are kept.
-      const previous = (
-        await foundBefore(ctx, checkpointKey(...key, 'previous'), {
-          records: current,
-        })
-      ).records;
       const previousTtl = Math.max(...previous.map(r => r.ttl));
       const ttl = ctx.input.ttl ?? previousTtl;
       const after = name.zoneLines(values.map(value => ({ value, ttl })));
@@ -621,33 +681,7 @@ export function createDnsCutoverAction(options: ActionOptions) {
       // refuses in its preflight): it changes nothing rather than preview deleting the records.
       const unchanged =
         values.length === 0 || name.zoneLines(previous) === after;
-      const previousValues = previous.map(r => r.value);
-      ctx.output('previousValues', previousValues);
-      ctx.output('previousValue', previousValues[0]);
-      ctx.output('previousTtl', previousTtl);
-      ctx.output('rollback', {
-        domain,
-        subDomain,
-        recordType,
-        recordLine: line,
-        values: previousValues,
-        ttl: previousTtl,
-      });
-      const output = (
-        records: Array<{ recordId: number; value: string }>,
-        ttlNow: number,
-      ) => {
-        ctx.output(
-          'recordIds',
-          records.map(r => r.recordId),
-        );
-        ctx.output(
-          'values',
-          records.map(r => r.value),
-        );
-        ctx.output('value', records[0]?.value ?? '');
-        ctx.output('ttl', ttlNow);
-      };
+      outputRollback(ctx, previous);
       return {
         key,
         steps: unchanged
@@ -664,9 +698,9 @@ export function createDnsCutoverAction(options: ActionOptions) {
         )} with TTL ${ttl}`,
         finish: async ({ changed }) => {
           if (!changed || ctx.isDryRun) {
-            output(current, previousTtl);
+            outputRecords(ctx, current, previousTtl);
           } else {
-            output(await name.check(values, ttl), ttl);
+            outputRecords(ctx, await name.check(values, ttl), ttl);
           }
         },
       };
