@@ -122,7 +122,12 @@ export async function listObjects(
       query.fieldSelector,
       query.labelSelector,
     );
-    return list.items.map(plain);
+    // A list's items carry no apiVersion and kind of their own: each gets the list's.
+    return list.items.map(item => ({
+      ...plain(item),
+      apiVersion: query.apiVersion,
+      kind: query.kind,
+    }));
   } catch (error) {
     throw kubeError(
       error,
@@ -242,6 +247,24 @@ export async function applyObject(
         ),
       ),
   );
+}
+
+/**
+ * What a server-side apply of only `spec` sends for `object`: its kind, name and those fields.
+ * Applied by an action's own field manager, it changes them and leaves the rest of the object
+ * (and its owners' fields) as it was.
+ */
+export function onlySpec(
+  object: KubeObject,
+  spec: Record<string, unknown>,
+): KubeObject {
+  const { name, namespace } = object.metadata!;
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: { name, namespace },
+    spec,
+  };
 }
 
 /**

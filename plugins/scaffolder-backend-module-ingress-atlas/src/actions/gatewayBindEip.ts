@@ -8,7 +8,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { ConnectedCluster } from '../clusters';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { KubeObject, listObjects, readObject } from '../kube';
+import { KubeObject, listObjects, onlySpec, readObject } from '../kube';
 import { describeObject } from '../manifests';
 import { reinstallWarning } from '../istio';
 import {
@@ -152,18 +152,12 @@ async function allowsUnprivilegedPortsSysctl(
  * that no port is lost where lists are replaced as a whole.
  */
 function serviceOnOwnPorts(service: KubeObject): KubeObject {
-  const { name, namespace } = service.metadata!;
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace },
-    spec: {
-      ports: service.spec.ports.map((p: { port: number }) => ({
-        ...p,
-        targetPort: p.port,
-      })),
-    },
-  };
+  return onlySpec(service, {
+    ports: service.spec.ports.map((p: { port: number }) => ({
+      ...p,
+      targetPort: p.port,
+    })),
+  });
 }
 
 /**
@@ -247,13 +241,7 @@ function retirement(deployment: KubeObject, retire: Retire) {
 
 /** Only the replica count: the rest of the Deployment stays as its owners left it. */
 function scaledToZero(deployment: KubeObject): KubeObject {
-  const { name, namespace } = deployment.metadata!;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace },
-    spec: { replicas: 0 },
-  };
+  return onlySpec(deployment, { replicas: 0 });
 }
 
 /**
@@ -700,19 +688,13 @@ async function autoscalersOf(
  * StatefulSet would never grow. Only the target changes; its bounds and metrics stay.
  */
 function retargeted(hpa: KubeObject, gateway: string): KubeObject {
-  const { name, namespace } = hpa.metadata!;
-  return {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name, namespace },
-    spec: {
-      scaleTargetRef: {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
-        name: gateway,
-      },
+  return onlySpec(hpa, {
+    scaleTargetRef: {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      name: gateway,
     },
-  };
+  });
 }
 
 /** The EIPs of the StatefulSet's pods, once every pod holds one. */
