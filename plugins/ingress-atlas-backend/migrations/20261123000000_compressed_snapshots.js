@@ -16,19 +16,31 @@ function largeBinary(knex, table, name) {
 }
 
 /**
- * Moves a column's values into another one, converted row by row.
+ * Replaces a column by another one: adds `to` (made by `add`), moves every value into it
+ * converted row by row, and drops `from`.
  *
  * @param {import('knex').Knex} knex
- * @param {{ table: string, key: string, from: string, to: string, convert: (value: any) => any }} move
+ * @param {{ table: string, key: string, from: string, to: string,
+ *   add: (table: import('knex').Knex.CreateTableBuilder) => unknown,
+ *   convert: (value: any) => any }} change
  */
-async function moveColumn(knex, { table, key, from, to, convert }) {
+async function replaceColumn(knex, { table, key, from, to, add, convert }) {
+  await knex.schema.alterTable(table, add);
   const rows = await knex(table).whereNotNull(from).select(key, from);
   for (const row of rows) {
     await knex(table)
       .where(key, row[key])
       .update({ [to]: convert(row[from]) });
   }
+  await knex.schema.alterTable(table, builder => {
+    builder.dropColumn(from);
+  });
 }
+
+/** @param {any} text */
+const gzip = text => zlib.gzipSync(text);
+/** @param {any} data */
+const gunzip = data => zlib.gunzipSync(data).toString('utf8');
 
 /**
  * Snapshots and models are stored as gzip of their JSON: about a tenth of the size, and
@@ -37,32 +49,21 @@ async function moveColumn(knex, { table, key, from, to, convert }) {
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    largeBinary(knex, table, 'inventory_gz').nullable();
-  });
-  await moveColumn(knex, {
+  await replaceColumn(knex, {
     table: 'cluster_snapshots',
     key: 'cluster',
     from: 'inventory',
     to: 'inventory_gz',
-    convert: text => zlib.gzipSync(text),
+    add: table => largeBinary(knex, table, 'inventory_gz').nullable(),
+    convert: gzip,
   });
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    table.dropColumn('inventory');
-  });
-
-  await knex.schema.alterTable('models', table => {
-    largeBinary(knex, table, 'model_gz').nullable();
-  });
-  await moveColumn(knex, {
+  await replaceColumn(knex, {
     table: 'models',
     key: 'revision',
     from: 'model',
     to: 'model_gz',
-    convert: text => zlib.gzipSync(text),
-  });
-  await knex.schema.alterTable('models', table => {
-    table.dropColumn('model');
+    add: table => largeBinary(knex, table, 'model_gz').nullable(),
+    convert: gzip,
   });
 };
 
@@ -70,31 +71,20 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    table.text('inventory', 'longtext').nullable();
-  });
-  await moveColumn(knex, {
+  await replaceColumn(knex, {
     table: 'cluster_snapshots',
     key: 'cluster',
     from: 'inventory_gz',
     to: 'inventory',
-    convert: data => zlib.gunzipSync(data).toString('utf8'),
+    add: table => table.text('inventory', 'longtext').nullable(),
+    convert: gunzip,
   });
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    table.dropColumn('inventory_gz');
-  });
-
-  await knex.schema.alterTable('models', table => {
-    table.text('model', 'longtext').nullable();
-  });
-  await moveColumn(knex, {
+  await replaceColumn(knex, {
     table: 'models',
     key: 'revision',
     from: 'model_gz',
     to: 'model',
-    convert: data => zlib.gunzipSync(data).toString('utf8'),
-  });
-  await knex.schema.alterTable('models', table => {
-    table.dropColumn('model_gz');
+    add: table => table.text('model', 'longtext').nullable(),
+    convert: gunzip,
   });
 };

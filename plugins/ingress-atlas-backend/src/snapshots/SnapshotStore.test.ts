@@ -167,6 +167,38 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect((await gunzipJson<AtlasModel>(latest!.modelGz)).paths).toHaveLength(3);
   });
 
+  it('takes snapshots and models back to text when the compression is rolled back', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const saved = inventory('tke-blog', '2026-11-22T00:00:00Z');
+    await store.saveClusterSuccess(await compressInventory(saved), '2026-11-22T00:00:00Z');
+    await store.saveModel({
+      generatedAt: '2026-11-22T00:00:00Z',
+      modelGz: await gzipJson(model('2026-11-22T00:00:00Z', 4)),
+      sourceErrors: [],
+    });
+
+    // Every later migration first, then the compression itself.
+    const compression = '20261123000000_compressed_snapshots.js';
+    let last: string | undefined;
+    do {
+      const [, applied] = (await knex.migrate.down({ directory: migrationsDir })) as [
+        number,
+        string[],
+      ];
+      last = applied[0];
+    } while (last && last !== compression);
+    expect(last).toBe(compression);
+
+    const [snapshot] = await knex('cluster_snapshots').select('inventory');
+    expect(JSON.parse(snapshot.inventory)).toMatchObject({ collectedAt: '2026-11-22T00:00:00Z', objects: saved.objects });
+    const [stored] = await knex('models').select('model');
+    expect(JSON.parse(stored.model).paths).toHaveLength(4);
+    expect(await knex.schema.hasColumn('models', 'model_gz')).toBe(false);
+  });
+
   it('keeps inventories compressed, a fraction of their JSON', async () => {
     const store = await createStore();
     const large = inventory('tke-blog', '2026-11-22T00:00:00Z');

@@ -548,6 +548,24 @@ async function recordsBefore(
   return { current, previous };
 }
 
+/** The records as they are at the end. */
+function outputRecords(
+  ctx: Pick<ActionContext<Input, any>, 'output'>,
+  records: Array<{ recordId: number; value: string }>,
+  ttl: number,
+) {
+  ctx.output(
+    'recordIds',
+    records.map(r => r.recordId),
+  );
+  ctx.output(
+    'values',
+    records.map(r => r.value),
+  );
+  ctx.output('value', records[0]?.value ?? '');
+  ctx.output('ttl', ttl);
+}
+
 /** The values before the task, and this action's input that restores them. */
 function outputRollback(
   ctx: Pick<ActionContext<Input, any>, 'input' | 'output'>,
@@ -567,24 +585,6 @@ function outputRollback(
     values: previousValues,
     ttl: previousTtl,
   });
-}
-
-/** The records as they are at the end. */
-function outputRecords(
-  ctx: Pick<ActionContext<Input, any>, 'output'>,
-  records: Array<{ recordId: number; value: string }>,
-  ttl: number,
-) {
-  ctx.output(
-    'recordIds',
-    records.map(r => r.recordId),
-  );
-  ctx.output(
-    'values',
-    records.map(r => r.value),
-  );
-  ctx.output('value', records[0]?.value ?? '');
-  ctx.output('ttl', ttl);
 }
 
 /**
