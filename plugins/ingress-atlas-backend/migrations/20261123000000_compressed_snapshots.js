@@ -37,10 +37,16 @@ async function replaceColumn(knex, { table, key, from, to, add, convert }) {
   });
 }
 
-/** @param {any} text */
-const gzip = text => zlib.gzipSync(text);
-/** @param {any} data */
-const gunzip = data => zlib.gunzipSync(data).toString('utf8');
+/** The columns compressed: each table's JSON text and the gzip that replaces it. */
+const COMPRESSED = [
+  {
+    table: 'cluster_snapshots',
+    key: 'cluster',
+    text: 'inventory',
+    gzip: 'inventory_gz',
+  },
+  { table: 'models', key: 'revision', text: 'model', gzip: 'model_gz' },
+];
 
 /**
  * Snapshots and models are stored as gzip of their JSON: about a tenth of the size, and
@@ -49,42 +55,30 @@ const gunzip = data => zlib.gunzipSync(data).toString('utf8');
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  await replaceColumn(knex, {
-    table: 'cluster_snapshots',
-    key: 'cluster',
-    from: 'inventory',
-    to: 'inventory_gz',
-    add: table => largeBinary(knex, table, 'inventory_gz').nullable(),
-    convert: gzip,
-  });
-  await replaceColumn(knex, {
-    table: 'models',
-    key: 'revision',
-    from: 'model',
-    to: 'model_gz',
-    add: table => largeBinary(knex, table, 'model_gz').nullable(),
-    convert: gzip,
-  });
+  for (const { table, key, text, gzip } of COMPRESSED) {
+    await replaceColumn(knex, {
+      table,
+      key,
+      from: text,
+      to: gzip,
+      add: builder => largeBinary(knex, builder, gzip).nullable(),
+      convert: value => zlib.gzipSync(value),
+    });
+  }
 };
 
 /**
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
-  await replaceColumn(knex, {
-    table: 'cluster_snapshots',
-    key: 'cluster',
-    from: 'inventory_gz',
-    to: 'inventory',
-    add: table => table.text('inventory', 'longtext').nullable(),
-    convert: gunzip,
-  });
-  await replaceColumn(knex, {
-    table: 'models',
-    key: 'revision',
-    from: 'model_gz',
-    to: 'model',
-    add: table => table.text('model', 'longtext').nullable(),
-    convert: gunzip,
-  });
+  for (const { table, key, text, gzip } of COMPRESSED) {
+    await replaceColumn(knex, {
+      table,
+      key,
+      from: gzip,
+      to: text,
+      add: builder => builder.text(text, 'longtext').nullable(),
+      convert: value => zlib.gunzipSync(value).toString('utf8'),
+    });
+  }
 };
