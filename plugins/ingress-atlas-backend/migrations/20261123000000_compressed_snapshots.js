@@ -49,36 +49,55 @@ const COMPRESSED = [
 ];
 
 /**
+ * The two forms of those columns: how each is made, named, and converted into.
+ *
+ * @typedef {{ name: (column: typeof COMPRESSED[number]) => string,
+ *   add: (knex: import('knex').Knex, table: import('knex').Knex.CreateTableBuilder, name: string) => import('knex').Knex.ColumnBuilder,
+ *   convert: (value: any) => any }} Form
+ * @type {Record<'text' | 'gzip', Form>}
+ */
+const FORMS = {
+  text: {
+    name: column => column.text,
+    add: (_knex, table, name) => table.text(name, 'longtext'),
+    convert: value => zlib.gunzipSync(value).toString('utf8'),
+  },
+  gzip: {
+    name: column => column.gzip,
+    add: largeBinary,
+    convert: value => zlib.gzipSync(value),
+  },
+};
+
+/**
+ * Stores every compressed column in form `to` instead of `from`.
+ *
+ * @param {import('knex').Knex} knex
+ * @param {Form} from
+ * @param {Form} to
+ */
+async function storeAs(knex, from, to) {
+  for (const column of COMPRESSED) {
+    await replaceColumn(knex, {
+      table: column.table,
+      key: column.key,
+      from: from.name(column),
+      to: to.name(column),
+      add: table => to.add(knex, table, to.name(column)).nullable(),
+      convert: to.convert,
+    });
+  }
+}
+
+/**
  * Snapshots and models are stored as gzip of their JSON: about a tenth of the size, and
  * cheaper to read and write than the text.
  *
  * @param {import('knex').Knex} knex
  */
-exports.up = async function up(knex) {
-  for (const { table, key, text, gzip } of COMPRESSED) {
-    await replaceColumn(knex, {
-      table,
-      key,
-      from: text,
-      to: gzip,
-      add: builder => largeBinary(knex, builder, gzip).nullable(),
-      convert: value => zlib.gzipSync(value),
-    });
-  }
-};
+exports.up = knex => storeAs(knex, FORMS.text, FORMS.gzip);
 
 /**
  * @param {import('knex').Knex} knex
  */
-exports.down = async function down(knex) {
-  for (const { table, key, text, gzip } of COMPRESSED) {
-    await replaceColumn(knex, {
-      table,
-      key,
-      from: gzip,
-      to: text,
-      add: builder => builder.text(text, 'longtext').nullable(),
-      convert: value => zlib.gunzipSync(value).toString('utf8'),
-    });
-  }
-};
+exports.down = knex => storeAs(knex, FORMS.gzip, FORMS.text);
