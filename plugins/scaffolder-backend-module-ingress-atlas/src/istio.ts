@@ -9,6 +9,11 @@ export const ISTIO_OPERATOR = 'install.istio.io/v1alpha1';
 export const ISTIO_NAMESPACE = 'istio-system';
 export const EAST_WEST_LABEL = { istio: 'eastwestgateway' };
 export const EAST_WEST_GATEWAY = 'istio-eastwestgateway';
+/** The network a cluster's (or a gateway's) workloads are on. */
+export const NETWORK_LABEL = 'topology.istio.io/network';
+/** On a remote's istio-system: the primary cluster whose istiod manages it. */
+export const CONTROL_PLANE_CLUSTERS_ANNOTATION =
+  'topology.istio.io/controlPlaneClusters';
 /** The ingress gateway the default profile installs, behind a public LoadBalancer Service. */
 export const DEFAULT_INGRESS_GATEWAY = 'istio-ingressgateway';
 
@@ -84,7 +89,7 @@ export function primaryOperator(
           label: {
             ...EAST_WEST_LABEL,
             app: EAST_WEST_GATEWAY,
-            'topology.istio.io/network': identity.network,
+            [NETWORK_LABEL]: identity.network,
           },
           k8s: {
             env: [
@@ -179,13 +184,21 @@ export function exposeServices(): KubeObject {
   };
 }
 
-/** A member cluster without istiod: its proxies and webhook use the primary's, through the east-west gateway. */
+/**
+ * A member cluster without istiod: its proxies and webhook use the primary's, through the
+ * east-west gateway. The injection path names the member's cluster and network, so that the
+ * primary's injector gives the member's pods their own cluster id and network (Istio's
+ * "primary-remote on different networks" install).
+ */
 export function remoteOperator(
   identity: MeshIdentity & { remotePilotAddress: string },
 ): KubeObject {
   return operator('remote', identity, {
     profile: 'remote',
     values: {
+      istiodRemote: {
+        injectionPath: `/inject/cluster/${identity.clusterName}/net/${identity.network}`,
+      },
       global: {
         meshID: identity.meshId,
         multiCluster: { clusterName: identity.clusterName },
@@ -194,6 +207,27 @@ export function remoteOperator(
       },
     },
   });
+}
+
+/**
+ * The member's istio-system namespace as Istio's remote install wants it: labelled with the
+ * member's network, and annotated with the primary that manages it.
+ */
+export function remoteNamespace(options: {
+  network: string;
+  primaryClusterName: string;
+}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: ISTIO_NAMESPACE,
+      labels: { [NETWORK_LABEL]: options.network },
+      annotations: {
+        [CONTROL_PLANE_CLUSTERS_ANNOTATION]: options.primaryClusterName,
+      },
+    },
+  };
 }
 
 export const REMOTE_SECRET_LABEL = 'istio/multiCluster';

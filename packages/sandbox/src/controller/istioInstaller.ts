@@ -84,7 +84,8 @@ export function istioctlInstallFile(
 
 /**
  * What `istioctl install -f <file>` creates for the IstioOperator in `text`: the
- * `installed-state[-<rev>]` record, istiod of the operator's revision and tag, and each enabled
+ * `installed-state[-<rev>]` record, the reader ServiceAccount (every profile but `empty`),
+ * istiod of the operator's revision and tag (not with the `remote` profile), and each enabled
  * ingress gateway with its Service (the default and demo profiles add `istio-ingressgateway`).
  * Throws as istioctl fails when there is no file to read.
  */
@@ -117,7 +118,23 @@ export function istioctlInstall(
   ];
 
   const components = spec.components ?? {};
-  if (spec.profile !== 'empty' && components.pilot?.enabled !== false) {
+  if (spec.profile !== 'empty') {
+    // Istio's base chart: the account a primary's istiod reads this cluster with.
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: 'istio-reader-service-account',
+        namespace: istioNamespace,
+        labels: { app: 'istio-reader', release: 'istio' },
+      },
+    });
+  }
+  // The remote profile runs no istiod: the cluster's proxies and webhook use a primary's.
+  const pilot =
+    components.pilot?.enabled ??
+    !['empty', 'remote'].includes(spec.profile ?? 'default');
+  if (pilot) {
     const name = revision ? `istiod-${revision}` : 'istiod';
     const labels = {
       app: 'istiod',

@@ -34,6 +34,7 @@ const VALID_IN = new Map<string, string[]>(
       'gateway:remove-lb.dnsRecordLine',
       'gateway:bind-eip.isp',
       'mesh:install-istiod.tag',
+      'mesh:join-remote.tag',
       'gateway:host-network.nodeSelector key',
       'gateway:host-network.nodeSelector value',
       'gateway:front-proxy.nodeSelector key',
@@ -42,6 +43,7 @@ const VALID_IN = new Map<string, string[]>(
     // A registry path, an image in a registry path, a folder in the workspace, a prefixed label key.
     'a/b': [
       'mesh:install-istiod.hub',
+      'mesh:join-remote.hub',
       'mesh:install-istiod.path',
       'mesh:join-remote.path',
       'gateway:front-proxy.image',

@@ -1,5 +1,3 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Clock } from '../clock';
 import type { ConnectedCluster } from '../clusters';
 import { installerOf } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, listObjects, readObject } from '../kube';
@@ -13,6 +11,7 @@ import {
 } from '../istio';
 import { toYaml } from '../manifests';
 import { checkKindsServed } from './applyObjects';
+import { InstallState, waitForInstaller } from './installerJob';
 import {
   ActionOptions,
   Preflight,
@@ -62,23 +61,11 @@ function state(deployment: KubeObject | undefined): string {
   return ready(deployment) ? 'Ready' : 'not Ready';
 }
 
-/**
- * Waits for the installer Job to complete and for istiod (running the requested version) and
- * the east-west gateway to be Ready; fails with what it saw, or with the Job's failure.
- */
-async function waitForControlPlane(
-  ctx: { logger: LoggerService; signal?: AbortSignal },
+/** istiod of the requested version and the east-west gateway, as the cluster shows them. */
+async function controlPlaneState(
   cluster: ConnectedCluster,
-  options: {
-    job: string;
-    istiod: string;
-    tag: string;
-    timeoutSeconds: number;
-    clock: Clock;
-  },
-): Promise<void> {
-  const { clock } = options;
-  const deadline = clock.now() + options.timeoutSeconds * 1000;
+  options: { istiod: string; tag: string },
+): Promise<InstallState> {
   const deployment = (name: string) =>
     readObject(cluster, {
       apiVersion: 'apps/v1',
@@ -86,53 +73,23 @@ async function waitForControlPlane(
       namespace: ISTIO_NAMESPACE,
       name,
     });
-  for (;;) {
-    const [job, istiod, eastWest] = await Promise.all([
-      readObject(cluster, {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        namespace: ISTIO_NAMESPACE,
-        name: options.job,
-      }),
-      deployment(options.istiod),
-      deployment(EAST_WEST_GATEWAY),
-    ]);
-    const failed = (job?.status?.conditions ?? []).find(
-      (c: { type: string; status: string }) =>
-        c.type === 'Failed' && c.status === 'True',
-    );
-    if (failed) {
-      throw new Error(
-        `The installer Job ${ISTIO_NAMESPACE}/${options.job} failed (${
-          failed.message ?? failed.reason ?? 'no reason given'
-        }); kubectl logs -n ${ISTIO_NAMESPACE} job/${options.job} says why`,
-      );
-    }
-    const images: string[] = (
-      istiod?.spec?.template?.spec?.containers ?? []
-    ).map((c: { image: string }) => c.image);
-    const version = images.some(image => image.endsWith(`:${options.tag}`));
-    const done = (job?.status?.succeeded ?? 0) > 0;
-    if (done && version && ready(istiod) && ready(eastWest)) {
-      ctx.logger.info(
-        `${options.istiod} runs ${options.tag} and is Ready, and so is ${EAST_WEST_GATEWAY}`,
-        { cluster: cluster.name },
-      );
-      return;
-    }
-    if (clock.now() >= deadline) {
-      throw new Error(
-        `The control plane was not Ready ${
-          options.timeoutSeconds
-        }s after the installer started: Job ${options.job} ${
-          done ? 'completed' : 'not completed'
-        }, Deployment ${options.istiod} ${
+  const [istiod, eastWest] = await Promise.all([
+    deployment(options.istiod),
+    deployment(EAST_WEST_GATEWAY),
+  ]);
+  const images: string[] = (istiod?.spec?.template?.spec?.containers ?? []).map(
+    (c: { image: string }) => c.image,
+  );
+  const version = images.some(image => image.endsWith(`:${options.tag}`));
+  const done = version && ready(istiod) && ready(eastWest);
+  return {
+    done,
+    seen: done
+      ? `${options.istiod} runs ${options.tag} and is Ready, and so is ${EAST_WEST_GATEWAY}`
+      : `Deployment ${options.istiod} ${
           istiod ? `${state(istiod)} with ${images.join(', ')}` : 'missing'
         }, ${EAST_WEST_GATEWAY} ${state(eastWest)}`,
-      );
-    }
-    await clock.sleep(2000, ctx.signal);
-  }
+  };
 }
 
 /**
@@ -428,16 +385,20 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           { name: 'install', objects: installer },
           {
             waitFor: `Job ${ISTIO_NAMESPACE}/${job} (istioctl install ${ctx.input.tag}) and for istiod to be Ready before applying the Gateway and VirtualService`,
-            wait: () =>
-              waitForControlPlane(ctx, cluster, {
+            wait: async () => {
+              await waitForInstaller(ctx, cluster, {
                 job,
-                istiod: identity.revision
-                  ? `istiod-${identity.revision}`
-                  : 'istiod',
-                tag: ctx.input.tag!,
                 timeoutSeconds: ctx.input.timeoutSeconds,
                 clock,
-              }),
+                installed: () =>
+                  controlPlaneState(cluster, {
+                    istiod: identity.revision
+                      ? `istiod-${identity.revision}`
+                      : 'istiod',
+                    tag: ctx.input.tag!,
+                  }),
+              });
+            },
           },
           // The Gateway kinds and istiod's Service exist once istioctl has run.
           { name: 'routing', objects: routing },

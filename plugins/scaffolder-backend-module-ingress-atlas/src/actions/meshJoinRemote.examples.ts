@@ -43,4 +43,24 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Install the remote profile of the primary's Istio release on the member (a Job runs istioctl), then join it",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'join',
+          action: 'ingress-atlas:mesh:join-remote',
+          name: 'Install and join the remote cluster',
+          input: {
+            cluster: 'tke-saas-remote',
+            primaryCluster: 'tke-saas-primary',
+            meshId: 'saas-mesh',
+            network: 'net-remote',
+            apply: true,
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -185,6 +185,112 @@ describe('ingress-atlas:mesh:join-remote', () => {
     expect(again.recorded.outputs.changed).toBe(false);
   });
 
+  it("installs the remote profile of the primary's release on a member without Istio, then joins it", async () => {
+    // A member where Istio never ran: no istio-system, no reader account.
+    const { store } = world.cluster('tke-saas-remote');
+    store.delete(store.type('', 'namespaces')!, '', 'istio-system');
+    const action = createMeshJoinRemoteAction(world.options);
+
+    // Without apply, nothing on the member could give the primary a reader token.
+    await expect(
+      action.handler(
+        actionContext(input, { workspacePath: workspace.path }).ctx,
+      ),
+    ).rejects.toThrow(
+      /tke-saas-remote has no ServiceAccount istio-system\/istio-reader-service-account; install the remote profile there first \(it creates the account\), or run with apply/,
+    );
+
+    const revision = store.revision;
+    const dry = actionContext(
+      { ...input, apply: true },
+      { dryRun: true, workspacePath: workspace.path },
+    );
+    await action.handler(dry.ctx);
+    expect(store.revision).toBe(revision);
+    expect(dry.recorded.outputs.installed).toBe(false);
+    expect(dry.recorded.outputs.diff).toContain('+++ Namespace istio-system');
+    expect(dry.recorded.outputs.diff).toContain(
+      '+++ Job istio-system/istio-install-default-',
+    );
+
+    const run = actionContext(
+      { ...input, apply: true },
+      { workspacePath: workspace.path },
+    );
+    await action.handler(run.ctx);
+    expect(run.recorded.outputs).toMatchObject({
+      installed: true,
+      changed: true,
+    });
+    // Istio's remote install: the namespace carries the member's network and names the
+    // primary; istioctl of the primary's release (its istiod runs pilot:1.18.5) installs the
+    // remote profile, whose injection path names the member's cluster and network.
+    const namespace = world.object(
+      'tke-saas-remote',
+      '',
+      'namespaces',
+      '',
+      'istio-system',
+    )!;
+    expect(namespace.metadata.labels).toMatchObject({
+      'topology.istio.io/network': 'net-remote',
+    });
+    expect(namespace.metadata.annotations).toMatchObject({
+      'topology.istio.io/controlPlaneClusters': 'cls-saas0001',
+    });
+    const job = store
+      .list(store.type('batch', 'jobs')!, 'istio-system')
+      .find(j => j.metadata.name.startsWith('istio-install-default-'))!;
+    expect(job.spec.template.spec.containers[0].image).toBe(
+      'docker.io/istio/istioctl:1.18.5',
+    );
+    expect(job.status.succeeded).toBe(1);
+    const operator = parse(
+      world.object(
+        'tke-saas-remote',
+        '',
+        'configmaps',
+        'istio-system',
+        job.metadata.name,
+      )!.data['istio-operator.yaml'],
+    );
+    expect(operator.spec).toMatchObject({
+      profile: 'remote',
+      values: {
+        istiodRemote: {
+          injectionPath: '/inject/cluster/cls-saas0002/net/net-remote',
+        },
+        global: { remotePilotAddress: '10.20.0.50' },
+      },
+    });
+    // The remote profile runs no istiod of its own.
+    expect(
+      store
+        .list(store.type('apps', 'deployments')!, 'istio-system')
+        .map(d => d.metadata.name),
+    ).not.toContain('istiod');
+    expect(run.recorded.logs.join('\n')).toContain(
+      'The remote profile 1.18.5 is installed on tke-saas-remote',
+    );
+    // The primary reads the member with the token the member issued to the new account.
+    const issued = world.object(
+      'tke-saas-remote',
+      '',
+      'secrets',
+      'istio-system',
+      'istio-reader-service-account-istio-remote-secret-token',
+    )!;
+    const kubeconfig = parse(decode(remoteSecret()!.data['cls-saas0002']));
+    expect(kubeconfig.users[0].user.token).toBe(decode(issued.data.token));
+
+    const again = actionContext(
+      { ...input, apply: true },
+      { workspacePath: workspace.path },
+    );
+    await action.handler(again.ctx);
+    expect(again.recorded.outputs.changed).toBe(false);
+  });
+
   it('refuses to join a cluster to itself', async () => {
     const action = createMeshJoinRemoteAction(world.options);
     await expect(

@@ -2,15 +2,25 @@ import { isIP } from 'node:net';
 import { validateClusterUrl } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { ConnectedCluster } from '../clusters';
 import { KubeObject, listObjects, readObject, sleep } from '../kube';
-import { ISTIO_NAMESPACE, remoteOperator, remoteSecret } from '../istio';
+import {
+  ISTIO_NAMESPACE,
+  installerObjects,
+  remoteNamespace,
+  remoteOperator,
+  remoteSecret,
+} from '../istio';
 import { toYaml } from '../manifests';
 import { checkKindsServed } from './applyObjects';
 import {
   ActionOptions,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
   Preflight,
   changeOutputs,
   clusterInput,
+  timeoutInput,
 } from './common';
+import { waitForInstaller } from './installerJob';
 import { createAtlasAction } from './runner';
 import { checkedString, flagInput, optionalInput } from './inputs';
 import { examples } from './meshJoinRemote.examples';
@@ -117,6 +127,40 @@ async function checkPilotAddress(
   return pilot;
 }
 
+/**
+ * The registry and version of the primary's istiod (`<hub>/pilot:<tag>`): a remote installs the
+ * same release as the control plane that serves it.
+ */
+async function primaryRelease(
+  primary: ConnectedCluster,
+  revision: string | undefined,
+): Promise<{ hub: string; tag: string } | undefined> {
+  const istiod = await readObject(primary, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: ISTIO_NAMESPACE,
+    name: revision ? `istiod-${revision}` : 'istiod',
+  });
+  const images: string[] = (istiod?.spec?.template?.spec?.containers ?? []).map(
+    (c: { image?: string }) => c.image ?? '',
+  );
+  for (const image of images) {
+    const match = /^(.+)\/pilot:([^@/]+)$/.exec(image);
+    if (match) return { hub: match[1], tag: match[2] };
+  }
+  return undefined;
+}
+
+/** Whether the member has the reader account the remote profile creates. */
+async function readerAccount(member: ConnectedCluster) {
+  return readObject(member, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    namespace: ISTIO_NAMESPACE,
+    name: READER_ACCOUNT,
+  });
+}
+
 /** The member's API server as the primary's istiod reaches it. */
 function memberServer(
   member: ConnectedCluster,
@@ -133,8 +177,9 @@ function memberServer(
 }
 
 /**
- * Joins a member cluster to a primary's mesh: a remote-profile IstioOperator for the member,
- * and the remote secret that lets the primary's istiod read the member.
+ * Joins a member cluster to a primary's mesh: a remote-profile IstioOperator for the member
+ * (installed by istioctl in a Job when asked), and the remote secret that lets the primary's
+ * istiod read the member.
  *
  * @public
  */
@@ -142,7 +187,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:mesh:join-remote',
     description:
-      "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator into the workspace and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown). On a member where the istio-reader account has no token Secret (Kubernetes 1.24 and later create none), creates one and waits for the member to issue its token.",
+      "Joins a member cluster to a primary's mesh: writes its remote-profile IstioOperator and istio-system namespace into the workspace (with apply, a Job on the member runs istioctl install of the primary's release and the step waits for it), and creates the remote secret istio-remote-secret-<cluster> in the primary (its content is never shown). On a member where the istio-reader account has no token Secret (Kubernetes 1.24 and later create none), creates one and waits for the member to issue its token.",
     examples,
     schema: {
       input: {
@@ -182,9 +227,18 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
           'Folder in the workspace for the files. Default: istio/<cluster>',
         ),
         apply: flagInput(
-          'Also apply the IstioOperator to the member. Default: false',
+          "Also install the remote profile on the member: its istio-system namespace (network label, the primary named), then a Job running istioctl install of the primary's release with the IstioOperator; the step waits until the Job completed and the reader account exists. Default: false (files only)",
           false,
         ),
+        tag: optionalInput(
+          'tag',
+          "With apply: the Istio version the installer runs. Default: the version of the primary's istiod",
+        ),
+        hub: optionalInput(
+          'hub',
+          "With apply: the image registry. Default: that of the primary's istiod",
+        ),
+        timeoutSeconds: z => timeoutInput(z, 600),
       },
       output: {
         files: z =>
@@ -195,13 +249,18 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
           z.string({ description: 'The remote secret in the primary' }),
         remotePilotAddress: z =>
           z.string({ description: 'Where the member reaches istiod' }),
+        installed: z =>
+          z.boolean({
+            description:
+              'Whether istioctl installed the remote profile on the member (false when apply is off or on a dry run)',
+          }),
         ...changeOutputs,
       },
     },
     clusterFields: ['primaryCluster'],
     intent: input =>
       `join cluster ${input.cluster} to the mesh of ${input.primaryCluster}`,
-    async plan(ctx, { cluster: member, preflight }) {
+    async plan(ctx, { cluster: member, preflight, clock }) {
       const { cluster: memberName, primaryCluster, apply } = ctx.input;
       const primary = await options.clusters.connect(primaryCluster, {
         fieldManager: member.fieldManager,
@@ -219,17 +278,11 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         ctx.input.remotePilotAddress,
       );
       const reader = await readerCredentials(member);
-      if (!reader) {
-        const account = await readObject(member, {
-          apiVersion: 'v1',
-          kind: 'ServiceAccount',
-          namespace: ISTIO_NAMESPACE,
-          name: READER_ACCOUNT,
-        });
+      if (!reader && !apply) {
         preflight.check(
-          Boolean(account),
+          Boolean(await readerAccount(member)),
           `ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT} found on ${memberName}, without a token Secret (Kubernetes 1.24 and later create none): one is created for it`,
-          `${memberName} has no ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account)`,
+          `${memberName} has no ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT}; install the remote profile there first (it creates the account), or run with apply`,
         );
       }
       const operator = remoteOperator({
@@ -238,6 +291,10 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         clusterName,
         revision: ctx.input.revision,
         remotePilotAddress: pilot ?? '',
+      });
+      const namespace = remoteNamespace({
+        network: ctx.input.network,
+        primaryClusterName: primary.cloudClusterId ?? primaryCluster,
       });
       const secretWith = (credentials?: { token: string; caData?: string }) =>
         remoteSecret({
@@ -249,30 +306,85 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         });
       const secret = secretWith(reader);
       await checkKindsServed(primary, [secret], preflight);
+      const release = apply
+        ? {
+            ...(await primaryRelease(primary, ctx.input.revision)),
+            ...(ctx.input.tag && { tag: ctx.input.tag }),
+            ...(ctx.input.hub && { hub: ctx.input.hub }),
+          }
+        : undefined;
       if (apply || !reader) {
-        // Creating the token Secret writes to the member too.
+        // Installing, and creating the token Secret, write to the member too.
         preflight.check(
           member.hasCredentials,
           `cluster ${memberName} has credentials`,
           `cluster ${memberName} has no credentials in ingressAtlas.clusters; ${
-            reader
+            reader || apply
               ? 'leave apply off and merge the pull request instead'
               : `create a kubernetes.io/service-account-token Secret for ${ISTIO_NAMESPACE}/${READER_ACCOUNT} there first`
           }`,
         );
-        if (apply) {
-          await checkKindsServed(member, [operator], preflight);
-        }
+      }
+      if (release) {
+        preflight.check(
+          Boolean(release.tag),
+          `the installer runs istioctl ${release.tag}, the primary's release`,
+          `no Istio version for the installer: ${primaryCluster} runs no istiod${
+            ctx.input.revision ? `-${ctx.input.revision}` : ''
+          } with a pilot image; give tag`,
+        );
       }
       preflight.done();
 
       ctx.output('secretName', secret.metadata!.name!);
       ctx.output('remotePilotAddress', pilot!);
+      ctx.output('installed', Boolean(apply) && !ctx.isDryRun);
       const dir = ctx.input.path ?? `istio/${memberName}`;
+      const installer = release
+        ? installerObjects({
+            operator,
+            tag: release.tag!,
+            hub: release.hub,
+            labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+          })
+        : [];
+      const job = installer.find(o => o.kind === 'Job')?.metadata?.name;
       return {
         key: ['mesh.join-remote', primaryCluster, memberName],
-        files: [{ path: `${dir}/remote.yaml`, content: toYaml([operator]) }],
+        files: [
+          { path: `${dir}/namespace.yaml`, content: toYaml([namespace]) },
+          { path: `${dir}/remote.yaml`, content: toYaml([operator]) },
+        ],
         steps: [
+          ...(job
+            ? [
+                { name: 'install', objects: [namespace, ...installer] },
+                {
+                  waitFor: `Job ${ISTIO_NAMESPACE}/${job} (istioctl install ${
+                    release!.tag
+                  }, remote profile) on ${memberName}`,
+                  wait: async () => {
+                    await waitForInstaller(ctx, member, {
+                      job,
+                      timeoutSeconds: ctx.input.timeoutSeconds,
+                      clock,
+                      installed: async () =>
+                        (await readerAccount(member))
+                          ? {
+                              done: true,
+                              seen: `The remote profile ${
+                                release!.tag
+                              } is installed on ${memberName}: ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT} exists`,
+                            }
+                          : {
+                              done: false,
+                              seen: `ServiceAccount ${ISTIO_NAMESPACE}/${READER_ACCOUNT} missing`,
+                            },
+                    });
+                  },
+                },
+              ]
+            : []),
           ...(reader
             ? []
             : [
@@ -299,7 +411,6 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
                   secretWith(await issuedReaderCredentials(member, ctx.signal)),
                 ],
           },
-          ...(apply ? [{ name: 'remote-operator', objects: [operator] }] : []),
         ],
         inPlace: `${memberName} already joins the mesh of ${primaryCluster}`,
       };

@@ -152,6 +152,34 @@ async function carryOutStep(
 }
 
 /**
+ * Marks what later steps create in a namespace an earlier step creates: planned up front, a
+ * dry run cannot ask the server about those (it stores no namespace), and a real run has
+ * created the namespace by the time they come.
+ */
+function markNewNamespaces(
+  steps: Array<{ cluster?: string; plans: ObjectPlan[] }>,
+): void {
+  const created = new Set<string>();
+  for (const { cluster, plans } of steps) {
+    for (const plan of plans) {
+      const namespace = plan.desired.metadata?.namespace;
+      if (
+        plan.action === 'create' &&
+        namespace &&
+        created.has(`${cluster}/${namespace}`)
+      ) {
+        plan.inNewNamespace ??= namespace;
+      }
+    }
+    for (const plan of plans) {
+      if (plan.action === 'create' && plan.desired.kind === 'Namespace') {
+        created.add(`${cluster}/${plan.desired.metadata!.name}`);
+      }
+    }
+  }
+}
+
+/**
  * Carries a change out step by step: the workspace files first, then the diff and backup of
  * every step (outputs `diff` and `backup`), then each step in order; `changed` says whether
  * anything needed to change when the task first got here.
@@ -167,6 +195,12 @@ export async function carryOutSteps(
     change.steps.map(step =>
       isWait(step) ? [] : planStep(step, clusterOf(step)),
     ),
+  );
+  markNewNamespaces(
+    change.steps.map((step, i) => ({
+      cluster: isWait(step) ? undefined : (step.cluster ?? cluster)?.name,
+      plans: plans[i],
+    })),
   );
   const files = change.files
     ? await writeWorkspaceFiles(ctx.workspacePath, change.files, ctx.logger)
