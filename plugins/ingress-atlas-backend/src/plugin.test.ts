@@ -202,6 +202,19 @@ describe('ingress-atlas backend on the sandbox', () => {
     );
   });
 
+  it("tells the ports, protocols and TLS along the blog's topology", async () => {
+    const exposure = await get('/api/ingress-atlas/entities/component/default/blog/exposure');
+    const [path0] = exposure.body.paths;
+    const { body } = await get('/api/ingress-atlas/topology?cluster=tke-blog');
+    const ports = (type: string, source: string, target: string) =>
+      body.edges.find((e: any) => e.type === type && e.source === source && e.target === target)?.ports;
+    const https = { port: 443, protocol: 'HTTPS', tls: 'SIMPLE' };
+    expect(ports('forwards-to', path0.entry, path0.gateway)).toContainEqual(https);
+    expect(ports('serves', path0.gateway, path0.route)).toEqual(
+      expect.arrayContaining([https, { port: 80, protocol: 'HTTP', tls: 'NONE' }]),
+    );
+  });
+
   it('reports idle cloud resources with their monthly waste', async () => {
     const { body } = await get('/api/ingress-atlas/findings');
     const idle = body.findings.filter((f: any) => /^IDLE_/.test(f.code));

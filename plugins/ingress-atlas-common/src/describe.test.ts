@@ -1,5 +1,6 @@
 import {
   describeCluster,
+  describeEdgePort,
   describeEntry,
   describeGateway,
   describeMonthlyCost,
@@ -220,6 +221,25 @@ describe('describeTls', () => {
     ],
   ])('describes %s', (_, given, expected) => {
     expect(describeTls(given)).toBe(expected);
+  });
+});
+
+describe('describeEdgePort', () => {
+  it.each<[string, Parameters<typeof describeEdgePort>[0], string]>([
+    [
+      'a TLS listener',
+      { port: 443, protocol: 'HTTPS', tls: 'SIMPLE' },
+      'HTTPS 443, TLS SIMPLE',
+    ],
+    [
+      'plain HTTP',
+      { port: 80, protocol: 'http', tls: 'NONE' },
+      'HTTP 80, no TLS',
+    ],
+    ['a port of unknown TLS', { port: 9000, protocol: 'TCP' }, 'TCP 9000'],
+    ['a bare port', { port: 8080 }, 'port 8080'],
+  ])('describes %s', (_, given, expected) => {
+    expect(describeEdgePort(given)).toBe(expected);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   TlsInfo,
   WorkloadRef,
 } from './model';
+import type { TopologyEdgePort } from './graph';
 
 /**
  * How an entry type is named to a person.
@@ -228,6 +229,22 @@ export function describeTls(tls: TlsInfo): string {
   const expiry = describeExpiry(tls);
   if (expiry) parts.push(expiry);
   return parts.join(', ');
+}
+
+/**
+ * A port along a topology edge, its protocol first, then its TLS when known:
+ * `HTTPS 443, TLS SIMPLE`, `HTTP 80, no TLS`, `TCP 9000`, `port 8080`.
+ *
+ * @public
+ */
+export function describeEdgePort(port: TopologyEdgePort): string {
+  const head = port.protocol
+    ? `${port.protocol.toUpperCase()} ${port.port}`
+    : `port ${port.port}`;
+  if (port.tls === undefined) return head;
+  return `${head}, ${
+    port.tls === PLAINTEXT_TLS_MODE ? 'no TLS' : `TLS ${port.tls}`
+  }`;
 }
 
 /**

@@ -207,6 +207,63 @@ describe('buildTopology', () => {
     expect(ids).not.toContain('service:a/shop/shop');
   });
 
+  it('tells the port, protocol and TLS of traffic from entries through gateways to Services', () => {
+    const source = { kind: 'Gateway', name: 'ingress' };
+    const { edges } = buildTopology({
+      ...model,
+      gateways: [
+        {
+          ...model.gateways[0],
+          listeners: [
+            { port: 80, protocol: 'HTTP', hosts: ['*'], source },
+            {
+              port: 443,
+              protocol: 'HTTPS',
+              hosts: ['blog/blog.example.com'],
+              tls: { mode: 'SIMPLE', certificateSource: 'secret' },
+              source,
+            },
+          ],
+        },
+      ],
+      entries: [
+        {
+          ...model.entries[0],
+          ports: [
+            { port: 80, protocol: 'TCP' },
+            { port: 443, protocol: 'TCP' },
+            { port: 15021, protocol: 'TCP' },
+          ],
+        },
+      ],
+      routes: model.routes.map(route => ({
+        ...route,
+        kind: 'HTTPRoute' as const,
+        destinations: route.destinations.map(d => ({ ...d, port: 8080 })),
+      })),
+    });
+    const ports = (id: string) => edges.find(e => e.id === id)?.ports;
+
+    expect(ports('forwards-to:en:a->gw:a')).toEqual([
+      { port: 80, protocol: 'HTTP', tls: 'NONE' },
+      { port: 443, protocol: 'HTTPS', tls: 'SIMPLE' },
+      { port: 15021, protocol: 'TCP' },
+    ]);
+    // Each route through the listeners its hosts fall under.
+    expect(ports('serves:gw:a->rt:blog')).toEqual([
+      { port: 80, protocol: 'HTTP', tls: 'NONE' },
+      { port: 443, protocol: 'HTTPS', tls: 'SIMPLE' },
+    ]);
+    expect(ports('serves:gw:a->rt:shop')).toEqual([
+      { port: 80, protocol: 'HTTP', tls: 'NONE' },
+    ]);
+    expect(ports('routes-to:rt:blog->service:a/blog/blog')).toEqual([
+      { port: 8080, protocol: 'HTTP' },
+    ]);
+    // Control links carry no traffic.
+    expect(ports('controls:cp:a->gw:a')).toBeUndefined();
+  });
+
   it('keeps one cluster', () => {
     const { nodes, edges } = buildTopology(model, { cluster: 'b' });
     expect(nodes.map(n => n.id).sort()).toEqual(['cluster:b', 'cp:b']);

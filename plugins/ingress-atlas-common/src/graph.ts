@@ -1,4 +1,13 @@
-import type { AtlasModel, ExposurePath, Severity } from './model';
+import { bareHost, hostsOverlap } from './hosts';
+import {
+  AtlasModel,
+  ExposurePath,
+  Gateway,
+  GatewayListener,
+  PLAINTEXT_TLS_MODE,
+  RouteKind,
+  Severity,
+} from './model';
 
 /** @public */
 export type TopologyNodeType =
@@ -35,12 +44,30 @@ export type TopologyEdgeType =
   | 'routes-to'
   | 'selects';
 
+/**
+ * A port traffic takes along an edge, as far as the model knows it.
+ *
+ * @public
+ */
+export interface TopologyEdgePort {
+  port: number;
+  /** As the listener, port or route declares it: `HTTP`, `HTTPS`, `TLS`, `TCP`, `GRPC`... */
+  protocol?: string;
+  /** The TLS mode traffic is served with (`SIMPLE`, `PASSTHROUGH`...), `NONE` for plain HTTP. */
+  tls?: string;
+}
+
 /** @public */
 export interface TopologyEdge {
   id: string;
   source: string;
   target: string;
   type: TopologyEdgeType;
+  /**
+   * For entries to gateways, gateways to routes, routes to Services and proxies to upstreams:
+   * the ports traffic takes, with their protocol and TLS where known.
+   */
+  ports?: TopologyEdgePort[];
 }
 
 /** @public */
@@ -126,9 +153,32 @@ class TopologyBuilder {
     return id;
   }
 
-  addEdge(source: string, target: string, type: TopologyEdgeType) {
+  /** Adds an edge once; the ports of each addition join those already known. */
+  addEdge(
+    source: string,
+    target: string,
+    type: TopologyEdgeType,
+    ports: TopologyEdgePort[] = [],
+  ) {
     const id = `${type}:${source}->${target}`;
-    if (!this.edges.has(id)) this.edges.set(id, { id, source, target, type });
+    let edge = this.edges.get(id);
+    if (!edge) {
+      edge = { id, source, target, type };
+      this.edges.set(id, edge);
+    }
+    for (const port of ports) {
+      const known = (edge.ports ??= []);
+      if (
+        !known.some(
+          p =>
+            p.port === port.port &&
+            p.protocol === port.protocol &&
+            p.tls === port.tls,
+        )
+      ) {
+        known.push(port);
+      }
+    }
   }
 
   /** Each node takes the severity of the worst finding about it. */
@@ -227,9 +277,10 @@ export function buildTopology(
   const graph = new TopologyBuilder();
   const shown = selection(model, filter);
   addClustersAndControlPlanes(graph, model, filter, shown);
+  const gateways = new Map(model.gateways.map(g => [g.id, g]));
   addGateways(graph, shown.gateways);
-  addEntries(graph, shown.entries);
-  addRoutes(graph, shown.routes, filter);
+  addEntries(graph, shown.entries, gateways);
+  addRoutes(graph, shown.routes, gateways, filter);
   addPaths(graph, shown.paths);
   graph.markFindings(model.findings);
   return graph.topology();
@@ -292,12 +343,54 @@ function addGateways(graph: TopologyBuilder, gateways: AtlasModel['gateways']) {
   for (const gw of gateways) {
     for (const upstream of gw.upstreams ?? []) {
       if (upstream.gateway && graph.has(upstream.gateway))
-        graph.addEdge(gw.id, upstream.gateway, 'proxies-to');
+        graph.addEdge(
+          gw.id,
+          upstream.gateway,
+          'proxies-to',
+          upstream.port ? [{ port: upstream.port }] : [],
+        );
     }
   }
 }
 
-function addEntries(graph: TopologyBuilder, entries: AtlasModel['entries']) {
+/** A listener's port; a listener without TLS that speaks HTTP is plain HTTP. */
+function listenerPort(listener: GatewayListener): TopologyEdgePort {
+  const tls =
+    listener.tls?.mode ??
+    (/^http$/i.test(listener.protocol) ? PLAINTEXT_TLS_MODE : undefined);
+  return { port: listener.port, protocol: listener.protocol, tls };
+}
+
+/**
+ * The ports an entry forwards to its gateway: each of the entry's ports as the gateway's
+ * listeners on it serve it, or all the listeners when the entry does not say its ports.
+ */
+function entryPorts(
+  entry: AtlasModel['entries'][number],
+  gateway?: Gateway,
+): TopologyEdgePort[] {
+  const listeners = gateway?.listeners ?? [];
+  if (entry.ports.length === 0) return listeners.map(listenerPort);
+  return entry.ports.flatMap(({ port, protocol }) => {
+    const served = listeners.filter(l => l.port === port);
+    return served.length > 0 ? served.map(listenerPort) : [{ port, protocol }];
+  });
+}
+
+/** The protocol a route of a kind carries; a VirtualService may carry several. */
+const ROUTE_PROTOCOLS: Partial<Record<RouteKind, string>> = {
+  HTTPRoute: 'HTTP',
+  GRPCRoute: 'GRPC',
+  TLSRoute: 'TLS',
+  TCPRoute: 'TCP',
+  Ingress: 'HTTP',
+};
+
+function addEntries(
+  graph: TopologyBuilder,
+  entries: AtlasModel['entries'],
+  gateways: Map<string, Gateway>,
+) {
   for (const entry of entries) {
     graph.addNode({
       id: entry.id,
@@ -309,27 +402,56 @@ function addEntries(graph: TopologyBuilder, entries: AtlasModel['entries']) {
       detail: entry.network,
     });
     if (entry.gateway && graph.has(entry.gateway))
-      graph.addEdge(entry.id, entry.gateway, 'forwards-to');
+      graph.addEdge(
+        entry.id,
+        entry.gateway,
+        'forwards-to',
+        entryPorts(entry, gateways.get(entry.gateway)),
+      );
     else if (entry.service && !entry.gateway)
-      graph.addEdge(entry.id, graph.addService(entry.service), 'forwards-to');
+      graph.addEdge(
+        entry.id,
+        graph.addService(entry.service),
+        'forwards-to',
+        entryPorts(entry),
+      );
   }
 }
 
 function addRoutes(
   graph: TopologyBuilder,
   routes: AtlasModel['routes'],
+  gateways: Map<string, Gateway>,
   filter: TopologyFilter,
 ) {
   for (const route of routes) {
     graph.addObjectNode(route.id, 'route', route);
-    for (const gw of route.gateways)
-      if (graph.has(gw)) graph.addEdge(gw, route.id, 'serves');
+    for (const gw of route.gateways) {
+      if (!graph.has(gw)) continue;
+      // The listeners whose hosts the route's hosts fall under.
+      const listeners = (gateways.get(gw)?.listeners ?? []).filter(
+        l =>
+          route.hosts.length === 0 ||
+          l.hosts.length === 0 ||
+          l.hosts.some(h =>
+            route.hosts.some(r => hostsOverlap(bareHost(h), r)),
+          ),
+      );
+      graph.addEdge(gw, route.id, 'serves', listeners.map(listenerPort));
+    }
     for (const dest of route.destinations) {
       if (
         dest.service &&
         (!filter.namespace || dest.service.namespace === filter.namespace)
       ) {
-        graph.addEdge(route.id, graph.addService(dest.service), 'routes-to');
+        graph.addEdge(
+          route.id,
+          graph.addService(dest.service),
+          'routes-to',
+          dest.port
+            ? [{ port: dest.port, protocol: ROUTE_PROTOCOLS[route.kind] }]
+            : [],
+        );
       }
     }
   }

@@ -1,9 +1,12 @@
 import { memo, SVGProps, useMemo } from 'react';
-import { getBezierPath, Position, ViewportPortal } from '@xyflow/react';
+import { ViewportPortal } from '@xyflow/react';
 import { GraphColours } from './colours';
+import { EdgeCurve } from './edges';
 import {
+  Box,
   BOX_PADDING,
   ClusterBox,
+  NamespaceBox,
   NODE_HEIGHT,
   NODE_WIDTH,
   Positions,
@@ -11,8 +14,11 @@ import {
 import { CROSS_CLUSTER_EDGES, Graph, GraphNodeType } from './types';
 
 const DASHES = '6 4';
-const ARROW_LENGTH = 8;
-const ARROW_HALF_WIDTH = 4;
+
+const outline = (boxes: Box[]) =>
+  boxes
+    .map(b => `M${b.x} ${b.y}h${b.width}v${b.height}h${-b.width}Z`)
+    .join(' ');
 
 /** Edge path styles, indexed by (touches the selection ? 2 : 0) + (crosses clusters ? 1 : 0). */
 const EDGE_STYLES: Array<{
@@ -44,9 +50,14 @@ const EDGE_STYLES: Array<{
 export interface GraphLayerProps {
   graph: Graph;
   positions: Positions;
+  curves: Map<string, EdgeCurve>;
   /** A box around each cluster's nodes, with its name. */
   clusters: ClusterBox[];
+  /** A box around each namespace's nodes, inside its cluster's, with its name. */
+  namespaces: NamespaceBox[];
   selectedId?: string;
+  /** The edge under the pointer, drawn as those of the selection are. */
+  hoveredEdgeId?: string;
   colours: GraphColours;
   /** Draws the nodes too, as boxes in their type's colour, while they are too small to read. */
   nodeBoxes: boolean;
@@ -62,36 +73,14 @@ export const GraphLayer = memo(
   ({
     graph,
     positions,
+    curves,
     clusters,
+    namespaces,
     selectedId,
+    hoveredEdgeId,
     colours,
     nodeBoxes,
   }: GraphLayerProps) => {
-    const curves = useMemo(() => {
-      const curve = new Map<string, { path: string; arrow: string }>();
-      for (const edge of graph.edges) {
-        const source = positions.get(edge.source);
-        const target = positions.get(edge.target);
-        if (!source || !target || edge.source === edge.target) continue;
-        const [path] = getBezierPath({
-          sourceX: source.x + NODE_WIDTH,
-          sourceY: source.y + NODE_HEIGHT / 2,
-          sourcePosition: Position.Right,
-          targetX: target.x,
-          targetY: target.y + NODE_HEIGHT / 2,
-          targetPosition: Position.Left,
-        });
-        // An arrowhead where the edge enters its target: links read from source to target.
-        const tipX = target.x;
-        const tipY = target.y + NODE_HEIGHT / 2;
-        const arrow = `M${tipX - ARROW_LENGTH} ${
-          tipY - ARROW_HALF_WIDTH
-        }L${tipX} ${tipY}L${tipX - ARROW_LENGTH} ${tipY + ARROW_HALF_WIDTH}Z`;
-        curve.set(edge.id, { path, arrow });
-      }
-      return curve;
-    }, [graph.edges, positions]);
-
     const edgePaths = useMemo(() => {
       const paths = EDGE_STYLES.map((): string[] => []);
       const arrows = EDGE_STYLES.map((): string[] => []);
@@ -99,7 +88,9 @@ export const GraphLayer = memo(
         const drawn = curves.get(edge.id);
         if (!drawn) continue;
         const touchesSelection =
-          edge.source === selectedId || edge.target === selectedId;
+          edge.source === selectedId ||
+          edge.target === selectedId ||
+          edge.id === hoveredEdgeId;
         const cross = CROSS_CLUSTER_EDGES.has(edge.type);
         const style = (touchesSelection ? 2 : 0) + (cross ? 1 : 0);
         paths[style].push(drawn.path);
@@ -109,7 +100,7 @@ export const GraphLayer = memo(
         path: p.join(' '),
         arrows: arrows[i].join(' '),
       }));
-    }, [graph.edges, curves, selectedId]);
+    }, [graph.edges, curves, selectedId, hoveredEdgeId]);
 
     const boxes = useMemo(() => {
       if (!nodeBoxes) return undefined;
@@ -152,9 +143,7 @@ export const GraphLayer = memo(
           {/* Clusters first, behind everything: a box and its name, at every zoom. */}
           <path
             data-testid="topology-clusters"
-            d={clusters
-              .map(c => `M${c.x} ${c.y}h${c.width}v${c.height}h${-c.width}Z`)
-              .join(' ')}
+            d={outline(clusters)}
             fill={colours.nodeType.cluster}
             fillOpacity={0.04}
             stroke={colours.nodeType.cluster}
@@ -174,6 +163,32 @@ export const GraphLayer = memo(
               {c.cluster}
             </text>
           ))}
+          {/* Namespaces inside them, dashed, each named at its top left. */}
+          <path
+            data-testid="topology-namespaces"
+            d={outline(namespaces)}
+            fill={colours.subtleText}
+            fillOpacity={0.04}
+            stroke={colours.subtleText}
+            strokeOpacity={0.6}
+            strokeDasharray={DASHES}
+            vectorEffect="non-scaling-stroke"
+          />
+          {/* Their names only where they can be read, like the nodes' own. */}
+          {!nodeBoxes &&
+            namespaces.map(n => (
+              <text
+                key={`${n.cluster} ${n.namespace}`}
+                data-testid="topology-namespace-name"
+                x={n.x + BOX_PADDING}
+                y={n.y + BOX_PADDING + 6}
+                fill={colours.subtleText}
+                fontSize={13}
+                fontWeight={600}
+              >
+                {n.namespace}
+              </text>
+            ))}
           {EDGE_STYLES.map(({ testId, style }, i) => {
             const { stroke, strokeOpacity } = style(colours);
             return (

@@ -35,6 +35,67 @@ const estate: Graph = {
 const shapes = (testId: string) =>
   screen.getByTestId(testId).getAttribute('d')!.split('M').filter(Boolean);
 
+/** Rectangles of a path of boxes, as x, y, width, height. */
+const rectangles = (testId: string) =>
+  shapes(testId).map(box =>
+    box
+      .match(/^([-\d.]+) ([-\d.]+)h([\d.]+)v([\d.]+)/)!
+      .slice(1)
+      .map(Number),
+  );
+
+/** Where React Flow drew a node, at a readable zoom. */
+const placed = (id: string) => {
+  const [, x, y] = document
+    .querySelector<HTMLElement>(`[data-id="${id}"]`)!
+    .style.transform.match(/translate\(([-\d.]+)px, ?([-\d.]+)px\)/)!
+    .map(Number);
+  return { x, y };
+};
+
+const within = (id: string, [x, y, w, h]: number[]) =>
+  placed(id).x >= x &&
+  placed(id).y >= y &&
+  placed(id).x + NODE_WIDTH <= x + w &&
+  placed(id).y + NODE_HEIGHT <= y + h;
+
+/** The screen point of a point of the graph, from the viewport's transform. */
+const onScreen = (x: number, y: number) => {
+  const [, translateX, translateY, zoom] = document
+    .querySelector<HTMLElement>('.react-flow__viewport')!
+    .style.transform.match(
+      /translate\(([-\d.]+)px, ?([-\d.]+)px\) scale\(([\d.]+)\)/,
+    )!
+    .map(Number);
+  return { clientX: x * zoom + translateX, clientY: y * zoom + translateY };
+};
+
+/** One cluster: an entry to a gateway in istio-system, serving a route to a Service in blog. */
+const blog: Graph = {
+  nodes: [
+    { id: 'cluster:tke-blog', type: 'cluster', label: 'tke-blog', cluster: 'tke-blog' },
+    { id: 'entry:lb', type: 'entry', label: 'load-balancer 198.51.100.11', cluster: 'tke-blog' },
+    { id: 'gateway:ingress', type: 'gateway', label: 'istio-system/istio-ingressgateway', cluster: 'tke-blog', namespace: 'istio-system' },
+    { id: 'route:blog', type: 'route', label: 'blog/blog', cluster: 'tke-blog', namespace: 'blog' },
+    { id: 'service:blog', type: 'service', label: 'blog/blog', cluster: 'tke-blog', namespace: 'blog' },
+  ],
+  edges: [
+    { id: 'hosts', source: 'cluster:tke-blog', target: 'gateway:ingress', type: 'hosts' },
+    {
+      id: 'forwards',
+      source: 'entry:lb',
+      target: 'gateway:ingress',
+      type: 'forwards-to',
+      ports: [
+        { port: 443, protocol: 'HTTPS', tls: 'SIMPLE' },
+        { port: 80, protocol: 'HTTP', tls: 'NONE' },
+      ],
+    },
+    { id: 'serves', source: 'gateway:ingress', target: 'route:blog', type: 'serves' },
+    { id: 'routes', source: 'route:blog', target: 'service:blog', type: 'routes-to', ports: [{ port: 8080, protocol: 'HTTP' }] },
+  ],
+};
+
 describe('TopologyGraph', () => {
   it('draws a large estate zoomed out as a map of boxes, and a click on a box selects its node', async () => {
     await renderInTestApp(<TopologyGraph graph={estate} />);
@@ -136,34 +197,97 @@ describe('TopologyGraph', () => {
       screen.getAllByTestId('topology-cluster-name').map(t => t.textContent),
     ).toEqual(expect.arrayContaining(['tke-blog', 'edge']));
 
-    const boxes = shapes('topology-clusters').map(box =>
-      box
-        .match(/^([-\d.]+) ([-\d.]+)h([\d.]+)v([\d.]+)/)!
-        .slice(1)
-        .map(Number),
-    );
+    const boxes = rectangles('topology-clusters');
     expect(boxes).toHaveLength(2);
     // Readable zoom: React Flow draws the nodes where the layout put them.
-    const placed = (id: string) => {
-      const [, x, y] = document
-        .querySelector<HTMLElement>(`[data-id="${id}"]`)!
-        .style.transform.match(/translate\(([-\d.]+)px, ?([-\d.]+)px\)/)!
-        .map(Number);
-      return { x, y };
-    };
-    const inside = (id: string) =>
-      boxes.filter(
-        ([x, y, w, h]) =>
-          placed(id).x >= x &&
-          placed(id).y >= y &&
-          placed(id).x + NODE_WIDTH <= x + w &&
-          placed(id).y + NODE_HEIGHT <= y + h,
-      ).length;
+    const inside = (id: string) => boxes.filter(box => within(id, box)).length;
     expect(inside('entry:tke-blog')).toBe(1);
     expect(inside('gateway:tke-blog')).toBe(1);
     expect(inside('entry:edge')).toBe(1);
     expect(inside('host:www')).toBe(0);
   });
+
+  it('draws each namespace as a named box inside its cluster, around its own nodes', async () => {
+    await renderInTestApp(<TopologyGraph graph={blog} />);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('topology-namespace-name')).toHaveLength(2),
+    );
+    const names = screen
+      .getAllByTestId('topology-namespace-name')
+      .map(t => t.textContent);
+    expect(names).toEqual(expect.arrayContaining(['istio-system', 'blog']));
+    // Boxes and names come in the same order.
+    const boxes = rectangles('topology-namespaces');
+    const box = (namespace: string) => boxes[names.indexOf(namespace)];
+    const [cluster] = rectangles('topology-clusters');
+
+    expect(within('gateway:ingress', box('istio-system'))).toBe(true);
+    expect(within('route:blog', box('blog'))).toBe(true);
+    expect(within('service:blog', box('blog'))).toBe(true);
+    expect(within('route:blog', box('istio-system'))).toBe(false);
+    // Cluster-wide things stay outside every namespace, inside the cluster.
+    for (const id of ['cluster:tke-blog', 'entry:lb']) {
+      expect(boxes.some(b => within(id, b))).toBe(false);
+      expect(within(id, cluster)).toBe(true);
+    }
+    for (const [x, y, w, h] of boxes) {
+      expect(x).toBeGreaterThan(cluster[0]);
+      expect(y).toBeGreaterThan(cluster[1]);
+      expect(x + w).toBeLessThan(cluster[0] + cluster[2]);
+      expect(y + h).toBeLessThan(cluster[1] + cluster[3]);
+    }
+  });
+
+  it("labels the edge under the pointer, and the edges of the node the keyboard is on, with port, protocol and TLS", async () => {
+    await renderInTestApp(<TopologyGraph graph={blog} />);
+    const graph = await screen.findByRole(
+      'application',
+      { name: /^Topology graph/ },
+      { timeout: 20_000 },
+    );
+    await waitFor(() =>
+      expect(document.querySelector('[data-id="entry:lb"]')).not.toBeNull(),
+    );
+    // The middle of the curve from the entry's right side to the gateway's left side.
+    const entry = placed('entry:lb');
+    const gateway = placed('gateway:ingress');
+    const middle = onScreen(
+      (entry.x + NODE_WIDTH + gateway.x) / 2,
+      (entry.y + gateway.y + NODE_HEIGHT) / 2,
+    );
+
+    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
+    fireEvent.mouseMove(graph, middle);
+    const label = await screen.findByRole('tooltip');
+    expect(label).toHaveTextContent('Forwards to');
+    expect(label).toHaveTextContent('HTTPS 443, TLS SIMPLE');
+    expect(label).toHaveTextContent('HTTP 80, no TLS');
+    expect(shapes('topology-edges-selected')).toHaveLength(1);
+
+    fireEvent.mouseMove(graph, onScreen(entry.x - 400, entry.y - 400));
+    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
+
+    // The keyboard reaches the route: both its edges show what they carry.
+    graph.focus();
+    for (
+      let moves = 0;
+      moves < 5 &&
+      !graph.parentElement!.textContent!.includes('blog/blog, Route');
+      moves++
+    ) {
+      await userEvent.keyboard('{ArrowRight}');
+    }
+    expect(graph.parentElement).toHaveTextContent(
+      'blog/blog, Route in tke-blog',
+    );
+    const labels = screen
+      .getAllByTestId('topology-edge-label')
+      .map(l => l.textContent);
+    expect(labels).toHaveLength(2);
+    expect(labels).toEqual(
+      expect.arrayContaining(['Serves', 'Routes toHTTP 8080']),
+    );
+  }, 30_000);
 
   it('takes the keyboard: search first, then the graph as one stop, arrows between nodes, Enter for details', async () => {
     const small: Graph = {

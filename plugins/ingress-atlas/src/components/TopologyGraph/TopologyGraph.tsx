@@ -1,4 +1,4 @@
-import { KeyboardEvent, useEffect, useMemo, useState } from 'react';
+import { KeyboardEvent, MouseEvent, useEffect, useMemo, useState } from 'react';
 import {
   Background,
   Controls,
@@ -8,6 +8,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
   useStore,
+  ViewportPortal,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Box from '@material-ui/core/Box';
@@ -20,18 +21,28 @@ import Autocomplete, {
 } from '@material-ui/lab/Autocomplete';
 import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
+import { describeEdgePort } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   ClusterBox,
   layoutGraph,
+  NamespaceBox,
   NODE_HEIGHT,
   NODE_WIDTH,
   Positions,
 } from './layout';
-import { useGraphColours } from './colours';
+import { GraphColours, useGraphColours } from './colours';
+import { EdgeCurve, edgeCurves, EdgeFinder } from './edges';
 import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
 import { TopologyLegend } from './TopologyLegend';
 import { GraphLayer } from './GraphLayer';
-import { Graph, GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
+import {
+  EDGE_TYPE_LABELS,
+  Graph,
+  GraphEdge,
+  GraphNode,
+  NODE_TYPE_LABELS,
+  SEVERITY_LABELS,
+} from './types';
 
 const nodeTypes = { topology: TopologyNodeView };
 
@@ -57,6 +68,10 @@ const useStyles = makeStyles(theme => ({
 // instead, and React Flow renders none of them.
 const READABLE_ZOOM = 0.3;
 const MIN_ZOOM = 0.02;
+/** How near an edge, on screen, the pointer shows its label. */
+const HOVER_DISTANCE = 6;
+/** The most edges of a node reached with the keyboard that show their labels. */
+const FOCUS_LABELS = 20;
 
 /** @public */
 export interface TopologyGraphProps {
@@ -85,6 +100,7 @@ interface Layout {
   graph: Graph;
   positions: Positions;
   clusters: ClusterBox[];
+  namespaces: NamespaceBox[];
   ms: number;
 }
 
@@ -113,10 +129,10 @@ function GraphCanvas({ graph, height = 640 }: TopologyGraphProps) {
     const started = performance.now();
     setLayoutError(undefined);
     layoutGraph(graph).then(
-      ({ positions, clusters }) => {
+      ({ positions, clusters, namespaces }) => {
         if (cancelled) return;
         const ms = performance.now() - started;
-        setLayout({ graph, positions, clusters, ms });
+        setLayout({ graph, positions, clusters, namespaces, ms });
         measureLayout(graph, started);
       },
       error => !cancelled && setLayoutError(error),
@@ -215,9 +231,15 @@ function FlowView({
   const theme = useTheme();
   const classes = useStyles();
   const [cursorId, setCursorId] = useState<string>();
+  const [hoveredEdgeId, setHoveredEdgeId] = useState<string>();
   const colours = useGraphColours();
-  const { setCenter, screenToFlowPosition } = useReactFlow();
-  const { graph, positions, clusters } = layout;
+  const { setCenter, screenToFlowPosition, getZoom } = useReactFlow();
+  const { graph, positions, clusters, namespaces } = layout;
+  const curves = useMemo(
+    () => edgeCurves(graph.edges, positions),
+    [graph.edges, positions],
+  );
+  const edgeFinder = useMemo(() => new EdgeFinder(curves), [curves]);
 
   const laidOutNodes = useMemo<TopologyFlowNode[]>(
     () =>
@@ -291,6 +313,24 @@ function FlowView({
   const selected = graph.nodes.find(n => n.id === selectedId);
   const cursor = graph.nodes.find(n => n.id === cursorId);
 
+  // The edge under the pointer shows its label; so do those of the node the keyboard is on.
+  const onMouseMove = (event: MouseEvent<HTMLDivElement>) => {
+    const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    const edgeId = nodeAt(point)
+      ? undefined
+      : edgeFinder.edgeAt(point, HOVER_DISTANCE / getZoom());
+    if (edgeId !== hoveredEdgeId) setHoveredEdgeId(edgeId);
+  };
+  const labelled = useMemo(() => {
+    const edges = cursorId
+      ? graph.edges
+          .filter(e => e.source === cursorId || e.target === cursorId)
+          .slice(0, FOCUS_LABELS)
+      : [];
+    const hovered = graph.edges.find(e => e.id === hoveredEdgeId);
+    return hovered ? [...edges.filter(e => e !== hovered), hovered] : edges;
+  }, [graph.edges, cursorId, hoveredEdgeId]);
+
   const centre = (node: GraphNode) => {
     const position = positions.get(node.id);
     if (position) {
@@ -346,6 +386,8 @@ function FlowView({
           aria-roledescription="graph"
           aria-label="Topology graph: arrow keys move between nodes, Enter shows a node's details"
           onKeyDown={onKeyDown}
+          onMouseMove={onMouseMove}
+          onMouseLeave={() => setHoveredEdgeId(undefined)}
           className={classes.graph}
         >
           <ReactFlow
@@ -382,10 +424,19 @@ function FlowView({
             <GraphLayer
               graph={graph}
               positions={positions}
+              curves={curves}
               clusters={clusters}
+              namespaces={namespaces}
               selectedId={selectedId}
+              hoveredEdgeId={hoveredEdgeId}
               colours={colours}
               nodeBoxes={!readable}
+            />
+            <EdgeLabels
+              edges={labelled}
+              curves={curves}
+              hoveredEdgeId={hoveredEdgeId}
+              colours={colours}
             />
             <Controls showInteractive={false} />
             {/* Zoomed out, the graph is its own map. */}
@@ -415,6 +466,64 @@ function FlowView({
         </span>
       </Box>
     </>
+  );
+}
+
+/**
+ * Labels of edges, at the middle of their curves: what the source does to the target, then
+ * the ports traffic takes with their protocol and TLS. They keep their size on screen at any
+ * zoom.
+ */
+function EdgeLabels({
+  edges,
+  curves,
+  hoveredEdgeId,
+  colours,
+}: {
+  edges: GraphEdge[];
+  curves: Map<string, EdgeCurve>;
+  hoveredEdgeId?: string;
+  colours: GraphColours;
+}) {
+  const zoom = useStore(s => s.transform[2]);
+  if (edges.length === 0) return null;
+  return (
+    <ViewportPortal>
+      {edges.map(edge => {
+        const curve = curves.get(edge.id);
+        if (!curve) return null;
+        return (
+          <div
+            key={edge.id}
+            role={edge.id === hoveredEdgeId ? 'tooltip' : undefined}
+            data-testid="topology-edge-label"
+            style={{
+              position: 'absolute',
+              transform: `translate(${curve.labelX}px, ${
+                curve.labelY
+              }px) translate(-50%, -50%) scale(${1 / zoom})`,
+              background: colours.nodeBackground,
+              color: colours.text,
+              border: `1px solid ${colours.highlight}`,
+              borderRadius: 4,
+              padding: '2px 6px',
+              fontSize: 11,
+              lineHeight: '14px',
+              whiteSpace: 'nowrap',
+              pointerEvents: 'none',
+              zIndex: 5,
+            }}
+          >
+            <strong>{EDGE_TYPE_LABELS[edge.type]}</strong>
+            {edge.ports?.map(port => (
+              <div key={`${port.port} ${port.protocol} ${port.tls}`}>
+                {describeEdgePort(port)}
+              </div>
+            ))}
+          </div>
+        );
+      })}
+    </ViewportPortal>
   );
 }
 

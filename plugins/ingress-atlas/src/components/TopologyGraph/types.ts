@@ -15,7 +15,10 @@ export type GraphNodeType = TopologyNodeType | 'host';
 export type GraphNode = Omit<TopologyNode, 'type'> & { type: GraphNodeType };
 
 /** @public */
-export type GraphEdge = Pick<TopologyEdge, 'id' | 'source' | 'target'> & {
+export type GraphEdge = Pick<
+  TopologyEdge,
+  'id' | 'source' | 'target' | 'ports'
+> & {
   type: TopologyEdge['type'] | 'resolves-to';
 };
 
@@ -57,6 +60,20 @@ export const NODE_TYPE_PLURALS: Record<GraphNodeType, string> = {
   route: 'Routes',
   service: 'Services',
   workload: 'Workloads',
+};
+
+/** What an edge says its source does to its target. */
+export const EDGE_TYPE_LABELS: Record<GraphEdge['type'], string> = {
+  hosts: 'Hosts',
+  controls: 'Controls',
+  'remote-of': 'Remote of',
+  reads: 'Reads',
+  'forwards-to': 'Forwards to',
+  'proxies-to': 'Proxies to',
+  serves: 'Serves',
+  'routes-to': 'Routes to',
+  selects: 'Selects',
+  'resolves-to': 'Resolves to',
 };
 
 export { SEVERITY_LABELS } from '../../utils/findings';
