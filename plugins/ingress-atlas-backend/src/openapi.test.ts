@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ingressAtlasPlugin } from './plugin';
 import { createRouter } from './router';
+import type { CostHistoryStore } from './costHistory/CostHistoryStore';
 import type { AtlasModelService } from './views/AtlasModelService';
 import type { SnapshotStore } from './snapshots/SnapshotStore';
 
@@ -59,6 +60,7 @@ describe('openapi.yaml', () => {
       // Only the routes are read here: nothing is called.
       models: {} as AtlasModelService,
       store: {} as SnapshotStore,
+      costHistory: {} as CostHistoryStore,
       triggerRefresh: async () => {},
     });
     const routes = (router.stack as any[])

@@ -21,6 +21,7 @@ import {
   kubernetesConfigClusterSource,
 } from './clusters/configClusterSource';
 import { ClusterWatches } from './collection/ClusterWatcher';
+import { CostHistoryStore } from './costHistory/CostHistoryStore';
 import { readAtlasConfig } from './config';
 import { readManifestInventory } from './manifests';
 import { AtlasRefresher } from './refresh/AtlasRefresher';
@@ -124,6 +125,10 @@ export const ingressAtlasPlugin = createBackendPlugin({
           : [];
 
         const store = await SnapshotStore.create({ database });
+        // Its table comes with the store's migrations.
+        const costHistory = CostHistoryStore.create({
+          db: await database.getClient(),
+        });
         const analysis = AnalysisRunner.create({ logger });
         lifecycle.addShutdownHook(() => analysis.stop());
         const models = AtlasModelService.create({ store, analysis, logger });
@@ -147,6 +152,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
         const cycle = RefreshCycle.create({
           logger,
           store,
+          costHistory,
           leases: Leases.create({ db: await database.getClient() }),
           refresher,
           analysis,
@@ -192,6 +198,7 @@ export const ingressAtlasPlugin = createBackendPlugin({
             permissions,
             models,
             store,
+            costHistory,
             triggerRefresh: () => scheduler.triggerTask(REFRESH_TASK_ID),
           }),
         );

@@ -7,7 +7,9 @@ import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors'
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   AtlasModel,
+  COST_HISTORY_DAYS,
   ClustersResponse,
+  CostHistoryResponse,
   CostResponse,
   FindingsFilter,
   FindingsResponse,
@@ -28,6 +30,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CostHistoryStore } from './costHistory/CostHistoryStore';
 import { AtlasModelService } from './views/AtlasModelService';
 import { PermissionDecisionCache } from './permissions/PermissionDecisionCache';
 import { SerializedJson } from './views/serializedJson';
@@ -41,6 +44,15 @@ const topologyQuery: z.ZodType<TopologyFilter> = z.object({
 const findingsQuery: z.ZodType<FindingsFilter> = z.object({
   cluster: z.string().min(1).optional(),
   severity: z.enum(['info', 'warning', 'error']).optional(),
+});
+
+const costHistoryQuery = z.object({
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(COST_HISTORY_DAYS)
+    .default(COST_HISTORY_DAYS),
 });
 
 /** A known route asked with a method it does not have: 405, with `Allow`. */
@@ -95,9 +107,10 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   models: AtlasModelService;
   store: SnapshotStore;
+  costHistory: CostHistoryStore;
   triggerRefresh: () => Promise<void>;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, models, store } = options;
+  const { httpAuth, permissions, models, store, costHistory } = options;
   const router = Router();
   router.use(express.json());
 
@@ -184,6 +197,16 @@ export async function createRouter(options: {
       recommendations: model?.recommendations ?? [],
     }));
   });
+
+  router.get(
+    '/cost/history',
+    async (req, res: express.Response<CostHistoryResponse>) => {
+      const { days } = parse(costHistoryQuery, req.query, 'cost history query');
+      await requirePermission(req, ingressAtlasReadPermission);
+      const accountInventory = await mayReadAccountInventory(req);
+      res.json(await costHistory.history({ days, accountInventory }));
+    },
+  );
 
   router.get('/exposures', async (req, res) => {
     await requirePermission(req, ingressAtlasReadPermission);

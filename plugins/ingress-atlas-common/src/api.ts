@@ -87,6 +87,53 @@ export interface CostResponse {
 }
 
 /**
+ * How many days of cost `GET /cost/history` keeps, and the most it answers.
+ *
+ * @public
+ */
+export const COST_HISTORY_DAYS = 90;
+
+/**
+ * A cost of one day in `GET /cost/history`, in the response's `unit`.
+ *
+ * @public
+ */
+export interface CostHistoryAmount {
+  amount: number;
+  /** Something known to bill had no price that day: the amount leaves it out. */
+  unpriced: boolean;
+}
+
+/**
+ * The cost of one day (UTC), as the last model published that day priced it.
+ *
+ * @public
+ */
+export interface CostHistoryDay {
+  /** `YYYY-MM-DD`, UTC. */
+  date: string;
+  total: CostHistoryAmount;
+  /** Keyed as `CostSummary.byCluster` (`unattached`: idle and orphaned resources). */
+  byCluster: Record<string, CostHistoryAmount>;
+  byProvider: Record<string, CostHistoryAmount>;
+}
+
+/**
+ * `GET /cost/history?days=N` (1 to {@link COST_HISTORY_DAYS}, default all of them).
+ *
+ * @public
+ */
+export interface CostHistoryResponse {
+  /** The unit of every amount: a monthly-equivalent rate, `CNY/month`. */
+  unit: string;
+  /** The first and last day of the window asked for (`YYYY-MM-DD`, UTC; `to` is today). */
+  from: string;
+  to: string;
+  /** The days with a cost recorded, oldest first; a day no model was published is missing. */
+  days: CostHistoryDay[];
+}
+
+/**
  * `GET /exposures`: every exposure path with the entries, gateways, routes and costs on them.
  *
  * @public

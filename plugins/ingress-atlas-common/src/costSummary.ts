@@ -1,4 +1,4 @@
-import type { AtlasModel } from './model';
+import type { AtlasModel, Cost, Entry } from './model';
 import { roundCny } from './pricing';
 
 /**
@@ -13,6 +13,16 @@ export interface CostSummary {
   byCluster: Record<string, number>;
   byProvider: Record<string, number>;
   byEntryType: Record<string, number>;
+}
+
+/** The keys a cost is filed under in a {@link CostSummary}. */
+function costKeys(cost: Cost, entries: Map<string, Entry>) {
+  const entry = cost.entry ? entries.get(cost.entry) : undefined;
+  return {
+    cluster: entry?.cluster ?? 'unattached',
+    provider: cost.provider,
+    entryType: entry?.type ?? cost.state,
+  };
 }
 
 /** @public */
@@ -30,12 +40,12 @@ export function summarizeCost(model: AtlasModel): CostSummary {
     byEntryType: {},
   };
   for (const cost of model.costs) {
-    const entry = cost.entry ? entries.get(cost.entry) : undefined;
+    const keys = costKeys(cost, entries);
     summary.totalMonthlyCny += cost.monthlyCny;
     if (cost.state !== 'in-use') summary.idleWasteMonthlyCny += cost.monthlyCny;
-    add(summary.byProvider, cost.provider, cost.monthlyCny);
-    add(summary.byCluster, entry?.cluster ?? 'unattached', cost.monthlyCny);
-    add(summary.byEntryType, entry?.type ?? cost.state, cost.monthlyCny);
+    add(summary.byProvider, keys.provider, cost.monthlyCny);
+    add(summary.byCluster, keys.cluster, cost.monthlyCny);
+    add(summary.byEntryType, keys.entryType, cost.monthlyCny);
   }
   summary.potentialSavingMonthlyCny = model.recommendations.reduce(
     (sum, r) => sum + r.savingMonthlyCny,
@@ -47,4 +57,35 @@ export function summarizeCost(model: AtlasModel): CostSummary {
     summary.potentialSavingMonthlyCny,
   );
   return summary;
+}
+
+/**
+ * What a {@link CostSummary} leaves out: whether its total, and which of its clusters and
+ * providers, hold a cost known to bill that has no price. Their amounts are then a floor,
+ * or no amount at all, never a cost of 0.
+ *
+ * @public
+ */
+export interface UnpricedCosts {
+  total: boolean;
+  byCluster: string[];
+  byProvider: string[];
+}
+
+/** @public */
+export function summarizeUnpriced(model: AtlasModel): UnpricedCosts {
+  const entries = new Map(model.entries.map(e => [e.id, e]));
+  const clusters = new Set<string>();
+  const providers = new Set<string>();
+  for (const cost of model.costs) {
+    if (cost.unpriced.length === 0) continue;
+    const keys = costKeys(cost, entries);
+    clusters.add(keys.cluster);
+    providers.add(keys.provider);
+  }
+  return {
+    total: providers.size > 0,
+    byCluster: [...clusters].sort(),
+    byProvider: [...providers].sort(),
+  };
 }

@@ -11,6 +11,7 @@ import {
 import { RunningCluster } from '@ingress-atlas/sandbox';
 import { Knex } from 'knex';
 import { ClusterWatches } from '../collection/ClusterWatcher';
+import { CostHistoryStore } from '../costHistory/CostHistoryStore';
 import { startTestCluster } from '../__testUtils__/testCluster';
 import { readManifestInventory } from '../manifests';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
@@ -87,9 +88,11 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       watches,
     });
     const leases = Leases.create({ db: knex });
+    const costHistory = CostHistoryStore.create({ db: knex });
     const cycle = RefreshCycle.create({
       logger,
       store,
+      costHistory,
       leases,
       refresher,
       analysis,
@@ -108,6 +111,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       cycle,
       leases,
       models,
+      costHistory,
       logger,
       watches,
       stop: async () => {
@@ -302,6 +306,60 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       }
       expect(await collectedAt()).not.toBe(before);
       expect(inquiries).toBe(1);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("records the day's cost with the model it publishes, idle resources only in the account's view", async () => {
+    const idleLoadBalancer: IngressAtlasCloudProvider = {
+      id: 'tencent',
+      collectInventory: async () => [
+        {
+          provider: 'tencent',
+          account: 'main',
+          region: 'ap-guangzhou',
+          collectedAt: new Date().toISOString(),
+          loadBalancers: [
+            { id: 'lb-idle0001', network: 'public', vips: [], tags: [], listeners: [] },
+          ],
+          addresses: [],
+          vpcEndpoints: [],
+          meshes: [],
+          errors: [],
+        },
+      ],
+    };
+    const { cycle, costHistory, stop } = await replica({
+      cloudProviders: [idleLoadBalancer],
+    });
+    try {
+      await cycle.run();
+      const today = new Date().toISOString().slice(0, 10);
+
+      const account = await costHistory.history({ days: 1, accountInventory: true });
+      expect(account.unit).toBe('CNY/month');
+      expect(account.days).toEqual([
+        {
+          date: today,
+          total: { amount: 144, unpriced: false },
+          byCluster: { unattached: { amount: 144, unpriced: false } },
+          byProvider: { tencent: { amount: 144, unpriced: false } },
+        },
+      ]);
+      const exposures = await costHistory.history({ days: 1, accountInventory: false });
+      expect(exposures.days).toEqual([
+        {
+          date: today,
+          total: { amount: 0, unpriced: false },
+          byCluster: {},
+          byProvider: {},
+        },
+      ]);
+
+      // A second refresh the same day rewrites the day: still one day.
+      await cycle.run();
+      expect((await costHistory.history({ days: 90, accountInventory: true })).days).toHaveLength(1);
     } finally {
       await stop();
     }

@@ -12,6 +12,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { randomUUID } from 'node:crypto';
 import { ClusterWatches } from '../collection/ClusterWatcher';
+import { CostHistoryStore } from '../costHistory/CostHistoryStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from '../views/AtlasModelService';
 import { readCatalogEntities } from '../analysis/readCatalogEntities';
@@ -52,6 +53,8 @@ export class RefreshCycle {
   static create(options: {
     logger: LoggerService;
     store: SnapshotStore;
+    /** Each model published rewrites its day's cost there. */
+    costHistory: CostHistoryStore;
     leases: Leases;
     refresher: AtlasRefresher;
     analysis: AnalysisRunner;
@@ -346,7 +349,8 @@ export class RefreshCycle {
   }
 
   private async publishNow(sourceErrors: SourceError[] | undefined) {
-    const { store, analysis, models, catalog, auth } = this.options;
+    const { store, costHistory, analysis, models, catalog, auth, logger } =
+      this.options;
     const analysed = await analysis.analyze({
       snapshots: await store.listStoredClusters(),
       clouds: await store.listCloud(),
@@ -357,6 +361,10 @@ export class RefreshCycle {
     await models.publish(
       analysed,
       sourceErrors ?? (await models.sourceErrors()),
+    );
+    // The model is published: a trend missing a point does not undo that.
+    await costHistory.record(analysed.model).catch(error =>
+      logger.warn("Recording the day's cost failed", { error: error.message }),
     );
     return {
       paths: analysed.model.paths.length,

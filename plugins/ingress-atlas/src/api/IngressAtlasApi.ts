@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   ClustersResponse,
+  CostHistoryResponse,
   CostResponse,
   EntityExposure,
   ExposuresResponse,
@@ -22,6 +23,8 @@ export interface IngressAtlasApi {
   getTopology(filter?: TopologyFilter): Promise<Topology>;
   getFindings(filter?: FindingsFilter): Promise<FindingsResponse>;
   getCost(): Promise<CostResponse>;
+  /** The cost of each of the last `days` days (UTC), all that is kept by default. */
+  getCostHistory(options?: { days?: number }): Promise<CostHistoryResponse>;
   /** Every exposure path with its entries, gateways, routes and costs. */
   getExposures(): Promise<ExposuresResponse>;
   /** Schedules a refresh of all clusters and cloud inventories. */

@@ -57,6 +57,27 @@ describe('IngressAtlasClient', () => {
     expect(queries).toEqual(['?cluster=tke-blog&namespace=blog', '']);
   });
 
+  it('asks for the days of cost history it is given, or all that is kept', async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get(`${BASE}/cost/history`, ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json({
+          unit: 'CNY/month',
+          from: '2026-12-06',
+          to: '2026-12-12',
+          days: [],
+        });
+      }),
+    );
+
+    await client.getCostHistory({ days: 7 });
+    const history = await client.getCostHistory();
+
+    expect(queries).toEqual(['?days=7', '']);
+    expect(history.unit).toBe('CNY/month');
+  });
+
   it("throws the backend's error, by name and message", async () => {
     server.use(
       http.get(`${BASE}/cost`, () =>

@@ -3,6 +3,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ClustersResponse,
+  CostHistoryResponse,
   CostResponse,
   EntityExposure,
   ExposuresResponse,
@@ -83,6 +84,14 @@ export class IngressAtlasClient implements IngressAtlasApi {
 
   getCost(): Promise<CostResponse> {
     return this.#get('/cost');
+  }
+
+  getCostHistory(
+    options: { days?: number } = {},
+  ): Promise<CostHistoryResponse> {
+    return this.#get(
+      `/cost/history${query({ days: options.days?.toString() })}`,
+    );
   }
 
   getExposures(): Promise<ExposuresResponse> {

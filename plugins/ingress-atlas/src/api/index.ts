@@ -2,6 +2,9 @@ export { ingressAtlasApiRef } from './IngressAtlasApi';
 export type { IngressAtlasApi } from './IngressAtlasApi';
 export type {
   ClustersResponse,
+  CostHistoryAmount,
+  CostHistoryDay,
+  CostHistoryResponse,
   CostResponse,
   CostSummary,
   EntityExposure,

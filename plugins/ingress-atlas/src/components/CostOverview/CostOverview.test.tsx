@@ -2,7 +2,11 @@ import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { Cost } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Cost,
+  CostHistoryDay,
+  CostHistoryResponse,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CostOverview } from './CostOverview';
 import {
   costResponse,
@@ -12,10 +16,122 @@ import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 import { templateLinkFromPreview } from '../../__testUtils__/openTemplatePreview';
 
 const COST = '*/api/ingress-atlas/cost';
+const HISTORY = '*/api/ingress-atlas/cost/history';
+
+/** The days from `from` to 2026-12-12 as the backend answers them, each made by `day`. */
+function history(
+  from: string,
+  day: (date: string, i: number) => CostHistoryDay | undefined,
+): CostHistoryResponse {
+  const days: CostHistoryDay[] = [];
+  const date = new Date(`${from}T00:00:00Z`);
+  for (let i = 0; date.toISOString() <= '2026-12-12T00:00:00.000Z'; i++) {
+    const recorded = day(date.toISOString().slice(0, 10), i);
+    if (recorded) days.push(recorded);
+    date.setUTCDate(date.getUTCDate() + 1);
+  }
+  return { unit: 'CNY/month', from, to: '2026-12-12', days };
+}
+
+function priced(date: string, amount: number, unpriced = false) {
+  return {
+    date,
+    total: { amount, unpriced },
+    byCluster: { 'tke-blog': { amount, unpriced } },
+    byProvider: { tencent: { amount, unpriced } },
+  };
+}
 
 describe('CostOverview', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(
+      http.get(HISTORY, () =>
+        HttpResponse.json(history('2026-12-12', () => undefined)),
+      ),
+    );
+    // jsdom lays nothing out: a chart's container gets the size it has on a desktop screen.
+    jest
+      .spyOn(HTMLElement.prototype, 'getBoundingClientRect')
+      .mockImplementation(function size(this: HTMLElement) {
+        const laidOut = this.classList.contains(
+          'recharts-responsive-container',
+        );
+        return DOMRect.fromRect(laidOut ? { width: 800, height: 260 } : {});
+      });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('draws 90 days of spend in CNY/month by date, marking days not priced instead of drawing 0', async () => {
+    const days = history('2026-09-14', (date, i) => {
+      if (date === '2026-11-22') return undefined; // no refresh that day
+      if (date === '2026-12-09') return priced(date, 0, true);
+      if (date === '2026-12-02') return priced(date, 150, true);
+      return priced(date, 200 + i);
+    });
+    expect(days.days).toHaveLength(89);
+    const asked: string[] = [];
+    server.use(
+      http.get(COST, () => HttpResponse.json(costResponse)),
+      http.get(HISTORY, ({ request }) => {
+        asked.push(new URL(request.url).search);
+        return HttpResponse.json(days);
+      }),
+    );
+
+    await renderWithPlugin(<CostOverview />);
+
+    const trend = await screen.findByRole('figure', {
+      name: 'Ingress spend per day',
+    });
+    expect(asked).toEqual(['?days=90']);
+    expect(within(trend).getByText('CNY/month')).toBeInTheDocument();
+    expect(within(trend).getByText('Date (UTC)')).toBeInTheDocument();
+    expect(
+      within(trend).getByText(
+        '2026-09-14: 200 CNY/month; 2026-12-12: 289 CNY/month.',
+      ),
+    ).toBeInTheDocument();
+
+    const unpriced = within(trend).getByRole('list', {
+      name: 'Days not fully priced',
+    });
+    expect(
+      within(unpriced)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      '2026-12-02: 150 CNY/month and items not priced',
+      '2026-12-09: not priced',
+    ]);
+    expect(trend.querySelectorAll('.cost-trend-unpriced')).toHaveLength(2);
+    // The line breaks on the day nothing was priced and the day nothing was recorded.
+    const line = trend.querySelector('.recharts-area-curve')!;
+    expect(line.getAttribute('d')?.match(/M/g)).toHaveLength(3);
+  });
+
+  it('says when history starts while it holds fewer than two days', async () => {
+    server.use(
+      http.get(COST, () => HttpResponse.json(costResponse)),
+      http.get(HISTORY, () =>
+        HttpResponse.json(history('2026-12-12', date => priced(date, 288))),
+      ),
+    );
+
+    await renderWithPlugin(<CostOverview />);
+
+    expect(
+      await screen.findByText(
+        /^History starts 2026-12-12: the trend shows from its second day\./,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('figure', { name: 'Ingress spend per day' }),
+    ).not.toBeInTheDocument();
+  });
 
   it('shows spend, idle waste and savings by cluster, provider and entry type', async () => {
     server.use(http.get(COST, () => HttpResponse.json(costResponse)));

@@ -26,6 +26,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { entryKeys, isUnpriced, resourceEntityName } from '../../utils/cost';
 import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
+import { CostTrend } from './CostTrend';
 import { SECTION_TITLE } from '../../utils/headings';
 
 const TOP_SAVINGS = 10;
@@ -155,6 +156,15 @@ function CostDetails({
           label="Possible saving"
           amount={summary.potentialSavingMonthlyCny}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Cost over time"
+          subheader="Monthly-equivalent ingress spend of each day (UTC), last 90 days"
+          titleTypographyProps={SECTION_TITLE}
+        >
+          <CostTrend />
+        </InfoCard>
       </Grid>
       {[
         {

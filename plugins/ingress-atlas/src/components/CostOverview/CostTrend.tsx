@@ -1,0 +1,195 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  COST_HISTORY_DAYS,
+  describeMonthlyCost,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  Area,
+  AreaChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { CostHistoryResponse } from '../../api';
+import { useIngressAtlas } from '../../hooks';
+import { formatCny } from '../../utils/format';
+
+interface Point {
+  date: string;
+  /** Undefined on a day with no amount to draw: not recorded, or nothing of it priced. */
+  amount?: number;
+  /** Recorded with resources known to bill but not priced. */
+  unpriced: boolean;
+}
+
+function nextDay(date: string) {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * Every day from the first recorded one to today: a day with no record, or with nothing
+ * priced, has no amount, so the line breaks there instead of dropping to 0.
+ */
+function pointsOf(history: CostHistoryResponse): Point[] {
+  const recorded = new Map(history.days.map(day => [day.date, day.total]));
+  const points: Point[] = [];
+  for (
+    let date = history.days[0].date;
+    date <= history.to;
+    date = nextDay(date)
+  ) {
+    const total = recorded.get(date);
+    points.push({
+      date,
+      amount:
+        total && !(total.unpriced && total.amount === 0)
+          ? total.amount
+          : undefined,
+      unpriced: total?.unpriced ?? false,
+    });
+  }
+  return points;
+}
+
+function Trend({ history }: { history: CostHistoryResponse }) {
+  const theme = useTheme();
+  const points = pointsOf(history);
+  const first = history.days[0];
+  const last = history.days[history.days.length - 1];
+  const unpricedDays = history.days.filter(day => day.total.unpriced);
+  return (
+    <Box role="figure" aria-label="Ingress spend per day">
+      <Box height={260} aria-hidden>
+        <ResponsiveContainer width="100%" height="100%">
+          {/* Hidden from screen readers (the text below has the figures): no keyboard layer. */}
+          <AreaChart
+            data={points}
+            margin={{ left: 16, right: 24, top: 8 }}
+            accessibilityLayer={false}
+          >
+            <XAxis
+              dataKey="date"
+              stroke={theme.palette.text.secondary}
+              tickFormatter={(date: string) => date.slice(5)}
+              minTickGap={24}
+              height={44}
+              label={{
+                value: 'Date (UTC)',
+                position: 'insideBottomRight',
+                offset: 0,
+                fill: theme.palette.text.secondary,
+              }}
+            />
+            <YAxis
+              stroke={theme.palette.text.secondary}
+              tickFormatter={value => formatCny(Number(value))}
+              width={72}
+              label={{
+                value: history.unit,
+                angle: -90,
+                position: 'insideLeft',
+                offset: -8,
+                fill: theme.palette.text.secondary,
+              }}
+            />
+            <Tooltip
+              formatter={(_value, _name, item) =>
+                describeMonthlyCost((item.payload as Point).amount, {
+                  unpriced: (item.payload as Point).unpriced,
+                })
+              }
+              contentStyle={{
+                background: theme.palette.background.paper,
+                borderColor: theme.palette.divider,
+                color: theme.palette.text.primary,
+              }}
+            />
+            {unpricedDays.map(day => (
+              <ReferenceLine
+                key={day.date}
+                x={day.date}
+                className="cost-trend-unpriced"
+                stroke={theme.palette.warning.main}
+                strokeDasharray="4 3"
+              />
+            ))}
+            <Area
+              type="linear"
+              dataKey="amount"
+              name="Ingress spend"
+              stroke={theme.palette.primary.main}
+              fill={theme.palette.primary.light}
+              fillOpacity={0.3}
+              isAnimationActive={false}
+            />
+          </AreaChart>
+        </ResponsiveContainer>
+      </Box>
+      <Typography variant="body2">
+        {first.date}:{' '}
+        {describeMonthlyCost(first.total.amount, {
+          unpriced: first.total.unpriced,
+        })}
+        ; {last.date}:{' '}
+        {describeMonthlyCost(last.total.amount, {
+          unpriced: last.total.unpriced,
+        })}
+        .
+      </Typography>
+      {unpricedDays.length > 0 && (
+        <>
+          <Typography variant="body2" color="textSecondary">
+            Dashed lines mark days with resources known to bill but not priced:
+            their amount leaves those out, and a day with nothing priced has no
+            point.
+          </Typography>
+          <Box
+            component="ul"
+            p={0}
+            m={0}
+            style={{ listStyle: 'none' }}
+            aria-label="Days not fully priced"
+          >
+            {unpricedDays.map(day => (
+              <Typography component="li" variant="body2" key={day.date}>
+                {day.date}:{' '}
+                {describeMonthlyCost(day.total.amount, { unpriced: true })}
+              </Typography>
+            ))}
+          </Box>
+        </>
+      )}
+    </Box>
+  );
+}
+
+/**
+ * The monthly-equivalent cost of each day over the last 90 days (UTC), as the last model
+ * published that day priced it.
+ */
+export function CostTrend() {
+  const { value, loading, error } = useIngressAtlas(api =>
+    api.getCostHistory({ days: COST_HISTORY_DAYS }),
+  );
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value || value.days.length < 2) {
+    return (
+      <Typography variant="body2">
+        {value?.days.length
+          ? `History starts ${value.days[0].date}: the trend shows from its second day.`
+          : 'No cost recorded yet: history starts with the next refresh.'}{' '}
+        The atlas records each day's cost (UTC) as it refreshes and keeps{' '}
+        {COST_HISTORY_DAYS} days.
+      </Typography>
+    );
+  }
+  return <Trend history={value} />;
+}
