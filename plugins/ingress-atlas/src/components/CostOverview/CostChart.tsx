@@ -10,6 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { axisUnit } from './axes';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { describeMonthlyCost } from '@ingress-atlas/plugin-ingress-atlas-common';
 
@@ -64,12 +65,7 @@ export function CostChart({
               stroke={theme.palette.text.secondary}
               tickFormatter={value => formatCny(Number(value))}
               height={40}
-              label={{
-                value: 'CNY/month',
-                position: 'insideBottomRight',
-                offset: 0,
-                fill: theme.palette.text.secondary,
-              }}
+              label={axisUnit(theme, 'CNY/month', 'horizontal')}
             />
             <YAxis
               type="category"

@@ -17,6 +17,7 @@ import {
 } from 'recharts';
 import { CostHistoryResponse } from '../../api';
 import { useIngressAtlas } from '../../hooks';
+import { axisUnit } from './axes';
 import { formatCny } from '../../utils/format';
 
 interface Point {
@@ -80,24 +81,13 @@ function Trend({ history }: { history: CostHistoryResponse }) {
               tickFormatter={(date: string) => date.slice(5)}
               minTickGap={24}
               height={44}
-              label={{
-                value: 'Date (UTC)',
-                position: 'insideBottomRight',
-                offset: 0,
-                fill: theme.palette.text.secondary,
-              }}
+              label={axisUnit(theme, 'Date (UTC)', 'horizontal')}
             />
             <YAxis
               stroke={theme.palette.text.secondary}
               tickFormatter={value => formatCny(Number(value))}
               width={72}
-              label={{
-                value: history.unit,
-                angle: -90,
-                position: 'insideLeft',
-                offset: -8,
-                fill: theme.palette.text.secondary,
-              }}
+              label={axisUnit(theme, history.unit, 'vertical')}
             />
             <Tooltip
               formatter={(_value, _name, item) =>
