@@ -1,7 +1,17 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type * as Atlas from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ClustersResponse,
+  CostHistoryResponse,
+  CostResponse,
+  EntityExposure,
+  ExposuresResponse,
+  FindingsFilter,
+  FindingsResponse,
+  Topology,
+  TopologyFilter,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { IngressAtlasApi } from './IngressAtlasApi';
 
 const EXPOSURE_REUSE_MS = 30_000;
@@ -9,7 +19,7 @@ const EXPOSURE_REUSE_MS = 30_000;
 /** An exposure asked for recently, and the model it was read from once it has arrived. */
 interface CachedExposure {
   at: number;
-  exposure: Promise<Atlas.EntityExposure>;
+  exposure: Promise<EntityExposure>;
   generatedAt?: string;
 }
 
@@ -32,8 +42,8 @@ export class IngressAtlasClient implements IngressAtlasApi {
     this.#fetchApi = options.fetchApi;
   }
 
-  async getClusters(): Promise<Atlas.ClustersResponse> {
-    const clusters = await this.#get<Atlas.ClustersResponse>('/clusters');
+  async getClusters(): Promise<ClustersResponse> {
+    const clusters = await this.#get<ClustersResponse>('/clusters');
     // Exposures read from an older model are out of date.
     for (const [path, cached] of this.#exposures) {
       if (cached.generatedAt && cached.generatedAt !== clusters.generatedAt) {
@@ -43,7 +53,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
     return clusters;
   }
 
-  getEntityExposure(entity: CompoundEntityRef): Promise<Atlas.EntityExposure> {
+  getEntityExposure(entity: CompoundEntityRef): Promise<EntityExposure> {
     const path = [entity.kind, entity.namespace, entity.name]
       .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
       .join('/');
@@ -51,9 +61,7 @@ export class IngressAtlasClient implements IngressAtlasApi {
     if (cached && Date.now() - cached.at < EXPOSURE_REUSE_MS) {
       return cached.exposure;
     }
-    const exposure = this.#get<Atlas.EntityExposure>(
-      `/entities/${path}/exposure`,
-    );
+    const exposure = this.#get<EntityExposure>(`/entities/${path}/exposure`);
     const entry: CachedExposure = { at: Date.now(), exposure };
     this.#exposures.set(path, entry);
     exposure.then(
@@ -66,29 +74,27 @@ export class IngressAtlasClient implements IngressAtlasApi {
     return exposure;
   }
 
-  getTopology(filter: Atlas.TopologyFilter = {}): Promise<Atlas.Topology> {
+  getTopology(filter: TopologyFilter = {}): Promise<Topology> {
     return this.#get(`/topology${query({ ...filter })}`);
   }
 
-  getFindings(
-    filter: Atlas.FindingsFilter = {},
-  ): Promise<Atlas.FindingsResponse> {
+  getFindings(filter: FindingsFilter = {}): Promise<FindingsResponse> {
     return this.#get(`/findings${query({ ...filter })}`);
   }
 
-  getCost(): Promise<Atlas.CostResponse> {
+  getCost(): Promise<CostResponse> {
     return this.#get('/cost');
   }
 
   getCostHistory(
     options: { days?: number } = {},
-  ): Promise<Atlas.CostHistoryResponse> {
+  ): Promise<CostHistoryResponse> {
     return this.#get(
       `/cost/history${query({ days: options.days?.toString() })}`,
     );
   }
 
-  getExposures(): Promise<Atlas.ExposuresResponse> {
+  getExposures(): Promise<ExposuresResponse> {
     return this.#get('/exposures');
   }
 
