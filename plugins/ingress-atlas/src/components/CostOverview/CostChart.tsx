@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import { axisUnit } from './axes';
+import { FigureList } from './FigureList';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { describeMonthlyCost } from '@ingress-atlas/plugin-ingress-atlas-common';
 
@@ -90,13 +91,7 @@ export function CostChart({
           </BarChart>
         </ResponsiveContainer>
       </Box>
-      <Box
-        component="ul"
-        p={0}
-        m={0}
-        style={{ listStyle: 'none' }}
-        aria-label={title}
-      >
+      <FigureList label={title}>
         {data.map(entry => (
           <Typography component="li" variant="body2" key={entry.key}>
             {entry.name}:{' '}
@@ -105,7 +100,7 @@ export function CostChart({
             })}
           </Typography>
         ))}
-      </Box>
+      </FigureList>
     </Box>
   );
 }

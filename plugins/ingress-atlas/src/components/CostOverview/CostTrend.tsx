@@ -18,6 +18,7 @@ import {
 import { CostHistoryResponse } from '../../api';
 import { useIngressAtlas } from '../../hooks';
 import { axisUnit } from './axes';
+import { FigureList } from './FigureList';
 import { formatCny } from '../../utils/format';
 
 interface Point {
@@ -140,20 +141,14 @@ function Trend({ history }: { history: CostHistoryResponse }) {
             their amount leaves those out, and a day with nothing priced has no
             point.
           </Typography>
-          <Box
-            component="ul"
-            p={0}
-            m={0}
-            style={{ listStyle: 'none' }}
-            aria-label="Days not fully priced"
-          >
+          <FigureList label="Days not fully priced">
             {unpricedDays.map(day => (
               <Typography component="li" variant="body2" key={day.date}>
                 {day.date}:{' '}
                 {describeMonthlyCost(day.total.amount, { unpriced: true })}
               </Typography>
             ))}
-          </Box>
+          </FigureList>
         </>
       )}
     </Box>
