@@ -160,7 +160,7 @@ function CostDetails({
       <Grid item xs={12}>
         <InfoCard
           title="Cost over time"
-          subheader="Monthly-equivalent ingress spend of each day (UTC), last 90 days"
+          subheader="What ingress cost each day (UTC) of the last 90 days, at a monthly rate"
           titleTypographyProps={SECTION_TITLE}
         >
           <CostTrend />
