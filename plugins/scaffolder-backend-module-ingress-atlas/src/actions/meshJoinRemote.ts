@@ -338,7 +338,6 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
 
       ctx.output('secretName', secret.metadata!.name!);
       ctx.output('remotePilotAddress', pilot!);
-      ctx.output('installed', Boolean(apply) && !ctx.isDryRun);
       const dir = ctx.input.path ?? `istio/${memberName}`;
       const installer = release
         ? installerObjects({
@@ -413,6 +412,10 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
           },
         ],
         inPlace: `${memberName} already joins the mesh of ${primaryCluster}`,
+        // Said once the steps are done: a run whose install failed never says it installed.
+        finish: () => {
+          ctx.output('installed', Boolean(apply) && !ctx.isDryRun);
+        },
       };
     },
   });
