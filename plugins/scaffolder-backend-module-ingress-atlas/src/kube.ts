@@ -188,23 +188,31 @@ async function write<T>(
   }
 }
 
+/** {@link write} of a request the server answers with the object as it stands after it. */
+async function writeObject(
+  cluster: ConnectedCluster,
+  options: WriteOptions,
+  doing: string,
+  send: (dryRunParam: string | undefined) => Promise<KubernetesObject>,
+): Promise<KubeObject> {
+  return plain(await write(cluster, options, doing, send));
+}
+
 export async function createObject(
   cluster: ConnectedCluster,
   object: KubeObject,
   options: WriteOptions,
 ): Promise<KubeObject> {
-  return write(
+  return writeObject(
     cluster,
     options,
     `creating ${describeObject(object)}`,
-    async dryRun =>
-      plain(
-        await cluster.objects.create(
-          object as KubernetesObject,
-          undefined,
-          dryRun,
-          cluster.fieldManager,
-        ),
+    dryRun =>
+      cluster.objects.create(
+        object as KubernetesObject,
+        undefined,
+        dryRun,
+        cluster.fieldManager,
       ),
   );
 }
@@ -231,20 +239,18 @@ export async function applyObject(
     generation: _generation,
     ...ownMetadata
   } = metadata as Record<string, unknown>;
-  return write(
+  return writeObject(
     cluster,
     options,
     `applying ${describeObject(object)}`,
-    async dryRun =>
-      plain(
-        await cluster.objects.patch(
-          { ...rest, metadata: ownMetadata } as KubernetesObject,
-          undefined,
-          dryRun,
-          cluster.fieldManager,
-          true,
-          SERVER_SIDE_APPLY,
-        ),
+    dryRun =>
+      cluster.objects.patch(
+        { ...rest, metadata: ownMetadata } as KubernetesObject,
+        undefined,
+        dryRun,
+        cluster.fieldManager,
+        true,
+        SERVER_SIDE_APPLY,
       ),
   );
 }
@@ -283,27 +289,18 @@ export async function removeMapKeys(
     (inner, field) => ({ [field]: inner }),
     Object.fromEntries(keys.map(key => [key, null])),
   );
-  return write(
+  return writeObject(
     cluster,
     options,
-    `removing ${path.join('.')} ${keys.join(', ')} of ${object.kind} ${
-      object.namespace
-    }/${object.name}`,
-    async dryRun =>
-      plain(
-        await cluster.objects.patch(
-          {
-            apiVersion: object.apiVersion,
-            kind: object.kind,
-            metadata: { name: object.name, namespace: object.namespace },
-            ...body,
-          },
-          undefined,
-          dryRun,
-          cluster.fieldManager,
-          undefined,
-          'application/merge-patch+json',
-        ),
+    `removing ${path.join('.')} ${keys.join(', ')} of ${describeRef(object)}`,
+    dryRun =>
+      cluster.objects.patch(
+        { ...header(object), ...body },
+        undefined,
+        dryRun,
+        cluster.fieldManager,
+        undefined,
+        'application/merge-patch+json',
       ),
   );
 }

@@ -15,6 +15,20 @@ export interface TencentHourlyPrices {
   date: string;
 }
 
+/** A price item billed by the hour, as both inquiries answer it. */
+interface ItemPrice {
+  ChargeUnit?: string;
+  UnitPrice?: number;
+  UnitPriceDiscount?: number;
+}
+
+/** The account's price per hour (its discount applied, where the answer gives one). */
+function perHour(item: ItemPrice | undefined): number | undefined {
+  return item?.ChargeUnit === 'HOUR'
+    ? item.UnitPriceDiscount ?? item.UnitPrice
+    : undefined;
+}
+
 /** Asks the price inquiry actions instead of trusting catalogue figures that drift. */
 export class TencentPriceInquiry {
   readonly #clients: TencentClients;
@@ -36,31 +50,23 @@ export class TencentPriceInquiry {
     const clbInstancePerHour = await this.#ask(
       'InquiryPriceCreateLoadBalancer',
       region,
-      async () => {
-        const { Price } = await this.#clients
-          .clb(region)
-          .InquiryPriceCreateLoadBalancer({
+      async () =>
+        (
+          await this.#clients.clb(region).InquiryPriceCreateLoadBalancer({
             LoadBalancerType: 'OPEN',
             LoadBalancerChargeType: 'POSTPAID',
-          });
-        const instance = Price?.InstancePrice;
-        return instance?.ChargeUnit === 'HOUR'
-          ? instance.UnitPriceDiscount ?? instance.UnitPrice
-          : undefined;
-      },
+          })
+        ).Price?.InstancePrice,
     );
     const eipIdlePerHour = await this.#ask(
       'InquiryPriceAllocateAddresses',
       region,
-      async () => {
-        const { Price } = await this.#clients
-          .vpc(region)
-          .InquiryPriceAllocateAddresses({
+      async () =>
+        (
+          await this.#clients.vpc(region).InquiryPriceAllocateAddresses({
             InternetChargeType: 'TRAFFIC_POSTPAID_BY_HOUR',
-          });
-        const ip = Price?.IPPrice;
-        return ip?.ChargeUnit === 'HOUR' ? ip.UnitPrice : undefined;
-      },
+          })
+        ).Price?.IPPrice,
     );
     return {
       clbInstancePerHour,
@@ -74,10 +80,10 @@ export class TencentPriceInquiry {
   async #ask(
     action: string,
     region: string,
-    fn: () => Promise<number | undefined>,
+    fn: () => Promise<ItemPrice | undefined>,
   ): Promise<number | undefined> {
     try {
-      const price = await this.#clients.call({ action, region }, fn);
+      const price = perHour(await this.#clients.call({ action, region }, fn));
       return typeof price === 'number' && Number.isFinite(price) && price >= 0
         ? price
         : undefined;
