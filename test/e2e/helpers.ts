@@ -10,6 +10,8 @@ export const CLUSTERS = [
   'edge',
   'huawei-cce',
   'tke-blog',
+  'tke-next',
+  'tke-next-remote',
   'tke-saas-primary',
   'tke-saas-remote',
 ];
