@@ -233,8 +233,8 @@ test('a guest moves the blog mesh off TCM: istiod installed on tke-next, tke-nex
       { message: 'the new mesh in the atlas', timeout: 120_000 },
     )
     .toEqual([
-      `${primaryPlane} reads cluster:tke-next-remote`,
       `${remotePlane} remote-of ${primaryPlane}`,
+      `${primaryPlane} reads cluster:tke-next-remote`,
     ]);
 
   await page.goto('/ingress-atlas/topology');
