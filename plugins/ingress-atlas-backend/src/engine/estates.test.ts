@@ -64,7 +64,7 @@ describe('analyze on the sandbox estates', () => {
       ]);
     });
 
-    it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month, which pod EIPs would save', () => {
+    it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month plus its traffic; pod EIPs would save the 144', () => {
       const [path, ...others] = paths('blog.example.com');
       expect(others).toEqual([]);
       expect(path).toMatchObject({
@@ -84,7 +84,22 @@ describe('analyze on the sandbox estates', () => {
           certificateSource: 'secret',
           secretRef: 'istio-system/blog-tls',
         },
-        monthlyCostShareCny: 144,
+        // 0.2 CNY/h x 720 h = 144 for the CLB, plus the seed's 4 GB/day of traffic:
+        // 4 x 30 = 120 GB x 0.8 CNY/GB = 96.
+        monthlyCostShareCny: 240,
+      });
+      expect(model.costs.find(c => c.entry === path.entry)?.traffic).toEqual({
+        gbPerMonth: 120,
+        amountCny: 96,
+        unitPrice: 0.8,
+        priceSource:
+          'Tencent Cloud EIP price list, traffic (mainland) (2026-11-21)',
+        measurement: {
+          gbPerMonth: 120,
+          source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+          from: expect.any(String),
+          to: expect.any(String),
+        },
       });
       expect(entryOf(path)).toMatchObject({
         type: 'load-balancer',
@@ -108,7 +123,14 @@ describe('analyze on the sandbox estates', () => {
       });
       // The atlas knows the host but not its DNSPod zone: the person running the template names it.
       expect(saving?.parameters).not.toHaveProperty('dnsDomain');
+      // The 120 GB bill 0.8 CNY/GB on the EIPs as on the CLB: the 144 stays the saving.
       expect(saving?.message).toContain('saves 144 CNY/month');
+      expect(
+        model.recommendations.find(r => r.parameters.cluster === 'tke-blog')
+          ?.caveats,
+      ).toContainEqual(
+        '120 GB/month of traffic bills 96 CNY/month on the EIPs at 0.8 CNY/GB, as on the CLB: the saving is net of traffic.',
+      );
       expect(clustersOf('SINGLE_REPLICA_PUBLIC_LB')).toEqual(['tke-blog']);
     });
 
@@ -218,7 +240,9 @@ describe('analyze on the sandbox estates', () => {
         network: 'public',
         addresses: ['203.0.113.21', '203.0.113.22'],
       });
-      // The node EIPs bill by traffic: no fixed fee, and no traffic figures without metrics.
+      // The node EIPs bill by traffic: no fixed fee. Cloud Monitor has points for
+      // eip-edge0001 only (the seed's traffic section): half a measurement is not the
+      // entry's traffic, which stays unmeasured rather than read as 45 GB.
       expect(
         byType['host-network'].entry.resources.map(r => [r.id, r.chargeType]),
       ).toEqual([
