@@ -387,9 +387,7 @@ export function monthlyCost(
           amountCny: roundCny(options.trafficGbPerMonth * price.amount),
           unitPrice: price.amount,
           priceSource: `${price.source} (${price.date})`,
-          ...(options.measurement
-            ? { measurement: options.measurement }
-            : {}),
+          ...(options.measurement ? { measurement: options.measurement } : {}),
         }
       : 'unknown';
   const monthly =

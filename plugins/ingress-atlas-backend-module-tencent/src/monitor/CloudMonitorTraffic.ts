@@ -45,7 +45,10 @@ export class CloudMonitorTraffic {
    */
   async read(
     region: string,
-    resources: { loadBalancers: CloudLoadBalancer[]; addresses: CloudAddress[] },
+    resources: {
+      loadBalancers: CloudLoadBalancer[];
+      addresses: CloudAddress[];
+    },
     now = new Date(),
   ): Promise<Record<string, TrafficMeasurement>> {
     const { loadBalancer, address } = TENCENT_TRAFFIC_METRICS;
@@ -73,7 +76,7 @@ export class CloudMonitorTraffic {
     to: Date,
   ): Promise<Record<string, TrafficMeasurement>> {
     const { periodSeconds } = TENCENT_TRAFFIC_METRICS;
-    const pointsEach = ((to.getTime() - from.getTime()) / 1000) / periodSeconds;
+    const pointsEach = (to.getTime() - from.getTime()) / 1000 / periodSeconds;
     const perRequest = Math.max(
       1,
       Math.min(50, Math.floor(MAX_POINTS_PER_REQUEST / pointsEach)),

@@ -7,7 +7,10 @@ import { PrometheusTraffic } from './PrometheusTraffic';
  * the query names, in Prometheus's JSON, and a query it cannot parse as Prometheus does.
  */
 async function startPrometheus(
-  series: Record<string, Array<{ metric: Record<string, string>; bytes: number }>>,
+  series: Record<
+    string,
+    Array<{ metric: Record<string, string>; bytes: number }>
+  >,
   options: { status?: number } = {},
 ) {
   const queries: string[] = [];
@@ -18,7 +21,9 @@ async function startPrometheus(
       const params = new URLSearchParams(body);
       const query = params.get('query') ?? '';
       queries.push(query);
-      const metric = Object.keys(series).find(name => query.includes(`${name}{`));
+      const metric = Object.keys(series).find(name =>
+        query.includes(`${name}{`),
+      );
       res.setHeader('Content-Type', 'application/json');
       if (req.url !== '/prom/api/v1/query' || options.status || !metric) {
         res.statusCode = options.status ?? (metric ? 404 : 400);

@@ -45,14 +45,22 @@ export class PrometheusTraffic {
     const sent = (metric: string) =>
       `sum by (${by}) (increase(${metric}{${labels.reporter}="source"}[${TRAFFIC_WINDOW_DAYS}d]))`;
 
-    const bytes = new Map<string, { series: Record<string, string>; bytes: number }>();
+    const bytes = new Map<
+      string,
+      { series: Record<string, string>; bytes: number }
+    >();
     for (const metric of [http, tcp]) {
-      for (const { metric: series, value } of await this.#query(sent(metric), to)) {
+      for (const { metric: series, value } of await this.#query(
+        sent(metric),
+        to,
+      )) {
         const namespace = series[labels.namespace];
         const workload = series[labels.workload];
         const counted = Number(value[1]);
         if (!namespace || !workload || !Number.isFinite(counted)) continue;
-        const key = [namespace, workload, series[labels.cluster] ?? ''].join('/');
+        const key = [namespace, workload, series[labels.cluster] ?? ''].join(
+          '/',
+        );
         const known = bytes.get(key) ?? { series, bytes: 0 };
         known.bytes += counted;
         bytes.set(key, known);

@@ -20,7 +20,8 @@ const METRICS: Record<
     metrics: ['ClientOuttraffic'],
     resourceOf: (region, vip) =>
       region.LoadBalancers.find(
-        lb => lb.LoadBalancerType === 'OPEN' && lb.LoadBalancerVips.includes(vip),
+        lb =>
+          lb.LoadBalancerType === 'OPEN' && lb.LoadBalancerVips.includes(vip),
       )?.LoadBalancerId,
   },
   'QCE/LB': {
@@ -41,7 +42,9 @@ function time(value: unknown, name: string, fallback: number): number {
   if (Number.isNaN(parsed)) {
     throw new TencentApiError(
       'InvalidParameterValue',
-      `${name} \`${String(value)}\` is not a time such as 2018-09-22T19:51:23+08:00.`,
+      `${name} \`${String(
+        value,
+      )}\` is not a time such as 2018-09-22T19:51:23+08:00.`,
     );
   }
   return Math.floor(parsed / 1000);
@@ -66,8 +69,9 @@ const GetMonitorData: ActionHandler = ({ state, region, params }) => {
       `Metric \`${params.MetricName}\` does not exist in ${params.Namespace}.`,
     );
   }
-  const instances: Array<{ Dimensions: Array<{ Name: string; Value: string }> }> =
-    params.Instances ?? [];
+  const instances: Array<{
+    Dimensions: Array<{ Name: string; Value: string }>;
+  }> = params.Instances ?? [];
   if (instances.length === 0 || instances.length > MAX_INSTANCES) {
     throw new TencentApiError(
       'InvalidParameterValue',
@@ -96,7 +100,9 @@ const GetMonitorData: ActionHandler = ({ state, region, params }) => {
   if (timestamps.length * instances.length > MAX_POINTS) {
     throw new TencentApiError(
       'LimitExceeded',
-      `The request asks for ${timestamps.length * instances.length} points; at most ${MAX_POINTS} are served.`,
+      `The request asks for ${
+        timestamps.length * instances.length
+      } points; at most ${MAX_POINTS} are served.`,
     );
   }
 
@@ -111,7 +117,9 @@ const GetMonitorData: ActionHandler = ({ state, region, params }) => {
         d => d.Name === namespace.dimension,
       )?.Value;
       const resource =
-        value !== undefined ? namespace.resourceOf(regionState, value) : undefined;
+        value !== undefined
+          ? namespace.resourceOf(regionState, value)
+          : undefined;
       const traffic = resource ? state.traffic[resource] : undefined;
       // GB per day as an even bandwidth: bits per second over the day, in Mbps.
       const mbps = traffic ? (traffic.outGbPerDay * 1e9 * 8) / 86_400 / 1e6 : 0;

@@ -40,7 +40,9 @@ export class CloudIndex {
     this.addresses = flatten(c => c.addresses);
     this.vpcEndpoints = flatten(c => c.vpcEndpoints);
     this.meshes = flatten(c => c.meshes);
-    this.traffic = new Map(clouds.flatMap(c => Object.entries(c.traffic ?? {})));
+    this.traffic = new Map(
+      clouds.flatMap(c => Object.entries(c.traffic ?? {})),
+    );
   }
 
   loadBalancer(id: string | undefined) {

@@ -29,7 +29,9 @@ export function unusedLoadBalancerState(
     c => clusterTag && c.inventory.cluster.cloudClusterId === clusterTag,
   );
   if (owner && !owner.inventory.unavailable.services) {
-    const serviceUid = lb.tags.find(t => t.key === TKE_CLB_TAGS.serviceUuid)?.value;
+    const serviceUid = lb.tags.find(
+      t => t.key === TKE_CLB_TAGS.serviceUuid,
+    )?.value;
     const serviceExists = owner
       .list('services')
       .some(

@@ -31,8 +31,7 @@ function trafficCaveat(
   eipPrice: number | undefined,
   eipTrafficCny: number | undefined,
 ): string {
-  const eipPriced =
-    eipPrice !== undefined ? ` at ${eipPrice} CNY/GB` : '';
+  const eipPriced = eipPrice !== undefined ? ` at ${eipPrice} CNY/GB` : '';
   if (traffic === 'unknown' || eipTrafficCny === undefined) {
     return `Traffic not measured: the EIPs bill it per GB${eipPriced}, as the CLB does, and the saving leaves it out.`;
   }
@@ -42,9 +41,7 @@ function trafficCaveat(
       eipTrafficCny,
     )} on the EIPs${eipPriced}, as on the CLB: the saving is net of traffic.`;
   }
-  return `${volume} bills ${formatMonthlyCny(
-    traffic.amountCny,
-  )} on the CLB${
+  return `${volume} bills ${formatMonthlyCny(traffic.amountCny)} on the CLB${
     traffic.unitPrice !== undefined ? ` at ${traffic.unitPrice} CNY/GB` : ''
   } and ${formatMonthlyCny(
     eipTrafficCny,

@@ -49,7 +49,8 @@ describe('traffic in costs and savings', () => {
       ...input,
     });
   }
-  const blogCost = (m: AtlasModel) => m.costs.find(c => c.entry === BLOG_ENTRY)!;
+  const blogCost = (m: AtlasModel) =>
+    m.costs.find(c => c.entry === BLOG_ENTRY)!;
   const blogSaving = (m: AtlasModel) =>
     m.recommendations.find(r => r.entry === BLOG_ENTRY)!;
 

@@ -36,7 +36,10 @@ function gatewayOf(
   const label = traffic.cluster;
   const named = label
     ? matching.filter(g =>
-        namesCluster(label, clusters.find(c => c.name === g.cluster)),
+        namesCluster(
+          label,
+          clusters.find(c => c.name === g.cluster),
+        ),
       )
     : [];
   const candidates = named.length > 0 ? named : matching;
@@ -109,7 +112,9 @@ export function resolveTraffic(options: {
       });
       continue;
     }
-    const meshMeasured = entry.gateway ? byGateway.get(entry.gateway) : undefined;
+    const meshMeasured = entry.gateway
+      ? byGateway.get(entry.gateway)
+      : undefined;
     if (meshMeasured && publicEntriesOf(entry.gateway!).length === 1) {
       resolved.set(entry.id, {
         gbPerMonth: meshMeasured.gbPerMonth,

@@ -28,9 +28,9 @@ function describeTraffic(traffic: Cost['traffic']) {
         10,
       )} to ${traffic.measurement.to.slice(0, 10)} and scaled to 30 days`
     : '';
-  return `Traffic: ${formatCny(traffic.gbPerMonth)} GB/month, ${formatMonthlyCny(
-    traffic.amountCny,
-  )}${window}.`;
+  return `Traffic: ${formatCny(
+    traffic.gbPerMonth,
+  )} GB/month, ${formatMonthlyCny(traffic.amountCny)}${window}.`;
 }
 
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
@@ -41,7 +41,8 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
         <strong>
           {describeMonthlyCost(cost.monthlyCny, {
             unpriced: isUnpriced(cost),
-            trafficUnknown: cost.state === 'in-use' && cost.traffic === 'unknown',
+            trafficUnknown:
+              cost.state === 'in-use' && cost.traffic === 'unknown',
           })}
         </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}

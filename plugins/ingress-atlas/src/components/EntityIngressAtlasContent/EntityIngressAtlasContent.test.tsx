@@ -139,7 +139,8 @@ describe('EntityIngressAtlasContent', () => {
         gbPerMonth: 120,
         amountCny: 96,
         unitPrice: 0.8,
-        priceSource: 'Tencent Cloud EIP price list, traffic (mainland) (2026-11-21)',
+        priceSource:
+          'Tencent Cloud EIP price list, traffic (mainland) (2026-11-21)',
         measurement: {
           source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
           from: '2026-11-19T12:00:00.000Z',
@@ -173,7 +174,9 @@ describe('EntityIngressAtlasContent', () => {
         'Traffic: 120 GB/month, 96 CNY/month, measured 2026-11-19 to 2026-11-21 and scaled to 30 days.',
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText('240 CNY/month', { selector: 'strong' })).toBeInTheDocument();
+    expect(
+      screen.getByText('240 CNY/month', { selector: 'strong' }),
+    ).toBeInTheDocument();
     unmount();
 
     server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
