@@ -4,12 +4,14 @@ export const SCREENSHOTS = 'test-results/screenshots';
 
 // The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
 export const REFRESHED_WITHIN = 120_000;
-const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
+export const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 export const CLUSTERS = [
   'aliyun-asm',
   'edge',
   'huawei-cce',
   'tke-blog',
+  'tke-next',
+  'tke-next-remote',
   'tke-saas-primary',
   'tke-saas-remote',
 ];

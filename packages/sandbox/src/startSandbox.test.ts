@@ -20,6 +20,8 @@ const CLUSTERS = [
   'tke-saas-primary',
   'tke-saas-remote',
   'edge',
+  'tke-next',
+  'tke-next-remote',
   'aliyun-asm',
   'huawei-cce',
 ];

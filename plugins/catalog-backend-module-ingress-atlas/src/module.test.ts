@@ -143,6 +143,8 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
       'kubernetes-cluster edge',
       'kubernetes-cluster huawei-cce',
       'kubernetes-cluster tke-blog',
+      'kubernetes-cluster tke-next',
+      'kubernetes-cluster tke-next-remote',
       'kubernetes-cluster tke-saas-primary',
       'kubernetes-cluster tke-saas-remote',
     ]);

@@ -366,6 +366,8 @@ describe('TencentCloudProvider', () => {
     expect(clusters.map(c => c.descriptor.name).sort()).toEqual([
       'edge',
       'tke-blog',
+      'tke-next',
+      'tke-next-remote',
       'tke-saas-primary',
       'tke-saas-remote',
     ]);
@@ -437,6 +439,8 @@ describe('TencentCloudProvider', () => {
       expect(clusters.map(c => [c.descriptor.name, c.kubeconfig])).toEqual([
         ['tke-blog', undefined],
         ['edge', undefined],
+        ['tke-next', undefined],
+        ['tke-next-remote', undefined],
       ]);
       expect(text()).toContain('returned a kubeconfig that is not YAML');
       expect(text()).not.toContain(token);

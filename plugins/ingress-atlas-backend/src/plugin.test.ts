@@ -35,6 +35,8 @@ const clusterFacts: Record<string, { provider: string; region: string; cloudClus
   edge: { provider: 'tencent', region: 'ap-guangzhou', cloudClusterId: 'cls-edge0001' },
   'aliyun-asm': { provider: 'aliyun', region: 'cn-hangzhou', cloudClusterId: 'c-asm0001' },
   'huawei-cce': { provider: 'huawei', region: 'cn-north-4', cloudClusterId: 'cce-0001' },
+  'tke-next': { provider: 'tencent', region: 'ap-guangzhou', cloudClusterId: 'cls-next0001' },
+  'tke-next-remote': { provider: 'tencent', region: 'ap-guangzhou', cloudClusterId: 'cls-next0002' },
 };
 
 /** Every value held in a Secret of the estates, raw and decoded: none may ever leave the backend. */
@@ -265,6 +267,8 @@ describe('ingress-atlas backend on the sandbox', () => {
         edge: 'stale',
         'huawei-cce': 'ok',
         'tke-blog': 'ok',
+        'tke-next': 'ok',
+        'tke-next-remote': 'ok',
         'tke-saas-primary': 'ok',
         'tke-saas-remote': 'ok',
       });

@@ -210,12 +210,12 @@ export function remoteOperator(
 }
 
 /**
- * The member's istio-system namespace as Istio's remote install wants it: labelled with the
- * member's network, and annotated with the primary that manages it.
+ * The istio-system namespace as Istio's multi-network installs want it: labelled with the
+ * cluster's network, and on a remote annotated with the primary that manages it.
  */
-export function remoteNamespace(options: {
+export function istioNamespace(options: {
   network: string;
-  primaryClusterName: string;
+  primaryClusterName?: string;
 }): KubeObject {
   return {
     apiVersion: 'v1',
@@ -223,9 +223,11 @@ export function remoteNamespace(options: {
     metadata: {
       name: ISTIO_NAMESPACE,
       labels: { [NETWORK_LABEL]: options.network },
-      annotations: {
-        [CONTROL_PLANE_CLUSTERS_ANNOTATION]: options.primaryClusterName,
-      },
+      ...(options.primaryClusterName && {
+        annotations: {
+          [CONTROL_PLANE_CLUSTERS_ANNOTATION]: options.primaryClusterName,
+        },
+      }),
     },
   };
 }

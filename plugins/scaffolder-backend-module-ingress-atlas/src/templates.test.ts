@@ -327,6 +327,36 @@ describe('templates', () => {
     );
   }
 
+  it('migrate-tcm-to-istiod asks for a repository only when a pull request is wanted', async () => {
+    const parameters = {
+      cluster: 'tke-blog',
+      targetCluster: 'tke-next',
+      apply: true,
+    };
+    // On by default: the repository picker's owner and name are required.
+    expect(await formErrors('migrate-tcm-to-istiod', parameters)).toEqual(
+      expect.arrayContaining([
+        'instance does not meet dependency required by instance.pullRequest',
+      ]),
+    );
+    expect(
+      await formErrors('migrate-tcm-to-istiod', {
+        ...parameters,
+        repoUrl: 'github.com?owner=acme&repo=mesh',
+      }),
+    ).toEqual([]);
+    // Off (the install is enough): nothing more to give, and no pull request is opened.
+    expect(
+      await formErrors('migrate-tcm-to-istiod', {
+        ...parameters,
+        pullRequest: false,
+      }),
+    ).toEqual([]);
+    const template = await loadTemplate('migrate-tcm-to-istiod');
+    const pullRequest = template.spec.steps.find(s => s.id === 'pull-request')!;
+    expect(pullRequest.if).toContain('parameters.pullRequest !== false');
+  });
+
   it('move-gateway-to-pod-eip keeps the load balancer unless asked, and asks for a typed confirmation', async () => {
     const gateway = {
       cluster: 'tke-blog',
@@ -460,6 +490,8 @@ describe('templates', () => {
       meshId: 'mesh-blog0001',
       targetCluster: 'tke-saas-primary',
       eastWestSubnetId: 'subnet-saas0001',
+      // No repository here: a pull request (on by default) would need one.
+      pullRequest: false,
     },
     'enable-gateway-https': {
       cluster: 'tke-blog',

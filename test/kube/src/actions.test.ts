@@ -188,6 +188,11 @@ const GROUPS: Array<{
       expect(answer.status).toBe(200);
     },
   },
+  {
+    // A new cluster: no istio-system, and no Istio CRDs until istioctl installs them.
+    estates: ['tke-next'],
+    actions: ['ingress-atlas:mesh:install-istiod'],
+  },
 ];
 
 /**

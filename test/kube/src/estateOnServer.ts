@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import {
   TKE,
   istioctlInstall,
@@ -394,6 +396,16 @@ export async function runPods(
   );
 }
 
+/** Istio's CRDs, as the base chart istioctl installs them. */
+const ISTIO_CRDS: KubeObject[] = [
+  'crd-all.gen.yaml',
+  'crd-operator.yaml',
+].flatMap(file =>
+  parseAllDocuments(fs.readFileSync(path.join(CRDS, 'istio', file), 'utf8'))
+    .map(document => document.toJS())
+    .filter(Boolean),
+);
+
 /**
  * Plays the container of a pod that runs `istioctl install -f <file>` (the installer Job of
  * mesh:install-istiod): reads the IstioOperator from the ConfigMap the pod mounts and applies
@@ -419,8 +431,13 @@ async function runIstioctl(
       configMap?.status === 200
         ? configMap.body.data?.[mounted.key]
         : undefined;
-    for (const object of istioctlInstall(text, mounted.file)) {
-      const answer = await client.apply(object, 'istioctl');
+    const objects = istioctlInstall(text, mounted.file);
+    // istioctl installs Istio's CRDs first (its base chart); a new cluster has none.
+    for (const object of [...ISTIO_CRDS, ...objects]) {
+      // A CRD just created is served a moment later.
+      const answer = await eventually(`${refOf(object)} served`, () =>
+        client.apply(object, 'istioctl').catch(() => undefined),
+      );
       if (answer.status >= 300) {
         throw new Error(
           `${refOf(object)}: HTTP ${answer.status} ${describe(answer.body)}`,

@@ -71,7 +71,6 @@ describe('analyze', () => {
           templateRef: 'template:default/migrate-tcm-to-istiod',
           parameters: {
             cluster: 'tke-blog',
-            revision: '1-10-3',
             currentVersion: '1.10.3',
             meshId: 'mesh-blog0001',
           },

@@ -34,12 +34,14 @@ describe('analyze on the sandbox estates', () => {
       f => f.objects.find(o => o.cluster)?.cluster ?? f.objects[0].name,
     );
 
-  it('reads all six clusters', () => {
+  it('reads all eight clusters', () => {
     expect(model.clusters.map(c => [c.name, c.provider])).toEqual([
       ['aliyun-asm', 'aliyun'],
       ['edge', 'tencent'],
       ['huawei-cce', 'huawei'],
       ['tke-blog', 'tencent'],
+      ['tke-next', 'tencent'],
+      ['tke-next-remote', 'tencent'],
       ['tke-saas-primary', 'tencent'],
       ['tke-saas-remote', 'tencent'],
     ]);

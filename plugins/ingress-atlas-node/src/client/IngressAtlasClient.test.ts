@@ -72,6 +72,8 @@ describe('ingressAtlasClientServiceRef', () => {
       ['edge', 'ok'],
       ['huawei-cce', 'ok'],
       ['tke-blog', 'ok'],
+      ['tke-next', 'ok'],
+      ['tke-next-remote', 'ok'],
       ['tke-saas-primary', 'ok'],
       ['tke-saas-remote', 'ok'],
     ]);

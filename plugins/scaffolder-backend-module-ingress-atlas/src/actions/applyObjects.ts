@@ -27,6 +27,11 @@ export interface ObjectPlan {
   after?: KubeObject;
   /** Set when the object lives in a namespace this plan creates: the server cannot check it before. */
   inNewNamespace?: string;
+  /**
+   * Set when the cluster does not serve the object's kind yet and an earlier step installs it
+   * (e.g. "istioctl install"): the server cannot check the object before.
+   */
+  kindFrom?: string;
   /** Created with a plain create, which fails rather than touch an object made meanwhile. */
   createOnly?: boolean;
   action: 'create' | 'update' | 'unchanged' | 'delete';
@@ -233,6 +238,13 @@ export async function writePlan(
     // what goes into it; a real run creates the namespace first.
     ctx.logger.info(
       `Dry run: ${what} would be created in namespace ${plan.inNewNamespace}, which this run creates first`,
+      { cluster: cluster.name },
+    );
+    return;
+  }
+  if (dryRun && plan.kindFrom) {
+    ctx.logger.info(
+      `Dry run: ${what} would be created once ${plan.kindFrom} has installed ${plan.desired.apiVersion}, which cluster ${cluster.name} does not serve yet`,
       { cluster: cluster.name },
     );
     return;

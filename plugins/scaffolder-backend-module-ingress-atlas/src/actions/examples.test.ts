@@ -82,6 +82,7 @@ describe('action examples', () => {
       'tke-saas-primary',
       'tke-saas-remote',
       'edge',
+      'tke-next',
     ]);
     const options: ActionOptions = { ...world.options, probe: reachable };
     actions = new Map(createIngressAtlasActions(options).map(a => [a.id, a]));

@@ -47,4 +47,25 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Install a primary on a new cluster, which has neither istio-system nor Istio CRDs yet (istioctl brings both), the east-west gateway on an internal CLB of a subnet',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'istiod',
+          action: 'ingress-atlas:mesh:install-istiod',
+          name: 'Install the Istio control plane',
+          input: {
+            cluster: 'tke-next',
+            meshId: 'mesh-blog0001',
+            network: 'net-primary',
+            tag: '1.18.5',
+            eastWestSubnetId: 'subnet-gz000012',
+            apply: true,
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -5,12 +5,12 @@ import {
   EAST_WEST_GATEWAY,
   ISTIO_NAMESPACE,
   installerObjects,
+  istioNamespace,
   exposeIstiod,
   exposeServices,
   primaryOperator,
 } from '../istio';
 import { toYaml } from '../manifests';
-import { checkKindsServed } from './applyObjects';
 import { InstallState, waitForInstaller } from './installerJob';
 import {
   ActionOptions,
@@ -93,13 +93,13 @@ async function controlPlaneState(
 }
 
 /**
- * What installing needs: credentials, an Istio version for the installer, the routing kinds,
- * the namespace, and no other install of the revision or TCM-managed mesh.
+ * What installing needs: credentials, an Istio version for the installer, and no other install
+ * of the revision or TCM-managed mesh.
  */
 async function checkInstall(
   cluster: ConnectedCluster,
   preflight: Preflight,
-  options: { tag?: string; primary: KubeObject; routing: KubeObject[] },
+  options: { tag?: string; primary: KubeObject },
 ): Promise<void> {
   const { primary } = options;
   const name = primary.metadata!.name!;
@@ -113,25 +113,13 @@ async function checkInstall(
     `the installer runs istioctl ${options.tag}`,
     'apply needs tag (the Istio version, e.g. 1.22.6): the installer Job runs istioctl of that version, and the step checks that istiod runs it',
   );
-  await checkKindsServed(cluster, options.routing, preflight);
-  const [namespace, installed] = await Promise.all([
-    readObject(cluster, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: ISTIO_NAMESPACE,
-    }),
-    readObject(cluster, {
-      apiVersion: primary.apiVersion!,
-      kind: 'IstioOperator',
-      namespace: ISTIO_NAMESPACE,
-      name,
-    }),
-  ]);
-  preflight.check(
-    Boolean(namespace),
-    `namespace ${ISTIO_NAMESPACE} exists`,
-    `namespace ${ISTIO_NAMESPACE} does not exist on cluster ${cluster.name}`,
-  );
+  // istio-system and the Istio kinds may be missing: a new cluster gets them from this install.
+  const installed = await readObject(cluster, {
+    apiVersion: primary.apiVersion!,
+    kind: 'IstioOperator',
+    namespace: ISTIO_NAMESPACE,
+    name,
+  });
   preflight.check(
     !installed || installed.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
     `no other install of this revision (IstioOperator ${name})`,
@@ -340,7 +328,6 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         await checkInstall(cluster, preflight, {
           tag: ctx.input.tag,
           primary,
-          routing,
         });
       }
       preflight.done();
@@ -382,7 +369,12 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         key,
         files,
         steps: [
-          { name: 'install', objects: installer },
+          // Labelled with the network as Istio's multi-network install asks; the installer
+          // Job runs in it, so a new cluster gets it first.
+          {
+            name: 'install',
+            objects: [istioNamespace({ network }), ...installer],
+          },
           {
             waitFor: `Job ${ISTIO_NAMESPACE}/${job} (istioctl install ${ctx.input.tag}) and for istiod to be Ready before applying the Gateway and VirtualService`,
             wait: async () => {
@@ -401,7 +393,11 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
             },
           },
           // The Gateway kinds and istiod's Service exist once istioctl has run.
-          { name: 'routing', objects: routing },
+          {
+            name: 'routing',
+            objects: routing,
+            kindsFrom: `istioctl install ${ctx.input.tag}`,
+          },
         ],
         inPlace: `the control plane is installed on cluster ${clusterName} and every manifest is applied`,
         finish,

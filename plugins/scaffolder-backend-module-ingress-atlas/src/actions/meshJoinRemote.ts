@@ -5,7 +5,7 @@ import { KubeObject, listObjects, readObject, sleep } from '../kube';
 import {
   ISTIO_NAMESPACE,
   installerObjects,
-  remoteNamespace,
+  istioNamespace,
   remoteOperator,
   remoteSecret,
 } from '../istio';
@@ -292,7 +292,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         revision: ctx.input.revision,
         remotePilotAddress: pilot ?? '',
       });
-      const namespace = remoteNamespace({
+      const namespace = istioNamespace({
         network: ctx.input.network,
         primaryClusterName: primary.cloudClusterId ?? primaryCluster,
       });

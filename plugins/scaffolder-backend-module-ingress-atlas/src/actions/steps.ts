@@ -1,7 +1,7 @@
 import type { JsonObject } from '@backstage/config';
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { ConnectedCluster } from '../clusters';
-import type { KubeObject } from '../kube';
+import { KubeObject, servesKind } from '../kube';
 import { toYaml } from '../manifests';
 import {
   ObjectPlan,
@@ -36,6 +36,12 @@ export interface ChangeStep {
   objects?: KubeObject[];
   /** Create the objects, never change live ones: one that exists is left as it is. */
   createOnly?: boolean;
+  /**
+   * What an earlier step runs that installs the objects' kinds (e.g. "istioctl install"): an
+   * object of a kind the cluster does not serve yet is created on a real run once that step
+   * has run, and only described on a dry run.
+   */
+  kindsFrom?: string;
   /** Live objects to delete: their manifests go into the backup. */
   remove?: KubeObject[];
   /** Made after the objects are written, within the step's checkpoint. */
@@ -106,12 +112,18 @@ async function planStep(
   step: ChangeStep,
   cluster: ConnectedCluster,
 ): Promise<ObjectPlan[]> {
-  return [
-    ...(await planObjects(cluster, step.objects ?? [], {
-      createOnly: step.createOnly,
-    })),
-    ...planRemovals(step.remove ?? []),
-  ];
+  const plans = await planObjects(cluster, step.objects ?? [], {
+    createOnly: step.createOnly,
+  });
+  if (step.kindsFrom) {
+    for (const plan of plans.filter(p => p.action === 'create')) {
+      const { apiVersion, kind } = plan.desired;
+      if (!(await servesKind(cluster, apiVersion!, kind!))) {
+        plan.kindFrom = step.kindsFrom;
+      }
+    }
+  }
+  return [...plans, ...planRemovals(step.remove ?? [])];
 }
 
 async function carryOutStep(

@@ -26,9 +26,9 @@ export const tcmManaged: Analyzer = {
           ],
           fix: 'Install a self-managed istiod next to it (new revision, its own root CA), move gateways and workloads over namespace by namespace, and shift traffic with DNS; both meshes run side by side meanwhile because workloads under different roots cannot talk mTLS.',
           templateRef: TEMPLATES.migrateTcmToIstiod,
+          // Not TCM's revision: it names the new istiod, which runs another version.
           parameters: {
             cluster: p.cluster,
-            revision: p.revision,
             ...(p.version ? { currentVersion: p.version } : {}),
             ...(p.managedMeshId ? { meshId: p.managedMeshId } : {}),
           },
