@@ -66,7 +66,7 @@ describe('analyze on the sandbox estates', () => {
       ]);
     });
 
-    it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month plus its traffic; pod EIPs would save the 144', () => {
+    it('serves blog.example.com through CLB lb-blog0001 at 144 CNY a month, which pod EIPs would save', () => {
       const [path, ...others] = paths('blog.example.com');
       expect(others).toEqual([]);
       expect(path).toMatchObject({
@@ -86,22 +86,7 @@ describe('analyze on the sandbox estates', () => {
           certificateSource: 'secret',
           secretRef: 'istio-system/blog-tls',
         },
-        // 0.2 CNY/h x 720 h = 144 for the CLB, plus the seed's 4 GB/day of traffic:
-        // 4 x 30 = 120 GB x 0.8 CNY/GB = 96.
-        monthlyCostShareCny: 240,
-      });
-      expect(model.costs.find(c => c.entry === path.entry)?.traffic).toEqual({
-        gbPerMonth: 120,
-        amountCny: 96,
-        unitPrice: 0.8,
-        priceSource:
-          'Tencent Cloud EIP price list, traffic (mainland) (2026-11-21)',
-        measurement: {
-          gbPerMonth: 120,
-          source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
-          from: expect.any(String),
-          to: expect.any(String),
-        },
+        monthlyCostShareCny: 144,
       });
       expect(entryOf(path)).toMatchObject({
         type: 'load-balancer',
@@ -125,14 +110,7 @@ describe('analyze on the sandbox estates', () => {
       });
       // The atlas knows the host but not its DNSPod zone: the person running the template names it.
       expect(saving?.parameters).not.toHaveProperty('dnsDomain');
-      // The 120 GB bill 0.8 CNY/GB on the EIPs as on the CLB: the 144 stays the saving.
       expect(saving?.message).toContain('saves 144 CNY/month');
-      expect(
-        model.recommendations.find(r => r.parameters.cluster === 'tke-blog')
-          ?.caveats,
-      ).toContainEqual(
-        '120 GB/month of traffic bills 96 CNY/month on the EIPs at 0.8 CNY/GB, as on the CLB: the saving is net of traffic.',
-      );
       expect(clustersOf('SINGLE_REPLICA_PUBLIC_LB')).toEqual(['tke-blog']);
     });
 
@@ -177,6 +155,36 @@ describe('analyze on the sandbox estates', () => {
         model.gateways.find(g => g.id === primary.eastWestGateways[0])
           ?.eastWest,
       ).toBe(true);
+    });
+
+    it('bills the SaaS ingress CLB its measured traffic on top of its fee; pod EIPs would save the fee only', () => {
+      const cost = model.costs.find(c =>
+        model.entries.some(
+          e => e.id === c.entry && e.cloudResourceId === 'lb-saas0001',
+        ),
+      );
+      // The seed has Cloud Monitor report 4 GB a day out of lb-saas0001: 4 x 30 = 120 GB a
+      // month at 0.8 CNY/GB = 96, on top of the CLB's 0.2 CNY/h x 720 h = 144.
+      expect(cost).toMatchObject({
+        monthlyCny: 240,
+        traffic: {
+          gbPerMonth: 120,
+          amountCny: 96,
+          unitPrice: 0.8,
+          measurement: {
+            gbPerMonth: 120,
+            source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+          },
+        },
+      });
+      // The same 120 GB bill 0.8 CNY/GB on pod EIPs: the move saves the CLB's fee, not its traffic.
+      const saving = model.recommendations.find(
+        r => r.parameters.cluster === 'tke-saas-primary',
+      );
+      expect(saving?.savingMonthlyCny).toBe(144);
+      expect(saving?.caveats).toContainEqual(
+        '120 GB/month of traffic bills 96 CNY/month on the EIPs at 0.8 CNY/GB, as on the CLB: the saving is net of traffic.',
+      );
     });
 
     it("keys the remote's east-west CLB, which no cloud inventory lists, by its Service", () => {
