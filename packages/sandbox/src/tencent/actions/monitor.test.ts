@@ -20,9 +20,13 @@ describe('Cloud Monitor stand-in (GetMonitorData)', () => {
       seedFile: SEED,
       credentials: [credential],
     });
-    client = new monitor.v20180724.Client({
+    client = clientIn('ap-guangzhou');
+  });
+
+  const clientIn = (region: string) =>
+    new monitor.v20180724.Client({
       credential,
-      region: 'ap-guangzhou',
+      region,
       profile: {
         httpProfile: {
           endpoint: server.url.replace('http://', ''),
@@ -31,21 +35,21 @@ describe('Cloud Monitor stand-in (GetMonitorData)', () => {
         },
       },
     });
-  });
 
   afterAll(() => server.stop());
 
   it("answers a signed request with the seeded CLB's outbound bandwidth, point by point", async () => {
-    const response = await client.GetMonitorData({
+    const response = await clientIn('ap-shanghai').GetMonitorData({
       Namespace: 'QCE/LB_PUBLIC',
       MetricName: 'ClientOuttraffic',
       Period: 300,
       StartTime: '2026-11-20T00:00:00+00:00',
       EndTime: '2026-11-21T00:00:00+00:00',
       Instances: [
-        { Dimensions: [{ Name: 'vip', Value: '198.51.100.11' }] },
-        // lb-idle0001: public, no traffic in the seed.
-        { Dimensions: [{ Name: 'vip', Value: '198.51.100.99' }] },
+        // lb-saas0001.
+        { Dimensions: [{ Name: 'vip', Value: '198.51.100.121' }] },
+        // lb-saasew01: internal, no public traffic in the seed.
+        { Dimensions: [{ Name: 'vip', Value: '10.20.0.50' }] },
       ],
     });
     expect(response).toMatchObject({
@@ -55,15 +59,15 @@ describe('Cloud Monitor stand-in (GetMonitorData)', () => {
       EndTime: '2026-11-21T00:00:00+00:00',
     });
     expect(response.RequestId).toBeTruthy();
-    const [blog, idle] = response.DataPoints!;
-    expect(blog.Dimensions).toEqual([{ Name: 'vip', Value: '198.51.100.11' }]);
+    const [saas, idle] = response.DataPoints!;
+    expect(saas.Dimensions).toEqual([{ Name: 'vip', Value: '198.51.100.121' }]);
     // A day of 5-minute points: 288, the first at the start.
-    expect(blog.Timestamps).toHaveLength(288);
-    expect(blog.Timestamps![0]).toBe(Date.parse('2026-11-20T00:00:00Z') / 1000);
-    // Seed: lb-blog0001 sends 4 GB a day = 4e9 x 8 bits / 86,400 s = 0.3704 Mbps.
-    expect(blog.Values![0]).toBeCloseTo(0.3704, 4);
+    expect(saas.Timestamps).toHaveLength(288);
+    expect(saas.Timestamps![0]).toBe(Date.parse('2026-11-20T00:00:00Z') / 1000);
+    // Seed: lb-saas0001 sends 4 GB a day = 4e9 x 8 bits / 86,400 s = 0.3704 Mbps.
+    expect(saas.Values![0]).toBeCloseTo(0.3704, 4);
     expect(idle).toEqual({
-      Dimensions: [{ Name: 'vip', Value: '198.51.100.99' }],
+      Dimensions: [{ Name: 'vip', Value: '10.20.0.50' }],
       Timestamps: [],
       Values: [],
     });
