@@ -50,8 +50,14 @@ export interface Config {
       /** @visibility secret */
       serviceAccountToken?: string;
     };
-    /** Optional Prometheus with Istio metrics, for traffic-based cost. */
+    /**
+     * Optional Prometheus with Istio's standard metrics, for the traffic of entries no cloud
+     * monitoring measured: what each gateway workload sent over the last two days
+     * (`istio_response_bytes_sum` and `istio_tcp_sent_bytes_total`, `reporter="source"`),
+     * asked through `/api/v1/query` once per refresh. Without it, no query is made.
+     */
     prometheus?: {
+      /** Base URL, e.g. `http://prometheus.istio-system:9090`. */
       url: string;
     };
   };

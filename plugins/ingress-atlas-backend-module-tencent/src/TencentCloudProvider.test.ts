@@ -230,6 +230,55 @@ describe('TencentCloudProvider', () => {
     expect(delays[1]).toBeLessThanOrEqual(600);
   });
 
+  it("measures the public CLBs' and bound EIPs' outbound traffic from Cloud Monitor", async () => {
+    const { logger } = captureLogs();
+    const provider = TencentCloudProvider.create({
+      accounts: [account({ regions: ['ap-guangzhou'] })],
+      logger,
+    });
+
+    const [guangzhou] = await provider.collectInventory();
+
+    // Seed: lb-blog0001 sends 4 GB a day, eip-edge0001 1.5 GB: 120 and 45 GB in 30 days.
+    // lb-idle0001 and eip-edge0002 have no points: not measured, rather than 0.
+    expect(guangzhou.errors).toEqual([]);
+    expect(guangzhou.traffic).toEqual({
+      'lb-blog0001': {
+        gbPerMonth: 120,
+        source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+        from: expect.any(String),
+        to: expect.any(String),
+      },
+      'eip-edge0001': {
+        gbPerMonth: 45,
+        source: 'Tencent Cloud Monitor QCE/LB VipOuttraffic',
+        from: expect.any(String),
+        to: expect.any(String),
+      },
+    });
+    const { from, to } = guangzhou.traffic!['lb-blog0001'];
+    expect(Date.parse(to) - Date.parse(from)).toBe(2 * 86_400_000);
+  });
+
+  it('keeps the inventory when Cloud Monitor refuses: traffic is left unmeasured', async () => {
+    server.faults.failHttp({ action: 'GetMonitorData' }, 100, 403);
+    const { logger } = captureLogs();
+    const provider = TencentCloudProvider.create({
+      accounts: [account({ regions: ['ap-guangzhou'] })],
+      logger,
+      retry: { attempts: 2, baseDelayMs: 5 },
+    });
+
+    const [guangzhou] = await provider.collectInventory();
+
+    expect(guangzhou.loadBalancers).toHaveLength(2);
+    expect(guangzhou.addresses).toHaveLength(3);
+    expect(guangzhou.traffic).toBeUndefined();
+    expect(guangzhou.errors).toEqual([
+      { part: 'traffic', message: expect.stringMatching(/403/) },
+    ]);
+  });
+
   it('reports a part that keeps failing for its region only', async () => {
     server.faults.throttle(
       { action: 'DescribeLoadBalancers', region: 'ap-shanghai' },

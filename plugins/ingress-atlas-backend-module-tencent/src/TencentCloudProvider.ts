@@ -9,6 +9,7 @@ import {
   type TencentAccount,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ClbInventory } from './clb/ClbInventory';
+import { CloudMonitorTraffic } from './monitor/CloudMonitorTraffic';
 import { TencentPriceInquiry } from './pricing/TencentPriceInquiry';
 import { TcmMeshes } from './tcm/TcmMeshes';
 import { TkeCluster, TkeClusters } from './tke/TkeClusters';
@@ -21,11 +22,13 @@ interface AccountReaders {
   tcm: TcmMeshes;
   tke: TkeClusters;
   prices: TencentPriceInquiry;
+  traffic: CloudMonitorTraffic;
 }
 
 /**
  * The atlas's view of Tencent Cloud: TKE clusters to read, and per account and region the
- * CLBs, EIPs, VPC endpoints and TCM meshes. A failure is kept to its account, region and part.
+ * CLBs, EIPs, VPC endpoints and TCM meshes, and the public CLBs' and EIPs' outbound traffic
+ * from Cloud Monitor. A failure is kept to its account, region and part.
  *
  * @public
  */
@@ -65,6 +68,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
           kubeconfigAccess: account.kubeconfigAccess,
         }),
         prices: TencentPriceInquiry.create({ clients, logger: options.logger }),
+        traffic: CloudMonitorTraffic.create({ clients }),
       };
     });
   }
@@ -178,6 +182,10 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
         inventory.clusters = clusters.map(c => c.descriptor);
       }),
     ]);
+    // Measured once the CLBs and EIPs are known; a refusal leaves traffic unknown, no more.
+    await part('traffic', async () => {
+      inventory.traffic = await readers.traffic.read(region, inventory);
+    });
 
     this.#logger.info('Collected Tencent Cloud inventory', {
       account,
@@ -186,6 +194,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
       addresses: inventory.addresses.length,
       vpcEndpoints: inventory.vpcEndpoints.length,
       meshes: inventory.meshes.length,
+      measured: Object.keys(inventory.traffic ?? {}).length,
       errors: inventory.errors.length,
       ms: Date.now() - started,
     });

@@ -86,6 +86,23 @@ export function readAtlasConfig(root: Config): AtlasConfig {
       serviceAccountToken: catalog?.getOptionalString('serviceAccountToken'),
     },
     prices: readPriceOverrides(root),
-    prometheusUrl: config?.getOptionalString('prometheus.url'),
+    prometheusUrl: readPrometheusUrl(config?.getOptionalString('prometheus.url')),
   };
+}
+
+/** Prometheus's base URL, where `/api/v1/query` is asked; http(s) only. */
+function readPrometheusUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(
+      `Invalid ingressAtlas.prometheus.url: ${url}; expected an http(s) URL`,
+    );
+  }
+  return url;
 }

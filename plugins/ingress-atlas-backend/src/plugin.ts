@@ -23,6 +23,7 @@ import {
 import { ClusterWatches } from './collection/ClusterWatcher';
 import { CostHistoryStore } from './costHistory/CostHistoryStore';
 import { readAtlasConfig } from './config';
+import { PrometheusTraffic } from './traffic/PrometheusTraffic';
 import { readManifestInventory } from './manifests';
 import { AtlasRefresher } from './refresh/AtlasRefresher';
 import { Leases } from './refresh/Leases';
@@ -159,6 +160,9 @@ export const ingressAtlasPlugin = createBackendPlugin({
           models,
           cloudProviders,
           prices: atlasConfig.prices,
+          meshTraffic: atlasConfig.prometheusUrl
+            ? PrometheusTraffic.create({ url: atlasConfig.prometheusUrl })
+            : undefined,
           catalog,
           auth,
           publishEarlyAfterMs: atlasConfig.publishEarlyAfterMs,

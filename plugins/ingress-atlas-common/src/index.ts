@@ -8,6 +8,7 @@ export * from './model';
 export * from './annotations';
 export * from './permissions';
 export * from './pricing';
+export * from './traffic';
 export * from './costSummary';
 export * from './graph';
 export * from './hosts';

@@ -398,7 +398,19 @@ export interface Cost {
   parts: CostPart[];
   /** Items known to bill but absent from the price catalogue. */
   unpriced: string[];
-  traffic: 'unknown' | { gbPerMonth: number; amountCny: number };
+  /** Monthly traffic and what it bills: 'unknown' when no measurement reached the atlas. */
+  traffic: 'unknown' | TrafficCost;
+}
+
+/** @public */
+export interface TrafficCost {
+  gbPerMonth: number;
+  amountCny: number;
+  /** CNY/GB, and where that price comes from. */
+  unitPrice?: number;
+  priceSource?: string;
+  /** What measured the volume, over which window; absent for a volume given as such. */
+  measurement?: { source: string; from: string; to: string };
 }
 
 /** @public */

@@ -136,8 +136,43 @@ describe('pricing', () => {
       DEFAULT_PRICES,
       { trafficGbPerMonth: 100 },
     );
-    expect(cost.traffic).toEqual({ gbPerMonth: 100, amountCny: 80 });
+    // 100 GB x 0.8 CNY/GB (EIP traffic, mainland) = 80; plus 0.2 CNY/h x 720 h = 144.
+    expect(cost.traffic).toMatchObject({
+      gbPerMonth: 100,
+      amountCny: 80,
+      unitPrice: 0.8,
+    });
     expect(cost.monthlyCny).toBe(224);
+  });
+
+  it("prices a load balancer's traffic at its own price where one is configured", () => {
+    const prices = mergePriceCatalogue(DEFAULT_PRICES, {
+      tencent: { loadBalancerTraffic: 0.5 },
+    });
+    const throughClb = monthlyCost(
+      { id: 'e', provider: 'tencent', resources: [loadBalancer('tencent')] },
+      prices,
+      { trafficGbPerMonth: 100 },
+    );
+    const throughEip = monthlyCost(
+      {
+        id: 'p',
+        provider: 'tencent',
+        resources: [
+          { provider: 'tencent', kind: 'eip', id: 'eip-1', network: 'public' },
+        ],
+      },
+      prices,
+      { trafficGbPerMonth: 100 },
+    );
+    // 100 GB x 0.5 on the CLB; 100 GB x 0.8 on the EIP.
+    expect(throughClb.traffic).toMatchObject({ amountCny: 50 });
+    expect(throughEip.traffic).toMatchObject({ amountCny: 80 });
+  });
+
+  it('leaves traffic unknown, not 0, when no volume is known', () => {
+    const cost = costOf(loadBalancer('tencent'));
+    expect(cost.traffic).toBe('unknown');
   });
 
   it('merges overrides, keeping units and recording their source', () => {

@@ -29,6 +29,8 @@ export const PRICE_ITEMS = {
   /** An elastic IP allocated but bound to nothing. */
   eipUnbound: 'CNY/hour',
   eipTraffic: 'CNY/GB',
+  /** Public traffic of a traffic-billed load balancer; priced as `eipTraffic` when absent. */
+  loadBalancerTraffic: 'CNY/GB',
   eipBandwidthUpTo5Mbps: 'CNY/Mbps-hour',
   eipBandwidthAbove5Mbps: 'CNY/Mbps-hour',
   vpcEndpoint: 'CNY/hour',
@@ -341,6 +343,25 @@ export function resourceMonthlyCost(
 }
 
 /**
+ * The price per GB of the public traffic through an entry's resources: a load balancer's own
+ * traffic price where the catalogue has one, else the provider's EIP traffic price.
+ *
+ * @public
+ */
+export function trafficPrice(
+  provider: CloudProvider,
+  resources: Array<Pick<BillableResource, 'kind'>>,
+  prices: PriceCatalogue,
+): Price | undefined {
+  const table = prices[provider] ?? {};
+  const throughLoadBalancer = resources.some(r => r.kind === 'load-balancer');
+  return (
+    (throughLoadBalancer ? table.loadBalancerTraffic : undefined) ??
+    table.eipTraffic
+  );
+}
+
+/**
  * The monthly cost of an entry: the fixed fees of its cloud resources, plus traffic when the
  * monthly volume is known (otherwise traffic stays 'unknown').
  *
@@ -349,17 +370,24 @@ export function resourceMonthlyCost(
 export function monthlyCost(
   entry: Pick<Entry, 'id' | 'provider' | 'resources'>,
   prices: PriceCatalogue,
-  options: { trafficGbPerMonth?: number } = {},
+  options: {
+    trafficGbPerMonth?: number;
+    /** What measured the volume. */
+    measurement?: { source: string; from: string; to: string };
+  } = {},
 ): Pick<Cost, 'monthlyCny' | 'parts' | 'unpriced' | 'traffic'> {
   const fixed = combine(
     ...entry.resources.map(r => resourceMonthlyCost(r, prices)),
   );
-  const trafficPrice = prices[entry.provider]?.eipTraffic;
+  const price = trafficPrice(entry.provider, entry.resources, prices);
   const traffic: Cost['traffic'] =
-    options.trafficGbPerMonth !== undefined && trafficPrice
+    options.trafficGbPerMonth !== undefined && price
       ? {
           gbPerMonth: options.trafficGbPerMonth,
-          amountCny: roundCny(options.trafficGbPerMonth * trafficPrice.amount),
+          amountCny: roundCny(options.trafficGbPerMonth * price.amount),
+          unitPrice: price.amount,
+          priceSource: `${price.source} (${price.date})`,
+          ...(options.measurement ? { measurement: options.measurement } : {}),
         }
       : 'unknown';
   const monthly =

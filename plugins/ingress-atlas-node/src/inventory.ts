@@ -6,6 +6,7 @@
 import type {
   AtlasClusterDescriptor,
   CloudProvider,
+  TrafficMeasurement,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
@@ -207,6 +208,11 @@ export interface CloudInventory {
   meshes: ManagedMesh[];
   /** Clusters the cloud knows in this region, with their facts (e.g. VPC-CNI); no credentials. */
   clusters?: ClusterDescriptor[];
+  /**
+   * Outbound public traffic the provider's monitoring measured, by resource id (`lb-…`,
+   * `eip-…`). A resource left out was not measured: its traffic stays unknown.
+   */
+  traffic?: Record<string, TrafficMeasurement>;
   /** Parts that failed, e.g. `{ part: 'clb', message: 'RequestLimitExceeded ...' }`. */
   errors: Array<{ part: string; message: string }>;
 }

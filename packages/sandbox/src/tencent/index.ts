@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clbActions } from './actions/clb';
 import { dnspodActions } from './actions/dnspod';
+import { monitorActions } from './actions/monitor';
 import { tcmActions } from './actions/tcm';
 import { tkeActions } from './actions/tke';
 import type { ActionHandler } from './actions/types';
@@ -30,6 +31,7 @@ const ACTIONS_BY_VERSION: Record<
   '2018-05-25': { service: 'tke', actions: tkeActions },
   '2021-04-13': { service: 'tcm', actions: tcmActions },
   '2021-03-23': { service: 'dnspod', actions: dnspodActions },
+  '2018-07-24': { service: 'monitor', actions: monitorActions },
 };
 
 export interface TencentCloudServer {
@@ -58,8 +60,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * A local Tencent Cloud API: TC3-signed POST requests for CLB, VPC, TKE, TCM and DNSPod
- * actions, answered from one in-memory state loaded from a seed file.
+ * A local Tencent Cloud API: TC3-signed POST requests for CLB, VPC, TKE, TCM, DNSPod and
+ * Cloud Monitor actions, answered from one in-memory state loaded from a seed file.
  */
 export async function startTencentCloudServer(options: {
   port?: number;

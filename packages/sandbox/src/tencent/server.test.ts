@@ -593,12 +593,12 @@ describe('Tencent Cloud API stand-in', () => {
     const { TotalCount, Clusters } = await client.DescribeClusters({
       Limit: 1,
     });
-    expect(TotalCount).toBe(2);
+    expect(TotalCount).toBe(4);
     expect(Clusters).toHaveLength(1);
-    const rest = await client.DescribeClusters({ Offset: 1, Limit: 1 });
+    const rest = await client.DescribeClusters({ Offset: 1, Limit: 3 });
     expect(
-      [Clusters![0].ClusterId, rest.Clusters![0].ClusterId].sort(),
-    ).toEqual(['cls-blog0001', 'cls-edge0001']);
+      [Clusters![0], ...rest.Clusters!].map(c => c.ClusterId).sort(),
+    ).toEqual(['cls-blog0001', 'cls-edge0001', 'cls-next0001', 'cls-next0002']);
     expect(Clusters![0]).not.toHaveProperty('Sandbox');
 
     await expect(

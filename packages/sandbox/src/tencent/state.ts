@@ -125,10 +125,14 @@ export interface SeedPrices {
   eipBandwidthPerMbpsHour: number;
 }
 
+/** What Cloud Monitor reports a CLB or EIP sends to the internet, by resource id. */
+export type SeedTraffic = Record<string, { outGbPerDay: number }>;
+
 export interface TencentSeed {
   regions: Record<string, Partial<RegionState>>;
   domains: Record<string, DnsRecord[]>;
   prices: SeedPrices;
+  traffic?: SeedTraffic;
 }
 
 /** Regions the real API knows; those absent from the seed are empty. */
@@ -193,6 +197,7 @@ export class TencentState {
   readonly regions: Record<string, RegionState> = {};
   readonly domains: Record<string, DnsRecord[]>;
   readonly prices: SeedPrices;
+  readonly traffic: SeedTraffic;
   /** DeleteLoadBalancer tasks (by RequestId) and VPC tasks (by numeric TaskId). */
   readonly tasks = new Map<string, TaskResult>();
   #nextTaskId = 1000;
@@ -225,6 +230,7 @@ export class TencentState {
     }
     this.domains = seed.domains ?? {};
     this.prices = seed.prices;
+    this.traffic = seed.traffic ?? {};
   }
 
   /** The state of a region; unknown regions are refused like the real API does. */

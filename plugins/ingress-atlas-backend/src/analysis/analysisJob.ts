@@ -6,7 +6,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
-import type { CatalogEntityLite } from '../engine';
+import type { CatalogEntityLite, GatewayTraffic } from '../engine';
 import { gunzipJsonSync, gzipJson } from '../inventory/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
@@ -32,6 +32,8 @@ export type AnalysisJob =
       clouds: CloudInventory[];
       prices: PriceCatalogue;
       entities: CatalogEntityLite[];
+      /** What the mesh's gateways sent, when Prometheus is configured. */
+      gatewayTraffic?: GatewayTraffic[];
       now: string;
     }
   | { kind: 'load'; modelGz: Uint8Array };
@@ -78,6 +80,7 @@ export async function runAnalysisJob(job: AnalysisJob, post: Post): Promise<void
     clouds: job.clouds,
     prices: job.prices,
     entities: job.entities,
+    gatewayTraffic: job.gatewayTraffic,
     now: new Date(job.now),
   });
   // The inventories go before the model is written and sent.

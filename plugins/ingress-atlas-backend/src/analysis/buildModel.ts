@@ -6,7 +6,7 @@ import {
   ClusterInventory,
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { analyze, CatalogEntityLite } from '../engine';
+import { analyze, CatalogEntityLite, GatewayTraffic } from '../engine';
 import { ClusterSnapshot } from '../snapshots/SnapshotStore';
 
 /**
@@ -19,6 +19,7 @@ export function buildModel(input: {
   clouds: CloudInventory[];
   prices: PriceCatalogue;
   entities: CatalogEntityLite[];
+  gatewayTraffic?: GatewayTraffic[];
   now: Date;
 }): AtlasModel {
   const cloudFacts = new Map(
@@ -40,6 +41,7 @@ export function buildModel(input: {
     clouds: input.clouds,
     prices: input.prices,
     entities: input.entities,
+    gatewayTraffic: input.gatewayTraffic,
     now: input.now,
     clusterStates: Object.fromEntries(
       input.snapshots

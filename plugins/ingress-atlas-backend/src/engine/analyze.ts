@@ -12,6 +12,7 @@ import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
 import { linkControlPlanes } from './controlPlanes/linkControlPlanes';
 import { buildCosts } from './cost/costs';
 import { recommendPodEips } from './cost/recommendations';
+import { resolveTraffic } from './cost/traffic';
 import { detectGateways } from './gateways/detectGateways';
 import { GatewaySet } from './gateways/GatewaySet';
 import { ClusterObjects } from './kube/ClusterObjects';
@@ -135,7 +136,14 @@ function analyzeClusters(
     cloud,
     clusters,
     prices,
-    trafficGbPerMonth: input.trafficGbPerMonth,
+    traffic: resolveTraffic({
+      entries,
+      gateways,
+      clusters: atlasClusters,
+      cloud,
+      given: input.trafficGbPerMonth,
+      gatewayTraffic: input.gatewayTraffic,
+    }),
   });
   const paths = buildPaths({
     clusters,

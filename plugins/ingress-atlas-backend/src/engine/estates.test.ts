@@ -157,6 +157,36 @@ describe('analyze on the sandbox estates', () => {
       ).toBe(true);
     });
 
+    it('bills the SaaS ingress CLB its measured traffic on top of its fee; pod EIPs would save the fee only', () => {
+      const cost = model.costs.find(c =>
+        model.entries.some(
+          e => e.id === c.entry && e.cloudResourceId === 'lb-saas0001',
+        ),
+      );
+      // The seed has Cloud Monitor report 4 GB a day out of lb-saas0001: 4 x 30 = 120 GB a
+      // month at 0.8 CNY/GB = 96, on top of the CLB's 0.2 CNY/h x 720 h = 144.
+      expect(cost).toMatchObject({
+        monthlyCny: 240,
+        traffic: {
+          gbPerMonth: 120,
+          amountCny: 96,
+          unitPrice: 0.8,
+          measurement: {
+            gbPerMonth: 120,
+            source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+          },
+        },
+      });
+      // The same 120 GB bill 0.8 CNY/GB on pod EIPs: the move saves the CLB's fee, not its traffic.
+      const saving = model.recommendations.find(
+        r => r.parameters.cluster === 'tke-saas-primary',
+      );
+      expect(saving?.savingMonthlyCny).toBe(144);
+      expect(saving?.caveats).toContainEqual(
+        '120 GB/month of traffic bills 96 CNY/month on the EIPs at 0.8 CNY/GB, as on the CLB: the saving is net of traffic.',
+      );
+    });
+
     it("keys the remote's east-west CLB, which no cloud inventory lists, by its Service", () => {
       const eastWest = model.entries.find(
         e =>
@@ -220,7 +250,9 @@ describe('analyze on the sandbox estates', () => {
         network: 'public',
         addresses: ['203.0.113.21', '203.0.113.22'],
       });
-      // The node EIPs bill by traffic: no fixed fee, and no traffic figures without metrics.
+      // The node EIPs bill by traffic: no fixed fee. Cloud Monitor has points for
+      // eip-edge0001 only (the seed's traffic section): half a measurement is not the
+      // entry's traffic, which stays unmeasured rather than read as 45 GB.
       expect(
         byType['host-network'].entry.resources.map(r => [r.id, r.chargeType]),
       ).toEqual([

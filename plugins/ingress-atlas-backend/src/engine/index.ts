@@ -1,3 +1,3 @@
 export { analyze } from './analyze';
-export type { AnalyzeInput, CatalogEntityLite } from './types';
+export type { AnalyzeInput, CatalogEntityLite, GatewayTraffic } from './types';
 export { ANALYZERS } from './analyzers';

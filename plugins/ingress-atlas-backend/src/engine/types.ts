@@ -2,7 +2,10 @@ import {
   CloudInventory,
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { PriceCatalogue } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  PriceCatalogue,
+  TrafficMeasurement,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from './kube/ClusterObjects';
 import { CloudIndex } from './cloud/CloudIndex';
 
@@ -35,8 +38,30 @@ export interface AnalyzeInput {
   now?: Date | string;
   /** Clusters whose last refresh failed: shown as stale (old inventory) or error (none). */
   clusterStates?: Record<string, { status: 'stale' | 'error'; error?: string }>;
-  /** Known monthly traffic in GB, by entry id or cloud resource id. */
+  /**
+   * Known monthly traffic in GB, by entry id or cloud resource id. It wins over what the
+   * clouds' monitoring (`clouds[].traffic`) and the mesh (`gatewayTraffic`) measured.
+   */
   trafficGbPerMonth?: Record<string, number>;
+  /**
+   * What gateway workloads sent, from the mesh's metrics; each is put on the one public
+   * entry of its gateway, where the clouds measured nothing for that entry.
+   */
+  gatewayTraffic?: GatewayTraffic[];
+}
+
+/**
+ * What one gateway workload sent, from the mesh's metrics.
+ *
+ * @public
+ */
+export interface GatewayTraffic {
+  namespace: string;
+  /** The workload's name, as Istio's `source_workload` gives it (a Deployment's name). */
+  workload: string;
+  /** The mesh's name for the cluster (`source_cluster`), when the metrics carry one. */
+  cluster?: string;
+  measurement: TrafficMeasurement;
 }
 
 export interface EngineContext {

@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CostHistoryStore } from '../costHistory/CostHistoryStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
+import type { GatewayTraffic } from '../engine';
+import { PrometheusTraffic } from '../traffic/PrometheusTraffic';
 import { AtlasModelService } from '../views/AtlasModelService';
 import { readCatalogEntities } from '../analysis/readCatalogEntities';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
@@ -61,6 +63,8 @@ export class RefreshCycle {
     models: AtlasModelService;
     cloudProviders: IngressAtlasCloudProvider[];
     prices: PriceOverrides;
+    /** What the mesh's gateways sent, where Prometheus is configured. */
+    meshTraffic?: PrometheusTraffic;
     catalog: CatalogService;
     auth: AuthService;
     leaseTtlMs?: number;
@@ -84,6 +88,8 @@ export class RefreshCycle {
   #changesWaiting = false;
   /** The prices of the last refresh: a watched change is published without asking price APIs. */
   #prices?: Promise<PriceCatalogue>;
+  /** Likewise what the gateways sent, read once per refresh. */
+  #gatewayTraffic?: Promise<GatewayTraffic[]>;
 
   private constructor(
     private readonly options: Parameters<typeof RefreshCycle.create>[0] & {
@@ -279,6 +285,7 @@ export class RefreshCycle {
     const started = Date.now();
     // Asked once per refresh, while the clusters are read; every publication of it uses them.
     this.#prices = this.prices();
+    this.#gatewayTraffic = this.gatewayTraffic();
     let read = 0;
     let readPublished = 0;
     let pending = Infinity;
@@ -355,6 +362,7 @@ export class RefreshCycle {
       snapshots: await store.listStoredClusters(),
       clouds: await store.listCloud(),
       prices: await (this.#prices ??= this.prices()),
+      gatewayTraffic: await (this.#gatewayTraffic ??= this.gatewayTraffic()),
       entities: await readCatalogEntities({ catalog, auth }),
       now: new Date().toISOString(),
     });
@@ -370,6 +378,24 @@ export class RefreshCycle {
       paths: analysed.model.paths.length,
       findings: analysed.model.findings.length,
     };
+  }
+
+  /** None when Prometheus is not configured or does not answer: traffic stays unmeasured. */
+  private async gatewayTraffic(): Promise<GatewayTraffic[]> {
+    const { meshTraffic, logger } = this.options;
+    if (!meshTraffic) return [];
+    try {
+      const traffic = await meshTraffic.read();
+      logger.info('Read gateway traffic from Prometheus', {
+        workloads: traffic.length,
+      });
+      return traffic;
+    } catch (error) {
+      logger.warn('Could not read gateway traffic from Prometheus', {
+        error: (error as Error).message,
+      });
+      return [];
+    }
   }
 
   /** The catalogue, with config overrides, refined by what the providers' price APIs say. */

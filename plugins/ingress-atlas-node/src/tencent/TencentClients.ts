@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { clb } from 'tencentcloud-sdk-nodejs/tencentcloud/services/clb';
 import { dnspod } from 'tencentcloud-sdk-nodejs/tencentcloud/services/dnspod';
+import { monitor } from 'tencentcloud-sdk-nodejs/tencentcloud/services/monitor';
 import { tcm } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tcm';
 import { tke } from 'tencentcloud-sdk-nodejs/tencentcloud/services/tke';
 import { vpc } from 'tencentcloud-sdk-nodejs/tencentcloud/services/vpc';
@@ -22,6 +23,8 @@ export type VpcClient = InstanceType<typeof vpc.v20170312.Client>;
 export type TkeClient = InstanceType<typeof tke.v20180525.Client>;
 /** @public */
 export type TcmClient = InstanceType<typeof tcm.v20210413.Client>;
+/** @public */
+export type MonitorClient = InstanceType<typeof monitor.v20180724.Client>;
 /** @public */
 export type DnspodClient = InstanceType<typeof dnspod.v20210323.Client>;
 
@@ -79,6 +82,11 @@ export class TencentClients {
 
   tcm(region: string): TcmClient {
     return this.#client('tcm', region, tcm.v20210413.Client);
+  }
+
+  /** Cloud Monitor (`GetMonitorData`). */
+  monitor(region: string): MonitorClient {
+    return this.#client('monitor', region, monitor.v20180724.Client);
   }
 
   /** DNSPod is not regional. */

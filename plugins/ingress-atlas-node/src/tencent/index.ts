@@ -2,6 +2,7 @@ export {
   TencentClients,
   type ClbClient,
   type DnspodClient,
+  type MonitorClient,
   type TcmClient,
   type TkeClient,
   type VpcClient,

@@ -5,7 +5,10 @@ import {
   CloudVpcEndpoint,
   ManagedMesh,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  CloudProvider,
+  TrafficMeasurement,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 
 export interface Located<T> {
   item: T;
@@ -20,6 +23,8 @@ export class CloudIndex {
   readonly addresses: Located<CloudAddress>[];
   readonly vpcEndpoints: Located<CloudVpcEndpoint>[];
   readonly meshes: Located<ManagedMesh>[];
+  /** Outbound traffic the providers' monitoring measured, by resource id. */
+  readonly traffic: ReadonlyMap<string, TrafficMeasurement>;
 
   constructor(clouds: CloudInventory[]) {
     const flatten = <T>(pick: (c: CloudInventory) => T[]) =>
@@ -35,6 +40,9 @@ export class CloudIndex {
     this.addresses = flatten(c => c.addresses);
     this.vpcEndpoints = flatten(c => c.vpcEndpoints);
     this.meshes = flatten(c => c.meshes);
+    this.traffic = new Map(
+      clouds.flatMap(c => Object.entries(c.traffic ?? {})),
+    );
   }
 
   loadBalancer(id: string | undefined) {

@@ -13,6 +13,7 @@ import {
   loadBalancerResource,
 } from '../cloud/resources';
 import { ClusterObjects } from '../kube/ClusterObjects';
+import { EntryTraffic } from './traffic';
 
 /**
  * Why a load balancer no entry uses costs money for nothing: `orphaned` when it belongs to a
@@ -28,7 +29,9 @@ export function unusedLoadBalancerState(
     c => clusterTag && c.inventory.cluster.cloudClusterId === clusterTag,
   );
   if (owner && !owner.inventory.unavailable.services) {
-    const serviceUid = lb.tags.find(t => t.key === TKE_CLB_TAGS.serviceUuid)?.value;
+    const serviceUid = lb.tags.find(
+      t => t.key === TKE_CLB_TAGS.serviceUuid,
+    )?.value;
     const serviceExists = owner
       .list('services')
       .some(
@@ -55,9 +58,10 @@ export function buildCosts(options: {
   cloud: CloudIndex;
   clusters: ClusterObjects[];
   prices: PriceCatalogue;
-  trafficGbPerMonth?: Record<string, number>;
+  /** Each entry's monthly traffic (see `resolveTraffic`); an entry absent is not measured. */
+  traffic?: Map<string, EntryTraffic>;
 }): Cost[] {
-  const { entries, cloud, clusters, prices, trafficGbPerMonth = {} } = options;
+  const { entries, cloud, clusters, prices, traffic = new Map() } = options;
   const costs: Cost[] = [];
   const costed = new Set<string>();
 
@@ -65,18 +69,15 @@ export function buildCosts(options: {
     const resources = entry.resources.filter(r => !costed.has(r.id));
     if (resources.length === 0) continue;
     resources.forEach(r => costed.add(r.id));
-    const traffic =
-      trafficGbPerMonth[entry.id] ??
-      (entry.cloudResourceId
-        ? trafficGbPerMonth[entry.cloudResourceId]
-        : undefined);
+    const measured = traffic.get(entry.id);
     costs.push({
       id: `cost:${entry.id}`,
       entry: entry.id,
       provider: entry.provider,
       state: 'in-use',
       ...monthlyCost({ ...entry, resources }, prices, {
-        trafficGbPerMonth: traffic,
+        trafficGbPerMonth: measured?.gbPerMonth,
+        measurement: measured?.measurement,
       }),
     });
   }

@@ -6,8 +6,10 @@ import {
   Gateway,
   PriceCatalogue,
   Recommendation,
+  formatMonthlyCny,
   resourceMonthlyCost,
   roundCny,
+  trafficPrice,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 function vpcCniCaveat(vpcCni: boolean | undefined): string {
@@ -22,6 +24,29 @@ export const MOVE_GATEWAY_TO_POD_EIP =
   'template:default/move-gateway-to-pod-eip';
 
 const INGRESS_KINDS = ['istio', 'gateway-api', 'ingress-controller'];
+
+/** How traffic weighs in the saving: netted when measured, named as left out when not. */
+function trafficCaveat(
+  traffic: Cost['traffic'],
+  eipPrice: number | undefined,
+  eipTrafficCny: number | undefined,
+): string {
+  const eipPriced = eipPrice !== undefined ? ` at ${eipPrice} CNY/GB` : '';
+  if (traffic === 'unknown' || eipTrafficCny === undefined) {
+    return `Traffic not measured: the EIPs bill it per GB${eipPriced}, as the CLB does, and the saving leaves it out.`;
+  }
+  const volume = `${traffic.gbPerMonth} GB/month of traffic`;
+  if (traffic.amountCny === eipTrafficCny) {
+    return `${volume} bills ${formatMonthlyCny(
+      eipTrafficCny,
+    )} on the EIPs${eipPriced}, as on the CLB: the saving is net of traffic.`;
+  }
+  return `${volume} bills ${formatMonthlyCny(traffic.amountCny)} on the CLB${
+    traffic.unitPrice !== undefined ? ` at ${traffic.unitPrice} CNY/GB` : ''
+  } and ${formatMonthlyCny(
+    eipTrafficCny,
+  )} on the EIPs${eipPriced}: the saving is net of that difference.`;
+}
 
 /**
  * The one public host served through the entry, for the template's DNS step. Several hosts or
@@ -40,6 +65,7 @@ function publicHostOf(entry: Entry, paths: ExposurePath[]): string | undefined {
 /**
  * Public CLBs in front of a gateway on TKE that pod EIPs could replace: each gateway pod gets
  * its own traffic-billed EIP, which has no fixed fee while bound, and the CLB's fee goes away.
+ * Measured traffic moves from the CLB to the EIPs: the saving counts what that changes.
  */
 export function recommendPodEips(options: {
   entries: Entry[];
@@ -65,7 +91,8 @@ export function recommendPodEips(options: {
     ) {
       continue;
     }
-    const loadBalancerFee = (costs.find(c => c.entry === entry.id)?.parts ?? [])
+    const cost = costs.find(c => c.entry === entry.id);
+    const loadBalancerFee = (cost?.parts ?? [])
       .filter(p => p.item === 'loadBalancer')
       .reduce((sum, p) => sum + p.amountCny, 0);
     if (loadBalancerFee <= 0) continue;
@@ -82,16 +109,31 @@ export function recommendPodEips(options: {
       },
       prices,
     ).parts.reduce((sum, p) => sum + p.amountCny, 0);
-    const saving = roundCny(loadBalancerFee - eipFee * replicas);
+    // The same traffic leaves through the EIPs: what it bills there replaces what it bills
+    // on the CLB. Unmeasured, it is left out of both sides.
+    const traffic = cost?.traffic ?? 'unknown';
+    const eipTrafficPrice = trafficPrice(
+      'tencent',
+      [{ kind: 'eip' }],
+      prices,
+    )?.amount;
+    const eipTrafficCny =
+      traffic !== 'unknown' && eipTrafficPrice !== undefined
+        ? roundCny(traffic.gbPerMonth * eipTrafficPrice)
+        : undefined;
+    const trafficDifference =
+      traffic !== 'unknown' && eipTrafficCny !== undefined
+        ? traffic.amountCny - eipTrafficCny
+        : 0;
+    const saving = roundCny(
+      loadBalancerFee - eipFee * replicas + trafficDifference,
+    );
     if (saving <= 0) continue;
 
-    const trafficPrice = prices.tencent?.eipTraffic?.amount;
     const caveats = [
       `Each of the ${replicas} gateway pod(s) gets its own EIP; DNS must list them and follow when they change, as there is no load balancer health check in front.`,
       'An EIP stays with a pod across restarts only for a StatefulSet with tke.cloud.tencent.com/eip-claim-delete-policy: Never; otherwise the address changes when the pod is rescheduled.',
-      `Traffic is billed per GB on each EIP${
-        trafficPrice !== undefined ? ` (${trafficPrice} CNY/GB)` : ''
-      }; the saving leaves traffic out.`,
+      trafficCaveat(traffic, eipTrafficPrice, eipTrafficCny),
       vpcCniCaveat(cluster?.vpcCni),
     ];
     const host = publicHostOf(entry, paths);

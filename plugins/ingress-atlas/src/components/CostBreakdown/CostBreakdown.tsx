@@ -19,13 +19,31 @@ import { RecommendationList } from './RecommendationList';
 import { SECTION_TITLE } from '../../utils/headings';
 import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
 
+/** What the traffic figure is and where it comes from; unmeasured is said so, never 0. */
+function describeTraffic(traffic: Cost['traffic']) {
+  if (traffic === 'unknown') return 'Traffic not measured: not included.';
+  const window = traffic.measurement
+    ? `, measured ${traffic.measurement.from.slice(
+        0,
+        10,
+      )} to ${traffic.measurement.to.slice(0, 10)} and scaled to 30 days`
+    : '';
+  return `Traffic: ${formatCny(
+    traffic.gbPerMonth,
+  )} GB/month, ${formatMonthlyCny(traffic.amountCny)}${window}.`;
+}
+
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
   return (
     <Box mb={3}>
       <Typography variant="subtitle1" component="h3">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
         <strong>
-          {describeMonthlyCost(cost.monthlyCny, { unpriced: isUnpriced(cost) })}
+          {describeMonthlyCost(cost.monthlyCny, {
+            unpriced: isUnpriced(cost),
+            trafficUnknown:
+              cost.state === 'in-use' && cost.traffic === 'unknown',
+          })}
         </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
       </Typography>
@@ -63,16 +81,31 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
                 </TableCell>
               </TableRow>
             ))}
+            {cost.traffic !== 'unknown' && (
+              <TableRow>
+                <TableCell>traffic</TableCell>
+                <TableCell>
+                  {cost.traffic.measurement?.source ?? 'given volume'}
+                </TableCell>
+                <TableCell align="right">
+                  {formatCny(cost.traffic.gbPerMonth)} GB
+                </TableCell>
+                <TableCell align="right">
+                  {cost.traffic.unitPrice !== undefined
+                    ? `${cost.traffic.unitPrice} CNY/GB`
+                    : ''}
+                </TableCell>
+                <TableCell align="right">
+                  {formatCny(cost.traffic.amountCny)}
+                </TableCell>
+                <TableCell>{cost.traffic.priceSource ?? ''}</TableCell>
+              </TableRow>
+            )}
           </TableBody>
         </Table>
       </Box>
       <Typography variant="caption" color="textSecondary" component="div">
-        Traffic:{' '}
-        {cost.traffic === 'unknown'
-          ? 'not measured, not included'
-          : `${formatCny(cost.traffic.gbPerMonth)} GB/month, ${formatMonthlyCny(
-              cost.traffic.amountCny,
-            )}`}
+        {describeTraffic(cost.traffic)}
       </Typography>
       {cost.unpriced.length > 0 && (
         <Alert severity="info">

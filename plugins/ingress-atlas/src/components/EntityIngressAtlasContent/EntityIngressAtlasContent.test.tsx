@@ -130,6 +130,69 @@ describe('EntityIngressAtlasContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows measured traffic as a line of the cost, and unmeasured traffic as not measured', async () => {
+    const measured = {
+      ...blogExposure.costs[0],
+      // 144 for the CLB + 120 GB x 0.8 CNY/GB = 96.
+      monthlyCny: 240,
+      traffic: {
+        gbPerMonth: 120,
+        amountCny: 96,
+        unitPrice: 0.8,
+        priceSource:
+          'Tencent Cloud EIP price list, traffic (mainland) (2026-11-21)',
+        measurement: {
+          source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+          from: '2026-11-19T12:00:00.000Z',
+          to: '2026-11-21T12:00:00.000Z',
+        },
+      },
+    };
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({ ...blogExposure, costs: [measured] }),
+      ),
+    );
+    const { unmount } = await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+
+    const costTable = await screen.findByRole('table', {
+      name: 'Cost of entry:tke-blog/lb-blog0001',
+    });
+    const traffic = within(costTable).getByRole('row', { name: /^traffic/ });
+    expect(
+      within(traffic).getByText(
+        'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+      ),
+    ).toBeInTheDocument();
+    expect(within(traffic).getByText('120 GB')).toBeInTheDocument();
+    expect(within(traffic).getByText('0.8 CNY/GB')).toBeInTheDocument();
+    expect(within(traffic).getByText('96')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Traffic: 120 GB/month, 96 CNY/month, measured 2026-11-19 to 2026-11-21 and scaled to 30 days.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('240 CNY/month', { selector: 'strong' }),
+    ).toBeInTheDocument();
+    unmount();
+
+    server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+    });
+    expect(
+      await screen.findByText('144 CNY/month, plus traffic of unknown volume', {
+        selector: 'strong',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Traffic not measured: not included.'),
+    ).toBeInTheDocument();
+  });
+
   it('lists the exposure paths with entry, gateway, route, workload and TLS', async () => {
     await renderWithPlugin(<EntityIngressAtlasContent />, {
       entity: blogEntity,
