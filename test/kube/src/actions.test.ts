@@ -589,7 +589,11 @@ async function ownerIn(client: KubeClient, namespace: string) {
                 ]),
               ).toContainEqual([expect.stringMatching(/istio/), 'True']);
               const istiod = await client.get(
-                `/apis/apps/v1/namespaces/istio-system/deployments/istiod-${step.input.revision}`,
+                `/apis/apps/v1/namespaces/istio-system/deployments/${
+                  step.input.revision
+                    ? `istiod-${step.input.revision}`
+                    : 'istiod'
+                }`,
               );
               expect({
                 image: istiod.spec.template.spec.containers[0].image,
