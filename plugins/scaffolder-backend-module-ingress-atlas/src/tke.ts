@@ -251,3 +251,96 @@ export async function describeAddresses(
     };
   });
 }
+
+/** Whether two TKE clusters' VPCs reach each other privately, and how the cloud says so. */
+export interface VpcPath {
+  /** Undefined when the cloud could not tell (no account, no cluster id, an API refused). */
+  connected?: boolean;
+  evidence: string;
+}
+
+async function clusterVpc(
+  cloud: TencentCloud,
+  cluster: ConnectedCluster,
+): Promise<string | undefined> {
+  const { Clusters = [] } = await cloud
+    .tke(cluster.region!)
+    .DescribeClusters({ ClusterIds: [cluster.cloudClusterId!] });
+  return Clusters[0]?.ClusterNetworkSettings?.VpcId;
+}
+
+/**
+ * The private path between the VPCs of two TKE clusters: the same VPC, an active peering
+ * connection between them, or one Cloud Connect Network both are attached to. A VPN or Direct
+ * Connect route is not visible here: "not connected" means none of these three.
+ */
+export async function vpcPath(
+  cloud: TencentCloud,
+  a: ConnectedCluster,
+  b: ConnectedCluster,
+): Promise<VpcPath> {
+  if (!a.region || !a.cloudClusterId || !b.region || !b.cloudClusterId) {
+    return {
+      evidence:
+        'a cluster has no region or cloudClusterId in ingressAtlas.clusters',
+    };
+  }
+  try {
+    const [vpcA, vpcB] = await Promise.all([
+      clusterVpc(cloud, a),
+      clusterVpc(cloud, b),
+    ]);
+    if (!vpcA || !vpcB) {
+      return { evidence: 'DescribeClusters gave no VPC for a cluster' };
+    }
+    const between = `${a.name} (${vpcA}) and ${b.name} (${vpcB})`;
+    if (vpcA === vpcB) {
+      return {
+        connected: true,
+        evidence: `${a.name} and ${b.name} share VPC ${vpcA}`,
+      };
+    }
+    const { PeerConnectionSet = [] } = await cloud
+      .vpc(a.region)
+      .DescribeVpcPeeringConnections({
+        Filters: [{ Name: 'vpc-id', Values: [vpcA] }],
+        Limit: 100,
+      });
+    const peering = PeerConnectionSet.find(
+      p =>
+        p.State === 'ACTIVE' &&
+        [p.SourceVpcId, p.PeerVpcId].sort().join() ===
+          [vpcA, vpcB].sort().join(),
+    );
+    if (peering) {
+      return {
+        connected: true,
+        evidence: `peering connection ${peering.PeeringConnectionId} joins ${between}`,
+      };
+    }
+    const { InstanceSet = [] } = await cloud
+      .vpc(a.region)
+      .DescribeCcnAttachedInstances({
+        Filters: [
+          { Name: 'instance-type', Values: ['VPC'] },
+          { Name: 'instance-id', Values: [vpcA, vpcB] },
+        ],
+        Limit: 100,
+      });
+    const active = InstanceSet.filter(i => i.State === 'ACTIVE');
+    const ccn = active.find(
+      i =>
+        i.InstanceId === vpcA &&
+        active.some(j => j.InstanceId === vpcB && j.CcnId === i.CcnId),
+    )?.CcnId;
+    if (ccn) {
+      return { connected: true, evidence: `CCN ${ccn} joins ${between}` };
+    }
+    return {
+      connected: false,
+      evidence: `no active peering connection or CCN joins ${between}`,
+    };
+  } catch (error) {
+    return { evidence: describeTencentError(error) };
+  }
+}

@@ -101,6 +101,8 @@ export interface RegionState {
   Meshes: ApiObject[];
   Vpcs: SeedVpc[];
   Subnets: SeedSubnet[];
+  /** DescribeVpcPeeringConnections' PeerConnection shapes (SourceVpcId, PeerVpcId, State). */
+  PeeringConnections: ApiObject[];
   VpcEndPoints: ApiObject[];
   VpcEndPointServices: ApiObject[];
   /** DescribeAddressQuota's limits; the seed may lower or raise the defaults. */
@@ -133,6 +135,8 @@ export interface TencentSeed {
   domains: Record<string, DnsRecord[]>;
   prices: SeedPrices;
   traffic?: SeedTraffic;
+  /** DescribeCcnAttachedInstances' shapes (CcnId, InstanceType, InstanceId, State). */
+  ccnAttachments?: ApiObject[];
 }
 
 /** Regions the real API knows; those absent from the seed are empty. */
@@ -163,6 +167,7 @@ function emptyRegion(): RegionState {
     Meshes: [],
     Vpcs: [],
     Subnets: [],
+    PeeringConnections: [],
     VpcEndPoints: [],
     VpcEndPointServices: [],
     AddressQuotaLimits: { ...DEFAULT_ADDRESS_QUOTA },
@@ -198,6 +203,8 @@ export class TencentState {
   readonly domains: Record<string, DnsRecord[]>;
   readonly prices: SeedPrices;
   readonly traffic: SeedTraffic;
+  /** Instances attached to Cloud Connect Networks, which span regions. */
+  readonly ccnAttachments: ApiObject[];
   /** DeleteLoadBalancer tasks (by RequestId) and VPC tasks (by numeric TaskId). */
   readonly tasks = new Map<string, TaskResult>();
   #nextTaskId = 1000;
@@ -231,6 +238,7 @@ export class TencentState {
     this.domains = seed.domains ?? {};
     this.prices = seed.prices;
     this.traffic = seed.traffic ?? {};
+    this.ccnAttachments = seed.ccnAttachments ?? [];
   }
 
   /** The state of a region; unknown regions are refused like the real API does. */

@@ -291,6 +291,35 @@ describe('ingress-atlas:mesh:join-remote', () => {
     expect(again.recorded.outputs.changed).toBe(false);
   });
 
+  it("says how the clusters' VPCs meet, and warns when the cloud shows no path between them", async () => {
+    const action = createMeshJoinRemoteAction(world.options);
+    const peered = actionContext(input, {
+      dryRun: true,
+      workspacePath: workspace.path,
+    });
+    await action.handler(peered.ctx);
+    // The seed peers the SaaS VPCs (pcx-saas0001).
+    expect(peered.recorded.logs.join('\n')).toContain(
+      "Preflight ok: the clusters' VPCs meet: peering connection pcx-saas0001 joins tke-saas-remote (vpc-sh000002) and tke-saas-primary (vpc-sh000001)",
+    );
+
+    // The edge cluster's VPC (Guangzhou) has no peering or CCN with the SaaS primary's.
+    const apart = await startWorld(['tke-saas-primary', 'edge']);
+    try {
+      const joinEdge = createMeshJoinRemoteAction(apart.options);
+      const { ctx, recorded } = actionContext(
+        { ...input, cluster: 'edge', network: 'edge', apply: true },
+        { dryRun: true, workspacePath: workspace.path },
+      );
+      await joinEdge.handler(ctx);
+      expect(recorded.logs.join('\n')).toContain(
+        "no active peering connection or CCN joins edge (vpc-gz000002) and tke-saas-primary (vpc-sh000001): the member's proxies cannot reach istiod at 10.20.0.50, nor can istiod read the member's API server",
+      );
+    } finally {
+      await apart.stop();
+    }
+  });
+
   it('refuses to join a cluster to itself', async () => {
     const action = createMeshJoinRemoteAction(world.options);
     await expect(

@@ -10,6 +10,7 @@ import {
   remoteSecret,
 } from '../istio';
 import { toYaml } from '../manifests';
+import { vpcPath } from '../tke';
 import { checkKindsServed } from './applyObjects';
 import {
   ActionOptions,
@@ -18,6 +19,7 @@ import {
   Preflight,
   changeOutputs,
   clusterInput,
+  tencentCloudOf,
   timeoutInput,
 } from './common';
 import { waitForInstaller } from './installerJob';
@@ -125,6 +127,41 @@ async function checkPilotAddress(
     );
   }
   return pilot;
+}
+
+/**
+ * Whether the two clusters' networks meet: the member's pods dial istiod at the east-west
+ * address in the primary's VPC, and the primary's istiod reads the member's API server. A
+ * warning only, as a VPN or Direct Connect may route what the cloud's API does not show.
+ */
+async function checkVpcPath(
+  preflight: Preflight,
+  member: ConnectedCluster,
+  primary: ConnectedCluster,
+  pilot: string | undefined,
+): Promise<void> {
+  const cloud = tencentCloudOf(member);
+  if (
+    !cloud ||
+    member.provider !== 'tencent' ||
+    primary.provider !== 'tencent'
+  ) {
+    return;
+  }
+  const path = await vpcPath(cloud, member, primary);
+  if (path.connected) {
+    preflight.pass(`the clusters' VPCs meet: ${path.evidence}`);
+  } else if (path.connected === false) {
+    preflight.warn(
+      `${path.evidence}: the member's proxies cannot reach istiod at ${
+        pilot ?? "the primary's east-west gateway"
+      }, nor can istiod read the member's API server, unless a VPN or Direct Connect routes between them. Peer the VPCs or attach both to one CCN first`,
+    );
+  } else {
+    preflight.warn(
+      `Whether the clusters' VPCs meet was not checked: ${path.evidence}`,
+    );
+  }
 }
 
 /**
@@ -277,6 +314,7 @@ export function createMeshJoinRemoteAction(options: ActionOptions) {
         primary,
         ctx.input.remotePilotAddress,
       );
+      await checkVpcPath(preflight, member, primary, pilot);
       const reader = await readerCredentials(member);
       if (!reader && !apply) {
         preflight.check(

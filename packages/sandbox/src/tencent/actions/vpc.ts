@@ -201,7 +201,52 @@ const DescribeVpcEndPointService: ActionHandler = ({
   };
 };
 
+/** Peering connections of the region, either side's VPC matching the `vpc-id` filter. */
+const DescribeVpcPeeringConnections: ActionHandler = ({
+  state,
+  region,
+  params,
+}) => {
+  const { PeeringConnections } = state.region(region);
+  const matching = applyFilters(
+    PeeringConnections.filter(
+      p =>
+        !params.PeeringConnectionIds ||
+        params.PeeringConnectionIds.includes(p.PeeringConnectionId),
+    ),
+    params.Filters,
+    {
+      'vpc-id': p => [p.SourceVpcId, p.PeerVpcId],
+      state: p => p.State,
+      'peering-connection-name': p => p.PeeringConnectionName,
+    },
+  );
+  return {
+    TotalCount: matching.length,
+    PeerConnectionSet: page(matching, params, {
+      defaultLimit: 20,
+      maxLimit: 100,
+    }),
+  };
+};
+
+/** Instances attached to the account's CCNs; CCN is global, so X-TC-Region does not narrow it. */
+const DescribeCcnAttachedInstances: ActionHandler = ({ state, params }) => {
+  const matching = applyFilters(state.ccnAttachments, params.Filters, {
+    'ccn-id': a => a.CcnId,
+    'instance-type': a => a.InstanceType,
+    'instance-region': a => a.InstanceRegion,
+    'instance-id': a => a.InstanceId,
+  });
+  return {
+    TotalCount: matching.length,
+    InstanceSet: page(matching, params, { defaultLimit: 20, maxLimit: 100 }),
+  };
+};
+
 export const vpcActions: Record<string, ActionHandler> = {
+  DescribeVpcPeeringConnections,
+  DescribeCcnAttachedInstances,
   DescribeAddresses,
   AllocateAddresses,
   DescribeAddressQuota,
