@@ -233,22 +233,16 @@ describe('TencentCloudProvider', () => {
   it("measures the public CLBs' and bound EIPs' outbound traffic from Cloud Monitor", async () => {
     const { logger } = captureLogs();
     const provider = TencentCloudProvider.create({
-      accounts: [account({ regions: ['ap-guangzhou'] })],
+      accounts: [account({ regions: ['ap-guangzhou', 'ap-shanghai'] })],
       logger,
     });
 
-    const [guangzhou] = await provider.collectInventory();
+    const [guangzhou, shanghai] = await provider.collectInventory();
 
-    // Seed: lb-blog0001 sends 4 GB a day, eip-edge0001 1.5 GB: 120 and 45 GB in 30 days.
-    // lb-idle0001 and eip-edge0002 have no points: not measured, rather than 0.
-    expect(guangzhou.errors).toEqual([]);
+    // Seed: lb-saas0001 sends 4 GB a day, eip-edge0001 1.5 GB: 120 and 45 GB in 30 days.
+    // lb-blog0001, lb-idle0001 and eip-edge0002 have no points: not measured, rather than 0.
+    expect([...guangzhou.errors, ...shanghai.errors]).toEqual([]);
     expect(guangzhou.traffic).toEqual({
-      'lb-blog0001': {
-        gbPerMonth: 120,
-        source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
-        from: expect.any(String),
-        to: expect.any(String),
-      },
       'eip-edge0001': {
         gbPerMonth: 45,
         source: 'Tencent Cloud Monitor QCE/LB VipOuttraffic',
@@ -256,7 +250,15 @@ describe('TencentCloudProvider', () => {
         to: expect.any(String),
       },
     });
-    const { from, to } = guangzhou.traffic!['lb-blog0001'];
+    expect(shanghai.traffic).toEqual({
+      'lb-saas0001': {
+        gbPerMonth: 120,
+        source: 'Tencent Cloud Monitor QCE/LB_PUBLIC ClientOuttraffic',
+        from: expect.any(String),
+        to: expect.any(String),
+      },
+    });
+    const { from, to } = shanghai.traffic!['lb-saas0001'];
     expect(Date.parse(to) - Date.parse(from)).toBe(2 * 86_400_000);
   });
 

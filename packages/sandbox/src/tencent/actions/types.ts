@@ -83,3 +83,31 @@ export function withoutKeys(object: ApiObject, keys: string[]): ApiObject {
     Object.entries(object).filter(([key]) => !keys.includes(key)),
   );
 }
+
+/**
+ * The usual Describe answer over a list: the items `ids` (the request's id list, when it sent
+ * one) and the request's filters keep, counted, and one page of them under `set`.
+ */
+export function describeList<T extends ApiObject>(
+  items: T[],
+  params: ApiObject,
+  options: {
+    set: string;
+    ids?: (item: T) => string;
+    idsParam?: string;
+    filters: Record<string, (item: T) => string | string[] | undefined>;
+  },
+): ApiObject {
+  const wanted: string[] | undefined = options.idsParam
+    ? params[options.idsParam]
+    : undefined;
+  const matching = applyFilters(
+    items.filter(item => !wanted || wanted.includes(options.ids!(item))),
+    params.Filters,
+    options.filters,
+  );
+  return {
+    TotalCount: matching.length,
+    [options.set]: page(matching, params, { defaultLimit: 20, maxLimit: 100 }),
+  };
+}

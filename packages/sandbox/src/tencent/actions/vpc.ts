@@ -1,6 +1,12 @@
 import { TencentApiError } from '../errors';
 import type { ApiObject, SeedAddress } from '../state';
-import { ActionHandler, applyFilters, page, tagFilters } from './types';
+import {
+  ActionHandler,
+  applyFilters,
+  describeList,
+  page,
+  tagFilters,
+} from './types';
 
 const DescribeAddresses: ActionHandler = ({ state, region, params }) => {
   const { Addresses } = state.region(region);
@@ -142,26 +148,19 @@ const InquiryPriceAllocateAddresses: ActionHandler = ({
   };
 };
 
-const DescribeVpcEndPoint: ActionHandler = ({ state, region, params }) => {
-  const { VpcEndPoints } = state.region(region);
-  const matching = applyFilters(
-    VpcEndPoints.filter(
-      e => !params.EndPointId || params.EndPointId.includes(e.EndPointId),
-    ),
-    params.Filters,
-    {
+const DescribeVpcEndPoint: ActionHandler = ({ state, region, params }) =>
+  describeList(state.region(region).VpcEndPoints, params, {
+    set: 'EndPointSet',
+    idsParam: 'EndPointId',
+    ids: e => e.EndPointId,
+    filters: {
       'end-point-id': e => e.EndPointId,
       'end-point-name': e => e.EndPointName,
       'end-point-service-id': e => e.EndPointServiceId,
       'vpc-id': e => e.VpcId,
       'service-vip': e => e.ServiceVip,
     },
-  );
-  return {
-    TotalCount: matching.length,
-    EndPointSet: page(matching, params, { defaultLimit: 20, maxLimit: 100 }),
-  };
-};
+  });
 
 const DescribeVpcEndPointService: ActionHandler = ({
   state,
@@ -206,43 +205,29 @@ const DescribeVpcPeeringConnections: ActionHandler = ({
   state,
   region,
   params,
-}) => {
-  const { PeeringConnections } = state.region(region);
-  const matching = applyFilters(
-    PeeringConnections.filter(
-      p =>
-        !params.PeeringConnectionIds ||
-        params.PeeringConnectionIds.includes(p.PeeringConnectionId),
-    ),
-    params.Filters,
-    {
+}) =>
+  describeList(state.region(region).PeeringConnections, params, {
+    set: 'PeerConnectionSet',
+    idsParam: 'PeeringConnectionIds',
+    ids: p => p.PeeringConnectionId,
+    filters: {
       'vpc-id': p => [p.SourceVpcId, p.PeerVpcId],
       state: p => p.State,
       'peering-connection-name': p => p.PeeringConnectionName,
     },
-  );
-  return {
-    TotalCount: matching.length,
-    PeerConnectionSet: page(matching, params, {
-      defaultLimit: 20,
-      maxLimit: 100,
-    }),
-  };
-};
+  });
 
 /** Instances attached to the account's CCNs; CCN is global, so X-TC-Region does not narrow it. */
-const DescribeCcnAttachedInstances: ActionHandler = ({ state, params }) => {
-  const matching = applyFilters(state.ccnAttachments, params.Filters, {
-    'ccn-id': a => a.CcnId,
-    'instance-type': a => a.InstanceType,
-    'instance-region': a => a.InstanceRegion,
-    'instance-id': a => a.InstanceId,
+const DescribeCcnAttachedInstances: ActionHandler = ({ state, params }) =>
+  describeList(state.ccnAttachments, params, {
+    set: 'InstanceSet',
+    filters: {
+      'ccn-id': a => a.CcnId,
+      'instance-type': a => a.InstanceType,
+      'instance-region': a => a.InstanceRegion,
+      'instance-id': a => a.InstanceId,
+    },
   });
-  return {
-    TotalCount: matching.length,
-    InstanceSet: page(matching, params, { defaultLimit: 20, maxLimit: 100 }),
-  };
-};
 
 export const vpcActions: Record<string, ActionHandler> = {
   DescribeVpcPeeringConnections,
