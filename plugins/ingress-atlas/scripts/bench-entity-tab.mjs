@@ -10,17 +10,14 @@
 //   node plugins/ingress-atlas/scripts/bench-entity-tab.mjs [--portal http://localhost:3000]
 //     [--entity blog] [--host blog.example.com] [--runs 5]
 /* eslint-disable no-console */ // A command-line tool: printing is its output.
-import { parseArgs } from 'node:util';
-import { median, withChromium } from './bench.mjs';
+import { benchOptions, median, withChromium } from './bench.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    // localhost, not 127.0.0.1: the backend's CORS origin is localhost:3000.
-    portal: { type: 'string', default: 'http://localhost:3000' },
-    entity: { type: 'string', default: 'blog' },
-    host: { type: 'string', default: 'blog.example.com' },
-    runs: { type: 'string', default: '5' },
-  },
+const args = benchOptions({
+  // localhost, not 127.0.0.1: the backend's CORS origin is localhost:3000.
+  portal: 'http://localhost:3000',
+  entity: 'blog',
+  host: 'blog.example.com',
+  runs: '5',
 });
 
 const overview = `${args.portal}/catalog/default/component/${args.entity}`;

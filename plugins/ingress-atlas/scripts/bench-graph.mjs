@@ -10,17 +10,14 @@
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { median, withChromium } from './bench.mjs';
+import { benchOptions, median, withChromium } from './bench.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '2000' },
-    edges: { type: 'string', default: '3000' },
-    runs: { type: 'string', default: '3' },
-    theme: { type: 'string', default: 'light' },
-    screenshot: { type: 'string' },
-  },
+const args = benchOptions({
+  nodes: '2000',
+  edges: '3000',
+  runs: '3',
+  theme: 'light',
+  screenshot: undefined,
 });
 
 const here = dirname(fileURLToPath(import.meta.url));
