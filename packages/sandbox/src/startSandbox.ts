@@ -24,6 +24,11 @@ export interface SandboxOptions {
    * that story finishes in seconds with e.g. 5. Default: the seed's TTLs.
    */
   dnsTtl?: number;
+  /**
+   * How long `istioctl install` runs in an installer Job, in seconds (a real install takes a
+   * minute or so). Default 0: the Job completes at the controller's next pass.
+   */
+  installerSeconds?: number;
 }
 
 export interface Sandbox {
@@ -81,6 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         objects,
         cloud: spec.provider === 'tencent' ? cloud?.cloud : undefined,
         port: portOf(index, spec.port),
+        installerMs: (options.installerSeconds ?? 0) * 1000,
       });
       stoppers.push(cluster.stop);
       running.push(cluster);

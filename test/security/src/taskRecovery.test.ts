@@ -46,11 +46,14 @@ describe('a migration interrupted by a backend crash', () => {
   beforeAll(async () => {
     // Resolvers cache blog.example.com for 45 s: the cutover waits that long after lowering
     // the TTL, long enough to crash the backend in the middle of the wait and start it again.
+    // istioctl install runs for 20 s in an installer Job, as a real one takes a while: long
+    // enough to crash the backend while the move off TCM waits for it.
     sandbox = await startSandbox({
       estatesDir: SANDBOX,
-      clusters: ['tke-blog'],
+      clusters: ['tke-blog', 'tke-next'],
       basePort: 0,
       dnsTtl: 45,
+      installerSeconds: 20,
     });
     const port = await freePort();
     const configFile = path.join(dir, 'app-config.recovery.yaml');
@@ -133,7 +136,7 @@ describe('a migration interrupted by a backend crash', () => {
 
   /** What a repeated change would show: EIPs, DNS records and the workloads' spec generations. */
   const world = async () => {
-    const cluster = sandbox.running[0];
+    const cluster = sandbox.running.find(c => c.name === 'tke-blog')!;
     const get = (p: string) =>
       fetch(`${cluster.url}${p}`, {
         headers: { authorization: `Bearer ${cluster.token}` },
@@ -229,6 +232,78 @@ describe('a migration interrupted by a backend crash', () => {
       .map(Number);
     expect(waits).toEqual([expect.any(Number)]);
     expect(waits[0]).toBeLessThan(45);
+  });
+
+  it('resumes the move off TCM while istioctl install runs, without a second install', async () => {
+    const next = sandbox.running.find(c => c.name === 'tke-next')!;
+    const get = (p: string) =>
+      fetch(`${next.url}${p}`, {
+        headers: { authorization: `Bearer ${next.token}` },
+      }).then(res => res.json());
+    const installers = async () =>
+      ((await get('/apis/batch/v1/namespaces/istio-system/jobs')).items ?? []).map(
+        (job: any) => `${job.metadata.name} ${job.metadata.uid}`,
+      );
+    const { id } = await api('POST', '/tasks', {
+      templateRef: 'template:default/migrate-tcm-to-istiod',
+      values: {
+        cluster: 'tke-blog',
+        meshId: 'mesh-blog0001',
+        targetCluster: 'tke-next',
+        network: 'net-primary',
+        istioVersion: '1.18.5',
+        eastWestSubnetId: 'subnet-gz000012',
+        apply: true,
+        pullRequest: false,
+      },
+    });
+
+    // The installer Job is created and runs; the step waits for it.
+    await waitForEvent(
+      id,
+      e =>
+        e.body.stepId === 'istiod' &&
+        /info: Waiting for Job istio-system\/istio-install-/.test(
+          plain(e.body.message),
+        ),
+      "the wait for the installer Job",
+    );
+    const before = await installers();
+    expect(before).toHaveLength(1);
+    const namespaceUid = (await get('/api/v1/namespaces/istio-system')).metadata
+      .uid;
+    process.kill(backend!.pid, 'SIGKILL');
+    await waitUntil(() => backend!.exited());
+    await backend!.stop();
+
+    await start();
+    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
+    const done = await waitForEvent(
+      id,
+      e => e.type === 'completion',
+      'the end of the task',
+    );
+    expect(done.body.message).toMatch(/succeeded|completed/i);
+    const log = await events(id);
+    const resumed = log
+      .slice(log.findIndex(e => e.type === 'recovered'))
+      .map(e => plain(e.body.message));
+
+    // One install: the same Job, the namespace created once; the resumed task created neither
+    // again, waited for the Job it had started, then exposed istiod.
+    expect(await installers()).toEqual(before);
+    expect((await get('/api/v1/namespaces/istio-system')).metadata.uid).toBe(
+      namespaceUid,
+    );
+    expect(resumed.filter(m => /Created (Job|Namespace)/.test(m))).toEqual([]);
+    expect(resumed).toContainEqual(
+      expect.stringMatching(/istiod runs 1\.18\.5 and is Ready/),
+    );
+    expect(resumed).toContainEqual(
+      expect.stringMatching(/Created Gateway istio-system\/istiod-gateway/),
+    );
+    const istiod = await get('/apis/apps/v1/namespaces/istio-system/deployments/istiod');
+    expect(istiod.status.readyReplicas).toBe(istiod.spec.replicas);
   });
 });
 

@@ -68,13 +68,19 @@ export class NetworkController {
   #secretsChanged = true;
   /** Cloud failures, newest last, so tests and the CLI can tell why something stayed pending. */
   readonly errors: string[] = [];
+  /** How long an installer Job's `istioctl install` runs. */
+  readonly #installerMs: number;
+  /** Wakes the controller when a running installer is due to finish. */
+  #installerTimer?: NodeJS.Timeout;
 
   constructor(options: {
     store: ObjectStore;
     cluster: ClusterSpec;
     cloud?: SandboxCloud;
+    installerMs?: number;
   }) {
     this.#store = options.store;
+    this.#installerMs = options.installerMs ?? 0;
     this.#cluster = options.cluster;
     this.#cloud = options.cloud;
     const type = (group: string, plural: string) =>
@@ -124,7 +130,7 @@ export class NetworkController {
     // Cloud resources of deleted pods are released before a replacement with the same name
     // (a StatefulSet pod) can claim them again.
     this.#cleanUpDeleted();
-    runIstioInstallers(this.#store);
+    this.#wakeIn(runIstioInstallers(this.#store, this.#installerMs));
     this.#syncWorkloadPods();
     this.#cleanUpDeleted();
     this.#syncPods();
@@ -132,6 +138,17 @@ export class NetworkController {
     this.#syncEndpoints();
     this.#syncWorkloadStatus();
     this.#dirty = false;
+  }
+
+  /** Runs the controller again in `ms`, for what finishes with time rather than a write. */
+  #wakeIn(ms: number | undefined) {
+    if (ms === undefined || this.#installerTimer) return;
+    this.#installerTimer = setTimeout(() => {
+      this.#installerTimer = undefined;
+      this.#dirty = true;
+      this.reconcile();
+    }, ms);
+    this.#installerTimer.unref();
   }
 
   // Workloads -> pods

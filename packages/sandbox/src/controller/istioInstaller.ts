@@ -8,14 +8,35 @@ import type { KubeObject, ObjectStore } from '../kube/store';
  * enabled ingress gateway with its Service, the `installed-state[-<rev>]` record), then marks
  * the Job complete. A Job whose operator cannot be read is marked failed, as a crashing
  * istioctl would leave it. The controller then gives the Deployments running, Ready pods.
+ * With `runMs`, an install takes that long after the Job was created (a real one takes a
+ * minute or so): until then the Job is active. Returns how long until the next pending Job is
+ * due, if one is.
  */
-export function runIstioInstallers(store: ObjectStore): void {
+export function runIstioInstallers(
+  store: ObjectStore,
+  runMs = 0,
+  now = Date.now(),
+): number | undefined {
   const jobs = store.type('batch', 'jobs')!;
+  let nextDue: number | undefined;
   for (const job of store.list(jobs)) {
     if (job.status?.succeeded || job.status?.failed) {
       continue;
     }
     if (!istioctlInstallFile(job.spec?.template?.spec)) {
+      continue;
+    }
+    const created =
+      job.metadata.creationTimestamp ?? new Date(now).toISOString();
+    const due = Date.parse(created) + runMs - now;
+    if (due > 0) {
+      nextDue = Math.min(nextDue ?? due, due);
+      if (!job.status?.active) {
+        store.update(jobs, {
+          ...job,
+          status: { active: 1, startTime: created },
+        });
+      }
       continue;
     }
     const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -51,6 +72,7 @@ export function runIstioInstallers(store: ObjectStore): void {
       });
     }
   }
+  return nextDue;
 }
 
 /**

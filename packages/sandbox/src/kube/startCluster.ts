@@ -34,13 +34,20 @@ export async function startCluster(options: {
   cloud?: SandboxCloud;
   /** Overrides spec.port; 0 picks a free port. */
   port?: number;
+  /** How long an installer Job's `istioctl install` runs, in ms. Default 0. */
+  installerMs?: number;
 }): Promise<RunningCluster> {
   const { spec, cloud } = options;
   const store = new ObjectStore(
     servedResourceTypes({ vpcCni: Boolean(spec.vpcCni) }),
   );
   loadObjects(store, spec, [...clusterBasics(spec), ...options.objects]);
-  const controller = new NetworkController({ store, cluster: spec, cloud });
+  const controller = new NetworkController({
+    store,
+    cluster: spec,
+    cloud,
+    installerMs: options.installerMs,
+  });
   controller.reconcile();
 
   const faults = new ClusterFaults();

@@ -250,6 +250,7 @@ export async function carryOutSteps(
     } else if (dryRun) {
       ctx.logger.info(`Dry run: a real run would wait for ${step.waitFor}`);
     } else {
+      ctx.logger.info(`Waiting for ${step.waitFor}`);
       await step.wait();
     }
   }
