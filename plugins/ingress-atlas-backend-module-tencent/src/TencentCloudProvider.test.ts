@@ -191,7 +191,8 @@ describe('TencentCloudProvider', () => {
     expect(server.faults.requestCount('DescribeDomainList')).toBe(1);
     expect(
       lines.filter(
-        l => l.level === 'warn' && (l.meta as { part?: string }).part === 'dnspod',
+        l =>
+          l.level === 'warn' && (l.meta as { part?: string }).part === 'dnspod',
       ),
     ).toHaveLength(1);
   });

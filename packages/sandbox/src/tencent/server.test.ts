@@ -684,9 +684,9 @@ describe('Tencent Cloud API stand-in', () => {
     expect(again.DomainList!.map(d => d.DomainId)).toEqual(
       [...first.DomainList!, ...second.DomainList!].map(d => d.DomainId),
     );
-    expect(
-      (await client.DescribeDomainList({ Offset: 3 })).DomainList,
-    ).toEqual([]);
+    expect((await client.DescribeDomainList({ Offset: 3 })).DomainList).toEqual(
+      [],
+    );
     expect(
       (await client.DescribeDomainList({ Keyword: 'example.org' }))
         .DomainCountInfo,
