@@ -134,6 +134,84 @@ describe('TencentCloudProvider', () => {
     expect(shanghai.vpcEndpoints).toEqual([]);
   });
 
+  it("reads the account's DNSPod zones once and puts them on each region", async () => {
+    server.state.domains['Shop.Example.org'] = [];
+    const provider = TencentCloudProvider.create({
+      accounts: [account()],
+      logger: captureLogs().logger,
+    });
+
+    const [guangzhou, shanghai] = await provider.collectInventory();
+
+    // The seed hosts example.com; the added domain comes back lower-case.
+    expect(guangzhou.dnsZones).toEqual(['example.com', 'shop.example.org']);
+    expect(shanghai.dnsZones).toEqual(guangzhou.dnsZones);
+    expect(server.faults.requestCount('DescribeDomainList')).toBe(1);
+  });
+
+  it('pages through more domains than DescribeDomainList returns at once', async () => {
+    for (let i = 0; i < 3005; i++) {
+      server.state.domains[`zone-${String(i).padStart(4, '0')}.example.net`] =
+        [];
+    }
+    const provider = TencentCloudProvider.create({
+      accounts: [account({ regions: ['ap-guangzhou'] })],
+      logger: captureLogs().logger,
+    });
+
+    const [inventory] = await provider.collectInventory();
+
+    expect(inventory.errors).toEqual([]);
+    expect(inventory.dnsZones).toHaveLength(3006);
+    expect(inventory.dnsZones).toContain('zone-3004.example.net');
+    // 3000 a page, the API's default: two calls.
+    expect(server.faults.requestCount('DescribeDomainList')).toBe(2);
+  });
+
+  it('keeps the inventory when DNSPod refuses: the zones are left unknown', async () => {
+    server.faults.failHttp({ action: 'DescribeDomainList' }, 100, 403);
+    const { logger, lines } = captureLogs();
+    const provider = TencentCloudProvider.create({
+      accounts: [account()],
+      logger,
+      retry: { attempts: 2, baseDelayMs: 5 },
+    });
+
+    const [guangzhou, shanghai] = await provider.collectInventory();
+
+    for (const inventory of [guangzhou, shanghai]) {
+      expect(inventory.dnsZones).toBeUndefined();
+      expect(inventory.errors).toEqual([
+        { part: 'dnspod', message: expect.stringMatching(/403/) },
+      ]);
+    }
+    expect(guangzhou.loadBalancers).toHaveLength(2);
+    expect(guangzhou.meshes).toHaveLength(1);
+    // A refusal is not retried, and the account's one read is logged once.
+    expect(server.faults.requestCount('DescribeDomainList')).toBe(1);
+    expect(
+      lines.filter(
+        l =>
+          l.level === 'warn' && (l.meta as { part?: string }).part === 'dnspod',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('retries a throttled DescribeDomainList, then reads the zones', async () => {
+    server.faults.throttle({ action: 'DescribeDomainList' }, 2);
+    const provider = TencentCloudProvider.create({
+      accounts: [account({ regions: ['ap-guangzhou'] })],
+      logger: captureLogs().logger,
+      retry: { baseDelayMs: 5 },
+    });
+
+    const [inventory] = await provider.collectInventory();
+
+    expect(inventory.errors).toEqual([]);
+    expect(inventory.dnsZones).toEqual(['example.com']);
+    expect(server.faults.requestCount('DescribeDomainList')).toBe(3);
+  });
+
   it('reads VPC endpoints with the load balancer behind their endpoint service', async () => {
     const proxy = addApiProxyEndpoint(server);
 
@@ -333,8 +411,10 @@ describe('TencentCloudProvider', () => {
       /broken\/ap-guangzhou: AuthFailure.SignatureFailure/,
     );
 
+    // DNSPod is read with the same key: refused too.
     expect(broken.errors.map(e => e.part).sort()).toEqual([
       'clb',
+      'dnspod',
       'eip',
       'tcm',
       'tke',

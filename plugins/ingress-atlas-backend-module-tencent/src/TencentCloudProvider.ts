@@ -9,6 +9,7 @@ import {
   type TencentAccount,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ClbInventory } from './clb/ClbInventory';
+import { DnspodZones } from './dnspod/DnspodZones';
 import { CloudMonitorTraffic } from './monitor/CloudMonitorTraffic';
 import { TencentPriceInquiry } from './pricing/TencentPriceInquiry';
 import { TcmMeshes } from './tcm/TcmMeshes';
@@ -21,6 +22,7 @@ interface AccountReaders {
   vpc: VpcInventory;
   tcm: TcmMeshes;
   tke: TkeClusters;
+  dnspod: DnspodZones;
   prices: TencentPriceInquiry;
   traffic: CloudMonitorTraffic;
 }
@@ -28,7 +30,8 @@ interface AccountReaders {
 /**
  * The atlas's view of Tencent Cloud: TKE clusters to read, and per account and region the
  * CLBs, EIPs, VPC endpoints and TCM meshes, and the public CLBs' and EIPs' outbound traffic
- * from Cloud Monitor. A failure is kept to its account, region and part.
+ * from Cloud Monitor; per account the DNSPod zones. A failure is kept to its account, region
+ * and part.
  *
  * @public
  */
@@ -67,6 +70,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
           logger: options.logger,
           kubeconfigAccess: account.kubeconfigAccess,
         }),
+        dnspod: DnspodZones.create({ clients }),
         prices: TencentPriceInquiry.create({ clients, logger: options.logger }),
         traffic: CloudMonitorTraffic.create({ clients }),
       };
@@ -104,11 +108,35 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
   }
 
   async collectInventory(): Promise<CloudInventory[]> {
-    return Promise.all(
-      this.#accounts.flatMap(readers =>
-        readers.account.regions.map(region => this.#collect(readers, region)),
-      ),
+    const perAccount = await Promise.all(
+      this.#accounts.map(readers => {
+        // DNSPod is not regional: read once, the same zones go on every region's inventory.
+        const zones = this.#readZones(readers);
+        return Promise.all(
+          readers.account.regions.map(region =>
+            this.#collect(readers, region, zones),
+          ),
+        );
+      }),
     );
+    return perAccount.flat();
+  }
+
+  /** The account's DNSPod zones, or why they could not be read (logged once per account). */
+  async #readZones(
+    readers: AccountReaders,
+  ): Promise<{ zones: string[] } | { error: string }> {
+    try {
+      return { zones: await readers.dnspod.list() };
+    } catch (error) {
+      const message = describeTencentError(error);
+      this.#logger.warn('Could not read part of a Tencent Cloud inventory', {
+        account: readers.account.name,
+        part: 'dnspod',
+        error: message,
+      });
+      return { error: message };
+    }
   }
 
   /** Hourly prices keyed like the price catalogue; items whose inquiry failed are left out. */
@@ -131,6 +159,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
   async #collect(
     readers: AccountReaders,
     region: string,
+    zones: Promise<{ zones: string[] } | { error: string }>,
   ): Promise<CloudInventory> {
     const started = Date.now();
     const account = readers.account.name;
@@ -181,6 +210,13 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
         const clusters = await readers.tke.list(region, { kubeconfigs: false });
         inventory.clusters = clusters.map(c => c.descriptor);
       }),
+      zones.then(read => {
+        if ('zones' in read) {
+          inventory.dnsZones = read.zones;
+        } else {
+          inventory.errors.push({ part: 'dnspod', message: read.error });
+        }
+      }),
     ]);
     // Measured once the CLBs and EIPs are known; a refusal leaves traffic unknown, no more.
     await part('traffic', async () => {
@@ -194,6 +230,7 @@ export class TencentCloudProvider implements IngressAtlasCloudProvider {
       addresses: inventory.addresses.length,
       vpcEndpoints: inventory.vpcEndpoints.length,
       meshes: inventory.meshes.length,
+      dnsZones: inventory.dnsZones?.length,
       measured: Object.keys(inventory.traffic ?? {}).length,
       errors: inventory.errors.length,
       ms: Date.now() - started,

@@ -1,5 +1,6 @@
 import {
   bareHost,
+  dnsZoneOf,
   hostMatches,
   hostsOverlap,
   serverHostMatches,
@@ -37,5 +38,55 @@ describe('Istio server hosts', () => {
     );
     expect(serverHostMatches('*/*', 'blog.example.com')).toBe(true);
     expect(serverHostMatches('shop/*.example.com', 'example.com')).toBe(false);
+  });
+});
+
+describe('dnsZoneOf', () => {
+  const zones = ['example.com', 'a.example.com', 'example.org'];
+
+  it('gives the apex of a zone as record @', () => {
+    expect(dnsZoneOf('example.com', zones)).toEqual({
+      zone: 'example.com',
+      record: '@',
+    });
+  });
+
+  it('keeps every label left of the zone in the record', () => {
+    expect(dnsZoneOf('blog.example.com', zones)).toEqual({
+      zone: 'example.com',
+      record: 'blog',
+    });
+    expect(dnsZoneOf('api.v2.shop.example.org', zones)).toEqual({
+      zone: 'example.org',
+      record: 'api.v2.shop',
+    });
+  });
+
+  it('picks the longer of two zones that hold the host', () => {
+    expect(dnsZoneOf('blog.a.example.com', zones)).toEqual({
+      zone: 'a.example.com',
+      record: 'blog',
+    });
+    expect(dnsZoneOf('blog.a.example.com', [...zones].reverse())).toEqual({
+      zone: 'a.example.com',
+      record: 'blog',
+    });
+    expect(dnsZoneOf('a.example.com', zones)).toEqual({
+      zone: 'a.example.com',
+      record: '@',
+    });
+  });
+
+  it('finds no zone for a host outside them, or one that only shares a suffix', () => {
+    expect(dnsZoneOf('blog.example.net', zones)).toBeUndefined();
+    expect(dnsZoneOf('blogexample.com', zones)).toBeUndefined();
+    expect(dnsZoneOf('blog.example.com', [])).toBeUndefined();
+  });
+
+  it('ignores case and a trailing dot on the host and the zones', () => {
+    expect(dnsZoneOf('Blog.Example.COM.', ['EXAMPLE.com.'])).toEqual({
+      zone: 'example.com',
+      record: 'blog',
+    });
   });
 });

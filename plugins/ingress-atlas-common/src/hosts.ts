@@ -46,3 +46,37 @@ export function bareHost(host: string): string {
 export function serverHostMatches(entry: string, host: string): boolean {
   return hostMatches(bareHost(entry), host);
 }
+
+/**
+ * The DNS zone a host's record lives in, among `zones`, and the record's name in it: the
+ * longest zone the host equals or ends with (`.zone`), so `blog.a.example.com` goes to
+ * `a.example.com` when both it and `example.com` are hosted. Names are compared
+ * case-insensitively and without a trailing dot; the apex is record `@`. Undefined when no
+ * zone holds the host.
+ *
+ * @public
+ */
+export function dnsZoneOf(
+  host: string,
+  zones: readonly string[],
+): { zone: string; record: string } | undefined {
+  const normalize = (name: string) =>
+    name.trim().toLowerCase().replace(/\.$/, '');
+  const h = normalize(host);
+  let best: string | undefined;
+  for (const candidate of zones) {
+    const zone = normalize(candidate);
+    if (
+      zone &&
+      (h === zone || h.endsWith(`.${zone}`)) &&
+      zone.length > (best?.length ?? 0)
+    ) {
+      best = zone;
+    }
+  }
+  if (best === undefined) return undefined;
+  return {
+    zone: best,
+    record: h === best ? '@' : h.slice(0, h.length - best.length - 1),
+  };
+}

@@ -213,6 +213,12 @@ export interface CloudInventory {
    * `eip-…`). A resource left out was not measured: its traffic stays unknown.
    */
   traffic?: Record<string, TrafficMeasurement>;
+  /**
+   * The DNS zones the account hosts with the provider's DNS service (DNSPod on Tencent Cloud),
+   * lower-case, e.g. `example.com`. DNS is not regional: every region of the account carries
+   * the same list. Absent when it was not read (no rights, a failure: see `errors`).
+   */
+  dnsZones?: string[];
   /** Parts that failed, e.g. `{ part: 'clb', message: 'RequestLimitExceeded ...' }`. */
   errors: Array<{ part: string; message: string }>;
 }

@@ -650,6 +650,56 @@ describe('Tencent Cloud API stand-in', () => {
     expect(none.Total).toBe(0);
   });
 
+  it('lists the DNSPod domains, paged as the real API pages them', async () => {
+    const client = new dnspod.v20210323.Client(clientConfig(''));
+
+    const seeded = await client.DescribeDomainList({});
+    expect(seeded.DomainCountInfo).toMatchObject({
+      DomainTotal: 1,
+      AllTotal: 1,
+      MineTotal: 1,
+    });
+    expect(seeded.DomainList).toEqual([
+      expect.objectContaining({
+        Name: 'example.com',
+        Punycode: 'example.com',
+        DomainId: expect.any(Number),
+        Status: 'ENABLE',
+        TTL: 600,
+        // The seed's example.com has 6 records, its NS records on f1g1ns1/2.dnspod.net.
+        RecordCount: 6,
+        EffectiveDNS: ['f1g1ns1.dnspod.net', 'f1g1ns2.dnspod.net'],
+      }),
+    ]);
+
+    server.state.domains['a.example.com'] = [];
+    server.state.domains['example.org'] = [];
+    const first = await client.DescribeDomainList({ Offset: 0, Limit: 2 });
+    const second = await client.DescribeDomainList({ Offset: 2, Limit: 2 });
+    expect(first.DomainCountInfo!.DomainTotal).toBe(3);
+    expect(
+      [...first.DomainList!, ...second.DomainList!].map(d => d.Name),
+    ).toEqual(['example.com', 'a.example.com', 'example.org']);
+    const again = await client.DescribeDomainList({});
+    expect(again.DomainList!.map(d => d.DomainId)).toEqual(
+      [...first.DomainList!, ...second.DomainList!].map(d => d.DomainId),
+    );
+    expect((await client.DescribeDomainList({ Offset: 3 })).DomainList).toEqual(
+      [],
+    );
+    expect(
+      (await client.DescribeDomainList({ Keyword: 'example.org' }))
+        .DomainCountInfo,
+    ).toMatchObject({ DomainTotal: 1, AllTotal: 3 });
+
+    await expect(
+      client.DescribeDomainList({ Offset: -1 }),
+    ).rejects.toMatchObject({ code: 'InvalidParameter.OffsetInvalid' });
+    await expect(client.DescribeDomainList({ Limit: 0 })).rejects.toMatchObject(
+      { code: 'InvalidParameterValue.LimitInvalid' },
+    );
+  });
+
   it('lists and modifies DNSPod records', async () => {
     const client = new dnspod.v20210323.Client(clientConfig(''));
     const blog = await client.DescribeRecordList({

@@ -208,6 +208,7 @@ export class TencentState {
   /** DeleteLoadBalancer tasks (by RequestId) and VPC tasks (by numeric TaskId). */
   readonly tasks = new Map<string, TaskResult>();
   #nextTaskId = 1000;
+  readonly #domainIds = new Map<string, number>();
   readonly #issuedIps: Record<string, number> = {};
   readonly #allocatedToday = new Map<
     RegionState,
@@ -239,6 +240,14 @@ export class TencentState {
     this.prices = seed.prices;
     this.traffic = seed.traffic ?? {};
     this.ccnAttachments = seed.ccnAttachments ?? [];
+  }
+
+  /** DNSPod's id of a domain: given on first sight and kept, as DNSPod gives one when a domain is added. */
+  domainId(name: string): number {
+    if (!this.#domainIds.has(name)) {
+      this.#domainIds.set(name, 62_000_001 + this.#domainIds.size);
+    }
+    return this.#domainIds.get(name)!;
   }
 
   /** The state of a region; unknown regions are refused like the real API does. */

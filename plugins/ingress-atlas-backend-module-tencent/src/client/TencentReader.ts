@@ -12,19 +12,25 @@ export abstract class TencentReader {
     this.clients = clients;
   }
 
-  /** Every item of a paged Describe `action` in `region`; `itemsOf` picks a page's items and total. */
+  /**
+   * Every item of a paged Describe `action` in `region` (`''` for a product that is not
+   * regional); `itemsOf` picks a page's items and total, `pageLimit` overrides PAGE_LIMIT.
+   */
   protected describeAll<T, R>(
     region: string,
     action: string,
     describe: (page: { Offset: number; Limit: number }) => Promise<R>,
     itemsOf: (response: R) => { items?: T[]; total?: number },
+    pageLimit?: number,
   ): Promise<T[]> {
-    return readAllPages(async (offset, limit) =>
-      itemsOf(
-        await this.clients.call({ action, region }, () =>
-          describe({ Offset: offset, Limit: limit }),
+    return readAllPages(
+      async (offset, limit) =>
+        itemsOf(
+          await this.clients.call({ action, region }, () =>
+            describe({ Offset: offset, Limit: limit }),
+          ),
         ),
-      ),
+      pageLimit,
     );
   }
 }

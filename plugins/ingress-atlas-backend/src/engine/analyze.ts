@@ -161,6 +161,7 @@ function analyzeClusters(
     costs,
     prices,
     paths,
+    cloud,
   });
 
   const model = {

@@ -1,4 +1,8 @@
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  CloudInventory,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyze } from './analyze';
 import { canariesIn } from './__testUtils__/canary';
 import { demoEntities } from './__testUtils__/fixtureEstates';
@@ -13,10 +17,14 @@ import {
  */
 describe('analyze on the sandbox estates', () => {
   let model: AtlasModel;
+  let clusters: ClusterInventory[];
+  let clouds: CloudInventory[];
   beforeAll(async () => {
+    clusters = await sandboxClusters();
+    clouds = await sandboxTencentCloud();
     model = analyze({
-      clusters: await sandboxClusters(),
-      clouds: await sandboxTencentCloud(),
+      clusters,
+      clouds,
       entities: await demoEntities(),
       now: '2026-11-22T00:00:00Z',
     });
@@ -106,12 +114,35 @@ describe('analyze on the sandbox estates', () => {
           loadBalancerId: 'lb-blog0001',
           replicas: 1,
           host: 'blog.example.com',
+          // The CLB's account hosts example.com on DNSPod (the seed's domains): blog's record is there.
+          dnsDomain: 'example.com',
+          dnsSubDomain: 'blog',
         },
       });
-      // The atlas knows the host but not its DNSPod zone: the person running the template names it.
-      expect(saving?.parameters).not.toHaveProperty('dnsDomain');
       expect(saving?.message).toContain('saves 144 CNY/month');
       expect(clustersOf('SINGLE_REPLICA_PUBLIC_LB')).toEqual(['tke-blog']);
+    });
+
+    it("takes the pod-EIP template's DNSPod domain from the zones the CLB's account hosts, when read", () => {
+      const blogSaving = (dnsZones: string[] | undefined) =>
+        analyze({
+          clusters,
+          clouds: clouds.map(c => ({ ...c, dnsZones })),
+          now: '2026-11-22T00:00:00Z',
+        }).recommendations.find(r => r.entry.includes('tke-blog'))?.parameters;
+
+      // A zone for the host itself is longer than example.com: its apex is the record.
+      expect(blogSaving(['example.com', 'blog.example.com'])).toMatchObject({
+        dnsDomain: 'blog.example.com',
+        dnsSubDomain: '@',
+      });
+      // DNSPod not read (no rights), or no zone holding the host: left to the person running it.
+      for (const zones of [undefined, ['example.org']]) {
+        const parameters = blogSaving(zones);
+        expect(parameters).toMatchObject({ host: 'blog.example.com' });
+        expect(parameters).not.toHaveProperty('dnsDomain');
+        expect(parameters).not.toHaveProperty('dnsSubDomain');
+      }
     });
 
     it('reports the idle CLB and the unbound EIP left in its region', () => {

@@ -40,6 +40,109 @@ const DescribeRecordList: ActionHandler = ({ state, params }) => {
   };
 };
 
+/** The group every domain is in until moved: DNSPod's default group. */
+const DEFAULT_GROUP_ID = 1;
+
+/** Domain types (`Type`) and whether a domain of this account's own, free-plan, enabled kind is in them. */
+const DOMAIN_TYPES: Record<string, boolean> = {
+  ALL: true,
+  MINE: true,
+  FREE: true,
+  SHARE: false,
+  ISMARK: false,
+  PAUSE: false,
+  VIP: false,
+  // Domains operated on lately: the stand-in keeps no such history.
+  RECENT: false,
+  SHARE_OUT: false,
+};
+
+/** The DomainListItem DNSPod gives a domain: every seeded domain is the account's own, enabled, on the free plan. */
+function domainItem(state: TencentState, name: string, records: DnsRecord[]) {
+  const updated = records
+    .map(r => r.UpdatedOn)
+    .filter((d): d is string => typeof d === 'string')
+    .sort();
+  return {
+    DomainId: state.domainId(name),
+    Name: name,
+    Status: 'ENABLE',
+    TTL: 600,
+    CNAMESpeedup: 'DISABLE',
+    DNSStatus: '',
+    Grade: 'DP_Free',
+    GroupId: DEFAULT_GROUP_ID,
+    SearchEnginePush: 'NO',
+    Remark: '',
+    Punycode: name,
+    EffectiveDNS: records
+      .filter(r => r.Name === '@' && r.Type === 'NS')
+      .map(r => r.Value.replace(/\.$/, '')),
+    GradeLevel: 2,
+    GradeTitle: '免费版',
+    IsVip: 'NO',
+    VipStartAt: '0000-00-00 00:00:00',
+    VipEndAt: '0000-00-00 00:00:00',
+    VipAutoRenew: 'DEFAULT',
+    RecordCount: records.length,
+    CreatedOn: updated[0] ?? '',
+    UpdatedOn: updated[updated.length - 1] ?? '',
+    Owner: 'sandbox@example.com',
+    TagList: [],
+  };
+}
+
+/**
+ * The account's domains, paged as the API documents it: Limit defaults to 3000 (no maximum
+ * is documented), a bad Offset is `InvalidParameter.OffsetInvalid`, a bad Limit
+ * `InvalidParameterValue.LimitInvalid`; an Offset past the end is an empty page.
+ */
+const DescribeDomainList: ActionHandler = ({ state, params }) => {
+  const type = params.Type ?? 'ALL';
+  if (!(type in DOMAIN_TYPES)) {
+    throw new TencentApiError(
+      'InvalidParameter',
+      `The value \`${type}\` of parameter \`Type\` is not valid.`,
+    );
+  }
+  if (params.GroupId !== undefined && params.GroupId !== DEFAULT_GROUP_ID) {
+    throw new TencentApiError(
+      'InvalidParameter.GroupIdInvalid',
+      `Group ${params.GroupId} does not exist.`,
+    );
+  }
+  const all = Object.entries(state.domains).map(([name, records]) =>
+    domainItem(state, name, records),
+  );
+  const matching = all.filter(
+    d =>
+      DOMAIN_TYPES[type] &&
+      (!params.Keyword || d.Name.includes(String(params.Keyword))),
+  );
+  const list = page(matching, params, {
+    defaultLimit: 3000,
+    offsetError: 'InvalidParameter.OffsetInvalid',
+    limitError: 'InvalidParameterValue.LimitInvalid',
+  });
+  return {
+    DomainCountInfo: {
+      DomainTotal: matching.length,
+      AllTotal: all.length,
+      MineTotal: all.length,
+      ShareTotal: 0,
+      VipTotal: 0,
+      PauseTotal: 0,
+      ErrorTotal: 0,
+      LockTotal: 0,
+      SpamTotal: 0,
+      VipExpire: 0,
+      ShareOutTotal: 0,
+      GroupTotal: params.GroupId !== undefined ? matching.length : 0,
+    },
+    DomainList: list,
+  };
+};
+
 function requireParams(params: Record<string, any>, names: string[]): void {
   for (const required of names) {
     if (params[required] === undefined || params[required] === '') {
@@ -126,6 +229,7 @@ const DeleteRecord: ActionHandler = ({ state, params }) => {
 };
 
 export const dnspodActions: Record<string, ActionHandler> = {
+  DescribeDomainList,
   DescribeRecordList,
   ModifyRecord,
   CreateRecord,

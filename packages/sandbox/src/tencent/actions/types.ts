@@ -12,24 +12,35 @@ export interface ActionContext {
 /** Returns the Response body without its RequestId. */
 export type ActionHandler = (ctx: ActionContext) => ApiObject;
 
-/** Offset/Limit paging with the bounds the real API enforces. */
+/**
+ * Offset/Limit paging with the bounds the real API enforces (`maxLimit` absent: none
+ * documented), refused with the action's own error codes where it has them.
+ */
 export function page<T>(
   items: T[],
   params: ApiObject,
-  limits: { defaultLimit: number; maxLimit: number },
+  limits: {
+    defaultLimit: number;
+    maxLimit?: number;
+    offsetError?: string;
+    limitError?: string;
+  },
 ): T[] {
   const offset = params.Offset ?? 0;
   const limit = params.Limit ?? limits.defaultLimit;
+  const maxLimit = limits.maxLimit ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isInteger(offset) || offset < 0) {
     throw new TencentApiError(
-      'InvalidParameterValue',
+      limits.offsetError ?? 'InvalidParameterValue',
       `Offset must be a non-negative integer, got ${offset}.`,
     );
   }
-  if (!Number.isInteger(limit) || limit < 1 || limit > limits.maxLimit) {
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
     throw new TencentApiError(
-      'InvalidParameterValue',
-      `Limit must be between 1 and ${limits.maxLimit}, got ${limit}.`,
+      limits.limitError ?? 'InvalidParameterValue',
+      limits.maxLimit
+        ? `Limit must be between 1 and ${limits.maxLimit}, got ${limit}.`
+        : `Limit must be a positive integer, got ${limit}.`,
     );
   }
   return items.slice(offset, offset + limit);

@@ -25,6 +25,7 @@ export class CloudIndex {
   readonly meshes: Located<ManagedMesh>[];
   /** Outbound traffic the providers' monitoring measured, by resource id. */
   readonly traffic: ReadonlyMap<string, TrafficMeasurement>;
+  readonly #dnsZones = new Map<string, Set<string>>();
 
   constructor(clouds: CloudInventory[]) {
     const flatten = <T>(pick: (c: CloudInventory) => T[]) =>
@@ -43,6 +44,18 @@ export class CloudIndex {
     this.traffic = new Map(
       clouds.flatMap(c => Object.entries(c.traffic ?? {})),
     );
+    // Every region of an account carries the same zones; one that could not read them has none.
+    for (const c of clouds) {
+      const key = `${c.provider}/${c.account}`;
+      const zones = this.#dnsZones.get(key) ?? new Set<string>();
+      (c.dnsZones ?? []).forEach(zone => zones.add(zone));
+      this.#dnsZones.set(key, zones);
+    }
+  }
+
+  /** The DNS zones an account hosts with the provider (DNSPod on Tencent Cloud), when read. */
+  dnsZones(provider: CloudProvider, account: string): string[] {
+    return [...(this.#dnsZones.get(`${provider}/${account}`) ?? [])];
   }
 
   loadBalancer(id: string | undefined) {

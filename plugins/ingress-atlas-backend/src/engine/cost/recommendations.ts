@@ -6,11 +6,13 @@ import {
   Gateway,
   PriceCatalogue,
   Recommendation,
+  dnsZoneOf,
   formatMonthlyCny,
   resourceMonthlyCost,
   roundCny,
   trafficPrice,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { CloudIndex } from '../cloud/CloudIndex';
 
 function vpcCniCaveat(vpcCni: boolean | undefined): string {
   if (vpcCni === false)
@@ -50,9 +52,8 @@ function trafficCaveat(
 
 /**
  * The one public host served through the entry, for the template's DNS step. Several hosts or
- * a wildcard leave it to the person running the template. The DNSPod domain and record are not
- * derived: the atlas does not collect DNS zones, and the zone of blog.a.example.com may be
- * example.com or a.example.com.
+ * a wildcard leave it to the person running the template. Its DNSPod domain and record come
+ * from dnsParametersOf.
  */
 function publicHostOf(entry: Entry, paths: ExposurePath[]): string | undefined {
   const hosts = new Set(
@@ -60,6 +61,23 @@ function publicHostOf(entry: Entry, paths: ExposurePath[]): string | undefined {
   );
   const [host] = [...hosts];
   return hosts.size === 1 && host && !host.includes('*') ? host : undefined;
+}
+
+/**
+ * The template's DNSPod domain and record for `host`: the longest of the zones the CLB's
+ * account hosts on DNSPod that holds the host (blog.a.example.com goes to a.example.com when
+ * both it and example.com are hosted). None when the account's zones were not read or none
+ * holds the host: the person running the template names them.
+ */
+function dnsParametersOf(
+  entry: Entry,
+  host: string | undefined,
+  cloud: CloudIndex | undefined,
+): { dnsDomain?: string; dnsSubDomain?: string } {
+  const account = cloud?.loadBalancer(entry.cloudResourceId)?.account;
+  if (!host || !cloud || account === undefined) return {};
+  const found = dnsZoneOf(host, cloud.dnsZones(entry.provider, account));
+  return found ? { dnsDomain: found.zone, dnsSubDomain: found.record } : {};
 }
 
 /**
@@ -75,8 +93,18 @@ export function recommendPodEips(options: {
   prices: PriceCatalogue;
   /** The paths through the entries, for the public host. */
   paths?: ExposurePath[];
+  /** The cloud inventories, for the DNS zone of the public host. */
+  cloud?: CloudIndex;
 }): Recommendation[] {
-  const { entries, gateways, clusters, costs, prices, paths = [] } = options;
+  const {
+    entries,
+    gateways,
+    clusters,
+    costs,
+    prices,
+    paths = [],
+    cloud,
+  } = options;
   const recommendations: Recommendation[] = [];
   for (const entry of entries) {
     const gateway = gateways.find(g => g.id === entry.gateway);
@@ -156,6 +184,7 @@ export function recommendPodEips(options: {
           : {}),
         replicas,
         ...(host ? { host } : {}),
+        ...dnsParametersOf(entry, host, cloud),
       },
     });
   }
