@@ -14,8 +14,9 @@ import {
  *
  * Each scan is scoped to our own components' root (`data-testid="ingress-atlas-…"`): the
  * Atlas page (its header, tabs and tab content), the blog's Ingress card on the entity
- * overview and its Ingress tab. Left out is the portal's chrome: the sidebar, the entity
- * page's header and tabs and the other plugins' cards, which are Backstage's or the app's
+ * overview and its Ingress tab, and the atlas's results on the search page. Left out is the
+ * portal's chrome: the sidebar, the entity page's header and tabs, the search page's own
+ * controls and the other plugins' cards, which are Backstage's or the app's
  * (`packages/app`), not the atlas's. (A full-page scan also reports the sidebar's logo link,
  * `packages/app/src/modules/nav/SidebarLogo.tsx`: label-content-name-mismatch, its name
  * "Home" does not contain the app title it shows.)
@@ -25,6 +26,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PAGE = '[data-testid="ingress-atlas-page"]';
 const CARD = '[data-testid="ingress-atlas-card"]';
 const CONTENT = '[data-testid="ingress-atlas-content"]';
+const SEARCH_RESULT = '[data-testid="ingress-atlas-search-result"]';
 
 test.setTimeout(REFRESHED_WITHIN + 180_000);
 
@@ -114,6 +116,24 @@ for (const theme of ['light', 'dark'] as const) {
         page,
         CARD,
         `the blog's Ingress card (${theme})`,
+      );
+    });
+
+    test('search results from the atlas pass axe', async ({ page }) => {
+      await signInAsGuest(page);
+      const result = page.getByRole('link', {
+        name: 'blog.example.com',
+        exact: true,
+      });
+      // The collator indexes the atlas a few minutes after the start at most.
+      await expect(async () => {
+        await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
+        await expect(result).toBeVisible({ timeout: 10_000 });
+      }).toPass({ timeout: REFRESHED_WITHIN + 120_000, intervals: [5_000] });
+      await expectNoViolations(
+        page,
+        SEARCH_RESULT,
+        `search results for blog.example.com (${theme})`,
       );
     });
 

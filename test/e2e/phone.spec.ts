@@ -149,6 +149,22 @@ for (const theme of ['light', 'dark'] as const) {
       ],
     ];
 
+    test('at 390 px search results for a host fit, with headings in order', async ({
+      page,
+    }) => {
+      await signIn(page);
+      // The collator indexes the atlas a few minutes after the start at most.
+      const result = page.getByRole('link', {
+        name: 'blog.example.com',
+        exact: true,
+      });
+      await expect(async () => {
+        await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
+        await expect(result).toBeVisible({ timeout: 10_000 });
+      }).toPass({ timeout: REFRESHED_WITHIN + 120_000, intervals: [5_000] });
+      await expectFitsAndHeadingsInOrder(page, `search-${theme}`);
+    });
+
     for (const [name, path, loaded] of ATLAS_TABS) {
       test(`at 390 px the Atlas ${name} tab fits, with headings in order`, async ({
         page,

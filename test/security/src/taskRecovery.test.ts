@@ -50,7 +50,7 @@ describe('a migration interrupted by a backend crash', () => {
     // enough to crash the backend while the move off TCM waits for it.
     sandbox = await startSandbox({
       estatesDir: SANDBOX,
-      clusters: ['tke-blog', 'tke-next'],
+      clusters: ['tke-blog', 'tke-next', 'tke-next-remote'],
       basePort: 0,
       dnsTtl: 45,
       installerSeconds: 20,
@@ -304,6 +304,78 @@ describe('a migration interrupted by a backend crash', () => {
     );
     const istiod = await get('/apis/apps/v1/namespaces/istio-system/deployments/istiod');
     expect(istiod.status.readyReplicas).toBe(istiod.spec.replicas);
+  });
+
+  it('resumes joining a remote while istioctl installs its remote profile, then writes the remote secret once', async () => {
+    // The primary installed by the previous test.
+    const [primary, member] = ['tke-next', 'tke-next-remote'].map(
+      name => sandbox.running.find(c => c.name === name)!,
+    );
+    const get = (cluster: typeof primary, p: string) =>
+      fetch(`${cluster.url}${p}`, {
+        headers: { authorization: `Bearer ${cluster.token}` },
+      }).then(res => res.json());
+    const installers = async () =>
+      (
+        (await get(member, '/apis/batch/v1/namespaces/istio-system/jobs'))
+          .items ?? []
+      ).map((job: any) => `${job.metadata.name} ${job.metadata.uid}`);
+    const remoteSecret = () =>
+      get(
+        primary,
+        '/api/v1/namespaces/istio-system/secrets/istio-remote-secret-cls-next0002',
+      );
+    const { id } = await api('POST', '/tasks', {
+      templateRef: 'template:default/join-remote-cluster',
+      values: {
+        cluster: 'tke-next-remote',
+        primaryCluster: 'tke-next',
+        meshId: 'mesh-blog0001',
+        network: 'net-remote',
+        apply: true,
+      },
+    });
+
+    await waitForEvent(
+      id,
+      e =>
+        e.body.stepId === 'join' &&
+        /info: Waiting for Job istio-system\/istio-install-.*remote profile/.test(
+          plain(e.body.message),
+        ),
+      "the wait for the member's installer Job",
+    );
+    const before = await installers();
+    expect(before).toHaveLength(1);
+    // The secret comes after the install: not there yet.
+    expect((await remoteSecret()).code).toBe(404);
+    process.kill(backend!.pid, 'SIGKILL');
+    await waitUntil(() => backend!.exited());
+    await backend!.stop();
+
+    await start();
+    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
+    const done = await waitForEvent(
+      id,
+      e => e.type === 'completion',
+      'the end of the task',
+    );
+    expect(done.body.message).toMatch(/succeeded|completed/i);
+    const log = await events(id);
+    const resumed = log
+      .slice(log.findIndex(e => e.type === 'recovered'))
+      .map(e => plain(e.body.message));
+
+    expect(await installers()).toEqual(before);
+    expect(resumed.filter(m => /Created (Job|Namespace)/.test(m))).toEqual([]);
+    expect(
+      resumed.filter(m =>
+        /Created Secret istio-system\/istio-remote-secret-cls-next0002/.test(m),
+      ),
+    ).toHaveLength(1);
+    expect((await remoteSecret()).metadata.labels).toEqual({
+      'istio/multiCluster': 'true',
+    });
   });
 });
 

@@ -115,7 +115,7 @@ export function IngressAtlasSearchResultListItem(
   const words = matchedWords(term, highlight);
 
   return (
-    <div className={classes.item}>
+    <div className={classes.item} data-testid="ingress-atlas-search-result">
       {props.icon && <ListItemIcon>{props.icon}</ListItemIcon>}
       <div className={classes.flexContainer}>
         <ListItemText
