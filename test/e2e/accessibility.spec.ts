@@ -6,6 +6,8 @@ import {
   signInAsGuest,
   openInTheme,
   waitForFirstRefresh,
+  INDEXED_WITHIN,
+  searchAtlas,
 } from './helpers';
 
 /**
@@ -120,16 +122,9 @@ for (const theme of ['light', 'dark'] as const) {
     });
 
     test('search results from the atlas pass axe', async ({ page }) => {
+      test.setTimeout(INDEXED_WITHIN + 60_000);
       await signInAsGuest(page);
-      const result = page.getByRole('link', {
-        name: 'blog.example.com',
-        exact: true,
-      });
-      // The collator indexes the atlas a few minutes after the start at most.
-      await expect(async () => {
-        await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
-        await expect(result).toBeVisible({ timeout: 10_000 });
-      }).toPass({ timeout: REFRESHED_WITHIN + 120_000, intervals: [5_000] });
+      await searchAtlas(page, 'blog.example.com');
       await expectNoViolations(
         page,
         SEARCH_RESULT,

@@ -144,3 +144,19 @@ export function storyShot(story: string) {
       fullPage: true,
     });
 }
+
+// The collator indexes the atlas on a schedule after its first refresh: results show up
+// within a few minutes of the start.
+export const INDEXED_WITHIN = 180_000;
+
+/** Searches the atlas's results for `query` until the collator has indexed a link named so. */
+export async function searchAtlas(page: Page, query: string) {
+  const result = page.getByRole('link', { name: query, exact: true });
+  await expect(async () => {
+    await page.goto(
+      `/search?query=${encodeURIComponent(query)}&types[]=ingress-atlas`,
+    );
+    await expect(result).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
+  return result;
+}

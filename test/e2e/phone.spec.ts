@@ -1,5 +1,10 @@
 import { Page, test, expect } from '@playwright/test';
-import { SCREENSHOTS, openInTheme } from './helpers';
+import {
+  INDEXED_WITHIN,
+  SCREENSHOTS,
+  openInTheme,
+  searchAtlas,
+} from './helpers';
 
 // The atlas reads the sandbox on its first refresh, a few seconds after the backend starts.
 const REFRESHED_WITHIN = 120_000;
@@ -152,16 +157,9 @@ for (const theme of ['light', 'dark'] as const) {
     test('at 390 px search results for a host fit, with headings in order', async ({
       page,
     }) => {
+      test.setTimeout(INDEXED_WITHIN + 60_000);
       await signIn(page);
-      // The collator indexes the atlas a few minutes after the start at most.
-      const result = page.getByRole('link', {
-        name: 'blog.example.com',
-        exact: true,
-      });
-      await expect(async () => {
-        await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
-        await expect(result).toBeVisible({ timeout: 10_000 });
-      }).toPass({ timeout: REFRESHED_WITHIN + 120_000, intervals: [5_000] });
+      await searchAtlas(page, 'blog.example.com');
       await expectFitsAndHeadingsInOrder(page, `search-${theme}`);
     });
 

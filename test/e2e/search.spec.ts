@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { SCREENSHOTS, signInAsGuest } from './helpers';
-
-// The collator and the entity provider run on schedules after the atlas's first refresh;
-// the sandbox config runs them every few seconds, so results show up within a few minutes.
-const INDEXED_WITHIN = 180_000;
+import {
+  INDEXED_WITHIN,
+  SCREENSHOTS,
+  searchAtlas,
+  signInAsGuest,
+} from './helpers';
 
 test.setTimeout(INDEXED_WITHIN + 60_000);
 
@@ -12,14 +13,7 @@ test('a guest finds blog.example.com in search and lands on its Ingress tab', as
 }) => {
   await signInAsGuest(page);
 
-  const result = page.getByRole('link', {
-    name: 'blog.example.com',
-    exact: true,
-  });
-  await expect(async () => {
-    await page.goto('/search?query=blog.example.com&types[]=ingress-atlas');
-    await expect(result).toBeVisible({ timeout: 10_000 });
-  }).toPass({ timeout: INDEXED_WITHIN, intervals: [5_000] });
+  const result = await searchAtlas(page, 'blog.example.com');
 
   await expect(page.getByText('Exposed hosts').first()).toBeVisible();
   await expect(page.getByText(/198\.51\.100\.11/).first()).toBeVisible();
@@ -61,8 +55,12 @@ test('the blog gateway is a catalog Resource depending on its cluster and servin
   await expect(page.getByText('ingress-gateway').first()).toBeVisible();
   // The Relations card draws the gateway between its cluster and the component it serves.
   const relations = page.locator('article', { hasText: 'Relations' });
-  await expect(relations.getByText('tke-blog', { exact: true }).first()).toBeVisible();
-  await expect(relations.getByText('blog', { exact: true }).first()).toBeVisible();
+  await expect(
+    relations.getByText('tke-blog', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(
+    relations.getByText('blog', { exact: true }).first(),
+  ).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/catalog-blog-gateway.png`,
     fullPage: true,

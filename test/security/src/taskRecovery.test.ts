@@ -134,6 +134,30 @@ describe('a migration interrupted by a backend crash', () => {
     }
   };
 
+  /**
+   * Crashes the backend (kill -9, no shutdown hook) and starts it again on the same database;
+   * answers the task's log once the recovered task has succeeded, and the messages from its
+   * recovery on.
+   */
+  const crashAndRecover = async (id: string) => {
+    process.kill(backend!.pid, 'SIGKILL');
+    await waitUntil(() => backend!.exited());
+    await backend!.stop();
+    await start();
+    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
+    const done = await waitForEvent(
+      id,
+      e => e.type === 'completion',
+      'the end of the task',
+    );
+    expect(done.body.message).toMatch(/succeeded|completed/i);
+    const log = await events(id);
+    const resumed = log
+      .slice(log.findIndex(e => e.type === 'recovered'))
+      .map(e => plain(e.body.message));
+    return { log, resumed };
+  };
+
   /** What a repeated change would show: EIPs, DNS records and the workloads' spec generations. */
   const world = async () => {
     const cluster = sandbox.running.find(c => c.name === 'tke-blog')!;
@@ -188,19 +212,7 @@ describe('a migration interrupted by a backend crash', () => {
     const before = await world();
     expect(before.eips).toHaveLength(2);
     expect(before.records).toEqual(['1101 198.51.100.11 5']);
-    process.kill(backend!.pid, 'SIGKILL');
-    await waitUntil(() => backend!.exited());
-    await backend!.stop();
-
-    await start();
-    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
-    const done = await waitForEvent(
-      id,
-      e => e.type === 'completion',
-      'the end of the task',
-    );
-    const log = await events(id);
-    expect(done.body.message).toMatch(/succeeded|completed/i);
+    const { log } = await crashAndRecover(id);
 
     const after = await world();
     // No EIP allocated again, no second rollout of the StatefulSet or the old Deployment.
@@ -272,22 +284,7 @@ describe('a migration interrupted by a backend crash', () => {
     expect(before).toHaveLength(1);
     const namespaceUid = (await get('/api/v1/namespaces/istio-system')).metadata
       .uid;
-    process.kill(backend!.pid, 'SIGKILL');
-    await waitUntil(() => backend!.exited());
-    await backend!.stop();
-
-    await start();
-    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
-    const done = await waitForEvent(
-      id,
-      e => e.type === 'completion',
-      'the end of the task',
-    );
-    expect(done.body.message).toMatch(/succeeded|completed/i);
-    const log = await events(id);
-    const resumed = log
-      .slice(log.findIndex(e => e.type === 'recovered'))
-      .map(e => plain(e.body.message));
+    const { resumed } = await crashAndRecover(id);
 
     // One install: the same Job, the namespace created once; the resumed task created neither
     // again, waited for the Job it had started, then exposed istiod.
@@ -349,22 +346,7 @@ describe('a migration interrupted by a backend crash', () => {
     expect(before).toHaveLength(1);
     // The secret comes after the install: not there yet.
     expect((await remoteSecret()).code).toBe(404);
-    process.kill(backend!.pid, 'SIGKILL');
-    await waitUntil(() => backend!.exited());
-    await backend!.stop();
-
-    await start();
-    await waitForEvent(id, e => e.type === 'recovered', 'recovery of the task');
-    const done = await waitForEvent(
-      id,
-      e => e.type === 'completion',
-      'the end of the task',
-    );
-    expect(done.body.message).toMatch(/succeeded|completed/i);
-    const log = await events(id);
-    const resumed = log
-      .slice(log.findIndex(e => e.type === 'recovered'))
-      .map(e => plain(e.body.message));
+    const { resumed } = await crashAndRecover(id);
 
     expect(await installers()).toEqual(before);
     expect(resumed.filter(m => /Created (Job|Namespace)/.test(m))).toEqual([]);
