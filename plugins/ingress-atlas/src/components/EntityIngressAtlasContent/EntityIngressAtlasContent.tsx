@@ -9,7 +9,7 @@ import {
 import { EntityExposure } from '../../api';
 import { useEntityExposure } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
-import { FindingsList } from '../FindingsList';
+import { FindingsList, NodeFindings } from '../FindingsList';
 import { ExposurePathsTable } from '../ExposurePathsTable';
 import { CostBreakdown } from '../CostBreakdown';
 import { TopologyGraph } from '../TopologyGraph';
@@ -70,7 +70,15 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
           titleTypographyProps={SECTION_TITLE}
           subheader="Host → entry → gateway → route → Service → workload"
         >
-          <TopologyGraph graph={graph} height={480} />
+          <TopologyGraph
+            graph={graph}
+            height={480}
+            nodeExtra={node =>
+              node.severity && (
+                <NodeFindings nodeId={node.id} findings={exposure.findings} />
+              )
+            }
+          />
         </InfoCard>
       </Grid>
     </Grid>

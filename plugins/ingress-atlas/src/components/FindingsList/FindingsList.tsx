@@ -50,7 +50,7 @@ function findingCost(finding: Finding) {
 }
 
 /** The template that fixes a finding (it must name one), with its parameters and cost. */
-function FindingTemplateButton({ finding }: { finding: Finding }) {
+export function FindingTemplateButton({ finding }: { finding: Finding }) {
   return (
     <TemplateButton
       templateRef={finding.templateRef!}

@@ -3,8 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { TopologyExplorer } from './TopologyExplorer';
-import { clustersResponse, meshTopology } from '../../__testUtils__/fixtures';
+import {
+  clustersResponse,
+  meshTopology,
+  tcmFinding,
+} from '../../__testUtils__/fixtures';
 import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
 
 const API = '*/api/ingress-atlas';
@@ -87,6 +93,62 @@ describe('TopologyExplorer', () => {
     expect(curves('selected-cross-cluster')).toBe(1);
     expect(curves('cross-cluster')).toBe(0);
     expect(curves('plain')).toBe(6);
+  });
+
+  it("lists a selected node's findings in its details, each with the template that fixes it", async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(`${API}/findings`, ({ request }) => {
+        asked.push(new URL(request.url).search);
+        return HttpResponse.json({ findings: [tcmFinding] });
+      }),
+    );
+    const catalogApi = catalogApiMock({
+      entities: [
+        {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: {
+            name: 'migrate-tcm-to-istiod',
+            namespace: 'default',
+            title: 'Migrate from TCM to self-managed Istio',
+          },
+          spec: {},
+        },
+      ],
+    });
+    await renderWithPlugin(<TopologyExplorer />, {
+      apis: [[catalogApiRef, catalogApi]],
+    });
+    await screen.findByRole('list', { name: 'Legend' });
+
+    // A node without findings asks for none.
+    await userEvent.type(
+      screen.getByLabelText(/Find a node/),
+      'tke-saas-remote',
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: /tke-saas-remote/ }),
+    );
+    expect(screen.getByLabelText('Selected node')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Findings about this node' }),
+    ).toBeNull();
+    expect(asked).toEqual([]);
+
+    await userEvent.clear(screen.getByLabelText(/Find a node/));
+    await userEvent.type(screen.getByLabelText(/Find a node/), 'tcm');
+    await userEvent.click(await screen.findByRole('option', { name: /tcm/ }));
+    const list = await screen.findByRole('list', {
+      name: 'Findings about this node',
+    });
+    expect(list).toHaveTextContent(`Warning: ${tcmFinding.message}`);
+    expect(
+      await within(list).findByRole('button', {
+        name: 'Migrate from TCM to self-managed Istio',
+      }),
+    ).toBeInTheDocument();
+    expect(asked).toEqual(['?cluster=tke-blog']);
   });
 
   it('narrows to one cluster through the API and hides node types on request', async () => {

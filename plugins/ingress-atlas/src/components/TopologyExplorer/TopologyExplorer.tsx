@@ -19,6 +19,7 @@ import {
 import { Topology } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useIngressAtlas } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
+import { atlasNodeFindings } from '../FindingsList';
 import {
   Graph,
   NODE_TYPE_ORDER,
@@ -159,7 +160,13 @@ export function TopologyExplorer() {
       />
     );
   } else {
-    body = <TopologyGraph graph={graph} height="70vh" />;
+    body = (
+      <TopologyGraph
+        graph={graph}
+        height="70vh"
+        nodeExtra={atlasNodeFindings}
+      />
+    );
   }
 
   return (

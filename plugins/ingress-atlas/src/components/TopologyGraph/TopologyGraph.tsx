@@ -1,4 +1,11 @@
-import { KeyboardEvent, MouseEvent, useEffect, useMemo, useState } from 'react';
+import {
+  KeyboardEvent,
+  MouseEvent,
+  ReactNode,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
 import {
   Background,
   Controls,
@@ -77,6 +84,8 @@ const FOCUS_LABELS = 20;
 export interface TopologyGraphProps {
   graph: Graph;
   height?: number | string;
+  /** More about the selected node, under its details: e.g. its findings and their fixes. */
+  nodeExtra?: (node: GraphNode) => ReactNode;
 }
 
 /**
@@ -119,7 +128,7 @@ export function TopologyGraph(props: TopologyGraphProps) {
   );
 }
 
-function GraphCanvas({ graph, height = 640 }: TopologyGraphProps) {
+function GraphCanvas({ graph, height = 640, nodeExtra }: TopologyGraphProps) {
   const [layout, setLayout] = useState<Layout>();
   const [layoutError, setLayoutError] = useState<Error>();
   const [selectedId, setSelectedId] = useState<string>();
@@ -171,6 +180,7 @@ function GraphCanvas({ graph, height = 640 }: TopologyGraphProps) {
         height={height}
         selectedId={selectedId}
         onSelect={setSelectedId}
+        nodeExtra={nodeExtra}
       />
       <TopologyLegend graph={graph} />
     </>
@@ -222,11 +232,13 @@ function FlowView({
   height,
   selectedId,
   onSelect,
+  nodeExtra,
 }: {
   layout: Layout;
   height: number | string;
   selectedId?: string;
   onSelect: (id?: string) => void;
+  nodeExtra?: TopologyGraphProps['nodeExtra'];
 }) {
   const theme = useTheme();
   const classes = useStyles();
@@ -452,7 +464,9 @@ function FlowView({
             )}
             {selected && (
               <Panel position="top-right">
-                <NodeDetails node={selected} graph={graph} />
+                <NodeDetails node={selected} graph={graph}>
+                  {nodeExtra?.(selected)}
+                </NodeDetails>
               </Panel>
             )}
           </ReactFlow>
@@ -577,7 +591,15 @@ function NodeSearch({
   );
 }
 
-function NodeDetails({ node, graph }: { node: GraphNode; graph: Graph }) {
+function NodeDetails({
+  node,
+  graph,
+  children,
+}: {
+  node: GraphNode;
+  graph: Graph;
+  children?: ReactNode;
+}) {
   const incoming = graph.edges.filter(e => e.target === node.id).length;
   const outgoing = graph.edges.filter(e => e.source === node.id).length;
   const rows: Array<[string, string | undefined]> = [
@@ -600,6 +622,7 @@ function NodeDetails({ node, graph }: { node: GraphNode; graph: Graph }) {
             <strong>{label}:</strong> {value}
           </Typography>
         ))}
+      {children}
     </Paper>
   );
 }
