@@ -91,7 +91,8 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page).toHaveURL(/\/ingress-atlas$/);
       for (const cluster of CLUSTERS) {
         await expect(
-          page.getByRole('row', { name: new RegExp(`^${cluster}\\b`) }),
+          // Not \b: tke-next would match tke-next-remote's row too.
+          page.getByRole('row', { name: new RegExp(`^${cluster} `) }),
         ).toBeVisible();
       }
       await page.screenshot({

@@ -95,11 +95,14 @@ const { clusters } = loadEstates(SANDBOX);
           expect(normalised(realModel, oneSide)).toEqual(
             normalised(atlas.model(fromSandbox), oneSide),
           );
-          // The comparison is not of two empty pictures.
+          // The comparison is not of two empty pictures (but for the clusters created empty,
+          // whose manifests hold no Service).
           expect(realModel.clusters[0].status).toBe('ok');
-          expect(
-            realModel.gateways.length + realModel.entries.length,
-          ).toBeGreaterThan(0);
+          if (objects.some(o => o.kind === 'Service')) {
+            expect(
+              realModel.gateways.length + realModel.entries.length,
+            ).toBeGreaterThan(0);
+          }
         } finally {
           await cluster.stop();
         }
