@@ -123,7 +123,6 @@ for (const theme of ['light', 'dark'] as const) {
 
     test('search results from the atlas pass axe', async ({ page }) => {
       test.setTimeout(INDEXED_WITHIN + 60_000);
-      await signInAsGuest(page);
       await searchAtlas(page, 'blog.example.com');
       await expectNoViolations(
         page,

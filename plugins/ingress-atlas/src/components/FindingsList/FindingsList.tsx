@@ -49,15 +49,26 @@ function findingCost(finding: Finding) {
     : { atStakeMonthlyCny: finding.monthlyWasteCny };
 }
 
-/** The template that fixes a finding (it must name one), with its parameters and cost. */
-export function FindingTemplateButton({ finding }: { finding: Finding }) {
-  return (
+/**
+ * The template that fixes a finding, with its parameters and cost; nothing for a finding
+ * without one. `spaced` sets it under the text above it.
+ */
+export function FindingTemplateButton({
+  finding,
+  spaced = false,
+}: {
+  finding: Finding;
+  spaced?: boolean;
+}) {
+  if (!finding.templateRef) return null;
+  const button = (
     <TemplateButton
-      templateRef={finding.templateRef!}
+      templateRef={finding.templateRef}
       parameters={finding.parameters}
       cost={findingCost(finding)}
     />
   );
+  return spaced ? <Box mt={1}>{button}</Box> : button;
 }
 
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
@@ -91,12 +102,8 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
             </Typography>
           )}
           <FindingAbout code={finding.code} />
-          {finding.templateRef && (
-            // Under the text, not as the alert's action: a long title has room on a phone.
-            <Box mt={1}>
-              <FindingTemplateButton finding={finding} />
-            </Box>
-          )}
+          {/* Under the text, not as the alert's action: a long title has room on a phone. */}
+          <FindingTemplateButton finding={finding} spaced />
           {finding.monthlyWasteCny !== undefined && (
             <Typography variant="body2" color="textSecondary">
               Spend at stake: {formatMonthlyCny(finding.monthlyWasteCny)}
@@ -438,11 +445,7 @@ function FindingStack({
                 {finding.monthlyWasteCny !== undefined &&
                   ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
               </Typography>
-              {finding.templateRef && (
-                <Box mt={1}>
-                  <FindingTemplateButton finding={finding} />
-                </Box>
-              )}
+              <FindingTemplateButton finding={finding} spaced />
             </Box>
           ))}
         </Box>
@@ -483,7 +486,7 @@ function FindingRow({
           : formatMonthlyCny(finding.monthlyWasteCny)}
       </TableCell>
       <TableCell className={classes.cell}>
-        {finding.templateRef && <FindingTemplateButton finding={finding} />}
+        <FindingTemplateButton finding={finding} />
       </TableCell>
     </TableRow>
   );

@@ -31,11 +31,7 @@ export function NodeFindings({
           <Typography component="li" variant="body2" key={finding.id}>
             <strong>{SEVERITY_LABELS[finding.severity]}:</strong>{' '}
             {finding.message}
-            {finding.templateRef && (
-              <Box mt={0.5}>
-                <FindingTemplateButton finding={finding} />
-              </Box>
-            )}
+            <FindingTemplateButton finding={finding} spaced />
           </Typography>
         ))}
       </Box>

@@ -40,7 +40,10 @@ export interface IngressAtlasSearchResultListItemProps {
 const useStyles = makeStyles(
   {
     item: { display: 'flex' },
-    flexContainer: { flexWrap: 'wrap' },
+    // Without minWidth the column is as wide as its longest chip, wider than a phone.
+    flexContainer: { flexWrap: 'wrap', minWidth: 0 },
+    // A long label (an owner entity ref) ends in an ellipsis rather than overflowing.
+    chip: { maxWidth: '100%' },
     itemText: {
       width: '100%',
       overflowWrap: 'anywhere',
@@ -145,19 +148,34 @@ export function IngressAtlasSearchResultListItem(
         />
         <Box>
           {result.network && (
-            <Chip label={NETWORK_REACH_LABELS[result.network]} size="small" />
+            <Chip
+              className={classes.chip}
+              label={NETWORK_REACH_LABELS[result.network]}
+              size="small"
+            />
           )}
           {result.clusters?.map(cluster => (
-            <Chip key={cluster} label={`Cluster: ${cluster}`} size="small" />
+            <Chip
+              className={classes.chip}
+              key={cluster}
+              label={`Cluster: ${cluster}`}
+              size="small"
+            />
           ))}
           {result.monthlyCostCny !== undefined && (
             <Chip
+              className={classes.chip}
               label={formatMonthlyCny(result.monthlyCostCny)}
               size="small"
             />
           )}
           {result.entityRef && (
-            <Chip label={`Owner entity: ${result.entityRef}`} size="small" />
+            <Chip
+              className={classes.chip}
+              label={`Owner entity: ${result.entityRef}`}
+              title={result.entityRef}
+              size="small"
+            />
           )}
         </Box>
       </div>
