@@ -39,8 +39,8 @@ export interface IngressAtlasSearchResultListItemProps {
 
 const useStyles = makeStyles(
   {
-    item: { display: 'flex' },
-    // Without minWidth the column is as wide as its longest chip, wider than a phone.
+    // Without minWidth a flex child is as wide as its content: wider than a phone.
+    item: { display: 'flex', flex: 1, minWidth: 0 },
     flexContainer: { flexWrap: 'wrap', minWidth: 0 },
     // A long label (an owner entity ref) ends in an ellipsis rather than overflowing.
     chip: { maxWidth: '100%' },
@@ -139,7 +139,7 @@ export function IngressAtlasSearchResultListItem(
                 overflow: 'hidden',
                 whiteSpace: 'pre-line',
               }}
-              color="textSecondary"
+              // Not textSecondary: on the search page's grey it falls short of a 4.5:1 contrast.
               variant="body2"
             >
               {markWords(result.text, words)}
