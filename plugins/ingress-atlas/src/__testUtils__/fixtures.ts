@@ -208,6 +208,18 @@ export const tcmFinding: Finding = {
   parameters: { cluster: 'tke-blog', meshId: 'mesh-blog0001' },
 };
 
+/** The catalog's entity for the template the TCM finding names, as the catalog serves it. */
+export const migrateTcmTemplate = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: {
+    name: 'migrate-tcm-to-istiod',
+    namespace: 'default',
+    title: 'Migrate from TCM to self-managed Istio',
+  },
+  spec: {},
+};
+
 export const blogCost: Cost = {
   id: 'cost:entry:tke-blog/lb-blog0001',
   entry: blogEntry.id,

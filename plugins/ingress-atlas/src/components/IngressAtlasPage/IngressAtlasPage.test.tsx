@@ -16,6 +16,7 @@ import {
   blogEntity,
   blogExposure,
   clustersResponse,
+  migrateTcmTemplate,
   staleEdge,
   tcmFinding,
   tkeBlog,
@@ -278,20 +279,7 @@ describe('IngressAtlasPage', () => {
         HttpResponse.json({ findings: [tcmFinding, idle, publicApi] }),
       ),
     );
-    const catalogApi = catalogApiMock({
-      entities: [
-        {
-          apiVersion: 'scaffolder.backstage.io/v1beta3',
-          kind: 'Template',
-          metadata: {
-            name: 'migrate-tcm-to-istiod',
-            namespace: 'default',
-            title: 'Migrate from TCM to self-managed Istio',
-          },
-          spec: {},
-        },
-      ],
-    });
+    const catalogApi = catalogApiMock({ entities: [migrateTcmTemplate] });
     const docs = 'https://docs.example.com/ingress-atlas/findings.md';
 
     await renderWithPlugin(<FindingsOverview />, {

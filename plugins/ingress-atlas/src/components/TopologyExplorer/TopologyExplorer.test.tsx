@@ -9,6 +9,7 @@ import { TopologyExplorer } from './TopologyExplorer';
 import {
   clustersResponse,
   meshTopology,
+  migrateTcmTemplate,
   tcmFinding,
 } from '../../__testUtils__/fixtures';
 import { renderWithPlugin } from '../../__testUtils__/renderWithPlugin';
@@ -103,20 +104,7 @@ describe('TopologyExplorer', () => {
         return HttpResponse.json({ findings: [tcmFinding] });
       }),
     );
-    const catalogApi = catalogApiMock({
-      entities: [
-        {
-          apiVersion: 'scaffolder.backstage.io/v1beta3',
-          kind: 'Template',
-          metadata: {
-            name: 'migrate-tcm-to-istiod',
-            namespace: 'default',
-            title: 'Migrate from TCM to self-managed Istio',
-          },
-          spec: {},
-        },
-      ],
-    });
+    const catalogApi = catalogApiMock({ entities: [migrateTcmTemplate] });
     await renderWithPlugin(<TopologyExplorer />, {
       apis: [[catalogApiRef, catalogApi]],
     });
