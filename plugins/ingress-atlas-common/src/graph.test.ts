@@ -140,7 +140,7 @@ const model: AtlasModel = {
         namespace: 'blog',
         name: 'blog',
       },
-      entityRefs: [],
+      entityRefs: ['component:default/blog'],
       network: 'public',
       tls: { mode: 'NONE', certificateSource: 'none' },
     },
@@ -195,6 +195,18 @@ describe('buildTopology', () => {
       'service:a/shop/shop -> workload:b/shop/Deployment/shop',
     ]);
     expect(nodes.find(n => n.id === 'gw:a')?.severity).toBe('error');
+  });
+
+  it('gives Services and workloads the catalog entities of the paths through them', () => {
+    const { nodes } = buildTopology(model);
+    const refs = (id: string) => nodes.find(n => n.id === id)?.entityRefs;
+    expect(refs('service:a/blog/blog')).toEqual(['component:default/blog']);
+    expect(refs('workload:a/blog/Deployment/blog')).toEqual([
+      'component:default/blog',
+    ]);
+    // A path owned by no entity adds none.
+    expect(refs('service:a/shop/shop')).toBeUndefined();
+    expect(refs('gw:a')).toBeUndefined();
   });
 
   it('keeps only what lies on paths through a namespace', () => {

@@ -30,6 +30,8 @@ export interface TopologyNode {
   severity?: Severity;
   /** e.g. `public`/`internal` for entries, the kind for routes and workloads. */
   detail?: string;
+  /** Services and workloads: the catalog entities the paths through them belong to. */
+  entityRefs?: string[];
 }
 
 /** @public */
@@ -139,6 +141,13 @@ class TopologyBuilder {
       namespace: object.namespace,
       detail: object.kind,
     });
+  }
+
+  /** Adds the catalog entities of a path through the node, each once. */
+  addEntityRefs(id: string, refs: string[]) {
+    const node = this.nodes.get(id);
+    if (!node || refs.length === 0) return;
+    node.entityRefs = [...new Set([...(node.entityRefs ?? []), ...refs])];
   }
 
   addService(s: { cluster: string; namespace: string; name: string }) {
@@ -461,11 +470,13 @@ function addPaths(graph: TopologyBuilder, paths: ExposurePath[]) {
   for (const path of paths) {
     if (!path.service) continue;
     const serviceId = graph.addService(path.service);
+    graph.addEntityRefs(serviceId, path.entityRefs);
     if (path.route && graph.has(path.route))
       graph.addEdge(path.route, serviceId, 'routes-to');
     if (path.workload) {
       const workloadId = workloadNodeId(path.workload);
       graph.addObjectNode(workloadId, 'workload', path.workload);
+      graph.addEntityRefs(workloadId, path.entityRefs);
       graph.addEdge(serviceId, workloadId, 'selects');
     }
   }

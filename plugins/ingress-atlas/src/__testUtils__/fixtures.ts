@@ -360,6 +360,7 @@ export const meshTopology: Topology = {
       label: 'blog/blog',
       cluster: 'tke-blog',
       namespace: 'blog',
+      entityRefs: ['component:default/blog'],
     },
     {
       id: 'cluster:tke-saas-primary',

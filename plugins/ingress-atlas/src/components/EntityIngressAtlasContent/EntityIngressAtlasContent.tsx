@@ -9,7 +9,8 @@ import {
 import { EntityExposure } from '../../api';
 import { useEntityExposure } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
-import { FindingsList, NodeFindings } from '../FindingsList';
+import { FindingsList } from '../FindingsList';
+import { nodeExtra } from '../TopologyExplorer/nodeExtra';
 import { ExposurePathsTable } from '../ExposurePathsTable';
 import { CostBreakdown } from '../CostBreakdown';
 import { TopologyGraph } from '../TopologyGraph';
@@ -73,11 +74,7 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
           <TopologyGraph
             graph={graph}
             height={480}
-            nodeExtra={node =>
-              node.severity && (
-                <NodeFindings nodeId={node.id} findings={exposure.findings} />
-              )
-            }
+            nodeExtra={nodeExtra(exposure.findings)}
           />
         </InfoCard>
       </Grid>

@@ -1,9 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { useIngressAtlas } from '../../hooks';
 import { SEVERITY_LABELS, sortFindings } from '../../utils/findings';
-import type { GraphNode } from '../TopologyGraph';
 import { FindingTemplateButton } from './FindingsList';
 
 /**
@@ -37,18 +35,4 @@ export function NodeFindings({
       </Box>
     </Box>
   );
-}
-
-/** NodeFindings of a node of the atlas's topology, from its cluster's findings. */
-function AtlasNodeFindings({ node }: { node: GraphNode }) {
-  const { value } = useIngressAtlas(
-    api => api.getFindings(node.cluster ? { cluster: node.cluster } : {}),
-    [node.cluster],
-  );
-  return <NodeFindings nodeId={node.id} findings={value?.findings ?? []} />;
-}
-
-/** The `nodeExtra` of the atlas's topology: a node with findings lists them, with their fixes. */
-export function atlasNodeFindings(node: GraphNode) {
-  return node.severity ? <AtlasNodeFindings node={node} /> : null;
 }

@@ -4,4 +4,4 @@ export {
   FindingsTable,
   describeObject,
 } from './FindingsList';
-export { NodeFindings, atlasNodeFindings } from './NodeFindings';
+export { NodeFindings } from './NodeFindings';

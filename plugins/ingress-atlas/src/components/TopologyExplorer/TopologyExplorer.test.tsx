@@ -139,6 +139,27 @@ describe('TopologyExplorer', () => {
     expect(asked).toEqual(['?cluster=tke-blog']);
   });
 
+  it("links a Service's details to the catalog entities its paths belong to", async () => {
+    await renderWithPlugin(<TopologyExplorer />);
+    await screen.findByRole('list', { name: 'Legend' });
+    await userEvent.type(screen.getByLabelText(/Find a node/), 'blog/blog');
+    const options = await screen.findAllByRole('option', {
+      name: /blog\/blog/,
+    });
+    await userEvent.click(
+      // The Service, not the VirtualService route of the same name.
+      options.find(option =>
+        option.textContent?.startsWith('blog/blogService'),
+      )!,
+    );
+    const entities = await screen.findByRole('list', {
+      name: 'Catalog entities',
+    });
+    expect(
+      within(entities).getByRole('link', { name: 'blog' }),
+    ).toHaveAttribute('href', '/catalog/default/component/blog');
+  });
+
   it('narrows to one cluster through the API and hides node types on request', async () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });

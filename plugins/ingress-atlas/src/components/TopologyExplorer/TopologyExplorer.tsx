@@ -19,7 +19,7 @@ import {
 import { Topology } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useIngressAtlas } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
-import { atlasNodeFindings } from '../FindingsList';
+import { nodeExtra } from './nodeExtra';
 import {
   Graph,
   NODE_TYPE_ORDER,
@@ -28,6 +28,7 @@ import {
 } from '../TopologyGraph';
 import { SECTION_TITLE } from '../../utils/headings';
 
+const ATLAS_NODE_EXTRA = nodeExtra();
 /** Hosts are not part of the atlas's topology: only an entity's graph draws them. */
 const NODE_TYPES = NODE_TYPE_ORDER.filter(type => type !== 'host');
 
@@ -161,11 +162,7 @@ export function TopologyExplorer() {
     );
   } else {
     body = (
-      <TopologyGraph
-        graph={graph}
-        height="70vh"
-        nodeExtra={atlasNodeFindings}
-      />
+      <TopologyGraph graph={graph} height="70vh" nodeExtra={ATLAS_NODE_EXTRA} />
     );
   }
 

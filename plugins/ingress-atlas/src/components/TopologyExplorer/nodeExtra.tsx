@@ -1,0 +1,53 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useIngressAtlas } from '../../hooks';
+import { NodeFindings } from '../FindingsList';
+import type { GraphNode } from '../TopologyGraph';
+
+/** The catalog entities the paths through a Service or workload belong to, as links. */
+function NodeEntities({ refs }: { refs: string[] }) {
+  return (
+    <Box mt={1}>
+      <Typography variant="subtitle2" component="h4">
+        In the catalog
+      </Typography>
+      <Box component="ul" pl={2} my={0} aria-label="Catalog entities">
+        {refs.map(ref => (
+          <Typography component="li" variant="body2" key={ref}>
+            <EntityRefLink entityRef={ref} />
+          </Typography>
+        ))}
+      </Box>
+    </Box>
+  );
+}
+
+/** The node's findings, from its cluster's (fetched only for a node that has some). */
+function ClusterNodeFindings({ node }: { node: GraphNode }) {
+  const { value } = useIngressAtlas(
+    api => api.getFindings(node.cluster ? { cluster: node.cluster } : {}),
+    [node.cluster],
+  );
+  return <NodeFindings nodeId={node.id} findings={value?.findings ?? []} />;
+}
+
+/**
+ * What the details panel adds about a node: the catalog entities it serves and the findings
+ * about it, each with its fix. `findings`: those at hand (an entity's own); without them, the
+ * node's cluster's are asked for.
+ */
+export function nodeExtra(findings?: Finding[]) {
+  return (node: GraphNode) => (
+    <>
+      {node.entityRefs?.length ? <NodeEntities refs={node.entityRefs} /> : null}
+      {node.severity &&
+        (findings ? (
+          <NodeFindings nodeId={node.id} findings={findings} />
+        ) : (
+          <ClusterNodeFindings node={node} />
+        ))}
+    </>
+  );
+}
