@@ -25,16 +25,19 @@ export interface ObjectPlan {
    * object with the desired fields set, others' fields kept. What the diff shows.
    */
   after?: KubeObject;
-  /** Set when the object lives in a namespace this plan creates: the server cannot check it before. */
-  inNewNamespace?: string;
   /**
-   * Set when the cluster does not serve the object's kind yet and an earlier step installs it
-   * (e.g. "istioctl install"): the server cannot check the object before.
+   * What this run makes before the object can be written, e.g. "namespace x, which this run
+   * creates first": the server cannot check the object before, so a dry run only describes it.
    */
-  kindFrom?: string;
+  madeFirst?: string;
   /** Created with a plain create, which fails rather than touch an object made meanwhile. */
   createOnly?: boolean;
   action: 'create' | 'update' | 'unchanged' | 'delete';
+}
+
+/** Why an object in `namespace` waits on a dry run: the namespace comes earlier in the run. */
+export function newNamespaceReason(namespace: string): string {
+  return `namespace ${namespace} exists, which this run creates first`;
 }
 
 /**
@@ -73,7 +76,9 @@ export async function planObjects(
           action: 'create',
           ...(options.createOnly && { createOnly: true }),
           ...(namespace &&
-            newNamespaces.has(namespace) && { inNewNamespace: namespace }),
+            newNamespaces.has(namespace) && {
+              madeFirst: newNamespaceReason(namespace),
+            }),
         };
       }
       if (options.createOnly || containsAll(live, object)) {
@@ -233,19 +238,14 @@ export async function writePlan(
 ): Promise<void> {
   const dryRun = Boolean(ctx.isDryRun);
   const what = describeObject(plan.desired);
-  if (dryRun && plan.inNewNamespace) {
-    // A dry-run create of the namespace stores nothing, so the server would answer 404 for
-    // what goes into it; a real run creates the namespace first.
+  if (dryRun && plan.madeFirst) {
+    // A dry run stores nothing, so the server would answer 404 for what goes into a namespace
+    // or of a kind this run makes first; a real run makes them first.
     ctx.logger.info(
-      `Dry run: ${what} would be created in namespace ${plan.inNewNamespace}, which this run creates first`,
-      { cluster: cluster.name },
-    );
-    return;
-  }
-  if (dryRun && plan.kindFrom) {
-    ctx.logger.info(
-      `Dry run: ${what} would be created once ${plan.kindFrom} has installed ${plan.desired.apiVersion}, which cluster ${cluster.name} does not serve yet`,
-      { cluster: cluster.name },
+      `Dry run: ${what} would be created once ${plan.madeFirst}`,
+      {
+        cluster: cluster.name,
+      },
     );
     return;
   }

@@ -6,6 +6,7 @@ import { toYaml } from '../manifests';
 import {
   ObjectPlan,
   logUnchanged,
+  newNamespaceReason,
   planDiff,
   planObjects,
   planRemovals,
@@ -116,10 +117,15 @@ async function planStep(
     createOnly: step.createOnly,
   });
   if (step.kindsFrom) {
+    const served = new Map<string, Promise<boolean>>();
     for (const plan of plans.filter(p => p.action === 'create')) {
       const { apiVersion, kind } = plan.desired;
-      if (!(await servesKind(cluster, apiVersion!, kind!))) {
-        plan.kindFrom = step.kindsFrom;
+      const key = `${apiVersion} ${kind}`;
+      if (!served.has(key)) {
+        served.set(key, servesKind(cluster, apiVersion!, kind!));
+      }
+      if (!(await served.get(key))) {
+        plan.madeFirst ??= `${step.kindsFrom} has installed ${apiVersion} ${kind}, which cluster ${cluster.name} does not serve yet`;
       }
     }
   }
@@ -180,7 +186,7 @@ function markNewNamespaces(
         namespace &&
         created.has(`${cluster}/${namespace}`)
       ) {
-        plan.inNewNamespace ??= namespace;
+        plan.madeFirst ??= newNamespaceReason(namespace);
       }
     }
     for (const plan of plans) {
