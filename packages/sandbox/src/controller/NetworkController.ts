@@ -142,7 +142,9 @@ export class NetworkController {
 
   /** Runs the controller again in `ms`, for what finishes with time rather than a write. */
   #wakeIn(ms: number | undefined) {
-    if (ms === undefined || this.#installerTimer) return;
+    if (ms === undefined) return;
+    // The soonest due wins: a Job created after a longer one does not wait for it.
+    clearTimeout(this.#installerTimer);
     this.#installerTimer = setTimeout(() => {
       this.#installerTimer = undefined;
       this.#dirty = true;
