@@ -1,4 +1,4 @@
-export { ingressAtlasApiRef } from './IngressAtlasApi';
+export { IngressAtlasClient, ingressAtlasApiRef } from './IngressAtlasApi';
 export type { IngressAtlasApi } from './IngressAtlasApi';
 export type {
   ClustersResponse,
@@ -11,4 +11,3 @@ export type {
   FindingsFilter,
   FindingsResponse,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-export { IngressAtlasClient } from './IngressAtlasClient';

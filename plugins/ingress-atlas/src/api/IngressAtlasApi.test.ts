@@ -6,7 +6,7 @@ import {
   registerMswTestHooks,
 } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
-import { IngressAtlasClient } from './IngressAtlasClient';
+import { IngressAtlasClient } from './IngressAtlasApi';
 import { blogExposure, meshTopology } from '../__testUtils__/fixtures';
 
 const BASE = 'http://backstage.test/api/ingress-atlas';
