@@ -2,14 +2,15 @@
  * Benchmarks the atlas against Backstage's Kubernetes plugin on a generated estate:
  *
  *   yarn bench [--clusters 20] [--services 5000] [--latency 100] [--concurrency 10]
- *              [--requests 200] [--refresh-concurrency N] [--sqlite-on-disk] [--cpu-prof]
- *              [--backend-node-args="--trace-gc ..."]
+ *              [--requests 200] [--changes 120] [--refresh-concurrency N] [--sqlite-on-disk]
+ *              [--cpu-prof] [--backend-node-args="--trace-gc ..."]
  *
  * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
  * backend on free ports, then measures the atlas's first refresh (wall time, requests per
  * cluster, peak RSS), the entity view of both plugins (p50/p99 at concurrency C over N
- * requests, cluster requests per view) and the atlas's entity view at 100 concurrent
- * requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
+ * requests, cluster requests per view), how long changes made in the clusters take to show
+ * in the atlas's entity view (see changes.ts) while 100 concurrent requests ask for it, and
+ * the atlas's entity view at 100 concurrent requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
  * --cpu-prof also writes a CPU profile of the backend next to it (see profile.ts);
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
  * backend's own memory from the database's.
@@ -37,6 +38,7 @@ import {
   summarize,
 } from './load';
 import type { SandboxReady } from './sandboxProcess';
+import { changeLatency, timeChanges } from './changes';
 import { createLog, forkSandbox, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -48,6 +50,8 @@ const TARGETS = {
   refreshMs: 60_000,
   rssBytes: 1.5 * 1024 ** 3,
   duringRefreshP99Ms: 50,
+  changeVisibleP99Ms: 2_000,
+  duringChangesP99Ms: 50,
 };
 
 interface Options {
@@ -56,6 +60,7 @@ interface Options {
   latencyMs: number;
   concurrency: number;
   requests: number;
+  changes: number;
   refreshConcurrency?: number;
   sqliteOnDisk: boolean;
   cpuProf: boolean;
@@ -70,6 +75,7 @@ function readOptions(): Options {
       latency: { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '10' },
       requests: { type: 'string', default: '200' },
+      changes: { type: 'string', default: '120' },
       'refresh-concurrency': { type: 'string' },
       'sqlite-on-disk': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
@@ -89,6 +95,7 @@ function readOptions(): Options {
     latencyMs: number('latency', values.latency, 0),
     concurrency: number('concurrency', values.concurrency, 1),
     requests: number('requests', values.requests, 1),
+    changes: number('changes', values.changes, 0),
     refreshConcurrency:
       values['refresh-concurrency'] === undefined
         ? undefined
@@ -390,10 +397,53 @@ async function main() {
     3,
   );
 
-  // 3. The atlas's entity view at 100 concurrent requests while a refresh runs.
+  // 3. Changes made in the clusters, each timed until the entity view shows it, while 100
+  // concurrent requests ask for that view.
   token = await guestToken(backend.url);
   ours.headers.Authorization = `Bearer ${token}`;
-  const before = exposure.generatedAt;
+  const beforeChanges = await sandbox.stats();
+  const changesStarted = Date.now();
+  log(
+    `${options.changes} changes in the clusters, each timed until the entity view shows it, ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests meanwhile`,
+  );
+  let changing = true;
+  const loadDuringChanges = loadUntil(ours, {
+    concurrency: DURING_REFRESH_CONCURRENCY,
+    done: () => !changing,
+    maxMs: 60 * 60_000,
+    maxCount: 50_000_000,
+  });
+  const changes = await timeChanges({
+    clusters: sandbox.clusters,
+    exposureUrl,
+    token: () => token,
+    count: options.changes,
+    timeoutMs: 60_000,
+    maxMs: 30 * 60_000,
+    onProgress: (done, change) => {
+      if (done % 10 === 0 || change.visibleMs === undefined) {
+        log(
+          `  ${done} changes; last (${change.kind} in ${change.cluster}) ${
+            change.visibleMs === undefined ? 'not seen' : `seen after ${change.visibleMs} ms`
+          }`,
+        );
+      }
+    },
+  }).finally(() => {
+    changing = false;
+  });
+  const changesFinished = Date.now();
+  const duringChanges = summarize(
+    (await loadDuringChanges).samples,
+    changesFinished - changesStarted,
+  );
+  const afterChanges = await sandbox.stats();
+  const changeRequests = verbCounts(beforeChanges, afterChanges);
+  const changesRss = backend.memory.timeline(changesStarted, changesFinished, 1000);
+
+  // 4. The atlas's entity view at 100 concurrent requests while a refresh runs. The changes
+  // above published new revisions, so the one to wait past is read now.
+  const before = (await getJson(exposureUrl, token)).generatedAt;
   const triggeredAt = Date.now();
   await triggerRefresh(api, token);
   log(
@@ -433,7 +483,7 @@ async function main() {
     mib: Math.round((wholeBytes / 1024 ** 2) * 10) / 10,
   };
 
-  // 4. Report.
+  // 5. Report.
   const ratio = (a: number, b: number) =>
     b === 0 ? (a === 0 ? 1 : Infinity) : Math.round((a / b) * 10) / 10;
   const p99Ratio = ratio(kubernetesView.latency.p99Ms, oursView.latency.p99Ms);
@@ -496,6 +546,18 @@ async function main() {
     atlasView: oursView,
     kubernetesView,
     exposuresEndpoint: wholeModel,
+    changes: {
+      latency: changeLatency(changes),
+      /** Requests the backend made to the clusters meanwhile, by verb. */
+      clusterRequests: changeRequests,
+      viewDuringChanges: duringChanges,
+      /** Backend RSS while changes stream in, MiB: the median and the highest sample. */
+      rssMiB: {
+        median: mib(median(changesRss.map(([, rss]) => rss))),
+        max: mib(Math.max(...changesRss.map(([, rss]) => rss))),
+      },
+      all: changes,
+    },
     duringRefresh: {
       concurrency: DURING_REFRESH_CONCURRENCY,
       finished: underLoad.finished,
@@ -517,6 +579,21 @@ async function main() {
         value: requestsRatio,
         target: `>= ${TARGETS.clusterRequestsRatio}`,
         met: requestsRatio >= TARGETS.clusterRequestsRatio,
+      },
+      changeVisibleP99Ms: {
+        value: changeLatency(changes).p99Ms,
+        target: `< ${TARGETS.changeVisibleP99Ms}`,
+        met: changeLatency(changes).p99Ms < TARGETS.changeVisibleP99Ms,
+      },
+      listsWhileChanging: {
+        value: changeRequests.list ?? 0,
+        target: '= 0',
+        met: (changeRequests.list ?? 0) === 0,
+      },
+      duringChangesP99Ms: {
+        value: duringChanges.p99Ms,
+        target: `< ${TARGETS.duringChangesP99Ms}`,
+        met: duringChanges.p99Ms < TARGETS.duringChangesP99Ms,
       },
       refreshMs: {
         value: firstRefresh.wallMs,
@@ -561,6 +638,22 @@ async function triggerRefresh(api: string, token: string) {
 
 function loadAverage() {
   return os.loadavg().map(n => Math.round(n * 100) / 100);
+}
+
+/** Requests to all clusters between two stats, by verb. */
+function verbCounts(before: Stats, after: Stats) {
+  const counts: Record<string, number> = {};
+  for (const [name, cluster] of Object.entries(after.clusters)) {
+    for (const [verb, n] of Object.entries(cluster.byVerb)) {
+      counts[verb] = (counts[verb] ?? 0) + n - (before.clusters[name]?.byVerb[verb] ?? 0);
+    }
+  }
+  return counts;
+}
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 function countBy(values: string[]) {
@@ -618,6 +711,20 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       `${latencyText(result.duringRefresh.latency)}; refresh took ${(
         result.duringRefresh.refresh.wallMs / 1000
       ).toFixed(1)} s, peak RSS ${result.duringRefresh.peakRssMiB} MiB`,
+    ],
+    [
+      `changes seen in the entity view (c=${DURING_REFRESH_CONCURRENCY} meanwhile)`,
+      `${result.changes.latency.changes} changes, p50 ${result.changes.latency.p50Ms} ms, p90 ${
+        result.changes.latency.p90Ms
+      } ms, p99 ${result.changes.latency.p99Ms} ms, max ${result.changes.latency.maxMs} ms, ${
+        result.changes.latency.notVisible
+      } not seen; cluster requests ${JSON.stringify(result.changes.clusterRequests)}`,
+    ],
+    [
+      `atlas view while changes stream in (c=${DURING_REFRESH_CONCURRENCY})`,
+      `${latencyText(result.changes.viewDuringChanges)}; backend RSS median ${
+        result.changes.rssMiB.median
+      } MiB, max ${result.changes.rssMiB.max} MiB`,
     ],
     [
       'GET /exposures (whole model)',
