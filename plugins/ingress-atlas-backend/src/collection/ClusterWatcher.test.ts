@@ -93,7 +93,7 @@ describe('ClusterWatches', () => {
       const [snapshot] = await store.listStoredClusters();
       return gunzipJson<ClusterInventory>(snapshot.inventoryGz!);
     };
-    return { watches, logger, stored, changes: () => changes };
+    return { watches, logger, store, stored, changes: () => changes };
   }
 
   /** A request to the sandbox's API, as kubectl or the scaffolder would send it. */
@@ -110,6 +110,7 @@ describe('ClusterWatches', () => {
     });
     if (!response.ok)
       throw new Error(`${method} ${path}: ${await response.text()}`);
+    return response.json();
   }
 
   async function eventually<T>(
@@ -158,6 +159,32 @@ describe('ClusterWatches', () => {
       // Pods may be listed but not watched: that kind is left to the periodic refresh.
       expect((await watches.status()).test.periodicOnly).toEqual({
         pods: expect.stringMatching(/^HTTP 403/),
+      });
+    } finally {
+      await watches.deactivate();
+    }
+  });
+
+  it("stores with each change the resourceVersion its kind's watch reached, for a successor to resume from", async () => {
+    const { watches, store } = await watched();
+    try {
+      const patched = await kube(
+        'PATCH',
+        '/api/v1/namespaces/shop/services/svc-0',
+        { metadata: { labels: { tier: 'db' } } },
+        'application/merge-patch+json',
+      );
+      const servicesFrom = async () =>
+        (await store.listWatchedClusters()).get('test')?.watchFrom?.services;
+      expect(
+        await eventually(
+          servicesFrom,
+          start => start?.resourceVersion === patched.metadata.resourceVersion,
+        ),
+      ).toEqual({
+        path: '/api/v1/services',
+        apiVersion: 'v1',
+        resourceVersion: patched.metadata.resourceVersion,
       });
     } finally {
       await watches.deactivate();

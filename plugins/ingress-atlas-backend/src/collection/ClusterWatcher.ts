@@ -13,10 +13,11 @@ import {
   retryDelayMs,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { gunzipJson } from '../inventory/compression';
 import {
-  CompressedInventory,
   WatchStart,
+  WatchedInventory,
   compressInventory,
 } from '../inventory/compressedInventory';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
@@ -59,21 +60,29 @@ interface WatcherOptions {
   retryPolicy: RetryPolicy;
 }
 
+/**
+ * How long the progress of watches that stored nothing (bookmarks, objects not kept) waits to
+ * be stored: a successor then resumes from there rather than from a version that may have
+ * expired meanwhile.
+ */
+const PROGRESS_STORED_AFTER_MS = 60_000;
+
 const keyOf = (metadata: { namespace?: unknown; name?: unknown } | undefined) =>
   `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
 
 /**
  * Keeps one cluster's snapshot current after its kinds were listed: a WATCH per kind from the
- * list's resourceVersion, with bookmarks. Changes are gathered for `debounceMs`, applied to the
- * stored (compressed) inventory and stored, so the watcher holds no object graph between
- * changes. A kind whose watch expires (410 Gone) is listed again, that kind only; a kind whose
- * watch is refused, or keeps failing after the retry policy's retries, is left to the periodic
- * refresh.
+ * list's resourceVersion (or from where the stored snapshot's watches got, when resuming
+ * them), with bookmarks. Changes are gathered for `debounceMs`, applied to the stored
+ * (compressed) inventory and stored with the resourceVersion each kind's watch had reached, so
+ * the watcher holds no object graph between changes. A kind whose watch expires (410 Gone) is
+ * listed again, that kind only; a kind whose watch is refused, or keeps failing after the retry
+ * policy's retries, is left to the periodic refresh.
  */
 export class ClusterWatcher {
   static async start(
     connection: ClusterConnection,
-    inventory: CompressedInventory,
+    inventory: WatchedInventory,
     options: WatcherOptions,
   ): Promise<ClusterWatcher> {
     const stopping = new AbortController();
@@ -85,6 +94,12 @@ export class ClusterWatcher {
   readonly #fallenBack = new Map<CollectedKind, string>();
   #pending: Change[] = [];
   #timer?: NodeJS.Timeout;
+  #progressTimer?: NodeJS.Timeout;
+  /**
+   * Where each kind's watch has got: the resourceVersion of the last event received (stored,
+   * queued, or dropped as changing nothing), or of its last list.
+   */
+  readonly #watchFrom: Partial<Record<CollectedKind, WatchStart>>;
   #flushing: Promise<void> = Promise.resolve();
   readonly #loops: Promise<void>[] = [];
   /**
@@ -98,13 +113,14 @@ export class ClusterWatcher {
 
   private constructor(
     connection: ClusterConnection,
-    private inventory: CompressedInventory,
+    private inventory: WatchedInventory,
     private readonly client: KubeApiClient,
     private readonly stopping: AbortController,
     private readonly options: WatcherOptions,
   ) {
     this.#name = connection.descriptor.name;
-    for (const [kind, start] of Object.entries(inventory.watchFrom ?? {})) {
+    this.#watchFrom = structuredClone(inventory.watchFrom ?? {});
+    for (const [kind, start] of Object.entries(this.#watchFrom)) {
       this.#kinds.add(kind as CollectedKind);
       this.#loops.push(this.watchKind(kind as CollectedKind, start));
     }
@@ -127,16 +143,19 @@ export class ClusterWatcher {
     this.stopping.abort();
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
     this.#pending = [];
     await Promise.all(this.#loops);
     await this.#flushing;
   }
 
+  /** Watches `kind` from `start`, moving its resourceVersion on with each event received. */
   private async watchKind(kind: CollectedKind, start: WatchStart) {
     const { signal } = this.stopping;
     const { logger, retryPolicy, watchTimeoutSeconds } = this.options;
     // Read and written by the event handler of each watch request.
-    const at = { resourceVersion: start.resourceVersion, failures: 0 };
+    const at = { failures: 0 };
     while (!signal.aborted) {
       let expired = false;
       let failure: string | undefined;
@@ -145,7 +164,7 @@ export class ClusterWatcher {
       try {
         const { status, body } = await this.client.watch(
           start.path,
-          at.resourceVersion,
+          start.resourceVersion,
           {
             signal,
             timeoutSeconds: watchTimeoutSeconds,
@@ -157,10 +176,11 @@ export class ClusterWatcher {
               }
               const version = event.object.metadata?.resourceVersion;
               if (typeof version === 'string' && version)
-                at.resourceVersion = version;
+                start.resourceVersion = version;
               at.failures = 0;
               events += 1;
               if (event.type !== 'BOOKMARK') this.receive(kind, start, event);
+              this.storeProgressSoon();
             },
           },
         );
@@ -193,7 +213,7 @@ export class ClusterWatcher {
         try {
           const listed = await this.relist(kind, start);
           if (listed === undefined) return;
-          at.resourceVersion = listed;
+          start.resourceVersion = listed;
           at.failures = 0;
           continue;
         } catch (error) {
@@ -304,9 +324,39 @@ export class ClusterWatcher {
     }, this.options.debounceMs);
   }
 
+  /**
+   * Stores, within `PROGRESS_STORED_AFTER_MS`, how far the watches got when nothing they saw
+   * since is left to store.
+   */
+  private storeProgressSoon() {
+    this.#progressTimer ??= setTimeout(() => {
+      this.#progressTimer = undefined;
+      this.#flushing = this.#flushing.then(() => this.storeProgress());
+    }, PROGRESS_STORED_AFTER_MS);
+    this.#progressTimer.unref();
+  }
+
+  private async storeProgress() {
+    // Changes waiting to be stored carry the progress with them; until then it is ahead of them.
+    if (this.#pending.length > 0 || this.stopping.signal.aborted) return;
+    const watchFrom = structuredClone(this.#watchFrom);
+    if (isDeepStrictEqual(watchFrom, this.inventory.watchFrom)) return;
+    try {
+      await this.options.store.saveWatchFrom(this.#name, watchFrom);
+      this.inventory = { ...this.inventory, watchFrom };
+    } catch (error) {
+      this.options.logger.warn('Storing how far the watches of a cluster got failed', {
+        cluster: this.#name,
+        error: (error as Error).message,
+      });
+    }
+  }
+
   /** Applies the changes gathered so far to the stored inventory, and stores it. */
   private async flush() {
     const changes = this.#pending;
+    // Every event received so far is among these changes, or changed nothing.
+    const watchFrom = structuredClone(this.#watchFrom);
     this.#pending = [];
     if (changes.length === 0 || this.stopping.signal.aborted) return;
     const { logger, store } = this.options;
@@ -320,7 +370,7 @@ export class ClusterWatcher {
       inventory.collectedAt = now;
       const compressed = {
         ...(await compressInventory(inventory)),
-        watchFrom: this.inventory.watchFrom,
+        watchFrom,
       };
       // Stopped meanwhile: a refresh is storing a newer list of this cluster.
       if (this.stopping.signal.aborted) return;
@@ -335,7 +385,7 @@ export class ClusterWatcher {
       this.options.onStored();
       if (endpointsNeeded && this.status().watching.includes('endpoints')) {
         // A Service lost its selector: its Endpoints were not kept, so they are read now.
-        const start = this.inventory.watchFrom?.endpoints;
+        const start = this.#watchFrom.endpoints;
         if (start) {
           this.relist('endpoints', start).catch(error =>
             logger.warn('Listing endpoints again failed', {
@@ -521,8 +571,11 @@ export class ClusterWatches {
     );
   }
 
-  /** Watches a cluster from the list just stored, replacing its earlier watches. */
-  async watch(connection: ClusterConnection, inventory: CompressedInventory) {
+  /**
+   * Watches a cluster from the list just stored, or from where its stored watches got,
+   * replacing its earlier watches.
+   */
+  async watch(connection: ClusterConnection, inventory: WatchedInventory) {
     const name = connection.descriptor.name;
     await this.pause(name);
     if (!this.#active || !inventory.watchFrom) return;

@@ -5,7 +5,10 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { gzipJson } from './compression';
 
-/** A kind's collection path (`/api/v1/services`) and the resourceVersion its list was read at. */
+/**
+ * A kind's collection path (`/api/v1/services`) and the resourceVersion its watch starts from:
+ * the one its list was read at, then that of the last event its watch stored.
+ */
 export interface WatchStart {
   path: string;
   apiVersion: string;
@@ -19,9 +22,19 @@ export interface CompressedInventory {
   /** The kinds that could not be read. */
   unavailable: string[];
   inventoryGz: Uint8Array;
-  /** Where each listed kind's watch starts (live clusters only; not stored). */
+  /**
+   * Where each listed kind's watch starts (live clusters only). Stored with the snapshot and
+   * kept current by the watches, so that a replica taking them over resumes them from there
+   * instead of listing the cluster again.
+   */
   watchFrom?: Partial<Record<CollectedKind, WatchStart>>;
 }
+
+/** What a cluster's watches start from: its stored inventory and where each kind's watch got. */
+export type WatchedInventory = Pick<
+  CompressedInventory,
+  'inventoryGz' | 'watchFrom'
+>;
 
 export async function compressInventory(
   inventory: ClusterInventory,

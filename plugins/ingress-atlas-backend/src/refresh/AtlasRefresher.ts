@@ -8,11 +8,22 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CollectionRunner } from '../collection/CollectionRunner';
-import { compressInventory } from '../inventory/compressedInventory';
+import {
+  WatchedInventory,
+  compressInventory,
+} from '../inventory/compressedInventory';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 
 export interface RefreshSummary {
-  clusters: Array<{ name: string; ok: boolean; requests: number; ms: number; error?: string }>;
+  clusters: Array<{
+    name: string;
+    ok: boolean;
+    requests: number;
+    ms: number;
+    error?: string;
+    /** Not read: watched from where its stored watches got. */
+    resumed?: true;
+  }>;
   cloud: Array<{ provider: string; errors: number; error?: string }>;
   sourceErrors: SourceError[];
 }
@@ -63,23 +74,35 @@ export class AtlasRefresher {
 
   /**
    * `onCluster` hears of each cluster as soon as its outcome is stored, with how many of the
-   * refresh's clusters are still being read.
+   * refresh's clusters are still being read. With `resumeWatches` (this replica has just taken
+   * the watches over), a live cluster whose fresh snapshot holds where its watches got is not
+   * read but watched on from there.
    */
   async refresh(
     options: {
       onCluster?: (result: RefreshSummary['clusters'][number], pending: number) => void;
+      resumeWatches?: boolean;
     } = {},
   ): Promise<RefreshSummary> {
-    const { store } = this.options;
+    const { store, watches } = this.options;
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
     const connections = await this.listConnections(sourceErrors);
+    const watched =
+      watches && options.resumeWatches ? await store.listWatchedClusters() : undefined;
 
     let pending = connections.length;
     const clusters = await mapWithConcurrency(
       connections,
       this.options.concurrency,
       async connection => {
-        const result = await this.refreshCluster(connection);
+        const stored = watched?.get(connection.descriptor.name);
+        // The versions of another API server (the cluster's URL changed) mean nothing here.
+        const result =
+          stored &&
+          !connection.manifestPaths &&
+          stored.cluster.url === connection.descriptor.url
+            ? await this.resumeWatches(connection, stored)
+            : await this.refreshCluster(connection);
         pending -= 1;
         options.onCluster?.(result, pending);
         return result;
@@ -146,6 +169,21 @@ export class AtlasRefresher {
       }
     }
     return [...byName.values()];
+  }
+
+  private async resumeWatches(
+    connection: ClusterConnection,
+    stored: WatchedInventory,
+  ): Promise<RefreshSummary['clusters'][number]> {
+    const started = Date.now();
+    await this.options.watches!.watch(connection, stored);
+    return {
+      name: connection.descriptor.name,
+      ok: true,
+      requests: 0,
+      ms: Date.now() - started,
+      resumed: true,
+    };
   }
 
   private async refreshCluster(connection: ClusterConnection) {

@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ClusterConnection,
+  ClusterInventory,
   IngressAtlasCloudProvider,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
@@ -13,6 +14,7 @@ import { Knex } from 'knex';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CostHistoryStore } from '../costHistory/CostHistoryStore';
 import { startTestCluster } from '../__testUtils__/testCluster';
+import { gunzipJson } from '../inventory/compression';
 import { readManifestInventory } from '../manifests';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from '../views/AtlasModelService';
@@ -50,7 +52,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
   });
 
   afterEach(() => {
-    clusters.forEach(c => c.faults.set({ latencyMs: null }));
+    clusters.forEach(c => c.faults.set({ latencyMs: null, expireWatch: null }));
   });
 
   /** The plugin's parts on one database, as two replicas of a backend would share it. */
@@ -108,6 +110,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     });
     return {
       knex,
+      store,
       cycle,
       leases,
       models,
@@ -132,6 +135,40 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       body: JSON.stringify({ metadata: { labels } }),
     });
     expect(response.status).toBe(200);
+  }
+
+  async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean) {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      const value = await read();
+      if (holds(value) || Date.now() > until) return value;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+
+  /** The labels of Service svc-0 in cluster `fast` as stored, and when that snapshot was taken. */
+  async function storedService(store: SnapshotStore) {
+    const snapshot = (await store.listStoredClusters()).find(s => s.descriptor.name === 'fast');
+    const inventory = await gunzipJson<ClusterInventory>(snapshot!.inventoryGz!);
+    return {
+      labels: inventory.objects.services?.find(s => s.metadata.name === 'svc-0')?.metadata.labels,
+      collectedAt: snapshot!.collectedAt,
+    };
+  }
+
+  /**
+   * A replica that listed and watched the clusters, stored a change its watches saw, and died:
+   * its watches ended, and its watch lease, neither renewed nor given up, runs out within a
+   * lease period.
+   */
+  async function watcherThatDied() {
+    const dead = await replica({ watch: true, holder: 'dead-replica' });
+    expect(await dead.cycle.run()).toEqual({ ran: true, publications: 1 });
+    await labelService(clusters[0], { tier: 'watched' });
+    await eventually(() => storedService(dead.store), s => s.labels?.tier === 'watched');
+    await dead.stop();
+    expect(await dead.leases.tryAcquire('watch', 'dead-replica', 2_000)).toBe(true);
+    return dead;
   }
 
   it('takes over from a replica that crashed mid-refresh within the lease, not a task timeout', async () => {
@@ -383,6 +420,68 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect((await leases.state('watch'))?.holder).not.toBe('crashed-replica');
     } finally {
       await stop();
+    }
+  });
+
+  it('resumes the watches of a replica that died from their stored resourceVersions, listing no cluster', async () => {
+    const dead = await watcherThatDied();
+    const successor = await replica({ watch: true, knex: dead.knex });
+    try {
+      clusters.forEach(c => c.resetStats());
+      // Made while no replica watches: the watches resumed from the stored versions deliver it.
+      await labelService(clusters[0], { tier: 'meanwhile' });
+      expect(await successor.cycle.run()).toEqual({
+        ran: false,
+        reason: 'another replica watches the clusters',
+      });
+      const started = Date.now();
+      const watched = await eventually(
+        async () => Object.keys(await successor.watches!.status()).sort(),
+        names => names.length === 2,
+      );
+      expect(watched).toEqual(['fast', 'slow']);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(
+        (await eventually(() => storedService(successor.store), s => s.labels?.tier === 'meanwhile'))
+          .labels,
+      ).toEqual({ tier: 'meanwhile' });
+
+      await labelService(clusters[0], { tier: 'after' });
+      const stored = await eventually(
+        () => storedService(successor.store),
+        s => s.labels?.tier === 'after',
+      );
+      expect(stored.labels).toEqual({ tier: 'after' });
+      // Published by the successor: its model is the one taken after that change.
+      const published = async () =>
+        (await successor.models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+      expect(await eventually(published, at => at === stored.collectedAt)).toBe(
+        stored.collectedAt,
+      );
+      expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual([0, 0]);
+    } finally {
+      await successor.stop();
+    }
+  });
+
+  it('lists again, on taking the watches over, only a kind whose stored resourceVersion expired', async () => {
+    const dead = await watcherThatDied();
+    const successor = await replica({ watch: true, knex: dead.knex });
+    try {
+      clusters.forEach(c => c.resetStats());
+      // The first watch resumed in cluster fast finds its version compacted away.
+      clusters[0].faults.set({ expireWatch: 1 });
+      await successor.cycle.run();
+      await eventually(
+        async () => Object.keys(await successor.watches!.status()).length,
+        n => n === 2,
+      );
+      await eventually(async () => clusters[0].stats.byVerb.list ?? 0, n => n > 0);
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+      expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual([1, 0]);
+      expect((await successor.watches!.status()).fast.periodicOnly).toEqual({});
+    } finally {
+      await successor.stop();
     }
   });
 });

@@ -49,7 +49,10 @@ export type RefreshOutcome =
  *   the clusters' watches) between refreshes; the watches store each change and
  *   {@link RefreshCycle.publishChanges} publishes it. The other replicas skip their refreshes
  *   while that lease is held and serve the stored model; when its holder stops renewing it,
- *   the next replica to refresh takes it over.
+ *   the next replica to refresh takes it over. That refresh lists no cluster whose fresh
+ *   snapshot records where its watches got (each kind's last resourceVersion stored): it
+ *   resumes their watches from there, so changes made meanwhile still arrive, and only a kind
+ *   whose version has expired is listed again. The next scheduled refresh reads everything.
  */
 export class RefreshCycle {
   static create(options: {
@@ -139,8 +142,7 @@ export class RefreshCycle {
       );
     }, leaseTtlMs / 3);
     try {
-      await this.holdWatchLease();
-      return await this.refresh();
+      return await this.refresh({ resumeWatches: await this.holdWatchLease() });
     } finally {
       clearInterval(renewal);
       await leases.release(LEASE, this.#holder);
@@ -233,11 +235,16 @@ export class RefreshCycle {
     this.#standby.unref();
   }
 
-  /** Takes the watch lease, when watching, and renews it until it is lost or given up. */
-  private async holdWatchLease() {
+  /**
+   * Takes the watch lease, when watching, and renews it until it is lost or given up; true when
+   * it was taken now (the watches are this replica's from now on).
+   */
+  private async holdWatchLease(): Promise<boolean> {
     const { watches, leases, leaseTtlMs, logger } = this.options;
-    if (!watches || this.#watchRenewal) return;
-    if (!(await leases.tryAcquire(WATCH_LEASE, this.#holder, leaseTtlMs))) return;
+    if (!watches || this.#watchRenewal) return false;
+    if (!(await leases.tryAcquire(WATCH_LEASE, this.#holder, leaseTtlMs))) {
+      return false;
+    }
     watches.activate(() => this.publishChanges());
     this.#watchRenewal = setInterval(() => {
       leases.renew(WATCH_LEASE, this.#holder, leaseTtlMs).then(
@@ -253,6 +260,7 @@ export class RefreshCycle {
       );
     }, leaseTtlMs / 3);
     this.#watchRenewal.unref();
+    return true;
   }
 
   /** Takes the lease, or waits on its holder: true to refresh, false when it refreshed. */
@@ -280,7 +288,8 @@ export class RefreshCycle {
     }
   }
 
-  private async refresh(): Promise<RefreshOutcome> {
+  /** `resumeWatches`: see {@link AtlasRefresher.refresh}. */
+  private async refresh(options: { resumeWatches: boolean }): Promise<RefreshOutcome> {
     const { refresher, logger, publishEarlyAfterMs } = this.options;
     const started = Date.now();
     // Asked once per refresh, while the clusters are read; every publication of it uses them.
@@ -318,6 +327,7 @@ export class RefreshCycle {
     const timer = setTimeout(publishEarly, publishEarlyAfterMs);
     try {
       const summary = await refresher.refresh({
+        resumeWatches: options.resumeWatches,
         onCluster: (result, stillPending) => {
           if (result.ok) read += 1;
           pending = stillPending;
@@ -329,6 +339,7 @@ export class RefreshCycle {
       const model = await this.publish(summary.sourceErrors);
       logger.info('Refreshed the atlas', {
         clusters: summary.clusters.length,
+        resumed: summary.clusters.filter(c => c.resumed).length || undefined,
         failed: summary.clusters.filter(c => !c.ok).length,
         paths: model.paths,
         findings: model.findings,

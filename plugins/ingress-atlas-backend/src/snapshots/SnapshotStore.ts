@@ -9,7 +9,10 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
-import type { CompressedInventory } from '../inventory/compressedInventory';
+import type {
+  CompressedInventory,
+  WatchedInventory,
+} from '../inventory/compressedInventory';
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -72,9 +75,44 @@ export class SnapshotStore {
         error: null,
         collected_at: inventory.collectedAt,
         attempted_at: attemptedAt,
+        watch_from: inventory.watchFrom ? JSON.stringify(inventory.watchFrom) : null,
       })
       .onConflict('cluster')
       .merge();
+  }
+
+  /**
+   * Records how far a cluster's watches got when none of what they saw since its last store
+   * changed its inventory (bookmarks, objects that are not kept): one small column.
+   */
+  async saveWatchFrom(
+    cluster: string,
+    watchFrom: NonNullable<CompressedInventory['watchFrom']>,
+  ) {
+    await this.#db('cluster_snapshots')
+      .where({ cluster })
+      .update({ watch_from: JSON.stringify(watchFrom) });
+  }
+
+  /** The fresh snapshots whose watches can be resumed, by cluster, with where they got. */
+  async listWatchedClusters(): Promise<
+    Map<string, WatchedInventory & Pick<CompressedInventory, 'cluster'>>
+  > {
+    const rows = await this.#db('cluster_snapshots')
+      .where({ status: 'ok' })
+      .whereNotNull('watch_from')
+      .whereNotNull('inventory_gz')
+      .select('cluster', 'descriptor', 'inventory_gz', 'watch_from');
+    return new Map(
+      rows.map(row => [
+        row.cluster,
+        {
+          cluster: JSON.parse(row.descriptor),
+          inventoryGz: row.inventory_gz,
+          watchFrom: JSON.parse(row.watch_from),
+        },
+      ]),
+    );
   }
 
   /** Records a failed attempt; the last good inventory, if any, stays and turns stale. */
