@@ -8,17 +8,13 @@
  *
  * @param {import('knex').Knex} knex
  */
-exports.up = async function up(knex) {
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    table.text('watch_from').nullable();
-  });
-};
+exports.up = knex =>
+  knex.schema.alterTable('cluster_snapshots', table =>
+    table.text('watch_from').nullable(),
+  );
 
-/**
- * @param {import('knex').Knex} knex
- */
-exports.down = async function down(knex) {
-  await knex.schema.alterTable('cluster_snapshots', table => {
-    table.dropColumn('watch_from');
-  });
-};
+/** @param {import('knex').Knex} knex */
+exports.down = knex =>
+  knex.schema.alterTable('cluster_snapshots', table =>
+    table.dropColumn('watch_from'),
+  );
