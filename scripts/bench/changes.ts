@@ -29,11 +29,15 @@ const SERVICE = 'svc-35';
 const GATEWAY = 'gateway-3';
 const INTERNAL = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
 
-/** What to send to a cluster for the change numbered `n`, and how the entity view shows it. */
-function changeOf(n: number, cluster: string) {
-  const kind = (['virtualservice-host', 'service-annotation', 'gateway-replicas'] as const)[n % 3];
-  // Each kind alternates between two states, so that every change is visible.
-  const round = Math.floor(n / 3);
+const KINDS = ['virtualservice-host', 'service-annotation', 'gateway-replicas'] as const;
+
+/**
+ * What to send to a cluster for the change numbered `n`, and how the entity view shows it.
+ * `round` counts the earlier changes of this kind in this cluster: each kind alternates
+ * between two states starting from the generated one, so that every change is a change.
+ */
+function changeOf(n: number, cluster: string, round: number) {
+  const kind = KINDS[n % 3];
   switch (kind) {
     case 'virtualservice-host': {
       const host = `change-${n}.bench.example.com`;
@@ -116,10 +120,14 @@ export async function timeChanges(options: {
 
   const started = performance.now();
   const changes: Change[] = [];
+  const rounds = new Map<string, number>();
   for (let n = 0; n < options.count; n++) {
     if (performance.now() - started > options.maxMs) break;
     const cluster = names[n % names.length];
-    const change = changeOf(n, cluster);
+    const key = `${cluster}/${KINDS[n % 3]}`;
+    const round = rounds.get(key) ?? 0;
+    rounds.set(key, round + 1);
+    const change = changeOf(n, cluster, round);
     const { url, token } = options.clusters[cluster];
     const res = await fetch(`${url}${change.path}`, {
       method: 'PATCH',
