@@ -88,7 +88,8 @@ describe('CostOverview', () => {
       name: 'Ingress spend per day',
     });
     expect(asked).toEqual(['?days=90']);
-    expect(within(trend).getByText('CNY/month')).toBeInTheDocument();
+    // The chart is drawn once its container has been measured, after the first render.
+    expect(await within(trend).findByText('CNY/month')).toBeInTheDocument();
     expect(within(trend).getByText('Date (UTC)')).toBeInTheDocument();
     expect(
       within(trend).getByText(
