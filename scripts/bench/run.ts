@@ -439,6 +439,7 @@ async function main() {
   );
   const afterChanges = await sandbox.stats();
   const changeRequests = verbCounts(beforeChanges, afterChanges);
+  const changesSeen = changeLatency(changes);
   const changesRss = backend.memory.timeline(changesStarted, changesFinished, 1000);
 
   // 4. The atlas's entity view at 100 concurrent requests while a refresh runs. The changes
@@ -547,7 +548,7 @@ async function main() {
     kubernetesView,
     exposuresEndpoint: wholeModel,
     changes: {
-      latency: changeLatency(changes),
+      latency: changesSeen,
       /** Requests the backend made to the clusters meanwhile, by verb. */
       clusterRequests: changeRequests,
       viewDuringChanges: duringChanges,
@@ -581,9 +582,9 @@ async function main() {
         met: requestsRatio >= TARGETS.clusterRequestsRatio,
       },
       changeVisibleP99Ms: {
-        value: changeLatency(changes).p99Ms,
+        value: changesSeen.p99Ms,
         target: `< ${TARGETS.changeVisibleP99Ms}`,
-        met: changeLatency(changes).p99Ms < TARGETS.changeVisibleP99Ms,
+        met: changesSeen.p99Ms < TARGETS.changeVisibleP99Ms,
       },
       listsWhileChanging: {
         value: changeRequests.list ?? 0,
