@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { gunzipJson, gzipJson } from '../inventory/compression';
+import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { analyze } from '../engine';
+import { sandboxClusters } from '../engine/__testUtils__/sandboxEstates';
+import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from './AnalysisRunner';
 
 jest.setTimeout(60_000);
@@ -65,4 +69,47 @@ describe('AnalysisRunner', () => {
       await runner.stop();
     }
   });
+
+  it.each([
+    ['a worker thread', true],
+    ['the main thread', false],
+  ])(
+    'after a change in one cluster, %s sends only what changed and the model is the whole analysis',
+    async (_, useWorker) => {
+      const runner = AnalysisRunner.create({ logger: mockServices.logger.mock(), useWorker });
+      const now = '2026-11-22T06:00:00.000Z';
+      const stored = async (clusters: ClusterInventory[]): Promise<StoredClusterSnapshot[]> =>
+        Promise.all(
+          clusters.map(async inventory => ({
+            descriptor: inventory.cluster,
+            status: 'ok' as const,
+            attemptedAt: now,
+            collectedAt: inventory.collectedAt,
+            inventoryGz: await gzipJson(inventory),
+          })),
+        );
+      const job = { clouds: [], prices: undefined as any, entities: [], now };
+      try {
+        const clusters = await sandboxClusters();
+        const first = await runner.analyze({ ...job, snapshots: await stored(clusters) });
+
+        const blog = structuredClone(clusters.find(c => c.cluster.name === 'tke-blog')!);
+        const vs = blog.objects.virtualServices!.find(v => v.metadata.name === 'blog')!;
+        vs.spec.hosts = [...vs.spec.hosts, 'www.blog.example.com'];
+        const after = clusters.map(c => (c.cluster.name === 'tke-blog' ? blog : c));
+        const second = await runner.analyze({ ...job, snapshots: await stored(after) });
+
+        expect(second.model).toEqual(analyze({ clusters: after, now }));
+        expect(second.model.paths.some(p => p.host === 'www.blog.example.com')).toBe(true);
+        // Another cluster's paths are the very objects the first outcome holds: not sent again.
+        const edgePath = (model: AtlasModel) => model.paths.find(p => p.cluster === 'edge')!;
+        expect(edgePath(second.model)).toBe(edgePath(first.model));
+        expect(second.model.paths.find(p => p.cluster === 'tke-blog')).not.toBe(
+          first.model.paths.find(p => p.cluster === 'tke-blog'),
+        );
+      } finally {
+        await runner.stop();
+      }
+    },
+  );
 });

@@ -24,9 +24,18 @@ export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
 }
 
-/** Puts the pieces of a job's outcome back together. */
+/**
+ * Puts the pieces of a job's outcome back together; the items the job kept from the model
+ * sent before come from `previous`.
+ */
 class Outcome {
   readonly #model: Record<string, any> = {};
+  constructor(private readonly previous?: AtlasModel) {}
+
+  get hasPrevious() {
+    return this.previous !== undefined;
+  }
+
   readonly #exposures = new Map<string, SerializedJson>();
   #done?: Extract<AnalysisMessage, { type: 'done' }>;
 
@@ -39,6 +48,15 @@ class Outcome {
       case 'items':
         for (const item of JSON.parse(message.json)) this.#model[message.field].push(item);
         return false;
+      case 'kept': {
+        const items = this.previous?.[message.field];
+        if (!Array.isArray(items)) {
+          throw new Error(`Items of ${message.field} kept from a model this thread does not have`);
+        }
+        const { start, count } = message;
+        for (let i = start; i < start + count; i++) this.#model[message.field].push(items[i]);
+        return false;
+      }
       case 'exposures':
         for (const [entityRef, body] of message.exposures) {
           this.#exposures.set(entityRef, body);
@@ -78,6 +96,8 @@ export class AnalysisRunner {
 
   readonly #thread: JobThread<AnalysisMessage>;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The model of the last job that succeeded: the worker sends only what changed since. */
+  #previous?: AtlasModel;
   /** The job in progress: where its messages and failures go. */
   #current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
 
@@ -99,7 +119,11 @@ export class AnalysisRunner {
           this.#current?.take(message);
         }
       },
-      failed: error => this.#current?.fail(error),
+      failed: error => {
+        // A new worker starts with nothing sent.
+        this.#previous = undefined;
+        this.#current?.fail(error);
+      },
       logger: options.logger,
       useWorker: options.useWorker,
     });
@@ -136,22 +160,31 @@ export class AnalysisRunner {
     // Held open while it works, not while it idles.
     port.ref();
     return new Promise<Outcome>((resolve, reject) => {
-      const outcome = new Outcome();
+      const outcome = new Outcome(this.#previous);
+      this.#previous = undefined;
+      const fail = (error: Error) => {
+        this.#current = undefined;
+        reject(error);
+      };
       this.#current = {
         take: message => {
           // Requests waiting on this thread go first; then the next piece is sent.
           setImmediate(() => port.postMessage('next'));
-          if (outcome.take(message)) {
-            this.#current = undefined;
-            resolve(outcome);
+          try {
+            if (outcome.take(message)) {
+              this.#current = undefined;
+              this.#previous = outcome.loaded().model;
+              resolve(outcome);
+            }
+          } catch (error) {
+            fail(error as Error);
           }
         },
-        fail: error => {
-          this.#current = undefined;
-          reject(error);
-        },
+        fail,
       };
-      port.postMessage(job);
+      port.postMessage(
+        job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
+      );
     }).finally(() => port.unref());
   }
 }

@@ -7,7 +7,8 @@ import {
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite, GatewayTraffic } from '../engine';
-import { gunzipJsonSync, gzipJson } from '../inventory/compression';
+import { IncrementalAnalysis } from '../engine/IncrementalAnalysis';
+import { gunzipJsonSync, gzipJson, ItemJson } from '../inventory/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
@@ -35,6 +36,8 @@ export type AnalysisJob =
       /** What the mesh's gateways sent, when Prometheus is configured. */
       gatewayTraffic?: GatewayTraffic[];
       now: string;
+      /** Whether the receiver holds the model this thread sent last (see `serve`). */
+      hasPrevious?: boolean;
     }
   | { kind: 'load'; modelGz: Uint8Array };
 
@@ -54,6 +57,8 @@ export type AnalysisMessage =
   | { type: 'model'; field: ModelField; value: unknown }
   /** JSON text: parsed, it takes less than half the memory of a structured clone. */
   | { type: 'items'; field: ModelField; json: string }
+  /** Items `start` to `start + count` of the field of the model sent before, in order. */
+  | { type: 'kept'; field: ModelField; start: number; count: number }
   | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
   | { type: 'done'; allExposures: AllExposures; modelGz?: Uint8Array }
   | { type: 'error'; message: string; stack?: string };
@@ -65,40 +70,109 @@ export type Post = (message: AnalysisMessage) => Promise<void>;
 const ITEMS_PER_MESSAGE = 150;
 const EXPOSURES_PER_MESSAGE = 50;
 
-export async function runAnalysisJob(job: AnalysisJob, post: Post): Promise<void> {
+/**
+ * The JSON text of each item of a model, kept while the item lives: the items an
+ * incremental analysis carries over from run to run are serialized once, not at every
+ * publication. (A model's items are never changed once built.)
+ */
+const MODEL_ITEM_JSON = new WeakMap<object, string>();
+
+const itemJson: ItemJson = item => {
+  if (item === null || typeof item !== 'object') return JSON.stringify(item) ?? 'null';
+  let json = MODEL_ITEM_JSON.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item) ?? 'null';
+    MODEL_ITEM_JSON.set(item, json);
+  }
+  return json;
+};
+
+/**
+ * What the thread that runs jobs keeps from one job to the next: the engine, which analyses
+ * again only the clusters whose snapshots changed, and where each item of the model it last
+ * sent whole stands in it (see `kept`).
+ */
+export interface AnalysisThreadState {
+  engine: IncrementalAnalysis;
+  sent?: Map<ModelField, Map<unknown, number>>;
+}
+
+/** Runs one job; `state` is the thread's, kept from job to job. */
+export async function runAnalysisJob(
+  job: AnalysisJob,
+  post: Post,
+  state: AnalysisThreadState,
+): Promise<void> {
+  const previous = state.sent;
+  // Until this job's model is wholly sent, the receiver has no model both sides know.
+  state.sent = undefined;
   if (job.kind === 'load') {
+    // A stored model shares no item with the last one; its index is not kept either, so
+    // that a replica which only loads does not hold a second copy of the model here.
     await serve(gunzipJsonSync<AtlasModel>(job.modelGz), post);
     return;
   }
-  const snapshots = job.snapshots.map(({ inventoryGz, ...snapshot }) => ({
-    ...snapshot,
-    inventory: inventoryGz ? gunzipJsonSync<any>(inventoryGz) : undefined,
-  }));
+  const model = buildModel({ ...job, now: new Date(job.now) }, state.engine);
   job.snapshots = [];
-  const model = buildModel({
-    snapshots,
-    clouds: job.clouds,
-    prices: job.prices,
-    entities: job.entities,
-    gatewayTraffic: job.gatewayTraffic,
-    now: new Date(job.now),
-  });
-  // The inventories go before the model is written and sent.
-  snapshots.length = 0;
-  await serve(model, post, await gzipJson(model));
+  const sent = await serve(
+    model,
+    post,
+    await gzipJson(model, itemJson),
+    job.hasPrevious ? previous : undefined,
+  );
+  state.sent = sent;
 }
 
-async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
+/**
+ * Sends the model in pieces. Items of `previous` (the model last sent) that the new one
+ * still has, the same objects the engine carried over, are sent as runs of their indexes
+ * there (`kept`), not as JSON: the receiver takes them from the model it has.
+ */
+async function serve(
+  model: AtlasModel,
+  post: Post,
+  modelGz?: Uint8Array,
+  previous?: AnalysisThreadState['sent'],
+): Promise<NonNullable<AnalysisThreadState['sent']>> {
+  const sent: NonNullable<AnalysisThreadState['sent']> = new Map();
   for (const [field, value] of Object.entries(model) as Array<[ModelField, unknown]>) {
     if (!Array.isArray(value)) {
       await post({ type: 'model', field, value });
       continue;
     }
     await post({ type: 'model', field, value: [] });
-    for (let start = 0; start < value.length; start += ITEMS_PER_MESSAGE) {
-      const items = value.slice(start, start + ITEMS_PER_MESSAGE);
-      await post({ type: 'items', field, json: JSON.stringify(items) });
+    const before = previous?.get(field);
+    const index = new Map<unknown, number>();
+    let added: unknown[] = [];
+    let kept: { start: number; count: number } | undefined;
+    const sendAdded = async () => {
+      if (added.length === 0) return;
+      await post({ type: 'items', field, json: `[${added.map(itemJson).join(',')}]` });
+      added = [];
+    };
+    const sendKept = async () => {
+      if (!kept) return;
+      await post({ type: 'kept', field, ...kept });
+      kept = undefined;
+    };
+    for (const [i, item] of value.entries()) {
+      index.set(item, i);
+      const at = before?.get(item);
+      if (at === undefined) {
+        await sendKept();
+        added.push(item);
+        if (added.length === ITEMS_PER_MESSAGE) await sendAdded();
+      } else if (kept && kept.start + kept.count === at) {
+        kept.count += 1;
+      } else {
+        await sendAdded();
+        await sendKept();
+        kept = { start: at, count: 1 };
+      }
     }
+    await sendAdded();
+    await sendKept();
+    sent.set(field, index);
   }
 
   let batch: Array<[string, SerializedJson]> = [];
@@ -117,11 +191,12 @@ async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
   await post({
     type: 'done',
     allExposures: {
-      withAccountInventory: await serializeGzippedJson(body),
-      withoutAccountInventory: await serializeGzippedJson(withoutAccountInventory(body)),
+      withAccountInventory: await serializeGzippedJson(body, itemJson),
+      withoutAccountInventory: await serializeGzippedJson(withoutAccountInventory(body), itemJson),
     },
     modelGz,
   });
+  return sent;
 }
 
 /**
@@ -129,6 +204,7 @@ async function serve(model: AtlasModel, post: Post, modelGz?: Uint8Array) {
  * to `port`, one at a time, and reports each one's outcome there.
  */
 export function serveAnalysisJobs(port: MessagePort) {
+  const state: AnalysisThreadState = { engine: new IncrementalAnalysis() };
   const waiting: Array<() => void> = [];
   const post: Post = message =>
     new Promise(resolve => {
@@ -140,7 +216,7 @@ export function serveAnalysisJobs(port: MessagePort) {
       waiting.shift()?.();
       return;
     }
-    runAnalysisJob(message as AnalysisJob, post).catch((error: Error) =>
+    runAnalysisJob(message as AnalysisJob, post, state).catch((error: Error) =>
       port.postMessage({
         type: 'error',
         message: error.message,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AtlasModel,
   PriceCatalogue,
@@ -6,22 +7,29 @@ import {
   ClusterInventory,
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { analyze, CatalogEntityLite, GatewayTraffic } from '../engine';
-import { ClusterSnapshot } from '../snapshots/SnapshotStore';
+import { CatalogEntityLite, GatewayTraffic } from '../engine';
+import { IncrementalAnalysis } from '../engine/IncrementalAnalysis';
+import { gunzipJsonSync } from '../inventory/compression';
+import { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 
 /**
  * Runs the engine over the stored snapshots. Each cluster carries the outcome of its latest
  * refresh (a stale one shows its error next to its last good data; one never read shows only
  * its error), and the facts its cloud reports (e.g. VPC-CNI) when its own config has none.
+ * `engine` keeps what it analysed: only the clusters whose snapshot changed since its last
+ * run (and those coupled to them) are read and analysed again.
  */
-export function buildModel(input: {
-  snapshots: ClusterSnapshot[];
-  clouds: CloudInventory[];
-  prices: PriceCatalogue;
-  entities: CatalogEntityLite[];
-  gatewayTraffic?: GatewayTraffic[];
-  now: Date;
-}): AtlasModel {
+export function buildModel(
+  input: {
+    snapshots: StoredClusterSnapshot[];
+    clouds: CloudInventory[];
+    prices: PriceCatalogue;
+    entities: CatalogEntityLite[];
+    gatewayTraffic?: GatewayTraffic[];
+    now: Date;
+  },
+  engine: IncrementalAnalysis,
+): AtlasModel {
   const cloudFacts = new Map(
     input.clouds
       .flatMap(cloud => cloud.clusters ?? [])
@@ -36,8 +44,18 @@ export function buildModel(input: {
       : inventory;
   };
 
-  const model = analyze({
-    clusters: input.snapshots.flatMap(s => (s.inventory ? [withFacts(s.inventory)] : [])),
+  const model = engine.analyze({
+    clusters: input.snapshots.flatMap(({ descriptor, inventoryGz }) =>
+      inventoryGz
+        ? [
+            {
+              name: descriptor.name,
+              key: createHash('sha1').update(inventoryGz).digest('hex'),
+              inventory: () => withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
+            },
+          ]
+        : [],
+    ),
     clouds: input.clouds,
     prices: input.prices,
     entities: input.entities,
@@ -50,7 +68,7 @@ export function buildModel(input: {
     ),
   });
   for (const snapshot of input.snapshots) {
-    if (!snapshot.inventory) {
+    if (!snapshot.inventoryGz) {
       model.clusters.push({
         ...snapshot.descriptor,
         status: 'error',

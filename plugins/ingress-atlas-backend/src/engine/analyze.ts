@@ -2,15 +2,23 @@ import {
   AtlasCluster,
   AtlasModel,
   CloudProvider,
+  Cost,
   DEFAULT_PRICES,
+  Entry,
+  Finding,
+  PriceCatalogue,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudInventory,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { runAnalyzers } from './analyzers';
+import { idleResources } from './analyzers/idleResources';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
 import { linkControlPlanes } from './controlPlanes/linkControlPlanes';
-import { buildCosts } from './cost/costs';
+import { ClusterOf, inUseCosts, unusedCosts } from './cost/costs';
 import { recommendPodEips } from './cost/recommendations';
 import { resolveTraffic } from './cost/traffic';
 import { detectGateways } from './gateways/detectGateways';
@@ -47,13 +55,68 @@ function analysisFailure(error: unknown): string {
  * @public
  */
 export function analyze(input: AnalyzeInput): AtlasModel {
+  return analyzeIsolating(input, { unusedResources: true });
+}
+
+/**
+ * What `analyze` says of these clusters, but for the cloud resources no entry uses (see
+ * `unusedResources`): what a group of clusters whose analyses depend on nothing outside it
+ * contributes to the whole estate's model.
+ */
+export function analyzeGroup(input: AnalyzeInput): AtlasModel {
+  return analyzeIsolating(input, { unusedResources: false });
+}
+
+/**
+ * The estate-wide rest of the model: costs and findings of the cloud resources no entry of
+ * any cluster uses. `entries` are all the estate's; `clusterOf` finds the cluster a load
+ * balancer was made for.
+ */
+export function unusedResources(input: {
+  entries: Entry[];
+  clouds: CloudInventory[];
+  prices?: PriceCatalogue;
+  clusterOf: ClusterOf;
+  now: Date;
+}): { costs: Cost[]; findings: Finding[] } {
+  const prices = input.prices ?? DEFAULT_PRICES;
+  const cloud = new CloudIndex(input.clouds);
+  const costs = unusedCosts({ ...input, cloud, prices });
+  const findings = runAnalyzers(
+    {
+      now: input.now,
+      prices,
+      clusters: [],
+      cloud,
+      entities: [],
+      model: {
+        clusters: [],
+        controlPlanes: [],
+        gateways: [],
+        entries: input.entries,
+        routes: [],
+        paths: [],
+        costs,
+        recommendations: [],
+      },
+      gatewaySets: new Map(),
+    },
+    [idleResources],
+  );
+  return { costs, findings };
+}
+
+function analyzeIsolating(
+  input: AnalyzeInput,
+  options: { unusedResources: boolean },
+): AtlasModel {
   try {
-    return analyzeClusters(input, new Map());
+    return analyzeClusters(input, new Map(), options);
   } catch (error) {
     const failed = new Map<string, string>();
     for (const inventory of input.clusters) {
       try {
-        analyzeClusters({ ...input, clusters: [inventory] }, new Map());
+        analyzeClusters({ ...input, clusters: [inventory] }, new Map(), options);
       } catch (alone) {
         failed.set(inventory.cluster.name, analysisFailure(alone));
       }
@@ -70,6 +133,7 @@ export function analyze(input: AnalyzeInput): AtlasModel {
           .filter(i => failed.has(i.cluster.name))
           .map(i => [i, failed.get(i.cluster.name)!]),
       ),
+      options,
     );
   }
 }
@@ -77,6 +141,7 @@ export function analyze(input: AnalyzeInput): AtlasModel {
 function analyzeClusters(
   input: AnalyzeInput,
   failed: Map<ClusterInventory, string>,
+  options: { unusedResources: boolean },
 ): AtlasModel {
   const context: EngineContext = {
     now: resolveNow(input),
@@ -131,10 +196,10 @@ function analyzeClusters(
   const gateways = [...gatewaySets.values()].flatMap(set => set.all());
   linkControlPlanes(controlPlanes, clusters, entries);
 
-  const costs = buildCosts({
+  const clusterOf: ClusterOf = cloudClusterId =>
+    clusters.find(c => c.inventory.cluster.cloudClusterId === cloudClusterId);
+  const costs = inUseCosts({
     entries,
-    cloud,
-    clusters,
     prices,
     traffic: resolveTraffic({
       entries,
@@ -145,6 +210,9 @@ function analyzeClusters(
       gatewayTraffic: input.gatewayTraffic,
     }),
   });
+  if (options.unusedResources) {
+    costs.push(...unusedCosts({ entries, cloud, clusterOf, prices }));
+  }
   const paths = buildPaths({
     clusters,
     controlPlanes,

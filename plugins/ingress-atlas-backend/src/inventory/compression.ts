@@ -8,18 +8,25 @@ const gunzip = promisify(zlib.gunzip);
 /** Array items serialized per chunk: small enough that no chunk holds the event loop for long. */
 const ITEMS_PER_CHUNK = 100;
 
+/** The JSON text of an array's item. */
+export type ItemJson = (item: unknown) => string;
+
+const stringifyItem: ItemJson = item => JSON.stringify(item) ?? 'null';
+
 /**
  * The JSON text of a value in pieces: arrays and plain objects down to `depth` levels are
  * written item by item, anything deeper with JSON.stringify. Joined, the pieces equal
  * JSON.stringify(value).
  */
-export function* jsonChunks(value: unknown, depth = 3): Generator<string> {
+export function* jsonChunks(
+  value: unknown,
+  depth = 3,
+  itemJson: ItemJson = stringifyItem,
+): Generator<string> {
   if (depth > 0 && Array.isArray(value)) {
     yield '[';
     for (let start = 0; start < value.length; start += ITEMS_PER_CHUNK) {
-      const items = value
-        .slice(start, start + ITEMS_PER_CHUNK)
-        .map(item => JSON.stringify(item) ?? 'null');
+      const items = value.slice(start, start + ITEMS_PER_CHUNK).map(itemJson);
       yield `${start > 0 ? ',' : ''}${items.join(',')}`;
     }
     yield ']';
@@ -32,7 +39,7 @@ export function* jsonChunks(value: unknown, depth = 3): Generator<string> {
       }
       yield `${first ? '' : ','}${JSON.stringify(key)}:`;
       first = false;
-      yield* jsonChunks(item, depth - 1);
+      yield* jsonChunks(item, depth - 1, itemJson);
     }
     yield '}';
   } else {
@@ -50,11 +57,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * gzip of the JSON of a value, written piece by piece into zlib (which compresses on the
  * thread pool), so that neither a whole JSON string nor a long serialization is ever needed.
  */
-export async function gzipJson(value: unknown): Promise<Buffer> {
+export async function gzipJson(
+  value: unknown,
+  itemJson?: ItemJson,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   await pipeline(
-    Readable.from(jsonChunks(value)),
-    zlib.createGzip(),
+    Readable.from(jsonChunks(value, 3, itemJson)),
+    // The fastest level: these bodies are large and rewritten at every change; JSON compresses
+    // well at any level.
+    zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED }),
     new Writable({
       write(chunk: Buffer, _encoding, done) {
         parts.push(chunk);

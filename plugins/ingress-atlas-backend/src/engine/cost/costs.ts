@@ -22,12 +22,10 @@ import { EntryTraffic } from './traffic';
  */
 export function unusedLoadBalancerState(
   lb: CloudLoadBalancer,
-  clusters: ClusterObjects[],
+  clusterOf: ClusterOf,
 ): 'idle' | 'orphaned' | undefined {
   const clusterTag = lb.tags.find(t => t.key === TKE_CLB_TAGS.clusterId)?.value;
-  const owner = clusters.find(
-    c => clusterTag && c.inventory.cluster.cloudClusterId === clusterTag,
-  );
+  const owner = clusterTag ? clusterOf(clusterTag) : undefined;
   if (owner && !owner.inventory.unavailable.services) {
     const serviceUid = lb.tags.find(
       t => t.key === TKE_CLB_TAGS.serviceUuid,
@@ -49,19 +47,20 @@ export function unusedLoadBalancerState(
   return undefined;
 }
 
+/** The cluster read by the atlas with this cloud cluster id, if any. */
+export type ClusterOf = (cloudClusterId: string) => ClusterObjects | undefined;
+
 /**
- * Monthly costs: one per entry with billable resources (each resource counted once, on the
- * first entry that uses it), plus idle and orphaned cloud resources no entry uses.
+ * Monthly costs of the entries with billable resources: each resource counted once, on the
+ * first entry that uses it.
  */
-export function buildCosts(options: {
+export function inUseCosts(options: {
   entries: Entry[];
-  cloud: CloudIndex;
-  clusters: ClusterObjects[];
   prices: PriceCatalogue;
   /** Each entry's monthly traffic (see `resolveTraffic`); an entry absent is not measured. */
   traffic?: Map<string, EntryTraffic>;
 }): Cost[] {
-  const { entries, cloud, clusters, prices, traffic = new Map() } = options;
+  const { entries, prices, traffic = new Map() } = options;
   const costs: Cost[] = [];
   const costed = new Set<string>();
 
@@ -82,13 +81,30 @@ export function buildCosts(options: {
     });
   }
 
-  const used = new Set([
-    ...costed,
-    ...entries.map(e => e.cloudResourceId).filter((id): id is string => !!id),
-  ]);
+  return costs;
+}
+
+/**
+ * Monthly costs of the cloud resources no entry uses: idle and orphaned load balancers, EIPs
+ * bound to nothing. `entries` are all the estate's: a resource used anywhere is not idle.
+ */
+export function unusedCosts(options: {
+  entries: Entry[];
+  cloud: CloudIndex;
+  clusterOf: ClusterOf;
+  prices: PriceCatalogue;
+}): Cost[] {
+  const { entries, cloud, clusterOf, prices } = options;
+  const costs: Cost[] = [];
+  const used = new Set(
+    entries.flatMap(e => [
+      ...e.resources.map(r => r.id),
+      ...(e.cloudResourceId ? [e.cloudResourceId] : []),
+    ]),
+  );
   for (const located of cloud.loadBalancers) {
     if (used.has(located.item.id)) continue;
-    const state = unusedLoadBalancerState(located.item, clusters);
+    const state = unusedLoadBalancerState(located.item, clusterOf);
     if (!state) continue;
     const resource = loadBalancerResource(located);
     costs.push({

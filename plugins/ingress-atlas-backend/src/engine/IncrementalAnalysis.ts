@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import {
+  AtlasModel,
+  DEFAULT_PRICES,
+  Finding,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { analyzeGroup, unusedResources } from './analyze';
+import { classifyEntries } from './classify/classifyEntries';
+import { CloudIndex } from './cloud/CloudIndex';
+import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
+import { detectGateways } from './gateways/detectGateways';
+import { ClusterObjects } from './kube/ClusterObjects';
+import { AnalyzeInput } from './types';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A cluster to analyse: `key` changes whenever its inventory or state does. */
+export interface IncrementalCluster {
+  name: string;
+  key: string;
+  /** Its inventory, read only when the cluster is analysed again. */
+  inventory(): ClusterInventory;
+}
+
+export type IncrementalInput = Omit<AnalyzeInput, 'clusters' | 'now'> & {
+  clusters: IncrementalCluster[];
+  now: Date;
+};
+
+/** What the last `analyze` did: a user reads it in the logs ("1 of 20 clusters analysed"). */
+export interface IncrementalRun {
+  clusters: number;
+  analysedClusters: string[];
+  groups: number;
+  analysedGroups: number;
+}
+
+interface CachedGroup {
+  model: AtlasModel;
+  /** Until then, no certificate's days to expiry has changed. */
+  validUntil: number;
+}
+
+/**
+ * What couples a cluster's analysis to other clusters', as keys: two clusters sharing a key
+ * are analysed together. A control plane's remote secrets name clusters (by atlas name,
+ * cloud cluster id or Istio cluster name); a remote finds its primary by the address it
+ * reaches istiod at, or by mesh id; control planes of one mesh compare root CAs; a cloud
+ * resource is costed once, on the first entry using it; a mesh measurement naming a gateway
+ * workload found in several clusters counts for none.
+ */
+interface Couplings {
+  keys: string[];
+  cloudClusterId?: string;
+  /** Addresses of the cluster's entries, coupling it to a remote that reaches istiod there. */
+  addresses: string[];
+  /** Addresses remote control planes of the cluster reach istiod at. */
+  pilotAddresses: string[];
+}
+
+function couplingsOf(
+  objects: ClusterObjects,
+  cloud: CloudIndex,
+  now: Date,
+  measuredWorkloads: Set<string>,
+): Couplings {
+  const { cluster } = objects.inventory;
+  const planes = detectControlPlanes(objects, cloud);
+  const gateways = detectGateways(objects, planes, now);
+  const entries = classifyEntries(objects, cloud, gateways);
+  const keys = [
+    `cluster:${cluster.name}`,
+    ...(cluster.cloudClusterId ? [`cluster:${cluster.cloudClusterId}`] : []),
+    ...planes.flatMap(p => [
+      ...(p.clusterName ? [`cluster:${p.clusterName}`] : []),
+      ...p.remoteSecretLinks.map(link => `cluster:${link}`),
+      ...(p.meshId ? [`mesh:${p.meshId}`] : []),
+    ]),
+    ...entries.flatMap(e => [
+      ...e.resources.map(r => `resource:${r.id}`),
+      ...(e.cloudResourceId ? [`resource:${e.cloudResourceId}`] : []),
+    ]),
+    ...gateways
+      .all()
+      .flatMap(g =>
+        g.workload && measuredWorkloads.has(`${g.workload.namespace}/${g.workload.name}`)
+          ? [`workload:${g.workload.namespace}/${g.workload.name}`]
+          : [],
+      ),
+  ];
+  return {
+    keys,
+    cloudClusterId: cluster.cloudClusterId,
+    addresses: entries.flatMap(e => e.addresses),
+    pilotAddresses: planes.flatMap(p =>
+      p.role === 'remote' && p.remotePilotAddress ? [p.remotePilotAddress] : [],
+    ),
+  };
+}
+
+/** The first moment a certificate of these inventories is a day closer to expiry than at `now`. */
+function validUntil(inventories: ClusterInventory[], now: Date): number {
+  let until = Infinity;
+  for (const inventory of inventories) {
+    for (const { notAfter } of inventory.certificates) {
+      const expiry = notAfter ? Date.parse(notAfter) : NaN;
+      if (Number.isNaN(expiry)) continue;
+      const days = Math.floor((expiry - now.getTime()) / DAY_MS);
+      until = Math.min(until, expiry - days * DAY_MS);
+    }
+  }
+  return until;
+}
+
+function hash(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value ?? null)).digest('hex');
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+const byFindingOrder = (a: Finding, b: Finding) =>
+  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id);
+
+/**
+ * The exposure engine kept warm between runs: the model `analyze` gives, where a change in a
+ * cluster re-analyses only that cluster and the clusters coupled to it (see `Couplings`) and
+ * re-uses the rest from the previous run. Clouds, prices, catalog entities and mesh traffic
+ * are the estate's: when one of them changes, every cluster is analysed again.
+ */
+export class IncrementalAnalysis {
+  #estateKey?: string;
+  readonly #couplings = new Map<string, { key: string; couplings: Couplings }>();
+  readonly #groups = new Map<string, CachedGroup>();
+  #lastRun?: IncrementalRun;
+
+  get lastRun(): IncrementalRun | undefined {
+    return this.#lastRun;
+  }
+
+  analyze(input: IncrementalInput): AtlasModel {
+    const { now } = input;
+    const clouds = input.clouds ?? [];
+    const estateKey = hash([
+      clouds,
+      input.prices,
+      input.entities,
+      input.gatewayTraffic,
+      input.trafficGbPerMonth,
+    ]);
+    if (estateKey !== this.#estateKey) {
+      this.#estateKey = estateKey;
+      this.#couplings.clear();
+      this.#groups.clear();
+    }
+    const keyOf = (cluster: IncrementalCluster) =>
+      `${cluster.key}:${hash(input.clusterStates?.[cluster.name] ?? null)}`;
+
+    // Each cluster's inventory, read at most once per run.
+    const read = new Map<string, ClusterInventory>();
+    const inventoryOf = (cluster: IncrementalCluster) => {
+      let inventory = read.get(cluster.name);
+      if (!inventory) {
+        inventory = cluster.inventory();
+        read.set(cluster.name, inventory);
+      }
+      return inventory;
+    };
+
+    const cloud = new CloudIndex(clouds);
+    const measuredWorkloads = new Set(
+      (input.gatewayTraffic ?? []).map(t => `${t.namespace}/${t.workload}`),
+    );
+    for (const cluster of input.clusters) {
+      const key = keyOf(cluster);
+      if (this.#couplings.get(cluster.name)?.key === key) continue;
+      let couplings: Couplings;
+      try {
+        couplings = couplingsOf(
+          new ClusterObjects(inventoryOf(cluster)),
+          cloud,
+          now,
+          measuredWorkloads,
+        );
+      } catch {
+        // Objects the engine cannot read: the cluster is analysed alone, and its analysis
+        // says what failed.
+        couplings = {
+          keys: [`cluster:${cluster.name}`],
+          addresses: [],
+          pilotAddresses: [],
+        };
+      }
+      this.#couplings.set(cluster.name, { key, couplings });
+    }
+    const known = new Set(input.clusters.map(c => c.name));
+    for (const name of this.#couplings.keys()) {
+      if (!known.has(name)) this.#couplings.delete(name);
+    }
+
+    const groups = this.#group(input.clusters);
+    const models: AtlasModel[] = [];
+    const analysedGroups = new Map<string, CachedGroup>();
+    const analysedClusters: string[] = [];
+    let analysed = 0;
+    for (const members of groups) {
+      const groupKey = members.map(keyOf).join('\n');
+      let cached = this.#groups.get(groupKey);
+      if (!cached || now.getTime() > cached.validUntil) {
+        const inventories = members.map(inventoryOf);
+        cached = {
+          model: analyzeGroup({ ...input, clusters: inventories }),
+          validUntil: validUntil(inventories, now),
+        };
+        analysedClusters.push(...members.map(m => m.name));
+        analysed += 1;
+      }
+      analysedGroups.set(groupKey, cached);
+      models.push(cached.model);
+    }
+    this.#groups.clear();
+    for (const [key, group] of analysedGroups) this.#groups.set(key, group);
+
+    const entries = models.flatMap(m => m.entries);
+    const byCloudId = new Map(
+      input.clusters.flatMap(c => {
+        const id = this.#couplings.get(c.name)!.couplings.cloudClusterId;
+        return id ? [[id, c]] : [];
+      }),
+    );
+    const unused = unusedResources({
+      entries,
+      clouds,
+      prices: input.prices ?? DEFAULT_PRICES,
+      clusterOf: cloudClusterId => {
+        const cluster = byCloudId.get(cloudClusterId);
+        return cluster && new ClusterObjects(inventoryOf(cluster));
+      },
+      now,
+    });
+    this.#lastRun = {
+      clusters: input.clusters.length,
+      analysedClusters,
+      groups: groups.length,
+      analysedGroups: analysed,
+    };
+
+    const merged = <K extends Exclude<keyof AtlasModel, 'generatedAt'>>(field: K) =>
+      models.flatMap(m => m[field] as Array<{ id: string }>);
+    return {
+      generatedAt: now.toISOString(),
+      clusters: models
+        .flatMap(m => m.clusters)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      controlPlanes: merged('controlPlanes').sort(byId),
+      gateways: merged('gateways').sort(byId),
+      entries: entries.sort(byId),
+      routes: merged('routes').sort(byId),
+      paths: merged('paths').sort(byId),
+      costs: [...merged('costs'), ...unused.costs].sort(byId),
+      recommendations: merged('recommendations').sort(byId),
+      findings: [...models.flatMap(m => m.findings), ...unused.findings].sort(
+        byFindingOrder,
+      ),
+    } as AtlasModel;
+  }
+
+  /** The clusters in groups of coupled ones, each in the order given. */
+  #group(clusters: IncrementalCluster[]): IncrementalCluster[][] {
+    const parent = clusters.map((_, i) => i);
+    const root = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    const couplings = clusters.map(c => this.#couplings.get(c.name)!.couplings);
+    const pilotAddresses = new Set(couplings.flatMap(c => c.pilotAddresses));
+    const owner = new Map<string, number>();
+    couplings.forEach((c, i) => {
+      const keys = [
+        ...c.keys,
+        ...c.pilotAddresses.map(a => `address:${a}`),
+        ...c.addresses.filter(a => pilotAddresses.has(a)).map(a => `address:${a}`),
+      ];
+      for (const key of keys) {
+        const first = owner.get(key);
+        if (first === undefined) owner.set(key, i);
+        else parent[root(i)] = root(first);
+      }
+    });
+    const groups = new Map<number, IncrementalCluster[]>();
+    clusters.forEach((cluster, i) => {
+      const r = root(i);
+      groups.set(r, [...(groups.get(r) ?? []), cluster]);
+    });
+    return [...groups.values()];
+  }
+}
