@@ -362,6 +362,21 @@ describe('ingress-atlas backend on the sandbox', () => {
     expect(JSON.parse(plain.text)).toEqual(gzipped.body);
   });
 
+  it('serves all exposures in pages that join into the whole body, and names a bad page', async () => {
+    const whole = await get('/api/ingress-atlas/exposures');
+    const first = await get('/api/ingress-atlas/exposures?page=0');
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ ...whole.body, page: 0, pages: 1 });
+    expect(first.headers.etag).not.toBe(whole.headers.etag);
+
+    const missing = await get('/api/ingress-atlas/exposures?page=1');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('The model has no page 1 of exposures');
+    const bad = await get('/api/ingress-atlas/exposures?page=first');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/exposures query.*page/);
+  });
+
   it('analyses in a worker thread, not in the thread that answers requests', async () => {
     expect(logs.join('\n')).not.toMatch(/No worker thread for the analysis/);
     expect(logs.join('\n')).toMatch(/Refreshed the atlas/);

@@ -3,7 +3,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
-import { CustomErrorBase, InputError, NotAllowedError } from '@backstage/errors';
+import {
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   AtlasModel,
@@ -44,6 +49,10 @@ const topologyQuery: z.ZodType<TopologyFilter> = z.object({
 const findingsQuery: z.ZodType<FindingsFilter> = z.object({
   cluster: z.string().min(1).optional(),
   severity: z.enum(['info', 'warning', 'error']).optional(),
+});
+
+const exposuresQuery = z.object({
+  page: z.coerce.number().int().min(0).optional(),
 });
 
 const costHistoryQuery = z.object({
@@ -209,9 +218,14 @@ export async function createRouter(options: {
   );
 
   router.get('/exposures', async (req, res) => {
+    const { page } = parse(exposuresQuery, req.query, 'exposures query');
     await requirePermission(req, ingressAtlasReadPermission);
     const accountInventory = await mayReadAccountInventory(req);
-    await sendSerialized(req, res, await models.allExposures({ accountInventory }));
+    const body = await models.allExposures({ accountInventory, page });
+    if (!body) {
+      throw new NotFoundError(`The model has no page ${page} of exposures`);
+    }
+    await sendSerialized(req, res, body);
   });
 
   router.post('/refresh', async (req, res: express.Response<RefreshResponse>) => {

@@ -144,6 +144,90 @@ export type ExposuresResponse = Pick<
 > & { generatedAt?: string };
 
 /**
+ * `GET /exposures?page=N`: the same body in pages of at most `EXPOSURES_PAGE_ITEMS` items,
+ * for readers of the whole model that should not take it in at once. The pages are the
+ * arrays of `ExposuresResponse` in order (paths, entries, gateways, routes, costs), cut every
+ * `EXPOSURES_PAGE_ITEMS` items; joined, the pages of one `generatedAt` are the whole body.
+ *
+ * @public
+ */
+export type ExposuresPageResponse = ExposuresResponse & {
+  /** This page, from 0. */
+  page: number;
+  /** How many pages the model has (at least 1). */
+  pages: number;
+};
+
+/**
+ * Items per page of `GET /exposures?page=N`.
+ *
+ * @public
+ */
+export const EXPOSURES_PAGE_ITEMS = 5_000;
+
+/** The arrays of `ExposuresResponse`, in the order its pages cut them. */
+const EXPOSURES_FIELDS = [
+  'paths',
+  'entries',
+  'gateways',
+  'routes',
+  'costs',
+] as const;
+
+/**
+ * `body` cut into the pages of `GET /exposures?page=N`.
+ *
+ * @public
+ */
+export function exposuresPages(
+  body: ExposuresResponse,
+): ExposuresPageResponse[] {
+  const items = EXPOSURES_FIELDS.flatMap(field =>
+    (body[field] as unknown[]).map(item => [field, item] as const),
+  );
+  const pages = Math.max(1, Math.ceil(items.length / EXPOSURES_PAGE_ITEMS));
+  return Array.from({ length: pages }, (_, page) => {
+    const slice = items.slice(
+      page * EXPOSURES_PAGE_ITEMS,
+      (page + 1) * EXPOSURES_PAGE_ITEMS,
+    );
+    const part = Object.fromEntries(
+      EXPOSURES_FIELDS.map(field => [
+        field,
+        slice.filter(([f]) => f === field).map(([, item]) => item),
+      ]),
+    ) as Pick<ExposuresResponse, (typeof EXPOSURES_FIELDS)[number]>;
+    return { generatedAt: body.generatedAt, ...part, page, pages };
+  });
+}
+
+/**
+ * The pages of `GET /exposures?page=N` joined again into the whole body; undefined when they
+ * are not all of one model (a new one was published between two pages).
+ *
+ * @public
+ */
+export function joinExposuresPages(
+  pages: ExposuresPageResponse[],
+): ExposuresResponse | undefined {
+  const [first] = pages;
+  if (
+    !first ||
+    pages.length !== first.pages ||
+    pages.some((p, i) => p.page !== i || p.generatedAt !== first.generatedAt)
+  ) {
+    return undefined;
+  }
+  const joined = Object.fromEntries(
+    EXPOSURES_FIELDS.map(field => [
+      field,
+      pages.flatMap(p => p[field] as unknown[]),
+    ]),
+  ) as Pick<ExposuresResponse, (typeof EXPOSURES_FIELDS)[number]>;
+  return { generatedAt: first.generatedAt, ...joined };
+}
+
+/**
  * `POST /refresh` (202).
  *
  * @public

@@ -49,7 +49,7 @@ describe('AnalysisRunner', () => {
       const view = await gunzipJson<any>(loaded.exposures.get('component:default/app-1')!.gzip);
       expect(view.paths).toHaveLength(833);
       expect(
-        (await gunzipJson<any>(loaded.allExposures.withAccountInventory.gzip)).paths,
+        (await gunzipJson<any>((await loaded.allExposures).withAccountInventory.whole.gzip)).paths,
       ).toHaveLength(2_500);
       // The same runner takes the next job.
       const again = await runner.load(await gzipJson({ ...model, paths: [] }));

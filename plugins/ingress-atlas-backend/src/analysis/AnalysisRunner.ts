@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { IncrementalRun } from '../engine/IncrementalAnalysis';
 import { JobThread } from '../workers/JobThread';
 import {
   ANALYSIS_JOB_MODULE,
@@ -15,13 +16,26 @@ export interface LoadedModel {
   model: AtlasModel;
   /** Each entity's view, by entity ref. */
   exposures: Map<string, SerializedJson>;
-  /** `GET /exposures`. */
-  allExposures: AllExposures;
+  /** `GET /exposures`: written after the rest, ready a little later. */
+  allExposures: Promise<AllExposures>;
 }
 
 /** A new model: ready to serve, and compressed, ready to be stored. */
 export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
+  /** The clusters analysed again, of how many. */
+  run?: IncrementalRun;
+}
+
+/** A promise with its resolve and reject functions. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 /**
@@ -30,24 +44,34 @@ export interface AnalysedModel extends LoadedModel {
  */
 class Outcome {
   readonly #model: Record<string, any> = {};
-  constructor(private readonly previous?: AtlasModel) {}
+
+  readonly #exposures = new Map<string, SerializedJson>();
+  #done?: Extract<AnalysisMessage, { type: 'done' }>;
+  readonly #allExposures = deferred<AllExposures>();
+
+  constructor(private readonly previous?: AtlasModel) {
+    // Nobody may ask for them before the job fails.
+    this.#allExposures.promise.catch(() => undefined);
+  }
 
   get hasPrevious() {
     return this.previous !== undefined;
   }
 
-  readonly #exposures = new Map<string, SerializedJson>();
-  #done?: Extract<AnalysisMessage, { type: 'done' }>;
+  /** The job failed: what it has not delivered yet never comes. */
+  fail(error: Error) {
+    this.#allExposures.reject(error);
+  }
 
-  /** Takes one message; true once the job is done. */
-  take(message: AnalysisMessage): boolean {
+  /** Takes one message; 'done' once the model is whole, 'finished' after the job's last. */
+  take(message: AnalysisMessage): 'done' | 'finished' | undefined {
     switch (message.type) {
       case 'model':
         this.#model[message.field] = message.value;
-        return false;
+        return undefined;
       case 'items':
         for (const item of JSON.parse(message.json)) this.#model[message.field].push(item);
-        return false;
+        return undefined;
       case 'kept': {
         const items = this.previous?.[message.field];
         if (!Array.isArray(items)) {
@@ -55,18 +79,21 @@ class Outcome {
         }
         const { start, count } = message;
         for (let i = start; i < start + count; i++) this.#model[message.field].push(items[i]);
-        return false;
+        return undefined;
       }
       case 'exposures':
         for (const [entityRef, body] of message.exposures) {
           this.#exposures.set(entityRef, body);
         }
-        return false;
+        return undefined;
       case 'done':
         this.#done = message;
-        return true;
+        return 'done';
+      case 'allExposures':
+        this.#allExposures.resolve(message.allExposures);
+        return 'finished';
       default:
-        return false;
+        return undefined;
     }
   }
 
@@ -74,11 +101,15 @@ class Outcome {
     return this.#done?.modelGz;
   }
 
+  get run() {
+    return this.#done?.run;
+  }
+
   loaded(): LoadedModel {
     return {
       model: this.#model as AtlasModel,
       exposures: this.#exposures,
-      allExposures: this.#done!.allExposures,
+      allExposures: this.#allExposures.promise,
     };
   }
 }
@@ -96,6 +127,8 @@ export class AnalysisRunner {
 
   readonly #thread: JobThread<AnalysisMessage>;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Settles when the job in progress has sent its last message. */
+  #finished: Promise<void> = Promise.resolve();
   /** The model of the last job that succeeded: the worker sends only what changed since. */
   #previous?: AtlasModel;
   /** The job in progress: where its messages and failures go. */
@@ -133,7 +166,7 @@ export class AnalysisRunner {
     input: Omit<Extract<AnalysisJob, { kind: 'analyze' }>, 'kind'>,
   ): Promise<AnalysedModel> {
     const outcome = await this.run({ kind: 'analyze', ...input });
-    return { ...outcome.loaded(), modelGz: outcome.modelGz! };
+    return { ...outcome.loaded(), modelGz: outcome.modelGz!, run: outcome.run };
   }
 
   async load(modelGz: Uint8Array): Promise<LoadedModel> {
@@ -147,44 +180,60 @@ export class AnalysisRunner {
 
   private run(job: AnalysisJob): Promise<Outcome> {
     const result = this.#queue.then(() => this.runNow(job));
-    // The queue must not hold on to an outcome (a whole model) once it is handed over.
+    // The next job starts once this one has finished, after its outcome was handed over;
+    // the queue must not hold on to an outcome (a whole model).
     this.#queue = result.then(
-      () => undefined,
-      () => undefined,
+      () => this.#finished,
+      () => this.#finished,
     );
     return result;
   }
 
+  /**
+   * Runs a job: resolves with its outcome once the model is whole; the job goes on with the
+   * `GET /exposures` bodies, and the next job waits for that.
+   */
   private async runNow(job: AnalysisJob): Promise<Outcome> {
     const port = await this.#thread.port();
     // Held open while it works, not while it idles.
     port.ref();
-    return new Promise<Outcome>((resolve, reject) => {
-      const outcome = new Outcome(this.#previous);
-      this.#previous = undefined;
-      const fail = (error: Error) => {
-        this.#current = undefined;
-        reject(error);
-      };
-      this.#current = {
-        take: message => {
-          // Requests waiting on this thread go first; then the next piece is sent.
-          setImmediate(() => port.postMessage('next'));
-          try {
-            if (outcome.take(message)) {
-              this.#current = undefined;
+    const outcome = new Outcome(this.#previous);
+    this.#previous = undefined;
+    const done = deferred<Outcome>();
+    const finished = deferred<void>();
+    const fail = (error: Error) => {
+      this.#current = undefined;
+      outcome.fail(error);
+      done.reject(error);
+      finished.resolve();
+    };
+    this.#current = {
+      take: message => {
+        // Requests waiting on this thread go first; then the next piece is sent.
+        setImmediate(() => port.postMessage('next'));
+        try {
+          switch (outcome.take(message)) {
+            case 'done':
               this.#previous = outcome.loaded().model;
-              resolve(outcome);
-            }
-          } catch (error) {
-            fail(error as Error);
+              done.resolve(outcome);
+              return;
+            case 'finished':
+              this.#current = undefined;
+              finished.resolve();
+              return;
+            default:
+              return;
           }
-        },
-        fail,
-      };
-      port.postMessage(
-        job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
-      );
-    }).finally(() => port.unref());
+        } catch (error) {
+          fail(error as Error);
+        }
+      },
+      fail,
+    };
+    port.postMessage(
+      job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
+    );
+    this.#finished = finished.promise.finally(() => port.unref());
+    return done.promise;
   }
 }

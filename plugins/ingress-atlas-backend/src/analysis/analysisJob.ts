@@ -1,13 +1,14 @@
 import {
   AtlasModel,
   ExposuresResponse,
+  exposuresPages,
   PriceCatalogue,
   withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite, GatewayTraffic } from '../engine';
-import { IncrementalAnalysis } from '../engine/IncrementalAnalysis';
+import { IncrementalAnalysis, IncrementalRun } from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync, gzipJson, ItemJson } from '../inventory/compression';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
@@ -43,13 +44,19 @@ export type AnalysisJob =
 
 type ModelField = keyof AtlasModel;
 
+/** `GET /exposures` as one reader sees it: whole, and in pages (`?page=N`). */
+export interface ExposuresBodies {
+  whole: SerializedJson;
+  pages: SerializedJson[];
+}
+
 /**
  * `GET /exposures` as readers with and without `ingress-atlas.cloud-inventory.read` see it
  * (the latter without idle and orphaned cloud resources' costs).
  */
 export interface AllExposures {
-  withAccountInventory: SerializedJson;
-  withoutAccountInventory: SerializedJson;
+  withAccountInventory: ExposuresBodies;
+  withoutAccountInventory: ExposuresBodies;
 }
 
 export type AnalysisMessage =
@@ -60,7 +67,14 @@ export type AnalysisMessage =
   /** Items `start` to `start + count` of the field of the model sent before, in order. */
   | { type: 'kept'; field: ModelField; start: number; count: number }
   | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
-  | { type: 'done'; allExposures: AllExposures; modelGz?: Uint8Array }
+  /** The model and the entity views are whole; `allExposures` follows, the job's last. */
+  | {
+      type: 'done';
+      modelGz?: Uint8Array;
+      /** What an analysis analysed again. */
+      run?: IncrementalRun;
+    }
+  | { type: 'allExposures'; allExposures: AllExposures }
   | { type: 'error'; message: string; stack?: string };
 
 /** Sends one message; resolves once the receiver is ready for the next. */
@@ -114,13 +128,15 @@ export async function runAnalysisJob(
   }
   const model = buildModel({ ...job, now: new Date(job.now) }, state.engine);
   job.snapshots = [];
-  const sent = await serve(
-    model,
-    post,
-    await gzipJson(model, itemJson),
-    job.hasPrevious ? previous : undefined,
-  );
-  state.sent = sent;
+  await serve(model, post, {
+    modelGz: await gzipJson(model, itemJson),
+    previous: job.hasPrevious ? previous : undefined,
+    run: state.engine.lastRun,
+    // Known to the receiver once it has taken 'done'.
+    sent: sent => {
+      state.sent = sent;
+    },
+  });
 }
 
 /**
@@ -131,9 +147,14 @@ export async function runAnalysisJob(
 async function serve(
   model: AtlasModel,
   post: Post,
-  modelGz?: Uint8Array,
-  previous?: AnalysisThreadState['sent'],
-): Promise<NonNullable<AnalysisThreadState['sent']>> {
+  options: {
+    modelGz?: Uint8Array;
+    previous?: AnalysisThreadState['sent'];
+    run?: IncrementalRun;
+    sent?: (sent: NonNullable<AnalysisThreadState['sent']>) => void;
+  } = {},
+): Promise<void> {
+  const { modelGz, previous, run } = options;
   const sent: NonNullable<AnalysisThreadState['sent']> = new Map();
   for (const [field, value] of Object.entries(model) as Array<[ModelField, unknown]>) {
     if (!Array.isArray(value)) {
@@ -185,18 +206,28 @@ async function serve(
   }
   if (batch.length) await post({ type: 'exposures', exposures: batch });
 
+  // The model and each entity's view are ready: the receiver serves them from here on.
+  options.sent?.(sent);
+  await post({ type: 'done', modelGz, run });
+
   const { generatedAt, paths, entries, gateways, routes, costs } = model;
-  // The body of `GET /exposures`.
+  // The body of `GET /exposures`, long to write at fleet scale: its readers wait for it.
   const body: ExposuresResponse = { generatedAt, paths, entries, gateways, routes, costs };
   await post({
-    type: 'done',
+    type: 'allExposures',
     allExposures: {
-      withAccountInventory: await serializeGzippedJson(body, itemJson),
-      withoutAccountInventory: await serializeGzippedJson(withoutAccountInventory(body), itemJson),
+      withAccountInventory: await exposuresBodies(body),
+      withoutAccountInventory: await exposuresBodies(withoutAccountInventory(body)),
     },
-    modelGz,
   });
-  return sent;
+}
+
+async function exposuresBodies(body: ExposuresResponse): Promise<ExposuresBodies> {
+  const pages = [];
+  for (const page of exposuresPages(body)) {
+    pages.push(await serializeGzippedJson(page, itemJson));
+  }
+  return { whole: await serializeGzippedJson(body, itemJson), pages };
 }
 
 /**

@@ -5,7 +5,10 @@ import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { OWNERSHIP_ANNOTATIONS } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CatalogEntityLite } from '../engine';
 
-/** The catalog entities that can own exposure: those annotated for Kubernetes or for us. */
+/**
+ * The catalog entities that can own exposure: those annotated for Kubernetes or for us, in a
+ * stable order (a change of order alone is no change to analyse again).
+ */
 export async function readCatalogEntities(options: {
   catalog: CatalogService;
   auth: AuthService;
@@ -19,8 +22,10 @@ export async function readCatalogEntities(options: {
     },
     { credentials: await options.auth.getOwnServiceCredentials() },
   );
-  return items.map(entity => ({
-    ref: stringifyEntityRef(entity),
-    annotations: entity.metadata.annotations ?? {},
-  }));
+  return items
+    .map(entity => ({
+      ref: stringifyEntityRef(entity),
+      annotations: entity.metadata.annotations ?? {},
+    }))
+    .sort((a, b) => a.ref.localeCompare(b.ref));
 }

@@ -1,7 +1,17 @@
-import { CloudInventory, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  CloudInventory,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyze } from './analyze';
-import { demoEntities, fixtureClouds, fixtureClusters } from './__testUtils__/fixtureEstates';
-import { sandboxClusters, sandboxTencentCloud } from './__testUtils__/sandboxEstates';
+import {
+  demoEntities,
+  fixtureClouds,
+  fixtureClusters,
+} from './__testUtils__/fixtureEstates';
+import {
+  sandboxClusters,
+  sandboxTencentCloud,
+} from './__testUtils__/sandboxEstates';
 import { IncrementalAnalysis, IncrementalCluster } from './IncrementalAnalysis';
 import { CatalogEntityLite } from './types';
 
@@ -49,18 +59,35 @@ describe('IncrementalAnalysis', () => {
     const fixtureCloud = fixtureClouds();
     const incremental = new IncrementalAnalysis();
     expect(
-      incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW }),
+      incremental.analyze({
+        clusters: keyed(sandbox),
+        clouds,
+        entities,
+        now: NOW,
+      }),
     ).toEqual(full(sandbox));
 
     const other = new IncrementalAnalysis();
     expect(
-      other.analyze({ clusters: keyed(fixtures), clouds: fixtureCloud, entities, now: NOW }),
-    ).toEqual(analyze({ clusters: fixtures, clouds: fixtureCloud, entities, now: NOW }));
+      other.analyze({
+        clusters: keyed(fixtures),
+        clouds: fixtureCloud,
+        entities,
+        now: NOW,
+      }),
+    ).toEqual(
+      analyze({ clusters: fixtures, clouds: fixtureCloud, entities, now: NOW }),
+    );
   });
 
   it('re-analyses only the cluster that changed, and the model is still the whole analysis', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
     expect(incremental.lastRun?.analysedClusters).toHaveLength(sandbox.length);
 
     // blog's VirtualService gets a second host.
@@ -70,7 +97,12 @@ describe('IncrementalAnalysis', () => {
       )!;
       vs.spec.hosts = [...vs.spec.hosts, 'www.blog.example.com'];
     });
-    const model = incremental.analyze({ clusters: keyed(after), clouds, entities, now: NOW });
+    const model = incremental.analyze({
+      clusters: keyed(after),
+      clouds,
+      entities,
+      now: NOW,
+    });
     expect(incremental.lastRun?.analysedClusters).toEqual(['tke-blog']);
     expect(model.paths.some(p => p.host === 'www.blog.example.com')).toBe(true);
     expect(model).toEqual(full(after));
@@ -78,14 +110,26 @@ describe('IncrementalAnalysis', () => {
 
   it('re-analyses a remote cluster together with its primary', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
     const after = changed(sandbox, 'tke-saas-remote', inventory => {
       const service = inventory.objects.services!.find(
-        s => s.metadata.namespace !== 'istio-system' && s.metadata.namespace !== 'kube-system',
+        s =>
+          s.metadata.namespace !== 'istio-system' &&
+          s.metadata.namespace !== 'kube-system',
       )!;
       service.metadata.labels = { ...service.metadata.labels, changed: 'yes' };
     });
-    const model = incremental.analyze({ clusters: keyed(after), clouds, entities, now: NOW });
+    const model = incremental.analyze({
+      clusters: keyed(after),
+      clouds,
+      entities,
+      now: NOW,
+    });
     expect(incremental.lastRun?.analysedClusters.sort()).toEqual([
       'tke-saas-primary',
       'tke-saas-remote',
@@ -95,7 +139,12 @@ describe('IncrementalAnalysis', () => {
 
   it('counts a cloud resource as idle only when no cluster of the estate uses it', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
     // The blog's gateway Service goes: its CLB is used by no entry any more.
     const after = changed(sandbox, 'tke-blog', inventory => {
       inventory.objects.services = inventory.objects.services!.filter(
@@ -103,19 +152,38 @@ describe('IncrementalAnalysis', () => {
       );
     });
     const before = full(sandbox);
-    const model = incremental.analyze({ clusters: keyed(after), clouds, entities, now: NOW });
+    const model = incremental.analyze({
+      clusters: keyed(after),
+      clouds,
+      entities,
+      now: NOW,
+    });
     expect(incremental.lastRun?.analysedClusters).toEqual(['tke-blog']);
-    const unusedNow = model.costs.filter(c => c.state !== 'in-use').map(c => c.id);
-    const unusedBefore = before.costs.filter(c => c.state !== 'in-use').map(c => c.id);
+    const unusedNow = model.costs
+      .filter(c => c.state !== 'in-use')
+      .map(c => c.id);
+    const unusedBefore = before.costs
+      .filter(c => c.state !== 'in-use')
+      .map(c => c.id);
     expect(unusedNow.length).toBeGreaterThan(unusedBefore.length);
     expect(model).toEqual(full(after));
   });
 
   it("analyses a cluster again once a certificate's days to expiry changed, else not at all", () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
     const soon = new Date(NOW.getTime() + 60_000);
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: soon });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: soon,
+    });
     expect(incremental.lastRun?.analysedClusters).toEqual([]);
 
     const withCertificates = sandbox.filter(c =>
@@ -123,7 +191,12 @@ describe('IncrementalAnalysis', () => {
     );
     expect(withCertificates.length).toBeGreaterThan(0);
     const later = new Date(NOW.getTime() + 26 * 60 * 60 * 1000);
-    const model = incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: later });
+    const model = incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: later,
+    });
     expect(incremental.lastRun?.analysedClusters).toEqual(
       expect.arrayContaining(withCertificates.map(c => c.cluster.name)),
     );
@@ -132,10 +205,22 @@ describe('IncrementalAnalysis', () => {
 
   it('analyses everything again when the cloud inventory changes', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({ clusters: keyed(sandbox), clouds, entities, now: NOW });
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
     const fewer = clouds.map(cloud => ({ ...cloud, addresses: [] }));
-    const model = incremental.analyze({ clusters: keyed(sandbox), clouds: fewer, entities, now: NOW });
+    const model = incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds: fewer,
+      entities,
+      now: NOW,
+    });
     expect(incremental.lastRun?.analysedClusters).toHaveLength(sandbox.length);
-    expect(model).toEqual(analyze({ clusters: sandbox, clouds: fewer, entities, now: NOW }));
+    expect(model).toEqual(
+      analyze({ clusters: sandbox, clouds: fewer, entities, now: NOW }),
+    );
   });
 });

@@ -84,7 +84,8 @@ function couplingsOf(
     ...gateways
       .all()
       .flatMap(g =>
-        g.workload && measuredWorkloads.has(`${g.workload.namespace}/${g.workload.name}`)
+        g.workload &&
+        measuredWorkloads.has(`${g.workload.namespace}/${g.workload.name}`)
           ? [`workload:${g.workload.namespace}/${g.workload.name}`]
           : [],
       ),
@@ -114,13 +115,16 @@ function validUntil(inventories: ClusterInventory[], now: Date): number {
 }
 
 function hash(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value ?? null)).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex');
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
 const byFindingOrder = (a: Finding, b: Finding) =>
-  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id);
+  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+  a.id.localeCompare(b.id);
 
 /**
  * The exposure engine kept warm between runs: the model `analyze` gives, where a change in a
@@ -130,7 +134,10 @@ const byFindingOrder = (a: Finding, b: Finding) =>
  */
 export class IncrementalAnalysis {
   #estateKey?: string;
-  readonly #couplings = new Map<string, { key: string; couplings: Couplings }>();
+  readonly #couplings = new Map<
+    string,
+    { key: string; couplings: Couplings }
+  >();
   readonly #groups = new Map<string, CachedGroup>();
   #lastRun?: IncrementalRun;
 
@@ -245,8 +252,9 @@ export class IncrementalAnalysis {
       analysedGroups: analysed,
     };
 
-    const merged = <K extends Exclude<keyof AtlasModel, 'generatedAt'>>(field: K) =>
-      models.flatMap(m => m[field] as Array<{ id: string }>);
+    const merged = <K extends Exclude<keyof AtlasModel, 'generatedAt'>>(
+      field: K,
+    ) => models.flatMap(m => m[field] as Array<{ id: string }>);
     return {
       generatedAt: now.toISOString(),
       clusters: models
@@ -279,7 +287,9 @@ export class IncrementalAnalysis {
       const keys = [
         ...c.keys,
         ...c.pilotAddresses.map(a => `address:${a}`),
-        ...c.addresses.filter(a => pilotAddresses.has(a)).map(a => `address:${a}`),
+        ...c.addresses
+          .filter(a => pilotAddresses.has(a))
+          .map(a => `address:${a}`),
       ];
       for (const key of keys) {
         const first = owner.get(key);

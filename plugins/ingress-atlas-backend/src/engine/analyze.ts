@@ -116,7 +116,11 @@ function analyzeIsolating(
     const failed = new Map<string, string>();
     for (const inventory of input.clusters) {
       try {
-        analyzeClusters({ ...input, clusters: [inventory] }, new Map(), options);
+        analyzeClusters(
+          { ...input, clusters: [inventory] },
+          new Map(),
+          options,
+        );
       } catch (alone) {
         failed.set(inventory.cluster.name, analysisFailure(alone));
       }

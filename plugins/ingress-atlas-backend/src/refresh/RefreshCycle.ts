@@ -164,6 +164,7 @@ export class RefreshCycle {
         this.options.logger.info('Published the changes watched in clusters', {
           paths: model.paths,
           findings: model.findings,
+          clustersAnalysed: model.clustersAnalysed,
           ms: Date.now() - started,
         }),
       error =>
@@ -385,9 +386,11 @@ export class RefreshCycle {
     await costHistory.record(analysed.model).catch(error =>
       logger.warn("Recording the day's cost failed", { error: error.message }),
     );
+    const { run } = analysed;
     return {
       paths: analysed.model.paths.length,
       findings: analysed.model.findings.length,
+      ...(run && { clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}` }),
     };
   }
 

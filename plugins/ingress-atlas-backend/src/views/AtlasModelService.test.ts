@@ -51,10 +51,10 @@ describe('AtlasModelService', () => {
       {
         model: stored,
         exposures: new Map(),
-        allExposures: {
-          withAccountInventory: serializeJson({}),
-          withoutAccountInventory: serializeJson({}),
-        },
+        allExposures: Promise.resolve({
+          withAccountInventory: { whole: serializeJson({}), pages: [serializeJson({})] },
+          withoutAccountInventory: { whole: serializeJson({}), pages: [serializeJson({})] },
+        }),
         modelGz: await gzipJson(stored),
       },
       sourceErrors,
@@ -72,7 +72,7 @@ describe('AtlasModelService', () => {
     expect((await other.model())?.paths).toHaveLength(1);
     // The sources that failed in that refresh show on every replica, not only the one that ran it.
     expect(await other.sourceErrors()).toEqual(sourceErrors);
-    expect(await gunzipJson((await other.allExposures({ accountInventory: true })).gzip)).toMatchObject({
+    expect(await gunzipJson((await other.allExposures({ accountInventory: true }))!.gzip)).toMatchObject({
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [{ host: 'blog.example.com' }],
     });
@@ -104,7 +104,10 @@ describe('AtlasModelService', () => {
         {
           model: stored,
           exposures: new Map(),
-          allExposures: { withAccountInventory: empty, withoutAccountInventory: empty },
+          allExposures: Promise.resolve({
+            withAccountInventory: { whole: empty, pages: [empty] },
+            withoutAccountInventory: { whole: empty, pages: [empty] },
+          }),
           modelGz: await gzipJson(stored),
         },
         [],

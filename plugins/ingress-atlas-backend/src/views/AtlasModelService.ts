@@ -58,17 +58,23 @@ export class AtlasModelService {
   }
 
   /**
-   * `GET /exposures`, serialized when the model was loaded, with or without the account's
-   * idle and orphaned cloud resources (see `withoutAccountInventory`).
+   * `GET /exposures`, whole or one page of it (`page`, from 0), serialized when the model was
+   * published, with or without the account's idle and orphaned cloud resources (see
+   * `withoutAccountInventory`). Undefined for a page the model does not have.
    */
-  async allExposures(options: { accountInventory: boolean }): Promise<SerializedJson> {
+  async allExposures(options: {
+    accountInventory: boolean;
+    page?: number;
+  }): Promise<SerializedJson | undefined> {
     const loaded = await this.load();
     if (!loaded) {
-      return serializeJson({ paths: [], entries: [], gateways: [], routes: [], costs: [] });
+      const empty = { paths: [], entries: [], gateways: [], routes: [], costs: [] };
+      if (options.page === undefined) return serializeJson(empty);
+      return options.page === 0 ? serializeJson({ ...empty, page: 0, pages: 1 }) : undefined;
     }
-    return options.accountInventory
-      ? loaded.allExposures.withAccountInventory
-      : loaded.allExposures.withoutAccountInventory;
+    const all = await loaded.allExposures;
+    const bodies = options.accountInventory ? all.withAccountInventory : all.withoutAccountInventory;
+    return options.page === undefined ? bodies.whole : bodies.pages[options.page];
   }
 
   /**
