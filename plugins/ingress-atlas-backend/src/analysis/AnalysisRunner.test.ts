@@ -48,9 +48,14 @@ describe('AnalysisRunner', () => {
       ]);
       const view = await gunzipJson<any>(loaded.exposures.get('component:default/app-1')!.gzip);
       expect(view.paths).toHaveLength(833);
-      expect(
-        (await gunzipJson<any>((await loaded.allExposures).withAccountInventory.whole.gzip)).paths,
-      ).toHaveLength(2_500);
+      const all = await runner.allExposures(loaded.model);
+      expect((await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths).toHaveLength(
+        2_500,
+      );
+      const pages = await Promise.all(
+        all!.withAccountInventory.pages.map(page => gunzipJson<any>(page.gzip)),
+      );
+      expect(pages.map(p => [p.page, p.pages, p.paths.length])).toEqual([[0, 1, 2_500]]);
       // The same runner takes the next job.
       const again = await runner.load(await gzipJson({ ...model, paths: [] }));
       expect(again.model.paths).toEqual([]);

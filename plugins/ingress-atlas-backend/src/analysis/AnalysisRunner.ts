@@ -11,13 +11,11 @@ import {
 } from './analysisJob';
 import { SerializedJson } from '../views/serializedJson';
 
-/** A model ready to serve: the model itself and the responses serialized in advance. */
+/** A model ready to serve: the model itself and each entity's view serialized in advance. */
 export interface LoadedModel {
   model: AtlasModel;
   /** Each entity's view, by entity ref. */
   exposures: Map<string, SerializedJson>;
-  /** `GET /exposures`: written after the rest, ready a little later. */
-  allExposures: Promise<AllExposures>;
 }
 
 /** A new model: ready to serve, and compressed, ready to be stored. */
@@ -27,51 +25,31 @@ export interface AnalysedModel extends LoadedModel {
   run?: IncrementalRun;
 }
 
-/** A promise with its resolve and reject functions. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 /**
  * Puts the pieces of a job's outcome back together; the items the job kept from the model
  * sent before come from `previous`.
  */
 class Outcome {
   readonly #model: Record<string, any> = {};
-
   readonly #exposures = new Map<string, SerializedJson>();
   #done?: Extract<AnalysisMessage, { type: 'done' }>;
-  readonly #allExposures = deferred<AllExposures>();
+  #allExposures?: AllExposures;
 
-  constructor(private readonly previous?: AtlasModel) {
-    // Nobody may ask for them before the job fails.
-    this.#allExposures.promise.catch(() => undefined);
-  }
+  constructor(private readonly previous?: AtlasModel) {}
 
   get hasPrevious() {
     return this.previous !== undefined;
   }
 
-  /** The job failed: what it has not delivered yet never comes. */
-  fail(error: Error) {
-    this.#allExposures.reject(error);
-  }
-
-  /** Takes one message; 'done' once the model is whole, 'finished' after the job's last. */
-  take(message: AnalysisMessage): 'done' | 'finished' | undefined {
+  /** Takes one message; true once the job is done. */
+  take(message: AnalysisMessage): boolean {
     switch (message.type) {
       case 'model':
         this.#model[message.field] = message.value;
-        return undefined;
+        return false;
       case 'items':
         for (const item of JSON.parse(message.json)) this.#model[message.field].push(item);
-        return undefined;
+        return false;
       case 'kept': {
         const items = this.previous?.[message.field];
         if (!Array.isArray(items)) {
@@ -79,21 +57,21 @@ class Outcome {
         }
         const { start, count } = message;
         for (let i = start; i < start + count; i++) this.#model[message.field].push(items[i]);
-        return undefined;
+        return false;
       }
       case 'exposures':
         for (const [entityRef, body] of message.exposures) {
           this.#exposures.set(entityRef, body);
         }
-        return undefined;
+        return false;
       case 'done':
         this.#done = message;
-        return 'done';
+        return true;
       case 'allExposures':
-        this.#allExposures.resolve(message.allExposures);
-        return 'finished';
+        this.#allExposures = message.allExposures;
+        return true;
       default:
-        return undefined;
+        return false;
     }
   }
 
@@ -105,12 +83,12 @@ class Outcome {
     return this.#done?.run;
   }
 
+  get allExposures() {
+    return this.#allExposures!;
+  }
+
   loaded(): LoadedModel {
-    return {
-      model: this.#model as AtlasModel,
-      exposures: this.#exposures,
-      allExposures: this.#allExposures.promise,
-    };
+    return { model: this.#model as AtlasModel, exposures: this.#exposures };
   }
 }
 
@@ -127,8 +105,6 @@ export class AnalysisRunner {
 
   readonly #thread: JobThread<AnalysisMessage>;
   #queue: Promise<unknown> = Promise.resolve();
-  /** Settles when the job in progress has sent its last message. */
-  #finished: Promise<void> = Promise.resolve();
   /** The model of the last job that succeeded: the worker sends only what changed since. */
   #previous?: AtlasModel;
   /** The job in progress: where its messages and failures go. */
@@ -173,67 +149,71 @@ export class AnalysisRunner {
     return (await this.run({ kind: 'load', modelGz })).loaded();
   }
 
+  /**
+   * `GET /exposures` of `model`, whole and in pages, written when first asked for rather than
+   * at every publication. The worker writes it from the model it sent last: undefined when
+   * that is no longer `model` (a newer one was analysed or loaded meanwhile).
+   */
+  async allExposures(model: AtlasModel): Promise<AllExposures | undefined> {
+    let current = false;
+    const outcome = await this.run({ kind: 'exposures' }, () => {
+      current = this.#previous === model;
+      return current;
+    });
+    return current ? outcome?.allExposures : undefined;
+  }
+
   /** Stops the worker, e.g. when the backend shuts down. */
   async stop() {
     await this.#thread.stop();
   }
 
-  private run(job: AnalysisJob): Promise<Outcome> {
-    const result = this.#queue.then(() => this.runNow(job));
-    // The next job starts once this one has finished, after its outcome was handed over;
-    // the queue must not hold on to an outcome (a whole model).
+  /** Queues `job`; one that is not `wanted` any more when its turn comes does not run. */
+  private run(job: AnalysisJob): Promise<Outcome>;
+  private run(job: AnalysisJob, wanted: () => boolean): Promise<Outcome | undefined>;
+  private run(job: AnalysisJob, wanted = () => true): Promise<Outcome | undefined> {
+    const result = this.#queue.then(() => (wanted() ? this.runNow(job) : undefined));
+    // The queue must not hold on to an outcome (a whole model) once it is handed over.
     this.#queue = result.then(
-      () => this.#finished,
-      () => this.#finished,
+      () => undefined,
+      () => undefined,
     );
     return result;
   }
 
-  /**
-   * Runs a job: resolves with its outcome once the model is whole; the job goes on with the
-   * `GET /exposures` bodies, and the next job waits for that.
-   */
   private async runNow(job: AnalysisJob): Promise<Outcome> {
     const port = await this.#thread.port();
     // Held open while it works, not while it idles.
     port.ref();
+    // The model the worker sends from here on replaces the one it sent last, unless the job
+    // only writes what it already has.
+    const replacesModel = job.kind !== 'exposures';
     const outcome = new Outcome(this.#previous);
-    this.#previous = undefined;
-    const done = deferred<Outcome>();
-    const finished = deferred<void>();
-    const fail = (error: Error) => {
-      this.#current = undefined;
-      outcome.fail(error);
-      done.reject(error);
-      finished.resolve();
-    };
-    this.#current = {
-      take: message => {
-        // Requests waiting on this thread go first; then the next piece is sent.
-        setImmediate(() => port.postMessage('next'));
-        try {
-          switch (outcome.take(message)) {
-            case 'done':
-              this.#previous = outcome.loaded().model;
-              done.resolve(outcome);
-              return;
-            case 'finished':
+    if (replacesModel) this.#previous = undefined;
+    return new Promise<Outcome>((resolve, reject) => {
+      this.#current = {
+        take: message => {
+          // Requests waiting on this thread go first; then the next piece is sent.
+          setImmediate(() => port.postMessage('next'));
+          try {
+            if (outcome.take(message)) {
               this.#current = undefined;
-              finished.resolve();
-              return;
-            default:
-              return;
+              if (replacesModel) this.#previous = outcome.loaded().model;
+              resolve(outcome);
+            }
+          } catch (error) {
+            this.#current = undefined;
+            reject(error);
           }
-        } catch (error) {
-          fail(error as Error);
-        }
-      },
-      fail,
-    };
-    port.postMessage(
-      job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
-    );
-    this.#finished = finished.promise.finally(() => port.unref());
-    return done.promise;
+        },
+        fail: error => {
+          this.#current = undefined;
+          reject(error);
+        },
+      };
+      port.postMessage(
+        job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
+      );
+    }).finally(() => port.unref());
   }
 }

@@ -40,7 +40,9 @@ export type AnalysisJob =
       /** Whether the receiver holds the model this thread sent last (see `serve`). */
       hasPrevious?: boolean;
     }
-  | { kind: 'load'; modelGz: Uint8Array };
+  | { kind: 'load'; modelGz: Uint8Array }
+  /** `GET /exposures` of the model this thread sent last. */
+  | { kind: 'exposures' };
 
 type ModelField = keyof AtlasModel;
 
@@ -67,7 +69,6 @@ export type AnalysisMessage =
   /** Items `start` to `start + count` of the field of the model sent before, in order. */
   | { type: 'kept'; field: ModelField; start: number; count: number }
   | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
-  /** The model and the entity views are whole; `allExposures` follows, the job's last. */
   | {
       type: 'done';
       modelGz?: Uint8Array;
@@ -109,6 +110,8 @@ const itemJson: ItemJson = item => {
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
   sent?: Map<ModelField, Map<unknown, number>>;
+  /** The model this thread sent last, whole: what an `exposures` job writes. */
+  model?: AtlasModel;
 }
 
 /** Runs one job; `state` is the thread's, kept from job to job. */
@@ -117,13 +120,23 @@ export async function runAnalysisJob(
   post: Post,
   state: AnalysisThreadState,
 ): Promise<void> {
+  if (job.kind === 'exposures') {
+    if (!state.model) throw new Error('No model to write GET /exposures of');
+    await post({ type: 'allExposures', allExposures: await allExposures(state.model) });
+    return;
+  }
   const previous = state.sent;
   // Until this job's model is wholly sent, the receiver has no model both sides know.
   state.sent = undefined;
+  state.model = undefined;
   if (job.kind === 'load') {
-    // A stored model shares no item with the last one; its index is not kept either, so
-    // that a replica which only loads does not hold a second copy of the model here.
-    await serve(gunzipJsonSync<AtlasModel>(job.modelGz), post);
+    // A stored model shares no item with the last one: nothing to keep track of.
+    const model = gunzipJsonSync<AtlasModel>(job.modelGz);
+    await serve(model, post, {
+      sent: () => {
+        state.model = model;
+      },
+    });
     return;
   }
   const model = buildModel({ ...job, now: new Date(job.now) }, state.engine);
@@ -135,6 +148,7 @@ export async function runAnalysisJob(
     // Known to the receiver once it has taken 'done'.
     sent: sent => {
       state.sent = sent;
+      state.model = model;
     },
   });
 }
@@ -209,17 +223,19 @@ async function serve(
   // The model and each entity's view are ready: the receiver serves them from here on.
   options.sent?.(sent);
   await post({ type: 'done', modelGz, run });
+}
 
+/**
+ * The bodies of `GET /exposures`, whole and in pages, for readers with and without the
+ * account's inventory: long to write at fleet scale, so written when asked for.
+ */
+async function allExposures(model: AtlasModel): Promise<AllExposures> {
   const { generatedAt, paths, entries, gateways, routes, costs } = model;
-  // The body of `GET /exposures`, long to write at fleet scale: its readers wait for it.
   const body: ExposuresResponse = { generatedAt, paths, entries, gateways, routes, costs };
-  await post({
-    type: 'allExposures',
-    allExposures: {
-      withAccountInventory: await exposuresBodies(body),
-      withoutAccountInventory: await exposuresBodies(withoutAccountInventory(body)),
-    },
-  });
+  return {
+    withAccountInventory: await exposuresBodies(body),
+    withoutAccountInventory: await exposuresBodies(withoutAccountInventory(body)),
+  };
 }
 
 async function exposuresBodies(body: ExposuresResponse): Promise<ExposuresBodies> {

@@ -4,7 +4,6 @@ import { gunzipJson, gzipJson } from '../inventory/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';
-import { serializeJson } from './serializedJson';
 
 jest.setTimeout(60_000);
 
@@ -51,10 +50,6 @@ describe('AtlasModelService', () => {
       {
         model: stored,
         exposures: new Map(),
-        allExposures: Promise.resolve({
-          withAccountInventory: { whole: serializeJson({}), pages: [serializeJson({})] },
-          withoutAccountInventory: { whole: serializeJson({}), pages: [serializeJson({})] },
-        }),
         modelGz: await gzipJson(stored),
       },
       sourceErrors,
@@ -76,6 +71,10 @@ describe('AtlasModelService', () => {
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [{ host: 'blog.example.com' }],
     });
+    expect(
+      await gunzipJson((await other.allExposures({ accountInventory: true, page: 0 }))!.gzip),
+    ).toMatchObject({ page: 0, pages: 1, paths: [{ host: 'blog.example.com' }] });
+    expect(await other.allExposures({ accountInventory: true, page: 1 })).toBeUndefined();
 
     const nothing = await other.entityExposure('component:default/unknown');
     expect(JSON.parse(Buffer.from(nothing.json!).toString())).toMatchObject({
@@ -99,15 +98,10 @@ describe('AtlasModelService', () => {
     const models = AtlasModelService.create({ store, analysis, logger });
     const publish = async (generatedAt: string) => {
       const stored = model(generatedAt);
-      const empty = serializeJson({});
       await models.publish(
         {
           model: stored,
           exposures: new Map(),
-          allExposures: Promise.resolve({
-            withAccountInventory: { whole: empty, pages: [empty] },
-            withoutAccountInventory: { whole: empty, pages: [empty] },
-          }),
           modelGz: await gzipJson(stored),
         },
         [],

@@ -1,7 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { AnalysedModel, AnalysisRunner, LoadedModel } from '../analysis/AnalysisRunner';
+import type { AllExposures } from '../analysis/analysisJob';
 import { emptyExposure } from '../analysis/entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
 
@@ -9,7 +11,13 @@ interface Loaded extends LoadedModel {
   revision: number;
   /** The cluster sources that failed in the refresh that made the model. */
   sourceErrors: SourceError[];
+  /** `GET /exposures`, once asked for. */
+  allExposures?: Promise<AllExposures | undefined>;
 }
+
+/** Tries at `GET /exposures` of the served model while newer ones keep replacing it. */
+const EXPOSURES_TRIES = 5;
+const EXPOSURES_RETRY_MS = 200;
 
 /** How long a replica serves its in-memory model before checking the store for a newer one. */
 const RECHECK_MS = 5_000;
@@ -66,15 +74,31 @@ export class AtlasModelService {
     accountInventory: boolean;
     page?: number;
   }): Promise<SerializedJson | undefined> {
-    const loaded = await this.load();
-    if (!loaded) {
-      const empty = { paths: [], entries: [], gateways: [], routes: [], costs: [] };
-      if (options.page === undefined) return serializeJson(empty);
-      return options.page === 0 ? serializeJson({ ...empty, page: 0, pages: 1 }) : undefined;
+    for (let attempt = 1; attempt <= EXPOSURES_TRIES; attempt++) {
+      const loaded = await this.load();
+      if (!loaded) {
+        const empty = { paths: [], entries: [], gateways: [], routes: [], costs: [] };
+        if (options.page === undefined) return serializeJson(empty);
+        return options.page === 0 ? serializeJson({ ...empty, page: 0, pages: 1 }) : undefined;
+      }
+      loaded.allExposures ??= this.analysis.allExposures(loaded.model);
+      const all = await loaded.allExposures.catch(error => {
+        loaded.allExposures = undefined;
+        throw error;
+      });
+      if (all) {
+        const bodies = options.accountInventory
+          ? all.withAccountInventory
+          : all.withoutAccountInventory;
+        return options.page === undefined ? bodies.whole : bodies.pages[options.page];
+      }
+      // A newer model was analysed meanwhile: it is about to be served; ask for that one.
+      loaded.allExposures = undefined;
+      await new Promise(resolve => setTimeout(resolve, EXPOSURES_RETRY_MS));
     }
-    const all = await loaded.allExposures;
-    const bodies = options.accountInventory ? all.withAccountInventory : all.withoutAccountInventory;
-    return options.page === undefined ? bodies.whole : bodies.pages[options.page];
+    throw new ServiceUnavailableError(
+      'The model kept changing while GET /exposures was written; ask again',
+    );
   }
 
   /**
