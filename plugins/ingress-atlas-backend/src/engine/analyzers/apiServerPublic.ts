@@ -57,7 +57,7 @@ export const apiServerPublic: Analyzer = {
               ]
             : []),
         ],
-        fix: 'Make the load balancer internal and reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h), or at least restrict loadBalancerSourceRanges to known addresses.',
+        fix: 'Put the API server behind an internal load balancer, reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h), then remove the public one; or at least restrict loadBalancerSourceRanges to known addresses.',
         ...template,
       });
     });
