@@ -91,15 +91,15 @@ describe('ingress-atlas:cluster:api-proxy', () => {
   it("on CCE, asks for a shared ELB on the VPC only, which takes an address of the cluster's subnet; the catalogue has no price for it", async () => {
     const { ctx, recorded } = actionContext({ cluster: 'huawei-cce' });
     await createClusterApiProxyAction(world.options).handler(ctx);
-    const service = proxyService('huawei-cce')!;
+    const proxy = proxyService('huawei-cce')!;
     // CCE's documented value for a private shared ELB created with the Service: no EIP.
-    expect(service.metadata.annotations).toEqual({
+    expect(proxy.metadata.annotations).toEqual({
       'kubernetes.io/elb.class': 'union',
       'kubernetes.io/elb.autocreate':
         '{"type":"inner","name":"huawei-cce-kube-api-proxy"}',
     });
     // huawei-cce's subnet is 192.168.0.0/24 (estates.yaml).
-    expect(service.status.loadBalancer.ingress).toEqual([
+    expect(proxy.status.loadBalancer.ingress).toEqual([
       { ip: expect.stringMatching(/^192\.168\.0\.\d+$/) },
     ]);
     expect(recorded.outputs.monthlyCostCny).toBeUndefined();
