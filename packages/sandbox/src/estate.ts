@@ -36,6 +36,11 @@ export interface ClusterSpec {
   podIps?: Record<string, string[]>;
   /** Outside Tencent: the address the cloud gives each LoadBalancer Service, by `namespace/name`. */
   loadBalancers?: Record<string, string>;
+  /**
+   * Huawei CCE: the cluster's subnet, where a shared ELB created for a Service on the VPC only
+   * (`kubernetes.io/elb.autocreate` type `inner`) takes its address.
+   */
+  loadBalancerSubnet?: string;
   tokens?: ClusterAuth['tokens'];
   forbidden?: ClusterAuth['forbidden'];
 }

@@ -16,6 +16,8 @@ export * from './labels';
 export * from './installers';
 export * from './describe';
 export * from './tke';
+export * from './cce';
+export * from './internalLoadBalancers';
 export * from './api';
 export * from './accountInventory';
 export * from './findings';

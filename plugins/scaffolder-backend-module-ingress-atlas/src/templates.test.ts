@@ -100,7 +100,13 @@ describe('templates', () => {
     expect(ids.filter(id => !used.has(id))).toEqual([]);
   });
 
-  const WORLD = ['tke-blog', 'tke-saas-primary', 'tke-saas-remote', 'edge'];
+  const WORLD = [
+    'tke-blog',
+    'tke-saas-primary',
+    'tke-saas-remote',
+    'edge',
+    'huawei-cce',
+  ];
   const workspace = createMockDirectory();
   let world: TestWorld;
   let actions: Map<string, TemplateAction<any, any, any>>;
@@ -602,6 +608,15 @@ describe('templates', () => {
     });
     expect(readable(output)).toMatch(
       /Load balancer Service `kube-api-proxy\/kube-api-proxy`, about\s+\d+(\.\d+)? CNY\/month/,
+    );
+  });
+
+  it('expose-api-server on CCE says the catalogue has no price for the ELB rather than 0 CNY', async () => {
+    const output = await runTemplate('expose-api-server', {
+      cluster: 'huawei-cce',
+    });
+    expect(readable(output)).toContain(
+      'Load balancer Service `kube-api-proxy/kube-api-proxy`, at a price the catalogue does not have.',
     );
   });
 

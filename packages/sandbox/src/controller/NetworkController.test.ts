@@ -701,4 +701,66 @@ describe('LoadBalancer Services', () => {
         .TotalCount,
     ).toBe(before);
   });
+
+  it("on CCE, gives a Service asking for an ELB on the VPC only an address of the cluster's subnet", async () => {
+    await start({
+      ...tke,
+      name: 'cce-test',
+      provider: 'huawei',
+      vpcCni: false,
+      apiServer: { ip: '10.0.0.2', port: 5443 },
+      loadBalancerSubnet: '10.0.0.0/24',
+      loadBalancers: { 'apps/listed': '10.0.0.3' },
+    });
+    const inner = JSON.stringify({ type: 'inner', name: 'cce-test-proxy' });
+    for (const [name, annotations] of [
+      [
+        'inner',
+        {
+          'kubernetes.io/elb.class': 'union',
+          'kubernetes.io/elb.autocreate': inner,
+        },
+      ],
+      ['second', { 'kubernetes.io/elb.autocreate': inner }],
+      [
+        'with-eip',
+        {
+          'kubernetes.io/elb.autocreate':
+            '{"type":"public","bandwidth_size":5}',
+        },
+      ],
+      [
+        'existing',
+        {
+          'kubernetes.io/elb.id': 'elb-0001',
+          'kubernetes.io/elb.autocreate': inner,
+        },
+      ],
+    ] as const) {
+      await core.createNamespacedService({
+        namespace: 'apps',
+        body: lbService(name, annotations),
+      });
+    }
+    const address = async (name: string) =>
+      (await core.readNamespacedService({ name, namespace: 'apps' })).status
+        ?.loadBalancer?.ingress;
+    // The gateway (.1), the API server (.2), a listed address (.3) are taken: the first free.
+    expect(await address('inner')).toEqual([{ ip: '10.0.0.4' }]);
+    expect(await address('second')).toEqual([{ ip: '10.0.0.5' }]);
+    // An EIP or an existing ELB: only the cloud knows the address, and it has no stand-in.
+    expect(await address('with-eip')).toBeUndefined();
+    expect(await address('existing')).toBeUndefined();
+
+    // No longer a LoadBalancer: the ELB goes, and its address with it.
+    await core.patchNamespacedService(
+      {
+        name: 'inner',
+        namespace: 'apps',
+        body: { spec: { type: 'ClusterIP' } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(await address('inner')).toBeUndefined();
+  });
 });

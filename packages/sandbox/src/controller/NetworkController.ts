@@ -22,6 +22,12 @@ export const TKE = {
   directAccess: 'service.cloud.tencent.com/direct-access',
 } as const;
 
+/** CCE's ELB annotations, as Huawei's controller reads them (the sandbox keeps its own). */
+const HUAWEI = {
+  elbId: 'kubernetes.io/elb.id',
+  elbAutocreate: 'kubernetes.io/elb.autocreate',
+} as const;
+
 /** Kinds whose changes the controller has nothing to do about. */
 const IGNORED_KINDS = new Set([
   'Secret',
@@ -45,7 +51,7 @@ type Workload = {
 /**
  * What TKE (or another cloud's) controllers do after every change: workloads get running pods,
  * pods get IPs (and EIPs when asked for on VPC-CNI), Services get cluster IPs, node ports,
- * load balancers and Endpoints. Cloud side effects go through SandboxCloud.
+ * load balancers (on CCE, an internal ELB's VIP) and Endpoints. Cloud side effects go through SandboxCloud.
  */
 export class NetworkController {
   readonly #store: ObjectStore;
@@ -590,6 +596,8 @@ export class NetworkController {
         this.#releaseLoadBalancer(service);
         delete annotations[TKE.loadBalancerId];
         delete service.status?.loadBalancer;
+      } else if (this.#cluster.provider !== 'tencent') {
+        delete service.status?.loadBalancer;
       }
       return;
     }
@@ -598,7 +606,7 @@ export class NetworkController {
         setAddress(
           this.#cluster.loadBalancers?.[
             `${service.metadata.namespace}/${service.metadata.name}`
-          ],
+          ] ?? this.#huaweiInnerElbVip(service),
         );
       }
       return;
@@ -663,6 +671,54 @@ export class NetworkController {
         }: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * What CCE's ELB controller does for a Service asking for a shared ELB on the VPC only
+   * (`kubernetes.io/elb.autocreate` of type `inner`, no existing `elb.id`): the ELB takes a
+   * free address of the cluster's subnet, which becomes the Service's address. There is no
+   * Huawei cloud stand-in, so no ELB record exists anywhere but in the Service; an ELB with an
+   * EIP (type `public`) or an existing one by id gets only the address the estate lists.
+   */
+  #huaweiInnerElbVip(service: KubeObject): string | undefined {
+    const annotations = service.metadata.annotations ?? {};
+    const subnet = this.#cluster.loadBalancerSubnet;
+    if (
+      this.#cluster.provider !== 'huawei' ||
+      !subnet ||
+      annotations[HUAWEI.elbId]
+    ) {
+      return undefined;
+    }
+    let autocreate: { type?: unknown } | undefined;
+    try {
+      autocreate = JSON.parse(annotations[HUAWEI.elbAutocreate] ?? 'null');
+    } catch {
+      this.#fail(
+        `SyncLoadBalancerFailed ${service.metadata.namespace}/${service.metadata.name}: ${HUAWEI.elbAutocreate} is not JSON`,
+      );
+      return undefined;
+    }
+    if (autocreate?.type !== 'inner') {
+      return undefined;
+    }
+    const taken = [
+      ...this.#cluster.nodes.map(node => node.internalIp),
+      ...(this.#cluster.apiServer ? [this.#cluster.apiServer.ip] : []),
+      ...Object.values(this.#cluster.loadBalancers ?? {}),
+      ...this.#store
+        .list(this.#types.services)
+        .flatMap(s => s.status?.loadBalancer?.ingress ?? [])
+        .map((i: { ip?: string }) => i.ip)
+        .filter((ip): ip is string => Boolean(ip)),
+    ];
+    const vip = new AddressPool(subnet, taken).next();
+    if (!vip) {
+      this.#fail(
+        `SyncLoadBalancerFailed ${service.metadata.namespace}/${service.metadata.name}: no free address in ${subnet}`,
+      );
+    }
+    return vip;
   }
 
   /** The ENI a VPC-CNI pod's IP sits on: the one the cloud records for it, else its node's. */

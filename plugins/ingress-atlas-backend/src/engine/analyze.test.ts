@@ -239,6 +239,8 @@ describe('analyze', () => {
         expect.objectContaining({
           severity: 'error',
           message: expect.stringContaining('huawei-cce'),
+          templateRef: 'template:default/expose-api-server',
+          parameters: { cluster: 'huawei-cce' },
         }),
       ]);
     });

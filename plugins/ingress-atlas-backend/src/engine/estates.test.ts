@@ -416,6 +416,9 @@ describe('analyze on the sandbox estates', () => {
           message: expect.stringContaining(
             'huawei-cce is reachable from the internet at 192.0.2.50',
           ),
+          // CCE has an internal ELB annotation: the proxy template can run there.
+          templateRef: 'template:default/expose-api-server',
+          parameters: { cluster: 'huawei-cce' },
         }),
       ]);
     });

@@ -65,7 +65,7 @@ const DEFINITIONS: Record<FindingCode, FindingDefinition> = {
     severities: ['error'],
     description:
       "A public entry (a load balancer, or a proxy behind one) forwards to the cluster's API server, directly or through the `default/kubernetes` Service. Anyone on the internet can try credentials and exploits against it.",
-    fix: 'Make the load balancer internal and reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h), or at least restrict `loadBalancerSourceRanges` to known addresses.',
+    fix: 'Put the API server behind an internal load balancer and reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h) (template "Reach a cluster\'s API server from another VPC"), then remove the public one; or at least restrict `loadBalancerSourceRanges` to known addresses.',
   },
   ADMIN_PORT_PUBLIC: {
     title: 'Admin, debug or telemetry port on a public entry',

@@ -88,6 +88,29 @@ describe('ingress-atlas:cluster:api-proxy', () => {
     });
   });
 
+  it("on CCE, asks for a shared ELB on the VPC only, which takes an address of the cluster's subnet; the catalogue has no price for it", async () => {
+    const { ctx, recorded } = actionContext({ cluster: 'huawei-cce' });
+    await createClusterApiProxyAction(world.options).handler(ctx);
+    const proxy = proxyService('huawei-cce')!;
+    // CCE's documented value for a private shared ELB created with the Service: no EIP.
+    expect(proxy.metadata.annotations).toEqual({
+      'kubernetes.io/elb.class': 'union',
+      'kubernetes.io/elb.autocreate':
+        '{"type":"inner","name":"huawei-cce-kube-api-proxy"}',
+    });
+    // huawei-cce's subnet is 192.168.0.0/24 (estates.yaml).
+    expect(proxy.status.loadBalancer.ingress).toEqual([
+      { ip: expect.stringMatching(/^192\.168\.0\.\d+$/) },
+    ]);
+    expect(recorded.outputs.monthlyCostCny).toBeUndefined();
+    expect(recorded.logs.join('\n')).toContain(
+      'The price catalogue has no figure for a huawei load balancer',
+    );
+    expect(recorded.logs.join('\n')).toContain(
+      'each VPC endpoint reaching it adds about 72 CNY/month',
+    );
+  });
+
   it('refuses a provider whose internal load balancer it does not know', async () => {
     const data = world.config.get<any>();
     const clusters = data.ingressAtlas.clusters.map((c: any) =>

@@ -1,6 +1,6 @@
 import {
   HOURS_PER_MONTH,
-  TKE,
+  INTERNAL_LOAD_BALANCER_ANNOTATIONS,
   resourceMonthlyCost,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject } from '../kube';
@@ -30,38 +30,6 @@ stream {
   }
 }
 `;
-
-/**
- * How each provider's cloud controller is told to give a LoadBalancer Service a private
- * address only. Without its annotation every one of them creates an internet-facing one.
- */
-function internalLoadBalancerAnnotations(
-  provider: string,
-  options: { subnetId?: string; name: string },
-): Record<string, string> | undefined {
-  switch (provider) {
-    case 'tencent':
-      return options.subnetId
-        ? { [TKE.internalSubnetId]: options.subnetId }
-        : undefined;
-    case 'aliyun':
-      return {
-        'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type':
-          'intranet',
-      };
-    case 'huawei':
-      // A shared ELB created with the Service, on the cluster's VPC only (no EIP).
-      return {
-        'kubernetes.io/elb.class': 'union',
-        'kubernetes.io/elb.autocreate': JSON.stringify({
-          type: 'inner',
-          name: options.name,
-        }),
-      };
-    default:
-      return undefined;
-  }
-}
 
 export function apiProxyObjects(options: {
   namespace: string;
@@ -186,10 +154,12 @@ export function createClusterApiProxyAction(options: ActionOptions) {
             description: 'The load balancer Service, as namespace/name',
           }),
         monthlyCostCny: z =>
-          z.number({
-            description:
-              'What the load balancer costs per month at catalogue prices',
-          }),
+          z
+            .number({
+              description:
+                'What the load balancer costs per month at catalogue prices; absent when the catalogue has no price for it',
+            })
+            .optional(),
         ...changeOutputs,
       },
     },
@@ -221,7 +191,7 @@ export function createClusterApiProxyAction(options: ActionOptions) {
       }
       const internal = isPublic
         ? {}
-        : internalLoadBalancerAnnotations(cluster.provider, {
+        : INTERNAL_LOAD_BALANCER_ANNOTATIONS[cluster.provider]?.({
             subnetId,
             name: `${cluster.name}-${name}`.slice(0, 64),
           });
@@ -254,22 +224,27 @@ export function createClusterApiProxyAction(options: ActionOptions) {
       );
       const monthly = cost.parts.reduce((sum, part) => sum + part.amountCny, 0);
       const vpcEndpoint = options.clusters.prices.huawei?.vpcEndpoint;
-      const prices =
-        cost.parts
-          .map(
-            p => `${p.item} ${p.unitPrice} ${p.unit}, ${p.source}, ${p.date}`,
-          )
-          .join('; ') || `no ${cluster.provider} price in the catalogue`;
       const endpointNote = vpcEndpoint
         ? `; each VPC endpoint reaching it adds about ${Math.round(
             vpcEndpoint.amount * HOURS_PER_MONTH,
           )} CNY/month (${vpcEndpoint.source})`
         : '';
-      ctx.logger.info(
-        `The load balancer costs about ${monthly} CNY/month (${prices})${endpointNote}`,
-      );
+      // An unpriced load balancer is not a free one: say so rather than "about 0 CNY/month".
+      if (cost.unpriced.length) {
+        ctx.logger.info(
+          `The price catalogue has no figure for a ${cluster.provider} load balancer: what it costs is not known here${endpointNote}`,
+        );
+      } else {
+        ctx.logger.info(
+          `The load balancer costs about ${monthly} CNY/month (${cost.parts
+            .map(
+              p => `${p.item} ${p.unitPrice} ${p.unit}, ${p.source}, ${p.date}`,
+            )
+            .join('; ')})${endpointNote}`,
+        );
+        ctx.output('monthlyCostCny', monthly);
+      }
       ctx.output('service', `${namespace}/${name}`);
-      ctx.output('monthlyCostCny', monthly);
       return {
         objects: apiProxyObjects({
           namespace,

@@ -1,5 +1,8 @@
 import path from 'node:path';
-import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  AtlasModel,
+  Finding,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { loadManifestCluster } from '../../manifests';
 import { analyze } from '../analyze';
 import { ANALYZERS } from '.';
@@ -81,5 +84,33 @@ describe('analyzers on a misconfigured cluster', () => {
     const all = ANALYZERS.flatMap(a => a.codes);
     expect(new Set(all).size).toBe(all.length);
     for (const f of model.findings) expect(all).toContain(f.code);
+  });
+});
+
+describe('APISERVER_PUBLIC', () => {
+  const apiServerFinding = async (
+    provider: 'huawei' | 'generic',
+  ): Promise<Finding | undefined> => {
+    const { inventory } = await loadManifestCluster(
+      [path.resolve(__dirname, '../__fixtures__/huawei-cce')],
+      { name: 'cce', provider },
+      { collectedAt: '2026-11-21T00:00:00Z' },
+    );
+    return analyze({ clusters: [inventory] }).findings.find(
+      f => f.code === 'APISERVER_PUBLIC',
+    );
+  };
+
+  it('offers the proxy template, prefilled with the cluster, where the internal load balancer annotation is known', async () => {
+    expect(await apiServerFinding('huawei')).toMatchObject({
+      templateRef: 'template:default/expose-api-server',
+      parameters: { cluster: 'cce' },
+    });
+  });
+
+  it('offers no template where the template could only ask for a public load balancer', async () => {
+    const finding = await apiServerFinding('generic');
+    expect(finding).toBeDefined();
+    expect(finding?.templateRef).toBeUndefined();
   });
 });

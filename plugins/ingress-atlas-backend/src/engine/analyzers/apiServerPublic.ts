@@ -1,4 +1,5 @@
-import { Analyzer, finding } from './types';
+import { INTERNAL_LOAD_BALANCER_ANNOTATIONS } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { Analyzer, TEMPLATES, finding } from './types';
 
 /** The Kubernetes API server reachable from the internet through a proxy or a load balancer. */
 export const apiServerPublic: Analyzer = {
@@ -17,6 +18,18 @@ export const apiServerPublic: Analyzer = {
     return [...byEntry.values()].map(path => {
       const entry = model.entries.find(e => e.id === path.entry)!;
       const proxy = model.gateways.find(g => g.id === path.gateway);
+      const provider = model.clusters.find(
+        c => c.name === path.cluster,
+      )?.provider;
+      // The template puts a proxy of its own behind an internal load balancer, which it can
+      // ask for only where the provider's internal annotation is known.
+      const template =
+        provider && INTERNAL_LOAD_BALANCER_ANNOTATIONS[provider]
+          ? {
+              templateRef: TEMPLATES.exposeApiServer,
+              parameters: { cluster: path.cluster },
+            }
+          : {};
       return finding({
         code: 'APISERVER_PUBLIC',
         severity: 'error',
@@ -44,7 +57,8 @@ export const apiServerPublic: Analyzer = {
               ]
             : []),
         ],
-        fix: 'Make the load balancer internal and reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h), or at least restrict loadBalancerSourceRanges to known addresses.',
+        fix: 'Put the API server behind an internal load balancer, reach it from other VPCs through a VPC endpoint (about 0.1 CNY/h), then remove the public one; or at least restrict loadBalancerSourceRanges to known addresses.',
+        ...template,
       });
     });
   },

@@ -43,6 +43,7 @@ export const TEMPLATES = {
   migrateTcmToIstiod: 'template:default/migrate-tcm-to-istiod',
   enableGatewayHttps: 'template:default/enable-gateway-https',
   moveGatewayToHostNetwork: 'template:default/move-gateway-to-host-network',
+  exposeApiServer: 'template:default/expose-api-server',
 };
 
 export function gatewayRef(gateway: {

@@ -1,6 +1,7 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
 import {
   BillableResource,
+  CCE,
   CloudProvider,
   NetworkReach,
   TKE,
@@ -19,7 +20,7 @@ const LOAD_BALANCER_ID_ANNOTATIONS = [
   TKE.loadBalancerId,
   TKE.existedLbId,
   `${ALIYUN_ANNOTATION}id`,
-  'kubernetes.io/elb.id',
+  CCE.elbId,
 ];
 
 /** Labels cloud controllers set with the load balancer id (Aliyun's CCM uses a label). */
@@ -99,19 +100,19 @@ const NETWORK_ANNOTATIONS: Array<{
   },
   // Huawei CCE: an ELB created with the Service; `inner` has no EIP, `public` gets one.
   {
-    key: 'kubernetes.io/elb.autocreate',
+    key: CCE.elbAutocreate,
     internal: v => elbAutocreateNetwork(v) === 'internal',
     public: v => elbAutocreateNetwork(v) === 'public',
   },
   // Huawei's cloud controller: an ELB is reached from the internet only through an EIP, one
   // created with it or an existing one by id.
   {
-    key: 'kubernetes.io/elb.eip-auto-create-option',
+    key: CCE.elbEipAutoCreateOption,
     internal: () => false,
     public: () => true,
   },
   {
-    key: 'kubernetes.io/elb.eip-id',
+    key: CCE.elbEipId,
     internal: () => false,
     public: v => v !== '',
   },
@@ -145,7 +146,7 @@ const NETWORK_ANNOTATIONS: Array<{
 const REUSED_LOAD_BALANCER_ANNOTATIONS = [
   TKE.existedLbId,
   `${ALIYUN_ANNOTATION}id`,
-  'kubernetes.io/elb.id',
+  CCE.elbId,
 ];
 
 /**
@@ -293,7 +294,7 @@ function unnarrowedReach(
       reason: `load balancer class ${loadBalancerClass}: its controller decides the network`,
     };
   }
-  if (provider === 'huawei' || annotations['kubernetes.io/elb.class']) {
+  if (provider === 'huawei' || annotations[CCE.elbClass]) {
     return {
       network: 'internal',
       reason:
@@ -361,7 +362,7 @@ export function autocreatedEip(
   service: KubeObject,
   loadBalancerKey: string,
 ): { resource: BillableResource; note: string } | undefined {
-  const raw = service.metadata.annotations?.['kubernetes.io/elb.autocreate'];
+  const raw = service.metadata.annotations?.[CCE.elbAutocreate];
   if (!raw) return undefined;
   let spec: any;
   try {

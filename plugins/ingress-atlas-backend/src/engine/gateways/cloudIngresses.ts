@@ -1,5 +1,5 @@
 import { KubeObject } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { CCE, CloudProvider } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterObjects } from '../kube/ClusterObjects';
 import { elbAutocreateNetwork, Reach } from '../classify/loadBalancers';
 
@@ -99,18 +99,17 @@ const huaweiElb: CloudIngressController = {
   provider: 'huawei',
   loadBalancerKind: 'elb',
   loadBalancerKey: ingress =>
-    annotation(ingress, 'kubernetes.io/elb.id') ?? perIngress(ingress),
+    annotation(ingress, CCE.elbId) ?? perIngress(ingress),
   reach: ingress => {
-    const autocreate =
-      annotation(ingress, 'kubernetes.io/elb.autocreate') ?? '';
+    const autocreate = annotation(ingress, CCE.elbAutocreate) ?? '';
     const network = elbAutocreateNetwork(autocreate);
     if (network) {
       return {
         network,
-        reason: `annotation kubernetes.io/elb.autocreate: ${autocreate}`,
+        reason: `annotation ${CCE.elbAutocreate}: ${autocreate}`,
       };
     }
-    const id = annotation(ingress, 'kubernetes.io/elb.id');
+    const id = annotation(ingress, CCE.elbId);
     return {
       network: 'unknown',
       reason: id
