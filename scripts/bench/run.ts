@@ -52,7 +52,19 @@ const TARGETS = {
   duringRefreshP99Ms: 50,
   changeVisibleP99Ms: 2_000,
   duringChangesP99Ms: 50,
+  atlasOwnMiB: 300,
 };
+
+/** How long the backend's memory is sampled at rest. */
+const IDLE_MS = 30_000;
+
+/** The backend's RSS over IDLE_MS with no request: the median, MiB. */
+async function idleRss(backend: RunningBackend) {
+  const from = Date.now();
+  await new Promise(resolve => setTimeout(resolve, IDLE_MS));
+  const samples = backend.memory.timeline(from, Date.now(), 1000).map(([, rss]) => rss);
+  return { medianMiB: mib(median(samples)) };
+}
 
 interface Options {
   clusters: number;
@@ -442,25 +454,31 @@ async function main() {
   const changesSeen = changeLatency(changes);
   const changesRss = backend.memory.timeline(changesStarted, changesFinished, 1000);
 
-  // 4. The atlas's entity view at 100 concurrent requests while a refresh runs. The changes
-  // above published new revisions, so the one to wait past is read now.
-  const before = (await getJson(exposureUrl, token)).generatedAt;
+  // The backend at rest once the changes are published: its steady-state memory.
+  const steady = await idleRss(backend);
+  log(`Backend at rest after the changes: RSS median ${steady.medianMiB} MiB`);
+
+  // 4. The atlas's entity view at 100 concurrent requests while a refresh runs, until the
+  // backend logs the end of that refresh (publications of the changes above still queued
+  // would change the view's revision before it).
   const triggeredAt = Date.now();
   await triggerRefresh(api, token);
   log(
     `Refresh triggered; ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests until it ends`,
   );
+  let refreshed = false;
+  const refreshLogged = backend
+    .waitForLog(l => l.message === 'Refreshed the atlas', triggeredAt, 30 * 60_000)
+    .finally(() => {
+      refreshed = true;
+    });
   const underLoad = await loadUntil(ours, {
     concurrency: DURING_REFRESH_CONCURRENCY,
-    done: body => body.generatedAt !== before,
+    done: () => refreshed,
     maxMs: 30 * 60_000,
     maxCount: 5_000_000,
   });
-  const secondDone = await backend.waitForLog(
-    l => l.message === 'Refreshed the atlas',
-    triggeredAt,
-    60_000,
-  );
+  const secondDone = await refreshLogged;
   const secondRefresh = refreshTiming(backend, secondDone);
   const inWindow = underLoad.samples.filter(
     s => s.at >= secondRefresh.startedAt && s.at <= secondRefresh.finishedAt,
@@ -483,6 +501,22 @@ async function main() {
     ms: Math.round(performance.now() - wholeStarted),
     mib: Math.round((wholeBytes / 1024 ** 2) * 10) / 10,
   };
+
+  // The same backend without the atlas's plugins, at rest after startup: the baseline of the
+  // atlas's own memory.
+  await backend.stop();
+  log('Starting the same backend without the atlas plugins');
+  const baselineBackend = await startBackend({
+    port,
+    configFile,
+    logFile: path.join(outDir, `${stamp}.baseline.log`),
+    entry: path.join(__dirname, 'withoutAtlas.ts'),
+  });
+  onCleanup(() => baselineBackend.stop());
+  const baseline = await idleRss(baselineBackend);
+  await baselineBackend.stop();
+  const atlasOwnMiB = steady.medianMiB - baseline.medianMiB;
+  log(`Without the atlas: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB`);
 
   // 5. Report.
   const ratio = (a: number, b: number) =>
@@ -559,6 +593,12 @@ async function main() {
       },
       all: changes,
     },
+    /** Backend RSS at rest (median over IDLE_MS), and the same backend's without the atlas. */
+    steadyState: {
+      rssMiB: steady.medianMiB,
+      withoutAtlasRssMiB: baseline.medianMiB,
+      atlasOwnMiB,
+    },
     duringRefresh: {
       concurrency: DURING_REFRESH_CONCURRENCY,
       finished: underLoad.finished,
@@ -595,6 +635,11 @@ async function main() {
         value: duringChanges.p99Ms,
         target: `< ${TARGETS.duringChangesP99Ms}`,
         met: duringChanges.p99Ms < TARGETS.duringChangesP99Ms,
+      },
+      atlasOwnMemoryMiB: {
+        value: atlasOwnMiB,
+        target: `< ${TARGETS.atlasOwnMiB}`,
+        met: atlasOwnMiB < TARGETS.atlasOwnMiB,
       },
       refreshMs: {
         value: firstRefresh.wallMs,
@@ -726,6 +771,10 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       `${latencyText(result.changes.viewDuringChanges)}; backend RSS median ${
         result.changes.rssMiB.median
       } MiB, max ${result.changes.rssMiB.max} MiB`,
+    ],
+    [
+      'backend RSS at rest',
+      `${result.steadyState.rssMiB} MiB; without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB: the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
     ],
     [
       'GET /exposures (whole model)',
