@@ -19,3 +19,4 @@ export * from './tke';
 export * from './api';
 export * from './accountInventory';
 export * from './findings';
+export * from './catalogResources';
