@@ -34,16 +34,18 @@ import { entryKeys, isUnpriced } from '../../utils/cost';
 import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
 import { CostTrend } from './CostTrend';
+import { useSubtleText } from '../../utils/subtleText';
 
 const TOP_SAVINGS = 10;
 /** A grid item shrinks to the phone's width; what is wider scrolls inside it. */
 const NO_OVERFLOW = { minWidth: 0 };
 
 function Figure({ label, amount }: { label: string; amount: number }) {
+  const subtle = useSubtleText();
   return (
     <Card style={{ height: '100%' }}>
       <CardBody>
-        <Text as="p" variant="body-small" color="secondary">
+        <Text as="p" variant="body-small" className={subtle.root}>
           {label}
         </Text>
         <Text as="p" variant="title-large">
@@ -64,6 +66,7 @@ function Section({
   subtitle?: string;
   children: ReactNode;
 }) {
+  const subtle = useSubtleText();
   return (
     <Card style={{ height: '100%' }}>
       <CardHeader>
@@ -71,7 +74,7 @@ function Section({
           {title}
         </Text>
         {subtitle && (
-          <Text as="p" variant="body-medium" color="secondary">
+          <Text as="p" variant="body-medium" className={subtle.root}>
             {subtitle}
           </Text>
         )}
@@ -171,6 +174,7 @@ function CostDetails({
   cost: CostResponse;
   summary: CostSummary;
 }) {
+  const subtle = useSubtleText();
   const byEntry = new Map(
     cost.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
@@ -241,7 +245,7 @@ function CostDetails({
               unpriced={unpriced}
             />
             {note && (
-              <Text as="p" variant="body-medium" color="secondary">
+              <Text as="p" variant="body-medium" className={subtle.root}>
                 {note}
               </Text>
             )}

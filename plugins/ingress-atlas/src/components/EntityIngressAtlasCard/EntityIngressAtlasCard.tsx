@@ -37,6 +37,7 @@ import { FindingBanner } from '../FindingsList';
 import { ClusterProblems } from '../ClusterStatus';
 import { NoExposure } from './NoExposure';
 import { useFocusRing } from '../../utils/focusRing';
+import { useSubtleText } from '../../utils/subtleText';
 import { isUnpriced } from '../../utils/cost';
 
 /** Certificates expiring within this many days are shown as a warning. */
@@ -88,6 +89,7 @@ export function EntityIngressAtlasCard() {
   const tabLink = `${entityLink(entityRouteParams(entity))}/ingress`;
   const focusRing = useFocusRing();
   const classes = useStyles();
+  const subtle = useSubtleText();
 
   let content: ReactNode;
   if (loading) {
@@ -126,7 +128,7 @@ export function EntityIngressAtlasCard() {
         <Text as="h3" variant="title-x-small" weight="bold">
           Ingress
         </Text>
-        <Text as="p" variant="body-medium" color="secondary">
+        <Text as="p" variant="body-medium" className={subtle.root}>
           How this entity is reached, and what it costs
         </Text>
       </CardHeader>
@@ -146,6 +148,7 @@ export function EntityIngressAtlasCard() {
 
 function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   const classes = useStyles();
+  const subtle = useSubtleText();
   const hosts = (network: NetworkReach) => [
     ...new Set(
       exposure.paths.filter(p => p.network === network).map(p => p.host),
@@ -245,7 +248,7 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
           entries.map(entry => (
             <div key={entry.id}>
               {describeEntry(entry)} ({entry.network})
-              <Text as="div" variant="body-small" color="secondary">
+              <Text as="div" variant="body-small" className={subtle.root}>
                 {[entry.networkReason, ...entry.notes].join('; ')}
               </Text>
             </div>
