@@ -104,7 +104,7 @@ for (const theme of ['light', 'dark'] as const) {
       await openAtlasTab(
         page,
         'Findings',
-        page.getByRole('group', { name: 'Show severities' }),
+        page.getByRole('grid', { name: 'Show severities' }),
       );
       await expectNoViolations(page, PAGE, `the Findings tab (${theme})`);
     });

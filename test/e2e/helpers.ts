@@ -77,9 +77,7 @@ export async function waitForFirstRefresh(request: APIRequestContext) {
 
 /** Opens the blog component, waiting for the atlas's first refresh to reach it. */
 export async function openBlogCard(page: Page) {
-  const card = page.locator('.MuiCard-root', {
-    has: page.getByText('How this entity is reached'),
-  });
+  const card = page.getByTestId('ingress-atlas-card');
   await expect(async () => {
     await page.goto('/catalog/default/component/blog');
     await expect(card.getByText('blog.example.com')).toBeVisible({

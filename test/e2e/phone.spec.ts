@@ -89,9 +89,7 @@ for (const theme of ['light', 'dark'] as const) {
       });
       await signIn(page);
 
-      const card = page.locator('.MuiCard-root', {
-        has: page.getByText('How this entity is reached'),
-      });
+      const card = page.getByTestId('ingress-atlas-card');
       await expect(async () => {
         exposureRequests.length = 0;
         await page.goto('/catalog/default/component/blog');
@@ -149,7 +147,7 @@ for (const theme of ['light', 'dark'] as const) {
         '/ingress-atlas/findings',
         page =>
           expect(
-            page.getByRole('group', { name: 'Show severities' }),
+            page.getByRole('grid', { name: 'Show severities' }),
           ).toBeVisible({ timeout: REFRESHED_WITHIN }),
       ],
     ];

@@ -1,4 +1,7 @@
-import { ACCOUNT_INVENTORY_LABEL } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ACCOUNT_INVENTORY_LABEL,
+  TopologyNode,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   coreServices,
   createServiceFactory,
@@ -240,6 +243,36 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
     );
   });
 
+  it("links the topology's clusters and gateways to the Resources it emits for them", async () => {
+    const { nodes } = await started.atlas.get('/topology');
+    const emitted = new Map(entities.map(e => [stringifyEntityRef(e), e]));
+    const annotation = (ref: string, key: string) =>
+      emitted.get(ref)?.metadata.annotations?.[key];
+
+    const clusters = nodes.filter((n: TopologyNode) => n.type === 'cluster');
+    expect(clusters).toHaveLength(8);
+    for (const node of clusters) {
+      expect(annotation(node.resourceRef, 'ingress-atlas.io/cluster')).toBe(
+        node.cluster,
+      );
+    }
+    const gateways = nodes.filter(
+      (n: TopologyNode) => n.type === 'gateway' && n.resourceRef,
+    );
+    for (const node of gateways) {
+      expect(annotation(node.resourceRef, 'ingress-atlas.io/gateway')).toBe(
+        node.id,
+      );
+    }
+    // Every gateway Resource is reached from its node.
+    expect(gateways.map((n: TopologyNode) => n.resourceRef).sort()).toEqual(
+      entities
+        .filter(e => e.spec?.type === 'ingress-gateway')
+        .map(e => stringifyEntityRef(e))
+        .sort(),
+    );
+  });
+
   it('marks everything it emits as its own', () => {
     expect(
       entities.filter(
@@ -266,7 +299,9 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
     );
     expect(accountInventory).not.toContain('lb-blog0001');
     for (const name of accountInventory) {
-      expect(byName(entities, name).spec?.type).toMatch(/load-balancer|elastic-ip/);
+      expect(byName(entities, name).spec?.type).toMatch(
+        /load-balancer|elastic-ip/,
+      );
     }
   });
 });
@@ -331,6 +366,11 @@ describe('catalogModuleIngressAtlasEntityProvider', () => {
     });
     expect(entities.map(e => e.metadata.name)).not.toContain('lab-gke');
     expect(entities.map(e => e.metadata.name)).toContain('tke-blog');
+    // Its topology node links to the catalog's own Resource.
+    const { nodes } = await started.atlas.get('/topology');
+    expect(
+      nodes.find((n: TopologyNode) => n.id === 'cluster:lab-gke'),
+    ).toMatchObject({ resourceRef: 'resource:default/lab-gke' });
   });
 
   it('keeps the Resources of a cluster that stopped answering, from its last snapshot', async () => {

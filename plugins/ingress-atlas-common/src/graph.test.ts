@@ -209,6 +209,27 @@ describe('buildTopology', () => {
     expect(refs('gw:a')).toBeUndefined();
   });
 
+  it('gives clusters and gateways the catalog Resources published for them', () => {
+    const { nodes } = buildTopology({
+      ...model,
+      gateways: [
+        ...model.gateways,
+        // Declared, selecting nothing: not published.
+        {
+          ...model.gateways[0],
+          id: 'gw:ghost',
+          name: 'ghost',
+          origin: 'declared',
+        },
+      ],
+    });
+    const ref = (id: string) => nodes.find(n => n.id === id)?.resourceRef;
+    expect(ref('cluster:a')).toBe('resource:default/a');
+    expect(ref('gw:a')).toBe('resource:default/a-istio-system-ingress');
+    expect(ref('gw:ghost')).toBeUndefined();
+    expect(ref('service:a/blog/blog')).toBeUndefined();
+  });
+
   it('keeps only what lies on paths through a namespace', () => {
     const { nodes } = buildTopology(model, { namespace: 'blog' });
     const ids = nodes.map(n => n.id);

@@ -1,5 +1,10 @@
 import { bareHost, hostsOverlap } from './hosts';
 import {
+  clusterResourceRef,
+  gatewayResourceRef,
+  hasGatewayResource,
+} from './catalogResources';
+import {
   AtlasModel,
   ExposurePath,
   Gateway,
@@ -32,6 +37,8 @@ export interface TopologyNode {
   detail?: string;
   /** Services and workloads: the catalog entities the paths through them belong to. */
   entityRefs?: string[];
+  /** Clusters and gateways: the catalog Resource the atlas publishes for them. */
+  resourceRef?: string;
 }
 
 /** @public */
@@ -148,6 +155,11 @@ class TopologyBuilder {
     const node = this.nodes.get(id);
     if (!node || refs.length === 0) return;
     node.entityRefs = [...new Set([...(node.entityRefs ?? []), ...refs])];
+  }
+
+  setResourceRef(id: string, ref: string) {
+    const node = this.nodes.get(id);
+    if (node) node.resourceRef = ref;
   }
 
   addService(s: { cluster: string; namespace: string; name: string }) {
@@ -308,6 +320,7 @@ function addClustersAndControlPlanes(
       label: cluster.title ?? cluster.name,
       cluster: cluster.name,
       detail: cluster.provider,
+      resourceRef: clusterResourceRef(cluster),
     });
   }
   // With a namespace, only the control planes of the gateways shown.
@@ -344,6 +357,8 @@ function addClustersAndControlPlanes(
 function addGateways(graph: TopologyBuilder, gateways: AtlasModel['gateways']) {
   for (const gw of gateways) {
     graph.addObjectNode(gw.id, 'gateway', gw);
+    if (hasGatewayResource(gw))
+      graph.setResourceRef(gw.id, gatewayResourceRef(gw));
     if (gw.controlPlane && graph.has(gw.controlPlane))
       graph.addEdge(gw.controlPlane, gw.id, 'controls');
     else if (graph.has(clusterNodeId(gw.cluster)))

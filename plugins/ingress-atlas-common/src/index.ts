@@ -21,3 +21,4 @@ export * from './internalLoadBalancers';
 export * from './api';
 export * from './accountInventory';
 export * from './findings';
+export * from './catalogResources';

@@ -2,7 +2,6 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
   ResourceEntity,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   ANNOTATION_KUBERNETES_API_SERVER,
@@ -10,15 +9,20 @@ import {
 } from '@backstage/plugin-kubernetes-common';
 import {
   AtlasCluster,
+  atlasEntityName,
   BillableResource,
   CLOUD_PROVIDER_LABELS,
   CloudProvider,
+  cloudResourceRef,
+  clusterResourceRef,
   describeCluster,
   describeGateway,
   describeMonthlyCost,
   describeResource,
   ExposuresResponse,
   Gateway,
+  gatewayResourceName,
+  hasGatewayResource,
   NETWORK_REACH_LABELS,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -27,7 +31,6 @@ import {
   CloudTag,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { ownerRef } from '../config';
-import { entityName } from './entityName';
 
 /**
  * The atlas cluster a Resource stands for.
@@ -96,20 +99,15 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
 } {
   const { exposures, owner } = options;
   const warnings: string[] = [];
-  const resourceRef = (name: string) =>
-    stringifyEntityRef({ kind: 'resource', namespace: 'default', name });
 
   const clusterRefs = new Map<string, string>();
   const clusterEntities: ResourceEntity[] = [];
   for (const cluster of options.clusters) {
+    clusterRefs.set(cluster.name, clusterResourceRef(cluster));
     // Clusters the atlas found in the catalog are already there; emitting them again
     // would conflict with their own location.
-    if (cluster.source === 'catalog') {
-      clusterRefs.set(cluster.name, resourceRef(cluster.name));
-      continue;
-    }
-    const name = entityName(cluster.name);
-    clusterRefs.set(cluster.name, resourceRef(name));
+    if (cluster.source === 'catalog') continue;
+    const name = atlasEntityName(cluster.name);
     const apiServer = /^https?:\/\//.test(cluster.url ?? '')
       ? cluster.url
       : undefined;
@@ -135,11 +133,9 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     );
   }
   const clusterRef = (cluster: string) =>
-    clusterRefs.get(cluster) ?? resourceRef(entityName(cluster));
+    clusterRefs.get(cluster) ?? clusterResourceRef({ name: cluster });
 
   const resources = collectCloudResources(options);
-  const gatewayName = (gateway: Gateway) =>
-    entityName(`${gateway.cluster}-${gateway.namespace}-${gateway.name}`);
   const servedBy = new Map<string, Set<string>>();
   const hostsOf = new Map<string, Set<string>>();
   for (const path of exposures.paths) {
@@ -163,18 +159,16 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
       addAll(
         frontedBy,
         entry.gateway,
-        entry.resources.map(r => resourceRef(entityName(r.id))),
+        entry.resources.map(r => cloudResourceRef(r.id)),
       );
     }
   }
 
-  // A gateway known only from a configuration that selects no proxy and no Service may not
-  // exist at all (the GATEWAY_SELECTOR_NO_WORKLOAD finding says so): no catalog Resource for it.
   const gatewayEntities = exposures.gateways
-    .filter(g => g.origin !== 'declared' || g.services.length > 0)
+    .filter(hasGatewayResource)
     .map(gateway =>
       resource({
-        name: gatewayName(gateway),
+        name: gatewayResourceName(gateway),
         description: describeGatewayResource(gateway, hostsOf.get(gateway.id)),
         location: `cluster/${gateway.cluster}`,
         annotations: {
@@ -212,7 +206,7 @@ export function atlasEntities(options: AtlasEntitiesOptions): {
     }
     const cost = costOf(r.id, exposures);
     return resource({
-      name: entityName(r.id),
+      name: atlasEntityName(r.id),
       title: r.name,
       description: describeCloudResource(r, cost),
       location: `cloud/${r.provider}/${r.region ?? 'unknown'}`,

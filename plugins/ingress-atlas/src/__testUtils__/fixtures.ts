@@ -321,6 +321,7 @@ export const meshTopology: Topology = {
       label: 'tke-blog',
       cluster: 'tke-blog',
       detail: 'tencent',
+      resourceRef: 'resource:default/tke-blog',
     },
     {
       id: 'controlplane:tke-blog/istio-system/1-10-3',
@@ -338,6 +339,8 @@ export const meshTopology: Topology = {
       cluster: 'tke-blog',
       namespace: 'istio-system',
       detail: 'istio',
+      resourceRef:
+        'resource:default/tke-blog-istio-system-istio-ingressgateway',
     },
     {
       id: blogEntry.id,
@@ -368,6 +371,7 @@ export const meshTopology: Topology = {
       label: 'tke-saas-primary',
       cluster: 'tke-saas-primary',
       detail: 'tencent',
+      resourceRef: 'resource:default/tke-saas-primary',
     },
     {
       id: 'controlplane:tke-saas-primary/istio-system/1-18-5',
@@ -383,6 +387,7 @@ export const meshTopology: Topology = {
       label: 'tke-saas-remote',
       cluster: 'tke-saas-remote',
       detail: 'tencent',
+      resourceRef: 'resource:default/tke-saas-remote',
     },
   ],
   edges: [

@@ -24,14 +24,3 @@ export function entryKeys(entryId?: string) {
   const match = entryId?.match(/^entry:([^/]+)\/([^/]+)\//);
   return match ? { cluster: match[1], type: match[2] } : undefined;
 }
-
-/**
- * The catalog name the catalog module gives a cloud resource: its id, lower-cased, with runs
- * of other characters as one dash.
- */
-export function resourceEntityName(id: string) {
-  return id
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}

@@ -1,7 +1,4 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
+import { Alert, Flex } from '@backstage/ui';
 import {
   StatusError,
   StatusOK,
@@ -74,45 +71,45 @@ function ProblemAlert({
   status: 'stale' | 'error';
 }) {
   const Detail = status === 'stale' ? StaleDetail : ErrorDetail;
-  const severity = status === 'stale' ? 'warning' : 'error';
+  const alertStatus = status === 'stale' ? 'warning' : 'danger';
   if (clusters.length === 1) {
     const [cluster] = clusters;
     return (
       <Alert
-        severity={severity}
+        status={alertStatus}
+        icon
         data-testid={`cluster-problem-${cluster.name}`}
-      >
-        <AlertTitle>
-          {status === 'stale'
+        title={
+          status === 'stale'
             ? `Stale data from cluster ${name(cluster)}`
-            : failureTitle(cluster)}
-        </AlertTitle>
-        <Typography variant="body2">
-          <Detail cluster={cluster} />
-        </Typography>
-      </Alert>
+            : failureTitle(cluster)
+        }
+        description={<Detail cluster={cluster} />}
+      />
     );
   }
   return (
-    <Alert severity={severity}>
-      <AlertTitle>
-        {status === 'stale'
+    <Alert
+      status={alertStatus}
+      icon
+      title={
+        status === 'stale'
           ? `Stale data from ${clusters.length} clusters`
-          : `${clusters.length} clusters could not be read or analysed`}
-      </AlertTitle>
-      <Box component="ul" m={0} pl={2}>
-        {clusters.map(cluster => (
-          <Typography
-            component="li"
-            variant="body2"
-            key={cluster.name}
-            data-testid={`cluster-problem-${cluster.name}`}
-          >
-            <strong>{name(cluster)}</strong>: <Detail cluster={cluster} />
-          </Typography>
-        ))}
-      </Box>
-    </Alert>
+          : `${clusters.length} clusters could not be read or analysed`
+      }
+      description={
+        <ul style={{ margin: 0, paddingLeft: '1rem' }}>
+          {clusters.map(cluster => (
+            <li
+              key={cluster.name}
+              data-testid={`cluster-problem-${cluster.name}`}
+            >
+              <strong>{name(cluster)}</strong>: <Detail cluster={cluster} />
+            </li>
+          ))}
+        </ul>
+      }
+    />
   );
 }
 
@@ -125,9 +122,9 @@ export function ClusterProblems({ clusters }: { clusters: AtlasCluster[] }) {
   const failed = clusters.filter(c => c.status === 'error');
   if (stale.length === 0 && failed.length === 0) return null;
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
+    <Flex direction="column" gap="2">
       {failed.length > 0 && <ProblemAlert clusters={failed} status="error" />}
       {stale.length > 0 && <ProblemAlert clusters={stale} status="stale" />}
-    </Box>
+    </Flex>
   );
 }

@@ -1,20 +1,27 @@
-import Box from '@material-ui/core/Box';
-import Grid from '@material-ui/core/Grid';
+import { ReactNode } from 'react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import {
   Content,
   EmptyState,
-  InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import {
+  Box,
+  Card,
+  CardBody,
+  CardHeader,
+  Grid,
+  Link,
+  Text,
+} from '@backstage/ui';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  cloudResourceRef,
   Cost,
   ENTRY_TYPE_LABELS,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -23,24 +30,57 @@ import { useIngressAtlas } from '../../hooks';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { entryKeys, isUnpriced, resourceEntityName } from '../../utils/cost';
+import { entryKeys, isUnpriced } from '../../utils/cost';
 import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
 import { CostTrend } from './CostTrend';
-import { SECTION_TITLE } from '../../utils/headings';
+import { useSubtleText } from '../../utils/subtleText';
 
 const TOP_SAVINGS = 10;
+/** A grid item shrinks to the phone's width; what is wider scrolls inside it. */
+const NO_OVERFLOW = { minWidth: 0 };
 
 function Figure({ label, amount }: { label: string; amount: number }) {
+  const subtle = useSubtleText();
   return (
-    <InfoCard>
-      <Typography variant="overline" color="textSecondary">
-        {label}
-      </Typography>
-      <Typography variant="h4" component="p">
-        {formatMonthlyCny(amount)}
-      </Typography>
-    </InfoCard>
+    <Card style={{ height: '100%' }}>
+      <CardBody>
+        <Text as="p" variant="body-small" className={subtle.root}>
+          {label}
+        </Text>
+        <Text as="p" variant="title-large">
+          {formatMonthlyCny(amount)}
+        </Text>
+      </CardBody>
+    </Card>
+  );
+}
+
+/** A part of the cost page: a card whose title is a section heading (H2 on the Atlas page). */
+function Section({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+}) {
+  const subtle = useSubtleText();
+  return (
+    <Card style={{ height: '100%' }}>
+      <CardHeader>
+        <Text as="h2" variant="title-small" weight="bold">
+          {title}
+        </Text>
+        {subtitle && (
+          <Text as="p" variant="body-medium" className={subtle.root}>
+            {subtitle}
+          </Text>
+        )}
+      </CardHeader>
+      <CardBody>{children}</CardBody>
+    </Card>
   );
 }
 
@@ -57,14 +97,14 @@ function IdleResources({ costs }: { costs: Cost[] }) {
     .sort((a, b) => b.monthlyCny - a.monthlyCny);
   if (idle.length === 0) {
     return (
-      <Typography variant="body2">
+      <Text as="p" variant="body-medium">
         No idle or orphaned load balancer or address: nothing bills for nothing.
-      </Typography>
+      </Text>
     );
   }
   return (
     // On a phone the table scrolls sideways rather than wrap ids letter by letter.
-    <Box overflow="auto">
+    <Box style={{ overflow: 'auto' }}>
       <Table
         size="small"
         aria-label="Idle and orphaned resources"
@@ -84,11 +124,9 @@ function IdleResources({ costs }: { costs: Cost[] }) {
               <TableCell>
                 {cost.resource ? (
                   <Link
-                    to={entityRoute({
-                      kind: 'resource',
-                      namespace: 'default',
-                      name: resourceEntityName(cost.resource),
-                    })}
+                    href={entityRoute(
+                      parseEntityRef(cloudResourceRef(cost.resource)),
+                    )}
                   >
                     {cost.resource}
                   </Link>
@@ -136,6 +174,7 @@ function CostDetails({
   cost: CostResponse;
   summary: CostSummary;
 }) {
+  const subtle = useSubtleText();
   const byEntry = new Map(
     cost.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
@@ -144,28 +183,27 @@ function CostDetails({
     .sort((a, b) => b.savingMonthlyCny - a.savingMonthlyCny)
     .slice(0, TOP_SAVINGS);
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12} md={4}>
+    <Grid.Root columns={{ initial: '1', md: '12' }} gap="4">
+      <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
         <Figure label="Ingress spend" amount={summary.totalMonthlyCny} />
-      </Grid>
-      <Grid item xs={12} md={4}>
+      </Grid.Item>
+      <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
         <Figure label="Idle waste" amount={summary.idleWasteMonthlyCny} />
-      </Grid>
-      <Grid item xs={12} md={4}>
+      </Grid.Item>
+      <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
         <Figure
           label="Possible saving"
           amount={summary.potentialSavingMonthlyCny}
         />
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard
+      </Grid.Item>
+      <Grid.Item colSpan={{ initial: '1', md: '12' }} style={NO_OVERFLOW}>
+        <Section
           title="Cost over time"
-          subheader="What ingress cost each day (UTC) of the last 90 days, at a monthly rate"
-          titleTypographyProps={SECTION_TITLE}
+          subtitle="What ingress cost each day (UTC) of the last 90 days, at a monthly rate"
         >
           <CostTrend />
-        </InfoCard>
-      </Grid>
+        </Section>
+      </Grid.Item>
       {[
         {
           by: 'cluster',
@@ -194,8 +232,12 @@ function CostDetails({
           labels: ENTRY_TYPE_LABELS,
         },
       ].map(({ by, amounts, labels, unpriced, note }) => (
-        <Grid item xs={12} md={4} key={by}>
-          <InfoCard title={`By ${by}`} titleTypographyProps={SECTION_TITLE}>
+        <Grid.Item
+          colSpan={{ initial: '1', md: '4' }}
+          style={NO_OVERFLOW}
+          key={by}
+        >
+          <Section title={`By ${by}`}>
             <CostChart
               title={`Monthly cost by ${by}`}
               amounts={amounts}
@@ -203,37 +245,40 @@ function CostDetails({
               unpriced={unpriced}
             />
             {note && (
-              <Typography variant="body2" color="textSecondary">
+              <Text as="p" variant="body-medium" className={subtle.root}>
                 {note}
-              </Typography>
+              </Text>
             )}
-          </InfoCard>
-        </Grid>
+          </Section>
+        </Grid.Item>
       ))}
-      <Grid item xs={12} lg={7}>
-        <InfoCard title="Top savings" titleTypographyProps={SECTION_TITLE}>
+      <Grid.Item
+        colSpan={{ initial: '1', md: '12', lg: '7' }}
+        style={NO_OVERFLOW}
+      >
+        <Section title="Top savings">
           {top.length === 0 ? (
-            <Typography variant="body2">
+            <Text as="p" variant="body-medium">
               No recommendation: every entry is already the cheapest fit the
               atlas knows.
-            </Typography>
+            </Text>
           ) : (
             <RecommendationList
               recommendations={top}
               currentMonthlyCny={id => byEntry.get(id)}
             />
           )}
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} lg={5}>
-        <InfoCard
-          title="Idle and orphaned resources"
-          titleTypographyProps={SECTION_TITLE}
-        >
+        </Section>
+      </Grid.Item>
+      <Grid.Item
+        colSpan={{ initial: '1', md: '12', lg: '5' }}
+        style={NO_OVERFLOW}
+      >
+        <Section title="Idle and orphaned resources">
           <IdleResources costs={cost.costs} />
-        </InfoCard>
-      </Grid>
-    </Grid>
+        </Section>
+      </Grid.Item>
+    </Grid.Root>
   );
 }
 

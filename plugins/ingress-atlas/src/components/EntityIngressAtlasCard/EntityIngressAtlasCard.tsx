@@ -1,11 +1,20 @@
 import { ReactNode } from 'react';
-import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import Skeleton from '@material-ui/lab/Skeleton';
-import Alert from '@material-ui/lab/Alert';
-import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
+import {
+  Alert,
+  Card,
+  CardBody,
+  CardFooter,
+  CardHeader,
+  Flex,
+  Link,
+  Skeleton,
+  Tag,
+  TagGroup,
+  Text,
+} from '@backstage/ui';
 import { useRouteRef } from '@backstage/core-plugin-api';
 import {
   entityRouteParams,
@@ -27,8 +36,8 @@ import { formatMonthlyCny } from '../../utils/format';
 import { FindingBanner } from '../FindingsList';
 import { ClusterProblems } from '../ClusterStatus';
 import { NoExposure } from './NoExposure';
-import { ENTITY_CARD_TITLE } from '../../utils/headings';
 import { useFocusRing } from '../../utils/focusRing';
+import { useSubtleText } from '../../utils/subtleText';
 import { isUnpriced } from '../../utils/cost';
 
 /** Certificates expiring within this many days are shown as a warning. */
@@ -63,11 +72,7 @@ const useStyles = makeStyles(theme => ({
     margin: 0,
     overflowWrap: 'anywhere',
   },
-  chips: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(0.5),
-  },
+  card: { height: '100%' },
   warning: {
     color: theme.palette.warning.main,
   },
@@ -83,15 +88,22 @@ export function EntityIngressAtlasCard() {
   const { value, loading, error } = useEntityExposure();
   const tabLink = `${entityLink(entityRouteParams(entity))}/ingress`;
   const focusRing = useFocusRing();
+  const classes = useStyles();
+  const subtle = useSubtleText();
 
   let content: ReactNode;
   if (loading) {
     content = (
-      <Box aria-label="Loading ingress" role="progressbar">
+      <Flex
+        direction="column"
+        gap="2"
+        aria-label="Loading ingress"
+        role="progressbar"
+      >
         {[0, 1, 2, 3].map(i => (
           <Skeleton key={i} height={28} />
         ))}
-      </Box>
+      </Flex>
     );
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
@@ -107,25 +119,36 @@ export function EntityIngressAtlasCard() {
   }
 
   return (
-    <div className={focusRing.root} data-testid="ingress-atlas-card">
-      <InfoCard
-        title="Ingress"
-        titleTypographyProps={ENTITY_CARD_TITLE}
-        subheader="How this entity is reached, and what it costs"
-        deepLink={
-          value && value.paths.length > 0
-            ? { title: 'All paths, costs and fixes', link: tabLink }
-            : undefined
-        }
-      >
-        {content}
-      </InfoCard>
-    </div>
+    <Card
+      className={`${focusRing.root} ${classes.card}`}
+      data-testid="ingress-atlas-card"
+    >
+      <CardHeader>
+        {/* Under the entity's name (H2), as the overview's other cards. */}
+        <Text as="h3" variant="title-x-small" weight="bold">
+          Ingress
+        </Text>
+        <Text as="p" variant="body-medium" className={subtle.root}>
+          How this entity is reached, and what it costs
+        </Text>
+      </CardHeader>
+      <CardBody>{content}</CardBody>
+      {value && value.paths.length > 0 && (
+        <CardFooter>
+          <Flex justify="end">
+            <Link href={tabLink} variant="body-medium">
+              All paths, costs and fixes →
+            </Link>
+          </Flex>
+        </CardFooter>
+      )}
+    </Card>
   );
 }
 
 function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   const classes = useStyles();
+  const subtle = useSubtleText();
   const hosts = (network: NetworkReach) => [
     ...new Set(
       exposure.paths.filter(p => p.network === network).map(p => p.host),
@@ -196,36 +219,38 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
       </Typography>
     </>
   );
-  const hostChips = (list: string[]) => (
-    <span className={classes.chips}>
+  const hostTags = (label: string, list: string[]) => (
+    <TagGroup aria-label={label}>
       {list.map(host => (
-        <Chip key={host} label={host} size="small" />
+        <Tag key={host} id={host} size="small">
+          {host}
+        </Tag>
       ))}
-    </span>
+    </TagGroup>
   );
 
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+    <Flex direction="column" gap="4">
       <FindingBanner findings={exposure.findings} />
       <ClusterProblems clusters={exposure.clusters} />
       <dl className={classes.rows}>
-        {publicHosts.length > 0 && row('Public hosts', hostChips(publicHosts))}
+        {publicHosts.length > 0 &&
+          row('Public hosts', hostTags('Public hosts', publicHosts))}
         {internalHosts.length > 0 &&
-          row('Internal hosts', hostChips(internalHosts))}
+          row('Internal hosts', hostTags('Internal hosts', internalHosts))}
         {unknownHosts.length > 0 &&
-          row('Hosts on an unknown network', hostChips(unknownHosts))}
+          row(
+            'Hosts on an unknown network',
+            hostTags('Hosts on an unknown network', unknownHosts),
+          )}
         {row(
           entries.length === 1 ? 'Entry' : 'Entries',
           entries.map(entry => (
             <div key={entry.id}>
               {describeEntry(entry)} ({entry.network})
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-              >
+              <Text as="div" variant="body-small" className={subtle.root}>
                 {[entry.networkReason, ...entry.notes].join('; ')}
-              </Typography>
+              </Text>
             </div>
           )),
         )}
@@ -258,10 +283,12 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
         )}
       </dl>
       {exposure.generatedAt === undefined && (
-        <Alert severity="info">
-          The atlas has not finished its first refresh.
-        </Alert>
+        <Alert
+          status="info"
+          icon
+          title="The atlas has not finished its first refresh."
+        />
       )}
-    </Box>
+    </Flex>
   );
 }

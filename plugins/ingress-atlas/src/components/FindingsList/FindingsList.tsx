@@ -1,6 +1,5 @@
 import { Fragment, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -17,6 +16,14 @@ import ErrorIcon from '@material-ui/icons/Error';
 import WarningIcon from '@material-ui/icons/Warning';
 import InfoIcon from '@material-ui/icons/Info';
 import { Link, Progress } from '@backstage/core-components';
+import {
+  Alert as BuiAlert,
+  Box as BuiBox,
+  Link as BuiLink,
+  Tag,
+  TagGroup,
+  Text,
+} from '@backstage/ui';
 import {
   Finding,
   ObjectRef,
@@ -68,8 +75,15 @@ export function FindingTemplateButton({
       cost={findingCost(finding)}
     />
   );
-  return spaced ? <Box mt={1}>{button}</Box> : button;
+  return spaced ? <BuiBox mt="2">{button}</BuiBox> : button;
 }
+
+/** A finding's severity as Backstage UI's alert status. */
+export const SEVERITY_STATUS = {
+  error: 'danger',
+  warning: 'warning',
+  info: 'info',
+} as const;
 
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
@@ -77,14 +91,16 @@ export function FindingBanner({ findings }: { findings: Finding[] }) {
   if (!worst) return null;
   const others = findings.length - 1;
   return (
-    <Alert severity={worst.severity} data-testid="finding-banner">
-      <AlertTitle>{worst.message}</AlertTitle>
-      {others > 0 && (
-        <Typography variant="body2">
-          {others} more finding{others === 1 ? '' : 's'} on the Ingress tab.
-        </Typography>
-      )}
-    </Alert>
+    <BuiAlert
+      status={SEVERITY_STATUS[worst.severity]}
+      icon
+      data-testid="finding-banner"
+      title={worst.message}
+      description={
+        others > 0 &&
+        `${others} more finding${others === 1 ? '' : 's'} on the Ingress tab.`
+      }
+    />
   );
 }
 
@@ -144,7 +160,6 @@ const SEVERITY_ICONS = {
 };
 
 const useStyles = makeStyles(theme => ({
-  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1) },
   error: { color: theme.palette.error.main },
   warning: { color: theme.palette.warning.main },
   info: { color: theme.palette.info.main },
@@ -243,14 +258,6 @@ export function FindingsTable({
     groups.delete(NO_OWNER);
     groups.set(NO_OWNER, unowned);
   }
-  const toggle = (severity: Severity) =>
-    setShown(previous => {
-      const next = new Set(previous);
-      if (next.has(severity)) next.delete(severity);
-      else next.add(severity);
-      return next;
-    });
-
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       <Typography variant="h5" component="h2">
@@ -266,28 +273,37 @@ export function FindingsTable({
             alignItems="center"
             style={{ gap: 16 }}
           >
-            <div
-              className={classes.chips}
-              role="group"
+            <TagGroup
               aria-label="Show severities"
+              selectionMode="multiple"
+              selectionBehavior="toggle"
+              disallowEmptySelection={false}
+              selectedKeys={shown}
+              onSelectionChange={keys =>
+                setShown(
+                  keys === 'all'
+                    ? new Set(SEVERITIES)
+                    : new Set([...keys] as Severity[]),
+                )
+              }
             >
               {SEVERITIES.filter(s => counts[s] > 0).map(severity => {
                 const Icon = SEVERITY_ICONS[severity];
                 const [one, many] = SEVERITY_NAMES[severity];
                 return (
-                  <Chip
+                  <Tag
                     key={severity}
-                    icon={<Icon className={classes[severity]} />}
-                    label={`${counts[severity]} ${
+                    id={severity}
+                    size="medium"
+                    icon={<Icon className={classes[severity]} aria-hidden />}
+                  >
+                    {`${counts[severity]} ${
                       counts[severity] === 1 ? one : many
                     }`}
-                    variant={shown.has(severity) ? 'default' : 'outlined'}
-                    aria-pressed={shown.has(severity)}
-                    onClick={() => toggle(severity)}
-                  />
+                  </Tag>
                 );
               })}
-            </div>
+            </TagGroup>
             <TextField
               select
               id="findings-group-by"
@@ -394,13 +410,21 @@ function FindingText({
   const title = findingTitle(finding.code) ?? finding.code;
   return (
     <>
-      <Typography variant="body2">
-        <strong>{docsLink ? <Link to={docsLink}>{title}</Link> : title}</strong>
-      </Typography>
-      <Typography variant="body2">{finding.message}</Typography>
-      <Typography variant="body2" className={classes.subtle}>
+      <Text as="p" variant="body-medium" weight="bold">
+        {docsLink ? (
+          <BuiLink href={docsLink} weight="bold">
+            {title}
+          </BuiLink>
+        ) : (
+          title
+        )}
+      </Text>
+      <Text as="p" variant="body-medium">
+        {finding.message}
+      </Text>
+      <Text as="p" variant="body-medium" className={classes.subtle}>
         Fix: {finding.fix}
-      </Typography>
+      </Text>
     </>
   );
 }

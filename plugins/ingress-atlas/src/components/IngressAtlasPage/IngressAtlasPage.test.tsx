@@ -290,12 +290,12 @@ describe('IngressAtlasPage', () => {
       },
     });
 
-    const severities = await screen.findByRole('group', {
+    const severities = await screen.findByRole('grid', {
       name: 'Show severities',
     });
     expect(
       within(severities)
-        .getAllByRole('button')
+        .getAllByRole('row')
         .map(chip => chip.textContent),
     ).toEqual(['1 error', '2 warnings']);
 
@@ -322,12 +322,12 @@ describe('IngressAtlasPage', () => {
     ).toHaveAttribute('href', `${docs}#tcm_managed`);
 
     await userEvent.click(
-      within(severities).getByRole('button', { name: '2 warnings' }),
+      within(severities).getByRole('row', { name: '2 warnings' }),
     );
     expect(screen.queryByText(idle.message)).not.toBeInTheDocument();
     expect(screen.getByText(publicApi.message)).toBeInTheDocument();
     await userEvent.click(
-      within(severities).getByRole('button', { name: '2 warnings' }),
+      within(severities).getByRole('row', { name: '2 warnings' }),
     );
 
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
-import IconButton from '@material-ui/core/IconButton';
+import { Button, ButtonIcon } from '@backstage/ui';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { Theme } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
@@ -44,24 +43,23 @@ export function RefreshButton() {
   if (narrow) {
     // On a phone the header has no room for a labelled button beside the subtitle.
     return (
-      <IconButton
+      <ButtonIcon
         aria-label="Refresh now"
-        onClick={refresh}
-        disabled={busy}
-        style={{ color: 'inherit' }}
-      >
-        <RefreshIcon />
-      </IconButton>
+        icon={<RefreshIcon />}
+        variant="secondary"
+        onPress={refresh}
+        isDisabled={busy}
+      />
     );
   }
 
   return (
     <Button
-      variant="contained"
-      color="primary"
-      startIcon={<RefreshIcon />}
-      onClick={refresh}
-      disabled={busy}
+      variant="primary"
+      size="medium"
+      iconStart={<RefreshIcon />}
+      onPress={refresh}
+      isPending={busy}
     >
       Refresh now
     </Button>

@@ -1,11 +1,22 @@
 import { useState } from 'react';
-import Button from '@material-ui/core/Button';
+import { Button } from '@backstage/ui';
 import {
   TemplateParameters,
   useTemplateLink,
   useTemplateTitle,
 } from '../../hooks';
 import { TemplateCost, TemplatePreviewDialog } from './TemplatePreviewDialog';
+
+/** Long titles wrap inside the button rather than push the page wider on a phone. */
+const WRAPPING = {
+  height: 'auto',
+  minHeight: '2rem',
+  maxWidth: '100%',
+  flexShrink: 1,
+  paddingBlock: 4,
+  whiteSpace: 'normal',
+  textAlign: 'left',
+} as const;
 
 /**
  * A scaffolder template for a finding or recommendation, labelled with the template's title.
@@ -30,13 +41,11 @@ export function TemplateButton({
   return (
     <>
       <Button
-        onClick={() => setOpen(true)}
+        onPress={() => setOpen(true)}
         aria-haspopup="dialog"
-        variant="outlined"
-        color="primary"
+        variant="secondary"
         size="small"
-        // Long titles wrap inside the button rather than push the page wider on a phone.
-        style={{ whiteSpace: 'normal', textAlign: 'left', maxWidth: '100%' }}
+        style={WRAPPING}
       >
         {label ?? title}
       </Button>

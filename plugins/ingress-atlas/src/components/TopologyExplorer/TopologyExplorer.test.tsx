@@ -160,6 +160,34 @@ describe('TopologyExplorer', () => {
     ).toHaveAttribute('href', '/catalog/default/component/blog');
   });
 
+  /** Selects a node found by search; the links of the catalog entities in its details. */
+  async function catalogLinks(search: string, option: RegExp) {
+    await renderWithPlugin(<TopologyExplorer />);
+    await screen.findByRole('list', { name: 'Legend' });
+    await userEvent.type(screen.getByLabelText(/Find a node/), search);
+    await userEvent.click(await screen.findByRole('option', { name: option }));
+    const entities = await screen.findByRole('list', {
+      name: 'Catalog entities',
+    });
+    return within(entities).getAllByRole('link');
+  }
+
+  it("links a gateway's details to its catalog Resource", async () => {
+    const [link] = await catalogLinks('ingressgat', /istio-ingressgateway/);
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway',
+    );
+  });
+
+  it("links a cluster's details to its catalog Resource", async () => {
+    const [link] = await catalogLinks('saas-rem', /tke-saas-remote/);
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/tke-saas-remote',
+    );
+  });
+
   it('narrows to one cluster through the API and hides node types on request', async () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });

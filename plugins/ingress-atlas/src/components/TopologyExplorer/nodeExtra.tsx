@@ -6,7 +6,10 @@ import { useIngressAtlas } from '../../hooks';
 import { NodeFindings } from '../FindingsList';
 import type { GraphNode } from '../TopologyGraph';
 
-/** The catalog entities the paths through a Service or workload belong to, as links. */
+/**
+ * The node's own catalog Resource (a cluster's or gateway's) and the catalog entities the
+ * paths through a Service or workload belong to, as links.
+ */
 function NodeEntities({ refs }: { refs: string[] }) {
   return (
     <Box mt={1}>
@@ -39,15 +42,21 @@ function ClusterNodeFindings({ node }: { node: GraphNode }) {
  * node's cluster's are asked for.
  */
 export function nodeExtra(findings?: Finding[]) {
-  return (node: GraphNode) => (
-    <>
-      {node.entityRefs?.length ? <NodeEntities refs={node.entityRefs} /> : null}
-      {node.severity &&
-        (findings ? (
-          <NodeFindings nodeId={node.id} findings={findings} />
-        ) : (
-          <ClusterNodeFindings node={node} />
-        ))}
-    </>
-  );
+  return (node: GraphNode) => {
+    const refs = [
+      ...(node.resourceRef ? [node.resourceRef] : []),
+      ...(node.entityRefs ?? []),
+    ];
+    return (
+      <>
+        {refs.length > 0 && <NodeEntities refs={refs} />}
+        {node.severity &&
+          (findings ? (
+            <NodeFindings nodeId={node.id} findings={findings} />
+          ) : (
+            <ClusterNodeFindings node={node} />
+          ))}
+      </>
+    );
+  };
 }
