@@ -14,6 +14,7 @@ import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
 import { SerializedJson, serializeGzippedJson, serializeJson } from '../views/serializedJson';
+import { setWorkerThreadPriority } from '../workers/JobThread';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
@@ -120,6 +121,7 @@ export async function runAnalysisJob(
   post: Post,
   state: AnalysisThreadState,
 ): Promise<void> {
+  if (job.kind !== 'analyze') setWorkerThreadPriority('below-normal');
   if (job.kind === 'exposures') {
     if (!state.model) throw new Error('No model to write GET /exposures of');
     await post({ type: 'allExposures', allExposures: await allExposures(state.model) });
@@ -139,7 +141,11 @@ export async function runAnalysisJob(
     });
     return;
   }
-  const model = buildModel({ ...job, now: new Date(job.now) }, state.engine);
+  const model = buildModel({ ...job, now: new Date(job.now) }, state.engine, (clusters, of) =>
+    // A watched change (a few clusters analysed again) is published at the priority of the
+    // requests, so that it shows within seconds under load; whole analyses stay below it.
+    setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
+  );
   job.snapshots = [];
   await serve(model, post, {
     modelGz: await gzipJson(model, itemJson),

@@ -8,7 +8,7 @@ import {
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CatalogEntityLite, GatewayTraffic } from '../engine';
-import { IncrementalAnalysis } from '../engine/IncrementalAnalysis';
+import { IncrementalAnalysis, IncrementalInput } from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync } from '../inventory/compression';
 import { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 
@@ -29,6 +29,8 @@ export function buildModel(
     now: Date;
   },
   engine: IncrementalAnalysis,
+  /** Told, before the analysis, how many clusters it analyses again, of how many. */
+  planned?: (clusters: number, of: number) => void,
 ): AtlasModel {
   const cloudFacts = new Map(
     input.clouds
@@ -44,7 +46,7 @@ export function buildModel(
       : inventory;
   };
 
-  const model = engine.analyze({
+  const analysis: IncrementalInput = {
     clusters: input.snapshots.flatMap(({ descriptor, inventoryGz }) =>
       inventoryGz
         ? [
@@ -66,7 +68,9 @@ export function buildModel(
         .filter(s => s.status !== 'ok')
         .map(s => [s.descriptor.name, { status: s.status as 'stale' | 'error', error: s.error }]),
     ),
-  });
+  };
+  planned?.(engine.toAnalyse(analysis), analysis.clusters.length);
+  const model = engine.analyze(analysis);
   for (const snapshot of input.snapshots) {
     if (!snapshot.inventoryGz) {
       model.clusters.push({

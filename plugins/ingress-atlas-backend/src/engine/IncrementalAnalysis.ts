@@ -120,6 +120,22 @@ function hash(value: unknown): string {
     .digest('hex');
 }
 
+/** What all clusters' analyses read: a change in it analyses every cluster again. */
+function estateKeyOf(input: IncrementalInput): string {
+  return hash([
+    input.clouds ?? [],
+    input.prices,
+    input.entities,
+    input.gatewayTraffic,
+    input.trafficGbPerMonth,
+  ]);
+}
+
+/** A cluster's inventory and its state (stale, error) as of its last refresh. */
+function clusterKeyOf(cluster: IncrementalCluster, input: IncrementalInput): string {
+  return `${cluster.key}:${hash(input.clusterStates?.[cluster.name] ?? null)}`;
+}
+
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
 const byFindingOrder = (a: Finding, b: Finding) =>
@@ -145,23 +161,28 @@ export class IncrementalAnalysis {
     return this.#lastRun;
   }
 
+  /**
+   * How many clusters `analyze(input)` would analyse again, at least: those whose inventory or
+   * state changed since the last run (all of them when the estate's inputs changed), before
+   * the clusters coupled to them are counted in.
+   */
+  toAnalyse(input: IncrementalInput): number {
+    if (estateKeyOf(input) !== this.#estateKey) return input.clusters.length;
+    return input.clusters.filter(
+      c => this.#couplings.get(c.name)?.key !== clusterKeyOf(c, input),
+    ).length;
+  }
+
   analyze(input: IncrementalInput): AtlasModel {
     const { now } = input;
     const clouds = input.clouds ?? [];
-    const estateKey = hash([
-      clouds,
-      input.prices,
-      input.entities,
-      input.gatewayTraffic,
-      input.trafficGbPerMonth,
-    ]);
+    const estateKey = estateKeyOf(input);
     if (estateKey !== this.#estateKey) {
       this.#estateKey = estateKey;
       this.#couplings.clear();
       this.#groups.clear();
     }
-    const keyOf = (cluster: IncrementalCluster) =>
-      `${cluster.key}:${hash(input.clusterStates?.[cluster.name] ?? null)}`;
+    const keyOf = (cluster: IncrementalCluster) => clusterKeyOf(cluster, input);
 
     // Each cluster's inventory, read at most once per run.
     const read = new Map<string, ClusterInventory>();

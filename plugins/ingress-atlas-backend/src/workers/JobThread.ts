@@ -1,9 +1,12 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import fs from 'node:fs';
+import os from 'node:os';
 import {
   MessageChannel,
   MessagePort,
   ResourceLimits,
   Worker,
+  isMainThread,
 } from 'node:worker_threads';
 
 /**
@@ -47,6 +50,27 @@ export function startWorkerThread(options: {
   });
   worker.unref();
   return worker;
+}
+
+/**
+ * Sets the priority of the worker thread that calls it (on Linux a thread has a nice value of
+ * its own; the worker starts below normal, see above). Raising it back takes the privilege to
+ * (root, or CAP_SYS_NICE): without it the thread stays below normal. In the backend's own
+ * thread (no worker could start) and elsewhere than Linux, nothing changes.
+ */
+export function setWorkerThreadPriority(priority: 'normal' | 'below-normal') {
+  if (isMainThread) return;
+  try {
+    const thread = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    os.setPriority(
+      thread,
+      priority === 'normal'
+        ? os.constants.priority.PRIORITY_NORMAL
+        : os.constants.priority.PRIORITY_BELOW_NORMAL,
+    );
+  } catch {
+    // Not Linux, or not allowed.
+  }
 }
 
 /** Where a runner's jobs go: a worker thread, or this thread through a message channel. */
