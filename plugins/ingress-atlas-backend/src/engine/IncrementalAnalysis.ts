@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import {
   AtlasModel,
   DEFAULT_PRICES,
-  Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { analyzeGroup, unusedResources } from './analyze';
+import { analyzeGroup, byId, unusedResources } from './analyze';
+import { byFindingOrder } from './analyzers';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
@@ -132,15 +132,12 @@ function estateKeyOf(input: IncrementalInput): string {
 }
 
 /** A cluster's inventory and its state (stale, error) as of its last refresh. */
-function clusterKeyOf(cluster: IncrementalCluster, input: IncrementalInput): string {
+function clusterKeyOf(
+  cluster: IncrementalCluster,
+  input: IncrementalInput,
+): string {
   return `${cluster.key}:${hash(input.clusterStates?.[cluster.name] ?? null)}`;
 }
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
-const byFindingOrder = (a: Finding, b: Finding) =>
-  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-  a.id.localeCompare(b.id);
 
 /**
  * The exposure engine kept warm between runs: the model `analyze` gives, where a change in a
@@ -256,13 +253,21 @@ export class IncrementalAnalysis {
         return id ? [[id, c]] : [];
       }),
     );
+    const owners = new Map<string, ClusterObjects>();
     const unused = unusedResources({
       entries,
       clouds,
       prices: input.prices ?? DEFAULT_PRICES,
+      // Read only for the load balancers no entry uses.
       clusterOf: cloudClusterId => {
         const cluster = byCloudId.get(cloudClusterId);
-        return cluster && new ClusterObjects(inventoryOf(cluster));
+        if (!cluster) return undefined;
+        let objects = owners.get(cluster.name);
+        if (!objects) {
+          objects = new ClusterObjects(inventoryOf(cluster));
+          owners.set(cluster.name, objects);
+        }
+        return objects;
       },
       now,
     });

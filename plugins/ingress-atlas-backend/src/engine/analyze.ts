@@ -37,7 +37,9 @@ function resolveNow(input: AnalyzeInput): Date {
   return new Date(times.length ? Math.max(...times) : 0);
 }
 
-const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+/** The order of the model's lists of items with an id. */
+export const byId = <T extends { id: string }>(a: T, b: T) =>
+  a.id.localeCompare(b.id);
 
 /** What a person reads when a cluster's objects stopped the analysis. */
 function analysisFailure(error: unknown): string {

@@ -43,6 +43,11 @@ export const ANALYZERS: Analyzer[] = [
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
+/** The order findings are listed in: the most severe first, then by id. */
+export const byFindingOrder = (a: Finding, b: Finding) =>
+  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+  a.id.localeCompare(b.id);
+
 export function runAnalyzers(
   context: AnalyzerContext,
   analyzers = ANALYZERS,
@@ -53,9 +58,5 @@ export function runAnalyzers(
       if (!findings.has(f.id)) findings.set(f.id, f);
     }
   }
-  return [...findings.values()].sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.id.localeCompare(b.id),
-  );
+  return [...findings.values()].sort(byFindingOrder);
 }
