@@ -103,6 +103,17 @@ const itemJson: ItemJson = item => {
   return json;
 };
 
+/** The items of one of the model's lists as last sent, and where each stands there. */
+interface SentItems {
+  items: unknown[];
+  byItem: Map<unknown, number>;
+  byId: Map<string, number>;
+}
+
+/** The id of a model item (every list's items but the clusters' have one). */
+const idOf = (item: unknown): string | undefined =>
+  typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined;
+
 /**
  * What the thread that runs jobs keeps from one job to the next: the engine, which analyses
  * again only the clusters whose snapshots changed, and where each item of the model it last
@@ -110,7 +121,7 @@ const itemJson: ItemJson = item => {
  */
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
-  sent?: Map<ModelField, Map<unknown, number>>;
+  sent?: Map<ModelField, SentItems>;
   /** The model this thread sent last, whole: what an `exposures` job writes. */
   model?: AtlasModel;
 }
@@ -161,8 +172,10 @@ export async function runAnalysisJob(
 
 /**
  * Sends the model in pieces. Items of `previous` (the model last sent) that the new one
- * still has, the same objects the engine carried over, are sent as runs of their indexes
- * there (`kept`), not as JSON: the receiver takes them from the model it has.
+ * still has are sent as runs of their indexes there (`kept`), not as JSON: the receiver takes
+ * them from the model it has. An item is still there when the engine carried it over (the
+ * same object) or made it again the same (the same id and JSON): a cluster analysed again
+ * after a change sends only the items the change changed.
  */
 async function serve(
   model: AtlasModel,
@@ -183,7 +196,15 @@ async function serve(
     }
     await post({ type: 'model', field, value: [] });
     const before = previous?.get(field);
-    const index = new Map<unknown, number>();
+    const indexBefore = (item: unknown): number | undefined => {
+      if (!before) return undefined;
+      const same = before.byItem.get(item);
+      if (same !== undefined) return same;
+      const id = idOf(item);
+      const at = id === undefined ? undefined : before.byId.get(id);
+      return at !== undefined && itemJson(before.items[at]) === itemJson(item) ? at : undefined;
+    };
+    const index: SentItems = { items: value, byItem: new Map(), byId: new Map() };
     let added: unknown[] = [];
     let kept: { start: number; count: number } | undefined;
     const sendAdded = async () => {
@@ -197,8 +218,10 @@ async function serve(
       kept = undefined;
     };
     for (const [i, item] of value.entries()) {
-      index.set(item, i);
-      const at = before?.get(item);
+      index.byItem.set(item, i);
+      const id = idOf(item);
+      if (id !== undefined) index.byId.set(id, i);
+      const at = indexBefore(item);
       if (at === undefined) {
         await sendKept();
         added.push(item);
