@@ -23,6 +23,7 @@ const CLUSTERS = [
   'tke-next',
   'tke-next-remote',
   'aliyun-asm',
+  'aliyun-asm-mesh',
   'huawei-cce',
 ];
 /** "Today" of the demo world, for certificate expiry. */
