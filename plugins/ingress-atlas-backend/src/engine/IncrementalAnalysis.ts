@@ -185,7 +185,10 @@ export class IncrementalAnalysis {
   }
 
   analyze(given: IncrementalInput): AtlasModel {
-    const input = { ...given, clusters: withIstioConfigClusters(given.clusters) };
+    const input = {
+      ...given,
+      clusters: withIstioConfigClusters(given.clusters),
+    };
     const { now } = input;
     const clouds = input.clouds ?? [];
     const estateKey = hash([

@@ -361,12 +361,12 @@ describe('analyze on the sandbox estates', () => {
         'aliyun-asm shop/shop-mobile',
       ]);
       // The instance runs no gateway: its objects are not analysed as its own.
-      expect(model.gateways.filter(g => g.cluster === 'aliyun-asm-mesh')).toEqual(
-        [],
-      );
-      expect(JSON.stringify(findings('GATEWAY_SELECTOR_NO_WORKLOAD'))).not.toContain(
-        'aliyun-asm',
-      );
+      expect(
+        model.gateways.filter(g => g.cluster === 'aliyun-asm-mesh'),
+      ).toEqual([]);
+      expect(
+        JSON.stringify(findings('GATEWAY_SELECTOR_NO_WORKLOAD')),
+      ).not.toContain('aliyun-asm');
     });
 
     it('offers HTTPS for m.shop.example.cn with the certificate already next to the gateway workload', () => {

@@ -22,7 +22,9 @@ function readProvider(config: Config, key: string): CloudProvider {
   const value = config.getOptionalString('provider') ?? 'generic';
   if (!isCloudProvider(value)) {
     throw new Error(
-      `Invalid ${key} "${value}"; expected one of ${CLOUD_PROVIDERS.join(', ')}`,
+      `Invalid ${key} "${value}"; expected one of ${CLOUD_PROVIDERS.join(
+        ', ',
+      )}`,
     );
   }
   return value;

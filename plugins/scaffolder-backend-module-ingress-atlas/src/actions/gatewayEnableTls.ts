@@ -274,9 +274,11 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
             service.metadata!.name
           } of the gateway has no port 443: add it${
             declaredBy
-              ? ` to the ports of IstioGateway ${declaredBy.metadata!.namespace}/${
-                  declaredBy.metadata!.name
-                } on ${configCluster.name}, which ASM creates the Service from`
+              ? ` to the ports of IstioGateway ${
+                  declaredBy.metadata!.namespace
+                }/${declaredBy.metadata!.name} on ${
+                  configCluster.name
+                }, which ASM creates the Service from`
               : ''
           }, or the HTTPS server is unreachable`,
         );

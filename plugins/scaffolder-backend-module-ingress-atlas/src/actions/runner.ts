@@ -144,7 +144,12 @@ async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
     await carryOutSteps(ctx, cluster, change);
     return [];
   }
-  await carryOutObjectChange(ctx, change.cluster ?? cluster!, change, preflight);
+  await carryOutObjectChange(
+    ctx,
+    change.cluster ?? cluster!,
+    change,
+    preflight,
+  );
   return change.cluster ? [change.cluster.name] : [];
 }
 
