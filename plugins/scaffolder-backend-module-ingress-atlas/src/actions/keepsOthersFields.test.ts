@@ -179,8 +179,8 @@ describe('actions that update objects keep what others put on them', () => {
       store
         .list(type)
         .filter(object =>
-          (object.metadata.managedFields as any[] | undefined)?.some(m =>
-            m.manager.startsWith(`${FIELD_MANAGER}-`),
+          (object.metadata.managedFields as any[] | undefined)?.some(
+            m => m.manager.startsWith(`${FIELD_MANAGER}-`),
           ),
         )
         .map(object => ({
