@@ -34,6 +34,13 @@ export interface Config {
       region?: string;
       /** The cloud's cluster id, e.g. cls-abc123 on TKE. */
       cloudClusterId?: string;
+      /**
+       * Another cluster of this list whose API server holds this cluster's Istio
+       * configuration (Gateways, VirtualServices, DestinationRules). On Alibaba Cloud Service
+       * Mesh (ASM) that is the ASM instance (its kubeconfig): the atlas reads the mesh's
+       * configuration there, and the actions write Gateways there.
+       */
+      istioConfigCluster?: string;
     }>;
     providers?: {
       /**

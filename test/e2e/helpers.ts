@@ -7,6 +7,7 @@ export const REFRESHED_WITHIN = 120_000;
 export const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 export const CLUSTERS = [
   'aliyun-asm',
+  'aliyun-asm-mesh',
   'edge',
   'huawei-cce',
   'tke-blog',

@@ -27,6 +27,8 @@ interface EstateCluster {
   provider?: CloudProvider;
   region?: string;
   cloudClusterId?: string;
+  /** The cluster holding its Istio configuration (an ASM instance). */
+  istioConfigCluster?: string;
   vpcCni?: boolean;
   nodes?: EstateNode[];
   /** Addresses the cloud gives LoadBalancer Services, by `namespace/name`. */
@@ -127,6 +129,9 @@ export async function loadEstates(
         provider: spec.provider,
         region: spec.region,
         cloudClusterId: spec.cloudClusterId,
+        ...(spec.istioConfigCluster
+          ? { istioConfigCluster: spec.istioConfigCluster }
+          : {}),
         ...(spec.vpcCni !== undefined
           ? { facts: { vpcCni: spec.vpcCni } }
           : {}),

@@ -24,6 +24,11 @@ export interface ClusterSpec {
   provider: Provider;
   region: string;
   cloudClusterId?: string;
+  /**
+   * The cluster of the estate whose API server holds this one's Istio configuration (on ASM,
+   * the ASM instance). The sandbox serves each as it is; the atlas and the actions read it.
+   */
+  istioConfigCluster?: string;
   /** TKE VPC-CNI: pods get VPC IPs, may hold EIPs, and the EIPClaim CRD is served. */
   vpcCni?: boolean;
   kubernetesVersion?: string;

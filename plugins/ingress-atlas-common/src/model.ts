@@ -90,6 +90,12 @@ export interface AtlasClusterDescriptor {
   readOnly?: boolean;
   /** Facts a provider knows about the cluster, e.g. VPC-CNI enabled. */
   facts?: { vpcCni?: boolean; vpcId?: string };
+  /**
+   * The cluster whose API server holds this cluster's Istio configuration (Gateways,
+   * VirtualServices, DestinationRules), when it is not the cluster itself: on Alibaba Cloud
+   * Service Mesh, the ASM instance.
+   */
+  istioConfigCluster?: string;
 }
 
 /** @public */

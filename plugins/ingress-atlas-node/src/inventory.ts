@@ -77,6 +77,8 @@ export const COLLECTED_KINDS = {
   tlsRoutes: { kind: 'TLSRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3', 'v1alpha2'], plural: 'tlsroutes', namespaced: true },
   tcpRoutes: { kind: 'TCPRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], plural: 'tcproutes', namespaced: true },
   referenceGrants: { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], plural: 'referencegrants', namespaced: true },
+  /** Alibaba Cloud Service Mesh: the gateways an ASM instance runs in its data-plane clusters. */
+  asmIstioGateways: { kind: 'IstioGateway', group: 'istio.alibabacloud.com', versions: ['v1beta1'], plural: 'istiogateways', namespaced: true },
   istioOperators: { kind: 'IstioOperator', group: 'install.istio.io', versions: ['v1alpha1'], plural: 'istiooperators', namespaced: true },
   eipClaims: { kind: 'EIPClaim', group: 'networking.tke.cloud.tencent.com', versions: ['v1'], plural: 'eipclaims', namespaced: true },
 } as const;

@@ -34,7 +34,7 @@ import { FIELD_MANAGER } from './kube';
 export interface ConnectedCluster
   extends Pick<
     ClusterDescriptor,
-    'name' | 'provider' | 'region' | 'cloudClusterId'
+    'name' | 'provider' | 'region' | 'cloudClusterId' | 'istioConfigCluster'
   > {
   /** The API server URL (no credentials). */
   server: string;
@@ -172,6 +172,7 @@ export class ClusterDirectory {
       provider: descriptor.provider,
       region: descriptor.region,
       cloudClusterId: descriptor.cloudClusterId,
+      istioConfigCluster: descriptor.istioConfigCluster,
       server,
       hasCredentials: Boolean(auth?.token || cluster.kubeconfigPath),
       tencent:

@@ -54,6 +54,7 @@ export function buildModel(
               name: descriptor.name,
               key: createHash('sha1').update(inventoryGz).digest('hex'),
               inventory: () => withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
+              istioConfigCluster: descriptor.istioConfigCluster,
             },
           ]
         : [],

@@ -11,6 +11,10 @@ import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
 import { detectGateways } from './gateways/detectGateways';
 import { ClusterObjects } from './kube/ClusterObjects';
+import {
+  withIstioConfigOf,
+  withoutIstioConfig,
+} from './kube/istioConfigClusters';
 import { AnalyzeInput } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,6 +25,41 @@ export interface IncrementalCluster {
   key: string;
   /** Its inventory, read only when the cluster is analysed again. */
   inventory(): ClusterInventory;
+  /** The cluster holding its Istio configuration (its descriptor's `istioConfigCluster`). */
+  istioConfigCluster?: string;
+}
+
+/**
+ * The clusters as the engine analyses them: a data-plane cluster with the Istio configuration
+ * its config cluster holds (and a key that changes with either), the config cluster without it.
+ */
+function withIstioConfigClusters(
+  clusters: IncrementalCluster[],
+): IncrementalCluster[] {
+  const byName = new Map(clusters.map(c => [c.name, c]));
+  const configs = new Set(
+    clusters.flatMap(c =>
+      c.istioConfigCluster && byName.has(c.istioConfigCluster)
+        ? [c.istioConfigCluster]
+        : [],
+    ),
+  );
+  return clusters.map(cluster => {
+    const config = cluster.istioConfigCluster
+      ? byName.get(cluster.istioConfigCluster)
+      : undefined;
+    if (config) {
+      return {
+        ...cluster,
+        key: `${cluster.key}+${config.key}`,
+        inventory: () =>
+          withIstioConfigOf(cluster.inventory(), config.inventory()),
+      };
+    }
+    return configs.has(cluster.name)
+      ? { ...cluster, inventory: () => withoutIstioConfig(cluster.inventory()) }
+      : cluster;
+  });
 }
 
 export type IncrementalInput = Omit<AnalyzeInput, 'clusters' | 'now'> & {
@@ -163,14 +202,16 @@ export class IncrementalAnalysis {
    * state changed since the last run (all of them when the estate's inputs changed), before
    * the clusters coupled to them are counted in.
    */
-  toAnalyse(input: IncrementalInput): number {
+  toAnalyse(given: IncrementalInput): number {
+    const input = { ...given, clusters: withIstioConfigClusters(given.clusters) };
     if (estateKeyOf(input) !== this.#estateKey) return input.clusters.length;
     return input.clusters.filter(
       c => this.#couplings.get(c.name)?.key !== clusterKeyOf(c, input),
     ).length;
   }
 
-  analyze(input: IncrementalInput): AtlasModel {
+  analyze(given: IncrementalInput): AtlasModel {
+    const input = { ...given, clusters: withIstioConfigClusters(given.clusters) };
     const { now } = input;
     const clouds = input.clouds ?? [];
     const estateKey = estateKeyOf(input);

@@ -166,16 +166,14 @@ describe('analyze', () => {
       ).toEqual(['gateway:edge/istio-system/istio-ingressgateway']);
     });
 
-    it('offers HTTPS for the plain-HTTP public host', () => {
-      expect(findings('GATEWAY_PLAINTEXT_PUBLIC')).toEqual([
-        expect.objectContaining({
-          templateRef: 'template:default/enable-gateway-https',
-          parameters: expect.objectContaining({
-            cluster: 'edge',
-            host: 'edge.example.com',
-          }),
-        }),
-      ]);
+    it('says where the certificate for the plain-HTTP public host must go, and offers no template before it is there', () => {
+      // No TLS Secret for edge.example.com in istio-system: the template could not run.
+      const [plaintext, ...others] = findings('GATEWAY_PLAINTEXT_PUBLIC');
+      expect(others).toEqual([]);
+      expect(plaintext.templateRef).toBeUndefined();
+      expect(plaintext.fix).toContain(
+        'Put a TLS Secret (kubernetes.io/tls) with a certificate for edge.example.com in namespace istio-system of edge',
+      );
     });
   });
 

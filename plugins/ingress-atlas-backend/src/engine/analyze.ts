@@ -24,6 +24,7 @@ import { resolveTraffic } from './cost/traffic';
 import { detectGateways } from './gateways/detectGateways';
 import { GatewaySet } from './gateways/GatewaySet';
 import { ClusterObjects } from './kube/ClusterObjects';
+import { withIstioConfigClusters } from './kube/istioConfigClusters';
 import { detectVpcCni } from './kube/clusterFacts';
 import { buildPaths } from './paths/buildPaths';
 import { buildRoutes } from './routes/buildRoutes';
@@ -57,7 +58,10 @@ function analysisFailure(error: unknown): string {
  * @public
  */
 export function analyze(input: AnalyzeInput): AtlasModel {
-  return analyzeIsolating(input, { unusedResources: true });
+  return analyzeIsolating(
+    { ...input, clusters: withIstioConfigClusters(input.clusters) },
+    { unusedResources: true },
+  );
 }
 
 /**

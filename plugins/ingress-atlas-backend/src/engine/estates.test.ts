@@ -42,9 +42,10 @@ describe('analyze on the sandbox estates', () => {
       f => f.objects.find(o => o.cluster)?.cluster ?? f.objects[0].name,
     );
 
-  it('reads all eight clusters', () => {
+  it('reads all nine clusters', () => {
     expect(model.clusters.map(c => [c.name, c.provider])).toEqual([
       ['aliyun-asm', 'aliyun'],
+      ['aliyun-asm-mesh', 'aliyun'],
       ['edge', 'tencent'],
       ['huawei-cce', 'huawei'],
       ['tke-blog', 'tencent'],
@@ -345,6 +346,44 @@ describe('analyze on the sandbox estates', () => {
         tls: { certificateSource: 'file' },
         entityRefs: ['component:default/shop'],
       });
+    });
+
+    it("reads the shop's Gateways and VirtualServices from the ASM instance, as ASM keeps them", () => {
+      expect(
+        model.routes
+          .filter(r => r.kind === 'VirtualService')
+          .filter(r => r.hosts.some(h => h.endsWith('shop.example.cn')))
+          .map(r => `${r.cluster} ${r.namespace}/${r.name}`)
+          .sort(),
+      ).toEqual([
+        'aliyun-asm shop/shop',
+        'aliyun-asm shop/shop-admin',
+        'aliyun-asm shop/shop-mobile',
+      ]);
+      // The instance runs no gateway: its objects are not analysed as its own.
+      expect(
+        model.gateways.filter(g => g.cluster === 'aliyun-asm-mesh'),
+      ).toEqual([]);
+      expect(
+        JSON.stringify(findings('GATEWAY_SELECTOR_NO_WORKLOAD')),
+      ).not.toContain('aliyun-asm');
+    });
+
+    it('offers HTTPS for m.shop.example.cn with the certificate already next to the gateway workload', () => {
+      const [mobile] = findings('GATEWAY_PLAINTEXT_PUBLIC').filter(f =>
+        f.message.startsWith('m.shop.example.cn '),
+      );
+      expect(mobile).toMatchObject({
+        templateRef: 'template:default/enable-gateway-https',
+        parameters: {
+          cluster: 'aliyun-asm',
+          namespace: 'istio-system',
+          gateway: 'istio-ingressgateway',
+          host: 'm.shop.example.cn',
+          credentialName: 'shop-mobile-tls',
+        },
+      });
+      expect(mobile.fix).toContain('the Gateway lives on aliyun-asm-mesh');
     });
 
     it('serves shop.example.cn through both the ASM gateway and the nginx Ingress', () => {

@@ -408,6 +408,9 @@ const SHAPES: Record<CollectedKind, Record<string, Check>> = {
     }),
   },
   eipClaims: {},
+  asmIstioGateways: {
+    spec: mapping({ clusterIds: list(text), ports: list(mapping({ port: number, name: text })) }),
+  },
 };
 
 /**

@@ -22,7 +22,9 @@ function readProvider(config: Config, key: string): CloudProvider {
   const value = config.getOptionalString('provider') ?? 'generic';
   if (!isCloudProvider(value)) {
     throw new Error(
-      `Invalid ${key} "${value}"; expected one of ${CLOUD_PROVIDERS.join(', ')}`,
+      `Invalid ${key} "${value}"; expected one of ${CLOUD_PROVIDERS.join(
+        ', ',
+      )}`,
     );
   }
   return value;
@@ -37,7 +39,7 @@ function readProvider(config: Config, key: string): CloudProvider {
 export function readConfigClusters(root: Config): ClusterConnection[] {
   const allowInsecureHttp = readAllowInsecureHttp(root);
   const names = new Set<string>();
-  return (root.getOptionalConfigArray(KEY) ?? []).map(
+  const connections = (root.getOptionalConfigArray(KEY) ?? []).map(
     (config, index): ClusterConnection => {
       const where = `${KEY}[${index}]`;
       const name = config.getString('name');
@@ -67,6 +69,7 @@ export function readConfigClusters(root: Config): ClusterConnection[] {
           cloudClusterId: config.getOptionalString('cloudClusterId'),
           url: url ?? manifests?.join(', '),
           readOnly: Boolean(manifests),
+          istioConfigCluster: config.getOptionalString('istioConfigCluster'),
         },
         kubeconfigPath,
         auth: url
@@ -81,6 +84,17 @@ export function readConfigClusters(root: Config): ClusterConnection[] {
       };
     },
   );
+  connections.forEach(({ descriptor: { name, istioConfigCluster } }, index) => {
+    if (
+      istioConfigCluster !== undefined &&
+      (istioConfigCluster === name || !names.has(istioConfigCluster))
+    ) {
+      throw new Error(
+        `${KEY}[${index}].istioConfigCluster (${name}): "${istioConfigCluster}" must name another cluster of ${KEY}`,
+      );
+    }
+  });
+  return connections;
 }
 
 /**

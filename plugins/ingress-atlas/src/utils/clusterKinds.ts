@@ -9,12 +9,14 @@ import {
  */
 const PROVIDER_KINDS: Record<string, CloudProvider> = {
   albConfigs: 'aliyun',
+  asmIstioGateways: 'aliyun',
   eipClaims: 'tencent',
 };
 
 /** How a person calls the kinds the collector may find missing. */
 const KIND_NAMES: Record<string, string> = {
   albConfigs: 'AlbConfig',
+  asmIstioGateways: 'IstioGateway (ASM)',
   eipClaims: 'EIPClaim',
   grpcRoutes: 'GRPCRoute',
   tlsRoutes: 'TLSRoute',

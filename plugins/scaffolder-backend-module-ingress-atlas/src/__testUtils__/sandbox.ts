@@ -107,6 +107,9 @@ export async function startWorld(clusters?: string[]): Promise<TestWorld> {
         provider: c.spec.provider,
         region: c.spec.region,
         cloudClusterId: c.spec.cloudClusterId,
+        ...(sandbox.running.some(r => r.name === c.spec.istioConfigCluster)
+          ? { istioConfigCluster: c.spec.istioConfigCluster }
+          : {}),
       })),
       providers: {
         tencent: [

@@ -117,3 +117,67 @@ describe('ingress-atlas:gateway:enable-tls', () => {
     expect(world.cluster('tke-blog').store.revision).toBe(revision);
   });
 });
+
+describe('ingress-atlas:gateway:enable-tls on Alibaba Cloud Service Mesh', () => {
+  // aliyun-asm runs ASM's gateway; its Gateways live on the ASM instance, aliyun-asm-mesh.
+  const mobile = {
+    cluster: 'aliyun-asm',
+    namespace: 'istio-system',
+    gateway: 'istio-ingressgateway',
+    host: 'm.shop.example.cn',
+    credentialName: 'shop-mobile-tls',
+  };
+  let world: TestWorld;
+
+  afterEach(async () => {
+    await world.stop();
+  });
+
+  it("writes the HTTPS server to the Gateway on the ASM instance, with the data plane's Secret", async () => {
+    world = await startWorld(['aliyun-asm', 'aliyun-asm-mesh']);
+    const action = createGatewayEnableTlsAction(world.options);
+    const { ctx, recorded } = actionContext(mobile);
+    const dataPlane = world.cluster('aliyun-asm').store.revision;
+    await action.handler(ctx);
+
+    expect(
+      world.object(
+        'aliyun-asm-mesh',
+        'networking.istio.io',
+        'gateways',
+        'shop',
+        'shop-mobile-gateway',
+      )!.spec.servers,
+    ).toEqual([
+      {
+        port: { number: 80, name: 'http-mobile', protocol: 'HTTP' },
+        hosts: ['m.shop.example.cn'],
+        tls: { httpsRedirect: true },
+      },
+      {
+        port: {
+          number: 443,
+          name: 'https-m-shop-example-cn',
+          protocol: 'HTTPS',
+        },
+        hosts: ['m.shop.example.cn'],
+        tls: { mode: 'SIMPLE', credentialName: 'shop-mobile-tls' },
+      },
+    ]);
+    expect(recorded.outputs.gatewayConfig).toBe(
+      'shop/shop-mobile-gateway on aliyun-asm-mesh',
+    );
+    // Nothing is written to the data-plane cluster.
+    expect(world.cluster('aliyun-asm').store.revision).toBe(dataPlane);
+  });
+
+  it('refuses, saying where ASM keeps Gateways, when the ASM instance is not configured', async () => {
+    world = await startWorld(['aliyun-asm']);
+    const action = createGatewayEnableTlsAction(world.options);
+    const revision = world.cluster('aliyun-asm').store.revision;
+    await expect(action.handler(actionContext(mobile).ctx)).rejects.toThrow(
+      /keeps the mesh's Gateways and VirtualServices on the ASM instance's API server, not in aliyun-asm: add the ASM instance to ingressAtlas.clusters .* and name it in istioConfigCluster of aliyun-asm/,
+    );
+    expect(world.cluster('aliyun-asm').store.revision).toBe(revision);
+  });
+});

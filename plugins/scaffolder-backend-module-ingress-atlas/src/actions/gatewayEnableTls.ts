@@ -1,4 +1,5 @@
 import {
+  installerOf,
   matchesSelector,
   serverHostMatches,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
@@ -79,9 +80,18 @@ function serverName(host: string): string {
     .replace(/[^a-z0-9-]/gi, '-')}`.slice(0, 63);
 }
 
+/** ASM's declaration of the gateways it runs in its data-plane clusters. */
+const ASM_ISTIO_GATEWAY = {
+  apiVersion: 'istio.alibabacloud.com/v1beta1',
+  kind: 'IstioGateway',
+};
+
 /**
  * Adds an HTTPS server for a host to the Istio Gateway that serves it, with a certificate from
- * a TLS Secret next to the gateway workload, and redirects HTTP to it.
+ * a TLS Secret next to the gateway workload, and redirects HTTP to it. The Gateway is read
+ * from and written to where the mesh keeps it: the cluster's `istioConfigCluster` when it has
+ * one (on ASM, the ASM instance), the cluster itself otherwise; the workload and the Secret
+ * are always the cluster's own.
  *
  * @public
  */
@@ -116,7 +126,8 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
       output: {
         gatewayConfig: z =>
           z.string({
-            description: 'The Istio Gateway changed, as namespace/name',
+            description:
+              'The Istio Gateway changed, as namespace/name (and "on <cluster>" when it lives on the istioConfigCluster)',
           }),
         ...changeOutputs,
       },
@@ -129,16 +140,27 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
 
       const workload = await gatewayWorkload(cluster, namespace, gateway);
       const podLabels = workload?.spec?.template?.metadata?.labels;
+      const asm = installerOf(workload?.metadata ?? {}) === 'asm';
+      const configCluster = cluster.istioConfigCluster
+        ? await options.clusters.connect(cluster.istioConfigCluster, {
+            fieldManager: cluster.fieldManager,
+          })
+        : cluster;
       let config: KubeObject | undefined;
       if (
         preflight.check(
           Boolean(workload),
           `gateway workload ${workload?.kind} ${namespace}/${gateway} found`,
           `there is no gateway workload ${namespace}/${gateway} on cluster ${cluster.name}`,
+        ) &&
+        preflight.check(
+          !asm || configCluster !== cluster,
+          `the Istio Gateways of ${cluster.name} are on ${configCluster.name}`,
+          `Alibaba Cloud Service Mesh runs ${namespace}/${gateway} and keeps the mesh's Gateways and VirtualServices on the ASM instance's API server, not in ${cluster.name}: add the ASM instance to ingressAtlas.clusters (with its kubeconfig) and name it in istioConfigCluster of ${cluster.name}`,
         )
       ) {
         const configs = (
-          await listObjects(cluster, {
+          await listObjects(configCluster, {
             apiVersion: ISTIO_NETWORKING,
             kind: 'Gateway',
           })
@@ -157,7 +179,9 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
             configs.length === 1,
             `Istio Gateway ${names[0]} serves ${host}`,
             configs.length === 0
-              ? `no Istio Gateway selecting ${namespace}/${gateway} serves ${host}`
+              ? `no Istio Gateway selecting ${namespace}/${gateway} serves ${host}${
+                  configCluster === cluster ? '' : ` on ${configCluster.name}`
+                }`
               : `${
                   configs.length
                 } Istio Gateways serve ${host} on ${namespace}/${gateway} (${names.join(
@@ -235,19 +259,40 @@ export function createGatewayEnableTlsAction(options: ActionOptions) {
           (p: { port: number }) => p.port === 443,
         )
       ) {
+        // ASM puts the Service back as its IstioGateway declares: the port goes there.
+        const declaredBy = asm
+          ? (
+              await listObjects(configCluster, ASM_ISTIO_GATEWAY).catch(
+                () => [],
+              )
+            ).find(g =>
+              (g.spec?.clusterIds ?? []).includes(cluster.cloudClusterId),
+            )
+          : undefined;
         ctx.logger.warn(
           `Service ${namespace}/${
             service.metadata!.name
-          } of the gateway has no port 443: add it, or the HTTPS server is unreachable`,
+          } of the gateway has no port 443: add it${
+            declaredBy
+              ? ` to the ports of IstioGateway ${
+                  declaredBy.metadata!.namespace
+                }/${declaredBy.metadata!.name} on ${
+                  configCluster.name
+                }, which ASM creates the Service from`
+              : ''
+          }, or the HTTPS server is unreachable`,
         );
       }
 
       ctx.output(
         'gatewayConfig',
-        `${config!.metadata!.namespace}/${config!.metadata!.name}`,
+        `${config!.metadata!.namespace}/${config!.metadata!.name}${
+          configCluster === cluster ? '' : ` on ${configCluster.name}`
+        }`,
       );
       return {
         objects: [desired],
+        ...(configCluster === cluster ? {} : { cluster: configCluster }),
         key: ['gateway.enable-tls', cluster.name, namespace, gateway, host],
         inPlace: `${host} is already served over HTTPS`,
       };

@@ -62,6 +62,11 @@ export interface ActionTarget<I extends FieldSchemas> {
 export interface ObjectChange {
   /** The objects as they should be: created, or applied over the live ones. */
   objects: KubeObject[];
+  /**
+   * Where the objects go when not to the action's cluster: e.g. the ASM instance that keeps
+   * the Istio configuration of an ASM data-plane cluster.
+   */
+  cluster?: ConnectedCluster;
   /** Refuse objects that exist already and were not created by an earlier run. */
   onlyOurs?: boolean;
   /** Checkpoint keys of this change: unique per action and target within a task. */
@@ -131,15 +136,21 @@ async function carryOutPlan<I extends FieldSchemas, O extends FieldSchemas>(
   spec: PlanSpec<I, O>,
   ctx: RunContext<I, O>,
   target: ActionTarget<I>,
-): Promise<void> {
+): Promise<string[]> {
   const { cluster, preflight } = target;
   const change = await spec.plan(ctx, target);
   if ('steps' in change) {
     preflight.done();
     await carryOutSteps(ctx, cluster, change);
-  } else {
-    await carryOutObjectChange(ctx, cluster!, change, preflight);
+    return [];
   }
+  await carryOutObjectChange(
+    ctx,
+    change.cluster ?? cluster!,
+    change,
+    preflight,
+  );
+  return change.cluster ? [change.cluster.name] : [];
 }
 
 async function carryOutObjectChange(
@@ -313,11 +324,11 @@ export function createAtlasAction<
       probe,
     };
     if ('plan' in spec) {
-      await carryOutPlan(spec, runContext, target);
+      const alsoChanged = await carryOutPlan(spec, runContext, target);
       if (!ctx.isDryRun) {
         await announceChanges(
           spec.id,
-          named.map(n => n.name),
+          [...new Set([...named.map(n => n.name), ...alsoChanged])],
           options,
         );
       }

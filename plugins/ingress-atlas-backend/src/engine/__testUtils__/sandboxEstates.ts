@@ -51,6 +51,7 @@ export async function sandboxClusters(): Promise<ClusterInventory[]> {
         provider: spec.provider,
         region: spec.region,
         cloudClusterId: spec.cloudClusterId,
+        ...(spec.istioConfigCluster ? { istioConfigCluster: spec.istioConfigCluster } : {}),
         ...(spec.vpcCni !== undefined ? { facts: { vpcCni: spec.vpcCni } } : {}),
       },
       COLLECTED_AT,
