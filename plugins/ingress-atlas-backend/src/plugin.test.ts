@@ -264,6 +264,7 @@ describe('ingress-atlas backend on the sandbox', () => {
       const status = Object.fromEntries(body.clusters.map((c: any) => [c.name, c.status]));
       expect(status).toEqual({
         'aliyun-asm': 'ok',
+        'aliyun-asm-mesh': 'ok',
         edge: 'stale',
         'huawei-cce': 'ok',
         'tke-blog': 'ok',

@@ -23,6 +23,7 @@ function keyed(inventories: ClusterInventory[]): IncrementalCluster[] {
     name: inventory.cluster.name,
     key: JSON.stringify(inventory),
     inventory: () => structuredClone(inventory),
+    istioConfigCluster: inventory.cluster.istioConfigCluster,
   }));
 }
 
@@ -134,6 +135,34 @@ describe('IncrementalAnalysis', () => {
       'tke-saas-primary',
       'tke-saas-remote',
     ]);
+    expect(model).toEqual(full(after));
+  });
+
+  it("re-analyses a data-plane cluster when its mesh's config cluster changes", () => {
+    const incremental = new IncrementalAnalysis();
+    incremental.analyze({
+      clusters: keyed(sandbox),
+      clouds,
+      entities,
+      now: NOW,
+    });
+    // ASM keeps the shop's VirtualServices on its own API server (aliyun-asm-mesh).
+    const after = changed(sandbox, 'aliyun-asm-mesh', inventory => {
+      const vs = inventory.objects.virtualServices![0];
+      vs.spec.hosts = [...vs.spec.hosts, 'extra.shop.example.cn'];
+    });
+    const model = incremental.analyze({
+      clusters: keyed(after),
+      clouds,
+      entities,
+      now: NOW,
+    });
+    expect(incremental.lastRun?.analysedClusters).toContain('aliyun-asm');
+    expect(
+      model.paths.some(
+        p => p.host === 'extra.shop.example.cn' && p.cluster === 'aliyun-asm',
+      ),
+    ).toBe(true);
     expect(model).toEqual(full(after));
   });
 

@@ -203,7 +203,10 @@ export class IncrementalAnalysis {
    * the clusters coupled to them are counted in.
    */
   toAnalyse(given: IncrementalInput): number {
-    const input = { ...given, clusters: withIstioConfigClusters(given.clusters) };
+    const input = {
+      ...given,
+      clusters: withIstioConfigClusters(given.clusters),
+    };
     if (estateKeyOf(input) !== this.#estateKey) return input.clusters.length;
     return input.clusters.filter(
       c => this.#couplings.get(c.name)?.key !== clusterKeyOf(c, input),
@@ -211,7 +214,10 @@ export class IncrementalAnalysis {
   }
 
   analyze(given: IncrementalInput): AtlasModel {
-    const input = { ...given, clusters: withIstioConfigClusters(given.clusters) };
+    const input = {
+      ...given,
+      clusters: withIstioConfigClusters(given.clusters),
+    };
     const { now } = input;
     const clouds = input.clouds ?? [];
     const estateKey = estateKeyOf(input);
