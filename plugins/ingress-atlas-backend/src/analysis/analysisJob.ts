@@ -132,7 +132,9 @@ export async function runAnalysisJob(
   post: Post,
   state: AnalysisThreadState,
 ): Promise<void> {
-  if (job.kind !== 'analyze') setWorkerThreadPriority('below-normal');
+  // A stored model loads below the requests' priority; `GET /exposures` is written at theirs:
+  // a watched change's publication waits for it to finish.
+  setWorkerThreadPriority(job.kind === 'load' ? 'below-normal' : 'normal');
   if (job.kind === 'exposures') {
     if (!state.model) throw new Error('No model to write GET /exposures of');
     await post({ type: 'allExposures', allExposures: await allExposures(state.model) });

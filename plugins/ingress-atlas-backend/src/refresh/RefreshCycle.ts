@@ -162,9 +162,7 @@ export class RefreshCycle {
     }).then(
       model =>
         this.options.logger.info('Published the changes watched in clusters', {
-          paths: model.paths,
-          findings: model.findings,
-          clustersAnalysed: model.clustersAnalysed,
+          ...model,
           ms: Date.now() - started,
         }),
       error =>
@@ -370,27 +368,41 @@ export class RefreshCycle {
   private async publishNow(sourceErrors: SourceError[] | undefined) {
     const { store, costHistory, analysis, models, catalog, auth, logger } =
       this.options;
-    const analysed = await analysis.analyze({
+    // Where a publication's time goes, for the log.
+    const ms: Record<string, number> = {};
+    let at = Date.now();
+    const lap = (phase: string) => {
+      const now = Date.now();
+      ms[phase] = now - at;
+      at = now;
+    };
+    const input = {
       snapshots: await store.listStoredClusters(),
       clouds: await store.listCloud(),
       prices: await (this.#prices ??= this.prices()),
       gatewayTraffic: await (this.#gatewayTraffic ??= this.gatewayTraffic()),
       entities: await readCatalogEntities({ catalog, auth }),
       now: new Date().toISOString(),
-    });
+    };
+    lap('readMs');
+    const analysed = await analysis.analyze(input);
+    lap('analysisMs');
     await models.publish(
       analysed,
       sourceErrors ?? (await models.sourceErrors()),
     );
+    lap('storeMs');
     // The model is published: a trend missing a point does not undo that.
     await costHistory.record(analysed.model).catch(error =>
       logger.warn("Recording the day's cost failed", { error: error.message }),
     );
+    lap('costHistoryMs');
     const { run } = analysed;
     return {
       paths: analysed.model.paths.length,
       findings: analysed.model.findings.length,
       ...(run && { clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}` }),
+      ...ms,
     };
   }
 
