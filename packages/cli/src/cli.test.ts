@@ -144,7 +144,7 @@ describe('ingress-atlas analyze', () => {
     );
     expect(code).toBe(79);
     // saas-admin-gateway's missing workload is a warning offline: the manifests may be split.
-    expect(stdout).toMatch(/^8 cluster\(s\), \d+ path\(s\); 4 error\(s\)/m);
+    expect(stdout).toMatch(/^9 cluster\(s\), \d+ path\(s\); 4 error\(s\)/m);
     expect(stdout).toMatch(/blog\.example\.com .*component:default\/blog/);
     expect(stdout).toContain('[APISERVER_PUBLIC] The API server of huawei-cce');
     // Load balancer kinds from the Services; node IPs keyed by node, as no cloud is given.

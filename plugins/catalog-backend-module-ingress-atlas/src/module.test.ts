@@ -143,6 +143,7 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
 
     expect(clusters).toEqual([
       'kubernetes-cluster aliyun-asm',
+      'kubernetes-cluster aliyun-asm-mesh',
       'kubernetes-cluster edge',
       'kubernetes-cluster huawei-cce',
       'kubernetes-cluster tke-blog',
@@ -250,7 +251,7 @@ describe('catalogModuleIngressAtlasEntityProvider on the sandbox', () => {
       emitted.get(ref)?.metadata.annotations?.[key];
 
     const clusters = nodes.filter((n: TopologyNode) => n.type === 'cluster');
-    expect(clusters).toHaveLength(8);
+    expect(clusters).toHaveLength(9);
     for (const node of clusters) {
       expect(annotation(node.resourceRef, 'ingress-atlas.io/cluster')).toBe(
         node.cluster,

@@ -154,6 +154,9 @@ export function sandboxAtlasConfig(sandbox: Sandbox): JsonObject {
         provider: spec.provider,
         region: spec.region,
         ...(spec.cloudClusterId && { cloudClusterId: spec.cloudClusterId }),
+        ...(sandbox.running.some(r => r.name === spec.istioConfigCluster) && {
+          istioConfigCluster: spec.istioConfigCluster,
+        }),
       })),
       importKubernetesConfig: false,
       providers: {

@@ -69,6 +69,7 @@ describe('ingressAtlasClientServiceRef', () => {
     const { clusters } = await client.getClusters();
     expect(clusters.map(c => [c.name, c.status])).toEqual([
       ['aliyun-asm', 'ok'],
+      ['aliyun-asm-mesh', 'ok'],
       ['edge', 'ok'],
       ['huawei-cce', 'ok'],
       ['tke-blog', 'ok'],

@@ -105,6 +105,11 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
         'component:default/edge-web',
       ],
       [
+        'm.shop.example.cn',
+        '/catalog/default/component/shop/ingress?host=m.shop.example.cn',
+        'component:default/shop',
+      ],
+      [
         'shop.example.cn',
         '/catalog/default/component/shop/ingress?host=shop.example.cn',
         'component:default/shop',
@@ -165,7 +170,9 @@ describe('IngressAtlasCollatorFactory on the sandbox', () => {
       'Gateway: kube-system/nginx-ingress-controller (ingress-controller) on aliyun-asm.',
     );
     expect(shop.text).toContain(
-      "Monthly cost: 160.32 CNY/month, plus traffic of unknown volume (this host's share of entries costing 240.48 CNY/month).",
+      // The two CLBs cost 120.24 each: the ingress controller's serves this host alone, the
+      // ASM gateway's four hosts (shop, www.shop, admin.shop and m.shop): 120.24 + 30.06.
+      "Monthly cost: 150.3 CNY/month, plus traffic of unknown volume (this host's share of entries costing 240.48 CNY/month).",
     );
     expect(shop.cloudResourceIds).toEqual([
       'lb-bp1asmgw001',
