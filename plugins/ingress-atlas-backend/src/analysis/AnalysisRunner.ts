@@ -7,6 +7,7 @@ import {
   AllExposures,
   AnalysisJob,
   AnalysisMessage,
+  isAcknowledged,
   serveAnalysisJobs,
 } from './analysisJob';
 import { SerializedJson } from '../views/serializedJson';
@@ -194,7 +195,7 @@ export class AnalysisRunner {
       this.#current = {
         take: message => {
           // Requests waiting on this thread go first; then the next piece is sent.
-          setImmediate(() => port.postMessage('next'));
+          if (isAcknowledged(message)) setImmediate(() => port.postMessage('next'));
           try {
             if (outcome.take(message)) {
               this.#current = undefined;

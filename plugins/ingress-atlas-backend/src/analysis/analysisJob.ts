@@ -79,8 +79,17 @@ export type AnalysisMessage =
   | { type: 'allExposures'; allExposures: AllExposures }
   | { type: 'error'; message: string; stack?: string };
 
-/** Sends one message; resolves once the receiver is ready for the next. */
+/**
+ * Sends one message. One the receiver takes time over (JSON to parse, bodies to keep)
+ * resolves once the receiver is ready for the next; the others at once: each wait is a trip
+ * through the receiver's event loop, long on a busy backend.
+ */
 export type Post = (message: AnalysisMessage) => Promise<void>;
+
+/** Whether the receiver acknowledges `message` ('next') once it has taken it. */
+export function isAcknowledged(message: AnalysisMessage): boolean {
+  return message.type === 'items' || message.type === 'exposures';
+}
 
 // Pieces small enough to be taken in without holding the receiver's event loop for long.
 const ITEMS_PER_MESSAGE = 150;
@@ -160,8 +169,12 @@ export async function runAnalysisJob(
     setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
   );
   job.snapshots = [];
+  // Compressed (on the thread pool, mostly) while the pieces are sent; awaited after them, so
+  // that a failure to send is the one reported.
+  const modelGz = gzipJson(model, itemJson);
+  modelGz.catch(() => undefined);
   await serve(model, post, {
-    modelGz: await gzipJson(model, itemJson),
+    modelGz,
     previous: job.hasPrevious ? previous : undefined,
     run: state.engine.lastRun,
     // Known to the receiver once it has taken 'done'.
@@ -183,7 +196,7 @@ async function serve(
   model: AtlasModel,
   post: Post,
   options: {
-    modelGz?: Uint8Array;
+    modelGz?: Promise<Uint8Array>;
     previous?: AnalysisThreadState['sent'];
     run?: IncrementalRun;
     sent?: (sent: NonNullable<AnalysisThreadState['sent']>) => void;
@@ -253,7 +266,7 @@ async function serve(
 
   // The model and each entity's view are ready: the receiver serves them from here on.
   options.sent?.(sent);
-  await post({ type: 'done', modelGz, run });
+  await post({ type: 'done', modelGz: await modelGz, run });
 }
 
 /**
@@ -284,11 +297,16 @@ async function exposuresBodies(body: ExposuresResponse): Promise<ExposuresBodies
 export function serveAnalysisJobs(port: MessagePort) {
   const state: AnalysisThreadState = { engine: new IncrementalAnalysis() };
   const waiting: Array<() => void> = [];
-  const post: Post = message =>
-    new Promise(resolve => {
+  const post: Post = async message => {
+    if (!isAcknowledged(message)) {
+      port.postMessage(message);
+      return;
+    }
+    await new Promise<void>(resolve => {
       waiting.push(resolve);
       port.postMessage(message);
     });
+  };
   port.on('message', message => {
     if (message === 'next') {
       waiting.shift()?.();

@@ -8,6 +8,9 @@ const gunzip = promisify(zlib.gunzip);
 /** Array items serialized per chunk: small enough that no chunk holds the event loop for long. */
 const ITEMS_PER_CHUNK = 100;
 
+/** The size of the pieces written to zlib, in characters. */
+const JOINED_CHARS = 256 * 1024;
+
 /** The JSON text of an array's item. */
 export type ItemJson = (item: unknown) => string;
 
@@ -54,6 +57,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Pieces joined up to about `JOINED_CHARS` characters: each piece written to zlib is a trip
+ * through the event loop, which a busy backend's requests make long.
+ */
+function* joined(pieces: Iterable<string>): Generator<string> {
+  let buffer: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    buffer.push(piece);
+    length += piece.length;
+    if (length >= JOINED_CHARS) {
+      yield buffer.join('');
+      buffer = [];
+      length = 0;
+    }
+  }
+  if (buffer.length) yield buffer.join('');
+}
+
+/**
  * gzip of the JSON of a value, written piece by piece into zlib (which compresses on the
  * thread pool), so that neither a whole JSON string nor a long serialization is ever needed.
  */
@@ -63,7 +85,7 @@ export async function gzipJson(
 ): Promise<Buffer> {
   const parts: Buffer[] = [];
   await pipeline(
-    Readable.from(jsonChunks(value, 3, itemJson)),
+    Readable.from(joined(jsonChunks(value, 3, itemJson))),
     // The fastest level: these bodies are large and rewritten at every change; JSON compresses
     // well at any level.
     zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED }),
