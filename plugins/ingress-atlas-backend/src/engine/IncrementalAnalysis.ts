@@ -4,8 +4,8 @@ import {
   DEFAULT_PRICES,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { analyzeGroup, byId, unusedResources } from './analyze';
-import { byFindingOrder } from './analyzers';
+import { analyzeGroup, unusedResources } from './analyze';
+import { byFindingOrder, byId, byName } from './order';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
@@ -330,9 +330,7 @@ export class IncrementalAnalysis {
     ) => models.flatMap(m => m[field] as Array<{ id: string }>);
     return {
       generatedAt: now.toISOString(),
-      clusters: models
-        .flatMap(m => m.clusters)
-        .sort((a, b) => a.name.localeCompare(b.name)),
+      clusters: models.flatMap(m => m.clusters).sort(byName),
       controlPlanes: merged('controlPlanes').sort(byId),
       gateways: merged('gateways').sort(byId),
       entries: entries.sort(byId),

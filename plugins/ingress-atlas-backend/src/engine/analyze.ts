@@ -13,6 +13,7 @@ import {
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { runAnalyzers } from './analyzers';
+import { byId, byName } from './order';
 import { idleResources } from './analyzers/idleResources';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
@@ -37,10 +38,6 @@ function resolveNow(input: AnalyzeInput): Date {
     .filter(t => !Number.isNaN(t));
   return new Date(times.length ? Math.max(...times) : 0);
 }
-
-/** The order of the model's lists of items with an id. */
-export const byId = <T extends { id: string }>(a: T, b: T) =>
-  a.id.localeCompare(b.id);
 
 /** What a person reads when a cluster's objects stopped the analysis. */
 function analysisFailure(error: unknown): string {
@@ -243,7 +240,7 @@ function analyzeClusters(
   });
 
   const model = {
-    clusters: atlasClusters.sort((a, b) => a.name.localeCompare(b.name)),
+    clusters: atlasClusters.sort(byName),
     controlPlanes: controlPlanes.sort(byId),
     gateways: gateways.sort(byId),
     entries: entries.sort(byId),

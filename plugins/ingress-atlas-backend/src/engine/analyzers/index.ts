@@ -15,6 +15,7 @@ import { podEipNotStable } from './podEipNotStable';
 import { serviceBypassesMesh } from './serviceBypassesMesh';
 import { singleReplicaPublicLb } from './singleReplicaPublicLb';
 import { tcmManaged } from './tcmManaged';
+import { byFindingOrder } from '../order';
 import { Analyzer, AnalyzerContext } from './types';
 import { vsMissingGateway } from './vsMissingGateway';
 
@@ -40,13 +41,6 @@ export const ANALYZERS: Analyzer[] = [
   idleResources,
   clbToPodEipSaving,
 ];
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-
-/** The order findings are listed in: the most severe first, then by id. */
-export const byFindingOrder = (a: Finding, b: Finding) =>
-  SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-  a.id.localeCompare(b.id);
 
 export function runAnalyzers(
   context: AnalyzerContext,
