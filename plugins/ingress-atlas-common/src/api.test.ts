@@ -3,6 +3,7 @@ import {
   ExposuresResponse,
   exposuresPages,
   joinExposuresPages,
+  readExposuresPages,
 } from './api';
 
 /** A body of `paths` paths, 3 entries, 2 gateways, 1 route and 4 costs (only ids matter here). */
@@ -68,5 +69,38 @@ describe('pages of GET /exposures', () => {
     expect(joinExposuresPages([pages[0], newer[1]])).toBeUndefined();
     expect(joinExposuresPages([pages[0]])).toBeUndefined();
     expect(joinExposuresPages([])).toBeUndefined();
+  });
+
+  it('reads every page, and again from the first when a newer model shows between two', async () => {
+    const older = exposuresPages(body(2 * EXPOSURES_PAGE_ITEMS));
+    const newer = exposuresPages({
+      ...body(2 * EXPOSURES_PAGE_ITEMS + 1),
+      generatedAt: '2026-12-06T00:01:00.000Z',
+    });
+    // The model is replaced right after the first page was read.
+    const served = [older[0], newer[1], newer[0], newer[1], newer[2]];
+    const asked: number[] = [];
+    const read = await readExposuresPages(async page => {
+      asked.push(page);
+      return served.shift()!;
+    });
+    expect(asked).toEqual([0, 1, 0, 1, 2]);
+    expect(read).toEqual(joinExposuresPages(newer));
+    expect(read.paths).toHaveLength(2 * EXPOSURES_PAGE_ITEMS + 1);
+  });
+
+  it('gives up, saying why, on a model that changes at every read', async () => {
+    let minute = 0;
+    const changing = async (page: number) =>
+      exposuresPages({
+        ...body(EXPOSURES_PAGE_ITEMS + 1),
+        generatedAt: `2026-12-06T00:${String(minute++).padStart(
+          2,
+          '0',
+        )}:00.000Z`,
+      })[page];
+    await expect(readExposuresPages(changing)).rejects.toThrow(
+      'The Ingress Atlas model changed while its 2 pages of exposures were read, 5 times in a row',
+    );
   });
 });

@@ -201,6 +201,37 @@ export function exposuresPages(
   });
 }
 
+/** Reads of all the pages before giving up on a model that keeps changing. */
+const PAGED_READS = 5;
+
+/**
+ * The whole exposure part of the model, read page by page with `getPage` (which asks for
+ * `GET /exposures?page=N`) so that neither side takes in the whole body at once; read again
+ * from the first page when a new model was published between two pages.
+ *
+ * @public
+ */
+export async function readExposuresPages(
+  getPage: (page: number) => Promise<ExposuresPageResponse>,
+): Promise<ExposuresResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const first = await getPage(0);
+    const pages = [first];
+    for (let page = 1; page < first.pages; page++) {
+      const next = await getPage(page);
+      if (next.generatedAt !== first.generatedAt) break;
+      pages.push(next);
+    }
+    const joined = joinExposuresPages(pages);
+    if (joined) return joined;
+    if (attempt === PAGED_READS) {
+      throw new Error(
+        `The Ingress Atlas model changed while its ${first.pages} pages of exposures were read, ${PAGED_READS} times in a row`,
+      );
+    }
+  }
+}
+
 /**
  * The pages of `GET /exposures?page=N` joined again into the whole body; undefined when they
  * are not all of one model (a new one was published between two pages).

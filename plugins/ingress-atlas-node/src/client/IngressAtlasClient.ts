@@ -10,14 +10,11 @@ import {
   ClustersResponse,
   ExposuresPageResponse,
   ExposuresResponse,
-  joinExposuresPages,
+  readExposuresPages,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { CloudInventoryResponse, IngressAtlasApi } from './types';
 
 const PLUGIN_ID = 'ingress-atlas';
-
-/** Reads of all the pages of exposures before giving up on a model that keeps changing. */
-const MAX_PAGED_READS = 5;
 
 /**
  * Calls the Ingress Atlas backend with the calling plugin's own service token.
@@ -37,30 +34,11 @@ export class IngressAtlasClient implements IngressAtlasApi {
     this.#auth = auth;
   }
 
-  /**
-   * The whole exposure part of the model, read page by page (`GET /exposures?page=N`) so that
-   * neither side takes in the whole body at once; read again from the first page when a new
-   * model was published between two pages.
-   */
-  async getExposures(): Promise<ExposuresResponse> {
-    for (let attempt = 1; ; attempt++) {
-      const first = await this.#get<ExposuresPageResponse>('/exposures?page=0');
-      const pages = [first];
-      for (let page = 1; page < first.pages; page++) {
-        const next = await this.#get<ExposuresPageResponse>(
-          `/exposures?page=${page}`,
-        );
-        if (next.generatedAt !== first.generatedAt) break;
-        pages.push(next);
-      }
-      const joined = joinExposuresPages(pages);
-      if (joined) return joined;
-      if (attempt === MAX_PAGED_READS) {
-        throw new Error(
-          `The Ingress Atlas model changed while its ${first.pages} pages of exposures were read, ${MAX_PAGED_READS} times in a row`,
-        );
-      }
-    }
+  /** The whole exposure part of the model, read page by page (see `readExposuresPages`). */
+  getExposures(): Promise<ExposuresResponse> {
+    return readExposuresPages(page =>
+      this.#get<ExposuresPageResponse>(`/exposures?page=${page}`),
+    );
   }
 
   getClusters(): Promise<ClustersResponse> {

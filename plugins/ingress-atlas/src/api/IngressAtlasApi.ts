@@ -10,11 +10,13 @@ import {
   CostHistoryResponse,
   CostResponse,
   EntityExposure,
+  ExposuresPageResponse,
   ExposuresResponse,
   FindingsFilter,
   FindingsResponse,
   Topology,
   TopologyFilter,
+  readExposuresPages,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 
 /**
@@ -121,8 +123,13 @@ export class IngressAtlasClient implements IngressAtlasApi {
     );
   }
 
+  /** Read page by page: at fleet scale the whole body is over 100 MiB of JSON. */
   getExposures(): Promise<ExposuresResponse> {
-    return this.#get('/exposures');
+    return readExposuresPages(page =>
+      this.#get<ExposuresPageResponse>(
+        `/exposures${query({ page: String(page) })}`,
+      ),
+    );
   }
 
   async refresh(): Promise<void> {

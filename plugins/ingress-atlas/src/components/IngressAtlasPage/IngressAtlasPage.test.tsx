@@ -353,18 +353,26 @@ describe('IngressAtlasPage', () => {
       http.get(`${API}/findings`, () =>
         HttpResponse.json({ findings: [tcmFinding, unowned] }),
       ),
-      http.get(`${API}/exposures`, () =>
-        HttpResponse.json({
-          generatedAt: blogExposure.generatedAt,
-          paths: blogExposure.paths,
-          entries: blogExposure.entries,
-          gateways: blogExposure.gateways.map(g => ({
-            ...g,
-            controlPlane: tcmFinding.objects[0].id,
-          })),
-          routes: blogExposure.routes,
-          costs: blogExposure.costs,
-        }),
+      // The model's one page of exposures, as the plugin reads them.
+      http.get(`${API}/exposures`, ({ request }) =>
+        new URL(request.url).searchParams.get('page') === '0'
+          ? HttpResponse.json({
+              generatedAt: blogExposure.generatedAt,
+              paths: blogExposure.paths,
+              entries: blogExposure.entries,
+              gateways: blogExposure.gateways.map(g => ({
+                ...g,
+                controlPlane: tcmFinding.objects[0].id,
+              })),
+              routes: blogExposure.routes,
+              costs: blogExposure.costs,
+              page: 0,
+              pages: 1,
+            })
+          : HttpResponse.json(
+              { error: { message: 'no such page' } },
+              { status: 404 },
+            ),
       ),
     );
     const catalogApi = catalogApiMock({ entities: [blogEntity] });
