@@ -111,6 +111,10 @@ export async function applyManifests(
       'apply',
       client.apply(object, FIELD_MANAGER),
     );
+    if (applied && object.kind === 'CustomResourceDefinition') {
+      // As `kubectl wait --for condition=established`: its kind is served from then on.
+      await established(client, object.metadata.name);
+    }
     if (applied && object.status && Object.keys(object.status).length) {
       await record(
         rejections,
@@ -121,6 +125,21 @@ export async function applyManifests(
     }
   }
   return rejections;
+}
+
+/** Waits (up to 30 s) until the server serves the kind a CustomResourceDefinition defines. */
+async function established(client: KubeClient, name: string) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const crd = await client.get(
+      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+    );
+    const conditions: Array<{ type: string; status: string }> =
+      crd.status?.conditions ?? [];
+    if (conditions.some(c => c.type === 'Established' && c.status === 'True')) return;
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  throw new Error(`CustomResourceDefinition ${name} was not established within 30 s`);
 }
 
 async function record(
