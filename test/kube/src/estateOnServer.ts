@@ -136,10 +136,13 @@ async function established(client: KubeClient, name: string) {
     );
     const conditions: Array<{ type: string; status: string }> =
       crd.status?.conditions ?? [];
-    if (conditions.some(c => c.type === 'Established' && c.status === 'True')) return;
+    if (conditions.some(c => c.type === 'Established' && c.status === 'True'))
+      return;
     await new Promise(resolve => setTimeout(resolve, 200));
   }
-  throw new Error(`CustomResourceDefinition ${name} was not established within 30 s`);
+  throw new Error(
+    `CustomResourceDefinition ${name} was not established within 30 s`,
+  );
 }
 
 async function record(
