@@ -66,14 +66,15 @@ function sortClusters(rows: ClusterRow[], sort: SortDescriptor) {
   });
 }
 
-// On a phone the table scrolls sideways rather than squeeze eight columns into 390 px.
+// Widths that keep headers and region names whole; they add up to the page's width at
+// 1440 px, and on a phone the table scrolls sideways rather than squeeze into 390 px.
 const columns: ColumnConfig<ClusterRow>[] = [
   {
     id: 'name',
     label: 'Cluster',
     isRowHeader: true,
     isSortable: true,
-    minWidth: 150,
+    minWidth: 140,
     cell: c => (
       <CellText
         title={c.title ?? c.name}
@@ -85,21 +86,21 @@ const columns: ColumnConfig<ClusterRow>[] = [
     id: 'provider',
     label: 'Provider',
     isSortable: true,
-    minWidth: 100,
+    minWidth: 110,
     cell: c => <CellText title={c.provider ?? ''} />,
   },
   {
     id: 'region',
     label: 'Region',
     isSortable: true,
-    minWidth: 120,
+    minWidth: 130,
     cell: c => <CellText title={c.region ?? ''} />,
   },
   {
     id: 'cloudClusterId',
     label: 'Cloud cluster id',
     isSortable: true,
-    minWidth: 130,
+    minWidth: 150,
     cell: c => <CellText title={c.cloudClusterId ?? ''} />,
   },
   {
@@ -113,7 +114,7 @@ const columns: ColumnConfig<ClusterRow>[] = [
     id: 'status',
     label: 'Status',
     isSortable: true,
-    minWidth: 130,
+    minWidth: 120,
     cell: c => (
       <Cell>
         <ClusterStatusLabel cluster={c} />
@@ -124,7 +125,7 @@ const columns: ColumnConfig<ClusterRow>[] = [
     id: 'collectedAt',
     label: 'Snapshot',
     isSortable: true,
-    minWidth: 190,
+    minWidth: 170,
     cell: c => (
       <Cell>
         <SnapshotTime collectedAt={c.collectedAt} />
@@ -134,7 +135,7 @@ const columns: ColumnConfig<ClusterRow>[] = [
   {
     id: 'problems',
     label: 'Problems',
-    minWidth: 220,
+    minWidth: 180,
     cell: c => (
       <Cell>
         <ClusterNotes cluster={c} />
