@@ -8,7 +8,6 @@ import {
 import {
   Alert,
   Cell,
-  CellText,
   ColumnConfig,
   Flex,
   SortDescriptor,
@@ -66,7 +65,25 @@ function sortClusters(rows: ClusterRow[], sort: SortDescriptor) {
   });
 }
 
-// Widths that keep headers and region names whole; they add up to the page's width at
+/** Text that wraps rather than end in an ellipsis: names and ids are read whole. */
+function WrappingCell({ text }: { text?: string }) {
+  return (
+    <Cell>
+      <Text variant="body-medium">{text ?? ''}</Text>
+    </Cell>
+  );
+}
+
+function SubtleName({ name }: { name: string }) {
+  const subtle = useSubtleText();
+  return (
+    <Text as="p" variant="body-small" className={subtle.root}>
+      {name}
+    </Text>
+  );
+}
+
+// Widths that keep the headers whole; they add up to the page's width at
 // 1440 px, and on a phone the table scrolls sideways rather than squeeze into 390 px.
 const columns: ColumnConfig<ClusterRow>[] = [
   {
@@ -74,12 +91,14 @@ const columns: ColumnConfig<ClusterRow>[] = [
     label: 'Cluster',
     isRowHeader: true,
     isSortable: true,
-    minWidth: 140,
+    minWidth: 160,
     cell: c => (
-      <CellText
-        title={c.title ?? c.name}
-        description={c.title ? c.name : undefined}
-      />
+      <Cell>
+        <Text as="p" variant="body-medium">
+          {c.title ?? c.name}
+        </Text>
+        {c.title && <SubtleName name={c.name} />}
+      </Cell>
     ),
   },
   {
@@ -87,34 +106,34 @@ const columns: ColumnConfig<ClusterRow>[] = [
     label: 'Provider',
     isSortable: true,
     minWidth: 110,
-    cell: c => <CellText title={c.provider ?? ''} />,
+    cell: c => <WrappingCell text={c.provider} />,
   },
   {
     id: 'region',
     label: 'Region',
     isSortable: true,
     minWidth: 130,
-    cell: c => <CellText title={c.region ?? ''} />,
+    cell: c => <WrappingCell text={c.region} />,
   },
   {
     id: 'cloudClusterId',
     label: 'Cloud cluster id',
     isSortable: true,
-    minWidth: 150,
-    cell: c => <CellText title={c.cloudClusterId ?? ''} />,
+    minWidth: 170,
+    cell: c => <WrappingCell text={c.cloudClusterId} />,
   },
   {
     id: 'source',
     label: 'Source',
     isSortable: true,
     minWidth: 100,
-    cell: c => <CellText title={c.source ?? ''} />,
+    cell: c => <WrappingCell text={c.source} />,
   },
   {
     id: 'status',
     label: 'Status',
     isSortable: true,
-    minWidth: 120,
+    minWidth: 110,
     cell: c => (
       <Cell>
         <ClusterStatusLabel cluster={c} />
@@ -125,7 +144,7 @@ const columns: ColumnConfig<ClusterRow>[] = [
     id: 'collectedAt',
     label: 'Snapshot',
     isSortable: true,
-    minWidth: 170,
+    minWidth: 160,
     cell: c => (
       <Cell>
         <SnapshotTime collectedAt={c.collectedAt} />
@@ -135,7 +154,7 @@ const columns: ColumnConfig<ClusterRow>[] = [
   {
     id: 'problems',
     label: 'Problems',
-    minWidth: 180,
+    minWidth: 160,
     cell: c => (
       <Cell>
         <ClusterNotes cluster={c} />
