@@ -91,8 +91,8 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page).toHaveURL(/\/ingress-atlas$/);
       for (const cluster of CLUSTERS) {
         await expect(
-          // Not \b: tke-next would match tke-next-remote's row too.
-          page.getByRole('row', { name: new RegExp(`^${cluster} `) }),
+          // A row is named by its row header, the cluster; exact: tke-next is in tke-next-remote.
+          page.getByRole('row', { name: cluster, exact: true }),
         ).toBeVisible();
       }
       await page.screenshot({

@@ -1,9 +1,10 @@
-import Box from '@material-ui/core/Box';
-import Paper from '@material-ui/core/Paper';
-import Typography from '@material-ui/core/Typography';
+import { Box, Card, CardBody, Flex, Text } from '@backstage/ui';
 import { Recommendation } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
+import { useSubtleText } from '../../utils/subtleText';
 import { TemplateButton } from '../TemplateButton';
+
+const CAVEATS = { margin: 'var(--bui-space-2) 0 0', paddingLeft: '1rem' };
 
 /**
  * Recommendations with what they save, what the entry would cost afterwards, their caveats
@@ -20,75 +21,76 @@ export function RecommendationList({
   /** What each entry costs today, for the what-if figure. */
   currentMonthlyCny?: (entryId: string) => number | undefined;
 }) {
+  const subtle = useSubtleText();
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
+    <Flex direction="column" gap="3">
       {[...recommendations]
         .sort((a, b) => b.savingMonthlyCny - a.savingMonthlyCny)
         .map(recommendation => {
           const current = currentMonthlyCny?.(recommendation.entry);
+          const after =
+            current === undefined
+              ? undefined
+              : Math.max(0, current - recommendation.savingMonthlyCny);
           return (
-            <Paper
+            <Card
               key={recommendation.id}
-              variant="outlined"
-              style={{ padding: 16 }}
               data-testid={`recommendation-${recommendation.id}`}
             >
-              <Box
-                display="flex"
-                flexWrap="wrap"
-                justifyContent="space-between"
-                style={{ gap: 16 }}
-              >
-                <Box>
-                  <Typography variant="subtitle1" component={headingLevel}>
-                    {recommendation.title}
-                  </Typography>
-                  <Typography variant="body1">
-                    Saves{' '}
-                    <strong>
-                      {formatMonthlyCny(recommendation.savingMonthlyCny)}
-                    </strong>
-                  </Typography>
-                  {current !== undefined && (
-                    <Typography variant="body2" color="textSecondary">
-                      What if: {formatCny(current)} →{' '}
-                      {formatMonthlyCny(
-                        Math.max(0, current - recommendation.savingMonthlyCny),
-                      )}{' '}
-                      for this entry
-                    </Typography>
-                  )}
-                  {recommendation.caveats.length > 0 && (
-                    <Box component="ul" mt={1} mb={0} pl={2}>
-                      {recommendation.caveats.map(caveat => (
-                        <Typography component="li" variant="body2" key={caveat}>
-                          {caveat}
-                        </Typography>
-                      ))}
-                    </Box>
-                  )}
-                </Box>
-                <Box maxWidth="100%">
-                  <TemplateButton
-                    templateRef={recommendation.templateRef}
-                    parameters={recommendation.parameters}
-                    cost={
-                      current === undefined
-                        ? { atStakeMonthlyCny: recommendation.savingMonthlyCny }
-                        : {
-                            beforeMonthlyCny: current,
-                            afterMonthlyCny: Math.max(
-                              0,
-                              current - recommendation.savingMonthlyCny,
-                            ),
-                          }
-                    }
-                  />
-                </Box>
-              </Box>
-            </Paper>
+              <CardBody>
+                <Flex justify="between" gap="4" style={{ flexWrap: 'wrap' }}>
+                  <Box>
+                    <Text as={headingLevel} variant="body-large" weight="bold">
+                      {recommendation.title}
+                    </Text>
+                    <Text as="p" variant="body-medium">
+                      Saves{' '}
+                      <strong>
+                        {formatMonthlyCny(recommendation.savingMonthlyCny)}
+                      </strong>
+                    </Text>
+                    {current !== undefined && after !== undefined && (
+                      <Text
+                        as="p"
+                        variant="body-medium"
+                        className={subtle.root}
+                      >
+                        What if: {formatCny(current)} →{' '}
+                        {formatMonthlyCny(after)} for this entry
+                      </Text>
+                    )}
+                    {recommendation.caveats.length > 0 && (
+                      <ul style={CAVEATS}>
+                        {recommendation.caveats.map(caveat => (
+                          <li key={caveat}>
+                            <Text variant="body-medium">{caveat}</Text>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </Box>
+                  <Box maxWidth="100%">
+                    <TemplateButton
+                      templateRef={recommendation.templateRef}
+                      parameters={recommendation.parameters}
+                      cost={
+                        current === undefined || after === undefined
+                          ? {
+                              atStakeMonthlyCny:
+                                recommendation.savingMonthlyCny,
+                            }
+                          : {
+                              beforeMonthlyCny: current,
+                              afterMonthlyCny: after,
+                            }
+                      }
+                    />
+                  </Box>
+                </Flex>
+              </CardBody>
+            </Card>
           );
         })}
-    </Box>
+    </Flex>
   );
 }

@@ -1,12 +1,10 @@
 import { Fragment, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
@@ -20,6 +18,8 @@ import {
   Alert as BuiAlert,
   Box as BuiBox,
   Link as BuiLink,
+  SearchField,
+  Select,
   Tag,
   TagGroup,
   Text,
@@ -39,6 +39,7 @@ import {
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
 import { NO_OWNER, useFindingOwners } from '../../hooks';
+import { useSubtleText } from '../../utils/subtleText';
 
 export function describeObject(object: ObjectRef) {
   const name = object.namespace
@@ -170,10 +171,6 @@ const useStyles = makeStyles(theme => ({
   groupRow: { background: theme.palette.background.default },
   table: { minWidth: 640 },
   scroll: { overflowX: 'auto' },
-  // The findings table lies on the page's own background, not on a card: there Material
-  // UI's secondary text (and a field's label) is 4.47:1 in the light theme, short of 4.5:1.
-  // Backstage's textSubtle looks the same and passes (#6E6E6E, 4.6:1; #CCC in the dark).
-  subtle: { color: theme.palette.textSubtle ?? theme.palette.text.secondary },
 }));
 
 /** A coloured icon and the severity's name: colour is never the only sign. */
@@ -189,6 +186,13 @@ function SeverityLabel({ severity }: { severity: Severity }) {
 }
 
 type GroupBy = 'none' | 'cluster' | 'owner' | 'code';
+
+const GROUP_BY_OPTIONS: { value: GroupBy; label: string }[] = [
+  { value: 'none', label: 'Nothing' },
+  { value: 'cluster', label: 'Cluster' },
+  { value: 'owner', label: 'Owner' },
+  { value: 'code', label: 'Code' },
+];
 
 const clusterOf = (finding: Finding) =>
   finding.objects.find(o => o.cluster)?.cluster ?? 'Cloud account';
@@ -213,12 +217,6 @@ export function FindingsTable({
   title?: string;
 }) {
   const classes = useStyles();
-  // The toolbar's text fields: compact, outlined, labels in the muted text colour.
-  const toolbarField = {
-    size: 'small',
-    variant: 'outlined',
-    InputLabelProps: { className: classes.subtle },
-  } as const;
   const docsLink = useFindingDocsLink();
   const [shown, setShown] = useState<Set<Severity>>(new Set(SEVERITIES));
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
@@ -304,26 +302,20 @@ export function FindingsTable({
                 );
               })}
             </TagGroup>
-            <TextField
-              select
+            <Select
               id="findings-group-by"
               label="Group by"
-              {...toolbarField}
+              options={GROUP_BY_OPTIONS}
               value={groupBy}
-              onChange={event => setGroupBy(event.target.value as GroupBy)}
+              onChange={key => setGroupBy(key as GroupBy)}
               style={{ minWidth: 140 }}
-            >
-              <MenuItem value="none">Nothing</MenuItem>
-              <MenuItem value="cluster">Cluster</MenuItem>
-              <MenuItem value="owner">Owner</MenuItem>
-              <MenuItem value="code">Code</MenuItem>
-            </TextField>
-            <TextField
+            />
+            <SearchField
               id="findings-filter"
               label="Filter findings"
-              {...toolbarField}
+              size="small"
               value={query}
-              onChange={event => setQuery(event.target.value)}
+              onChange={setQuery}
             />
           </Box>
           {owners.loading && <Progress />}
@@ -406,7 +398,7 @@ function FindingText({
   finding: Finding;
   docsLink?: string;
 }) {
-  const classes = useStyles();
+  const subtle = useSubtleText();
   const title = findingTitle(finding.code) ?? finding.code;
   return (
     <>
@@ -422,7 +414,7 @@ function FindingText({
       <Text as="p" variant="body-medium">
         {finding.message}
       </Text>
-      <Text as="p" variant="body-medium" className={classes.subtle}>
+      <Text as="p" variant="body-medium" className={subtle.root}>
         Fix: {finding.fix}
       </Text>
     </>
@@ -438,7 +430,7 @@ function FindingStack({
   groupBy: GroupBy;
   docsLink: (code: string) => string | undefined;
 }) {
-  const classes = useStyles();
+  const subtle = useSubtleText();
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       {[...groups.entries()].map(([group, members]) => (
@@ -463,7 +455,7 @@ function FindingStack({
               <Typography
                 variant="caption"
                 component="div"
-                className={classes.subtle}
+                className={subtle.root}
               >
                 {clusterOf(finding)}
                 {finding.monthlyWasteCny !== undefined &&
@@ -486,6 +478,7 @@ function FindingRow({
   docsLink?: string;
 }) {
   const classes = useStyles();
+  const subtle = useSubtleText();
   return (
     <TableRow>
       <TableCell className={classes.severityCell}>
@@ -494,11 +487,7 @@ function FindingRow({
       <TableCell className={classes.cell}>
         <FindingText finding={finding} docsLink={docsLink} />
         {finding.objects.length > 0 && (
-          <Typography
-            variant="caption"
-            component="div"
-            className={classes.subtle}
-          >
+          <Typography variant="caption" component="div" className={subtle.root}>
             Objects: {finding.objects.map(describeObject).join(', ')}
           </Typography>
         )}

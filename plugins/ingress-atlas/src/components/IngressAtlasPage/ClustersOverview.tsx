@@ -1,16 +1,20 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   CodeSnippet,
   Content,
   EmptyState,
   Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
 } from '@backstage/core-components';
+import {
+  Alert,
+  Cell,
+  ColumnConfig,
+  Flex,
+  SortDescriptor,
+  Table,
+  Text,
+  useTable,
+} from '@backstage/ui';
 import { AtlasCluster } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useIngressAtlas } from '../../hooks';
 import {
@@ -20,8 +24,8 @@ import {
 } from '../ClusterStatus';
 import { formatTimestamp } from '../../utils/format';
 import { kindName, unavailableKinds } from '../../utils/clusterKinds';
+import { useSubtleText } from '../../utils/subtleText';
 
-// material-table keeps each row's state by `id`.
 type ClusterRow = AtlasCluster & { id: string };
 
 const CLUSTERS_EXAMPLE = `ingressAtlas:
@@ -33,68 +37,189 @@ const CLUSTERS_EXAMPLE = `ingressAtlas:
       region: ap-guangzhou
       cloudClusterId: cls-xxxxxxxx`;
 
-const columns: TableColumn<ClusterRow>[] = [
+const STATUS_ORDER: Record<AtlasCluster['status'], number> = {
+  error: 0,
+  stale: 1,
+  ok: 2,
+};
+
+/** What each sortable column sorts by. */
+const SORT_KEYS: Record<string, (c: ClusterRow) => string | number> = {
+  name: c => c.title ?? c.name,
+  provider: c => c.provider ?? '',
+  region: c => c.region ?? '',
+  cloudClusterId: c => c.cloudClusterId ?? '',
+  source: c => c.source ?? '',
+  status: c => (c.analysisError ? -1 : STATUS_ORDER[c.status]),
+  collectedAt: c => c.collectedAt ?? '',
+};
+
+function sortClusters(rows: ClusterRow[], sort: SortDescriptor) {
+  const key = SORT_KEYS[String(sort.column)];
+  if (!key) return rows;
+  const sign = sort.direction === 'descending' ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    if (typeof x === 'number' && typeof y === 'number') return sign * (x - y);
+    return sign * String(x).localeCompare(String(y), 'en-US');
+  });
+}
+
+/** Text that wraps rather than end in an ellipsis: names and ids are read whole. */
+function WrappingCell({ text }: { text?: string }) {
+  return (
+    <Cell>
+      <Text variant="body-medium">{text ?? ''}</Text>
+    </Cell>
+  );
+}
+
+function SubtleName({ name }: { name: string }) {
+  const subtle = useSubtleText();
+  return (
+    <Text as="p" variant="body-small" className={subtle.root}>
+      {name}
+    </Text>
+  );
+}
+
+// Widths that keep the headers whole; they add up to the page's width at
+// 1440 px, and on a phone the table scrolls sideways rather than squeeze into 390 px.
+const columns: ColumnConfig<ClusterRow>[] = [
   {
-    title: 'Cluster',
-    field: 'name',
-    highlight: true,
-    render: c => (
-      <>
-        {c.title ?? c.name}
-        {c.title && (
-          <Typography variant="caption" color="textSecondary" component="div">
-            {c.name}
-          </Typography>
-        )}
-      </>
+    id: 'name',
+    label: 'Cluster',
+    isRowHeader: true,
+    isSortable: true,
+    minWidth: 160,
+    cell: c => (
+      <Cell>
+        <Text as="p" variant="body-medium">
+          {c.title ?? c.name}
+        </Text>
+        {c.title && <SubtleName name={c.name} />}
+      </Cell>
     ),
   },
-  { title: 'Provider', field: 'provider' },
-  { title: 'Region', field: 'region' },
-  { title: 'Cloud cluster id', field: 'cloudClusterId' },
-  { title: 'Source', field: 'source' },
   {
-    title: 'Status',
-    field: 'status',
-    render: c => <ClusterStatusLabel cluster={c} />,
+    id: 'provider',
+    label: 'Provider',
+    isSortable: true,
+    minWidth: 110,
+    cell: c => <WrappingCell text={c.provider} />,
   },
   {
-    title: 'Snapshot',
-    field: 'collectedAt',
-    render: c => <SnapshotTime collectedAt={c.collectedAt} />,
+    id: 'region',
+    label: 'Region',
+    isSortable: true,
+    minWidth: 130,
+    cell: c => <WrappingCell text={c.region} />,
   },
   {
-    title: 'Problems',
-    sorting: false,
-    render: c => <ClusterNotes cluster={c} />,
+    id: 'cloudClusterId',
+    label: 'Cloud cluster id',
+    isSortable: true,
+    minWidth: 170,
+    cell: c => <WrappingCell text={c.cloudClusterId} />,
+  },
+  {
+    id: 'source',
+    label: 'Source',
+    isSortable: true,
+    minWidth: 100,
+    cell: c => <WrappingCell text={c.source} />,
+  },
+  {
+    id: 'status',
+    label: 'Status',
+    isSortable: true,
+    minWidth: 110,
+    cell: c => (
+      <Cell>
+        <ClusterStatusLabel cluster={c} />
+      </Cell>
+    ),
+  },
+  {
+    id: 'collectedAt',
+    label: 'Snapshot',
+    isSortable: true,
+    minWidth: 160,
+    cell: c => (
+      <Cell>
+        <SnapshotTime collectedAt={c.collectedAt} />
+      </Cell>
+    ),
+  },
+  {
+    id: 'problems',
+    label: 'Problems',
+    minWidth: 160,
+    cell: c => (
+      <Cell>
+        <ClusterNotes cluster={c} />
+      </Cell>
+    ),
   },
 ];
 
 function ClusterNotes({ cluster }: { cluster: AtlasCluster }) {
+  const subtle = useSubtleText();
   const { unreadable, notInstalled } = unavailableKinds(cluster);
   return (
     <>
       {cluster.analysisError && (
-        <Typography variant="body2" color="error">
+        <Text as="p" variant="body-medium" color="danger">
           {cluster.analysisError}
-        </Typography>
+        </Text>
       )}
       {cluster.error && (
-        <Typography variant="body2" color="error">
+        <Text as="p" variant="body-medium" color="danger">
           {cluster.error}
-        </Typography>
+        </Text>
       )}
       {unreadable.map(k => (
-        <Typography variant="body2" key={k.kind}>
+        <Text as="p" variant="body-medium" key={k.kind}>
           {kindName(k.kind)} could not be read: {k.reason}
-        </Typography>
+        </Text>
       ))}
       {notInstalled.length > 0 && (
-        <Typography variant="caption" color="textSecondary" component="div">
+        <Text as="p" variant="body-small" className={subtle.root}>
           Not installed: {notInstalled.map(k => kindName(k.kind)).join(', ')}
-        </Typography>
+        </Text>
       )}
     </>
+  );
+}
+
+function ClusterTable({
+  clusters,
+  generatedAt,
+}: {
+  clusters: AtlasCluster[];
+  generatedAt?: string;
+}) {
+  const subtle = useSubtleText();
+  const { tableProps } = useTable({
+    mode: 'complete',
+    data: clusters.map(c => ({ ...c, id: c.name })),
+    paginationOptions: { type: 'none' },
+    sortFn: sortClusters,
+  });
+  return (
+    <Flex direction="column" gap="2">
+      <div>
+        <Text as="h2" variant="title-small" weight="bold">
+          Clusters
+        </Text>
+        <Text as="p" variant="body-medium" className={subtle.root}>
+          {generatedAt
+            ? `Model built ${formatTimestamp(generatedAt)}`
+            : 'The first refresh has not finished yet'}
+        </Text>
+      </div>
+      <Table columnConfig={columns} {...tableProps} />
+    </Flex>
   );
 }
 
@@ -106,12 +231,15 @@ export function ClustersOverview() {
   const clusters = value?.clusters ?? [];
   return (
     <Content>
-      <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <Flex direction="column" gap="4">
         {value?.sourceErrors.map(source => (
-          <Alert severity="error" key={source.source}>
-            <AlertTitle>Cluster source {source.source} failed</AlertTitle>
-            {source.error}. Clusters from other sources are shown.
-          </Alert>
+          <Alert
+            key={source.source}
+            status="danger"
+            icon
+            title={`Cluster source ${source.source} failed`}
+            description={`${source.error}. Clusters from other sources are shown.`}
+          />
         ))}
         {clusters.length === 0 ? (
           <EmptyState
@@ -123,27 +251,13 @@ export function ClustersOverview() {
         ) : (
           <>
             <ClusterProblems clusters={clusters} />
-            <Table<ClusterRow>
-              title="Clusters"
-              subtitle={
-                value?.generatedAt
-                  ? `Model built ${formatTimestamp(value.generatedAt)}`
-                  : 'The first refresh has not finished yet'
-              }
-              columns={columns}
-              data={clusters.map(c => ({ ...c, id: c.name }))}
-              options={{
-                search: false,
-                paging: false,
-                padding: 'dense',
-                // A draggable header puts a focusable drag handle inside the sort button:
-                // two nested tab stops, and a screen reader names neither well.
-                draggable: false,
-              }}
+            <ClusterTable
+              clusters={clusters}
+              generatedAt={value?.generatedAt}
             />
           </>
         )}
-      </Box>
+      </Flex>
     </Content>
   );
 }

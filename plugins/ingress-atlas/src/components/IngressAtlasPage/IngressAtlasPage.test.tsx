@@ -337,6 +337,14 @@ describe('IngressAtlasPage', () => {
       .filter(row => row.querySelector('th[scope="rowgroup"]'))
       .map(row => row.textContent);
     expect(groups).toEqual(['tke-blog (2)', 'Cloud account (1)']);
+
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: 'Filter findings' }),
+      'lb-idle0001',
+    );
+    expect(screen.getByText(idle.message)).toBeInTheDocument();
+    expect(screen.queryByText(publicApi.message)).not.toBeInTheDocument();
+    expect(screen.queryByText(tcmFinding.message)).not.toBeInTheDocument();
     // Menus and clicks through Material UI take seconds on a busy machine.
   }, 30_000);
 

@@ -1,22 +1,20 @@
-import { useRef } from 'react';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import Typography from '@material-ui/core/Typography';
-import useMediaQuery from '@material-ui/core/useMediaQuery';
-import { makeStyles, Theme } from '@material-ui/core/styles';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
+import { useEffect, useRef } from 'react';
+import { makeStyles } from '@material-ui/core/styles';
 import {
-  LinkButton,
-  MarkdownContent,
-  Progress,
-} from '@backstage/core-components';
+  Alert,
+  Box,
+  ButtonLink,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  Flex,
+  Text,
+} from '@backstage/ui';
+import { MarkdownContent, Progress } from '@backstage/core-components';
 import type { ResponseError } from '@backstage/errors';
 import { formatMonthlyCny } from '../../utils/format';
+import { useSubtleText } from '../../utils/subtleText';
 import {
   PreviewStep,
   TemplateParameters,
@@ -62,113 +60,113 @@ export function TemplatePreviewDialog({
   templateLink: string;
   cost?: TemplateCost;
 }) {
-  const fullScreen = useMediaQuery((theme: Theme) =>
-    theme.breakpoints.down('xs'),
-  );
+  const classes = useStyles();
   const preview = useTemplateDryRun(templateRef, parameters, open);
-  const titleRef = useRef<HTMLHeadingElement>(null);
-  const titleId = `template-preview-title-${templateRef.replace(
-    /[^A-Za-z0-9-]/g,
-    '-',
-  )}`;
+  const headerRef = useRef<HTMLDivElement>(null);
+  // The title takes the focus (Backstage UI's dialog focuses itself): a screen reader reads
+  // the title, and Tab goes on to the close button and into the preview.
+  useEffect(() => {
+    if (!open) return undefined;
+    const frame = requestAnimationFrame(() => {
+      const heading = headerRef.current?.querySelector<HTMLElement>(
+        'h1, h2, h3, h4, h5, h6',
+      );
+      heading?.setAttribute('tabindex', '-1');
+      heading?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [open]);
   return (
     <Dialog
-      open={open}
-      onClose={onClose}
-      aria-labelledby={titleId}
-      fullWidth
-      maxWidth="md"
-      fullScreen={fullScreen}
-      // The title takes the focus: a screen reader reads it, and Tab goes on into the preview.
-      TransitionProps={{ onEntered: () => titleRef.current?.focus() }}
+      isOpen={open}
+      onOpenChange={isOpen => !isOpen && onClose()}
+      width={880}
     >
-      <DialogTitle id={titleId} disableTypography>
-        <Typography variant="h6" component="h2" tabIndex={-1} ref={titleRef}>
-          Preview: {title}
-        </Typography>
-      </DialogTitle>
-      <DialogContent
-        dividers
+      {/* Backstage UI's dialog title is an H3: its sections are H4s under it. */}
+      <DialogHeader ref={headerRef}>Preview: {title}</DialogHeader>
+      <DialogBody
         aria-busy={preview.loading}
         // It scrolls: keyboard users scroll it once it has the focus.
         tabIndex={0}
         role="region"
         aria-label="Dry run"
       >
-        <Typography variant="body2" paragraph>
-          A dry run with the parameters below: nothing is changed. The
-          template's form opens prefilled once you have read it.
-        </Typography>
-        <CostLine cost={cost} />
-        <Parameters parameters={parameters} />
-        {preview.loading && (
-          <Box role="status" my={2}>
-            <Typography variant="body2">
-              Running the template as a dry run…
-            </Typography>
-            <Progress />
-          </Box>
-        )}
-        {preview.error && <PreviewError error={preview.error} />}
-        {preview.value && preview.value.missing.length > 0 && (
-          <Alert severity="info">
-            <AlertTitle>
-              The template needs more than the atlas knows: fill in its form
-            </AlertTitle>
-            No dry run without {preview.value.missing.join(', ')}. The form asks
-            for them; its Review step lists everything before it runs.
-          </Alert>
-        )}
-        {preview.value && preview.value.missing.length === 0 && (
-          <>
-            <Typography variant="h6" component="h3">
-              Steps
-            </Typography>
-            <Box component="ol" pl={3} my={1} aria-label="Steps">
-              {preview.value.steps.map(step => (
-                <Typography component="li" variant="body2" key={step.id}>
-                  <strong>{step.name}</strong>: {STATUS_TEXT[step.status]}
-                  {step.reason && ` (${step.reason})`}
-                  {step.warnings.length > 0 && (
-                    <Box component="ul" pl={2} my={0.5}>
-                      {step.warnings.map(warning => (
-                        <li key={warning}>Warning: {warning}</li>
-                      ))}
-                    </Box>
-                  )}
-                </Typography>
-              ))}
+        <Flex direction="column" gap="3">
+          <Text as="p" variant="body-medium">
+            A dry run with the parameters below: nothing is changed. The
+            template's form opens prefilled once you have read it.
+          </Text>
+          <CostLine cost={cost} />
+          <Parameters parameters={parameters} />
+          {preview.loading && (
+            <Box role="status">
+              <Text as="p" variant="body-medium">
+                Running the template as a dry run…
+              </Text>
+              <Progress />
             </Box>
-            {preview.value.texts.map(text => (
-              <Box
-                key={`${text.title}:${text.content}`}
-                component="section"
-                aria-label={text.title}
-                mt={2}
-              >
-                {text.title && (
-                  <Typography variant="h6" component="h3">
-                    {text.title}
-                  </Typography>
-                )}
-                <OutputText content={text.content} />
-              </Box>
-            ))}
-          </>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Close</Button>
-        <LinkButton
-          // It navigates to the form: announce it as a link.
-          role="link"
-          to={templateLink}
-          variant="contained"
-          color="primary"
-        >
+          )}
+          {preview.error && <PreviewError error={preview.error} />}
+          {preview.value && preview.value.missing.length > 0 && (
+            <Alert
+              role="alert"
+              status="info"
+              icon
+              title="The template needs more than the atlas knows: fill in its form"
+              description={`No dry run without ${preview.value.missing.join(
+                ', ',
+              )}. The form asks for them; its Review step lists everything before it runs.`}
+            />
+          )}
+          {preview.value && preview.value.missing.length === 0 && (
+            <>
+              <Text as="h4" variant="title-x-small" weight="bold">
+                Steps
+              </Text>
+              <ol aria-label="Steps" className={classes.steps}>
+                {preview.value.steps.map(step => (
+                  <li key={step.id}>
+                    <Text variant="body-medium">
+                      <strong>{step.name}</strong>: {STATUS_TEXT[step.status]}
+                      {step.reason && ` (${step.reason})`}
+                    </Text>
+                    {step.warnings.length > 0 && (
+                      <ul className={classes.warnings}>
+                        {step.warnings.map(warning => (
+                          <li key={warning}>
+                            <Text variant="body-medium">
+                              Warning: {warning}
+                            </Text>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </li>
+                ))}
+              </ol>
+              {preview.value.texts.map(text => (
+                <Box
+                  key={`${text.title}:${text.content}`}
+                  as="section"
+                  aria-label={text.title}
+                >
+                  {text.title && (
+                    <Text as="h4" variant="title-x-small" weight="bold">
+                      {text.title}
+                    </Text>
+                  )}
+                  <OutputText content={text.content} />
+                </Box>
+              ))}
+            </>
+          )}
+        </Flex>
+      </DialogBody>
+      <DialogFooter>
+        <ButtonLink href={templateLink} variant="primary">
           Open template
-        </LinkButton>
-      </DialogActions>
+        </ButtonLink>
+      </DialogFooter>
     </Dialog>
   );
 }
@@ -188,6 +186,15 @@ const useStyles = makeStyles(theme => ({
   added: { display: 'block', background: 'rgba(46, 160, 67, 0.18)' },
   removed: { display: 'block', background: 'rgba(248, 81, 73, 0.18)' },
   line: { display: 'block' },
+  steps: { margin: theme.spacing(1, 0), paddingLeft: theme.spacing(3) },
+  warnings: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(2) },
+  parameters: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    columnGap: theme.spacing(2),
+    margin: theme.spacing(1, 0),
+  },
+  value: { margin: 0 },
 }));
 
 /**
@@ -229,49 +236,50 @@ function CostLine({ cost }: { cost?: TemplateCost }) {
   const { beforeMonthlyCny: before, afterMonthlyCny: after } = cost;
   if (before !== undefined && after !== undefined) {
     return (
-      <Typography variant="body1" paragraph>
+      <Text as="p" variant="body-large">
         Cost: <strong>{formatMonthlyCny(before)}</strong> today,{' '}
         <strong>{formatMonthlyCny(after)}</strong> after the change.
-      </Typography>
+      </Text>
     );
   }
   if (cost.atStakeMonthlyCny !== undefined) {
     return (
-      <Typography variant="body1" paragraph>
+      <Text as="p" variant="body-large">
         Spend at stake:{' '}
         <strong>{formatMonthlyCny(cost.atStakeMonthlyCny)}</strong>.
-      </Typography>
+      </Text>
     );
   }
   return null;
 }
 
 function Parameters({ parameters }: { parameters?: TemplateParameters }) {
+  const classes = useStyles();
+  const subtle = useSubtleText();
   const entries = Object.entries(parameters ?? {});
   if (entries.length === 0) return null;
   return (
-    <Box
-      component="dl"
-      display="grid"
-      my={1}
-      style={{ gridTemplateColumns: 'auto 1fr', columnGap: 16 }}
-    >
+    <dl className={classes.parameters}>
       {entries.map(([name, value]) => (
-        <Box key={name} display="contents">
-          <Typography component="dt" variant="body2" color="textSecondary">
-            {name}
-          </Typography>
-          <Typography component="dd" variant="body2" style={{ margin: 0 }}>
-            {typeof value === 'object'
-              ? // A label map, as a label selector reads.
-                Object.entries(value)
-                  .map(([key, label]) => `${key}=${label}`)
-                  .join(', ')
-              : String(value)}
-          </Typography>
-        </Box>
+        <div key={name} style={{ display: 'contents' }}>
+          <dt>
+            <Text variant="body-medium" className={subtle.root}>
+              {name}
+            </Text>
+          </dt>
+          <dd className={classes.value}>
+            <Text variant="body-medium">
+              {typeof value === 'object'
+                ? // A label map, as a label selector reads.
+                  Object.entries(value)
+                    .map(([key, label]) => `${key}=${label}`)
+                    .join(', ')
+                : String(value)}
+            </Text>
+          </dd>
+        </div>
       ))}
-    </Box>
+    </dl>
   );
 }
 
@@ -279,18 +287,19 @@ function PreviewError({ error }: { error: Error }) {
   // The scaffolder's answer names the cause (e.g. the action's refusal) in its body.
   const { statusCode, body } = error as Partial<ResponseError>;
   const cause = body?.error;
+  let title = 'The preview could not run';
+  if (statusCode === 403) title = 'You may not preview templates here';
+  else if (statusCode === 400)
+    title = 'The template needs more than the atlas knows: fill in its form';
   return (
-    <Alert severity={statusCode === 403 ? 'info' : 'warning'}>
-      <AlertTitle>
-        {statusCode === 403 && 'You may not preview templates here'}
-        {statusCode === 400 &&
-          'The template needs more than the atlas knows: fill in its form'}
-        {statusCode !== 403 &&
-          statusCode !== 400 &&
-          'The preview could not run'}
-      </AlertTitle>
-      {cause ? `${cause.name}: ${cause.message}` : error.message} You can still
-      open the template.
-    </Alert>
+    <Alert
+      role="alert"
+      status={statusCode === 403 ? 'info' : 'warning'}
+      icon
+      title={title}
+      description={`${
+        cause ? `${cause.name}: ${cause.message}` : error.message
+      } You can still open the template.`}
+    />
   );
 }
