@@ -65,11 +65,18 @@ describe('AnalysisRunner', () => {
     }
   });
 
-  it('reports a job that fails, and runs the next one', async () => {
+  it('reports a job that fails, runs the next one, and still writes GET /exposures of the model served', async () => {
     const runner = AnalysisRunner.create({ logger: mockServices.logger.mock() });
     try {
       await expect(runner.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(/Analysis failed: .*header/);
-      expect((await runner.load(await gzipJson(model))).model.paths).toHaveLength(2_500);
+      const served = (await runner.load(await gzipJson(model))).model;
+      expect(served.paths).toHaveLength(2_500);
+      // A failed publication leaves the model being served, and its body can still be written.
+      await expect(runner.load(new Uint8Array([4, 5, 6]))).rejects.toThrow(/Analysis failed/);
+      const all = await runner.allExposures(served);
+      expect((await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths).toHaveLength(
+        2_500,
+      );
     } finally {
       await runner.stop();
     }

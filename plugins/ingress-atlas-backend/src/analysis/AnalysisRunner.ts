@@ -108,6 +108,11 @@ export class AnalysisRunner {
   #queue: Promise<unknown> = Promise.resolve();
   /** The model of the last job that succeeded: the worker sends only what changed since. */
   #previous?: AtlasModel;
+  /**
+   * The model the worker holds as sent last, whole, which `exposures` jobs write from: a job
+   * that fails leaves it, as the worker keeps it.
+   */
+  #served?: AtlasModel;
   /** The job in progress: where its messages and failures go. */
   #current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
 
@@ -132,6 +137,7 @@ export class AnalysisRunner {
       failed: error => {
         // A new worker starts with nothing sent.
         this.#previous = undefined;
+        this.#served = undefined;
         this.#current?.fail(error);
       },
       logger: options.logger,
@@ -158,7 +164,7 @@ export class AnalysisRunner {
   async allExposures(model: AtlasModel): Promise<AllExposures | undefined> {
     let current = false;
     const outcome = await this.run({ kind: 'exposures' }, () => {
-      current = this.#previous === model;
+      current = this.#served === model;
       return current;
     });
     return current ? outcome?.allExposures : undefined;
@@ -199,7 +205,10 @@ export class AnalysisRunner {
           try {
             if (outcome.take(message)) {
               this.#current = undefined;
-              if (replacesModel) this.#previous = outcome.loaded().model;
+              if (replacesModel) {
+                this.#previous = outcome.loaded().model;
+                this.#served = this.#previous;
+              }
               resolve(outcome);
             }
           } catch (error) {

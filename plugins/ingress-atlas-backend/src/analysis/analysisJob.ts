@@ -131,7 +131,10 @@ const idOf = (item: unknown): string | undefined =>
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
   sent?: Map<ModelField, SentItems>;
-  /** The model this thread sent last, whole: what an `exposures` job writes. */
+  /**
+   * The model this thread sent last, whole: what an `exposures` job writes. Kept until another
+   * one is wholly sent, so that a failed job leaves the model being served with its body.
+   */
   model?: AtlasModel;
 }
 
@@ -152,7 +155,6 @@ export async function runAnalysisJob(
   const previous = state.sent;
   // Until this job's model is wholly sent, the receiver has no model both sides know.
   state.sent = undefined;
-  state.model = undefined;
   if (job.kind === 'load') {
     // A stored model shares no item with the last one: nothing to keep track of.
     const model = gunzipJsonSync<AtlasModel>(job.modelGz);
