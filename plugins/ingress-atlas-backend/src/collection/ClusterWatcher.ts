@@ -1,24 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  COLLECTED_KINDS,
-  CertificateInfo,
   ClusterConnection,
-  ClusterInventory,
   CollectedKind,
   DEFAULT_RETRY_POLICY,
-  KubeObject,
-  RejectedObject,
   RetryPolicy,
   isRetryableStatus,
   retryDelayMs,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { gunzipJson } from '../inventory/compression';
 import {
   WatchStart,
   WatchedInventory,
-  compressInventory,
 } from '../inventory/compressedInventory';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import {
@@ -27,27 +20,9 @@ import {
   WatchEvent,
   admitListItem,
   keptOf,
-  onlySelectorless,
-  selectorlessServices,
 } from './KubeCollector';
-
-/** One change a watch saw, already reduced as a LIST's items are (no Secret data). */
-type Change =
-  | {
-      kind: CollectedKind;
-      key: string;
-      deleted?: true;
-      object?: KubeObject;
-      rejected?: RejectedObject;
-      certificate?: CertificateInfo;
-    }
-  | { kind: CollectedKind; relisted: Reduced | { unavailable: string } };
-
-interface Reduced {
-  items: KubeObject[];
-  rejected: RejectedObject[];
-  certificates: CertificateInfo[];
-}
+import { CollectionRunner } from './CollectionRunner';
+import { Change, Reduced, StoredIndex, keyOf } from './watchedChanges';
 
 interface WatcherOptions {
   logger: LoggerService;
@@ -58,6 +33,8 @@ interface WatcherOptions {
   /** Asked of the server per watch request; a watch that ends is resumed from where it got. */
   watchTimeoutSeconds: number;
   retryPolicy: RetryPolicy;
+  /** Applies changes to stored inventories off the thread that answers requests. */
+  runner: CollectionRunner;
 }
 
 /**
@@ -67,15 +44,13 @@ interface WatcherOptions {
  */
 const PROGRESS_STORED_AFTER_MS = 60_000;
 
-const keyOf = (metadata: { namespace?: unknown; name?: unknown } | undefined) =>
-  `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
-
 /**
  * Keeps one cluster's snapshot current after its kinds were listed: a WATCH per kind from the
  * list's resourceVersion (or from where the stored snapshot's watches got, when resuming
  * them), with bookmarks. Changes are gathered for `debounceMs`, applied to the stored
- * (compressed) inventory and stored with the resourceVersion each kind's watch had reached, so
- * the watcher holds no object graph between changes. A kind whose watch expires (410 Gone) is
+ * (compressed) inventory in the cluster reader's worker thread and stored with the
+ * resourceVersion each kind's watch had reached, so the watcher holds no object graph between
+ * changes and the thread answering requests never parses a whole inventory. A kind whose watch expires (410 Gone) is
  * listed again, that kind only; a kind whose watch is refused, or keeps failing after the retry
  * policy's retries, is left to the periodic refresh.
  */
@@ -359,31 +334,24 @@ export class ClusterWatcher {
     const watchFrom = structuredClone(this.#watchFrom);
     this.#pending = [];
     if (changes.length === 0 || this.stopping.signal.aborted) return;
-    const { logger, store } = this.options;
+    const { logger, store, runner } = this.options;
     const started = Date.now();
     try {
-      const inventory = await gunzipJson<ClusterInventory>(
-        this.inventory.inventoryGz,
-      );
-      const endpointsNeeded = applyChanges(inventory, changes);
       const now = new Date().toISOString();
-      inventory.collectedAt = now;
-      const compressed = {
-        ...(await compressInventory(inventory)),
-        watchFrom,
-      };
+      const applied = await runner.apply(this.inventory.inventoryGz, changes, now);
+      const compressed = { ...applied.inventory, watchFrom };
       // Stopped meanwhile: a refresh is storing a newer list of this cluster.
       if (this.stopping.signal.aborted) return;
       await store.saveClusterSuccess(compressed, now);
       this.inventory = compressed;
-      this.#stored = storedIndex(inventory);
+      this.#stored = applied.stored;
       logger.debug('Stored the changes watched in a cluster', {
         cluster: this.#name,
         changes: changes.length,
         ms: Date.now() - started,
       });
       this.options.onStored();
-      if (endpointsNeeded && this.status().watching.includes('endpoints')) {
+      if (applied.endpointsNeeded && this.status().watching.includes('endpoints')) {
         // A Service lost its selector: its Endpoints were not kept, so they are read now.
         const start = this.#watchFrom.endpoints;
         if (start) {
@@ -404,96 +372,8 @@ export class ClusterWatcher {
   }
 }
 
-interface StoredIndex {
-  selectorless: Set<string>;
-  endpoints: Set<string>;
-  configmaps: Set<string>;
-}
-
-function storedIndex(inventory: ClusterInventory): StoredIndex {
-  const keys = (kind: 'endpoints' | 'configmaps') =>
-    new Set([
-      ...(inventory.objects[kind] ?? []).map(o => keyOf(o.metadata)),
-      ...(inventory.rejected ?? [])
-        .filter(r => r.kind === COLLECTED_KINDS[kind].kind)
-        .map(keyOf),
-    ]);
-  return {
-    selectorless: selectorlessServices(inventory.objects.services),
-    endpoints: keys('endpoints'),
-    configmaps: keys('configmaps'),
-  };
-}
-
 function reduceList(kind: CollectedKind, outcome: KindOutcome): Reduced {
   return { ...keptOf(kind, outcome.items ?? []), rejected: outcome.rejected ?? [] };
-}
-
-/**
- * Applies watched changes in order to an inventory as a LIST would have left it; answers
- * whether a Service became selectorless (its Endpoints, not kept until now, are needed).
- */
-export function applyChanges(
-  inventory: ClusterInventory,
-  changes: Change[],
-): boolean {
-  const before = selectorlessServices(inventory.objects.services);
-  const tables = new Map<CollectedKind, Map<string, KubeObject>>();
-  const table = (kind: CollectedKind) => {
-    let found = tables.get(kind);
-    if (!found) {
-      found = new Map(
-        (inventory.objects[kind] ?? []).map(o => [keyOf(o.metadata), o]),
-      );
-      tables.set(kind, found);
-    }
-    return found;
-  };
-  const certificates = new Map(inventory.certificates.map(c => [c.secret, c]));
-  let rejected = inventory.rejected ?? [];
-  for (const change of changes) {
-    const kindName = COLLECTED_KINDS[change.kind].kind;
-    if ('relisted' in change) {
-      rejected = rejected.filter(r => r.kind !== kindName);
-      if (change.kind === 'secrets') certificates.clear();
-      if ('unavailable' in change.relisted) {
-        inventory.unavailable[change.kind] = change.relisted.unavailable;
-        tables.delete(change.kind);
-        delete inventory.objects[change.kind];
-        continue;
-      }
-      delete inventory.unavailable[change.kind];
-      const { items, certificates: certs } = change.relisted;
-      tables.set(change.kind, new Map(items.map(o => [keyOf(o.metadata), o])));
-      rejected = rejected.concat(change.relisted.rejected);
-      certs.forEach(c => certificates.set(c.secret, c));
-      continue;
-    }
-    if (inventory.unavailable[change.kind]) continue;
-    const objects = table(change.kind);
-    rejected = rejected.filter(
-      r => !(r.kind === kindName && keyOf(r) === change.key),
-    );
-    if (change.kind === 'secrets') certificates.delete(change.key);
-    if (change.deleted || change.rejected) {
-      objects.delete(change.key);
-      if (change.rejected) rejected.push(change.rejected);
-      continue;
-    }
-    objects.set(change.key, change.object!);
-    if (change.certificate) certificates.set(change.key, change.certificate);
-  }
-  for (const [kind, objects] of tables) {
-    inventory.objects[kind] = [...objects.values()];
-  }
-  inventory.objects.endpoints = onlySelectorless(
-    inventory.objects.endpoints,
-    inventory.objects.services,
-  );
-  inventory.certificates = [...certificates.values()];
-  inventory.rejected = rejected;
-  const after = selectorlessServices(inventory.objects.services);
-  return [...after].some(key => !before.has(key));
 }
 
 function statusText(status: number, body: any): string {
@@ -513,10 +393,18 @@ export class ClusterWatches {
     debounceMs?: number;
     watchTimeoutSeconds?: number;
     retryPolicy?: RetryPolicy;
+    /** false: apply changes in this thread (tests that count this thread's work). */
+    useWorker?: boolean;
   }) {
     return new ClusterWatches({
       logger: options.logger,
       store: options.store,
+      // Its worker ends a minute after the last change it applied, taking its memory with it.
+      runner: CollectionRunner.create({
+        logger: options.logger,
+        useWorker: options.useWorker,
+        idleStopMs: 60_000,
+      }),
       onStored: () => {},
       debounceMs: options.debounceMs ?? 250,
       // Spread over 5 to 10 minutes, as client-go does, so that watches do not all end at once.
@@ -548,10 +436,11 @@ export class ClusterWatches {
     return this.#active;
   }
 
-  /** Ends every watch: the lease was lost or given up. */
+  /** Ends every watch: the lease was lost or given up, or the backend shuts down. */
   async deactivate() {
     this.#active = false;
     await Promise.all([...this.#watchers.keys()].map(name => this.pause(name)));
+    await this.#options.runner.stop();
   }
 
   /** Ends a cluster's watches, e.g. before a newer list of it is stored. */

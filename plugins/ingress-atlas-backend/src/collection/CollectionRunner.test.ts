@@ -29,9 +29,9 @@ describe('CollectionRunner', () => {
 
   const read = async (useWorker: boolean) => {
     const logger = mockServices.logger.mock();
-    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 30_000, useWorker });
+    const runner = CollectionRunner.create({ logger, useWorker });
     try {
-      const { inventory, requests } = await runner.collect(connection);
+      const { inventory, requests } = await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
       const decompressed = await gunzipJson<ClusterInventory>(inventory.inventoryGz);
       return { inventory, decompressed, requests, logger };
     } finally {
@@ -67,7 +67,7 @@ describe('CollectionRunner', () => {
 
   it('logs each retry once, with the cluster, the request and why', async () => {
     const logger = mockServices.logger.mock();
-    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 30_000 });
+    const runner = CollectionRunner.create({ logger });
     // The first request fails; the API server is back before the retry.
     const faulted = cluster.stats.faulted.errors;
     cluster.faults.set({ errorRate: 1, errorCode: 503 });
@@ -75,7 +75,7 @@ describe('CollectionRunner', () => {
       if (cluster.stats.faulted.errors > faulted) cluster.faults.clear();
     }, 5);
     try {
-      await runner.collect(connection);
+      await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
     } finally {
       clearInterval(recover);
       cluster.faults.clear();
@@ -97,14 +97,14 @@ describe('CollectionRunner', () => {
 
   it('names a cluster that answers too slowly, and reads it again once it answers', async () => {
     const logger = mockServices.logger.mock();
-    const runner = CollectionRunner.create({ logger, kindConcurrency: 4, timeoutMs: 500 });
+    const runner = CollectionRunner.create({ logger });
     cluster.faults.set({ latencyMs: 2_000 });
     try {
-      await expect(runner.collect(connection)).rejects.toThrow('timed out after 0.5s');
+      await expect(runner.collect(connection, { timeoutMs: 500, kindConcurrency: 4 })).rejects.toThrow('timed out after 0.5s');
     } finally {
       cluster.faults.set({ latencyMs: null });
     }
-    const { inventory } = await runner.collect(connection);
+    const { inventory } = await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
     expect(inventory.cluster.name).toBe('test');
     await runner.stop();
   });

@@ -2,6 +2,7 @@ import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import { CompressedInventory, compressInventory } from '../inventory/compressedInventory';
 import { CollectionRetry, KubeCollector } from './KubeCollector';
+import { AppliedChanges, Change, applyToStored } from './watchedChanges';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
@@ -9,23 +10,42 @@ import { CollectionRetry, KubeCollector } from './KubeCollector';
  */
 export const COLLECTION_JOB_MODULE = __filename;
 
-export interface CollectionJob {
-  id: number;
-  connection: ClusterConnection;
-  timeoutMs: number;
-  kindConcurrency: number;
-}
+/** Read a live cluster, or apply the changes its watches saw to its stored inventory. */
+export type CollectionJob = { id: number } & (
+  | {
+      kind: 'collect';
+      connection: ClusterConnection;
+      timeoutMs: number;
+      kindConcurrency: number;
+    }
+  | {
+      kind: 'apply';
+      inventoryGz: Uint8Array;
+      changes: Change[];
+      collectedAt: string;
+    }
+);
 
 export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
   | { inventory: CompressedInventory; requests: number }
+  | { applied: AppliedChanges }
   | { error: string }
 );
 
 /**
- * Reads one live cluster and compresses what it read: the list pages are parsed and
- * dropped where this runs (a worker thread), and only the compressed inventory leaves it.
+ * Reads one live cluster and compresses what it read, or applies watched changes to a stored
+ * inventory: the list pages and whole inventories are parsed and dropped where this runs (a
+ * worker thread), and only compressed inventories leave it.
  */
 async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
+  if (job.kind === 'apply') {
+    try {
+      const applied = await applyToStored(job.inventoryGz, job.changes, job.collectedAt);
+      return { id: job.id, retries: [], applied };
+    } catch (error) {
+      return { id: job.id, retries: [], error: (error as Error).message };
+    }
+  }
   const signal = AbortSignal.timeout(job.timeoutMs);
   const deadline = Date.now() + job.timeoutMs;
   // Reported with the outcome, to be logged where the logger is (not in a worker thread).

@@ -59,11 +59,7 @@ export class AtlasRefresher {
   private constructor(
     private readonly options: Parameters<typeof AtlasRefresher.create>[0],
   ) {
-    this.collector = CollectionRunner.create({
-      logger: options.logger,
-      kindConcurrency: options.kindConcurrency,
-      timeoutMs: options.clusterTimeoutMs,
-    });
+    this.collector = CollectionRunner.create({ logger: options.logger });
   }
 
   /** When the backend shuts down: ends the worker that reads clusters, and reads no more. */
@@ -199,7 +195,10 @@ export class AtlasRefresher {
       } else if (connection.manifestPaths) {
         inventory = await compressInventory(await this.options.readManifests(connection));
       } else {
-        ({ inventory, requests } = await this.collector.collect(connection));
+        ({ inventory, requests } = await this.collector.collect(connection, {
+          timeoutMs: this.options.clusterTimeoutMs,
+          kindConcurrency: this.options.kindConcurrency,
+        }));
       }
       // The cluster's watches would otherwise store changes on top of this newer list.
       await this.options.watches?.pause(name);
