@@ -18,6 +18,7 @@ export * from './describe';
 export * from './tke';
 export * from './cce';
 export * from './internalLoadBalancers';
+export * from './privilegedPorts';
 export * from './api';
 export * from './accountInventory';
 export * from './findings';

@@ -36,6 +36,7 @@ export type FindingCode =
   | 'CREDENTIAL_SECRET_WRONG_NAMESPACE'
   | 'CERT_EXPIRING'
   | 'HOSTNETWORK_DNS_POLICY'
+  | 'HOSTNETWORK_PRIVILEGED_PORT'
   | 'HOST_PORT_CONFLICT'
   | 'MIXED_ROOT_CA'
   | 'TCM_MANAGED'
@@ -115,6 +116,13 @@ const DEFINITIONS: Record<FindingCode, FindingDefinition> = {
     description:
       "A gateway (or a front proxy forwarding to names) runs on the host network with the default DNS policy, so it resolves names with the node's resolver: it cannot find istiod or the Services it forwards to, and fails to start.",
     fix: 'Set `spec.template.spec.dnsPolicy: ClusterFirstWithHostNet` on the workload.',
+  },
+  HOSTNETWORK_PRIVILEGED_PORT: {
+    title: 'Host-network proxy cannot bind its ports below 1024',
+    severities: ['error'],
+    description:
+      "A gateway or front proxy on the host network listens on ports below 1024 (80, 443) as a user that may not bind them: on the node's network only a process with CAP_NET_BIND_SERVICE may, the sysctl `net.ipv4.ip_unprivileged_port_start` cannot be set for a host-network pod, and Kubernetes gives an added capability to root only. Envoy's official image switches to uid 101 unless `ENVOY_UID` is 0. The container fails to start.",
+    fix: 'Run the container as root with NET_BIND_SERVICE the only capability added (`runAsUser: 0`, `capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}`), and for Envoy\'s image set `ENVOY_UID=0` (template "Run an ingress gateway on the host network").',
   },
   HOST_PORT_CONFLICT: {
     title: 'Host and port claimed twice',

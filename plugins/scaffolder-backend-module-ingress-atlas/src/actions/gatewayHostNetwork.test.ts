@@ -93,6 +93,37 @@ describe('ingress-atlas:gateway:host-network', () => {
     ]);
   });
 
+  it("lets a hand-made Envoy front proxy bind the nodes' 80 and 443, in place, keeping its sidecar", async () => {
+    const action = createGatewayHostNetworkAction(world.options);
+    const { ctx, recorded } = actionContext({
+      ...input,
+      namespace: 'front-proxy',
+      gateway: 'front-envoy',
+    });
+    await action.handler(ctx);
+
+    const spec = world.object('edge', 'apps', 'deployments', 'front-proxy', 'front-envoy')!
+      .spec.template.spec;
+    const [envoy, keepalived] = spec.containers;
+    // envoyproxy/envoy's entrypoint keeps root only with ENVOY_UID=0; root binds 80 and 443 on
+    // the node's network with NET_BIND_SERVICE, the one capability added.
+    expect(envoy.env).toEqual([{ name: 'ENVOY_UID', value: '0' }]);
+    expect(envoy.securityContext).toMatchObject({
+      runAsUser: 0,
+      runAsNonRoot: false,
+      capabilities: { add: ['NET_BIND_SERVICE'] },
+    });
+    // The keepalived sidecar binds nothing below 1024: it stays as it was.
+    expect(keepalived.name).toBe('keepalived');
+    expect(keepalived.securityContext).toEqual({
+      capabilities: { add: ['NET_ADMIN', 'NET_BROADCAST', 'NET_RAW'] },
+    });
+    expect(recorded.logs.join('\n')).toContain(
+      'Container envoy could not bind 80, 443 on the node\'s network',
+    );
+    expect(recorded.outputs.diff).toContain('ENVOY_UID');
+  });
+
   it('changes nothing when run again: the tolerations it added are not added twice', async () => {
     const action = createGatewayHostNetworkAction(world.options);
     await action.handler(actionContext(input).ctx);

@@ -1,4 +1,9 @@
-import { matchesSelector } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  ContainerSpec,
+  bindingPrivilegedPorts,
+  matchesSelector,
+  privilegedPortsBlocked,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { KubeObject, labelSelectorOf, listObjects, readObject } from '../kube';
 import {
   ActionOptions,
@@ -18,7 +23,9 @@ import { examples } from './gatewayHostNetwork.examples';
 
 /**
  * The gateway Deployment on the host network of dedicated nodes. One pod per node and port:
- * the rollout replaces pods one at a time instead of surging, or the new pod cannot bind.
+ * the rollout replaces pods one at a time instead of surging, or the new pod cannot bind. A
+ * container that declares ports below 1024 and could not bind them on the node's network runs
+ * as root with only NET_BIND_SERVICE added (and Envoy's image keeps root).
  */
 export function hostNetworkDeployment(
   deployment: KubeObject,
@@ -43,6 +50,7 @@ export function hostNetworkDeployment(
           hostNetwork: true,
           // Without it the gateway resolves names through the node and cannot find istiod.
           dnsPolicy: 'ClusterFirstWithHostNet',
+          containers: privilegedPortsBound(deployment.spec.template.spec),
           nodeSelector,
           ...(tolerations.length > 0 && {
             tolerations: withTolerations(
@@ -56,6 +64,15 @@ export function hostNetworkDeployment(
   };
 }
 
+/** The pod's containers, those that could not bind their ports below 1024 made able to. */
+function privilegedPortsBound(podSpec: KubeObject): ContainerSpec[] {
+  return (podSpec.containers ?? []).map((container: ContainerSpec) =>
+    privilegedPortsBlocked(podSpec.securityContext, container)
+      ? bindingPrivilegedPorts(container)
+      : container,
+  );
+}
+
 /**
  * Runs a gateway on the host network of dedicated nodes, reached on the nodes' own (elastic) IPs.
  *
@@ -65,7 +82,7 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
   return createAtlasAction(options, {
     id: 'ingress-atlas:gateway:host-network',
     description:
-      'Runs a gateway Deployment on the host network of dedicated nodes (dnsPolicy ClusterFirstWithHostNet, one pod per node), so it answers on the nodes’ own IPs without a load balancer.',
+      'Runs a gateway Deployment on the host network of dedicated nodes (dnsPolicy ClusterFirstWithHostNet, one pod per node, root with only NET_BIND_SERVICE where it listens below 1024), so it answers on the nodes’ own IPs without a load balancer.',
     examples,
     schema: {
       input: {
@@ -164,6 +181,22 @@ export function createGatewayHostNetworkAction(options: ActionOptions) {
           ', ',
         )}: clients and DNS must use the nodes' public IPs on those ports, and no other pod on those nodes may use them`,
       );
+      const podSpec = deployment!.spec.template.spec;
+      for (const container of podSpec.containers ?? []) {
+        const blocked = privilegedPortsBlocked(
+          podSpec.securityContext,
+          container,
+        );
+        if (blocked) {
+          ctx.logger.info(
+            `Container ${container.name} could not bind ${blocked.ports.join(
+              ', ',
+            )} on the node's network (${
+              blocked.reason
+            }): it runs as root with only NET_BIND_SERVICE added`,
+          );
+        }
+      }
       ctx.output(
         'nodes',
         nodes.map(n => n.metadata!.name!),

@@ -114,3 +114,37 @@ describe('APISERVER_PUBLIC', () => {
     expect(finding?.templateRef).toBeUndefined();
   });
 });
+
+describe('HOSTNETWORK_PRIVILEGED_PORT', () => {
+  // The edge fixture: an Envoy front proxy (envoyproxy/envoy, no ENVOY_UID, no command) on the
+  // host network listening on 80, and Istio's gateway on the host network with no user set.
+  let findings: Finding[];
+  beforeAll(async () => {
+    const { inventory } = await loadManifestCluster(
+      [path.resolve(__dirname, '../__fixtures__/edge')],
+      { name: 'edge', provider: 'tencent' },
+      { collectedAt: '2026-11-21T00:00:00Z' },
+    );
+    findings = analyze({ clusters: [inventory] }).findings.filter(
+      f => f.code === 'HOSTNETWORK_PRIVILEGED_PORT',
+    );
+  });
+
+  it("flags the Envoy front proxy whose image drops to uid 101 and cannot bind the node's port 80", () => {
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringMatching(
+          /Container envoy of Deployment edge-proxy\/envoy-front in edge listens on the host network's port 80, but .*uid 101.*cannot bind it/,
+        ),
+        fix: expect.stringContaining('ENVOY_UID=0'),
+        templateRef: 'template:default/move-gateway-to-host-network',
+        parameters: expect.objectContaining({
+          cluster: 'edge',
+          namespace: 'edge-proxy',
+          gateway: 'envoy-front',
+        }),
+      }),
+    ]);
+  });
+});

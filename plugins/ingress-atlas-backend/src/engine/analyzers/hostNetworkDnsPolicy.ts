@@ -2,12 +2,18 @@ import { Gateway } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Analyzer, TEMPLATES, finding, gatewayRef } from './types';
 
 /**
- * The host-network template fixes an Istio gateway Deployment in place (dnsPolicy, one pod per
- * node, tolerations), on the nodes its nodeSelector picks today when it has one.
+ * The host-network template fixes a gateway or front-proxy Deployment in place (dnsPolicy, one
+ * pod per node, tolerations, binding ports below 1024), on the nodes its nodeSelector picks
+ * today when it has one.
  */
-function hostNetworkTemplate(g: Gateway) {
+export function hostNetworkTemplate(g: Gateway) {
   const workload = g.workload!;
-  if (g.kind !== 'istio' || workload.kind !== 'Deployment') return {};
+  if (
+    (g.kind !== 'istio' && g.kind !== 'front-proxy') ||
+    workload.kind !== 'Deployment'
+  ) {
+    return {};
+  }
   return {
     templateRef: TEMPLATES.moveGatewayToHostNetwork,
     parameters: {

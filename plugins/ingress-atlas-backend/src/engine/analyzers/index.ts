@@ -7,6 +7,7 @@ import { credentialSecret } from './credentialSecret';
 import { gatewayPlaintext } from './gatewayPlaintext';
 import { gatewaySelectorNoWorkload } from './gatewaySelectorNoWorkload';
 import { hostNetworkDnsPolicy } from './hostNetworkDnsPolicy';
+import { hostNetworkPrivilegedPort } from './hostNetworkPrivilegedPort';
 import { hostPortConflict } from './hostPortConflict';
 import { idleResources } from './idleResources';
 import { malformedObject } from './malformedObject';
@@ -31,6 +32,7 @@ export const ANALYZERS: Analyzer[] = [
   credentialSecret,
   certExpiring,
   hostNetworkDnsPolicy,
+  hostNetworkPrivilegedPort,
   hostPortConflict,
   mixedRootCa,
   tcmManaged,
