@@ -107,3 +107,92 @@ test('a guest fixes the legacy host-network gateway from its finding, and the at
   }).toPass({ timeout: 60_000, intervals: [3_000] });
   await shot(page, '6-finding-gone');
 });
+
+const FRONT_PROXY_FINDING =
+  /Container envoy of Deployment front-proxy\/front-envoy in edge listens on the host network's ports 80, 443/;
+const FRONT_PROXY =
+  '/apis/apps/v1/namespaces/front-proxy/deployments/front-envoy';
+
+/*
+ * The front-proxy half: the edge cluster's hand-made Envoy front proxy runs envoyproxy/envoy on
+ * the host network of the front-proxy nodes, listening on 80 and 443, without ENVOY_UID=0. The
+ * image's entrypoint then switches to uid 101, which may not bind ports below 1024 on the
+ * node's network: the proxy cannot start. Fixed in place, its keepalived sidecar kept.
+ */
+test("a guest lets the hand-made Envoy front proxy bind the nodes' 80 and 443, from its finding", async ({
+  page,
+}) => {
+  const row = () =>
+    page.getByRole('row').filter({ hasText: FRONT_PROXY_FINDING });
+  const frontShot = storyShot('story-front-proxy');
+
+  // 1. The finding says why the proxy cannot start.
+  await signInAsGuest(page);
+  await expect(async () => {
+    await page.goto('/ingress-atlas/findings');
+    await expect(row()).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: REFRESHED_WITHIN, intervals: [3_000] });
+  await expect(row()).toContainText(
+    'switches to the envoy user (uid 101) unless ENVOY_UID is 0',
+  );
+  await frontShot(page, '1-finding');
+
+  // 2. The preview: a dry run that sets ENVOY_UID=0 and adds NET_BIND_SERVICE, on the
+  // front-proxy nodes the Deployment already runs on.
+  await row().getByRole('button', { name: TEMPLATE }).click();
+  const dialog = page.getByRole('dialog', { name: `Preview: ${TEMPLATE}` });
+  await expect(dialog).toContainText('node-role.kubernetes.io/front-proxy');
+  await expect(dialog.getByRole('list', { name: 'Steps' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(dialog).toContainText('ENVOY_UID');
+  await expect(dialog).toContainText('NET_BIND_SERVICE');
+  await frontShot(page, '2-preview');
+
+  // 3. The template, prefilled with the Deployment and its nodes.
+  await dialog.getByRole('link', { name: 'Open template' }).click();
+  await expect(page.getByLabel('Cluster')).toHaveValue('edge');
+  await expect(page.getByLabel('Gateway Deployment')).toHaveValue(
+    'front-envoy',
+  );
+  await frontShot(page, '3-template');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  const { status } = await finishedTask(page, 120_000);
+  expect(status).toBe('completed');
+  await expect(
+    page.getByText(/The gateway runs on nodes 10\.1\.0\.21, 10\.1\.0\.22\./),
+  ).toBeVisible();
+  await frontShot(page, '4-task-succeeded');
+
+  // 4. The cluster: Envoy keeps root with only NET_BIND_SERVICE, keepalived is still there,
+  // and the pods are Ready.
+  const deployment = await kubeGet(CLUSTER_API, FRONT_PROXY);
+  const containers = deployment.spec.template.spec.containers;
+  expect(containers.map((c: { name: string }) => c.name)).toEqual([
+    'envoy',
+    'keepalived',
+  ]);
+  expect(containers[0].env).toContainEqual({ name: 'ENVOY_UID', value: '0' });
+  expect(containers[0].securityContext).toMatchObject({
+    runAsUser: 0,
+    capabilities: { add: ['NET_BIND_SERVICE'] },
+  });
+  await expect
+    .poll(
+      async () =>
+        (
+          await kubeGet(CLUSTER_API, FRONT_PROXY)
+        ).status?.readyReplicas,
+      { timeout: 60_000 },
+    )
+    .toBe(deployment.spec.replicas);
+
+  // 5. The atlas drops the finding.
+  await expect(async () => {
+    await page.goto('/ingress-atlas/findings');
+    await expect(page.getByRole('table')).toBeVisible({ timeout: 5_000 });
+    await expect(row()).toHaveCount(0);
+  }).toPass({ timeout: 60_000, intervals: [3_000] });
+  await frontShot(page, '5-finding-gone');
+});
