@@ -215,6 +215,16 @@ describe('describeTls', () => {
       'MUTUAL, certificate from files in the proxy',
     ],
     [
+      "a certificate mounted from a Secret the proxy's pod mounts, with its expiry",
+      {
+        ...tls('SIMPLE', 'file'),
+        secretRef: 'istio-system/istio-ingressgateway-certs',
+        notAfter: '2027-03-15T00:00:00.000Z',
+        daysToExpiry: 97,
+      },
+      'SIMPLE, certificate from files mounted from Secret istio-system/istio-ingressgateway-certs, expires 2027-03-15 (in 97 days)',
+    ],
+    [
       'a gateway with no certificate',
       tls('SIMPLE', 'none'),
       'SIMPLE, no certificate',

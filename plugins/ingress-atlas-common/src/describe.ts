@@ -218,7 +218,11 @@ export function describeTls(tls: TlsInfo): string {
       }`.trim(),
     );
   } else if (tls.certificateSource === 'file') {
-    parts.push('certificate from files in the proxy');
+    parts.push(
+      tls.secretRef
+        ? `certificate from files mounted from Secret ${tls.secretRef}`
+        : 'certificate from files in the proxy',
+    );
   } else if (/PASSTHROUGH$/i.test(tls.mode)) {
     parts.push('the backend holds the certificate');
   } else if (/^ISTIO_MUTUAL$/i.test(tls.mode)) {

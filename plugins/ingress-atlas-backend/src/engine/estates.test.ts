@@ -343,7 +343,12 @@ describe('analyze on the sandbox estates', () => {
         }),
       ]);
       expect(paths('admin.shop.example.cn')[0]).toMatchObject({
-        tls: { certificateSource: 'file' },
+        // Mounted from Secret istio-ingressgateway-certs, whose tls.crt ends 2027-03-15.
+        tls: {
+          certificateSource: 'file',
+          secretRef: 'istio-system/istio-ingressgateway-certs',
+          notAfter: '2027-03-15T00:00:00.000Z',
+        },
         entityRefs: ['component:default/shop'],
       });
     });

@@ -42,7 +42,7 @@ function addServers(
   config: KubeObject,
   objects: ClusterObjects,
   now: Date,
-  workloadNamespace: string,
+  workload: Pick<Workload, 'namespace'> & Partial<Pick<Workload, 'podSpec'>>,
 ) {
   for (const server of config.spec?.servers ?? []) {
     const protocol = String(server.port?.protocol ?? 'HTTP').toUpperCase();
@@ -57,7 +57,11 @@ function addServers(
             mode: server.tls?.mode,
             credentialName: server.tls?.credentialName,
             serverCertificate: server.tls?.serverCertificate,
-            secretNamespace: workloadNamespace,
+            secretNamespace: workload.namespace,
+            pod: workload.podSpec && {
+              namespace: workload.namespace,
+              spec: workload.podSpec,
+            },
           })
         : undefined,
       source: refOf(config, objects.name, 'Gateway'),
@@ -75,7 +79,7 @@ export const addIstioGateways: GatewayDetector = (set, objects, now) => {
       const gateway = set.forWorkload(workload, 'istio');
       set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
       set.bind(key, gateway);
-      addServers(gateway, config, objects, now, workload.namespace);
+      addServers(gateway, config, objects, now, workload);
     }
     if (workloads.length === 0) {
       // The proxy may be in another file or cluster: its servers are still declared. Gateways
@@ -88,7 +92,9 @@ export const addIstioGateways: GatewayDetector = (set, objects, now) => {
         const gateway = set.get(declared[0])!;
         set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
         set.bind(key, gateway);
-        addServers(gateway, config, objects, now, gateway.namespace);
+        addServers(gateway, config, objects, now, {
+          namespace: gateway.namespace,
+        });
         continue;
       }
       const services = servicesFor(objects, selector);
@@ -105,7 +111,7 @@ export const addIstioGateways: GatewayDetector = (set, objects, now) => {
       gateway.services = services.map(s => serviceRef(objects.name, s));
       set.addConfig(gateway, refOf(config, objects.name, 'Gateway'));
       set.bind(key, gateway);
-      addServers(gateway, config, objects, now, proxyNamespace);
+      addServers(gateway, config, objects, now, { namespace: proxyNamespace });
     }
   }
   for (const workload of objects.workloads.filter(isIstioGatewayWorkload)) {
