@@ -29,6 +29,8 @@ export function writeBenchConfig(options: {
   refreshConcurrency?: number;
   /** SQLite files in this folder instead of in-memory databases. */
   sqliteDirectory?: string;
+  /** Another database than SQLite, e.g. PostgreSQL shared by replicas. */
+  database?: object;
 }): string {
   const { dir, port, clusters, refreshConcurrency, sqliteDirectory } = options;
   const entitiesFile = path.join(dir, 'entities.yaml');
@@ -55,10 +57,13 @@ export function writeBenchConfig(options: {
   );
   const names = Object.keys(clusters);
   const config = {
-    backend: sqliteBackend(
-      port,
-      sqliteDirectory ? { directory: sqliteDirectory } : ':memory:',
-    ),
+    backend: {
+      ...sqliteBackend(
+        port,
+        sqliteDirectory ? { directory: sqliteDirectory } : ':memory:',
+      ),
+      ...(options.database && { database: options.database }),
+    },
     auth: GUEST_AUTH,
     catalog: {
       locations: [{ type: 'file', target: entitiesFile }],

@@ -11,10 +11,19 @@
  */
 import { percentile } from './load';
 
-type Exposure = {
+export type Exposure = {
   etag?: string;
-  paths: Array<{ host: string; cluster: string; gateway?: string; network: string }>;
-  gateways: Array<{ cluster: string; name: string; workload?: { replicas: number } }>;
+  paths: Array<{
+    host: string;
+    cluster: string;
+    gateway?: string;
+    network: string;
+  }>;
+  gateways: Array<{
+    cluster: string;
+    name: string;
+    workload?: { replicas: number };
+  }>;
 };
 
 export interface Change {
@@ -29,7 +38,11 @@ const SERVICE = 'svc-35';
 const GATEWAY = 'gateway-3';
 const INTERNAL = 'service.kubernetes.io/qcloud-loadbalancer-internal-subnetid';
 
-const KINDS = ['virtualservice-host', 'service-annotation', 'gateway-replicas'] as const;
+const KINDS = [
+  'virtualservice-host',
+  'service-annotation',
+  'gateway-replicas',
+] as const;
 
 /**
  * What to send to a cluster for the change numbered `n`, and how the entity view shows it.
@@ -46,10 +59,14 @@ function changeOf(n: number, cluster: string, round: number) {
         path: `/apis/networking.istio.io/v1/namespaces/${NAMESPACE}/virtualservices/${SERVICE}`,
         patch: {
           spec: {
-            hosts: [`${SERVICE}.${NAMESPACE}.gw-3.${cluster}.scale.example.com`, host],
+            hosts: [
+              `${SERVICE}.${NAMESPACE}.gw-3.${cluster}.scale.example.com`,
+              host,
+            ],
           },
         },
-        shows: (e: Exposure) => e.paths.some(p => p.host === host && p.cluster === cluster),
+        shows: (e: Exposure) =>
+          e.paths.some(p => p.host === host && p.cluster === cluster),
       };
     }
     case 'service-annotation': {
@@ -57,7 +74,11 @@ function changeOf(n: number, cluster: string, round: number) {
       return {
         kind,
         path: `/api/v1/namespaces/istio-system/services/${GATEWAY}`,
-        patch: { metadata: { annotations: { [INTERNAL]: internal ? 'subnet-bench0001' : null } } },
+        patch: {
+          metadata: {
+            annotations: { [INTERNAL]: internal ? 'subnet-bench0001' : null },
+          },
+        },
         shows: (e: Exposure) => {
           const through = e.paths.filter(
             p => p.cluster === cluster && p.host.startsWith(`${SERVICE}.`),
@@ -87,6 +108,62 @@ function changeOf(n: number, cluster: string, round: number) {
   }
 }
 
+/** Reads an entity view again and again, with `If-None-Match` (a 304 gives the last body). */
+export function exposureReader(url: string, token: () => string) {
+  let etag: string | undefined;
+  let last: Exposure | undefined;
+  return async (): Promise<Exposure> => {
+    const res = await fetch(url, {
+      headers: {
+        Authorization: `Bearer ${token()}`,
+        ...(etag ? { 'If-None-Match': etag } : {}),
+      },
+    });
+    if (res.status === 304 && last) return last;
+    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    etag = res.headers.get('etag') ?? undefined;
+    last = (await res.json()) as Exposure;
+    return last;
+  };
+}
+
+/**
+ * Makes the next change (the kinds in turn, on the clusters in turn) through the cluster's
+ * API server, and answers it with the cluster, once the API server has answered.
+ */
+export function changeMaker(
+  clusters: Record<string, { url: string; token: string }>,
+) {
+  const names = Object.keys(clusters).sort();
+  const rounds = new Map<string, number>();
+  let n = 0;
+  return async () => {
+    const cluster = names[n % names.length];
+    const key = `${cluster}/${KINDS[n % 3]}`;
+    const round = rounds.get(key) ?? 0;
+    rounds.set(key, round + 1);
+    const change = changeOf(n, cluster, round);
+    n += 1;
+    const { url, token } = clusters[cluster];
+    const res = await fetch(`${url}${change.path}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/merge-patch+json',
+      },
+      body: JSON.stringify(change.patch),
+    });
+    if (!res.ok) {
+      throw new Error(
+        `PATCH ${cluster}${change.path}: HTTP ${
+          res.status
+        } ${await res.text()}`,
+      );
+    }
+    return { change, cluster };
+  };
+}
+
 /**
  * Makes `count` changes one after another (each once the previous one is visible, or after
  * `timeoutMs`), and returns each one's delay. `onProgress` hears of each.
@@ -101,45 +178,13 @@ export async function timeChanges(options: {
   maxMs: number;
   onProgress?: (done: number, change: Change) => void;
 }): Promise<Change[]> {
-  const names = Object.keys(options.clusters).sort();
-  let etag: string | undefined;
-  let last: Exposure | undefined;
-  const read = async (): Promise<Exposure> => {
-    const res = await fetch(options.exposureUrl, {
-      headers: {
-        Authorization: `Bearer ${options.token()}`,
-        ...(etag ? { 'If-None-Match': etag } : {}),
-      },
-    });
-    if (res.status === 304 && last) return last;
-    if (!res.ok) throw new Error(`GET ${options.exposureUrl}: HTTP ${res.status}`);
-    etag = res.headers.get('etag') ?? undefined;
-    last = (await res.json()) as Exposure;
-    return last;
-  };
-
+  const read = exposureReader(options.exposureUrl, options.token);
+  const next = changeMaker(options.clusters);
   const started = performance.now();
   const changes: Change[] = [];
-  const rounds = new Map<string, number>();
   for (let n = 0; n < options.count; n++) {
     if (performance.now() - started > options.maxMs) break;
-    const cluster = names[n % names.length];
-    const key = `${cluster}/${KINDS[n % 3]}`;
-    const round = rounds.get(key) ?? 0;
-    rounds.set(key, round + 1);
-    const change = changeOf(n, cluster, round);
-    const { url, token } = options.clusters[cluster];
-    const res = await fetch(`${url}${change.path}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/merge-patch+json',
-      },
-      body: JSON.stringify(change.patch),
-    });
-    if (!res.ok) {
-      throw new Error(`PATCH ${cluster}${change.path}: HTTP ${res.status} ${await res.text()}`);
-    }
+    const { change, cluster } = await next();
     const made = performance.now();
     const result: Change = { kind: change.kind, cluster };
     while (performance.now() - made < options.timeoutMs) {
@@ -162,7 +207,11 @@ export function changeLatency(changes: Change[]) {
   const all = sorted(changes);
   const byKind = (kind: Change['kind']) => {
     const ms = sorted(changes.filter(c => c.kind === kind));
-    return { changes: ms.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99) };
+    return {
+      changes: ms.length,
+      p50Ms: percentile(ms, 50),
+      p99Ms: percentile(ms, 99),
+    };
   };
   return {
     changes: changes.length,
