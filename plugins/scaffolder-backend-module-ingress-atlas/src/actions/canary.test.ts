@@ -124,6 +124,21 @@ describe('secrets never leave the actions', () => {
       'cls-saas0002: <redacted>',
     );
 
+    // The primary's plug-in CA holds a canary too: copied to another cluster, it is never shown.
+    const plugIn = {
+      cluster: 'tke-saas-remote',
+      meshId: 'saas-mesh',
+      network: 'net-remote',
+      eastWestSubnetId: 'subnet-saas0001',
+      caSecretCluster: 'tke-saas-primary',
+    };
+    await run('ingress-atlas:mesh:install-istiod', plugIn, true);
+    const plugged = await run('ingress-atlas:mesh:install-istiod', plugIn);
+    expect(plugged.error).toBeUndefined();
+    expect(
+      world.object('tke-saas-remote', '', 'secrets', 'istio-system', 'cacerts'),
+    ).toBeDefined();
+
     const everything = seen.join('\n');
     expect(everything).toContain('Preflight');
     expect(everything).not.toContain('ATLAS-CANARY-');

@@ -68,4 +68,28 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Install a primary on a new cluster with the organisation's root: the plug-in CA of an earlier self-managed primary (its istio-system/cacerts) is copied to the new cluster's istio-system/cacerts before istiod starts, so both sign under one root",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'istiod',
+          action: 'ingress-atlas:mesh:install-istiod',
+          name: 'Install the Istio control plane',
+          input: {
+            cluster: 'tke-next',
+            meshId: 'mesh-blog0001',
+            network: 'net-primary',
+            tag: '1.18.5',
+            eastWestSubnetId: 'subnet-gz000012',
+            caSecretCluster: 'tke-saas-primary',
+            caSecretNamespace: 'istio-system',
+            caSecretName: 'cacerts',
+            apply: true,
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -310,6 +310,7 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
             source: caSource,
             replace: ctx.input.replaceCacerts,
             now: clock.now(),
+            logger: ctx.logger,
           })
         : undefined;
       if (!caSource) {

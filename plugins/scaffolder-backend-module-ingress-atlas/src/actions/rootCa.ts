@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterDirectory, ConnectedCluster } from '../clusters';
 import { ISTIO_NAMESPACE } from '../istio';
 import { KubeObject, readObject, removeMapKeys } from '../kube';
@@ -263,9 +264,14 @@ export async function planCaCopy(
   clusters: ClusterDirectory,
   target: ConnectedCluster,
   preflight: Preflight,
-  options: { source: CaSource; replace: boolean; now: number },
+  options: {
+    source: CaSource;
+    replace: boolean;
+    now: number;
+    logger: LoggerService;
+  },
 ): Promise<CaCopy> {
-  const { source, replace } = options;
+  const { source, replace, logger } = options;
   const from = `Secret ${source.namespace}/${source.name} on cluster ${source.cluster}`;
   const to = `Secret ${ISTIO_NAMESPACE}/${CACERTS} on cluster ${target.name}`;
   let secret: KubeObject | undefined;
@@ -358,6 +364,7 @@ export async function planCaCopy(
           await removeMapKeys(target, CACERTS_REF, ['data'], staleKeys, {
             dryRun: false,
           });
+          logger.info(`Removed ${staleKeys.join(', ')} from ${to}`);
         },
       },
     }),
