@@ -182,11 +182,11 @@ function inspectCa(
   return { problems, root };
 }
 
-/** The root of a live CA Secret as a person is told it, as far as it can be read. */
-function rootDescription(secret: KubeObject): string {
+/** The root of a live CA Secret as a person is told it, if it can be read. */
+function rootDescription(secret: KubeObject): string | undefined {
   const { layout } = layoutOf(secret);
   const [root] = certificatesOf(secret, layout.root);
-  return root ? `root ${describeCertificate(root)}` : 'no readable root';
+  return root && `root ${describeCertificate(root)}`;
 }
 
 function sameData(a: KubeObject, b: KubeObject): boolean {
@@ -226,9 +226,12 @@ export async function checkRootCa(
     return;
   }
   const { missing } = layoutOf(cacerts);
+  const root = rootDescription(cacerts);
   preflight.check(
     missing.length === 0,
-    `istiod signs with the plug-in CA in Secret ${ISTIO_NAMESPACE}/${CACERTS}`,
+    `istiod signs with the plug-in CA in Secret ${ISTIO_NAMESPACE}/${CACERTS}${
+      root ? ` (${root})` : ''
+    }`,
     `Secret ${ISTIO_NAMESPACE}/${CACERTS} lacks ${missing.join(
       ', ',
     )}: istiod needs all four to sign with a plugged-in root`,
@@ -245,7 +248,7 @@ export interface CaSource {
 /** Where the copied Secret came from: `<cluster>/<namespace>/<name>`. */
 const COPIED_FROM_ANNOTATION = 'ingress-atlas.io/copied-from';
 
-/** What copying a plug-in CA onto the target takes. */
+/** What copying a plug-in CA onto the target takes: the step that writes it, before istiod. */
 export interface CaCopy {
   /** The Secret as `istio-system/cacerts` should be, when it must be written. */
   secret?: KubeObject;
@@ -319,7 +322,9 @@ export async function planCaCopy(
     return { root: signsWith };
   }
   if (live) {
-    const replaced = `${to} holds another CA (${rootDescription(live)})`;
+    const replaced = `${to} holds another CA (${
+      rootDescription(live) ?? 'no readable root'
+    })`;
     if (live.type !== secret.type) {
       preflight.fail(
         `${replaced} in a Secret of type ${live.type}, the copy's is ${secret.type}, and a Secret's type cannot change: delete it first`,
