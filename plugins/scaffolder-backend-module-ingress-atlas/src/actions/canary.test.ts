@@ -61,6 +61,14 @@ describe('secrets never leave the actions', () => {
     return { recorded, error };
   }
 
+  /** A dry run, then the real run, which must succeed. */
+  async function dryThenReal(id: string, input: Record<string, unknown>) {
+    await run(id, input, true);
+    const real = await run(id, input);
+    expect(real.error).toBeUndefined();
+    return real;
+  }
+
   function record(recorded: Recorded, error: unknown) {
     return [
       ...recorded.logs,
@@ -117,9 +125,7 @@ describe('secrets never leave the actions', () => {
       meshId: 'saas-mesh',
       network: 'net-remote',
     };
-    await run('ingress-atlas:mesh:join-remote', join, true);
-    const joined = await run('ingress-atlas:mesh:join-remote', join);
-    expect(joined.error).toBeUndefined();
+    const joined = await dryThenReal('ingress-atlas:mesh:join-remote', join);
     expect(joined.recorded.outputs.backup).toContain(
       'cls-saas0002: <redacted>',
     );
@@ -132,9 +138,7 @@ describe('secrets never leave the actions', () => {
       eastWestSubnetId: 'subnet-saas0001',
       caSecretCluster: 'tke-saas-primary',
     };
-    await run('ingress-atlas:mesh:install-istiod', plugIn, true);
-    const plugged = await run('ingress-atlas:mesh:install-istiod', plugIn);
-    expect(plugged.error).toBeUndefined();
+    await dryThenReal('ingress-atlas:mesh:install-istiod', plugIn);
     expect(
       world.object('tke-saas-remote', '', 'secrets', 'istio-system', 'cacerts'),
     ).toBeDefined();
