@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parseAllDocuments } from 'yaml';
 import {
+  CheckpointStore,
   Recorded,
   TestWorld,
   actionContext,
@@ -562,6 +563,41 @@ describe('ingress-atlas:mesh:install-istiod', () => {
         'utf8',
       );
       expectNoKeyMaterial(files);
+    });
+
+    it('does not copy again when the task resumes after the copy, and still reports what it replaced', async () => {
+      seed(orgCa);
+      const action = createMeshInstallIstiodAction(world.options);
+      const old = cacerts('tke-saas-primary')!;
+      const replacing = { ...input, ...source, replaceCacerts: true };
+      const checkpoints = new CheckpointStore();
+      checkpoints.loseWorkerAfter('.root-ca');
+      await expect(
+        action.handler(
+          actionContext(replacing, {
+            checkpoints,
+            workspacePath: workspace.path,
+          }).ctx,
+        ),
+      ).rejects.toThrow('worker lost');
+      expect(cacerts('tke-saas-primary')!.data).toEqual(orgCa);
+      const copied = cacerts('tke-saas-primary')!.metadata.resourceVersion;
+
+      const resumed = actionContext(replacing, {
+        checkpoints,
+        workspacePath: workspace.path,
+      });
+      await action.handler(resumed.ctx);
+      expect(cacerts('tke-saas-primary')!.metadata.resourceVersion).toBe(
+        copied,
+      );
+      expect(resumed.recorded.outputs.changed).toBe(true);
+      expect(resumed.recorded.outputs.backup).toContain(
+        `Secret istio-system/cacerts-backup-${old.metadata.resourceVersion}`,
+      );
+      expect(
+        checkpoints.runs.filter(key => key.endsWith('.root-ca')),
+      ).toHaveLength(1);
     });
   });
 });
