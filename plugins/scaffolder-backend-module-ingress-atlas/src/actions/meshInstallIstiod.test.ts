@@ -416,8 +416,8 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       }
     };
 
-    async function refusal(input: typeof onNext) {
-      const { ctx, recorded } = actionContext(input, {
+    async function refusal(given: typeof onNext) {
+      const { ctx, recorded } = actionContext(given, {
         workspacePath: workspace.path,
       });
       const error = await createMeshInstallIstiodAction(world.options)
@@ -433,10 +433,10 @@ describe('ingress-atlas:mesh:install-istiod', () => {
     it('copies it into istio-system/cacerts of a new cluster before istiod is installed, after a dry run that changes nothing', async () => {
       seed(orgCa);
       const action = createMeshInstallIstiodAction(world.options);
-      const input = { ...onNext, apply: true };
+      const installing = { ...onNext, apply: true };
       const before = revisions();
 
-      const dry = actionContext(input, {
+      const dry = actionContext(installing, {
         dryRun: true,
         workspacePath: workspace.path,
       });
@@ -456,7 +456,7 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       expect(dry.recorded.outputs.diff).toContain('ca-key.pem: <redacted>');
       expectNoKeyMaterial(preview);
 
-      const run = actionContext(input, { workspacePath: workspace.path });
+      const run = actionContext(installing, { workspacePath: workspace.path });
       await action.handler(run.ctx);
       expect(run.recorded.outputs).toMatchObject({
         applied: true,
@@ -487,7 +487,9 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       expect(readme).toMatch(root);
       expectNoKeyMaterial(readme);
 
-      const again = actionContext(input, { workspacePath: workspace.path });
+      const again = actionContext(installing, {
+        workspacePath: workspace.path,
+      });
       await action.handler(again.ctx);
       expect(again.recorded.outputs.changed).toBe(false);
       expect(again.recorded.logs.join('\n')).toContain(

@@ -94,21 +94,24 @@ function rootOf(
   roots: X509Certificate[],
   intermediates: X509Certificate[],
 ): X509Certificate | undefined {
-  let current = certificate;
-  for (let depth = 0; depth <= intermediates.length; depth++) {
-    const root = roots.find(r => issuedBy(current, r));
-    if (root) {
-      return root;
-    }
-    const issuer = intermediates.find(
-      i => i.fingerprint256 !== current.fingerprint256 && issuedBy(current, i),
-    );
-    if (!issuer) {
-      return undefined;
-    }
-    current = issuer;
+  const root = roots.find(r => issuedBy(certificate, r));
+  if (root) {
+    return root;
   }
-  return undefined;
+  const issuer = intermediates.find(
+    i =>
+      i.fingerprint256 !== certificate.fingerprint256 &&
+      issuedBy(certificate, i),
+  );
+  // Each intermediate is climbed once, so a chain that loops ends.
+  return (
+    issuer &&
+    rootOf(
+      issuer,
+      roots,
+      intermediates.filter(i => i !== issuer),
+    )
+  );
 }
 
 function keyMatches(certificate: X509Certificate, base64: string): boolean {
