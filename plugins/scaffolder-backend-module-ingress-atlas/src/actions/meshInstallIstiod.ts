@@ -337,6 +337,8 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       if (caCopy?.root) {
         ctx.output('rootCa', caCopy.root);
       }
+      // Labelled with the network as Istio's multi-network install asks; the installer Job (and
+      // the plug-in CA) go in it, so a new cluster gets it first.
       const namespace = istioNamespace({ network });
       // Before istiod starts: one that starts without istio-system/cacerts makes a root of its own.
       const rootCaSteps: ChangeStep[] = caCopy?.secret
@@ -381,7 +383,9 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
           ctx.logger.info(
             `Wrote the manifests to ${dir}; apply is off, so ${
               rootCaSteps.length > 0
-                ? `only the plug-in CA went onto cluster ${clusterName}`
+                ? `only the plug-in CA ${
+                    ctx.isDryRun ? 'would go' : 'went'
+                  } onto cluster ${clusterName}`
                 : `cluster ${clusterName} was not touched`
             }. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
           );
@@ -410,8 +414,6 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         key,
         files,
         steps: [
-          // Labelled with the network as Istio's multi-network install asks; the installer
-          // Job runs in it, so a new cluster gets it first.
           ...rootCaSteps,
           {
             name: 'install',
