@@ -29,6 +29,10 @@ const JOIN = 'Join a cluster to a self-managed mesh';
 // The new clusters' API servers, as estates.yaml places them.
 const PRIMARY_API = 'http://127.0.0.1:6447';
 const REMOTE_API = 'http://127.0.0.1:6448';
+// tke-saas-primary, an earlier self-managed primary: its plug-in CA stands in for the
+// organisation's root.
+const ORG_CA_API = 'http://127.0.0.1:6442';
+const CACERTS = '/api/v1/namespaces/istio-system/secrets/cacerts';
 const FINDING =
   /Istio 1\.10\.3 for tke-blog is run by TCM \(mesh mesh-blog0001\), which is being retired/;
 // tke-next's nodes' subnet (cloud/tencent.yaml): the east-west CLB takes a VIP there.
@@ -98,6 +102,17 @@ test('a guest moves the blog mesh off TCM: istiod installed on tke-next, tke-nex
     .fill(EAST_WEST_SUBNET);
   await page.getByLabel(/^Install on the cluster now/).check();
   await page.getByRole('button', { name: 'Next' }).click();
+  // The organisation's root, so that the next move needs no new environment: istiod of
+  // tke-next signs under it, not under a root of its own.
+  await page
+    .getByLabel("Cluster holding your organisation's CA")
+    .fill('tke-saas-primary');
+  await expect(page.getByLabel('Namespace of the CA Secret')).toHaveValue(
+    'istio-system',
+  );
+  await expect(page.getByLabel('Name of the CA Secret')).toHaveValue('cacerts');
+  await shot(page, '3-root-ca');
+  await page.getByRole('button', { name: 'Next' }).click();
   // Installed now, and no repository keeps the files: the repository is no longer asked for.
   await page
     .getByLabel('Open a pull request with the IstioOperator files')
@@ -114,6 +129,11 @@ test('a guest moves the blog mesh off TCM: istiod installed on tke-next, tke-nex
   await expect(
     page.getByText(
       'istiod 1.18.5 and the east-west gateway run Ready on tke-next.',
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByText(
+      /istiod signs with your organisation's root "O=cluster\.local" \(SHA-256 [0-9A-F:]+, valid until 2034-02-17\), copied from Secret istio-system\/cacerts on tke-saas-primary to istio-system\/cacerts on tke-next\./,
     ),
   ).toBeVisible();
   await shot(page, '5-install-succeeded');
@@ -148,6 +168,11 @@ test('a guest moves the blog mesh off TCM: istiod installed on tke-next, tke-nex
       '/api/v1/namespaces/istio-system/services/istio-ingressgateway',
     ),
   ).toBe(404);
+
+  // The plug-in CA on tke-next is the organisation's, key for key.
+  const copied = await kubeGet(PRIMARY_API, CACERTS);
+  const original = await kubeGet(ORG_CA_API, CACERTS);
+  expect(copied.data).toEqual(original.data);
 
   // 6. The second template: tke-next-remote joins the new mesh as a remote.
   await page.goto('/create/templates/default/join-remote-cluster');

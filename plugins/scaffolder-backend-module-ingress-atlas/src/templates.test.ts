@@ -333,6 +333,36 @@ describe('templates', () => {
     );
   }
 
+  it("migrate-tcm-to-istiod plugs in the organisation's root named in the form, and says which root istiod signs with", async () => {
+    const form = {
+      cluster: 'tke-blog',
+      targetCluster: 'tke-saas-remote',
+      meshId: 'saas-mesh',
+      network: 'net-remote',
+      eastWestSubnetId: 'subnet-saas0001',
+      pullRequest: false,
+    };
+    const cacerts = (cluster: string) =>
+      world.object(cluster, '', 'secrets', 'istio-system', 'cacerts');
+    const own = await runTemplate('migrate-tcm-to-istiod', form);
+    expect(own.text[0].content).toContain(
+      "Unless istio-system/cacerts on tke-saas-remote holds your organisation's CA, istiod signs with a self-signed root of its own",
+    );
+    expect(cacerts('tke-saas-remote')).toBeUndefined();
+
+    // The earlier self-managed primary's root, from its istio-system/cacerts (the defaults).
+    const plugged = await runTemplate('migrate-tcm-to-istiod', {
+      ...form,
+      caSecretCluster: 'tke-saas-primary',
+    });
+    expect(plugged.text[0].content).toMatch(
+      /istiod signs with your organisation's root "O=cluster\.local" \(SHA-256 [0-9A-F:]+, valid until 2034-02-17\), copied from Secret istio-system\/cacerts on tke-saas-primary to istio-system\/cacerts on tke-saas-remote\./,
+    );
+    expect(cacerts('tke-saas-remote')!.data).toEqual(
+      cacerts('tke-saas-primary')!.data,
+    );
+  });
+
   it('migrate-tcm-to-istiod asks for a repository only when a pull request is wanted', async () => {
     const parameters = {
       cluster: 'tke-blog',

@@ -61,6 +61,14 @@ describe('secrets never leave the actions', () => {
     return { recorded, error };
   }
 
+  /** A dry run, then the real run, which must succeed. */
+  async function dryThenReal(id: string, input: Record<string, unknown>) {
+    await run(id, input, true);
+    const real = await run(id, input);
+    expect(real.error).toBeUndefined();
+    return real;
+  }
+
   function record(recorded: Recorded, error: unknown) {
     return [
       ...recorded.logs,
@@ -117,12 +125,23 @@ describe('secrets never leave the actions', () => {
       meshId: 'saas-mesh',
       network: 'net-remote',
     };
-    await run('ingress-atlas:mesh:join-remote', join, true);
-    const joined = await run('ingress-atlas:mesh:join-remote', join);
-    expect(joined.error).toBeUndefined();
+    const joined = await dryThenReal('ingress-atlas:mesh:join-remote', join);
     expect(joined.recorded.outputs.backup).toContain(
       'cls-saas0002: <redacted>',
     );
+
+    // The primary's plug-in CA holds a canary too: copied to another cluster, it is never shown.
+    const plugIn = {
+      cluster: 'tke-saas-remote',
+      meshId: 'saas-mesh',
+      network: 'net-remote',
+      eastWestSubnetId: 'subnet-saas0001',
+      caSecretCluster: 'tke-saas-primary',
+    };
+    await dryThenReal('ingress-atlas:mesh:install-istiod', plugIn);
+    expect(
+      world.object('tke-saas-remote', '', 'secrets', 'istio-system', 'cacerts'),
+    ).toBeDefined();
 
     const everything = seen.join('\n');
     expect(everything).toContain('Preflight');

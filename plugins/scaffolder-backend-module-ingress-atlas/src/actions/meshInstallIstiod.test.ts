@@ -1,7 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { parseAllDocuments } from 'yaml';
-import { TestWorld, actionContext, startWorld } from '../__testUtils__/sandbox';
+import {
+  CheckpointStore,
+  Recorded,
+  TestWorld,
+  actionContext,
+  startWorld,
+} from '../__testUtils__/sandbox';
+import { testPluginCa } from '../__testUtils__/testCa';
 import { createMeshInstallIstiodAction } from './meshInstallIstiod';
 
 const input = {
@@ -19,7 +26,7 @@ describe('ingress-atlas:mesh:install-istiod', () => {
 
   beforeEach(async () => {
     workspace.clear();
-    world = await startWorld(['tke-saas-primary', 'tke-blog']);
+    world = await startWorld(['tke-saas-primary', 'tke-blog', 'tke-next']);
   });
 
   afterEach(async () => {
@@ -344,5 +351,255 @@ describe('ingress-atlas:mesh:install-istiod', () => {
       ),
     ).rejects.toThrow(/cluster tke-blog runs a TCM-managed mesh/);
     expect(cluster.store.revision).toBe(revision);
+  });
+
+  describe("plugging in the organisation's root", () => {
+    // The organisation's CA, kept in a namespace of its own on tke-blog (a platform cluster).
+    const orgCa = testPluginCa('Org');
+    const source = {
+      caSecretCluster: 'tke-blog',
+      caSecretNamespace: 'platform-ca',
+      caSecretName: 'org-root-ca',
+    };
+    const onNext = {
+      cluster: 'tke-next',
+      meshId: 'mesh-blog0001',
+      network: 'net-primary',
+      tag: '1.18.5',
+      eastWestSubnetId: 'subnet-gz000012',
+      ...source,
+    };
+    const root =
+      /"O=Ingress Atlas tests, CN=Org test-only root CA" \(SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, valid until \d{4}-\d{2}-\d{2}\)/;
+
+    const seed = (data: Record<string, string>) => {
+      const { store } = world.cluster('tke-blog');
+      if (!store.get(store.type('', 'namespaces')!, '', 'platform-ca')) {
+        store.create(store.type('', 'namespaces')!, {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'platform-ca' },
+        });
+      }
+      const secrets = store.type('', 'secrets')!;
+      if (store.get(secrets, 'platform-ca', 'org-root-ca')) {
+        store.delete(secrets, 'platform-ca', 'org-root-ca');
+      }
+      store.create(secrets, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'org-root-ca', namespace: 'platform-ca' },
+        type: 'Opaque',
+        data,
+      });
+    };
+    const cacerts = (cluster: string) =>
+      world.object(cluster, '', 'secrets', 'istio-system', 'cacerts');
+    const revisions = () =>
+      world.sandbox.running.map(cluster => cluster.store.revision);
+
+    /** Everything a user sees of a run: log lines, outputs and the error. */
+    const shown = (recorded: Recorded, error?: unknown) =>
+      [
+        ...recorded.logs,
+        JSON.stringify(recorded.outputs),
+        error ? String((error as Error).message) : '',
+      ].join('\n');
+    const expectNoKeyMaterial = (text: string) => {
+      expect(text).not.toContain('-----BEGIN');
+      expect(text).not.toContain('ATLAS-CANARY');
+      for (const value of Object.values(orgCa)) {
+        expect(text).not.toContain(value.slice(0, 24));
+        expect(text).not.toContain(
+          Buffer.from(value, 'base64').toString('utf8').slice(28, 60),
+        );
+      }
+    };
+
+    async function refusal(given: typeof onNext) {
+      const { ctx, recorded } = actionContext(given, {
+        workspacePath: workspace.path,
+      });
+      const error = await createMeshInstallIstiodAction(world.options)
+        .handler(ctx)
+        .then(
+          () => new Error('the action accepted it'),
+          (e: Error) => e,
+        );
+      expectNoKeyMaterial(shown(recorded, error));
+      return error.message;
+    }
+
+    it('copies it into istio-system/cacerts of a new cluster before istiod is installed, after a dry run that changes nothing', async () => {
+      seed(orgCa);
+      const action = createMeshInstallIstiodAction(world.options);
+      const installing = { ...onNext, apply: true };
+      const before = revisions();
+
+      const dry = actionContext(installing, {
+        dryRun: true,
+        workspacePath: workspace.path,
+      });
+      await action.handler(dry.ctx);
+      expect(revisions()).toEqual(before);
+      const preview = shown(dry.recorded);
+      expect(preview).toContain(
+        'Dry run: a real run would copy the plug-in CA of Secret platform-ca/org-root-ca on cluster tke-blog (keys ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem) to istio-system/cacerts on cluster tke-next before istiod is installed',
+      );
+      expect(preview).toMatch(
+        new RegExp(`Preflight ok: istiod will sign with root ${root.source}`),
+      );
+      expect(dry.recorded.outputs.rootCa).toMatch(root);
+      expect(dry.recorded.outputs.diff).toContain(
+        '+++ Secret istio-system/cacerts',
+      );
+      expect(dry.recorded.outputs.diff).toContain('ca-key.pem: <redacted>');
+      expectNoKeyMaterial(preview);
+
+      const run = actionContext(installing, { workspacePath: workspace.path });
+      await action.handler(run.ctx);
+      expect(run.recorded.outputs).toMatchObject({
+        applied: true,
+        istiodReady: true,
+      });
+      expectNoKeyMaterial(shown(run.recorded));
+      const copied = cacerts('tke-next')!;
+      expect(copied.data).toEqual(orgCa);
+      expect(copied.metadata.annotations).toMatchObject({
+        'ingress-atlas.io/copied-from': 'tke-blog/platform-ca/org-root-ca',
+      });
+      // In place before the installer Job started istiod.
+      const { store } = world.cluster('tke-next');
+      const job = store
+        .list(store.type('batch', 'jobs')!, 'istio-system')
+        .find(j => j.metadata.name.startsWith('istio-install-'))!;
+      expect(Number(copied.metadata.resourceVersion)).toBeLessThan(
+        Number(job.metadata.resourceVersion),
+      );
+      const logs = run.recorded.logs.join('\n');
+      expect(logs.indexOf('Created Secret istio-system/cacerts')).toBeLessThan(
+        logs.indexOf('Created Job istio-system/istio-install-'),
+      );
+      const readme = await fs.readFile(
+        workspace.resolve('istio/tke-next/README.md'),
+        'utf8',
+      );
+      expect(readme).toMatch(root);
+      expectNoKeyMaterial(readme);
+
+      const again = actionContext(installing, {
+        workspacePath: workspace.path,
+      });
+      await action.handler(again.ctx);
+      expect(again.recorded.outputs.changed).toBe(false);
+      expect(again.recorded.logs.join('\n')).toContain(
+        'Preflight ok: Secret istio-system/cacerts on cluster tke-next holds this CA already',
+      );
+    });
+
+    it('refuses a Secret that is no usable plug-in CA, naming what is wrong, and changes nothing', async () => {
+      const before = () => world.cluster('tke-next').store.revision;
+      const revision = before();
+      const { 'cert-chain.pem': _, ...incomplete } = orgCa;
+      seed(incomplete);
+      expect(await refusal(onNext)).toMatch(
+        /Secret platform-ca\/org-root-ca on cluster tke-blog cannot be istiod's plug-in CA: it lacks cert-chain\.pem/,
+      );
+
+      // Another organisation's root: the CA certificate does not chain to it.
+      const other = testPluginCa('Other');
+      seed({ ...orgCa, 'root-cert.pem': other['root-cert.pem'] });
+      expect(await refusal(onNext)).toMatch(
+        /ca-cert\.pem does not chain to root-cert\.pem/,
+      );
+      seed({ ...orgCa, 'ca-key.pem': other['ca-key.pem'] });
+      expect(await refusal(onNext)).toMatch(
+        /ca-key\.pem is not the private key of ca-cert\.pem/,
+      );
+      expect(await refusal({ ...onNext, caSecretName: 'no-such-ca' })).toMatch(
+        /Secret platform-ca\/no-such-ca on cluster tke-blog does not exist/,
+      );
+      expect(before()).toBe(revision);
+      expect(cacerts('tke-next')).toBeUndefined();
+    });
+
+    it('refuses a cluster holding another CA unless replaceCacerts, then keeps the old one in a backup', async () => {
+      seed(orgCa);
+      const action = createMeshInstallIstiodAction(world.options);
+      // The sandbox's tke-saas-primary has a cacerts of its own, with a key the copy lacks.
+      const old = cacerts('tke-saas-primary')!;
+      const onPrimary = { ...input, ...source };
+      expect(await refusal(onPrimary)).toMatch(
+        /Secret istio-system\/cacerts on cluster tke-saas-primary holds another CA \(root "O=cluster\.local" \(SHA-256 [0-9A-F:]+, valid until 2034-02-17\)\); set replaceCacerts to replace it/,
+      );
+      expect(cacerts('tke-saas-primary')!.data).toEqual(old.data);
+
+      // apply is off: the files go to the workspace, the CA onto the cluster (never into files).
+      const replace = actionContext(
+        { ...onPrimary, replaceCacerts: true },
+        { workspacePath: workspace.path },
+      );
+      await action.handler(replace.ctx);
+      expect(cacerts('tke-saas-primary')!.data).toEqual(orgCa);
+      const backup = world.object(
+        'tke-saas-primary',
+        '',
+        'secrets',
+        'istio-system',
+        `cacerts-backup-${old.metadata.resourceVersion}`,
+      )!;
+      expect(backup.data).toEqual(old.data);
+      expect(replace.recorded.outputs.backup).toContain(
+        'ca-key.pem: <redacted>',
+      );
+      expect(replace.recorded.outputs.changed).toBe(true);
+      expect(replace.recorded.logs.join('\n')).toContain(
+        'Removed canary from Secret istio-system/cacerts on cluster tke-saas-primary',
+      );
+      expect(replace.recorded.logs.join('\n')).toContain(
+        'apply is off, so only the plug-in CA went onto cluster tke-saas-primary',
+      );
+      expectNoKeyMaterial(shown(replace.recorded));
+      const files = await fs.readFile(
+        workspace.resolve('istio/tke-saas-primary/README.md'),
+        'utf8',
+      );
+      expectNoKeyMaterial(files);
+    });
+
+    it('does not copy again when the task resumes after the copy, and still reports what it replaced', async () => {
+      seed(orgCa);
+      const action = createMeshInstallIstiodAction(world.options);
+      const old = cacerts('tke-saas-primary')!;
+      const replacing = { ...input, ...source, replaceCacerts: true };
+      const checkpoints = new CheckpointStore();
+      checkpoints.loseWorkerAfter('.root-ca');
+      await expect(
+        action.handler(
+          actionContext(replacing, {
+            checkpoints,
+            workspacePath: workspace.path,
+          }).ctx,
+        ),
+      ).rejects.toThrow('worker lost');
+      expect(cacerts('tke-saas-primary')!.data).toEqual(orgCa);
+      const copied = cacerts('tke-saas-primary')!.metadata.resourceVersion;
+
+      const resumed = actionContext(replacing, {
+        checkpoints,
+        workspacePath: workspace.path,
+      });
+      await action.handler(resumed.ctx);
+      expect(cacerts('tke-saas-primary')!.metadata.resourceVersion).toBe(
+        copied,
+      );
+      expect(resumed.recorded.outputs.changed).toBe(true);
+      expect(resumed.recorded.outputs.backup).toContain(
+        `Secret istio-system/cacerts-backup-${old.metadata.resourceVersion}`,
+      );
+      expect(
+        checkpoints.runs.filter(key => key.endsWith('.root-ca')),
+      ).toHaveLength(1);
+    });
   });
 });

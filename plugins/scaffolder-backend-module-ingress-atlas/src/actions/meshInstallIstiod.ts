@@ -22,7 +22,9 @@ import {
   timeoutInput,
 } from './common';
 import { createAtlasAction } from './runner';
+import type { ChangeStep } from './steps';
 import { checkedString, flagInput, optionalInput } from './inputs';
+import { checkRootCa, planCaCopy } from './rootCa';
 import { examples } from './meshInstallIstiod.examples';
 
 /** Objects in istio-system that the managed mesh (TCM) installed, if any. */
@@ -93,7 +95,7 @@ async function controlPlaneState(
 }
 
 /**
- * What installing needs: credentials, an Istio version for the installer, and no other install
+ * What installing needs: an Istio version for the installer, and no other install
  * of the revision or TCM-managed mesh.
  */
 async function checkInstall(
@@ -103,11 +105,6 @@ async function checkInstall(
 ): Promise<void> {
   const { primary } = options;
   const name = primary.metadata!.name!;
-  preflight.check(
-    cluster.hasCredentials,
-    `cluster ${cluster.name} has credentials`,
-    `cluster ${cluster.name} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; leave apply off and merge the pull request instead`,
-  );
   preflight.check(
     Boolean(options.tag),
     `the installer runs istioctl ${options.tag}`,
@@ -135,70 +132,22 @@ async function checkInstall(
   );
 }
 
-/** The keys of Istio's plug-in CA Secret `istio-system/cacerts`. */
-const PLUGGED_IN_CA_KEYS = [
-  'ca-cert.pem',
-  'ca-key.pem',
-  'root-cert.pem',
-  'cert-chain.pem',
-];
-
-const TLS_CA_KEYS = ['tls.crt', 'tls.key', 'ca.crt'];
-
-/**
- * Which root istiod will sign with. Without `istio-system/cacerts` istiod makes a self-signed
- * root of its own, and the next control plane cannot share this one's data plane: the trap a
- * move off TCM falls into. Only the Secret's key names are read.
- */
-async function checkRootCa(
-  cluster: ConnectedCluster,
-  preflight: Preflight,
-): Promise<void> {
-  let cacerts: KubeObject | undefined;
-  try {
-    cacerts = await readObject(cluster, {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      namespace: ISTIO_NAMESPACE,
-      name: 'cacerts',
-    });
-  } catch (error) {
-    preflight.warn(
-      `The plug-in CA was not checked: ${(error as Error).message}`,
-    );
-    return;
-  }
-  if (!cacerts) {
-    preflight.warn(
-      `No Secret ${ISTIO_NAMESPACE}/cacerts on cluster ${
-        cluster.name
-      }: istiod makes a self-signed root of its own, and a later control plane with another root cannot share this data plane (a new environment and a DNS cutover again, as leaving TCM needed). To avoid that, create ${ISTIO_NAMESPACE}/cacerts from your organisation's root before installing (Istio's plug-in CA: ${PLUGGED_IN_CA_KEYS.join(
-        ', ',
-      )})`,
-    );
-    return;
-  }
-  // istiod also takes the kubernetes.io/tls layout (tls.crt, tls.key, ca.crt).
-  const missing = [PLUGGED_IN_CA_KEYS, TLS_CA_KEYS]
-    .map(keys => keys.filter(key => !cacerts!.data?.[key]))
-    .sort((a, b) => a.length - b.length)[0];
-  preflight.check(
-    missing.length === 0,
-    `istiod signs with the plug-in CA in Secret ${ISTIO_NAMESPACE}/cacerts`,
-    `Secret ${ISTIO_NAMESPACE}/cacerts lacks ${missing.join(
-      ', ',
-    )}: istiod needs all four to sign with a plugged-in root`,
-  );
-}
-
 const README = (
   cluster: string,
   dir: string,
+  rootCa?: string,
 ) => `# Istio control plane for ${cluster}
 
 Self-managed primary with an east-west gateway on an internal CLB, in one IstioOperator.
 The default \`istio-ingressgateway\` (and its public load balancer) is turned off.
-
+${
+  rootCa
+    ? `
+istiod signs with the organisation's root ${rootCa}: its plug-in CA is copied to the
+cluster's \`${ISTIO_NAMESPACE}/cacerts\` Secret, never into these files.
+`
+    : ''
+}
 1. \`istioctl install -f ${dir}/primary.yaml\`
 2. \`kubectl apply -n ${ISTIO_NAMESPACE} -f ${dir}/expose-istiod.yaml -f ${dir}/expose-services.yaml\`
 
@@ -266,6 +215,26 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
               message: 'must be a load balancer id such as lb-abc123',
             })
             .optional(),
+        caSecretCluster: optionalInput(
+          'configName',
+          "To plug in your organisation's root: the cluster (from ingressAtlas.clusters) with a Secret holding Istio's plug-in CA (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem), e.g. a platform cluster or an earlier self-managed primary. It is copied to istio-system/cacerts before istiod is installed, so istiod signs with that root and not a self-signed one of its own; copied even when apply is off, since key material never goes into the files. Default: no copy",
+        ),
+        caSecretNamespace: z =>
+          checkedString(
+            z,
+            'dnsLabel',
+            'Namespace of the plug-in CA Secret on caSecretCluster. Default: istio-system',
+          ).default('istio-system'),
+        caSecretName: z =>
+          checkedString(
+            z,
+            'dnsSubdomain',
+            'Name of the plug-in CA Secret on caSecretCluster. Default: cacerts',
+          ).default('cacerts'),
+        replaceCacerts: flagInput(
+          'Replace an istio-system/cacerts on the cluster that holds another CA with the one of caSecretCluster, its values kept in a backup Secret beside it first. Workloads with certificates of the old root cannot reach those of the new one until they restart. Default: false (such a Secret is refused)',
+          false,
+        ),
         path: optionalInput(
           'workspacePath',
           'Folder in the workspace for the files. Default: istio/<cluster>',
@@ -290,9 +259,17 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
             description:
               'Whether istiod and the east-west gateway of the requested version run Ready (false when apply is off or on a dry run)',
           }),
+        rootCa: z =>
+          z
+            .string({
+              description:
+                'With caSecretCluster: the root istiod signs with, by subject, SHA-256 fingerprint and expiry',
+            })
+            .optional(),
         ...changeOutputs,
       },
     },
+    clusterFields: ['caSecretCluster'],
     intent: input => `install istiod on cluster ${input.cluster}`,
     async plan(ctx, { cluster, preflight, clock }) {
       const { cluster: clusterName, meshId, network, apply } = ctx.input;
@@ -323,7 +300,33 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
       const istiod = exposeIstiod(identity.revision);
       const services = exposeServices();
       const routing = [...istiod, services];
-      await checkRootCa(cluster, preflight);
+      const caSource = ctx.input.caSecretCluster && {
+        cluster: ctx.input.caSecretCluster,
+        namespace: ctx.input.caSecretNamespace,
+        name: ctx.input.caSecretName,
+      };
+      const caCopy = caSource
+        ? await planCaCopy(options.clusters, cluster, preflight, {
+            source: caSource,
+            replace: ctx.input.replaceCacerts,
+            now: clock.now(),
+            logger: ctx.logger,
+          })
+        : undefined;
+      if (!caSource) {
+        await checkRootCa(cluster, preflight);
+      }
+      if (apply || caCopy?.secret) {
+        preflight.check(
+          cluster.hasCredentials,
+          `cluster ${clusterName} has credentials`,
+          `cluster ${clusterName} has no serviceAccountToken or kubeconfigPath in ingressAtlas.clusters; ${
+            apply
+              ? 'leave apply off and merge the pull request instead'
+              : `the plug-in CA is copied onto the cluster, never into the files: give it credentials, or create ${ISTIO_NAMESPACE}/cacerts there yourself`
+          }`,
+        );
+      }
       if (apply) {
         await checkInstall(cluster, preflight, {
           tag: ctx.input.tag,
@@ -331,12 +334,46 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         });
       }
       preflight.done();
+      if (caCopy?.root) {
+        ctx.output('rootCa', caCopy.root);
+      }
+      // Labelled with the network as Istio's multi-network install asks; the installer Job (and
+      // the plug-in CA) go in it, so a new cluster gets it first.
+      const namespace = istioNamespace({ network });
+      // Before istiod starts: one that starts without istio-system/cacerts makes a root of its own.
+      const rootCaSteps: ChangeStep[] = caCopy?.secret
+        ? [
+            {
+              name: 'root-ca',
+              objects: [namespace, caCopy.secret],
+              call: caCopy.removeStaleKeys,
+            },
+          ]
+        : [];
+      if (caCopy?.secret && caSource) {
+        ctx.logger.info(
+          `${
+            ctx.isDryRun ? 'Dry run: a real run would copy' : 'Copying'
+          } the plug-in CA of Secret ${caSource.namespace}/${
+            caSource.name
+          } on cluster ${caSource.cluster} (keys ${Object.keys(
+            caCopy.secret.data,
+          ).join(
+            ', ',
+          )}) to ${ISTIO_NAMESPACE}/cacerts on cluster ${clusterName}${
+            apply ? ' before istiod is installed' : ''
+          }`,
+        );
+      }
 
       const files = [
         { path: `${dir}/primary.yaml`, content: toYaml([primary]) },
         { path: `${dir}/expose-istiod.yaml`, content: toYaml(istiod) },
         { path: `${dir}/expose-services.yaml`, content: toYaml([services]) },
-        { path: `${dir}/README.md`, content: README(clusterName, dir) },
+        {
+          path: `${dir}/README.md`,
+          content: README(clusterName, dir, caCopy?.root),
+        },
       ];
       const applied = apply && !ctx.isDryRun;
       const finish = () => {
@@ -344,7 +381,13 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         ctx.output('istiodReady', applied);
         if (!apply) {
           ctx.logger.info(
-            `Wrote the manifests to ${dir}; apply is off, so cluster ${clusterName} was not touched. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
+            `Wrote the manifests to ${dir}; apply is off, so ${
+              rootCaSteps.length > 0
+                ? `only the plug-in CA ${
+                    ctx.isDryRun ? 'would go' : 'went'
+                  } onto cluster ${clusterName}`
+                : `cluster ${clusterName} was not touched`
+            }. The control plane comes once the repository that applies them is merged and synced: istioctl install -f ${dir}/primary.yaml (an IstioOperator object alone installs nothing), then the Gateway and VirtualService files`,
           );
         }
       };
@@ -353,8 +396,10 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         return {
           key,
           files,
-          steps: [],
-          inPlace: `the manifests in ${dir} are up to date`,
+          steps: rootCaSteps,
+          inPlace: `the manifests in ${dir} are up to date${
+            caCopy?.root ? ' and the plug-in CA is in place' : ''
+          }`,
           finish,
         };
       }
@@ -369,11 +414,11 @@ export function createMeshInstallIstiodAction(options: ActionOptions) {
         key,
         files,
         steps: [
-          // Labelled with the network as Istio's multi-network install asks; the installer
-          // Job runs in it, so a new cluster gets it first.
+          ...rootCaSteps,
           {
             name: 'install',
-            objects: [istioNamespace({ network }), ...installer],
+            objects:
+              rootCaSteps.length > 0 ? installer : [namespace, ...installer],
           },
           {
             waitFor: `Job ${ISTIO_NAMESPACE}/${job} (istioctl install ${ctx.input.tag}) and for istiod to be Ready before applying the Gateway and VirtualService`,

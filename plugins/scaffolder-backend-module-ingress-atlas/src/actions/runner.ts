@@ -295,16 +295,16 @@ export function createAtlasAction<
       const name = (input as Record<string, unknown>)[field];
       return typeof name === 'string' ? [{ field, name }] : [];
     });
-    for (const { field, name } of named) {
-      if (!known.has(name)) {
-        throw new InputError(
-          `Invalid input to ${
-            spec.id
-          }: ${field}: Unknown cluster "${name}"; configured clusters: ${
-            [...known].join(', ') || 'none'
-          }`,
-        );
-      }
+    // Every field with an unknown name at once, as input validation names every bad field.
+    const unknown = named.filter(({ name }) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new InputError(
+        `Invalid input to ${spec.id}: ${unknown
+          .map(({ field, name }) => `${field}: Unknown cluster "${name}"`)
+          .join('; ')}; configured clusters: ${
+          [...known].join(', ') || 'none'
+        }`,
+      );
     }
     const name = (input as Record<string, unknown>).cluster;
     const cluster =
