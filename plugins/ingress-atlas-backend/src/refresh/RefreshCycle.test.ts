@@ -423,6 +423,24 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     }
   });
 
+  it("takes over just after the dead replica's lease runs out, not at its next periodic check", async () => {
+    // Checked every 10 s (a third of its own 30 s lease), the dead replica's lease runs out
+    // after 2 s: the watches are taken over then.
+    const { cycle, leases, watches, stop } = await replica({ watch: true, leaseTtlMs: 30_000 });
+    try {
+      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(true);
+      const started = Date.now();
+      expect((await cycle.run()).ran).toBe(false);
+      while (Object.keys(await watches!.status()).length < 2 && Date.now() - started < 15_000) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      expect(Object.keys(await watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Date.now() - started).toBeLessThan(7_000);
+    } finally {
+      await stop();
+    }
+  });
+
   it('resumes the watches of a replica that died from their stored resourceVersions, listing no cluster', async () => {
     const dead = await watcherThatDied();
     const successor = await replica({ watch: true, knex: dead.knex });

@@ -25,6 +25,8 @@ import { Leases } from './Leases';
 const LEASE = 'refresh';
 /** Held by the replica whose watches keep the snapshots current, for as long as it watches. */
 const WATCH_LEASE = 'watch';
+/** How long after a lease would run out a standby replica checks it. */
+const LEASE_CHECK_MARGIN_MS = 50;
 
 /** What a refresh did, for the log and for tests. */
 export type RefreshOutcome =
@@ -117,11 +119,12 @@ export class RefreshCycle {
 
   private async runOnce(): Promise<RefreshOutcome> {
     const { leases, leaseTtlMs, logger, watches } = this.options;
-    if (watches && (await this.watchedElsewhere())) {
+    const watchedUntil = watches ? await this.watchedElsewhere() : undefined;
+    if (watchedUntil !== undefined) {
       logger.info(
         'Another replica watches the clusters and refreshes them; skipping this refresh',
       );
-      this.standBy();
+      this.standBy(watchedUntil);
       return { ran: false, reason: 'another replica watches the clusters' };
     }
     if (!(await this.acquireOrWait())) {
@@ -193,7 +196,7 @@ export class RefreshCycle {
 
   /** When the backend shuts down: ends the watches and gives up the watch lease. */
   async stop() {
-    clearInterval(this.#standby);
+    clearTimeout(this.#standby);
     this.#standby = undefined;
     clearInterval(this.#watchRenewal);
     this.#watchRenewal = undefined;
@@ -201,37 +204,57 @@ export class RefreshCycle {
     await this.options.leases.release(WATCH_LEASE, this.#holder);
   }
 
-  private async watchedElsewhere() {
+  /** When another replica watches: when its lease runs out unless renewed (ms epoch). */
+  private async watchedElsewhere(): Promise<number | undefined> {
     const state = await this.options.leases.state(WATCH_LEASE);
-    return Boolean(
-      state && state.holder !== this.#holder && state.expiresAt > Date.now(),
-    );
+    return state && state.holder !== this.#holder && state.expiresAt > Date.now()
+      ? state.expiresAt
+      : undefined;
   }
 
   /**
-   * While another replica watches, checks its lease a few times per lease period: when its
-   * holder gives it up or dies, this replica refreshes and watches at once, not at its next
-   * scheduled refresh (an hour away).
+   * While another replica watches, checks its lease a few times per lease period, and just
+   * after it would run out: when its holder gives it up or dies, this replica refreshes and
+   * watches at once (within the lease's time to live of the holder's last renewal), not at
+   * its next scheduled refresh (an hour away).
    */
-  private standBy() {
+  private standBy(watchedUntil: number) {
     if (this.#standby) return;
     const { leaseTtlMs, logger } = this.options;
-    this.#standby = setInterval(() => {
-      this.watchedElsewhere().then(
-        watched => {
-          if (watched || this.#running) return;
-          clearInterval(this.#standby);
-          this.#standby = undefined;
-          logger.info('The replica that watched the clusters stopped; taking over');
-          this.run().catch(error =>
-            logger.warn('Taking over the watches failed', { error: error.message }),
-          );
-        },
-        error =>
-          logger.warn('Checking the watch lease failed', { error: error.message }),
+    // A few times per lease period, and just after the holder's lease would run out.
+    const delayFor = (expiresAt: number) =>
+      Math.max(
+        LEASE_CHECK_MARGIN_MS,
+        Math.min(leaseTtlMs / 3, expiresAt - Date.now() + LEASE_CHECK_MARGIN_MS),
       );
-    }, leaseTtlMs / 3);
-    this.#standby.unref();
+    const check = (delayMs: number) => {
+      this.#standby = setTimeout(() => {
+        this.watchedElsewhere().then(
+          expiresAt => {
+            if (!this.#standby) return;
+            if (expiresAt !== undefined) {
+              check(delayFor(expiresAt));
+              return;
+            }
+            if (this.#running) {
+              check(leaseTtlMs / 3);
+              return;
+            }
+            this.#standby = undefined;
+            logger.info('The replica that watched the clusters stopped; taking over');
+            this.run().catch(error =>
+              logger.warn('Taking over the watches failed', { error: error.message }),
+            );
+          },
+          error => {
+            logger.warn('Checking the watch lease failed', { error: error.message });
+            if (this.#standby) check(leaseTtlMs / 3);
+          },
+        );
+      }, delayMs);
+      this.#standby.unref();
+    };
+    check(delayFor(watchedUntil));
   }
 
   /**
