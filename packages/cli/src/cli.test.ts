@@ -144,7 +144,13 @@ describe('ingress-atlas analyze', () => {
     );
     expect(code).toBe(79);
     // saas-admin-gateway's missing workload is a warning offline: the manifests may be split.
-    expect(stdout).toMatch(/^9 cluster\(s\), \d+ path\(s\); 4 error\(s\)/m);
+    // The errors: the huawei-cce API server in public, shop's TLS Secret in the wrong
+    // namespace, the legacy gateway's DNS policy, the front proxy's Envoy that cannot bind
+    // 80/443 as uid 101, and a VirtualService bound to a Gateway that does not exist.
+    expect(stdout).toMatch(/^9 cluster\(s\), \d+ path\(s\); 5 error\(s\)/m);
+    expect(stdout).toContain(
+      "[HOSTNETWORK_PRIVILEGED_PORT] Container envoy of Deployment front-proxy/front-envoy in edge listens on the host network's ports 80, 443",
+    );
     expect(stdout).toMatch(/blog\.example\.com .*component:default\/blog/);
     expect(stdout).toContain('[APISERVER_PUBLIC] The API server of huawei-cce');
     // Load balancer kinds from the Services; node IPs keyed by node, as no cloud is given.
