@@ -3,9 +3,12 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { EntityIngressAtlasCard } from './EntityIngressAtlasCard';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import {
   blogEntity,
   blogExposure,
+  migrateTcmTemplate,
   staleEdge,
   tcmFinding,
 } from '../../__testUtils__/fixtures';
@@ -17,19 +20,20 @@ describe('EntityIngressAtlasCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  it('ties TLS and backends to their host when the entity has several', async () => {
+  it('gives each host its own line: how it is reached, its TLS and its cost', async () => {
     const [path] = blogExposure.paths;
     server.use(
       http.get(EXPOSURE, () =>
         HttpResponse.json({
           ...blogExposure,
           paths: [
-            path,
+            { ...path, monthlyCostShareCny: 72 },
             {
               ...path,
               id: `${path.id}-plain`,
               host: 'old.blog.example.com',
               tls: { mode: 'NONE', certificateSource: 'none' },
+              monthlyCostShareCny: 72,
             },
           ],
         }),
@@ -38,56 +42,86 @@ describe('EntityIngressAtlasCard', () => {
 
     await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
 
+    const hosts = await screen.findByRole('list', { name: 'Hosts' });
+    const [blog, old] = within(hosts).getAllByRole('listitem');
+    expect(within(blog).getByText('blog.example.com')).toBeInTheDocument();
     expect(
-      await screen.findByText(
-        'blog.example.com: SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
+      within(blog).getByText(
+        'TLS: SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
       ),
     ).toBeInTheDocument();
+    expect(within(old).getByText('old.blog.example.com')).toBeInTheDocument();
+    expect(within(old).getByText('TLS: none, plain HTTP')).toBeInTheDocument();
     expect(
-      screen.getByText('old.blog.example.com: none, plain HTTP'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'old.blog.example.com: VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
+      within(old).getByText(
+        'CLB lb-blog0001 → istio-system/istio-ingressgateway → VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
       ),
     ).toBeInTheDocument();
+    // Each host's share of the entry, and the entity's total below.
+    expect(within(blog).getByText('72 CNY/month')).toBeInTheDocument();
+    expect(within(old).getByText('72 CNY/month')).toBeInTheDocument();
+    expect(screen.getByText('144 CNY/month')).toBeInTheDocument();
   });
 
-  it('shows how the blog is reached, what it costs and its worst finding', async () => {
+  it('shows how the blog is reached, what it costs, its worst finding and the fix to run first', async () => {
     server.use(http.get(EXPOSURE, () => HttpResponse.json(blogExposure)));
 
-    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+    await renderWithPlugin(<EntityIngressAtlasCard />, {
+      entity: blogEntity,
+      apis: [[catalogApiRef, catalogApiMock({ entities: [migrateTcmTemplate] })]],
+    });
 
-    expect(await screen.findByText('blog.example.com')).toBeInTheDocument();
-    expect(screen.getByText('Public hosts')).toBeInTheDocument();
-    expect(screen.queryByText('Internal hosts')).not.toBeInTheDocument();
+    const hosts = await screen.findByRole('list', { name: 'Hosts' });
+    const [blog] = within(hosts).getAllByRole('listitem');
+    expect(within(blog).getByText('blog.example.com')).toBeInTheDocument();
+    expect(within(blog).getByText('public')).toBeInTheDocument();
+    // host → entry → gateway → route → Service → workload, as the tab's path table has it.
+    expect(
+      within(blog).getByText(
+        'CLB lb-blog0001 → istio-system/istio-ingressgateway → VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(blog).getByText(
+        'TLS: SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
+      ),
+    ).toBeInTheDocument();
     expect(
       screen.getByText(
         /CLB lb-blog0001 · 198\.51\.100\.11 · ports 80, 443 \(public\)/,
       ),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('istio-system/istio-ingressgateway (istio) on tke-blog'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'SIMPLE, certificate from Secret istio-system/blog-cert, expires 2027-01-05 (in 45 days)',
-      ),
-    ).toBeInTheDocument();
-    // What serves the host inside the cluster, as the tab's path table has it.
-    expect(
-      screen.getByText(
-        'VirtualService blog/blog → Service blog/blog → Deployment blog/blog',
-      ),
-    ).toBeInTheDocument();
-    expect(screen.getByText('144 CNY/month')).toBeInTheDocument();
+    // One host: its cost is the total, said once.
+    expect(screen.getAllByText('144 CNY/month')).toHaveLength(1);
 
     const banner = screen.getByTestId('finding-banner');
     expect(within(banner).getByText(tcmFinding.message)).toBeInTheDocument();
+    // The most severe finding with a template comes first, by the template's title.
+    expect(
+      await screen.findByRole('button', {
+        name: 'Migrate from TCM to self-managed Istio',
+      }),
+    ).toBeInTheDocument();
 
     expect(
       screen.getByRole('link', { name: /All paths, costs and fixes/ }),
     ).toHaveAttribute('href', '/catalog/default/component/blog/ingress');
+  });
+
+  it("offers the largest saving's template when no finding has one", async () => {
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({ ...blogExposure, findings: [] }),
+      ),
+    );
+
+    await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
+
+    expect(
+      await screen.findByRole('button', {
+        name: 'Move gateway to pod eip',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('says an entry with no price is not priced, not free', async () => {
@@ -136,10 +170,9 @@ describe('EntityIngressAtlasCard', () => {
 
     await renderWithPlugin(<EntityIngressAtlasCard />, { entity: blogEntity });
 
-    expect(
-      await screen.findByText('Hosts on an unknown network'),
-    ).toBeInTheDocument();
-    expect(screen.queryByText('Public hosts')).not.toBeInTheDocument();
+    const hosts = await screen.findByRole('list', { name: 'Hosts' });
+    expect(within(hosts).getByText('network unknown')).toBeInTheDocument();
+    expect(within(hosts).queryByText('public')).not.toBeInTheDocument();
     expect(screen.getByText(/\(unknown\)/)).toBeInTheDocument();
     expect(
       screen.getByText(content => content.startsWith(reason)),

@@ -11,8 +11,6 @@ import {
   Flex,
   Link,
   Skeleton,
-  Tag,
-  TagGroup,
   Text,
 } from '@backstage/ui';
 import { useRouteRef } from '@backstage/core-plugin-api';
@@ -23,22 +21,31 @@ import {
 } from '@backstage/plugin-catalog-react';
 import {
   describeEntry,
-  describeGateway,
   describeRoute,
   describeTarget,
   describeTls,
   describeWorkload,
+  ExposurePath,
   NetworkReach,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityExposure } from '../../api';
 import { useEntityExposure } from '../../hooks';
 import { formatMonthlyCny } from '../../utils/format';
-import { FindingBanner } from '../FindingsList';
+import { FindingBanner, FindingTemplateButton } from '../FindingsList';
+import { TemplateButton } from '../TemplateButton';
+import { sortFindings } from '../../utils/findings';
 import { ClusterProblems } from '../ClusterStatus';
 import { NoExposure } from './NoExposure';
 import { useFocusRing } from '../../utils/focusRing';
 import { useSubtleText } from '../../utils/subtleText';
 import { isUnpriced } from '../../utils/cost';
+
+/** How a host's network reads next to it. */
+const NETWORK_LABEL: Record<NetworkReach, string> = {
+  public: 'public',
+  internal: 'internal',
+  unknown: 'network unknown',
+};
 
 /** Certificates expiring within this many days are shown as a warning. */
 const EXPIRY_WARNING_DAYS = 21;
@@ -73,6 +80,21 @@ const useStyles = makeStyles(theme => ({
     overflowWrap: 'anywhere',
   },
   card: { height: '100%' },
+  hosts: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+    overflowWrap: 'anywhere',
+  },
+  host: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.25),
+  },
+  topFix: { flexWrap: 'wrap' },
   warning: {
     color: theme.palette.warning.main,
   },
@@ -146,53 +168,68 @@ export function EntityIngressAtlasCard() {
   );
 }
 
-function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
-  const classes = useStyles();
-  const subtle = useSubtleText();
-  const hosts = (network: NetworkReach) => [
-    ...new Set(
-      exposure.paths.filter(p => p.network === network).map(p => p.host),
-    ),
-  ];
-  const publicHosts = hosts('public');
-  const internalHosts = hosts('internal');
-  const unknownHosts = hosts('unknown');
+/** The host's paths, each as entry → proxies → gateway → route → target → workload. */
+function chainsOf(exposure: EntityExposure, paths: ExposurePath[]): string[] {
   const gatewaysById = new Map(exposure.gateways.map(g => [g.id, g]));
-  const entryIds = new Set(exposure.paths.map(p => p.entry));
-  const entries = exposure.entries.filter(e => entryIds.has(e.id));
-  const proxies = [...new Set(exposure.paths.flatMap(p => p.via))]
-    .map(id => gatewaysById.get(id))
-    .filter(Boolean);
-  const gateways = [
-    ...new Set(exposure.paths.map(p => p.gateway).filter(Boolean)),
-  ]
-    .map(id => gatewaysById.get(id!)!)
-    .filter(Boolean);
+  const entriesById = new Map(exposure.entries.map(e => [e.id, e]));
   const routesById = new Map(exposure.routes.map(r => [r.id, r]));
-  // Each host with what serves it inside the cluster, and its TLS: one line per distinct one.
-  const manyHosts = new Set(exposure.paths.map(p => p.host)).size > 1;
-  const forHost = (host: string, text: string) =>
-    manyHosts ? `${host}: ${text}` : text;
-  const backends = [
+  return [
     ...new Set(
-      exposure.paths.flatMap(p => {
+      paths.map(p => {
+        const entry = entriesById.get(p.entry);
         const route = p.route ? routesById.get(p.route) : undefined;
-        const line = [
+        const gateway = p.gateway ? gatewaysById.get(p.gateway) : undefined;
+        return [
+          // The entry's name; its address, ports and network are in the Entry row.
+          entry && describeEntry(entry).split(' · ')[0],
+          ...p.via.map(id => gatewaysById.get(id)?.name),
+          gateway && `${gateway.namespace}/${gateway.name}`,
           route && describeRoute(route),
           describeTarget(p),
           p.workload && describeWorkload(p.workload),
         ]
           .filter(Boolean)
           .join(' → ');
-        return line ? [forHost(p.host, line)] : [];
       }),
     ),
   ];
-  const tls = [
-    ...new Map(
-      exposure.paths.map(p => [forHost(p.host, describeTls(p.tls)), p.tls]),
-    ).entries(),
-  ];
+}
+
+/** The fix to offer first: the most severe finding with a template, else the largest saving. */
+function TopFix({ exposure }: { exposure: EntityExposure }) {
+  const finding = sortFindings(exposure.findings).find(f => f.templateRef);
+  const recommendation = [...exposure.recommendations].sort(
+    (a, b) => b.savingMonthlyCny - a.savingMonthlyCny,
+  )[0];
+  if (finding?.templateRef) {
+    return <FindingTemplateButton finding={finding} />;
+  }
+  if (!recommendation) return null;
+  return (
+    <TemplateButton
+      templateRef={recommendation.templateRef}
+      parameters={recommendation.parameters}
+      cost={{ atStakeMonthlyCny: recommendation.savingMonthlyCny }}
+    />
+  );
+}
+
+const NETWORK_ORDER: NetworkReach[] = ['public', 'internal', 'unknown'];
+
+function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
+  const classes = useStyles();
+  const subtle = useSubtleText();
+  const entryIds = new Set(exposure.paths.map(p => p.entry));
+  const entries = exposure.entries.filter(e => entryIds.has(e.id));
+  // One line per host, public ones first: how it is reached, its TLS and its cost.
+  const byHost = new Map<string, ExposurePath[]>();
+  for (const path of [...exposure.paths].sort(
+    (a, b) =>
+      NETWORK_ORDER.indexOf(a.network) - NETWORK_ORDER.indexOf(b.network) ||
+      a.host.localeCompare(b.host),
+  )) {
+    byHost.set(path.host, [...(byHost.get(path.host) ?? []), path]);
+  }
   const costed = exposure.paths.filter(
     p => p.monthlyCostShareCny !== undefined,
   );
@@ -201,8 +238,10 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
     0,
   );
   // An entry that bills but has no price must not read as free.
-  const unpriced = exposure.costs.filter(
-    c => c.entry && entryIds.has(c.entry) && isUnpriced(c),
+  const unpricedEntries = new Set(
+    exposure.costs
+      .filter(c => c.entry && entryIds.has(c.entry) && isUnpriced(c))
+      .map(c => c.entry!),
   );
 
   const expiryClass = (days?: number) => {
@@ -219,30 +258,66 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
       </Typography>
     </>
   );
-  const hostTags = (label: string, list: string[]) => (
-    <TagGroup aria-label={label}>
-      {list.map(host => (
-        <Tag key={host} id={host} size="small">
-          {host}
-        </Tag>
-      ))}
-    </TagGroup>
-  );
+  const hostCost = (paths: ExposurePath[]) => {
+    const share = paths.reduce(
+      (sum, p) => sum + (p.monthlyCostShareCny ?? 0),
+      0,
+    );
+    const unpriced = paths.some(p => unpricedEntries.has(p.entry));
+    if (unpriced && share === 0) return 'not priced';
+    if (paths.every(p => p.monthlyCostShareCny === undefined))
+      return 'not priced';
+    return `${formatMonthlyCny(share)}${
+      unpriced ? ' and items not priced' : ''
+    }`;
+  };
 
   return (
     <Flex direction="column" gap="4">
       <FindingBanner findings={exposure.findings} />
       <ClusterProblems clusters={exposure.clusters} />
+      <ul className={classes.hosts} aria-label="Hosts">
+        {[...byHost].map(([host, paths]) => {
+          const tls = [
+            ...new Map(paths.map(p => [describeTls(p.tls), p.tls])).entries(),
+          ];
+          return (
+            <li key={host} className={classes.host}>
+              <Flex align="center" gap="2" justify="between">
+                <Flex align="center" gap="2">
+                  <Text as="span" variant="body-medium" weight="bold">
+                    {host}
+                  </Text>
+                  <Text as="span" variant="body-small" className={subtle.root}>
+                    {NETWORK_LABEL[paths[0].network]}
+                  </Text>
+                </Flex>
+                {byHost.size > 1 && (
+                  <Text as="span" variant="body-small">
+                    {hostCost(paths)}
+                  </Text>
+                )}
+              </Flex>
+              {chainsOf(exposure, paths).map(chain => (
+                <Text as="div" variant="body-small" key={chain}>
+                  {chain}
+                </Text>
+              ))}
+              {tls.map(([text, info]) => (
+                <Text
+                  as="div"
+                  variant="body-small"
+                  key={text}
+                  className={expiryClass(info.daysToExpiry) ?? subtle.root}
+                >
+                  TLS: {text}
+                </Text>
+              ))}
+            </li>
+          );
+        })}
+      </ul>
       <dl className={classes.rows}>
-        {publicHosts.length > 0 &&
-          row('Public hosts', hostTags('Public hosts', publicHosts))}
-        {internalHosts.length > 0 &&
-          row('Internal hosts', hostTags('Internal hosts', internalHosts))}
-        {unknownHosts.length > 0 &&
-          row(
-            'Hosts on an unknown network',
-            hostTags('Hosts on an unknown network', unknownHosts),
-          )}
         {row(
           entries.length === 1 ? 'Entry' : 'Entries',
           entries.map(entry => (
@@ -254,34 +329,14 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
             </div>
           )),
         )}
-        {proxies.length > 0 &&
-          row(
-            'Proxy',
-            proxies.map(p => <div key={p!.id}>{describeGateway(p!)}</div>),
-          )}
-        {gateways.length > 0 &&
-          row(
-            gateways.length === 1 ? 'Gateway' : 'Gateways',
-            gateways.map(g => <div key={g.id}>{describeGateway(g)}</div>),
-          )}
-        {backends.length > 0 &&
-          row(
-            'Serves',
-            backends.map(line => <div key={line}>{line}</div>),
-          )}
-        {row(
-          'TLS',
-          tls.map(([text, info]) => (
-            <div key={text} className={expiryClass(info.daysToExpiry)}>
-              {text}
-            </div>
-          )),
-        )}
         {row(
           'Monthly cost share',
-          describeCostShare(costed.length, costShare, unpriced.length),
+          describeCostShare(costed.length, costShare, unpricedEntries.size),
         )}
       </dl>
+      <Flex align="center" gap="2" className={classes.topFix}>
+        <TopFix exposure={exposure} />
+      </Flex>
       {exposure.generatedAt === undefined && (
         <Alert
           status="info"

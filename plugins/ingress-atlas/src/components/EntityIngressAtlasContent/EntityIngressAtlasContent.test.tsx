@@ -91,7 +91,7 @@ describe('EntityIngressAtlasContent', () => {
     );
 
     expect(await screen.findByText('Exposure paths')).toBeInTheDocument();
-    expect(await screen.findByText('Public hosts')).toBeInTheDocument();
+    expect(await screen.findByRole('list', { name: 'Hosts' })).toBeInTheDocument();
     expect(requests).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 export {
   FindingBanner,
+  FindingTemplateButton,
   FindingsList,
   FindingsTable,
   describeObject,
