@@ -1,1 +1,2 @@
 export { Section } from './Section';
+export { NodeList, NodeListItem } from './NodeList';
