@@ -21,6 +21,8 @@ export interface AtlasColumn<T> {
   numeric?: boolean;
   /** Names and ids read whole, never broken over lines. */
   nowrap?: boolean;
+  /** The column's width in pixels; without one it takes what its content needs. */
+  width?: number;
   /** Makes the column sortable, by this value. */
   sortValue?: (row: T) => string | number;
   cell: (row: T) => ReactNode;
@@ -28,11 +30,14 @@ export interface AtlasColumn<T> {
 
 const useStyles = makeStyles(
   {
-    scroll: { overflowX: 'auto' },
-    // Backstage UI's table fixes its layout to equal columns; ours size to their content.
-    table: { tableLayout: 'auto' },
+    scroll: {
+      overflowX: 'auto',
+      // Long headers wrap rather than widen the table past its card.
+      '& .bui-TableHeadLabel': { whiteSpace: 'normal' },
+    },
     numericHead: {
       '& .bui-TableHeadContent': { justifyContent: 'flex-end' },
+      '& .bui-TableHeadLabel': { textAlign: 'right' },
     },
     cell: { verticalAlign: 'top' },
   },
@@ -97,8 +102,8 @@ export function AtlasTable<T extends { id: string }>({
       <div className={classes.scroll}>
         <TableRoot
           aria-label={label}
-          className={classes.table}
-          style={{ minWidth }}
+          // Backstage UI's table fixes its layout to equal columns; ours size to their content.
+          style={{ minWidth, tableLayout: 'auto' }}
           sortDescriptor={sort}
           onSortChange={setSort}
         >
@@ -109,6 +114,7 @@ export function AtlasTable<T extends { id: string }>({
                 isRowHeader={column.isRowHeader}
                 allowsSorting={!!column.sortValue}
                 className={column.numeric ? classes.numericHead : undefined}
+                style={{ width: column.width }}
               >
                 {column.label}
               </Column>

@@ -79,6 +79,7 @@ function IdleResources({ costs }: { costs: Cost[] }) {
       id: 'resource',
       label: 'Resource',
       isRowHeader: true,
+      nowrap: true,
       cell: cost =>
         cost.resource ? (
           <Link
@@ -100,13 +101,12 @@ function IdleResources({ costs }: { costs: Cost[] }) {
         isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny),
     },
   ];
-  // On a phone the table scrolls sideways rather than wrap ids letter by letter.
+  // Ids are read whole: where they do not fit (a phone) the table scrolls sideways.
   return (
     <AtlasTable
       label="Idle and orphaned resources"
       columns={columns}
       rows={idle}
-      minWidth={480}
     />
   );
 }

@@ -105,6 +105,10 @@ function optionsOf(rows: PathRow[], field: keyof PathRow) {
     .map(value => ({ value, label: value }));
 }
 
+// Side by side on a wide screen, one under another on a phone.
+const FILTER_WIDTH = { width: 180, flex: 'none' };
+const SEARCH_WIDTH = { width: 240, flex: 'none', maxWidth: '100%' };
+
 /** A filter of several values: a row passes when none is chosen or its value is. */
 function MultiFilter({
   label,
@@ -125,7 +129,7 @@ function MultiFilter({
       options={options}
       value={value}
       onChange={keys => onChange(keys.map(String))}
-      style={{ minWidth: 160, flex: 'none' }}
+      style={FILTER_WIDTH}
     />
   );
 }
@@ -195,7 +199,7 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
             size="small"
             value={query}
             onChange={setQuery}
-            style={{ flex: 'none' }}
+            style={SEARCH_WIDTH}
           />
           <MultiFilter
             label="Network"

@@ -439,6 +439,8 @@ const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
     id: 'severity',
     label: 'Severity',
     nowrap: true,
+    // The same widths in every group's table, so that their columns line up.
+    width: 120,
     cell: ({ finding }) => <SeverityLabel severity={finding.severity} />,
   },
   {
@@ -461,12 +463,14 @@ const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
     id: 'cluster',
     label: 'Cluster',
     nowrap: true,
+    width: 160,
     cell: ({ finding }) => clusterOf(finding),
   },
   {
     id: 'spend',
     label: 'Spend at stake',
     numeric: true,
+    width: 150,
     cell: ({ finding }) =>
       finding.monthlyWasteCny === undefined
         ? ''
@@ -475,6 +479,7 @@ const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
   {
     id: 'action',
     label: 'Action',
+    width: 220,
     cell: ({ finding }) => <FindingTemplateButton finding={finding} />,
   },
 ];
