@@ -98,6 +98,9 @@ export function FindingBanner({ findings }: { findings: Finding[] }) {
   );
 }
 
+/** Lines of an alert's description, in the alert's own colour on its tinted background. */
+const TIGHT = { margin: 0 };
+
 /** Every finding with what it is about, how to fix it and the template that does it. */
 export function FindingsList({ findings }: { findings: Finding[] }) {
   return (
@@ -132,9 +135,6 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
     </Flex>
   );
 }
-
-/** Lines of an alert's description, in the alert's own colour on its tinted background. */
-const TIGHT = { margin: 0 };
 
 /** The finding's code, linked to its section of the findings documentation when published. */
 function FindingAbout({ code }: { code: string }) {
@@ -198,6 +198,62 @@ const GROUP_KEYS: Record<
   cluster: clusterOf,
   code: f => f.code,
 };
+
+interface FindingItem {
+  id: string;
+  finding: Finding;
+  docsLink?: string;
+}
+
+const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
+  {
+    id: 'severity',
+    label: 'Severity',
+    nowrap: true,
+    // The same widths in every group's table, so that their columns line up.
+    width: 120,
+    cell: ({ finding }) => <SeverityLabel severity={finding.severity} />,
+  },
+  {
+    id: 'finding',
+    label: 'Finding',
+    // A row is named by its finding: its title, message and fix.
+    isRowHeader: true,
+    cell: ({ finding, docsLink }) => (
+      <>
+        <FindingText finding={finding} docsLink={docsLink} />
+        {finding.objects.length > 0 && (
+          <SubtleLine>
+            Objects: {finding.objects.map(describeObject).join(', ')}
+          </SubtleLine>
+        )}
+      </>
+    ),
+  },
+  {
+    id: 'cluster',
+    label: 'Cluster',
+    nowrap: true,
+    width: 160,
+    cell: ({ finding }) => clusterOf(finding),
+  },
+  {
+    id: 'spend',
+    label: 'Spend at stake',
+    numeric: true,
+    width: 150,
+    cell: ({ finding }) =>
+      finding.monthlyWasteCny === undefined
+        ? ''
+        : formatMonthlyCny(finding.monthlyWasteCny),
+  },
+  {
+    id: 'action',
+    label: 'Action',
+    width: 220,
+    cell: ({ finding }) => <FindingTemplateButton finding={finding} />,
+  },
+];
 
 /**
  * All findings: severity chips that count and filter, grouping by cluster or code, and per
@@ -427,59 +483,3 @@ function SubtleLine({ children }: { children: ReactNode }) {
     </Text>
   );
 }
-
-interface FindingItem {
-  id: string;
-  finding: Finding;
-  docsLink?: string;
-}
-
-const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
-  {
-    id: 'severity',
-    label: 'Severity',
-    nowrap: true,
-    // The same widths in every group's table, so that their columns line up.
-    width: 120,
-    cell: ({ finding }) => <SeverityLabel severity={finding.severity} />,
-  },
-  {
-    id: 'finding',
-    label: 'Finding',
-    // A row is named by its finding: its title, message and fix.
-    isRowHeader: true,
-    cell: ({ finding, docsLink }) => (
-      <>
-        <FindingText finding={finding} docsLink={docsLink} />
-        {finding.objects.length > 0 && (
-          <SubtleLine>
-            Objects: {finding.objects.map(describeObject).join(', ')}
-          </SubtleLine>
-        )}
-      </>
-    ),
-  },
-  {
-    id: 'cluster',
-    label: 'Cluster',
-    nowrap: true,
-    width: 160,
-    cell: ({ finding }) => clusterOf(finding),
-  },
-  {
-    id: 'spend',
-    label: 'Spend at stake',
-    numeric: true,
-    width: 150,
-    cell: ({ finding }) =>
-      finding.monthlyWasteCny === undefined
-        ? ''
-        : formatMonthlyCny(finding.monthlyWasteCny),
-  },
-  {
-    id: 'action',
-    label: 'Action',
-    width: 220,
-    cell: ({ finding }) => <FindingTemplateButton finding={finding} />,
-  },
-];

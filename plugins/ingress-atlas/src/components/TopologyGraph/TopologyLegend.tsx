@@ -10,6 +10,15 @@ import {
   SEVERITY_LABELS,
 } from './types';
 
+const LEGEND = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  gap: 16,
+  listStyle: 'none',
+  padding: 0,
+  margin: 'var(--bui-space-2) 0 0',
+} as const;
+
 /** Explains colours and line styles, counting what the graph holds of each. */
 export function TopologyLegend({ graph }: { graph: Graph }) {
   const colours = useGraphColours();
@@ -55,15 +64,6 @@ export function TopologyLegend({ graph }: { graph: Graph }) {
     </ul>
   );
 }
-
-const LEGEND = {
-  display: 'flex',
-  flexWrap: 'wrap',
-  gap: 16,
-  listStyle: 'none',
-  padding: 0,
-  margin: 'var(--bui-space-2) 0 0',
-} as const;
 
 const LEGEND_ITEM = { display: 'flex', alignItems: 'center', gap: 6 };
 
