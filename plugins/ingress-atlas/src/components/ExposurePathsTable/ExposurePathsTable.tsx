@@ -97,6 +97,15 @@ const columns: AtlasColumn<PathRow>[] = [
   },
 ];
 
+type FilterField = 'network' | 'cluster' | 'entryType';
+
+/** The filters over the table; a row passes one when none is chosen or its value is. */
+const FILTERS: { field: FilterField; label: string }[] = [
+  { field: 'network', label: 'Network' },
+  { field: 'cluster', label: 'Cluster' },
+  { field: 'entryType', label: 'Entry type' },
+];
+
 /** The distinct values of a field, as a filter's options. */
 function optionsOf(rows: PathRow[], field: keyof PathRow) {
   return [...new Set(rows.map(byField(field)))]
@@ -109,7 +118,7 @@ function optionsOf(rows: PathRow[], field: keyof PathRow) {
 const FILTER_WIDTH = { width: 180, flex: 'none' };
 const SEARCH_WIDTH = { width: 240, flex: 'none', maxWidth: '100%' };
 
-/** A filter of several values: a row passes when none is chosen or its value is. */
+/** A filter of several values. */
 function MultiFilter({
   label,
   options,
@@ -169,17 +178,18 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
   });
 
   const [query, setQuery] = useState('');
-  const [networks, setNetworks] = useState<string[]>([]);
-  const [clusters, setClusters] = useState<string[]>([]);
-  const [entryTypes, setEntryTypes] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<Record<FilterField, string[]>>({
+    network: [],
+    cluster: [],
+    entryType: [],
+  });
   const needle = query.trim().toLocaleLowerCase('en-US');
-  const chosen = (keys: string[], value: string) =>
-    keys.length === 0 || keys.includes(value);
   const shown = rows.filter(
     row =>
-      chosen(networks, row.network) &&
-      chosen(clusters, row.cluster) &&
-      chosen(entryTypes, row.entryType) &&
+      FILTERS.every(
+        ({ field }) =>
+          chosen[field].length === 0 || chosen[field].includes(row[field]),
+      ) &&
       (!needle ||
         Object.values(row)
           .join(' ')
@@ -201,24 +211,15 @@ export function ExposurePathsTable({ exposure }: { exposure: EntityExposure }) {
             onChange={setQuery}
             style={SEARCH_WIDTH}
           />
-          <MultiFilter
-            label="Network"
-            options={optionsOf(rows, 'network')}
-            value={networks}
-            onChange={setNetworks}
-          />
-          <MultiFilter
-            label="Cluster"
-            options={optionsOf(rows, 'cluster')}
-            value={clusters}
-            onChange={setClusters}
-          />
-          <MultiFilter
-            label="Entry type"
-            options={optionsOf(rows, 'entryType')}
-            value={entryTypes}
-            onChange={setEntryTypes}
-          />
+          {FILTERS.map(({ field, label }) => (
+            <MultiFilter
+              key={field}
+              label={label}
+              options={optionsOf(rows, field)}
+              value={chosen[field]}
+              onChange={value => setChosen({ ...chosen, [field]: value })}
+            />
+          ))}
         </Flex>
         <AtlasTable
           label="Exposure paths"
