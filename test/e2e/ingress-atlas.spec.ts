@@ -114,7 +114,7 @@ for (const theme of ['light', 'dark'] as const) {
       await page.getByRole('tab', { name: 'Cost' }).click();
       await expect(page.getByText('Ingress spend')).toBeVisible();
       await expect(
-        page.getByRole('table', { name: 'Idle and orphaned resources' }),
+        page.getByRole('grid', { name: 'Idle and orphaned resources' }),
       ).toContainText('lb-idle0001');
       await page.screenshot({
         path: `${SCREENSHOTS}/atlas-cost-${theme}.png`,

@@ -102,7 +102,9 @@ test('a guest fixes the legacy host-network gateway from its finding, and the at
   // 6. The atlas: the finding is gone (the cluster's watch brings the change within seconds).
   await expect(async () => {
     await page.goto('/ingress-atlas/findings');
-    await expect(page.getByRole('table')).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByRole('grid', { name: 'All findings' })).toBeVisible({
+      timeout: 5_000,
+    });
     await expect(findingRow(page)).toHaveCount(0);
   }).toPass({ timeout: 60_000, intervals: [3_000] });
   await shot(page, '6-finding-gone');

@@ -1,12 +1,4 @@
-import Box from '@material-ui/core/Box';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
-import { InfoCard } from '@backstage/core-components';
+import { Alert, Box, Flex, Text } from '@backstage/ui';
 import {
   Cost,
   describeEntry,
@@ -16,8 +8,10 @@ import {
 import { EntityExposure } from '../../api';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { RecommendationList } from './RecommendationList';
-import { SECTION_TITLE } from '../../utils/headings';
 import { isUnpriced, priceUnit, quantityUnit } from '../../utils/cost';
+import { useSubtleText } from '../../utils/subtleText';
+import { AtlasColumn, AtlasTable } from '../AtlasTable';
+import { Section } from '../Section';
 
 /** What the traffic figure is and where it comes from; unmeasured is said so, never 0. */
 function describeTraffic(traffic: Cost['traffic']) {
@@ -33,10 +27,68 @@ function describeTraffic(traffic: Cost['traffic']) {
   )} GB/month, ${formatMonthlyCny(traffic.amountCny)}${window}.`;
 }
 
+/** A line of a cost: a priced part, or the traffic when its volume is known. */
+interface CostLine {
+  id: string;
+  item: string;
+  resource: string;
+  quantity: string;
+  unitPrice: string;
+  amountCny: number;
+  source: string;
+}
+
+const COST_COLUMNS: AtlasColumn<CostLine>[] = [
+  { id: 'item', label: 'Item', isRowHeader: true, cell: l => l.item },
+  { id: 'resource', label: 'Resource', cell: l => l.resource },
+  { id: 'quantity', label: 'Quantity', numeric: true, cell: l => l.quantity },
+  {
+    id: 'unitPrice',
+    label: 'Unit price',
+    numeric: true,
+    cell: l => l.unitPrice,
+  },
+  {
+    id: 'amount',
+    label: 'Monthly (CNY/month)',
+    numeric: true,
+    cell: l => formatCny(l.amountCny),
+  },
+  { id: 'source', label: 'Price source', cell: l => l.source },
+];
+
+function costLines(cost: Cost): CostLine[] {
+  const lines = cost.parts.map(part => ({
+    id: `${part.item}-${part.resource}`,
+    item: part.item,
+    resource: part.resource,
+    quantity: `${formatCny(part.quantity)} ${quantityUnit(part)}`,
+    unitPrice: `${part.unitPrice} ${priceUnit(part)}`,
+    amountCny: part.amountCny,
+    source: `${part.source} (${part.date})`,
+  }));
+  if (cost.traffic === 'unknown') return lines;
+  const traffic = cost.traffic;
+  return [
+    ...lines,
+    {
+      id: 'traffic',
+      item: 'traffic',
+      resource: traffic.measurement?.source ?? 'given volume',
+      quantity: `${formatCny(traffic.gbPerMonth)} GB`,
+      unitPrice:
+        traffic.unitPrice !== undefined ? `${traffic.unitPrice} CNY/GB` : '',
+      amountCny: traffic.amountCny,
+      source: traffic.priceSource ?? '',
+    },
+  ];
+}
+
 function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
+  const subtle = useSubtleText();
   return (
-    <Box mb={3}>
-      <Typography variant="subtitle1" component="h3">
+    <Flex direction="column" gap="2">
+      <Text as="h3" variant="body-large">
         {entry ? describeEntry(entry) : cost.resource ?? cost.id}:{' '}
         <strong>
           {describeMonthlyCost(cost.monthlyCny, {
@@ -46,73 +98,27 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
           })}
         </strong>
         {cost.state !== 'in-use' && ` (${cost.state})`}
-      </Typography>
+      </Text>
       {/* On a phone the table scrolls sideways rather than wrap ids letter by letter. */}
-      <Box overflow="auto">
-        <Table
-          size="small"
-          aria-label={`Cost of ${cost.entry ?? cost.resource ?? cost.id}`}
-          style={{ minWidth: 640 }}
-        >
-          <TableHead>
-            <TableRow>
-              <TableCell>Item</TableCell>
-              <TableCell>Resource</TableCell>
-              <TableCell align="right">Quantity</TableCell>
-              <TableCell align="right">Unit price</TableCell>
-              <TableCell align="right">Monthly (CNY/month)</TableCell>
-              <TableCell>Price source</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {cost.parts.map(part => (
-              <TableRow key={`${part.item}-${part.resource}`}>
-                <TableCell>{part.item}</TableCell>
-                <TableCell>{part.resource}</TableCell>
-                <TableCell align="right">
-                  {formatCny(part.quantity)} {quantityUnit(part)}
-                </TableCell>
-                <TableCell align="right">
-                  {part.unitPrice} {priceUnit(part)}
-                </TableCell>
-                <TableCell align="right">{formatCny(part.amountCny)}</TableCell>
-                <TableCell>
-                  {part.source} ({part.date})
-                </TableCell>
-              </TableRow>
-            ))}
-            {cost.traffic !== 'unknown' && (
-              <TableRow>
-                <TableCell>traffic</TableCell>
-                <TableCell>
-                  {cost.traffic.measurement?.source ?? 'given volume'}
-                </TableCell>
-                <TableCell align="right">
-                  {formatCny(cost.traffic.gbPerMonth)} GB
-                </TableCell>
-                <TableCell align="right">
-                  {cost.traffic.unitPrice !== undefined
-                    ? `${cost.traffic.unitPrice} CNY/GB`
-                    : ''}
-                </TableCell>
-                <TableCell align="right">
-                  {formatCny(cost.traffic.amountCny)}
-                </TableCell>
-                <TableCell>{cost.traffic.priceSource ?? ''}</TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </Box>
-      <Typography variant="caption" color="textSecondary" component="div">
+      <AtlasTable
+        label={`Cost of ${cost.entry ?? cost.resource ?? cost.id}`}
+        columns={COST_COLUMNS}
+        rows={costLines(cost)}
+        minWidth={640}
+      />
+      <Text as="p" variant="body-small" className={subtle.root}>
         {describeTraffic(cost.traffic)}
-      </Typography>
+      </Text>
       {cost.unpriced.length > 0 && (
-        <Alert severity="info">
-          Bills but has no price in the catalogue: {cost.unpriced.join(', ')}
-        </Alert>
+        <Alert
+          status="info"
+          icon
+          title={`Bills but has no price in the catalogue: ${cost.unpriced.join(
+            ', ',
+          )}`}
+        />
       )}
-    </Box>
+    </Flex>
   );
 }
 
@@ -123,34 +129,38 @@ export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
     exposure.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
   );
   return (
-    <InfoCard title="Cost" titleTypographyProps={SECTION_TITLE}>
-      {exposure.costs.length === 0 ? (
-        <Typography variant="body2">
-          None of this entity's entries is a billable cloud resource the atlas
-          knows of. Cloud accounts are configured under{' '}
-          <code>ingressAtlas.providers</code>.
-        </Typography>
-      ) : (
-        exposure.costs.map(cost => (
-          <CostTable
-            key={cost.id}
-            cost={cost}
-            entry={cost.entry ? entries.get(cost.entry) : undefined}
-          />
-        ))
-      )}
-      {exposure.recommendations.length > 0 && (
-        <>
-          <Typography variant="h6" component="h3" gutterBottom>
-            Recommendations
-          </Typography>
-          <RecommendationList
-            recommendations={exposure.recommendations}
-            headingLevel="h4"
-            currentMonthlyCny={id => costByEntry.get(id)}
-          />
-        </>
-      )}
-    </InfoCard>
+    <Section title="Cost">
+      <Flex direction="column" gap="5">
+        {exposure.costs.length === 0 ? (
+          <Text as="p" variant="body-medium">
+            None of this entity's entries is a billable cloud resource the atlas
+            knows of. Cloud accounts are configured under{' '}
+            <code>ingressAtlas.providers</code>.
+          </Text>
+        ) : (
+          exposure.costs.map(cost => (
+            <CostTable
+              key={cost.id}
+              cost={cost}
+              entry={cost.entry ? entries.get(cost.entry) : undefined}
+            />
+          ))
+        )}
+        {exposure.recommendations.length > 0 && (
+          <Box>
+            <Text as="h3" variant="title-x-small" weight="bold">
+              Recommendations
+            </Text>
+            <Box mt="2">
+              <RecommendationList
+                recommendations={exposure.recommendations}
+                headingLevel="h4"
+                currentMonthlyCny={id => costByEntry.get(id)}
+              />
+            </Box>
+          </Box>
+        )}
+      </Flex>
+    </Section>
   );
 }

@@ -167,7 +167,7 @@ describe('CostOverview', () => {
       within(byType).getByText('Load balancer: 144 CNY/month'),
     ).toBeInTheDocument();
 
-    const idle = screen.getByRole('table', {
+    const idle = screen.getByRole('grid', {
       name: 'Idle and orphaned resources',
     });
     expect(within(idle).getByText('lb-idle0001')).toBeInTheDocument();
@@ -238,7 +238,7 @@ describe('CostOverview', () => {
     });
     expect(byType).not.toHaveTextContent(/idle/i);
 
-    const idle = screen.getByRole('table', {
+    const idle = screen.getByRole('grid', {
       name: 'Idle and orphaned resources',
     });
     expect(

@@ -1,24 +1,11 @@
 import { ReactNode } from 'react';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import {
   Content,
   EmptyState,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import {
-  Box,
-  Card,
-  CardBody,
-  CardHeader,
-  Grid,
-  Link,
-  Text,
-} from '@backstage/ui';
+import { Card, CardBody, Grid, Link, Text } from '@backstage/ui';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   cloudResourceRef,
@@ -35,15 +22,19 @@ import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
 import { CostTrend } from './CostTrend';
 import { useSubtleText } from '../../utils/subtleText';
+import { Section } from '../Section';
+import { AtlasColumn, AtlasTable } from '../AtlasTable';
 
 const TOP_SAVINGS = 10;
 /** A grid item shrinks to the phone's width; what is wider scrolls inside it. */
 const NO_OVERFLOW = { minWidth: 0 };
+/** Cards in a row of the grid are as tall as the tallest. */
+const FULL_HEIGHT = { height: '100%' };
 
 function Figure({ label, amount }: { label: string; amount: number }) {
   const subtle = useSubtleText();
   return (
-    <Card style={{ height: '100%' }}>
+    <Card style={FULL_HEIGHT}>
       <CardBody>
         <Text as="p" variant="body-small" className={subtle.root}>
           {label}
@@ -56,32 +47,13 @@ function Figure({ label, amount }: { label: string; amount: number }) {
   );
 }
 
-/** A part of the cost page: a card whose title is a section heading (H2 on the Atlas page). */
-function Section({
-  title,
-  subtitle,
-  children,
-}: {
+/** A part of the cost page, as tall as the others in its row. */
+function CostSection(props: {
   title: string;
   subtitle?: string;
   children: ReactNode;
 }) {
-  const subtle = useSubtleText();
-  return (
-    <Card style={{ height: '100%' }}>
-      <CardHeader>
-        <Text as="h2" variant="title-small" weight="bold">
-          {title}
-        </Text>
-        {subtitle && (
-          <Text as="p" variant="body-medium" className={subtle.root}>
-            {subtitle}
-          </Text>
-        )}
-      </CardHeader>
-      <CardBody>{children}</CardBody>
-    </Card>
-  );
+  return <Section {...props} style={FULL_HEIGHT} />;
 }
 
 const STATE_NAMES: Record<Cost['state'], string> = {
@@ -102,48 +74,40 @@ function IdleResources({ costs }: { costs: Cost[] }) {
       </Text>
     );
   }
+  const columns: AtlasColumn<Cost>[] = [
+    {
+      id: 'resource',
+      label: 'Resource',
+      isRowHeader: true,
+      nowrap: true,
+      cell: cost =>
+        cost.resource ? (
+          <Link
+            href={entityRoute(parseEntityRef(cloudResourceRef(cost.resource)))}
+          >
+            {cost.resource}
+          </Link>
+        ) : (
+          cost.entry ?? cost.id
+        ),
+    },
+    { id: 'provider', label: 'Provider', cell: cost => cost.provider },
+    { id: 'state', label: 'State', cell: cost => STATE_NAMES[cost.state] },
+    {
+      id: 'monthly',
+      label: 'Monthly (CNY/month)',
+      numeric: true,
+      cell: cost =>
+        isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny),
+    },
+  ];
+  // Ids are read whole: where they do not fit (a phone) the table scrolls sideways.
   return (
-    // On a phone the table scrolls sideways rather than wrap ids letter by letter.
-    <Box style={{ overflow: 'auto' }}>
-      <Table
-        size="small"
-        aria-label="Idle and orphaned resources"
-        style={{ minWidth: 480 }}
-      >
-        <TableHead>
-          <TableRow>
-            <TableCell>Resource</TableCell>
-            <TableCell>Provider</TableCell>
-            <TableCell>State</TableCell>
-            <TableCell align="right">Monthly (CNY/month)</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {idle.map(cost => (
-            <TableRow key={cost.id}>
-              <TableCell>
-                {cost.resource ? (
-                  <Link
-                    href={entityRoute(
-                      parseEntityRef(cloudResourceRef(cost.resource)),
-                    )}
-                  >
-                    {cost.resource}
-                  </Link>
-                ) : (
-                  cost.entry ?? cost.id
-                )}
-              </TableCell>
-              <TableCell>{cost.provider}</TableCell>
-              <TableCell>{STATE_NAMES[cost.state]}</TableCell>
-              <TableCell align="right">
-                {isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny)}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </Box>
+    <AtlasTable
+      label="Idle and orphaned resources"
+      columns={columns}
+      rows={idle}
+    />
   );
 }
 
@@ -197,12 +161,12 @@ function CostDetails({
         />
       </Grid.Item>
       <Grid.Item colSpan={{ initial: '1', md: '12' }} style={NO_OVERFLOW}>
-        <Section
+        <CostSection
           title="Cost over time"
           subtitle="What ingress cost each day (UTC) of the last 90 days, at a monthly rate"
         >
           <CostTrend />
-        </Section>
+        </CostSection>
       </Grid.Item>
       {[
         {
@@ -237,7 +201,7 @@ function CostDetails({
           style={NO_OVERFLOW}
           key={by}
         >
-          <Section title={`By ${by}`}>
+          <CostSection title={`By ${by}`}>
             <CostChart
               title={`Monthly cost by ${by}`}
               amounts={amounts}
@@ -249,14 +213,14 @@ function CostDetails({
                 {note}
               </Text>
             )}
-          </Section>
+          </CostSection>
         </Grid.Item>
       ))}
       <Grid.Item
         colSpan={{ initial: '1', md: '12', lg: '7' }}
         style={NO_OVERFLOW}
       >
-        <Section title="Top savings">
+        <CostSection title="Top savings">
           {top.length === 0 ? (
             <Text as="p" variant="body-medium">
               No recommendation: every entry is already the cheapest fit the
@@ -268,15 +232,15 @@ function CostDetails({
               currentMonthlyCny={id => byEntry.get(id)}
             />
           )}
-        </Section>
+        </CostSection>
       </Grid.Item>
       <Grid.Item
         colSpan={{ initial: '1', md: '12', lg: '5' }}
         style={NO_OVERFLOW}
       >
-        <Section title="Idle and orphaned resources">
+        <CostSection title="Idle and orphaned resources">
           <IdleResources costs={cost.costs} />
-        </Section>
+        </CostSection>
       </Grid.Item>
     </Grid.Root>
   );

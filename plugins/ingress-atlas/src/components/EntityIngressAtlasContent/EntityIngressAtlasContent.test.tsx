@@ -157,7 +157,7 @@ describe('EntityIngressAtlasContent', () => {
       entity: blogEntity,
     });
 
-    const costTable = await screen.findByRole('table', {
+    const costTable = await screen.findByRole('grid', {
       name: 'Cost of entry:tke-blog/lb-blog0001',
     });
     const traffic = within(costTable).getByRole('row', { name: /^traffic/ });
@@ -219,7 +219,7 @@ describe('EntityIngressAtlasContent', () => {
       entity: blogEntity,
     });
 
-    const costTable = await screen.findByRole('table', {
+    const costTable = await screen.findByRole('grid', {
       name: 'Cost of entry:tke-blog/lb-blog0001',
     });
     expect(within(costTable).getByText('CLB instance')).toBeInTheDocument();

@@ -1,11 +1,10 @@
 import { useMemo } from 'react';
-import Grid from '@material-ui/core/Grid';
 import {
   Content,
-  InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { Flex } from '@backstage/ui';
 import { EntityExposure } from '../../api';
 import { useEntityExposure } from '../../hooks';
 import { ClusterProblems } from '../ClusterStatus';
@@ -16,7 +15,7 @@ import { CostBreakdown } from '../CostBreakdown';
 import { TopologyGraph } from '../TopologyGraph';
 import { NoExposure } from '../EntityIngressAtlasCard/NoExposure';
 import { entityGraph } from './entityGraph';
-import { SECTION_TITLE } from '../../utils/headings';
+import { Section } from '../Section';
 import { useFocusRing } from '../../utils/focusRing';
 
 /** The entity's Ingress tab: paths, findings, cost and its own topology. */
@@ -28,9 +27,9 @@ export function EntityIngressAtlasContent() {
     return (
       <Content>
         <ClusterProblems clusters={value?.clusters ?? []} />
-        <InfoCard title="Ingress" titleTypographyProps={SECTION_TITLE}>
+        <Section title="Ingress">
           <NoExposure />
-        </InfoCard>
+        </Section>
       </Content>
     );
   }
@@ -41,43 +40,32 @@ function ExposureDetails({ exposure }: { exposure: EntityExposure }) {
   const graph = useMemo(() => entityGraph(exposure), [exposure]);
   const focusRing = useFocusRing();
   return (
-    <Grid
-      container
-      spacing={3}
+    <Flex
+      direction="column"
+      gap="5"
       className={focusRing.root}
       data-testid="ingress-atlas-content"
     >
       {exposure.clusters.some(c => c.status !== 'ok') && (
-        <Grid item xs={12}>
-          <ClusterProblems clusters={exposure.clusters} />
-        </Grid>
+        <ClusterProblems clusters={exposure.clusters} />
       )}
       {exposure.findings.length > 0 && (
-        <Grid item xs={12}>
-          <InfoCard title="Findings" titleTypographyProps={SECTION_TITLE}>
-            <FindingsList findings={exposure.findings} />
-          </InfoCard>
-        </Grid>
+        <Section title="Findings">
+          <FindingsList findings={exposure.findings} />
+        </Section>
       )}
-      <Grid item xs={12}>
-        <ExposurePathsTable exposure={exposure} />
-      </Grid>
-      <Grid item xs={12}>
-        <CostBreakdown exposure={exposure} />
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard
-          title="Topology"
-          titleTypographyProps={SECTION_TITLE}
-          subheader="Host → entry → gateway → route → Service → workload"
-        >
-          <TopologyGraph
-            graph={graph}
-            height={480}
-            nodeExtra={nodeExtra(exposure.findings)}
-          />
-        </InfoCard>
-      </Grid>
-    </Grid>
+      <ExposurePathsTable exposure={exposure} />
+      <CostBreakdown exposure={exposure} />
+      <Section
+        title="Topology"
+        subtitle="Host → entry → gateway → route → Service → workload"
+      >
+        <TopologyGraph
+          graph={graph}
+          height={480}
+          nodeExtra={nodeExtra(exposure.findings)}
+        />
+      </Section>
+    </Flex>
   );
 }

@@ -1,23 +1,15 @@
-import { Fragment, useState } from 'react';
-import Box from '@material-ui/core/Box';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
+import { ReactNode, useState } from 'react';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
 import ErrorIcon from '@material-ui/icons/Error';
 import WarningIcon from '@material-ui/icons/Warning';
 import InfoIcon from '@material-ui/icons/Info';
-import { Link, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import {
-  Alert as BuiAlert,
-  Box as BuiBox,
-  Link as BuiLink,
+  Alert,
+  Box,
+  Flex,
+  Link,
   SearchField,
   Select,
   Tag,
@@ -40,6 +32,7 @@ import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
 import { NO_OWNER, useFindingOwners } from '../../hooks';
 import { useSubtleText } from '../../utils/subtleText';
+import { AtlasColumn, AtlasTable } from '../AtlasTable';
 
 export function describeObject(object: ObjectRef) {
   const name = object.namespace
@@ -76,7 +69,7 @@ export function FindingTemplateButton({
       cost={findingCost(finding)}
     />
   );
-  return spaced ? <BuiBox mt="2">{button}</BuiBox> : button;
+  return spaced ? <Box mt="2">{button}</Box> : button;
 }
 
 /** A finding's severity as Backstage UI's alert status. */
@@ -92,7 +85,7 @@ export function FindingBanner({ findings }: { findings: Finding[] }) {
   if (!worst) return null;
   const others = findings.length - 1;
   return (
-    <BuiAlert
+    <Alert
       status={SEVERITY_STATUS[worst.severity]}
       icon
       data-testid="finding-banner"
@@ -105,30 +98,41 @@ export function FindingBanner({ findings }: { findings: Finding[] }) {
   );
 }
 
+/** Lines of an alert's description, in the alert's own colour on its tinted background. */
+const TIGHT = { margin: 0 };
+
 /** Every finding with what it is about, how to fix it and the template that does it. */
 export function FindingsList({ findings }: { findings: Finding[] }) {
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
+    <Flex direction="column" gap="3">
       {sortFindings(findings).map(finding => (
-        <Alert key={finding.id} severity={finding.severity} variant="outlined">
-          <AlertTitle>{finding.message}</AlertTitle>
-          <Typography variant="body2">Fix: {finding.fix}</Typography>
-          {finding.objects.length > 0 && (
-            <Typography variant="body2" color="textSecondary">
-              Objects: {finding.objects.map(describeObject).join(', ')}
-            </Typography>
-          )}
-          <FindingAbout code={finding.code} />
-          {/* Under the text, not as the alert's action: a long title has room on a phone. */}
-          <FindingTemplateButton finding={finding} spaced />
-          {finding.monthlyWasteCny !== undefined && (
-            <Typography variant="body2" color="textSecondary">
-              Spend at stake: {formatMonthlyCny(finding.monthlyWasteCny)}
-            </Typography>
-          )}
-        </Alert>
+        <Alert
+          key={finding.id}
+          role="alert"
+          status={SEVERITY_STATUS[finding.severity]}
+          icon
+          title={finding.message}
+          description={
+            <>
+              <p style={TIGHT}>Fix: {finding.fix}</p>
+              {finding.objects.length > 0 && (
+                <p style={TIGHT}>
+                  Objects: {finding.objects.map(describeObject).join(', ')}
+                </p>
+              )}
+              <FindingAbout code={finding.code} />
+              {/* Under the text, not beside it: a long title has room on a phone. */}
+              <FindingTemplateButton finding={finding} spaced />
+              {finding.monthlyWasteCny !== undefined && (
+                <p style={TIGHT}>
+                  Spend at stake: {formatMonthlyCny(finding.monthlyWasteCny)}
+                </p>
+              )}
+            </>
+          }
+        />
       ))}
-    </Box>
+    </Flex>
   );
 }
 
@@ -136,20 +140,17 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
 function FindingAbout({ code }: { code: string }) {
   const docsLink = useFindingDocsLink()(code);
   const title = findingTitle(code);
+  const text = `${docsLink ? 'About ' : ''}${code}${title ? `: ${title}` : ''}`;
   return (
-    <Typography variant="caption" color="textSecondary" component="div">
+    <p style={TIGHT}>
       {docsLink ? (
-        <Link to={docsLink}>
-          About {code}
-          {title && `: ${title}`}
+        <Link href={docsLink} variant="body-small" color="primary">
+          {text}
         </Link>
       ) : (
-        <>
-          {code}
-          {title && `: ${title}`}
-        </>
+        text
       )}
-    </Typography>
+    </p>
   );
 }
 
@@ -164,13 +165,6 @@ const useStyles = makeStyles(theme => ({
   error: { color: theme.palette.error.main },
   warning: { color: theme.palette.warning.main },
   info: { color: theme.palette.info.main },
-  severityCell: { whiteSpace: 'nowrap', verticalAlign: 'top' },
-  cell: { verticalAlign: 'top' },
-  // Cluster names and amounts are read whole, never broken over lines.
-  nowrap: { verticalAlign: 'top', whiteSpace: 'nowrap' },
-  groupRow: { background: theme.palette.background.default },
-  table: { minWidth: 640 },
-  scroll: { overflowX: 'auto' },
 }));
 
 /** A coloured icon and the severity's name: colour is never the only sign. */
@@ -178,10 +172,10 @@ function SeverityLabel({ severity }: { severity: Severity }) {
   const classes = useStyles();
   const Icon = SEVERITY_ICONS[severity];
   return (
-    <Box display="inline-flex" alignItems="center" style={{ gap: 4 }}>
+    <Flex align="center" gap="1" style={{ display: 'inline-flex' }}>
       <Icon fontSize="small" className={classes[severity]} aria-hidden />
       <span>{SEVERITY_LABELS[severity]}</span>
-    </Box>
+    </Flex>
   );
 }
 
@@ -204,6 +198,62 @@ const GROUP_KEYS: Record<
   cluster: clusterOf,
   code: f => f.code,
 };
+
+interface FindingItem {
+  id: string;
+  finding: Finding;
+  docsLink?: string;
+}
+
+const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
+  {
+    id: 'severity',
+    label: 'Severity',
+    nowrap: true,
+    // The same widths in every group's table, so that their columns line up.
+    width: 120,
+    cell: ({ finding }) => <SeverityLabel severity={finding.severity} />,
+  },
+  {
+    id: 'finding',
+    label: 'Finding',
+    // A row is named by its finding: its title, message and fix.
+    isRowHeader: true,
+    cell: ({ finding, docsLink }) => (
+      <>
+        <FindingText finding={finding} docsLink={docsLink} />
+        {finding.objects.length > 0 && (
+          <SubtleLine>
+            Objects: {finding.objects.map(describeObject).join(', ')}
+          </SubtleLine>
+        )}
+      </>
+    ),
+  },
+  {
+    id: 'cluster',
+    label: 'Cluster',
+    nowrap: true,
+    width: 160,
+    cell: ({ finding }) => clusterOf(finding),
+  },
+  {
+    id: 'spend',
+    label: 'Spend at stake',
+    numeric: true,
+    width: 150,
+    cell: ({ finding }) =>
+      finding.monthlyWasteCny === undefined
+        ? ''
+        : formatMonthlyCny(finding.monthlyWasteCny),
+  },
+  {
+    id: 'action',
+    label: 'Action',
+    width: 220,
+    cell: ({ finding }) => <FindingTemplateButton finding={finding} />,
+  },
+];
 
 /**
  * All findings: severity chips that count and filter, grouping by cluster or code, and per
@@ -257,20 +307,17 @@ export function FindingsTable({
     groups.set(NO_OWNER, unowned);
   }
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <Typography variant="h5" component="h2">
+    <Flex direction="column" gap="4">
+      <Text as="h2" variant="title-small" weight="bold">
         {title}
-      </Typography>
+      </Text>
       {findings.length === 0 ? (
-        <Typography>No findings: nothing looks wrong or wasteful.</Typography>
+        <Text as="p" variant="body-medium">
+          No findings: nothing looks wrong or wasteful.
+        </Text>
       ) : (
         <>
-          <Box
-            display="flex"
-            flexWrap="wrap"
-            alignItems="center"
-            style={{ gap: 16 }}
-          >
+          <Flex align="center" gap="4" style={{ flexWrap: 'wrap' }}>
             <TagGroup
               aria-label="Show severities"
               selectionMode="multiple"
@@ -317,71 +364,48 @@ export function FindingsTable({
               value={query}
               onChange={setQuery}
             />
-          </Box>
+          </Flex>
           {owners.loading && <Progress />}
           {owners.error && (
-            <Alert severity="error">
-              Could not tell the owners: {owners.error.message}
-            </Alert>
-          )}
-          {narrow ? (
-            <FindingStack
-              groups={groups}
-              groupBy={groupBy}
-              docsLink={docsLink}
+            <Alert
+              role="alert"
+              status="danger"
+              icon
+              title={`Could not tell the owners: ${owners.error.message}`}
             />
-          ) : (
-            <div className={classes.scroll}>
-              <Table size="small" aria-label={title} className={classes.table}>
-                <TableHead>
-                  <TableRow>
-                    <TableCell>Severity</TableCell>
-                    <TableCell>Finding</TableCell>
-                    <TableCell>Cluster</TableCell>
-                    <TableCell align="right" className={classes.nowrap}>
-                      Spend at stake
-                    </TableCell>
-                    <TableCell>Action</TableCell>
-                  </TableRow>
-                </TableHead>
-                <TableBody>
-                  {[...groups.entries()].map(([group, members]) => (
-                    <Fragment key={group || 'all'}>
-                      {group && (
-                        <TableRow className={classes.groupRow}>
-                          <TableCell
-                            component="th"
-                            scope="rowgroup"
-                            colSpan={5}
-                          >
-                            <strong>{groupTitle(groupBy, group)}</strong> (
-                            {members.length})
-                          </TableCell>
-                        </TableRow>
-                      )}
-                      {members.map(finding => (
-                        <FindingRow
-                          key={finding.id}
-                          finding={finding}
-                          docsLink={docsLink(finding.code)}
-                        />
-                      ))}
-                    </Fragment>
-                  ))}
-                  {visible.length === 0 && (
-                    <TableRow>
-                      <TableCell colSpan={5}>
-                        No finding matches the severities and filter chosen.
-                      </TableCell>
-                    </TableRow>
-                  )}
-                </TableBody>
-              </Table>
-            </div>
           )}
+          {visible.length === 0 && (
+            <Text as="p" variant="body-medium">
+              No finding matches the severities and filter chosen.
+            </Text>
+          )}
+          {[...groups.entries()].map(([group, members]) => (
+            <Flex key={group || 'all'} direction="column" gap="3">
+              {/* A heading per group, and its findings as a table of their own. */}
+              {group && (
+                <Text as="h3" variant="body-large" weight="bold">
+                  {groupTitle(groupBy, group)} ({members.length})
+                </Text>
+              )}
+              {narrow ? (
+                <FindingStack findings={members} docsLink={docsLink} />
+              ) : (
+                <AtlasTable
+                  label={group ? groupTitle(groupBy, group) : title}
+                  columns={FINDING_COLUMNS}
+                  rows={members.map(finding => ({
+                    id: finding.id,
+                    finding,
+                    docsLink: docsLink(finding.code),
+                  }))}
+                  minWidth={640}
+                />
+              )}
+            </Flex>
+          ))}
         </>
       )}
-    </Box>
+    </Flex>
   );
 }
 
@@ -404,9 +428,9 @@ function FindingText({
     <>
       <Text as="p" variant="body-medium" weight="bold">
         {docsLink ? (
-          <BuiLink href={docsLink} weight="bold">
+          <Link href={docsLink} weight="bold">
             {title}
-          </BuiLink>
+          </Link>
         ) : (
           title
         )}
@@ -421,86 +445,41 @@ function FindingText({
   );
 }
 
+/** On a phone: a block per finding, its severity, text, cluster and fix one under another. */
 function FindingStack({
-  groups,
-  groupBy,
+  findings,
   docsLink,
 }: {
-  groups: Map<string, Finding[]>;
-  groupBy: GroupBy;
+  findings: Finding[];
   docsLink: (code: string) => string | undefined;
 }) {
-  const subtle = useSubtleText();
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      {[...groups.entries()].map(([group, members]) => (
+    <Flex direction="column" gap="3">
+      {findings.map(finding => (
         <Box
-          key={group || 'all'}
-          display="flex"
-          flexDirection="column"
-          style={{ gap: 12 }}
+          key={finding.id}
+          pt="2"
+          style={{ borderTop: '1px solid var(--bui-border-2)' }}
         >
-          {group && (
-            <Typography variant="subtitle2" component="h3">
-              {groupTitle(groupBy, group)} ({members.length})
-            </Typography>
-          )}
-          {members.map(finding => (
-            <Box key={finding.id} borderTop={1} borderColor="divider" pt={1}>
-              <SeverityLabel severity={finding.severity} />
-              <FindingText
-                finding={finding}
-                docsLink={docsLink(finding.code)}
-              />
-              <Typography
-                variant="caption"
-                component="div"
-                className={subtle.root}
-              >
-                {clusterOf(finding)}
-                {finding.monthlyWasteCny !== undefined &&
-                  ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
-              </Typography>
-              <FindingTemplateButton finding={finding} spaced />
-            </Box>
-          ))}
+          <SeverityLabel severity={finding.severity} />
+          <FindingText finding={finding} docsLink={docsLink(finding.code)} />
+          <SubtleLine>
+            {clusterOf(finding)}
+            {finding.monthlyWasteCny !== undefined &&
+              ` · ${formatMonthlyCny(finding.monthlyWasteCny)} at stake`}
+          </SubtleLine>
+          <FindingTemplateButton finding={finding} spaced />
         </Box>
       ))}
-    </Box>
+    </Flex>
   );
 }
 
-function FindingRow({
-  finding,
-  docsLink,
-}: {
-  finding: Finding;
-  docsLink?: string;
-}) {
-  const classes = useStyles();
+function SubtleLine({ children }: { children: ReactNode }) {
   const subtle = useSubtleText();
   return (
-    <TableRow>
-      <TableCell className={classes.severityCell}>
-        <SeverityLabel severity={finding.severity} />
-      </TableCell>
-      <TableCell className={classes.cell}>
-        <FindingText finding={finding} docsLink={docsLink} />
-        {finding.objects.length > 0 && (
-          <Typography variant="caption" component="div" className={subtle.root}>
-            Objects: {finding.objects.map(describeObject).join(', ')}
-          </Typography>
-        )}
-      </TableCell>
-      <TableCell className={classes.nowrap}>{clusterOf(finding)}</TableCell>
-      <TableCell className={classes.nowrap} align="right">
-        {finding.monthlyWasteCny === undefined
-          ? ''
-          : formatMonthlyCny(finding.monthlyWasteCny)}
-      </TableCell>
-      <TableCell className={classes.cell}>
-        <FindingTemplateButton finding={finding} />
-      </TableCell>
-    </TableRow>
+    <Text as="p" variant="body-small" className={subtle.root}>
+      {children}
+    </Text>
   );
 }

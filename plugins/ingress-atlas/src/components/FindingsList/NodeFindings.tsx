@@ -1,7 +1,6 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SEVERITY_LABELS, sortFindings } from '../../utils/findings';
+import { NodeList, NodeListItem } from '../Section';
 import { FindingTemplateButton } from './FindingsList';
 
 /**
@@ -20,19 +19,14 @@ export function NodeFindings({
   );
   if (about.length === 0) return null;
   return (
-    <Box mt={1}>
-      <Typography variant="subtitle2" component="h4">
-        Findings
-      </Typography>
-      <Box component="ul" pl={2} my={0} aria-label="Findings about this node">
-        {about.map(finding => (
-          <Typography component="li" variant="body2" key={finding.id}>
-            <strong>{SEVERITY_LABELS[finding.severity]}:</strong>{' '}
-            {finding.message}
-            <FindingTemplateButton finding={finding} spaced />
-          </Typography>
-        ))}
-      </Box>
-    </Box>
+    <NodeList title="Findings" label="Findings about this node">
+      {about.map(finding => (
+        <NodeListItem key={finding.id}>
+          <strong>{SEVERITY_LABELS[finding.severity]}:</strong>{' '}
+          {finding.message}
+          <FindingTemplateButton finding={finding} spaced />
+        </NodeListItem>
+      ))}
+    </NodeList>
   );
 }

@@ -332,11 +332,16 @@ describe('IngressAtlasPage', () => {
 
     await userEvent.click(screen.getByRole('button', { name: /Group by/ }));
     await userEvent.click(screen.getByRole('option', { name: 'Cluster' }));
+    // A heading per group over a table of its own findings.
     const groups = screen
-      .getAllByRole('row')
-      .filter(row => row.querySelector('th[scope="rowgroup"]'))
-      .map(row => row.textContent);
+      .getAllByRole('heading', { level: 3 })
+      .map(heading => heading.textContent);
     expect(groups).toEqual(['tke-blog (2)', 'Cloud account (1)']);
+    expect(
+      within(screen.getByRole('grid', { name: 'tke-blog' })).getAllByRole(
+        'row',
+      ),
+    ).toHaveLength(3);
 
     await userEvent.type(
       screen.getByRole('searchbox', { name: 'Filter findings' }),
@@ -396,9 +401,8 @@ describe('IngressAtlasPage', () => {
     await waitFor(() =>
       expect(
         screen
-          .getAllByRole('row')
-          .filter(row => row.querySelector('th[scope="rowgroup"]'))
-          .map(row => row.textContent),
+          .getAllByRole('heading', { level: 3 })
+          .map(heading => heading.textContent),
       ).toEqual([`${blogEntity.spec!.owner} (1)`, 'No owning entity (1)']),
     );
   }, 30_000);

@@ -1,9 +1,8 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { useIngressAtlas } from '../../hooks';
 import { NodeFindings } from '../FindingsList';
+import { NodeList, NodeListItem } from '../Section';
 import type { GraphNode } from '../TopologyGraph';
 
 /**
@@ -12,18 +11,13 @@ import type { GraphNode } from '../TopologyGraph';
  */
 function NodeEntities({ refs }: { refs: string[] }) {
   return (
-    <Box mt={1}>
-      <Typography variant="subtitle2" component="h4">
-        In the catalog
-      </Typography>
-      <Box component="ul" pl={2} my={0} aria-label="Catalog entities">
-        {refs.map(ref => (
-          <Typography component="li" variant="body2" key={ref}>
-            <EntityRefLink entityRef={ref} />
-          </Typography>
-        ))}
-      </Box>
-    </Box>
+    <NodeList title="In the catalog" label="Catalog entities">
+      {refs.map(ref => (
+        <NodeListItem key={ref}>
+          <EntityRefLink entityRef={ref} />
+        </NodeListItem>
+      ))}
+    </NodeList>
   );
 }
 

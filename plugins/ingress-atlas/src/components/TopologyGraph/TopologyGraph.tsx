@@ -26,8 +26,8 @@ import { makeStyles, useTheme } from '@material-ui/core/styles';
 import Autocomplete, {
   createFilterOptions,
 } from '@material-ui/lab/Autocomplete';
-import Alert from '@material-ui/lab/Alert';
 import { Progress } from '@backstage/core-components';
+import { Alert, Box as BuiBox, Card, Text } from '@backstage/ui';
 import { describeEdgePort } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   ClusterBox,
@@ -153,9 +153,12 @@ function GraphCanvas({ graph, height = 640, nodeExtra }: TopologyGraphProps) {
 
   if (layoutError) {
     return (
-      <Alert severity="error">
-        Could not lay out the graph: {layoutError.message}
-      </Alert>
+      <Alert
+        role="alert"
+        status="danger"
+        icon
+        title={`Could not lay out the graph: ${layoutError.message}`}
+      />
     );
   }
   if (!layout || layout.graph !== graph) {
@@ -611,18 +614,20 @@ function NodeDetails({
     ['Links', `${incoming} in, ${outgoing} out`],
   ];
   return (
-    <Paper style={{ padding: 12, maxWidth: 320 }} aria-label="Selected node">
-      <Typography variant="subtitle2" component="h3" gutterBottom>
+    <Card style={{ maxWidth: 320 }} aria-label="Selected node">
+      <Text as="h3" variant="body-medium" weight="bold">
         {node.label}
-      </Typography>
-      {rows
-        .filter(([, value]) => value)
-        .map(([label, value]) => (
-          <Typography key={label} variant="body2">
-            <strong>{label}:</strong> {value}
-          </Typography>
-        ))}
+      </Text>
+      <BuiBox mt="1">
+        {rows
+          .filter(([, value]) => value)
+          .map(([label, value]) => (
+            <Text as="p" variant="body-medium" key={label}>
+              <strong>{label}:</strong> {value}
+            </Text>
+          ))}
+      </BuiBox>
       {children}
-    </Paper>
+    </Card>
   );
 }

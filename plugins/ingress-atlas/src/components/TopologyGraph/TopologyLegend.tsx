@@ -1,5 +1,5 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+import { Text } from '@backstage/ui';
 import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useGraphColours } from './colours';
 import {
@@ -9,6 +9,15 @@ import {
   NODE_TYPE_ORDER,
   SEVERITY_LABELS,
 } from './types';
+
+const LEGEND = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  gap: 16,
+  listStyle: 'none',
+  padding: 0,
+  margin: 'var(--bui-space-2) 0 0',
+} as const;
 
 /** Explains colours and line styles, counting what the graph holds of each. */
 export function TopologyLegend({ graph }: { graph: Graph }) {
@@ -23,16 +32,7 @@ export function TopologyLegend({ graph }: { graph: Graph }) {
   const crossCluster = graph.edges.some(e => CROSS_CLUSTER_EDGES.has(e.type));
 
   return (
-    <Box
-      component="ul"
-      aria-label="Legend"
-      display="flex"
-      flexWrap="wrap"
-      p={0}
-      mt={1}
-      mb={0}
-      style={{ listStyle: 'none', gap: 16 }}
-    >
+    <ul aria-label="Legend" style={LEGEND}>
       {NODE_TYPE_ORDER.filter(type => counts.has(type)).map(type => (
         <LegendItem key={type}>
           <Swatch colour={colours.nodeType[type]} />
@@ -61,19 +61,19 @@ export function TopologyLegend({ graph }: { graph: Graph }) {
           East-west, remote or proxy link
         </LegendItem>
       )}
-    </Box>
+    </ul>
   );
 }
 
-function LegendItem({ children }: { children: React.ReactNode }) {
+const LEGEND_ITEM = { display: 'flex', alignItems: 'center', gap: 6 };
+
+function LegendItem({ children }: { children: ReactNode }) {
   return (
-    <Typography
-      component="li"
-      variant="caption"
-      style={{ display: 'flex', alignItems: 'center', gap: 6 }}
-    >
-      {children}
-    </Typography>
+    <li>
+      <Text variant="body-small" style={LEGEND_ITEM}>
+        {children}
+      </Text>
+    </li>
   );
 }
 

@@ -1,0 +1,2 @@
+export { AtlasTable } from './AtlasTable';
+export type { AtlasColumn } from './AtlasTable';
