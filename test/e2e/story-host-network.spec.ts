@@ -193,7 +193,9 @@ test("a guest lets the hand-made Envoy front proxy bind the nodes' 80 and 443, f
   // 5. The atlas drops the finding.
   await expect(async () => {
     await page.goto('/ingress-atlas/findings');
-    await expect(page.getByRole('table')).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByRole('grid', { name: 'All findings' })).toBeVisible({
+      timeout: 5_000,
+    });
     await expect(row()).toHaveCount(0);
   }).toPass({ timeout: 60_000, intervals: [3_000] });
   await frontShot(page, '5-finding-gone');
