@@ -29,8 +29,8 @@ import {
 } from './backend';
 import { Exposure, changeMaker, exposureReader } from './changes';
 import { percentile } from './load';
-import type { SandboxReady } from './sandboxProcess';
-import { createLog, forkSandbox, onCleanup, runMain } from '../shared/run';
+import { startSandboxProcess } from './sandbox';
+import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const log = createLog('bench:replicas');
@@ -47,18 +47,11 @@ function readOptions() {
       changes: { type: 'string', default: '30' },
     },
   });
-  const number = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
   return {
-    clusters: number('clusters', values.clusters, 1),
-    services: number('services', values.services, 1),
-    latencyMs: number('latency', values.latency, 0),
-    changes: number('changes', values.changes, 1),
+    clusters: integerOption('clusters', values.clusters, 1),
+    services: integerOption('services', values.services, 1),
+    latencyMs: integerOption('latency', values.latency, 0),
+    changes: integerOption('changes', values.changes, 1),
   };
 }
 
@@ -111,18 +104,7 @@ async function main() {
   log(
     `Sandbox: ${options.clusters} clusters x ${options.services} Services, ${options.latencyMs} ms per request`,
   );
-  const { child, ready } = forkSandbox<SandboxReady>(
-    path.join(__dirname, 'sandboxProcess.ts'),
-    [
-      String(options.clusters),
-      String(options.services),
-      String(options.latencyMs),
-    ],
-    ['--max-old-space-size=16384'],
-  );
-  os.setPriority(child.pid!, os.constants.priority.PRIORITY_BELOW_NORMAL);
-  const sandbox = await ready;
-  const stats = async () => (await fetch(`${sandbox.controlUrl}/stats`)).json();
+  const sandbox = await startSandboxProcess(options);
   log(`Sandbox ready in ${sandbox.startMs} ms (${sandbox.objects} objects)`);
 
   const postgres = execFileSync(
@@ -261,7 +243,7 @@ async function main() {
     .map(c => Math.abs(c.ms.A! - c.ms.B!));
 
   // 2. The watching replica dies; the survivor takes the watches over and shows new changes.
-  const before = await stats();
+  const before = await sandbox.stats();
   const killedAt = Date.now();
   const killed = performance.now();
   process.kill(watcher.backend.pid, 'SIGKILL');
@@ -287,7 +269,7 @@ async function main() {
       } ms`,
     );
   }
-  const after = await stats();
+  const after = await sandbox.stats();
   const takeover = survivor.backend.logs.find(
     l => l.at >= killedAt && l.message === 'Watching cluster',
   );

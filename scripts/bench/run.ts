@@ -37,9 +37,9 @@ import {
   measure,
   summarize,
 } from './load';
-import type { SandboxReady } from './sandboxProcess';
+import { Stats, startSandboxProcess } from './sandbox';
 import { changeLatency, timeChanges } from './changes';
-import { createLog, forkSandbox, onCleanup, runMain } from '../shared/run';
+import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const ENTITY_REF = `component:default/${BENCH_APP}`;
@@ -62,7 +62,9 @@ const IDLE_MS = 30_000;
 async function idleRss(backend: RunningBackend) {
   const from = Date.now();
   await new Promise(resolve => setTimeout(resolve, IDLE_MS));
-  const samples = backend.memory.timeline(from, Date.now(), 1000).map(([, rss]) => rss);
+  const samples = backend.memory
+    .timeline(from, Date.now(), 1000)
+    .map(([, rss]) => rss);
   return { medianMiB: mib(median(samples)) };
 }
 
@@ -94,24 +96,21 @@ function readOptions(): Options {
       'backend-node-args': { type: 'string', default: '' },
     },
   });
-  const number = (name: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
   return {
-    clusters: number('clusters', values.clusters, 1),
-    services: number('services', values.services, 1),
-    latencyMs: number('latency', values.latency, 0),
-    concurrency: number('concurrency', values.concurrency, 1),
-    requests: number('requests', values.requests, 1),
-    changes: number('changes', values.changes, 0),
+    clusters: integerOption('clusters', values.clusters, 1),
+    services: integerOption('services', values.services, 1),
+    latencyMs: integerOption('latency', values.latency, 0),
+    concurrency: integerOption('concurrency', values.concurrency, 1),
+    requests: integerOption('requests', values.requests, 1),
+    changes: integerOption('changes', values.changes, 0),
     refreshConcurrency:
       values['refresh-concurrency'] === undefined
         ? undefined
-        : number('refresh-concurrency', values['refresh-concurrency'], 1),
+        : integerOption(
+            'refresh-concurrency',
+            values['refresh-concurrency'],
+            1,
+          ),
     sqliteOnDisk: values['sqlite-on-disk']!,
     cpuProf: values['cpu-prof']!,
     backendNodeArgs: values['backend-node-args']!.split(' ').filter(Boolean),
@@ -119,37 +118,6 @@ function readOptions(): Options {
 }
 
 const log = createLog('bench');
-
-async function startSandboxProcess(options: Options) {
-  const { child, ready: started } = forkSandbox<SandboxReady>(
-    path.join(__dirname, 'sandboxProcess.ts'),
-    [
-      String(options.clusters),
-      String(options.services),
-      String(options.latencyMs),
-    ],
-    ['--max-old-space-size=16384'],
-  );
-  // The sandbox stands in for the clusters' API servers, which run on machines of their own:
-  // here it shares the CPU with the backend and the load client, and yields it to them.
-  os.setPriority(child.pid!, os.constants.priority.PRIORITY_BELOW_NORMAL);
-  const ready = await started;
-  const controlGet = async (route: string) =>
-    (await fetch(`${ready.controlUrl}${route}`)).json();
-  return {
-    ...ready,
-    pid: child.pid!,
-    stats: async (): Promise<Stats> => controlGet('/stats'),
-  };
-}
-
-interface Stats {
-  clusters: Record<
-    string,
-    { requests: number; byVerb: Record<string, number> }
-  >;
-  totalClusterRequests: number;
-}
 
 function requestsPerCluster(before: Stats, after: Stats) {
   const per = Object.keys(after.clusters).map(
@@ -436,7 +404,9 @@ async function main() {
       if (done % 10 === 0 || change.visibleMs === undefined) {
         log(
           `  ${done} changes; last (${change.kind} in ${change.cluster}) ${
-            change.visibleMs === undefined ? 'not seen' : `seen after ${change.visibleMs} ms`
+            change.visibleMs === undefined
+              ? 'not seen'
+              : `seen after ${change.visibleMs} ms`
           }`,
         );
       }
@@ -452,7 +422,11 @@ async function main() {
   const afterChanges = await sandbox.stats();
   const changeRequests = verbCounts(beforeChanges, afterChanges);
   const changesSeen = changeLatency(changes);
-  const changesRss = backend.memory.timeline(changesStarted, changesFinished, 1000);
+  const changesRss = backend.memory.timeline(
+    changesStarted,
+    changesFinished,
+    1000,
+  );
 
   // The backend at rest once the changes are published: its steady-state memory.
   const steady = await idleRss(backend);
@@ -468,7 +442,11 @@ async function main() {
   );
   let refreshed = false;
   const refreshLogged = backend
-    .waitForLog(l => l.message === 'Refreshed the atlas', triggeredAt, 30 * 60_000)
+    .waitForLog(
+      l => l.message === 'Refreshed the atlas',
+      triggeredAt,
+      30 * 60_000,
+    )
     .finally(() => {
       refreshed = true;
     });
@@ -516,7 +494,9 @@ async function main() {
   const baseline = await idleRss(baselineBackend);
   await baselineBackend.stop();
   const atlasOwnMiB = steady.medianMiB - baseline.medianMiB;
-  log(`Without the atlas: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB`);
+  log(
+    `Without the atlas: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB`,
+  );
 
   // 5. Report.
   const ratio = (a: number, b: number) =>
@@ -691,7 +671,8 @@ function verbCounts(before: Stats, after: Stats) {
   const counts: Record<string, number> = {};
   for (const [name, cluster] of Object.entries(after.clusters)) {
     for (const [verb, n] of Object.entries(cluster.byVerb)) {
-      counts[verb] = (counts[verb] ?? 0) + n - (before.clusters[name]?.byVerb[verb] ?? 0);
+      counts[verb] =
+        (counts[verb] ?? 0) + n - (before.clusters[name]?.byVerb[verb] ?? 0);
     }
   }
   return counts;
@@ -760,11 +741,15 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
     ],
     [
       `changes seen in the entity view (c=${DURING_REFRESH_CONCURRENCY} meanwhile)`,
-      `${result.changes.latency.changes} changes, p50 ${result.changes.latency.p50Ms} ms, p90 ${
-        result.changes.latency.p90Ms
-      } ms, p99 ${result.changes.latency.p99Ms} ms, max ${result.changes.latency.maxMs} ms, ${
+      `${result.changes.latency.changes} changes, p50 ${
+        result.changes.latency.p50Ms
+      } ms, p90 ${result.changes.latency.p90Ms} ms, p99 ${
+        result.changes.latency.p99Ms
+      } ms, max ${result.changes.latency.maxMs} ms, ${
         result.changes.latency.notVisible
-      } not seen; cluster requests ${JSON.stringify(result.changes.clusterRequests)}`,
+      } not seen; cluster requests ${JSON.stringify(
+        result.changes.clusterRequests,
+      )}`,
     ],
     [
       `atlas view while changes stream in (c=${DURING_REFRESH_CONCURRENCY})`,

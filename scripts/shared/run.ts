@@ -78,3 +78,16 @@ export function forkSandbox<Ready>(
   });
   return { child, ready };
 }
+
+/** The integer value of option `--name`, at least `min`; an error that names the option if not. */
+export function integerOption(
+  name: string,
+  value: string | undefined,
+  min: number,
+): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
+  }
+  return n;
+}

@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Locator, Page } from '@playwright/test';
 import {
   REFRESHED_WITHIN,
   finishedTask,
@@ -30,6 +30,29 @@ const DEPLOYMENT =
 
 const findingRow = (page: Page) =>
   page.getByRole('row').filter({ hasText: FINDING });
+
+/** Waits until every replica of the Deployment at `path` of the edge cluster is Ready. */
+async function expectReady(path: string, replicas: number) {
+  await expect
+    .poll(
+      async () => (await kubeGet(CLUSTER_API, path)).status?.readyReplicas,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe(replicas);
+}
+
+/** Waits until the Findings tab lists no row like `row` (the cluster's watch brings it). */
+async function expectFindingGone(page: Page, row: Locator) {
+  await expect(async () => {
+    await page.goto('/ingress-atlas/findings');
+    await expect(page.getByRole('grid', { name: 'All findings' })).toBeVisible({
+      timeout: 5_000,
+    });
+    await expect(row).toHaveCount(0);
+  }).toPass({ timeout: 60_000, intervals: [3_000] });
+}
 
 test('a guest fixes the legacy host-network gateway from its finding, and the atlas drops the finding', async ({
   page,
@@ -89,24 +112,10 @@ test('a guest fixes the legacy host-network gateway from its finding, and the at
   expect(podSpec.nodeSelector).toEqual({
     'kubernetes.io/hostname': '10.1.0.31',
   });
-  await expect
-    .poll(
-      async () =>
-        (
-          await kubeGet(CLUSTER_API, DEPLOYMENT)
-        ).status?.readyReplicas,
-      { timeout: 60_000 },
-    )
-    .toBe(deployment.spec.replicas);
+  await expectReady(DEPLOYMENT, deployment.spec.replicas);
 
   // 6. The atlas: the finding is gone (the cluster's watch brings the change within seconds).
-  await expect(async () => {
-    await page.goto('/ingress-atlas/findings');
-    await expect(page.getByRole('grid', { name: 'All findings' })).toBeVisible({
-      timeout: 5_000,
-    });
-    await expect(findingRow(page)).toHaveCount(0);
-  }).toPass({ timeout: 60_000, intervals: [3_000] });
+  await expectFindingGone(page, findingRow(page));
   await shot(page, '6-finding-gone');
 });
 
@@ -180,23 +189,9 @@ test("a guest lets the hand-made Envoy front proxy bind the nodes' 80 and 443, f
     runAsUser: 0,
     capabilities: { add: ['NET_BIND_SERVICE'] },
   });
-  await expect
-    .poll(
-      async () =>
-        (
-          await kubeGet(CLUSTER_API, FRONT_PROXY)
-        ).status?.readyReplicas,
-      { timeout: 60_000 },
-    )
-    .toBe(deployment.spec.replicas);
+  await expectReady(FRONT_PROXY, deployment.spec.replicas);
 
   // 5. The atlas drops the finding.
-  await expect(async () => {
-    await page.goto('/ingress-atlas/findings');
-    await expect(page.getByRole('grid', { name: 'All findings' })).toBeVisible({
-      timeout: 5_000,
-    });
-    await expect(row()).toHaveCount(0);
-  }).toPass({ timeout: 60_000, intervals: [3_000] });
+  await expectFindingGone(page, row());
   await frontShot(page, '5-finding-gone');
 });
