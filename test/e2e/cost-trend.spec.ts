@@ -64,6 +64,12 @@ for (const theme of ['light', 'dark'] as const) {
         'INSERT INTO cost_history (day, scope, dimension, key, monthly_amount, currency, unpriced, recorded_at) VALUES (@day, @scope, @dimension, @key, @monthly_amount, @currency, @unpriced, @recorded_at)',
       );
       db.exec('BEGIN');
+      // Days an earlier run of the portal recorded (one the day before, say) make way for the
+      // history written here.
+      db.prepare('DELETE FROM cost_history WHERE day >= ? AND day < ?').run(
+        first,
+        today,
+      );
       for (let back = 89; back >= 1; back--) {
         const day = addDays(today, -back);
         for (const row of recorded) {

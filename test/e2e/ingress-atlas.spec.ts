@@ -137,3 +137,26 @@ test('the portal links nothing to TechDocs, which its backend does not run', asy
     page.getByRole('link', { name: 'TechDocs', exact: true }),
   ).toHaveCount(0);
 });
+
+test('the topology fits the graph to its frame again when the window is resized', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsGuest(page);
+  await page.goto('/ingress-atlas/topology');
+  const graph = page.getByRole('application', { name: /^Topology graph/ });
+  await expect(graph).toBeVisible({ timeout: REFRESHED_WITHIN });
+  // React Flow's viewport: how the graph is placed and zoomed in its frame.
+  const viewport = page.locator('.react-flow__viewport');
+  const placement = () =>
+    viewport.evaluate(element => getComputedStyle(element).transform);
+  // Fitted once laid out: the view starts at the smallest zoom and is then fitted.
+  await expect.poll(placement, { timeout: 30_000 }).not.toBe('none');
+  await page.waitForTimeout(1_000);
+  const wide = await placement();
+
+  await page.setViewportSize({ width: 800, height: 900 });
+  // Placed anew for the narrower frame, not left where the wide one had it.
+  await expect.poll(placement, { timeout: 10_000 }).not.toBe(wide);
+  await page.screenshot({ path: `${SCREENSHOTS}/topology-resized.png` });
+});

@@ -2,13 +2,16 @@ import {
   KeyboardEvent,
   MouseEvent,
   ReactNode,
+  RefObject,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from 'react';
 import {
   Background,
   Controls,
+  FitViewOptions,
   MiniMap,
   Panel,
   ReactFlow,
@@ -75,6 +78,59 @@ const useStyles = makeStyles(theme => ({
 // instead, and React Flow renders none of them.
 const READABLE_ZOOM = 0.3;
 const MIN_ZOOM = 0.02;
+/** The minimap's width and margin (React Flow's default size), and the narrowest frame for it. */
+const MINIMAP_SPACE = 200 + 2 * 15;
+const MINIMAP_MIN_WIDTH = 640;
+
+/**
+ * How the view fits the graph: clear of the zoom controls on the left and, when the minimap is
+ * shown, of the minimap on the right, so that neither covers a node.
+ */
+function fitViewOptions(miniMap: boolean): FitViewOptions {
+  return {
+    padding: {
+      top: '16px',
+      bottom: '16px',
+      left: '56px',
+      right: miniMap ? `${MINIMAP_SPACE}px` : '16px',
+    },
+    includeHiddenNodes: true,
+  };
+}
+
+/**
+ * The element's width, followed as it changes (a window resized, a panel opened, a phone
+ * turned); `onResize` runs after each change but the first.
+ */
+function useElementWidth(
+  element: RefObject<HTMLElement>,
+  onResize: () => void,
+): number {
+  const [width, setWidth] = useState(0);
+  const latest = useRef(onResize);
+  latest.current = onResize;
+  useEffect(() => {
+    const target = element.current;
+    if (!target || typeof ResizeObserver === 'undefined') return undefined;
+    let first = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new ResizeObserver(([entry]) => {
+      setWidth(entry.contentRect.width);
+      if (first) {
+        first = false;
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(() => latest.current(), 100);
+    });
+    observer.observe(target);
+    return () => {
+      clearTimeout(timer);
+      observer.disconnect();
+    };
+  }, [element]);
+  return width;
+}
 /** How near an edge, on screen, the pointer shows its label. */
 const HOVER_DISTANCE = 6;
 /** The most edges of a node reached with the keyboard that show their labels. */
@@ -248,7 +304,12 @@ function FlowView({
   const [cursorId, setCursorId] = useState<string>();
   const [hoveredEdgeId, setHoveredEdgeId] = useState<string>();
   const colours = useGraphColours();
-  const { setCenter, screenToFlowPosition, getZoom } = useReactFlow();
+  const { setCenter, screenToFlowPosition, getZoom, fitView } = useReactFlow();
+  const frame = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(
+    frame,
+    () => void fitView(fitViewOptions(showMiniMap)),
+  );
   const { graph, positions, clusters, namespaces } = layout;
   const curves = useMemo(
     () => edgeCurves(graph.edges, positions),
@@ -289,6 +350,8 @@ function FlowView({
     [laidOutNodes],
   );
   const readable = useStore(s => s.transform[2] >= READABLE_ZOOM);
+  // Zoomed out, the graph is its own map; on a narrow screen the map would cover it.
+  const showMiniMap = readable && width >= MINIMAP_MIN_WIDTH;
   // Only the selected node (and the keyboard's) changes, so React Flow re-renders one or two
   // nodes, not all.
   const nodes = useMemo(() => {
@@ -395,6 +458,7 @@ function FlowView({
         {/* An application region is the role for a widget that handles arrow keys itself. */}
         {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
         <div
+          ref={frame}
           // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
           tabIndex={0}
           role="application"
@@ -414,7 +478,7 @@ function FlowView({
             // fitted to the graph.
             defaultViewport={{ x: 0, y: 0, zoom: MIN_ZOOM }}
             fitView
-            fitViewOptions={{ padding: 0.05, includeHiddenNodes: true }}
+            fitViewOptions={fitViewOptions(showMiniMap)}
             minZoom={MIN_ZOOM}
             maxZoom={2}
             onlyRenderVisibleElements
@@ -454,8 +518,7 @@ function FlowView({
               colours={colours}
             />
             <Controls showInteractive={false} />
-            {/* Zoomed out, the graph is its own map. */}
-            {readable && (
+            {showMiniMap && (
               <MiniMap
                 pannable
                 zoomable
