@@ -50,9 +50,9 @@ const PROGRESS_STORED_AFTER_MS = 60_000;
  * them), with bookmarks. Changes are gathered for `debounceMs`, applied to the stored
  * (compressed) inventory in the cluster reader's worker thread and stored with the
  * resourceVersion each kind's watch had reached, so the watcher holds no object graph between
- * changes and the thread answering requests never parses a whole inventory. A kind whose watch expires (410 Gone) is
- * listed again, that kind only; a kind whose watch is refused, or keeps failing after the retry
- * policy's retries, is left to the periodic refresh.
+ * changes and the thread answering requests never parses a whole inventory. A kind whose watch
+ * expires (410 Gone) is listed again, that kind only; a kind whose watch is refused, or keeps
+ * failing after the retry policy's retries, is left to the periodic refresh.
  */
 export class ClusterWatcher {
   static async start(
