@@ -193,6 +193,16 @@ const GROUPS: Array<{
     estates: ['tke-next'],
     actions: ['ingress-atlas:mesh:install-istiod'],
   },
+  {
+    // The organisation's root, read from the SaaS primary's cacerts onto a new cluster.
+    estates: ['tke-saas-primary', 'tke-next'],
+    actions: ['ingress-atlas:mesh:install-istiod'],
+    only: {
+      action: 'ingress-atlas:mesh:install-istiod',
+      description:
+        "Install a primary on a new cluster with the organisation's root",
+    },
+  },
 ];
 
 /**
@@ -261,7 +271,9 @@ function examplesOf(actions: TemplateAction<any, any, any>[]) {
 /** The clusters an example's steps name. */
 function clustersOf(steps: Step[]): string[] {
   return steps.flatMap(s =>
-    [s.input.cluster, s.input.primaryCluster].filter(Boolean),
+    [s.input.cluster, s.input.primaryCluster, s.input.caSecretCluster].filter(
+      Boolean,
+    ),
   );
 }
 

@@ -118,7 +118,13 @@ export class KubeClient {
   }
 
   async get(apiPath: string): Promise<any> {
-    const { status, body } = await this.request('GET', apiPath);
+    let { status, body } = await this.request('GET', apiPath);
+    // A kind whose CRD was just created answers 429 "storage is (re)initializing" for a moment;
+    // the server asks to come back (Retry-After), as client-go does.
+    for (let retry = 0; status === 429 && retry < 20; retry++) {
+      await new Promise(resolve => setTimeout(resolve, 500));
+      ({ status, body } = await this.request('GET', apiPath));
+    }
     if (status !== 200) {
       throw new Error(`GET ${apiPath}: HTTP ${status} ${describe(body)}`);
     }
