@@ -12,7 +12,7 @@ import {
 
 /**
  * Automated accessibility scans (axe-core) of what the atlas draws, against WCAG 2.0 and 2.1
- * levels A and AA, in both themes.
+ * levels A and AA, in both themes, in a desktop window and at a phone's width.
  *
  * Each scan is scoped to our own components' root (`data-testid="ingress-atlas-…"`): the
  * Atlas page (its header, tabs and tab content), the blog's Ingress card on the entity
@@ -56,16 +56,46 @@ async function expectNoViolations(page: Page, scope: string, what: string) {
   expect.soft(found, `accessibility violations on ${what}`).toEqual([]);
 }
 
+/**
+ * Waits until the graph is laid out and fitted. Fitted to a wide frame its nodes are React
+ * Flow nodes; to a phone's, they are too small to read and are drawn as boxes of the graph's
+ * own layer, so the fitted view is what tells.
+ */
+async function graphShown(page: Page, width: number) {
+  if (width >= 640) {
+    await expect(page.locator('.react-flow__node').first()).toBeVisible();
+    return;
+  }
+  await expect
+    .poll(() =>
+      page
+        .locator('.react-flow__viewport')
+        .first()
+        .evaluate(element => getComputedStyle(element).transform),
+    )
+    .not.toBe('none');
+}
+
 async function openAtlasTab(page: Page, tab: string, loaded: Locator) {
   await page.getByRole('tab', { name: tab }).click();
   await expect(loaded).toBeVisible();
 }
 
-for (const theme of ['light', 'dark'] as const) {
-  test.describe(`in the ${theme} theme`, () => {
+/** A desktop window, and a phone's (the width of an iPhone 12 to 15). */
+const VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
+
+for (const [theme, viewport] of (['light', 'dark'] as const).flatMap(t =>
+  VIEWPORTS.map(v => [t, v] as const),
+)) {
+  test.describe(`in the ${theme} theme at ${viewport.width} px`, () => {
     test.beforeEach(async ({ page }) => {
       await openInTheme(page, theme);
+      // Signed in through the sidebar, which a phone's width folds away.
       await signInAsGuest(page);
+      await page.setViewportSize(viewport);
     });
 
     test('every tab of the Ingress Atlas page passes axe', async ({
@@ -85,7 +115,7 @@ for (const theme of ['light', 'dark'] as const) {
         'Topology',
         page.getByRole('application', { name: /^Topology graph/ }),
       );
-      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      await graphShown(page, viewport.width);
       await expectNoViolations(page, PAGE, `the Topology tab (${theme})`);
 
       // With a node chosen, its details open beside the graph.
@@ -137,7 +167,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(
         page.getByRole('heading', { name: 'Exposure paths' }),
       ).toBeVisible();
-      await expect(page.locator('.react-flow__node').first()).toBeVisible();
+      await graphShown(page, viewport.width);
       await expectNoViolations(
         page,
         CONTENT,
