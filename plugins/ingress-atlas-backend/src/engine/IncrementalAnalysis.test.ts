@@ -54,19 +54,18 @@ describe('IncrementalAnalysis', () => {
 
   const full = (clusters: ClusterInventory[], now = NOW) =>
     analyze({ clusters, clouds, entities, now });
+  const incrementally = (
+    incremental: IncrementalAnalysis,
+    clusters: ClusterInventory[],
+    now = NOW,
+  ) =>
+    incremental.analyze({ clusters: keyed(clusters), clouds, entities, now });
 
   it('gives the model a whole analysis gives, for the sandbox and the fixture estates', async () => {
     const fixtures = await fixtureClusters();
     const fixtureCloud = fixtureClouds();
     const incremental = new IncrementalAnalysis();
-    expect(
-      incremental.analyze({
-        clusters: keyed(sandbox),
-        clouds,
-        entities,
-        now: NOW,
-      }),
-    ).toEqual(full(sandbox));
+    expect(incrementally(incremental, sandbox)).toEqual(full(sandbox));
 
     const other = new IncrementalAnalysis();
     expect(
@@ -83,12 +82,7 @@ describe('IncrementalAnalysis', () => {
 
   it('re-analyses only the cluster that changed, and the model is still the whole analysis', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     expect(incremental.lastRun?.analysedClusters).toHaveLength(sandbox.length);
 
     // blog's VirtualService gets a second host.
@@ -98,12 +92,7 @@ describe('IncrementalAnalysis', () => {
       )!;
       vs.spec.hosts = [...vs.spec.hosts, 'www.blog.example.com'];
     });
-    const model = incremental.analyze({
-      clusters: keyed(after),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    const model = incrementally(incremental, after);
     expect(incremental.lastRun?.analysedClusters).toEqual(['tke-blog']);
     expect(model.paths.some(p => p.host === 'www.blog.example.com')).toBe(true);
     expect(model).toEqual(full(after));
@@ -111,12 +100,7 @@ describe('IncrementalAnalysis', () => {
 
   it('re-analyses a remote cluster together with its primary', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     const after = changed(sandbox, 'tke-saas-remote', inventory => {
       const service = inventory.objects.services!.find(
         s =>
@@ -125,12 +109,7 @@ describe('IncrementalAnalysis', () => {
       )!;
       service.metadata.labels = { ...service.metadata.labels, changed: 'yes' };
     });
-    const model = incremental.analyze({
-      clusters: keyed(after),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    const model = incrementally(incremental, after);
     expect(incremental.lastRun?.analysedClusters.sort()).toEqual([
       'tke-saas-primary',
       'tke-saas-remote',
@@ -140,23 +119,13 @@ describe('IncrementalAnalysis', () => {
 
   it("re-analyses a data-plane cluster when its mesh's config cluster changes", () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     // ASM keeps the shop's VirtualServices on its own API server (aliyun-asm-mesh).
     const after = changed(sandbox, 'aliyun-asm-mesh', inventory => {
       const vs = inventory.objects.virtualServices![0];
       vs.spec.hosts = [...vs.spec.hosts, 'extra.shop.example.cn'];
     });
-    const model = incremental.analyze({
-      clusters: keyed(after),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    const model = incrementally(incremental, after);
     expect(incremental.lastRun?.analysedClusters).toContain('aliyun-asm');
     expect(
       model.paths.some(
@@ -168,12 +137,7 @@ describe('IncrementalAnalysis', () => {
 
   it('counts a cloud resource as idle only when no cluster of the estate uses it', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     // The blog's gateway Service goes: its CLB is used by no entry any more.
     const after = changed(sandbox, 'tke-blog', inventory => {
       inventory.objects.services = inventory.objects.services!.filter(
@@ -181,12 +145,7 @@ describe('IncrementalAnalysis', () => {
       );
     });
     const before = full(sandbox);
-    const model = incremental.analyze({
-      clusters: keyed(after),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    const model = incrementally(incremental, after);
     expect(incremental.lastRun?.analysedClusters).toEqual(['tke-blog']);
     const unusedNow = model.costs
       .filter(c => c.state !== 'in-use')
@@ -200,19 +159,9 @@ describe('IncrementalAnalysis', () => {
 
   it("analyses a cluster again once a certificate's days to expiry changed, else not at all", () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     const soon = new Date(NOW.getTime() + 60_000);
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: soon,
-    });
+    incrementally(incremental, sandbox, soon);
     expect(incremental.lastRun?.analysedClusters).toEqual([]);
 
     const withCertificates = sandbox.filter(c =>
@@ -220,12 +169,7 @@ describe('IncrementalAnalysis', () => {
     );
     expect(withCertificates.length).toBeGreaterThan(0);
     const later = new Date(NOW.getTime() + 26 * 60 * 60 * 1000);
-    const model = incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: later,
-    });
+    const model = incrementally(incremental, sandbox, later);
     expect(incremental.lastRun?.analysedClusters).toEqual(
       expect.arrayContaining(withCertificates.map(c => c.cluster.name)),
     );
@@ -234,12 +178,7 @@ describe('IncrementalAnalysis', () => {
 
   it('analyses everything again when the cloud inventory changes', () => {
     const incremental = new IncrementalAnalysis();
-    incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds,
-      entities,
-      now: NOW,
-    });
+    incrementally(incremental, sandbox);
     const fewer = clouds.map(cloud => ({ ...cloud, addresses: [] }));
     const model = incremental.analyze({
       clusters: keyed(sandbox),

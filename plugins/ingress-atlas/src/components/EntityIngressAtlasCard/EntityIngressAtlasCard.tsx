@@ -168,31 +168,33 @@ export function EntityIngressAtlasCard() {
   );
 }
 
-/** The host's paths, each as entry → proxies → gateway → route → target → workload. */
-function chainsOf(exposure: EntityExposure, paths: ExposurePath[]): string[] {
+/**
+ * How each path of a host is reached, as entry → proxies → gateway → route → target →
+ * workload; the exposure's lookups are built once for all hosts.
+ */
+function chainsOf(
+  exposure: EntityExposure,
+): (paths: ExposurePath[]) => string[] {
   const gatewaysById = new Map(exposure.gateways.map(g => [g.id, g]));
   const entriesById = new Map(exposure.entries.map(e => [e.id, e]));
   const routesById = new Map(exposure.routes.map(r => [r.id, r]));
-  return [
-    ...new Set(
-      paths.map(p => {
-        const entry = entriesById.get(p.entry);
-        const route = p.route ? routesById.get(p.route) : undefined;
-        const gateway = p.gateway ? gatewaysById.get(p.gateway) : undefined;
-        return [
-          // The entry's name; its address, ports and network are in the Entry row.
-          entry && describeEntry(entry).split(' · ')[0],
-          ...p.via.map(id => gatewaysById.get(id)?.name),
-          gateway && `${gateway.namespace}/${gateway.name}`,
-          route && describeRoute(route),
-          describeTarget(p),
-          p.workload && describeWorkload(p.workload),
-        ]
-          .filter(Boolean)
-          .join(' → ');
-      }),
-    ),
-  ];
+  const chain = (p: ExposurePath) => {
+    const entry = entriesById.get(p.entry);
+    const route = p.route ? routesById.get(p.route) : undefined;
+    const gateway = p.gateway ? gatewaysById.get(p.gateway) : undefined;
+    return [
+      // The entry's name; its address, ports and network are in the Entry row.
+      entry && describeEntry(entry).split(' · ')[0],
+      ...p.via.map(id => gatewaysById.get(id)?.name),
+      gateway && `${gateway.namespace}/${gateway.name}`,
+      route && describeRoute(route),
+      describeTarget(p),
+      p.workload && describeWorkload(p.workload),
+    ]
+      .filter(Boolean)
+      .join(' → ');
+  };
+  return paths => [...new Set(paths.map(chain))];
 }
 
 /** The fix to offer first: the most severe finding with a template, else the largest saving. */
@@ -221,6 +223,7 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   const subtle = useSubtleText();
   const entryIds = new Set(exposure.paths.map(p => p.entry));
   const entries = exposure.entries.filter(e => entryIds.has(e.id));
+  const chains = chainsOf(exposure);
   // One line per host, public ones first: how it is reached, its TLS and its cost.
   const byHost = new Map<string, ExposurePath[]>();
   for (const path of [...exposure.paths].sort(
@@ -298,7 +301,7 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
                   </Text>
                 )}
               </Flex>
-              {chainsOf(exposure, paths).map(chain => (
+              {chains(paths).map(chain => (
                 <Text as="div" variant="body-small" key={chain}>
                   {chain}
                 </Text>
