@@ -8,12 +8,21 @@ import {
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite, GatewayTraffic } from '../engine';
-import { IncrementalAnalysis, IncrementalRun } from '../engine/IncrementalAnalysis';
-import { gunzipJsonSync, gzipJson, ItemJson } from '../inventory/compression';
+import {
+  IncrementalAnalysis,
+  IncrementalRun,
+} from '../engine/IncrementalAnalysis';
+import { gunzipJsonSync } from '../inventory/compression';
+import { MODEL_LIST_ORDER, ModelList } from '../engine/order';
+import { ModelGzip } from './ModelGzip';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
-import { SerializedJson, serializeGzippedJson, serializeJson } from '../views/serializedJson';
+import {
+  SerializedJson,
+  serializeGzippedJson,
+  serializeJson,
+} from '../views/serializedJson';
 import { setWorkerThreadPriority } from '../workers/JobThread';
 
 /**
@@ -69,7 +78,10 @@ export type AnalysisMessage =
   | { type: 'items'; field: ModelField; json: string }
   /** Items `start` to `start + count` of the field of the model sent before, in order. */
   | { type: 'kept'; field: ModelField; start: number; count: number }
-  | { type: 'exposures'; exposures: Array<[entityRef: string, body: SerializedJson]> }
+  | {
+      type: 'exposures';
+      exposures: Array<[entityRef: string, body: SerializedJson]>;
+    }
   | {
       type: 'done';
       modelGz?: Uint8Array;
@@ -96,41 +108,14 @@ const ITEMS_PER_MESSAGE = 150;
 const EXPOSURES_PER_MESSAGE = 50;
 
 /**
- * The JSON text of each item of a model, kept while the item lives: the items an
- * incremental analysis carries over from run to run are serialized once, not at every
- * publication. (A model's items are never changed once built.)
- */
-const MODEL_ITEM_JSON = new WeakMap<object, string>();
-
-const itemJson: ItemJson = item => {
-  if (item === null || typeof item !== 'object') return JSON.stringify(item) ?? 'null';
-  let json = MODEL_ITEM_JSON.get(item);
-  if (json === undefined) {
-    json = JSON.stringify(item) ?? 'null';
-    MODEL_ITEM_JSON.set(item, json);
-  }
-  return json;
-};
-
-/** The items of one of the model's lists as last sent, and where each stands there. */
-interface SentItems {
-  items: unknown[];
-  byItem: Map<unknown, number>;
-  byId: Map<string, number>;
-}
-
-/** The id of a model item (every list's items but the clusters' have one). */
-const idOf = (item: unknown): string | undefined =>
-  typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : undefined;
-
-/**
  * What the thread that runs jobs keeps from one job to the next: the engine, which analyses
- * again only the clusters whose snapshots changed, and where each item of the model it last
- * sent whole stands in it (see `kept`).
+ * again only the clusters whose snapshots changed, the model it last sent whole (see `kept`),
+ * and the compressed runs of that model's items.
  */
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
-  sent?: Map<ModelField, SentItems>;
+  gzip: ModelGzip;
+  sent?: AtlasModel;
   /**
    * The model this thread sent last, whole: what an `exposures` job writes. Kept until another
    * one is wholly sent, so that a failed job leaves the model being served with its body.
@@ -149,7 +134,10 @@ export async function runAnalysisJob(
   setWorkerThreadPriority(job.kind === 'load' ? 'below-normal' : 'normal');
   if (job.kind === 'exposures') {
     if (!state.model) throw new Error('No model to write GET /exposures of');
-    await post({ type: 'allExposures', allExposures: await allExposures(state.model) });
+    await post({
+      type: 'allExposures',
+      allExposures: await allExposures(state.model),
+    });
     return;
   }
   const previous = state.sent;
@@ -165,23 +153,26 @@ export async function runAnalysisJob(
     });
     return;
   }
-  const model = buildModel({ ...job, now: new Date(job.now) }, state.engine, (clusters, of) =>
-    // A watched change (a few clusters analysed again) is published at the priority of the
-    // requests, so that it shows within seconds under load; whole analyses stay below it.
-    setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
+  const model = buildModel(
+    { ...job, now: new Date(job.now) },
+    state.engine,
+    (clusters, of) =>
+      // A watched change (a few clusters analysed again) is published at the priority of the
+      // requests, so that it shows within seconds under load; whole analyses stay below it.
+      setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
   );
   job.snapshots = [];
   // Compressed (on the thread pool, mostly) while the pieces are sent; awaited after them, so
   // that a failure to send is the one reported.
-  const modelGz = gzipJson(model, itemJson);
+  const modelGz = state.gzip.gzip(model);
   modelGz.catch(() => undefined);
   await serve(model, post, {
     modelGz,
     previous: job.hasPrevious ? previous : undefined,
     run: state.engine.lastRun,
     // Known to the receiver once it has taken 'done'.
-    sent: sent => {
-      state.sent = sent;
+    sent: () => {
+      state.sent = model;
       state.model = model;
     },
   });
@@ -192,41 +183,56 @@ export async function runAnalysisJob(
  * still has are sent as runs of their indexes there (`kept`), not as JSON: the receiver takes
  * them from the model it has. An item is still there when the engine carried it over (the
  * same object) or made it again the same (the same id and JSON): a cluster analysed again
- * after a change sends only the items the change changed.
+ * after a change sends only the items the change changed. Both models' lists are in the
+ * engine's order, so they are compared side by side, in one pass.
  */
 async function serve(
   model: AtlasModel,
   post: Post,
   options: {
     modelGz?: Promise<Uint8Array>;
-    previous?: AnalysisThreadState['sent'];
+    previous?: AtlasModel;
     run?: IncrementalRun;
-    sent?: (sent: NonNullable<AnalysisThreadState['sent']>) => void;
+    sent?: () => void;
   } = {},
 ): Promise<void> {
   const { modelGz, previous, run } = options;
-  const sent: NonNullable<AnalysisThreadState['sent']> = new Map();
-  for (const [field, value] of Object.entries(model) as Array<[ModelField, unknown]>) {
+  for (const [field, value] of Object.entries(model) as Array<
+    [ModelField, unknown]
+  >) {
     if (!Array.isArray(value)) {
       await post({ type: 'model', field, value });
       continue;
     }
     await post({ type: 'model', field, value: [] });
-    const before = previous?.get(field);
+    const before = previous?.[field];
+    const order = MODEL_LIST_ORDER[field as ModelList];
+    let p = 0;
+    /** Where `item` stands in the list sent before, if it is there. */
     const indexBefore = (item: unknown): number | undefined => {
-      if (!before) return undefined;
-      const same = before.byItem.get(item);
-      if (same !== undefined) return same;
-      const id = idOf(item);
-      const at = id === undefined ? undefined : before.byId.get(id);
-      return at !== undefined && itemJson(before.items[at]) === itemJson(item) ? at : undefined;
+      if (!Array.isArray(before)) return undefined;
+      while (
+        p < before.length &&
+        before[p] !== item &&
+        order(before[p], item) < 0
+      )
+        p++;
+      if (p === before.length) return undefined;
+      const candidate = before[p];
+      if (
+        candidate === item ||
+        (order(candidate, item) === 0 &&
+          JSON.stringify(candidate) === JSON.stringify(item))
+      ) {
+        return p++;
+      }
+      return undefined;
     };
-    const index: SentItems = { items: value, byItem: new Map(), byId: new Map() };
     let added: unknown[] = [];
     let kept: { start: number; count: number } | undefined;
     const sendAdded = async () => {
       if (added.length === 0) return;
-      await post({ type: 'items', field, json: `[${added.map(itemJson).join(',')}]` });
+      await post({ type: 'items', field, json: JSON.stringify(added) });
       added = [];
     };
     const sendKept = async () => {
@@ -234,10 +240,7 @@ async function serve(
       await post({ type: 'kept', field, ...kept });
       kept = undefined;
     };
-    for (const [i, item] of value.entries()) {
-      index.byItem.set(item, i);
-      const id = idOf(item);
-      if (id !== undefined) index.byId.set(id, i);
+    for (const item of value) {
       const at = indexBefore(item);
       if (at === undefined) {
         await sendKept();
@@ -253,7 +256,6 @@ async function serve(
     }
     await sendAdded();
     await sendKept();
-    sent.set(field, index);
   }
 
   let batch: Array<[string, SerializedJson]> = [];
@@ -267,7 +269,7 @@ async function serve(
   if (batch.length) await post({ type: 'exposures', exposures: batch });
 
   // The model and each entity's view are ready: the receiver serves them from here on.
-  options.sent?.(sent);
+  options.sent?.();
   await post({ type: 'done', modelGz: await modelGz, run });
 }
 
@@ -277,19 +279,30 @@ async function serve(
  */
 async function allExposures(model: AtlasModel): Promise<AllExposures> {
   const { generatedAt, paths, entries, gateways, routes, costs } = model;
-  const body: ExposuresResponse = { generatedAt, paths, entries, gateways, routes, costs };
+  const body: ExposuresResponse = {
+    generatedAt,
+    paths,
+    entries,
+    gateways,
+    routes,
+    costs,
+  };
   return {
     withAccountInventory: await exposuresBodies(body),
-    withoutAccountInventory: await exposuresBodies(withoutAccountInventory(body)),
+    withoutAccountInventory: await exposuresBodies(
+      withoutAccountInventory(body),
+    ),
   };
 }
 
-async function exposuresBodies(body: ExposuresResponse): Promise<ExposuresBodies> {
+async function exposuresBodies(
+  body: ExposuresResponse,
+): Promise<ExposuresBodies> {
   const pages = [];
   for (const page of exposuresPages(body)) {
-    pages.push(await serializeGzippedJson(page, itemJson));
+    pages.push(await serializeGzippedJson(page));
   }
-  return { whole: await serializeGzippedJson(body, itemJson), pages };
+  return { whole: await serializeGzippedJson(body), pages };
 }
 
 /**
@@ -297,7 +310,10 @@ async function exposuresBodies(body: ExposuresResponse): Promise<ExposuresBodies
  * to `port`, one at a time, and reports each one's outcome there.
  */
 export function serveAnalysisJobs(port: MessagePort) {
-  const state: AnalysisThreadState = { engine: new IncrementalAnalysis() };
+  const state: AnalysisThreadState = {
+    engine: new IncrementalAnalysis(),
+    gzip: new ModelGzip(),
+  };
   const waiting: Array<() => void> = [];
   const post: Post = async message => {
     if (!isAcknowledged(message)) {

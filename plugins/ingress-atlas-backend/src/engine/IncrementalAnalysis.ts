@@ -5,7 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyzeGroup, unusedResources } from './analyze';
-import { byFindingOrder, byId, byName } from './order';
+import { MODEL_LIST_ORDER, ModelList } from './order';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
@@ -325,22 +325,21 @@ export class IncrementalAnalysis {
       analysedGroups: analysed,
     };
 
-    const merged = <K extends Exclude<keyof AtlasModel, 'generatedAt'>>(
-      field: K,
-    ) => models.flatMap(m => m[field] as Array<{ id: string }>);
+    const merged = <K extends ModelList>(field: K, more: AtlasModel[K] = []) =>
+      [...models.flatMap(m => m[field] as unknown[]), ...more].sort(
+        MODEL_LIST_ORDER[field],
+      );
     return {
       generatedAt: now.toISOString(),
-      clusters: models.flatMap(m => m.clusters).sort(byName),
-      controlPlanes: merged('controlPlanes').sort(byId),
-      gateways: merged('gateways').sort(byId),
-      entries: entries.sort(byId),
-      routes: merged('routes').sort(byId),
-      paths: merged('paths').sort(byId),
-      costs: [...merged('costs'), ...unused.costs].sort(byId),
-      recommendations: merged('recommendations').sort(byId),
-      findings: [...models.flatMap(m => m.findings), ...unused.findings].sort(
-        byFindingOrder,
-      ),
+      clusters: merged('clusters'),
+      controlPlanes: merged('controlPlanes'),
+      gateways: merged('gateways'),
+      entries: merged('entries'),
+      routes: merged('routes'),
+      paths: merged('paths'),
+      costs: merged('costs', unused.costs),
+      recommendations: merged('recommendations'),
+      findings: merged('findings', unused.findings),
     } as AtlasModel;
   }
 

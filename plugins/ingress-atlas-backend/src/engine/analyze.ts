@@ -13,7 +13,7 @@ import {
   ClusterInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { runAnalyzers } from './analyzers';
-import { byId, byName } from './order';
+import { MODEL_LIST_ORDER } from './order';
 import { idleResources } from './analyzers/idleResources';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
@@ -240,14 +240,14 @@ function analyzeClusters(
   });
 
   const model = {
-    clusters: atlasClusters.sort(byName),
-    controlPlanes: controlPlanes.sort(byId),
-    gateways: gateways.sort(byId),
-    entries: entries.sort(byId),
-    routes: routes.sort(byId),
-    paths: paths.sort(byId),
-    costs: costs.sort(byId),
-    recommendations: recommendations.sort(byId),
+    clusters: atlasClusters.sort(MODEL_LIST_ORDER.clusters),
+    controlPlanes: controlPlanes.sort(MODEL_LIST_ORDER.controlPlanes),
+    gateways: gateways.sort(MODEL_LIST_ORDER.gateways),
+    entries: entries.sort(MODEL_LIST_ORDER.entries),
+    routes: routes.sort(MODEL_LIST_ORDER.routes),
+    paths: paths.sort(MODEL_LIST_ORDER.paths),
+    costs: costs.sort(MODEL_LIST_ORDER.costs),
+    recommendations: recommendations.sort(MODEL_LIST_ORDER.recommendations),
   };
   const findings = runAnalyzers({ ...context, model, gatewaySets });
   return { generatedAt: now.toISOString(), ...model, findings };

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+
+const gzip = promisify(zlib.gzip);
+
+/** A run of a list's items compressed on its own, kept while those items are the list's. */
+interface Member {
+  items: unknown[];
+  /** Whether its text starts with the comma that follows the run before it. */
+  comma: boolean;
+  gz: Promise<Buffer>;
+}
+
+/** No run is longer, whatever the ids say. */
+const MAX_RUN = 512;
+
+/** Members compressed at once on the thread pool. */
+const IN_FLIGHT = 8;
+
+/** About one id in this many ends a run. */
+const RUN_END_ONE_IN = 128;
+
+/**
+ * Where runs end is decided by the items' ids (one id in 128, by a hash), not by counting: an
+ * item added or removed shifts no run but its own, so the runs after it stay as they were.
+ */
+function endsRun(item: unknown): boolean {
+  const id = (item as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string') return false;
+  return (
+    createHash('sha1').update(id).digest().readUInt32BE(0) % RUN_END_ONE_IN ===
+    0
+  );
+}
+
+/**
+ * The model's JSON compressed as a series of gzip members (RFC 1952 allows several; gunzip
+ * reads them as one text). Each list is cut into runs of items; a run whose items are the
+ * same objects as in a model compressed before keeps its member. A model that differs from
+ * the last one in one cluster is compressed again in that cluster's runs only: the engine
+ * carries the other clusters' items over, and each list is sorted by id, which starts with
+ * the cluster's name.
+ */
+export class ModelGzip {
+  /** The members of the last model, by the first item of their run. */
+  #members = new WeakMap<object, Member>();
+
+  async gzip(model: object): Promise<Buffer> {
+    const next = new WeakMap<object, Member>();
+    const parts: Promise<Buffer>[] = [];
+    const pending: Promise<Buffer>[] = [];
+    let text = '';
+    /** Queues `json`'s member; waits while too many are being compressed. */
+    const compress = async (json: string): Promise<{ gz: Promise<Buffer> }> => {
+      const gz = gzip(json, { level: zlib.constants.Z_BEST_SPEED });
+      parts.push(gz);
+      pending.push(gz);
+      if (pending.length >= IN_FLIGHT) await pending.shift();
+      return { gz };
+    };
+    const flushText = async () => {
+      const json = text;
+      text = '';
+      if (json) await compress(json);
+    };
+
+    text += '{';
+    let firstField = true;
+    for (const [field, value] of Object.entries(model) as Array<
+      [string, unknown]
+    >) {
+      if (value === undefined) continue;
+      text += `${firstField ? '' : ','}${JSON.stringify(field)}:`;
+      firstField = false;
+      if (!Array.isArray(value)) {
+        text += JSON.stringify(value);
+        continue;
+      }
+      text += '[';
+      for (let start = 0; start < value.length; ) {
+        const comma = start > 0;
+        const member = this.#reusable(value, start, comma);
+        if (member) {
+          await flushText();
+          parts.push(member.gz);
+          next.set(value[start], member);
+          start += member.items.length;
+          continue;
+        }
+        let end = start;
+        while (end < value.length && end - start < MAX_RUN) {
+          end += 1;
+          if (endsRun(value[end - 1])) break;
+        }
+        const items = value.slice(start, end);
+        await flushText();
+        const json = `${comma ? ',' : ''}${items
+          .map(i => JSON.stringify(i) ?? 'null')
+          .join(',')}`;
+        const { gz } = await compress(json);
+        if (items[0] !== null && typeof items[0] === 'object') {
+          next.set(items[0], { items, comma, gz });
+        }
+        start = end;
+      }
+      text += ']';
+    }
+    text += '}';
+    await flushText();
+    this.#members = next;
+    return Buffer.concat(await Promise.all(parts));
+  }
+
+  #reusable(
+    list: unknown[],
+    start: number,
+    comma: boolean,
+  ): Member | undefined {
+    const first = list[start];
+    if (first === null || typeof first !== 'object') return undefined;
+    const member = this.#members.get(first);
+    if (!member || member.comma !== comma) return undefined;
+    const { items } = member;
+    if (start + items.length > list.length) return undefined;
+    for (let i = 1; i < items.length; i++) {
+      if (items[i] !== list[start + i]) return undefined;
+    }
+    return member;
+  }
+}
