@@ -11,22 +11,15 @@ import {
 } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
-  AtlasModel,
   COST_HISTORY_DAYS,
   ClustersResponse,
   CostHistoryResponse,
-  CostResponse,
   FindingsFilter,
-  FindingsResponse,
   RefreshResponse,
-  Topology,
   TopologyFilter,
-  buildTopology,
   ingressAtlasCloudInventoryReadPermission,
   ingressAtlasReadPermission,
   ingressAtlasRefreshPermission,
-  summarizeCost,
-  withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventoryResponse } from '@ingress-atlas/plugin-ingress-atlas-node';
 import express from 'express';
@@ -39,6 +32,7 @@ import { CostHistoryStore } from './costHistory/CostHistoryStore';
 import { AtlasModelService } from './views/AtlasModelService';
 import { PermissionDecisionCache } from './permissions/PermissionDecisionCache';
 import { SerializedJson } from './views/serializedJson';
+import { DerivedView } from './views/derivedViews';
 import { SnapshotStore } from './snapshots/SnapshotStore';
 
 const topologyQuery: z.ZodType<TopologyFilter> = z.object({
@@ -137,16 +131,19 @@ export async function createRouter(options: {
   const mayReadAccountInventory = (req: express.Request) =>
     isAllowed(req, ingressAtlasCloudInventoryReadPermission);
   // Each answer is typed with its body from -common, which the clients read.
-  router.get('/clusters', async (req, res: express.Response<ClustersResponse>) => {
-    // Clusters hold no account inventory: nothing to hide from readers without that permission.
-    await requirePermission(req, ingressAtlasReadPermission);
-    const model = await models.model();
-    res.json({
-      generatedAt: model?.generatedAt,
-      clusters: model?.clusters ?? [],
-      sourceErrors: await models.sourceErrors(),
-    });
-  });
+  router.get(
+    '/clusters',
+    async (req, res: express.Response<ClustersResponse>) => {
+      // Clusters hold no account inventory: nothing to hide from readers without that permission.
+      await requirePermission(req, ingressAtlasReadPermission);
+      const summary = await models.summary();
+      res.json({
+        generatedAt: summary?.generatedAt,
+        clusters: summary?.clusters ?? [],
+        sourceErrors: await models.sourceErrors(),
+      });
+    },
+  );
 
   router.get('/entities/:kind/:namespace/:name/exposure', async (req, res) => {
     await requirePermission(req, ingressAtlasReadPermission);
@@ -164,47 +161,33 @@ export async function createRouter(options: {
     await sendSerialized(req, res, await models.entityExposure(entityRef));
   });
 
-  /** A body derived from the model as the caller may see it, serialized once per revision. */
-  const sendDerived = async <T>(
+  /** A view of the whole model as the caller may see it, written once per revision. */
+  const sendDerived = async (
     req: express.Request,
     res: express.Response,
-    route: string,
-    query: object,
-    build: (model: AtlasModel | undefined) => T,
+    view: DerivedView,
   ) => {
     await requirePermission(req, ingressAtlasReadPermission);
-    const inventory = await mayReadAccountInventory(req);
-    const key = `${route} ${inventory ? 'with' : 'without'} inventory ${JSON.stringify(query)}`;
-    const body = await models.derived(key, model =>
-      build(model && !inventory ? withoutAccountInventory(model) : model),
+    const accountInventory = await mayReadAccountInventory(req);
+    await sendSerialized(
+      req,
+      res,
+      await models.derived({ view, accountInventory }),
     );
-    await sendSerialized(req, res, body);
   };
 
   router.get('/topology', async (req, res) => {
     const filter = parse(topologyQuery, req.query, 'topology query');
-    await sendDerived(req, res, 'topology', filter, (model): Topology =>
-      model ? buildTopology(model, filter) : { nodes: [], edges: [] },
-    );
+    await sendDerived(req, res, { route: 'topology', filter });
   });
 
   router.get('/findings', async (req, res) => {
-    const query = parse(findingsQuery, req.query, 'findings query');
-    await sendDerived(req, res, 'findings', query, (model): FindingsResponse => ({
-      findings: (model?.findings ?? []).filter(
-        f =>
-          (!query.severity || f.severity === query.severity) &&
-          (!query.cluster || f.objects.some(o => o.cluster === query.cluster)),
-      ),
-    }));
+    const filter = parse(findingsQuery, req.query, 'findings query');
+    await sendDerived(req, res, { route: 'findings', filter });
   });
 
   router.get('/cost', async (req, res) => {
-    await sendDerived(req, res, 'cost', {}, (model): CostResponse => ({
-      summary: model ? summarizeCost(model) : undefined,
-      costs: model?.costs ?? [],
-      recommendations: model?.recommendations ?? [],
-    }));
+    await sendDerived(req, res, { route: 'cost' });
   });
 
   router.get(
@@ -228,16 +211,22 @@ export async function createRouter(options: {
     await sendSerialized(req, res, body);
   });
 
-  router.post('/refresh', async (req, res: express.Response<RefreshResponse>) => {
-    await requirePermission(req, ingressAtlasRefreshPermission);
-    await options.triggerRefresh();
-    res.status(202).json({ status: 'scheduled' });
-  });
+  router.post(
+    '/refresh',
+    async (req, res: express.Response<RefreshResponse>) => {
+      await requirePermission(req, ingressAtlasRefreshPermission);
+      await options.triggerRefresh();
+      res.status(202).json({ status: 'scheduled' });
+    },
+  );
 
-  router.get('/cloud-inventory', async (req, res: express.Response<CloudInventoryResponse>) => {
-    await requirePermission(req, ingressAtlasCloudInventoryReadPermission);
-    res.json({ inventories: await store.listCloud() });
-  });
+  router.get(
+    '/cloud-inventory',
+    async (req, res: express.Response<CloudInventoryResponse>) => {
+      await requirePermission(req, ingressAtlasCloudInventoryReadPermission);
+      res.json({ inventories: await store.listCloud() });
+    },
+  );
 
   // Last: a known path asked with another method is a 405 that says which methods it has.
   router.use((req, res, next) => {
@@ -245,7 +234,9 @@ export async function createRouter(options: {
       (router.stack as Array<{ route?: { methods: object }; regexp: RegExp }>)
         .filter(layer => layer.route && layer.regexp.test(req.path))
         .flatMap(layer => Object.keys(layer.route!.methods))
-        .flatMap(method => (method === 'get' ? ['GET', 'HEAD'] : [method.toUpperCase()])),
+        .flatMap(method =>
+          method === 'get' ? ['GET', 'HEAD'] : [method.toUpperCase()],
+        ),
     );
     if (methods.size === 0) {
       next();
@@ -253,7 +244,9 @@ export async function createRouter(options: {
     }
     res.setHeader('Allow', [...methods].join(', '));
     throw new MethodNotAllowedError(
-      `${req.method} is not allowed on ${req.path}; allowed: ${[...methods].join(', ')}`,
+      `${req.method} is not allowed on ${req.path}; allowed: ${[
+        ...methods,
+      ].join(', ')}`,
     );
   });
 

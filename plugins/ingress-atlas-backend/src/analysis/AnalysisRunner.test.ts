@@ -31,52 +31,88 @@ const model: AtlasModel = {
   recommendations: [],
 };
 
+const costView = {
+  view: { route: 'cost' as const },
+  accountInventory: true,
+};
+
 describe('AnalysisRunner', () => {
   it.each([
     ['a worker thread', true],
     ['the main thread', false],
-  ])('loads a stored model in %s, whole, with each entity view serialized', async (_, useWorker) => {
-    const logger = mockServices.logger.mock();
-    const runner = AnalysisRunner.create({ logger, useWorker });
-    try {
-      const loaded = await runner.load(await gzipJson(model));
-      expect(loaded.model).toEqual(model);
-      expect([...loaded.exposures.keys()].sort()).toEqual([
-        'component:default/app-0',
-        'component:default/app-1',
-        'component:default/app-2',
-      ]);
-      const view = await gunzipJson<any>(loaded.exposures.get('component:default/app-1')!.gzip);
-      expect(view.paths).toHaveLength(833);
-      const all = await runner.allExposures(loaded.model);
-      expect((await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths).toHaveLength(
-        2_500,
-      );
-      const pages = await Promise.all(
-        all!.withAccountInventory.pages.map(page => gunzipJson<any>(page.gzip)),
-      );
-      expect(pages.map(p => [p.page, p.pages, p.paths.length])).toEqual([[0, 1, 2_500]]);
-      // The same runner takes the next job.
-      const again = await runner.load(await gzipJson({ ...model, paths: [] }));
-      expect(again.model.paths).toEqual([]);
-      expect(logger.debug).not.toHaveBeenCalled();
-    } finally {
-      await runner.stop();
-    }
-  });
+  ])(
+    'loads a stored model in %s, sends its summary and each entity view serialized, and writes bodies of the whole model from it',
+    async (_, useWorker) => {
+      const logger = mockServices.logger.mock();
+      const runner = AnalysisRunner.create({ logger, useWorker });
+      try {
+        const loaded = await runner.load(await gzipJson(model));
+        expect(loaded.summary).toEqual({
+          generatedAt: model.generatedAt,
+          clusters: [],
+          paths: 2_500,
+          findings: 0,
+        });
+        expect([...loaded.exposures.keys()].sort()).toEqual([
+          'component:default/app-0',
+          'component:default/app-1',
+          'component:default/app-2',
+        ]);
+        const view = await gunzipJson<any>(
+          loaded.exposures.get('component:default/app-1')!.gzip,
+        );
+        expect(view.paths).toHaveLength(833);
+        const all = await runner.allExposures(loaded);
+        expect(
+          (await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths,
+        ).toHaveLength(2_500);
+        const pages = await Promise.all(
+          all!.withAccountInventory.pages.map(page =>
+            gunzipJson<any>(page.gzip),
+          ),
+        );
+        expect(pages.map(p => [p.page, p.pages, p.paths.length])).toEqual([
+          [0, 1, 2_500],
+        ]);
+        const cost = await runner.derived(loaded, costView);
+        expect(JSON.parse(Buffer.from(cost!.json!).toString())).toEqual({
+          summary: expect.objectContaining({ totalMonthlyCny: 0 }),
+          costs: [],
+          recommendations: [],
+        });
+        // The same runner takes the next job; bodies of the model it replaced are not written.
+        const again = await runner.load(
+          await gzipJson({ ...model, paths: [] }),
+        );
+        expect(again.summary.paths).toBe(0);
+        expect(runner.holds(loaded)).toBe(false);
+        await expect(runner.allExposures(loaded)).resolves.toBeUndefined();
+        await expect(runner.derived(loaded, costView)).resolves.toBeUndefined();
+        expect(logger.debug).not.toHaveBeenCalled();
+      } finally {
+        await runner.stop();
+      }
+    },
+  );
 
   it('reports a job that fails, runs the next one, and still writes GET /exposures of the model served', async () => {
-    const runner = AnalysisRunner.create({ logger: mockServices.logger.mock() });
+    const runner = AnalysisRunner.create({
+      logger: mockServices.logger.mock(),
+    });
     try {
-      await expect(runner.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(/Analysis failed: .*header/);
-      const served = (await runner.load(await gzipJson(model))).model;
-      expect(served.paths).toHaveLength(2_500);
-      // A failed publication leaves the model being served, and its body can still be written.
-      await expect(runner.load(new Uint8Array([4, 5, 6]))).rejects.toThrow(/Analysis failed/);
-      const all = await runner.allExposures(served);
-      expect((await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths).toHaveLength(
-        2_500,
+      await expect(runner.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(
+        /Analysis failed: .*header/,
       );
+      const served = await runner.load(await gzipJson(model));
+      expect(served.summary.paths).toBe(2_500);
+      // A failed publication leaves the model being served, and its body can still be written.
+      await expect(runner.load(new Uint8Array([4, 5, 6]))).rejects.toThrow(
+        /Analysis failed/,
+      );
+      const all = await runner.allExposures(served);
+      expect(
+        (await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths,
+      ).toHaveLength(2_500);
     } finally {
       await runner.stop();
     }
@@ -86,11 +122,16 @@ describe('AnalysisRunner', () => {
     ['a worker thread', true],
     ['the main thread', false],
   ])(
-    'after a change in one cluster, %s sends only what changed and the model is the whole analysis',
+    'after a change in one cluster, %s analyses that cluster again and stores and serves the whole analysis',
     async (_, useWorker) => {
-      const runner = AnalysisRunner.create({ logger: mockServices.logger.mock(), useWorker });
+      const runner = AnalysisRunner.create({
+        logger: mockServices.logger.mock(),
+        useWorker,
+      });
       const now = '2026-11-22T06:00:00.000Z';
-      const stored = async (clusters: ClusterInventory[]): Promise<StoredClusterSnapshot[]> =>
+      const stored = async (
+        clusters: ClusterInventory[],
+      ): Promise<StoredClusterSnapshot[]> =>
         Promise.all(
           clusters.map(async inventory => ({
             descriptor: inventory.cluster,
@@ -103,22 +144,40 @@ describe('AnalysisRunner', () => {
       const job = { clouds: [], prices: undefined as any, entities: [], now };
       try {
         const clusters = await sandboxClusters();
-        const first = await runner.analyze({ ...job, snapshots: await stored(clusters) });
+        await runner.analyze({ ...job, snapshots: await stored(clusters) });
 
-        const blog = structuredClone(clusters.find(c => c.cluster.name === 'tke-blog')!);
-        const vs = blog.objects.virtualServices!.find(v => v.metadata.name === 'blog')!;
-        vs.spec.hosts = [...vs.spec.hosts, 'www.blog.example.com'];
-        const after = clusters.map(c => (c.cluster.name === 'tke-blog' ? blog : c));
-        const second = await runner.analyze({ ...job, snapshots: await stored(after) });
-
-        expect(second.model).toEqual(analyze({ clusters: after, now }));
-        expect(second.model.paths.some(p => p.host === 'www.blog.example.com')).toBe(true);
-        // Another cluster's paths are the very objects the first outcome holds: not sent again.
-        const edgePath = (model: AtlasModel) => model.paths.find(p => p.cluster === 'edge')!;
-        expect(edgePath(second.model)).toBe(edgePath(first.model));
-        expect(second.model.paths.find(p => p.cluster === 'tke-blog')).not.toBe(
-          first.model.paths.find(p => p.cluster === 'tke-blog'),
+        const blog = structuredClone(
+          clusters.find(c => c.cluster.name === 'tke-blog')!,
         );
+        const vs = blog.objects.virtualServices!.find(
+          v => v.metadata.name === 'blog',
+        )!;
+        vs.spec.hosts = [...vs.spec.hosts, 'www.blog.example.com'];
+        const after = clusters.map(c =>
+          c.cluster.name === 'tke-blog' ? blog : c,
+        );
+        const second = await runner.analyze({
+          ...job,
+          snapshots: await stored(after),
+        });
+
+        const expected = analyze({ clusters: after, now });
+        expect(second.run?.analysedClusters).toContain('tke-blog');
+        expect(second.run!.analysedClusters.length).toBeLessThan(
+          clusters.length,
+        );
+        // Stored: the whole model, its unchanged clusters' runs compressed before.
+        expect(await gunzipJson(second.modelGz)).toEqual(
+          JSON.parse(JSON.stringify(expected)),
+        );
+        expect(second.summary.paths).toBe(expected.paths.length);
+        const { paths } = await gunzipJson<any>(
+          (await runner.allExposures(second))!.withAccountInventory.whole.gzip,
+        );
+        expect(paths.some((p: any) => p.host === 'www.blog.example.com')).toBe(
+          true,
+        );
+        expect(paths).toEqual(JSON.parse(JSON.stringify(expected.paths)));
       } finally {
         await runner.stop();
       }

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import type { IncrementalRun } from '../engine/IncrementalAnalysis';
 import { JobThread } from '../workers/JobThread';
 import {
@@ -8,13 +7,22 @@ import {
   AnalysisJob,
   AnalysisMessage,
   isAcknowledged,
+  ModelSummary,
   serveAnalysisJobs,
 } from './analysisJob';
+import type { ModelCostDay } from '../costHistory/costDay';
+import type { DerivedRequest } from '../views/derivedViews';
 import { SerializedJson } from '../views/serializedJson';
 
-/** A model ready to serve: the model itself and each entity's view serialized in advance. */
+/**
+ * A model ready to serve, as the request thread holds it: its summary and each entity's view
+ * serialized in advance. The model itself stays in the thread that runs the jobs, which writes
+ * the bodies of the whole model from it when asked (see `allExposures`, `derived`).
+ */
 export interface LoadedModel {
-  model: AtlasModel;
+  /** Which model the worker held: given by the runner, one after the other. */
+  id: number;
+  summary: ModelSummary;
   /** Each entity's view, by entity ref. */
   exposures: Map<string, SerializedJson>;
 }
@@ -24,42 +32,23 @@ export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
   /** The clusters analysed again, of how many. */
   run?: IncrementalRun;
+  /** What it costs, for the cost history. */
+  costDay: ModelCostDay;
 }
 
-/**
- * Puts the pieces of a job's outcome back together; the items the job kept from the model
- * sent before come from `previous`.
- */
+/** Puts the pieces of a job's outcome back together. */
 class Outcome {
-  readonly #model: Record<string, any> = {};
+  #summary?: ModelSummary;
   readonly #exposures = new Map<string, SerializedJson>();
   #done?: Extract<AnalysisMessage, { type: 'done' }>;
-  #allExposures?: AllExposures;
-
-  constructor(private readonly previous?: AtlasModel) {}
-
-  get hasPrevious() {
-    return this.previous !== undefined;
-  }
+  #body?: AllExposures | SerializedJson;
 
   /** Takes one message; true once the job is done. */
   take(message: AnalysisMessage): boolean {
     switch (message.type) {
-      case 'model':
-        this.#model[message.field] = message.value;
+      case 'summary':
+        this.#summary = message.summary;
         return false;
-      case 'items':
-        for (const item of JSON.parse(message.json)) this.#model[message.field].push(item);
-        return false;
-      case 'kept': {
-        const items = this.previous?.[message.field];
-        if (!Array.isArray(items)) {
-          throw new Error(`Items of ${message.field} kept from a model this thread does not have`);
-        }
-        const { start, count } = message;
-        for (let i = start; i < start + count; i++) this.#model[message.field].push(items[i]);
-        return false;
-      }
       case 'exposures':
         for (const [entityRef, body] of message.exposures) {
           this.#exposures.set(entityRef, body);
@@ -69,27 +58,26 @@ class Outcome {
         this.#done = message;
         return true;
       case 'allExposures':
-        this.#allExposures = message.allExposures;
+        this.#body = message.allExposures;
+        return true;
+      case 'derived':
+        this.#body = message.body;
         return true;
       default:
         return false;
     }
   }
 
-  get modelGz() {
-    return this.#done?.modelGz;
+  get done() {
+    return this.#done;
   }
 
-  get run() {
-    return this.#done?.run;
+  get body() {
+    return this.#body;
   }
 
-  get allExposures() {
-    return this.#allExposures!;
-  }
-
-  loaded(): LoadedModel {
-    return { model: this.#model as AtlasModel, exposures: this.#exposures };
+  loaded(id: number): LoadedModel {
+    return { id, summary: this.#summary!, exposures: this.#exposures };
   }
 }
 
@@ -106,13 +94,13 @@ export class AnalysisRunner {
 
   readonly #thread: JobThread<AnalysisMessage>;
   #queue: Promise<unknown> = Promise.resolve();
-  /** The model of the last job that succeeded: the worker sends only what changed since. */
-  #previous?: AtlasModel;
   /**
-   * The model the worker holds as sent last, whole, which `exposures` jobs write from: a job
-   * that fails leaves it, as the worker keeps it.
+   * The model the worker holds, which `exposures` and `derived` jobs write from: a job that
+   * fails leaves it, as the worker keeps it.
    */
-  #served?: AtlasModel;
+  #held?: LoadedModel;
+  /** Models loaded or analysed so far: the last one's id. */
+  #models = 0;
   /** The job in progress: where its messages and failures go. */
   #current?: { take(message: AnalysisMessage): void; fail(error: Error): void };
 
@@ -135,9 +123,8 @@ export class AnalysisRunner {
         }
       },
       failed: error => {
-        // A new worker starts with nothing sent.
-        this.#previous = undefined;
-        this.#served = undefined;
+        // A new worker starts with no model.
+        this.#held = undefined;
         this.#current?.fail(error);
       },
       logger: options.logger,
@@ -149,25 +136,62 @@ export class AnalysisRunner {
     input: Omit<Extract<AnalysisJob, { kind: 'analyze' }>, 'kind'>,
   ): Promise<AnalysedModel> {
     const outcome = await this.run({ kind: 'analyze', ...input });
-    return { ...outcome.loaded(), modelGz: outcome.modelGz!, run: outcome.run };
+    const { modelGz, run, costDay } = outcome.done!;
+    return {
+      ...this.#hold(outcome),
+      modelGz: modelGz!,
+      run,
+      costDay: costDay!,
+    };
   }
 
   async load(modelGz: Uint8Array): Promise<LoadedModel> {
-    return (await this.run({ kind: 'load', modelGz })).loaded();
+    return this.#hold(await this.run({ kind: 'load', modelGz }));
+  }
+
+  /** Whether the worker holds `model` (it may have been replaced, or the worker restarted). */
+  holds(model: LoadedModel): boolean {
+    return this.#held?.id === model.id;
+  }
+
+  /** Whether the worker holds a model at all (none after it restarted). */
+  holdsAny(): boolean {
+    return this.#held !== undefined;
   }
 
   /**
    * `GET /exposures` of `model`, whole and in pages, written when first asked for rather than
-   * at every publication. The worker writes it from the model it sent last: undefined when
-   * that is no longer `model` (a newer one was analysed or loaded meanwhile).
+   * at every publication. Undefined when the worker no longer holds `model`.
    */
-  async allExposures(model: AtlasModel): Promise<AllExposures | undefined> {
+  async allExposures(model: LoadedModel): Promise<AllExposures | undefined> {
+    return (await this.#write(model, { kind: 'exposures' })) as
+      | AllExposures
+      | undefined;
+  }
+
+  /** A view of `model` (see `buildDerived`); undefined when the worker no longer holds it. */
+  async derived(
+    model: LoadedModel,
+    request: DerivedRequest,
+  ): Promise<SerializedJson | undefined> {
+    return (await this.#write(model, { kind: 'derived', request })) as
+      | SerializedJson
+      | undefined;
+  }
+
+  async #write(model: LoadedModel, job: AnalysisJob) {
     let current = false;
-    const outcome = await this.run({ kind: 'exposures' }, () => {
-      current = this.#served === model;
+    const outcome = await this.run(job, () => {
+      current = this.holds(model);
       return current;
     });
-    return current ? outcome?.allExposures : undefined;
+    return current ? outcome?.body : undefined;
+  }
+
+  #hold(outcome: Outcome): LoadedModel {
+    this.#models += 1;
+    this.#held = outcome.loaded(this.#models);
+    return this.#held;
   }
 
   /** Stops the worker, e.g. when the backend shuts down. */
@@ -177,9 +201,17 @@ export class AnalysisRunner {
 
   /** Queues `job`; one that is not `wanted` any more when its turn comes does not run. */
   private run(job: AnalysisJob): Promise<Outcome>;
-  private run(job: AnalysisJob, wanted: () => boolean): Promise<Outcome | undefined>;
-  private run(job: AnalysisJob, wanted = () => true): Promise<Outcome | undefined> {
-    const result = this.#queue.then(() => (wanted() ? this.runNow(job) : undefined));
+  private run(
+    job: AnalysisJob,
+    wanted: () => boolean,
+  ): Promise<Outcome | undefined>;
+  private run(
+    job: AnalysisJob,
+    wanted = () => true,
+  ): Promise<Outcome | undefined> {
+    const result = this.#queue.then(() =>
+      wanted() ? this.runNow(job) : undefined,
+    );
     // The queue must not hold on to an outcome (a whole model) once it is handed over.
     this.#queue = result.then(
       () => undefined,
@@ -192,23 +224,16 @@ export class AnalysisRunner {
     const port = await this.#thread.port();
     // Held open while it works, not while it idles.
     port.ref();
-    // The model the worker sends from here on replaces the one it sent last, unless the job
-    // only writes what it already has.
-    const replacesModel = job.kind !== 'exposures';
-    const outcome = new Outcome(this.#previous);
-    if (replacesModel) this.#previous = undefined;
+    const outcome = new Outcome();
     return new Promise<Outcome>((resolve, reject) => {
       this.#current = {
         take: message => {
           // Requests waiting on this thread go first; then the next piece is sent.
-          if (isAcknowledged(message)) setImmediate(() => port.postMessage('next'));
+          if (isAcknowledged(message))
+            setImmediate(() => port.postMessage('next'));
           try {
             if (outcome.take(message)) {
               this.#current = undefined;
-              if (replacesModel) {
-                this.#previous = outcome.loaded().model;
-                this.#served = this.#previous;
-              }
               resolve(outcome);
             }
           } catch (error) {
@@ -221,9 +246,7 @@ export class AnalysisRunner {
           reject(error);
         },
       };
-      port.postMessage(
-        job.kind === 'analyze' ? { ...job, hasPrevious: outcome.hasPrevious } : job,
-      );
+      port.postMessage(job);
     }).finally(() => port.unref());
   }
 }

@@ -13,7 +13,8 @@ import {
   IncrementalRun,
 } from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync } from '../inventory/compression';
-import { MODEL_LIST_ORDER, ModelList } from '../engine/order';
+import { costDayOf, ModelCostDay } from '../costHistory/costDay';
+import { buildDerived, DerivedRequest } from '../views/derivedViews';
 import { ModelGzip } from './ModelGzip';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
@@ -34,8 +35,9 @@ export const ANALYSIS_JOB_MODULE = __filename;
 /**
  * `analyze`: stored snapshots into a new model, to be stored (compressed) and served.
  * `load`: a stored model, to be served.
- * Serving takes the model itself, sent in pieces, and the responses that are the same for
- * every caller, serialized.
+ * The thread that runs jobs keeps the model it served last; the backend's request thread
+ * gets only what it serves as is: the model's summary and each entity's view, serialized.
+ * `exposures` and `derived`: a body of the model kept, written when first asked for.
  */
 export type AnalysisJob =
   | {
@@ -47,14 +49,12 @@ export type AnalysisJob =
       /** What the mesh's gateways sent, when Prometheus is configured. */
       gatewayTraffic?: GatewayTraffic[];
       now: string;
-      /** Whether the receiver holds the model this thread sent last (see `serve`). */
-      hasPrevious?: boolean;
     }
   | { kind: 'load'; modelGz: Uint8Array }
-  /** `GET /exposures` of the model this thread sent last. */
-  | { kind: 'exposures' };
-
-type ModelField = keyof AtlasModel;
+  /** `GET /exposures` of the model kept. */
+  | { kind: 'exposures' }
+  /** A view of the model kept (topology, findings, cost). */
+  | { kind: 'derived'; request: DerivedRequest };
 
 /** `GET /exposures` as one reader sees it: whole, and in pages (`?page=N`). */
 export interface ExposuresBodies {
@@ -71,13 +71,17 @@ export interface AllExposures {
   withoutAccountInventory: ExposuresBodies;
 }
 
+/** What the request thread keeps of a model besides the entities' views. */
+export interface ModelSummary {
+  generatedAt: string;
+  clusters: AtlasModel['clusters'];
+  paths: number;
+  findings: number;
+}
+
 export type AnalysisMessage =
   | { type: 'ready' }
-  | { type: 'model'; field: ModelField; value: unknown }
-  /** JSON text: parsed, it takes less than half the memory of a structured clone. */
-  | { type: 'items'; field: ModelField; json: string }
-  /** Items `start` to `start + count` of the field of the model sent before, in order. */
-  | { type: 'kept'; field: ModelField; start: number; count: number }
+  | { type: 'summary'; summary: ModelSummary }
   | {
       type: 'exposures';
       exposures: Array<[entityRef: string, body: SerializedJson]>;
@@ -87,38 +91,39 @@ export type AnalysisMessage =
       modelGz?: Uint8Array;
       /** What an analysis analysed again. */
       run?: IncrementalRun;
+      /** What an analysed model costs, for the cost history. */
+      costDay?: ModelCostDay;
     }
   | { type: 'allExposures'; allExposures: AllExposures }
+  | { type: 'derived'; body: SerializedJson }
   | { type: 'error'; message: string; stack?: string };
 
 /**
- * Sends one message. One the receiver takes time over (JSON to parse, bodies to keep)
- * resolves once the receiver is ready for the next; the others at once: each wait is a trip
- * through the receiver's event loop, long on a busy backend.
+ * Sends one message. One the receiver takes time over (bodies to keep) resolves once the
+ * receiver is ready for the next; the others at once: each wait is a trip through the
+ * receiver's event loop, long on a busy backend.
  */
 export type Post = (message: AnalysisMessage) => Promise<void>;
 
 /** Whether the receiver acknowledges `message` ('next') once it has taken it. */
 export function isAcknowledged(message: AnalysisMessage): boolean {
-  return message.type === 'items' || message.type === 'exposures';
+  return message.type === 'exposures';
 }
 
 // Pieces small enough to be taken in without holding the receiver's event loop for long.
-const ITEMS_PER_MESSAGE = 150;
 const EXPOSURES_PER_MESSAGE = 50;
 
 /**
  * What the thread that runs jobs keeps from one job to the next: the engine, which analyses
- * again only the clusters whose snapshots changed, the model it last sent whole (see `kept`),
- * and the compressed runs of that model's items.
+ * again only the clusters whose snapshots changed, the compressed runs of the last model's
+ * items, and the model served.
  */
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
   gzip: ModelGzip;
-  sent?: AtlasModel;
   /**
-   * The model this thread sent last, whole: what an `exposures` job writes. Kept until another
-   * one is wholly sent, so that a failed job leaves the model being served with its body.
+   * The model this thread served last, whole: what `exposures` and `derived` jobs write from.
+   * Kept until another one is wholly sent, so that a failed job leaves the model being served.
    */
   model?: AtlasModel;
 }
@@ -129,28 +134,28 @@ export async function runAnalysisJob(
   post: Post,
   state: AnalysisThreadState,
 ): Promise<void> {
-  // A stored model loads below the requests' priority; `GET /exposures` is written at theirs:
+  // A stored model loads below the requests' priority; a body asked for is written at theirs:
   // a watched change's publication waits for it to finish.
   setWorkerThreadPriority(job.kind === 'load' ? 'below-normal' : 'normal');
-  if (job.kind === 'exposures') {
-    if (!state.model) throw new Error('No model to write GET /exposures of');
-    await post({
-      type: 'allExposures',
-      allExposures: await allExposures(state.model),
-    });
+  if (job.kind === 'exposures' || job.kind === 'derived') {
+    if (!state.model) throw new Error('No model to write a view of');
+    await post(
+      job.kind === 'exposures'
+        ? {
+            type: 'allExposures',
+            allExposures: await allExposures(state.model),
+          }
+        : {
+            type: 'derived',
+            body: serializeJson(buildDerived(state.model, job.request)),
+          },
+    );
     return;
   }
-  const previous = state.sent;
-  // Until this job's model is wholly sent, the receiver has no model both sides know.
-  state.sent = undefined;
   if (job.kind === 'load') {
-    // A stored model shares no item with the last one: nothing to keep track of.
     const model = gunzipJsonSync<AtlasModel>(job.modelGz);
-    await serve(model, post, {
-      sent: () => {
-        state.model = model;
-      },
-    });
+    await serve(model, post);
+    state.model = model;
     return;
   }
   const model = buildModel(
@@ -162,102 +167,37 @@ export async function runAnalysisJob(
       setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
   );
   job.snapshots = [];
-  // Compressed (on the thread pool, mostly) while the pieces are sent; awaited after them, so
+  // Compressed (on the thread pool, mostly) while the views are sent; awaited after them, so
   // that a failure to send is the one reported.
   const modelGz = state.gzip.gzip(model);
   modelGz.catch(() => undefined);
   await serve(model, post, {
     modelGz,
-    previous: job.hasPrevious ? previous : undefined,
     run: state.engine.lastRun,
-    // Known to the receiver once it has taken 'done'.
-    sent: () => {
-      state.sent = model;
-      state.model = model;
-    },
+    costDay: costDayOf(model),
   });
+  state.model = model;
 }
 
-/**
- * Sends the model in pieces. Items of `previous` (the model last sent) that the new one
- * still has are sent as runs of their indexes there (`kept`), not as JSON: the receiver takes
- * them from the model it has. An item is still there when the engine carried it over (the
- * same object) or made it again the same (the same id and JSON): a cluster analysed again
- * after a change sends only the items the change changed. Both models' lists are in the
- * engine's order, so they are compared side by side, in one pass.
- */
+/** Sends what the request thread serves of the model: its summary and each entity's view. */
 async function serve(
   model: AtlasModel,
   post: Post,
-  options: {
+  done: {
     modelGz?: Promise<Uint8Array>;
-    previous?: AtlasModel;
     run?: IncrementalRun;
-    sent?: () => void;
+    costDay?: ModelCostDay;
   } = {},
 ): Promise<void> {
-  const { modelGz, previous, run } = options;
-  for (const [field, value] of Object.entries(model) as Array<
-    [ModelField, unknown]
-  >) {
-    if (!Array.isArray(value)) {
-      await post({ type: 'model', field, value });
-      continue;
-    }
-    await post({ type: 'model', field, value: [] });
-    const before = previous?.[field];
-    const order = MODEL_LIST_ORDER[field as ModelList];
-    let p = 0;
-    /** Where `item` stands in the list sent before, if it is there. */
-    const indexBefore = (item: unknown): number | undefined => {
-      if (!Array.isArray(before)) return undefined;
-      while (
-        p < before.length &&
-        before[p] !== item &&
-        order(before[p], item) < 0
-      )
-        p++;
-      if (p === before.length) return undefined;
-      const candidate = before[p];
-      if (
-        candidate === item ||
-        (order(candidate, item) === 0 &&
-          JSON.stringify(candidate) === JSON.stringify(item))
-      ) {
-        return p++;
-      }
-      return undefined;
-    };
-    let added: unknown[] = [];
-    let kept: { start: number; count: number } | undefined;
-    const sendAdded = async () => {
-      if (added.length === 0) return;
-      await post({ type: 'items', field, json: JSON.stringify(added) });
-      added = [];
-    };
-    const sendKept = async () => {
-      if (!kept) return;
-      await post({ type: 'kept', field, ...kept });
-      kept = undefined;
-    };
-    for (const item of value) {
-      const at = indexBefore(item);
-      if (at === undefined) {
-        await sendKept();
-        added.push(item);
-        if (added.length === ITEMS_PER_MESSAGE) await sendAdded();
-      } else if (kept && kept.start + kept.count === at) {
-        kept.count += 1;
-      } else {
-        await sendAdded();
-        await sendKept();
-        kept = { start: at, count: 1 };
-      }
-    }
-    await sendAdded();
-    await sendKept();
-  }
-
+  await post({
+    type: 'summary',
+    summary: {
+      generatedAt: model.generatedAt,
+      clusters: model.clusters,
+      paths: model.paths.length,
+      findings: model.findings.length,
+    },
+  });
   let batch: Array<[string, SerializedJson]> = [];
   for (const [entityRef, exposure] of indexByEntity(model)) {
     batch.push([entityRef, serializeJson(exposure)]);
@@ -267,10 +207,7 @@ async function serve(
     }
   }
   if (batch.length) await post({ type: 'exposures', exposures: batch });
-
-  // The model and each entity's view are ready: the receiver serves them from here on.
-  options.sent?.();
-  await post({ type: 'done', modelGz: await modelGz, run });
+  await post({ type: 'done', ...done, modelGz: await done.modelGz });
 }
 
 /**

@@ -8,7 +8,10 @@ import {
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CatalogEntityLite, GatewayTraffic } from '../engine';
-import { IncrementalAnalysis, IncrementalInput } from '../engine/IncrementalAnalysis';
+import {
+  IncrementalAnalysis,
+  IncrementalInput,
+} from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync } from '../inventory/compression';
 import { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 
@@ -42,7 +45,10 @@ export function buildModel(
     const { cloudClusterId, facts } = inventory.cluster;
     const known = cloudClusterId ? cloudFacts.get(cloudClusterId) : undefined;
     return known
-      ? { ...inventory, cluster: { ...inventory.cluster, facts: { ...known, ...facts } } }
+      ? {
+          ...inventory,
+          cluster: { ...inventory.cluster, facts: { ...known, ...facts } },
+        }
       : inventory;
   };
 
@@ -53,7 +59,8 @@ export function buildModel(
             {
               name: descriptor.name,
               key: createHash('sha1').update(inventoryGz).digest('hex'),
-              inventory: () => withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
+              inventory: () =>
+                withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
               istioConfigCluster: descriptor.istioConfigCluster,
             },
           ]
@@ -67,7 +74,10 @@ export function buildModel(
     clusterStates: Object.fromEntries(
       input.snapshots
         .filter(s => s.status !== 'ok')
-        .map(s => [s.descriptor.name, { status: s.status as 'stale' | 'error', error: s.error }]),
+        .map(s => [
+          s.descriptor.name,
+          { status: s.status as 'stale' | 'error', error: s.error },
+        ]),
     ),
   };
   planned?.(engine.toAnalyse(analysis), analysis.clusters.length);

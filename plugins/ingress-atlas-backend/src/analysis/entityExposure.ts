@@ -25,7 +25,10 @@ export function indexByEntity(model: AtlasModel): Map<string, EntityExposure> {
   return index;
 }
 
-export function emptyExposure(entityRef: string, generatedAt?: string): EntityExposure {
+export function emptyExposure(
+  entityRef: string,
+  generatedAt?: string,
+): EntityExposure {
   return {
     entityRef,
     generatedAt,
@@ -56,7 +59,14 @@ function exposureOf(
     if (path.route) ids.add(path.route);
     clusters.add(path.cluster);
     if (path.service) {
-      workloads.add(objectKey('Service', path.cluster, path.service.namespace, path.service.name));
+      workloads.add(
+        objectKey(
+          'Service',
+          path.cluster,
+          path.service.namespace,
+          path.service.name,
+        ),
+      );
     }
     if (path.workload) {
       const w = path.workload;
@@ -86,6 +96,11 @@ function exposureOf(
   };
 }
 
-function objectKey(kind: string, cluster?: string, namespace?: string, name?: string) {
+function objectKey(
+  kind: string,
+  cluster?: string,
+  namespace?: string,
+  name?: string,
+) {
   return `${kind}|${cluster ?? ''}|${namespace ?? ''}|${name ?? ''}`;
 }

@@ -18,7 +18,12 @@ export async function readCatalogEntities(options: {
       filter: OWNERSHIP_ANNOTATIONS.map(annotation => ({
         [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
       })),
-      fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'],
+      fields: [
+        'kind',
+        'metadata.namespace',
+        'metadata.name',
+        'metadata.annotations',
+      ],
     },
     { credentials: await options.auth.getOwnServiceCredentials() },
   );

@@ -10,6 +10,7 @@ import type {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { CostHistoryStore } from './CostHistoryStore';
+import { costDayOf } from './costDay';
 
 jest.setTimeout(60_000);
 
@@ -111,7 +112,7 @@ describe.each(databases.eachSupportedId())(
     it('records a day per cluster and provider, unpriced apart from 0, idle resources only in the account view', async () => {
       const { store } = await createStore();
       await store.record(
-        model(daysAgo(now, 0).toISOString(), { huaweiElb: true }),
+        costDayOf(model(daysAgo(now, 0).toISOString(), { huaweiElb: true })),
       );
 
       const account = await store.history({
@@ -155,11 +156,15 @@ describe.each(databases.eachSupportedId())(
     it('keeps the last model of a day, and a cluster gone since then is gone from that day', async () => {
       const { store } = await createStore();
       const today = daysAgo(now, 0);
-      await store.record(model(today.toISOString(), { huaweiElb: true }));
       await store.record(
-        model(new Date(today.getTime() + 60_000).toISOString(), {
-          blogCny: 100,
-        }),
+        costDayOf(model(today.toISOString(), { huaweiElb: true })),
+      );
+      await store.record(
+        costDayOf(
+          model(new Date(today.getTime() + 60_000).toISOString(), {
+            blogCny: 100,
+          }),
+        ),
       );
 
       const { days } = await store.history({
@@ -178,7 +183,9 @@ describe.each(databases.eachSupportedId())(
       for (let ago = 99; ago >= 0; ago--) {
         if (ago === 10) continue;
         await store.record(
-          model(daysAgo(now, ago).toISOString(), { blogCny: 200 - ago }),
+          costDayOf(
+            model(daysAgo(now, ago).toISOString(), { blogCny: 200 - ago }),
+          ),
         );
       }
 

@@ -1,77 +1,19 @@
 import {
-  AtlasModel,
   COST_HISTORY_DAYS,
   CostHistoryAmount,
   CostHistoryDay,
   CostHistoryResponse,
-  summarizeCost,
-  summarizeUnpriced,
-  withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
-
-/** The model prices in CNY; the column is there for the day it does not. */
-const CURRENCY = 'CNY';
+import { CURRENCY, CostRow, ModelCostDay, utcDay } from './costDay';
 
 /** Rows inserted per statement: SQLite takes at most 999 values in one. */
 const ROWS_PER_INSERT = 100;
-
-/**
- * `account`: the whole cost; `exposures`: without the account's idle and orphaned resources,
- * as a reader without `ingress-atlas.cloud-inventory.read` sees it.
- */
-type Scope = 'account' | 'exposures';
-
-interface CostRow {
-  day: string;
-  scope: Scope;
-  dimension: 'total' | 'cluster' | 'provider';
-  key: string;
-  monthly_amount: number;
-  currency: string;
-  unpriced: boolean;
-  recorded_at: string;
-}
-
-/** The UTC date of a timestamp, `YYYY-MM-DD`. */
-function utcDay(time: string | Date): string {
-  return new Date(time).toISOString().slice(0, 10);
-}
 
 function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return utcDay(date);
-}
-
-function rowsOf(
-  model: AtlasModel,
-  scope: Scope,
-): Array<Omit<CostRow, 'day' | 'recorded_at'>> {
-  const summary = summarizeCost(model);
-  const unpriced = summarizeUnpriced(model);
-  const row = (
-    dimension: CostRow['dimension'],
-    key: string,
-    amount: number,
-    isUnpriced: boolean,
-  ) => ({
-    scope,
-    dimension,
-    key,
-    monthly_amount: amount,
-    currency: CURRENCY,
-    unpriced: isUnpriced,
-  });
-  return [
-    row('total', '', summary.totalMonthlyCny, unpriced.total),
-    ...Object.entries(summary.byCluster).map(([cluster, amount]) =>
-      row('cluster', cluster, amount, unpriced.byCluster.includes(cluster)),
-    ),
-    ...Object.entries(summary.byProvider).map(([provider, amount]) =>
-      row('provider', provider, amount, unpriced.byProvider.includes(provider)),
-    ),
-  ];
 }
 
 /**
@@ -91,13 +33,17 @@ export class CostHistoryStore {
     this.#db = db;
   }
 
-  /** Records the model's cost as that of the day it was generated on. */
-  async record(model: AtlasModel): Promise<void> {
-    const day = utcDay(model.generatedAt);
-    const rows: CostRow[] = [
-      ...rowsOf(model, 'account'),
-      ...rowsOf(withoutAccountInventory(model), 'exposures'),
-    ].map(row => ({ ...row, day, recorded_at: model.generatedAt }));
+  /** Records a model's cost (see {@link costDayOf}) as that of its day. */
+  async record({
+    day,
+    recordedAt,
+    rows: dayRows,
+  }: ModelCostDay): Promise<void> {
+    const rows: CostRow[] = dayRows.map(row => ({
+      ...row,
+      day,
+      recorded_at: recordedAt,
+    }));
     await this.#db.transaction(async tx => {
       await tx('cost_history').where({ day }).delete();
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {

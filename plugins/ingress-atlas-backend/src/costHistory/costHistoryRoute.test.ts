@@ -15,6 +15,7 @@ import {
 import request from 'supertest';
 import { ingressAtlasPlugin } from '../plugin';
 import { CostHistoryStore } from './CostHistoryStore';
+import { costDayOf } from './costDay';
 
 jest.setTimeout(60_000);
 
@@ -123,7 +124,7 @@ describe('GET /cost/history', () => {
     // Seeded as 100 days of refreshes would have written it; the blog had no price 3 days ago.
     const history = CostHistoryStore.create({ db: knex });
     for (let daysAgo = 99; daysAgo >= 0; daysAgo--) {
-      await history.record(model(daysAgo, daysAgo === 3));
+      await history.record(costDayOf(model(daysAgo, daysAgo === 3)));
     }
   });
 

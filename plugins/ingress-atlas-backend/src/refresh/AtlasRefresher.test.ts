@@ -21,7 +21,10 @@ function cluster(name: string, source: string, url: string): ClusterConnection {
   };
 }
 
-const sourceOf = (id: string, clusters: ClusterConnection[]): IngressAtlasClusterSource => ({
+const sourceOf = (
+  id: string,
+  clusters: ClusterConnection[],
+): IngressAtlasClusterSource => ({
   id,
   listClusters: async () => clusters,
 });
@@ -35,13 +38,19 @@ describe('AtlasRefresher', () => {
     const logger = mockServices.logger.mock();
     const discovered: IngressAtlasCloudProvider = {
       id: 'tencent',
-      listClusters: async () => [cluster('tke-prod', 'tencent', 'https://cls-1.example.com')],
+      listClusters: async () => [
+        cluster('tke-prod', 'tencent', 'https://cls-1.example.com'),
+      ],
       collectInventory: async () => [],
     };
     const refresher = AtlasRefresher.create({
       logger,
       store,
-      sources: [sourceOf('config', [cluster('prod', 'config', 'https://prod.example.com')])],
+      sources: [
+        sourceOf('config', [
+          cluster('prod', 'config', 'https://prod.example.com'),
+        ]),
+      ],
       cloudProviders: [discovered],
       lastSources: [
         sourceOf('catalog', [
@@ -62,16 +71,21 @@ describe('AtlasRefresher', () => {
     }
     const stored = await store.listStoredClusters();
     expect(
-      Object.fromEntries(stored.map(s => [s.descriptor.name, s.descriptor.url])),
+      Object.fromEntries(
+        stored.map(s => [s.descriptor.name, s.descriptor.url]),
+      ),
     ).toEqual({
       prod: 'https://prod.example.com',
       'tke-prod': 'https://cls-1.example.com',
       'team-dev': 'https://dev.example.com',
     });
-    expect(logger.warn).toHaveBeenCalledWith('Ignoring a cluster whose name is taken', {
-      cluster: 'tke-prod',
-      source: 'catalog',
-      keptFrom: 'tencent',
-    });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Ignoring a cluster whose name is taken',
+      {
+        cluster: 'tke-prod',
+        source: 'catalog',
+        keptFrom: 'tencent',
+      },
+    );
   });
 });

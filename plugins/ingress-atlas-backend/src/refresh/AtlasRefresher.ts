@@ -76,7 +76,10 @@ export class AtlasRefresher {
    */
   async refresh(
     options: {
-      onCluster?: (result: RefreshSummary['clusters'][number], pending: number) => void;
+      onCluster?: (
+        result: RefreshSummary['clusters'][number],
+        pending: number,
+      ) => void;
       resumeWatches?: boolean;
     } = {},
   ): Promise<RefreshSummary> {
@@ -84,7 +87,9 @@ export class AtlasRefresher {
     const sourceErrors: RefreshSummary['sourceErrors'] = [];
     const connections = await this.listConnections(sourceErrors);
     const watched =
-      watches && options.resumeWatches ? await store.listWatchedClusters() : undefined;
+      watches && options.resumeWatches
+        ? await store.listWatchedClusters()
+        : undefined;
 
     let pending = connections.length;
     const clusters = await mapWithConcurrency(
@@ -128,7 +133,10 @@ export class AtlasRefresher {
         });
       } catch (error) {
         const message = (error as Error).message;
-        logger.warn('Cloud inventory failed', { provider: provider.id, error: message });
+        logger.warn('Cloud inventory failed', {
+          provider: provider.id,
+          error: message,
+        });
         cloud.push({ provider: provider.id, errors: 1, error: message });
       }
     }
@@ -137,7 +145,10 @@ export class AtlasRefresher {
 
   private async listConnections(sourceErrors: RefreshSummary['sourceErrors']) {
     const byName = new Map<string, ClusterConnection>();
-    const sources: Array<{ id: string; listClusters?(): Promise<ClusterConnection[]> }> = [
+    const sources: Array<{
+      id: string;
+      listClusters?(): Promise<ClusterConnection[]>;
+    }> = [
       ...this.options.sources,
       ...this.options.cloudProviders,
       ...(this.options.lastSources ?? []),
@@ -160,7 +171,10 @@ export class AtlasRefresher {
         }
       } catch (error) {
         const message = (error as Error).message;
-        this.options.logger.warn('Cluster source failed', { source: source.id, error: message });
+        this.options.logger.warn('Cluster source failed', {
+          source: source.id,
+          error: message,
+        });
         sourceErrors.push({ source: source.id, error: message });
       }
     }
@@ -193,7 +207,9 @@ export class AtlasRefresher {
       if (this.#stopped) {
         throw new Error('the backend is shutting down');
       } else if (connection.manifestPaths) {
-        inventory = await compressInventory(await this.options.readManifests(connection));
+        inventory = await compressInventory(
+          await this.options.readManifests(connection),
+        );
       } else {
         ({ inventory, requests } = await this.collector.collect(connection, {
           timeoutMs: this.options.clusterTimeoutMs,
@@ -203,7 +219,8 @@ export class AtlasRefresher {
       // The cluster's watches would otherwise store changes on top of this newer list.
       await this.options.watches?.pause(name);
       await store.saveClusterSuccess(inventory, attemptedAt);
-      if (!connection.manifestPaths) await this.options.watches?.watch(connection, inventory);
+      if (!connection.manifestPaths)
+        await this.options.watches?.watch(connection, inventory);
       const ms = Date.now() - started;
       logger.info('Refreshed cluster', {
         cluster: name,
@@ -214,12 +231,22 @@ export class AtlasRefresher {
       return { name, ok: true, requests, ms };
     } catch (error) {
       const message = (error as Error).message;
-      await store.saveClusterFailure(connection.descriptor, message, attemptedAt);
+      await store.saveClusterFailure(
+        connection.descriptor,
+        message,
+        attemptedAt,
+      );
       logger.warn('Cluster refresh failed; keeping its last snapshot', {
         cluster: name,
         error: message,
       });
-      return { name, ok: false, requests: 0, ms: Date.now() - started, error: message };
+      return {
+        name,
+        ok: false,
+        requests: 0,
+        ms: Date.now() - started,
+        error: message,
+      };
     }
   }
 }

@@ -125,19 +125,28 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
   }
 
   /** Changes a Service of the cluster, as kubectl would. */
-  async function labelService(cluster: RunningCluster, labels: Record<string, string>) {
-    const response = await fetch(`${cluster.url}/api/v1/namespaces/shop/services/svc-0`, {
-      method: 'PATCH',
-      headers: {
-        authorization: 'Bearer sandbox-token',
-        'content-type': 'application/merge-patch+json',
+  async function labelService(
+    cluster: RunningCluster,
+    labels: Record<string, string>,
+  ) {
+    const response = await fetch(
+      `${cluster.url}/api/v1/namespaces/shop/services/svc-0`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: 'Bearer sandbox-token',
+          'content-type': 'application/merge-patch+json',
+        },
+        body: JSON.stringify({ metadata: { labels } }),
       },
-      body: JSON.stringify({ metadata: { labels } }),
-    });
+    );
     expect(response.status).toBe(200);
   }
 
-  async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean) {
+  async function eventually<T>(
+    read: () => Promise<T>,
+    holds: (value: T) => boolean,
+  ) {
     const until = Date.now() + 15_000;
     for (;;) {
       const value = await read();
@@ -148,10 +157,15 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
 
   /** The labels of Service svc-0 in cluster `fast` as stored, and when that snapshot was taken. */
   async function storedService(store: SnapshotStore) {
-    const snapshot = (await store.listStoredClusters()).find(s => s.descriptor.name === 'fast');
-    const inventory = await gunzipJson<ClusterInventory>(snapshot!.inventoryGz!);
+    const snapshot = (await store.listStoredClusters()).find(
+      s => s.descriptor.name === 'fast',
+    );
+    const inventory = await gunzipJson<ClusterInventory>(
+      snapshot!.inventoryGz!,
+    );
     return {
-      labels: inventory.objects.services?.find(s => s.metadata.name === 'svc-0')?.metadata.labels,
+      labels: inventory.objects.services?.find(s => s.metadata.name === 'svc-0')
+        ?.metadata.labels,
       collectedAt: snapshot!.collectedAt,
     };
   }
@@ -165,9 +179,14 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     const dead = await replica({ watch: true, holder: 'dead-replica' });
     expect(await dead.cycle.run()).toEqual({ ran: true, publications: 1 });
     await labelService(clusters[0], { tier: 'watched' });
-    await eventually(() => storedService(dead.store), s => s.labels?.tier === 'watched');
+    await eventually(
+      () => storedService(dead.store),
+      s => s.labels?.tier === 'watched',
+    );
     await dead.stop();
-    expect(await dead.leases.tryAcquire('watch', 'dead-replica', 2_000)).toBe(true);
+    expect(await dead.leases.tryAcquire('watch', 'dead-replica', 2_000)).toBe(
+      true,
+    );
     return dead;
   }
 
@@ -184,7 +203,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect(await cycle.run()).toEqual({ ran: true, publications: 1 });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(
-        (await models.model())?.clusters.map(c => [c.name, c.status]),
+        (await models.summary())?.clusters.map(c => [c.name, c.status]),
       ).toEqual([
         ['fast', 'ok'],
         ['slow', 'ok'],
@@ -203,7 +222,9 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     });
     try {
       // The same replica's previous process died holding the lease for another minute.
-      expect(await leases.tryAcquire('refresh', 'host-1:7007', 60_000)).toBe(true);
+      expect(await leases.tryAcquire('refresh', 'host-1:7007', 60_000)).toBe(
+        true,
+      );
       const started = Date.now();
       expect(await cycle.run()).toMatchObject({ ran: true });
       expect(Date.now() - started).toBeLessThan(20_000);
@@ -238,7 +259,7 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       await cycle.run();
       const collectedAt = async () =>
         Object.fromEntries(
-          ((await models.model())?.clusters ?? []).map(c => [
+          ((await models.summary())?.clusters ?? []).map(c => [
             c.name,
             c.collectedAt,
           ]),
@@ -272,7 +293,10 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     try {
       clusters.forEach(c => c.resetStats());
       expect(await first.cycle.run()).toEqual({ ran: true, publications: 1 });
-      expect(Object.keys(await first.watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Object.keys(await first.watches!.status()).sort()).toEqual([
+        'fast',
+        'slow',
+      ]);
       const watchRequests = () => clusters.map(c => c.stats.byVerb.watch ?? 0);
       for (const count of watchRequests()) expect(count).toBeGreaterThan(5);
       const watching = watchRequests();
@@ -289,7 +313,8 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
 
       // A change reaches the second replica's model through the store.
       const collectedAt = async () =>
-        (await second.models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+        (await second.models.summary())?.clusters.find(c => c.name === 'fast')
+          ?.collectedAt;
       const before = await collectedAt();
       await labelService(clusters[0], { tier: 'web' });
       const until = Date.now() + 15_000;
@@ -308,7 +333,10 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       ) {
         await new Promise(resolve => setTimeout(resolve, 200));
       }
-      expect(Object.keys(await second.watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Object.keys(await second.watches!.status()).sort()).toEqual([
+        'fast',
+        'slow',
+      ]);
     } finally {
       await first.stop();
       await second.stop();
@@ -334,7 +362,8 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect(inquiries).toBe(1);
 
       const collectedAt = async () =>
-        (await models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+        (await models.summary())?.clusters.find(c => c.name === 'fast')
+          ?.collectedAt;
       const before = await collectedAt();
       await labelService(clusters[0], { tier: 'api' });
       const until = Date.now() + 15_000;
@@ -358,7 +387,13 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
           region: 'ap-guangzhou',
           collectedAt: new Date().toISOString(),
           loadBalancers: [
-            { id: 'lb-idle0001', network: 'public', vips: [], tags: [], listeners: [] },
+            {
+              id: 'lb-idle0001',
+              network: 'public',
+              vips: [],
+              tags: [],
+              listeners: [],
+            },
           ],
           addresses: [],
           vpcEndpoints: [],
@@ -374,7 +409,10 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       await cycle.run();
       const today = new Date().toISOString().slice(0, 10);
 
-      const account = await costHistory.history({ days: 1, accountInventory: true });
+      const account = await costHistory.history({
+        days: 1,
+        accountInventory: true,
+      });
       expect(account.unit).toBe('CNY/month');
       expect(account.days).toEqual([
         {
@@ -384,7 +422,10 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
           byProvider: { tencent: { amount: 144, unpriced: false } },
         },
       ]);
-      const exposures = await costHistory.history({ days: 1, accountInventory: false });
+      const exposures = await costHistory.history({
+        days: 1,
+        accountInventory: false,
+      });
       expect(exposures.days).toEqual([
         {
           date: today,
@@ -396,7 +437,9 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
 
       // A second refresh the same day rewrites the day: still one day.
       await cycle.run();
-      expect((await costHistory.history({ days: 90, accountInventory: true })).days).toHaveLength(1);
+      expect(
+        (await costHistory.history({ days: 90, accountInventory: true })).days,
+      ).toHaveLength(1);
     } finally {
       await stop();
     }
@@ -406,16 +449,24 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     const { cycle, leases, watches, stop } = await replica({ watch: true });
     try {
       // A replica took the watch lease and died: it never renews or releases it.
-      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(true);
+      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(
+        true,
+      );
       expect(await cycle.run()).toEqual({
         ran: false,
         reason: 'another replica watches the clusters',
       });
       const started = Date.now();
-      while (Object.keys(await watches!.status()).length < 2 && Date.now() - started < 15_000) {
+      while (
+        Object.keys(await watches!.status()).length < 2 &&
+        Date.now() - started < 15_000
+      ) {
         await new Promise(resolve => setTimeout(resolve, 200));
       }
-      expect(Object.keys(await watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Object.keys(await watches!.status()).sort()).toEqual([
+        'fast',
+        'slow',
+      ]);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect((await leases.state('watch'))?.holder).not.toBe('crashed-replica');
     } finally {
@@ -426,15 +477,26 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
   it("takes over just after the dead replica's lease runs out, not at its next periodic check", async () => {
     // Checked every 10 s (a third of its own 30 s lease), the dead replica's lease runs out
     // after 2 s: the watches are taken over then.
-    const { cycle, leases, watches, stop } = await replica({ watch: true, leaseTtlMs: 30_000 });
+    const { cycle, leases, watches, stop } = await replica({
+      watch: true,
+      leaseTtlMs: 30_000,
+    });
     try {
-      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(true);
+      expect(await leases.tryAcquire('watch', 'crashed-replica', 2_000)).toBe(
+        true,
+      );
       const started = Date.now();
       expect((await cycle.run()).ran).toBe(false);
-      while (Object.keys(await watches!.status()).length < 2 && Date.now() - started < 15_000) {
+      while (
+        Object.keys(await watches!.status()).length < 2 &&
+        Date.now() - started < 15_000
+      ) {
         await new Promise(resolve => setTimeout(resolve, 100));
       }
-      expect(Object.keys(await watches!.status()).sort()).toEqual(['fast', 'slow']);
+      expect(Object.keys(await watches!.status()).sort()).toEqual([
+        'fast',
+        'slow',
+      ]);
       expect(Date.now() - started).toBeLessThan(7_000);
     } finally {
       await stop();
@@ -460,8 +522,12 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect(watched).toEqual(['fast', 'slow']);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(
-        (await eventually(() => storedService(successor.store), s => s.labels?.tier === 'meanwhile'))
-          .labels,
+        (
+          await eventually(
+            () => storedService(successor.store),
+            s => s.labels?.tier === 'meanwhile',
+          )
+        ).labels,
       ).toEqual({ tier: 'meanwhile' });
 
       await labelService(clusters[0], { tier: 'after' });
@@ -472,7 +538,9 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       expect(stored.labels).toEqual({ tier: 'after' });
       // Published by the successor: its model is the one taken after that change.
       const published = async () =>
-        (await successor.models.model())?.clusters.find(c => c.name === 'fast')?.collectedAt;
+        (await successor.models.summary())?.clusters.find(
+          c => c.name === 'fast',
+        )?.collectedAt;
       expect(await eventually(published, at => at === stored.collectedAt)).toBe(
         stored.collectedAt,
       );
@@ -494,7 +562,10 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         async () => Object.keys(await successor.watches!.status()).length,
         n => n === 2,
       );
-      await eventually(async () => clusters[0].stats.byVerb.list ?? 0, n => n > 0);
+      await eventually(
+        async () => clusters[0].stats.byVerb.list ?? 0,
+        n => n > 0,
+      );
       await new Promise(resolve => setTimeout(resolve, 1_000));
       expect(clusters.map(c => c.stats.byVerb.list ?? 0)).toEqual([1, 0]);
       expect((await successor.watches!.status()).fast.periodicOnly).toEqual({});

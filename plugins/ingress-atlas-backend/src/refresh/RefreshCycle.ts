@@ -169,9 +169,12 @@ export class RefreshCycle {
           ms: Date.now() - started,
         }),
       error =>
-        this.options.logger.warn('Publishing the changes watched in clusters failed', {
-          error: error.message,
-        }),
+        this.options.logger.warn(
+          'Publishing the changes watched in clusters failed',
+          {
+            error: error.message,
+          },
+        ),
     );
   }
 
@@ -207,7 +210,9 @@ export class RefreshCycle {
   /** When another replica watches: when its lease runs out unless renewed (ms epoch). */
   private async watchedElsewhere(): Promise<number | undefined> {
     const state = await this.options.leases.state(WATCH_LEASE);
-    return state && state.holder !== this.#holder && state.expiresAt > Date.now()
+    return state &&
+      state.holder !== this.#holder &&
+      state.expiresAt > Date.now()
       ? state.expiresAt
       : undefined;
   }
@@ -225,7 +230,10 @@ export class RefreshCycle {
     const delayFor = (expiresAt: number) =>
       Math.max(
         LEASE_CHECK_MARGIN_MS,
-        Math.min(leaseTtlMs / 3, expiresAt - Date.now() + LEASE_CHECK_MARGIN_MS),
+        Math.min(
+          leaseTtlMs / 3,
+          expiresAt - Date.now() + LEASE_CHECK_MARGIN_MS,
+        ),
       );
     const check = (delayMs: number) => {
       this.#standby = setTimeout(() => {
@@ -241,13 +249,19 @@ export class RefreshCycle {
               return;
             }
             this.#standby = undefined;
-            logger.info('The replica that watched the clusters stopped; taking over');
+            logger.info(
+              'The replica that watched the clusters stopped; taking over',
+            );
             this.run().catch(error =>
-              logger.warn('Taking over the watches failed', { error: error.message }),
+              logger.warn('Taking over the watches failed', {
+                error: error.message,
+              }),
             );
           },
           error => {
-            logger.warn('Checking the watch lease failed', { error: error.message });
+            logger.warn('Checking the watch lease failed', {
+              error: error.message,
+            });
             if (this.#standby) check(leaseTtlMs / 3);
           },
         );
@@ -272,13 +286,17 @@ export class RefreshCycle {
       leases.renew(WATCH_LEASE, this.#holder, leaseTtlMs).then(
         held => {
           if (held) return;
-          logger.warn('Lost the watch lease; another replica watches the clusters now');
+          logger.warn(
+            'Lost the watch lease; another replica watches the clusters now',
+          );
           clearInterval(this.#watchRenewal);
           this.#watchRenewal = undefined;
           void watches.deactivate();
         },
         error =>
-          logger.warn('Renewing the watch lease failed', { error: error.message }),
+          logger.warn('Renewing the watch lease failed', {
+            error: error.message,
+          }),
       );
     }, leaseTtlMs / 3);
     this.#watchRenewal.unref();
@@ -311,7 +329,9 @@ export class RefreshCycle {
   }
 
   /** `resumeWatches`: see {@link AtlasRefresher.refresh}. */
-  private async refresh(options: { resumeWatches: boolean }): Promise<RefreshOutcome> {
+  private async refresh(options: {
+    resumeWatches: boolean;
+  }): Promise<RefreshOutcome> {
     const { refresher, logger, publishEarlyAfterMs } = this.options;
     const started = Date.now();
     // Asked once per refresh, while the clusters are read; every publication of it uses them.
@@ -327,10 +347,13 @@ export class RefreshCycle {
     const publishEarly = () => {
       if (publishing || pending === 0 || read === readPublished) return;
       if (Date.now() - started < publishEarlyAfterMs) return;
-      logger.info('Publishing the clusters read so far while others are still being read', {
-        read,
-        pending,
-      });
+      logger.info(
+        'Publishing the clusters read so far while others are still being read',
+        {
+          read,
+          pending,
+        },
+      );
       readPublished = read;
       publishing = this.publish(undefined)
         .then(() => {
@@ -379,7 +402,10 @@ export class RefreshCycle {
    * `sourceErrors` undefined: an early publication, or one of watched changes, which keeps the
    * source errors of the model it follows. `onStart` runs as this one starts reading the store.
    */
-  private publish(sourceErrors: SourceError[] | undefined, onStart?: () => void) {
+  private publish(
+    sourceErrors: SourceError[] | undefined,
+    onStart?: () => void,
+  ) {
     const next = this.#publishing.then(() => {
       onStart?.();
       return this.publishNow(sourceErrors);
@@ -416,15 +442,21 @@ export class RefreshCycle {
     );
     lap('storeMs');
     // The model is published: a trend missing a point does not undo that.
-    await costHistory.record(analysed.model).catch(error =>
-      logger.warn("Recording the day's cost failed", { error: error.message }),
-    );
+    await costHistory
+      .record(analysed.costDay)
+      .catch(error =>
+        logger.warn("Recording the day's cost failed", {
+          error: error.message,
+        }),
+      );
     lap('costHistoryMs');
     const { run } = analysed;
     return {
-      paths: analysed.model.paths.length,
-      findings: analysed.model.findings.length,
-      ...(run && { clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}` }),
+      paths: analysed.summary.paths,
+      findings: analysed.summary.findings,
+      ...(run && {
+        clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}`,
+      }),
       ...ms,
     };
   }

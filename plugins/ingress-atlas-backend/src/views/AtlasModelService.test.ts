@@ -4,6 +4,7 @@ import { gunzipJson, gzipJson } from '../inventory/compression';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';
+import { costDayOf } from '../costHistory/costDay';
 
 jest.setTimeout(60_000);
 
@@ -29,11 +30,48 @@ function model(generatedAt: string): AtlasModel {
         tls: { mode: 'SIMPLE', certificateSource: 'secret' },
       },
     ],
-    findings: [],
+    findings: [
+      {
+        id: `TLS_MISSING:${generatedAt}`,
+        code: 'TLS_MISSING',
+        severity: 'warning',
+        message: `Found in the model of ${generatedAt}`,
+        objects: [
+          {
+            kind: 'Service',
+            cluster: 'tke-blog',
+            namespace: 'blog',
+            name: 'blog',
+          },
+        ],
+        fix: 'Serve it over TLS',
+      },
+    ],
     costs: [],
     recommendations: [],
   };
 }
+
+/** A model as the analysis sends it, for a replica to store and serve. */
+async function analysed(stored: AtlasModel) {
+  return {
+    id: 0,
+    summary: {
+      generatedAt: stored.generatedAt,
+      clusters: stored.clusters,
+      paths: stored.paths.length,
+      findings: stored.findings.length,
+    },
+    exposures: new Map(),
+    modelGz: await gzipJson(stored),
+    costDay: costDayOf(stored),
+  };
+}
+
+const findingsView = {
+  view: { route: 'findings' as const, filter: {} },
+  accountInventory: true,
+};
 
 describe('AtlasModelService', () => {
   it('serves, on another replica, the model one replica stored (read in a worker thread) and its source errors', async () => {
@@ -45,15 +83,10 @@ describe('AtlasModelService', () => {
     const analysis = AnalysisRunner.create({ logger });
     const refreshing = AtlasModelService.create({ store, analysis, logger });
     const stored = model('2026-11-22T00:00:00Z');
-    const sourceErrors = [{ source: 'catalog', error: 'the catalog answered HTTP 503' }];
-    await refreshing.publish(
-      {
-        model: stored,
-        exposures: new Map(),
-        modelGz: await gzipJson(stored),
-      },
-      sourceErrors,
-    );
+    const sourceErrors = [
+      { source: 'catalog', error: 'the catalog answered HTTP 503' },
+    ];
+    await refreshing.publish(await analysed(stored), sourceErrors);
 
     const other = AtlasModelService.create({ store, analysis, logger });
     const body = await other.entityExposure('component:default/blog');
@@ -64,17 +97,29 @@ describe('AtlasModelService', () => {
       paths: [{ host: 'blog.example.com' }],
     });
     expect(body.etag).toMatch(/^W\/"/);
-    expect((await other.model())?.paths).toHaveLength(1);
+    expect((await other.summary())?.paths).toBe(1);
     // The sources that failed in that refresh show on every replica, not only the one that ran it.
     expect(await other.sourceErrors()).toEqual(sourceErrors);
-    expect(await gunzipJson((await other.allExposures({ accountInventory: true }))!.gzip)).toMatchObject({
+    expect(
+      await gunzipJson(
+        (await other.allExposures({ accountInventory: true }))!.gzip,
+      ),
+    ).toMatchObject({
       generatedAt: '2026-11-22T00:00:00Z',
       paths: [{ host: 'blog.example.com' }],
     });
     expect(
-      await gunzipJson((await other.allExposures({ accountInventory: true, page: 0 }))!.gzip),
-    ).toMatchObject({ page: 0, pages: 1, paths: [{ host: 'blog.example.com' }] });
-    expect(await other.allExposures({ accountInventory: true, page: 1 })).toBeUndefined();
+      await gunzipJson(
+        (await other.allExposures({ accountInventory: true, page: 0 }))!.gzip,
+      ),
+    ).toMatchObject({
+      page: 0,
+      pages: 1,
+      paths: [{ host: 'blog.example.com' }],
+    });
+    expect(
+      await other.allExposures({ accountInventory: true, page: 1 }),
+    ).toBeUndefined();
 
     const nothing = await other.entityExposure('component:default/unknown');
     expect(JSON.parse(Buffer.from(nothing.json!).toString())).toMatchObject({
@@ -88,7 +133,7 @@ describe('AtlasModelService', () => {
     );
   });
 
-  it('builds a derived body once per model revision and key', async () => {
+  it('writes a view of the whole model once per revision, in the worker that holds the model, loading it there when it holds none', async () => {
     const knex = await databases.init('SQLITE_3');
     const store = await SnapshotStore.create({
       database: mockServices.database({ knex, migrations: { skip: false } }),
@@ -96,40 +141,29 @@ describe('AtlasModelService', () => {
     const logger = mockServices.logger.mock();
     const analysis = AnalysisRunner.create({ logger, useWorker: false });
     const models = AtlasModelService.create({ store, analysis, logger });
-    const publish = async (generatedAt: string) => {
-      const stored = model(generatedAt);
-      await models.publish(
-        {
-          model: stored,
-          exposures: new Map(),
-          modelGz: await gzipJson(stored),
-        },
-        [],
-      );
-    };
-    const builds: string[] = [];
-    const hosts = (key: string) =>
-      models.derived(key, m => {
-        builds.push(`${key} ${m?.generatedAt}`);
-        return m?.paths.map(p => p.host);
-      });
+    const messages = async () =>
+      JSON.parse(
+        Buffer.from((await models.derived(findingsView)).json!).toString(),
+      ).findings.map((f: { message: string }) => f.message);
 
-    await publish('2026-11-22T00:00:00Z');
-    const first = await hosts('topology');
-    expect((await hosts('topology')).etag).toBe(first.etag);
-    await hosts('findings');
-    expect(builds).toEqual([
-      'topology 2026-11-22T00:00:00Z',
-      'findings 2026-11-22T00:00:00Z',
-    ]);
+    // Before any model: an empty body.
+    expect(await messages()).toEqual([]);
 
-    await publish('2026-11-23T00:00:00Z');
-    await hosts('topology');
-    expect(builds).toEqual([
-      'topology 2026-11-22T00:00:00Z',
-      'findings 2026-11-22T00:00:00Z',
-      'topology 2026-11-23T00:00:00Z',
+    // Published by another replica's analysis: this replica's worker holds no model yet.
+    await models.publish(await analysed(model('2026-11-22T00:00:00Z')), []);
+    expect(await messages()).toEqual([
+      'Found in the model of 2026-11-22T00:00:00Z',
     ]);
+    const first = await models.derived(findingsView);
+    expect((await models.derived(findingsView)).etag).toBe(first.etag);
+    // Written once for the revision: the same body, not a copy.
+    expect(await models.derived(findingsView)).toBe(first);
+
+    await models.publish(await analysed(model('2026-11-23T00:00:00Z')), []);
+    expect(await messages()).toEqual([
+      'Found in the model of 2026-11-23T00:00:00Z',
+    ]);
+    expect((await models.derived(findingsView)).etag).not.toBe(first.etag);
     await analysis.stop();
   });
 });

@@ -1,11 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { SnapshotStore, SourceError } from '../snapshots/SnapshotStore';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { AnalysedModel, AnalysisRunner, LoadedModel } from '../analysis/AnalysisRunner';
-import type { AllExposures } from '../analysis/analysisJob';
+import {
+  AnalysedModel,
+  AnalysisRunner,
+  LoadedModel,
+} from '../analysis/AnalysisRunner';
+import type { AllExposures, ModelSummary } from '../analysis/analysisJob';
 import { emptyExposure } from '../analysis/entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
+import { DerivedRequest, buildDerived, derivedKey } from './derivedViews';
 
 interface Loaded extends LoadedModel {
   revision: number;
@@ -15,9 +19,9 @@ interface Loaded extends LoadedModel {
   allExposures?: Promise<AllExposures | undefined>;
 }
 
-/** Tries at `GET /exposures` of the served model while newer ones keep replacing it. */
-const EXPOSURES_TRIES = 5;
-const EXPOSURES_RETRY_MS = 200;
+/** Tries at a body of the whole served model while newer ones keep replacing it. */
+const WRITE_TRIES = 5;
+const WRITE_RETRY_MS = 200;
 
 /**
  * How long a replica serves its in-memory model before checking the store for a newer one (a
@@ -30,10 +34,11 @@ const RECHECK_MS = 1_000;
 const DERIVED_KEPT = 200;
 
 /**
- * Serves the analysed model from the store. Requests never touch clusters: they read an
- * in-memory copy of the latest stored model, with each entity's view serialized in advance,
- * re-checked against the store every few seconds so that every backend replica follows the
- * one that refreshed.
+ * Serves the analysed model from the store. Requests never touch clusters: they read each
+ * entity's view of the latest stored model, serialized in advance, re-checked against the
+ * store every second so that every backend replica follows the one that refreshed. Bodies of
+ * the whole model (topology, findings, cost, `GET /exposures`) are written by the analysis
+ * worker, which holds the model, when first asked for, and kept for the revision.
  */
 export class AtlasModelService {
   static create(options: {
@@ -41,7 +46,11 @@ export class AtlasModelService {
     analysis: AnalysisRunner;
     logger: LoggerService;
   }) {
-    return new AtlasModelService(options.store, options.analysis, options.logger);
+    return new AtlasModelService(
+      options.store,
+      options.analysis,
+      options.logger,
+    );
   }
 
   #loaded?: Loaded;
@@ -55,9 +64,9 @@ export class AtlasModelService {
     private readonly logger: LoggerService,
   ) {}
 
-  /** The latest model, or undefined before the first refresh has finished. */
-  async model(): Promise<AtlasModel | undefined> {
-    return (await this.load())?.model;
+  /** The latest model's time, clusters and counts; undefined before the first refresh. */
+  async summary(): Promise<ModelSummary | undefined> {
+    return (await this.load())?.summary;
   }
 
   /** The entity's view as a response body, serialized when the model was published. */
@@ -65,7 +74,7 @@ export class AtlasModelService {
     const loaded = await this.load();
     return (
       loaded?.exposures.get(entityRef) ??
-      serializeJson(emptyExposure(entityRef, loaded?.model.generatedAt))
+      serializeJson(emptyExposure(entityRef, loaded?.summary.generatedAt))
     );
   }
 
@@ -78,55 +87,83 @@ export class AtlasModelService {
     accountInventory: boolean;
     page?: number;
   }): Promise<SerializedJson | undefined> {
-    for (let attempt = 1; attempt <= EXPOSURES_TRIES; attempt++) {
-      const loaded = await this.load();
-      if (!loaded) {
-        const empty = { paths: [], entries: [], gateways: [], routes: [], costs: [] };
-        if (options.page === undefined) return serializeJson(empty);
-        return options.page === 0 ? serializeJson({ ...empty, page: 0, pages: 1 }) : undefined;
-      }
-      loaded.allExposures ??= this.analysis.allExposures(loaded.model);
-      const all = await loaded.allExposures.catch(error => {
+    const all = await this.written(async loaded => {
+      loaded.allExposures ??= this.analysis.allExposures(loaded);
+      const written = await loaded.allExposures.catch(error => {
         loaded.allExposures = undefined;
         throw error;
       });
-      if (all) {
-        const bodies = options.accountInventory
-          ? all.withAccountInventory
-          : all.withoutAccountInventory;
-        return options.page === undefined ? bodies.whole : bodies.pages[options.page];
-      }
-      // A newer model was analysed meanwhile: it is about to be served; ask for that one.
-      loaded.allExposures = undefined;
-      await new Promise(resolve => setTimeout(resolve, EXPOSURES_RETRY_MS));
+      if (!written) loaded.allExposures = undefined;
+      return written;
+    });
+    if (!all) {
+      const empty = {
+        paths: [],
+        entries: [],
+        gateways: [],
+        routes: [],
+        costs: [],
+      };
+      if (options.page === undefined) return serializeJson(empty);
+      return options.page === 0
+        ? serializeJson({ ...empty, page: 0, pages: 1 })
+        : undefined;
     }
-    throw new ServiceUnavailableError(
-      'The model kept changing while GET /exposures was written; ask again',
-    );
+    const bodies = options.accountInventory
+      ? all.withAccountInventory
+      : all.withoutAccountInventory;
+    return options.page === undefined
+      ? bodies.whole
+      : bodies.pages[options.page];
   }
 
   /**
-   * A body derived from the served model (topology, findings, cost), built and serialized
-   * once per model revision and `key` (route, variant, query), then served as is: readers of
-   * the whole model do not build it again on the request thread for every request.
+   * A view of the served model (topology, findings, cost) as a reader sees it, written once
+   * per model revision and request (route, query, variant), then served as is.
    */
-  async derived(
-    key: string,
-    build: (model: AtlasModel | undefined) => unknown,
-  ): Promise<SerializedJson> {
-    const loaded = await this.load();
-    const revision = loaded?.revision ?? 0;
-    if (this.#derived.revision !== revision) {
-      this.#derived = { revision, bodies: new Map() };
+  async derived(request: DerivedRequest): Promise<SerializedJson> {
+    const key = derivedKey(request);
+    const body = await this.written(async loaded => {
+      if (this.#derived.revision !== loaded.revision) {
+        this.#derived = { revision: loaded.revision, bodies: new Map() };
+      }
+      const { bodies } = this.#derived;
+      let written = bodies.get(key);
+      if (!written) {
+        written = await this.analysis.derived(loaded, request);
+        if (!written || this.#derived.bodies !== bodies) return written;
+        if (bodies.size >= DERIVED_KEPT)
+          bodies.delete(bodies.keys().next().value!);
+        bodies.set(key, written);
+      }
+      return written;
+    });
+    return body ?? serializeJson(buildDerived(undefined, request));
+  }
+
+  /**
+   * A body the analysis worker writes from the served model: undefined before the first
+   * model. When the worker does not hold the model served, asks again: after a moment when
+   * it holds a newer one (about to be served), else (it restarted and holds none, or the
+   * newer one was not stored) after loading the latest stored model into it.
+   */
+  private async written<T>(
+    write: (loaded: Loaded) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    for (let attempt = 1; attempt <= WRITE_TRIES; attempt++) {
+      const loaded = await this.load();
+      if (!loaded) return undefined;
+      const body = await write(loaded);
+      if (body !== undefined) return body;
+      if (attempt === 1 && this.analysis.holdsAny()) {
+        await new Promise(resolve => setTimeout(resolve, WRITE_RETRY_MS));
+      } else {
+        await this.reload({ always: true });
+      }
     }
-    const { bodies } = this.#derived;
-    let body = bodies.get(key);
-    if (!body) {
-      body = serializeJson(build(loaded?.model));
-      if (bodies.size >= DERIVED_KEPT) bodies.delete(bodies.keys().next().value!);
-      bodies.set(key, body);
-    }
-    return body;
+    throw new ServiceUnavailableError(
+      'The model kept changing while the answer was written; ask again',
+    );
   }
 
   /** The cluster sources that failed in the refresh that made the latest model. */
@@ -135,9 +172,12 @@ export class AtlasModelService {
   }
 
   /** Stores a freshly analysed model, with the sources that failed, and serves it. */
-  async publish({ modelGz, ...loaded }: AnalysedModel, sourceErrors: SourceError[]) {
+  async publish(
+    { modelGz, run: _run, costDay: _costDay, ...loaded }: AnalysedModel,
+    sourceErrors: SourceError[],
+  ) {
     const revision = await this.store.saveModel({
-      generatedAt: loaded.model.generatedAt,
+      generatedAt: loaded.summary.generatedAt,
       modelGz,
       sourceErrors,
     });
@@ -146,7 +186,7 @@ export class AtlasModelService {
 
   private serve(loaded: Loaded) {
     // A newer revision may have been served meanwhile, e.g. by a refresh while reloading.
-    if (!this.#loaded || this.#loaded.revision < loaded.revision) {
+    if (!this.#loaded || this.#loaded.revision <= loaded.revision) {
       this.#loaded = loaded;
       this.#checkedAt = Date.now();
     }
@@ -163,10 +203,14 @@ export class AtlasModelService {
     return this.#loaded;
   }
 
-  private async reload() {
+  /** Serves the latest stored model if newer than the one served (`always`: in any case). */
+  private async reload(options: { always?: boolean } = {}) {
     try {
       const revision = await this.store.latestModelRevision();
-      if (revision !== undefined && revision !== this.#loaded?.revision) {
+      if (
+        revision !== undefined &&
+        (options.always || revision !== this.#loaded?.revision)
+      ) {
         const latest = await this.store.latestModel();
         if (latest) {
           this.serve({
