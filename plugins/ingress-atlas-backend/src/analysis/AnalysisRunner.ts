@@ -34,6 +34,8 @@ export interface AnalysedModel extends LoadedModel {
   run?: IncrementalRun;
   /** What it costs, for the cost history. */
   costDay: ModelCostDay;
+  /** The CPU time the analysis took on its thread, where Node.js tells it. */
+  cpuMs?: number;
 }
 
 /** Puts the pieces of a job's outcome back together. */

@@ -93,6 +93,8 @@ export type AnalysisMessage =
       run?: IncrementalRun;
       /** What an analysed model costs, for the cost history. */
       costDay?: ModelCostDay;
+      /** The CPU time this job took on the thread that ran it (zlib's thread pool aside). */
+      cpuMs?: number;
     }
   | { type: 'allExposures'; allExposures: AllExposures }
   | { type: 'derived'; body: SerializedJson }
@@ -158,6 +160,7 @@ export async function runAnalysisJob(
     state.model = model;
     return;
   }
+  const cpuFrom = threadCpuMs();
   const model = buildModel(
     { ...job, now: new Date(job.now) },
     state.engine,
@@ -175,8 +178,15 @@ export async function runAnalysisJob(
     modelGz,
     run: state.engine.lastRun,
     costDay: costDayOf(model),
+    cpuFrom,
   });
   state.model = model;
+}
+
+/** This thread's CPU time so far, where Node.js tells it (22.x does not). */
+function threadCpuMs(): number | undefined {
+  const usage = process.threadCpuUsage?.();
+  return usage && Math.round((usage.user + usage.system) / 1000);
 }
 
 /** Sends what the request thread serves of the model: its summary and each entity's view. */
@@ -187,6 +197,8 @@ async function serve(
     modelGz?: Promise<Uint8Array>;
     run?: IncrementalRun;
     costDay?: ModelCostDay;
+    /** This thread's CPU time when the job started. */
+    cpuFrom?: number;
   } = {},
 ): Promise<void> {
   await post({
@@ -207,7 +219,18 @@ async function serve(
     }
   }
   if (batch.length) await post({ type: 'exposures', exposures: batch });
-  await post({ type: 'done', ...done, modelGz: await done.modelGz });
+  const { cpuFrom, ...outcome } = done;
+  const modelGz = await outcome.modelGz;
+  const cpuTo = threadCpuMs();
+  await post({
+    type: 'done',
+    ...outcome,
+    modelGz,
+    cpuMs:
+      cpuFrom === undefined || cpuTo === undefined
+        ? undefined
+        : cpuTo - cpuFrom,
+  });
 }
 
 /**

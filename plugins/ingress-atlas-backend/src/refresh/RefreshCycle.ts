@@ -442,15 +442,13 @@ export class RefreshCycle {
     );
     lap('storeMs');
     // The model is published: a trend missing a point does not undo that.
-    await costHistory
-      .record(analysed.costDay)
-      .catch(error =>
-        logger.warn("Recording the day's cost failed", {
-          error: error.message,
-        }),
-      );
+    await costHistory.record(analysed.costDay).catch(error =>
+      logger.warn("Recording the day's cost failed", {
+        error: error.message,
+      }),
+    );
     lap('costHistoryMs');
-    const { run } = analysed;
+    const { run, cpuMs } = analysed;
     return {
       paths: analysed.summary.paths,
       findings: analysed.summary.findings,
@@ -458,6 +456,7 @@ export class RefreshCycle {
         clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}`,
       }),
       ...ms,
+      ...(cpuMs !== undefined && { analysisCpuMs: cpuMs }),
     };
   }
 

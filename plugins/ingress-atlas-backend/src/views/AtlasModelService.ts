@@ -173,7 +173,13 @@ export class AtlasModelService {
 
   /** Stores a freshly analysed model, with the sources that failed, and serves it. */
   async publish(
-    { modelGz, run: _run, costDay: _costDay, ...loaded }: AnalysedModel,
+    {
+      modelGz,
+      run: _run,
+      costDay: _costDay,
+      cpuMs: _cpuMs,
+      ...loaded
+    }: AnalysedModel,
     sourceErrors: SourceError[],
   ) {
     const revision = await this.store.saveModel({
