@@ -5,7 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyzeGroup, unusedResources } from './analyze';
-import { MODEL_LIST_ORDER, ModelList } from './order';
+import { MODEL_LIST_ORDER, ModelList, mergeSorted } from './order';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
 import { detectControlPlanes } from './controlPlanes/detectControlPlanes';
@@ -325,8 +325,13 @@ export class IncrementalAnalysis {
       analysedGroups: analysed,
     };
 
+    // Each group's lists are in the engine's order already.
     const merged = <K extends ModelList>(field: K, more: AtlasModel[K] = []) =>
-      [...models.flatMap(m => m[field] as unknown[]), ...more].sort(
+      mergeSorted(
+        [
+          ...models.map(m => m[field] as unknown[]),
+          [...(more as unknown[])].sort(MODEL_LIST_ORDER[field]),
+        ],
         MODEL_LIST_ORDER[field],
       );
     return {

@@ -39,3 +39,35 @@ export const MODEL_LIST_ORDER: Record<ModelList, (a: any, b: any) => number> = {
   recommendations: byId,
   findings: byFindingOrder,
 };
+
+/**
+ * Lists each already in `order`, merged into one in that order: pairwise, in about n·log(k)
+ * comparisons, where sorting them together again takes n·log(n).
+ */
+export function mergeSorted<T>(
+  lists: T[][],
+  order: (a: T, b: T) => number,
+): T[] {
+  let runs = lists.filter(list => list.length > 0);
+  if (runs.length === 0) return [];
+  while (runs.length > 1) {
+    const next: T[][] = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      const [a, b] = [runs[i], runs[i + 1]];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const merged: T[] = new Array(a.length + b.length);
+      let [x, y, k] = [0, 0, 0];
+      while (x < a.length && y < b.length) {
+        merged[k++] = order(b[y], a[x]) < 0 ? b[y++] : a[x++];
+      }
+      while (x < a.length) merged[k++] = a[x++];
+      while (y < b.length) merged[k++] = b[y++];
+      next.push(merged);
+    }
+    runs = next;
+  }
+  return [...runs[0]];
+}

@@ -36,6 +36,8 @@ export class ClusterObjects {
   readonly name: string;
   readonly workloads: Workload[];
   readonly #byKey = new Map<string, KubeObject>();
+  /** The workloads whose pods carry a label, by `key=value`, in the order of `workloads`. */
+  readonly #byLabel = new Map<string, Workload[]>();
 
   constructor(readonly inventory: ClusterInventory) {
     this.name = inventory.cluster.name;
@@ -48,6 +50,14 @@ export class ClusterObjects {
       }
     }
     this.workloads = this.#buildWorkloads();
+    for (const workload of this.workloads) {
+      for (const [label, value] of Object.entries(workload.templateLabels)) {
+        const id = `${label}=${value}`;
+        const list = this.#byLabel.get(id);
+        if (list) list.push(workload);
+        else this.#byLabel.set(id, [workload]);
+      }
+    }
   }
 
   list(kind: CollectedKind): KubeObject[] {
@@ -67,7 +77,10 @@ export class ClusterObjects {
     selector: Record<string, string> | undefined,
     namespace?: string,
   ): Workload[] {
-    return this.workloads.filter(
+    // Only the workloads carrying one of the selector's labels can match.
+    const [first] = Object.entries(selector ?? {});
+    if (!first) return [];
+    return (this.#byLabel.get(`${first[0]}=${first[1]}`) ?? []).filter(
       w =>
         (!namespace || w.namespace === namespace) &&
         matchesSelector(selector, w.templateLabels),
