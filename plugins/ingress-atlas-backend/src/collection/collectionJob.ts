@@ -3,12 +3,16 @@ import type { MessagePort } from 'node:worker_threads';
 import { CompressedInventory, compressInventory } from '../inventory/compressedInventory';
 import { CollectionRetry, KubeCollector } from './KubeCollector';
 import { AppliedChanges, Change, applyToStored } from './watchedChanges';
+import { setWorkerThreadPriority } from '../workers/JobThread';
 
 /**
  * This module's file, for a worker thread to load: `src/...ts` when running from source,
  * `dist/...cjs.js` once built.
  */
 export const COLLECTION_JOB_MODULE = __filename;
+
+/** Watched changes being applied on this thread. */
+let applying = 0;
 
 /** Read a live cluster, or apply the changes its watches saw to its stored inventory. */
 export type CollectionJob = { id: number } & (
@@ -39,11 +43,18 @@ export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
  */
 async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
   if (job.kind === 'apply') {
+    // A watched change is on its way to the page: applied at the priority of the requests
+    // (the thread reads clusters below it), as the analysis publishes it.
+    applying += 1;
+    setWorkerThreadPriority('normal');
     try {
       const applied = await applyToStored(job.inventoryGz, job.changes, job.collectedAt);
       return { id: job.id, retries: [], applied };
     } catch (error) {
       return { id: job.id, retries: [], error: (error as Error).message };
+    } finally {
+      applying -= 1;
+      if (applying === 0) setWorkerThreadPriority('below-normal');
     }
   }
   const signal = AbortSignal.timeout(job.timeoutMs);
