@@ -6,6 +6,7 @@ import {
   AllExposures,
   AnalysisJob,
   AnalysisMessage,
+  HeapMiB,
   isAcknowledged,
   ModelSummary,
   serveAnalysisJobs,
@@ -36,6 +37,8 @@ export interface AnalysedModel extends LoadedModel {
   costDay: ModelCostDay;
   /** The CPU time the analysis took on its thread, where Node.js tells it. */
   cpuMs?: number;
+  /** The heap of the thread that holds the model, after the analysis. */
+  heap?: HeapMiB;
 }
 
 /** Puts the pieces of a job's outcome back together. */

@@ -6,6 +6,7 @@ import {
   withoutAccountInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CloudInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import v8 from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import type { CatalogEntityLite, GatewayTraffic } from '../engine';
 import {
@@ -95,6 +96,8 @@ export type AnalysisMessage =
       costDay?: ModelCostDay;
       /** The CPU time this job took on the thread that ran it (zlib's thread pool aside). */
       cpuMs?: number;
+      /** The JavaScript heap of the thread that ran it, in use and held, at its end, MiB. */
+      heap?: HeapMiB;
     }
   | { type: 'allExposures'; allExposures: AllExposures }
   | { type: 'derived'; body: SerializedJson }
@@ -181,6 +184,21 @@ export async function runAnalysisJob(
     cpuFrom,
   });
   state.model = model;
+}
+
+/** A thread's JavaScript heap: what is in use, and what it holds (MiB). */
+export interface HeapMiB {
+  used: number;
+  held: number;
+}
+
+/** This thread's JavaScript heap. */
+export function heapMiB(): HeapMiB {
+  const { used_heap_size, total_heap_size } = v8.getHeapStatistics();
+  return {
+    used: Math.round(used_heap_size / 2 ** 20),
+    held: Math.round(total_heap_size / 2 ** 20),
+  };
 }
 
 /** This thread's CPU time so far, where Node.js tells it (22.x does not). */

@@ -207,10 +207,17 @@ describe('ClusterWatches', () => {
         { metadata: { labels: { tier: 'web' } } },
         'application/merge-patch+json',
       );
-      await eventually(async () => changes(), n => n > 0);
+      await eventually(
+        async () => changes(),
+        n => n > 0,
+      );
       const stores = changes();
 
-      await kube('POST', '/api/v1/namespaces/shop/endpoints', endpoints('svc-1'));
+      await kube(
+        'POST',
+        '/api/v1/namespaces/shop/endpoints',
+        endpoints('svc-1'),
+      );
       // Nor for a ConfigMap that describes no exposure (a leader election's, say).
       await kube('POST', '/api/v1/namespaces/shop/configmaps', {
         apiVersion: 'v1',
@@ -228,11 +235,19 @@ describe('ClusterWatches', () => {
         metadata: { name: 'external-db', namespace: 'shop' },
         spec: { ports: [{ port: 5432 }] },
       });
-      await kube('POST', '/api/v1/namespaces/shop/endpoints', endpoints('external-db'));
-      const inventory = await eventually(stored, i =>
-        Boolean(i.objects.endpoints?.some(e => e.metadata.name === 'external-db')),
+      await kube(
+        'POST',
+        '/api/v1/namespaces/shop/endpoints',
+        endpoints('external-db'),
       );
-      expect(inventory.objects.endpoints?.map(e => e.metadata.name)).toEqual(['external-db']);
+      const inventory = await eventually(stored, i =>
+        Boolean(
+          i.objects.endpoints?.some(e => e.metadata.name === 'external-db'),
+        ),
+      );
+      expect(inventory.objects.endpoints?.map(e => e.metadata.name)).toEqual([
+        'external-db',
+      ]);
       expect(changes()).toBeGreaterThan(stores);
     } finally {
       await watches.deactivate();

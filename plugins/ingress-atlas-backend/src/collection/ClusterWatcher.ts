@@ -9,10 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  WatchStart,
-  WatchedInventory,
-} from '../inventory/compressedInventory';
+import { WatchStart, WatchedInventory } from '../inventory/compressedInventory';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import {
   KindOutcome,
@@ -286,7 +283,8 @@ export class ClusterWatcher {
       return;
     }
     // A Service that loses its selector has its Endpoints listed again at the flush.
-    if (kind === 'endpoints' && unseen && !stored!.selectorless.has(key)) return;
+    if (kind === 'endpoints' && unseen && !stored!.selectorless.has(key))
+      return;
     this.queue({ kind, key, object, certificate });
   }
 
@@ -320,10 +318,13 @@ export class ClusterWatcher {
       await this.options.store.saveWatchFrom(this.#name, watchFrom);
       this.inventory = { ...this.inventory, watchFrom };
     } catch (error) {
-      this.options.logger.warn('Storing how far the watches of a cluster got failed', {
-        cluster: this.#name,
-        error: (error as Error).message,
-      });
+      this.options.logger.warn(
+        'Storing how far the watches of a cluster got failed',
+        {
+          cluster: this.#name,
+          error: (error as Error).message,
+        },
+      );
     }
   }
 
@@ -338,7 +339,11 @@ export class ClusterWatcher {
     const started = Date.now();
     try {
       const now = new Date().toISOString();
-      const applied = await runner.apply(this.inventory.inventoryGz, changes, now);
+      const applied = await runner.apply(
+        this.inventory.inventoryGz,
+        changes,
+        now,
+      );
       const compressed = { ...applied.inventory, watchFrom };
       // Stopped meanwhile: a refresh is storing a newer list of this cluster.
       if (this.stopping.signal.aborted) return;
@@ -351,7 +356,10 @@ export class ClusterWatcher {
         ms: Date.now() - started,
       });
       this.options.onStored();
-      if (applied.endpointsNeeded && this.status().watching.includes('endpoints')) {
+      if (
+        applied.endpointsNeeded &&
+        this.status().watching.includes('endpoints')
+      ) {
         // A Service lost its selector: its Endpoints were not kept, so they are read now.
         const start = this.#watchFrom.endpoints;
         if (start) {
@@ -373,7 +381,10 @@ export class ClusterWatcher {
 }
 
 function reduceList(kind: CollectedKind, outcome: KindOutcome): Reduced {
-  return { ...keptOf(kind, outcome.items ?? []), rejected: outcome.rejected ?? [] };
+  return {
+    ...keptOf(kind, outcome.items ?? []),
+    rejected: outcome.rejected ?? [],
+  };
 }
 
 function statusText(status: number, body: any): string {

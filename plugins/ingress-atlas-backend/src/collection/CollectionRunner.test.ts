@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ClusterConnection, ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
+import {
+  ClusterConnection,
+  ClusterInventory,
+} from '@ingress-atlas/plugin-ingress-atlas-node';
 import { RunningCluster } from '@ingress-atlas/sandbox';
 import { gunzipJson } from '../inventory/compression';
 import { CollectionRunner } from './CollectionRunner';
@@ -31,8 +34,13 @@ describe('CollectionRunner', () => {
     const logger = mockServices.logger.mock();
     const runner = CollectionRunner.create({ logger, useWorker });
     try {
-      const { inventory, requests } = await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
-      const decompressed = await gunzipJson<ClusterInventory>(inventory.inventoryGz);
+      const { inventory, requests } = await runner.collect(connection, {
+        timeoutMs: 30_000,
+        kindConcurrency: 4,
+      });
+      const decompressed = await gunzipJson<ClusterInventory>(
+        inventory.inventoryGz,
+      );
       return { inventory, decompressed, requests, logger };
     } finally {
       await runner.stop();
@@ -47,22 +55,23 @@ describe('CollectionRunner', () => {
     expect(inWorker.logger.debug).not.toHaveBeenCalled();
     expect(inWorker.requests).toBe(here.requests);
     expect(inWorker.inventory.cluster.name).toBe('test');
-    expect(inWorker.decompressed.objects.services?.map(s => s.metadata.name)).toEqual([
-      'kubernetes',
-      'svc-0',
-      'svc-1',
-      'svc-2',
-    ]);
+    expect(
+      inWorker.decompressed.objects.services?.map(s => s.metadata.name),
+    ).toEqual(['kubernetes', 'svc-0', 'svc-1', 'svc-2']);
     expect({ ...inWorker.decompressed, collectedAt: '' }).toEqual({
       ...here.decompressed,
       collectedAt: '',
     });
-    expect(inWorker.inventory.unavailable).toEqual(Object.keys(inWorker.decompressed.unavailable));
+    expect(inWorker.inventory.unavailable).toEqual(
+      Object.keys(inWorker.decompressed.unavailable),
+    );
     // Secrets leave the worker as metadata only.
     const stored = JSON.stringify(inWorker.decompressed);
     expect(stored).toContain('shop-tls');
     expect(stored).not.toContain('ATLAS-CANARY');
-    expect(stored).not.toContain(Buffer.from('ATLAS-CANARY-key').toString('base64'));
+    expect(stored).not.toContain(
+      Buffer.from('ATLAS-CANARY-key').toString('base64'),
+    );
   });
 
   it('logs each retry once, with the cluster, the request and why', async () => {
@@ -75,7 +84,10 @@ describe('CollectionRunner', () => {
       if (cluster.stats.faulted.errors > faulted) cluster.faults.clear();
     }, 5);
     try {
-      await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
+      await runner.collect(connection, {
+        timeoutMs: 30_000,
+        kindConcurrency: 4,
+      });
     } finally {
       clearInterval(recover);
       cluster.faults.clear();
@@ -92,7 +104,9 @@ describe('CollectionRunner', () => {
       reason: 'HTTP 503',
       delayMs: expect.any(Number),
     });
-    expect(new Set(retries.map(([, meta]) => JSON.stringify(meta))).size).toBe(retries.length);
+    expect(new Set(retries.map(([, meta]) => JSON.stringify(meta))).size).toBe(
+      retries.length,
+    );
   });
 
   it('names a cluster that answers too slowly, and reads it again once it answers', async () => {
@@ -100,11 +114,16 @@ describe('CollectionRunner', () => {
     const runner = CollectionRunner.create({ logger });
     cluster.faults.set({ latencyMs: 2_000 });
     try {
-      await expect(runner.collect(connection, { timeoutMs: 500, kindConcurrency: 4 })).rejects.toThrow('timed out after 0.5s');
+      await expect(
+        runner.collect(connection, { timeoutMs: 500, kindConcurrency: 4 }),
+      ).rejects.toThrow('timed out after 0.5s');
     } finally {
       cluster.faults.set({ latencyMs: null });
     }
-    const { inventory } = await runner.collect(connection, { timeoutMs: 30_000, kindConcurrency: 4 });
+    const { inventory } = await runner.collect(connection, {
+      timeoutMs: 30_000,
+      kindConcurrency: 4,
+    });
     expect(inventory.cluster.name).toBe('test');
     await runner.stop();
   });

@@ -73,7 +73,8 @@ export class CollectionRunner {
       });
     }
     if ('error' in outcome) throw new Error(outcome.error);
-    if (!('inventory' in outcome)) throw new Error('The cluster reader read nothing');
+    if (!('inventory' in outcome))
+      throw new Error('The cluster reader read nothing');
     return outcome;
   }
 
@@ -83,9 +84,15 @@ export class CollectionRunner {
     changes: Change[],
     collectedAt: string,
   ): Promise<AppliedChanges> {
-    const outcome = await this.run({ kind: 'apply', inventoryGz, changes, collectedAt });
+    const outcome = await this.run({
+      kind: 'apply',
+      inventoryGz,
+      changes,
+      collectedAt,
+    });
     if ('error' in outcome) throw new Error(outcome.error);
-    if (!('applied' in outcome)) throw new Error('The cluster reader applied nothing');
+    if (!('applied' in outcome))
+      throw new Error('The cluster reader applied nothing');
     return outcome.applied;
   }
 
@@ -122,4 +129,6 @@ export class CollectionRunner {
   }
 }
 
-type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+type DistributiveOmit<T, K extends keyof any> = T extends unknown
+  ? Omit<T, K>
+  : never;

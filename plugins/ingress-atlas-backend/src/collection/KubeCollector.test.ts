@@ -23,16 +23,18 @@ describe('KubeCollector', () => {
   const collectTimed = async (kindConcurrency: number) => {
     const before = cluster.stats.requests;
     const started = Date.now();
-    const { inventory, requests } = await KubeCollector.create({ kindConcurrency }).collect(
-      connection,
-      { signal: AbortSignal.timeout(30_000) },
-    );
+    const { inventory, requests } = await KubeCollector.create({
+      kindConcurrency,
+    }).collect(connection, { signal: AbortSignal.timeout(30_000) });
     return {
       ms: Date.now() - started,
       requests,
       served: cluster.stats.requests - before,
       services: inventory.objects.services?.map(s => s.metadata.name),
-      kinds: [...Object.keys(inventory.objects), ...Object.keys(inventory.unavailable)].sort(),
+      kinds: [
+        ...Object.keys(inventory.objects),
+        ...Object.keys(inventory.unavailable),
+      ].sort(),
     };
   };
 
@@ -41,7 +43,12 @@ describe('KubeCollector', () => {
     try {
       const oneByOne = await collectTimed(1);
       const fourAtOnce = await collectTimed(4);
-      expect(fourAtOnce.services).toEqual(['kubernetes', 'svc-0', 'svc-1', 'svc-2']);
+      expect(fourAtOnce.services).toEqual([
+        'kubernetes',
+        'svc-0',
+        'svc-1',
+        'svc-2',
+      ]);
       expect(fourAtOnce.kinds).toEqual(oneByOne.kinds);
       expect(fourAtOnce.requests).toBe(oneByOne.requests);
       expect(fourAtOnce.served).toBe(fourAtOnce.requests);
@@ -70,9 +77,13 @@ describe('KubeCollector', () => {
   });
 
   it('names a kubeconfig that is not valid YAML without quoting it', async () => {
-    const kubeconfig = 'users:\n- name: a\n  user:\n    token: ATLAS-CANARY-kc\n   bad: [\n';
+    const kubeconfig =
+      'users:\n- name: a\n  user:\n    token: ATLAS-CANARY-kc\n   bad: [\n';
     const failure = KubeCollector.create().collect(
-      { descriptor: { name: 'broken', source: 'config', provider: 'generic' }, kubeconfig },
+      {
+        descriptor: { name: 'broken', source: 'config', provider: 'generic' },
+        kubeconfig,
+      },
       { signal: AbortSignal.timeout(30_000) },
     );
     await expect(failure).rejects.toThrow(
@@ -86,7 +97,10 @@ describe('KubeCollector', () => {
     deadline?: number,
   ) => {
     const retries: CollectionRetry[] = [];
-    const reading = KubeCollector.create({ kindConcurrency: 4, ...options }).collect(connection, {
+    const reading = KubeCollector.create({
+      kindConcurrency: 4,
+      ...options,
+    }).collect(connection, {
       signal: AbortSignal.timeout(30_000),
       deadline,
       onRetry: retry => retries.push(retry),
@@ -135,7 +149,10 @@ describe('KubeCollector', () => {
       const started = Date.now();
       const { reading, retries } = collect();
       await expect(reading).resolves.toBeDefined();
-      expect(retries[0]).toMatchObject({ request: '/apis', reason: 'HTTP 429' });
+      expect(retries[0]).toMatchObject({
+        request: '/apis',
+        reason: 'HTTP 429',
+      });
       expect(retries[0].delayMs).toBeGreaterThanOrEqual(1000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     });
@@ -172,7 +189,9 @@ describe('KubeCollector', () => {
 
     it('fails a list that expires again after starting over', async () => {
       cluster.faults.set({ expireContinue: 2 });
-      await expect(collect({ kindConcurrency: 1, pageSize: 2 }).reading).rejects.toThrow(
+      await expect(
+        collect({ kindConcurrency: 1, pageSize: 2 }).reading,
+      ).rejects.toThrow(
         'listing namespaces failed: the list expired again after starting over (HTTP 410 Gone); the cluster changes faster than it can be listed',
       );
     });
@@ -180,7 +199,9 @@ describe('KubeCollector', () => {
     it('stops a list whose server hands out the same continue token again', async () => {
       cluster.faults.set({ stuckContinue: true });
       const before = cluster.stats.requests;
-      await expect(collect({ kindConcurrency: 1, pageSize: 2 }).reading).rejects.toThrow(
+      await expect(
+        collect({ kindConcurrency: 1, pageSize: 2 }).reading,
+      ).rejects.toThrow(
         'listing namespaces failed: the API server handed out the same continue token twice, so the list would never end',
       );
       expect(cluster.stats.requests - before).toBeLessThan(10);
@@ -218,13 +239,24 @@ describe('KubeCollector', () => {
 
     it('says why an API server cannot be reached', async () => {
       const closed = http.createServer();
-      await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>(resolve =>
+        closed.listen(0, '127.0.0.1', resolve),
+      );
       const { port } = closed.address() as AddressInfo;
       await new Promise(resolve => closed.close(resolve));
       await expect(
         KubeCollector.create().collect(
-          { ...connection, descriptor: { ...connection.descriptor, url: `http://127.0.0.1:${port}` } },
-          { signal: AbortSignal.timeout(30_000), deadline: Date.now() + 30_000 },
+          {
+            ...connection,
+            descriptor: {
+              ...connection.descriptor,
+              url: `http://127.0.0.1:${port}`,
+            },
+          },
+          {
+            signal: AbortSignal.timeout(30_000),
+            deadline: Date.now() + 30_000,
+          },
         ),
       ).rejects.toThrow(
         '/apis: the API server refused the connection (nothing listens at that address and port) (ECONNREFUSED)',

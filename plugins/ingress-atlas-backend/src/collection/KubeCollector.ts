@@ -61,7 +61,11 @@ export class KubeApiClient {
   static async open(
     connection: ClusterConnection,
     signal: AbortSignal,
-    options: { pageSize?: number; deadline?: number; onRetry?: (retry: CollectionRetry) => void } = {},
+    options: {
+      pageSize?: number;
+      deadline?: number;
+      onRetry?: (retry: CollectionRetry) => void;
+    } = {},
   ) {
     const kc = await kubeConfigFor(connection);
     const server = kc.getCurrentCluster()?.server;
@@ -100,7 +104,9 @@ export class KubeApiClient {
   async servedGroupVersions(): Promise<Set<string>> {
     const { status, body } = await this.get('/apis');
     if (status !== 200) {
-      throw new ClusterCollectionError(`API discovery failed: ${describe(status, body)}`);
+      throw new ClusterCollectionError(
+        `API discovery failed: ${describe(status, body)}`,
+      );
     }
     if (!Array.isArray(body.groups)) {
       throw new ClusterCollectionError(
@@ -109,14 +115,19 @@ export class KubeApiClient {
     }
     const served = new Set<string>(['/v1']);
     for (const group of body.groups) {
-      for (const version of Array.isArray(group?.versions) ? group.versions : []) {
+      for (const version of Array.isArray(group?.versions)
+        ? group.versions
+        : []) {
         served.add(`${group.name}/${version?.version}`);
       }
     }
     return served;
   }
 
-  async listKind(kind: CollectedKind, served: Set<string>): Promise<KindOutcome> {
+  async listKind(
+    kind: CollectedKind,
+    served: Set<string>,
+  ): Promise<KindOutcome> {
     const spec = COLLECTED_KINDS[kind];
     const version = spec.versions.find(v => served.has(`${spec.group}/${v}`));
     if (!version) {
@@ -124,13 +135,19 @@ export class KubeApiClient {
         unavailable: `${spec.plural}.${spec.group} is not served by this cluster (CRD not installed?)`,
       };
     }
-    const base = spec.group ? `/apis/${spec.group}/${version}` : `/api/${version}`;
+    const base = spec.group
+      ? `/apis/${spec.group}/${version}`
+      : `/api/${version}`;
     const apiVersion = spec.group ? `${spec.group}/${version}` : version;
     return this.listPath(kind, `${base}/${spec.plural}`, apiVersion);
   }
 
   /** A paged LIST of a kind at its collection path, every item checked as the engine needs it. */
-  async listPath(kind: CollectedKind, path: string, apiVersion: string): Promise<KindOutcome> {
+  async listPath(
+    kind: CollectedKind,
+    path: string,
+    apiVersion: string,
+  ): Promise<KindOutcome> {
     const spec = COLLECTED_KINDS[kind];
     let items: KubeObject[] = [];
     let rejected: RejectedObject[] = [];
@@ -138,7 +155,9 @@ export class KubeApiClient {
     const tokens = new Set<string>();
     let relisted = false;
     for (;;) {
-      const query = new URLSearchParams({ limit: String(this.options.pageSize) });
+      const query = new URLSearchParams({
+        limit: String(this.options.pageSize),
+      });
       if (continueToken) query.set('continue', continueToken);
       const { status, body } = await this.get(`${path}?${query}`);
       if (status === 410 && continueToken && !relisted) {
@@ -164,7 +183,11 @@ export class KubeApiClient {
           `listing ${spec.plural} failed: ${describe(status, body)}`,
         );
       }
-      if (body.items !== undefined && body.items !== null && !Array.isArray(body.items)) {
+      if (
+        body.items !== undefined &&
+        body.items !== null &&
+        !Array.isArray(body.items)
+      ) {
         throw new ClusterCollectionError(
           `listing ${spec.plural} failed: the API server's answer holds no list of items`,
         );
@@ -289,12 +312,16 @@ export class KubeApiClient {
       body = answer.text ? JSON.parse(answer.text) : {};
     } catch {
       throw new ClusterCollectionError(
-        `the API server answered ${path.split('?')[0]} with HTTP ${answer.status} and a body that is not JSON`,
+        `the API server answered ${path.split('?')[0]} with HTTP ${
+          answer.status
+        } and a body that is not JSON`,
       );
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new ClusterCollectionError(
-        `the API server answered ${path.split('?')[0]} with HTTP ${answer.status} and JSON that is not an object`,
+        `the API server answered ${path.split('?')[0]} with HTTP ${
+          answer.status
+        } and JSON that is not an object`,
       );
     }
     return { status: answer.status, body };
@@ -312,7 +339,9 @@ export class KubeApiClient {
     });
     if (response.status >= 300 && response.status < 400) {
       throw new ClusterCollectionError(
-        `the API server answered ${path.split('?')[0]} with a redirect (HTTP ${response.status}); redirects are not followed`,
+        `the API server answered ${path.split('?')[0]} with a redirect (HTTP ${
+          response.status
+        }); redirects are not followed`,
       );
     }
     return {
@@ -328,10 +357,18 @@ function parseEvent(line: string): WatchEvent {
   try {
     event = JSON.parse(line);
   } catch {
-    throw new ClusterCollectionError('the API server sent a watch event that is not JSON');
+    throw new ClusterCollectionError(
+      'the API server sent a watch event that is not JSON',
+    );
   }
-  if (typeof event?.type !== 'string' || typeof event.object !== 'object' || !event.object) {
-    throw new ClusterCollectionError('the API server sent a watch event without a type and object');
+  if (
+    typeof event?.type !== 'string' ||
+    typeof event.object !== 'object' ||
+    !event.object
+  ) {
+    throw new ClusterCollectionError(
+      'the API server sent a watch event without a type and object',
+    );
   }
   return event;
 }
@@ -346,8 +383,11 @@ export function admitListItem(
   apiVersion: string,
 ): { object: KubeObject } | { rejected: RejectedObject } {
   const admitted = admitObject(kind, item);
-  if ('rejected' in admitted) return { rejected: { ...admitted.rejected, apiVersion } };
-  return { object: trim(admitted.object, COLLECTED_KINDS[kind].kind, apiVersion) };
+  if ('rejected' in admitted)
+    return { rejected: { ...admitted.rejected, apiVersion } };
+  return {
+    object: trim(admitted.object, COLLECTED_KINDS[kind].kind, apiVersion),
+  };
 }
 
 /**
@@ -355,12 +395,17 @@ export function admitListItem(
  * errors) are what a person searches for, so they stay, after what they mean.
  */
 function connectionFailure(error: unknown): string {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+  };
   const meanings: Record<string, string> = {
-    ECONNREFUSED: 'the API server refused the connection (nothing listens at that address and port)',
+    ECONNREFUSED:
+      'the API server refused the connection (nothing listens at that address and port)',
     ECONNRESET: 'the API server closed the connection before answering',
     ENOTFOUND: "the API server's host name does not resolve",
-    EAI_AGAIN: "the API server's host name could not be resolved (DNS did not answer)",
+    EAI_AGAIN:
+      "the API server's host name could not be resolved (DNS did not answer)",
     ETIMEDOUT: 'the connection to the API server timed out',
     EHOSTUNREACH: 'the API server cannot be reached from here',
     DEPTH_ZERO_SELF_SIGNED_CERT:
@@ -370,7 +415,8 @@ function connectionFailure(error: unknown): string {
     UNABLE_TO_VERIFY_LEAF_SIGNATURE:
       "the API server's certificate is not signed by a trusted CA (give the cluster's CA)",
     CERT_HAS_EXPIRED: "the API server's certificate has expired",
-    ERR_TLS_CERT_ALTNAME_INVALID: "the API server's certificate is not valid for its address",
+    ERR_TLS_CERT_ALTNAME_INVALID:
+      "the API server's certificate is not valid for its address",
   };
   if (code && meanings[code]) return `${meanings[code]} (${code})`;
   if (/premature close/i.test(message ?? '')) {
@@ -386,7 +432,10 @@ function connectionFailure(error: unknown): string {
  */
 export class KubeCollector {
   static create(options: { kindConcurrency?: number; pageSize?: number } = {}) {
-    return new KubeCollector(options.kindConcurrency ?? 4, options.pageSize ?? PAGE_SIZE);
+    return new KubeCollector(
+      options.kindConcurrency ?? 4,
+      options.pageSize ?? PAGE_SIZE,
+    );
   }
 
   private constructor(
@@ -419,12 +468,15 @@ export class KubeCollector {
 
     const served = await client.servedGroupVersions();
     const kinds = Object.keys(COLLECTED_KINDS) as CollectedKind[];
-    const outcomes = await mapWithConcurrency(kinds, this.kindConcurrency, kind =>
-      client.listKind(kind, served).catch(error => {
-        // One failed kind fails the cluster: the kinds still in flight need not finish.
-        client.abort();
-        throw error;
-      }),
+    const outcomes = await mapWithConcurrency(
+      kinds,
+      this.kindConcurrency,
+      kind =>
+        client.listKind(kind, served).catch(error => {
+          // One failed kind fails the cluster: the kinds still in flight need not finish.
+          client.abort();
+          throw error;
+        }),
     );
     const objects: ClusterInventory['objects'] = {};
     const unavailable: ClusterInventory['unavailable'] = {};
@@ -502,12 +554,17 @@ export function keptOf(
 export function selectorlessServices(services?: KubeObject[]): Set<string> {
   return new Set(
     (services ?? [])
-      .filter(s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0)
+      .filter(
+        s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0,
+      )
       .map(s => `${s.metadata.namespace}/${s.metadata.name}`),
   );
 }
 
-export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject[]) {
+export function onlySelectorless(
+  endpoints?: KubeObject[],
+  services?: KubeObject[],
+) {
   if (!endpoints) return undefined;
   const selectorless = selectorlessServices(services);
   return endpoints.filter(e =>
@@ -518,12 +575,17 @@ export function onlySelectorless(endpoints?: KubeObject[], services?: KubeObject
 // Only ConfigMaps that describe exposure are kept: mesh root certificates and
 // front-proxy configurations (Envoy tcp_proxy, nginx stream).
 export function isRelevantConfigMap(cm: KubeObject): boolean {
-  if (cm.metadata.name === 'istio-ca-root-cert' || cm.metadata.name.startsWith('istio')) {
+  if (
+    cm.metadata.name === 'istio-ca-root-cert' ||
+    cm.metadata.name.startsWith('istio')
+  ) {
     return true;
   }
   return Object.values(cm.data ?? {}).some(
     value =>
       typeof value === 'string' &&
-      (value.includes('tcp_proxy') || /\bstream\s*\{/.test(value) || value.includes('proxy_pass')),
+      (value.includes('tcp_proxy') ||
+        /\bstream\s*\{/.test(value) ||
+        value.includes('proxy_pass')),
   );
 }

@@ -1,6 +1,9 @@
 import { ClusterConnection } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { MessagePort } from 'node:worker_threads';
-import { CompressedInventory, compressInventory } from '../inventory/compressedInventory';
+import {
+  CompressedInventory,
+  compressInventory,
+} from '../inventory/compressedInventory';
 import { CollectionRetry, KubeCollector } from './KubeCollector';
 import { AppliedChanges, Change, applyToStored } from './watchedChanges';
 import { setWorkerThreadPriority } from '../workers/JobThread';
@@ -41,14 +44,20 @@ export type CollectionOutcome = { id: number; retries: CollectionRetry[] } & (
  * inventory: the list pages and whole inventories are parsed and dropped where this runs (a
  * worker thread), and only compressed inventories leave it.
  */
-async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> {
+async function runCollectionJob(
+  job: CollectionJob,
+): Promise<CollectionOutcome> {
   if (job.kind === 'apply') {
     // A watched change is on its way to the page: applied at the priority of the requests
     // (the thread reads clusters below it), as the analysis publishes it.
     applying += 1;
     setWorkerThreadPriority('normal');
     try {
-      const applied = await applyToStored(job.inventoryGz, job.changes, job.collectedAt);
+      const applied = await applyToStored(
+        job.inventoryGz,
+        job.changes,
+        job.collectedAt,
+      );
       return { id: job.id, retries: [], applied };
     } catch (error) {
       return { id: job.id, retries: [], error: (error as Error).message };
@@ -64,7 +73,11 @@ async function runCollectionJob(job: CollectionJob): Promise<CollectionOutcome> 
   try {
     const { inventory, requests, watchFrom } = await KubeCollector.create({
       kindConcurrency: job.kindConcurrency,
-    }).collect(job.connection, { signal, deadline, onRetry: r => retries.push(r) });
+    }).collect(job.connection, {
+      signal,
+      deadline,
+      onRetry: r => retries.push(r),
+    });
     return {
       id: job.id,
       retries,

@@ -5,7 +5,9 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 
 /** A client-node KubeConfig for a live cluster connection (never logged or stored). */
-export async function kubeConfigFor(connection: ClusterConnection): Promise<KubeConfig> {
+export async function kubeConfigFor(
+  connection: ClusterConnection,
+): Promise<KubeConfig> {
   const kc = new KubeConfig();
   const { name, url } = connection.descriptor;
   if (connection.kubeconfig || connection.kubeconfigPath) {
@@ -13,7 +15,11 @@ export async function kubeConfigFor(connection: ClusterConnection): Promise<Kube
       if (connection.kubeconfig) kc.loadFromString(connection.kubeconfig);
       else kc.loadFromFile(connection.kubeconfigPath!);
     } catch (error) {
-      throw new Error(`The kubeconfig of cluster ${name} could not be read: ${reasonOf(error)}`);
+      throw new Error(
+        `The kubeconfig of cluster ${name} could not be read: ${reasonOf(
+          error,
+        )}`,
+      );
     }
   } else if (url) {
     kc.loadFromOptions({

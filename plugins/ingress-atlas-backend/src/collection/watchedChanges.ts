@@ -123,7 +123,6 @@ export function applyChanges(
   return [...after].some(key => !before.has(key));
 }
 
-
 /** A cluster's stored inventory with watched changes applied, ready to be stored again. */
 export interface AppliedChanges {
   inventory: CompressedInventory;

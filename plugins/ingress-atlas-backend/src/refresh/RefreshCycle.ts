@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { ClusterWatches } from '../collection/ClusterWatcher';
 import { CostHistoryStore } from '../costHistory/CostHistoryStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
+import { HeapMiB, heapMiB } from '../analysis/analysisJob';
 import type { GatewayTraffic } from '../engine';
 import { PrometheusTraffic } from '../traffic/PrometheusTraffic';
 import { AtlasModelService } from '../views/AtlasModelService';
@@ -448,7 +449,7 @@ export class RefreshCycle {
       }),
     );
     lap('costHistoryMs');
-    const { run, cpuMs } = analysed;
+    const { run, cpuMs, heap } = analysed;
     return {
       paths: analysed.summary.paths,
       findings: analysed.summary.findings,
@@ -457,6 +458,9 @@ export class RefreshCycle {
       }),
       ...ms,
       ...(cpuMs !== undefined && { analysisCpuMs: cpuMs }),
+      // Where the memory is: the model in the analysis worker, the views in this thread.
+      ...(heap && { analysisHeapMiB: `${heap.used} of ${heap.held}` }),
+      requestHeapMiB: ((h: HeapMiB) => `${h.used} of ${h.held}`)(heapMiB()),
     };
   }
 

@@ -173,21 +173,15 @@ export class AtlasModelService {
 
   /** Stores a freshly analysed model, with the sources that failed, and serves it. */
   async publish(
-    {
-      modelGz,
-      run: _run,
-      costDay: _costDay,
-      cpuMs: _cpuMs,
-      ...loaded
-    }: AnalysedModel,
+    { id, summary, exposures, modelGz }: AnalysedModel,
     sourceErrors: SourceError[],
   ) {
     const revision = await this.store.saveModel({
-      generatedAt: loaded.summary.generatedAt,
+      generatedAt: summary.generatedAt,
       modelGz,
       sourceErrors,
     });
-    this.serve({ ...loaded, revision, sourceErrors });
+    this.serve({ id, summary, exposures, revision, sourceErrors });
   }
 
   private serve(loaded: Loaded) {
