@@ -277,6 +277,29 @@ const EXACT_MATCHES_WHOLE_ADDRESS: Array<[string, string[]]> = [
   ['203.0.113.131', SHOP_GATEWAY_HOSTS],
 ];
 
+/**
+ * What the catalog's collator indexes of the blog (examples/entities.yaml) and of its gateway's
+ * Resource, whose description names the hosts it serves: results of another type that also
+ * name the host.
+ */
+const CATALOG_DOCUMENTS = [
+  {
+    title: 'blog',
+    text: 'The blog, served through the tke-blog mesh',
+    location: '/catalog/default/component/blog',
+    kind: 'Component',
+    type: 'website',
+  },
+  {
+    title: 'tke-blog-istio-system-istio-ingressgateway',
+    text: 'Ingress gateway istio-system/istio-ingressgateway (istio) on tke-blog, serving blog.example.com.',
+    location:
+      '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway',
+    kind: 'Resource',
+    type: 'ingress-gateway',
+  },
+];
+
 describe.each(ENGINES)('Ingress Atlas search on %s', (name, createEngine) => {
   let atlas: SandboxAtlas;
   let engine: SearchEngine;
@@ -291,6 +314,12 @@ describe.each(ENGINES)('Ingress Atlas search on %s', (name, createEngine) => {
       .withDocuments(await collate(started.factory))
       .execute();
     if (error) throw error;
+    const catalog = await TestPipeline.fromIndexer(
+      await engine.getIndexer('software-catalog'),
+    )
+      .withDocuments(CATALOG_DOCUMENTS)
+      .execute();
+    if (catalog.error) throw catalog.error;
   });
 
   afterAll(() => atlas?.stop());
@@ -304,6 +333,22 @@ describe.each(ENGINES)('Ingress Atlas search on %s', (name, createEngine) => {
     const titles = results.map(r => r.document.title);
     expect(titles.slice(0, hosts.length).sort()).toEqual(hosts);
   });
+
+  // Lunr scores each type's index on its own, so how a host ranks against catalog entities
+  // depends on what else the catalog holds: in the sandbox portal's catalog, where "example"
+  // and "com" are rarer than among hosts, the gateway's Resource comes first.
+  if (name !== 'Lunr') {
+    it("ranks an exact host's exposure above catalog entities that name it", async () => {
+      const { results } = await engine.query({ term: 'blog.example.com' });
+
+      const found = results.map(r => [r.type, r.document.title]);
+      expect(found[0]).toEqual(['ingress-atlas', 'blog.example.com']);
+      expect(found).toContainEqual([
+        'software-catalog',
+        'tke-blog-istio-system-istio-ingressgateway',
+      ]);
+    });
+  }
 });
 
 describe('IngressAtlasCollatorFactory', () => {
