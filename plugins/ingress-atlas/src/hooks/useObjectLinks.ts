@@ -37,7 +37,7 @@ export function useObjectLinks(
     [findings],
   );
   const key = refs.join(' ');
-  const { value: published } = useAsync(async () => {
+  const lookup = useAsync(async () => {
     if (!catalogApi || refs.length === 0) return new Set<string>();
     const { items } = await catalogApi.getEntitiesByRefs({
       entityRefs: refs,
@@ -47,10 +47,16 @@ export function useObjectLinks(
     // The refs are compared by their text: a new array of the same refs asks nothing again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [catalogApi, key]);
+  // A catalog that cannot answer holds none of them: the topology is linked instead.
+  const published = lookup.error ? new Set<string>() : lookup.value;
 
   return (object: ObjectRef) => {
     const ref = objectResourceRef(object);
-    if (ref && published?.has(ref)) return entityRoute(parseEntityRef(ref));
+    if (ref) {
+      // Until the catalog answers, no link rather than one that changes under the pointer.
+      if (!published) return undefined;
+      if (published.has(ref)) return entityRoute(parseEntityRef(ref));
+    }
     return atlasRoute && object.id
       ? topologyNodeLink(atlasRoute(), object)
       : undefined;
