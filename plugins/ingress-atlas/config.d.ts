@@ -2,7 +2,8 @@ export interface Config {
   ingressAtlas?: {
     /**
      * Where `docs/findings.md` is published (e.g. its page in the project's repository); each
-     * finding links to its code's section there. Without it, findings link to no docs.
+     * finding links to its code's section there. Without it, findings link to their code's page
+     * on the atlas's findings tab (`/ingress-atlas/findings/<CODE>`), which says the same.
      *
      * @visibility frontend
      */

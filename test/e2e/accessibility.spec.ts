@@ -137,6 +137,17 @@ for (const [theme, viewport] of (['light', 'dark'] as const).flatMap(t =>
         page.getByRole('grid', { name: 'Show severities' }),
       );
       await expectNoViolations(page, PAGE, `the Findings tab (${theme})`);
+
+      // A finding code's page, which each finding's title links to.
+      await page.goto('/ingress-atlas/findings/IDLE_LOAD_BALANCER');
+      await expect(
+        page.getByRole('grid', { name: 'Show severities' }),
+      ).toBeVisible();
+      await expectNoViolations(
+        page,
+        PAGE,
+        `the page of finding code IDLE_LOAD_BALANCER (${theme})`,
+      );
     });
 
     test("the blog's Ingress card on its overview passes axe", async ({

@@ -66,3 +66,31 @@ test('the blog gateway is a catalog Resource depending on its cluster and servin
     fullPage: true,
   });
 });
+
+// The blog is published as blog.example.com on tke-blog (examples/sandbox/tke-blog/30-blog.yaml);
+// most other exposed hosts of the sandbox share its words "example" or "com".
+test("an exact host ranks its exposure first among the atlas's results, marked without raw tags", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await searchAtlas(page, 'blog.example.com');
+
+  const results = page.getByTestId('ingress-atlas-search-result');
+  expect(await results.count()).toBeGreaterThan(1);
+  const first = results.first();
+  await expect(first.getByRole('link').first()).toHaveAttribute(
+    'href',
+    '/catalog/default/component/blog/ingress?host=blog.example.com',
+  );
+  // The host is marked whole in the result's title, and no engine's tag shows as text.
+  await expect(first.getByRole('link').first().locator('mark')).toHaveText(
+    'blog.example.com',
+  );
+  for (const text of await results.allInnerTexts()) {
+    expect(text).not.toMatch(/<\/?[\w-]*>/);
+  }
+  await page.screenshot({
+    path: `${SCREENSHOTS}/search-exact-host-first.png`,
+    fullPage: true,
+  });
+});

@@ -2,6 +2,7 @@ import {
   atlasEntityName,
   clusterResourceRef,
   gatewayResourceRef,
+  objectResourceRef,
 } from './catalogResources';
 
 describe('atlasEntityName', () => {
@@ -46,5 +47,60 @@ describe('catalog Resource refs', () => {
         name: 'istio-ingressgateway',
       }),
     ).toBe('resource:default/tke-blog-istio-system-istio-ingressgateway');
+  });
+});
+
+describe('objectResourceRef', () => {
+  it("names a gateway's Resource from its id, whatever the object is called", () => {
+    expect(
+      objectResourceRef({
+        kind: 'Deployment',
+        name: 'istio-ingressgateway',
+        namespace: 'istio-system',
+        cluster: 'tke-blog',
+        id: 'gateway:tke-blog/istio-system/istio-ingressgateway',
+      }),
+    ).toBe('resource:default/tke-blog-istio-system-istio-ingressgateway');
+  });
+
+  it("names the cloud resource of an entry or of an unused resource's cost by its cloud id", () => {
+    expect(
+      objectResourceRef({
+        kind: 'Entry',
+        name: 'lb-blog0001',
+        cluster: 'tke-blog',
+        id: 'entry:tke-blog/clb/istio-system/istio-ingressgateway',
+      }),
+    ).toBe('resource:default/lb-blog0001');
+    expect(
+      objectResourceRef({
+        kind: 'Address',
+        name: 'eip-idle0001',
+        id: 'cost:eip-idle0001',
+      }),
+    ).toBe('resource:default/eip-idle0001');
+  });
+
+  it('names none for an entry without a cloud id, or for objects published as no Resource', () => {
+    const entry = 'entry:tke-blog/node-port/default/web';
+    expect(
+      objectResourceRef({ kind: 'Entry', name: entry, id: entry }),
+    ).toBeUndefined();
+    expect(
+      objectResourceRef({
+        kind: 'VirtualService',
+        name: 'blog',
+        namespace: 'blog',
+        cluster: 'tke-blog',
+      }),
+    ).toBeUndefined();
+    expect(
+      objectResourceRef({
+        kind: 'ControlPlane',
+        name: 'tcm-1-20',
+        cluster: 'tke-blog',
+        id: 'controlPlane:tke-blog/tcm-1-20',
+      }),
+    ).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex } from '@noble/hashes/utils';
-import { AtlasClusterDescriptor, Gateway } from './model';
+import { AtlasClusterDescriptor, Gateway, ObjectRef } from './model';
 
 const MAX_NAME_LENGTH = 63;
 
@@ -86,4 +86,35 @@ export function gatewayResourceRef(
  */
 export function cloudResourceRef(id: string): string {
   return resourceRef(atlasEntityName(id));
+}
+
+/**
+ * The catalog Resource published for an object a finding names, when objects of its kind have
+ * one: a gateway (`gateway:` id), or the cloud load balancer or EIP of an entry (`entry:` id)
+ * or of an unused resource's cost (`cost:` id), which findings name by its cloud id. Whether
+ * the catalog holds it is for the catalog to say: a declared gateway with nothing behind it
+ * has none (see {@link hasGatewayResource}), and an entry's resource may have no cloud id.
+ *
+ * @public
+ */
+export function objectResourceRef(object: ObjectRef): string | undefined {
+  const [type, key] = splitId(object.id);
+  if (type === 'gateway') {
+    // `gateway:<cluster>/<namespace>/<name>`: the object may be named as its workload.
+    const parts = key.split('/');
+    if (parts.length < 3) return undefined;
+    const [namespace, name] = parts.slice(-2);
+    const cluster = parts.slice(0, -2).join('/');
+    return gatewayResourceRef({ cluster, namespace, name });
+  }
+  // An entry without a cloud id is named by its own id.
+  if ((type === 'entry' || type === 'cost') && object.name !== object.id) {
+    return cloudResourceRef(object.name);
+  }
+  return undefined;
+}
+
+function splitId(id: string | undefined): [string, string] {
+  const colon = id?.indexOf(':') ?? -1;
+  return colon > 0 ? [id!.slice(0, colon), id!.slice(colon + 1)] : ['', ''];
 }

@@ -15,6 +15,27 @@ export interface CostSummary {
   byEntryType: Record<string, number>;
 }
 
+/**
+ * What each figure of a {@link CostSummary} counts, as said to a person. Idle waste and possible
+ * saving never count the same money: one is what resources serving nothing bill, the other what
+ * changes to entries in use would save.
+ *
+ * @public
+ */
+export const COST_SUMMARY_DESCRIPTIONS: Readonly<
+  Record<
+    'totalMonthlyCny' | 'idleWasteMonthlyCny' | 'potentialSavingMonthlyCny',
+    string
+  >
+> = {
+  totalMonthlyCny:
+    'What the load balancers, EIPs and VPC endpoints of ingress bill a month, idle ones included.',
+  idleWasteMonthlyCny:
+    'Billed for serving nothing: EIPs bound to nothing (clouds bill an unbound address by the hour), load balancers with no listeners or targets, and those a deleted Service left behind. Releasing or deleting them changes no traffic, once nothing outside the clusters is found to use them.',
+  potentialSavingMonthlyCny:
+    "What cheaper ways to serve entries in use would save, such as a gateway's pods on their own EIPs instead of a CLB. Traffic flows through these entries: each change has its caveats and a template that carries it out.",
+};
+
 /** The keys a cost is filed under in a {@link CostSummary}. */
 function costKeys(cost: Cost, entries: Map<string, Entry>) {
   const entry = cost.entry ? entries.get(cost.entry) : undefined;

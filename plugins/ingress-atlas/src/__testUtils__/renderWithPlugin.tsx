@@ -6,6 +6,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import ingressAtlasPlugin from '../alpha';
+import { rootRouteRef } from '../routes';
 
 /**
  * Renders an element in a test app with the real plugin installed, so API calls go through
@@ -33,7 +34,10 @@ export function renderWithPlugin(
     </SWRConfig>,
     {
       features: [ingressAtlasPlugin],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        '/ingress-atlas': rootRouteRef,
+      },
       initialRouteEntries: options.path ? [options.path] : undefined,
       apis: options.apis ?? [],
       // A page follows the atlas's changes by asking for /clusters; tests that do not serve

@@ -6,3 +6,4 @@ export { useTemplateTitle } from './useTemplateTitle';
 export { useFindingOwners, NO_OWNER } from './useFindingOwners';
 export { useTemplateDryRun, summariseDryRun } from './useTemplateDryRun';
 export type { PreviewStep, TemplatePreview } from './useTemplateDryRun';
+export { useObjectLinks } from './useObjectLinks';

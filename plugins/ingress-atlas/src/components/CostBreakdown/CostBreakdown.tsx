@@ -1,6 +1,7 @@
 import { Alert, Box, Flex, Text } from '@backstage/ui';
 import {
   Cost,
+  COST_SUMMARY_DESCRIPTIONS,
   describeEntry,
   describeMonthlyCost,
   Entry,
@@ -124,6 +125,7 @@ function CostTable({ cost, entry }: { cost: Cost; entry?: Entry }) {
 
 /** What the entity's entries cost, item by item, and what the recommendations would save. */
 export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
+  const subtle = useSubtleText();
   const entries = new Map(exposure.entries.map(e => [e.id, e]));
   const costByEntry = new Map(
     exposure.costs.filter(c => c.entry).map(c => [c.entry!, c.monthlyCny]),
@@ -150,6 +152,9 @@ export function CostBreakdown({ exposure }: { exposure: EntityExposure }) {
           <Box>
             <Text as="h3" variant="title-x-small" weight="bold">
               Recommendations
+            </Text>
+            <Text as="p" variant="body-medium" className={subtle.root}>
+              {COST_SUMMARY_DESCRIPTIONS.potentialSavingMonthlyCny}
             </Text>
             <Box mt="2">
               <RecommendationList

@@ -6,6 +6,7 @@ import {
   Cost,
   CostHistoryDay,
   CostHistoryResponse,
+  Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CostOverview } from './CostOverview';
 import {
@@ -17,6 +18,7 @@ import { templateLinkFromPreview } from '../../__testUtils__/openTemplatePreview
 
 const COST = '*/api/ingress-atlas/cost';
 const HISTORY = '*/api/ingress-atlas/cost/history';
+const FINDINGS = '*/api/ingress-atlas/findings';
 
 /** The days from `from` to 2026-12-12 as the backend answers them, each made by `day`. */
 function history(
@@ -51,6 +53,7 @@ describe('CostOverview', () => {
       http.get(HISTORY, () =>
         HttpResponse.json(history('2026-12-12', () => undefined)),
       ),
+      http.get(FINDINGS, () => HttpResponse.json({ findings: [] })),
     );
     // jsdom lays nothing out: a chart's container gets the size it has on a desktop screen.
     jest
@@ -248,6 +251,48 @@ describe('CostOverview', () => {
       within(idle).getByRole('link', { name: 'lb-idle0001' }),
     ).toHaveAttribute('href', '/catalog/default/resource/lb-idle0001');
     expect(within(idle).getByText('Idle: serves nothing')).toBeInTheDocument();
+  });
+
+  it('tells idle waste from a possible saving, and says what to do about each idle resource', async () => {
+    const idleFinding: Finding = {
+      id: 'IDLE_LOAD_BALANCER:cost:lb-idle0001',
+      code: 'IDLE_LOAD_BALANCER',
+      severity: 'warning',
+      message:
+        'Load balancer lb-idle0001 (tencent ap-guangzhou) has no listeners and costs 144 CNY/month',
+      objects: [
+        { kind: 'LoadBalancer', name: 'lb-idle0001', id: 'cost:lb-idle0001' },
+      ],
+      fix: 'Delete it (DeleteLoadBalancer) after checking nothing outside the clusters uses 198.51.100.99.',
+      monthlyWasteCny: 144,
+    };
+    server.use(
+      http.get(COST, () => HttpResponse.json(costResponse)),
+      http.get(FINDINGS, () => HttpResponse.json({ findings: [idleFinding] })),
+    );
+
+    await renderWithPlugin(<CostOverview />);
+
+    const idleWaste = (await screen.findByText('Idle waste')).parentElement!;
+    expect(idleWaste).toHaveTextContent(
+      /serving nothing: EIPs bound to nothing/,
+    );
+    expect(
+      screen.getByText('Possible saving').parentElement!,
+    ).toHaveTextContent(/cheaper ways to serve entries in use/);
+
+    const idle = screen.getByRole('grid', {
+      name: 'Idle and orphaned resources',
+    });
+    const row = within(idle).getByRole('row', { name: /lb-idle0001/ });
+    expect(
+      await within(row).findByText(/^Delete it \(DeleteLoadBalancer\)/),
+    ).toHaveTextContent(idleFinding.fix);
+    expect(
+      within(row).getByRole('link', {
+        name: 'About Load balancer serving nothing',
+      }),
+    ).toHaveAttribute('href', '/ingress-atlas/findings/IDLE_LOAD_BALANCER');
   });
 
   it('says which config prices resources when nothing is billed', async () => {

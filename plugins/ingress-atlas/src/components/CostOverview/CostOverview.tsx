@@ -10,7 +10,9 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   cloudResourceRef,
   Cost,
+  COST_SUMMARY_DESCRIPTIONS,
   ENTRY_TYPE_LABELS,
+  Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { CostResponse, CostSummary } from '../../api';
 import { useIngressAtlas } from '../../hooks';
@@ -22,6 +24,7 @@ import { RecommendationList } from '../CostBreakdown';
 import { CostChart } from './CostChart';
 import { CostTrend } from './CostTrend';
 import { useSubtleText } from '../../utils/subtleText';
+import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { Section } from '../Section';
 import { AtlasColumn, AtlasTable } from '../AtlasTable';
 
@@ -31,16 +34,20 @@ const NO_OVERFLOW = { minWidth: 0 };
 /** Cards in a row of the grid are as tall as the tallest. */
 const FULL_HEIGHT = { height: '100%' };
 
-function Figure({ label, amount }: { label: string; amount: number }) {
+/** A total, and what it counts. */
+function Figure(props: { label: string; amount: number; description: string }) {
   const subtle = useSubtleText();
   return (
     <Card style={FULL_HEIGHT}>
       <CardBody>
         <Text as="p" variant="body-small" className={subtle.root}>
-          {label}
+          {props.label}
         </Text>
         <Text as="p" variant="title-large">
-          {formatMonthlyCny(amount)}
+          {formatMonthlyCny(props.amount)}
+        </Text>
+        <Text as="p" variant="body-small" className={subtle.root}>
+          {props.description}
         </Text>
       </CardBody>
     </Card>
@@ -62,8 +69,40 @@ const STATE_NAMES: Record<Cost['state'], string> = {
   orphaned: 'Orphaned: its Service is gone',
 };
 
-function IdleResources({ costs }: { costs: Cost[] }) {
+/**
+ * What to do about an idle or orphaned resource: the fix of the finding about it, which its
+ * analyzer words with what to check first, and the finding code's explanation.
+ */
+function WhatToDo({ finding }: { finding?: Finding }) {
+  const docsLink = useFindingDocsLink();
+  if (!finding) return null;
+  const href = docsLink(finding.code);
+  return (
+    <>
+      {finding.fix}
+      {href && (
+        <>
+          {' '}
+          <Link href={href} variant="body-medium">
+            About {findingTitle(finding.code) ?? finding.code}
+          </Link>
+        </>
+      )}
+    </>
+  );
+}
+
+function IdleResources({
+  costs,
+  findings,
+}: {
+  costs: Cost[];
+  findings: Finding[];
+}) {
   const entityRoute = useRouteRef(entityRouteRef);
+  // The idle-resource findings name the cost they are about.
+  const findingAbout = (cost: Cost) =>
+    findings.find(f => f.objects.some(o => o.id === cost.id));
   const idle = costs
     .filter(c => c.state !== 'in-use')
     .sort((a, b) => b.monthlyCny - a.monthlyCny);
@@ -100,6 +139,11 @@ function IdleResources({ costs }: { costs: Cost[] }) {
       cell: cost =>
         isUnpriced(cost) ? 'not priced' : formatCny(cost.monthlyCny),
     },
+    {
+      id: 'action',
+      label: 'What to do',
+      cell: cost => <WhatToDo finding={findingAbout(cost)} />,
+    },
   ];
   // Ids are read whole: where they do not fit (a phone) the table scrolls sideways.
   return (
@@ -107,6 +151,7 @@ function IdleResources({ costs }: { costs: Cost[] }) {
       label="Idle and orphaned resources"
       columns={columns}
       rows={idle}
+      minWidth={640}
     />
   );
 }
@@ -134,9 +179,11 @@ function unpricedKeys(
 function CostDetails({
   cost,
   summary,
+  findings,
 }: {
   cost: CostResponse;
   summary: CostSummary;
+  findings: Finding[];
 }) {
   const subtle = useSubtleText();
   const byEntry = new Map(
@@ -149,15 +196,24 @@ function CostDetails({
   return (
     <Grid.Root columns={{ initial: '1', md: '12' }} gap="4">
       <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
-        <Figure label="Ingress spend" amount={summary.totalMonthlyCny} />
+        <Figure
+          label="Ingress spend"
+          amount={summary.totalMonthlyCny}
+          description={COST_SUMMARY_DESCRIPTIONS.totalMonthlyCny}
+        />
       </Grid.Item>
       <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
-        <Figure label="Idle waste" amount={summary.idleWasteMonthlyCny} />
+        <Figure
+          label="Idle waste"
+          amount={summary.idleWasteMonthlyCny}
+          description={COST_SUMMARY_DESCRIPTIONS.idleWasteMonthlyCny}
+        />
       </Grid.Item>
       <Grid.Item colSpan={{ initial: '1', md: '4' }} style={NO_OVERFLOW}>
         <Figure
           label="Possible saving"
           amount={summary.potentialSavingMonthlyCny}
+          description={COST_SUMMARY_DESCRIPTIONS.potentialSavingMonthlyCny}
         />
       </Grid.Item>
       <Grid.Item colSpan={{ initial: '1', md: '12' }} style={NO_OVERFLOW}>
@@ -216,11 +272,11 @@ function CostDetails({
           </CostSection>
         </Grid.Item>
       ))}
-      <Grid.Item
-        colSpan={{ initial: '1', md: '12', lg: '7' }}
-        style={NO_OVERFLOW}
-      >
-        <CostSection title="Top savings">
+      <Grid.Item colSpan={{ initial: '1', md: '12' }} style={NO_OVERFLOW}>
+        <CostSection
+          title="Top savings"
+          subtitle="Changes to entries in use that would cost less"
+        >
           {top.length === 0 ? (
             <Text as="p" variant="body-medium">
               No recommendation: every entry is already the cheapest fit the
@@ -234,12 +290,12 @@ function CostDetails({
           )}
         </CostSection>
       </Grid.Item>
-      <Grid.Item
-        colSpan={{ initial: '1', md: '12', lg: '5' }}
-        style={NO_OVERFLOW}
-      >
-        <CostSection title="Idle and orphaned resources">
-          <IdleResources costs={cost.costs} />
+      <Grid.Item colSpan={{ initial: '1', md: '12' }} style={NO_OVERFLOW}>
+        <CostSection
+          title="Idle and orphaned resources"
+          subtitle="Billed for serving nothing: what to release or delete"
+        >
+          <IdleResources costs={cost.costs} findings={findings} />
         </CostSection>
       </Grid.Item>
     </Grid.Root>
@@ -249,6 +305,8 @@ function CostDetails({
 /** What ingress costs across clusters and clouds, where money idles and what to save. */
 export function CostOverview() {
   const { value, loading, error } = useIngressAtlas(api => api.getCost());
+  // For what to do about each idle resource; the costs show without it.
+  const findings = useIngressAtlas(api => api.getFindings());
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value?.summary || value.costs.length === 0) {
@@ -264,7 +322,11 @@ export function CostOverview() {
   }
   return (
     <Content>
-      <CostDetails cost={value} summary={value.summary} />
+      <CostDetails
+        cost={value}
+        summary={value.summary}
+        findings={findings.value?.findings ?? []}
+      />
     </Content>
   );
 }

@@ -2,6 +2,9 @@ import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { Finding } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { EntityIngressAtlasContent } from './EntityIngressAtlasContent';
 import { EntityIngressAtlasCard } from '../EntityIngressAtlasCard';
 import {
@@ -91,7 +94,9 @@ describe('EntityIngressAtlasContent', () => {
     );
 
     expect(await screen.findByText('Exposure paths')).toBeInTheDocument();
-    expect(await screen.findByRole('list', { name: 'Hosts' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('list', { name: 'Hosts' }),
+    ).toBeInTheDocument();
     expect(requests).toBe(1);
   });
 
@@ -275,6 +280,65 @@ describe('EntityIngressAtlasContent', () => {
       cluster: 'tke-blog',
       meshId: 'mesh-blog0001',
     });
+  });
+
+  it("links a finding's gateway to its catalog Resource and its code to the code's page", async () => {
+    const singleReplica: Finding = {
+      id: 'SINGLE_REPLICA_PUBLIC_LB:gateway:tke-blog/istio-system/istio-ingressgateway',
+      code: 'SINGLE_REPLICA_PUBLIC_LB',
+      severity: 'warning',
+      message:
+        'One replica of istio-ingressgateway behind a public load balancer',
+      objects: [
+        {
+          kind: 'Deployment',
+          name: 'istio-ingressgateway',
+          namespace: 'istio-system',
+          cluster: 'tke-blog',
+          id: 'gateway:tke-blog/istio-system/istio-ingressgateway',
+        },
+      ],
+      fix: 'Run at least 2 replicas',
+    };
+    server.use(
+      http.get(EXPOSURE, () =>
+        HttpResponse.json({ ...blogExposure, findings: [singleReplica] }),
+      ),
+    );
+    const gatewayResource = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'tke-blog-istio-system-istio-ingressgateway',
+        namespace: 'default',
+      },
+      spec: { type: 'ingress-gateway', owner: 'platform-team' },
+    };
+
+    await renderWithPlugin(<EntityIngressAtlasContent />, {
+      entity: blogEntity,
+      apis: [[catalogApiRef, catalogApiMock({ entities: [gatewayResource] })]],
+    });
+
+    const finding = (await screen.findByText(singleReplica.message)).closest(
+      '[role="alert"]',
+    ) as HTMLElement;
+    expect(
+      await within(finding).findByRole('link', {
+        name: 'Deployment istio-system/istio-ingressgateway in tke-blog',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway',
+    );
+    expect(
+      within(finding).getByRole('link', {
+        name: /^About SINGLE_REPLICA_PUBLIC_LB/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/ingress-atlas/findings/SINGLE_REPLICA_PUBLIC_LB',
+    );
   });
 
   it("draws the entity's own topology from host to workload", async () => {

@@ -1,4 +1,4 @@
-import { ReactNode, useState } from 'react';
+import { Fragment, ReactNode, useState } from 'react';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import ErrorIcon from '@material-ui/icons/Error';
@@ -30,7 +30,7 @@ import {
 } from '../../utils/findings';
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
 import { TemplateButton } from '../TemplateButton';
-import { NO_OWNER, useFindingOwners } from '../../hooks';
+import { NO_OWNER, useFindingOwners, useObjectLinks } from '../../hooks';
 import { useSubtleText } from '../../utils/subtleText';
 import { AtlasColumn, AtlasTable } from '../AtlasTable';
 
@@ -41,6 +41,40 @@ export function describeObject(object: ObjectRef) {
   return `${object.kind} ${name}${
     object.cluster ? ` in ${object.cluster}` : ''
   }`;
+}
+
+/** Where an object is shown, if anywhere (see `useObjectLinks`). */
+type ObjectLink = (object: ObjectRef) => string | undefined;
+
+/** The objects a finding names, each linked to its catalog Resource or topology node. */
+function FindingObjects({
+  objects,
+  objectLink,
+}: {
+  objects: ObjectRef[];
+  objectLink: ObjectLink;
+}) {
+  return (
+    <>
+      Objects:{' '}
+      {objects.map((object, index) => {
+        const href = objectLink(object);
+        const text = describeObject(object);
+        return (
+          <Fragment key={`${index}-${text}`}>
+            {index > 0 && ', '}
+            {href ? (
+              <Link href={href} variant="body-small" color="primary">
+                {text}
+              </Link>
+            ) : (
+              text
+            )}
+          </Fragment>
+        );
+      })}
+    </>
+  );
 }
 
 /** A finding's spend at stake, for the template preview. */
@@ -103,6 +137,7 @@ const TIGHT = { margin: 0 };
 
 /** Every finding with what it is about, how to fix it and the template that does it. */
 export function FindingsList({ findings }: { findings: Finding[] }) {
+  const objectLink = useObjectLinks(findings);
   return (
     <Flex direction="column" gap="3">
       {sortFindings(findings).map(finding => (
@@ -117,7 +152,10 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
               <p style={TIGHT}>Fix: {finding.fix}</p>
               {finding.objects.length > 0 && (
                 <p style={TIGHT}>
-                  Objects: {finding.objects.map(describeObject).join(', ')}
+                  <FindingObjects
+                    objects={finding.objects}
+                    objectLink={objectLink}
+                  />
                 </p>
               )}
               <FindingAbout code={finding.code} />
@@ -203,6 +241,7 @@ interface FindingItem {
   id: string;
   finding: Finding;
   docsLink?: string;
+  objectLink: ObjectLink;
 }
 
 const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
@@ -219,12 +258,12 @@ const FINDING_COLUMNS: AtlasColumn<FindingItem>[] = [
     label: 'Finding',
     // A row is named by its finding: its title, message and fix.
     isRowHeader: true,
-    cell: ({ finding, docsLink }) => (
+    cell: ({ finding, docsLink, objectLink }) => (
       <>
         <FindingText finding={finding} docsLink={docsLink} />
         {finding.objects.length > 0 && (
           <SubtleLine>
-            Objects: {finding.objects.map(describeObject).join(', ')}
+            <FindingObjects objects={finding.objects} objectLink={objectLink} />
           </SubtleLine>
         )}
       </>
@@ -272,6 +311,7 @@ export function FindingsTable({
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
   const [query, setQuery] = useState('');
   const owners = useFindingOwners(findings, groupBy === 'owner');
+  const objectLink = useObjectLinks(findings);
   // On a phone five columns leave the finding itself a few letters wide: one block each.
   const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
 
@@ -388,7 +428,11 @@ export function FindingsTable({
                 </Text>
               )}
               {narrow ? (
-                <FindingStack findings={members} docsLink={docsLink} />
+                <FindingStack
+                  findings={members}
+                  docsLink={docsLink}
+                  objectLink={objectLink}
+                />
               ) : (
                 <AtlasTable
                   label={group ? groupTitle(groupBy, group) : title}
@@ -397,6 +441,7 @@ export function FindingsTable({
                     id: finding.id,
                     finding,
                     docsLink: docsLink(finding.code),
+                    objectLink,
                   }))}
                   minWidth={640}
                 />
@@ -449,9 +494,11 @@ function FindingText({
 function FindingStack({
   findings,
   docsLink,
+  objectLink,
 }: {
   findings: Finding[];
   docsLink: (code: string) => string | undefined;
+  objectLink: ObjectLink;
 }) {
   return (
     <Flex direction="column" gap="3">
@@ -463,6 +510,14 @@ function FindingStack({
         >
           <SeverityLabel severity={finding.severity} />
           <FindingText finding={finding} docsLink={docsLink(finding.code)} />
+          {finding.objects.length > 0 && (
+            <SubtleLine>
+              <FindingObjects
+                objects={finding.objects}
+                objectLink={objectLink}
+              />
+            </SubtleLine>
+          )}
           <SubtleLine>
             {clusterOf(finding)}
             {finding.monthlyWasteCny !== undefined &&

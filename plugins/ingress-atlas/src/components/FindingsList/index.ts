@@ -6,3 +6,4 @@ export {
   describeObject,
 } from './FindingsList';
 export { NodeFindings } from './NodeFindings';
+export { FindingCodeDetails } from './FindingCodeDetails';

@@ -353,6 +353,119 @@ describe('IngressAtlasPage', () => {
     // Menus and clicks through Material UI take seconds on a busy machine.
   }, 30_000);
 
+  it("links each finding's objects to their catalog Resource, else to their topology node, and its code to the code's page", async () => {
+    const idle: Finding = {
+      id: 'IDLE_LOAD_BALANCER:cost:lb-idle0001',
+      code: 'IDLE_LOAD_BALANCER',
+      severity: 'warning',
+      message: 'Load balancer lb-idle0001 has no listeners',
+      objects: [
+        { kind: 'LoadBalancer', name: 'lb-idle0001', id: 'cost:lb-idle0001' },
+      ],
+      fix: 'Delete it',
+      monthlyWasteCny: 144,
+    };
+    const gatewayId = 'gateway:tke-blog/istio-system/istio-ingressgateway';
+    const singleReplica: Finding = {
+      id: `SINGLE_REPLICA_PUBLIC_LB:${gatewayId}`,
+      code: 'SINGLE_REPLICA_PUBLIC_LB',
+      severity: 'warning',
+      message: 'One replica behind a public load balancer',
+      objects: [
+        {
+          kind: 'Deployment',
+          name: 'istio-ingressgateway',
+          namespace: 'istio-system',
+          cluster: 'tke-blog',
+          id: gatewayId,
+        },
+      ],
+      fix: 'Run two replicas',
+    };
+    server.use(
+      http.get(`${API}/findings`, () =>
+        HttpResponse.json({ findings: [idle, singleReplica] }),
+      ),
+    );
+    // The catalog holds the load balancer's Resource, not the gateway's.
+    const catalogApi = catalogApiMock({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Resource',
+          metadata: { name: 'lb-idle0001', namespace: 'default' },
+          spec: { type: 'load-balancer', owner: 'platform-team' },
+        },
+      ],
+    });
+
+    await renderWithPlugin(<FindingsOverview />, {
+      apis: [[catalogApiRef, catalogApi]],
+    });
+
+    const idleRow = await screen.findByRole('row', { name: /serving nothing/ });
+    expect(
+      await within(idleRow).findByRole('link', {
+        name: 'LoadBalancer lb-idle0001',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/resource/lb-idle0001');
+    expect(
+      within(idleRow).getByRole('link', {
+        name: 'Load balancer serving nothing',
+      }),
+    ).toHaveAttribute('href', '/ingress-atlas/findings/IDLE_LOAD_BALANCER');
+    const gatewayRow = screen.getByRole('row', { name: /One replica/ });
+    expect(
+      within(gatewayRow).getByRole('link', {
+        name: 'Deployment istio-system/istio-ingressgateway in tke-blog',
+      }),
+    ).toHaveAttribute(
+      'href',
+      `/ingress-atlas/topology?cluster=tke-blog&node=${encodeURIComponent(
+        gatewayId,
+      )}`,
+    );
+  }, 30_000);
+
+  it("explains a finding code on its page, with the code's findings", async () => {
+    const idle: Finding = {
+      id: 'IDLE_EIP:cost:eip-idle0001',
+      code: 'IDLE_EIP',
+      severity: 'warning',
+      message: 'EIP eip-idle0001 is bound to nothing',
+      objects: [
+        { kind: 'Address', name: 'eip-idle0001', id: 'cost:eip-idle0001' },
+      ],
+      fix: 'Release it',
+    };
+    server.use(
+      http.get(`${API}/findings`, () =>
+        HttpResponse.json({ findings: [tcmFinding, idle] }),
+      ),
+    );
+
+    await renderWithPlugin(<FindingsOverview />, {
+      path: '/IDLE_EIP',
+      apis: [[catalogApiRef, catalogApiMock()]],
+    });
+
+    expect(
+      await screen.findByRole('heading', {
+        name: 'IDLE_EIP: Elastic IP bound to nothing',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/An EIP bound to no resource is billed/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('ReleaseAddresses').tagName).toBe('CODE');
+    expect(screen.getByText(idle.message)).toBeInTheDocument();
+    expect(screen.queryByText(tcmFinding.message)).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'All findings' })).toHaveAttribute(
+      'href',
+      '/ingress-atlas/findings',
+    );
+  }, 30_000);
+
   it('groups findings by the owners of the entities they concern', async () => {
     const unowned: Finding = {
       ...tcmFinding,

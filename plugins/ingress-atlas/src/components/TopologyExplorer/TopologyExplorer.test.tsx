@@ -221,4 +221,20 @@ describe('TopologyExplorer', () => {
       'Gateway (1)',
     );
   });
+
+  it('opens narrowed to the cluster and with the node selected that a link names', async () => {
+    const gateway = 'gateway:tke-blog/istio-system/istio-ingressgateway';
+    await renderWithPlugin(<TopologyExplorer />, {
+      path: `/?cluster=tke-blog&node=${encodeURIComponent(gateway)}`,
+    });
+
+    const entities = await screen.findByRole('list', {
+      name: 'Catalog entities',
+    });
+    expect(within(entities).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/tke-blog-istio-system-istio-ingressgateway',
+    );
+    expect(queries).toEqual(['?cluster=tke-blog']);
+  });
 });

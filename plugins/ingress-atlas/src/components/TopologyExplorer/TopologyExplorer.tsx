@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControl from '@material-ui/core/FormControl';
@@ -27,6 +28,7 @@ import {
   TopologyGraph,
 } from '../TopologyGraph';
 import { SECTION_TITLE } from '../../utils/headings';
+import { TOPOLOGY_PARAMS } from '../../utils/topologyLink';
 
 const ATLAS_NODE_EXTRA = nodeExtra();
 /** Hosts are not part of the atlas's topology: only an entity's graph draws them. */
@@ -86,7 +88,11 @@ function FilterSelect(props: {
  * filters by cluster, namespace and node type.
  */
 export function TopologyExplorer() {
-  const [cluster, setCluster] = useState(ALL);
+  // A link may narrow the graph to a cluster and select a node (topologyNodeLink).
+  const [params] = useSearchParams();
+  const [cluster, setCluster] = useState(
+    params.get(TOPOLOGY_PARAMS.cluster) ?? ALL,
+  );
   const [namespace, setNamespace] = useState(ALL);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
 
@@ -162,7 +168,12 @@ export function TopologyExplorer() {
     );
   } else {
     body = (
-      <TopologyGraph graph={graph} height="70vh" nodeExtra={ATLAS_NODE_EXTRA} />
+      <TopologyGraph
+        graph={graph}
+        height="70vh"
+        nodeExtra={ATLAS_NODE_EXTRA}
+        initialSelectedId={params.get(TOPOLOGY_PARAMS.node) ?? undefined}
+      />
     );
   }
 

@@ -142,6 +142,8 @@ export interface TopologyGraphProps {
   height?: number | string;
   /** More about the selected node, under its details: e.g. its findings and their fixes. */
   nodeExtra?: (node: GraphNode) => ReactNode;
+  /** The node selected at first, its details shown: e.g. the one a link asks for. */
+  initialSelectedId?: string;
 }
 
 /**
@@ -184,10 +186,15 @@ export function TopologyGraph(props: TopologyGraphProps) {
   );
 }
 
-function GraphCanvas({ graph, height = 640, nodeExtra }: TopologyGraphProps) {
+function GraphCanvas({
+  graph,
+  height = 640,
+  nodeExtra,
+  initialSelectedId,
+}: TopologyGraphProps) {
   const [layout, setLayout] = useState<Layout>();
   const [layoutError, setLayoutError] = useState<Error>();
-  const [selectedId, setSelectedId] = useState<string>();
+  const [selectedId, setSelectedId] = useState(initialSelectedId);
 
   useEffect(() => {
     let cancelled = false;
