@@ -171,6 +171,10 @@ describe('AnalysisRunner', () => {
           JSON.parse(JSON.stringify(expected)),
         );
         expect(second.summary.paths).toBe(expected.paths.length);
+        // What the publication logs: the CPU the job took, and the heap holding the model.
+        expect(second.cpuMs).toBeGreaterThan(0);
+        expect(second.heap!.used).toBeGreaterThan(0);
+        expect(second.heap!.held).toBeGreaterThanOrEqual(second.heap!.used);
         const { paths } = await gunzipJson<any>(
           (await runner.allExposures(second))!.withAccountInventory.whole.gzip,
         );

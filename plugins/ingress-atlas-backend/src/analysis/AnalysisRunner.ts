@@ -141,12 +141,14 @@ export class AnalysisRunner {
     input: Omit<Extract<AnalysisJob, { kind: 'analyze' }>, 'kind'>,
   ): Promise<AnalysedModel> {
     const outcome = await this.run({ kind: 'analyze', ...input });
-    const { modelGz, run, costDay } = outcome.done!;
+    const { modelGz, run, costDay, cpuMs, heap } = outcome.done!;
     return {
       ...this.#hold(outcome),
       modelGz: modelGz!,
       run,
       costDay: costDay!,
+      cpuMs,
+      heap,
     };
   }
 

@@ -248,6 +248,7 @@ async function serve(
       cpuFrom === undefined || cpuTo === undefined
         ? undefined
         : cpuTo - cpuFrom,
+    heap: heapMiB(),
   });
 }
 
