@@ -1,9 +1,6 @@
 import { ReactNode, useState } from 'react';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
-import ErrorIcon from '@material-ui/icons/Error';
-import WarningIcon from '@material-ui/icons/Warning';
-import InfoIcon from '@material-ui/icons/Info';
 import { Progress } from '@backstage/core-components';
 import {
   Alert,
@@ -24,8 +21,10 @@ import {
 import { formatMonthlyCny } from '../../utils/format';
 import {
   mostSevere,
+  SEVERITY_ICONS,
   SEVERITY_LABELS,
   SEVERITY_NAMES,
+  SEVERITY_STATUS,
   sortFindings,
 } from '../../utils/findings';
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
@@ -71,13 +70,6 @@ export function FindingTemplateButton({
   );
   return spaced ? <Box mt="2">{button}</Box> : button;
 }
-
-/** A finding's severity as Backstage UI's alert status. */
-export const SEVERITY_STATUS = {
-  error: 'danger',
-  warning: 'warning',
-  info: 'info',
-} as const;
 
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
@@ -155,11 +147,6 @@ function FindingAbout({ code }: { code: string }) {
 }
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-const SEVERITY_ICONS = {
-  error: ErrorIcon,
-  warning: WarningIcon,
-  info: InfoIcon,
-};
 
 const useStyles = makeStyles(theme => ({
   error: { color: theme.palette.error.main },

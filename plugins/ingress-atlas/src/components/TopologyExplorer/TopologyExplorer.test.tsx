@@ -51,7 +51,9 @@ describe('TopologyExplorer', () => {
     const legend = await screen.findByRole('list', { name: 'Legend' });
     expect(within(legend).getByText('Cluster (3)')).toBeInTheDocument();
     expect(within(legend).getByText('Control plane (2)')).toBeInTheDocument();
-    expect(within(legend).getByText('Warning finding')).toBeInTheDocument();
+    expect(
+      within(legend).getByText('Warning finding (1 node)'),
+    ).toBeInTheDocument();
     expect(
       within(legend).getByText('East-west, remote or proxy link'),
     ).toBeInTheDocument();
@@ -60,6 +62,19 @@ describe('TopologyExplorer', () => {
         'topology-node-controlplane:tke-blog/istio-system/1-10-3',
       ),
     ).toHaveAttribute('title', expect.stringContaining('tcm 1-10-3'));
+    // Its finding is a badge of the warning status, apart from the control plane's own colour.
+    const tcm = screen.getByTestId(
+      'topology-node-controlplane:tke-blog/istio-system/1-10-3',
+    );
+    const badge = within(tcm).getByRole('img', {
+      name: '1 finding, a warning',
+    });
+    expect(badge).toHaveTextContent('1');
+    expect(badge.getAttribute('style')).toContain('var(--bui-bg-warning)');
+    expect(tcm.getAttribute('style')).not.toContain('--bui-');
+    expect(
+      within(legend).getByTestId('topology-finding-badge'),
+    ).toHaveAttribute('data-severity', 'warning');
     expect(
       screen.getByText('Stale data from cluster edge'),
     ).toBeInTheDocument();

@@ -333,14 +333,12 @@ function FlowView({
         data: {
           node,
           colour: colours.nodeType[node.type],
-          severityColour: node.severity
-            ? colours.severity[node.severity]
-            : undefined,
           background: colours.nodeBackground,
           text: colours.text,
           subtleText: colours.subtleText,
           highlightColour: colours.highlight,
           highlighted: false,
+          cursor: false,
         },
       })),
     [graph, positions, colours],
@@ -359,7 +357,14 @@ function FlowView({
     return selectedId || cursorId
       ? laidOutNodes.map(node =>
           node.id === selectedId || node.id === cursorId
-            ? { ...node, data: { ...node.data, highlighted: true } }
+            ? {
+                ...node,
+                data: {
+                  ...node.data,
+                  highlighted: true,
+                  cursor: node.id === cursorId,
+                },
+              }
             : node,
         )
       : laidOutNodes;
