@@ -104,7 +104,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.locator('.react-flow__node').first()).toBeVisible();
       const legend = page.getByRole('list', { name: 'Legend' });
       await expect(legend).toContainText('Control plane');
-      await page.getByLabel(/Find a node/).fill('tcm');
+      await page.getByRole('combobox', { name: /Find a node/ }).fill('tcm');
       await page.getByRole('option').first().click();
       await expect(page.getByLabel('Selected node')).toBeVisible();
       await page.screenshot({

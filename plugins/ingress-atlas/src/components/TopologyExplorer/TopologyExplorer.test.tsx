@@ -96,7 +96,7 @@ describe('TopologyExplorer', () => {
     expect(curves('selected')).toBe(0);
 
     await userEvent.type(
-      screen.getByLabelText(/Find a node/),
+      screen.getByRole('combobox', { name: /Find a node/ }),
       'tke-saas-remote',
     );
     await userEvent.click(
@@ -127,7 +127,7 @@ describe('TopologyExplorer', () => {
 
     // A node without findings asks for none.
     await userEvent.type(
-      screen.getByLabelText(/Find a node/),
+      screen.getByRole('combobox', { name: /Find a node/ }),
       'tke-saas-remote',
     );
     await userEvent.click(
@@ -139,8 +139,13 @@ describe('TopologyExplorer', () => {
     ).toBeNull();
     expect(asked).toEqual([]);
 
-    await userEvent.clear(screen.getByLabelText(/Find a node/));
-    await userEvent.type(screen.getByLabelText(/Find a node/), 'tcm');
+    await userEvent.clear(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+    );
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      'tcm',
+    );
     await userEvent.click(await screen.findByRole('option', { name: /tcm/ }));
     const list = await screen.findByRole('list', {
       name: 'Findings about this node',
@@ -157,7 +162,10 @@ describe('TopologyExplorer', () => {
   it("links a Service's details to the catalog entities its paths belong to", async () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
-    await userEvent.type(screen.getByLabelText(/Find a node/), 'blog/blog');
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      'blog/blog',
+    );
     const options = await screen.findAllByRole('option', {
       name: /blog\/blog/,
     });
@@ -179,7 +187,10 @@ describe('TopologyExplorer', () => {
   async function catalogLinks(search: string, option: RegExp) {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
-    await userEvent.type(screen.getByLabelText(/Find a node/), search);
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      search,
+    );
     await userEvent.click(await screen.findByRole('option', { name: option }));
     const entities = await screen.findByRole('list', {
       name: 'Catalog entities',

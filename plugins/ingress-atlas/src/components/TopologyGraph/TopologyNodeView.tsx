@@ -77,10 +77,12 @@ export const TopologyNodeView = memo(
           color: data.text,
           borderColor: data.highlighted ? data.highlightColour : data.colour,
           borderWidth: data.highlighted ? 3 : 1,
-          outline: data.cursor
-            ? `3px solid ${data.highlightColour}`
-            : undefined,
-          outlineOffset: 3,
+          ...(data.cursor && {
+            outlineStyle: 'solid',
+            outlineWidth: 3,
+            outlineColor: data.highlightColour,
+            outlineOffset: 3,
+          }),
         }}
       >
         <div style={{ ...STRIP, background: data.colour }} />
