@@ -218,9 +218,9 @@ describe('TopologyExplorer', () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
 
-    // Named by its label and the value it shows, as a voice user would say it.
+    // Named by the value it shows and its label, as a voice user would say either.
     await userEvent.click(
-      screen.getByRole('button', { name: 'Cluster All clusters' }),
+      screen.getByRole('button', { name: 'All clusters Cluster' }),
     );
     await userEvent.click(
       await screen.findByRole('option', { name: 'tke-blog' }),
