@@ -1,6 +1,5 @@
 import { ReactNode, useState } from 'react';
-import { makeStyles, Theme } from '@material-ui/core/styles';
-import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { makeStyles } from '@material-ui/core/styles';
 import { Progress } from '@backstage/core-components';
 import {
   Alert,
@@ -12,6 +11,7 @@ import {
   Tag,
   TagGroup,
   Text,
+  useBreakpoint,
 } from '@backstage/ui';
 import {
   Finding,
@@ -260,7 +260,7 @@ export function FindingsTable({
   const [query, setQuery] = useState('');
   const owners = useFindingOwners(findings, groupBy === 'owner');
   // On a phone five columns leave the finding itself a few letters wide: one block each.
-  const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
+  const narrow = useBreakpoint().down('xs');
 
   const counts = Object.fromEntries(
     SEVERITIES.map(s => [s, findings.filter(f => f.severity === s).length]),
