@@ -150,6 +150,9 @@ describe('TopologyExplorer', () => {
     const list = await screen.findByRole('list', {
       name: 'Findings about this node',
     });
+    expect(screen.getByLabelText('Selected node')).toHaveTextContent(
+      'Findings: 1 finding, a warning',
+    );
     expect(list).toHaveTextContent(`Warning: ${tcmFinding.message}`);
     expect(
       await within(list).findByRole('button', {

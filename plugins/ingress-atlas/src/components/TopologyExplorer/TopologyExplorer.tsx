@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { makeStyles } from '@material-ui/core/styles';
 import { Checkbox, CheckboxGroup, Flex, Select } from '@backstage/ui';
 import {
   CodeSnippet,
@@ -37,6 +38,17 @@ function withoutTypes(topology: Topology, hidden: Set<string>): Graph {
   };
 }
 
+const useStyles = makeStyles({
+  // The node types wrap onto more lines rather than run off a phone's screen.
+  types: {
+    maxWidth: '100%',
+    '& .bui-CheckboxGroupContent': {
+      flexWrap: 'wrap',
+      rowGap: 'var(--bui-space-2)',
+    },
+  },
+});
+
 /** One filter of the topology: a choice or all. */
 function FilterSelect(props: {
   label: string;
@@ -65,6 +77,7 @@ function FilterSelect(props: {
  * filters by cluster, namespace and node type.
  */
 export function TopologyExplorer() {
+  const classes = useStyles();
   const [cluster, setCluster] = useState(ALL);
   const [namespace, setNamespace] = useState(ALL);
   const [hidden, setHidden] = useState<Set<string>>(new Set());
@@ -168,6 +181,7 @@ export function TopologyExplorer() {
               searchable
             />
             <CheckboxGroup
+              className={classes.types}
               label="Show"
               orientation="horizontal"
               value={NODE_TYPES.filter(type => !hidden.has(type))}

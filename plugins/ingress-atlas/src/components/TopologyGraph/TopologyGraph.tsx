@@ -54,8 +54,8 @@ import {
   GraphEdge,
   GraphNode,
   NODE_TYPE_LABELS,
-  SEVERITY_LABELS,
 } from './types';
+import { describeFindings } from '../../utils/findings';
 
 const nodeTypes = { topology: TopologyNodeView };
 
@@ -694,7 +694,10 @@ function NodeDetails({
     ['Cluster', node.cluster],
     ['Namespace', node.namespace],
     ['Detail', node.detail],
-    ['Worst finding', node.severity && SEVERITY_LABELS[node.severity]],
+    [
+      'Findings',
+      node.severity && describeFindings(node.findings ?? 1, node.severity),
+    ],
     ['Links', `${incoming} in, ${outgoing} out`],
   ];
   return (
