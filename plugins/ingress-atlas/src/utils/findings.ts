@@ -18,11 +18,22 @@ export const SEVERITY_LABELS = Object.fromEntries(
   ]),
 ) as Record<Severity, string>;
 
-/** A severity as a status of Backstage UI's palette (`--bui-fg-danger`, `--bui-bg-warning`...). */
+/** A severity as a status of Backstage UI's alerts. */
 export const SEVERITY_STATUS = {
   error: 'danger',
   warning: 'warning',
   info: 'info',
+} as const;
+
+/**
+ * A severity as an intent of Backstage UI's palette: its colour tokens are
+ * `--bui-fg-<intent>`, `--bui-<intent>-bg-subdued`, `--bui-<intent>-fg-subdued` and
+ * `--bui-<intent>-border`.
+ */
+export const SEVERITY_INTENT = {
+  error: 'negative',
+  warning: 'warning',
+  info: 'announcement',
 } as const;
 
 /** Each severity's icon, beside its colour: colour is never the only sign. */

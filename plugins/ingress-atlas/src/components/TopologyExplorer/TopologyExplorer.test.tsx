@@ -70,7 +70,9 @@ describe('TopologyExplorer', () => {
       name: '1 finding, a warning',
     });
     expect(badge).toHaveTextContent('1');
-    expect(badge.getAttribute('style')).toContain('var(--bui-bg-warning)');
+    expect(badge.getAttribute('style')).toContain(
+      'var(--bui-warning-bg-subdued)',
+    );
     expect(tcm.getAttribute('style')).not.toContain('--bui-');
     expect(
       within(legend).getByTestId('topology-finding-badge'),

@@ -3,7 +3,7 @@ import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   describeFindings,
   SEVERITY_ICONS,
-  SEVERITY_STATUS,
+  SEVERITY_INTENT,
 } from '../../utils/findings';
 
 const BADGE: CSSProperties = {
@@ -25,8 +25,8 @@ const BADGE: CSSProperties = {
 const ICON = { fontSize: 14 };
 
 /**
- * The findings about a node: its worst severity's icon on that status's tint of the theme
- * (Backstage UI's danger, warning and info), with their number. A pill with an icon, never a
+ * The findings about a node: its worst severity's icon on that intent's subdued tint of the
+ * theme (Backstage UI's negative, warning and announcement), with their number. A pill with an icon, never a
  * node type's solid colour, so an orange warning does not read as an orange entry. Without a
  * count it is the legend's sample.
  */
@@ -37,7 +37,7 @@ export function FindingBadge({
   severity: Severity;
   count?: number;
 }) {
-  const status = SEVERITY_STATUS[severity];
+  const intent = SEVERITY_INTENT[severity];
   const Icon = SEVERITY_ICONS[severity];
   const description =
     count === undefined ? undefined : describeFindings(count, severity);
@@ -51,9 +51,9 @@ export function FindingBadge({
       title={description}
       style={{
         ...BADGE,
-        background: `var(--bui-bg-${status})`,
-        color: `var(--bui-fg-${status}-on-bg)`,
-        borderColor: `var(--bui-border-${status})`,
+        background: `var(--bui-${intent}-bg-subdued)`,
+        color: `var(--bui-${intent}-fg-subdued)`,
+        borderColor: `var(--bui-${intent}-border)`,
       }}
     >
       <Icon style={ICON} aria-hidden />

@@ -12,7 +12,7 @@ import {
 } from '@material-ui/core/colors';
 import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { GraphNodeType } from './types';
-import { SEVERITY_STATUS } from '../../utils/findings';
+import { SEVERITY_INTENT } from '../../utils/findings';
 
 const HUES: Record<GraphNodeType, Record<300 | 700, string>> = {
   host: pink,
@@ -49,9 +49,9 @@ export function useGraphColours(): GraphColours {
     return {
       nodeType,
       severity: {
-        error: `var(--bui-fg-${SEVERITY_STATUS.error})`,
-        warning: `var(--bui-fg-${SEVERITY_STATUS.warning})`,
-        info: `var(--bui-fg-${SEVERITY_STATUS.info})`,
+        error: `var(--bui-fg-${SEVERITY_INTENT.error})`,
+        warning: `var(--bui-fg-${SEVERITY_INTENT.warning})`,
+        info: `var(--bui-fg-${SEVERITY_INTENT.info})`,
       },
       edge: theme.palette.text.secondary,
       crossClusterEdge: theme.palette.secondary.main,
