@@ -66,7 +66,7 @@ function FilterSelect(props: {
       value={value}
       onChange={key => onChange(String(key ?? ALL))}
       searchable={searchable}
-      style={{ minWidth: 200 }}
+      style={{ width: 240, maxWidth: '100%' }}
     />
   );
 }
