@@ -119,7 +119,7 @@ for (const [theme, viewport] of (['light', 'dark'] as const).flatMap(t =>
       await expectNoViolations(page, PAGE, `the Topology tab (${theme})`);
 
       // With a node chosen, its details open beside the graph.
-      await page.getByLabel(/Find a node/).fill('tcm');
+      await page.getByRole('combobox', { name: /Find a node/ }).fill('tcm');
       await page.getByRole('option').first().click();
       await expect(page.getByLabel('Selected node')).toBeVisible();
       await expectNoViolations(

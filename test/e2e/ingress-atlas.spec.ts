@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { Locator, test, expect } from '@playwright/test';
 import {
   CLUSTERS,
   REFRESHED_WITHIN,
@@ -104,7 +104,7 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.locator('.react-flow__node').first()).toBeVisible();
       const legend = page.getByRole('list', { name: 'Legend' });
       await expect(legend).toContainText('Control plane');
-      await page.getByLabel(/Find a node/).fill('tcm');
+      await page.getByRole('combobox', { name: /Find a node/ }).fill('tcm');
       await page.getByRole('option').first().click();
       await expect(page.getByLabel('Selected node')).toBeVisible();
       await page.screenshot({
@@ -136,6 +136,73 @@ test('the portal links nothing to TechDocs, which its backend does not run', asy
   await expect(
     page.getByRole('link', { name: 'TechDocs', exact: true }),
   ).toHaveCount(0);
+});
+
+test('the topology takes the keyboard: Tab reaches the search, then the graph; arrows move a visible ring between nodes; Enter opens the ringed node', async ({
+  page,
+  request,
+}) => {
+  await waitForFirstRefresh(request);
+  await signInAsGuest(page);
+  await page.goto('/ingress-atlas/topology');
+  const graph = page.getByRole('application', { name: /^Topology graph/ });
+  const search = page.getByRole('combobox', { name: /Find a node/ });
+  await expect(page.locator('.react-flow__node').first()).toBeVisible();
+  const isFocused = (element: Locator) =>
+    element.evaluate(e => e === document.activeElement);
+  const holdsFocus = (element: Locator) =>
+    element.evaluate(e => e.contains(document.activeElement));
+
+  // From the top of the page, Tab reaches the search before anything in the graph (its
+  // nodes, its zoom controls).
+  await page.locator('body').focus();
+  for (let presses = 0; !(await isFocused(search)); presses++) {
+    expect(presses, 'Tab presses before the search').toBeLessThan(100);
+    await page.keyboard.press('Tab');
+    if (!(await isFocused(search))) {
+      expect(await holdsFocus(graph), 'the graph takes focus first').toBe(
+        false,
+      );
+    }
+  }
+  await page.keyboard.press('Tab');
+  await expect(graph).toBeFocused();
+  expect(
+    await graph.evaluate(e => getComputedStyle(e).outlineStyle),
+    'the graph shows it has the focus',
+  ).not.toBe('none');
+
+  // No node is the keyboard's until an arrow is pressed; each arrow moves to another one,
+  // ringed as focus is and brought into view.
+  const ringed = page.locator('[data-cursor]');
+  await expect(ringed).toHaveCount(0);
+  const ringedNode = async () => {
+    await expect(ringed).toHaveCount(1);
+    await expect(ringed).toBeInViewport();
+    const style = await ringed.evaluate(e => {
+      const computed = getComputedStyle(e);
+      return `${computed.outlineStyle} ${computed.outlineWidth}`;
+    });
+    expect(style, 'the ring around the node').toBe('solid 3px');
+    return (await ringed.getAttribute('data-testid'))!;
+  };
+  const seen: string[] = [];
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowDown']) {
+    await page.keyboard.press(key);
+    await expect
+      .poll(() => ringed.getAttribute('data-testid'), { message: key })
+      .not.toBe(seen[seen.length - 1] ?? null);
+    seen.push(await ringedNode());
+  }
+  expect(new Set(seen).size, `nodes reached: ${seen.join(', ')}`).toBe(3);
+  await expect(graph).toBeFocused();
+
+  const label = (await ringed.getAttribute('title'))!.split('\n')[0];
+  await page.keyboard.press('Enter');
+  const details = page.getByLabel('Selected node');
+  await expect(details).toBeVisible();
+  await expect(details.getByRole('heading', { level: 3 })).toHaveText(label);
+  await page.screenshot({ path: `${SCREENSHOTS}/topology-keyboard.png` });
 });
 
 test('the topology fits the graph to its frame again when the window is resized', async ({

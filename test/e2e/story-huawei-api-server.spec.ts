@@ -164,7 +164,9 @@ test('a guest puts the API server of huawei-cce behind an internal ELB from its 
   expect(JSON.stringify(apiServerFindings)).not.toContain(privateAddress);
 
   await page.goto('/ingress-atlas/topology');
-  await page.getByLabel(/Find a node/).fill(privateAddress);
+  await page
+    .getByRole('combobox', { name: /Find a node/ })
+    .fill(privateAddress);
   await page.getByRole('option').filter({ hasText: privateAddress }).click();
   const details = page.getByLabel('Selected node');
   await expect(details).toContainText('Cluster: huawei-cce');

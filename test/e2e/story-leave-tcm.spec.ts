@@ -263,7 +263,7 @@ test('a guest moves the blog mesh off TCM: istiod installed on tke-next, tke-nex
     ]);
 
   await page.goto('/ingress-atlas/topology');
-  await page.getByLabel(/Find a node/).fill('remote');
+  await page.getByRole('combobox', { name: /Find a node/ }).fill('remote');
   await page
     .getByRole('option')
     .filter({ hasText: 'tke-next-remote' })

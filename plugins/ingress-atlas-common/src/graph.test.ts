@@ -195,6 +195,7 @@ describe('buildTopology', () => {
       'service:a/shop/shop -> workload:b/shop/Deployment/shop',
     ]);
     expect(nodes.find(n => n.id === 'gw:a')?.severity).toBe('error');
+    expect(nodes.find(n => n.id === 'gw:a')?.findings).toBe(2);
   });
 
   it('gives Services and workloads the catalog entities of the paths through them', () => {

@@ -33,6 +33,8 @@ export interface TopologyNode {
   namespace?: string;
   /** The worst severity among findings about this node. */
   severity?: Severity;
+  /** How many findings are about this node, when any are. */
+  findings?: number;
   /** e.g. `public`/`internal` for entries, the kind for routes and workloads. */
   detail?: string;
   /** Services and workloads: the catalog entities the paths through them belong to. */
@@ -202,15 +204,17 @@ class TopologyBuilder {
     }
   }
 
-  /** Each node takes the severity of the worst finding about it. */
+  /** Each node counts the findings about it and takes the severity of the worst. */
   markFindings(findings: AtlasModel['findings']) {
     for (const finding of findings) {
-      for (const object of finding.objects) {
-        const node = object.id ? this.nodes.get(object.id) : undefined;
+      const ids = new Set(finding.objects.map(object => object.id));
+      for (const id of ids) {
+        const node = id ? this.nodes.get(id) : undefined;
+        if (!node) continue;
+        node.findings = (node.findings ?? 0) + 1;
         if (
-          node &&
-          (!node.severity ||
-            SEVERITY_RANK[finding.severity] > SEVERITY_RANK[node.severity])
+          !node.severity ||
+          SEVERITY_RANK[finding.severity] > SEVERITY_RANK[node.severity]
         ) {
           node.severity = finding.severity;
         }

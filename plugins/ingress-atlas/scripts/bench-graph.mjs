@@ -176,7 +176,9 @@ await withChromium(
       );
       // Search-to-node: pick a node from the search box and wait until its label is drawn.
       const searchStarted = performance.now();
-      await page.getByLabel(/Find a node/).fill('istio-system/gw-3');
+      await page
+        .getByRole('combobox', { name: /Find a node/ })
+        .fill('istio-system/gw-3');
       await page.getByRole('option').first().click();
       await page
         .getByLabel('Selected node')

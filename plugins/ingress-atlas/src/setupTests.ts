@@ -42,3 +42,26 @@ for (const [name, size] of [
     },
   });
 }
+
+// Nor media queries: widths are those of jsdom's window (1024 px, a desktop screen), so that
+// Backstage UI's breakpoints and Material UI's agree; other features never match.
+window.matchMedia ??= (query: string) => {
+  const widths = [...query.matchAll(/\((min|max)-width:\s*([\d.]+)px\)/g)];
+  const matches =
+    widths.length > 0 &&
+    widths.every(([, bound, px]) =>
+      bound === 'min'
+        ? window.innerWidth >= Number(px)
+        : window.innerWidth <= Number(px),
+    );
+  return {
+    matches,
+    media: query,
+    onchange: null,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    addListener: () => {},
+    removeListener: () => {},
+    dispatchEvent: () => false,
+  } as MediaQueryList;
+};

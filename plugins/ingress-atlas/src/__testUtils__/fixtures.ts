@@ -331,6 +331,7 @@ export const meshTopology: Topology = {
       namespace: 'istio-system',
       detail: '1.10.3',
       severity: 'warning',
+      findings: 1,
     },
     {
       id: blogGateway.id,

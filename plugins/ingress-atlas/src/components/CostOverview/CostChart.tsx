@@ -1,6 +1,5 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
+import { Box, Text } from '@backstage/ui';
 import {
   Bar,
   BarChart,
@@ -11,7 +10,8 @@ import {
   YAxis,
 } from 'recharts';
 import { axisUnit } from './axes';
-import { FigureList } from './FigureList';
+import { Figure, FigureList } from './FigureList';
+import { useSubtleText } from '../../utils/subtleText';
 import { formatCny, formatMonthlyCny } from '../../utils/format';
 import { describeMonthlyCost } from '@ingress-atlas/plugin-ingress-atlas-common';
 
@@ -32,14 +32,15 @@ export function CostChart({
   unpriced?: Set<string>;
 }) {
   const theme = useTheme();
+  const subtle = useSubtleText();
   const data = Object.entries(amounts)
     .map(([key, amount]) => ({ key, name: labels[key] ?? key, amount }))
     .sort((a, b) => b.amount - a.amount);
   if (data.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
+      <Text as="p" variant="body-medium" className={subtle.root}>
         Nothing billed.
-      </Typography>
+      </Text>
     );
   }
   const palette = [
@@ -51,7 +52,7 @@ export function CostChart({
   ];
   return (
     <Box>
-      <Box height={Math.max(120, data.length * 36 + 40)} aria-hidden>
+      <Box style={{ height: Math.max(120, data.length * 36 + 40) }} aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
           {/* The chart is hidden from screen readers (the list below has its figures), so it
               must not be a tab stop either: no keyboard layer. */}
@@ -93,12 +94,12 @@ export function CostChart({
       </Box>
       <FigureList label={title}>
         {data.map(entry => (
-          <Typography component="li" variant="body2" key={entry.key}>
+          <Figure key={entry.key}>
             {entry.name}:{' '}
             {describeMonthlyCost(entry.amount, {
               unpriced: unpriced.has(entry.key),
             })}
-          </Typography>
+          </Figure>
         ))}
       </FigureList>
     </Box>

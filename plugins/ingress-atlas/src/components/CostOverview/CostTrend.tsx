@@ -1,6 +1,5 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
+import { Box, Text } from '@backstage/ui';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
   COST_HISTORY_DAYS,
@@ -18,7 +17,8 @@ import {
 import { CostHistoryResponse } from '../../api';
 import { useIngressAtlas } from '../../hooks';
 import { axisUnit } from './axes';
-import { FigureList } from './FigureList';
+import { useSubtleText } from '../../utils/subtleText';
+import { Figure, FigureList } from './FigureList';
 import { formatCny } from '../../utils/format';
 
 interface Point {
@@ -62,13 +62,14 @@ function pointsOf(history: CostHistoryResponse): Point[] {
 
 function Trend({ history }: { history: CostHistoryResponse }) {
   const theme = useTheme();
+  const subtle = useSubtleText();
   const points = pointsOf(history);
   const first = history.days[0];
   const last = history.days[history.days.length - 1];
   const unpricedDays = history.days.filter(day => day.total.unpriced);
   return (
     <Box role="figure" aria-label="Ingress spend per day">
-      <Box height={260} aria-hidden>
+      <Box style={{ height: 260 }} aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
           {/* Hidden from screen readers (the text below has the figures): no keyboard layer. */}
           <AreaChart
@@ -123,7 +124,7 @@ function Trend({ history }: { history: CostHistoryResponse }) {
           </AreaChart>
         </ResponsiveContainer>
       </Box>
-      <Typography variant="body2">
+      <Text as="p" variant="body-medium">
         {first.date}:{' '}
         {describeMonthlyCost(first.total.amount, {
           unpriced: first.total.unpriced,
@@ -133,20 +134,20 @@ function Trend({ history }: { history: CostHistoryResponse }) {
           unpriced: last.total.unpriced,
         })}
         .
-      </Typography>
+      </Text>
       {unpricedDays.length > 0 && (
         <>
-          <Typography variant="body2" color="textSecondary">
+          <Text as="p" variant="body-medium" className={subtle.root}>
             Dashed lines mark days with resources known to bill but not priced:
             their amount leaves those out, and a day with nothing priced has no
             point.
-          </Typography>
+          </Text>
           <FigureList label="Days not fully priced">
             {unpricedDays.map(day => (
-              <Typography component="li" variant="body2" key={day.date}>
+              <Figure key={day.date}>
                 {day.date}:{' '}
                 {describeMonthlyCost(day.total.amount, { unpriced: true })}
-              </Typography>
+              </Figure>
             ))}
           </FigureList>
         </>
@@ -167,13 +168,13 @@ export function CostTrend() {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.days.length < 2) {
     return (
-      <Typography variant="body2">
+      <Text as="p" variant="body-medium">
         {value?.days.length
           ? `History starts ${value.days[0].date}: the trend shows from its second day.`
           : 'No cost recorded yet: history starts with the next refresh.'}{' '}
         The atlas records each day's cost (UTC) as it refreshes and keeps{' '}
         {COST_HISTORY_DAYS} days.
-      </Typography>
+      </Text>
     );
   }
   return <Trend history={value} />;

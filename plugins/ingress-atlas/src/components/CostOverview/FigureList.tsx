@@ -1,5 +1,7 @@
 import { ReactNode } from 'react';
-import Box from '@material-ui/core/Box';
+import { Box, Text } from '@backstage/ui';
+
+const LIST = { listStyle: 'none', padding: 0, margin: 0 };
 
 /**
  * The figures a chart draws, as a list screen readers announce by `label` (the charts
@@ -7,14 +9,17 @@ import Box from '@material-ui/core/Box';
  */
 export function FigureList(props: { label: string; children: ReactNode }) {
   return (
-    <Box
-      component="ul"
-      p={0}
-      m={0}
-      style={{ listStyle: 'none' }}
-      aria-label={props.label}
-    >
+    <Box as="ul" style={LIST} aria-label={props.label}>
       {props.children}
     </Box>
+  );
+}
+
+/** One figure of a {@link FigureList}. */
+export function Figure({ children }: { children: ReactNode }) {
+  return (
+    <li>
+      <Text variant="body-medium">{children}</Text>
+    </li>
   );
 }

@@ -1,5 +1,4 @@
 import { ReactNode } from 'react';
-import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ResponseErrorPanel } from '@backstage/core-components';
 import {
@@ -253,12 +252,16 @@ function ExposureSummary({ exposure }: { exposure: EntityExposure }) {
   };
   const row = (term: string, definition: ReactNode) => (
     <>
-      <Typography component="dt" variant="body2" className={classes.term}>
-        {term}
-      </Typography>
-      <Typography component="dd" variant="body2" className={classes.definition}>
-        {definition}
-      </Typography>
+      <dt>
+        <Text as="span" variant="body-medium" className={classes.term}>
+          {term}
+        </Text>
+      </dt>
+      <dd className={classes.definition}>
+        <Text as="div" variant="body-medium">
+          {definition}
+        </Text>
+      </dd>
     </>
   );
   const hostCost = (paths: ExposurePath[]) => {

@@ -1,9 +1,5 @@
 import { Fragment, ReactNode, useState } from 'react';
-import { makeStyles, Theme } from '@material-ui/core/styles';
-import useMediaQuery from '@material-ui/core/useMediaQuery';
-import ErrorIcon from '@material-ui/icons/Error';
-import WarningIcon from '@material-ui/icons/Warning';
-import InfoIcon from '@material-ui/icons/Info';
+import { makeStyles } from '@material-ui/core/styles';
 import { Progress } from '@backstage/core-components';
 import {
   Alert,
@@ -15,6 +11,7 @@ import {
   Tag,
   TagGroup,
   Text,
+  useBreakpoint,
 } from '@backstage/ui';
 import {
   Finding,
@@ -24,8 +21,10 @@ import {
 import { formatMonthlyCny } from '../../utils/format';
 import {
   mostSevere,
+  SEVERITY_ICONS,
   SEVERITY_LABELS,
   SEVERITY_NAMES,
+  SEVERITY_STATUS,
   sortFindings,
 } from '../../utils/findings';
 import { findingTitle, useFindingDocsLink } from '../../utils/findingDocs';
@@ -105,13 +104,6 @@ export function FindingTemplateButton({
   );
   return spaced ? <Box mt="2">{button}</Box> : button;
 }
-
-/** A finding's severity as Backstage UI's alert status. */
-export const SEVERITY_STATUS = {
-  error: 'danger',
-  warning: 'warning',
-  info: 'info',
-} as const;
 
 /** The most severe finding, as a banner; the count of the others (and all fixes) on the tab. */
 export function FindingBanner({ findings }: { findings: Finding[] }) {
@@ -193,11 +185,6 @@ function FindingAbout({ code }: { code: string }) {
 }
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-const SEVERITY_ICONS = {
-  error: ErrorIcon,
-  warning: WarningIcon,
-  info: InfoIcon,
-};
 
 const useStyles = makeStyles(theme => ({
   error: { color: theme.palette.error.main },
@@ -313,7 +300,7 @@ export function FindingsTable({
   const owners = useFindingOwners(findings, groupBy === 'owner');
   const objectLink = useObjectLinks(findings);
   // On a phone five columns leave the finding itself a few letters wide: one block each.
-  const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
+  const narrow = useBreakpoint().down('xs');
 
   const counts = Object.fromEntries(
     SEVERITIES.map(s => [s, findings.filter(f => f.severity === s).length]),

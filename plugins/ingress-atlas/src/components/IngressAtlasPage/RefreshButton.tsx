@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import { Button, ButtonIcon } from '@backstage/ui';
-import useMediaQuery from '@material-ui/core/useMediaQuery';
-import { Theme } from '@material-ui/core/styles';
+import { Button, ButtonIcon, useBreakpoint } from '@backstage/ui';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -16,7 +14,7 @@ export function RefreshButton() {
     permission: ingressAtlasRefreshPermission,
   });
   const [busy, setBusy] = useState(false);
-  const narrow = useMediaQuery<Theme>(theme => theme.breakpoints.down('xs'));
+  const narrow = useBreakpoint().down('xs');
 
   if (!allowed) return null;
 

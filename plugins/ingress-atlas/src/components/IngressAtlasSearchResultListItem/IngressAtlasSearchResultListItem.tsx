@@ -1,10 +1,5 @@
-import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
-import ListItemIcon from '@material-ui/core/ListItemIcon';
-import ListItemText from '@material-ui/core/ListItemText';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
-import { Link } from '@backstage/core-components';
+import { CSSProperties, ReactNode } from 'react';
+import { Badge, Box, Flex, Link, Text } from '@backstage/ui';
 import {
   ResultHighlight,
   SearchDocument,
@@ -13,7 +8,6 @@ import {
   useSearch,
   useSearchContextCheck,
 } from '@backstage/plugin-search-react';
-import { ReactNode } from 'react';
 import {
   NETWORK_REACH_LABELS,
   NetworkReach,
@@ -37,21 +31,36 @@ export interface IngressAtlasSearchResultListItemProps {
   lineClamp?: number;
 }
 
-const useStyles = makeStyles(
-  {
-    // Without minWidth a flex child is as wide as its content: wider than a phone.
-    item: { display: 'flex', flex: 1, minWidth: 0 },
-    flexContainer: { flexWrap: 'wrap', minWidth: 0 },
-    // A long label (an owner entity ref) ends in an ellipsis rather than overflowing.
-    chip: { maxWidth: '100%' },
-    itemText: {
-      width: '100%',
-      overflowWrap: 'anywhere',
-      marginBottom: '1rem',
-    },
-  },
-  { name: 'IngressAtlasSearchResultListItem' },
-);
+// Without minWidth a flex child is as wide as its content: wider than a phone.
+const ITEM: CSSProperties = { flex: 1, minWidth: 0 };
+const ICON: CSSProperties = {
+  display: 'inline-flex',
+  minWidth: 56,
+  flexShrink: 0,
+};
+const TEXT: CSSProperties = {
+  display: '-webkit-box',
+  WebkitBoxOrient: 'vertical',
+  overflow: 'hidden',
+  whiteSpace: 'pre-line',
+  overflowWrap: 'anywhere',
+};
+const TAGS: CSSProperties = { flexWrap: 'wrap' };
+// A long label (an owner entity ref) ends in an ellipsis rather than overflowing.
+const TAG: CSSProperties = { maxWidth: '100%' };
+const TAG_TEXT: CSSProperties = {
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+};
+
+function Tag({ children, title }: { children: string; title?: string }) {
+  return (
+    <Badge size="small" style={TAG} title={title}>
+      <span style={TAG_TEXT}>{children}</span>
+    </Badge>
+  );
+}
 
 /** The words searched for, when the result is shown on a search page. */
 function useSearchTerm(): string | undefined {
@@ -109,7 +118,6 @@ function markWords(text: string, words: string[]): ReactNode {
 export function IngressAtlasSearchResultListItem(
   props: IngressAtlasSearchResultListItemProps,
 ) {
-  const classes = useStyles();
   const term = useSearchTerm();
   const { highlight, lineClamp = 5 } = props;
   const result = props.result as IngressAtlasSearchDocument | undefined;
@@ -118,67 +126,40 @@ export function IngressAtlasSearchResultListItem(
   const words = matchedWords(term, highlight);
 
   return (
-    <div className={classes.item} data-testid="ingress-atlas-search-result">
-      {props.icon && <ListItemIcon>{props.icon}</ListItemIcon>}
-      <div className={classes.flexContainer}>
-        <ListItemText
-          className={classes.itemText}
-          primaryTypographyProps={{ variant: 'h6' }}
-          primary={
-            <Link noTrack to={result.location}>
-              {markWords(result.title, words)}
-            </Link>
-          }
-          secondary={
-            <Typography
-              component="span"
-              style={{
-                display: '-webkit-box',
-                WebkitBoxOrient: 'vertical',
-                WebkitLineClamp: lineClamp,
-                overflow: 'hidden',
-                whiteSpace: 'pre-line',
-              }}
-              // Not textSecondary: on the search page's grey it falls short of a 4.5:1 contrast.
-              variant="body2"
-            >
-              {markWords(result.text, words)}
-            </Typography>
-          }
-        />
-        <Box>
-          {result.network && (
-            <Chip
-              className={classes.chip}
-              label={NETWORK_REACH_LABELS[result.network]}
-              size="small"
-            />
-          )}
+    <Flex data-testid="ingress-atlas-search-result" gap="0" style={ITEM}>
+      {props.icon && <Box style={ICON}>{props.icon}</Box>}
+      <Flex direction="column" gap="2" style={ITEM}>
+        <Link
+          href={result.location}
+          noTrack
+          variant="title-x-small"
+          style={{ overflowWrap: 'anywhere' }}
+        >
+          {markWords(result.title, words)}
+        </Link>
+        {/* Not the secondary colour: on the search page's grey it falls short of 4.5:1. */}
+        <Text
+          as="p"
+          variant="body-medium"
+          style={{ ...TEXT, WebkitLineClamp: lineClamp, margin: 0 }}
+        >
+          {markWords(result.text, words)}
+        </Text>
+        <Flex gap="1" mt="2" style={TAGS}>
+          {result.network && <Tag>{NETWORK_REACH_LABELS[result.network]}</Tag>}
           {result.clusters?.map(cluster => (
-            <Chip
-              className={classes.chip}
-              key={cluster}
-              label={`Cluster: ${cluster}`}
-              size="small"
-            />
+            <Tag key={cluster}>{`Cluster: ${cluster}`}</Tag>
           ))}
           {result.monthlyCostCny !== undefined && (
-            <Chip
-              className={classes.chip}
-              label={formatMonthlyCny(result.monthlyCostCny)}
-              size="small"
-            />
+            <Tag>{formatMonthlyCny(result.monthlyCostCny)}</Tag>
           )}
           {result.entityRef && (
-            <Chip
-              className={classes.chip}
-              label={`Owner entity: ${result.entityRef}`}
-              title={result.entityRef}
-              size="small"
-            />
+            <Tag title={result.entityRef}>
+              {`Owner entity: ${result.entityRef}`}
+            </Tag>
           )}
-        </Box>
-      </div>
-    </div>
+        </Flex>
+      </Flex>
+    </Flex>
   );
 }

@@ -51,7 +51,9 @@ describe('TopologyExplorer', () => {
     const legend = await screen.findByRole('list', { name: 'Legend' });
     expect(within(legend).getByText('Cluster (3)')).toBeInTheDocument();
     expect(within(legend).getByText('Control plane (2)')).toBeInTheDocument();
-    expect(within(legend).getByText('Warning finding')).toBeInTheDocument();
+    expect(
+      within(legend).getByText('Warning finding (1 node)'),
+    ).toBeInTheDocument();
     expect(
       within(legend).getByText('East-west, remote or proxy link'),
     ).toBeInTheDocument();
@@ -60,6 +62,21 @@ describe('TopologyExplorer', () => {
         'topology-node-controlplane:tke-blog/istio-system/1-10-3',
       ),
     ).toHaveAttribute('title', expect.stringContaining('tcm 1-10-3'));
+    // Its finding is a badge of the warning status, apart from the control plane's own colour.
+    const tcm = screen.getByTestId(
+      'topology-node-controlplane:tke-blog/istio-system/1-10-3',
+    );
+    const badge = within(tcm).getByRole('img', {
+      name: '1 finding, a warning',
+    });
+    expect(badge).toHaveTextContent('1');
+    expect(badge.getAttribute('style')).toContain(
+      'var(--bui-warning-bg-subdued)',
+    );
+    expect(tcm.getAttribute('style')).not.toContain('--bui-');
+    expect(
+      within(legend).getByTestId('topology-finding-badge'),
+    ).toHaveAttribute('data-severity', 'warning');
     expect(
       screen.getByText('Stale data from cluster edge'),
     ).toBeInTheDocument();
@@ -81,7 +98,7 @@ describe('TopologyExplorer', () => {
     expect(curves('selected')).toBe(0);
 
     await userEvent.type(
-      screen.getByLabelText(/Find a node/),
+      screen.getByRole('combobox', { name: /Find a node/ }),
       'tke-saas-remote',
     );
     await userEvent.click(
@@ -112,7 +129,7 @@ describe('TopologyExplorer', () => {
 
     // A node without findings asks for none.
     await userEvent.type(
-      screen.getByLabelText(/Find a node/),
+      screen.getByRole('combobox', { name: /Find a node/ }),
       'tke-saas-remote',
     );
     await userEvent.click(
@@ -124,12 +141,20 @@ describe('TopologyExplorer', () => {
     ).toBeNull();
     expect(asked).toEqual([]);
 
-    await userEvent.clear(screen.getByLabelText(/Find a node/));
-    await userEvent.type(screen.getByLabelText(/Find a node/), 'tcm');
+    await userEvent.clear(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+    );
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      'tcm',
+    );
     await userEvent.click(await screen.findByRole('option', { name: /tcm/ }));
     const list = await screen.findByRole('list', {
       name: 'Findings about this node',
     });
+    expect(screen.getByLabelText('Selected node')).toHaveTextContent(
+      'Findings: 1 finding, a warning',
+    );
     expect(list).toHaveTextContent(`Warning: ${tcmFinding.message}`);
     expect(
       await within(list).findByRole('button', {
@@ -142,7 +167,10 @@ describe('TopologyExplorer', () => {
   it("links a Service's details to the catalog entities its paths belong to", async () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
-    await userEvent.type(screen.getByLabelText(/Find a node/), 'blog/blog');
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      'blog/blog',
+    );
     const options = await screen.findAllByRole('option', {
       name: /blog\/blog/,
     });
@@ -164,7 +192,10 @@ describe('TopologyExplorer', () => {
   async function catalogLinks(search: string, option: RegExp) {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
-    await userEvent.type(screen.getByLabelText(/Find a node/), search);
+    await userEvent.type(
+      screen.getByRole('combobox', { name: /Find a node/ }),
+      search,
+    );
     await userEvent.click(await screen.findByRole('option', { name: option }));
     const entities = await screen.findByRole('list', {
       name: 'Catalog entities',
@@ -192,9 +223,9 @@ describe('TopologyExplorer', () => {
     await renderWithPlugin(<TopologyExplorer />);
     await screen.findByRole('list', { name: 'Legend' });
 
-    // Named by its label and the value it shows, as a voice user would say it.
+    // Named by the value it shows and its label, as a voice user would say either.
     await userEvent.click(
-      screen.getByRole('button', { name: 'Cluster All clusters' }),
+      screen.getByRole('button', { name: 'All clusters Cluster' }),
     );
     await userEvent.click(
       await screen.findByRole('option', { name: 'tke-blog' }),

@@ -1,14 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import Box from '@material-ui/core/Box';
-import Checkbox from '@material-ui/core/Checkbox';
-import FormControl from '@material-ui/core/FormControl';
-import FormControlLabel from '@material-ui/core/FormControlLabel';
-import FormGroup from '@material-ui/core/FormGroup';
-import FormLabel from '@material-ui/core/FormLabel';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { makeStyles } from '@material-ui/core/styles';
+import { Checkbox, CheckboxGroup, Flex, Select } from '@backstage/ui';
 import {
   CodeSnippet,
   Content,
@@ -34,7 +27,8 @@ const ATLAS_NODE_EXTRA = nodeExtra();
 /** Hosts are not part of the atlas's topology: only an entity's graph draws them. */
 const NODE_TYPES = NODE_TYPE_ORDER.filter(type => type !== 'host');
 
-const ALL = '';
+/** The choice of every cluster or namespace: not a name either can have. */
+const ALL = '*';
 
 function withoutTypes(topology: Topology, hidden: Set<string>): Graph {
   if (hidden.size === 0) return topology;
@@ -46,39 +40,36 @@ function withoutTypes(topology: Topology, hidden: Set<string>): Graph {
   };
 }
 
-/**
- * One filter of the topology: a choice or all. Named by its label and the value it shows
- * ("Cluster All clusters"), so a voice user can say what they see.
- */
+const useStyles = makeStyles({
+  // The node types wrap onto more lines rather than run off a phone's screen.
+  types: {
+    maxWidth: '100%',
+    '& .bui-CheckboxGroupContent': {
+      flexWrap: 'wrap',
+      rowGap: 'var(--bui-space-2)',
+    },
+  },
+});
+
+/** One filter of the topology: a choice or all. */
 function FilterSelect(props: {
-  id: string;
   label: string;
   allLabel: string;
   value: string;
-  options: Array<{ value: string; label: string }>;
+  options: Array<{ id: string; label: string }>;
   onChange: (value: string) => void;
+  searchable?: boolean;
 }) {
-  const { id, label, allLabel, value, options, onChange } = props;
+  const { label, allLabel, value, options, onChange, searchable } = props;
   return (
-    <FormControl style={{ minWidth: 200 }}>
-      <InputLabel id={id} shrink>
-        {label}
-      </InputLabel>
-      <Select
-        labelId={id}
-        SelectDisplayProps={{ id: `${id}-value` }}
-        value={value}
-        displayEmpty
-        onChange={e => onChange(e.target.value as string)}
-      >
-        <MenuItem value={ALL}>{allLabel}</MenuItem>
-        {options.map(option => (
-          <MenuItem key={option.value} value={option.value}>
-            {option.label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
+    <Select
+      label={label}
+      options={[{ id: ALL, label: allLabel }, ...options]}
+      value={value}
+      onChange={key => onChange(String(key ?? ALL))}
+      searchable={searchable}
+      style={{ width: 240, maxWidth: '100%' }}
+    />
   );
 }
 
@@ -88,6 +79,7 @@ function FilterSelect(props: {
  * filters by cluster, namespace and node type.
  */
 export function TopologyExplorer() {
+  const classes = useStyles();
   // A link may narrow the graph to a cluster and select a node (topologyNodeLink).
   const [params] = useSearchParams();
   const [cluster, setCluster] = useState(
@@ -98,17 +90,21 @@ export function TopologyExplorer() {
 
   const clusters = useIngressAtlas(api => api.getClusters());
   const scope = useIngressAtlas(
-    api => api.getTopology({ cluster: cluster || undefined }),
+    api => api.getTopology({ cluster: cluster === ALL ? undefined : cluster }),
     [cluster],
   );
   const narrowed = useIngressAtlas(
     api =>
-      namespace
-        ? api.getTopology({ cluster: cluster || undefined, namespace })
-        : Promise.resolve(undefined),
+      namespace === ALL
+        ? Promise.resolve(undefined)
+        : api.getTopology({
+            cluster: cluster === ALL ? undefined : cluster,
+            namespace,
+          }),
     [cluster, namespace],
   );
-  const topology = namespace ? narrowed.value : scope.value;
+  const filtered = cluster !== ALL || namespace !== ALL;
+  const topology = namespace === ALL ? scope.value : narrowed.value;
   const loading = scope.loading || (namespace !== ALL && narrowed.loading);
   const error = scope.error ?? narrowed.error;
 
@@ -128,13 +124,6 @@ export function TopologyExplorer() {
     [topology, hidden],
   );
 
-  const toggleType = (type: string) => {
-    const next = new Set(hidden);
-    if (next.has(type)) next.delete(type);
-    else next.add(type);
-    setHidden(next);
-  };
-
   let body;
   if (error) {
     body = <ResponseErrorPanel error={error} />;
@@ -144,18 +133,14 @@ export function TopologyExplorer() {
     body = (
       <EmptyState
         missing="data"
-        title={
-          cluster || namespace
-            ? 'Nothing matches these filters'
-            : 'No topology yet'
-        }
+        title={filtered ? 'Nothing matches these filters' : 'No topology yet'}
         description={
-          cluster || namespace
+          filtered
             ? 'Clear the cluster or namespace filter to see more.'
             : 'Ingress Atlas draws the clusters listed under ingressAtlas.clusters in app-config.yaml once a refresh has read them.'
         }
         action={
-          cluster || namespace ? undefined : (
+          filtered ? undefined : (
             <CodeSnippet
               language="yaml"
               text={
@@ -179,23 +164,16 @@ export function TopologyExplorer() {
 
   return (
     <Content>
-      <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <Flex direction="column" gap="4">
         <ClusterProblems clusters={clusters.value?.clusters ?? []} />
         <InfoCard title="Mesh topology" titleTypographyProps={SECTION_TITLE}>
-          <Box
-            display="flex"
-            flexWrap="wrap"
-            alignItems="flex-end"
-            mb={2}
-            style={{ gap: 24 }}
-          >
+          <Flex align="end" gap="6" mb="4" style={{ flexWrap: 'wrap' }}>
             <FilterSelect
-              id="topology-cluster"
               label="Cluster"
               allLabel="All clusters"
               value={cluster}
               options={(clusters.value?.clusters ?? []).map(c => ({
-                value: c.name,
+                id: c.name,
                 label: `${c.title ?? c.name}${
                   c.status !== 'ok' ? ` (${c.status})` : ''
                 }`,
@@ -206,35 +184,34 @@ export function TopologyExplorer() {
               }}
             />
             <FilterSelect
-              id="topology-namespace"
               label="Namespace"
               allLabel="All namespaces"
               value={namespace}
-              options={namespaces.map(ns => ({ value: ns, label: ns }))}
+              options={namespaces.map(ns => ({ id: ns, label: ns }))}
               onChange={setNamespace}
+              searchable
             />
-            <FormControl component="fieldset">
-              <FormLabel component="legend">Show</FormLabel>
-              <FormGroup row>
-                {NODE_TYPES.map(type => (
-                  <FormControlLabel
-                    key={type}
-                    control={
-                      <Checkbox
-                        size="small"
-                        checked={!hidden.has(type)}
-                        onChange={() => toggleType(type)}
-                      />
-                    }
-                    label={NODE_TYPE_PLURALS[type]}
-                  />
-                ))}
-              </FormGroup>
-            </FormControl>
-          </Box>
+            <CheckboxGroup
+              className={classes.types}
+              label="Show"
+              orientation="horizontal"
+              value={NODE_TYPES.filter(type => !hidden.has(type))}
+              onChange={shown =>
+                setHidden(
+                  new Set(NODE_TYPES.filter(type => !shown.includes(type))),
+                )
+              }
+            >
+              {NODE_TYPES.map(type => (
+                <Checkbox key={type} value={type}>
+                  {NODE_TYPE_PLURALS[type]}
+                </Checkbox>
+              ))}
+            </CheckboxGroup>
+          </Flex>
           {body}
         </InfoCard>
-      </Box>
+      </Flex>
     </Content>
   );
 }

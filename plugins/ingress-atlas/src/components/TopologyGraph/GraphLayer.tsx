@@ -222,7 +222,7 @@ export const GraphLayer = memo(
               key={colour}
               d={paths.join(' ')}
               fill="none"
-              stroke={colour}
+              style={{ stroke: colour }}
               strokeWidth={2}
               vectorEffect="non-scaling-stroke"
             />

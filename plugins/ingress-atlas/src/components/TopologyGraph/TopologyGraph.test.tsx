@@ -322,20 +322,38 @@ describe('TopologyGraph', () => {
     );
 
     await userEvent.tab();
-    expect(screen.getByRole('textbox', { name: /Find a node/ })).toHaveFocus();
+    expect(screen.getByRole('combobox', { name: /Find a node/ })).toHaveFocus();
     await userEvent.tab();
     expect(graph).toHaveFocus();
 
+    // The node the keyboard is on is ringed, as focus is; one node at a time.
+    const ringed = () =>
+      [...document.querySelectorAll<HTMLElement>('[data-cursor]')].map(
+        node => [node.dataset.testid, node.style.outlineStyle],
+      );
+    expect(ringed()).toEqual([]);
     await userEvent.keyboard('{ArrowRight}');
     expect(graph.parentElement).toHaveTextContent('tke-blog, Cluster');
+    await waitFor(() =>
+      expect(ringed()).toEqual([['topology-node-cluster:tke-blog', 'solid']]),
+    );
     await userEvent.keyboard('{ArrowRight}');
     expect(graph.parentElement).toHaveTextContent(
       'blog/blog, Service in tke-blog',
+    );
+    await waitFor(() =>
+      expect(ringed()).toEqual([
+        ['topology-node-service:tke-blog/blog/blog', 'solid'],
+      ]),
     );
     expect(screen.queryByLabelText('Selected node')).not.toBeInTheDocument();
     await userEvent.keyboard('{Enter}');
     expect(screen.getByLabelText('Selected node')).toHaveTextContent(
       'Type: Service',
+    );
+    // The search shows the node chosen, as when it is chosen there.
+    expect(screen.getByRole('combobox', { name: /Find a node/ })).toHaveValue(
+      'blog/blog',
     );
     expect(
       document.querySelectorAll('.react-flow__node[tabindex="0"]'),

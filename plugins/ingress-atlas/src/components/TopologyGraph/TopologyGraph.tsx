@@ -21,16 +21,18 @@ import {
   ViewportPortal,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import Box from '@material-ui/core/Box';
-import Paper from '@material-ui/core/Paper';
-import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme } from '@material-ui/core/styles';
-import Autocomplete, {
-  createFilterOptions,
-} from '@material-ui/lab/Autocomplete';
 import { Progress } from '@backstage/core-components';
-import { Alert, Box as BuiBox, Card, Text } from '@backstage/ui';
+import {
+  Alert,
+  Box,
+  Card,
+  Combobox,
+  ComboboxItemText,
+  Flex,
+  Text,
+  VisuallyHidden,
+} from '@backstage/ui';
 import { describeEdgePort } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   ClusterBox,
@@ -45,14 +47,15 @@ import { EdgeCurve, edgeCurves, EdgeFinder } from './edges';
 import { TopologyFlowNode, TopologyNodeView } from './TopologyNodeView';
 import { TopologyLegend } from './TopologyLegend';
 import { GraphLayer } from './GraphLayer';
+import { useSubtleText } from '../../utils/subtleText';
 import {
   EDGE_TYPE_LABELS,
   Graph,
   GraphEdge,
   GraphNode,
   NODE_TYPE_LABELS,
-  SEVERITY_LABELS,
 } from './types';
+import { describeFindings } from '../../utils/findings';
 
 const nodeTypes = { topology: TopologyNodeView };
 
@@ -63,14 +66,6 @@ const useStyles = makeStyles(theme => ({
       outline: `3px solid ${theme.palette.primary.main}`,
       outlineOffset: 2,
     },
-  },
-  visuallyHidden: {
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
   },
 }));
 
@@ -192,6 +187,7 @@ function GraphCanvas({
   nodeExtra,
   initialSelectedId,
 }: TopologyGraphProps) {
+  const subtle = useSubtleText();
   const [layout, setLayout] = useState<Layout>();
   const [layoutError, setLayoutError] = useState<Error>();
   const [selectedId, setSelectedId] = useState(initialSelectedId);
@@ -226,17 +222,17 @@ function GraphCanvas({
   }
   if (!layout || layout.graph !== graph) {
     return (
-      <Box
-        height={height}
-        display="flex"
-        flexDirection="column"
-        justifyContent="center"
-      >
+      <Flex direction="column" justify="center" style={{ height }}>
         <Progress />
-        <Typography variant="body2" color="textSecondary" align="center">
+        <Text
+          as="p"
+          variant="body-medium"
+          className={subtle.root}
+          style={{ textAlign: 'center' }}
+        >
           Laying out {graph.nodes.length.toLocaleString('en-US')} nodes…
-        </Typography>
-      </Box>
+        </Text>
+      </Flex>
     );
   }
   return (
@@ -285,6 +281,11 @@ function nearestNode(
   }
   return best;
 }
+
+const FRAME = {
+  border: '1px solid var(--bui-border-1)',
+  borderRadius: 4,
+};
 
 const ARROWS: Record<string, [number, number]> = {
   ArrowRight: [1, 0],
@@ -340,14 +341,12 @@ function FlowView({
         data: {
           node,
           colour: colours.nodeType[node.type],
-          severityColour: node.severity
-            ? colours.severity[node.severity]
-            : undefined,
           background: colours.nodeBackground,
           text: colours.text,
           subtleText: colours.subtleText,
           highlightColour: colours.highlight,
           highlighted: false,
+          cursor: false,
         },
       })),
     [graph, positions, colours],
@@ -366,7 +365,14 @@ function FlowView({
     return selectedId || cursorId
       ? laidOutNodes.map(node =>
           node.id === selectedId || node.id === cursorId
-            ? { ...node, data: { ...node.data, highlighted: true } }
+            ? {
+                ...node,
+                data: {
+                  ...node.data,
+                  highlighted: true,
+                  cursor: node.id === cursorId,
+                },
+              }
             : node,
         )
       : laidOutNodes;
@@ -452,16 +458,10 @@ function FlowView({
 
   return (
     <>
-      <Box mb={1}>
+      <Box mb="2">
         <NodeSearch nodes={graph.nodes} value={selected} onChange={focus} />
       </Box>
-      <Box
-        height={height}
-        border={1}
-        borderColor="divider"
-        borderRadius={4}
-        position="relative"
-      >
+      <Box position="relative" style={{ height, ...FRAME }}>
         {/* An application region is the role for a widget that handles arrow keys itself. */}
         {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
         <div
@@ -544,13 +544,13 @@ function FlowView({
             )}
           </ReactFlow>
         </div>
-        <span className={classes.visuallyHidden} aria-live="polite">
+        <VisuallyHidden aria-live="polite">
           {cursor
             ? `${cursor.label}, ${NODE_TYPE_LABELS[cursor.type]}${
                 cursor.cluster ? ` in ${cursor.cluster}` : ''
               }`
             : ''}
-        </span>
+        </VisuallyHidden>
       </Box>
     </>
   );
@@ -614,14 +614,20 @@ function EdgeLabels({
   );
 }
 
-const filterNodes = createFilterOptions<GraphNode>({
-  limit: 50,
-  stringify: node =>
-    [node.label, node.cluster, node.namespace, node.detail, node.type].join(
-      ' ',
-    ),
-});
+/** The most nodes the search offers at once: the first of them, in the graph's order. */
+const SEARCH_LIMIT = 50;
 
+/** What the search matches a node by: its name, cluster, namespace, detail and type. */
+const searchText = (node: GraphNode) =>
+  [node.label, node.cluster, node.namespace, node.detail, node.type]
+    .join(' ')
+    .toLocaleLowerCase('en-US');
+
+/**
+ * Finds a node by what is typed and centres the graph on the one picked. It matches the nodes
+ * itself and offers the first 50: a list of thousands of options would take longer to draw
+ * than the graph.
+ */
 function NodeSearch({
   nodes,
   value,
@@ -631,36 +637,51 @@ function NodeSearch({
   value?: GraphNode;
   onChange: (node: GraphNode | null) => void;
 }) {
+  const [query, setQuery] = useState(value?.label ?? '');
+  const texts = useMemo(() => nodes.map(searchText), [nodes]);
+  const matches = useMemo(() => {
+    const words = query.toLocaleLowerCase('en-US');
+    const found: GraphNode[] = [];
+    for (let i = 0; i < nodes.length && found.length < SEARCH_LIMIT; i++) {
+      if (texts[i].includes(words)) found.push(nodes[i]);
+    }
+    return found;
+  }, [nodes, texts, query]);
+  // A node chosen on the graph shows in the field, as one chosen here does.
+  useEffect(() => setQuery(value?.label ?? ''), [value]);
+
   return (
-    <Paper style={{ maxWidth: '100%', width: 'fit-content' }}>
-      <Autocomplete
-        size="small"
-        style={{ width: 320, maxWidth: '100%' }}
-        options={nodes}
-        value={value ?? null}
-        filterOptions={filterNodes}
-        getOptionLabel={node => node.label}
-        getOptionSelected={(option, selected) => option.id === selected.id}
-        onChange={(_, node) => onChange(node)}
-        renderOption={node => (
-          <Box>
-            <Typography variant="body2">{node.label}</Typography>
-            <Typography variant="caption" color="textSecondary">
-              {[NODE_TYPE_LABELS[node.type], node.cluster, node.detail]
-                .filter(Boolean)
-                .join(' · ')}
-            </Typography>
-          </Box>
-        )}
-        renderInput={params => (
-          <TextField
-            {...params}
-            label={`Find a node (${nodes.length.toLocaleString('en-US')})`}
-            variant="outlined"
-          />
-        )}
-      />
-    </Paper>
+    <Combobox
+      label={`Find a node (${nodes.length.toLocaleString('en-US')})`}
+      items={matches}
+      search={{
+        mode: 'server',
+        inputValue: query,
+        onInputChange: text => {
+          setQuery(text);
+          // Emptied, it lets go of the node, as Escape on the graph does.
+          if (!text && value) onChange(null);
+        },
+      }}
+      selectedKey={value?.id ?? null}
+      onSelectionChange={key => {
+        const node = nodes.find(n => n.id === key) ?? null;
+        setQuery(node?.label ?? '');
+        if (node !== (value ?? null)) onChange(node);
+      }}
+      style={{ width: 320, maxWidth: '100%' }}
+    >
+      {node => (
+        <ComboboxItemText
+          id={node.id}
+          title={node.label}
+          textValue={node.label}
+          description={[NODE_TYPE_LABELS[node.type], node.cluster, node.detail]
+            .filter(Boolean)
+            .join(' · ')}
+        />
+      )}
+    </Combobox>
   );
 }
 
@@ -680,7 +701,10 @@ function NodeDetails({
     ['Cluster', node.cluster],
     ['Namespace', node.namespace],
     ['Detail', node.detail],
-    ['Worst finding', node.severity && SEVERITY_LABELS[node.severity]],
+    [
+      'Findings',
+      node.severity && describeFindings(node.findings ?? 1, node.severity),
+    ],
     ['Links', `${incoming} in, ${outgoing} out`],
   ];
   return (
@@ -688,7 +712,7 @@ function NodeDetails({
       <Text as="h3" variant="body-medium" weight="bold">
         {node.label}
       </Text>
-      <BuiBox mt="1">
+      <Box mt="1">
         {rows
           .filter(([, value]) => value)
           .map(([label, value]) => (
@@ -696,7 +720,7 @@ function NodeDetails({
               <strong>{label}:</strong> {value}
             </Text>
           ))}
-      </BuiBox>
+      </Box>
       {children}
     </Card>
   );

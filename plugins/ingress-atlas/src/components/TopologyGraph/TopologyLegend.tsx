@@ -2,6 +2,7 @@ import { ReactNode } from 'react';
 import { Text } from '@backstage/ui';
 import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { useGraphColours } from './colours';
+import { FindingBadge } from './FindingBadge';
 import {
   CROSS_CLUSTER_EDGES,
   Graph,
@@ -19,15 +20,28 @@ const LEGEND = {
   margin: 'var(--bui-space-2) 0 0',
 } as const;
 
-/** Explains colours and line styles, counting what the graph holds of each. */
+const nodeCount = (count: number) => `${count} node${count === 1 ? '' : 's'}`;
+
+/**
+ * Explains colours, badges and line styles, counting what the graph holds of each: a node
+ * type is a solid colour (the node's strip and border); findings are a badge of icon and
+ * status tint, on a node with how many there are, in the legend with the nodes whose worst
+ * they are.
+ */
 export function TopologyLegend({ graph }: { graph: Graph }) {
   const colours = useGraphColours();
   const counts = new Map<string, number>();
   for (const node of graph.nodes) {
     counts.set(node.type, (counts.get(node.type) ?? 0) + 1);
   }
+  const worst = new Map<Severity, number>();
+  for (const node of graph.nodes) {
+    if (node.severity) {
+      worst.set(node.severity, (worst.get(node.severity) ?? 0) + 1);
+    }
+  }
   const severities = (['error', 'warning', 'info'] as Severity[]).filter(s =>
-    graph.nodes.some(n => n.severity === s),
+    worst.has(s),
   );
   const crossCluster = graph.edges.some(e => CROSS_CLUSTER_EDGES.has(e.type));
 
@@ -41,8 +55,9 @@ export function TopologyLegend({ graph }: { graph: Graph }) {
       ))}
       {severities.map(severity => (
         <LegendItem key={severity}>
-          <Swatch colour="transparent" border={colours.severity[severity]} />
-          {SEVERITY_LABELS[severity]} finding
+          <FindingBadge severity={severity} />
+          {SEVERITY_LABELS[severity]} finding ({nodeCount(worst.get(severity)!)}
+          )
         </LegendItem>
       ))}
       {crossCluster && (
@@ -77,7 +92,7 @@ function LegendItem({ children }: { children: ReactNode }) {
   );
 }
 
-function Swatch({ colour, border }: { colour: string; border?: string }) {
+function Swatch({ colour }: { colour: string }) {
   return (
     <span
       aria-hidden
@@ -87,8 +102,6 @@ function Swatch({ colour, border }: { colour: string; border?: string }) {
         height: 14,
         borderRadius: 3,
         background: colour,
-        border: border ? `3px solid ${border}` : undefined,
-        boxSizing: 'border-box',
       }}
     />
   );

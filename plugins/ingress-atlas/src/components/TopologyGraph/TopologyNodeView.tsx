@@ -1,92 +1,102 @@
-import { memo } from 'react';
+import { CSSProperties, memo } from 'react';
 import { NodeProps, Node } from '@xyflow/react';
-import { makeStyles } from '@material-ui/core/styles';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
-import { GraphNode, NODE_TYPE_LABELS, SEVERITY_LABELS } from './types';
+import { FindingBadge } from './FindingBadge';
+import { GraphNode, NODE_TYPE_LABELS } from './types';
+import { describeFindings } from '../../utils/findings';
 
 export type TopologyFlowNode = Node<
   {
     node: GraphNode;
     colour: string;
-    severityColour?: string;
     background: string;
     text: string;
     subtleText: string;
     highlightColour: string;
+    /** Selected, or the keyboard's: drawn in the highlight colour. */
     highlighted: boolean;
+    /** The node the keyboard is on: ringed as focus is. */
+    cursor: boolean;
   },
   'topology'
 >;
 
-const useStyles = makeStyles({
-  root: {
-    width: NODE_WIDTH,
-    height: NODE_HEIGHT,
-    boxSizing: 'border-box',
-    borderRadius: 6,
-    borderStyle: 'solid',
-    display: 'flex',
-    overflow: 'hidden',
-    fontSize: 12,
-    lineHeight: '16px',
-  },
-  strip: {
-    width: 6,
-    flexShrink: 0,
-  },
-  body: {
-    padding: '4px 8px',
-    minWidth: 0,
-    flexGrow: 1,
-  },
-  type: {
-    fontSize: 10,
-    textTransform: 'uppercase',
-    letterSpacing: 0.4,
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  },
-  label: {
-    fontWeight: 600,
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  },
-});
+const ROOT: CSSProperties = {
+  width: NODE_WIDTH,
+  height: NODE_HEIGHT,
+  boxSizing: 'border-box',
+  borderRadius: 6,
+  borderStyle: 'solid',
+  display: 'flex',
+  alignItems: 'center',
+  overflow: 'hidden',
+  fontSize: 12,
+  lineHeight: '16px',
+};
+const STRIP: CSSProperties = { width: 6, alignSelf: 'stretch', flexShrink: 0 };
+const BODY: CSSProperties = { padding: '4px 8px', minWidth: 0, flexGrow: 1 };
+const ONE_LINE: CSSProperties = {
+  whiteSpace: 'nowrap',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+};
+const TYPE: CSSProperties = {
+  ...ONE_LINE,
+  fontSize: 10,
+  textTransform: 'uppercase',
+  letterSpacing: 0.4,
+};
+const LABEL: CSSProperties = { ...ONE_LINE, fontWeight: 600 };
+const BADGE_SPACE: CSSProperties = { paddingRight: 6 };
 
+/**
+ * A node: its type's colour on the left strip and the border, its type, detail and cluster,
+ * its name, and a badge for the findings about it.
+ */
 export const TopologyNodeView = memo(
   ({ data }: NodeProps<TopologyFlowNode>) => {
-    const classes = useStyles();
     const { node } = data;
-    const borderColour = data.highlighted
-      ? data.highlightColour
-      : data.severityColour ?? data.colour;
     const meta = [
       NODE_TYPE_LABELS[node.type],
       node.detail,
       node.cluster && node.type !== 'cluster' ? node.cluster : undefined,
-      node.severity ? SEVERITY_LABELS[node.severity] : undefined,
     ].filter(Boolean);
+    const findings = node.severity
+      ? describeFindings(node.findings ?? 1, node.severity)
+      : undefined;
     return (
       <div
-        className={classes.root}
-        title={`${node.label}\n${meta.join(' · ')}`}
+        title={[node.label, meta.join(' · '), findings]
+          .filter(Boolean)
+          .join('\n')}
         data-testid={`topology-node-${node.id}`}
+        data-cursor={data.cursor || undefined}
         style={{
+          ...ROOT,
           background: data.background,
           color: data.text,
-          borderColor: borderColour,
-          borderWidth: data.highlighted || node.severity ? 3 : 1,
+          borderColor: data.highlighted ? data.highlightColour : data.colour,
+          borderWidth: data.highlighted ? 3 : 1,
+          ...(data.cursor && {
+            outlineStyle: 'solid',
+            outlineWidth: 3,
+            outlineColor: data.highlightColour,
+            outlineOffset: 3,
+          }),
         }}
       >
-        <div className={classes.strip} style={{ background: data.colour }} />
-        <div className={classes.body}>
-          <div className={classes.type} style={{ color: data.subtleText }}>
+        <div style={{ ...STRIP, background: data.colour }} />
+        <div style={BODY}>
+          <div style={{ ...TYPE, color: data.subtleText }}>
             {meta.join(' · ')}
           </div>
-          <div className={classes.label}>{node.label}</div>
+          <div style={LABEL}>{node.label}</div>
         </div>
+        {node.severity && (
+          <div style={BADGE_SPACE}>
+            <FindingBadge severity={node.severity} count={node.findings ?? 1} />
+          </div>
+        )}
       </div>
     );
   },

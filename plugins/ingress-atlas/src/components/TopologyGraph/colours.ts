@@ -12,6 +12,7 @@ import {
 } from '@material-ui/core/colors';
 import { Severity } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { GraphNodeType } from './types';
+import { SEVERITY_INTENT } from '../../utils/findings';
 
 const HUES: Record<GraphNodeType, Record<300 | 700, string>> = {
   host: pink,
@@ -26,6 +27,7 @@ const HUES: Record<GraphNodeType, Record<300 | 700, string>> = {
 
 export interface GraphColours {
   nodeType: Record<GraphNodeType, string>;
+  /** Backstage UI's status colours, as CSS variables: for styles, not SVG attributes. */
   severity: Record<Severity, string>;
   edge: string;
   crossClusterEdge: string;
@@ -47,9 +49,9 @@ export function useGraphColours(): GraphColours {
     return {
       nodeType,
       severity: {
-        error: theme.palette.error.main,
-        warning: theme.palette.warning.main,
-        info: theme.palette.info.main,
+        error: `var(--bui-fg-${SEVERITY_INTENT.error})`,
+        warning: `var(--bui-fg-${SEVERITY_INTENT.warning})`,
+        info: `var(--bui-fg-${SEVERITY_INTENT.info})`,
       },
       edge: theme.palette.text.secondary,
       crossClusterEdge: theme.palette.secondary.main,
