@@ -54,7 +54,10 @@ export class AtlasModelService {
   }
 
   #loaded?: Loaded;
-  #derived = { revision: -1, bodies: new Map<string, SerializedJson>() };
+  #derived = {
+    revision: -1,
+    bodies: new Map<string, Promise<SerializedJson | undefined>>(),
+  };
   #checkedAt = 0;
   #pending?: Promise<void>;
 
@@ -128,15 +131,21 @@ export class AtlasModelService {
         this.#derived = { revision: loaded.revision, bodies: new Map() };
       }
       const { bodies } = this.#derived;
+      // Asked for by many at once (a page opened by a team): written once.
       let written = bodies.get(key);
       if (!written) {
-        written = await this.analysis.derived(loaded, request);
-        if (!written || this.#derived.bodies !== bodies) return written;
-        if (bodies.size >= DERIVED_KEPT)
+        written = this.analysis.derived(loaded, request);
+        if (bodies.size >= DERIVED_KEPT) {
           bodies.delete(bodies.keys().next().value!);
+        }
         bodies.set(key, written);
       }
-      return written;
+      const outcome = await written.catch(error => {
+        bodies.delete(key);
+        throw error;
+      });
+      if (!outcome) bodies.delete(key);
+      return outcome;
     });
     return body ?? serializeJson(buildDerived(undefined, request));
   }
