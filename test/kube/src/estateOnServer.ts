@@ -127,7 +127,11 @@ export async function applyManifests(
   return rejections;
 }
 
-/** Waits (up to 30 s) until the server serves the kind a CustomResourceDefinition defines. */
+/**
+ * Waits (up to 30 s) until the server serves the kind a CustomResourceDefinition defines: the
+ * definition is Established, and discovery lists the group's served versions (it follows the
+ * condition shortly after, and an apply resolves the kind through it).
+ */
 async function established(client: KubeClient, name: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -136,13 +140,33 @@ async function established(client: KubeClient, name: string) {
     );
     const conditions: Array<{ type: string; status: string }> =
       crd.status?.conditions ?? [];
-    if (conditions.some(c => c.type === 'Established' && c.status === 'True'))
+    if (
+      conditions.some(c => c.type === 'Established' && c.status === 'True') &&
+      (await discovered(client, crd))
+    ) {
       return;
+    }
     await new Promise(resolve => setTimeout(resolve, 200));
   }
   throw new Error(
     `CustomResourceDefinition ${name} was not established within 30 s`,
   );
+}
+
+/** Whether discovery lists the kind in every version the definition serves. */
+async function discovered(client: KubeClient, crd: any): Promise<boolean> {
+  const versions: Array<{ name: string; served?: boolean }> =
+    crd.spec?.versions ?? [];
+  for (const version of versions.filter(v => v.served !== false)) {
+    try {
+      const list = await client.get(`/apis/${crd.spec.group}/${version.name}`);
+      const kinds: Array<{ kind: string }> = list?.resources ?? [];
+      if (!kinds.some(r => r.kind === crd.spec.names?.kind)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 async function record(
