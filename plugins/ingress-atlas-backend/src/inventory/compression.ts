@@ -11,21 +11,14 @@ const ITEMS_PER_CHUNK = 100;
 /** The size of the pieces written to zlib, in characters. */
 const JOINED_CHARS = 256 * 1024;
 
-/** The JSON text of an array's item. */
-export type ItemJson = (item: unknown) => string;
-
-const stringifyItem: ItemJson = item => JSON.stringify(item) ?? 'null';
+const itemJson = (item: unknown) => JSON.stringify(item) ?? 'null';
 
 /**
  * The JSON text of a value in pieces: arrays and plain objects down to `depth` levels are
  * written item by item, anything deeper with JSON.stringify. Joined, the pieces equal
  * JSON.stringify(value).
  */
-export function* jsonChunks(
-  value: unknown,
-  depth = 3,
-  itemJson: ItemJson = stringifyItem,
-): Generator<string> {
+export function* jsonChunks(value: unknown, depth = 3): Generator<string> {
   if (depth > 0 && Array.isArray(value)) {
     yield '[';
     for (let start = 0; start < value.length; start += ITEMS_PER_CHUNK) {
@@ -37,12 +30,16 @@ export function* jsonChunks(
     yield '{';
     let first = true;
     for (const [key, item] of Object.entries(value)) {
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
+      if (
+        item === undefined ||
+        typeof item === 'function' ||
+        typeof item === 'symbol'
+      ) {
         continue;
       }
       yield `${first ? '' : ','}${JSON.stringify(key)}:`;
       first = false;
-      yield* jsonChunks(item, depth - 1, itemJson);
+      yield* jsonChunks(item, depth - 1);
     }
     yield '}';
   } else {
@@ -79,13 +76,10 @@ function* joined(pieces: Iterable<string>): Generator<string> {
  * gzip of the JSON of a value, written piece by piece into zlib (which compresses on the
  * thread pool), so that neither a whole JSON string nor a long serialization is ever needed.
  */
-export async function gzipJson(
-  value: unknown,
-  itemJson?: ItemJson,
-): Promise<Buffer> {
+export async function gzipJson(value: unknown): Promise<Buffer> {
   const parts: Buffer[] = [];
   await pipeline(
-    Readable.from(joined(jsonChunks(value, 3, itemJson))),
+    Readable.from(joined(jsonChunks(value))),
     // The fastest level: these bodies are large and rewritten at every change; JSON compresses
     // well at any level.
     zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED }),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { gzipJson, ItemJson } from '../inventory/compression';
+import { gzipJson } from '../inventory/compression';
 
 /**
  * A response body serialized once and served many times, gzip-compressed and, when small
@@ -25,8 +25,7 @@ export function serializeJson(value: unknown): SerializedJson {
 /** For large bodies: only the compressed form is kept. */
 export async function serializeGzippedJson(
   value: unknown,
-  itemJson?: ItemJson,
 ): Promise<SerializedJson> {
-  const gzip = await gzipJson(value, itemJson);
+  const gzip = await gzipJson(value);
   return { gzip, etag: etagOf(gzip) };
 }
