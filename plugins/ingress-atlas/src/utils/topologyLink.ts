@@ -1,15 +1,9 @@
-import { TopologyNodeType } from '@ingress-atlas/plugin-ingress-atlas-common';
+import { NODE_TYPE_ORDER } from '../components/TopologyGraph/types';
 
 /** A model id starts with the type of the topology node it becomes: `gateway:tke-blog/...`. */
-const NODE_TYPES: ReadonlySet<string> = new Set<TopologyNodeType>([
-  'cluster',
-  'controlPlane',
-  'gateway',
-  'entry',
-  'route',
-  'service',
-  'workload',
-]);
+const NODE_TYPES: ReadonlySet<string> = new Set(
+  NODE_TYPE_ORDER.filter(type => type !== 'host'),
+);
 
 /** The query parameters of the topology tab: its cluster filter and the node selected. */
 export const TOPOLOGY_PARAMS = { cluster: 'cluster', node: 'node' } as const;
