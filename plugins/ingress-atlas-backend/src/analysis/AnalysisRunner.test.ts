@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { gunzipJson, gzipJson } from '../inventory/compression';
+import { inventorySha1 } from '../inventory/compressedInventory';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyze } from '../engine';
 import { sandboxClusters } from '../engine/__testUtils__/sandboxEstates';
@@ -129,22 +130,32 @@ describe('AnalysisRunner', () => {
         useWorker,
       });
       const now = '2026-11-22T06:00:00.000Z';
+      // As the store gives them: without the bytes of an inventory the worker holds.
       const stored = async (
         clusters: ClusterInventory[],
+        held: ReadonlyMap<string, string>,
       ): Promise<StoredClusterSnapshot[]> =>
         Promise.all(
-          clusters.map(async inventory => ({
-            descriptor: inventory.cluster,
-            status: 'ok' as const,
-            attemptedAt: now,
-            collectedAt: inventory.collectedAt,
-            inventoryGz: await gzipJson(inventory),
-          })),
+          clusters.map(async inventory => {
+            const inventoryGz = await gzipJson(inventory);
+            const sha1 = inventorySha1(inventoryGz);
+            return {
+              descriptor: inventory.cluster,
+              status: 'ok' as const,
+              attemptedAt: now,
+              collectedAt: inventory.collectedAt,
+              inventorySha1: sha1,
+              ...(held.get(inventory.cluster.name) !== sha1 && { inventoryGz }),
+            };
+          }),
         );
       const job = { clouds: [], prices: undefined as any, entities: [], now };
       try {
         const clusters = await sandboxClusters();
-        await runner.analyze({ ...job, snapshots: await stored(clusters) });
+        await runner.analyze(async held => {
+          expect(held.size).toBe(0);
+          return { ...job, snapshots: await stored(clusters, held) };
+        });
 
         const blog = structuredClone(
           clusters.find(c => c.cluster.name === 'tke-blog')!,
@@ -156,10 +167,18 @@ describe('AnalysisRunner', () => {
         const after = clusters.map(c =>
           c.cluster.name === 'tke-blog' ? blog : c,
         );
-        const second = await runner.analyze({
-          ...job,
-          snapshots: await stored(after),
+        let sent: StoredClusterSnapshot[] = [];
+        const second = await runner.analyze(async held => {
+          expect([...held.keys()].sort()).toEqual(
+            clusters.map(c => c.cluster.name).sort(),
+          );
+          sent = await stored(after, held);
+          return { ...job, snapshots: sent };
         });
+        // Only the changed cluster's inventory went to the worker.
+        expect(
+          sent.filter(s => s.inventoryGz).map(s => s.descriptor.name),
+        ).toEqual(['tke-blog']);
 
         const expected = analyze({ clusters: after, now });
         expect(second.run?.analysedClusters).toContain('tke-blog');

@@ -28,6 +28,12 @@ export interface LoadedModel {
   exposures: Map<string, SerializedJson>;
 }
 
+/** What a model is analysed from. */
+export type AnalysisInput = Omit<
+  Extract<AnalysisJob, { kind: 'analyze' }>,
+  'kind'
+>;
+
 /** A new model: ready to serve, and compressed, ready to be stored. */
 export interface AnalysedModel extends LoadedModel {
   modelGz: Uint8Array;
@@ -104,6 +110,8 @@ export class AnalysisRunner {
    * fails leaves it, as the worker keeps it.
    */
   #held?: LoadedModel;
+  /** The clusters' inventories the worker holds, by cluster: their SHA-1s. */
+  #inventories: ReadonlyMap<string, string> = new Map();
   /** Models loaded or analysed so far: the last one's id. */
   #models = 0;
   /** The job in progress: where its messages and failures go. */
@@ -128,8 +136,9 @@ export class AnalysisRunner {
         }
       },
       failed: error => {
-        // A new worker starts with no model.
+        // A new worker starts with no model, and no inventories.
         this.#held = undefined;
+        this.#inventories = new Map();
         this.#current?.fail(error);
       },
       logger: options.logger,
@@ -137,10 +146,28 @@ export class AnalysisRunner {
     });
   }
 
+  /**
+   * Analyses what `read` gives when this job's turn comes. `read` is told which clusters'
+   * inventories the worker holds (cluster to SHA-1): a snapshot of one of those may come
+   * without its bytes, so a change in one cluster sends the worker that one's only.
+   */
   async analyze(
-    input: Omit<Extract<AnalysisJob, { kind: 'analyze' }>, 'kind'>,
+    read: (held: ReadonlyMap<string, string>) => Promise<AnalysisInput>,
   ): Promise<AnalysedModel> {
-    const outcome = await this.run({ kind: 'analyze', ...input });
+    const outcome = await this.run(async () => {
+      const input = await read(this.#inventories);
+      const held = this.#inventories;
+      // What the worker keeps of this job (see `withHeldInventories`).
+      this.#inventories = new Map(
+        input.snapshots.flatMap(({ descriptor: { name }, ...snapshot }) =>
+          snapshot.inventorySha1 &&
+          (snapshot.inventoryGz || held.get(name) === snapshot.inventorySha1)
+            ? [[name, snapshot.inventorySha1]]
+            : [],
+        ),
+      );
+      return { kind: 'analyze', ...input };
+    });
     const { modelGz, run, costDay, cpuMs, heap } = outcome.done!;
     return {
       ...this.#hold(outcome),
@@ -206,19 +233,23 @@ export class AnalysisRunner {
     await this.#thread.stop();
   }
 
-  /** Queues `job`; one that is not `wanted` any more when its turn comes does not run. */
-  private run(job: AnalysisJob): Promise<Outcome>;
+  /**
+   * Queues `job` (or what makes it, when its turn comes); one that is not `wanted` any more
+   * when its turn comes does not run.
+   */
+  private run(job: AnalysisJob | (() => Promise<AnalysisJob>)): Promise<Outcome>;
   private run(
     job: AnalysisJob,
     wanted: () => boolean,
   ): Promise<Outcome | undefined>;
   private run(
-    job: AnalysisJob,
+    job: AnalysisJob | (() => Promise<AnalysisJob>),
     wanted = () => true,
   ): Promise<Outcome | undefined> {
-    const result = this.#queue.then(() =>
-      wanted() ? this.runNow(job) : undefined,
-    );
+    const result = this.#queue.then(async () => {
+      if (!wanted()) return undefined;
+      return this.runNow(typeof job === 'function' ? await job() : job);
+    });
     // The queue must not hold on to an outcome (a whole model) once it is handed over.
     this.#queue = result.then(
       () => undefined,

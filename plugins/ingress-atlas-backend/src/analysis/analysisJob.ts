@@ -14,6 +14,7 @@ import {
   IncrementalRun,
 } from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync } from '../inventory/compression';
+import { inventorySha1 } from '../inventory/compressedInventory';
 import { costDayOf, ModelCostDay } from '../costHistory/costDay';
 import { buildDerived, DerivedRequest } from '../views/derivedViews';
 import { ModelGzip } from './ModelGzip';
@@ -34,7 +35,9 @@ import { setWorkerThreadPriority } from '../workers/JobThread';
 export const ANALYSIS_JOB_MODULE = __filename;
 
 /**
- * `analyze`: stored snapshots into a new model, to be stored (compressed) and served.
+ * `analyze`: stored snapshots into a new model, to be stored (compressed) and served. A
+ * snapshot given with its inventory's SHA-1 but without its bytes is one the thread holds
+ * from an earlier job (see `AnalysisRunner.analyze`).
  * `load`: a stored model, to be served.
  * The thread that runs jobs keeps the model it served last; the backend's request thread
  * gets only what it serves as is: the model's summary and each entity's view, serialized.
@@ -126,6 +129,8 @@ const EXPOSURES_PER_MESSAGE = 50;
 export interface AnalysisThreadState {
   engine: IncrementalAnalysis;
   gzip: ModelGzip;
+  /** The clusters' inventories of the last analysis, by cluster, with each one's SHA-1. */
+  inventories: Map<string, { sha1: string; gz: Uint8Array }>;
   /**
    * The model this thread served last, whole: what `exposures` and `derived` jobs write from.
    * Kept until another one is wholly sent, so that a failed job leaves the model being served.
@@ -164,15 +169,16 @@ export async function runAnalysisJob(
     return;
   }
   const cpuFrom = threadCpuMs();
+  const snapshots = withHeldInventories(job.snapshots, state.inventories);
+  job.snapshots = [];
   const model = buildModel(
-    { ...job, now: new Date(job.now) },
+    { ...job, snapshots, now: new Date(job.now) },
     state.engine,
     (clusters, of) =>
       // A watched change (a few clusters analysed again) is published at the priority of the
       // requests, so that it shows within seconds under load; whole analyses stay below it.
       setWorkerThreadPriority(clusters * 2 < of ? 'normal' : 'below-normal'),
   );
-  job.snapshots = [];
   // Compressed (on the thread pool, mostly) while the views are sent; awaited after them, so
   // that a failure to send is the one reported.
   const modelGz = state.gzip.gzip(model);
@@ -184,6 +190,37 @@ export async function runAnalysisJob(
     cpuFrom,
   });
   state.model = model;
+}
+
+/**
+ * The snapshots with the bytes of the inventories `held` (by this thread) filled in; `held`
+ * then keeps those of these snapshots, for the next analysis.
+ */
+function withHeldInventories(
+  snapshots: StoredClusterSnapshot[],
+  held: AnalysisThreadState['inventories'],
+): StoredClusterSnapshot[] {
+  const filled = snapshots.map(snapshot => {
+    const { name } = snapshot.descriptor;
+    if (snapshot.inventoryGz || !snapshot.inventorySha1) return snapshot;
+    const kept = held.get(name);
+    if (kept?.sha1 !== snapshot.inventorySha1) {
+      throw new Error(
+        `The analysis does not hold the inventory of cluster ${name} it was sent without`,
+      );
+    }
+    return { ...snapshot, inventoryGz: kept.gz };
+  });
+  held.clear();
+  for (const { descriptor, inventoryGz, inventorySha1: sha1 } of filled) {
+    if (inventoryGz) {
+      held.set(descriptor.name, {
+        sha1: sha1 ?? inventorySha1(inventoryGz),
+        gz: inventoryGz,
+      });
+    }
+  }
+  return filled;
 }
 
 /** A thread's JavaScript heap: what is in use, and what it holds (MiB). */
@@ -292,6 +329,7 @@ export function serveAnalysisJobs(port: MessagePort) {
   const state: AnalysisThreadState = {
     engine: new IncrementalAnalysis(),
     gzip: new ModelGzip(),
+    inventories: new Map(),
   };
   const waiting: Array<() => void> = [];
   const post: Post = async message => {

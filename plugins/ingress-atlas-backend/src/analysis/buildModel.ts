@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   AtlasModel,
   PriceCatalogue,
@@ -13,6 +12,7 @@ import {
   IncrementalInput,
 } from '../engine/IncrementalAnalysis';
 import { gunzipJsonSync } from '../inventory/compression';
+import { inventorySha1 } from '../inventory/compressedInventory';
 import { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 
 /**
@@ -53,12 +53,12 @@ export function buildModel(
   };
 
   const analysis: IncrementalInput = {
-    clusters: input.snapshots.flatMap(({ descriptor, inventoryGz }) =>
+    clusters: input.snapshots.flatMap(({ descriptor, inventoryGz, ...stored }) =>
       inventoryGz
         ? [
             {
               name: descriptor.name,
-              key: createHash('sha1').update(inventoryGz).digest('hex'),
+              key: stored.inventorySha1 ?? inventorySha1(inventoryGz),
               inventory: () =>
                 withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
               istioConfigCluster: descriptor.istioConfigCluster,

@@ -3,6 +3,7 @@ import {
   ClusterInventory,
   CollectedKind,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
+import { createHash } from 'node:crypto';
 import { gzipJson } from './compression';
 
 /**
@@ -28,6 +29,11 @@ export interface CompressedInventory {
    * instead of listing the cluster again.
    */
   watchFrom?: Partial<Record<CollectedKind, WatchStart>>;
+}
+
+/** The SHA-1 of an inventory's stored bytes, hex: what names one version of a cluster's inventory. */
+export function inventorySha1(inventoryGz: Uint8Array): string {
+  return createHash('sha1').update(inventoryGz).digest('hex');
 }
 
 /** What a cluster's watches start from: its stored inventory and where each kind's watch got. */

@@ -426,16 +426,23 @@ export class RefreshCycle {
       ms[phase] = now - at;
       at = now;
     };
-    const input = {
-      snapshots: await store.listStoredClusters(),
-      clouds: await store.listCloud(),
-      prices: await (this.#prices ??= this.prices()),
-      gatewayTraffic: await (this.#gatewayTraffic ??= this.gatewayTraffic()),
-      entities: await readCatalogEntities({ catalog, auth }),
-      now: new Date().toISOString(),
-    };
-    lap('readMs');
-    const analysed = await analysis.analyze(input);
+    let read = 0;
+    const analysed = await analysis.analyze(async held => {
+      // Behind views of the model being written in the worker, if any.
+      lap('queuedMs');
+      const snapshots = await store.listStoredClusters({ held });
+      read = snapshots.filter(s => s.inventoryGz).length;
+      const input = {
+        snapshots,
+        clouds: await store.listCloud(),
+        prices: await (this.#prices ??= this.prices()),
+        gatewayTraffic: await (this.#gatewayTraffic ??= this.gatewayTraffic()),
+        entities: await readCatalogEntities({ catalog, auth }),
+        now: new Date().toISOString(),
+      };
+      lap('readMs');
+      return input;
+    });
     lap('analysisMs');
     await models.publish(
       analysed,
@@ -456,6 +463,8 @@ export class RefreshCycle {
       ...(run && {
         clustersAnalysed: `${run.analysedClusters.length} of ${run.clusters}`,
       }),
+      // Inventories read from the store: those the analysis did not hold already.
+      inventoriesRead: read,
       ...ms,
       ...(cpuMs !== undefined && { analysisCpuMs: cpuMs }),
       // Where the memory is: the model in the analysis worker, the views in this thread.

@@ -119,6 +119,38 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect((await listClusters(store)).map(s => s.descriptor.name)).toEqual(['b']);
   });
 
+  it('reads the bytes only of the inventories the reader does not hold', async () => {
+    const store = await createStore();
+    for (const name of ['a', 'b', 'c']) {
+      await store.saveClusterSuccess(await compressInventory(inventory(name, '2026-11-22T00:00:00Z')), '2026-11-22T00:00:00Z');
+    }
+    await store.saveClusterFailure({ name: 'never', source: 'config', provider: 'tencent' }, 'HTTP 503', '2026-11-22T00:00:00Z');
+    const first = await store.listStoredClusters();
+    expect(first.filter(s => s.inventoryGz).map(s => s.descriptor.name)).toEqual(['a', 'b', 'c']);
+    const held = new Map(first.flatMap(s => (s.inventorySha1 ? [[s.descriptor.name, s.inventorySha1]] : [])));
+    expect([...held.keys()]).toEqual(['a', 'b', 'c']);
+
+    // b changes: only its bytes are read; the others come with the SHA-1 the reader holds.
+    await store.saveClusterSuccess(await compressInventory(inventory('b', '2026-11-22T00:05:00Z')), '2026-11-22T00:05:00Z');
+    const second = await store.listStoredClusters({ held });
+    expect(second.map(s => [s.descriptor.name, Boolean(s.inventoryGz)])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', false],
+      ['never', false],
+    ]);
+    const b = second.find(s => s.descriptor.name === 'b')!;
+    expect(b.inventorySha1).not.toBe(held.get('b'));
+    expect((await gunzipJson<ClusterInventory>(b.inventoryGz!)).collectedAt).toBe('2026-11-22T00:05:00Z');
+    expect(second.find(s => s.descriptor.name === 'a')!.inventorySha1).toBe(held.get('a'));
+
+    // A failed refresh of c keeps its inventory, and its SHA-1: still held.
+    await store.saveClusterFailure({ name: 'c', source: 'config', provider: 'tencent' }, 'HTTP 503', '2026-11-22T00:10:00Z');
+    const third = await store.listStoredClusters({ held });
+    expect(third.find(s => s.descriptor.name === 'c')).toMatchObject({ status: 'stale', inventorySha1: held.get('c') });
+    expect(third.find(s => s.descriptor.name === 'c')!.inventoryGz).toBeUndefined();
+  });
+
   it('serves the latest model whole and prunes old revisions', async () => {
     const store = await createStore();
     expect(await store.latestModel()).toBeUndefined();

@@ -9,9 +9,10 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
-import type {
+import {
   CompressedInventory,
   WatchedInventory,
+  inventorySha1,
 } from '../inventory/compressedInventory';
 
 const migrationsDir = resolvePackagePath(
@@ -34,6 +35,11 @@ export interface ClusterSnapshot {
 /** A snapshot as stored: its inventory still gzip-compressed JSON, to be parsed where it is used. */
 export type StoredClusterSnapshot = Omit<ClusterSnapshot, 'inventory'> & {
   inventoryGz?: Uint8Array;
+  /**
+   * The SHA-1 of the inventory's bytes (hex), when it has one. Given without `inventoryGz`
+   * when the reader said it holds these bytes (see `listStoredClusters`).
+   */
+  inventorySha1?: string;
 };
 
 export type { SourceError };
@@ -71,6 +77,7 @@ export class SnapshotStore {
         cluster: inventory.cluster.name,
         descriptor: JSON.stringify(inventory.cluster),
         inventory_gz: Buffer.from(inventory.inventoryGz),
+        inventory_sha1: inventorySha1(inventory.inventoryGz),
         status: 'ok',
         error: null,
         collected_at: inventory.collectedAt,
@@ -124,13 +131,14 @@ export class SnapshotStore {
     await this.#db.transaction(async tx => {
       const existing = await tx('cluster_snapshots')
         .where({ cluster: descriptor.name })
-        .first('inventory_gz');
-      const status: SnapshotStatus = existing?.inventory_gz ? 'stale' : 'error';
+        .first('inventory_sha1');
+      const status: SnapshotStatus = existing?.inventory_sha1
+        ? 'stale'
+        : 'error';
       await tx('cluster_snapshots')
         .insert({
           cluster: descriptor.name,
           descriptor: JSON.stringify(descriptor),
-          inventory_gz: existing?.inventory_gz ?? null,
           status,
           error,
           attempted_at: attemptedAt,
@@ -146,11 +154,53 @@ export class SnapshotStore {
   }
 
   /** The snapshots with their inventories still compressed, for the analysis to parse. */
-  async listStoredClusters(): Promise<StoredClusterSnapshot[]> {
-    const rows = await this.#db('cluster_snapshots').orderBy('cluster');
-    return rows.map(row => ({
+  /**
+   * The snapshots, each with its inventory's bytes unless `held` (cluster to SHA-1) says the
+   * reader holds those already: a change in one cluster of a hundred reads that one's bytes,
+   * not all of them.
+   */
+  async listStoredClusters(
+    options: { held?: ReadonlyMap<string, string> } = {},
+  ): Promise<StoredClusterSnapshot[]> {
+    const rows = await this.#db('cluster_snapshots')
+      .orderBy('cluster')
+      .select(
+        'cluster',
+        'descriptor',
+        'inventory_sha1',
+        'status',
+        'error',
+        'collected_at',
+        'attempted_at',
+      );
+    const wanted = rows.flatMap(row =>
+      row.inventory_sha1 &&
+      options.held?.get(row.cluster) !== row.inventory_sha1
+        ? [row.cluster]
+        : [],
+    );
+    // Read apart, so the bytes and their SHA-1 go together should a store come in between.
+    const read = new Map<
+      string,
+      { inventory_gz: Uint8Array; inventory_sha1: string }
+    >();
+    for (let i = 0; i < wanted.length; i += 100) {
+      for (const row of await this.#db('cluster_snapshots')
+        .whereIn('cluster', wanted.slice(i, i + 100))
+        .whereNotNull('inventory_gz')
+        .select('cluster', 'inventory_gz', 'inventory_sha1')) {
+        read.set(row.cluster, row);
+      }
+    }
+    // One forgotten in between is left out, as it would be from a later read.
+    const gone = new Set(wanted.filter(cluster => !read.has(cluster)));
+    return rows.filter(row => !gone.has(row.cluster)).map(row => ({
       descriptor: JSON.parse(row.descriptor),
-      inventoryGz: row.inventory_gz ?? undefined,
+      inventoryGz: read.get(row.cluster)?.inventory_gz,
+      inventorySha1:
+        read.get(row.cluster)?.inventory_sha1 ??
+        row.inventory_sha1 ??
+        undefined,
       status: row.status,
       error: row.error ?? undefined,
       collectedAt: row.collected_at ?? undefined,
