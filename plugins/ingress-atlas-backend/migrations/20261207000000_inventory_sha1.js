@@ -20,7 +20,9 @@ exports.up = async knex => {
     await knex('cluster_snapshots')
       .where({ cluster: row.cluster })
       .update({
-        inventory_sha1: createHash('sha1').update(row.inventory_gz).digest('hex'),
+        inventory_sha1: createHash('sha1')
+          .update(row.inventory_gz)
+          .digest('hex'),
       });
   }
 };

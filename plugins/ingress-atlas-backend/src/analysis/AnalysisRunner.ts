@@ -12,6 +12,7 @@ import {
   serveAnalysisJobs,
 } from './analysisJob';
 import type { ModelCostDay } from '../costHistory/costDay';
+import type { ModelPart } from './ModelGzip';
 import type { DerivedRequest } from '../views/derivedViews';
 import { SerializedJson } from '../views/serializedJson';
 
@@ -36,7 +37,8 @@ export type AnalysisInput = Omit<
 
 /** A new model: ready to serve, and compressed, ready to be stored. */
 export interface AnalysedModel extends LoadedModel {
-  modelGz: Uint8Array;
+  /** Its parts, with the bytes of those not stored with the model before (see `ModelGzip`). */
+  modelParts: ModelPart[];
   /** The clusters analysed again, of how many. */
   run?: IncrementalRun;
   /** What it costs, for the cost history. */
@@ -112,6 +114,8 @@ export class AnalysisRunner {
   #held?: LoadedModel;
   /** The clusters' inventories the worker holds, by cluster: their SHA-1s. */
   #inventories: ReadonlyMap<string, string> = new Map();
+  /** Whether the parts of the model analysed last are stored (see `stored`). */
+  #partsStored = false;
   /** Models loaded or analysed so far: the last one's id. */
   #models = 0;
   /** The job in progress: where its messages and failures go. */
@@ -166,12 +170,14 @@ export class AnalysisRunner {
             : [],
         ),
       );
-      return { kind: 'analyze', ...input };
+      return { kind: 'analyze', ...input, allParts: !this.#partsStored };
     });
-    const { modelGz, run, costDay, cpuMs, heap } = outcome.done!;
+    const { modelParts, run, costDay, cpuMs, heap } = outcome.done!;
+    // Unless told it was stored, the next model comes with all its parts' bytes.
+    this.#partsStored = false;
     return {
       ...this.#hold(outcome),
-      modelGz: modelGz!,
+      modelParts: modelParts!,
       run,
       costDay: costDay!,
       cpuMs,
@@ -181,6 +187,14 @@ export class AnalysisRunner {
 
   async load(modelGz: Uint8Array): Promise<LoadedModel> {
     return this.#hold(await this.run({ kind: 'load', modelGz }));
+  }
+
+  /**
+   * Told once the model analysed last is stored: the next one's parts kept from it then come
+   * without their bytes.
+   */
+  stored(model: AnalysedModel) {
+    if (this.holds(model)) this.#partsStored = true;
   }
 
   /** Whether the worker holds `model` (it may have been replaced, or the worker restarted). */
@@ -237,7 +251,9 @@ export class AnalysisRunner {
    * Queues `job` (or what makes it, when its turn comes); one that is not `wanted` any more
    * when its turn comes does not run.
    */
-  private run(job: AnalysisJob | (() => Promise<AnalysisJob>)): Promise<Outcome>;
+  private run(
+    job: AnalysisJob | (() => Promise<AnalysisJob>),
+  ): Promise<Outcome>;
   private run(
     job: AnalysisJob,
     wanted: () => boolean,

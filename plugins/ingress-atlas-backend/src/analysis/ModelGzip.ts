@@ -4,12 +4,22 @@ import zlib from 'node:zlib';
 
 const gzip = promisify(zlib.gzip);
 
+/**
+ * One gzip member of a model, named by the SHA-1 of its bytes (hex): the model is its members'
+ * bytes one after the other. `gz` is left out of a member compressed for an earlier model
+ * (see {@link ModelGzip.gzip}).
+ */
+export interface ModelPart {
+  sha1: string;
+  gz?: Uint8Array;
+}
+
 /** A run of a list's items compressed on its own, kept while those items are the list's. */
 interface Member {
   items: unknown[];
   /** Whether its text starts with the comma that follows the run before it. */
   comma: boolean;
-  gz: Promise<Buffer>;
+  part: Promise<Required<ModelPart>>;
 }
 
 /** No run is longer, whatever the ids say. */
@@ -36,7 +46,7 @@ function endsRun(item: unknown): boolean {
 
 /**
  * The model's JSON compressed as a series of gzip members (RFC 1952 allows several; gunzip
- * reads them as one text). Each list is cut into runs of items; a run whose items are the
+ * reads them as one text), each stored once by its SHA-1. Each list is cut into runs of items; a run whose items are the
  * same objects as in a model compressed before keeps its member. A model that differs from
  * the last one in one cluster is compressed again in that cluster's runs only: the engine
  * carries the other clusters' items over, and each list is sorted by id, which starts with
@@ -46,18 +56,28 @@ export class ModelGzip {
   /** The members of the last model, by the first item of their run. */
   #members = new WeakMap<object, Member>();
 
-  async gzip(model: object): Promise<Buffer> {
+  /**
+   * The model's members, in order. Those kept from the last model come without their bytes
+   * (stored with it already), unless `all`.
+   */
+  async gzip(
+    model: object,
+    options: { all?: boolean } = {},
+  ): Promise<ModelPart[]> {
     const next = new WeakMap<object, Member>();
-    const parts: Promise<Buffer>[] = [];
-    const pending: Promise<Buffer>[] = [];
+    const parts: Array<Promise<ModelPart>> = [];
+    const pending: Array<Promise<unknown>> = [];
     let text = '';
     /** Queues `json`'s member; waits while too many are being compressed. */
-    const compress = async (json: string): Promise<{ gz: Promise<Buffer> }> => {
-      const gz = gzip(json, { level: zlib.constants.Z_BEST_SPEED });
-      parts.push(gz);
-      pending.push(gz);
+    const compress = async (json: string) => {
+      const part = gzip(json, { level: zlib.constants.Z_BEST_SPEED }).then(
+        gz => ({ sha1: createHash('sha1').update(gz).digest('hex'), gz }),
+      );
+      parts.push(part);
+      pending.push(part);
       if (pending.length >= IN_FLIGHT) await pending.shift();
-      return { gz };
+      // Wrapped: awaiting `compress` must not wait for this member too.
+      return { part };
     };
     const flushText = async () => {
       const json = text;
@@ -83,7 +103,11 @@ export class ModelGzip {
         const member = this.#reusable(value, start, comma);
         if (member) {
           await flushText();
-          parts.push(member.gz);
+          parts.push(
+            options.all
+              ? member.part
+              : member.part.then(({ sha1 }) => ({ sha1 })),
+          );
           next.set(value[start], member);
           start += member.items.length;
           continue;
@@ -98,9 +122,9 @@ export class ModelGzip {
         const json = `${comma ? ',' : ''}${items
           .map(i => JSON.stringify(i) ?? 'null')
           .join(',')}`;
-        const { gz } = await compress(json);
+        const { part } = await compress(json);
         if (items[0] !== null && typeof items[0] === 'object') {
-          next.set(items[0], { items, comma, gz });
+          next.set(items[0], { items, comma, part });
         }
         start = end;
       }
@@ -109,7 +133,7 @@ export class ModelGzip {
     text += '}';
     await flushText();
     this.#members = next;
-    return Buffer.concat(await Promise.all(parts));
+    return Promise.all(parts);
   }
 
   #reusable(

@@ -17,7 +17,7 @@ import { gunzipJsonSync } from '../inventory/compression';
 import { inventorySha1 } from '../inventory/compressedInventory';
 import { costDayOf, ModelCostDay } from '../costHistory/costDay';
 import { buildDerived, DerivedRequest } from '../views/derivedViews';
-import { ModelGzip } from './ModelGzip';
+import { ModelGzip, ModelPart } from './ModelGzip';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
@@ -53,6 +53,8 @@ export type AnalysisJob =
       /** What the mesh's gateways sent, when Prometheus is configured. */
       gatewayTraffic?: GatewayTraffic[];
       now: string;
+      /** Every part of the model with its bytes, not only those new since the last model. */
+      allParts?: boolean;
     }
   | { kind: 'load'; modelGz: Uint8Array }
   /** `GET /exposures` of the model kept. */
@@ -92,7 +94,8 @@ export type AnalysisMessage =
     }
   | {
       type: 'done';
-      modelGz?: Uint8Array;
+      /** An analysed model, to be stored: its parts, the bytes of those new (see `ModelGzip`). */
+      modelParts?: ModelPart[];
       /** What an analysis analysed again. */
       run?: IncrementalRun;
       /** What an analysed model costs, for the cost history. */
@@ -181,10 +184,10 @@ export async function runAnalysisJob(
   );
   // Compressed (on the thread pool, mostly) while the views are sent; awaited after them, so
   // that a failure to send is the one reported.
-  const modelGz = state.gzip.gzip(model);
-  modelGz.catch(() => undefined);
+  const modelParts = state.gzip.gzip(model, { all: job.allParts });
+  modelParts.catch(() => undefined);
   await serve(model, post, {
-    modelGz,
+    modelParts,
     run: state.engine.lastRun,
     costDay: costDayOf(model),
     cpuFrom,
@@ -249,7 +252,7 @@ async function serve(
   model: AtlasModel,
   post: Post,
   done: {
-    modelGz?: Promise<Uint8Array>;
+    modelParts?: Promise<ModelPart[]>;
     run?: IncrementalRun;
     costDay?: ModelCostDay;
     /** This thread's CPU time when the job started. */
@@ -275,12 +278,12 @@ async function serve(
   }
   if (batch.length) await post({ type: 'exposures', exposures: batch });
   const { cpuFrom, ...outcome } = done;
-  const modelGz = await outcome.modelGz;
+  const modelParts = await outcome.modelParts;
   const cpuTo = threadCpuMs();
   await post({
     type: 'done',
     ...outcome,
-    modelGz,
+    modelParts,
     cpuMs:
       cpuFrom === undefined || cpuTo === undefined
         ? undefined

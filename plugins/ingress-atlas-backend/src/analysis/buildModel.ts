@@ -53,18 +53,19 @@ export function buildModel(
   };
 
   const analysis: IncrementalInput = {
-    clusters: input.snapshots.flatMap(({ descriptor, inventoryGz, ...stored }) =>
-      inventoryGz
-        ? [
-            {
-              name: descriptor.name,
-              key: stored.inventorySha1 ?? inventorySha1(inventoryGz),
-              inventory: () =>
-                withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
-              istioConfigCluster: descriptor.istioConfigCluster,
-            },
-          ]
-        : [],
+    clusters: input.snapshots.flatMap(
+      ({ descriptor, inventoryGz, ...stored }) =>
+        inventoryGz
+          ? [
+              {
+                name: descriptor.name,
+                key: stored.inventorySha1 ?? inventorySha1(inventoryGz),
+                inventory: () =>
+                  withFacts(gunzipJsonSync<ClusterInventory>(inventoryGz)),
+                istioConfigCluster: descriptor.istioConfigCluster,
+              },
+            ]
+          : [],
     ),
     clouds: input.clouds,
     prices: input.prices,

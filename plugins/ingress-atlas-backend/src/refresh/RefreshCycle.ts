@@ -465,6 +465,10 @@ export class RefreshCycle {
       }),
       // Inventories read from the store: those the analysis did not hold already.
       inventoriesRead: read,
+      // The model's parts written: those not stored with the model before.
+      modelPartsWritten: `${analysed.modelParts.filter(p => p.gz).length} of ${
+        analysed.modelParts.length
+      }`,
       ...ms,
       ...(cpuMs !== undefined && { analysisCpuMs: cpuMs }),
       // Where the memory is: the model in the analysis worker, the views in this thread.

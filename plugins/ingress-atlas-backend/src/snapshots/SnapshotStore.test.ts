@@ -3,12 +3,16 @@ import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { compressInventory } from '../inventory/compressedInventory';
-import { gunzipJson, gzipJson } from '../inventory/compression';
+import { gunzipJson } from '../inventory/compression';
+import { ModelGzip } from '../analysis/ModelGzip';
 import { SnapshotStore } from './SnapshotStore';
 import knexFactory from 'knex';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
+/** As many models as the store keeps. */
+const MODELS_KEPT = 3;
 
 const migrationsDir = resolvePackagePath(
   '@ingress-atlas/plugin-ingress-atlas-backend',
@@ -159,7 +163,7 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
       const saved = model(`2026-11-22T00:0${i}:00Z`, i * 10);
       revision = await store.saveModel({
         generatedAt: saved.generatedAt,
-        modelGz: await gzipJson(saved),
+        parts: await new ModelGzip().gzip(saved),
         sourceErrors: [{ source: 'catalog', error: `attempt ${i} failed` }],
       });
     }
@@ -171,6 +175,57 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect(stored.generatedAt).toBe('2026-11-22T00:05:00Z');
     expect(stored.paths).toHaveLength(50);
     expect(await store.latestModelRevision()).toBe(revision);
+  });
+
+  it('stores each part of a model once, writes only the parts a new model adds, and deletes those no kept model uses', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const gzip = new ModelGzip();
+    const first = model('2026-11-22T00:00:00Z', 2_000);
+    const firstParts = await gzip.gzip(first);
+    expect(firstParts.length).toBeGreaterThan(5);
+    await store.saveModel({ generatedAt: first.generatedAt, parts: firstParts, sourceErrors: [] });
+
+    // The next models differ from the one before in a path each: the other parts come without bytes.
+    let last = first;
+    const written: number[] = [];
+    for (let i = 1; i <= MODELS_KEPT + 1; i++) {
+      const paths = [...last.paths];
+      paths[i * 300] = { ...paths[i * 300], host: `changed-${i}.example.com` };
+      last = { ...last, generatedAt: `2026-11-22T00:0${i}:00Z`, paths };
+      const parts = await gzip.gzip(last);
+      written.push(parts.filter(p => p.gz).length);
+      await store.saveModel({ generatedAt: last.generatedAt, parts, sourceErrors: [] });
+    }
+    expect(Math.max(...written)).toBeLessThan(firstParts.length / 2);
+    const latest = await store.latestModel();
+    expect(await gunzipJson(latest!.modelGz)).toEqual(last);
+
+    // Only the parts of the models kept are left.
+    const stored = await knex('model_parts').count({ n: '*' }).first();
+    const kept = new Set(
+      (await knex('models').select('parts')).flatMap(row => JSON.parse(row.parts) as string[]),
+    );
+    expect(Number(stored!.n)).toBe(kept.size);
+    expect(Number((await knex('models').count({ n: '*' }).first())!.n)).toBe(MODELS_KEPT);
+  });
+
+  it('says which parts a stored model lacks rather than serving a broken one', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const parts = await new ModelGzip().gzip(model('2026-11-22T00:00:00Z', 10));
+    const revision = await store.saveModel({
+      generatedAt: '2026-11-22T00:00:00Z',
+      parts: parts.map(({ sha1 }, i) => (i === 0 ? { sha1 } : parts[i])),
+      sourceErrors: [],
+    });
+    await expect(store.latestModel()).rejects.toThrow(
+      `Model revision ${revision} lacks 1 of its ${parts.length} stored parts`,
+    );
   });
 
   it('keeps the snapshots and models stored as text before compression', async () => {
@@ -208,7 +263,7 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     await store.saveClusterSuccess(await compressInventory(saved), '2026-11-22T00:00:00Z');
     await store.saveModel({
       generatedAt: '2026-11-22T00:00:00Z',
-      modelGz: await gzipJson(model('2026-11-22T00:00:00Z', 4)),
+      parts: await new ModelGzip().gzip(model('2026-11-22T00:00:00Z', 4)),
       sourceErrors: [],
     });
 

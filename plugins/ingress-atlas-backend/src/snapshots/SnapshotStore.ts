@@ -9,6 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
+import type { ModelPart } from '../analysis/ModelGzip';
 import {
   CompressedInventory,
   WatchedInventory,
@@ -52,7 +53,25 @@ export interface StoredModel {
   sourceErrors: SourceError[];
 }
 
+/** A model to store: its gzip members, the bytes of those not stored yet (see `ModelGzip`). */
+export interface ModelToStore {
+  generatedAt: string;
+  parts: ModelPart[];
+  sourceErrors: SourceError[];
+}
+
 const MODELS_KEPT = 3;
+
+/** Rows read or written per statement: well inside every database's limit on parameters. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+    out.push(items.slice(i, i + ROWS_PER_STATEMENT));
+  }
+  return out;
+}
 
 /** The plugin's database: per-cluster and per-cloud snapshots, and the analysed model. */
 export class SnapshotStore {
@@ -71,7 +90,10 @@ export class SnapshotStore {
     this.#db = db;
   }
 
-  async saveClusterSuccess(inventory: CompressedInventory, attemptedAt: string) {
+  async saveClusterSuccess(
+    inventory: CompressedInventory,
+    attemptedAt: string,
+  ) {
     await this.#db('cluster_snapshots')
       .insert({
         cluster: inventory.cluster.name,
@@ -82,7 +104,9 @@ export class SnapshotStore {
         error: null,
         collected_at: inventory.collectedAt,
         attempted_at: attemptedAt,
-        watch_from: inventory.watchFrom ? JSON.stringify(inventory.watchFrom) : null,
+        watch_from: inventory.watchFrom
+          ? JSON.stringify(inventory.watchFrom)
+          : null,
       })
       .onConflict('cluster')
       .merge();
@@ -194,18 +218,20 @@ export class SnapshotStore {
     }
     // One forgotten in between is left out, as it would be from a later read.
     const gone = new Set(wanted.filter(cluster => !read.has(cluster)));
-    return rows.filter(row => !gone.has(row.cluster)).map(row => ({
-      descriptor: JSON.parse(row.descriptor),
-      inventoryGz: read.get(row.cluster)?.inventory_gz,
-      inventorySha1:
-        read.get(row.cluster)?.inventory_sha1 ??
-        row.inventory_sha1 ??
-        undefined,
-      status: row.status,
-      error: row.error ?? undefined,
-      collectedAt: row.collected_at ?? undefined,
-      attemptedAt: row.attempted_at,
-    }));
+    return rows
+      .filter(row => !gone.has(row.cluster))
+      .map(row => ({
+        descriptor: JSON.parse(row.descriptor),
+        inventoryGz: read.get(row.cluster)?.inventory_gz,
+        inventorySha1:
+          read.get(row.cluster)?.inventory_sha1 ??
+          row.inventory_sha1 ??
+          undefined,
+        status: row.status,
+        error: row.error ?? undefined,
+        collectedAt: row.collected_at ?? undefined,
+        attemptedAt: row.attempted_at,
+      }));
   }
 
   async saveCloud(inventories: CloudInventory[]) {
@@ -228,20 +254,56 @@ export class SnapshotStore {
     return rows.map(row => JSON.parse(row.inventory));
   }
 
-  /** Stores a model (gzip of its JSON) as the latest revision; returns that revision. */
-  async saveModel(model: Omit<StoredModel, 'revision'>): Promise<number> {
+  /**
+   * Stores a model as the latest revision; returns that revision. Its parts given without
+   * bytes must be stored already (parts of the models kept); those no model kept uses any
+   * more are deleted with the oldest model.
+   */
+  async saveModel(model: ModelToStore): Promise<number> {
     return this.#db.transaction(async tx => {
+      const added = model.parts.flatMap(({ sha1, gz }) =>
+        gz ? [{ sha1, part_gz: Buffer.from(gz) }] : [],
+      );
+      for (const rows of chunks(added)) {
+        await tx('model_parts').insert(rows).onConflict('sha1').ignore();
+      }
       const [inserted] = await tx('models').insert(
         {
-          model_gz: Buffer.from(model.modelGz),
+          parts: JSON.stringify(model.parts.map(p => p.sha1)),
           generated_at: model.generatedAt,
           source_errors: JSON.stringify(model.sourceErrors),
         },
         ['revision'],
       );
-      const revision = typeof inserted === 'object' ? inserted.revision : inserted;
-      await tx('models').where('revision', '<=', revision - MODELS_KEPT).delete();
-      return Number(revision);
+      const revision = Number(
+        typeof inserted === 'object' ? inserted.revision : inserted,
+      );
+      const partsOf = (rows: Array<{ parts: string | null }>) =>
+        rows.flatMap(row =>
+          row.parts ? (JSON.parse(row.parts) as string[]) : [],
+        );
+      const dropped = partsOf(
+        await tx('models')
+          .where('revision', '<=', revision - MODELS_KEPT)
+          .select('parts'),
+      );
+      if (dropped.length) {
+        const kept = new Set(
+          partsOf(
+            await tx('models')
+              .where('revision', '>', revision - MODELS_KEPT)
+              .select('parts'),
+          ),
+        );
+        const unused = [...new Set(dropped)].filter(sha1 => !kept.has(sha1));
+        for (const sha1s of chunks(unused)) {
+          await tx('model_parts').whereIn('sha1', sha1s).delete();
+        }
+      }
+      await tx('models')
+        .where('revision', '<=', revision - MODELS_KEPT)
+        .delete();
+      return revision;
     });
   }
 
@@ -252,14 +314,34 @@ export class SnapshotStore {
 
   async latestModel(): Promise<StoredModel | undefined> {
     const row = await this.#db('models').orderBy('revision', 'desc').first();
-    return row
-      ? {
-          revision: Number(row.revision),
-          generatedAt: row.generated_at,
-          modelGz: row.model_gz,
-          sourceErrors: row.source_errors ? JSON.parse(row.source_errors) : [],
-        }
-      : undefined;
+    if (!row) return undefined;
+    return {
+      revision: Number(row.revision),
+      generatedAt: row.generated_at,
+      modelGz: row.parts
+        ? await this.#joinParts(Number(row.revision), JSON.parse(row.parts))
+        : row.model_gz,
+      sourceErrors: row.source_errors ? JSON.parse(row.source_errors) : [],
+    };
+  }
+
+  /** A model's bytes: its parts' one after the other. */
+  async #joinParts(revision: number, sha1s: string[]): Promise<Buffer> {
+    const bytes = new Map<string, Uint8Array>();
+    for (const chunk of chunks([...new Set(sha1s)])) {
+      for (const row of await this.#db('model_parts')
+        .whereIn('sha1', chunk)
+        .select('sha1', 'part_gz')) {
+        bytes.set(row.sha1, row.part_gz);
+      }
+    }
+    const missing = sha1s.filter(sha1 => !bytes.has(sha1));
+    if (missing.length) {
+      throw new Error(
+        `Model revision ${revision} lacks ${missing.length} of its ${sha1s.length} stored parts`,
+      );
+    }
+    return Buffer.concat(sha1s.map(sha1 => bytes.get(sha1)!));
   }
 }
 
@@ -279,7 +361,10 @@ async function tuneSqlite(db: Knex) {
   };
   await tune();
   // Connections the pool opens later start with the defaults again.
-  db.client.pool?.on?.('createSuccess', (_id: unknown, connection: { pragma?(s: string): unknown }) => {
-    connection.pragma?.('synchronous = NORMAL');
-  });
+  db.client.pool?.on?.(
+    'createSuccess',
+    (_id: unknown, connection: { pragma?(s: string): unknown }) => {
+      connection.pragma?.('synchronous = NORMAL');
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { gunzipJson, gzipJson } from '../inventory/compression';
+import { gunzipJson } from '../inventory/compression';
+import { ModelGzip } from '../analysis/ModelGzip';
 import { SnapshotStore } from '../snapshots/SnapshotStore';
 import { AnalysisRunner } from '../analysis/AnalysisRunner';
 import { AtlasModelService } from './AtlasModelService';
@@ -63,7 +64,7 @@ async function analysed(stored: AtlasModel) {
       findings: stored.findings.length,
     },
     exposures: new Map(),
-    modelGz: await gzipJson(stored),
+    modelParts: await new ModelGzip().gzip(stored),
     costDay: costDayOf(stored),
   };
 }

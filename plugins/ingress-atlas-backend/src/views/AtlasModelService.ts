@@ -181,15 +181,14 @@ export class AtlasModelService {
   }
 
   /** Stores a freshly analysed model, with the sources that failed, and serves it. */
-  async publish(
-    { id, summary, exposures, modelGz }: AnalysedModel,
-    sourceErrors: SourceError[],
-  ) {
+  async publish(analysed: AnalysedModel, sourceErrors: SourceError[]) {
+    const { id, summary, exposures, modelParts } = analysed;
     const revision = await this.store.saveModel({
       generatedAt: summary.generatedAt,
-      modelGz,
+      parts: modelParts,
       sourceErrors,
     });
+    this.analysis.stored(analysed);
     this.serve({ id, summary, exposures, revision, sourceErrors });
   }
 
