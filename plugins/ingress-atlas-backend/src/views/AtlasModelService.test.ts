@@ -167,4 +167,35 @@ describe('AtlasModelService', () => {
     expect((await models.derived(findingsView)).etag).not.toBe(first.etag);
     await analysis.stop();
   });
+
+  it('drops a body of the whole model nobody asked for in a while, and writes it again when asked', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const logger = mockServices.logger.mock();
+    const analysis = AnalysisRunner.create({ logger, useWorker: false });
+    const models = AtlasModelService.create({
+      store,
+      analysis,
+      logger,
+      bodyIdleMs: 300,
+    });
+    try {
+      await models.publish(await analysed(model('2026-11-22T00:00:00Z')), []);
+      const first = await models.derived(findingsView);
+      // Asked for within the period: kept.
+      for (let i = 0; i < 4; i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        expect(await models.derived(findingsView)).toBe(first);
+      }
+      // Not asked for: dropped, then written again (the same bytes).
+      await new Promise(resolve => setTimeout(resolve, 800));
+      const again = await models.derived(findingsView);
+      expect(again).not.toBe(first);
+      expect(again.etag).toBe(first.etag);
+    } finally {
+      await analysis.stop();
+    }
+  });
 });

@@ -6,7 +6,7 @@ import {
   AnalysisRunner,
   LoadedModel,
 } from '../analysis/AnalysisRunner';
-import type { AllExposures, ModelSummary } from '../analysis/analysisJob';
+import type { ModelSummary } from '../analysis/analysisJob';
 import { emptyExposure } from '../analysis/entityExposure';
 import { SerializedJson, serializeJson } from './serializedJson';
 import { DerivedRequest, buildDerived, derivedKey } from './derivedViews';
@@ -15,8 +15,6 @@ interface Loaded extends LoadedModel {
   revision: number;
   /** The cluster sources that failed in the refresh that made the model. */
   sourceErrors: SourceError[];
-  /** `GET /exposures`, once asked for. */
-  allExposures?: Promise<AllExposures | undefined>;
 }
 
 /** Tries at a body of the whole served model while newer ones keep replacing it. */
@@ -30,34 +28,45 @@ const WRITE_RETRY_MS = 200;
  */
 const RECHECK_MS = 1_000;
 
-/** Bodies derived from one model revision kept at once (a body per route, variant and query). */
-const DERIVED_KEPT = 200;
+/** Bodies of one model revision kept at once (a body per route, variant and query). */
+const BODIES_KEPT = 200;
+
+/**
+ * A body nobody asked for in this long is dropped: those of the whole model are large (tens
+ * of MiB at a hundred clusters), and readers such as the catalog provider ask every few minutes.
+ */
+const BODY_IDLE_MS = 60_000;
 
 /**
  * Serves the analysed model from the store. Requests never touch clusters: they read each
  * entity's view of the latest stored model, serialized in advance, re-checked against the
  * store every second so that every backend replica follows the one that refreshed. Bodies of
  * the whole model (topology, findings, cost, `GET /exposures`) are written by the analysis
- * worker, which holds the model, when first asked for, and kept for the revision.
+ * worker, which holds the model, when first asked for, and kept for the revision while asked for.
  */
 export class AtlasModelService {
   static create(options: {
     store: SnapshotStore;
     analysis: AnalysisRunner;
     logger: LoggerService;
+    /** How long a body of the whole model nobody asks for is kept; a minute by default. */
+    bodyIdleMs?: number;
   }) {
     return new AtlasModelService(
       options.store,
       options.analysis,
       options.logger,
+      options.bodyIdleMs ?? BODY_IDLE_MS,
     );
   }
 
   #loaded?: Loaded;
-  #derived = {
+  /** Bodies of the whole model written for one revision, by key (see `written`). */
+  #bodies = {
     revision: -1,
-    bodies: new Map<string, Promise<SerializedJson | undefined>>(),
+    kept: new Map<string, { body: Promise<unknown>; usedAt: number }>(),
   };
+  #sweep?: NodeJS.Timeout;
   #checkedAt = 0;
   #pending?: Promise<void>;
 
@@ -65,6 +74,7 @@ export class AtlasModelService {
     private readonly store: SnapshotStore,
     private readonly analysis: AnalysisRunner,
     private readonly logger: LoggerService,
+    private readonly bodyIdleMs: number,
   ) {}
 
   /** The latest model's time, clusters and counts; undefined before the first refresh. */
@@ -90,15 +100,9 @@ export class AtlasModelService {
     accountInventory: boolean;
     page?: number;
   }): Promise<SerializedJson | undefined> {
-    const all = await this.written(async loaded => {
-      loaded.allExposures ??= this.analysis.allExposures(loaded);
-      const written = await loaded.allExposures.catch(error => {
-        loaded.allExposures = undefined;
-        throw error;
-      });
-      if (!written) loaded.allExposures = undefined;
-      return written;
-    });
+    const all = await this.written('exposures', loaded =>
+      this.analysis.allExposures(loaded),
+    );
     if (!all) {
       const empty = {
         paths: [],
@@ -125,44 +129,30 @@ export class AtlasModelService {
    * per model revision and request (route, query, variant), then served as is.
    */
   async derived(request: DerivedRequest): Promise<SerializedJson> {
-    const key = derivedKey(request);
-    const body = await this.written(async loaded => {
-      if (this.#derived.revision !== loaded.revision) {
-        this.#derived = { revision: loaded.revision, bodies: new Map() };
-      }
-      const { bodies } = this.#derived;
-      // Asked for by many at once (a page opened by a team): written once.
-      let written = bodies.get(key);
-      if (!written) {
-        written = this.analysis.derived(loaded, request);
-        if (bodies.size >= DERIVED_KEPT) {
-          bodies.delete(bodies.keys().next().value!);
-        }
-        bodies.set(key, written);
-      }
-      const outcome = await written.catch(error => {
-        bodies.delete(key);
-        throw error;
-      });
-      if (!outcome) bodies.delete(key);
-      return outcome;
-    });
+    const body = await this.written(`derived:${derivedKey(request)}`, loaded =>
+      this.analysis.derived(loaded, request),
+    );
     return body ?? serializeJson(buildDerived(undefined, request));
   }
 
   /**
-   * A body the analysis worker writes from the served model: undefined before the first
-   * model. When the worker does not hold the model served, asks again: after a moment when
-   * it holds a newer one (about to be served), else (it restarted and holds none, or the
-   * newer one was not stored) after loading the latest stored model into it.
+   * A body the analysis worker writes from the served model, by `key`: undefined before the
+   * first model. Written once per revision, however many ask at once (a page opened by a
+   * team), and kept until the revision changes or nobody has asked for it for
+   * `bodyIdleMs`. When the worker does not hold the model served, asks again: after a
+   * moment when it holds a newer one (about to be served), else (it restarted and holds none,
+   * or the newer one was not stored) after loading the latest stored model into it.
    */
   private async written<T>(
+    key: string,
     write: (loaded: Loaded) => Promise<T | undefined>,
   ): Promise<T | undefined> {
     for (let attempt = 1; attempt <= WRITE_TRIES; attempt++) {
       const loaded = await this.load();
       if (!loaded) return undefined;
-      const body = await write(loaded);
+      const body = (await this.#kept(loaded.revision, key, () =>
+        write(loaded),
+      )) as T | undefined;
       if (body !== undefined) return body;
       if (attempt === 1 && this.analysis.holdsAny()) {
         await new Promise(resolve => setTimeout(resolve, WRITE_RETRY_MS));
@@ -173,6 +163,53 @@ export class AtlasModelService {
     throw new ServiceUnavailableError(
       'The model kept changing while the answer was written; ask again',
     );
+  }
+
+  /** The body kept for `key` of `revision`, else the one `write` starts (and is kept). */
+  #kept(
+    revision: number,
+    key: string,
+    write: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (this.#bodies.revision !== revision) {
+      this.#bodies = { revision, kept: new Map() };
+    }
+    const { kept } = this.#bodies;
+    let entry = kept.get(key);
+    if (!entry) {
+      if (kept.size >= BODIES_KEPT) kept.delete(kept.keys().next().value!);
+      const body = write().then(
+        written => {
+          if (written === undefined) kept.delete(key);
+          return written;
+        },
+        error => {
+          kept.delete(key);
+          throw error;
+        },
+      );
+      entry = { body, usedAt: 0 };
+      kept.set(key, entry);
+      this.#sweepLater();
+    }
+    entry.usedAt = Date.now();
+    return entry.body;
+  }
+
+  /** Drops, while any body is kept, those nobody asked for within `bodyIdleMs`. */
+  #sweepLater() {
+    if (this.#sweep) return;
+    this.#sweep = setInterval(() => {
+      const { kept } = this.#bodies;
+      for (const [key, { usedAt }] of kept) {
+        if (Date.now() - usedAt > this.bodyIdleMs) kept.delete(key);
+      }
+      if (kept.size === 0) {
+        clearInterval(this.#sweep);
+        this.#sweep = undefined;
+      }
+    }, this.bodyIdleMs / 2);
+    this.#sweep.unref();
   }
 
   /** The cluster sources that failed in the refresh that made the latest model. */
