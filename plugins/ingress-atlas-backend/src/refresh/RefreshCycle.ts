@@ -474,6 +474,9 @@ export class RefreshCycle {
       // Where the memory is: the model in the analysis worker, the views in this thread.
       ...(heap && { analysisHeapMiB: `${heap.used} of ${heap.held}` }),
       requestHeapMiB: ((h: HeapMiB) => `${h.used} of ${h.held}`)(heapMiB()),
+      // Buffers outside the heaps (bodies, compressed inventories), and the whole process.
+      requestExternalMiB: Math.round(process.memoryUsage().external / 2 ** 20),
+      rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
     };
   }
 
