@@ -410,11 +410,13 @@ export class ClusterWatches {
     return new ClusterWatches({
       logger: options.logger,
       store: options.store,
-      // Its worker ends a minute after the last change it applied, taking its memory with it.
+      // Its worker ends 10 s after the last change it applied, taking its memory with it: a
+      // burst of changes keeps it up, and the first change after a quiet spell waits for a
+      // worker to start (a fraction of a second).
       runner: CollectionRunner.create({
         logger: options.logger,
         useWorker: options.useWorker,
-        idleStopMs: 60_000,
+        idleStopMs: 10_000,
       }),
       onStored: () => {},
       debounceMs: options.debounceMs ?? 250,

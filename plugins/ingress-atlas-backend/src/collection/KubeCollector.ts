@@ -20,6 +20,7 @@ import { certificateOf, secretMetadataOnly } from '../objects/certificates';
 import { admitObject } from '../objects/objectShapes';
 import { withoutNoise } from '../objects/withoutNoise';
 import { kubeConfigFor } from './kubeConfigFor';
+import { onlySelectorless } from './watchedChanges';
 
 const PAGE_SIZE = 500;
 
@@ -551,27 +552,6 @@ export function keptOf(
 }
 
 /** `namespace/name` of each Service without a selector: the ones whose Endpoints are kept. */
-export function selectorlessServices(services?: KubeObject[]): Set<string> {
-  return new Set(
-    (services ?? [])
-      .filter(
-        s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0,
-      )
-      .map(s => `${s.metadata.namespace}/${s.metadata.name}`),
-  );
-}
-
-export function onlySelectorless(
-  endpoints?: KubeObject[],
-  services?: KubeObject[],
-) {
-  if (!endpoints) return undefined;
-  const selectorless = selectorlessServices(services);
-  return endpoints.filter(e =>
-    selectorless.has(`${e.metadata.namespace}/${e.metadata.name}`),
-  );
-}
-
 // Only ConfigMaps that describe exposure are kept: mesh root certificates and
 // front-proxy configurations (Envoy tcp_proxy, nginx stream).
 export function isRelevantConfigMap(cm: KubeObject): boolean {

@@ -11,7 +11,6 @@ import {
   CompressedInventory,
   compressInventory,
 } from '../inventory/compressedInventory';
-import { onlySelectorless, selectorlessServices } from './KubeCollector';
 
 export const keyOf = (
   metadata: { namespace?: unknown; name?: unknown } | undefined,
@@ -149,4 +148,27 @@ export async function applyToStored(
     stored: storedIndex(inventory),
     endpointsNeeded,
   };
+}
+
+/** The Services without a selector, by `namespace/name`: only their Endpoints are kept. */
+export function selectorlessServices(services?: KubeObject[]): Set<string> {
+  return new Set(
+    (services ?? [])
+      .filter(
+        s => !s.spec?.selector || Object.keys(s.spec.selector).length === 0,
+      )
+      .map(s => `${s.metadata.namespace}/${s.metadata.name}`),
+  );
+}
+
+/** The Endpoints of Services without a selector (the others follow from their Pods). */
+export function onlySelectorless(
+  endpoints?: KubeObject[],
+  services?: KubeObject[],
+) {
+  if (!endpoints) return undefined;
+  const selectorless = selectorlessServices(services);
+  return endpoints.filter(e =>
+    selectorless.has(`${e.metadata.namespace}/${e.metadata.name}`),
+  );
 }
