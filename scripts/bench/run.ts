@@ -493,11 +493,34 @@ async function main() {
     entry: path.join(__dirname, 'withoutAtlas.ts'),
   });
   onCleanup(() => baselineBackend.stop());
+  const baselineAtStart = await idleRss(baselineBackend);
+  log(
+    `Without the atlas, at rest after startup: RSS median ${baselineAtStart.medianMiB} MiB`,
+  );
+  // Then through the load the atlas's backend had before its rest: as many concurrent
+  // requests, as long, to an entity of the catalog (a read both backends serve), so that what
+  // the request load grows the process to (V8's heaps, the allocator's arenas) is in both.
+  const baselineToken = await guestToken(baselineBackend.url);
+  const loadEnds = Date.now() + (changesFinished - changesStarted);
+  const baselineLoad = await loadUntil(
+    {
+      url: `${baselineBackend.url}/api/catalog/entities/by-name/component/default/${BENCH_APP}`,
+      headers: { Authorization: `Bearer ${baselineToken}` },
+    },
+    {
+      concurrency: DURING_REFRESH_CONCURRENCY,
+      done: () => Date.now() >= loadEnds,
+      maxMs: changesFinished - changesStarted + 60_000,
+      maxCount: 50_000_000,
+    },
+  );
   const baseline = await idleRss(baselineBackend);
   await baselineBackend.stop();
   const atlasOwnMiB = steady.medianMiB - baseline.medianMiB;
   log(
-    `Without the atlas: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB`,
+    `Without the atlas, at rest after ${baselineLoad.samples.length} catalog requests at c=${DURING_REFRESH_CONCURRENCY}: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB (${
+      steady.medianMiB - baselineAtStart.medianMiB
+    } MiB against the backend at rest after startup)`,
   );
 
   // 5. Report.
@@ -575,10 +598,15 @@ async function main() {
       },
       all: changes,
     },
-    /** Backend RSS at rest (median over IDLE_MS), and the same backend's without the atlas. */
+    /**
+     * Backend RSS at rest (median over IDLE_MS), and the same backend's without the atlas: at
+     * rest after the same request load (what `atlasOwnMiB` subtracts), and after startup.
+     */
     steadyState: {
       rssMiB: steady.medianMiB,
       withoutAtlasRssMiB: baseline.medianMiB,
+      withoutAtlasAtStartRssMiB: baselineAtStart.medianMiB,
+      baselineRequests: baselineLoad.samples.length,
       atlasOwnMiB,
     },
     duringRefresh: {
@@ -761,7 +789,7 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
     ],
     [
       'backend RSS at rest',
-      `${result.steadyState.rssMiB} MiB; without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB: the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
+      `${result.steadyState.rssMiB} MiB; without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB after the same request load (${result.steadyState.withoutAtlasAtStartRssMiB} MiB after startup): the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
     ],
     [
       'GET /exposures (whole model)',
