@@ -215,7 +215,12 @@ export async function startBackend(options: {
     ],
     {
       cwd: path.join(REPO_ROOT, 'packages/backend'),
-      env: { ...process.env, NODE_ENV: 'production' },
+      // As the backend's image runs it (packages/backend/Dockerfile): two malloc arenas.
+      env: {
+        MALLOC_ARENA_MAX: '2',
+        ...process.env,
+        NODE_ENV: 'production',
+      },
       // Straight into the log file: a write to a pipe blocks the backend on Linux until the
       // reader (this process, also the load's client) drains it.
       stdio: ['ignore', logFd, logFd],
