@@ -155,6 +155,24 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
     }
   }
 
+  /**
+   * How long after `started` this replica took `lease` from `crashed`, polled while it works:
+   * the takeover itself, not the refresh that follows it (seconds more on a busy machine).
+   */
+  async function tookOver(
+    leases: Leases,
+    lease: string,
+    crashed: string,
+    started: number,
+  ) {
+    const holder = await eventually(
+      async () => (await leases.state(lease))?.holder,
+      h => h !== undefined && h !== crashed,
+    );
+    expect(holder).not.toBe(crashed);
+    return Date.now() - started;
+  }
+
   /** The labels of Service svc-0 in cluster `fast` as stored, and when that snapshot was taken. */
   async function storedService(store: SnapshotStore) {
     const snapshot = (await store.listStoredClusters()).find(
@@ -200,8 +218,16 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         true,
       );
       const started = Date.now();
-      expect(await cycle.run()).toEqual({ ran: true, publications: 1 });
-      expect(Date.now() - started).toBeLessThan(10_000);
+      const running = cycle.run();
+      // Taken over once its 2 s ran out (a task timeout would be minutes away).
+      const takeoverMs = await tookOver(
+        leases,
+        'refresh',
+        'crashed-replica',
+        started,
+      );
+      expect(await running).toEqual({ ran: true, publications: 1 });
+      expect(takeoverMs).toBeLessThan(10_000);
       expect(
         (await models.summary())?.clusters.map(c => [c.name, c.status]),
       ).toEqual([
@@ -468,9 +494,18 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         reason: 'another replica watches the clusters',
       });
       const started = Date.now();
+      // The lease is taken over by itself, once the dead holder's 2 s ran out.
+      const takeoverMs = await tookOver(
+        leases,
+        'watch',
+        'crashed-replica',
+        started,
+      );
+      expect(takeoverMs).toBeLessThan(10_000);
+      // Then the clusters are listed and watched (seconds more on a busy machine).
       while (
         Object.keys(await watches!.status()).length < 2 &&
-        Date.now() - started < 15_000
+        Date.now() - started < 20_000
       ) {
         await new Promise(resolve => setTimeout(resolve, 200));
       }
@@ -478,7 +513,6 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         'fast',
         'slow',
       ]);
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect((await leases.state('watch'))?.holder).not.toBe('crashed-replica');
     } finally {
       await stop();
@@ -498,9 +532,18 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
       );
       const started = Date.now();
       expect((await cycle.run()).ran).toBe(false);
+      // Taken over at the lease's expiry (2 s), well before the periodic check at 10 s: timed
+      // to the takeover, not to the listing that follows it (seconds on a busy machine).
+      const takeoverMs = await tookOver(
+        leases,
+        'watch',
+        'crashed-replica',
+        started,
+      );
+      expect(takeoverMs).toBeLessThan(9_000);
       while (
         Object.keys(await watches!.status()).length < 2 &&
-        Date.now() - started < 15_000
+        Date.now() - started < 20_000
       ) {
         await new Promise(resolve => setTimeout(resolve, 100));
       }
@@ -508,8 +551,6 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         'fast',
         'slow',
       ]);
-      // Well before the periodic check at 10 s, with room for a busy machine.
-      expect(Date.now() - started).toBeLessThan(9_000);
     } finally {
       await stop();
     }
