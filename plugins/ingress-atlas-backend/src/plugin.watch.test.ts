@@ -159,7 +159,9 @@ describe('ingress-atlas backend watching the sandbox', () => {
         h.includes('www.blog.example.com'),
       );
       expect(value).toEqual(['blog.example.com', 'www.blog.example.com']);
-      expect(ms).toBeLessThan(5_000);
+      // Within seconds, through the watches, not at the next refresh a day away: with room for
+      // a busy 2-core machine (7 s was seen there, over the 5 s this was held to before).
+      expect(ms).toBeLessThan(15_000);
       expect((running().stats.byVerb.list ?? 0) - lists).toBe(0);
     });
   });
@@ -192,7 +194,8 @@ describe('ingress-atlas backend watching the sandbox', () => {
       async () => (await get('/api/ingress-atlas/clusters')).body.generatedAt,
       generatedAt => generatedAt !== before,
     );
-    expect(ms).toBeLessThan(5_000);
+    // As above: seconds, with room for a busy machine; the next refresh is a day away.
+    expect(ms).toBeLessThan(15_000);
     const { value: networks } = await eventually(
       async () =>
         ((await get(EXPOSURE)).body.paths ?? []).map((p: any) => p.network),
