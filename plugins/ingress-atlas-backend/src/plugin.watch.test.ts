@@ -55,9 +55,9 @@ describe('ingress-atlas backend watching the sandbox', () => {
     for (;;) {
       const value = await read();
       if (holds(value)) return { value, ms: Date.now() - started };
-      if (Date.now() - started > 20_000) {
+      if (Date.now() - started > 30_000) {
         throw new Error(
-          `not seen within 20 s; last: ${JSON.stringify(value).slice(0, 500)}`,
+          `not seen within 30 s; last: ${JSON.stringify(value).slice(0, 500)}`,
         );
       }
       await new Promise(resolve => setTimeout(resolve, 100));
@@ -159,7 +159,10 @@ describe('ingress-atlas backend watching the sandbox', () => {
         h.includes('www.blog.example.com'),
       );
       expect(value).toEqual(['blog.example.com', 'www.blog.example.com']);
-      expect(ms).toBeLessThan(5_000);
+      // Within seconds, through the watches, not at the next refresh a day away. The first
+      // change is applied in a worker thread the watches start then, at a lower priority: 7 s
+      // was seen on a busy 2-core machine (over the 5 s this was held to), so 20 s are allowed.
+      expect(ms).toBeLessThan(20_000);
       expect((running().stats.byVerb.list ?? 0) - lists).toBe(0);
     });
   });
@@ -192,7 +195,8 @@ describe('ingress-atlas backend watching the sandbox', () => {
       async () => (await get('/api/ingress-atlas/clusters')).body.generatedAt,
       generatedAt => generatedAt !== before,
     );
-    expect(ms).toBeLessThan(5_000);
+    // As above: seconds, with room for a busy machine; the next refresh is a day away.
+    expect(ms).toBeLessThan(20_000);
     const { value: networks } = await eventually(
       async () =>
         ((await get(EXPOSURE)).body.paths ?? []).map((p: any) => p.network),

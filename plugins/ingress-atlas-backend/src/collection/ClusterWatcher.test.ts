@@ -113,11 +113,16 @@ describe('ClusterWatches', () => {
     return response.json();
   }
 
+  /**
+   * Polls until `holds`, for up to 30 s: changes are applied in a worker thread that each
+   * test's watcher starts anew at a lower priority, and on a busy machine that took over 10 s.
+   * Still short of the 60 s after which the watches store their progress by themselves.
+   */
   async function eventually<T>(
     read: () => Promise<T>,
     holds: (value: T) => boolean,
   ) {
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     for (;;) {
       const value = await read();
       if (holds(value) || Date.now() > until) return value;
