@@ -96,6 +96,59 @@ describe('AnalysisRunner', () => {
     },
   );
 
+  it('after an analysis that failed, sends the worker every inventory again', async () => {
+    const runner = AnalysisRunner.create({
+      logger: mockServices.logger.mock(),
+    });
+    const now = '2026-11-22T06:00:00.000Z';
+    const job = { clouds: [], prices: undefined as any, entities: [], now };
+    const snapshot = async (inventory: ClusterInventory) => {
+      const inventoryGz = await gzipJson(inventory);
+      return {
+        descriptor: inventory.cluster,
+        status: 'ok' as const,
+        attemptedAt: now,
+        inventoryGz,
+        inventorySha1: inventorySha1(inventoryGz),
+      };
+    };
+    try {
+      const [blog, edge] = (await sandboxClusters()).slice(0, 2);
+      const both = [await snapshot(blog), await snapshot(edge)];
+      await runner.analyze(async () => ({ ...job, snapshots: both }));
+
+      // Sent without bytes an inventory the worker does not hold: the analysis fails and says so.
+      await expect(
+        runner.analyze(async () => ({
+          ...job,
+          snapshots: [
+            both[0],
+            {
+              ...both[1],
+              inventoryGz: undefined,
+              inventorySha1: 'f'.repeat(40),
+            },
+          ],
+        })),
+      ).rejects.toThrow(
+        `does not hold the inventory of cluster ${edge.cluster.name}`,
+      );
+
+      // The next analysis is told the worker holds nothing: it sends every inventory, and works.
+      let told: ReadonlyMap<string, string> | undefined;
+      const next = await runner.analyze(async held => {
+        told = held;
+        return { ...job, snapshots: both };
+      });
+      expect(told?.size).toBe(0);
+      expect(next.summary.clusters.map(c => c.name).sort()).toEqual(
+        [blog.cluster.name, edge.cluster.name].sort(),
+      );
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('reports a job that fails, runs the next one, and still writes GET /exposures of the model served', async () => {
     const runner = AnalysisRunner.create({
       logger: mockServices.logger.mock(),

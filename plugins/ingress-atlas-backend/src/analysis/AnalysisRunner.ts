@@ -171,6 +171,10 @@ export class AnalysisRunner {
         ),
       );
       return { kind: 'analyze', ...input, allParts: !this.#partsStored };
+    }).catch(error => {
+      // What the worker kept of a failed job is not known: the next one sends every inventory.
+      this.#inventories = new Map();
+      throw error;
     });
     const { modelParts, run, costDay, cpuMs, heap } = outcome.done!;
     // Unless told it was stored, the next model comes with all its parts' bytes.
