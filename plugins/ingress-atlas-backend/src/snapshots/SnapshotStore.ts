@@ -149,6 +149,14 @@ export class SnapshotStore {
     );
   }
 
+  /** A cluster's stored inventory (gzip of its JSON), if it has one. */
+  async storedInventory(cluster: string): Promise<Uint8Array | undefined> {
+    const row = await this.#db('cluster_snapshots')
+      .where({ cluster })
+      .first('inventory_gz');
+    return row?.inventory_gz ?? undefined;
+  }
+
   /** Records a failed attempt; the last good inventory, if any, stays and turns stale. */
   async saveClusterFailure(
     descriptor: ClusterDescriptor,
