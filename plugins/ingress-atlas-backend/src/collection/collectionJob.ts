@@ -4,7 +4,7 @@ import {
   CompressedInventory,
   compressInventory,
 } from '../inventory/compressedInventory';
-import type { CollectionRetry } from './KubeCollector';
+import { CollectionRetry, KubeCollector } from './KubeCollector';
 import { AppliedChanges, Change, applyToStored } from './watchedChanges';
 import { setWorkerThreadPriority } from '../workers/JobThread';
 
@@ -71,13 +71,6 @@ async function runCollectionJob(
   // Reported with the outcome, to be logged where the logger is (not in a worker thread).
   const retries: CollectionRetry[] = [];
   try {
-    // Loaded for the first read only: a thread that applies watched changes does without
-    // the Kubernetes client. (`require`: an `import()` of this CommonJS module from a worker
-    // thread running the sources goes through the ES module loader, without named exports.)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const {
-      KubeCollector,
-    }: typeof import('./KubeCollector') = require('./KubeCollector');
     const { inventory, requests, watchFrom } = await KubeCollector.create({
       kindConcurrency: job.kindConcurrency,
     }).collect(job.connection, {
