@@ -23,10 +23,10 @@ const WRITE_RETRY_MS = 200;
 
 /**
  * How long a replica serves its in-memory model before checking the store for a newer one (a
- * query of the latest revision's number): replicas show a publication within about a second
- * of each other, plus the time to load it.
+ * query of the latest revision's number, two a second while views are asked for): replicas
+ * show a publication within half a second of each other, plus the time to load it.
  */
-const RECHECK_MS = 1_000;
+const RECHECK_MS = 500;
 
 /** Bodies of one model revision kept at once (a body per route, variant and query). */
 const BODIES_KEPT = 200;
@@ -40,9 +40,10 @@ const BODY_IDLE_MS = 60_000;
 /**
  * Serves the analysed model from the store. Requests never touch clusters: they read each
  * entity's view of the latest stored model, serialized in advance, re-checked against the
- * store every second so that every backend replica follows the one that refreshed. Bodies of
- * the whole model (topology, findings, cost, `GET /exposures`) are written by the analysis
- * worker, which holds the model, when first asked for, and kept for the revision while asked for.
+ * store every half second so that every backend replica follows the one that refreshed.
+ * Bodies of the whole model (topology, findings, cost, `GET /exposures`) are written by the
+ * analysis worker, which holds the model, when first asked for, and kept for the revision
+ * while asked for.
  */
 export class AtlasModelService {
   static create(options: {
