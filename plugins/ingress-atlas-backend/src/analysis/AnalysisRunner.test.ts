@@ -211,14 +211,16 @@ describe('AnalysisRunner', () => {
         });
         // The store as it keeps the model's parts: each once, by its SHA-1.
         const parts = new Map<string, Uint8Array>();
-        const keep = (model: AnalysedModel) => {
-          for (const { sha1, gz } of model.modelParts)
+        const keep = (analysed: AnalysedModel) => {
+          for (const { sha1, gz } of analysed.modelParts)
             if (gz) parts.set(sha1, gz);
-          return Buffer.concat(model.modelParts.map(p => parts.get(p.sha1)!));
+          return Buffer.concat(
+            analysed.modelParts.map(p => parts.get(p.sha1)!),
+          );
         };
         expect(first.modelParts.every(p => p.gz)).toBe(true);
         keep(first);
-        runner.stored(first);
+        runner.stored(first, 1);
 
         const blog = structuredClone(
           clusters.find(c => c.cluster.name === 'tke-blog')!,
@@ -236,7 +238,7 @@ describe('AnalysisRunner', () => {
             clusters.map(c => c.cluster.name).sort(),
           );
           sent = await stored(after, held);
-          return { ...job, snapshots: sent };
+          return { ...job, snapshots: sent, latestModelRevision: 1 };
         });
         // Only the changed cluster's inventory went to the worker.
         expect(
@@ -266,6 +268,16 @@ describe('AnalysisRunner', () => {
           true,
         );
         expect(paths).toEqual(JSON.parse(JSON.stringify(expected.paths)));
+
+        // Stored as revision 2; another replica then stored revision 3, whose models may have
+        // replaced the parts this one's reused: the next model comes with every part's bytes.
+        runner.stored(second, 2);
+        const third = await runner.analyze(async held => ({
+          ...job,
+          snapshots: await stored(after, held),
+          latestModelRevision: 3,
+        }));
+        expect(third.modelParts.every(p => p.gz)).toBe(true);
       } finally {
         await runner.stop();
       }

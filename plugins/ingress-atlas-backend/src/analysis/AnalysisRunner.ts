@@ -29,11 +29,14 @@ export interface LoadedModel {
   exposures: Map<string, SerializedJson>;
 }
 
-/** What a model is analysed from. */
+/**
+ * What a model is analysed from, and the latest model revision stored when it was read: the
+ * parts of the model analysed last are reused only while that model is still the latest.
+ */
 export type AnalysisInput = Omit<
   Extract<AnalysisJob, { kind: 'analyze' }>,
-  'kind'
->;
+  'kind' | 'allParts'
+> & { latestModelRevision?: number };
 
 /** A new model: ready to serve, and compressed, ready to be stored. */
 export interface AnalysedModel extends LoadedModel {
@@ -114,8 +117,8 @@ export class AnalysisRunner {
   #held?: LoadedModel;
   /** The clusters' inventories the worker holds, by cluster: their SHA-1s. */
   #inventories: ReadonlyMap<string, string> = new Map();
-  /** Whether the parts of the model analysed last are stored (see `stored`). */
-  #partsStored = false;
+  /** The revision the model analysed last was stored as, if it was (see `stored`). */
+  #storedAs?: number;
   /** Models loaded or analysed so far: the last one's id. */
   #models = 0;
   /** The job in progress: where its messages and failures go. */
@@ -153,13 +156,16 @@ export class AnalysisRunner {
   /**
    * Analyses what `read` gives when this job's turn comes. `read` is told which clusters'
    * inventories the worker holds (cluster to SHA-1): a snapshot of one of those may come
-   * without its bytes, so a change in one cluster sends the worker that one's only.
+   * without its bytes, so a change in one cluster sends the worker that one's only. The new
+   * model's parts kept from the last one come without their bytes only when the last one is
+   * still the latest stored (another replica's models may have replaced it, and the parts
+   * it alone used are then gone).
    */
   async analyze(
     read: (held: ReadonlyMap<string, string>) => Promise<AnalysisInput>,
   ): Promise<AnalysedModel> {
     const outcome = await this.run(async () => {
-      const input = await read(this.#inventories);
+      const { latestModelRevision, ...input } = await read(this.#inventories);
       const held = this.#inventories;
       // What the worker keeps of this job (see `withHeldInventories`).
       this.#inventories = new Map(
@@ -170,7 +176,9 @@ export class AnalysisRunner {
             : [],
         ),
       );
-      return { kind: 'analyze', ...input, allParts: !this.#partsStored };
+      const allParts =
+        this.#storedAs === undefined || this.#storedAs !== latestModelRevision;
+      return { kind: 'analyze', ...input, allParts };
     }).catch(error => {
       // What the worker kept of a failed job is not known: the next one sends every inventory.
       this.#inventories = new Map();
@@ -178,7 +186,7 @@ export class AnalysisRunner {
     });
     const { modelParts, run, costDay, cpuMs, heap } = outcome.done!;
     // Unless told it was stored, the next model comes with all its parts' bytes.
-    this.#partsStored = false;
+    this.#storedAs = undefined;
     return {
       ...this.#hold(outcome),
       modelParts: modelParts!,
@@ -194,11 +202,11 @@ export class AnalysisRunner {
   }
 
   /**
-   * Told once the model analysed last is stored: the next one's parts kept from it then come
-   * without their bytes.
+   * Told once the model analysed last is stored, as `revision`: the next one's parts kept
+   * from it then come without their bytes, while it is the latest stored.
    */
-  stored(model: AnalysedModel) {
-    if (this.holds(model)) this.#partsStored = true;
+  stored(model: AnalysedModel, revision: number) {
+    if (this.holds(model)) this.#storedAs = revision;
   }
 
   /** Whether the worker holds `model` (it may have been replaced, or the worker restarted). */

@@ -433,6 +433,7 @@ export class RefreshCycle {
       const snapshots = await store.listStoredClusters({ held });
       read = snapshots.filter(s => s.inventoryGz).length;
       const input = {
+        latestModelRevision: await store.latestModelRevision(),
         snapshots,
         clouds: await store.listCloud(),
         prices: await (this.#prices ??= this.prices()),

@@ -212,6 +212,49 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect(Number((await knex('models').count({ n: '*' }).first())!.n)).toBe(MODELS_KEPT);
   });
 
+  it("refuses a model reusing parts another replica's models replaced, keeping the latest", async () => {
+    const knex = await databases.init(databaseId);
+    const database = mockServices.database({ knex, migrations: { skip: false } });
+    const [replicaA, replicaB] = [
+      await SnapshotStore.create({ database }),
+      await SnapshotStore.create({ database }),
+    ];
+    const gzipA = new ModelGzip();
+    const first = model('2026-11-22T00:00:00Z', 2_000);
+    await replicaA.saveModel({
+      generatedAt: first.generatedAt,
+      parts: await gzipA.gzip(first),
+      sourceErrors: [],
+    });
+    // Replica B publishes models of its own until replica A's is no longer kept.
+    let latest = 0;
+    for (let i = 1; i <= MODELS_KEPT; i++) {
+      const paths = model('', 10 * i).paths.map(p => ({ ...p, id: `b-${p.id}` }));
+      latest = await replicaB.saveModel({
+        generatedAt: `2026-11-22T00:0${i}:00Z`,
+        parts: await new ModelGzip().gzip({ ...first, generatedAt: `2026-11-22T00:0${i}:00Z`, paths }),
+        sourceErrors: [],
+      });
+    }
+    // Replica A's next model reuses, without their bytes, parts of its first one.
+    const next = { ...first, generatedAt: '2026-11-22T00:09:00Z' };
+    const parts = await gzipA.gzip(next);
+    const reused = new Set(parts.filter(p => !p.gz).map(p => p.sha1)).size;
+    expect(reused).toBeGreaterThan(0);
+    await expect(
+      replicaA.saveModel({ generatedAt: next.generatedAt, parts, sourceErrors: [] }),
+    ).rejects.toThrow(`The model reuses ${reused} parts that are no longer stored`);
+    expect(await replicaA.latestModelRevision()).toBe(latest);
+    expect((await replicaA.latestModel())!.generatedAt).toBe('2026-11-22T00:03:00Z');
+    // With all its bytes it is stored.
+    await replicaA.saveModel({
+      generatedAt: next.generatedAt,
+      parts: await gzipA.gzip(next, { all: true }),
+      sourceErrors: [],
+    });
+    expect(await gunzipJson((await replicaB.latestModel())!.modelGz)).toEqual(next);
+  });
+
   it('says which parts a stored model lacks rather than serving a broken one', async () => {
     const knex = await databases.init(databaseId);
     const store = await SnapshotStore.create({
@@ -220,9 +263,11 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     const parts = await new ModelGzip().gzip(model('2026-11-22T00:00:00Z', 10));
     const revision = await store.saveModel({
       generatedAt: '2026-11-22T00:00:00Z',
-      parts: parts.map(({ sha1 }, i) => (i === 0 ? { sha1 } : parts[i])),
+      parts,
       sourceErrors: [],
     });
+    // A part lost outside the store (a restore from an incomplete backup, a manual delete).
+    await knex('model_parts').where('sha1', parts[0].sha1).delete();
     await expect(store.latestModel()).rejects.toThrow(
       `Model revision ${revision} lacks 1 of its ${parts.length} stored parts`,
     );

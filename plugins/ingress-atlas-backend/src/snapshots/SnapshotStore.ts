@@ -62,6 +62,9 @@ export interface ModelToStore {
 
 const MODELS_KEPT = 3;
 
+/** The PostgreSQL advisory lock that models are stored under, one at a time (see `saveModel`). */
+const MODEL_SAVE_LOCK = 0x1a7a5_0001;
+
 /** Rows read or written per statement: well inside every database's limit on parameters. */
 const ROWS_PER_STATEMENT = 500;
 
@@ -266,11 +269,33 @@ export class SnapshotStore {
 
   /**
    * Stores a model as the latest revision; returns that revision. Its parts given without
-   * bytes must be stored already (parts of the models kept); those no model kept uses any
-   * more are deleted with the oldest model.
+   * bytes must be stored already (parts of the models kept): when one is not (another
+   * replica's publications pruned it), nothing is stored and the error says so. Parts no
+   * model kept uses any more are deleted with the oldest model. Replicas store models one
+   * at a time, so that none prunes a part another is storing a model with.
    */
   async saveModel(model: ModelToStore): Promise<number> {
     return this.#db.transaction(async tx => {
+      if (isPostgres(this.#db)) {
+        await tx.raw('SELECT pg_advisory_xact_lock(?)', [MODEL_SAVE_LOCK]);
+      }
+      const reused = [
+        ...new Set(model.parts.filter(p => !p.gz).map(p => p.sha1)),
+      ];
+      let found = 0;
+      for (const sha1s of chunks(reused)) {
+        const [{ count }] = await tx('model_parts')
+          .whereIn('sha1', sha1s)
+          .count({ count: '*' });
+        found += Number(count);
+      }
+      if (found < reused.length) {
+        throw new Error(
+          `The model reuses ${
+            reused.length - found
+          } parts that are no longer stored (another replica's models replaced the one they were stored with); it was not stored`,
+        );
+      }
       const added = model.parts.flatMap(({ sha1, gz }) =>
         gz ? [{ sha1, part_gz: Buffer.from(gz) }] : [],
       );
@@ -353,6 +378,13 @@ export class SnapshotStore {
     }
     return Buffer.concat(sha1s.map(sha1 => bytes.get(sha1)!));
   }
+}
+
+/** Knex's names of its PostgreSQL client. */
+function isPostgres(db: Knex): boolean {
+  return ['pg', 'postgres', 'postgresql'].includes(
+    String(db.client.config.client),
+  );
 }
 
 /**

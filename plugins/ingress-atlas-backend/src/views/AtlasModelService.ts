@@ -226,7 +226,7 @@ export class AtlasModelService {
       parts: modelParts,
       sourceErrors,
     });
-    this.analysis.stored(analysed);
+    this.analysis.stored(analysed, revision);
     this.serve({ id, summary, exposures, revision, sourceErrors });
   }
 
@@ -266,11 +266,13 @@ export class AtlasModelService {
           });
         }
       }
-      this.#checkedAt = Date.now();
     } catch (error) {
       this.logger.warn('Reading the stored model failed', {
         error: (error as Error).message,
       });
+    } finally {
+      // A model that cannot be read is tried again at the next check, not at every request.
+      this.#checkedAt = Date.now();
     }
   }
 }
