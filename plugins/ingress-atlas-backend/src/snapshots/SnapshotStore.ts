@@ -293,7 +293,7 @@ export class SnapshotStore {
         throw new Error(
           `The model reuses ${
             reused.length - found
-          } parts that are no longer stored (another replica's models replaced the one they were stored with); it was not stored`,
+          } parts that are no longer stored (pruned with the older models that used them, as after another replica's publications); nothing was stored`,
         );
       }
       const added = model.parts.flatMap(({ sha1, gz }) =>

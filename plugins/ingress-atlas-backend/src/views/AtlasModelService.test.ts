@@ -198,4 +198,56 @@ describe('AtlasModelService', () => {
       await analysis.stop();
     }
   });
+
+  it('keeps serving the model it has when the latest stored one cannot be read, reading again at each check only', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    const logger = mockServices.logger.mock();
+    const analysis = AnalysisRunner.create({ logger, useWorker: false });
+    try {
+      const publishing = AtlasModelService.create({ store, analysis, logger });
+      await publishing.publish(
+        await analysed(model('2026-11-22T00:00:00Z')),
+        [],
+      );
+      const other = AtlasModelService.create({ store, analysis, logger });
+      await other.entityExposure('component:default/blog');
+
+      // The next revision is stored, then loses a part (a restore from an incomplete backup).
+      const broken = await analysed(model('2026-11-23T00:00:00Z'));
+      await publishing.publish(broken, []);
+      await knex('model_parts')
+        .where('sha1', broken.modelParts[0].sha1)
+        .delete();
+      await new Promise(resolve => setTimeout(resolve, 600));
+
+      // 40 requests, 5 ms apart: one check of the store per half second, not one per request.
+      const started = Date.now();
+      for (let i = 0; i < 40; i++) {
+        const view = await gunzipJson<{ generatedAt: string }>(
+          (
+            await other.entityExposure('component:default/blog')
+          ).gzip,
+        );
+        expect(view.generatedAt).toBe('2026-11-22T00:00:00Z');
+        await new Promise(resolve => setTimeout(resolve, 5));
+      }
+      const checks = 1 + Math.floor((Date.now() - started) / 500);
+      const failedReads = logger.warn.mock.calls.filter(
+        ([message]) => message === 'Reading the stored model failed',
+      );
+      expect(failedReads.length).toBeGreaterThanOrEqual(1);
+      expect(failedReads.length).toBeLessThanOrEqual(checks);
+      expect(checks).toBeLessThan(10);
+      expect(failedReads[0][1]).toEqual({
+        error: expect.stringMatching(
+          /^Model revision \d+ lacks 1 of its \d+ stored parts$/,
+        ),
+      });
+    } finally {
+      await analysis.stop();
+    }
+  });
 });
