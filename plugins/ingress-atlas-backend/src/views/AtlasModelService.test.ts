@@ -69,6 +69,17 @@ async function analysed(stored: AtlasModel) {
   };
 }
 
+/** A replica's store on a fresh database, its logger and its analysis runner. */
+async function replicaParts(options: { useWorker?: boolean } = {}) {
+  const knex = await databases.init('SQLITE_3');
+  const store = await SnapshotStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  const logger = mockServices.logger.mock();
+  const analysis = AnalysisRunner.create({ logger, ...options });
+  return { knex, store, logger, analysis };
+}
+
 const findingsView = {
   view: { route: 'findings' as const, filter: {} },
   accountInventory: true,
@@ -76,12 +87,7 @@ const findingsView = {
 
 describe('AtlasModelService', () => {
   it('serves, on another replica, the model one replica stored (read in a worker thread) and its source errors', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const store = await SnapshotStore.create({
-      database: mockServices.database({ knex, migrations: { skip: false } }),
-    });
-    const logger = mockServices.logger.mock();
-    const analysis = AnalysisRunner.create({ logger });
+    const { store, logger, analysis } = await replicaParts();
     const refreshing = AtlasModelService.create({ store, analysis, logger });
     const stored = model('2026-11-22T00:00:00Z');
     const sourceErrors = [
@@ -135,12 +141,9 @@ describe('AtlasModelService', () => {
   });
 
   it('writes a view of the whole model once per revision, in the worker that holds the model, loading it there when it holds none', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const store = await SnapshotStore.create({
-      database: mockServices.database({ knex, migrations: { skip: false } }),
+    const { store, logger, analysis } = await replicaParts({
+      useWorker: false,
     });
-    const logger = mockServices.logger.mock();
-    const analysis = AnalysisRunner.create({ logger, useWorker: false });
     const models = AtlasModelService.create({ store, analysis, logger });
     const messages = async () =>
       JSON.parse(
@@ -169,12 +172,9 @@ describe('AtlasModelService', () => {
   });
 
   it('drops a body of the whole model nobody asked for in a while, and writes it again when asked', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const store = await SnapshotStore.create({
-      database: mockServices.database({ knex, migrations: { skip: false } }),
+    const { store, logger, analysis } = await replicaParts({
+      useWorker: false,
     });
-    const logger = mockServices.logger.mock();
-    const analysis = AnalysisRunner.create({ logger, useWorker: false });
     const models = AtlasModelService.create({
       store,
       analysis,
@@ -200,12 +200,9 @@ describe('AtlasModelService', () => {
   });
 
   it('keeps serving the model it has when the latest stored one cannot be read, reading again at each check only', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const store = await SnapshotStore.create({
-      database: mockServices.database({ knex, migrations: { skip: false } }),
+    const { knex, store, logger, analysis } = await replicaParts({
+      useWorker: false,
     });
-    const logger = mockServices.logger.mock();
-    const analysis = AnalysisRunner.create({ logger, useWorker: false });
     try {
       const publishing = AtlasModelService.create({ store, analysis, logger });
       await publishing.publish(
