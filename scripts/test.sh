@@ -19,12 +19,16 @@ stage() {
   fi
 }
 
+# The tests' PostgreSQL lives in a folder of this run, removed once the tests that use it ran.
+PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/ingress-atlas-pg.XXXXXX")
+export PGDIR
 pg_url=$(bash scripts/postgres.sh start) || { echo "PostgreSQL did not start"; exit 1; }
 # test/kube's control planes live in a folder of this run; any that an interrupted test left
 # running is stopped on exit.
 KUBE_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ingress-atlas-kube.XXXXXX")
 export KUBE_RUN_DIR
-trap 'bash scripts/postgres.sh stop; bash scripts/kube/stop.sh --all; rm -rf "$KUBE_RUN_DIR"' EXIT
+stop_postgres() { bash scripts/postgres.sh stop; rm -rf "$PGDIR"; }
+trap 'stop_postgres; bash scripts/kube/stop.sh --all; rm -rf "$KUBE_RUN_DIR"' EXIT
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$pg_url"
 export INGRESS_ATLAS_TEST_POSTGRES=POSTGRES_15
 
@@ -36,6 +40,8 @@ stage "type check" yarn tsc
 # (yarn build:api-reports); a full type check of its own, about a minute.
 stage "API reports" bash scripts/api-reports.sh --ci
 stage "unit and integration tests" env CI=true yarn backstage-cli repo test --passWithNoTests
+# The databases the tests made (about 1 GB) are not needed by the stages after.
+stop_postgres
 stage "browser tests" bash scripts/e2e.sh
 # The plugins packed as published, in a new app made by @backstage/create-app (README "Adding it
 # to your own Backstage"): about 5 minutes, most of it the app's install and first build.
