@@ -61,6 +61,8 @@ else
   GO="$dir/bin/go"
 fi
 export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
+# The build's cache (about 3 GB) is kept only until the binaries are: they are cached by version.
+export GOCACHE="$OUT/.gocache"
 log "using $("$GO" version)"
 
 # The machine is shared: builds run at the lowest priority.
@@ -130,6 +132,6 @@ if [ "$need_kube" = 1 ]; then
 fi
 
 touch "$STAMP"
-# The copied sources are only needed to build.
-rm -rf "$SRC"
+# The copied sources and the build's cache are only needed to build.
+rm -rf "$SRC" "$GOCACHE"
 echo "$OUT/bin"
