@@ -39,6 +39,7 @@ import {
 } from './load';
 import { Stats, startSandboxProcess } from './sandbox';
 import { changeLatency, timeChanges } from './changes';
+import { cpuShares, cpuSharesText } from './cpu';
 import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -383,6 +384,10 @@ async function main() {
   ours.headers.Authorization = `Bearer ${token}`;
   const beforeChanges = await sandbox.stats();
   const changesStarted = Date.now();
+  const cpuDuringChanges = cpuShares({
+    sandbox: sandbox.pid,
+    backend: backend.pid,
+  });
   log(
     `${options.changes} changes in the clusters, each timed until the entity view shows it, ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests meanwhile`,
   );
@@ -415,6 +420,7 @@ async function main() {
     changing = false;
   });
   const changesFinished = Date.now();
+  const changesCpu = cpuDuringChanges.stop();
   const duringChanges = summarize(
     (await loadDuringChanges).samples,
     changesFinished - changesStarted,
@@ -518,7 +524,11 @@ async function main() {
   await baselineBackend.stop();
   const atlasOwnMiB = steady.medianMiB - baseline.medianMiB;
   log(
-    `Without the atlas, at rest after ${baselineLoad.samples.length} catalog requests at c=${DURING_REFRESH_CONCURRENCY}: RSS median ${baseline.medianMiB} MiB; the atlas's own ${atlasOwnMiB} MiB (${
+    `Without the atlas, at rest after ${
+      baselineLoad.samples.length
+    } catalog requests at c=${DURING_REFRESH_CONCURRENCY}: RSS median ${
+      baseline.medianMiB
+    } MiB; the atlas's own ${atlasOwnMiB} MiB (${
       steady.medianMiB - baselineAtStart.medianMiB
     } MiB against the backend at rest after startup)`,
   );
@@ -596,6 +606,8 @@ async function main() {
         median: mib(median(changesRss.map(([, rss]) => rss))),
         max: mib(Math.max(...changesRss.map(([, rss]) => rss))),
       },
+      /** Where the CPU went meanwhile, in % of one core (see cpu.ts). */
+      cpu: changesCpu,
       all: changes,
     },
     /**
@@ -786,6 +798,12 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       `${latencyText(result.changes.viewDuringChanges)}; backend RSS median ${
         result.changes.rssMiB.median
       } MiB, max ${result.changes.rssMiB.max} MiB`,
+    ],
+    [
+      'CPU while changes stream in',
+      result.changes.cpu
+        ? cpuSharesText(result.changes.cpu)
+        : 'not read (no /proc)',
     ],
     [
       'backend RSS at rest',
