@@ -3,7 +3,7 @@ import os from 'node:os';
 
 /**
  * Where the machine's CPU went over a stretch of the benchmark, from /proc (Linux): the
- * benchmark's own client, the sandbox, the backend's request thread and its other threads
+ * benchmark's own process (its load client unless wrk is), wrk when it is the load client, the sandbox, the backend's request thread and its other threads
  * (workers, the thread pool, V8's collector), and the machine as a whole. Every figure is a
  * percentage of one core; the machine's busy share is out of `cores` × 100.
  */
@@ -12,6 +12,7 @@ export interface CpuShares {
   cores: number;
   machineBusy: number;
   client: number;
+  wrk?: number;
   sandbox: number;
   backendRequestThread: number;
   backendOtherThreads: number;
@@ -24,6 +25,7 @@ interface CpuReading {
   at: number;
   machine?: { busy: number; total: number };
   client: number;
+  wrk?: number;
   sandbox?: number;
   backend?: number;
   backendMain?: number;
@@ -55,12 +57,15 @@ function machineTicks(): { busy: number; total: number } | undefined {
   }
 }
 
-function read(pids: { sandbox: number; backend: number }): CpuReading {
+type Pids = { sandbox: number; backend: number; wrk?: number };
+
+function read(pids: Pids): CpuReading {
   const usage = process.cpuUsage();
   return {
     at: performance.now(),
     machine: machineTicks(),
     client: (usage.user + usage.system) / 1000,
+    wrk: pids.wrk === undefined ? undefined : ticksMs(`/proc/${pids.wrk}/stat`),
     sandbox: ticksMs(`/proc/${pids.sandbox}/stat`),
     backend: ticksMs(`/proc/${pids.backend}/stat`),
     backendMain: ticksMs(`/proc/${pids.backend}/task/${pids.backend}/stat`),
@@ -68,7 +73,7 @@ function read(pids: { sandbox: number; backend: number }): CpuReading {
 }
 
 /** Starts timing; `stop()` gives the shares since, or undefined where /proc is not there. */
-export function cpuShares(pids: { sandbox: number; backend: number }) {
+export function cpuShares(pids: Pids) {
   const before = read(pids);
   return {
     stop(): CpuShares | undefined {
@@ -96,6 +101,7 @@ export function cpuShares(pids: { sandbox: number; backend: number }) {
         cores,
         machineBusy,
         client: share(before.client, after.client),
+        ...(pids.wrk !== undefined && { wrk: share(before.wrk, after.wrk) }),
         sandbox: share(before.sandbox, after.sandbox),
         backendRequestThread,
         backendOtherThreads:
@@ -106,9 +112,13 @@ export function cpuShares(pids: { sandbox: number; backend: number }) {
 }
 
 export function cpuSharesText(cpu: CpuShares): string {
-  return `benchmark client ${cpu.client}%, sandbox ${
-    cpu.sandbox
-  }%, backend request thread ${cpu.backendRequestThread}%, its other threads ${
+  const client =
+    cpu.wrk === undefined
+      ? `benchmark client ${cpu.client}%`
+      : `wrk ${cpu.wrk}%, benchmark process ${cpu.client}%`;
+  return `${client}, sandbox ${cpu.sandbox}%, backend request thread ${
+    cpu.backendRequestThread
+  }%, its other threads ${
     cpu.backendOtherThreads
   }% (of one core); the machine busy ${cpu.machineBusy}% of ${
     cpu.cores * 100

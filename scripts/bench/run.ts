@@ -3,7 +3,7 @@
  *
  *   yarn bench [--clusters 20] [--services 5000] [--latency 100] [--concurrency 10]
  *              [--requests 200] [--changes 120] [--refresh-concurrency N] [--sqlite-on-disk]
- *              [--cpu-prof] [--backend-node-args="--trace-gc ..."]
+ *              [--cpu-prof] [--backend-node-args="--trace-gc ..."] [--client node|wrk]
  *
  * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
  * backend on free ports, then measures the atlas's first refresh (wall time, requests per
@@ -13,7 +13,9 @@
  * the atlas's entity view at 100 concurrent requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
  * --cpu-prof also writes a CPU profile of the backend next to it (see profile.ts);
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
- * backend's own memory from the database's.
+ * backend's own memory from the database's; --client wrk sends the 100 concurrent requests
+ * made while changes stream in from wrk (Debian's package), a load client in C that leaves
+ * more of the machine's CPU to the backend than this script's own Node.js client.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +42,7 @@ import {
 import { Stats, startSandboxProcess } from './sandbox';
 import { changeLatency, timeChanges } from './changes';
 import { cpuShares, cpuSharesText } from './cpu';
+import { requireWrk, wrkLoad } from './wrk';
 import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -80,6 +83,14 @@ interface Options {
   sqliteOnDisk: boolean;
   cpuProf: boolean;
   backendNodeArgs: string[];
+  client: 'node' | 'wrk';
+}
+
+function clientOption(value: string): Options['client'] {
+  if (value !== 'node' && value !== 'wrk') {
+    throw new Error(`--client is node or wrk, not ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function readOptions(): Options {
@@ -95,6 +106,7 @@ function readOptions(): Options {
       'sqlite-on-disk': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
       'backend-node-args': { type: 'string', default: '' },
+      client: { type: 'string', default: 'node' },
     },
   });
   return {
@@ -115,6 +127,7 @@ function readOptions(): Options {
     sqliteOnDisk: values['sqlite-on-disk']!,
     cpuProf: values['cpu-prof']!,
     backendNodeArgs: values['backend-node-args']!.split(' ').filter(Boolean),
+    client: clientOption(values.client!),
   };
 }
 
@@ -193,6 +206,7 @@ const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
 
 async function main() {
   const options = readOptions();
+  if (options.client === 'wrk') requireWrk();
   const loadAverageAtStart = loadAverage();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = path.join(REPO_ROOT, 'test-results/bench');
@@ -384,19 +398,30 @@ async function main() {
   ours.headers.Authorization = `Bearer ${token}`;
   const beforeChanges = await sandbox.stats();
   const changesStarted = Date.now();
-  const cpuDuringChanges = cpuShares({
-    sandbox: sandbox.pid,
-    backend: backend.pid,
-  });
   log(
     `${options.changes} changes in the clusters, each timed until the entity view shows it, ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests meanwhile`,
   );
   let changing = true;
-  const loadDuringChanges = loadUntil(ours, {
-    concurrency: DURING_REFRESH_CONCURRENCY,
-    done: () => !changing,
-    maxMs: 60 * 60_000,
-    maxCount: 50_000_000,
+  const wrk =
+    options.client === 'wrk'
+      ? wrkLoad(ours, { concurrency: DURING_REFRESH_CONCURRENCY })
+      : undefined;
+  if (wrk)
+    onCleanup(async () => {
+      wrk.kill();
+    });
+  const loadDuringChanges = wrk
+    ? undefined
+    : loadUntil(ours, {
+        concurrency: DURING_REFRESH_CONCURRENCY,
+        done: () => !changing,
+        maxMs: 60 * 60_000,
+        maxCount: 50_000_000,
+      });
+  const cpuDuringChanges = cpuShares({
+    sandbox: sandbox.pid,
+    backend: backend.pid,
+    wrk: wrk?.pid,
   });
   const changes = await timeChanges({
     clusters: sandbox.clusters,
@@ -421,10 +446,12 @@ async function main() {
   });
   const changesFinished = Date.now();
   const changesCpu = cpuDuringChanges.stop();
-  const duringChanges = summarize(
-    (await loadDuringChanges).samples,
-    changesFinished - changesStarted,
-  );
+  const duringChanges = wrk
+    ? await wrk.stop()
+    : summarize(
+        (await loadDuringChanges!).samples,
+        changesFinished - changesStarted,
+      );
   const afterChanges = await sandbox.stats();
   const changeRequests = verbCounts(beforeChanges, afterChanges);
   const changesSeen = changeLatency(changes);
