@@ -37,6 +37,32 @@ const costView = {
   accountInventory: true,
 };
 
+/**
+ * A runner in a worker thread that analysed two sandbox clusters (`clusters`, by name), whose
+ * worker holds their inventories; `both` are their snapshots as the store gives them.
+ */
+async function runnerHoldingTwoClusters() {
+  const runner = AnalysisRunner.create({ logger: mockServices.logger.mock() });
+  const now = '2026-11-22T06:00:00.000Z';
+  const job = { clouds: [], prices: undefined as any, entities: [], now };
+  const inventories: ClusterInventory[] = (await sandboxClusters()).slice(0, 2);
+  const both = await Promise.all(
+    inventories.map(async inventory => {
+      const inventoryGz = await gzipJson(inventory);
+      return {
+        descriptor: inventory.cluster,
+        status: 'ok' as const,
+        attemptedAt: now,
+        inventoryGz,
+        inventorySha1: inventorySha1(inventoryGz),
+      };
+    }),
+  );
+  await runner.analyze(async () => ({ ...job, snapshots: both }));
+  const clusters = inventories.map(i => i.cluster.name).sort();
+  return { runner, job, both, clusters };
+}
+
 describe('AnalysisRunner', () => {
   it.each([
     ['a worker thread', true],
@@ -97,26 +123,8 @@ describe('AnalysisRunner', () => {
   );
 
   it('after an analysis that failed, sends the worker every inventory again', async () => {
-    const runner = AnalysisRunner.create({
-      logger: mockServices.logger.mock(),
-    });
-    const now = '2026-11-22T06:00:00.000Z';
-    const job = { clouds: [], prices: undefined as any, entities: [], now };
-    const snapshot = async (inventory: ClusterInventory) => {
-      const inventoryGz = await gzipJson(inventory);
-      return {
-        descriptor: inventory.cluster,
-        status: 'ok' as const,
-        attemptedAt: now,
-        inventoryGz,
-        inventorySha1: inventorySha1(inventoryGz),
-      };
-    };
+    const { runner, job, both, clusters } = await runnerHoldingTwoClusters();
     try {
-      const [blog, edge] = (await sandboxClusters()).slice(0, 2);
-      const both = [await snapshot(blog), await snapshot(edge)];
-      await runner.analyze(async () => ({ ...job, snapshots: both }));
-
       // Sent without bytes an inventory the worker does not hold: the analysis fails and says so.
       await expect(
         runner.analyze(async () => ({
@@ -131,7 +139,7 @@ describe('AnalysisRunner', () => {
           ],
         })),
       ).rejects.toThrow(
-        `does not hold the inventory of cluster ${edge.cluster.name}`,
+        `does not hold the inventory of cluster ${clusters[1]}`,
       );
 
       // The next analysis is told the worker holds nothing: it sends every inventory, and works.
@@ -141,9 +149,32 @@ describe('AnalysisRunner', () => {
         return { ...job, snapshots: both };
       });
       expect(told?.size).toBe(0);
-      expect(next.summary.clusters.map(c => c.name).sort()).toEqual(
-        [blog.cluster.name, edge.cluster.name].sort(),
-      );
+      expect(next.summary.clusters.map(c => c.name).sort()).toEqual(clusters);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('reads the input again for a new worker when the worker stops while it is read', async () => {
+    const { runner, job, both, clusters } = await runnerHoldingTwoClusters();
+    try {
+      // As the store does: the bytes of an inventory the worker holds are left out. The worker
+      // stops (as when it runs out of memory) while that is read.
+      const told: number[] = [];
+      const next = await runner.analyze(async held => {
+        told.push(held.size);
+        if (told.length === 1) await runner.stop();
+        return {
+          ...job,
+          snapshots: both.map(snapshot =>
+            held.get(snapshot.descriptor.name) === snapshot.inventorySha1
+              ? { ...snapshot, inventoryGz: undefined }
+              : snapshot,
+          ),
+        };
+      });
+      expect(told).toEqual([2, 0]);
+      expect(next.summary.clusters.map(c => c.name).sort()).toEqual(clusters);
     } finally {
       await runner.stop();
     }

@@ -165,8 +165,14 @@ export class AnalysisRunner {
     read: (held: ReadonlyMap<string, string>) => Promise<AnalysisInput>,
   ): Promise<AnalysedModel> {
     const outcome = await this.run(async () => {
-      const { latestModelRevision, ...input } = await read(this.#inventories);
-      const held = this.#inventories;
+      let held = this.#inventories;
+      let given = await read(held);
+      // The worker stopped while its input was read: the one that replaces it holds nothing.
+      if (this.#inventories !== held) {
+        held = this.#inventories;
+        given = await read(held);
+      }
+      const { latestModelRevision, ...input } = given;
       // What the worker keeps of this job (see `withHeldInventories`).
       this.#inventories = new Map(
         input.snapshots.flatMap(({ descriptor: { name }, ...snapshot }) =>
