@@ -2,7 +2,7 @@ import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { compressInventory } from '../inventory/compressedInventory';
+import { compressInventory, inventorySha1 } from '../inventory/compressedInventory';
 import { gunzipJson } from '../inventory/compression';
 import { ModelGzip } from '../analysis/ModelGzip';
 import { SnapshotStore } from './SnapshotStore';
@@ -153,6 +153,44 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     const third = await store.listStoredClusters({ held });
     expect(third.find(s => s.descriptor.name === 'c')).toMatchObject({ status: 'stale', inventorySha1: held.get('c') });
     expect(third.find(s => s.descriptor.name === 'c')!.inventoryGz).toBeUndefined();
+  });
+
+  it('reads with its bytes an inventory that a version from before the SHA-1s wrote, and tells its SHA-1', async () => {
+    const knex = await databases.init(databaseId);
+    const store = await SnapshotStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    for (const name of ['a', 'b']) {
+      await store.saveClusterSuccess(await compressInventory(inventory(name, '2026-11-22T00:00:00Z')), '2026-11-22T00:00:00Z');
+    }
+    const held = new Map((await store.listStoredClusters()).map(s => [s.descriptor.name, s.inventorySha1!]));
+
+    // A replica of that version, during a rolling upgrade: its upsert rewrites a's inventory and
+    // leaves a's SHA-1 as it was, and stores c for the first time without one.
+    const a = await compressInventory(inventory('a', '2026-11-22T00:05:00Z'));
+    await knex('cluster_snapshots')
+      .where({ cluster: 'a' })
+      .update({ inventory_gz: Buffer.from(a.inventoryGz), collected_at: a.collectedAt, attempted_at: a.collectedAt });
+    const c = await compressInventory(inventory('c', '2026-11-22T00:05:00Z'));
+    await knex('cluster_snapshots').insert({
+      cluster: 'c',
+      descriptor: JSON.stringify(c.cluster),
+      inventory_gz: Buffer.from(c.inventoryGz),
+      status: 'ok',
+      collected_at: c.collectedAt,
+      attempted_at: c.collectedAt,
+    });
+
+    const listed = await store.listStoredClusters({ held });
+    expect(listed.map(s => [s.descriptor.name, Boolean(s.inventoryGz)])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['c', true],
+    ]);
+    expect((await gunzipJson<ClusterInventory>(listed[0].inventoryGz!)).collectedAt).toBe('2026-11-22T00:05:00Z');
+    expect(listed[0].inventorySha1).toBe(inventorySha1(a.inventoryGz));
+    expect(listed[1].inventorySha1).toBe(held.get('b'));
+    expect(listed[2].inventorySha1).toBe(inventorySha1(c.inventoryGz));
   });
 
   it('serves the latest model whole and prunes old revisions', async () => {

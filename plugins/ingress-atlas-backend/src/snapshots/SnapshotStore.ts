@@ -68,6 +68,22 @@ const MODEL_SAVE_LOCK = 0x1a7a5_0001;
 /** Rows read or written per statement: well inside every database's limit on parameters. */
 const ROWS_PER_STATEMENT = 500;
 
+/**
+ * Whether a row's SHA-1 is of the inventory beside it: written with the same `collected_at`.
+ * A version from before the SHA-1s rewrites the inventory and leaves the SHA-1 (see the
+ * migration `20261207000200_inventory_sha1_collected_at`).
+ */
+function knownSha1(row: {
+  inventory_sha1: string | null;
+  inventory_sha1_collected_at: string | null;
+  collected_at: string | null;
+}): boolean {
+  return (
+    Boolean(row.inventory_sha1) &&
+    row.inventory_sha1_collected_at === row.collected_at
+  );
+}
+
 function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
   const out = [];
   for (let i = 0; i < items.length; i += size) {
@@ -106,6 +122,7 @@ export class SnapshotStore {
         descriptor: JSON.stringify(inventory.cluster),
         inventory_gz: Buffer.from(inventory.inventoryGz),
         inventory_sha1: inventorySha1(inventory.inventoryGz),
+        inventory_sha1_collected_at: inventory.collectedAt,
         status: 'ok',
         error: null,
         collected_at: inventory.collectedAt,
@@ -205,14 +222,15 @@ export class SnapshotStore {
         'cluster',
         'descriptor',
         'inventory_sha1',
+        'inventory_sha1_collected_at',
         'status',
         'error',
         'collected_at',
         'attempted_at',
       );
     const wanted = rows.flatMap(row =>
-      row.inventory_sha1 &&
-      options.held?.get(row.cluster) !== row.inventory_sha1
+      row.collected_at &&
+      (!knownSha1(row) || options.held?.get(row.cluster) !== row.inventory_sha1)
         ? [row.cluster]
         : [],
     );
@@ -225,8 +243,19 @@ export class SnapshotStore {
       for (const row of await this.#db('cluster_snapshots')
         .whereIn('cluster', clusters)
         .whereNotNull('inventory_gz')
-        .select('cluster', 'inventory_gz', 'inventory_sha1')) {
-        read.set(row.cluster, row);
+        .select(
+          'cluster',
+          'inventory_gz',
+          'inventory_sha1',
+          'inventory_sha1_collected_at',
+          'collected_at',
+        )) {
+        read.set(row.cluster, {
+          inventory_gz: row.inventory_gz,
+          inventory_sha1: knownSha1(row)
+            ? row.inventory_sha1
+            : inventorySha1(row.inventory_gz),
+        });
       }
     }
     // One forgotten in between is left out, as it would be from a later read.
@@ -238,8 +267,7 @@ export class SnapshotStore {
         inventoryGz: read.get(row.cluster)?.inventory_gz,
         inventorySha1:
           read.get(row.cluster)?.inventory_sha1 ??
-          row.inventory_sha1 ??
-          undefined,
+          (knownSha1(row) ? row.inventory_sha1 : undefined),
         status: row.status,
         error: row.error ?? undefined,
         collectedAt: row.collected_at ?? undefined,
