@@ -19,9 +19,12 @@ stage() {
   fi
 }
 
-# The tests' PostgreSQL lives in a folder of this run, removed once the tests that use it ran.
-PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/ingress-atlas-pg.XXXXXX")
-export PGDIR
+# The tests' PostgreSQL lives in a folder of this run (under /tmp, which its user can reach),
+# on a free port (another may be left running, e.g. by the benchmark), and is removed once the
+# tests that use it ran.
+PGDIR=$(mktemp -d /tmp/ingress-atlas-pg.XXXXXX)
+PGPORT=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+export PGDIR PGPORT
 pg_url=$(bash scripts/postgres.sh start) || { echo "PostgreSQL did not start"; exit 1; }
 # test/kube's control planes live in a folder of this run; any that an interrupted test left
 # running is stopped on exit.

@@ -47,11 +47,13 @@ function ticksMs(statFile: string): number | undefined {
 function machineTicks(): { busy: number; total: number } | undefined {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
-    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest and guest_nice are counted in
+    // user and nice already).
+    const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
     const total = values.reduce((sum, v) => sum + v, 0);
-    // idle and iowait
-    const idle = values[3] + (values[4] ?? 0);
-    return { busy: total - idle, total };
+    // Idle, waiting for I/O, or taken by the hypervisor for other machines.
+    const notBusy = values[3] + values[4] + (values[7] ?? 0);
+    return { busy: total - notBusy, total };
   } catch {
     return undefined;
   }

@@ -73,8 +73,9 @@ export function wrkLoad(call: Call, options: { concurrency: number }) {
   child.stderr!.on('data', chunk => {
     output += chunk;
   });
+  // 'close', not 'exit': the figures are written as wrk exits, and must be read to the end.
   const exited = new Promise<number | null>(resolve =>
-    child.once('exit', code => resolve(code)),
+    child.once('close', code => resolve(code)),
   );
   return {
     pid: child.pid!,
@@ -82,7 +83,10 @@ export function wrkLoad(call: Call, options: { concurrency: number }) {
     kill: () => child.kill(),
     async stop(): Promise<LatencySummary & { firstError?: string }> {
       child.kill('SIGINT');
+      // wrk takes SIGINT only once its threads run: one stopped earlier ends without figures.
+      const stubborn = setTimeout(() => child.kill('SIGTERM'), 10_000);
       const code = await exited;
+      clearTimeout(stubborn);
       fs.rmSync(dir, { recursive: true, force: true });
       const line = output.split('\n').find(l => l.startsWith('{"requests"'));
       if (!line) {

@@ -62,6 +62,7 @@ else
 fi
 export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
 # The build's cache (about 3 GB) is kept only until the binaries are: they are cached by version.
+# A build that fails keeps it, so that the next try goes faster.
 export GOCACHE="$OUT/.gocache"
 log "using $("$GO" version)"
 

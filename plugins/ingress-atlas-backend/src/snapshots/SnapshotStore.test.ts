@@ -191,6 +191,12 @@ describe.each(databases.eachSupportedId())('SnapshotStore on %p', databaseId => 
     expect(listed[0].inventorySha1).toBe(inventorySha1(a.inventoryGz));
     expect(listed[1].inventorySha1).toBe(held.get('b'));
     expect(listed[2].inventorySha1).toBe(inventorySha1(c.inventoryGz));
+
+    // A failed refresh of c keeps the inventory that replica stored: stale, not an error.
+    await store.saveClusterFailure(c.cluster, 'HTTP 503', '2026-11-22T00:10:00Z');
+    const [, , failed] = await store.listStoredClusters({ held });
+    expect(failed).toMatchObject({ status: 'stale', inventorySha1: inventorySha1(c.inventoryGz) });
+    expect(failed.inventoryGz).toBeDefined();
   });
 
   it('serves the latest model whole and prunes old revisions', async () => {

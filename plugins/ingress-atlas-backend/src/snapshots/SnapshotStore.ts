@@ -186,10 +186,9 @@ export class SnapshotStore {
     await this.#db.transaction(async tx => {
       const existing = await tx('cluster_snapshots')
         .where({ cluster: descriptor.name })
-        .first('inventory_sha1');
-      const status: SnapshotStatus = existing?.inventory_sha1
-        ? 'stale'
-        : 'error';
+        .first('collected_at');
+      // An inventory is kept (stored by any version, with a SHA-1 or without): stale.
+      const status: SnapshotStatus = existing?.collected_at ? 'stale' : 'error';
       await tx('cluster_snapshots')
         .insert({
           cluster: descriptor.name,
