@@ -3,8 +3,9 @@ import os from 'node:os';
 
 /**
  * Where the machine's CPU went over a stretch of the benchmark, from /proc (Linux): the
- * benchmark's own process (its load client unless wrk is), wrk when it is the load client, the sandbox, the backend's request thread and its other threads
- * (workers, the thread pool, V8's collector), and the machine as a whole. Every figure is a
+ * benchmark's own process (its load client unless wrk is), wrk when it is the load client,
+ * the sandbox, the backend's request thread and its other threads (workers, the thread pool,
+ * V8's collector), and the machine as a whole. Every figure is a
  * percentage of one core; the machine's busy share is out of `cores` × 100.
  */
 export interface CpuShares {

@@ -43,8 +43,15 @@ export function requireWrk() {
 export function wrkLoad(call: Call, options: { concurrency: number }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ingress-atlas-wrk-'));
   const script = path.join(dir, 'report.lua');
-  fs.writeFileSync(script, REPORT);
+  // The headers go in the script, readable by this user only: a token on wrk's command line
+  // would show in every process listing.
   const headers = { 'Accept-Encoding': 'gzip', ...call.headers };
+  const setHeaders = Object.entries(headers).map(
+    ([name, value]) =>
+      `wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`,
+  );
+  fs.writeFileSync(script, [...setHeaders, REPORT].join('\n'), { mode: 0o600 });
+  const removeScript = () => fs.rmSync(dir, { recursive: true, force: true });
   const child: ChildProcess = spawn(
     'wrk',
     [
@@ -58,10 +65,6 @@ export function wrkLoad(call: Call, options: { concurrency: number }) {
       '30s',
       '--script',
       script,
-      ...Object.entries(headers).flatMap(([name, value]) => [
-        '--header',
-        `${name}: ${value}`,
-      ]),
       call.url,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -80,14 +83,17 @@ export function wrkLoad(call: Call, options: { concurrency: number }) {
   return {
     pid: child.pid!,
     /** Stops wrk without its figures, e.g. when the benchmark fails. */
-    kill: () => child.kill(),
+    kill: () => {
+      child.kill();
+      removeScript();
+    },
     async stop(): Promise<LatencySummary & { firstError?: string }> {
       child.kill('SIGINT');
       // wrk takes SIGINT only once its threads run: one stopped earlier ends without figures.
       const stubborn = setTimeout(() => child.kill('SIGTERM'), 10_000);
       const code = await exited;
       clearTimeout(stubborn);
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeScript();
       const line = output.split('\n').find(l => l.startsWith('{"requests"'));
       if (!line) {
         throw new Error(`wrk exited with ${code} and no figures: ${output}`);

@@ -237,7 +237,8 @@ describe('AtlasModelService', () => {
       );
       expect(failedReads.length).toBeGreaterThanOrEqual(1);
       expect(failedReads.length).toBeLessThanOrEqual(checks);
-      expect(checks).toBeLessThan(10);
+      // Read at every request, the store would fail 40 times.
+      expect(failedReads.length).toBeLessThan(40);
       expect(failedReads[0][1]).toEqual({
         error: expect.stringMatching(
           /^Model revision \d+ lacks 1 of its \d+ stored parts$/,
