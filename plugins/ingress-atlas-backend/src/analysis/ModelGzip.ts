@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { ownBytes } from '../inventory/compression';
 
 const gzip = promisify(zlib.gzip);
 
@@ -71,7 +72,11 @@ export class ModelGzip {
     /** Queues `json`'s member; waits while too many are being compressed. */
     const compress = async (json: string) => {
       const part = gzip(json, { level: zlib.constants.Z_BEST_SPEED }).then(
-        gz => ({ sha1: createHash('sha1').update(gz).digest('hex'), gz }),
+        compressed => {
+          // Kept while its run is the model's, and sent to the request thread to be stored.
+          const gz = ownBytes(compressed);
+          return { sha1: createHash('sha1').update(gz).digest('hex'), gz };
+        },
       );
       parts.push(part);
       pending.push(part);

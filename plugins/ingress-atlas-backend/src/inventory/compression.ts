@@ -73,6 +73,21 @@ function* joined(pieces: Iterable<string>): Generator<string> {
 }
 
 /**
+ * The bytes in a buffer of their own length. zlib's output and small Buffers are views on a
+ * shared block (64 KiB in Node.js 24): a body kept keeps the whole block, and a message to
+ * another thread copies the whole block, for each body it carries.
+ */
+export function ownBytes(bytes: Uint8Array): Buffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+    return Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, 0, bytes.byteLength);
+  }
+  const copy = new Uint8Array(bytes);
+  return Buffer.from(copy.buffer, 0, copy.byteLength);
+}
+
+/**
  * gzip of the JSON of a value, written piece by piece into zlib (which compresses on the
  * thread pool), so that neither a whole JSON string nor a long serialization is ever needed.
  */
@@ -90,7 +105,7 @@ export async function gzipJson(value: unknown): Promise<Buffer> {
       },
     }),
   );
-  return Buffer.concat(parts);
+  return ownBytes(Buffer.concat(parts));
 }
 
 export async function gunzipJson<T>(data: Uint8Array): Promise<T> {

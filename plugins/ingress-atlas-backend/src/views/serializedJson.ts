@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { gzipJson } from '../inventory/compression';
+import { gzipJson, ownBytes } from '../inventory/compression';
 
 /**
  * A response body serialized once and served many times, gzip-compressed and, when small
@@ -18,8 +18,8 @@ function etagOf(bytes: Uint8Array) {
 }
 
 export function serializeJson(value: unknown): SerializedJson {
-  const json = Buffer.from(JSON.stringify(value));
-  return { json, gzip: zlib.gzipSync(json), etag: etagOf(json) };
+  const json = ownBytes(Buffer.from(JSON.stringify(value)));
+  return { json, gzip: ownBytes(zlib.gzipSync(json)), etag: etagOf(json) };
 }
 
 /** For large bodies: only the compressed form is kept. */
