@@ -12,15 +12,17 @@ import {
 /*
  * The cost page's 90-day trend and the traffic the cloud measured. The portal records one day
  * per refresh, so a run shows one day of its own: the test writes the 89 days before today
- * into the atlas's database (SQLite, as app-config.sandbox.yaml places it), as a portal that
+ * into the atlas's database (SQLite, where the portal under test keeps it), as a portal that
  * had run for three months would hold them, and removes them again afterwards.
  */
 
 test.setTimeout(REFRESHED_WITHIN + 120_000);
 
-const DATABASE = path.resolve(
-  __dirname,
-  '../../.data/sqlite/ingress-atlas.sqlite',
+// Where scripts/e2e.sh started the portal's databases, else where `make start` keeps them.
+const DATABASE = path.join(
+  process.env.PORTAL_SQLITE_DIR ??
+    path.resolve(__dirname, '../../.data/sqlite'),
+  'ingress-atlas.sqlite',
 );
 // The blog's CLB price, as the sandbox's catalogue sets it: 0.2 CNY/h x 720 h.
 const EARLIER_CLB = 144;
