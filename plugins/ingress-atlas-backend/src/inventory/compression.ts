@@ -75,7 +75,7 @@ function* joined(pieces: Iterable<string>): Generator<string> {
 /**
  * The bytes in a buffer of their own length. zlib's output and small Buffers are views on a
  * shared block (64 KiB in Node.js 24): a body kept keeps the whole block, and a message to
- * another thread copies the whole block, for each body it carries.
+ * another thread copies every block its bodies are views on.
  */
 export function ownBytes(bytes: Uint8Array): Buffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
