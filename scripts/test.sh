@@ -23,7 +23,7 @@ stage() {
 # on a free port (another may be left running, e.g. by the benchmark), and is removed once the
 # tests that use it ran.
 PGDIR=$(mktemp -d /tmp/ingress-atlas-pg.XXXXXX)
-PGPORT=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+PGPORT=$(node scripts/free-port.mjs)
 export PGDIR PGPORT
 pg_url=$(bash scripts/postgres.sh start) || { echo "PostgreSQL did not start"; exit 1; }
 # test/kube's control planes live in a folder of this run; any that an interrupted test left

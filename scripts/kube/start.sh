@@ -31,9 +31,7 @@ mkdir -p "$RUN"
 cd "$RUN"
 log() { echo "[kube-start $NAME] $*" >&2; }
 
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+free_port() { node "$REPO_ROOT/scripts/free-port.mjs"; }
 ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
 
 # ---- a throwaway CA, the serving certificate and the service-account signing key ---------
