@@ -46,8 +46,18 @@ function costKeys(cost: Cost, entries: Map<string, Entry>) {
   };
 }
 
+/**
+ * What the cost summaries read of a model.
+ *
+ * @public
+ */
+export type CostedModel = Pick<
+  AtlasModel,
+  'entries' | 'costs' | 'recommendations'
+>;
+
 /** @public */
-export function summarizeCost(model: AtlasModel): CostSummary {
+export function summarizeCost(model: CostedModel): CostSummary {
   const entries = new Map(model.entries.map(e => [e.id, e]));
   const add = (totals: Record<string, number>, key: string, amount: number) => {
     totals[key] = roundCny((totals[key] ?? 0) + amount);
@@ -94,7 +104,7 @@ export interface UnpricedCosts {
 }
 
 /** @public */
-export function summarizeUnpriced(model: AtlasModel): UnpricedCosts {
+export function summarizeUnpriced(model: CostedModel): UnpricedCosts {
   const entries = new Map(model.entries.map(e => [e.id, e]));
   const clusters = new Set<string>();
   const providers = new Set<string>();

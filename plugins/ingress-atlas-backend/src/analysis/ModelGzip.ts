@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { ownBytes } from '../inventory/compression';
+import {
+  CompressedList,
+  endsRun,
+  MAX_RUN,
+} from '../engine/CompressedList';
 
 const gzip = promisify(zlib.gzip);
 
@@ -23,27 +28,17 @@ interface Member {
   part: Promise<Required<ModelPart>>;
 }
 
-/** No run is longer, whatever the ids say. */
-const MAX_RUN = 512;
-
 /** Members compressed at once on the thread pool. */
 const IN_FLIGHT = 8;
 
-/** About one id in this many ends a run. */
-const RUN_END_ONE_IN = 128;
+const sha1Of = (bytes: Uint8Array) =>
+  createHash('sha1').update(bytes).digest('hex');
 
-/**
- * Where runs end is decided by the items' ids (one id in 128, by a hash), not by counting: an
- * item added or removed shifts no run but its own, so the runs after it stay as they were.
- */
-function endsRun(item: unknown): boolean {
-  const id = (item as { id?: unknown } | null)?.id;
-  if (typeof id !== 'string') return false;
-  return (
-    createHash('sha1').update(id).digest().readUInt32BE(0) % RUN_END_ONE_IN ===
-    0
-  );
-}
+/** The member between two runs of a compressed list. */
+const COMMA: Required<ModelPart> = (() => {
+  const gz = ownBytes(zlib.gzipSync(','));
+  return { sha1: sha1Of(gz), gz };
+})();
 
 /**
  * The model's JSON compressed as a series of gzip members (RFC 1952 allows several; gunzip
@@ -51,11 +46,14 @@ function endsRun(item: unknown): boolean {
  * same objects as in a model compressed before keeps its member. A model that differs from
  * the last one in one cluster is compressed again in that cluster's runs only: the engine
  * carries the other clusters' items over, and each list is sorted by id, which starts with
- * the cluster's name.
+ * the cluster's name. A list the engine keeps compressed (`CompressedList`) gives its runs as
+ * they are, a comma between each two.
  */
 export class ModelGzip {
   /** The members of the last model, by the first item of their run. */
   #members = new WeakMap<object, Member>();
+  /** The SHA-1s of the last model's compressed runs (and comma). */
+  #runs = new Set<string>();
 
   /**
    * The model's members, in order. Those kept from the last model come without their bytes
@@ -66,6 +64,14 @@ export class ModelGzip {
     options: { all?: boolean } = {},
   ): Promise<ModelPart[]> {
     const next = new WeakMap<object, Member>();
+    const nextRuns = new Set<string>();
+    /** A compressed run's member: its bytes only if the last model did not have it. */
+    const runPart = ({ sha1, gz }: Required<ModelPart>) => {
+      nextRuns.add(sha1);
+      return Promise.resolve(
+        options.all || !this.#runs.has(sha1) ? { sha1, gz } : { sha1 },
+      );
+    };
     const parts: Array<Promise<ModelPart>> = [];
     const pending: Array<Promise<unknown>> = [];
     let text = '';
@@ -75,7 +81,7 @@ export class ModelGzip {
         compressed => {
           // Kept while its run is the model's, and sent to the request thread to be stored.
           const gz = ownBytes(compressed);
-          return { sha1: createHash('sha1').update(gz).digest('hex'), gz };
+          return { sha1: sha1Of(gz), gz };
         },
       );
       parts.push(part);
@@ -98,6 +104,16 @@ export class ModelGzip {
       if (value === undefined) continue;
       text += `${firstField ? '' : ','}${JSON.stringify(field)}:`;
       firstField = false;
+      if (value instanceof CompressedList) {
+        text += '[';
+        for (const [index, run] of value.runs.entries()) {
+          await flushText();
+          if (index > 0) parts.push(runPart(COMMA));
+          parts.push(runPart(run));
+        }
+        text += ']';
+        continue;
+      }
       if (!Array.isArray(value)) {
         text += JSON.stringify(value);
         continue;
@@ -138,6 +154,7 @@ export class ModelGzip {
     text += '}';
     await flushText();
     this.#members = next;
+    this.#runs = nextRuns;
     return Promise.all(parts);
   }
 

@@ -13,6 +13,11 @@ import {
   IncrementalAnalysis,
   IncrementalRun,
 } from '../engine/IncrementalAnalysis';
+import {
+  CompactModel,
+  compactModel,
+  wholeModel,
+} from '../engine/CompressedList';
 import { gunzipJsonSync } from '../inventory/compression';
 import { inventorySha1 } from '../inventory/compressedInventory';
 import { costDayOf, ModelCostDay } from '../costHistory/costDay';
@@ -135,10 +140,11 @@ export interface AnalysisThreadState {
   /** The clusters' inventories of the last analysis, by cluster, with each one's SHA-1. */
   inventories: Map<string, { sha1: string; gz: Uint8Array }>;
   /**
-   * The model this thread served last, whole: what `exposures` and `derived` jobs write from.
-   * Kept until another one is wholly sent, so that a failed job leaves the model being served.
+   * The model this thread served last, its paths and routes compressed: what `exposures` and
+   * `derived` jobs write from. Kept until another one is wholly sent, so that a failed job
+   * leaves the model being served.
    */
-  model?: AtlasModel;
+  model?: CompactModel;
 }
 
 /** Runs one job; `state` is the thread's, kept from job to job. */
@@ -152,21 +158,19 @@ export async function runAnalysisJob(
   setWorkerThreadPriority(job.kind === 'load' ? 'below-normal' : 'normal');
   if (job.kind === 'exposures' || job.kind === 'derived') {
     if (!state.model) throw new Error('No model to write a view of');
+    const model = wholeModel(state.model);
     await post(
       job.kind === 'exposures'
-        ? {
-            type: 'allExposures',
-            allExposures: await allExposures(state.model),
-          }
+        ? { type: 'allExposures', allExposures: await allExposures(model) }
         : {
             type: 'derived',
-            body: serializeJson(buildDerived(state.model, job.request)),
+            body: serializeJson(buildDerived(model, job.request)),
           },
     );
     return;
   }
   if (job.kind === 'load') {
-    const model = gunzipJsonSync<AtlasModel>(job.modelGz);
+    const model = compactModel(gunzipJsonSync<AtlasModel>(job.modelGz));
     await serve(model, post);
     state.model = model;
     return;
@@ -249,7 +253,7 @@ function threadCpuMs(): number | undefined {
 
 /** Sends what the request thread serves of the model: its summary and each entity's view. */
 async function serve(
-  model: AtlasModel,
+  model: CompactModel,
   post: Post,
   done: {
     modelParts?: Promise<ModelPart[]>;

@@ -1,12 +1,10 @@
-import {
-  AtlasModel,
-  PriceCatalogue,
-} from '@ingress-atlas/plugin-ingress-atlas-common';
+import { PriceCatalogue } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
   ClusterInventory,
   CloudInventory,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { CatalogEntityLite, GatewayTraffic } from '../engine';
+import type { CompactModel } from '../engine/CompressedList';
 import {
   IncrementalAnalysis,
   IncrementalInput,
@@ -34,7 +32,7 @@ export function buildModel(
   engine: IncrementalAnalysis,
   /** Told, before the analysis, how many clusters it analyses again, of how many. */
   planned?: (clusters: number, of: number) => void,
-): AtlasModel {
+): CompactModel {
   const cloudFacts = new Map(
     input.clouds
       .flatMap(cloud => cloud.clusters ?? [])

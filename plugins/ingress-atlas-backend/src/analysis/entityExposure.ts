@@ -4,23 +4,32 @@ import {
   ExposurePath,
   Finding,
 } from '@ingress-atlas/plugin-ingress-atlas-common';
+import type { CompactModel } from '../engine/CompressedList';
 
 /**
  * Indexes a model by entity: each entity gets its paths and everything those paths go
- * through, with the findings, costs and recommendations about those objects.
+ * through, with the findings, costs and recommendations about those objects. Only the runs of
+ * paths that belong to an entity, and of the routes those paths take, are read.
  */
-export function indexByEntity(model: AtlasModel): Map<string, EntityExposure> {
+export function indexByEntity(
+  model: CompactModel,
+): Map<string, EntityExposure> {
   const pathsByEntity = new Map<string, ExposurePath[]>();
-  for (const path of model.paths) {
+  const onPaths = new Set<string>();
+  for (const path of model.paths.tagged()) {
+    if (path.entityRefs.length === 0) continue;
+    if (path.route) onPaths.add(path.route);
+    path.via.forEach(id => onPaths.add(id));
     for (const ref of path.entityRefs) {
       const list = pathsByEntity.get(ref) ?? [];
       list.push(path);
       pathsByEntity.set(ref, list);
     }
   }
+  const read = { ...model, routes: model.routes.withIds(onPaths) };
   const index = new Map<string, EntityExposure>();
   for (const [entityRef, paths] of pathsByEntity) {
-    index.set(entityRef, exposureOf(model, entityRef, paths));
+    index.set(entityRef, exposureOf(read, entityRef, paths));
   }
   return index;
 }
@@ -44,7 +53,7 @@ export function emptyExposure(
 }
 
 function exposureOf(
-  model: AtlasModel,
+  model: Omit<AtlasModel, 'paths'>,
   entityRef: string,
   paths: ExposurePath[],
 ): EntityExposure {

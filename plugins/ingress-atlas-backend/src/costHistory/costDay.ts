@@ -1,5 +1,6 @@
 import {
   AtlasModel,
+  CostedModel,
   summarizeCost,
   summarizeUnpriced,
   withoutAccountInventory,
@@ -31,7 +32,7 @@ export function utcDay(time: string | Date): string {
 }
 
 function rowsOf(
-  model: AtlasModel,
+  model: CostedModel,
   scope: Scope,
 ): Array<Omit<CostRow, 'day' | 'recorded_at'>> {
   const summary = summarizeCost(model);
@@ -71,7 +72,9 @@ export interface ModelCostDay {
 }
 
 /** The model's cost, as that of the day it was generated on. */
-export function costDayOf(model: AtlasModel): ModelCostDay {
+export function costDayOf(
+  model: CostedModel & Pick<AtlasModel, 'generatedAt'>,
+): ModelCostDay {
   return {
     day: utcDay(model.generatedAt),
     recordedAt: model.generatedAt,

@@ -12,6 +12,7 @@ import {
   sandboxClusters,
   sandboxTencentCloud,
 } from './__testUtils__/sandboxEstates';
+import { wholeModel } from './CompressedList';
 import { IncrementalAnalysis, IncrementalCluster } from './IncrementalAnalysis';
 import { CatalogEntityLite } from './types';
 
@@ -59,7 +60,9 @@ describe('IncrementalAnalysis', () => {
     clusters: ClusterInventory[],
     now = NOW,
   ) =>
-    incremental.analyze({ clusters: keyed(clusters), clouds, entities, now });
+    wholeModel(
+      incremental.analyze({ clusters: keyed(clusters), clouds, entities, now }),
+    );
 
   it('gives the model a whole analysis gives, for the sandbox and the fixture estates', async () => {
     const fixtures = await fixtureClusters();
@@ -69,12 +72,14 @@ describe('IncrementalAnalysis', () => {
 
     const other = new IncrementalAnalysis();
     expect(
-      other.analyze({
-        clusters: keyed(fixtures),
-        clouds: fixtureCloud,
-        entities,
-        now: NOW,
-      }),
+      wholeModel(
+        other.analyze({
+          clusters: keyed(fixtures),
+          clouds: fixtureCloud,
+          entities,
+          now: NOW,
+        }),
+      ),
     ).toEqual(
       analyze({ clusters: fixtures, clouds: fixtureCloud, entities, now: NOW }),
     );
@@ -180,12 +185,14 @@ describe('IncrementalAnalysis', () => {
     const incremental = new IncrementalAnalysis();
     incrementally(incremental, sandbox);
     const fewer = clouds.map(cloud => ({ ...cloud, addresses: [] }));
-    const model = incremental.analyze({
-      clusters: keyed(sandbox),
-      clouds: fewer,
-      entities,
-      now: NOW,
-    });
+    const model = wholeModel(
+      incremental.analyze({
+        clusters: keyed(sandbox),
+        clouds: fewer,
+        entities,
+        now: NOW,
+      }),
+    );
     expect(incremental.lastRun?.analysedClusters).toHaveLength(sandbox.length);
     expect(model).toEqual(
       analyze({ clusters: sandbox, clouds: fewer, entities, now: NOW }),

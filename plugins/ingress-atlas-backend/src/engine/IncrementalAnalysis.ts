@@ -5,6 +5,12 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyzeGroup, unusedResources } from './analyze';
+import {
+  CompactModel,
+  CompressedList,
+  compactModel,
+  pathEntities,
+} from './CompressedList';
 import { MODEL_LIST_ORDER, ModelList, mergeSorted } from './order';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
@@ -76,7 +82,7 @@ export interface IncrementalRun {
 }
 
 interface CachedGroup {
-  model: AtlasModel;
+  model: CompactModel;
   /** Until then, no certificate's days to expiry has changed. */
   validUntil: number;
 }
@@ -182,7 +188,8 @@ function clusterKeyOf(
  * The exposure engine kept warm between runs: the model `analyze` gives, where a change in a
  * cluster re-analyses only that cluster and the clusters coupled to it (see `Couplings`) and
  * re-uses the rest from the previous run. Clouds, prices, catalog entities and mesh traffic
- * are the estate's: when one of them changes, every cluster is analysed again.
+ * are the estate's: when one of them changes, every cluster is analysed again. It keeps, and
+ * gives, the model with its paths and routes compressed (see `CompactModel`).
  */
 export class IncrementalAnalysis {
   #estateKey?: string;
@@ -213,7 +220,7 @@ export class IncrementalAnalysis {
     ).length;
   }
 
-  analyze(given: IncrementalInput): AtlasModel {
+  analyze(given: IncrementalInput): CompactModel {
     const input = {
       ...given,
       clusters: withIstioConfigClusters(given.clusters),
@@ -271,7 +278,7 @@ export class IncrementalAnalysis {
     }
 
     const groups = this.#group(input.clusters);
-    const models: AtlasModel[] = [];
+    const models: CompactModel[] = [];
     const analysedGroups = new Map<string, CachedGroup>();
     const analysedClusters: string[] = [];
     let analysed = 0;
@@ -281,7 +288,9 @@ export class IncrementalAnalysis {
       if (!cached || now.getTime() > cached.validUntil) {
         const inventories = members.map(inventoryOf);
         cached = {
-          model: analyzeGroup({ ...input, clusters: inventories }),
+          model: compactModel(
+            analyzeGroup({ ...input, clusters: inventories }),
+          ),
           validUntil: validUntil(inventories, now),
         };
         analysedClusters.push(...members.map(m => m.name));
@@ -326,7 +335,10 @@ export class IncrementalAnalysis {
     };
 
     // Each group's lists are in the engine's order already.
-    const merged = <K extends ModelList>(field: K, more: AtlasModel[K] = []) =>
+    const merged = <K extends Exclude<ModelList, 'paths' | 'routes'>>(
+      field: K,
+      more: AtlasModel[K] = [],
+    ) =>
       mergeSorted(
         [
           ...models.map(m => m[field] as unknown[]),
@@ -340,12 +352,15 @@ export class IncrementalAnalysis {
       controlPlanes: merged('controlPlanes'),
       gateways: merged('gateways'),
       entries: merged('entries'),
-      routes: merged('routes'),
-      paths: merged('paths'),
+      routes: CompressedList.merge(models.map(m => m.routes)),
+      paths: CompressedList.merge(
+        models.map(m => m.paths),
+        pathEntities,
+      ),
       costs: merged('costs', unused.costs),
       recommendations: merged('recommendations'),
       findings: merged('findings', unused.findings),
-    } as AtlasModel;
+    } as CompactModel;
   }
 
   /** The clusters in groups of coupled ones, each in the order given. */
