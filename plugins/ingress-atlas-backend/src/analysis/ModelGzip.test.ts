@@ -1,5 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import zlib from 'node:zlib';
+import { CompressedList } from '../engine/CompressedList';
+import { compareText } from '../engine/order';
 import { ModelGzip, ModelPart } from './ModelGzip';
 
 /** The model as stored: each member's bytes, the last stored or those of `parts`, in order. */
@@ -90,5 +92,42 @@ describe('ModelGzip', () => {
     const copies = await received;
     port1.close();
     expect(held(copies)).toBe(bytes);
+  });
+
+  it("writes a compressed list's runs as they are, with the bytes of only those new", async () => {
+    const whole = model(5_000);
+    const clusterOf = (id: string) => id.slice('path|entry:'.length, 14);
+    // Sorted as the engine sorts them.
+    const paths = whole.paths
+      .map(p => ({ ...p, cluster: clusterOf(p.id) }))
+      .sort((a, b) => compareText(a.id, b.id));
+    // As the engine keeps them: each cluster's list compressed apart, then merged.
+    const merged = (clusterPaths: typeof paths) =>
+      CompressedList.merge(
+        ['c00', 'c01', 'c02', 'c03', 'c04'].map(cluster =>
+          CompressedList.of(clusterPaths.filter(p => p.cluster === cluster)),
+        ),
+      );
+    const gzip = new ModelGzip();
+    const first = { ...whole, paths: merged(paths) };
+    const firstParts = await gzip.gzip(first);
+    expect(unzip(firstParts)).toEqual({ ...whole, paths });
+    const firstRuns = new Set(first.paths.runs.map(run => run.sha1));
+    expect(firstParts.filter(p => firstRuns.has(p.sha1)).length).toBe(
+      firstRuns.size,
+    );
+    expect(firstParts.every(p => p.gz)).toBe(true);
+
+    // One cluster's paths analysed again: only its runs are new, and come with their bytes.
+    const changed = paths.map(p =>
+      p.cluster === 'c02' ? { ...p, host: `new-${p.host}` } : p,
+    );
+    const next = { ...whole, paths: merged(changed) };
+    const parts = await gzip.gzip(next);
+    const sent = new Set(parts.filter(p => p.gz).map(p => p.sha1));
+    for (const run of next.paths.runs) {
+      expect(sent.has(run.sha1)).toBe(run.firstId.includes(':c02/'));
+    }
+    expect(unzip(parts)).toEqual({ ...whole, paths: changed });
   });
 });

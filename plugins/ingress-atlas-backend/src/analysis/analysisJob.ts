@@ -157,14 +157,19 @@ export async function runAnalysisJob(
   // a watched change's publication waits for it to finish.
   setWorkerThreadPriority(job.kind === 'load' ? 'below-normal' : 'normal');
   if (job.kind === 'exposures' || job.kind === 'derived') {
-    if (!state.model) throw new Error('No model to write a view of');
-    const model = wholeModel(state.model);
+    const { model } = state;
+    if (!model) throw new Error('No model to write a view of');
     await post(
       job.kind === 'exposures'
-        ? { type: 'allExposures', allExposures: await allExposures(model) }
+        ? {
+            type: 'allExposures',
+            allExposures: await allExposures(wholeModel(model)),
+          }
         : {
             type: 'derived',
-            body: serializeJson(buildDerived(model, job.request)),
+            body: serializeJson(
+              buildDerived(model, job.request, () => wholeModel(model)),
+            ),
           },
     );
     return;

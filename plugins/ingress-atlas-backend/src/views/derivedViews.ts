@@ -22,16 +22,27 @@ export interface DerivedRequest {
   accountInventory: boolean;
 }
 
-/** The body of a derived view (plain data: it is built where the model is held). */
+/**
+ * The body of a derived view (plain data: it is built where the model is held). The model's
+ * paths and routes, which the thread holding it keeps compressed, are read (`whole`) only for
+ * the topology.
+ */
 export function buildDerived(
-  model: AtlasModel | undefined,
+  model: Omit<AtlasModel, 'paths' | 'routes'> | undefined,
   { view, accountInventory }: DerivedRequest,
+  whole?: () => AtlasModel,
 ): Topology | FindingsResponse | CostResponse {
   const seen =
     model && !accountInventory ? withoutAccountInventory(model) : model;
   switch (view.route) {
-    case 'topology':
-      return seen ? buildTopology(seen, view.filter) : { nodes: [], edges: [] };
+    case 'topology': {
+      if (!model || !whole) return { nodes: [], edges: [] };
+      const all = whole();
+      return buildTopology(
+        accountInventory ? all : withoutAccountInventory(all),
+        view.filter,
+      );
+    }
     case 'findings': {
       const { severity, cluster } = view.filter;
       return {

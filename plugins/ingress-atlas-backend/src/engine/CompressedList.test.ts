@@ -1,0 +1,103 @@
+import { CompressedList } from './CompressedList';
+import { compareText } from './order';
+
+interface Path {
+  id: string;
+  cluster: string;
+  host: string;
+  entityRefs: string[];
+}
+
+/** `count` paths of `cluster`, sorted by id as the engine sorts them. */
+function paths(cluster: string, count: number, entityEvery = 0): Path[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `path|entry:${cluster}/Service/apps/svc-${i}|svc-${i}.example.com`,
+    cluster,
+    host: `svc-${i}.example.com`,
+    entityRefs:
+      entityEvery && i % entityEvery === 0 ? [`component:default/app-${i}`] : [],
+  })).sort((a, b) => compareText(a.id, b.id));
+}
+
+const entityRefs = (path: Path) => path.entityRefs;
+
+describe('CompressedList', () => {
+  it('gives back the items it was made of, in runs of one cluster each, in far less memory', () => {
+    const items = [...paths('a', 3_000), ...paths('b', 2_000)].sort((x, y) =>
+      compareText(x.id, y.id),
+    );
+    const list = CompressedList.of(items);
+    expect(list.length).toBe(5_000);
+    expect(list.items()).toEqual(items);
+    for (const run of list.runs) {
+      expect(run.firstId.startsWith('path|entry:a/')).toBe(
+        run.lastId.startsWith('path|entry:a/'),
+      );
+    }
+    const compressed = list.runs.reduce((sum, run) => sum + run.gz.length, 0);
+    expect(compressed).toBeLessThan(JSON.stringify(items).length / 10);
+    expect(CompressedList.of([]).items()).toEqual([]);
+  });
+
+  it("merges groups' lists in id order, keeping the runs of groups whose ids do not interleave", () => {
+    const a = CompressedList.of(paths('a', 1_500));
+    const b = CompressedList.of(paths('b', 1_500));
+    const merged = CompressedList.merge([b, a]);
+    expect(merged.items()).toEqual([...paths('a', 1_500), ...paths('b', 1_500)]);
+    // Not read, not compressed again: the very same runs.
+    expect(merged.runs).toEqual([...a.runs, ...b.runs]);
+    merged.runs.forEach((run, i) =>
+      expect(run).toBe([...a.runs, ...b.runs][i]),
+    );
+  });
+
+  it('merges the lists of groups whose ids interleave (clusters a and c analysed together, b apart)', () => {
+    const ac = CompressedList.of(
+      [...paths('a', 700), ...paths('c', 700)],
+      entityRefs,
+    );
+    const b = CompressedList.of(paths('b', 700, 10), entityRefs);
+    const merged = CompressedList.merge([ac, b], entityRefs);
+    const expected = [
+      ...paths('a', 700),
+      ...paths('b', 700, 10),
+      ...paths('c', 700),
+    ];
+    expect(merged.items()).toEqual(expected);
+    expect(merged.length).toBe(2_100);
+    // b's paths with an entity are still found through the runs' tags.
+    expect(merged.tagged().filter(p => p.entityRefs.length)).toEqual(
+      expected.filter(p => p.entityRefs.length),
+    );
+  });
+
+  it('finds the items of given ids, and none other', () => {
+    const items = [...paths('a', 2_000), ...paths('b', 2_000)];
+    const list = CompressedList.of(items);
+    const wanted = [items[0], items[1_999], items[2_000], items[3_999]];
+    const some = items.filter((_, i) => i % 397 === 0);
+    expect(list.withIds(wanted.map(p => p.id))).toEqual(wanted);
+    expect(list.withIds(some.map(p => p.id).reverse())).toEqual(some);
+    expect(
+      list.withIds(['path|entry:0/none', 'path|entry:zz/none', 'route:a/x']),
+    ).toEqual([]);
+  });
+
+  it('reads only the runs whose items belong to an entity', () => {
+    const list = CompressedList.of(paths('a', 3_000, 1_000), entityRefs);
+    const tagged = list.runs.filter(run => run.tags.length);
+    expect(tagged.flatMap(run => run.tags).sort()).toEqual([
+      'component:default/app-0',
+      'component:default/app-1000',
+      'component:default/app-2000',
+    ]);
+    const read = list.tagged();
+    expect(read.length).toBe(tagged.reduce((sum, run) => sum + run.count, 0));
+    expect(read.length).toBeLessThan(list.length / 2);
+    expect(read.filter(p => p.entityRefs.length).map(p => p.host)).toEqual([
+      'svc-0.example.com',
+      'svc-1000.example.com',
+      'svc-2000.example.com',
+    ]);
+  });
+});
