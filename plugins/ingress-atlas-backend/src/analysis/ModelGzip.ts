@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { ownBytes } from '../inventory/compression';
 import {
   CompressedList,
   endsRun,
+  gzipMember,
   MAX_RUN,
 } from '../engine/CompressedList';
 
@@ -31,14 +30,8 @@ interface Member {
 /** Members compressed at once on the thread pool. */
 const IN_FLIGHT = 8;
 
-const sha1Of = (bytes: Uint8Array) =>
-  createHash('sha1').update(bytes).digest('hex');
-
 /** The member between two runs of a compressed list. */
-const COMMA: Required<ModelPart> = (() => {
-  const gz = ownBytes(zlib.gzipSync(','));
-  return { sha1: sha1Of(gz), gz };
-})();
+const COMMA: Required<ModelPart> = gzipMember(zlib.gzipSync(','));
 
 /**
  * The model's JSON compressed as a series of gzip members (RFC 1952 allows several; gunzip
@@ -78,11 +71,8 @@ export class ModelGzip {
     /** Queues `json`'s member; waits while too many are being compressed. */
     const compress = async (json: string) => {
       const part = gzip(json, { level: zlib.constants.Z_BEST_SPEED }).then(
-        compressed => {
-          // Kept while its run is the model's, and sent to the request thread to be stored.
-          const gz = ownBytes(compressed);
-          return { sha1: sha1Of(gz), gz };
-        },
+        // Kept while its run is the model's, and sent to the request thread to be stored.
+        gzipMember,
       );
       parts.push(part);
       pending.push(part);

@@ -8,25 +8,21 @@ import type { CompactModel } from '../engine/CompressedList';
 
 /**
  * Indexes a model by entity: each entity gets its paths and everything those paths go
- * through, with the findings, costs and recommendations about those objects. Only the runs of
- * paths that belong to an entity, and of the routes those paths take, are read.
+ * through, with the findings, costs and recommendations about those objects. Of the model's
+ * paths and routes, only those on an entity's paths are read (see `CompactModel`).
  */
 export function indexByEntity(
   model: CompactModel,
 ): Map<string, EntityExposure> {
   const pathsByEntity = new Map<string, ExposurePath[]>();
-  const onPaths = new Set<string>();
   for (const path of model.paths.tagged()) {
-    if (path.entityRefs.length === 0) continue;
-    if (path.route) onPaths.add(path.route);
-    path.via.forEach(id => onPaths.add(id));
     for (const ref of path.entityRefs) {
       const list = pathsByEntity.get(ref) ?? [];
       list.push(path);
       pathsByEntity.set(ref, list);
     }
   }
-  const read = { ...model, routes: model.routes.withIds(onPaths) };
+  const read = { ...model, routes: model.routes.tagged() };
   const index = new Map<string, EntityExposure>();
   for (const [entityRef, paths] of pathsByEntity) {
     index.set(entityRef, exposureOf(read, entityRef, paths));

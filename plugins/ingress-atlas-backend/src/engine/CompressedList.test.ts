@@ -19,7 +19,7 @@ function paths(cluster: string, count: number, entityEvery = 0): Path[] {
   })).sort((a, b) => compareText(a.id, b.id));
 }
 
-const entityRefs = (path: Path) => path.entityRefs;
+const hasEntity = (path: Path) => path.entityRefs.length > 0;
 
 describe('CompressedList', () => {
   it('gives back the items it was made of, in runs of one cluster each, in far less memory', () => {
@@ -54,10 +54,10 @@ describe('CompressedList', () => {
   it('merges the lists of groups whose ids interleave (clusters a and c analysed together, b apart)', () => {
     const ac = CompressedList.of(
       [...paths('a', 700), ...paths('c', 700)],
-      entityRefs,
+      hasEntity,
     );
-    const b = CompressedList.of(paths('b', 700, 10), entityRefs);
-    const merged = CompressedList.merge([ac, b], entityRefs);
+    const b = CompressedList.of(paths('b', 700, 10), hasEntity);
+    const merged = CompressedList.merge([ac, b]);
     const expected = [
       ...paths('a', 700),
       ...paths('b', 700, 10),
@@ -65,39 +65,27 @@ describe('CompressedList', () => {
     ];
     expect(merged.items()).toEqual(expected);
     expect(merged.length).toBe(2_100);
-    // b's paths with an entity are still found through the runs' tags.
-    expect(merged.tagged().filter(p => p.entityRefs.length)).toEqual(
-      expected.filter(p => p.entityRefs.length),
-    );
+    // b's paths with an entity are still the tagged ones.
+    expect(merged.tagged()).toEqual(expected.filter(hasEntity));
   });
 
-  it('finds the items of given ids, and none other', () => {
-    const items = [...paths('a', 2_000), ...paths('b', 2_000)];
-    const list = CompressedList.of(items);
-    const wanted = [items[0], items[1_999], items[2_000], items[3_999]];
-    const some = items.filter((_, i) => i % 397 === 0);
-    expect(list.withIds(wanted.map(p => p.id))).toEqual(wanted);
-    expect(list.withIds(some.map(p => p.id).reverse())).toEqual(some);
-    expect(
-      list.withIds(['path|entry:0/none', 'path|entry:zz/none', 'route:a/x']),
-    ).toEqual([]);
-  });
-
-  it('reads only the runs whose items belong to an entity', () => {
-    const list = CompressedList.of(paths('a', 3_000, 1_000), entityRefs);
-    const tagged = list.runs.filter(run => run.tags.length);
-    expect(tagged.flatMap(run => run.tags).sort()).toEqual([
-      'component:default/app-0',
-      'component:default/app-1000',
-      'component:default/app-2000',
-    ]);
-    const read = list.tagged();
-    expect(read.length).toBe(tagged.reduce((sum, run) => sum + run.count, 0));
-    expect(read.length).toBeLessThan(list.length / 2);
-    expect(read.filter(p => p.entityRefs.length).map(p => p.host)).toEqual([
+  it('reads only the tagged items: the paths that belong to an entity', () => {
+    const items = paths('a', 3_000, 1_000);
+    const list = CompressedList.of(items, hasEntity);
+    expect(list.tagged().map(p => p.host)).toEqual([
       'svc-0.example.com',
       'svc-1000.example.com',
       'svc-2000.example.com',
     ]);
+    // Kept apart in the runs that have them, and compressed again only where a run has
+    // other items too.
+    const runs = list.runs.filter(run => run.taggedGz);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.length).toBeLessThanOrEqual(3);
+    for (const run of runs) expect(run.taggedGz).not.toBe(run.gz);
+    const all = CompressedList.of(items, () => true);
+    for (const run of all.runs) expect(run.taggedGz).toBe(run.gz);
+    expect(all.tagged()).toEqual(items);
+    expect(CompressedList.of(items).tagged()).toEqual([]);
   });
 });

@@ -35,6 +35,20 @@ interface Item {
 }
 
 /**
+ * A gzip member as kept and stored: in memory of its own size (see `ownBytes`), named by the
+ * SHA-1 of its bytes (hex).
+ */
+export function gzipMember(compressed: Uint8Array): { sha1: string; gz: Buffer } {
+  const gz = ownBytes(compressed);
+  return { sha1: createHash('sha1').update(gz).digest('hex'), gz };
+}
+
+const gzipItems = (items: unknown[]) =>
+  zlib.gzipSync(items.map(item => JSON.stringify(item)).join(','), {
+    level: zlib.constants.Z_BEST_SPEED,
+  });
+
+/**
  * A run of a list's items: the JSON of each, joined by commas (no brackets), as one gzip
  * member named by the SHA-1 of its bytes (hex).
  */
@@ -42,48 +56,54 @@ export interface CompressedRun {
   count: number;
   firstId: string;
   lastId: string;
-  /** What `tagsOf` said of the run's items (e.g. the entities its paths belong to). */
-  tags: string[];
   sha1: string;
   gz: Buffer;
+  /**
+   * The run's tagged items alone (see `CompressedList.of`), compressed the same way: `gz`
+   * itself when all of them are.
+   */
+  taggedGz?: Buffer;
 }
 
 function compressRun<T extends Item>(
   items: T[],
-  tagsOf?: (item: T) => string[],
+  isTagged?: (item: T) => boolean,
 ): CompressedRun {
-  const gz = ownBytes(
-    zlib.gzipSync(items.map(item => JSON.stringify(item)).join(','), {
-      level: zlib.constants.Z_BEST_SPEED,
-    }),
-  );
-  return {
+  const run = {
     count: items.length,
     firstId: items[0].id,
     lastId: items[items.length - 1].id,
-    tags: tagsOf ? [...new Set(items.flatMap(tagsOf))] : [],
-    sha1: createHash('sha1').update(gz).digest('hex'),
-    gz,
+    ...gzipMember(gzipItems(items)),
+  };
+  const tagged = isTagged ? items.filter(isTagged) : [];
+  if (tagged.length === 0) return run;
+  return {
+    ...run,
+    taggedGz:
+      tagged.length === items.length
+        ? run.gz
+        : ownBytes(gzipItems(tagged)),
   };
 }
 
-function itemsOf<T>(run: CompressedRun): T[] {
-  return JSON.parse(`[${zlib.gunzipSync(run.gz).toString('utf8')}]`);
+function read<T>(gz: Buffer): T[] {
+  return JSON.parse(`[${zlib.gunzipSync(gz).toString('utf8')}]`);
 }
 
 /**
  * One of the model's long lists (paths, routes), sorted by id, kept as compressed runs of its
  * items rather than as objects: at fleet scale the objects take about 20 times the memory.
  * A run holds one cluster's items only, so that the lists of groups of clusters analysed apart
- * merge by putting their runs in order, without reading them (see `merge`). A run's items are
- * read when asked for: all of them (`items`), those of some ids (`withIds`), or those of runs
- * with a tag (`tagged`).
+ * merge by putting their runs in order, without reading them (see `merge`). Items are read
+ * when asked for: all of them (`items`), or only the tagged ones (`tagged`), which each run
+ * also keeps apart: the paths that belong to an entity and the routes they take, all an
+ * entity's view reads.
  */
 export class CompressedList<T extends Item> {
-  /** The items, sorted by id, in runs. */
+  /** The items, sorted by id, in runs; `isTagged` says which ones `tagged` gives. */
   static of<T extends Item>(
     items: T[],
-    tagsOf?: (item: T) => string[],
+    isTagged?: (item: T) => boolean,
   ): CompressedList<T> {
     const runs: CompressedRun[] = [];
     for (let start = 0; start < items.length; ) {
@@ -97,7 +117,7 @@ export class CompressedList<T extends Item> {
           break;
         }
       }
-      runs.push(compressRun(items.slice(start, end), tagsOf));
+      runs.push(compressRun(items.slice(start, end), isTagged));
       start = end;
     }
     return new CompressedList(runs);
@@ -107,11 +127,10 @@ export class CompressedList<T extends Item> {
    * The lists (each sorted by id) as one, sorted by id. Runs whose ids do not overlap another
    * list's are kept as they are; where runs of several lists overlap (clusters analysed
    * together, named so that their ids interleave with those of others), their items are read,
-   * merged and compressed again.
+   * merged and compressed again, tagged as they were.
    */
   static merge<T extends Item>(
     lists: Array<CompressedList<T>>,
-    tagsOf?: (item: T) => string[],
   ): CompressedList<T> {
     const all = lists
       .flatMap(list => list.runs)
@@ -127,11 +146,16 @@ export class CompressedList<T extends Item> {
       if (end === i + 1) {
         runs.push(all[i]);
       } else {
-        const items = all
-          .slice(i, end)
-          .flatMap(run => itemsOf<T>(run))
+        const overlapping = all.slice(i, end);
+        const tagged = new Set(
+          overlapping.flatMap(run =>
+            run.taggedGz ? read<T>(run.taggedGz).map(item => item.id) : [],
+          ),
+        );
+        const items = overlapping
+          .flatMap(run => read<T>(run.gz))
           .sort((a, b) => compareText(a.id, b.id));
-        runs.push(...CompressedList.of(items, tagsOf).runs);
+        runs.push(...CompressedList.of(items, item => tagged.has(item.id)).runs);
       }
       i = end;
     }
@@ -148,64 +172,39 @@ export class CompressedList<T extends Item> {
 
   /** Every item, in order. */
   items(): T[] {
-    return this.runs.flatMap(run => itemsOf<T>(run));
+    return this.runs.flatMap(run => read<T>(run.gz));
   }
 
-  /** The items whose id is one of `ids`, in order: only the runs that may hold them are read. */
-  withIds(ids: Iterable<string>): T[] {
-    const wanted = new Set(ids);
-    const read = new Set<number>();
-    for (const id of wanted) {
-      // The last run starting at or before the id.
-      let [low, high] = [0, this.runs.length - 1];
-      let at = -1;
-      while (low <= high) {
-        const middle = (low + high) >> 1;
-        if (compareText(this.runs[middle].firstId, id) <= 0) {
-          at = middle;
-          low = middle + 1;
-        } else {
-          high = middle - 1;
-        }
-      }
-      // Runs of equal first ids (an id found twice) are all read.
-      while (at >= 0 && compareText(this.runs[at].lastId, id) >= 0) {
-        read.add(at);
-        if (at === 0 || compareText(this.runs[at - 1].lastId, id) < 0) break;
-        at -= 1;
-      }
-    }
-    return [...read]
-      .sort((a, b) => a - b)
-      .flatMap(index => itemsOf<T>(this.runs[index]))
-      .filter(item => wanted.has(item.id));
-  }
-
-  /** The items of the runs with a tag (by `tagsOf`), in order. */
+  /** The tagged items, in order: only they are read. */
   tagged(): T[] {
-    return this.runs
-      .filter(run => run.tags.length > 0)
-      .flatMap(run => itemsOf<T>(run));
+    return this.runs.flatMap(run => (run.taggedGz ? read<T>(run.taggedGz) : []));
   }
 }
 
 /**
  * The model as the analysis keeps it: its two long lists (a path and a route per Service and
  * host, 500,000 each at 100 clusters x 5,000 Services) compressed, the others as objects.
- * Paths are tagged with their entities, so that entities' views read only their runs.
+ * The paths that belong to an entity, and the routes and front proxies on them, are tagged:
+ * the entities' views read only those.
  */
 export type CompactModel = Omit<AtlasModel, 'paths' | 'routes'> & {
   paths: CompressedList<ExposurePath>;
   routes: CompressedList<Route>;
 };
 
-export const pathEntities = (path: ExposurePath) => path.entityRefs;
-
 export function compactModel(model: AtlasModel): CompactModel {
+  const onEntityPaths = new Set<string>();
+  for (const path of model.paths) {
+    if (path.entityRefs.length === 0) continue;
+    if (path.route) onEntityPaths.add(path.route);
+    path.via.forEach(id => onEntityPaths.add(id));
+  }
   return {
     ...model,
-    paths: CompressedList.of(model.paths, pathEntities),
-    routes: CompressedList.of(model.routes),
+    paths: CompressedList.of(model.paths, path => path.entityRefs.length > 0),
+    routes: CompressedList.of(model.routes, route =>
+      onEntityPaths.has(route.id),
+    ),
   };
 }
 

@@ -9,7 +9,6 @@ import {
   CompactModel,
   CompressedList,
   compactModel,
-  pathEntities,
 } from './CompressedList';
 import { MODEL_LIST_ORDER, ModelList, mergeSorted } from './order';
 import { classifyEntries } from './classify/classifyEntries';
@@ -353,10 +352,7 @@ export class IncrementalAnalysis {
       gateways: merged('gateways'),
       entries: merged('entries'),
       routes: CompressedList.merge(models.map(m => m.routes)),
-      paths: CompressedList.merge(
-        models.map(m => m.paths),
-        pathEntities,
-      ),
+      paths: CompressedList.merge(models.map(m => m.paths)),
       costs: merged('costs', unused.costs),
       recommendations: merged('recommendations'),
       findings: merged('findings', unused.findings),
