@@ -15,7 +15,9 @@ function paths(cluster: string, count: number, entityEvery = 0): Path[] {
     cluster,
     host: `svc-${i}.example.com`,
     entityRefs:
-      entityEvery && i % entityEvery === 0 ? [`component:default/app-${i}`] : [],
+      entityEvery && i % entityEvery === 0
+        ? [`component:default/app-${i}`]
+        : [],
   })).sort((a, b) => compareText(a.id, b.id));
 }
 
@@ -43,7 +45,10 @@ describe('CompressedList', () => {
     const a = CompressedList.of(paths('a', 1_500));
     const b = CompressedList.of(paths('b', 1_500));
     const merged = CompressedList.merge([b, a]);
-    expect(merged.items()).toEqual([...paths('a', 1_500), ...paths('b', 1_500)]);
+    expect(merged.items()).toEqual([
+      ...paths('a', 1_500),
+      ...paths('b', 1_500),
+    ]);
     // Not read, not compressed again: the very same runs.
     expect(merged.runs).toEqual([...a.runs, ...b.runs]);
     merged.runs.forEach((run, i) =>

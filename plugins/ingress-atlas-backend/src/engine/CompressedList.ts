@@ -38,7 +38,10 @@ interface Item {
  * A gzip member as kept and stored: in memory of its own size (see `ownBytes`), named by the
  * SHA-1 of its bytes (hex).
  */
-export function gzipMember(compressed: Uint8Array): { sha1: string; gz: Buffer } {
+export function gzipMember(compressed: Uint8Array): {
+  sha1: string;
+  gz: Buffer;
+} {
   const gz = ownBytes(compressed);
   return { sha1: createHash('sha1').update(gz).digest('hex'), gz };
 }
@@ -80,9 +83,7 @@ function compressRun<T extends Item>(
   return {
     ...run,
     taggedGz:
-      tagged.length === items.length
-        ? run.gz
-        : ownBytes(gzipItems(tagged)),
+      tagged.length === items.length ? run.gz : ownBytes(gzipItems(tagged)),
   };
 }
 
@@ -155,7 +156,9 @@ export class CompressedList<T extends Item> {
         const items = overlapping
           .flatMap(run => read<T>(run.gz))
           .sort((a, b) => compareText(a.id, b.id));
-        runs.push(...CompressedList.of(items, item => tagged.has(item.id)).runs);
+        runs.push(
+          ...CompressedList.of(items, item => tagged.has(item.id)).runs,
+        );
       }
       i = end;
     }
@@ -177,7 +180,9 @@ export class CompressedList<T extends Item> {
 
   /** The tagged items, in order: only they are read. */
   tagged(): T[] {
-    return this.runs.flatMap(run => (run.taggedGz ? read<T>(run.taggedGz) : []));
+    return this.runs.flatMap(run =>
+      run.taggedGz ? read<T>(run.taggedGz) : [],
+    );
   }
 }
 

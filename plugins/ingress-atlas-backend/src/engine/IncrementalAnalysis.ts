@@ -5,11 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyzeGroup, unusedResources } from './analyze';
-import {
-  CompactModel,
-  CompressedList,
-  compactModel,
-} from './CompressedList';
+import { CompactModel, CompressedList, compactModel } from './CompressedList';
 import { MODEL_LIST_ORDER, ModelList, mergeSorted } from './order';
 import { classifyEntries } from './classify/classifyEntries';
 import { CloudIndex } from './cloud/CloudIndex';
