@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { createHash } from 'node:crypto';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { gunzipJson, gzipJson } from '../inventory/compression';
 import { inventorySha1 } from '../inventory/compressedInventory';
@@ -63,6 +64,11 @@ async function runnerHoldingTwoClusters() {
   return { runner, job, both, clusters };
 }
 
+/** A model stored whole, as one gzip member. */
+const whole = (gz: Uint8Array) => [
+  { sha1: createHash('sha1').update(gz).digest('hex'), gz },
+];
+
 describe('AnalysisRunner', () => {
   it.each([
     ['a worker thread', true],
@@ -73,7 +79,7 @@ describe('AnalysisRunner', () => {
       const logger = mockServices.logger.mock();
       const runner = AnalysisRunner.create({ logger, useWorker });
       try {
-        const loaded = await runner.load(await gzipJson(model));
+        const loaded = await runner.load(whole(await gzipJson(model)));
         expect(loaded.summary).toEqual({
           generatedAt: model.generatedAt,
           clusters: [],
@@ -109,7 +115,7 @@ describe('AnalysisRunner', () => {
         });
         // The same runner takes the next job; bodies of the model it replaced are not written.
         const again = await runner.load(
-          await gzipJson({ ...model, paths: [] }),
+          whole(await gzipJson({ ...model, paths: [] })),
         );
         expect(again.summary.paths).toBe(0);
         expect(runner.holds(loaded)).toBe(false);
@@ -185,13 +191,13 @@ describe('AnalysisRunner', () => {
       logger: mockServices.logger.mock(),
     });
     try {
-      await expect(runner.load(new Uint8Array([1, 2, 3]))).rejects.toThrow(
+      await expect(runner.load(whole(new Uint8Array([1, 2, 3])))).rejects.toThrow(
         /Analysis failed: .*header/,
       );
-      const served = await runner.load(await gzipJson(model));
+      const served = await runner.load(whole(await gzipJson(model)));
       expect(served.summary.paths).toBe(2_500);
       // A failed publication leaves the model being served, and its body can still be written.
-      await expect(runner.load(new Uint8Array([4, 5, 6]))).rejects.toThrow(
+      await expect(runner.load(whole(new Uint8Array([4, 5, 6])))).rejects.toThrow(
         /Analysis failed/,
       );
       const all = await runner.allExposures(served);

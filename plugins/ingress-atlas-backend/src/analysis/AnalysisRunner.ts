@@ -203,8 +203,8 @@ export class AnalysisRunner {
     };
   }
 
-  async load(modelGz: Uint8Array): Promise<LoadedModel> {
-    return this.#hold(await this.run({ kind: 'load', modelGz }));
+  async load(modelParts: Array<Required<ModelPart>>): Promise<LoadedModel> {
+    return this.#hold(await this.run({ kind: 'load', modelParts }));
   }
 
   /**

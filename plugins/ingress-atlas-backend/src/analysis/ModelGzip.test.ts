@@ -1,8 +1,14 @@
 import { MessageChannel } from 'node:worker_threads';
 import zlib from 'node:zlib';
-import { CompressedList } from '../engine/CompressedList';
+import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  compactModel,
+  CompressedList,
+  wholeModel,
+} from '../engine/CompressedList';
+import { indexByEntity } from './entityExposure';
 import { compareText } from '../engine/order';
-import { ModelGzip, ModelPart } from './ModelGzip';
+import { ModelGzip, ModelPart, readModel } from './ModelGzip';
 
 /** The model as stored: each member's bytes, the last stored or those of `parts`, in order. */
 const stored = new Map<string, Uint8Array>();
@@ -129,5 +135,69 @@ describe('ModelGzip', () => {
       expect(sent.has(run.sha1)).toBe(run.firstId.includes(':c02/'));
     }
     expect(unzip(parts)).toEqual({ ...whole, paths: changed });
+  });
+
+  it('reads a stored model back, and a later one reading only the members of runs it lacks', async () => {
+    /** Three clusters' paths and routes; the path `entityOn` belongs to an entity. */
+    const estate = (entityOn?: string) => {
+      const paths = [];
+      const routes = [];
+      for (const cluster of ['c00', 'c01', 'c02']) {
+        for (let i = 0; i < 600; i++) {
+          const route = `route:${cluster}/VirtualService/apps/vs-${i}`;
+          routes.push({ id: route, cluster, name: `vs-${i}` });
+          paths.push({
+            id: `path|entry:${cluster}/lb|h${i}.example.com|${route}`,
+            cluster,
+            host: `h${i}.example.com`,
+            route,
+            via: [],
+            entityRefs:
+              `${cluster}/${i}` === entityOn ? ['component:default/app'] : [],
+          });
+        }
+      }
+      const byId = (a: { id: string }, b: { id: string }) =>
+        compareText(a.id, b.id);
+      return {
+        generatedAt: '2026-12-07T00:00:00.000Z',
+        clusters: [],
+        controlPlanes: [],
+        gateways: [],
+        entries: [],
+        routes: routes.sort(byId),
+        paths: paths.sort(byId),
+        costs: [],
+        recommendations: [],
+        findings: [],
+      } as unknown as AtlasModel;
+    };
+    // The watching replica stores its models; another one reads them.
+    const gzip = new ModelGzip();
+    const storedParts = (parts: ModelPart[]) => {
+      for (const { sha1, gz } of parts) if (gz) stored.set(sha1, gz);
+      return parts.map(({ sha1 }) => ({ sha1, gz: stored.get(sha1)! }));
+    };
+    const first = storedParts(await gzip.gzip(compactModel(estate())));
+    const loaded = readModel(first);
+    expect(wholeModel(loaded)).toEqual(estate());
+    expect(loaded.routes.tagged()).toEqual([]);
+
+    // A path of c02 comes to belong to an entity: its run is new; the run of the route it takes
+    // is not (the same routes), but its tags are.
+    const next = storedParts(
+      await gzip.gzip(compactModel(estate('c02/7'))),
+    );
+    const again = readModel(next, loaded);
+    expect(wholeModel(again)).toEqual(estate('c02/7'));
+    const kept = (list: 'paths' | 'routes') =>
+      again[list].runs.filter(run => loaded[list].runs.includes(run)).length;
+    expect(kept('paths')).toBe(again.paths.runs.length - 1);
+    expect(kept('routes')).toBe(again.routes.runs.length - 1);
+    const view = indexByEntity(again).get('component:default/app')!;
+    expect(view.paths.map(p => p.host)).toEqual(['h7.example.com']);
+    expect(view.routes.map(r => r.id)).toEqual([
+      'route:c02/VirtualService/apps/vs-7',
+    ]);
   });
 });

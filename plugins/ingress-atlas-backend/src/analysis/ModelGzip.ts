@@ -1,9 +1,14 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
 import {
+  CompactModel,
+  compactModel,
   CompressedList,
+  CompressedRun,
   endsRun,
   gzipMember,
+  heldRunJson,
   MAX_RUN,
 } from '../engine/CompressedList';
 
@@ -164,4 +169,28 @@ export class ModelGzip {
     }
     return member;
   }
+}
+
+/**
+ * A stored model read back as the analysis keeps it (see `CompactModel`). Members that are runs
+ * of `held`'s compressed lists (by SHA-1: e.g. the model a replica loaded before) are not read
+ * again, only the others: a replica that follows another one's models reads the clusters that
+ * changed.
+ */
+export function readModel(
+  parts: Array<Required<ModelPart>>,
+  held?: CompactModel,
+): CompactModel {
+  const runs = new Map<string, CompressedRun>(
+    (held ? [...held.paths.runs, ...held.routes.runs] : []).map(run => [
+      run.sha1,
+      run,
+    ]),
+  );
+  const text = parts
+    .map(({ sha1, gz }) =>
+      runs.has(sha1) ? heldRunJson(sha1) : zlib.gunzipSync(gz).toString('utf8'),
+    )
+    .join('');
+  return compactModel(JSON.parse(text) as AtlasModel, runs);
 }

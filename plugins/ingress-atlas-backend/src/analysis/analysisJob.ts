@@ -13,16 +13,11 @@ import {
   IncrementalAnalysis,
   IncrementalRun,
 } from '../engine/IncrementalAnalysis';
-import {
-  CompactModel,
-  compactModel,
-  wholeModel,
-} from '../engine/CompressedList';
-import { gunzipJsonSync } from '../inventory/compression';
+import { CompactModel, wholeModel } from '../engine/CompressedList';
 import { inventorySha1 } from '../inventory/compressedInventory';
 import { costDayOf, ModelCostDay } from '../costHistory/costDay';
 import { buildDerived, DerivedRequest } from '../views/derivedViews';
-import { ModelGzip, ModelPart } from './ModelGzip';
+import { ModelGzip, ModelPart, readModel } from './ModelGzip';
 import type { StoredClusterSnapshot } from '../snapshots/SnapshotStore';
 import { buildModel } from './buildModel';
 import { indexByEntity } from './entityExposure';
@@ -61,7 +56,7 @@ export type AnalysisJob =
       /** Every part of the model with its bytes, not only those new since the last model. */
       allParts?: boolean;
     }
-  | { kind: 'load'; modelGz: Uint8Array }
+  | { kind: 'load'; modelParts: Array<Required<ModelPart>> }
   /** `GET /exposures` of the model kept. */
   | { kind: 'exposures' }
   /** A view of the model kept (topology, findings, cost). */
@@ -175,7 +170,7 @@ export async function runAnalysisJob(
     return;
   }
   if (job.kind === 'load') {
-    const model = compactModel(gunzipJsonSync<AtlasModel>(job.modelGz));
+    const model = readModel(job.modelParts, state.model);
     await serve(model, post);
     state.model = model;
     return;

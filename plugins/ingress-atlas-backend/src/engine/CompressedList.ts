@@ -59,6 +59,7 @@ export interface CompressedRun {
   count: number;
   firstId: string;
   lastId: string;
+  cluster?: string;
   sha1: string;
   gz: Buffer;
   /**
@@ -76,6 +77,7 @@ function compressRun<T extends Item>(
     count: items.length,
     firstId: items[0].id,
     lastId: items[items.length - 1].id,
+    cluster: items[0].cluster,
     ...gzipMember(gzipItems(items)),
   };
   const tagged = isTagged ? items.filter(isTagged) : [];
@@ -101,19 +103,30 @@ function read<T>(gz: Buffer): T[] {
  * entity's view reads.
  */
 export class CompressedList<T extends Item> {
-  /** The items, sorted by id, in runs; `isTagged` says which ones `tagged` gives. */
+  /**
+   * The items, sorted by id, in runs; `isTagged` says which ones `tagged` gives. An item that
+   * stands for a run already compressed (see `heldRunOf`) is that run.
+   */
   static of<T extends Item>(
     items: T[],
     isTagged?: (item: T) => boolean,
+    heldRunOf?: (item: T) => CompressedRun | undefined,
   ): CompressedList<T> {
     const runs: CompressedRun[] = [];
     for (let start = 0; start < items.length; ) {
+      const held = heldRunOf?.(items[start]);
+      if (held) {
+        runs.push(held);
+        start += 1;
+        continue;
+      }
       let end = start;
       while (end < items.length && end - start < MAX_RUN) {
         end += 1;
         if (
           endsRun(items[end - 1]) ||
-          items[end]?.cluster !== items[end - 1].cluster
+          items[end]?.cluster !== items[end - 1].cluster ||
+          (end < items.length && heldRunOf?.(items[end]))
         ) {
           break;
         }
@@ -197,20 +210,85 @@ export type CompactModel = Omit<AtlasModel, 'paths' | 'routes'> & {
   routes: CompressedList<Route>;
 };
 
-export function compactModel(model: AtlasModel): CompactModel {
+/** The key of the item that stands for a run already compressed, in a model's JSON. */
+const HELD_RUN = '$heldRun';
+
+/** The JSON of the item that stands for the run of SHA-1 `sha1` (see `compactModel`). */
+export function heldRunJson(sha1: string): string {
+  return JSON.stringify({ [HELD_RUN]: sha1 });
+}
+
+/**
+ * The model with its paths and routes compressed. Items of them that stand for runs already
+ * compressed (`heldRunJson`, e.g. those of the model a replica loaded before) are those runs,
+ * except runs of routes whose tags the model's entity paths changed, which are read again.
+ */
+export function compactModel(
+  model: AtlasModel,
+  held: ReadonlyMap<string, CompressedRun> = new Map(),
+): CompactModel {
+  const heldRunOf = (item: unknown) => {
+    const sha1 = (item as Record<string, unknown>)?.[HELD_RUN];
+    return typeof sha1 === 'string' ? held.get(sha1) : undefined;
+  };
   const onEntityPaths = new Set<string>();
-  for (const path of model.paths) {
-    if (path.entityRefs.length === 0) continue;
-    if (path.route) onEntityPaths.add(path.route);
-    path.via.forEach(id => onEntityPaths.add(id));
+  for (const item of model.paths) {
+    const run = heldRunOf(item);
+    const entityPaths = run
+      ? (run.taggedGz && read<ExposurePath>(run.taggedGz)) || []
+      : [item];
+    for (const path of entityPaths) {
+      if (path.entityRefs.length === 0) continue;
+      if (path.route) onEntityPaths.add(path.route);
+      path.via.forEach(id => onEntityPaths.add(id));
+    }
   }
+  const sortedIds = [...onEntityPaths].sort(compareText);
+  const routes = model.routes.flatMap(item => {
+    const run = heldRunOf(item);
+    return run && !tagsHold(run, sortedIds, onEntityPaths)
+      ? read<Route>(run.gz)
+      : [item];
+  });
   return {
     ...model,
-    paths: CompressedList.of(model.paths, path => path.entityRefs.length > 0),
-    routes: CompressedList.of(model.routes, route =>
-      onEntityPaths.has(route.id),
+    paths: CompressedList.of(
+      model.paths,
+      path => path.entityRefs.length > 0,
+      heldRunOf,
+    ),
+    routes: CompressedList.of(
+      routes,
+      route => onEntityPaths.has(route.id),
+      heldRunOf,
     ),
   };
+}
+
+/**
+ * Whether a run's tagged routes are still those on entity paths (`ids`, also sorted): every
+ * one of them is, and it has as many as there are of those ids within its ids' range.
+ */
+function tagsHold(
+  run: CompressedRun,
+  sorted: string[],
+  ids: ReadonlySet<string>,
+): boolean {
+  const tagged = run.taggedGz ? read<Route>(run.taggedGz) : [];
+  if (tagged.some(route => !ids.has(route.id))) return false;
+  const firstAtOrAfter = (id: string, orEqual: boolean) => {
+    let [low, high] = [0, sorted.length];
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const order = compareText(sorted[middle], id);
+      if (order < 0 || (!orEqual && order === 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const inRange =
+    firstAtOrAfter(run.lastId, false) - firstAtOrAfter(run.firstId, true);
+  return inRange === tagged.length;
 }
 
 /** The model with every item read: for the views of the whole model. */

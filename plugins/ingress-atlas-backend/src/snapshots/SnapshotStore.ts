@@ -9,6 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import type { ModelPart } from '../analysis/ModelGzip';
 import {
   CompressedInventory,
@@ -45,11 +46,14 @@ export type StoredClusterSnapshot = Omit<ClusterSnapshot, 'inventory'> & {
 
 export type { SourceError };
 
-/** An analysed model as stored: gzip-compressed JSON, with the sources that failed. */
+/**
+ * An analysed model as stored: gzip-compressed JSON, as its members in order (one, for a model
+ * an earlier version stored whole), with the sources that failed.
+ */
 export interface StoredModel {
   revision: number;
   generatedAt: string;
-  modelGz: Uint8Array;
+  modelParts: Array<Required<ModelPart>>;
   sourceErrors: SourceError[];
 }
 
@@ -380,15 +384,23 @@ export class SnapshotStore {
     return {
       revision: Number(row.revision),
       generatedAt: row.generated_at,
-      modelGz: row.parts
-        ? await this.#joinParts(Number(row.revision), JSON.parse(row.parts))
-        : row.model_gz,
+      modelParts: row.parts
+        ? await this.#readParts(Number(row.revision), JSON.parse(row.parts))
+        : [
+            {
+              sha1: createHash('sha1').update(row.model_gz).digest('hex'),
+              gz: row.model_gz,
+            },
+          ],
       sourceErrors: row.source_errors ? JSON.parse(row.source_errors) : [],
     };
   }
 
-  /** A model's bytes: its parts' one after the other. */
-  async #joinParts(revision: number, sha1s: string[]): Promise<Buffer> {
+  /** A model's parts, in order. */
+  async #readParts(
+    revision: number,
+    sha1s: string[],
+  ): Promise<Array<Required<ModelPart>>> {
     const bytes = new Map<string, Uint8Array>();
     for (const chunk of chunks([...new Set(sha1s)])) {
       for (const row of await this.#db('model_parts')
@@ -403,7 +415,7 @@ export class SnapshotStore {
         `Model revision ${revision} lacks ${missing.length} of its ${sha1s.length} stored parts`,
       );
     }
-    return Buffer.concat(sha1s.map(sha1 => bytes.get(sha1)!));
+    return sha1s.map(sha1 => ({ sha1, gz: bytes.get(sha1)! }));
   }
 }
 

@@ -260,7 +260,7 @@ export class AtlasModelService {
         const latest = await this.store.latestModel();
         if (latest) {
           this.serve({
-            ...(await this.analysis.load(latest.modelGz)),
+            ...(await this.analysis.load(latest.modelParts)),
             revision: latest.revision,
             sourceErrors: latest.sourceErrors,
           });
