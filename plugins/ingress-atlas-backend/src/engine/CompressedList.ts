@@ -59,7 +59,6 @@ export interface CompressedRun {
   count: number;
   firstId: string;
   lastId: string;
-  cluster?: string;
   sha1: string;
   gz: Buffer;
   /**
@@ -77,7 +76,6 @@ function compressRun<T extends Item>(
     count: items.length,
     firstId: items[0].id,
     lastId: items[items.length - 1].id,
-    cluster: items[0].cluster,
     ...gzipMember(gzipItems(items)),
   };
   const tagged = isTagged ? items.filter(isTagged) : [];
@@ -202,8 +200,8 @@ export class CompressedList<T extends Item> {
 /**
  * The model as the analysis keeps it: its two long lists (a path and a route per Service and
  * host, 500,000 each at 100 clusters x 5,000 Services) compressed, the others as objects.
- * The paths that belong to an entity, and the routes and front proxies on them, are tagged:
- * the entities' views read only those.
+ * The paths that belong to an entity, and the routes on them, are tagged: the entities' views
+ * read only those.
  */
 export type CompactModel = Omit<AtlasModel, 'paths' | 'routes'> & {
   paths: CompressedList<ExposurePath>;
@@ -276,18 +274,18 @@ function tagsHold(
 ): boolean {
   const tagged = run.taggedGz ? read<Route>(run.taggedGz) : [];
   if (tagged.some(route => !ids.has(route.id))) return false;
-  const firstAtOrAfter = (id: string, orEqual: boolean) => {
+  /** How many of the sorted ids come before `id` (or at it too, when `atToo`). */
+  const before = (id: string, atToo: boolean) => {
     let [low, high] = [0, sorted.length];
     while (low < high) {
       const middle = (low + high) >> 1;
       const order = compareText(sorted[middle], id);
-      if (order < 0 || (!orEqual && order === 0)) low = middle + 1;
+      if (order < 0 || (atToo && order === 0)) low = middle + 1;
       else high = middle;
     }
     return low;
   };
-  const inRange =
-    firstAtOrAfter(run.lastId, false) - firstAtOrAfter(run.firstId, true);
+  const inRange = before(run.lastId, true) - before(run.firstId, false);
   return inRange === tagged.length;
 }
 
