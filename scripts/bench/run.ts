@@ -325,7 +325,7 @@ async function main() {
     token,
   );
 
-  // The backend at rest with the model loaded, before any request load.
+  // The backend at rest with the model loaded, before the request load.
   const afterFirstLoad = await idleRss(backend);
   log(
     `Backend at rest after the first load: RSS median ${afterFirstLoad.medianMiB} MiB`,
@@ -645,7 +645,7 @@ async function main() {
     },
     /**
      * Backend RSS at rest (median over IDLE_MS) after the changes and their request load, and
-     * after the first load (before any request load); the same backend's without the atlas: at
+     * after the first load (before the request load); the same backend's without the atlas: at
      * rest after the same request load (what `atlasOwnMiB` subtracts), and after startup.
      */
     steadyState: {
@@ -842,7 +842,7 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
     ],
     [
       'backend RSS at rest',
-      `${result.steadyState.rssMiB} MiB (${result.steadyState.afterFirstLoadRssMiB} MiB after the first load, before any request load); without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB after the same request load (${result.steadyState.withoutAtlasAtStartRssMiB} MiB after startup): the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
+      `${result.steadyState.rssMiB} MiB (${result.steadyState.afterFirstLoadRssMiB} MiB after the first load, before the request load); without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB after the same request load (${result.steadyState.withoutAtlasAtStartRssMiB} MiB after startup): the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
     ],
     [
       'GET /exposures (whole model)',

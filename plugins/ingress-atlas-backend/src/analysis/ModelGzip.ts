@@ -173,9 +173,9 @@ export class ModelGzip {
 
 /**
  * A stored model read back as the analysis keeps it (see `CompactModel`). Members that are runs
- * of `held`'s compressed lists (by SHA-1: e.g. the model a replica loaded before) are not read
- * again, only the others: a replica that follows another one's models reads the clusters that
- * changed.
+ * of `held`'s compressed lists (by SHA-1: e.g. the model a replica loaded before) are neither
+ * decompressed nor parsed again: a replica that follows another one's models parses the
+ * clusters that changed.
  */
 export function readModel(
   parts: Array<Required<ModelPart>>,

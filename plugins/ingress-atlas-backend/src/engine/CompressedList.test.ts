@@ -93,4 +93,19 @@ describe('CompressedList', () => {
     expect(all.tagged()).toEqual(items);
     expect(CompressedList.of(items).tagged()).toEqual([]);
   });
+
+  it('merges lists whose runs interleave, as those of clusters named alike but for case', () => {
+    // The collation orders ids by letter before case: prod's and Prod's ids alternate.
+    const lower = CompressedList.of(paths('prod', 600, 50), hasEntity);
+    const upper = CompressedList.of(paths('Prod', 600), hasEntity);
+    const expected = [...paths('prod', 600, 50), ...paths('Prod', 600)].sort(
+      (x, y) => compareText(x.id, y.id),
+    );
+    expect(expected[0].cluster).not.toBe(expected[1].cluster);
+    const merged = CompressedList.merge([upper, lower]);
+    expect(merged.items()).toEqual(expected);
+    expect(merged.tagged()).toEqual(expected.filter(hasEntity));
+    // Cut by id alone where they interleave, not one run per item.
+    expect(merged.runs.length).toBeLessThan(expected.length / 20);
+  });
 });

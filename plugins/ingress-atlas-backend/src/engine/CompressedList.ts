@@ -16,7 +16,8 @@ const RUN_END_ONE_IN = 128;
 
 /**
  * Where runs of a list end is decided by the items' ids (one id in 128, by a hash), not by
- * counting: an item added or removed shifts no run but its own, so the runs after it stay as
+ * counting: an item added or removed shifts no run but its own (and, where runs were cut at
+ * `MAX_RUN` for want of such an id, those up to the next one), so the runs after it stay as
  * they were, and so do their compressed bytes.
  */
 export function endsRun(item: unknown): boolean {
@@ -92,10 +93,46 @@ function read<T>(gz: Buffer): T[] {
 }
 
 /**
+ * The items in runs (see `endsRun`), each run also ending where the cluster changes when
+ * `atClusters`; an item that stands for a run already compressed is that run.
+ */
+function cutRuns<T extends Item>(
+  items: T[],
+  atClusters: boolean,
+  isTagged?: (item: T) => boolean,
+  heldRunOf?: (item: T) => CompressedRun | undefined,
+): CompressedRun[] {
+  const runs: CompressedRun[] = [];
+  for (let start = 0; start < items.length; ) {
+    const held = heldRunOf?.(items[start]);
+    if (held) {
+      runs.push(held);
+      start += 1;
+      continue;
+    }
+    let end = start;
+    while (end < items.length && end - start < MAX_RUN) {
+      end += 1;
+      if (
+        endsRun(items[end - 1]) ||
+        (atClusters && items[end]?.cluster !== items[end - 1].cluster) ||
+        (end < items.length && heldRunOf?.(items[end]))
+      ) {
+        break;
+      }
+    }
+    runs.push(compressRun(items.slice(start, end), isTagged));
+    start = end;
+  }
+  return runs;
+}
+
+/**
  * One of the model's long lists (paths, routes), sorted by id, kept as compressed runs of its
  * items rather than as objects: at fleet scale the objects take about 20 times the memory.
- * A run holds one cluster's items only, so that the lists of groups of clusters analysed apart
- * merge by putting their runs in order, without reading them (see `merge`). Items are read
+ * A run holds one cluster's items only (unless the ids of clusters interleave), so that the
+ * lists of groups of clusters analysed apart merge by putting their runs in order, without
+ * reading them (see `merge`). Items are read
  * when asked for: all of them (`items`), or only the tagged ones (`tagged`), which each run
  * also keeps apart: the paths that belong to an entity and the routes they take, all an
  * entity's view reads.
@@ -110,29 +147,7 @@ export class CompressedList<T extends Item> {
     isTagged?: (item: T) => boolean,
     heldRunOf?: (item: T) => CompressedRun | undefined,
   ): CompressedList<T> {
-    const runs: CompressedRun[] = [];
-    for (let start = 0; start < items.length; ) {
-      const held = heldRunOf?.(items[start]);
-      if (held) {
-        runs.push(held);
-        start += 1;
-        continue;
-      }
-      let end = start;
-      while (end < items.length && end - start < MAX_RUN) {
-        end += 1;
-        if (
-          endsRun(items[end - 1]) ||
-          items[end]?.cluster !== items[end - 1].cluster ||
-          (end < items.length && heldRunOf?.(items[end]))
-        ) {
-          break;
-        }
-      }
-      runs.push(compressRun(items.slice(start, end), isTagged));
-      start = end;
-    }
-    return new CompressedList(runs);
+    return new CompressedList(cutRuns(items, true, isTagged, heldRunOf));
   }
 
   /**
@@ -167,9 +182,8 @@ export class CompressedList<T extends Item> {
         const items = overlapping
           .flatMap(run => read<T>(run.gz))
           .sort((a, b) => compareText(a.id, b.id));
-        runs.push(
-          ...CompressedList.of(items, item => tagged.has(item.id)).runs,
-        );
+        // Their clusters' items interleave: runs end by id alone here.
+        runs.push(...cutRuns(items, false, item => tagged.has(item.id)));
       }
       i = end;
     }
@@ -236,9 +250,9 @@ export function compactModel(
       ? (run.taggedGz && read<ExposurePath>(run.taggedGz)) || []
       : [item];
     for (const path of entityPaths) {
-      if (path.entityRefs.length === 0) continue;
-      if (path.route) onEntityPaths.add(path.route);
-      path.via.forEach(id => onEntityPaths.add(id));
+      if (path.entityRefs.length > 0 && path.route) {
+        onEntityPaths.add(path.route);
+      }
     }
   }
   const sortedIds = [...onEntityPaths].sort(compareText);

@@ -25,7 +25,7 @@ export interface DerivedRequest {
 /**
  * The body of a derived view (plain data: it is built where the model is held). The model's
  * paths and routes, which the thread holding it keeps compressed, are read (`whole`) only for
- * the topology.
+ * the topology; without a model the views are empty.
  */
 export function buildDerived(
   model: Omit<AtlasModel, 'paths' | 'routes'> | undefined,
