@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { createHash } from 'node:crypto';
 import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
-import { gunzipJson, gzipJson } from '../inventory/compression';
+import { gunzipJson, gzipJson, sha1Hex } from '../inventory/compression';
 import { inventorySha1 } from '../inventory/compressedInventory';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
 import { analyze } from '../engine';
@@ -65,9 +64,7 @@ async function runnerHoldingTwoClusters() {
 }
 
 /** A model stored whole, as one gzip member. */
-const whole = (gz: Uint8Array) => [
-  { sha1: createHash('sha1').update(gz).digest('hex'), gz },
-];
+const whole = (gz: Uint8Array) => [{ sha1: sha1Hex(gz), gz }];
 
 describe('AnalysisRunner', () => {
   it.each([
@@ -191,15 +188,15 @@ describe('AnalysisRunner', () => {
       logger: mockServices.logger.mock(),
     });
     try {
-      await expect(runner.load(whole(new Uint8Array([1, 2, 3])))).rejects.toThrow(
-        /Analysis failed: .*header/,
-      );
+      await expect(
+        runner.load(whole(new Uint8Array([1, 2, 3]))),
+      ).rejects.toThrow(/Analysis failed: .*header/);
       const served = await runner.load(whole(await gzipJson(model)));
       expect(served.summary.paths).toBe(2_500);
       // A failed publication leaves the model being served, and its body can still be written.
-      await expect(runner.load(whole(new Uint8Array([4, 5, 6])))).rejects.toThrow(
-        /Analysis failed/,
-      );
+      await expect(
+        runner.load(whole(new Uint8Array([4, 5, 6]))),
+      ).rejects.toThrow(/Analysis failed/);
       const all = await runner.allExposures(served);
       expect(
         (await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths,

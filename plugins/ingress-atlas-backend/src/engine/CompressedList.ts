@@ -5,7 +5,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { ownBytes } from '../inventory/compression';
+import { ownBytes, sha1Hex } from '../inventory/compression';
 import { compareText } from './order';
 
 /** No run is longer, whatever the ids say. */
@@ -44,7 +44,7 @@ export function gzipMember(compressed: Uint8Array): {
   gz: Buffer;
 } {
   const gz = ownBytes(compressed);
-  return { sha1: createHash('sha1').update(gz).digest('hex'), gz };
+  return { sha1: sha1Hex(gz), gz };
 }
 
 const gzipItems = (items: unknown[]) =>

@@ -3,8 +3,7 @@ import {
   ClusterInventory,
   CollectedKind,
 } from '@ingress-atlas/plugin-ingress-atlas-node';
-import { createHash } from 'node:crypto';
-import { gzipJson } from './compression';
+import { gzipJson, sha1Hex } from './compression';
 
 /**
  * A kind's collection path (`/api/v1/services`) and the resourceVersion its watch starts from:
@@ -33,7 +32,7 @@ export interface CompressedInventory {
 
 /** The SHA-1 of an inventory's stored bytes, hex: what names one version of a cluster's inventory. */
 export function inventorySha1(inventoryGz: Uint8Array): string {
-  return createHash('sha1').update(inventoryGz).digest('hex');
+  return sha1Hex(inventoryGz);
 }
 
 /** What a cluster's watches start from: its stored inventory and where each kind's watch got. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -70,6 +71,11 @@ function* joined(pieces: Iterable<string>): Generator<string> {
     }
   }
   if (buffer.length) yield buffer.join('');
+}
+
+/** The SHA-1 of some bytes, in hex: how stored inventories and model parts are named. */
+export function sha1Hex(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('hex');
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '@ingress-atlas/plugin-ingress-atlas-node';
 import type { SourceError } from '@ingress-atlas/plugin-ingress-atlas-common';
 import { Knex } from 'knex';
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../inventory/compression';
 import type { ModelPart } from '../analysis/ModelGzip';
 import {
   CompressedInventory,
@@ -388,7 +388,7 @@ export class SnapshotStore {
         ? await this.#readParts(Number(row.revision), JSON.parse(row.parts))
         : [
             {
-              sha1: createHash('sha1').update(row.model_gz).digest('hex'),
+              sha1: sha1Hex(row.model_gz),
               gz: row.model_gz,
             },
           ],
