@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import net from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
+import { MemoryCgroup, inCgroup } from './memoryLimit';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -196,12 +197,14 @@ export async function startBackend(options: {
   nodeArgs?: string[];
   /** The backend's entry file; packages/backend/src/index.ts unless given. */
   entry?: string;
+  /** Run inside this memory cgroup, as in a container with its memory limit. */
+  cgroup?: MemoryCgroup;
 }): Promise<RunningBackend> {
   const { port, configFile, logFile } = options;
   const logFd = fs.openSync(logFile, 'w');
-  const child = spawn(
-    process.execPath,
-    [
+  const node = {
+    command: process.execPath,
+    args: [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       ...(options.nodeArgs ?? []),
@@ -213,19 +216,22 @@ export async function startBackend(options: {
       '--config',
       configFile,
     ],
-    {
-      cwd: path.join(REPO_ROOT, 'packages/backend'),
-      // As the backend's image runs it (packages/backend/Dockerfile): two malloc arenas.
-      env: {
-        MALLOC_ARENA_MAX: '2',
-        ...process.env,
-        NODE_ENV: 'production',
-      },
-      // Straight into the log file: a write to a pipe blocks the backend on Linux until the
-      // reader (this process, also the load's client) drains it.
-      stdio: ['ignore', logFd, logFd],
+  };
+  const run = options.cgroup
+    ? inCgroup(options.cgroup, node.command, node.args)
+    : node;
+  const child = spawn(run.command, run.args, {
+    cwd: path.join(REPO_ROOT, 'packages/backend'),
+    // As the backend's image runs it (packages/backend/Dockerfile): two malloc arenas.
+    env: {
+      MALLOC_ARENA_MAX: '2',
+      ...process.env,
+      NODE_ENV: 'production',
     },
-  );
+    // Straight into the log file: a write to a pipe blocks the backend on Linux until the
+    // reader (this process, also the load's client) drains it.
+    stdio: ['ignore', logFd, logFd],
+  });
   const memory = sampleMemory(child.pid!);
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
@@ -245,8 +251,13 @@ export async function startBackend(options: {
   };
   const tail = tailLines(logFile, LOG_POLL_MS, take);
   let exitCode: number | null = null;
-  child.once('exit', code => {
+  let exitedHow = '';
+  child.once('exit', (code, signal) => {
     exitCode = code ?? -1;
+    exitedHow =
+      signal === 'SIGKILL' && options.cgroup?.limitReached()
+        ? `killed at its memory limit of ${options.cgroup.limitMiB} MiB`
+        : `code ${code ?? signal}`;
     waiters.forEach(wake => wake());
   });
 
@@ -268,9 +279,7 @@ export async function startBackend(options: {
             if (found) resolve(found);
             else
               reject(
-                new Error(
-                  `The backend exited (code ${exitCode}); see ${logFile}`,
-                ),
+                new Error(`The backend exited (${exitedHow}); see ${logFile}`),
               );
           }
         };
@@ -299,7 +308,7 @@ export async function startBackend(options: {
   for (;;) {
     if (exitCode !== null) {
       throw new Error(
-        `The backend exited during startup (code ${exitCode}); see ${logFile}`,
+        `The backend exited during startup (${exitedHow}); see ${logFile}`,
       );
     }
     const ready = await fetch(`${url}/.backstage/health/v1/readiness`)

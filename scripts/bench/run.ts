@@ -4,6 +4,7 @@
  *   yarn bench [--clusters 20] [--services 5000] [--latency 100] [--concurrency 10]
  *              [--requests 200] [--changes 120] [--refresh-concurrency N] [--sqlite-on-disk]
  *              [--cpu-prof] [--backend-node-args="--trace-gc ..."] [--client node|wrk]
+ *              [--memory-limit MiB]
  *
  * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
  * backend on free ports, then measures the atlas's first refresh (wall time, requests per
@@ -15,7 +16,10 @@
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
  * backend's own memory from the database's; --client wrk sends the 100 concurrent requests
  * made while changes stream in from wrk (Debian's package), a load client in C that leaves
- * more of the machine's CPU to the backend than this script's own Node.js client.
+ * more of the machine's CPU to the backend than this script's own Node.js client;
+ * --memory-limit runs both backends (with and without the atlas) each in a memory cgroup of that
+ * limit, as in a pod with that memory limit: Node sizes its heaps from the limit instead of from
+ * the machine's memory, and a backend that needs more is killed (see memoryLimit.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,6 +47,7 @@ import { Stats, startSandboxProcess } from './sandbox';
 import { changeLatency, timeChanges } from './changes';
 import { cpuShares, cpuSharesText } from './cpu';
 import { requireWrk, wrkLoad } from './wrk';
+import { createMemoryCgroup } from './memoryLimit';
 import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -84,6 +89,7 @@ interface Options {
   cpuProf: boolean;
   backendNodeArgs: string[];
   client: 'node' | 'wrk';
+  memoryLimitMiB?: number;
 }
 
 function clientOption(value: string): Options['client'] {
@@ -107,6 +113,7 @@ function readOptions(): Options {
       'cpu-prof': { type: 'boolean', default: false },
       'backend-node-args': { type: 'string', default: '' },
       client: { type: 'string', default: 'node' },
+      'memory-limit': { type: 'string' },
     },
   });
   return {
@@ -128,6 +135,10 @@ function readOptions(): Options {
     cpuProf: values['cpu-prof']!,
     backendNodeArgs: values['backend-node-args']!.split(' ').filter(Boolean),
     client: clientOption(values.client!),
+    memoryLimitMiB:
+      values['memory-limit'] === undefined
+        ? undefined
+        : integerOption('memory-limit', values['memory-limit'], 256),
   };
 }
 
@@ -220,6 +231,18 @@ async function main() {
   const sandbox = await startSandboxProcess(options);
   log(`Sandbox ready in ${sandbox.startMs} ms (${sandbox.objects} objects)`);
 
+  // One cgroup per backend, so that each one's count of reaching the limit is its own.
+  const cgroupFor = (which: string) => {
+    if (options.memoryLimitMiB === undefined) return undefined;
+    const cgroup = createMemoryCgroup(
+      `ingress-atlas-bench-${process.pid}-${which}`,
+      options.memoryLimitMiB,
+    );
+    onCleanup(async () => cgroup.remove());
+    return cgroup;
+  };
+  const atlasCgroup = cgroupFor('atlas');
+
   const port = await freePort();
   const configFile = writeBenchConfig({
     dir: tmp,
@@ -247,6 +270,7 @@ async function main() {
         : []),
       ...options.backendNodeArgs,
     ],
+    cgroup: atlasCgroup,
   });
   onCleanup(() => backend.stop());
   const readyMs = Date.now() - backendStarted;
@@ -524,12 +548,15 @@ async function main() {
   // The same backend without the atlas's plugins, at rest after startup: the baseline of the
   // atlas's own memory.
   await backend.stop();
+  const atlasLimitReached = atlasCgroup?.limitReached();
   log('Starting the same backend without the atlas plugins');
+  const baselineCgroup = cgroupFor('baseline');
   const baselineBackend = await startBackend({
     port,
     configFile,
     logFile: path.join(outDir, `${stamp}.baseline.log`),
     entry: path.join(__dirname, 'withoutAtlas.ts'),
+    cgroup: baselineCgroup,
   });
   onCleanup(() => baselineBackend.stop());
   const baselineAtStart = await idleRss(baselineBackend);
@@ -555,6 +582,14 @@ async function main() {
   );
   const baseline = await idleRss(baselineBackend);
   await baselineBackend.stop();
+  const memoryLimit = options.memoryLimitMiB && {
+    limitMiB: options.memoryLimitMiB,
+    /** How often each backend reached the limit (the kernel reclaimed its pages then). */
+    limitReached: {
+      atlas: atlasLimitReached,
+      withoutAtlas: baselineCgroup?.limitReached(),
+    },
+  };
   const atlasOwnMiB = steady.medianMiB - baseline.medianMiB;
   log(
     `Without the atlas, at rest after ${
@@ -584,6 +619,7 @@ async function main() {
       loadAverageAtEnd: loadAverage(),
     },
     options,
+    ...(memoryLimit && { memoryLimit }),
     sandbox: { objects: sandbox.objects, startMs: sandbox.startMs },
     backend: {
       readyMs,
@@ -774,6 +810,14 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       'estate',
       `${o.clusters} clusters x ${o.services} Services, ${o.latencyMs} ms per API request (${result.sandbox.objects} objects)`,
     ],
+    ...(result.memoryLimit
+      ? ([
+          [
+            'memory limit',
+            `${result.memoryLimit.limitMiB} MiB cgroup per backend; reached ${result.memoryLimit.limitReached.atlas} times with the atlas, ${result.memoryLimit.limitReached.withoutAtlas} without`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     [
       'first refresh',
       `${(r.wallMs / 1000).toFixed(1)} s (collection ${(

@@ -23,7 +23,7 @@ function body(paths: number): ExposuresResponse {
 describe('pages of GET /exposures', () => {
   it('cuts the arrays in order at the page size, and joins back into the same body', () => {
     const whole = body(2 * EXPOSURES_PAGE_ITEMS - 10);
-    const pages = exposuresPages(whole);
+    const pages = [...exposuresPages(whole)];
     expect(pages.map(p => [p.page, p.pages])).toEqual([
       [0, 2],
       [1, 2],
@@ -55,28 +55,32 @@ describe('pages of GET /exposures', () => {
       routes: [],
       costs: [],
     };
-    expect(exposuresPages(empty)).toEqual([
+    expect([...exposuresPages(empty)]).toEqual([
       { ...empty, generatedAt: undefined, page: 0, pages: 1 },
     ]);
   });
 
   it('joins nothing from pages of two models or with a page missing', () => {
-    const pages = exposuresPages(body(EXPOSURES_PAGE_ITEMS + 1));
-    const newer = exposuresPages({
-      ...body(EXPOSURES_PAGE_ITEMS + 1),
-      generatedAt: '2026-12-06T00:01:00.000Z',
-    });
+    const pages = [...exposuresPages(body(EXPOSURES_PAGE_ITEMS + 1))];
+    const newer = [
+      ...exposuresPages({
+        ...body(EXPOSURES_PAGE_ITEMS + 1),
+        generatedAt: '2026-12-06T00:01:00.000Z',
+      }),
+    ];
     expect(joinExposuresPages([pages[0], newer[1]])).toBeUndefined();
     expect(joinExposuresPages([pages[0]])).toBeUndefined();
     expect(joinExposuresPages([])).toBeUndefined();
   });
 
   it('reads every page, and again from the first when a newer model shows between two', async () => {
-    const older = exposuresPages(body(2 * EXPOSURES_PAGE_ITEMS));
-    const newer = exposuresPages({
-      ...body(2 * EXPOSURES_PAGE_ITEMS + 1),
-      generatedAt: '2026-12-06T00:01:00.000Z',
-    });
+    const older = [...exposuresPages(body(2 * EXPOSURES_PAGE_ITEMS))];
+    const newer = [
+      ...exposuresPages({
+        ...body(2 * EXPOSURES_PAGE_ITEMS + 1),
+        generatedAt: '2026-12-06T00:01:00.000Z',
+      }),
+    ];
     // The model is replaced right after the first page was read.
     const served = [older[0], newer[1], newer[0], newer[1], newer[2]];
     const asked: number[] = [];
@@ -92,13 +96,15 @@ describe('pages of GET /exposures', () => {
   it('gives up, saying why, on a model that changes at every read', async () => {
     let minute = 0;
     const changing = async (page: number) =>
-      exposuresPages({
-        ...body(EXPOSURES_PAGE_ITEMS + 1),
-        generatedAt: `2026-12-06T00:${String(minute++).padStart(
-          2,
-          '0',
-        )}:00.000Z`,
-      })[page];
+      [
+        ...exposuresPages({
+          ...body(EXPOSURES_PAGE_ITEMS + 1),
+          generatedAt: `2026-12-06T00:${String(minute++).padStart(
+            2,
+            '0',
+          )}:00.000Z`,
+        }),
+      ][page];
     await expect(readExposuresPages(changing)).rejects.toThrow(
       'The Ingress Atlas model changed while its 2 pages of exposures were read, 5 times in a row',
     );

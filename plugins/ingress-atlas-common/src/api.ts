@@ -175,30 +175,52 @@ const EXPOSURES_FIELDS = [
 ] as const;
 
 /**
- * `body` cut into the pages of `GET /exposures?page=N`.
+ * The body of `GET /exposures` as its pages are cut from it: each array as its length and
+ * its items from `start` to `end` (an array is such a list; so is one kept compressed, which
+ * reads only the items of the page).
  *
  * @public
  */
-export function exposuresPages(
-  body: ExposuresResponse,
-): ExposuresPageResponse[] {
-  const items = EXPOSURES_FIELDS.flatMap(field =>
-    (body[field] as unknown[]).map(item => [field, item] as const),
+export type ExposuresLists = {
+  [F in keyof Omit<ExposuresResponse, 'generatedAt'>]: {
+    length: number;
+    slice(start: number, end: number): ExposuresResponse[F];
+  };
+} & { generatedAt?: string };
+
+/**
+ * `body` cut into the pages of `GET /exposures?page=N`, one page at a time.
+ *
+ * @public
+ */
+export function* exposuresPages(
+  body: ExposuresLists,
+): Generator<ExposuresPageResponse> {
+  const total = EXPOSURES_FIELDS.reduce(
+    (sum, field) => sum + body[field].length,
+    0,
   );
-  const pages = Math.max(1, Math.ceil(items.length / EXPOSURES_PAGE_ITEMS));
-  return Array.from({ length: pages }, (_, page) => {
-    const slice = items.slice(
-      page * EXPOSURES_PAGE_ITEMS,
-      (page + 1) * EXPOSURES_PAGE_ITEMS,
-    );
-    const part = Object.fromEntries(
-      EXPOSURES_FIELDS.map(field => [
-        field,
-        slice.filter(([f]) => f === field).map(([, item]) => item),
-      ]),
-    ) as Pick<ExposuresResponse, (typeof EXPOSURES_FIELDS)[number]>;
-    return { generatedAt: body.generatedAt, ...part, page, pages };
-  });
+  const pages = Math.max(1, Math.ceil(total / EXPOSURES_PAGE_ITEMS));
+  for (let page = 0; page < pages; page++) {
+    const pageStart = page * EXPOSURES_PAGE_ITEMS;
+    const pageEnd = pageStart + EXPOSURES_PAGE_ITEMS;
+    let offset = 0;
+    const part: Record<string, unknown[]> = {};
+    for (const field of EXPOSURES_FIELDS) {
+      const list = body[field];
+      part[field] = list.slice(
+        Math.min(list.length, Math.max(0, pageStart - offset)),
+        Math.min(list.length, Math.max(0, pageEnd - offset)),
+      );
+      offset += list.length;
+    }
+    yield {
+      generatedAt: body.generatedAt,
+      ...(part as Pick<ExposuresResponse, (typeof EXPOSURES_FIELDS)[number]>),
+      page,
+      pages,
+    };
+  }
 }
 
 /** Reads of all the pages before giving up on a model that keeps changing. */

@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { AtlasModel } from '@ingress-atlas/plugin-ingress-atlas-common';
+import {
+  AtlasModel,
+  EXPOSURES_PAGE_ITEMS,
+  joinExposuresPages,
+} from '@ingress-atlas/plugin-ingress-atlas-common';
 import { gunzipJson, gzipJson, sha1Hex } from '../inventory/compression';
 import { inventorySha1 } from '../inventory/compressedInventory';
 import { ClusterInventory } from '@ingress-atlas/plugin-ingress-atlas-node';
@@ -64,6 +68,10 @@ async function runnerHoldingTwoClusters() {
 }
 
 /** A model stored whole, as one gzip member. */
+/** `GET /exposures` with the account's inventory, whole and in pages. */
+const wholeBody = { accountInventory: true, paged: false };
+const pagedBody = { accountInventory: true, paged: true };
+
 const whole = (gz: Uint8Array) => [{ sha1: sha1Hex(gz), gz }];
 
 describe('AnalysisRunner', () => {
@@ -92,12 +100,10 @@ describe('AnalysisRunner', () => {
           loaded.exposures.get('component:default/app-1')!.gzip,
         );
         expect(view.paths).toHaveLength(833);
-        const all = await runner.allExposures(loaded);
-        expect(
-          (await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths,
-        ).toHaveLength(2_500);
+        const [all] = (await runner.allExposures(loaded, wholeBody))!;
+        expect((await gunzipJson<any>(all.gzip)).paths).toHaveLength(2_500);
         const pages = await Promise.all(
-          all!.withAccountInventory.pages.map(page =>
+          (await runner.allExposures(loaded, pagedBody))!.map(page =>
             gunzipJson<any>(page.gzip),
           ),
         );
@@ -116,7 +122,9 @@ describe('AnalysisRunner', () => {
         );
         expect(again.summary.paths).toBe(0);
         expect(runner.holds(loaded)).toBe(false);
-        await expect(runner.allExposures(loaded)).resolves.toBeUndefined();
+        await expect(
+          runner.allExposures(loaded, wholeBody),
+        ).resolves.toBeUndefined();
         await expect(runner.derived(loaded, costView)).resolves.toBeUndefined();
         expect(logger.debug).not.toHaveBeenCalled();
       } finally {
@@ -124,6 +132,73 @@ describe('AnalysisRunner', () => {
       }
     },
   );
+
+  it('writes GET /exposures of a model of many runs whole and in pages that join into it, with and without the account inventory', async () => {
+    const runner = AnalysisRunner.create({
+      logger: mockServices.logger.mock(),
+      useWorker: false,
+    });
+    // 3 clusters of 2,400 paths and routes each: each list in dozens of runs, the body in 3
+    // pages, which cut the lists inside runs.
+    const ids = Array.from(
+      { length: 7_200 },
+      (_, i) => `c${Math.floor(i / 2_400)}/${String(i).padStart(5, '0')}`,
+    );
+    const large = {
+      ...model,
+      paths: ids.map((id, i) => ({
+        ...model.paths[i % 2_500],
+        id: `path:${id}`,
+      })),
+      routes: ids.map(id => ({
+        id: `route:${id}`,
+        cluster: id.slice(0, 2),
+        kind: 'VirtualService',
+        hosts: [`${id}.example.com`],
+        gateways: [],
+      })),
+      costs: [
+        { id: 'cost:lb-idle', monthlyCny: 144 },
+        { id: 'cost:lb-blog', monthlyCny: 144, entry: 'entry:lb-blog0001' },
+      ],
+    } as unknown as AtlasModel;
+    try {
+      const loaded = await runner.load(whole(await gzipJson(large)));
+      for (const accountInventory of [true, false]) {
+        const [body] = (await runner.allExposures(loaded, {
+          accountInventory,
+          paged: false,
+        }))!;
+        const read = await gunzipJson<any>(body.gzip);
+        expect(read).toEqual(
+          JSON.parse(
+            JSON.stringify({
+              generatedAt: large.generatedAt,
+              paths: large.paths,
+              entries: [],
+              gateways: [],
+              routes: large.routes,
+              costs: accountInventory ? large.costs : [large.costs[1]],
+            }),
+          ),
+        );
+        const pages = await Promise.all(
+          (await runner.allExposures(loaded, {
+            accountInventory,
+            paged: true,
+          }))!.map(page => gunzipJson<any>(page.gzip)),
+        );
+        expect(pages.map(p => p.paths.length + p.routes.length)).toEqual([
+          EXPOSURES_PAGE_ITEMS,
+          EXPOSURES_PAGE_ITEMS,
+          14_400 - 2 * EXPOSURES_PAGE_ITEMS,
+        ]);
+        expect(joinExposuresPages(pages)).toEqual(read);
+      }
+    } finally {
+      await runner.stop();
+    }
+  });
 
   it('after an analysis that failed, sends the worker every inventory again', async () => {
     const { runner, job, both, clusters } = await runnerHoldingTwoClusters();
@@ -197,10 +272,8 @@ describe('AnalysisRunner', () => {
       await expect(
         runner.load(whole(new Uint8Array([4, 5, 6]))),
       ).rejects.toThrow(/Analysis failed/);
-      const all = await runner.allExposures(served);
-      expect(
-        (await gunzipJson<any>(all!.withAccountInventory.whole.gzip)).paths,
-      ).toHaveLength(2_500);
+      const [all] = (await runner.allExposures(served, wholeBody))!;
+      expect((await gunzipJson<any>(all.gzip)).paths).toHaveLength(2_500);
     } finally {
       await runner.stop();
     }
@@ -296,7 +369,7 @@ describe('AnalysisRunner', () => {
         expect(second.heap!.used).toBeGreaterThan(0);
         expect(second.heap!.held).toBeGreaterThanOrEqual(second.heap!.used);
         const { paths } = await gunzipJson<any>(
-          (await runner.allExposures(second))!.withAccountInventory.whole.gzip,
+          (await runner.allExposures(second, wholeBody))![0].gzip,
         );
         expect(paths.some((p: any) => p.host === 'www.blog.example.com')).toBe(
           true,

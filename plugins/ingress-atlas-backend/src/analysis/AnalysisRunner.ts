@@ -3,7 +3,7 @@ import type { IncrementalRun } from '../engine/IncrementalAnalysis';
 import { JobThread } from '../workers/JobThread';
 import {
   ANALYSIS_JOB_MODULE,
-  AllExposures,
+  ExposuresRequest,
   AnalysisJob,
   AnalysisMessage,
   HeapMiB,
@@ -57,7 +57,7 @@ class Outcome {
   #summary?: ModelSummary;
   readonly #exposures = new Map<string, SerializedJson>();
   #done?: Extract<AnalysisMessage, { type: 'done' }>;
-  #body?: AllExposures | SerializedJson;
+  #body?: SerializedJson[] | SerializedJson;
 
   /** Takes one message; true once the job is done. */
   take(message: AnalysisMessage): boolean {
@@ -74,7 +74,7 @@ class Outcome {
         this.#done = message;
         return true;
       case 'allExposures':
-        this.#body = message.allExposures;
+        this.#body = message.bodies;
         return true;
       case 'derived':
         this.#body = message.body;
@@ -226,12 +226,16 @@ export class AnalysisRunner {
   }
 
   /**
-   * `GET /exposures` of `model`, whole and in pages, written when first asked for rather than
-   * at every publication. Undefined when the worker no longer holds `model`.
+   * `GET /exposures` of `model` as `request` asks (the whole body, or its pages), written when
+   * first asked for rather than at every publication. Undefined when the worker no longer
+   * holds `model`.
    */
-  async allExposures(model: LoadedModel): Promise<AllExposures | undefined> {
-    return (await this.#write(model, { kind: 'exposures' })) as
-      | AllExposures
+  async allExposures(
+    model: LoadedModel,
+    request: ExposuresRequest,
+  ): Promise<SerializedJson[] | undefined> {
+    return (await this.#write(model, { kind: 'exposures', request })) as
+      | SerializedJson[]
       | undefined;
   }
 

@@ -1,6 +1,5 @@
 import {
   AtlasModel,
-  ExposuresResponse,
   exposuresPages,
   PriceCatalogue,
   withoutAccountInventory,
@@ -15,6 +14,7 @@ import {
 } from '../engine/IncrementalAnalysis';
 import { CompactModel, wholeModel } from '../engine/CompressedList';
 import { inventorySha1 } from '../inventory/compressedInventory';
+import { BatchedArray } from '../inventory/compression';
 import { costDayOf, ModelCostDay } from '../costHistory/costDay';
 import { buildDerived, DerivedRequest } from '../views/derivedViews';
 import { ModelGzip, ModelPart, readModel } from './ModelGzip';
@@ -57,24 +57,19 @@ export type AnalysisJob =
       allParts?: boolean;
     }
   | { kind: 'load'; modelParts: Array<Required<ModelPart>> }
-  /** `GET /exposures` of the model kept. */
-  | { kind: 'exposures' }
+  /** `GET /exposures` of the model kept, as one reader sees it. */
+  | { kind: 'exposures'; request: ExposuresRequest }
   /** A view of the model kept (topology, findings, cost). */
   | { kind: 'derived'; request: DerivedRequest };
 
-/** `GET /exposures` as one reader sees it: whole, and in pages (`?page=N`). */
-export interface ExposuresBodies {
-  whole: SerializedJson;
-  pages: SerializedJson[];
-}
-
 /**
- * `GET /exposures` as readers with and without `ingress-atlas.cloud-inventory.read` see it
- * (the latter without idle and orphaned cloud resources' costs).
+ * `GET /exposures` as a reader sees it: with or without the account's idle and orphaned cloud
+ * resources' costs (`ingress-atlas.cloud-inventory.read`), whole or in pages (`?page=N`). Each
+ * is written on its own: at fleet scale one is tens of MiB even compressed.
  */
-export interface AllExposures {
-  withAccountInventory: ExposuresBodies;
-  withoutAccountInventory: ExposuresBodies;
+export interface ExposuresRequest {
+  accountInventory: boolean;
+  paged: boolean;
 }
 
 /** What the request thread keeps of a model besides the entities' views. */
@@ -105,7 +100,8 @@ export type AnalysisMessage =
       /** The JavaScript heap of the thread that ran it, in use and held, at its end, MiB. */
       heap?: HeapMiB;
     }
-  | { type: 'allExposures'; allExposures: AllExposures }
+  /** The body asked for, or its pages in order. */
+  | { type: 'allExposures'; bodies: SerializedJson[] }
   | { type: 'derived'; body: SerializedJson }
   | { type: 'error'; message: string; stack?: string };
 
@@ -158,7 +154,7 @@ export async function runAnalysisJob(
       job.kind === 'exposures'
         ? {
             type: 'allExposures',
-            allExposures: await allExposures(wholeModel(model)),
+            bodies: await allExposures(model, job.request),
           }
         : {
             type: 'derived',
@@ -297,35 +293,42 @@ async function serve(
 }
 
 /**
- * The bodies of `GET /exposures`, whole and in pages, for readers with and without the
- * account's inventory: long to write at fleet scale, so written when asked for.
+ * The bodies of `GET /exposures` as `request` asks: the whole body, or its pages. The model's
+ * compressed lists are read a run at a time as they are written (whole) or only the runs a page
+ * holds (pages), never all at once.
  */
-async function allExposures(model: AtlasModel): Promise<AllExposures> {
-  const { generatedAt, paths, entries, gateways, routes, costs } = model;
-  const body: ExposuresResponse = {
+async function allExposures(
+  model: CompactModel,
+  request: ExposuresRequest,
+): Promise<SerializedJson[]> {
+  const { generatedAt, paths, entries, gateways, routes } = model;
+  const { costs } = request.accountInventory
+    ? model
+    : withoutAccountInventory({ costs: model.costs });
+  if (!request.paged) {
+    return [
+      await serializeGzippedJson({
+        generatedAt,
+        paths: new BatchedArray(() => paths.batches()),
+        entries,
+        gateways,
+        routes: new BatchedArray(() => routes.batches()),
+        costs,
+      }),
+    ];
+  }
+  const pages = [];
+  for (const page of exposuresPages({
     generatedAt,
     paths,
     entries,
     gateways,
     routes,
     costs,
-  };
-  return {
-    withAccountInventory: await exposuresBodies(body),
-    withoutAccountInventory: await exposuresBodies(
-      withoutAccountInventory(body),
-    ),
-  };
-}
-
-async function exposuresBodies(
-  body: ExposuresResponse,
-): Promise<ExposuresBodies> {
-  const pages = [];
-  for (const page of exposuresPages(body)) {
+  })) {
     pages.push(await serializeGzippedJson(page));
   }
-  return { whole: await serializeGzippedJson(body), pages };
+  return pages;
 }
 
 /**

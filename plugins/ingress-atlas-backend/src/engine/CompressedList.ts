@@ -203,6 +203,30 @@ export class CompressedList<T extends Item> {
     return this.runs.flatMap(run => read<T>(run.gz));
   }
 
+  /** The items from `start` to `end` (as `Array.slice`): only the runs holding them are read. */
+  slice(start = 0, end = this.length): T[] {
+    const items: T[] = [];
+    let offset = 0;
+    for (const run of this.runs) {
+      if (offset >= end) break;
+      if (offset + run.count > start) {
+        items.push(
+          ...read<T>(run.gz).slice(
+            Math.max(0, start - offset),
+            Math.max(0, end - offset),
+          ),
+        );
+      }
+      offset += run.count;
+    }
+    return items;
+  }
+
+  /** The items a run at a time, each read when asked for. */
+  *batches(): Generator<T[]> {
+    for (const run of this.runs) yield read<T>(run.gz);
+  }
+
   /** The tagged items, in order: only they are read. */
   tagged(): T[] {
     return this.runs.flatMap(run =>

@@ -15,12 +15,30 @@ const JOINED_CHARS = 256 * 1024;
 const itemJson = (item: unknown) => JSON.stringify(item) ?? 'null';
 
 /**
+ * An array too long to hold as objects, written by `jsonChunks` a batch of items at a time,
+ * each batch read when it is written (e.g. a compressed list, run by run).
+ */
+export class BatchedArray {
+  constructor(readonly batches: () => Iterable<unknown[]>) {}
+}
+
+/**
  * The JSON text of a value in pieces: arrays and plain objects down to `depth` levels are
- * written item by item, anything deeper with JSON.stringify. Joined, the pieces equal
- * JSON.stringify(value).
+ * written item by item (a `BatchedArray` batch by batch), anything deeper with
+ * JSON.stringify. Joined, the pieces equal JSON.stringify(value), a `BatchedArray` being the
+ * array of its batches' items.
  */
 export function* jsonChunks(value: unknown, depth = 3): Generator<string> {
-  if (depth > 0 && Array.isArray(value)) {
+  if (value instanceof BatchedArray) {
+    yield '[';
+    let first = true;
+    for (const batch of value.batches()) {
+      if (batch.length === 0) continue;
+      yield `${first ? '' : ','}${batch.map(itemJson).join(',')}`;
+      first = false;
+    }
+    yield ']';
+  } else if (depth > 0 && Array.isArray(value)) {
     yield '[';
     for (let start = 0; start < value.length; start += ITEMS_PER_CHUNK) {
       const items = value.slice(start, start + ITEMS_PER_CHUNK).map(itemJson);

@@ -101,10 +101,13 @@ export class AtlasModelService {
     accountInventory: boolean;
     page?: number;
   }): Promise<SerializedJson | undefined> {
-    const all = await this.written('exposures', loaded =>
-      this.analysis.allExposures(loaded),
+    const { accountInventory, page } = options;
+    const paged = page !== undefined;
+    const bodies = await this.written(
+      `exposures:${accountInventory}:${paged}`,
+      loaded => this.analysis.allExposures(loaded, { accountInventory, paged }),
     );
-    if (!all) {
+    if (!bodies) {
       const empty = {
         paths: [],
         entries: [],
@@ -112,17 +115,12 @@ export class AtlasModelService {
         routes: [],
         costs: [],
       };
-      if (options.page === undefined) return serializeJson(empty);
-      return options.page === 0
+      if (!paged) return serializeJson(empty);
+      return page === 0
         ? serializeJson({ ...empty, page: 0, pages: 1 })
         : undefined;
     }
-    const bodies = options.accountInventory
-      ? all.withAccountInventory
-      : all.withoutAccountInventory;
-    return options.page === undefined
-      ? bodies.whole
-      : bodies.pages[options.page];
+    return bodies[page ?? 0];
   }
 
   /**
