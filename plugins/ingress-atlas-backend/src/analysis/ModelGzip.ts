@@ -10,6 +10,7 @@ import {
   gzipMember,
   heldRunJson,
   MAX_RUN,
+  storedRun,
 } from '../engine/CompressedList';
 
 const gzip = promisify(zlib.gzip);
@@ -171,9 +172,14 @@ export class ModelGzip {
   }
 }
 
+/** The end of the text before the runs of a list kept compressed (see `CompactModel`). */
+const BEFORE_RUNS = /"(paths|routes)":\[$/;
+
 /**
- * A stored model read back as the analysis keeps it (see `CompactModel`). Members that are runs
- * of `held`'s compressed lists (by SHA-1: e.g. the model a replica loaded before) are neither
+ * A stored model read back as the analysis keeps it (see `CompactModel`), a member at a time:
+ * the members of its compressed lists become runs as they are, so that the text parsed at once
+ * is the rest of the model (at fleet scale the whole model's JSON is longer than a string can
+ * be). Runs of `held`'s lists (by SHA-1: e.g. the model a replica loaded before) are neither
  * decompressed nor parsed again: a replica that follows another one's models parses the
  * clusters that changed.
  */
@@ -187,10 +193,27 @@ export function readModel(
       run,
     ]),
   );
-  const text = parts
-    .map(({ sha1, gz }) =>
-      runs.has(sha1) ? heldRunJson(sha1) : zlib.gunzipSync(gz).toString('utf8'),
-    )
-    .join('');
+  let text = '';
+  /** The compressed list whose runs the next members are, if any. */
+  let list: 'paths' | 'routes' | undefined;
+  for (const part of parts) {
+    if (list && runs.has(part.sha1)) {
+      text += heldRunJson(part.sha1);
+      continue;
+    }
+    const member = zlib.gunzipSync(part.gz).toString('utf8');
+    // A run starts with an item; the comma between runs is a member of its own. A member that
+    // starts with a comma is a list's items as an older version stored them: text as the rest.
+    if (list && member !== ',' && !/^[\],]/.test(member)) {
+      const run = storedRun(list, part, member);
+      runs.set(run.sha1, run);
+      text += heldRunJson(run.sha1);
+      continue;
+    }
+    text += member;
+    if (member !== ',') {
+      list = BEFORE_RUNS.exec(text.slice(-12))?.[1] as typeof list;
+    }
+  }
   return compactModel(JSON.parse(text) as AtlasModel, runs);
 }

@@ -69,15 +69,22 @@ export interface CompressedRun {
   taggedGz?: Buffer;
 }
 
+/**
+ * The items as a run: compressed now, or, when `stored` is given, that member of a stored model
+ * holding them as it is (the same bytes and SHA-1).
+ */
 function compressRun<T extends Item>(
   items: T[],
   isTagged?: (item: T) => boolean,
+  stored?: { sha1: string; gz: Uint8Array },
 ): CompressedRun {
   const run = {
     count: items.length,
     firstId: items[0].id,
     lastId: items[items.length - 1].id,
-    ...gzipMember(gzipItems(items)),
+    ...(stored
+      ? { sha1: stored.sha1, gz: ownBytes(stored.gz) }
+      : gzipMember(gzipItems(items))),
   };
   const tagged = isTagged ? items.filter(isTagged) : [];
   if (tagged.length === 0) return run;
@@ -246,6 +253,25 @@ export type CompactModel = Omit<AtlasModel, 'paths' | 'routes'> & {
   routes: CompressedList<Route>;
 };
 
+/** The paths a run keeps apart (see `tagged`): those that belong to an entity. */
+const isEntityPath = (path: ExposurePath) => path.entityRefs.length > 0;
+
+/**
+ * The run a member of a stored model holds (`text`, its text), kept as it is: how a model read
+ * back from the store keeps its long lists without compressing them again. Its paths that
+ * belong to an entity are tagged; routes are tagged by `compactModel`, which knows those
+ * paths by then.
+ */
+export function storedRun(
+  list: 'paths' | 'routes',
+  member: { sha1: string; gz: Uint8Array },
+  text: string,
+): CompressedRun {
+  return list === 'paths'
+    ? compressRun<ExposurePath>(JSON.parse(`[${text}]`), isEntityPath, member)
+    : compressRun<Route>(JSON.parse(`[${text}]`), undefined, member);
+}
+
 /** The key of the item that stands for a run already compressed, in a model's JSON. */
 const HELD_RUN = '$heldRun';
 
@@ -274,7 +300,7 @@ export function compactModel(
       ? (run.taggedGz && read<ExposurePath>(run.taggedGz)) || []
       : [item];
     for (const path of entityPaths) {
-      if (path.entityRefs.length > 0 && path.route) {
+      if (isEntityPath(path) && path.route) {
         onEntityPaths.add(path.route);
       }
     }
@@ -288,11 +314,7 @@ export function compactModel(
   });
   return {
     ...model,
-    paths: CompressedList.of(
-      model.paths,
-      path => path.entityRefs.length > 0,
-      heldRunOf,
-    ),
+    paths: CompressedList.of(model.paths, isEntityPath, heldRunOf),
     routes: CompressedList.of(
       routes,
       route => onEntityPaths.has(route.id),
