@@ -255,8 +255,8 @@ export async function startBackend(options: {
   child.once('exit', (code, signal) => {
     exitCode = code ?? -1;
     exitedHow =
-      signal === 'SIGKILL' && options.cgroup?.limitReached()
-        ? `killed at its memory limit of ${options.cgroup.limitMiB} MiB`
+      signal === 'SIGKILL' && oomKilled(options.cgroup)
+        ? `killed at its memory limit of ${options.cgroup!.limitMiB} MiB`
         : `code ${code ?? signal}`;
     waiters.forEach(wake => wake());
   });
@@ -320,6 +320,15 @@ export async function startBackend(options: {
       throw new Error(`The backend was not ready within 180 s; see ${logFile}`);
     }
     await sleep(250);
+  }
+}
+
+/** Whether the kernel killed a process of `cgroup` for want of memory. */
+function oomKilled(cgroup?: MemoryCgroup): boolean {
+  try {
+    return (cgroup?.oomKills() ?? 0) > 0;
+  } catch {
+    return false;
   }
 }
 

@@ -13,8 +13,10 @@ export interface MemoryCgroup {
   limitMiB: number;
   /** Where a process writes its pid to enter the cgroup. */
   procsFile: string;
-  /** How often the processes reached the limit (the kernel then reclaimed or killed). */
+  /** How often the processes reached the limit (the kernel then reclaimed their pages). */
   limitReached(): number;
+  /** How many of its processes the kernel killed for want of memory under the limit. */
+  oomKills(): number;
   /** Removes the cgroup; its processes must have exited. */
   remove(): void;
 }
@@ -68,6 +70,13 @@ export function createMemoryCgroup(
       }
       const events = fs.readFileSync(path.join(dir, 'memory.events'), 'utf8');
       return Number(/^max (\d+)/m.exec(events)?.[1] ?? 0);
+    },
+    oomKills: () => {
+      const counts = fs.readFileSync(
+        path.join(dir, own.v1 ? 'memory.oom_control' : 'memory.events'),
+        'utf8',
+      );
+      return Number(/^oom_kill (\d+)/m.exec(counts)?.[1] ?? 0);
     },
     remove: () => fs.rmdirSync(dir),
   };

@@ -67,11 +67,11 @@ async function runnerHoldingTwoClusters() {
   return { runner, job, both, clusters };
 }
 
-/** A model stored whole, as one gzip member. */
 /** `GET /exposures` with the account's inventory, whole and in pages. */
 const wholeBody = { accountInventory: true, paged: false };
 const pagedBody = { accountInventory: true, paged: true };
 
+/** A model stored whole, as one gzip member. */
 const whole = (gz: Uint8Array) => [{ sha1: sha1Hex(gz), gz }];
 
 describe('AnalysisRunner', () => {

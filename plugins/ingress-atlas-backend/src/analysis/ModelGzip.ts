@@ -202,8 +202,10 @@ export function readModel(
       continue;
     }
     const member = zlib.gunzipSync(part.gz).toString('utf8');
-    // A run starts with an item; the comma between runs is a member of its own. A member that
-    // starts with a comma is a list's items as an older version stored them: text as the rest.
+    // A run starts with an item; the comma between runs is a member of its own. A list an
+    // older version stored as a plain array is cut into members that start with a comma after
+    // the first: its first member is kept as a run (of items of any clusters), the rest read as
+    // text with the rest of the model.
     if (list && member !== ',' && !/^[\],]/.test(member)) {
       const run = storedRun(list, part, member);
       runs.set(run.sha1, run);

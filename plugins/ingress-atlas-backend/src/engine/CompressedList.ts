@@ -210,7 +210,10 @@ export class CompressedList<T extends Item> {
     return this.runs.flatMap(run => read<T>(run.gz));
   }
 
-  /** The items from `start` to `end` (as `Array.slice`): only the runs holding them are read. */
+  /**
+   * The items from `start` to `end` (non-negative, as `Array.slice` takes them): only the runs
+   * holding them are read.
+   */
   slice(start = 0, end = this.length): T[] {
     const items: T[] = [];
     let offset = 0;
@@ -282,8 +285,9 @@ export function heldRunJson(sha1: string): string {
 
 /**
  * The model with its paths and routes compressed. Items of them that stand for runs already
- * compressed (`heldRunJson`, e.g. those of the model a replica loaded before) are those runs,
- * except runs of routes whose tags the model's entity paths changed, which are read again.
+ * compressed (`heldRunJson`, e.g. those of the model a replica loaded before) are those runs;
+ * a run of routes whose tags the model's entity paths changed is read to be tagged again, one
+ * run at a time, and keeps its bytes.
  */
 export function compactModel(
   model: AtlasModel,
@@ -306,20 +310,25 @@ export function compactModel(
     }
   }
   const sortedIds = [...onEntityPaths].sort(compareText);
-  const routes = model.routes.flatMap(item => {
+  const isOnEntityPath = (route: Route) => onEntityPaths.has(route.id);
+  /** Held runs of routes tagged again (the same bytes), where their tags no longer hold. */
+  const retagged = new Map<string, CompressedRun>();
+  for (const item of model.routes) {
     const run = heldRunOf(item);
-    return run && !tagsHold(run, sortedIds, onEntityPaths)
-      ? read<Route>(run.gz)
-      : [item];
-  });
+    if (run && !tagsHold(run, sortedIds, onEntityPaths)) {
+      retagged.set(
+        run.sha1,
+        compressRun(read<Route>(run.gz), isOnEntityPath, run),
+      );
+    }
+  }
   return {
     ...model,
     paths: CompressedList.of(model.paths, isEntityPath, heldRunOf),
-    routes: CompressedList.of(
-      routes,
-      route => onEntityPaths.has(route.id),
-      heldRunOf,
-    ),
+    routes: CompressedList.of(model.routes, isOnEntityPath, item => {
+      const run = heldRunOf(item);
+      return run && (retagged.get(run.sha1) ?? run);
+    }),
   };
 }
 

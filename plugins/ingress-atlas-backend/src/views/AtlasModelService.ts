@@ -93,9 +93,9 @@ export class AtlasModelService {
   }
 
   /**
-   * `GET /exposures`, whole or one page of it (`page`, from 0), serialized when the model was
-   * published, with or without the account's idle and orphaned cloud resources (see
-   * `withoutAccountInventory`). Undefined for a page the model does not have.
+   * `GET /exposures`, whole or one page of it (`page`, from 0), with or without the account's
+   * idle and orphaned cloud resources (see `withoutAccountInventory`), written by the analysis
+   * worker when first asked for (see `written`). Undefined for a page the model does not have.
    */
   async allExposures(options: {
     accountInventory: boolean;
