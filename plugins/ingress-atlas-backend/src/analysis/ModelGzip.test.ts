@@ -193,9 +193,9 @@ describe('ModelGzip', () => {
       });
     const readCold = readModel(otherZlib(first));
     expect(wholeModel(readCold)).toEqual(estate());
-    const storedIn = (parts: ModelPart[], model: CompactModel) => {
+    const storedIn = (parts: ModelPart[], read: CompactModel) => {
       const sha1s = new Set(parts.map(({ sha1 }) => sha1));
-      return [...model.paths.runs, ...model.routes.runs].every(run =>
+      return [...read.paths.runs, ...read.routes.runs].every(run =>
         sha1s.has(run.sha1),
       );
     };
