@@ -207,7 +207,7 @@ export class CompressedList<T extends Item> {
 
   /** Every item, in order. */
   items(): T[] {
-    return this.runs.flatMap(run => read<T>(run.gz));
+    return this.slice();
   }
 
   /**
