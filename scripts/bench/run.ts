@@ -9,13 +9,15 @@
  * Starts the sandbox (K clusters of M Services, L ms added to every API request) and the real
  * backend on free ports, then measures the atlas's first refresh (wall time, requests per
  * cluster, peak RSS), the entity view of both plugins (p50/p99 at concurrency C over N
- * requests, cluster requests per view), how long changes made in the clusters take to show
+ * requests, cluster requests per view), the atlas's entity view at 100 concurrent requests
+ * with no change made (what the machine gives the request thread), how long changes made in
+ * the clusters take to show
  * in the atlas's entity view (see changes.ts) while 100 concurrent requests ask for it, and
  * the atlas's entity view at 100 concurrent requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
  * --cpu-prof also writes a CPU profile of the backend next to it (see profile.ts);
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
  * backend's own memory from the database's; --client wrk sends the 100 concurrent requests
- * made while changes stream in from wrk (Debian's package), a load client in C that leaves
+ * made before and while changes stream in from wrk (Debian's package), a load client in C that leaves
  * more of the machine's CPU to the backend than this script's own Node.js client;
  * --memory-limit runs both backends (with and without the atlas) each in a memory cgroup of that
  * limit, as in a pod with that memory limit: Node sizes its heaps from the limit instead of from
@@ -45,7 +47,7 @@ import {
 } from './load';
 import { Stats, startSandboxProcess } from './sandbox';
 import { changeLatency, timeChanges } from './changes';
-import { cpuShares, cpuSharesText } from './cpu';
+import { CpuShares, cpuReferenceMs, cpuShares, cpuSharesText } from './cpu';
 import { requireWrk, wrkLoad } from './wrk';
 import { createMemoryCgroup } from './memoryLimit';
 import { createLog, integerOption, onCleanup, runMain } from '../shared/run';
@@ -63,6 +65,9 @@ const TARGETS = {
   duringChangesP99Ms: 50,
   atlasOwnMiB: 300,
 };
+
+/** How long the entity view is asked for at 100 concurrent requests before any change. */
+const IDLE_VIEW_MS = 20_000;
 
 /** How long the backend's memory is sampled at rest. */
 const IDLE_MS = 30_000;
@@ -219,6 +224,7 @@ async function main() {
   const options = readOptions();
   if (options.client === 'wrk') requireWrk();
   const loadAverageAtStart = loadAverage();
+  const cpuReferenceAtStart = cpuReferenceMs();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = path.join(REPO_ROOT, 'test-results/bench');
   fs.mkdirSync(outDir, { recursive: true });
@@ -393,6 +399,53 @@ async function main() {
       ),
   );
 
+  /**
+   * 100 concurrent requests of `call` from the load client until `stop()`: their latency, and
+   * where the machine's CPU went meanwhile, with the request thread's CPU per request answered.
+   */
+  const viewLoad = (call: Call) => {
+    const started = Date.now();
+    const wrk =
+      options.client === 'wrk'
+        ? wrkLoad(call, { concurrency: DURING_REFRESH_CONCURRENCY })
+        : undefined;
+    if (wrk) onCleanup(async () => wrk.kill());
+    let stopped = false;
+    const fromNode = wrk
+      ? undefined
+      : loadUntil(call, {
+          concurrency: DURING_REFRESH_CONCURRENCY,
+          done: () => stopped,
+          maxMs: 60 * 60_000,
+          maxCount: 50_000_000,
+        });
+    const cpu = cpuShares({
+      sandbox: sandbox.pid,
+      backend: backend.pid,
+      wrk: wrk?.pid,
+    });
+    return {
+      async stop() {
+        stopped = true;
+        const finished = Date.now();
+        const shares = cpu.stop();
+        const latency = wrk
+          ? await wrk.stop()
+          : summarize((await fromNode!).samples, finished - started);
+        return {
+          latency,
+          cpu: shares && {
+            ...shares,
+            requestThreadUsPerRequest: Math.round(
+              (shares.backendRequestThread * shares.wallMs * 10) /
+                Math.max(latency.requests, 1),
+            ),
+          },
+        };
+      },
+    };
+  };
+
   const view = async (name: string, call: Call, warmUp: number) => {
     await measure(call, { concurrency: options.concurrency, count: warmUp });
     const before = await sandbox.stats();
@@ -422,37 +475,27 @@ async function main() {
     3,
   );
 
-  // 3. Changes made in the clusters, each timed until the entity view shows it, while 100
-  // concurrent requests ask for that view.
+  // 3. The same 100 concurrent views with no change made (the atlas idle): what the request
+  // thread answers on this machine at that concurrency, before any change streams in.
   token = await guestToken(backend.url);
   ours.headers.Authorization = `Bearer ${token}`;
+  log(
+    `${DURING_REFRESH_CONCURRENCY} concurrent exposure requests for ${
+      IDLE_VIEW_MS / 1000
+    } s, no change made`,
+  );
+  const idleLoad = viewLoad(ours);
+  await new Promise(resolve => setTimeout(resolve, IDLE_VIEW_MS));
+  const viewIdle = await idleLoad.stop();
+
+  // 4. Changes made in the clusters, each timed until the entity view shows it, while 100
+  // concurrent requests ask for that view.
   const beforeChanges = await sandbox.stats();
   const changesStarted = Date.now();
   log(
     `${options.changes} changes in the clusters, each timed until the entity view shows it, ${DURING_REFRESH_CONCURRENCY} concurrent exposure requests meanwhile`,
   );
-  let changing = true;
-  const wrk =
-    options.client === 'wrk'
-      ? wrkLoad(ours, { concurrency: DURING_REFRESH_CONCURRENCY })
-      : undefined;
-  if (wrk)
-    onCleanup(async () => {
-      wrk.kill();
-    });
-  const loadDuringChanges = wrk
-    ? undefined
-    : loadUntil(ours, {
-        concurrency: DURING_REFRESH_CONCURRENCY,
-        done: () => !changing,
-        maxMs: 60 * 60_000,
-        maxCount: 50_000_000,
-      });
-  const cpuDuringChanges = cpuShares({
-    sandbox: sandbox.pid,
-    backend: backend.pid,
-    wrk: wrk?.pid,
-  });
+  const changesLoad = viewLoad(ours);
   const changes = await timeChanges({
     clusters: sandbox.clusters,
     exposureUrl,
@@ -471,17 +514,9 @@ async function main() {
         );
       }
     },
-  }).finally(() => {
-    changing = false;
   });
   const changesFinished = Date.now();
-  const changesCpu = cpuDuringChanges.stop();
-  const duringChanges = wrk
-    ? await wrk.stop()
-    : summarize(
-        (await loadDuringChanges!).samples,
-        changesFinished - changesStarted,
-      );
+  const { latency: duringChanges, cpu: changesCpu } = await changesLoad.stop();
   const afterChanges = await sandbox.stats();
   const changeRequests = verbCounts(beforeChanges, afterChanges);
   const changesSeen = changeLatency(changes);
@@ -495,7 +530,7 @@ async function main() {
   const steady = await idleRss(backend);
   log(`Backend at rest after the changes: RSS median ${steady.medianMiB} MiB`);
 
-  // 4. The atlas's entity view at 100 concurrent requests while a refresh runs, until the
+  // 5. The atlas's entity view at 100 concurrent requests while a refresh runs, until the
   // backend logs the end of that refresh (publications of the changes above still queued
   // would change the view's revision before it).
   const triggeredAt = Date.now();
@@ -601,7 +636,7 @@ async function main() {
     } MiB against the backend at rest after startup)`,
   );
 
-  // 5. Report.
+  // 6. Report.
   const ratio = (a: number, b: number) =>
     b === 0 ? (a === 0 ? 1 : Infinity) : Math.round((a / b) * 10) / 10;
   const p99Ratio = ratio(kubernetesView.latency.p99Ms, oursView.latency.p99Ms);
@@ -617,6 +652,8 @@ async function main() {
       node: process.version,
       loadAverageAtStart,
       loadAverageAtEnd: loadAverage(),
+      /** A fixed piece of work timed in this process at the start and the end (see cpu.ts). */
+      cpuReferenceMs: [cpuReferenceAtStart, cpuReferenceMs()],
     },
     options,
     ...(memoryLimit && { memoryLimit }),
@@ -664,6 +701,8 @@ async function main() {
     },
     atlasView: oursView,
     kubernetesView,
+    /** The entity view at 100 concurrent requests before any change, the atlas idle. */
+    viewWithoutChanges: viewIdle,
     exposuresEndpoint: wholeModel,
     changes: {
       latency: changesSeen,
@@ -775,6 +814,16 @@ async function triggerRefresh(api: string, token: string) {
   }
 }
 
+function cpuText(
+  cpu: (CpuShares & { requestThreadUsPerRequest: number }) | undefined,
+) {
+  return cpu
+    ? `${cpuSharesText(cpu)}; the request thread's CPU ${
+        cpu.requestThreadUsPerRequest
+      } µs per request answered`
+    : 'not read (no /proc)';
+}
+
 function loadAverage() {
   return os.loadavg().map(n => Math.round(n * 100) / 100);
 }
@@ -835,6 +884,14 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       `before the refresh ${result.backend.rssBeforeRefreshMiB} MiB, peak during refresh ${r.peakRssMiB} MiB, VmHWM ${result.backend.hwmAfterFirstRefreshMiB} MiB`,
     ],
     [
+      'machine',
+      `${result.machine.cpus} cores, load average ${
+        result.machine.loadAverageAtStart[0]
+      } at the start; reference work ${result.machine.cpuReferenceMs.join(
+        ' ms at the start, ',
+      )} ms at the end`,
+    ],
+    [
       'entity',
       `${result.entity.ref}: atlas ${result.entity.atlasPaths} paths in ${
         result.entity.atlasClusters
@@ -861,6 +918,12 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
       ).toFixed(1)} s, peak RSS ${result.duringRefresh.peakRssMiB} MiB`,
     ],
     [
+      `atlas view, no change made (c=${DURING_REFRESH_CONCURRENCY})`,
+      `${latencyText(result.viewWithoutChanges.latency)}; CPU: ${cpuText(
+        result.viewWithoutChanges.cpu,
+      )}`,
+    ],
+    [
       `changes seen in the entity view (c=${DURING_REFRESH_CONCURRENCY} meanwhile)`,
       `${result.changes.latency.changes} changes, p50 ${
         result.changes.latency.p50Ms
@@ -878,12 +941,7 @@ function printReport(result: any, ours: LatencySummary, kube: LatencySummary) {
         result.changes.rssMiB.median
       } MiB, max ${result.changes.rssMiB.max} MiB`,
     ],
-    [
-      'CPU while changes stream in',
-      result.changes.cpu
-        ? cpuSharesText(result.changes.cpu)
-        : 'not read (no /proc)',
-    ],
+    ['CPU while changes stream in', cpuText(result.changes.cpu)],
     [
       'backend RSS at rest',
       `${result.steadyState.rssMiB} MiB (${result.steadyState.afterFirstLoadRssMiB} MiB after the first load, before the request load); without the atlas plugins ${result.steadyState.withoutAtlasRssMiB} MiB after the same request load (${result.steadyState.withoutAtlasAtStartRssMiB} MiB after startup): the atlas's own ${result.steadyState.atlasOwnMiB} MiB`,
