@@ -11,14 +11,14 @@
  * cluster, peak RSS), the entity view of both plugins (p50/p99 at concurrency C over N
  * requests, cluster requests per view), the atlas's entity view at 100 concurrent requests
  * with no change made (what the machine gives the request thread), how long changes made in
- * the clusters take to show
- * in the atlas's entity view (see changes.ts) while 100 concurrent requests ask for it, and
- * the atlas's entity view at 100 concurrent requests while a refresh runs. Prints a table and writes test-results/bench/<time>.json;
+ * the clusters take to show in the atlas's entity view (see changes.ts) while 100 concurrent
+ * requests ask for it, and the atlas's entity view at 100 concurrent requests while a refresh
+ * runs. Prints a table and writes test-results/bench/<time>.json;
  * --cpu-prof also writes a CPU profile of the backend next to it (see profile.ts);
  * --sqlite-on-disk keeps the databases in files instead of the process's memory, to tell the
  * backend's own memory from the database's; --client wrk sends the 100 concurrent requests
- * made before and while changes stream in from wrk (Debian's package), a load client in C that leaves
- * more of the machine's CPU to the backend than this script's own Node.js client;
+ * made before and while changes stream in from wrk (Debian's package), a load client in C
+ * that leaves more of the machine's CPU to the backend than this script's own Node.js client;
  * --memory-limit runs both backends (with and without the atlas) each in a memory cgroup of that
  * limit, as in a pod with that memory limit: Node sizes its heaps from the limit instead of from
  * the machine's memory, and a backend that needs more is killed (see memoryLimit.ts).
