@@ -430,31 +430,15 @@ export class RefreshCycle {
     const analysed = await analysis.analyze(async held => {
       // Behind views of the model being written in the worker, if any.
       lap('queuedMs');
-      // Read at once: none depends on another, and under load each turn of this thread
-      // waits behind the requests in flight.
-      const [
-        snapshots,
-        latestModelRevision,
-        clouds,
-        prices,
-        gatewayTraffic,
-        entities,
-      ] = await Promise.all([
-        store.listStoredClusters({ held }),
-        store.latestModelRevision(),
-        store.listCloud(),
-        (this.#prices ??= this.prices()),
-        (this.#gatewayTraffic ??= this.gatewayTraffic()),
-        readCatalogEntities({ catalog, auth }),
-      ]);
+      const snapshots = await store.listStoredClusters({ held });
       read = snapshots.filter(s => s.inventoryGz).length;
       const input = {
-        latestModelRevision,
+        latestModelRevision: await store.latestModelRevision(),
         snapshots,
-        clouds,
-        prices,
-        gatewayTraffic,
-        entities,
+        clouds: await store.listCloud(),
+        prices: await (this.#prices ??= this.prices()),
+        gatewayTraffic: await (this.#gatewayTraffic ??= this.gatewayTraffic()),
+        entities: await readCatalogEntities({ catalog, auth }),
         now: new Date().toISOString(),
       };
       lap('readMs');
