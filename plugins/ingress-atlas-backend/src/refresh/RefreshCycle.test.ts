@@ -298,7 +298,9 @@ describe.each(ids)('RefreshCycle on %s', databaseId => {
         );
       const before = await collectedAt();
 
-      clusters[1].faults.set({ latencyMs: 800 });
+      // Slow enough that the early publication (after 1 s, then its analysis and the store's
+      // half-second recheck) lands well before this cluster's reading ends, on a busy machine too.
+      clusters[1].faults.set({ latencyMs: 2_000 });
       let done = false;
       const running = cycle.run().finally(() => {
         done = true;
